@@ -1,0 +1,156 @@
+"""Composition root of the ASGI app: ``create_app(settings, ...)``.
+
+It reads settings, builds the clients (PostgreSQL pool, Redis, WeChat), and wires the domain
+packages and the portal together. Tests build the app through this same function, passing fakes
+for external services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from arq.connections import ArqRedis
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from redis.asyncio import ConnectionPool
+
+from agent_portal import create_portal
+from backend import db
+from backend.geo.routes import AreaController
+from backend.health.routes import HealthController
+from backend.http.access_log import access_log_middleware
+from backend.http.auth import PUBLIC, make_jwt_auth
+from backend.http.problems import EXCEPTION_HANDLERS
+from backend.http.request_id import request_id_middleware
+from backend.identity.routes import AuthController, MeController, StaffAdminController
+from backend.logging import configure_logging
+from backend.outbox.doorbell import ArqDoorbell
+from backend.security.fieldcrypt import FieldCipher
+from backend.settings import Settings
+from backend.wechat.ports import WeChatGateway
+
+log = structlog.get_logger(__name__)
+
+# Paths outside bearer-token authentication: the portal has its own session login.
+UNAUTHENTICATED_PATHS = ["^/portal", "^/static", "^/schema", "^/metrics", "^/$", "^/favicon.ico"]
+
+
+class MetricsController(PrometheusController):
+    path = "/metrics"
+    opt = PUBLIC
+    include_in_schema = False
+
+
+def create_app(
+    settings: Settings,
+    *,
+    wechat: WeChatGateway | None = None,
+    configure_logs: bool = True,
+) -> Litestar:
+    """Build the app. ``wechat`` replaces the real WeChat gateway (tests pass one at a fake)."""
+    if configure_logs:
+        configure_logging(level=settings.log_level, json=settings.log_json)
+    settings.check()
+    jwt_auth = make_jwt_auth(settings, exclude=UNAUTHENTICATED_PATHS)
+    portal = create_portal(
+        secret_key=settings.secret_key, cookie_secure=settings.cookie_secure, settings=settings
+    )
+    prometheus = PrometheusConfig(
+        app_name="jiujinban", group_path=True, exclude=["^/metrics"], exclude_unhandled_paths=True
+    )
+
+    async def startup(app: Litestar) -> None:
+        engine = db.bind_engine(settings.database_url)
+        await engine.start_connection_pool(
+            min_size=settings.db_pool_min, max_size=settings.db_pool_max
+        )
+        redis = ArqRedis(
+            connection_pool=ConnectionPool.from_url(
+                settings.redis_url, socket_connect_timeout=2, socket_timeout=5
+            )
+        )
+        app.state.redis = redis
+        app.state.doorbell = ArqDoorbell(redis, queue_name=settings.arq_queue)
+        if wechat is None:
+            from backend.wechat.client import WeChatApi
+
+            app.state.wechat = WeChatApi(
+                appid=settings.wechat_appid,
+                secret=settings.wechat_secret,
+                api_base=settings.wechat_api_base,
+                redis_url=settings.redis_url,
+                timeout_s=settings.wechat_timeout_s,
+                miniprogram_state=settings.wechat_miniprogram_state,
+                key_prefix=f"{settings.redis_prefix}:wechat",
+            )
+        log.info(
+            "app_started",
+            database=_safe_url(settings.database_url),
+            redis=_safe_url(settings.redis_url),
+        )
+
+    async def shutdown(app: Litestar) -> None:
+        if wechat is None and getattr(app.state, "wechat", None) is not None:
+            await app.state.wechat.close()
+        redis = getattr(app.state, "redis", None)
+        if redis is not None:
+            await redis.aclose()
+        await db.engine().close_connection_pool()
+
+    state: dict[str, Any] = {
+        "settings": settings,
+        "jwt_auth": jwt_auth,
+        "cipher": FieldCipher(settings.field_key_ring()),
+        "wechat": wechat,
+    }
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            AuthController,
+            MeController,
+            StaffAdminController,
+            AreaController,
+            MetricsController,
+            *portal.route_handlers,
+        ],
+        on_startup=[startup],
+        on_shutdown=[shutdown],
+        state=State(state),
+        middleware=[request_id_middleware, access_log_middleware, prometheus.middleware],
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=portal.template_config,
+        csrf_config=portal.csrf_config,
+        openapi_config=OpenAPIConfig(
+            title="就近办 API",
+            version="1.0.0",
+            description=(
+                "Backend of the 就近办 mini-program: citizens, village agents, window staff,"
+                " approvers and supervisors. Errors are RFC 9457 problem documents."
+            ),
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        on_app_init=[jwt_auth.on_app_init],
+        debug=False,
+    )
+
+
+def _safe_url(url: str) -> str:
+    """A URL without its password, for logs."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        creds, _, host = rest.rpartition("@")
+        user = creds.split(":", 1)[0]
+        return f"{scheme}{sep}{user}@{host}"
+    return url
+
+
+def app_from_env() -> Litestar:
+    """Factory for ASGI servers (``uvicorn --factory backend.app:app_from_env``)."""
+    from backend.settings import load_settings
+
+    return create_app(load_settings())

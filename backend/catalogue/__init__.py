@@ -1,0 +1,1 @@
+"""The catalogue: departments now; items, bundles and service points as the catalogue grows."""

@@ -1,0 +1,100 @@
+"""The PostgreSQL engine, table registry and migrations.
+
+Tables are bound to one engine built from settings, so the app, the worker and the tests all talk
+to the database their settings name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.table import Table
+
+_ENGINE: PostgresEngine | None = None
+
+
+def make_engine(database_url: str) -> PostgresEngine:
+    return PostgresEngine(config={"dsn": database_url}, log_queries=False)
+
+
+def app_registry() -> AppRegistry:
+    """Piccolo's registry of every domain app (imported lazily: it imports all tables)."""
+    from backend.piccolo_conf import APP_REGISTRY
+
+    return APP_REGISTRY
+
+
+def all_tables() -> Iterable[type[Table]]:
+    for app in app_registry().app_configs.values():
+        yield from app.table_classes
+
+
+def bind_engine(database_url: str) -> PostgresEngine:
+    """Point every table (and Piccolo's migration runner) at ``database_url``."""
+    global _ENGINE
+    engine = make_engine(database_url)
+    os.environ["DATABASE_URL"] = database_url
+    import backend.piccolo_conf as conf
+
+    conf.DB = engine
+    for table in all_tables():
+        table._meta.db = engine
+    _ENGINE = engine
+    return engine
+
+
+def use_engine(existing: PostgresEngine) -> None:
+    """Point every table back at an engine built earlier (tests that run a worker in-process)."""
+    global _ENGINE
+    import backend.piccolo_conf as conf
+
+    conf.DB = existing
+    for table in all_tables():
+        table._meta.db = existing
+    _ENGINE = existing
+
+
+def engine() -> PostgresEngine:
+    if _ENGINE is None:
+        raise RuntimeError("database engine not bound; call bind_engine(settings.database_url)")
+    return _ENGINE
+
+
+@asynccontextmanager
+async def pool(
+    database_url: str, *, min_size: int = 1, max_size: int = 10
+) -> AsyncIterator[PostgresEngine]:
+    eng = bind_engine(database_url)
+    await eng.start_connection_pool(min_size=min_size, max_size=max_size)
+    try:
+        yield eng
+    finally:
+        await eng.close_connection_pool()
+
+
+async def migrate(database_url: str) -> list[str]:
+    """Apply every pending migration of every app; returns the applied migration ids."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+    from piccolo.apps.migrations.tables import Migration
+
+    os.environ.setdefault("PICCOLO_CONF", "backend.piccolo_conf")
+    bind_engine(database_url)
+    Migration._meta.db = engine()
+    before = set(await _ran())
+    result = await run_forwards(app_name="all")
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}")
+    return [m for m in await _ran() if m not in before]
+
+
+async def _ran() -> list[str]:
+    from piccolo.apps.migrations.tables import Migration
+
+    if not await Migration.table_exists().run():
+        return []
+    rows = await Migration.select(Migration.name).order_by(Migration.name).run()
+    return [r["name"] for r in rows]

@@ -1,0 +1,1 @@
+"""Geography: the district → township → village area tree."""

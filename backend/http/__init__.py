@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every context: problem documents, authentication, request ids."""

@@ -1,0 +1,145 @@
+"""RFC 9457 problem documents for every error path.
+
+Each answer is ``{"type", "title", "status", "code", "detail"}`` with a stable machine ``code``
+and a Chinese ``detail`` a mini-program can show as is. Validation errors add ``errors``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+import msgspec
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    SerializationException,
+    TooManyRequestsException,
+    ValidationException,
+)
+from litestar.types import ExceptionHandlersMap
+
+from backend.errors import DomainError, RateLimited
+
+log = structlog.get_logger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://jiujinban.example.gov.cn/problems/"
+
+TITLES = {
+    400: "请求格式错误",
+    401: "未登录或登录已失效",
+    403: "没有权限",
+    404: "未找到",
+    405: "不支持的请求方法",
+    409: "状态冲突",
+    413: "内容过大",
+    415: "不支持的内容类型",
+    422: "提交的信息有误",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+    503: "服务暂时不可用",
+}
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + code,
+        "title": TITLES.get(status, "请求失败"),
+        "status": status,
+        "code": code,
+        "detail": detail,
+    }
+    body.update(extra)
+    return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _request_id(request: Request[Any, Any, Any]) -> str | None:
+    return request.scope.get("state", {}).get("request_id")
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimited) else None
+    return problem(exc.status, exc.code, exc.detail, headers=headers, **exc.extra)
+
+
+def _validation(exc: ValidationException) -> Response[Any]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    if not extra and _looks_malformed(exc):
+        return problem(400, "malformed_json", "请求内容不是有效的 JSON，请检查后重试。")
+    errors = [
+        {"field": str(e.get("key", "")), "message": str(e.get("message", ""))}
+        for e in extra
+        if isinstance(e, dict)
+    ]
+    fields = "、".join(e["field"] for e in errors if e["field"])
+    detail = f"提交的信息有误：{fields}。" if fields else "提交的信息有误，请检查后重试。"
+    return problem(422, "validation_failed", detail, errors=errors)
+
+
+def _looks_malformed(exc: HTTPException) -> bool:
+    """A body that could not be decoded at all (as opposed to decoded but invalid)."""
+    return isinstance(exc.__cause__, SerializationException | msgspec.DecodeError)
+
+
+def _unauthorized(exc: NotAuthorizedException) -> Response[Any]:
+    cause = exc.__cause__
+    if isinstance(cause, jwt.ExpiredSignatureError):
+        return problem(401, "token_expired", "登录已过期，请重新登录。")
+    if "No JWT token found" in str(exc.detail):
+        return problem(401, "token_missing", "请先登录。")
+    if "Invalid token" in str(exc.detail) or cause is not None:
+        return problem(401, "token_invalid", "登录凭证无效，请重新登录。")
+    return problem(401, "unauthenticated", "登录已失效，请重新登录。")
+
+
+def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, ValidationException):
+        return _validation(exc)
+    if isinstance(exc, NotAuthorizedException):
+        return _unauthorized(exc)
+    if isinstance(exc, PermissionDeniedException):
+        return problem(403, "not_allowed", "您没有权限进行此操作。")
+    if isinstance(exc, NotFoundException):
+        return problem(404, "not_found", "您访问的地址不存在。")
+    if isinstance(exc, MethodNotAllowedException):
+        return problem(405, "method_not_allowed", "此地址不支持该请求方法。")
+    if isinstance(exc, TooManyRequestsException):
+        return problem(429, "rate_limited", "请求过于频繁，请稍后再试。")
+    status = exc.status_code
+    if status == 400 and _looks_malformed(exc):
+        return problem(400, "malformed_json", "请求内容不是有效的 JSON，请检查后重试。")
+    if status == 413:
+        return problem(413, "payload_too_large", "提交的内容过大。")
+    if status == 415:
+        return problem(415, "unsupported_media_type", "不支持的内容类型，请使用 JSON。")
+    if status >= 500:
+        log.error("http_error", status=status, detail=exc.detail)
+        return problem(status, "internal_error", "服务器开小差了，请稍后再试。")
+    return problem(status, "bad_request", "请求有误，请检查后重试。")
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled_error", path=request.url.path, request_id=_request_id(request))
+    return problem(500, "internal_error", "服务器开小差了，请稍后再试。")
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    DomainError: domain_error_handler,
+    HTTPException: http_exception_handler,
+    Exception: internal_error_handler,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem"]

@@ -1,0 +1,1 @@
+"""Identity: citizens (WeChat login) and staff accounts (password login, roles scoped to areas)."""

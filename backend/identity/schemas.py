@@ -1,0 +1,83 @@
+"""Request and response bodies of the identity routes, per audience."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+Username = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+
+
+class WeChatLoginRequest(msgspec.Struct, forbid_unknown_fields=False):
+    code: Code
+
+
+class CitizenSummary(msgspec.Struct):
+    id: str
+    identity_bound: bool
+
+
+class WeChatLoginResponse(msgspec.Struct):
+    access_token: str
+    expires_in: int
+    citizen: CitizenSummary
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
+
+
+class StaffLoginRequest(msgspec.Struct):
+    username: Username
+    password: Password
+
+
+class StaffSummary(msgspec.Struct):
+    id: str
+    role: str
+    area_code: str
+    department_code: str | None
+
+
+class StaffLoginResponse(msgspec.Struct):
+    access_token: str
+    expires_in: int
+    staff: StaffSummary
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
+
+
+class CitizenMe(msgspec.Struct):
+    """``GET /api/v1/me``: what a citizen sees of themselves (masked)."""
+
+    id: str
+    name: str | None
+    id_number_masked: str | None
+    phone_masked: str | None
+    identity_bound: bool
+    identity_verified: bool
+    village_code: str | None
+
+
+class StaffMe(msgspec.Struct):
+    id: str
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    area_code: str
+    area_name: str
+    department_code: str | None
+
+
+class StaffCreateRequest(msgspec.Struct):
+    username: Username
+    password: Password
+    role: str
+    area_code: str
+    display_name: str | None = None
+    department_code: str | None = None
+
+
+class StaffPage(msgspec.Struct):
+    items: list[StaffMe]
+    total: int

@@ -1,0 +1,337 @@
+"""Identity use cases: WeChat login for citizens, password login and accounts for staff."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import structlog
+from asyncpg.exceptions import UniqueViolationError
+
+from backend import db
+from backend.catalogue.tables import Department
+from backend.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    ServiceUnavailable,
+    Unauthenticated,
+)
+from backend.geo.tables import Area
+from backend.identity import roles as R
+from backend.identity.tables import Citizen, StaffUser, WeChatSession
+from backend.security.fieldcrypt import FieldCipher
+from backend.security.passwords import MIN_LENGTH, hash_password, verify_password
+from backend.settings import Settings
+from backend.wechat.ports import WeChatCodeInvalid, WeChatError, WeChatGateway
+
+log = structlog.get_logger(__name__)
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    id: str
+    username: str
+    display_name: str
+    role: str
+    area_code: str
+    area_name: str
+    department_code: str | None
+
+    @property
+    def role_label(self) -> str:
+        return R.LABELS.get(self.role, self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class CitizenLogin:
+    citizen_id: str
+    identity_bound: bool
+    first_login: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CitizenProfile:
+    id: str
+    name: str | None
+    identity_bound: bool
+    identity_verified: bool
+    village_code: str | None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- citizens -------------------------------------------------------------------------------
+
+
+async def login_with_wechat(
+    *, gateway: WeChatGateway, cipher: FieldCipher, code: str
+) -> CitizenLogin:
+    """Exchange a ``wx.login`` code for the citizen behind it, creating them on first login.
+
+    WeChat is called before the transaction opens: nothing waits on the network while holding
+    database locks. The ``session_key`` is stored encrypted and never returned.
+    """
+    code = code.strip()
+    if not code:
+        raise InvalidInput("登录凭证不能为空。", code="wechat_code_invalid")
+    try:
+        session = await gateway.code_to_session(code)
+    except WeChatCodeInvalid as exc:
+        raise Unauthenticated(
+            "微信登录凭证无效或已过期，请重新进入小程序后再试。", code="wechat_code_invalid"
+        ) from exc
+    except WeChatError as exc:
+        log.warning("wechat_login_unavailable", errcode=exc.errcode)
+        raise ServiceUnavailable(
+            "微信服务暂时不可用，请稍后再试。", code="wechat_unavailable"
+        ) from exc
+
+    now = _now()
+    async with db.engine().transaction():
+        rows = await Citizen.raw(
+            "INSERT INTO citizen (id, openid, unionid, identity_bound, identity_verified,"
+            " created_at, updated_at, last_login_at)"
+            " VALUES (gen_random_uuid(), {}, {}, false, false, {}, {}, {})"
+            " ON CONFLICT (openid) DO UPDATE SET last_login_at = EXCLUDED.last_login_at,"
+            " unionid = COALESCE(EXCLUDED.unionid, citizen.unionid)"
+            " RETURNING id, identity_bound, (xmax = 0) AS inserted",
+            session.openid,
+            session.unionid,
+            now,
+            now,
+            now,
+        ).run()
+        row = rows[0]
+        citizen_id = str(row["id"])
+        sealed = cipher.encrypt(session.session_key, context=f"wechat_session:{citizen_id}")
+        await WeChatSession.raw(
+            "INSERT INTO wechat_session (citizen, session_key_enc, updated_at) VALUES ({}, {}, {})"
+            " ON CONFLICT (citizen) DO UPDATE SET session_key_enc = EXCLUDED.session_key_enc,"
+            " updated_at = EXCLUDED.updated_at",
+            row["id"],
+            sealed,
+            now,
+        ).run()
+    if row["inserted"]:
+        log.info("citizen_created", citizen_id=citizen_id)
+    return CitizenLogin(citizen_id, bool(row["identity_bound"]), bool(row["inserted"]))
+
+
+async def citizen_exists(*, citizen_id: str) -> bool:
+    if not _is_uuid(citizen_id):
+        return False
+    return bool(await Citizen.exists().where(Citizen.id == citizen_id).run())
+
+
+async def get_citizen_profile(*, citizen_id: str) -> CitizenProfile:
+    if not _is_uuid(citizen_id):
+        raise NotFound("找不到该群众。", code="citizen_not_found")
+    row = (
+        await Citizen.select(
+            Citizen.id,
+            Citizen.name,
+            Citizen.identity_bound,
+            Citizen.identity_verified,
+            Citizen.village,
+        )
+        .where(Citizen.id == citizen_id)
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFound("找不到该群众。", code="citizen_not_found")
+    return CitizenProfile(
+        id=str(row["id"]),
+        name=row["name"],
+        identity_bound=row["identity_bound"],
+        identity_verified=row["identity_verified"],
+        village_code=row["village"],
+    )
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+_STAFF_COLUMNS = (
+    StaffUser.id,
+    StaffUser.username,
+    StaffUser.display_name,
+    StaffUser.role,
+    StaffUser.area,
+    StaffUser.area.name,
+    StaffUser.department,
+)
+
+
+def _account(row: dict[str, Any]) -> StaffAccount:
+    return StaffAccount(
+        id=str(row["id"]),
+        username=row["username"],
+        display_name=row["display_name"],
+        role=row["role"],
+        area_code=row["area"],
+        area_name=row["area.name"],
+        department_code=row["department"],
+    )
+
+
+async def get_staff_account(*, staff_id: str) -> StaffAccount | None:
+    """The active staff account ``staff_id``, or None."""
+    if not _is_uuid(staff_id):
+        return None
+    row = (
+        await StaffUser.select(*_STAFF_COLUMNS)
+        .where((StaffUser.id == staff_id) & (StaffUser.active == True))  # noqa: E712
+        .first()
+        .run()
+    )
+    return _account(row) if row else None
+
+
+async def authenticate_staff(*, username: str, password: str, settings: Settings) -> StaffAccount:
+    """Check a staff password; too many failures lock the account for ``lockout_s`` seconds.
+
+    Unknown user, inactive user and wrong password all answer the same, in the same time.
+    """
+    max_failures, lockout_s = settings.login_max_failures, settings.login_lockout_s
+    name = username.strip().lower()
+    now = _now()
+    failure: Exception | None = None
+    account: StaffAccount | None = None
+    async with db.engine().transaction():
+        row = (
+            await StaffUser.select(
+                StaffUser.id,
+                StaffUser.password_hash,
+                StaffUser.active,
+                StaffUser.failed_logins,
+                StaffUser.locked_until,
+            )
+            .where(StaffUser.username == name)
+            .lock_rows()
+            .first()
+            .run()
+        )
+        if row and row["locked_until"] and row["locked_until"] > now:
+            wait = int((row["locked_until"] - now).total_seconds()) + 1
+            failure = _locked(wait)
+        elif not verify_password(row["password_hash"] if row else None, password) or not (
+            row and row["active"]
+        ):
+            failure = Unauthenticated("用户名或密码错误。", code="credentials_invalid")
+            if row:
+                failed = row["failed_logins"] + 1
+                values: dict[Any, Any] = {StaffUser.failed_logins: failed}
+                if failed >= max_failures:
+                    values = {
+                        StaffUser.failed_logins: 0,
+                        StaffUser.locked_until: now + timedelta(seconds=lockout_s),
+                    }
+                    failure = _locked(lockout_s)
+                    log.warning("staff_locked_out", staff_id=str(row["id"]))
+                await StaffUser.update(values).where(StaffUser.id == row["id"]).run()
+        else:
+            await (
+                StaffUser.update(
+                    {
+                        StaffUser.failed_logins: 0,
+                        StaffUser.locked_until: None,
+                        StaffUser.last_login_at: now,
+                    }
+                )
+                .where(StaffUser.id == row["id"])
+                .run()
+            )
+            account = await get_staff_account(staff_id=str(row["id"]))
+    # Raised after commit, so the failure counter survives.
+    if failure is not None:
+        raise failure
+    assert account is not None
+    return account
+
+
+def _locked(wait_s: int) -> RateLimited:
+    minutes = max(1, (wait_s + 59) // 60)
+    return RateLimited(
+        f"登录失败次数过多，请 {minutes} 分钟后再试。", code="login_locked", retry_after_s=wait_s
+    )
+
+
+async def create_staff(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    area_code: str,
+    department_code: str | None = None,
+    display_name: str | None = None,
+    password_hash: str | None = None,
+) -> StaffAccount:
+    """Create a staff account; every rule is checked and reported in one error."""
+    name = username.strip().lower()
+    problems: list[str] = []
+    if not USERNAME.match(name):
+        problems.append("用户名须为 3–64 位小写字母、数字、点、下划线或连字符")
+    if password_hash is None and len(password) < MIN_LENGTH:
+        problems.append(f"密码至少 {MIN_LENGTH} 位")
+    if role not in R.ROLES:
+        problems.append("角色须为 " + "、".join(R.ROLES) + " 之一")
+    area = await Area.select(Area.level).where(Area.code == area_code).first().run()
+    if area is None:
+        problems.append(f"区划代码 {area_code} 不存在")
+    elif role in R.AREA_LEVELS and area["level"] not in R.AREA_LEVELS[role]:
+        problems.append(f"{R.LABELS[role]}不能设在该级区划")
+    if role == R.APPROVER:
+        if not department_code:
+            problems.append("后台审批账号须指定部门")
+        elif not await Department.exists().where(Department.code == department_code).run():
+            problems.append(f"部门代码 {department_code} 不存在")
+    elif department_code:
+        problems.append("只有后台审批账号可以指定部门")
+    if problems:
+        raise InvalidInput("；".join(problems) + "。", code="staff_invalid")
+    if await StaffUser.exists().where(StaffUser.username == name).run():
+        raise Conflict(f"用户名 {name} 已被使用。", code="username_taken")
+    staff = StaffUser(
+        username=name,
+        display_name=(display_name or name).strip()[:64],
+        password_hash=password_hash or hash_password(password),
+        role=role,
+        area=area_code,
+        department=department_code if role == R.APPROVER else None,
+    )
+    try:
+        await staff.save().run()
+    except UniqueViolationError as exc:
+        raise Conflict(f"用户名 {name} 已被使用。", code="username_taken") from exc
+    account = await get_staff_account(staff_id=str(staff.id))
+    assert account is not None
+    return account
+
+
+async def list_staff(*, page: int, page_size: int) -> tuple[list[StaffAccount], int]:
+    total = await StaffUser.count().run()
+    rows = (
+        await StaffUser.select(*_STAFF_COLUMNS)
+        .order_by(StaffUser.username)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .run()
+    )
+    return [_account(r) for r in rows], total
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,205 @@
+"""Running outbox rows: claim with a lease, call the handler, then mark done or schedule a retry.
+
+At-least-once: a row is marked ``done`` only after its handler returned. A worker killed
+mid-handler leaves the lease to run out; the sweeper then re-enqueues the row under a new job id.
+Handlers are idempotent, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import structlog
+
+from backend import db
+from backend.outbox.doorbell import ArqDoorbell
+from backend.outbox.tables import OutboxEvent
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class HandlerContext:
+    """What a handler gets besides its payload: the row's identity and the worker's clients."""
+
+    event_id: int
+    kind: str
+    attempt: int
+    services: Mapping[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[HandlerContext, dict[str, Any]], Awaitable[None]]
+
+
+class PermanentFailure(Exception):
+    """Raised by a handler when retrying cannot help; the row goes straight to ``dead``."""
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    lease_s: int
+    handler_timeout_s: int
+    max_attempts: int
+    base_backoff_s: float = 5.0
+    max_backoff_s: float = 3600.0
+
+
+def backoff_s(attempts: int, config: RunnerConfig) -> float:
+    delay = min(config.base_backoff_s * 2 ** max(attempts - 1, 0), config.max_backoff_s)
+    return float(delay * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
+
+
+class OutboxRunner:
+    def __init__(
+        self,
+        *,
+        handlers: Mapping[str, Handler],
+        config: RunnerConfig,
+        doorbell: ArqDoorbell,
+        services: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.handlers = dict(handlers)
+        self.config = config
+        self.doorbell = doorbell
+        self.services = dict(services or {})
+
+    async def claim(self, event_id: int) -> tuple[str, dict[str, Any], int] | None:
+        """Take the lease on a due, unleased pending row; None if there is nothing to do."""
+        now = datetime.now(UTC)
+        async with db.engine().transaction():
+            rows = (
+                await OutboxEvent.select(
+                    OutboxEvent.kind, OutboxEvent.payload, OutboxEvent.attempts
+                )
+                .where(
+                    (OutboxEvent.id == event_id)
+                    & (OutboxEvent.status == "pending")
+                    & (OutboxEvent.due_at <= now)
+                    & (OutboxEvent.lease_until.is_null() | (OutboxEvent.lease_until < now))
+                )
+                .lock_rows(skip_locked=True)
+                .run()
+            )
+            if not rows:
+                return None
+            attempt = rows[0]["attempts"] + 1
+            await (
+                OutboxEvent.update(
+                    {
+                        OutboxEvent.attempts: attempt,
+                        OutboxEvent.lease_until: now + timedelta(seconds=self.config.lease_s),
+                    }
+                )
+                .where(OutboxEvent.id == event_id)
+                .run()
+            )
+        payload = rows[0]["payload"]
+        if isinstance(payload, str):
+            payload = json.loads(payload)
+        return rows[0]["kind"], payload, attempt
+
+    async def run(self, event_id: int) -> str:
+        """Run one row; returns ``done``, ``retry``, ``dead`` or ``skipped``."""
+        claimed = await self.claim(event_id)
+        if claimed is None:
+            return "skipped"
+        kind, payload, attempt = claimed
+        handler = self.handlers.get(kind)
+        bound = log.bind(event_id=event_id, kind=kind, attempt=attempt)
+        if handler is None:
+            await self._fail(event_id, attempt, f"no handler for kind {kind!r}", permanent=True)
+            bound.error("outbox_no_handler")
+            return "dead"
+        ctx = HandlerContext(event_id=event_id, kind=kind, attempt=attempt, services=self.services)
+        try:
+            await asyncio.wait_for(handler(ctx, payload), timeout=self.config.handler_timeout_s)
+        except PermanentFailure as exc:
+            bound.error("outbox_permanent_failure", error=str(exc))
+            await self._fail(event_id, attempt, str(exc), permanent=True)
+            return "dead"
+        except Exception as exc:  # every other failure is retried with back-off
+            error = f"{type(exc).__name__}: {exc}"
+            dead = attempt >= self.config.max_attempts
+            bound.warning("outbox_handler_failed", error=error, dead=dead)
+            return await self._fail(event_id, attempt, error, permanent=dead)
+        await (
+            OutboxEvent.update(
+                {
+                    OutboxEvent.status: "done",
+                    OutboxEvent.done_at: datetime.now(UTC),
+                    OutboxEvent.lease_until: None,
+                    OutboxEvent.last_error: "",
+                }
+            )
+            .where((OutboxEvent.id == event_id) & (OutboxEvent.status == "pending"))
+            .run()
+        )
+        bound.info("outbox_done")
+        return "done"
+
+    async def _fail(self, event_id: int, attempt: int, error: str, *, permanent: bool) -> str:
+        if permanent:
+            await (
+                OutboxEvent.update(
+                    {
+                        OutboxEvent.status: "dead",
+                        OutboxEvent.lease_until: None,
+                        OutboxEvent.last_error: error[:2000],
+                    }
+                )
+                .where(OutboxEvent.id == event_id)
+                .run()
+            )
+            return "dead"
+        delay = backoff_s(attempt, self.config)
+        await (
+            OutboxEvent.update(
+                {
+                    OutboxEvent.due_at: datetime.now(UTC) + timedelta(seconds=delay),
+                    OutboxEvent.lease_until: None,
+                    OutboxEvent.last_error: error[:2000],
+                }
+            )
+            .where(OutboxEvent.id == event_id)
+            .run()
+        )
+        await self.doorbell.enqueue(event_id, attempts=attempt, defer_s=delay)
+        return "retry"
+
+
+async def sweep(*, doorbell: ArqDoorbell, limit: int = 1000) -> int:
+    """Re-enqueue every pending row that is due and not leased (or whose lease ran out).
+
+    Job ids carry the attempt count, so a row whose job is still queued is not enqueued twice,
+    while a row whose job vanished (Redis flushed, worker killed) gets a new one.
+    """
+    now = datetime.now(UTC)
+    rows = (
+        await OutboxEvent.select(OutboxEvent.id, OutboxEvent.attempts)
+        .where(
+            (OutboxEvent.status == "pending")
+            & (OutboxEvent.due_at <= now)
+            & (OutboxEvent.lease_until.is_null() | (OutboxEvent.lease_until < now))
+        )
+        .order_by(OutboxEvent.due_at)
+        .limit(limit)
+        .run()
+    )
+    enqueued = 0
+    for row in rows:
+        if await doorbell.enqueue(row["id"], attempts=row["attempts"]):
+            enqueued += 1
+    return enqueued
+
+
+async def stats() -> dict[str, int]:
+    rows = await OutboxEvent.raw(
+        "SELECT status, count(*) AS n FROM outbox_event GROUP BY status"
+    ).run()
+    return {r["status"]: int(r["n"]) for r in rows}

@@ -1,0 +1,1 @@
+"""Cryptography the domains share: password hashing and personal-data encryption."""

@@ -1,0 +1,203 @@
+"""Typed settings, read once from environment variables.
+
+Every variable is listed in ``docs/configuration.md``. Dev mode (the default) has working defaults
+for everything; outside dev mode the process refuses to start with a placeholder secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+PLACEHOLDER = "dev-insecure-placeholder-change-me-0123456789"
+DEV_FIELD_KEY = "k1:" + base64.b64encode(b"jiujinban-dev-field-key-0000000!"[:16]).decode()
+DEFAULT_WECHAT_API_BASE = "https://api.weixin.qq.com/"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and why."""
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"not a boolean: {raw!r}")
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def parse_field_keys(raw: str) -> dict[str, bytes]:
+    """``FIELD_KEYS`` is ``id:base64key[,id:base64key…]``; the first key encrypts new values."""
+    keys: dict[str, bytes] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        key_id, sep, b64 = part.partition(":")
+        if not sep or not key_id:
+            raise SettingsError("FIELD_KEYS entries look like 'k1:<base64 of 16 bytes>'")
+        try:
+            key = base64.b64decode(b64, validate=True)
+        except ValueError as exc:
+            raise SettingsError(f"FIELD_KEYS key {key_id!r} is not base64") from exc
+        if len(key) != 16:
+            raise SettingsError(f"FIELD_KEYS key {key_id!r} must be 16 bytes (SM4), got {len(key)}")
+        keys[key_id] = key
+    if not keys:
+        raise SettingsError("FIELD_KEYS is empty")
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the processes need to know about their environment."""
+
+    dev_mode: bool = True
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/jiujinban"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""
+    secret_key: str = PLACEHOLDER
+    audit_key: str = PLACEHOLDER
+    field_keys: str = DEV_FIELD_KEY
+    wechat_appid: str = "wx-dev-appid"
+    wechat_secret: str = PLACEHOLDER
+    wechat_api_base: str = DEFAULT_WECHAT_API_BASE
+    wechat_timeout_s: float = 5.0
+    wechat_miniprogram_state: str = "formal"
+    fake_wechat_port: int = 8001
+    access_token_ttl_s: int = 2 * 3600
+    staff_token_ttl_s: int = 8 * 3600
+    login_max_failures: int = 5
+    login_lockout_s: int = 15 * 60
+    demo_password: str = "jiujinban-demo"  # noqa: S105 - demo accounts only, documented
+    log_level: str = "INFO"
+    log_json: bool = False
+    arq_queue: str = "arq:queue"
+    redis_prefix: str = "jiujinban"
+    worker_poll_delay_s: float = 0.05
+    worker_max_jobs: int = 20
+    job_timeout_s: int = 60
+    outbox_lease_s: int = 90
+    outbox_max_attempts: int = 12
+    outbox_backoff_s: float = 5.0
+    outbox_sweep_every_s: int = 5
+    idempotency_ttl_s: int = 24 * 3600
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    web_workers: int = 0
+    cookie_secure: bool = False
+    data_dir: str = ".data"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    def field_key_ring(self) -> dict[str, bytes]:
+        return parse_field_keys(self.field_keys)
+
+    def check(self) -> Settings:
+        """Refuse unsafe configurations; returns self so it can be chained."""
+        self.field_key_ring()
+        if not 0.0 < self.worker_poll_delay_s <= 5.0:
+            raise SettingsError("WORKER_POLL_DELAY must be between 0 and 5 seconds")
+        if self.outbox_lease_s <= self.job_timeout_s:
+            raise SettingsError("OUTBOX_LEASE_SECONDS must exceed JOB_TIMEOUT_SECONDS")
+        if self.dev_mode:
+            return self
+        problems = []
+        for name, value in (
+            ("SECRET_KEY", self.secret_key),
+            ("AUDIT_KEY", self.audit_key),
+            ("WECHAT_SECRET", self.wechat_secret),
+        ):
+            if value == PLACEHOLDER or len(value) < 32:
+                problems.append(f"{name} is a placeholder or shorter than 32 characters")
+        if self.field_keys == DEV_FIELD_KEY:
+            problems.append("FIELD_KEYS is the development key")
+        if problems:
+            raise SettingsError("refusing to start outside dev mode: " + "; ".join(problems))
+        return self
+
+
+_ENV: dict[str, tuple[str, str]] = {
+    # env var: (field, kind)
+    "JIUJINBAN_DEV": ("dev_mode", "bool"),
+    "DATABASE_URL": ("database_url", "str"),
+    "REDIS_URL": ("redis_url", "str"),
+    "HOST": ("host", "str"),
+    "PORT": ("port", "int"),
+    "PUBLIC_URL": ("public_url", "str"),
+    "SECRET_KEY": ("secret_key", "str"),
+    "AUDIT_KEY": ("audit_key", "str"),
+    "FIELD_KEYS": ("field_keys", "str"),
+    "WECHAT_APPID": ("wechat_appid", "str"),
+    "WECHAT_SECRET": ("wechat_secret", "str"),
+    "WECHAT_API_BASE": ("wechat_api_base", "str"),
+    "WECHAT_TIMEOUT": ("wechat_timeout_s", "float"),
+    "WECHAT_MINIPROGRAM_STATE": ("wechat_miniprogram_state", "str"),
+    "FAKE_WECHAT_PORT": ("fake_wechat_port", "int"),
+    "ACCESS_TOKEN_TTL": ("access_token_ttl_s", "int"),
+    "STAFF_TOKEN_TTL": ("staff_token_ttl_s", "int"),
+    "LOGIN_MAX_FAILURES": ("login_max_failures", "int"),
+    "LOGIN_LOCKOUT_SECONDS": ("login_lockout_s", "int"),
+    "DEMO_PASSWORD": ("demo_password", "str"),
+    "LOG_LEVEL": ("log_level", "str"),
+    "LOG_JSON": ("log_json", "bool"),
+    "ARQ_QUEUE": ("arq_queue", "str"),
+    "REDIS_PREFIX": ("redis_prefix", "str"),
+    "WORKER_POLL_DELAY": ("worker_poll_delay_s", "float"),
+    "WORKER_MAX_JOBS": ("worker_max_jobs", "int"),
+    "JOB_TIMEOUT_SECONDS": ("job_timeout_s", "int"),
+    "OUTBOX_LEASE_SECONDS": ("outbox_lease_s", "int"),
+    "OUTBOX_MAX_ATTEMPTS": ("outbox_max_attempts", "int"),
+    "OUTBOX_BACKOFF_SECONDS": ("outbox_backoff_s", "float"),
+    "OUTBOX_SWEEP_SECONDS": ("outbox_sweep_every_s", "int"),
+    "IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_s", "int"),
+    "DB_POOL_MIN": ("db_pool_min", "int"),
+    "DB_POOL_MAX": ("db_pool_max", "int"),
+    "WEB_WORKERS": ("web_workers", "int"),
+    "COOKIE_SECURE": ("cookie_secure", "bool"),
+    "DATA_DIR": ("data_dir", "str"),
+}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from the environment (``os.environ`` by default), then apply overrides."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for var, (name, kind) in _ENV.items():
+        raw = env.get(var)
+        if raw is None or raw == "":
+            continue
+        if kind == "int":
+            values[name] = _int(var, raw)
+        elif kind == "float":
+            try:
+                values[name] = float(raw)
+            except ValueError as exc:
+                raise SettingsError(f"{var} must be a number, got {raw!r}") from exc
+        elif kind == "bool":
+            try:
+                values[name] = _bool(raw)
+            except SettingsError as exc:
+                raise SettingsError(f"{var}: {exc}") from exc
+        else:
+            values[name] = raw
+    values.update(overrides)
+    if not values.get("dev_mode", True):
+        values.setdefault("cookie_secure", True)
+    if "wechat_api_base" in values:
+        values["wechat_api_base"] = str(values["wechat_api_base"]).rstrip("/") + "/"
+    return Settings(**values).check()  # type: ignore[arg-type]
+
+
+ENV_VARS = tuple(_ENV)

@@ -1,0 +1,112 @@
+"""Composition root of the arq worker: ``worker_settings(settings, ...)`` and ``run_worker``.
+
+PostgreSQL (the outbox) is the source of truth; arq is only the doorbell. The worker runs
+outbox rows (``run_outbox_event``) and a sweeper cron that re-enqueues rows whose doorbell was
+lost (Redis flushed) or whose lease ran out (worker killed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import Worker, func
+
+from backend import db
+from backend.idempotency.service import purge_expired
+from backend.logging import configure_logging
+from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
+from backend.outbox.runner import Handler, OutboxRunner, RunnerConfig, sweep
+from backend.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+def domain_handlers() -> dict[str, Handler]:
+    """Outbox handlers of every package, by event kind (later issues register theirs here)."""
+    return {}
+
+
+def worker_settings(
+    settings: Settings,
+    *,
+    handlers: Mapping[str, Handler] | None = None,
+    services: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments for ``arq.Worker``; ``handlers`` adds or replaces outbox handlers."""
+    all_handlers = {**domain_handlers(), **(handlers or {})}
+    config = RunnerConfig(
+        lease_s=settings.outbox_lease_s,
+        handler_timeout_s=settings.job_timeout_s,
+        max_attempts=settings.outbox_max_attempts,
+        base_backoff_s=settings.outbox_backoff_s,
+    )
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        engine = db.bind_engine(settings.database_url)
+        await engine.start_connection_pool(
+            min_size=1, max_size=max(2, settings.worker_max_jobs // 2)
+        )
+        doorbell = ArqDoorbell(ctx["redis"], queue_name=settings.arq_queue)
+        ctx["doorbell"] = doorbell
+        ctx["runner"] = OutboxRunner(
+            handlers=all_handlers, config=config, doorbell=doorbell, services=services
+        )
+        log.info("worker_started", queue=settings.arq_queue, handlers=sorted(all_handlers))
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        await db.engine().close_connection_pool()
+
+    async def run_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
+        runner: OutboxRunner = ctx["runner"]
+        return await runner.run(event_id)
+
+    async def sweep_outbox(ctx: dict[str, Any]) -> int:
+        count = await sweep(doorbell=ctx["doorbell"])
+        if count:
+            log.info("outbox_swept", enqueued=count)
+        return count
+
+    async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
+        return await purge_expired()
+
+    every = max(1, min(settings.outbox_sweep_every_s, 59))
+    return {
+        "functions": [
+            func(
+                run_outbox_event,
+                name=JOB_NAME,
+                keep_result=0,
+                timeout=settings.job_timeout_s + 5,
+                max_tries=1000,
+            )
+        ],
+        "cron_jobs": [
+            cron(sweep_outbox, second=set(range(0, 60, every)), run_at_startup=True, timeout=60),
+            cron(purge_idempotency_keys, minute={17}, second={0}, timeout=300),
+        ],
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "queue_name": settings.arq_queue,
+        "poll_delay": settings.worker_poll_delay_s,
+        "max_jobs": settings.worker_max_jobs,
+        "job_timeout": settings.job_timeout_s + 5,
+        "keep_result": 0,
+        "health_check_interval": 10,
+        "handle_signals": True,
+    }
+
+
+def run_worker(
+    settings: Settings, *, handlers: Mapping[str, Handler] | None = None, burst: bool = False
+) -> None:
+    """Run a worker in this process until SIGINT/SIGTERM (or, with ``burst``, until idle)."""
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    worker = Worker(**worker_settings(settings, handlers=handlers), burst=burst)
+    worker.run()

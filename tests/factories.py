@@ -1,0 +1,65 @@
+"""Test data with domain defaults. Each factory creates what it needs that is missing."""
+
+from __future__ import annotations
+
+from backend import db
+from backend.catalogue.tables import Department
+from backend.geo.tables import Area
+from backend.identity import service as identity
+from backend.identity.service import StaffAccount
+
+DISTRICT = "330109"
+TOWNSHIP = "330109110"
+VILLAGE = "330109110001"
+DEFAULT_PASSWORD = "pw-test-123456"
+
+
+async def make_area(code: str, *, name: str | None = None) -> str:
+    """An area by code; its parents are created too (6 digits district, 9 township, 12 village)."""
+    level = {6: "district", 9: "township", 12: "village"}[len(code)]
+    parent = {6: None, 9: code[:6], 12: code[:9]}[len(code)]
+    if parent:
+        await make_area(parent)
+    await Area.raw(
+        "INSERT INTO area (code, name, level, parent, lat, lng, note, created_at)"
+        " VALUES ({}, {}, {}, {}, 30.2, 120.6, 'test', now()) ON CONFLICT (code) DO NOTHING",
+        code,
+        name or f"测试{level}{code[-3:]}",
+        level,
+        parent,
+    ).run()
+    return code
+
+
+async def make_department(code: str = "GA", name: str = "区公安分局") -> str:
+    await Department.raw(
+        "INSERT INTO department (code, name, created_at) VALUES ({}, {}, now())"
+        " ON CONFLICT DO NOTHING",
+        code,
+        name,
+    ).run()
+    return code
+
+
+async def make_staff(
+    *,
+    role: str = "window",
+    area_code: str | None = None,
+    username: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    department_code: str | None = None,
+    display_name: str | None = None,
+) -> StaffAccount:
+    default_area = {"agent": VILLAGE, "window": TOWNSHIP}.get(role, DISTRICT)
+    area = await make_area(area_code or default_area)
+    if role == "approver":
+        department_code = await make_department(department_code or "GA")
+    async with db.engine().transaction():
+        return await identity.create_staff(
+            username=username or f"{role}-{area}-{department_code or ''}".rstrip("-").lower(),
+            password=password,
+            role=role,
+            area_code=area,
+            department_code=department_code,
+            display_name=display_name or f"测试{role}",
+        )
