@@ -1,0 +1,20 @@
+"""What each staff role can do from the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agent_portal import texts
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One card on the home page; ``href`` is ``None`` until its page exists."""
+
+    title: str
+    hint: str
+    href: str | None = None
+
+
+def tasks_for(role: str) -> list[Task]:
+    return [Task(title, hint, href) for title, hint, href in texts.ROLE_TASKS.get(role, ())]

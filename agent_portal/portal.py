@@ -1,0 +1,105 @@
+"""The portal's one entry point for the composition root (``backend/app.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from litestar import Router, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader, ResponseHeader
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.htmx import HTMXRequest
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler
+
+from agent_portal import texts
+from agent_portal.auth import HOME_PATH, NotLoggedIn, login_guard, redirect_to_login, staff_provider
+from agent_portal.routes import PortalController
+from agent_portal.security import PORTAL_PATH, csrf_config, session_middleware
+from agent_portal.vendor import STATIC_DIR, missing_vendor_files
+from backend.settings import Settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+# Same-origin everything: no CDN, no inline script or style, no framing (clickjacking).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)
+
+
+@dataclass(frozen=True)
+class PortalParts:
+    """What the app needs to serve the portal.
+
+    ``session_middleware`` is already applied on the ``/portal`` router inside
+    ``route_handlers``; it is exposed for inspection and must not be added app-wide.
+    ``template_config`` and ``csrf_config`` go to the ``Litestar(...)`` constructor.
+    """
+
+    route_handlers: list[ControllerRouterHandler]
+    template_config: TemplateConfig[JinjaTemplateEngine]
+    csrf_config: CSRFConfig
+    session_middleware: DefineMiddleware
+
+
+@get("/", include_in_schema=False, name="portal:root")
+async def root_redirect() -> Redirect:
+    return Redirect(HOME_PATH, status_code=302)
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["portal_name"] = texts.PORTAL_NAME
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
+
+
+def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -> PortalParts:
+    """Build the portal's routes and the app-level configs it needs."""
+    missing_vendor_files()
+    max_age_s = settings.staff_token_ttl_s
+    session = session_middleware(
+        secret_key=secret_key, cookie_secure=cookie_secure, max_age_s=max_age_s
+    )
+    portal_router = Router(
+        path=PORTAL_PATH,
+        route_handlers=[PortalController],
+        middleware=[session],
+        guards=[login_guard(max_age_s)],
+        dependencies={
+            "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
+            "staff": Provide(staff_provider(max_age_s)),
+        },
+        exception_handlers={NotLoggedIn: redirect_to_login},
+        request_class=HTMXRequest,
+        cache_control=CacheControlHeader(no_store=True),
+        response_headers=[
+            ResponseHeader(name="Content-Security-Policy", value=CONTENT_SECURITY_POLICY),
+            ResponseHeader(name="X-Frame-Options", value="DENY"),
+            ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+            ResponseHeader(name="Referrer-Policy", value="same-origin"),
+        ],
+        include_in_schema=False,
+    )
+    static_router = create_static_files_router(
+        path="/static", directories=[STATIC_DIR], name="static", include_in_schema=False
+    )
+    return PortalParts(
+        route_handlers=[portal_router, root_redirect, static_router],
+        template_config=template_config(),
+        csrf_config=csrf_config(secret_key=secret_key, cookie_secure=cookie_secure),
+        session_middleware=session,
+    )

@@ -1,0 +1,130 @@
+"""Portal pages: login, logout, the role-aware home page and its HTMX fragment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Response, Template
+from litestar.status_codes import HTTP_200_OK
+
+from agent_portal import texts
+from agent_portal.auth import (
+    HOME_PATH,
+    LOGIN_AT,
+    LOGIN_PATH,
+    PUBLIC,
+    session_staff_id,
+    start_session,
+)
+from agent_portal.menu import tasks_for
+from agent_portal.security import CSRF_COOKIE
+from backend.errors import RateLimited, Unauthenticated
+from backend.identity.service import StaffAccount, authenticate_staff
+from backend.settings import Settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass
+class LoginForm:
+    username: str = ""
+    password: str = ""
+
+
+def _login_page(
+    *, error: str | None = None, notice: str | None = None, username: str = "", status: int = 200
+) -> Template:
+    return Template(
+        "login.html",
+        context={"error": error, "notice": notice, "username": username},
+        status_code=status,
+    )
+
+
+def _fresh_csrf(response: Response[Any]) -> Response[Any]:
+    """Drop the CSRF cookie when the signed-in person changes; the next page mints a new one."""
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+class PortalController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/login", opt={PUBLIC: True}, name="portal:login")
+    async def login_form(
+        self,
+        request: Request[Any, Any, Any],
+        settings: Settings,
+        bye: bool = False,
+        expired: bool = False,
+    ) -> Response[Any]:
+        if session_staff_id(request, settings.staff_token_ttl_s) is not None:
+            return Redirect(HOME_PATH, status_code=303)
+        if expired:
+            return _login_page(error=texts.SESSION_EXPIRED)
+        return _login_page(notice=texts.LOGGED_OUT if bye else None)
+
+    @post("/login", opt={PUBLIC: True}, name="portal:login-submit")
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        settings: Settings,
+        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Response[Any]:
+        username = data.username.strip()
+        if not username or not data.password:
+            return _login_page(error=texts.LOGIN_MISSING_FIELDS, username=username, status=400)
+        try:
+            account = await authenticate_staff(
+                username=username, password=data.password, settings=settings
+            )
+        except RateLimited as exc:
+            page = _login_page(
+                error=texts.login_locked(exc.retry_after_s), username=username, status=429
+            )
+            page.headers["Retry-After"] = str(exc.retry_after_s)
+            return page
+        except Unauthenticated:
+            return _login_page(error=texts.LOGIN_WRONG_CREDENTIALS, username=username, status=401)
+        start_session(request, str(account.id))
+        return _fresh_csrf(Redirect(HOME_PATH, status_code=303))
+
+    @post("/logout", opt={PUBLIC: True}, name="portal:logout", status_code=HTTP_200_OK)
+    async def logout(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        request.clear_session()
+        target = f"{LOGIN_PATH}?bye=1"
+        if request.headers.get("hx-request") == "true":
+            return _fresh_csrf(ClientRedirect(target))
+        return _fresh_csrf(Redirect(target, status_code=303))
+
+    @get("/", name="portal:home")
+    async def home(self, staff: StaffAccount) -> Template:
+        return Template(
+            "home.html",
+            context={
+                "staff": staff,
+                "tasks": tasks_for(staff.role),
+                "under_construction": texts.UNDER_CONSTRUCTION,
+            },
+        )
+
+    @get("/partials/whoami", name="portal:whoami")
+    async def whoami(self, request: Request[Any, Any, Any], staff: StaffAccount) -> Template:
+        login_at = request.session.get(LOGIN_AT)
+        since = (
+            datetime.fromtimestamp(login_at, tz=SHANGHAI).strftime("%Y-%m-%d %H:%M")
+            if isinstance(login_at, int)
+            else None
+        )
+        return Template(
+            "partials/whoami.html",
+            context={"staff": staff, "since": since},
+        )
