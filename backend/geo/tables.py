@@ -14,7 +14,9 @@ class Area(Table, tablename="area"):
     code = Varchar(length=12, primary_key=True)
     name = Varchar(length=64)
     level = Varchar(length=16, index=True)
-    parent: ForeignKey[Area] = ForeignKey("self", null=True, on_delete=OnDelete.restrict, index=True)
+    parent: ForeignKey[Area] = ForeignKey(
+        "self", null=True, on_delete=OnDelete.restrict, index=True
+    )
     lat = DoublePrecision(null=True, default=None)
     lng = DoublePrecision(null=True, default=None)
     population = Integer(null=True, default=None)

@@ -1,0 +1,42 @@
+# 就近办 (jiujinban) — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: help setup run test test-fast lint format bench browser-deps clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
+
+setup: ## Install uv if missing, sync the locked environment, install front-end packages
+	@bash scripts/setup.sh
+
+run: setup ## Bring up everything with demo data (services, migrations, API, worker, fake WeChat)
+	exec $(VENV)/bin/jiujinban dev
+
+test: setup ## Run the whole test suite against real PostgreSQL and Redis (embedded if none)
+	$(PY) -m pytest
+
+test-fast: setup ## Only unit tests (no services)
+	$(PY) -m pytest -m unit
+
+lint: setup ## ruff, mypy --strict and the import-linter contracts
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+format: setup ## Format the code
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup ## Benchmarks: requests/s and p50/p99 against a bare Litestar + asyncpg baseline
+	$(PY) -m bench.run
+
+browser-deps: ## Install Chromium and a CJK font for the browser tests (Debian, as root)
+	@bash scripts/install-browser.sh
+
+clean: ## Remove local data of embedded services and caches
+	rm -rf .data test-artifacts .pytest_cache .mypy_cache .ruff_cache
