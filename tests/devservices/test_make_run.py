@@ -89,7 +89,8 @@ def test_make_run_comes_up_and_sigterm_leaves_nothing(tmp_path: Path):
                 pass
             time.sleep(0.25)
         printed = log_path.read_text(errors="replace")
-        assert f"{base}/schema" in printed and f"http://127.0.0.1:{fake_port}/" in printed
+        assert f"{base}/schema" in printed
+        assert f"http://127.0.0.1:{fake_port}/" in printed
 
         login = httpx.post(
             base + "/api/v1/auth/wechat/login", json={"code": "test:newcomer"}, timeout=10
