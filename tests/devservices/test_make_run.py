@@ -82,14 +82,12 @@ def test_make_run_comes_up_and_sigterm_leaves_nothing(tmp_path: Path):
         while True:
             assert make.poll() is None, log_path.read_text(errors="replace")[-3000:]
             assert time.monotonic() < deadline, "make run did not become ready"
-            try:
-                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
+            # Ready when the supervisor has printed its URLs (it does so after /readyz said 200).
+            printed = log_path.read_text(errors="replace")
+            if f"{base}/schema" in printed:
+                break
             time.sleep(0.25)
-        printed = log_path.read_text(errors="replace")
-        assert f"{base}/schema" in printed
+        assert httpx.get(base + "/readyz", timeout=5).status_code == 200
         assert f"http://127.0.0.1:{fake_port}/" in printed
 
         login = httpx.post(
