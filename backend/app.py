@@ -20,18 +20,23 @@ from redis.asyncio import ConnectionPool
 
 from agent_portal import create_portal
 from backend import db
-from backend.geo.routes import AreaController
+from backend.catalogue import service as catalogue
+from backend.catalogue.routes import CatalogueController
+from backend.geo.routes import AreaController, ReachController
+from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
 from backend.http.access_log import access_log_middleware
 from backend.http.auth import PUBLIC, make_jwt_auth
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
 from backend.identity.routes import AuthController, MeController, StaffAdminController
+from backend.imports.routes import ImportController
 from backend.logging import configure_logging
 from backend.outbox.doorbell import ArqDoorbell
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
 from backend.wechat.ports import WeChatGateway
+from backend.workdays.routes import CalendarAdminController, CalendarController
 
 log = structlog.get_logger(__name__)
 
@@ -49,9 +54,10 @@ def create_app(
     settings: Settings,
     *,
     wechat: WeChatGateway | None = None,
+    travel: TravelTimeProvider | None = None,
     configure_logs: bool = True,
 ) -> Litestar:
-    """Build the app. ``wechat`` replaces the real WeChat gateway (tests pass one at a fake)."""
+    """Build the app. ``wechat`` and ``travel`` replace the real adapters (tests pass fakes)."""
     if configure_logs:
         configure_logging(level=settings.log_level, json=settings.log_json)
     settings.check()
@@ -64,6 +70,7 @@ def create_app(
     )
 
     async def startup(app: Litestar) -> None:
+        catalogue.configure_cache(recheck_s=settings.catalogue_cache_s)
         engine = db.bind_engine(settings.database_url)
         await engine.start_connection_pool(
             min_size=settings.db_pool_min, max_size=settings.db_pool_max
@@ -106,6 +113,7 @@ def create_app(
         "jwt_auth": jwt_auth,
         "cipher": FieldCipher(settings.field_key_ring()),
         "wechat": wechat,
+        "travel": travel or settings.travel_estimator(),
     }
     return Litestar(
         route_handlers=[
@@ -113,7 +121,12 @@ def create_app(
             AuthController,
             MeController,
             StaffAdminController,
+            CalendarAdminController,
+            CalendarController,
             AreaController,
+            CatalogueController,
+            ReachController,
+            ImportController,
             MetricsController,
             *portal.route_handlers,
         ],

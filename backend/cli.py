@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from backend.settings import Settings, SettingsError, load_settings
+from backend.workdays.cli import calendar as calendar_commands
 
 T = TypeVar("T")
 
@@ -208,6 +209,98 @@ def users_create(
 
 
 @main.group()
+def catalogue() -> None:
+    """The catalogue of items, bundles and service points."""
+
+
+@catalogue.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--dry-run", is_flag=True, help="Check everything and show what would change; write nothing."
+)
+@click.option(
+    "--effective-from",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Day new item versions take effect (default: today; a file's 生效日期 column wins).",
+)
+def catalogue_import(path: Path, dry_run: bool, effective_from: Any) -> None:
+    """Import a CSV, an XLSX workbook or a folder of them (items, materials, forms, bundles,
+    service points, who-handles-what, areas, departments). A file with any bad row is
+    rejected whole, each bad row named with its number and reason."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from backend.clock import today
+    from backend.imports.apply import ImportRejected
+    from backend.imports.service import import_batch, read_file
+
+    console = Console()
+    settings = _settings()
+    day = effective_from.date() if effective_from else today()
+    try:
+        batch = read_file(path)
+        report = _run_db(settings, lambda: import_batch(batch, effective_from=day, dry_run=dry_run))
+    except ImportRejected as rejected:
+        console.print(f"[red]导入被拒绝，未写入任何数据：{len(rejected.errors)} 处错误[/red]")
+        for error in rejected.errors[:200]:
+            console.print(f"  {error}", markup=False, highlight=False)
+        if len(rejected.errors) > 200:
+            console.print(f"  …… 另有 {len(rejected.errors) - 200} 处错误")
+        sys.exit(1)
+    table = Table(title="试导入（未写入）" if report.dry_run else "导入完成")
+    for column in ("表", "新增", "更新", "未变", "移除"):
+        table.add_column(column, justify="right" if column != "表" else "left")
+    for sheet, tally in sorted(report.tallies.items()):
+        table.add_row(
+            sheet, str(tally.created), str(tally.updated), str(tally.unchanged), str(tally.removed)
+        )
+    console.print(table)
+
+
+@main.command()
+@click.option("--item", default=None, help="One item code (default: every personal item).")
+@click.option(
+    "--mode", type=click.Choice(["walk", "ebike", "car"]), default="ebike", show_default=True
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write every village to CSV.",
+)
+@click.option(
+    "--svg",
+    "svg_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Draw a map of villages.",
+)
+@click.option("--all-villages", is_flag=True, help="List every village, not only those with gaps.")
+def coverage(
+    item: str | None, mode: str, csv_path: Path | None, svg_path: Path | None, all_villages: bool
+) -> None:
+    """30-minute coverage: per village, the share of items reachable within 30 minutes."""
+    from backend.geo.coverage_cli import run_coverage
+
+    settings = _settings()
+    sys.exit(
+        _run_db(
+            settings,
+            lambda: run_coverage(
+                item=item,
+                mode=mode,
+                travel=settings.travel_estimator(),
+                csv_path=csv_path,
+                svg_path=svg_path,
+                all_villages=all_villages,
+            ),
+        )
+    )
+
+
+@main.group()
 def outbox() -> None:
     """The outbox of pending background work."""
 
@@ -221,6 +314,8 @@ def outbox_status() -> None:
     for status in ("pending", "done", "dead"):
         click.echo(f"{status:8} {counts.get(status, 0)}")
 
+
+main.add_command(calendar_commands)
 
 if __name__ == "__main__":
     main()

@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "backend.identity.piccolo_app",
         "backend.outbox.piccolo_app",
         "backend.idempotency.piccolo_app",
+        "backend.workdays.piccolo_app",
     ]
 )

@@ -11,6 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from backend.geo.travel import StraightLineEstimator
+
 PLACEHOLDER = "dev-insecure-placeholder-change-me-0123456789"
 DEV_FIELD_KEY = "k1:" + base64.b64encode(b"jiujinban-dev-field-key-0000000!"[:16]).decode()
 DEFAULT_WECHAT_API_BASE = "https://api.weixin.qq.com/"
@@ -96,10 +98,26 @@ class Settings:
     web_workers: int = 0
     cookie_secure: bool = False
     data_dir: str = ".data"
+    catalogue_cache_s: float = 2.0
+    travel_detour: float = 1.3
+    travel_walk_kmh: float = 4.5
+    travel_ebike_kmh: float = 15.0
+    travel_car_kmh: float = 30.0
 
     @property
     def base_url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
+
+    def travel_estimator(self) -> StraightLineEstimator:
+        """The default travel-time provider, with this deployment's detour factor and speeds."""
+        return StraightLineEstimator(
+            detour=self.travel_detour,
+            speeds_kmh={
+                "walk": self.travel_walk_kmh,
+                "ebike": self.travel_ebike_kmh,
+                "car": self.travel_car_kmh,
+            },
+        )
 
     def field_key_ring(self) -> dict[str, bytes]:
         return parse_field_keys(self.field_keys)
@@ -109,6 +127,15 @@ class Settings:
         self.field_key_ring()
         if not 0.0 < self.worker_poll_delay_s <= 5.0:
             raise SettingsError("WORKER_POLL_DELAY must be between 0 and 5 seconds")
+        if not 1.0 <= self.travel_detour <= 3.0:
+            raise SettingsError("TRAVEL_DETOUR must be between 1.0 and 3.0")
+        for name, speed in (
+            ("TRAVEL_WALK_KMH", self.travel_walk_kmh),
+            ("TRAVEL_EBIKE_KMH", self.travel_ebike_kmh),
+            ("TRAVEL_CAR_KMH", self.travel_car_kmh),
+        ):
+            if not 1.0 <= speed <= 120.0:
+                raise SettingsError(f"{name} must be between 1 and 120 km/h")
         if self.outbox_lease_s <= self.job_timeout_s:
             raise SettingsError("OUTBOX_LEASE_SECONDS must exceed JOB_TIMEOUT_SECONDS")
         if self.dev_mode:
@@ -167,6 +194,11 @@ _ENV: dict[str, tuple[str, str]] = {
     "WEB_WORKERS": ("web_workers", "int"),
     "COOKIE_SECURE": ("cookie_secure", "bool"),
     "DATA_DIR": ("data_dir", "str"),
+    "CATALOGUE_CACHE_SECONDS": ("catalogue_cache_s", "float"),
+    "TRAVEL_DETOUR": ("travel_detour", "float"),
+    "TRAVEL_WALK_KMH": ("travel_walk_kmh", "float"),
+    "TRAVEL_EBIKE_KMH": ("travel_ebike_kmh", "float"),
+    "TRAVEL_CAR_KMH": ("travel_car_kmh", "float"),
 }
 
 

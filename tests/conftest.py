@@ -79,6 +79,7 @@ def test_env(services: Services, fake_wechat: FakeWeChat) -> Iterator[dict[str, 
         "OUTBOX_LEASE_SECONDS": "3",
         "OUTBOX_SWEEP_SECONDS": "1",
         "WORKER_POLL_DELAY": "0.05",
+        "CATALOGUE_CACHE_SECONDS": "0",
     }
     yield env
     drop_database(database_url)
@@ -122,6 +123,16 @@ async def truncate_all() -> None:
         # arq job left by one test can never be mistaken for another test's.
         _TRUNCATE = f"TRUNCATE {', '.join(names)} CASCADE"
     await db.engine().run_ddl(_TRUNCATE)
+    forget_caches()
+
+
+def forget_caches() -> None:
+    """Tables were emptied behind the in-process caches' back."""
+    from backend.catalogue import service as catalogue
+    from backend.workdays import service as workdays
+
+    catalogue.forget()
+    workdays.forget_calendar()
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
 from backend.apps import app_config
-from backend.catalogue.tables import Department
+from backend.catalogue.tables import Bundle, CatalogueRevision, Department, Item, ItemVersion
 
-APP_CONFIG = app_config("catalogue", [Department])
+APP_CONFIG = app_config("catalogue", [Department, Item, ItemVersion, Bundle, CatalogueRevision])

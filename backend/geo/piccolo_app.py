@@ -1,4 +1,4 @@
 from backend.apps import app_config
-from backend.geo.tables import Area
+from backend.geo.tables import Area, ServicePoint, ServicePointItem
 
-APP_CONFIG = app_config("geo", [Area])
+APP_CONFIG = app_config("geo", [Area, ServicePoint, ServicePointItem], depends_on=("catalogue",))

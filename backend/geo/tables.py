@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from piccolo.columns import DoublePrecision, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSONB,
+    Boolean,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from backend.catalogue.tables import Item
 
 
 class Area(Table, tablename="area"):
@@ -22,3 +33,33 @@ class Area(Table, tablename="area"):
     population = Integer(null=True, default=None)
     note = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ServicePoint(Table, tablename="service_point"):
+    """办事点 — a place that handles items: township hall, village station, bank outlet …
+
+    ``hours`` maps ISO weekday numbers ("1" = Monday … "7" = Sunday) to lists of
+    ``["HH:MM", "HH:MM"]`` intervals. Holidays close it; make-up workdays open it with Monday's
+    hours (by the working-day calendar).
+    """
+
+    code = Varchar(length=40, primary_key=True)
+    name = Varchar(length=100)
+    kind = Varchar(length=32, index=True)
+    area = ForeignKey(Area, on_delete=OnDelete.restrict, index=True)
+    township = ForeignKey(Area, on_delete=OnDelete.restrict, index=True)
+    lat = DoublePrecision()
+    lng = DoublePrecision()
+    address = Varchar(length=200, default="")
+    phone = Varchar(length=40, default="")
+    hours = JSONB(default={})
+    active = Boolean(default=True)
+    note = Text(default="")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ServicePointItem(Table, tablename="service_point_item"):
+    """An item a service point handles (the township's 下沉 list)."""
+
+    service_point = ForeignKey(ServicePoint, on_delete=OnDelete.cascade, index=True)
+    item = ForeignKey(Item, on_delete=OnDelete.restrict, index=True)

@@ -1,0 +1,155 @@
+"""The catalogue's values and rules (standard library only).
+
+An item's specification is what one version of it says; bundles merge their items' materials by
+canonical material type, so one upload serves every item that needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+LEVELS: Final = ("district", "township", "village")
+CHANNELS: Final = ("window", "agent", "bank", "self_service", "online")
+DELIVERY_METHODS: Final = ("window", "mail", "agent")
+DATATYPES: Final = ("text", "number", "date", "choice", "id_number", "phone")
+MAX_DAYS: Final = 365
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialSpec:
+    """材料 — one material an item asks for, by canonical ``type`` (身份证, 户口簿 …)."""
+
+    type: str
+    name: str
+    required: bool = True
+    original: bool = True
+    copies: int = 0
+    exempt_if_shared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    label: str
+    datatype: str
+    required: bool = True
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSpec:
+    """What one version of an item says (everything but its code's history)."""
+
+    code: str
+    name: str
+    department_code: str
+    lowest_level: str
+    channels: tuple[str, ...]
+    delegable: bool
+    district_wide: bool
+    legal_days: int
+    committed_days: int
+    fee: str = "不收费"
+    delivery_methods: tuple[str, ...] = ("window",)
+    keywords: tuple[str, ...] = ()
+    personal: bool = True
+    materials: tuple[MaterialSpec, ...] = ()
+    form: tuple[FormField, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BundleSpec:
+    """一件事 — a named set of items asked for once."""
+
+    code: str
+    name: str
+    item_codes: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MergedMaterial:
+    """A material type of a bundle, with every item that asks for it."""
+
+    type: str
+    name: str
+    required: bool
+    original: bool
+    copies: int
+    exempt_if_shared: bool
+    item_codes: tuple[str, ...] = field(default=())
+
+
+def item_problems(spec: ItemSpec) -> list[str]:
+    """Every rule ``spec`` breaks, in Chinese; empty when it is valid."""
+    problems: list[str] = []
+    if not spec.code or len(spec.code) > 40:
+        problems.append("事项编码不能为空，且不超过 40 个字符")
+    if not spec.name or len(spec.name) > 100:
+        problems.append("事项名称不能为空，且不超过 100 个字符")
+    if spec.lowest_level not in LEVELS:
+        problems.append(f"办理层级“{spec.lowest_level}”无效，应为 区/镇街/村社")
+    bad = [c for c in spec.channels if c not in CHANNELS]
+    if bad or not spec.channels:
+        problems.append(f"办理渠道无效：{'、'.join(bad) or '（空）'}")
+    bad = [m for m in spec.delivery_methods if m not in DELIVERY_METHODS]
+    if bad or not spec.delivery_methods:
+        problems.append(f"送达方式无效：{'、'.join(bad) or '（空）'}")
+    for label, days in (("法定时限", spec.legal_days), ("承诺时限", spec.committed_days)):
+        if not 0 <= days <= MAX_DAYS:
+            problems.append(f"{label}须在 0–{MAX_DAYS} 个工作日之间")
+    if spec.committed_days > spec.legal_days:
+        problems.append("承诺时限不能长于法定时限")
+    seen: set[str] = set()
+    for material in spec.materials:
+        if material.type in seen:
+            problems.append(f"材料类型“{material.type}”重复")
+        seen.add(material.type)
+        if material.copies < 0 or material.copies > 20:
+            problems.append(f"材料“{material.name}”份数无效")
+    names: set[str] = set()
+    for form_field in spec.form:
+        if form_field.datatype not in DATATYPES:
+            problems.append(f"表单字段“{form_field.label}”类型“{form_field.datatype}”无效")
+        if form_field.datatype == "choice" and not form_field.values:
+            problems.append(f"表单字段“{form_field.label}”是选择题，须列出选项")
+        if form_field.name in names:
+            problems.append(f"表单字段名“{form_field.name}”重复")
+        names.add(form_field.name)
+    return problems
+
+
+def merge_materials(items: Iterable[tuple[str, Sequence[MaterialSpec]]]) -> list[MergedMaterial]:
+    """Materials of several items, each canonical type once (一次提交，多项复用).
+
+    A type is required if any item requires it, an original if any item wants the original,
+    with the largest number of copies any item asks for, and exempt only if every item that
+    asks for it accepts shared data instead.
+    """
+    merged: dict[str, MergedMaterial] = {}
+    for item_code, materials in items:
+        for m in materials:
+            seen = merged.get(m.type)
+            if seen is None:
+                merged[m.type] = MergedMaterial(
+                    m.type,
+                    m.name,
+                    m.required,
+                    m.original,
+                    m.copies,
+                    m.exempt_if_shared,
+                    (item_code,),
+                )
+                continue
+            merged[m.type] = MergedMaterial(
+                type=m.type,
+                name=seen.name,
+                required=seen.required or m.required,
+                original=seen.original or m.original,
+                copies=max(seen.copies, m.copies),
+                exempt_if_shared=seen.exempt_if_shared and m.exempt_if_shared,
+                item_codes=(*seen.item_codes, item_code),
+            )
+    return list(merged.values())

@@ -1,0 +1,22 @@
+"""Time: stored in UTC, shown and reasoned about in Asia/Shanghai."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def local(moment: datetime) -> datetime:
+    """``moment`` in Asia/Shanghai; a naive datetime is taken to be Shanghai time already."""
+    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
+
+
+def today() -> date:
+    """Today's date in Asia/Shanghai."""
+    return datetime.now(SHANGHAI).date()

@@ -1,0 +1,1 @@
+"""Catalogue imports: the spreadsheets kept by administrators, checked and applied whole."""

@@ -1,0 +1,261 @@
+"""Use cases of the working-day calendar: the calendar deadlines use, and its administration.
+
+``load_calendar`` is what every deadline is computed with: python-holidays plus the days and
+confirmed years in the database. It is cached in-process for ``CACHE_TTL_S`` seconds and dropped
+on every change made through this process; other processes see a change within that time.
+The functions that change the calendar run inside the caller's transaction; the caller calls
+``forget_calendar()`` once more after commit (see ``routes._changing_calendar``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from backend.errors import NotFound
+from backend.workdays import texts
+from backend.workdays.calendar import (
+    ChinaCalendar,
+    DayInfo,
+    Override,
+    YearStatus,
+    days_off,
+    years_needing_attention,
+)
+from backend.workdays.checks import check_day, check_days, check_kind, check_note, check_year
+from backend.workdays.china import official_years
+from backend.workdays.tables import CalendarDay, CalendarYear
+
+CACHE_TTL_S: Final = 30.0
+SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDayRecord:
+    """A day an administrator declared off (``holiday``) or a ``workday``."""
+
+    day: dt.date
+    kind: str
+    note: str
+    updated_by: str | None
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DayPage:
+    items: list[CalendarDayRecord]
+    total: int
+    years: list[YearStatus]
+
+
+@dataclass(frozen=True, slots=True)
+class DueDate:
+    """A deadline and how it was reached: the days off skipped, the years not yet settled."""
+
+    start: dt.date
+    days: int
+    due: dt.date
+    skipped: list[DayInfo]
+    years_needing_attention: list[int]
+
+
+def today_in_shanghai() -> dt.date:
+    return dt.datetime.now(SHANGHAI).date()
+
+
+# --- the calendar deadlines are computed with ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    loaded_at: float
+    calendar: ChinaCalendar
+
+
+_cache: _Cached | None = None
+_generation = 0  # bumped by every change, so a load that raced a change is not kept
+
+
+def forget_calendar() -> None:
+    """Drop the cached calendar: the next ``load_calendar`` reads the database again."""
+    global _cache, _generation
+    _cache = None
+    _generation += 1
+
+
+async def load_calendar() -> ChinaCalendar:
+    """python-holidays' China with the database's days and confirmed years on top (cached)."""
+    global _cache
+    cached, generation = _cache, _generation
+    if cached is not None and time.monotonic() - cached.loaded_at < CACHE_TTL_S:
+        return cached.calendar
+    rows = await CalendarDay.select(CalendarDay.day, CalendarDay.kind, CalendarDay.note).run()
+    overrides = {r["day"]: Override(check_kind(r["kind"]), r["note"]) for r in rows}
+    confirmed = frozenset(r["year"] for r in await CalendarYear.select(CalendarYear.year).run())
+    if (
+        cached is not None
+        and cached.calendar.overrides == overrides
+        and cached.calendar.confirmed_years == confirmed
+    ):
+        calendar = cached.calendar  # unchanged: keep its warm per-year tables
+    else:
+        calendar = ChinaCalendar(overrides, confirmed)
+    if generation == _generation:
+        _cache = _Cached(time.monotonic(), calendar)
+    return calendar
+
+
+async def day_info(*, day: dt.date) -> DayInfo:
+    return (await load_calendar()).kind_of(check_day(day))
+
+
+async def due_date(*, start: dt.date, days: int) -> DueDate:
+    """The ``days``-th working day after ``start``, with the days off on the way."""
+    check_day(start)
+    check_days(days)
+    calendar = await load_calendar()
+    due = calendar.add_working_days(start, days)
+    return DueDate(
+        start=start,
+        days=days,
+        due=due,
+        skipped=days_off(calendar, start, due),
+        years_needing_attention=years_needing_attention(calendar, start, due),
+    )
+
+
+async def year_warnings(*, today: dt.date) -> list[YearStatus]:
+    """This year and next year when neither official nor confirmed: what supervisors see."""
+    calendar = await load_calendar()
+    statuses = (calendar.year_status(y) for y in (today.year, today.year + 1))
+    return [s for s in statuses if s.needs_attention]
+
+
+# --- administration ------------------------------------------------------------------------
+
+_DAY_COLUMNS = (
+    CalendarDay.day,
+    CalendarDay.kind,
+    CalendarDay.note,
+    CalendarDay.updated_by,
+    CalendarDay.updated_at,
+)
+
+
+def _record(row: dict[str, Any]) -> CalendarDayRecord:
+    return CalendarDayRecord(
+        day=row["day"],
+        kind=row["kind"],
+        note=row["note"],
+        updated_by=str(row["updated_by"]) if row["updated_by"] else None,
+        updated_at=row["updated_at"],
+    )
+
+
+async def list_days(
+    *, year: int | None, page: int, page_size: int, today: dt.date | None = None
+) -> DayPage:
+    """The administrator's days (of ``year``, or all), and the status of the years concerned.
+
+    Without ``year`` the years are this one, the next one, and every year with a recorded day or
+    a confirmation.
+    """
+    select = CalendarDay.select(*_DAY_COLUMNS).order_by(CalendarDay.day)
+    count = CalendarDay.count()
+    if year is not None:
+        check_year(year)
+        within = (CalendarDay.day >= dt.date(year, 1, 1)) & (
+            CalendarDay.day <= dt.date(year, 12, 31)
+        )
+        select, count = select.where(within), count.where(within)
+    total = await count.run()
+    rows = await select.limit(page_size).offset((page - 1) * page_size).run()
+    confirmed = {r["year"] for r in await CalendarYear.select(CalendarYear.year).run()}
+    if year is not None:
+        years = {year}
+    else:
+        this_year = (today or today_in_shanghai()).year
+        recorded = await CalendarDay.raw(
+            "SELECT DISTINCT EXTRACT(YEAR FROM day)::int AS year FROM calendar_day"
+        ).run()
+        years = {this_year, this_year + 1, *confirmed, *(r["year"] for r in recorded)}
+    official = official_years()
+    statuses = [YearStatus(y, y in official, y in confirmed) for y in sorted(years)]
+    return DayPage(items=[_record(r) for r in rows], total=total, years=statuses)
+
+
+async def set_day(*, day: dt.date, kind: str, note: str, staff_id: str | None) -> CalendarDayRecord:
+    """Record ``day`` as a day off or a workday; a later correction replaces an earlier one.
+
+    A day that says what python-holidays already says is still recorded: it documents intent
+    and keeps the day fixed should the library change.
+    """
+    check_day(day)
+    checked_kind, checked_note = check_kind(kind), check_note(note)
+    now = dt.datetime.now(dt.UTC)
+    rows = (
+        await CalendarDay.insert(
+            CalendarDay(
+                day=day,
+                kind=checked_kind,
+                note=checked_note,
+                created_by=staff_id,
+                updated_by=staff_id,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        .on_conflict(
+            target=CalendarDay.day,
+            action="DO UPDATE",
+            values=[
+                CalendarDay.kind,
+                CalendarDay.note,
+                CalendarDay.updated_by,
+                CalendarDay.updated_at,
+            ],
+        )
+        .returning(*_DAY_COLUMNS)
+        .run()
+    )
+    forget_calendar()
+    return _record(rows[0])
+
+
+async def delete_day(*, day: dt.date) -> None:
+    """Remove the administrator's entry for ``day``: python-holidays decides it again."""
+    check_day(day)
+    removed = (
+        await CalendarDay.delete().where(CalendarDay.day == day).returning(CalendarDay.day).run()
+    )
+    if not removed:
+        raise NotFound(
+            texts.DAY_NOT_FOUND.format(day=day.isoformat()), code="calendar_day_not_found"
+        )
+    forget_calendar()
+
+
+async def confirm_year(*, year: int, staff_id: str | None, note: str) -> YearStatus:
+    """Record that an administrator checked ``year`` against the official notice.
+
+    Confirming again replaces who, when and the note.
+    """
+    check_year(year)
+    checked_note = check_note(note)
+    now = dt.datetime.now(dt.UTC)
+    await (
+        CalendarYear.insert(
+            CalendarYear(year=year, confirmed_by=staff_id, confirmed_at=now, note=checked_note)
+        )
+        .on_conflict(
+            target=CalendarYear.year,
+            action="DO UPDATE",
+            values=[CalendarYear.confirmed_by, CalendarYear.confirmed_at, CalendarYear.note],
+        )
+        .run()
+    )
+    forget_calendar()
+    return YearStatus(year, year in official_years(), True)
