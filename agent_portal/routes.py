@@ -25,11 +25,14 @@ from agent_portal.auth import (
 )
 from agent_portal.menu import tasks_for
 from agent_portal.security import CSRF_COOKIE
+from backend.clock import today
 from backend.errors import RateLimited, Unauthenticated
 from backend.identity.service import StaffAccount, authenticate_staff
 from backend.settings import Settings
+from backend.workdays.service import year_warnings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+SEES_CALENDAR_WARNINGS = frozenset({"supervisor", "admin"})
 
 
 @dataclass
@@ -107,12 +110,18 @@ class PortalController(Controller):
 
     @get("/", name="portal:home")
     async def home(self, staff: StaffAccount) -> Template:
+        warnings: list[str] = []
+        if staff.role in SEES_CALENDAR_WARNINGS:
+            warnings = [
+                texts.calendar_year_unconfirmed(s.year) for s in await year_warnings(today=today())
+            ]
         return Template(
             "home.html",
             context={
                 "staff": staff,
                 "tasks": tasks_for(staff.role),
                 "under_construction": texts.UNDER_CONSTRUCTION,
+                "warnings": warnings,
             },
         )
 

@@ -61,3 +61,10 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
 def login_locked(retry_after_s: int) -> str:
     minutes = max(1, -(-retry_after_s // 60))
     return LOGIN_LOCKED.format(minutes=minutes)
+
+
+def calendar_year_unconfirmed(year: int) -> str:
+    return (
+        f"{year} 年的节假日安排尚未收录国务院通知，也未经管理员确认：办理时限暂按法定节日推算。"
+        "通知公布后，请管理员核对并确认该年度日历。"
+    )

@@ -36,6 +36,7 @@ from backend.outbox.doorbell import ArqDoorbell
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
 from backend.wechat.ports import WeChatGateway
+from backend.workdays import service as workdays
 from backend.workdays.routes import CalendarAdminController, CalendarController
 
 log = structlog.get_logger(__name__)
@@ -71,6 +72,7 @@ def create_app(
 
     async def startup(app: Litestar) -> None:
         catalogue.configure_cache(recheck_s=settings.catalogue_cache_s)
+        workdays.configure_cache(ttl_s=settings.calendar_cache_s)
         engine = db.bind_engine(settings.database_url)
         await engine.start_connection_pool(
             min_size=settings.db_pool_min, max_size=settings.db_pool_max

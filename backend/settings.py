@@ -99,6 +99,7 @@ class Settings:
     cookie_secure: bool = False
     data_dir: str = ".data"
     catalogue_cache_s: float = 2.0
+    calendar_cache_s: float = 30.0
     travel_detour: float = 1.3
     travel_walk_kmh: float = 4.5
     travel_ebike_kmh: float = 15.0
@@ -195,6 +196,7 @@ _ENV: dict[str, tuple[str, str]] = {
     "COOKIE_SECURE": ("cookie_secure", "bool"),
     "DATA_DIR": ("data_dir", "str"),
     "CATALOGUE_CACHE_SECONDS": ("catalogue_cache_s", "float"),
+    "CALENDAR_CACHE_SECONDS": ("calendar_cache_s", "float"),
     "TRAVEL_DETOUR": ("travel_detour", "float"),
     "TRAVEL_WALK_KMH": ("travel_walk_kmh", "float"),
     "TRAVEL_EBIKE_KMH": ("travel_ebike_kmh", "float"),

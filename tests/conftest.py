@@ -80,6 +80,7 @@ def test_env(services: Services, fake_wechat: FakeWeChat) -> Iterator[dict[str, 
         "OUTBOX_SWEEP_SECONDS": "1",
         "WORKER_POLL_DELAY": "0.05",
         "CATALOGUE_CACHE_SECONDS": "0",
+        "CALENDAR_CACHE_SECONDS": "0",
     }
     yield env
     drop_database(database_url)

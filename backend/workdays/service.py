@@ -29,7 +29,7 @@ from backend.workdays.checks import check_day, check_days, check_kind, check_not
 from backend.workdays.china import official_years
 from backend.workdays.tables import CalendarDay, CalendarYear
 
-CACHE_TTL_S: Final = 30.0
+CACHE_TTL_S = 30.0  # configure_cache() sets it from CALENDAR_CACHE_SECONDS
 SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
 
 
@@ -77,6 +77,12 @@ class _Cached:
 
 _cache: _Cached | None = None
 _generation = 0  # bumped by every change, so a load that raced a change is not kept
+
+
+def configure_cache(*, ttl_s: float) -> None:
+    """How long a process keeps the calendar before reading the database's days again."""
+    global CACHE_TTL_S
+    CACHE_TTL_S = ttl_s
 
 
 def forget_calendar() -> None:

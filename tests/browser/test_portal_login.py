@@ -128,3 +128,26 @@ async def test_post_without_csrf_token_is_refused(page: Page) -> None:
     assert logout.status == 403
     await page.goto("/portal/")
     await expect(page).to_have_url(HOME_URL)
+
+
+async def test_supervisors_are_warned_until_next_years_calendar_is_confirmed(
+    page: Page, artifacts_dir: Path
+) -> None:
+    from backend.clock import today
+    from backend.workdays.service import confirm_year, year_warnings
+
+    supervisor = await make_staff(role="supervisor", area_code="330109", display_name="区跑改办")
+    pending = [s.year for s in await year_warnings(today=today())]
+    await log_in(page, supervisor.username, PASSWORD)
+    await expect(page).to_have_url(HOME_URL)
+    alerts = page.locator(".alert-warning")
+    await expect(alerts).to_have_count(len(pending))
+    for year in pending:
+        await expect(alerts.filter(has_text=f"{year} 年")).to_be_visible()
+    await page.screenshot(path=artifacts_dir / "portal-supervisor-warning.png", full_page=True)
+
+    for year in pending:
+        await confirm_year(year=year, staff_id=None, note="国务院通知已公布")
+    await page.wait_for_timeout(100)
+    await page.reload()
+    await expect(page.locator(".alert-warning")).to_have_count(0)
