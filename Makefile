@@ -32,7 +32,8 @@ format: setup ## Format the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup ## Benchmarks: requests/s and p50/p99 against a bare Litestar + asyncpg baseline
+bench: setup ## Benchmarks (about 2 min): req/s, p50/p99 beside a bare Litestar + asyncpg baseline
+	@bash scripts/install-bench.sh
 	$(PY) -m bench.run
 
 browser-deps: ## Install Chromium and a CJK font for the browser tests (Debian, as root)

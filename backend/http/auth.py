@@ -28,6 +28,8 @@ class Principal:
     role: str | None = None
     area_code: str | None = None
     department_code: str | None = None
+    account: identity.StaffAccount | None = None
+    """The staff account as loaded for this request (None for citizens)."""
 
     @property
     def scope_key(self) -> str:
@@ -52,6 +54,7 @@ async def retrieve_principal(
             role=account.role,
             area_code=account.area_code,
             department_code=account.department_code,
+            account=account,
         )
     return None
 

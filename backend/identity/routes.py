@@ -107,8 +107,8 @@ class MeController(Controller):
 
     @get("/api/v1/staff/me", guards=[staff_roles()], summary="The signed-in staff member")
     async def staff_me(self, request: Request[Principal, Any, Any]) -> StaffMe:
-        account = await service.get_staff_account(staff_id=request.user.id)
-        if account is None:  # deactivated since the token was issued
+        account = request.user.account  # loaded (active) by the authentication middleware
+        if account is None:
             raise Unauthenticated("账号已停用，请联系管理员。", code="account_inactive")
         return _staff_me(account)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from dataclasses import dataclass
@@ -197,47 +198,50 @@ async def get_staff_account(*, staff_id: str) -> StaffAccount | None:
 
 
 async def authenticate_staff(*, username: str, password: str, settings: Settings) -> StaffAccount:
-    """Check a staff password; too many failures lock the account for ``lockout_s`` seconds.
+    """Check a staff password; too many failures lock the account for a while.
 
-    Unknown user, inactive user and wrong password all answer the same, in the same time.
+    Unknown user, inactive user and wrong password all answer the same, in the same time. The
+    argon2 check runs in a thread, outside any transaction: no row lock is held while hashing.
     """
-    max_failures, lockout_s = settings.login_max_failures, settings.login_lockout_s
     name = username.strip().lower()
+    row = (
+        await StaffUser.select(StaffUser.id, StaffUser.password_hash, StaffUser.active)
+        .where(StaffUser.username == name)
+        .first()
+        .run()
+    )
+    matches = await asyncio.to_thread(
+        verify_password, row["password_hash"] if row else None, password
+    )
+    if row is None:
+        raise Unauthenticated("用户名或密码错误。", code="credentials_invalid")
     now = _now()
     failure: Exception | None = None
-    account: StaffAccount | None = None
     async with db.engine().transaction():
-        row = (
-            await StaffUser.select(
-                StaffUser.id,
-                StaffUser.password_hash,
-                StaffUser.active,
-                StaffUser.failed_logins,
-                StaffUser.locked_until,
-            )
-            .where(StaffUser.username == name)
+        state = (
+            await StaffUser.select(StaffUser.failed_logins, StaffUser.locked_until)
+            .where(StaffUser.id == row["id"])
             .lock_rows()
             .first()
             .run()
         )
-        if row and row["locked_until"] and row["locked_until"] > now:
-            wait = int((row["locked_until"] - now).total_seconds()) + 1
-            failure = _locked(wait)
-        elif not verify_password(row["password_hash"] if row else None, password) or not (
-            row and row["active"]
-        ):
+        if state is None:  # deleted meanwhile
             failure = Unauthenticated("用户名或密码错误。", code="credentials_invalid")
-            if row:
-                failed = row["failed_logins"] + 1
-                values: dict[Any, Any] = {StaffUser.failed_logins: failed}
-                if failed >= max_failures:
-                    values = {
-                        StaffUser.failed_logins: 0,
-                        StaffUser.locked_until: now + timedelta(seconds=lockout_s),
-                    }
-                    failure = _locked(lockout_s)
-                    log.warning("staff_locked_out", staff_id=str(row["id"]))
-                await StaffUser.update(values).where(StaffUser.id == row["id"]).run()
+        elif state["locked_until"] and state["locked_until"] > now:
+            failure = _locked(int((state["locked_until"] - now).total_seconds()) + 1)
+        elif not (matches and row["active"]):
+            failure = Unauthenticated("用户名或密码错误。", code="credentials_invalid")
+            failed = state["failed_logins"] + 1
+            values: dict[Any, Any] = {StaffUser.failed_logins: failed}
+            if failed >= settings.login_max_failures:
+                lockout = settings.login_lockout_s
+                values = {
+                    StaffUser.failed_logins: 0,
+                    StaffUser.locked_until: now + timedelta(seconds=lockout),
+                }
+                failure = _locked(lockout)
+                log.warning("staff_locked_out", staff_id=str(row["id"]))
+            await StaffUser.update(values).where(StaffUser.id == row["id"]).run()
         else:
             await (
                 StaffUser.update(
@@ -250,11 +254,12 @@ async def authenticate_staff(*, username: str, password: str, settings: Settings
                 .where(StaffUser.id == row["id"])
                 .run()
             )
-            account = await get_staff_account(staff_id=str(row["id"]))
     # Raised after commit, so the failure counter survives.
     if failure is not None:
         raise failure
-    assert account is not None
+    account = await get_staff_account(staff_id=str(row["id"]))
+    if account is None:
+        raise Unauthenticated("用户名或密码错误。", code="credentials_invalid")
     return account
 
 

@@ -1,0 +1,120 @@
+"""The child processes of a bench run, tracked so that every one of them is stopped on the way out.
+
+Each child starts in a session (and process group) of its own: a Ctrl-C in the terminal reaches
+only the bench, which then stops the servers in order, and stopping a group also stops the worker
+processes uvicorn forked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+
+class ChildFailed(RuntimeError):
+    """A child process exited badly; the message carries the tail of its log."""
+
+
+def _tail(path: Path, limit: int = 3000) -> str:
+    try:
+        return path.read_text(errors="replace")[-limit:]
+    except OSError:
+        return ""
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a member we cannot signal still counts as alive
+        return True
+    return True
+
+
+class Supervisor:
+    """Starts children with their output in ``log_dir`` and stops them all in ``stop_all``."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self._children: list[subprocess.Popen[bytes]] = []
+
+    def log_path(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def spawn(
+        self,
+        argv: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        name: str,
+        stdout_to_log: bool = True,
+    ) -> subprocess.Popen[bytes]:
+        """Start ``argv``; stderr (and stdout unless ``stdout_to_log`` is false) go to its log."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with self.log_path(name).open("ab") as log:
+            proc = subprocess.Popen(  # noqa: S603 - argv built by the bench, no shell
+                list(argv),
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=log if stdout_to_log else subprocess.PIPE,
+                stderr=log,
+                start_new_session=True,
+            )
+        self._children.append(proc)
+        return proc
+
+    def run(
+        self, argv: Sequence[str], *, env: Mapping[str, str], name: str, timeout_s: float
+    ) -> str:
+        """Run ``argv`` to completion and return its stdout; raise ``ChildFailed`` otherwise."""
+        proc = self.spawn(argv, env=env, name=name, stdout_to_log=False)
+        try:
+            out, _ = proc.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired as exc:
+            self.stop(proc, grace_s=2)
+            raise ChildFailed(f"{name} took longer than {timeout_s:.0f} s") from exc
+        finally:
+            if proc.poll() is not None and proc in self._children:
+                self._children.remove(proc)
+        text = out.decode(errors="replace")
+        if proc.returncode != 0:
+            raise ChildFailed(
+                f"{name} exited with {proc.returncode}:\n{text[-2000:]}{_tail(self.log_path(name))}"
+            )
+        return text
+
+    def check_alive(self, proc: subprocess.Popen[bytes], name: str) -> None:
+        if proc.poll() is not None:
+            raise ChildFailed(
+                f"{name} exited with {proc.returncode}; log {self.log_path(name)}:\n"
+                + _tail(self.log_path(name))
+            )
+
+    def stop(self, proc: subprocess.Popen[bytes], *, grace_s: float = 10.0) -> None:
+        """SIGTERM the child, wait for it and its group; SIGKILL the group after ``grace_s``."""
+        pgid = proc.pid  # start_new_session: the child leads its own group
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=grace_s)
+        while _group_alive(pgid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _group_alive(pgid):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)
+        proc.wait()
+        if proc in self._children:
+            self._children.remove(proc)
+
+    def stop_all(self) -> None:
+        """Stop every child still tracked, newest first."""
+        while self._children:
+            self.stop(self._children[-1])

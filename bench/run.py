@@ -1,0 +1,257 @@
+"""``make bench``: the real API against a bare Litestar + asyncpg baseline, on this machine.
+
+usage: python -m bench.run [--duration S] [--rounds N] [--warmup S] [--concurrency C]
+                           [--only NAME[,NAME]] [--workers N] [--loadgen auto|wrk|python]
+
+1. finds or starts PostgreSQL and Redis (``backend.devservices``), creates a throwaway database
+   ``jjb_bench_<random>``, migrates it and loads the demo data with the ``jiujinban`` CLI;
+2. serves the real app (``jiujinban serve``) and ``bench/baseline_app.py`` under uvicorn, one
+   worker per core each, on free loopback ports;
+3. for every scenario of ``bench/scenarios.py`` warms both servers up, then measures them with
+   wrk (else ``bench.pyload``) in alternating rounds (app, baseline, baseline, app, …);
+4. prints the table, writes ``test-artifacts/bench.json``, stops everything it started and drops
+   the database — also on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import httpx
+from rich.console import Console
+
+from backend.devservices import (
+    Services,
+    ServicesError,
+    drop_database,
+    ensure_services,
+    free_port,
+)
+from backend.logging import configure_logging
+from backend.settings import load_settings
+from bench import loadgen, machine
+from bench.measure import build_context, measure, smoke_check
+from bench.processes import ChildFailed, Supervisor
+from bench.report import render, to_json, write_json
+from bench.scenarios import SCENARIOS
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(".data/bench")
+OUTPUT = Path("test-artifacts/bench.json")
+DB_PREFIX = "jjb_bench_"
+STARTUP_TIMEOUT_S = 60.0
+
+console = Console(stderr=True)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    names = [s.name for s in SCENARIOS]
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--duration", type=float, default=8.0, help="measured seconds per scenario and server"
+    )
+    parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per server")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="measured rounds the duration is split into"
+    )
+    parser.add_argument("--concurrency", type=int, default=32, help="keep-alive connections")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"run only these scenarios (repeat or comma-separate): {', '.join(names)}",
+    )
+    parser.add_argument("--workers", type=int, default=machine.cores(), help="uvicorn workers")
+    parser.add_argument(
+        "--loadgen", choices=("auto", "wrk", "python"), default="auto", help="load generator"
+    )
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the JSON")
+    args = parser.parse_args(argv)
+    wanted = {n.strip() for item in args.only for n in item.split(",") if n.strip()}
+    unknown = wanted - set(names)
+    if unknown:
+        parser.error(f"unknown scenario(s) {sorted(unknown)}; known: {', '.join(names)}")
+    args.scenarios = [s for s in SCENARIOS if not wanted or s.name in wanted]
+    if args.duration <= 0 or min(args.concurrency, args.workers, args.rounds) < 1:
+        parser.error("--duration, --rounds, --concurrency and --workers must be positive")
+    return args
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + quote(name)))
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the run like Ctrl-C does, through the ``finally`` blocks."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _shielded_cleanup() -> None:
+    """Cleanup runs to its end: further Ctrl-C / SIGTERM are ignored from here on."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def _wait_ready(supervisor: Supervisor, proc: Any, name: str, port: int) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=2) as client:
+        while time.monotonic() < deadline:
+            supervisor.check_alive(proc, name)
+            try:
+                if client.get("/readyz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+    raise ChildFailed(f"{name} did not answer /readyz within {STARTUP_TIMEOUT_S:.0f} s")
+
+
+def run(args: argparse.Namespace) -> int:
+    load_before = machine.load_average()  # before the bench adds its own
+    run_id = secrets.token_hex(4)
+    database = f"{DB_PREFIX}{run_id}"
+    run_dir = DATA_DIR / "runs" / run_id
+    supervisor = Supervisor(run_dir)
+    services: Services | None = None
+    database_url: str | None = None
+    keep_logs = True  # unless the run ends well or is interrupted
+    try:
+        environ = dict(os.environ)
+        if environ.get("DATABASE_URL"):  # the server it names, never the database
+            environ["DATABASE_URL"] = _with_database(environ["DATABASE_URL"], database)
+        console.print(f"bench {run_id}: PostgreSQL and Redis, database {database} …")
+        services = ensure_services(environ=environ, data_dir=DATA_DIR, database=database)
+        database_url = services.database_url
+        env = {
+            **environ,
+            "JIUJINBAN_DEV": "1",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": services.redis_url,
+            "ARQ_QUEUE": f"arq:queue:jjb-bench-{run_id}",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "HOST": "127.0.0.1",
+            "PYTHONPATH": str(ROOT),
+        }
+        env.setdefault("LOG_LEVEL", "INFO")  # as deployed: one JSON access-log line per request
+        env.setdefault("LOG_JSON", "1")
+        settings = load_settings(environ=env)
+        cli = [sys.executable, "-m", "backend.cli"]
+        for step, timeout_s in ((["migrate"], 300), (["demo", "load"], 300)):
+            out = supervisor.run([*cli, *step], env=env, name=step[0], timeout_s=timeout_s)
+            console.print(out.strip().splitlines()[-1] if out.strip() else " ".join(step))
+        started = time.perf_counter()
+        out = supervisor.run(
+            [*cli, "coverage"], env={**env, "COLUMNS": "200"}, name="coverage", timeout_s=120
+        )
+        coverage_wall_s = time.perf_counter() - started
+        coverage_line = next((line for line in out.splitlines() if "用时" in line), "").strip()
+        console.print(
+            f"jiujinban coverage, whole demo district: {coverage_wall_s:.2f} s wall"
+            f" (process start included) — {coverage_line}"
+        )
+
+        workers = str(args.workers)
+        ports = {"app": free_port(), "baseline": free_port()}
+        app = supervisor.spawn(
+            [*cli, "serve", "--workers", workers, "--port", str(ports["app"])], env=env, name="app"
+        )
+        baseline = supervisor.spawn(
+            [
+                sys.executable, "-m", "uvicorn", "bench.baseline_app:create_app", "--factory",
+                "--host", "127.0.0.1", "--port", str(ports["baseline"]), "--workers", workers,
+                "--log-level", "warning", "--no-access-log",
+            ],
+            env=env,
+            name="baseline",
+        )  # fmt: skip
+        _wait_ready(supervisor, app, "app", ports["app"])
+        _wait_ready(supervisor, baseline, "baseline", ports["baseline"])
+        context = build_context(ports["app"], settings.demo_password, database_url)
+        smoke_check(args.scenarios, ports, context)
+
+        generator = loadgen.pick(supervisor, run_dir, prefer=args.loadgen)
+        meta: dict[str, Any] = {
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": machine.describe(database_url=database_url, redis_url=services.redis_url),
+            "load_average_before": load_before,
+            "workers": args.workers,
+            "loadgen": f"{generator.name}, 127.0.0.1, keep-alive",
+            "seconds": args.duration,
+            "rounds": args.rounds,
+            "warmup_seconds": args.warmup,
+            "app_log": {"level": env["LOG_LEVEL"], "json": env["LOG_JSON"]},
+            "coverage_cli": {
+                "wall_seconds": round(coverage_wall_s, 3),
+                "summary": coverage_line.strip(),
+            },
+        }
+        results = measure(generator, args.scenarios, ports, context, args, console.print)
+        meta["load_average_after"] = machine.load_average()
+        for who, proc in (("app", app), ("baseline", baseline)):
+            supervisor.check_alive(proc, who)
+        document = to_json(meta, results)
+        write_json(args.output, document)
+        render(Console() if sys.stdout.isatty() else Console(width=120), meta, results)
+        console.print(f"written {args.output}")
+        keep_logs = False
+        return 0
+    except (ChildFailed, ServicesError, httpx.HTTPError) as exc:
+        console.print(f"[red]bench failed:[/red] {exc}")
+        return 1
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted; cleaning up[/yellow]")
+        keep_logs = False
+        return 130
+    finally:
+        _shielded_cleanup()
+        supervisor.stop_all()
+        if database_url is not None and database.startswith(DB_PREFIX):
+            try:
+                drop_database(database_url)
+            except Exception as exc:  # report and go on stopping services
+                console.print(f"[red]could not drop {database}:[/red] {exc!r}")
+        if services is not None:
+            services.stop()
+        if not keep_logs:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        elif run_dir.exists():
+            console.print(f"logs kept in {run_dir}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    configure_logging(level="WARNING")
+    with _signals_raise():
+        sys.exit(run(args))
+
+
+if __name__ == "__main__":
+    main()
