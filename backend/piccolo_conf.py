@@ -18,6 +18,9 @@ APP_REGISTRY = AppRegistry(
         "backend.identity.piccolo_app",
         "backend.outbox.piccolo_app",
         "backend.idempotency.piccolo_app",
+        "backend.uploads.piccolo_app",
+        "backend.audit.piccolo_app",
+        "backend.cases.piccolo_app",
         "backend.workdays.piccolo_app",
     ]
 )

@@ -99,6 +99,20 @@ class Settings:
     cookie_secure: bool = False
     data_dir: str = ".data"
     catalogue_cache_s: float = 2.0
+    upload_max_bytes: int = 10 * 1024 * 1024
+    upload_max_per_day: int = 200
+    storage_backend: str = "local"
+    storage_dir: str = ".data/uploads"
+    s3_endpoint: str = ""
+    s3_bucket: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    signed_url_ttl_s: int = 300
+    identity_verify_url: str = ""
+    elicense_url: str = ""
+    retention_case_years: int = 30
+    retention_audit_years: int = 10
+    retention_upload_days: int = 180
     calendar_cache_s: float = 30.0
     travel_detour: float = 1.3
     travel_walk_kmh: float = 4.5
@@ -137,6 +151,12 @@ class Settings:
         ):
             if not 1.0 <= speed <= 120.0:
                 raise SettingsError(f"{name} must be between 1 and 120 km/h")
+        if self.storage_backend not in {"local", "s3"}:
+            raise SettingsError("STORAGE must be local or s3")
+        if self.storage_backend == "s3" and not (self.s3_endpoint and self.s3_bucket):
+            raise SettingsError("STORAGE=s3 needs S3_ENDPOINT and S3_BUCKET")
+        if not 1024 <= self.upload_max_bytes <= 100 * 1024 * 1024:
+            raise SettingsError("UPLOAD_MAX_BYTES must be between 1 KiB and 100 MiB")
         if self.outbox_lease_s <= self.job_timeout_s:
             raise SettingsError("OUTBOX_LEASE_SECONDS must exceed JOB_TIMEOUT_SECONDS")
         if self.dev_mode:
@@ -196,6 +216,20 @@ _ENV: dict[str, tuple[str, str]] = {
     "COOKIE_SECURE": ("cookie_secure", "bool"),
     "DATA_DIR": ("data_dir", "str"),
     "CATALOGUE_CACHE_SECONDS": ("catalogue_cache_s", "float"),
+    "UPLOAD_MAX_BYTES": ("upload_max_bytes", "int"),
+    "UPLOAD_MAX_PER_DAY": ("upload_max_per_day", "int"),
+    "STORAGE": ("storage_backend", "str"),
+    "STORAGE_DIR": ("storage_dir", "str"),
+    "S3_ENDPOINT": ("s3_endpoint", "str"),
+    "S3_BUCKET": ("s3_bucket", "str"),
+    "S3_ACCESS_KEY": ("s3_access_key", "str"),
+    "S3_SECRET_KEY": ("s3_secret_key", "str"),
+    "SIGNED_URL_TTL": ("signed_url_ttl_s", "int"),
+    "IDENTITY_VERIFY_URL": ("identity_verify_url", "str"),
+    "ELICENSE_URL": ("elicense_url", "str"),
+    "RETENTION_CASE_YEARS": ("retention_case_years", "int"),
+    "RETENTION_AUDIT_YEARS": ("retention_audit_years", "int"),
+    "RETENTION_UPLOAD_DAYS": ("retention_upload_days", "int"),
     "CALENDAR_CACHE_SECONDS": ("calendar_cache_s", "float"),
     "TRAVEL_DETOUR": ("travel_detour", "float"),
     "TRAVEL_WALK_KMH": ("travel_walk_kmh", "float"),

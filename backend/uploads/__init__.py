@@ -1,0 +1,1 @@
+"""Uploads: photos and scans of materials, stripped of EXIF, hashed, stored behind an interface."""
