@@ -24,7 +24,8 @@ async def make_area(code: str, *, name: str | None = None) -> str:
         "INSERT INTO area (code, name, level, parent, lat, lng, note, created_at)"
         " VALUES ({}, {}, {}, {}, 30.2, 120.6, 'test', now()) ON CONFLICT (code) DO NOTHING",
         code,
-        name or {"district": "测试区", "township": "测试镇", "village": "测试村"}[level] + code[-3:],
+        name
+        or {"district": "测试区", "township": "测试镇", "village": "测试村"}[level] + code[-3:],
         level,
         parent,
     ).run()
