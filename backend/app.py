@@ -20,6 +20,10 @@ from redis.asyncio import ConnectionPool
 
 from agent_portal import create_portal
 from backend import db
+from backend.audit.service import AuditLog
+from backend.cases.elicense import ElicenseClient
+from backend.cases.ports import NoSharedData, SharedData
+from backend.cases.routes import CitizenCaseController
 from backend.catalogue import service as catalogue
 from backend.catalogue.routes import CatalogueController
 from backend.geo.routes import AreaController, ReachController
@@ -29,12 +33,18 @@ from backend.http.access_log import access_log_middleware
 from backend.http.auth import PUBLIC, make_jwt_auth
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
+from backend.identity import reveal
+from backend.identity.idverify import build_identity_verifier
+from backend.identity.ports import IdentityVerifier
 from backend.identity.routes import AuthController, MeController, StaffAdminController
 from backend.imports.routes import ImportController
 from backend.logging import configure_logging
 from backend.outbox.doorbell import ArqDoorbell
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
+from backend.uploads.ports import FileStore
+from backend.uploads.routes import uploads_router
+from backend.uploads.storage import build_store, close_store
 from backend.wechat.ports import WeChatGateway
 from backend.workdays import service as workdays
 from backend.workdays.routes import CalendarAdminController, CalendarController
@@ -56,6 +66,9 @@ def create_app(
     *,
     wechat: WeChatGateway | None = None,
     travel: TravelTimeProvider | None = None,
+    shared_data: SharedData | None = None,
+    file_store: FileStore | None = None,
+    identity_verifier: IdentityVerifier | None = None,
     configure_logs: bool = True,
 ) -> Litestar:
     """Build the app. ``wechat`` and ``travel`` replace the real adapters (tests pass fakes)."""
@@ -63,9 +76,13 @@ def create_app(
         configure_logging(level=settings.log_level, json=settings.log_json)
     settings.check()
     jwt_auth = make_jwt_auth(settings, exclude=UNAUTHENTICATED_PATHS)
+    cipher = FieldCipher(settings.field_key_ring())
+    audit = AuditLog(settings.audit_key)
+    reveal.configure(cipher=cipher, audit=audit)
     portal = create_portal(
         secret_key=settings.secret_key, cookie_secure=settings.cookie_secure, settings=settings
     )
+    store = file_store or build_store(settings)
     prometheus = PrometheusConfig(
         app_name="jiujinban", group_path=True, exclude=["^/metrics"], exclude_unhandled_paths=True
     )
@@ -96,6 +113,14 @@ def create_app(
                 miniprogram_state=settings.wechat_miniprogram_state,
                 key_prefix=f"{settings.redis_prefix}:wechat",
             )
+        if identity_verifier is None:
+            app.state.identity_verifier = build_identity_verifier(settings)
+        if shared_data is None:
+            app.state.shared_data = (
+                ElicenseClient(base_url=settings.elicense_url, secret=settings.secret_key)
+                if settings.elicense_url
+                else NoSharedData()
+            )
         log.info(
             "app_started",
             database=_safe_url(settings.database_url),
@@ -105,17 +130,27 @@ def create_app(
     async def shutdown(app: Litestar) -> None:
         if wechat is None and getattr(app.state, "wechat", None) is not None:
             await app.state.wechat.close()
+        if identity_verifier is None and app.state.get("identity_verifier") is not None:
+            await app.state.identity_verifier.aclose()
+        if shared_data is None and isinstance(app.state.shared_data, ElicenseClient):
+            await app.state.shared_data.close()
         redis = getattr(app.state, "redis", None)
         if redis is not None:
             await redis.aclose()
+        if file_store is None:
+            await close_store(store)
         await db.engine().close_connection_pool()
 
     state: dict[str, Any] = {
         "settings": settings,
         "jwt_auth": jwt_auth,
-        "cipher": FieldCipher(settings.field_key_ring()),
+        "cipher": cipher,
+        "audit": audit,
+        "identity_verifier": identity_verifier,
         "wechat": wechat,
         "travel": travel or settings.travel_estimator(),
+        "shared_data": shared_data,
+        "file_store": store,
     }
     return Litestar(
         route_handlers=[
@@ -125,10 +160,12 @@ def create_app(
             StaffAdminController,
             CalendarAdminController,
             CalendarController,
+            CitizenCaseController,
             AreaController,
             CatalogueController,
             ReachController,
             ImportController,
+            uploads_router(settings),
             MetricsController,
             *portal.route_handlers,
         ],

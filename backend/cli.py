@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 import click
 
+from backend.audit.cli import audit as audit_commands
+from backend.identity.keys_cli import keys as keys_commands
 from backend.settings import Settings, SettingsError, load_settings
 from backend.workdays.cli import calendar as calendar_commands
 
@@ -316,6 +318,8 @@ def outbox_status() -> None:
 
 
 main.add_command(calendar_commands)
+main.add_command(audit_commands)
+main.add_command(keys_commands)
 
 if __name__ == "__main__":
     main()

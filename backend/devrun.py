@@ -66,6 +66,26 @@ def default_commands(*, fake_wechat_port: int, python: str = sys.executable) -> 
         ),
         children=(
             Command("fake-wechat", [*cli, "fake-wechat", "--port", str(fake_wechat_port)]),
+            Command(
+                "fake-idverify",
+                [
+                    python,
+                    "-m",
+                    "backend.fakes.idverify_server",
+                    "--port",
+                    str(fake_wechat_port + 1),
+                ],
+            ),
+            Command(
+                "fake-elicense",
+                [
+                    python,
+                    "-m",
+                    "backend.fakes.elicense_server",
+                    "--port",
+                    str(fake_wechat_port + 2),
+                ],
+            ),
             Command("api", [*cli, "serve"]),
             Command("worker", [*cli, "worker"]),
         ),
@@ -271,6 +291,11 @@ def child_environment(
     env["PORT"] = str(port)
     env["FAKE_WECHAT_PORT"] = str(fake_wechat_port)
     env.setdefault("WECHAT_API_BASE", f"http://127.0.0.1:{fake_wechat_port}/")
+    env.setdefault(
+        "IDENTITY_VERIFY_URL",
+        f"http://jiujinban-dev:idverify-dev-secret@127.0.0.1:{fake_wechat_port + 1}/v1/idverify",
+    )
+    env.setdefault("ELICENSE_URL", f"http://127.0.0.1:{fake_wechat_port + 2}/")
     env.setdefault("DATA_DIR", str(data_dir))
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
@@ -282,6 +307,7 @@ def banner(*, port: int, fake_wechat_port: int, started: Sequence[str]) -> str:
         ("API docs", f"{api}/schema"),
         ("staff portal", f"{api}/portal/"),
         ("WeChat fake inbox", f"http://127.0.0.1:{fake_wechat_port}/"),
+        ("ID-verify fake", f"http://127.0.0.1:{fake_wechat_port + 1}/_fake/received"),
         ("health", f"{api}/healthz  {api}/readyz"),
     ]
     lines = ["", "就近办 is running:"]
@@ -312,7 +338,12 @@ def run_dev(
     services: Services | None = None
     code = 1
     try:
-        for what, busy in (("PORT", port), ("FAKE_WECHAT_PORT", fake_wechat_port)):
+        for what, busy in (
+            ("PORT", port),
+            ("FAKE_WECHAT_PORT", fake_wechat_port),
+            ("FAKE_WECHAT_PORT + 1 (identity-verification fake)", fake_wechat_port + 1),
+            ("FAKE_WECHAT_PORT + 2 (e-licence fake)", fake_wechat_port + 2),
+        ):
             if _port_in_use(busy):
                 raise _Failed(f"127.0.0.1:{busy} is already in use; stop that or set {what}")
         data_dir = Path(data_dir)

@@ -17,6 +17,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from backend import db
+from backend.cases import forward as cases_forward
 from backend.idempotency.service import purge_expired
 from backend.logging import configure_logging
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
@@ -27,8 +28,8 @@ log = structlog.get_logger(__name__)
 
 
 def domain_handlers() -> dict[str, Handler]:
-    """Outbox handlers of every package, by event kind (later issues register theirs here)."""
-    return {}
+    """Outbox handlers of every package, by event kind."""
+    return {**cases_forward.HANDLERS}
 
 
 def worker_settings(

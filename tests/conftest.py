@@ -9,6 +9,7 @@ it did not create.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -28,6 +29,8 @@ from backend.devservices import (
     ensure_services,
     free_port,
 )
+from backend.fakes.elicense_server import FakeElicense
+from backend.fakes.idverify_server import FakeIdVerify
 from backend.fakes.wechat_server import FakeWeChat
 from backend.settings import Settings, load_settings
 
@@ -59,7 +62,36 @@ def fake_wechat() -> Iterator[FakeWeChat]:
 
 
 @pytest.fixture(scope="session")
-def test_env(services: Services, fake_wechat: FakeWeChat) -> Iterator[dict[str, str]]:
+def fake_elicense() -> Iterator[FakeElicense]:
+    fake = FakeElicense()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def elicense(fake_elicense: FakeElicense) -> Iterator[FakeElicense]:
+    """The session's fake e-licence service, reset before each test that uses it."""
+    fake_elicense.reset()
+    yield fake_elicense
+    fake_elicense.reset()
+
+
+@pytest.fixture(scope="session")
+def fake_idverify() -> Iterator[FakeIdVerify]:
+    fake = FakeIdVerify()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def test_env(
+    services: Services,
+    fake_wechat: FakeWeChat,
+    fake_elicense: FakeElicense,
+    fake_idverify: FakeIdVerify,
+) -> Iterator[dict[str, str]]:
     """Environment for the app and workers under test (also used for subprocesses)."""
     database_url = _with_database(services.database_url, f"jjb_test_{RUN_ID}")
     create_database_if_missing(database_url)
@@ -81,9 +113,13 @@ def test_env(services: Services, fake_wechat: FakeWeChat) -> Iterator[dict[str, 
         "WORKER_POLL_DELAY": "0.05",
         "CATALOGUE_CACHE_SECONDS": "0",
         "CALENDAR_CACHE_SECONDS": "0",
+        "ELICENSE_URL": fake_elicense.url,
+        "IDENTITY_VERIFY_URL": fake_idverify.url,
+        "STORAGE_DIR": str(ROOT / ".data" / "test" / f"uploads-{RUN_ID}"),
     }
     yield env
     drop_database(database_url)
+    shutil.rmtree(env["STORAGE_DIR"], ignore_errors=True)
     _delete_redis_keys(services.redis_url, f"*jjb-test-{RUN_ID}*")
 
 
@@ -187,6 +223,19 @@ def api_server(test_env: dict[str, str], database: None) -> Iterator[str]:
 async def api(api_server: str) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=api_server, timeout=10.0) as client:
         yield client
+
+
+FIXTURES = ROOT / "tests" / "fixtures" / "catalogue"
+
+
+@pytest.fixture
+async def small_catalogue(database: None) -> Path:
+    """The small test catalogue (2 townships, 7 items, 2 bundles, 5 service points) imported."""
+    from backend.clock import today
+    from backend.imports.service import import_batch, read_file
+
+    await import_batch(read_file(FIXTURES), effective_from=today())
+    return FIXTURES
 
 
 @pytest.fixture

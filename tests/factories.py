@@ -64,3 +64,16 @@ async def make_staff(
             department_code=department_code,
             display_name=display_name or f"测试{role}",
         )
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def make_id_number(
+    *, region: str = "330109", birth: str = "19800101", seq: int = 1, male: bool = True
+) -> str:
+    """A valid 18-digit resident ID number (GB 11643 check digit)."""
+    order = seq * 2 + (1 if male else 0)
+    body = f"{region}{birth}{order % 1000:03d}"
+    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]

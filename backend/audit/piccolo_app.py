@@ -1,3 +1,4 @@
 from backend.apps import app_config
+from backend.audit.tables import AuditEvent
 
-APP_CONFIG = app_config("audit", [])
+APP_CONFIG = app_config("audit", [AuditEvent])

@@ -1,3 +1,8 @@
 from backend.apps import app_config
+from backend.cases.tables import Case, CaseEvent, CaseMaterial, Evaluation, Supplement
 
-APP_CONFIG = app_config("cases", [])
+APP_CONFIG = app_config(
+    "cases",
+    [Case, CaseEvent, CaseMaterial, Supplement, Evaluation],
+    depends_on=("geo", "catalogue", "identity"),
+)

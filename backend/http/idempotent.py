@@ -13,6 +13,18 @@ from backend.idempotency import service as idempotency
 HEADER = "Idempotency-Key"
 
 
+async def replay(request: Request[Any, Any, Any], *, scope: str) -> Response[Any] | None:
+    """The first answer to this request if it was already answered under its key, else None."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    fingerprint = idempotency.request_hash(request.method, request.url.path, await request.body())
+    stored = await idempotency.peek(scope=scope, key=key, fingerprint=fingerprint)
+    if stored is None:
+        return None
+    return Response(stored.body, status_code=stored.status, headers={"Idempotent-Replayed": "true"})
+
+
 async def run_idempotent(
     request: Request[Any, Any, Any],
     *,

@@ -87,6 +87,37 @@ async def begin(*, scope: str, key: str, fingerprint: str, ttl_s: int) -> Stored
     return StoredResponse(status=row["response_status"] or 200, body=row["response_body"])
 
 
+async def peek(*, scope: str, key: str, fingerprint: str) -> StoredResponse | None:
+    """The stored answer for ``key`` if the same request was answered (no write, no lock).
+
+    Lets a route skip expensive checks (or external calls) on a replay; :func:`begin` inside
+    the transaction still decides races.
+    """
+    _check_key(key)
+    row = (
+        await IdempotencyKey.select(
+            IdempotencyKey.request_hash,
+            IdempotencyKey.response_status,
+            IdempotencyKey.response_body,
+        )
+        .where(
+            (IdempotencyKey.scoped_key == f"{scope}|{key}")
+            & (IdempotencyKey.expires_at > datetime.now(UTC))
+        )
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+    if row is None or row["response_status"] is None:
+        return None
+    if row["request_hash"] != fingerprint:
+        raise InvalidInput(
+            "该 Idempotency-Key 已用于另一个不同的请求，请换一个新的键。",
+            code="idempotency_key_reused",
+        )
+    return StoredResponse(status=row["response_status"], body=row["response_body"])
+
+
 async def finish(*, scope: str, key: str, status: int, body: Any) -> None:
     await (
         IdempotencyKey.update(

@@ -1,6 +1,8 @@
 from backend.apps import app_config
-from backend.identity.tables import Citizen, StaffUser, WeChatSession
+from backend.identity.tables import Citizen, DeletionRequest, StaffUser, WeChatSession
 
 APP_CONFIG = app_config(
-    "identity", [Citizen, WeChatSession, StaffUser], depends_on=("geo", "catalogue")
+    "identity",
+    [Citizen, WeChatSession, DeletionRequest, StaffUser],
+    depends_on=("geo", "catalogue"),
 )

@@ -8,14 +8,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import JSONBody
 
-from backend.errors import Unauthenticated
-from backend.http.auth import PUBLIC, Principal, citizen_only, issue_token, staff_roles
+from backend.http.auth import PUBLIC, Principal, issue_token, staff_roles
 from backend.http.idempotent import run_idempotent
 from backend.http.pagination import Page, PageSize
 from backend.identity import roles as R
 from backend.identity import service
+from backend.identity.me_routes import MeController, staff_me
 from backend.identity.schemas import (
-    CitizenMe,
     CitizenSummary,
     StaffCreateRequest,
     StaffLoginRequest,
@@ -28,18 +27,7 @@ from backend.identity.schemas import (
 )
 from backend.outbox.service import unit_of_work
 
-
-def _staff_me(account: service.StaffAccount) -> StaffMe:
-    return StaffMe(
-        id=account.id,
-        username=account.username,
-        display_name=account.display_name,
-        role=account.role,
-        role_label=account.role_label,
-        area_code=account.area_code,
-        area_name=account.area_name,
-        department_code=account.department_code,
-    )
+__all__ = ["AuthController", "MeController", "StaffAdminController", "staff_me"]
 
 
 class AuthController(Controller):
@@ -89,30 +77,6 @@ class AuthController(Controller):
         )
 
 
-class MeController(Controller):
-    tags = ["me"]
-
-    @get("/api/v1/me", guards=[citizen_only], summary="The signed-in citizen (masked)")
-    async def citizen_me(self, request: Request[Principal, Any, Any]) -> CitizenMe:
-        profile = await service.get_citizen_profile(citizen_id=request.user.id)
-        return CitizenMe(
-            id=profile.id,
-            name=profile.name,
-            id_number_masked=None,
-            phone_masked=None,
-            identity_bound=profile.identity_bound,
-            identity_verified=profile.identity_verified,
-            village_code=profile.village_code,
-        )
-
-    @get("/api/v1/staff/me", guards=[staff_roles()], summary="The signed-in staff member")
-    async def staff_me(self, request: Request[Principal, Any, Any]) -> StaffMe:
-        account = request.user.account  # loaded (active) by the authentication middleware
-        if account is None:
-            raise Unauthenticated("账号已停用，请联系管理员。", code="account_inactive")
-        return _staff_me(account)
-
-
 class StaffAdminController(Controller):
     path = "/api/v1/admin/users"
     guards = [staff_roles(R.ADMIN)]
@@ -121,7 +85,7 @@ class StaffAdminController(Controller):
     @get("/", summary="Staff accounts")
     async def list_users(self, page: Page = 1, page_size: PageSize = 20) -> StaffPage:
         accounts, total = await service.list_staff(page=page, page_size=page_size)
-        return StaffPage(items=[_staff_me(a) for a in accounts], total=total)
+        return StaffPage(items=[staff_me(a) for a in accounts], total=total)
 
     @post("/", summary="Create a staff account (accepts Idempotency-Key)")
     async def create_user(
@@ -139,7 +103,7 @@ class StaffAdminController(Controller):
                 department_code=data.department_code,
                 display_name=data.display_name,
             )
-            return _staff_me(account)
+            return staff_me(account)
 
         async with unit_of_work(state.doorbell):
             return await run_idempotent(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -56,6 +57,48 @@ class CitizenMe(msgspec.Struct):
     identity_bound: bool
     identity_verified: bool
     village_code: str | None
+
+
+class IdentityBindRequest(msgspec.Struct):
+    """``PUT /api/v1/me/identity``; every field is checked by the service, all at once."""
+
+    name: Annotated[str, msgspec.Meta(max_length=64)]
+    id_number: Annotated[str, msgspec.Meta(max_length=32)]
+    village_code: Annotated[str, msgspec.Meta(max_length=32)]
+    consent_version: Annotated[str, msgspec.Meta(max_length=64)]
+
+
+class IdentityBound(CitizenMe):
+    """``GET /me`` plus how verification went: ``verified``, ``unavailable`` (the service could
+    not answer; the binding stays unverified, submit again later) or ``disabled``."""
+
+    verification: str
+    verification_note: str
+
+
+class PhoneBindRequest(msgspec.Struct):
+    code: Code
+
+
+class DeletionRequestBody(msgspec.Struct):
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class RetainedData(msgspec.Struct):
+    data: str
+    retention: str
+    basis: str
+
+
+class DeletionReceiptOut(msgspec.Struct):
+    """``POST /api/v1/me/deletion-request`` (202): what will go, what is kept and how long."""
+
+    id: str
+    status: str
+    requested_at: datetime
+    detail: str
+    will_delete: list[str]
+    will_keep: list[RetainedData]
 
 
 class StaffMe(msgspec.Struct):

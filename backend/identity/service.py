@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +23,9 @@ from backend.errors import (
 )
 from backend.geo.tables import Area
 from backend.identity import roles as R
+from backend.identity.ids import is_uuid
+from backend.identity.reveal import read_full_id_number as read_full_id_number
+from backend.identity.sealed import session_key_context
 from backend.identity.tables import Citizen, StaffUser, WeChatSession
 from backend.security.fieldcrypt import FieldCipher
 from backend.security.passwords import MIN_LENGTH, hash_password, verify_password
@@ -59,8 +61,12 @@ class CitizenLogin:
 
 @dataclass(frozen=True, slots=True)
 class CitizenProfile:
+    """What a citizen may see of themselves: masked numbers only."""
+
     id: str
     name: str | None
+    id_number_masked: str | None
+    phone_masked: str | None
     identity_bound: bool
     identity_verified: bool
     village_code: str | None
@@ -113,7 +119,7 @@ async def login_with_wechat(
         ).run()
         row = rows[0]
         citizen_id = str(row["id"])
-        sealed = cipher.encrypt(session.session_key, context=f"wechat_session:{citizen_id}")
+        sealed = cipher.encrypt(session.session_key, context=session_key_context(citizen_id))
         await WeChatSession.raw(
             "INSERT INTO wechat_session (citizen, session_key_enc, updated_at) VALUES ({}, {}, {})"
             " ON CONFLICT (citizen) DO UPDATE SET session_key_enc = EXCLUDED.session_key_enc,"
@@ -128,18 +134,20 @@ async def login_with_wechat(
 
 
 async def citizen_exists(*, citizen_id: str) -> bool:
-    if not _is_uuid(citizen_id):
+    if not is_uuid(citizen_id):
         return False
     return bool(await Citizen.exists().where(Citizen.id == citizen_id).run())
 
 
 async def get_citizen_profile(*, citizen_id: str) -> CitizenProfile:
-    if not _is_uuid(citizen_id):
+    if not is_uuid(citizen_id):
         raise NotFound("找不到该群众。", code="citizen_not_found")
     row = (
         await Citizen.select(
             Citizen.id,
             Citizen.name,
+            Citizen.id_number_masked,
+            Citizen.phone_masked,
             Citizen.identity_bound,
             Citizen.identity_verified,
             Citizen.village,
@@ -153,6 +161,8 @@ async def get_citizen_profile(*, citizen_id: str) -> CitizenProfile:
     return CitizenProfile(
         id=str(row["id"]),
         name=row["name"],
+        id_number_masked=row["id_number_masked"],
+        phone_masked=row["phone_masked"],
         identity_bound=row["identity_bound"],
         identity_verified=row["identity_verified"],
         village_code=row["village"],
@@ -186,7 +196,7 @@ def _account(row: dict[str, Any]) -> StaffAccount:
 
 async def get_staff_account(*, staff_id: str) -> StaffAccount | None:
     """The active staff account ``staff_id``, or None."""
-    if not _is_uuid(staff_id):
+    if not is_uuid(staff_id):
         return None
     row = (
         await StaffUser.select(*_STAFF_COLUMNS)
@@ -332,11 +342,3 @@ async def list_staff(*, page: int, page_size: int) -> tuple[list[StaffAccount], 
         .run()
     )
     return [_account(r) for r in rows], total
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True

@@ -12,7 +12,12 @@ from backend.geo.tables import Area
 
 
 class Citizen(Table, tablename="citizen"):
-    """群众 — a person who applies for services; may have a WeChat account or not."""
+    """群众 — a person who applies for services; may have a WeChat account or not.
+
+    The ID number is kept only SM4-GCM encrypted (``<key id>:<base64>``, bound to this row) with
+    an HMAC-SM3 ``id_number_hash`` for exact lookup (unique: one number, one person) and the
+    masked form for display. Its birth date is never stored: only the year and the sex.
+    """
 
     id = UUID(primary_key=True)
     openid = Varchar(length=64, null=True, default=None, unique=True)
@@ -21,6 +26,17 @@ class Citizen(Table, tablename="citizen"):
     village = ForeignKey(Area, null=True, default=None, on_delete=OnDelete.restrict)
     identity_bound = Boolean(default=False)
     identity_verified = Boolean(default=False)
+    id_number_enc = Text(null=True, default=None)
+    id_number_hash = Varchar(length=64, null=True, default=None, unique=True)
+    id_number_masked = Varchar(length=18, null=True, default=None)
+    birth_year = Integer(null=True, default=None)
+    sex = Varchar(length=8, null=True, default=None)
+    verified_at = Timestamptz(null=True, default=None)
+    verify_reference = Varchar(length=64, null=True, default=None)
+    phone_enc = Text(null=True, default=None)
+    phone_masked = Varchar(length=20, null=True, default=None)
+    consent_version = Varchar(length=32, null=True, default=None)
+    consented_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
@@ -32,6 +48,23 @@ class WeChatSession(Table, tablename="wechat_session"):
     citizen = ForeignKey(Citizen, unique=True, on_delete=OnDelete.cascade)
     session_key_enc = Text()
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class DeletionRequest(Table, tablename="deletion_request"):
+    """删除申请 — a citizen's request to delete their personal information (PIPL art. 47).
+
+    Kept after the citizen's record is gone (``citizen`` becomes null) as proof it was handled.
+    At most one ``pending`` request per citizen (partial unique index).
+    """
+
+    id = UUID(primary_key=True)
+    citizen = ForeignKey(Citizen, null=True, on_delete=OnDelete.set_null, index=True)
+    status = Varchar(length=16, default="pending")
+    reason = Text(default="")
+    requested_at = Timestamptz(default=TimestamptzNow())
+    handled_at = Timestamptz(null=True, default=None)
+    handled_by = UUID(null=True, default=None)
+    note = Text(default="")
 
 
 class StaffUser(Table, tablename="staff_user"):

@@ -37,6 +37,9 @@ class HandlerContext:
 Handler = Callable[[HandlerContext, dict[str, Any]], Awaitable[None]]
 
 
+HOLD_S = 3600
+
+
 class PermanentFailure(Exception):
     """Raised by a handler when retrying cannot help; the row goes straight to ``dead``."""
 
@@ -105,7 +108,7 @@ class OutboxRunner:
         return rows[0]["kind"], payload, attempt
 
     async def run(self, event_id: int) -> str:
-        """Run one row; returns ``done``, ``retry``, ``dead`` or ``skipped``."""
+        """Run one row; returns ``done``, ``retry``, ``dead``, ``held`` or ``skipped``."""
         claimed = await self.claim(event_id)
         if claimed is None:
             return "skipped"
@@ -113,9 +116,23 @@ class OutboxRunner:
         handler = self.handlers.get(kind)
         bound = log.bind(event_id=event_id, kind=kind, attempt=attempt)
         if handler is None:
-            await self._fail(event_id, attempt, f"no handler for kind {kind!r}", permanent=True)
-            bound.error("outbox_no_handler")
-            return "dead"
+            # Published by a newer part of the domain than this worker knows: keep the work, try
+            # again in an hour (a deployment with the handler picks it up), without using up
+            # attempts.
+            await (
+                OutboxEvent.update(
+                    {
+                        OutboxEvent.attempts: attempt - 1,
+                        OutboxEvent.lease_until: None,
+                        OutboxEvent.due_at: datetime.now(UTC) + timedelta(seconds=HOLD_S),
+                        OutboxEvent.last_error: f"no handler for kind {kind!r} yet: held",
+                    }
+                )
+                .where(OutboxEvent.id == event_id)
+                .run()
+            )
+            bound.warning("outbox_no_handler_held")
+            return "held"
         ctx = HandlerContext(event_id=event_id, kind=kind, attempt=attempt, services=self.services)
         try:
             await asyncio.wait_for(handler(ctx, payload), timeout=self.config.handler_timeout_s)

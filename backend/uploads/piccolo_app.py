@@ -1,3 +1,4 @@
 from backend.apps import app_config
+from backend.uploads.tables import Upload
 
-APP_CONFIG = app_config("uploads", [])
+APP_CONFIG = app_config("uploads", [Upload])

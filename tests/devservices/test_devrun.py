@@ -205,6 +205,8 @@ def test_default_commands_are_the_jiujinban_subcommands() -> None:
     assert [list(c.argv) for c in commands.setup] == [[*cli, "migrate"], [*cli, "demo", "load"]]
     assert [list(c.argv) for c in commands.children] == [
         [*cli, "fake-wechat", "--port", "8123"],
+        [sys.executable, "-m", "backend.fakes.idverify_server", "--port", "8124"],
+        [sys.executable, "-m", "backend.fakes.elicense_server", "--port", "8125"],
         [*cli, "serve"],
         [*cli, "worker"],
     ]

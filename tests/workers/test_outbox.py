@@ -204,7 +204,7 @@ async def test_a_second_run_of_a_done_event_changes_nothing(doorbell: ArqDoorbel
     assert calls == [1]
 
 
-async def test_unknown_kind_goes_dead_and_sweeper_skips_leased_rows(doorbell: ArqDoorbell):
+async def test_unknown_kind_is_held_and_sweeper_skips_leased_rows(doorbell: ArqDoorbell):
     runner = OutboxRunner(
         handlers={},
         config=RunnerConfig(lease_s=60, handler_timeout_s=2, max_attempts=3),
@@ -213,6 +213,10 @@ async def test_unknown_kind_goes_dead_and_sweeper_skips_leased_rows(doorbell: Ar
     async with unit_of_work(None):
         unknown = await publish(kind="test.nobody", payload={})
         leased = await publish(kind="test.record", payload={})
-    assert await runner.run(unknown) == "dead"
+    assert await runner.run(unknown) == "held"
+    held = await OutboxEvent.select().where(OutboxEvent.id == unknown).first().run()
+    assert held["status"] == "pending"
+    assert held["attempts"] == 0
+    assert "held" in held["last_error"]
     assert await runner.claim(leased) is not None  # now leased for 60 s
     assert await sweep(doorbell=doorbell) == 0

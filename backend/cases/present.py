@@ -1,0 +1,117 @@
+"""Turning a case view into what a citizen sees (times shown in Asia/Shanghai)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from backend.cases.schemas import (
+    CaseForCitizen,
+    CaseSummary,
+    ChildOut,
+    FiledBy,
+    MaterialOut,
+    SupplementOut,
+    TimelineEntry,
+)
+from backend.cases.service import CaseView
+from backend.cases.states import STATUS_LABELS, Status, public_status
+from backend.clock import SHANGHAI
+
+_NOTES = {
+    "submit": "已提交申请",
+    "forward": "已转入镇街受理队列",
+    "handoff": "已转交其他镇街受理",
+    "accept": "已受理，开始计算办理时限",
+    "reject": "不予受理",
+    "request_supplement": "需要补正材料",
+    "supply": "已提交补正材料",
+    "transfer": "已转后台审批",
+    "approve": "审批通过",
+    "deny": "审批未通过",
+    "issue_result": "已出件",
+    "deliver": "已送达",
+    "withdraw": "已撤回申请",
+}
+
+
+def shanghai(moment: datetime | None) -> str | None:
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds") if moment else None
+
+
+def for_citizen(view: CaseView) -> CaseForCitizen:
+    row = view.row
+    status = Status(row["status"])
+    timeline = [
+        TimelineEntry(
+            at=shanghai(e["at"]) or "",
+            status=e["to_status"],
+            action=e["action"],
+            actor_role=e["actor_role"],
+            note=e["note"] or _NOTES.get(e["action"], ""),
+        )
+        for e in view.events
+    ]
+    supplement = None
+    if view.supplement is not None and status == Status.AWAITING_SUPPLEMENT:
+        supplement = SupplementOut(
+            missing=list(view.supplement["missing"]),
+            note=view.supplement["note"],
+            requested_at=shanghai(view.supplement["requested_at"]) or "",
+        )
+    children = None
+    if view.children:
+        children = [
+            ChildOut(
+                number=child["number"],
+                item_code=child["item_code"],
+                item_name=name,
+                status=child["status"],
+                public_status=public_status(Status(child["status"])),
+                department_code=child["department"],
+                deadline=c.deadline.isoformat() if c.deadline else None,
+                working_days_left=c.working_days_left,
+            )
+            for child, name, c in view.children
+        ]
+    result: dict[str, Any] | None = None
+    if status in (Status.RESULT_READY, Status.DELIVERED):
+        result = {"delivery_method": row["delivery_method"], "status": status.value}
+    return CaseForCitizen(
+        number=row["number"],
+        status=status.value,
+        status_label=STATUS_LABELS[status],
+        public_status=public_status(status),
+        item_code=row["item_code"],
+        bundle_code=row["bundle_code"],
+        name=view.name,
+        filed_by=FiledBy(kind=row["filed_by_kind"], name=view.filed_by_name),
+        channel=row["channel"],
+        township_code=row["township"],
+        deadline=view.clock.deadline.isoformat() if view.clock.deadline else None,
+        working_days_left=view.clock.working_days_left,
+        submitted_at=shanghai(row["created_at"]) or "",
+        delivery_method=row["delivery_method"],
+        timeline=timeline,
+        materials=[
+            MaterialOut(m["material_type"], m["source"], m["upload_id"]) for m in view.materials
+        ],
+        children=children,
+        supplement=supplement,
+        result=result,
+        evaluations=view.evaluations,
+    )
+
+
+def summary(row: dict[str, Any], name: str, deadline: str | None, left: int | None) -> CaseSummary:
+    status = Status(row["status"])
+    return CaseSummary(
+        number=row["number"],
+        name=name,
+        status=status.value,
+        status_label=STATUS_LABELS[status],
+        public_status=public_status(status),
+        submitted_at=shanghai(row["created_at"]) or "",
+        deadline=deadline,
+        working_days_left=left,
+    )

@@ -1,0 +1,158 @@
+"""Citizen case routes: submit, list mine, detail, withdraw, supplement, evaluate.
+
+Object-level authorization comes first: the ``own_case`` guard answers 404 for a case that is
+not the caller's *before* the body is read or validated, so a stranger learns nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import JSONBody
+
+from backend.cases import present, service
+from backend.cases.schemas import CasePage, CaseSubmission, EvaluationIn, SupplementIn
+from backend.cases.service import Submitter
+from backend.cases.transitions import Actor
+from backend.http.auth import Principal, citizen_only, principal_of
+from backend.http.idempotent import replay, run_idempotent
+from backend.http.pagination import Page, PageSize
+from backend.outbox.service import unit_of_work
+from backend.workdays.service import load_calendar
+
+
+async def own_case(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    who = principal_of(connection)
+    number = str(connection.path_params.get("number", ""))
+    if who.kind != "citizen" or not await service.citizen_may_see(number=number, citizen_id=who.id):
+        raise service.not_found()
+
+
+def _citizen(who: Principal) -> Submitter:
+    return Submitter(
+        applicant_id=who.id,
+        actor=Actor("citizen", who.id, "citizen", channel="miniprogram"),
+        channel="miniprogram",
+        filed_by_kind="self",
+    )
+
+
+async def _row(number: str) -> dict[str, Any]:
+    row = await service.case_row(number=number)
+    if row is None:
+        raise service.not_found()
+    return row
+
+
+async def _detail(number: str) -> Any:
+    calendar = await load_calendar()
+    return present.for_citizen(await service.view(row=await _row(number), calendar=calendar))
+
+
+class CitizenCaseController(Controller):
+    path = "/api/v1/cases"
+    tags = ["citizen cases"]
+
+    @post("/", guards=[citizen_only], summary="Submit an application (accepts Idempotency-Key)")
+    async def submit(
+        self, request: Request[Principal, Any, Any], state: State, data: JSONBody[CaseSubmission]
+    ) -> Response[Any]:
+        scope = request.user.scope_key
+        replayed = await replay(request, scope=scope)
+        if replayed is not None:
+            return replayed
+        by = _citizen(request.user)
+        plan = await service.prepare(body=data, by=by, shared_data=state.shared_data)
+
+        async def create() -> Any:
+            number = await service.create(plan=plan, by=by)
+            return await _detail(number)
+
+        async with unit_of_work(state.doorbell):
+            return await run_idempotent(
+                request, scope=scope, ttl_s=state.settings.idempotency_ttl_s, create=create
+            )
+
+    @get("/", guards=[citizen_only], summary="My cases, including those an agent filed for me")
+    async def list_mine(
+        self, request: Request[Principal, Any, Any], page: Page = 1, page_size: PageSize = 20
+    ) -> CasePage:
+        rows, total = await service.list_for_citizen(
+            citizen_id=request.user.id, page=page, page_size=page_size
+        )
+        calendar = await load_calendar()
+        items = []
+        for row in rows:
+            view = await service.view(row=row, calendar=calendar)
+            deadline = view.clock.deadline.isoformat() if view.clock.deadline else None
+            items.append(present.summary(row, view.name, deadline, view.clock.working_days_left))
+        return CasePage(items=items, total=total)
+
+    @get("/{number:str}", guards=[own_case], summary="One of my cases with its timeline")
+    async def detail(self, number: str) -> Any:
+        return await _detail(number)
+
+    @post(
+        "/{number:str}/withdraw",
+        guards=[own_case],
+        status_code=200,
+        summary="Withdraw before acceptance",
+    )
+    async def withdraw(
+        self, request: Request[Principal, Any, Any], state: State, number: str
+    ) -> Any:
+        calendar = await load_calendar()
+        actor = _citizen(request.user).actor
+        async with unit_of_work(state.doorbell):
+            await service.withdraw(row=await _row(number), actor=actor, calendar=calendar)
+        return await _detail(number)
+
+    @post(
+        "/{number:str}/supplements",
+        guards=[own_case],
+        status_code=200,
+        summary="Answer a supplement request (补正)",
+    )
+    async def supplement(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        number: str,
+        data: JSONBody[SupplementIn],
+    ) -> Any:
+        calendar = await load_calendar()
+        async with unit_of_work(state.doorbell):
+            await service.supply(
+                row=await _row(number),
+                materials=data.materials,
+                note=data.note,
+                by=_citizen(request.user),
+                calendar=calendar,
+            )
+        return await _detail(number)
+
+    @post(
+        "/{number:str}/evaluation",
+        guards=[own_case],
+        status_code=201,
+        summary="Rate a closed case (好差评)",
+    )
+    async def evaluate(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        number: str,
+        data: JSONBody[EvaluationIn],
+    ) -> Any:
+        async with unit_of_work(state.doorbell):
+            await service.evaluate(
+                row=await _row(number),
+                citizen_id=request.user.id,
+                score=data.score,
+                comment=data.comment or "",
+            )
+        return await _detail(number)

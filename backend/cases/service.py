@@ -1,0 +1,442 @@
+"""Case use cases for citizens: submit, read, withdraw, answer a supplement, rate.
+
+Entry points open the transaction (``unit_of_work``); these functions run inside it unless
+their docstring says they call out (shared-data lookups happen before any transaction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from backend.audit.service import Actor as AuditActor
+from backend.cases import clock, numbers, submission
+from backend.cases.ports import SharedData
+from backend.cases.schemas import CaseSubmission, MaterialIn
+from backend.cases.states import CLOSED, Action, Status
+from backend.cases.tables import Case, CaseEvent, CaseMaterial, Evaluation, Supplement
+from backend.cases.transitions import (
+    FORWARD_EVENT,
+    Actor,
+    Change,
+    apply,
+    clock_events,
+    record_submission,
+)
+from backend.catalogue import service as catalogue
+from backend.clock import now_utc, today
+from backend.errors import Conflict, InvalidInput, NotFound
+from backend.identity import service as identity
+from backend.outbox.service import publish
+from backend.uploads import service as uploads
+
+BAD_RATING = 2
+BAD_RATING_EVENT = "evaluation.bad"
+
+
+@dataclass(frozen=True, slots=True)
+class Submitter:
+    """Who files: the applicant, who acts (actor), how (channel) and as what (filed_by_kind)."""
+
+    applicant_id: str
+    actor: Actor
+    channel: str  # miniprogram | agent | window | bank | self_service
+    filed_by_kind: str  # self | agent | window | bank
+    filed_by_staff: str | None = None
+    mandate_id: str | None = None
+    upload_owner_kind: str = "citizen"
+    upload_owner_id: str | None = None
+
+
+def not_found() -> NotFound:
+    return NotFound("找不到该办件。", code="case_not_found")
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+
+async def _uploads_by_type(
+    materials: list[MaterialIn], *, owner_kind: str, owner_id: str, case_number: str | None = None
+) -> dict[str, list[str]]:
+    if not materials:
+        return {}
+    claimed = await uploads.claim_uploads(
+        upload_ids=[m.upload_id for m in materials],
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        kind="case" if case_number else None,
+        target_id=case_number,
+    )
+    types = {u.id: u.material_type for u in claimed}
+    by_type: dict[str, list[str]] = {}
+    wrong = [m for m in materials if types.get(m.upload_id) != m.type]
+    if wrong:
+        raise InvalidInput(
+            "以下材料的类型与上传时不一致：" + "、".join(m.type for m in wrong) + "。",
+            code="material_type_mismatch",
+        )
+    for m in materials:
+        by_type.setdefault(m.type, [])
+        if m.upload_id not in by_type[m.type]:
+            by_type[m.type].append(m.upload_id)
+    return by_type
+
+
+async def prepare(
+    *, body: CaseSubmission, by: Submitter, shared_data: SharedData
+) -> submission.Plan:
+    """Check everything a submission says, without writing; calls the shared-data service."""
+    profile = await identity.get_citizen_profile(citizen_id=by.applicant_id)
+    if not profile.identity_bound:
+        raise Conflict("请先完成实名登记（姓名和身份证号）再提交申请。", code="identity_not_bound")
+    items, bundle_code, bundle_name = await submission.resolve_items(
+        item_code=body.item_code, bundle_code=body.bundle_code
+    )
+    submission.check_channel(items, by.channel)
+    form = submission.check_form_data(items, body.form)
+    method, address = submission.check_delivery(items, body.delivery.method, body.delivery.address)
+    point, point_township = await submission.check_service_point(items, body.service_point_id)
+    materials = submission.required_materials(items)
+    needed = {m.type for m in materials}
+    extra = sorted({m.type for m in body.materials} - needed)
+    if extra:
+        raise InvalidInput(
+            "以下材料不是该事项所需，请勿提交：" + "、".join(extra) + "。",
+            code="material_not_needed",
+        )
+    owner_id = by.upload_owner_id or by.applicant_id
+    by_type = await _uploads_by_type(
+        body.materials, owner_kind=by.upload_owner_kind, owner_id=owner_id
+    )
+    missing = submission.missing_materials(materials, by_type, {})
+    shared = {}
+    if any(m.exempt_if_shared for m in missing):
+        reader = AuditActor(by.actor.kind, by.actor.id or "system", on_behalf_of=by.applicant_id)
+        id_number = await identity.read_full_id_number(
+            citizen_id=by.applicant_id, actor=reader, reason="电子证照/数据共享核验申请材料"
+        )
+        shared = await submission.shared_records(
+            materials=missing,
+            uploads=by_type,
+            shared_data=shared_data,
+            name=profile.name or "",
+            id_number=id_number,
+        )
+    missing = submission.missing_materials(materials, by_type, shared)
+    if missing:
+        submission.raise_missing(missing)
+    return submission.Plan(
+        items=items,
+        bundle_code=bundle_code,
+        bundle_name=bundle_name,
+        form=form,
+        materials=materials,
+        uploads=by_type,
+        shared=shared,
+        delivery_method=method,
+        delivery_address=address,
+        service_point=point,
+        township_of_point=point_township,
+    )
+
+
+async def create(*, plan: submission.Plan, by: Submitter) -> str:
+    """Write the case (and a bundle's children) planned by :func:`prepare`; returns its number."""
+    number = await numbers.next_number()
+    single = plan.items[0] if plan.bundle_code is None else None
+    common: dict[str, Any] = {
+        "applicant": by.applicant_id,
+        "filed_by_kind": by.filed_by_kind,
+        "filed_by_staff": by.filed_by_staff,
+        "mandate_id": by.mandate_id,
+        "channel": by.channel,
+        "status": Status.SUBMITTED.value,
+        "service_point": plan.service_point,
+        "delivery_method": plan.delivery_method,
+        "delivery_address": plan.delivery_address,
+    }
+    parent = Case(
+        number=number,
+        bundle_code=plan.bundle_code,
+        item_code=single.spec.code if single else None,
+        item_version=single.version_id if single else None,
+        department=single.spec.department_code if single else None,
+        committed_days=single.spec.committed_days if single else 0,
+        form=plan.form,
+        **common,
+    )
+    await parent.save().run()
+    cases = [parent]
+    if single is None:
+        for index, view in enumerate(plan.items, start=1):
+            own = {f.name for f in view.spec.form}
+            child = Case(
+                number=numbers.child_number(number, index),
+                parent=parent.id,
+                item_code=view.spec.code,
+                item_version=view.version_id,
+                department=view.spec.department_code,
+                committed_days=view.spec.committed_days,
+                form={k: v for k, v in plan.form.items() if k in own},
+                **common,
+            )
+            await child.save().run()
+            cases.append(child)
+    rows = [
+        CaseMaterial(case=parent.id, material_type=t, source="upload", upload_id=u)
+        for t, ids in plan.uploads.items()
+        for u in ids
+    ] + [
+        CaseMaterial(case=parent.id, material_type=t, source="shared", shared_ref=r.reference)
+        for t, r in plan.shared.items()
+    ]
+    if rows:
+        await CaseMaterial.insert(*rows).run()
+    all_uploads = [u for ids in plan.uploads.values() for u in ids]
+    if all_uploads:
+        await uploads.attach(upload_ids=all_uploads, kind="case", target_id=number)
+    for case in cases:
+        await record_submission(case.id, by.actor)
+    await publish(kind=FORWARD_EVENT, payload={"case_id": parent.id}, dedup_key=f"forward:{number}")
+    return number
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+async def case_row(*, number: str) -> dict[str, Any] | None:
+    if not numbers.looks_like_number(number):
+        return None
+    return await Case.select().where(Case.number == number).first().run()
+
+
+async def citizen_may_see(*, number: str, citizen_id: str) -> bool:
+    row = await case_row(number=number)
+    return row is not None and str(row["applicant"]) == citizen_id
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    row: dict[str, Any]
+    name: str
+    events: list[dict[str, Any]]
+    materials: list[dict[str, Any]]
+    children: list[tuple[dict[str, Any], str, clock.Clock]]
+    supplement: dict[str, Any] | None
+    clock: clock.Clock
+    evaluations: list[int]
+    filed_by_name: str | None
+
+
+async def _name_of(row: dict[str, Any]) -> str:
+    if row["bundle_code"]:
+        try:
+            return (await catalogue.get_bundle(code=row["bundle_code"])).spec.name
+        except NotFound:
+            return str(row["bundle_code"])
+    if row["item_version"]:
+        return (await catalogue.get_item_version(version_id=row["item_version"])).spec.name
+    return row["item_code"] or ""
+
+
+async def _clock(row: dict[str, Any], calendar: clock.Calendar) -> clock.Clock:
+    events = clock_events(
+        await CaseEvent.select(
+            CaseEvent.at, CaseEvent.action, CaseEvent.from_status, CaseEvent.to_status
+        )
+        .where(CaseEvent.case == row["id"])
+        .order_by(CaseEvent.id)
+        .run()
+    )
+    return clock.compute(
+        events, committed_days=row["committed_days"], calendar=calendar, today=today()
+    )
+
+
+async def view(*, row: dict[str, Any], calendar: clock.Calendar) -> CaseView:
+    root_id = row["parent"] or row["id"]
+    events = (
+        await CaseEvent.select().where(CaseEvent.case == row["id"]).order_by(CaseEvent.id).run()
+    )
+    materials = (
+        await CaseMaterial.select()
+        .where(CaseMaterial.case == root_id)
+        .order_by(CaseMaterial.id)
+        .run()
+    )
+    supplement = (
+        await Supplement.select()
+        .where((Supplement.case == row["id"]) & Supplement.answered_at.is_null())
+        .order_by(Supplement.id, ascending=False)
+        .first()
+        .run()
+    )
+    children = []
+    if row["bundle_code"] and row["parent"] is None:
+        for child in (
+            await Case.select().where(Case.parent == row["id"]).order_by(Case.number).run()
+        ):
+            children.append((child, await _name_of(child), await _clock(child, calendar)))
+    evaluations = [
+        r["score"]
+        for r in await Evaluation.select(Evaluation.score)
+        .where(Evaluation.case == row["id"])
+        .order_by(Evaluation.round)
+        .run()
+    ]
+    own_clock = await _clock(row, calendar)
+    if children and own_clock.deadline is None:
+        deadlines = [c for _, _, c in children if c.deadline is not None]
+        if deadlines:
+            own_clock = max(deadlines, key=lambda c: c.deadline or date.min)
+    filed_by_name = None
+    if row["filed_by_staff"]:
+        account = await identity.get_staff_account(staff_id=str(row["filed_by_staff"]))
+        filed_by_name = account.display_name if account else None
+    return CaseView(
+        row,
+        await _name_of(row),
+        events,
+        materials,
+        children,
+        supplement,
+        own_clock,
+        evaluations,
+        filed_by_name,
+    )
+
+
+async def list_for_citizen(
+    *, citizen_id: str, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The citizen's cases (bundles as one entry), newest first — including those filed for them."""
+    where = (Case.applicant == citizen_id) & Case.parent.is_null()
+    total = await Case.count().where(where).run()
+    rows = (
+        await Case.select()
+        .where(where)
+        .order_by(Case.id, ascending=False)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .run()
+    )
+    return rows, total
+
+
+# --- acting ---------------------------------------------------------------------------------
+
+
+async def withdraw(
+    *, row: dict[str, Any], actor: Actor, calendar: clock.Calendar, note: str = ""
+) -> None:
+    """Withdraw before acceptance; withdrawing a bundle withdraws every open child with it."""
+    if row["bundle_code"] and row["parent"] is None:
+        children = await Case.select(Case.id, Case.status).where(Case.parent == row["id"]).run()
+        if any(
+            Status(c["status"])
+            not in (Status.SUBMITTED, Status.QUEUED, Status.AWAITING_SUPPLEMENT, *CLOSED)
+            for c in children
+        ):
+            raise Conflict("一件事中已有事项被受理，不能整体撤回。", code="transition_not_allowed")
+        for child in children:
+            if Status(child["status"]) not in CLOSED:
+                await apply(child["id"], Change(Action.WITHDRAW, actor, note), calendar=calendar)
+    await apply(row["id"], Change(Action.WITHDRAW, actor, note), calendar=calendar)
+
+
+async def request_supplement(
+    *, row: dict[str, Any], missing: list[str], note: str, actor: Actor, calendar: clock.Calendar
+) -> None:
+    """补正: ask for every missing or wrong material in one notice (before or after acceptance)."""
+    wanted = list(dict.fromkeys(t.strip() for t in missing if t.strip()))
+    if not wanted:
+        raise InvalidInput("请一次列出需要补正的全部材料。", code="supplement_empty")
+    await apply(
+        row["id"],
+        Change(Action.REQUEST_SUPPLEMENT, actor, note, {"missing": wanted}),
+        calendar=calendar,
+    )
+    await Supplement.insert(
+        Supplement(case=row["id"], missing=wanted, note=note, requested_by=actor.id)
+    ).run()
+
+
+async def supply(
+    *,
+    row: dict[str, Any],
+    materials: list[MaterialIn],
+    note: str,
+    by: Submitter,
+    calendar: clock.Calendar,
+) -> None:
+    """Answer the open supplement request with every material it lists."""
+    if Status(row["status"]) != Status.AWAITING_SUPPLEMENT:
+        raise Conflict("该办件当前不需要补正。", code="transition_not_allowed")
+    request = (
+        await Supplement.select()
+        .where((Supplement.case == row["id"]) & Supplement.answered_at.is_null())
+        .order_by(Supplement.id, ascending=False)
+        .first()
+        .run()
+    )
+    owner_id = by.upload_owner_id or by.applicant_id
+    by_type = await _uploads_by_type(
+        materials, owner_kind=by.upload_owner_kind, owner_id=owner_id, case_number=row["number"]
+    )
+    wanted = list(request["missing"]) if request else []
+    still = [t for t in wanted if t not in by_type]
+    if still:
+        raise InvalidInput(
+            f"还缺少 {len(still)} 项补正材料：" + "、".join(still) + "。请一次补齐后再提交。",
+            code="materials_missing",
+            extra={"missing": [{"type": t, "name": t} for t in still]},
+        )
+    root_id = row["parent"] or row["id"]
+    rows = [
+        CaseMaterial(
+            case=root_id,
+            material_type=t,
+            source="upload",
+            upload_id=u,
+            supplement=request["id"] if request else None,
+        )
+        for t, ids in by_type.items()
+        for u in ids
+    ]
+    if rows:
+        await CaseMaterial.insert(*rows).run()
+        await uploads.attach(
+            upload_ids=[r.upload_id for r in rows if r.upload_id],
+            kind="case",
+            target_id=row["number"],
+        )
+    if request:
+        await (
+            Supplement.update({Supplement.answered_at: now_utc(), Supplement.answer_note: note})
+            .where(Supplement.id == request["id"])
+            .run()
+        )
+    await apply(
+        row["id"],
+        Change(Action.SUPPLY, by.actor, note, {"materials": sorted(by_type)}),
+        calendar=calendar,
+    )
+
+
+async def evaluate(*, row: dict[str, Any], citizen_id: str, score: int, comment: str) -> int:
+    """Rate a closed case once (好差评); a score of 2 or less is a bad rating, reported onward."""
+    if Status(row["status"]) not in CLOSED:
+        raise Conflict("办件办结后才能评价。", code="case_not_closed")
+    if await Evaluation.exists().where(Evaluation.case == row["id"]).run():
+        raise Conflict("您已评价过该办件。差评整改回访后，可再评价一次。", code="evaluation_exists")
+    await Evaluation.insert(
+        Evaluation(case=row["id"], citizen=citizen_id, round=1, score=score, comment=comment)
+    ).run()
+    if score <= BAD_RATING:
+        await publish(
+            kind=BAD_RATING_EVENT,
+            payload={"case_id": row["id"], "number": row["number"], "score": score},
+            dedup_key=f"bad-rating:{row['number']}:1",
+        )
+    return 1

@@ -1,0 +1,173 @@
+"""The case state machine (standard library only): every status change is decided here.
+
+A case moves through the statuses of API.md by *actions*. Supplements (补正) can be asked before
+acceptance (no clock yet) or after it (the clock pauses); either way the case waits in
+``awaiting_supplement`` and returns to the status it came from when the materials arrive.
+Withdrawal is possible only before acceptance. Later issues add actors, not statuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+
+class Status(StrEnum):
+    SUBMITTED = "submitted"
+    QUEUED = "queued"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    ACCEPTED = "accepted"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    DENIED = "denied"
+    REJECTED = "rejected"
+    RESULT_READY = "result_ready"
+    DELIVERED = "delivered"
+    WITHDRAWN = "withdrawn"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    FORWARD = "forward"  # the system puts it in its township's queue
+    HANDOFF = "handoff"  # a district-wide case moves to another township's queue
+    ACCEPT = "accept"  # 受理: starts the clock
+    REJECT = "reject"  # 不予受理
+    REQUEST_SUPPLEMENT = "request_supplement"  # 补正
+    SUPPLY = "supply"  # the citizen or agent answers the supplement request
+    TRANSFER = "transfer"  # to a back office for approval
+    APPROVE = "approve"
+    DENY = "deny"
+    ISSUE_RESULT = "issue_result"  # 出件
+    DELIVER = "deliver"
+    WITHDRAW = "withdraw"
+
+
+CLOSED: Final = frozenset({Status.DENIED, Status.REJECTED, Status.DELIVERED, Status.WITHDRAWN})
+BEFORE_ACCEPTANCE: Final = frozenset({Status.SUBMITTED, Status.QUEUED})
+CLOCK_RUNNING: Final = frozenset({Status.ACCEPTED, Status.IN_REVIEW})
+
+_MOVES: Final[dict[Action, tuple[frozenset[Status], Status | None]]] = {
+    # action: (from which statuses, to which status; None = back where the supplement came from)
+    Action.FORWARD: (frozenset({Status.SUBMITTED}), Status.QUEUED),
+    Action.HANDOFF: (frozenset({Status.QUEUED}), Status.QUEUED),
+    Action.ACCEPT: (frozenset({Status.QUEUED}), Status.ACCEPTED),
+    Action.REJECT: (
+        frozenset({Status.SUBMITTED, Status.QUEUED, Status.AWAITING_SUPPLEMENT}),
+        Status.REJECTED,
+    ),
+    Action.REQUEST_SUPPLEMENT: (
+        frozenset({Status.SUBMITTED, Status.QUEUED, Status.ACCEPTED, Status.IN_REVIEW}),
+        Status.AWAITING_SUPPLEMENT,
+    ),
+    Action.SUPPLY: (frozenset({Status.AWAITING_SUPPLEMENT}), None),
+    Action.TRANSFER: (frozenset({Status.ACCEPTED}), Status.IN_REVIEW),
+    Action.APPROVE: (frozenset({Status.ACCEPTED, Status.IN_REVIEW}), Status.APPROVED),
+    Action.DENY: (frozenset({Status.ACCEPTED, Status.IN_REVIEW}), Status.DENIED),
+    Action.ISSUE_RESULT: (frozenset({Status.APPROVED}), Status.RESULT_READY),
+    Action.DELIVER: (frozenset({Status.RESULT_READY}), Status.DELIVERED),
+    Action.WITHDRAW: (
+        frozenset({Status.SUBMITTED, Status.QUEUED, Status.AWAITING_SUPPLEMENT}),
+        Status.WITHDRAWN,
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """The outcome of an allowed action."""
+
+    to: Status
+    resume_to: Status | None  # where a supplement returns (kept while awaiting_supplement)
+    starts_clock: bool
+    pauses_clock: bool
+    resumes_clock: bool
+    closes: bool
+
+
+class NotAllowed(Exception):
+    """The action is not possible from the case's status; ``reason`` is Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+STATUS_LABELS: Final[dict[Status, str]] = {
+    Status.SUBMITTED: "已提交",
+    Status.QUEUED: "待受理",
+    Status.AWAITING_SUPPLEMENT: "待补正",
+    Status.ACCEPTED: "已受理",
+    Status.IN_REVIEW: "审批中",
+    Status.APPROVED: "已审批通过",
+    Status.DENIED: "审批未通过",
+    Status.REJECTED: "不予受理",
+    Status.RESULT_READY: "已出件",
+    Status.DELIVERED: "已送达",
+    Status.WITHDRAWN: "已撤回",
+}
+
+
+def decide(status: Status, action: Action, *, resume_to: Status | None = None) -> Move:
+    """The move ``action`` makes from ``status``; raises NotAllowed with a Chinese reason.
+
+    ``resume_to`` is the status a case awaiting a supplement came from (needed for SUPPLY and
+    for WITHDRAW, which is refused once the case had been accepted).
+    """
+    sources, target = _MOVES[action]
+    if status not in sources:
+        raise NotAllowed(f"办件当前为“{STATUS_LABELS[status]}”，不能{_ACTION_LABELS[action]}。")
+    accepted_before = resume_to not in BEFORE_ACCEPTANCE
+    if (
+        status == Status.AWAITING_SUPPLEMENT
+        and action in (Action.WITHDRAW, Action.REJECT)
+        and accepted_before
+    ):
+        raise NotAllowed(f"办件已受理，不能{_ACTION_LABELS[action]}。")
+    if action == Action.SUPPLY:
+        if resume_to is None:
+            raise NotAllowed("找不到补正前的状态。")
+        return Move(resume_to, None, False, False, resume_to in CLOCK_RUNNING, False)
+    assert target is not None
+    keep = status if action == Action.REQUEST_SUPPLEMENT else None
+    return Move(
+        to=target,
+        resume_to=keep,
+        starts_clock=action == Action.ACCEPT,
+        pauses_clock=action == Action.REQUEST_SUPPLEMENT and status in CLOCK_RUNNING,
+        resumes_clock=False,
+        closes=target in CLOSED,
+    )
+
+
+def public_status(status: Status) -> str:
+    return "closed" if status in CLOSED else "open"
+
+
+def allowed_actions(status: Status, *, resume_to: Status | None = None) -> list[Action]:
+    """Every action possible from ``status`` (for screens that offer buttons)."""
+    out = []
+    for action in _MOVES:
+        try:
+            decide(status, action, resume_to=resume_to)
+        except NotAllowed:
+            continue
+        out.append(action)
+    return out
+
+
+_ACTION_LABELS: Final[dict[Action, str]] = {
+    Action.SUBMIT: "提交",
+    Action.FORWARD: "转入受理队列",
+    Action.HANDOFF: "转交其他镇街",
+    Action.ACCEPT: "受理",
+    Action.REJECT: "不予受理",
+    Action.REQUEST_SUPPLEMENT: "要求补正",
+    Action.SUPPLY: "提交补正材料",
+    Action.TRANSFER: "转后台审批",
+    Action.APPROVE: "审批通过",
+    Action.DENY: "审批不通过",
+    Action.ISSUE_RESULT: "出件",
+    Action.DELIVER: "送达",
+    Action.WITHDRAW: "撤回",
+}

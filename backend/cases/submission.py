@@ -1,0 +1,158 @@
+"""Checking a submission before anything is written: item or bundle, channel, form, materials.
+
+Every missing required material is named in one answer (一次性告知), and every form problem at
+once; shared data (电子证照) satisfies a material marked exempt without an upload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from backend.cases.forms import check_form, merge_fields
+from backend.cases.ports import SharedData, SharedRecord
+from backend.catalogue import service as catalogue
+from backend.catalogue.model import MergedMaterial, merge_materials
+from backend.catalogue.service import ItemView
+from backend.errors import InvalidInput
+from backend.geo import points as geo
+
+CHANNEL_OF_SUBMISSION = {
+    "miniprogram": "online",
+    "agent": "agent",
+    "window": "window",
+    "bank": "bank",
+    "self_service": "self_service",
+}
+
+
+@dataclass
+class Plan:
+    """What a valid submission will create."""
+
+    items: list[ItemView]
+    bundle_code: str | None
+    bundle_name: str | None
+    form: dict[str, Any]
+    materials: list[MergedMaterial]
+    uploads: dict[str, list[str]]  # material type -> upload ids
+    shared: dict[str, SharedRecord] = field(default_factory=dict)
+    delivery_method: str = "window"
+    delivery_address: str = ""
+    service_point: str | None = None
+    township_of_point: str | None = None
+
+
+async def resolve_items(
+    *, item_code: str | None, bundle_code: str | None
+) -> tuple[list[ItemView], str | None, str | None]:
+    if (item_code is None) == (bundle_code is None):
+        raise InvalidInput(
+            "请填写 item_code 或 bundle_code 其中之一。", code="item_or_bundle_required"
+        )
+    if item_code is not None:
+        try:
+            return [await catalogue.get_item(code=item_code)], None, None
+        except Exception as exc:
+            raise InvalidInput(f"事项 {item_code} 不存在。", code="item_unknown") from exc
+    assert bundle_code is not None
+    try:
+        bundle = await catalogue.get_bundle(code=bundle_code)
+    except Exception as exc:
+        raise InvalidInput(f"一件事 {bundle_code} 不存在。", code="bundle_unknown") from exc
+    return list(bundle.items), bundle.spec.code, bundle.spec.name
+
+
+def check_channel(items: list[ItemView], channel: str) -> None:
+    wanted = CHANNEL_OF_SUBMISSION[channel]
+    refused = [v.spec.name for v in items if wanted not in v.spec.channels]
+    if refused:
+        raise InvalidInput(
+            "以下事项不能通过此渠道申请："
+            + "、".join(refused)
+            + "。请到窗口或联系村社代办员办理。",
+            code="channel_not_offered",
+        )
+
+
+def check_delivery(items: list[ItemView], method: str, address: str | None) -> tuple[str, str]:
+    allowed = set.intersection(*(set(v.spec.delivery_methods) for v in items))
+    if method not in allowed:
+        labels = {"window": "窗口领取", "mail": "邮寄", "agent": "代办员送达"}
+        choices = "、".join(labels[m] for m in sorted(allowed)) or "（无）"
+        raise InvalidInput(f"送达方式只能选择：{choices}。", code="delivery_method_invalid")
+    if method == "mail" and not (address and address.strip()):
+        raise InvalidInput("选择邮寄时须填写收件地址。", code="delivery_address_required")
+    return method, (address or "").strip()
+
+
+async def check_service_point(
+    items: list[ItemView], point_code: str | None
+) -> tuple[str | None, str | None]:
+    if point_code is None:
+        return None, None
+    snap = await geo.snapshot()
+    point = snap.points.get(point_code)
+    if point is None:
+        raise InvalidInput(f"办事点 {point_code} 不存在。", code="service_point_unknown")
+    for view in items:
+        able = geo.points_handling(snap, view.spec.code, district_wide=view.spec.district_wide)
+        if point not in able:
+            raise InvalidInput(
+                f"{point.name}不办理“{view.spec.name}”。", code="service_point_not_handling"
+            )
+    return point.code, point.township_code
+
+
+def check_form_data(items: list[ItemView], data: dict[str, Any]) -> dict[str, Any]:
+    fields = merge_fields(v.spec.form for v in items)
+    clean, problems = check_form(fields, data)
+    if problems:
+        raise InvalidInput(
+            "表单填写有误：" + "；".join(p["message"] for p in problems) + "。",
+            code="form_invalid",
+            extra={"errors": problems},
+        )
+    return clean
+
+
+def required_materials(items: list[ItemView]) -> list[MergedMaterial]:
+    return merge_materials((v.spec.code, v.spec.materials) for v in items)
+
+
+def missing_materials(
+    materials: list[MergedMaterial], uploads: dict[str, list[str]], shared: dict[str, SharedRecord]
+) -> list[MergedMaterial]:
+    return [m for m in materials if m.required and m.type not in uploads and m.type not in shared]
+
+
+def raise_missing(missing: list[MergedMaterial]) -> None:
+    names = "、".join(f"{m.name}（{m.type}）" for m in missing)
+    raise InvalidInput(
+        f"还缺少 {len(missing)} 项必需材料：{names}。请一次补齐后再提交。",
+        code="materials_missing",
+        extra={"missing": [{"type": m.type, "name": m.name} for m in missing]},
+    )
+
+
+async def shared_records(
+    *,
+    materials: list[MergedMaterial],
+    uploads: dict[str, list[str]],
+    shared_data: SharedData,
+    name: str,
+    id_number: str | None,
+) -> dict[str, SharedRecord]:
+    """Shared records for exempt materials the citizen did not upload.
+
+    Calls the data-sharing service: run it outside any transaction.
+    """
+    if id_number is None:
+        return {}
+    found: dict[str, SharedRecord] = {}
+    for m in materials:
+        if m.exempt_if_shared and m.type not in uploads:
+            record = await shared_data.lookup(name=name, id_number=id_number, material_type=m.type)
+            if record is not None:
+                found[m.type] = record
+    return found

@@ -1,0 +1,260 @@
+"""A citizen binds their real name, ID number and village (实名绑定).
+
+The identity-verification interface is called before the write transaction opens:
+nothing waits on the network while holding row locks. A verification service that is down
+leaves the binding unverified instead of failing it; a mismatch changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import structlog
+from asyncpg.exceptions import UniqueViolationError
+
+from backend import clock, db
+from backend.errors import Conflict, InvalidInput, NotFound
+from backend.geo.tables import Area
+from backend.identity import texts
+from backend.identity.idnumber import IdNumber, parse_id_number
+from backend.identity.ids import is_uuid
+from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
+from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context
+from backend.identity.service import CitizenProfile, get_citizen_profile
+from backend.identity.tables import Citizen
+from backend.security.fieldcrypt import FieldCipher
+
+log = structlog.get_logger(__name__)
+
+Verification = Literal["verified", "unavailable", "disabled"]
+"""After binding: verified (now or before); the service could not answer; none configured."""
+
+NOTES: dict[Verification, str] = {
+    "verified": texts.VERIFIED,
+    "unavailable": texts.VERIFY_UNAVAILABLE,
+    "disabled": texts.VERIFY_DISABLED,
+}
+
+_DOTS = str.maketrans({"•": "·", "・": "·", "･": "·", "‧": "·"})
+_NAME = re.compile(
+    r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+    r"(?:·?[A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f])+"
+)
+NAME_MIN, NAME_MAX = 2, 30
+CONSENT_MAX = 32
+
+
+@dataclass(frozen=True, slots=True)
+class BindOutcome:
+    profile: CitizenProfile
+    verification: Verification
+
+    @property
+    def note(self) -> str:
+        return NOTES[self.verification]
+
+
+@dataclass(frozen=True, slots=True)
+class _Identity:
+    name: str
+    id_number: IdNumber
+    village_code: str
+    consent_version: str
+
+
+def normalise_name(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw).strip().translate(_DOTS)
+
+
+def name_ok(name: str) -> bool:
+    return NAME_MIN <= len(name) <= NAME_MAX and _NAME.fullmatch(name) is not None
+
+
+async def _validate(
+    *, name: str, id_number: str, village_code: str, consent_version: str, today: dt.date
+) -> _Identity:
+    """Every field checked; all problems reported in one 422."""
+    problems: list[dict[str, str]] = []
+    clean_name = normalise_name(name)
+    if not name_ok(clean_name):
+        problems.append({"field": "name", "message": texts.NAME_INVALID})
+    parsed: IdNumber | None = None
+    try:
+        parsed = parse_id_number(id_number, today=today)
+    except InvalidInput as exc:
+        problems.append({"field": "id_number", "message": exc.detail})
+    village = village_code.strip()
+    area = await Area.select(Area.level).where(Area.code == village).first().run()
+    if area is None:
+        problems.append({"field": "village_code", "message": texts.VILLAGE_UNKNOWN})
+    elif area["level"] != "village":
+        problems.append({"field": "village_code", "message": texts.VILLAGE_NOT_VILLAGE})
+    consent = consent_version.strip()
+    if not consent or len(consent) > CONSENT_MAX:
+        problems.append({"field": "consent_version", "message": texts.CONSENT_MISSING})
+    if problems:
+        fields = {p["field"] for p in problems}
+        if fields == {"id_number"}:
+            raise InvalidInput(
+                problems[0]["message"], code="id_number_invalid", extra={"errors": problems}
+            )
+        raise InvalidInput(
+            texts.IDENTITY_INVALID.format(problems="；".join(p["message"] for p in problems)),
+            code="id_number_invalid" if "id_number" in fields else "identity_invalid",
+            extra={"errors": problems},
+        )
+    assert parsed is not None
+    return _Identity(clean_name, parsed, village, consent)
+
+
+async def _current(citizen_id: str) -> dict[str, Any]:
+    row = (
+        await Citizen.select(Citizen.name, Citizen.id_number_hash, Citizen.identity_verified)
+        .where(Citizen.id == citizen_id)
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
+    return row
+
+
+def _locked(row: dict[str, Any], lookup: str, name: str) -> bool:
+    """A verified identity keeps its name and number."""
+    return bool(row["identity_verified"]) and (
+        row["id_number_hash"] != lookup or row["name"] != name
+    )
+
+
+async def bind_identity(
+    *,
+    citizen_id: str,
+    name: str,
+    id_number: str,
+    village_code: str,
+    consent_version: str,
+    cipher: FieldCipher,
+    verifier: IdentityVerifier | None,
+    today: dt.date | None = None,
+) -> BindOutcome:
+    """Bind (or re-bind) a citizen's real name, ID number and village; verify when possible.
+
+    One number belongs to one citizen (409 ``id_number_taken``, naming no one). The same number
+    again is idempotent. Another number, or another name, only while not yet verified (409
+    ``identity_locked`` after). A mismatch at the verification service is 422
+    ``identity_not_matched`` and changes nothing.
+    """
+    if not is_uuid(citizen_id):
+        raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
+    wanted = await _validate(
+        name=name,
+        id_number=id_number,
+        village_code=village_code,
+        consent_version=consent_version,
+        today=today or clock.today(),
+    )
+    lookup = cipher.lookup_hash(wanted.id_number.value, context=ID_NUMBER_LOOKUP)
+    current = await _current(citizen_id)
+    if _locked(current, lookup, wanted.name):
+        raise Conflict(texts.IDENTITY_LOCKED, code="identity_locked")
+    holder = (
+        await Citizen.select(Citizen.id)
+        .where((Citizen.id_number_hash == lookup) & (Citizen.id != citizen_id))
+        .first()
+        .run()
+    )
+    if holder is not None:
+        raise Conflict(texts.ID_TAKEN, code="id_number_taken")
+
+    verification: Verification
+    reference: str | None = None
+    if current["identity_verified"]:
+        verification = "verified"  # the same name and number as verified before
+    elif verifier is None:
+        verification = "disabled"
+    else:
+        try:
+            result = await verifier.verify(wanted.name, wanted.id_number.value)
+        except IdentityVerifyUnavailable:
+            log.warning("identity_verify_unavailable", citizen_id=citizen_id)
+            verification = "unavailable"
+        else:
+            if not result.matched:
+                log.info("identity_not_matched", citizen_id=citizen_id)
+                raise InvalidInput(texts.IDENTITY_NOT_MATCHED, code="identity_not_matched")
+            verification, reference = "verified", result.reference
+
+    try:
+        await _store(citizen_id, wanted, lookup, cipher, verification, reference)
+    except UniqueViolationError as exc:  # another account bound it meanwhile
+        raise Conflict(texts.ID_TAKEN, code="id_number_taken") from exc
+    log.info("identity_bound", citizen_id=citizen_id, verification=verification)
+    return BindOutcome(await get_citizen_profile(citizen_id=citizen_id), verification)
+
+
+async def _store(
+    citizen_id: str,
+    wanted: _Identity,
+    lookup: str,
+    cipher: FieldCipher,
+    verification: Verification,
+    reference: str | None,
+) -> None:
+    now = clock.now_utc()
+    async with db.engine().transaction():
+        row = (
+            await Citizen.select(
+                Citizen.name,
+                Citizen.village,
+                Citizen.id_number_hash,
+                Citizen.identity_bound,
+                Citizen.identity_verified,
+                Citizen.consent_version,
+            )
+            .where(Citizen.id == citizen_id)
+            .lock_rows()
+            .first()
+            .run()
+        )
+        if row is None:
+            raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
+        if _locked(row, lookup, wanted.name):  # verified meanwhile with other data
+            raise Conflict(texts.IDENTITY_LOCKED, code="identity_locked")
+        changes: dict[Any, Any] = {}
+        if row["id_number_hash"] != lookup:
+            number = wanted.id_number
+            changes.update(
+                {
+                    Citizen.id_number_enc: cipher.encrypt(
+                        number.value, context=id_number_context(citizen_id)
+                    ),
+                    Citizen.id_number_hash: lookup,
+                    Citizen.id_number_masked: number.masked,
+                    Citizen.birth_year: number.birth_year,
+                    Citizen.sex: number.sex,
+                }
+            )
+        if row["name"] != wanted.name:
+            changes[Citizen.name] = wanted.name
+        if row["village"] != wanted.village_code:
+            changes[Citizen.village] = wanted.village_code
+        if row["consent_version"] != wanted.consent_version:
+            changes[Citizen.consent_version] = wanted.consent_version
+            changes[Citizen.consented_at] = now
+        if not row["identity_bound"]:
+            changes[Citizen.identity_bound] = True
+        if verification == "verified" and not row["identity_verified"]:
+            changes.update(
+                {
+                    Citizen.identity_verified: True,
+                    Citizen.verified_at: now,
+                    Citizen.verify_reference: reference,
+                }
+            )
+        if changes:
+            changes[Citizen.updated_at] = now
+            await Citizen.update(changes).where(Citizen.id == citizen_id).run()

@@ -1,0 +1,67 @@
+"""Every user-facing text of the identity package, in one place for review (Simplified Chinese)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- ID numbers -----------------------------------------------------------------------------
+ID_SHAPE: Final = "身份证号码应为 18 位：前 17 位为数字，最后一位为数字或字母 X。"
+ID_REGION: Final = "身份证号码的地区代码不正确，请核对后重新填写。"
+ID_BIRTH_DATE: Final = "身份证号码中的出生日期不正确，请核对后重新填写。"
+ID_CHECK_DIGIT: Final = "身份证号码校验位不正确，请核对后重新填写。"
+
+# --- binding --------------------------------------------------------------------------------
+NAME_INVALID: Final = "姓名应为 2–30 个汉字或字母，少数民族姓名可使用间隔号“·”。"
+VILLAGE_UNKNOWN: Final = "所选村（社区）不存在，请重新选择。"
+VILLAGE_NOT_VILLAGE: Final = "请选择到村（社区）一级。"
+CONSENT_MISSING: Final = "请先阅读并同意《个人信息保护告知书》。"
+IDENTITY_INVALID: Final = "提交的实名信息有误：{problems}"
+ID_TAKEN: Final = "该身份证号码已绑定其他微信账号。如有疑问，请携带身份证到就近的便民服务中心咨询。"
+IDENTITY_LOCKED: Final = (
+    "您的实名信息已通过核验，不能再更改姓名或身份证号码；如需更正，请到镇街便民服务中心办理。"
+)
+IDENTITY_NOT_MATCHED: Final = "姓名与身份证号码不一致，请核对后重新填写。"
+CITIZEN_NOT_FOUND: Final = "找不到该群众。"
+ID_NUMBER_NOT_BOUND: Final = "尚未绑定身份证号码。"
+
+VERIFIED: Final = "实名核验已通过。"
+VERIFY_UNAVAILABLE: Final = (
+    "实名核验服务暂时不可用：身份信息已保存，但尚未核验。请稍后再次提交以完成核验。"
+)
+VERIFY_DISABLED: Final = "身份信息已保存，暂未开通实名核验。"
+
+# --- phone ----------------------------------------------------------------------------------
+PHONE_CODE_INVALID: Final = "获取手机号失败，授权可能已过期，请重新授权后再试。"
+WECHAT_UNAVAILABLE: Final = "微信服务暂时不可用，请稍后再试。"
+
+# --- audit ----------------------------------------------------------------------------------
+REASON_REQUIRED: Final = "查看完整身份证号码须说明理由。"
+
+# --- deletion (PIPL art. 47) ----------------------------------------------------------------
+DELETION_RECEIVED: Final = (
+    "您的删除申请已提交，管理员核实后将删除下列个人信息，处理结果会通过消息通知您。"
+    "依法须保存的信息将在保存期满后删除。"
+)
+DELETION_ALREADY_PENDING: Final = "您已提交过删除申请，正在等待管理员处理。"
+DELETED_ITEMS: Final = (
+    "微信登录信息（openid、unionid、会话密钥）",
+    "手机号码",
+    "姓名、身份证号码及由其得出的出生年份、性别（已提交办件中依法须保存的除外）",
+    "所在村（社区）与隐私告知同意记录",
+    "尚未用于办件的上传文件",
+    "订阅消息授权与消息记录",
+)
+KEPT_CASES: Final = "已提交的办件及其申请材料、审批记录"
+KEPT_CASES_BASIS: Final = "政务服务办件须按档案管理规定保存"
+KEPT_AUDIT: Final = "个人信息访问审计日志（谁在何时因何查看了您的信息）"
+KEPT_AUDIT_BASIS: Final = "《个人信息保护法》《网络安全法》要求的访问记录，用于追责"
+KEPT_REQUEST: Final = "本删除申请及其处理记录"
+KEPT_REQUEST_BASIS: Final = "证明已依法处理您的申请，与审计日志同期保存"
+
+
+def years(count: int) -> str:
+    return f"{count} 年"
+
+
+def days(count: int) -> str:
+    return f"{count} 天"

@@ -1,0 +1,306 @@
+"""Upload use cases: save a cleaned file, let a submission claim it, and hand it out by link.
+
+Visibility: an upload is its owner's alone until a case or mandate claims it; after that, who may
+see it is the claiming package's decision (it issues :func:`signed_link` after checking the
+viewer, and writes the audit-log entry). The file route itself only checks the link.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import unicodedata
+from datetime import datetime, time, timedelta
+
+import structlog
+
+from backend import db
+from backend.clock import SHANGHAI, now_utc
+from backend.errors import Conflict, InvalidInput, NotFound, RateLimited, ServiceUnavailable
+from backend.settings import Settings
+from backend.uploads import messages as M
+from backend.uploads.files import open_signed, purge_unattached, signed_link
+from backend.uploads.keys import key_for
+from backend.uploads.model import COLUMNS, UploadView, lock, to_view
+from backend.uploads.ports import FileStore, StoreError
+from backend.uploads.sniff import clean
+from backend.uploads.tables import Upload
+
+__all__ = [
+    "UploadView",
+    "attach",
+    "claim_uploads",
+    "get_upload",
+    "open_signed",
+    "purge_unattached",
+    "save_upload",
+    "signed_link",
+    "uploads_of",
+]
+
+log = structlog.get_logger(__name__)
+
+OWNER_KINDS = frozenset({"citizen", "staff"})
+MATERIAL_TYPE_MAX = 20
+ORIGINAL_NAME_MAX = 100
+_TARGET_KIND = re.compile(r"^[a-z_]{1,16}$")
+
+
+def new_upload_id() -> str:
+    """``up_`` and 22 URL-safe random characters (128 bits): unguessable, opaque."""
+    return "up_" + secrets.token_urlsafe(16)
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+
+async def save_upload(
+    *,
+    store: FileStore,
+    owner_kind: str,
+    owner_id: str,
+    material_type: str,
+    filename: str,
+    data: bytes,
+    settings: Settings,
+    now: datetime | None = None,
+) -> UploadView:
+    """Check, clean and keep one file; returns what the uploader may see of it.
+
+    Order matters: cheap checks first, then the CPU-heavy cleaning in a worker thread, then the
+    object is written (keyed by the SHA-256 of the cleaned bytes, so identical content is stored
+    once), and only then the row, in its own short transaction. The store is never called while
+    that transaction is open.
+    """
+    _check_owner(owner_kind, owner_id)
+    now = now or now_utc()
+    if not data:
+        raise InvalidInput(M.EMPTY, code="upload_empty")
+    if len(data) > settings.upload_max_bytes:
+        raise InvalidInput(M.too_large(settings.upload_max_bytes), code="upload_too_large")
+    material_type = _material_type(material_type)
+    day_start = _day_start(now)
+    await _check_day_limit(owner_kind, owner_id, day_start, now, settings.upload_max_per_day)
+
+    cleaned = await asyncio.to_thread(clean, data)
+    key = key_for(cleaned.sha256)
+    await _put(store, key, cleaned.data, cleaned.content_type)
+
+    upload = Upload(
+        id=new_upload_id(),
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        material_type=material_type,
+        content_type=cleaned.content_type,
+        size=len(cleaned.data),
+        sha256=cleaned.sha256,
+        storage_key=key,
+        original_name=display_name(filename),
+        created_at=now,
+    )
+    async with db.engine().transaction():
+        await lock(f"upload-owner:{owner_kind}:{owner_id}")
+        await lock(f"upload-object:{cleaned.sha256}")
+        await _check_day_limit(owner_kind, owner_id, day_start, now, settings.upload_max_per_day)
+        await upload.save().run()
+    # A purge may have removed the object between our write and the row's commit (it holds the
+    # same object lock, so it ran before we inserted): write it again.
+    try:
+        if not await store.exists(key):
+            await store.put(key, cleaned.data, cleaned.content_type)
+    except StoreError as exc:  # the object was written a moment ago; the row is kept
+        log.warning("upload_recheck_failed", upload_id=upload.id, error=str(exc))
+    log.info("upload_saved", upload_id=upload.id, size=upload.size, type=upload.content_type)
+    return UploadView(
+        id=upload.id,
+        sha256=upload.sha256,
+        size=upload.size,
+        content_type=upload.content_type,
+        material_type=upload.material_type,
+        original_name=upload.original_name,
+        created_at=now,
+        attached_kind=None,
+        attached_id=None,
+    )
+
+
+async def _put(store: FileStore, key: str, data: bytes, content_type: str) -> None:
+    try:
+        await store.put(key, data, content_type)
+    except StoreError as exc:
+        log.error("upload_store_failed", error=str(exc))
+        raise ServiceUnavailable(M.STORE_UNAVAILABLE, code="storage_unavailable") from exc
+
+
+def _check_owner(owner_kind: str, owner_id: str) -> None:
+    if owner_kind not in OWNER_KINDS or not owner_id:
+        raise ValueError(f"bad upload owner {owner_kind!r}:{owner_id!r}")
+
+
+def _material_type(raw: str) -> str:
+    value = raw.strip()
+    if not value or len(value) > MATERIAL_TYPE_MAX or not value.isprintable():
+        raise InvalidInput(M.MATERIAL_TYPE_INVALID, code="material_type_invalid")
+    return value
+
+
+def display_name(filename: str) -> str:
+    """The client's file name, for display only: no path, no control characters, ≤ 100."""
+    base = re.split(r"[/\\]", filename)[-1]
+    text = "".join(ch for ch in base if not unicodedata.category(ch).startswith("C"))
+    return text.strip()[:ORIGINAL_NAME_MAX]
+
+
+def _day_start(now: datetime) -> datetime:
+    """Midnight in Asia/Shanghai of the day ``now`` falls on."""
+    return datetime.combine(now.astimezone(SHANGHAI).date(), time(), tzinfo=SHANGHAI)
+
+
+async def _check_day_limit(
+    owner_kind: str, owner_id: str, day_start: datetime, now: datetime, per_day: int
+) -> None:
+    rows = await Upload.raw(
+        "SELECT count(*) AS n FROM upload WHERE owner_kind = {} AND owner_id = {}"
+        " AND created_at >= {}",
+        owner_kind,
+        owner_id,
+        day_start,
+    ).run()
+    if rows[0]["n"] >= per_day:
+        wait = int((day_start + timedelta(days=1) - now).total_seconds()) + 1
+        raise RateLimited(
+            M.limit_reached(per_day), code="upload_limit_reached", retry_after_s=max(wait, 1)
+        )
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+async def get_upload(*, upload_id: str, owner_kind: str, owner_id: str) -> UploadView:
+    """The upload, for its owner only; anyone else gets the same 404 as for a missing id."""
+    row = (
+        await Upload.select(*COLUMNS)
+        .where(
+            (Upload.id == upload_id)
+            & (Upload.owner_kind == owner_kind)
+            & (Upload.owner_id == owner_id)
+            & Upload.deleted_at.is_null()
+        )
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFound(M.UPLOAD_NOT_FOUND, code="upload_not_found")
+    return to_view(row)
+
+
+async def uploads_of(*, kind: str, target_id: str) -> list[UploadView]:
+    """The uploads attached to one case or mandate, oldest first."""
+    rows = (
+        await Upload.select(*COLUMNS)
+        .where(
+            (Upload.attached_kind == kind)
+            & (Upload.attached_id == target_id)
+            & Upload.deleted_at.is_null()
+        )
+        .order_by(Upload.attached_at)
+        .order_by(Upload.created_at)
+        .order_by(Upload.id)
+        .run()
+    )
+    return [to_view(r) for r in rows]
+
+
+# --- claiming and attaching -----------------------------------------------------------------
+
+
+async def claim_uploads(
+    *,
+    upload_ids: list[str],
+    owner_kind: str,
+    owner_id: str,
+    kind: str | None = None,
+    target_id: str | None = None,
+) -> list[UploadView]:
+    """The uploads a submission references, checked and locked for :func:`attach`.
+
+    Rules:
+
+    - Every id must exist and belong to ``owner_kind``/``owner_id``; otherwise 404
+      ``upload_not_found`` listing the ids the caller sent that it cannot use — whether an id
+      is missing or someone else's is never told.
+    - An upload not yet attached may be claimed by its owner for anything.
+    - An upload already attached may be claimed again only for the same target (``kind`` and
+      ``target_id``, e.g. the same case answering a supplement request); for any other target,
+      or for a new one (``target_id`` None), 409 ``upload_already_attached``.
+
+    Run it in the caller's transaction, just before :func:`attach`: the rows are locked
+    (``FOR UPDATE``), so two submissions cannot claim the same upload.
+    """
+    _check_owner(owner_kind, owner_id)
+    ids = list(dict.fromkeys(upload_ids))
+    if not ids:
+        return []
+    rows = (
+        await Upload.select(*COLUMNS)
+        .where(
+            Upload.id.is_in(ids)
+            & (Upload.owner_kind == owner_kind)
+            & (Upload.owner_id == owner_id)
+            & Upload.deleted_at.is_null()
+        )
+        .lock_rows()
+        .run()
+    )
+    found = {row["id"]: to_view(row) for row in rows}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(M.UPLOAD_NOT_FOUND, code="upload_not_found", extra={"upload_ids": missing})
+    taken = [
+        i
+        for i in ids
+        if found[i].attached_id is not None
+        and (
+            target_id is None or (found[i].attached_kind, found[i].attached_id) != (kind, target_id)
+        )
+    ]
+    if taken:
+        raise Conflict(
+            M.ALREADY_ATTACHED, code="upload_already_attached", extra={"upload_ids": taken}
+        )
+    return [found[i] for i in ids]
+
+
+async def attach(*, upload_ids: list[str], kind: str, target_id: str) -> None:
+    """Mark claimed uploads as belonging to ``kind``/``target_id`` (``case``/``XS2026…``).
+
+    Runs inside the caller's transaction (the one that creates the case or mandate), after
+    :func:`claim_uploads`. Attaching again to the same target is a no-op.
+    """
+    if not _TARGET_KIND.match(kind) or not 0 < len(target_id) <= 64:
+        raise ValueError(f"bad attachment target {kind!r}:{target_id!r}")
+    if not db.engine().transaction_exists():
+        raise RuntimeError("uploads.attach must run inside the caller's transaction")
+    ids = list(dict.fromkeys(upload_ids))
+    if not ids:
+        return
+    rows = await Upload.raw(
+        "UPDATE upload SET attached_kind = {}, attached_id = {},"
+        " attached_at = COALESCE(attached_at, {})"
+        " WHERE id = ANY({}) AND deleted_at IS NULL"
+        " AND (attached_id IS NULL OR (attached_kind = {} AND attached_id = {}))"
+        " RETURNING id",
+        kind,
+        target_id,
+        now_utc(),
+        ids,
+        kind,
+        target_id,
+    ).run()
+    done = {r["id"] for r in rows}
+    if len(done) != len(ids):
+        taken = [i for i in ids if i not in done]
+        raise Conflict(
+            M.ALREADY_ATTACHED, code="upload_already_attached", extra={"upload_ids": taken}
+        )
