@@ -21,6 +21,7 @@ from redis.asyncio import ConnectionPool
 from agent_portal import create_portal
 from backend import db
 from backend.audit.service import AuditLog
+from backend.cases import service as cases_service
 from backend.cases.elicense import ElicenseClient
 from backend.cases.ports import NoSharedData, SharedData
 from backend.cases.routes import CitizenCaseController
@@ -34,6 +35,7 @@ from backend.http.auth import PUBLIC, make_jwt_auth
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
 from backend.identity import reveal
+from backend.identity.export import register_exporter
 from backend.identity.idverify import build_identity_verifier
 from backend.identity.ports import IdentityVerifier
 from backend.identity.routes import AuthController, MeController, StaffAdminController
@@ -42,6 +44,7 @@ from backend.logging import configure_logging
 from backend.outbox.doorbell import ArqDoorbell
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
+from backend.uploads import service as uploads_service
 from backend.uploads.ports import FileStore
 from backend.uploads.routes import uploads_router
 from backend.uploads.storage import build_store, close_store
@@ -79,6 +82,8 @@ def create_app(
     cipher = FieldCipher(settings.field_key_ring())
     audit = AuditLog(settings.audit_key)
     reveal.configure(cipher=cipher, audit=audit)
+    register_exporter(cases_service.export_cases)
+    register_exporter(uploads_service.export_uploads)
     portal = create_portal(
         secret_key=settings.secret_key, cookie_secure=settings.cookie_secure, settings=settings
     )

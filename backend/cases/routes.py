@@ -14,8 +14,9 @@ from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import JSONBody
 
+from backend.audit.service import Actor as AuditActor
 from backend.cases import present, service
-from backend.cases.schemas import CasePage, CaseSubmission, EvaluationIn, SupplementIn
+from backend.cases.schemas import CasePage, CaseSubmission, EvaluationIn, MaterialLink, SupplementIn
 from backend.cases.service import Submitter
 from backend.cases.transitions import Actor
 from backend.http.auth import Principal, citizen_only, principal_of
@@ -134,6 +135,26 @@ class CitizenCaseController(Controller):
                 calendar=calendar,
             )
         return await _detail(number)
+
+    @post(
+        "/{number:str}/materials/{upload_id:str}/link",
+        guards=[own_case],
+        status_code=200,
+        summary="A short-lived link to one of the case's materials (the read is audited)",
+    )
+    async def material_link(
+        self, request: Request[Principal, Any, Any], state: State, number: str, upload_id: str
+    ) -> MaterialLink:
+        reader = AuditActor("citizen", request.user.id, on_behalf_of=request.user.id)
+        async with unit_of_work(state.doorbell):
+            url = await service.material_link(
+                row=await _row(number),
+                upload_id=upload_id,
+                reader=reader,
+                audit=state.audit,
+                settings=state.settings,
+            )
+        return MaterialLink(url=url, expires_in=state.settings.signed_url_ttl_s)
 
     @post(
         "/{number:str}/evaluation",

@@ -114,3 +114,8 @@ class CaseSummary(msgspec.Struct):
 class CasePage(msgspec.Struct):
     items: list[CaseSummary]
     total: int
+
+
+class MaterialLink(msgspec.Struct):
+    url: str
+    expires_in: int

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from backend.audit.service import READ_MATERIAL, AuditLog
 from backend.audit.service import Actor as AuditActor
 from backend.cases import clock, numbers, submission
 from backend.cases.ports import SharedData
@@ -29,6 +30,7 @@ from backend.clock import now_utc, today
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity import service as identity
 from backend.outbox.service import publish
+from backend.settings import Settings
 from backend.uploads import service as uploads
 
 BAD_RATING = 2
@@ -440,3 +442,50 @@ async def evaluate(*, row: dict[str, Any], citizen_id: str, score: int, comment:
             dedup_key=f"bad-rating:{row['number']}:1",
         )
     return 1
+
+
+# --- materials ------------------------------------------------------------------------------
+
+
+async def material_link(
+    *, row: dict[str, Any], upload_id: str, reader: AuditActor, audit: AuditLog, settings: Settings
+) -> str:
+    """A short-lived link to one of the case's uploaded materials, with its audit-log entry.
+
+    The caller has already checked that the reader may see the case; the upload must belong to
+    it (404 otherwise). The entry and the link are made in one transaction.
+    """
+    root_id = row["parent"] or row["id"]
+    on_case = (
+        await CaseMaterial.exists()
+        .where((CaseMaterial.case == root_id) & (CaseMaterial.upload_id == upload_id))
+        .run()
+    )
+    if not on_case:
+        raise NotFound("该办件没有这份材料。", code="material_not_found")
+    await audit.record(
+        actor=reader,
+        action=READ_MATERIAL,
+        subject_kind="upload",
+        subject_id=upload_id,
+        reason=f"查看办件 {row['number']} 的材料",
+    )
+    return await uploads.signed_link(upload_id=upload_id, settings=settings)
+
+
+async def export_cases(citizen_id: str) -> tuple[str, Any]:
+    """The citizen's cases for the PIPL export: numbers, items, statuses and dates."""
+    rows = (
+        await Case.select(
+            Case.number,
+            Case.item_code,
+            Case.bundle_code,
+            Case.status,
+            Case.channel,
+            Case.created_at,
+        )
+        .where(Case.applicant == citizen_id)
+        .order_by(Case.id)
+        .run()
+    )
+    return "cases", [{**r, "created_at": r["created_at"].isoformat()} for r in rows]

@@ -304,3 +304,27 @@ async def attach(*, upload_ids: list[str], kind: str, target_id: str) -> None:
         raise Conflict(
             M.ALREADY_ATTACHED, code="upload_already_attached", extra={"upload_ids": taken}
         )
+
+
+async def export_uploads(citizen_id: str) -> tuple[str, object]:
+    """A citizen's uploads for the PIPL export: what, when, attached to what (not the bytes)."""
+    rows = (
+        await Upload.select(
+            Upload.id,
+            Upload.material_type,
+            Upload.content_type,
+            Upload.size,
+            Upload.sha256,
+            Upload.created_at,
+            Upload.attached_kind,
+            Upload.attached_id,
+        )
+        .where(
+            (Upload.owner_kind == "citizen")
+            & (Upload.owner_id == citizen_id)
+            & Upload.deleted_at.is_null()
+        )
+        .order_by(Upload.created_at)
+        .run()
+    )
+    return "uploads", [{**r, "created_at": r["created_at"].isoformat()} for r in rows]

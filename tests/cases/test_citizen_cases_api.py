@@ -270,3 +270,30 @@ async def test_another_citizen_sees_nothing_on_any_case_route(
     )
     assert_problem(stolen, 404, "upload_not_found")
     assert (await owner.get(f"/api/v1/cases/{number}")).json()["status"] == "submitted"
+
+
+async def test_material_links_are_audited_and_only_for_the_applicant(
+    api, small_catalogue: Path, elicense, wechat
+):
+    from backend.audit.tables import AuditEvent
+
+    me = await citizen(api, "c-links")
+    photo = await me.upload("照片")
+    body = {**BIRTH, "bundle_code": "CSYJS", "materials": [{"type": "照片", "upload_id": photo}]}
+    number = (await me.post("/api/v1/cases", json=body)).json()["number"]
+    before = await AuditEvent.count().where(AuditEvent.action == "read_material").run()
+    link = await me.post(f"/api/v1/cases/{number}/materials/{photo}/link")
+    assert link.status_code == 200, link.text
+    assert await AuditEvent.count().where(AuditEvent.action == "read_material").run() == before + 1
+    fetched = await api.get(link.json()["url"])
+    assert fetched.status_code == 200 and fetched.headers["content-type"].startswith("image/")
+    assert_problem(
+        await me.post(f"/api/v1/cases/{number}/materials/up_nope/link"), 404, "material_not_found"
+    )
+    other = await citizen(api, "c-links-2", seq=3)
+    assert_problem(
+        await other.post(f"/api/v1/cases/{number}/materials/{photo}/link"), 404, "case_not_found"
+    )
+    exported = (await me.get("/api/v1/me/export")).json()
+    assert [c["number"] for c in exported["cases"]][:1] == [number]
+    assert [u["id"] for u in exported["uploads"]] == [photo]
