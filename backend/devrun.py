@@ -308,6 +308,7 @@ def banner(*, port: int, fake_wechat_port: int, started: Sequence[str]) -> str:
         ("staff portal", f"{api}/portal/"),
         ("WeChat fake inbox", f"http://127.0.0.1:{fake_wechat_port}/"),
         ("ID-verify fake", f"http://127.0.0.1:{fake_wechat_port + 1}/_fake/received"),
+        ("e-licence fake", f"http://127.0.0.1:{fake_wechat_port + 2}/licenses/query"),
         ("health", f"{api}/healthz  {api}/readyz"),
     ]
     lines = ["", "就近办 is running:"]
