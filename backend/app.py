@@ -49,6 +49,9 @@ from backend.uploads.ports import FileStore
 from backend.uploads.routes import uploads_router
 from backend.uploads.storage import build_store, close_store
 from backend.wechat.ports import WeChatGateway
+from backend.window.review_routes import ReviewController
+from backend.window.routes import WindowController
+from backend.window.routing_routes import RoutingRuleController
 from backend.workdays import service as workdays
 from backend.workdays.routes import CalendarAdminController, CalendarController
 
@@ -166,6 +169,9 @@ def create_app(
             CalendarAdminController,
             CalendarController,
             CitizenCaseController,
+            WindowController,
+            ReviewController,
+            RoutingRuleController,
             AreaController,
             CatalogueController,
             ReachController,

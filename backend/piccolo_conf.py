@@ -22,5 +22,6 @@ APP_REGISTRY = AppRegistry(
         "backend.audit.piccolo_app",
         "backend.cases.piccolo_app",
         "backend.workdays.piccolo_app",
+        "backend.window.piccolo_app",
     ]
 )

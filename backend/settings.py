@@ -99,6 +99,7 @@ class Settings:
     cookie_secure: bool = False
     data_dir: str = ".data"
     catalogue_cache_s: float = 2.0
+    window_claim_s: int = 900
     upload_max_bytes: int = 10 * 1024 * 1024
     upload_max_per_day: int = 200
     storage_backend: str = "local"
@@ -151,6 +152,8 @@ class Settings:
         ):
             if not 1.0 <= speed <= 120.0:
                 raise SettingsError(f"{name} must be between 1 and 120 km/h")
+        if self.window_claim_s < 1:
+            raise SettingsError("WINDOW_CLAIM_SECONDS must be at least 1")
         if self.storage_backend not in {"local", "s3"}:
             raise SettingsError("STORAGE must be local or s3")
         if self.storage_backend == "s3" and not (self.s3_endpoint and self.s3_bucket):
@@ -216,6 +219,7 @@ _ENV: dict[str, tuple[str, str]] = {
     "COOKIE_SECURE": ("cookie_secure", "bool"),
     "DATA_DIR": ("data_dir", "str"),
     "CATALOGUE_CACHE_SECONDS": ("catalogue_cache_s", "float"),
+    "WINDOW_CLAIM_SECONDS": ("window_claim_s", "int"),
     "UPLOAD_MAX_BYTES": ("upload_max_bytes", "int"),
     "UPLOAD_MAX_PER_DAY": ("upload_max_per_day", "int"),
     "STORAGE": ("storage_backend", "str"),

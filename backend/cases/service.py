@@ -12,7 +12,7 @@ from typing import Any
 
 from backend.audit.service import READ_MATERIAL, AuditLog
 from backend.audit.service import Actor as AuditActor
-from backend.cases import clock, numbers, submission
+from backend.cases import bundles, clock, numbers, submission
 from backend.cases.ports import SharedData
 from backend.cases.schemas import CaseSubmission, MaterialIn
 from backend.cases.states import CLOSED, Action, Status
@@ -288,7 +288,7 @@ async def view(*, row: dict[str, Any], calendar: clock.Calendar) -> CaseView:
         .run()
     ]
     own_clock = await _clock(row, calendar)
-    if children and own_clock.deadline is None:
+    if children:  # a bundle's deadline is its children's latest
         deadlines = [c for _, _, c in children if c.deadline is not None]
         if deadlines:
             own_clock = max(deadlines, key=lambda c: c.deadline or date.min)
@@ -345,6 +345,8 @@ async def withdraw(
             if Status(child["status"]) not in CLOSED:
                 await apply(child["id"], Change(Action.WITHDRAW, actor, note), calendar=calendar)
     await apply(row["id"], Change(Action.WITHDRAW, actor, note), calendar=calendar)
+    if row["parent"] is not None:  # the last open child withdrawn closes its bundle
+        await bundles.settle_parent(row, calendar=calendar)
 
 
 async def request_supplement(

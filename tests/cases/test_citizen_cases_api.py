@@ -297,3 +297,15 @@ async def test_material_links_are_audited_and_only_for_the_applicant(
     exported = (await me.get("/api/v1/me/export")).json()
     assert [c["number"] for c in exported["cases"]][:1] == [number]
     assert [u["id"] for u in exported["uploads"]] == [photo]
+
+
+async def test_withdrawing_every_child_closes_the_bundle(api, small_catalogue: Path, elicense, wechat):
+    me = await citizen(api, "c-children")
+    photo = await me.upload("照片")
+    body = {**BIRTH, "bundle_code": "CSYJS", "materials": [{"type": "照片", "upload_id": photo}]}
+    case = (await me.post("/api/v1/cases", json=body)).json()
+    for child in case["children"]:
+        assert (await me.post(f"/api/v1/cases/{child['number']}/withdraw")).status_code == 200
+    bundle = (await me.get(f"/api/v1/cases/{case['number']}")).json()
+    assert bundle["status"] == "withdrawn"
+    assert bundle["public_status"] == "closed"

@@ -1,0 +1,56 @@
+"""Who among the staff may see a case (object-level authorization, decided before any body).
+
+- window staff: the cases of their own township (the case's ``township``, set when it was
+  forwarded or handed off to it);
+- approvers: cases transferred to their department (the case's ``department`` after a
+  ``transfer`` event); an approver scoped to a township sees only that township's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backend.cases import service as cases
+from backend.cases.states import Action
+from backend.cases.tables import CaseEvent
+from backend.geo.tables import Area
+
+
+@dataclass(frozen=True, slots=True)
+class Clerk:
+    """A staff member acting on cases: window clerk (窗口人员) or approver (后台审批)."""
+
+    id: str
+    role: str
+    area_code: str
+    department_code: str | None = None
+    name: str | None = None
+
+
+async def window_case(*, number: str, clerk: Clerk) -> dict[str, Any] | None:
+    row = await cases.case_row(number=number)
+    if row is None or row["township"] is None or row["township"] != clerk.area_code:
+        return None
+    return row
+
+
+async def approver_township(clerk: Clerk) -> str | None:
+    """The township an approver is limited to, or None for a district-level approver."""
+    area = await Area.select(Area.level).where(Area.code == clerk.area_code).first().run()
+    return clerk.area_code if area is not None and area["level"] == "township" else None
+
+
+async def review_case(*, number: str, clerk: Clerk) -> dict[str, Any] | None:
+    row = await cases.case_row(number=number)
+    if row is None or clerk.department_code is None or row["department"] != clerk.department_code:
+        return None
+    township = await approver_township(clerk)
+    if township is not None and row["township"] != township:
+        return None
+    transferred = (
+        await CaseEvent.exists()
+        .where((CaseEvent.case == row["id"]) & (CaseEvent.action == Action.TRANSFER.value))
+        .run()
+    )
+    return row if transferred else None

@@ -1,0 +1,241 @@
+"""Front-desk actions (一窗受理): accept, reject, supplement, transfer, hand off, issue, deliver.
+
+Each runs inside the caller's ``unit_of_work``, locks the case, answers 409
+``transition_not_allowed`` before writing anything when the status does not allow the action,
+and changes the status only through ``cases.transitions.apply``. A queued case claimed by
+another clerk is theirs (409 ``case_claimed``); the holder's claim is dropped once the case has
+left the queue and refreshed otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from backend.cases import bundles
+from backend.cases import service as cases
+from backend.cases.clock import Calendar
+from backend.cases.states import CLOSED, Action, Status
+from backend.cases.tables import Case
+from backend.cases.transitions import Change, apply
+from backend.catalogue import service as catalogue
+from backend.catalogue.model import DELIVERY_METHODS
+from backend.catalogue.tables import Department
+from backend.errors import Conflict, InvalidInput, InvalidTransition
+from backend.geo.tables import Area
+from backend.outbox.service import publish
+from backend.window import claims, routing, texts
+from backend.window.access import Clerk
+from backend.window.steps import (
+    allowed,
+    front_desk,
+    lock,
+    refresh_parent_deadline,
+    required_text,
+)
+
+TRANSFER_EXTERNAL_EVENT: Final = "case.transfer_external"
+"""Outbox event for a transfer to a department approving on its own platform."""
+
+
+async def _begin(number: str, clerk: Clerk, action: Action) -> dict[str, Any]:
+    row = await lock(number)
+    await claims.check_free_for(row["parent"] or row["id"], staff_id=clerk.id)
+    allowed(row, action)
+    return row
+
+
+async def _whole_bundle_only(row: dict[str, Any]) -> None:
+    """A child of a bundle not yet accepted is worked through its parent."""
+    if row["parent"] is None:
+        return
+    parent = await Case.select().where(Case.id == row["parent"]).first().run()
+    if parent is not None and bundles.before_acceptance(parent):
+        raise InvalidTransition(texts.BUNDLE_WHOLE)
+
+
+async def _done(row: dict[str, Any], clerk: Clerk, *, lapse_s: int, left: bool = False) -> None:
+    """Keep the claim and the bundle's copies right after an action on ``row``."""
+    queue_id = row["parent"] or row["id"]
+    status = await Case.select(Case.status).where(Case.id == queue_id).first().run()
+    if left or status is None or status["status"] != Status.QUEUED.value:
+        await claims.drop(queue_id)
+    else:
+        await claims.touch(queue_id, staff_id=clerk.id, lapse_s=lapse_s)
+    await refresh_parent_deadline(row)
+
+
+async def accept(*, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int) -> None:
+    """受理: starts the clock; a bundle's parent takes every queued child with it."""
+    row = await _begin(number, clerk, Action.ACCEPT)
+    await _whole_bundle_only(row)
+    await apply(row["id"], Change(Action.ACCEPT, front_desk(clerk)), calendar=calendar)
+    if bundles.is_parent(row):
+        for child in await bundles.children_of(row["id"], lock=True):
+            if child["status"] == Status.QUEUED.value:
+                await apply(
+                    child["id"], Change(Action.ACCEPT, front_desk(clerk)), calendar=calendar
+                )
+    await _done(row, clerk, lapse_s=lapse_s)
+
+
+async def reject(
+    *, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int, reason: str
+) -> None:
+    """不予受理, with the reason; a parent takes its open children with it, a child goes alone."""
+    text = required_text(reason, field="reason", label="不予受理的理由")
+    row = await _begin(number, clerk, Action.REJECT)
+    change = Change(Action.REJECT, front_desk(clerk), text, {"reason": text})
+    await apply(row["id"], change, calendar=calendar)
+    if bundles.is_parent(row):
+        for child in await bundles.children_of(row["id"], lock=True):
+            if Status(child["status"]) not in CLOSED and bundles.before_acceptance(child):
+                await apply(child["id"], change, calendar=calendar)
+    else:
+        await bundles.settle_parent(row, calendar=calendar)
+    await _done(row, clerk, lapse_s=lapse_s)
+
+
+async def supplement(
+    *, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int, missing: list[str], note: str
+) -> None:
+    """补正 from the front desk: every missing material in one notice (cases.request_supplement)."""
+    row = await _begin(number, clerk, Action.REQUEST_SUPPLEMENT)
+    await _whole_bundle_only(row)
+    if bundles.is_parent(row) and not bundles.before_acceptance(row):
+        raise InvalidTransition(texts.BUNDLE_CHILD_SUPPLEMENT)
+    await cases.request_supplement(
+        row=row, missing=missing, note=note, actor=front_desk(clerk), calendar=calendar
+    )
+    await _done(row, clerk, lapse_s=lapse_s)
+
+
+async def _transfer_one(
+    row: dict[str, Any], clerk: Clerk, *, calendar: Calendar, department_code: str | None
+) -> None:
+    route = await routing.department_for(
+        township_code=row["township"], item_code=row["item_code"], fallback=row["department"]
+    )
+    department, method = route.department_code, route.send_method
+    if department_code is not None and department_code != department:
+        department, method = department_code, "builtin"
+    data = {"department": department, "send_method": method, "routed_by": route.source}
+    change = Change(Action.TRANSFER, front_desk(clerk), "", data, {Case.department: department})
+    await apply(row["id"], change, calendar=calendar)
+    if method == "external":
+        await publish(
+            kind=TRANSFER_EXTERNAL_EVENT,
+            payload={"case_id": row["id"], "number": row["number"], "department_code": department},
+            dedup_key=f"transfer-external:{row['number']}",
+        )
+
+
+async def transfer(
+    *,
+    number: str,
+    clerk: Clerk,
+    calendar: Calendar,
+    lapse_s: int,
+    department_code: str | None,
+) -> None:
+    """后台分类审批: to ``department_code`` or, by default, where the routing table says.
+
+    A bundle's parent sends each accepted child to its own department (routing table).
+    """
+    if (
+        department_code is not None
+        and not await Department.exists().where(Department.code == department_code).run()
+    ):
+        raise InvalidInput(
+            texts.DEPARTMENT_UNKNOWN.format(code=department_code), code="department_unknown"
+        )
+    row = await lock(number)
+    await claims.check_free_for(row["parent"] or row["id"], staff_id=clerk.id)
+    if bundles.is_parent(row):
+        allowed(row, Action.TRANSFER)
+        if department_code is not None:
+            raise InvalidInput(texts.BUNDLE_DEPARTMENT, code="department_for_bundle")
+        children = [
+            c
+            for c in await bundles.children_of(row["id"], lock=True)
+            if c["status"] == Status.ACCEPTED.value
+        ]
+        if not children:
+            raise InvalidTransition(texts.BUNDLE_NOTHING_TO_TRANSFER)
+        for child in children:
+            await _transfer_one(child, clerk, calendar=calendar, department_code=None)
+    else:
+        allowed(row, Action.TRANSFER)
+        await _transfer_one(row, clerk, calendar=calendar, department_code=department_code)
+    await _done(row, clerk, lapse_s=lapse_s)
+
+
+async def handoff(
+    *, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int, township_code: str
+) -> None:
+    """全区通办: a queued case of district-wide items moves to another township's queue."""
+    target = await Area.select(Area.level).where(Area.code == township_code).first().run()
+    if target is None or target["level"] != "township":
+        raise InvalidInput(
+            texts.TOWNSHIP_UNKNOWN.format(code=township_code), code="township_unknown"
+        )
+    row = await _begin(number, clerk, Action.HANDOFF)
+    if row["parent"] is not None:
+        raise InvalidTransition(texts.BUNDLE_WHOLE)
+    if row["township"] == township_code:
+        raise InvalidInput(texts.TOWNSHIP_SAME, code="township_same")
+    movers = [row]
+    if bundles.is_parent(row):
+        movers += [
+            c
+            for c in await bundles.children_of(row["id"], lock=True)
+            if c["status"] == Status.QUEUED.value
+        ]
+    for case in movers:
+        if case["item_version"] is None:
+            continue
+        spec = (await catalogue.get_item_version(version_id=case["item_version"])).spec
+        if not spec.district_wide:
+            raise Conflict(texts.NOT_DISTRICT_WIDE.format(name=spec.name), code="not_district_wide")
+    data = {"from": row["township"], "to": township_code}
+    for case in movers:
+        change = Change(Action.HANDOFF, front_desk(clerk), "", data, {Case.township: township_code})
+        await apply(case["id"], change, calendar=calendar)
+    await _done(row, clerk, lapse_s=lapse_s, left=True)
+
+
+async def issue_result(
+    *, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int, note: str
+) -> None:
+    """出件: the approved result is ready at the window."""
+    row = await _begin(number, clerk, Action.ISSUE_RESULT)
+    change = Change(Action.ISSUE_RESULT, front_desk(clerk), note.strip(), {"note": note.strip()})
+    await apply(row["id"], change, calendar=calendar)
+    await _done(row, clerk, lapse_s=lapse_s)
+
+
+def check_delivery(method: str, tracking_no: str | None) -> tuple[str, str | None]:
+    if method not in DELIVERY_METHODS:
+        raise InvalidInput(texts.DELIVERY_METHOD_INVALID, code="delivery_method_invalid")
+    tracking = (tracking_no or "").strip() or None
+    if method == "mail" and tracking is None:
+        raise InvalidInput(texts.TRACKING_NO_REQUIRED, code="tracking_no_required")
+    return method, tracking
+
+
+async def deliver(
+    *,
+    number: str,
+    clerk: Clerk,
+    calendar: Calendar,
+    lapse_s: int,
+    method: str,
+    tracking_no: str | None,
+) -> None:
+    """送达: handed over at the window, mailed (with its tracking number) or through the agent."""
+    method, tracking = check_delivery(method, tracking_no)
+    row = await _begin(number, clerk, Action.DELIVER)
+    data = {"method": method, "tracking_no": tracking}
+    change = Change(Action.DELIVER, front_desk(clerk), "", data, {Case.delivery_method: method})
+    await apply(row["id"], change, calendar=calendar)
+    await bundles.settle_parent(row, calendar=calendar)
+    await _done(row, clerk, lapse_s=lapse_s)

@@ -1,0 +1,211 @@
+"""Turning cases into what staff see (times shown in Asia/Shanghai)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from backend.cases import service as cases
+from backend.cases.clock import Calendar, Clock
+from backend.cases.present import shanghai
+from backend.cases.states import STATUS_LABELS, Action, Status, allowed_actions, public_status
+from backend.cases.tables import Case
+from backend.identity.tables import Citizen, StaffUser
+from backend.window import claims
+from backend.window.schemas import (
+    ApplicantOut,
+    CaseEntry,
+    CaseForStaff,
+    ClaimOut,
+    FiledByOut,
+    PersonRef,
+    ResultOut,
+    StaffChild,
+    StaffMaterial,
+    StaffTimelineEntry,
+    SupplementRequestOut,
+)
+
+
+def mask_name(name: str | None) -> str:
+    """王*英 — the first and last characters of a name, the middle starred (王* for two)."""
+    if not name:
+        return ""
+    if len(name) <= 2:
+        return name[0] + "*" * (len(name) - 1)
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def entry(row: dict[str, Any], names: dict[str, str]) -> CaseEntry:
+    status = Status(row["status"])
+    code = row["bundle_code"] if row["bundle_code"] and row["parent"] is None else row["item_code"]
+    claim = claims.claimed(row)
+    return CaseEntry(
+        number=row["number"],
+        parent_number=row["parent_number"],
+        name=names.get(code or "", code or ""),
+        item_code=row["item_code"],
+        bundle_code=row["bundle_code"],
+        status=status.value,
+        status_label=STATUS_LABELS[status],
+        applicant_name=mask_name(row["applicant_name"]),
+        filed_by=FiledByOut(kind=row["filed_by_kind"], name=row["filed_by_name"]),
+        channel=row["channel"],
+        township_code=row["township"],
+        department_code=row["department"],
+        submitted_at=shanghai(row["created_at"]) or "",
+        deadline=row["deadline"].isoformat() if row["deadline"] else None,
+        claimed_by=PersonRef(claim.staff_id, claim.staff_name) if claim else None,
+        claimed_until=shanghai(claim.expires_at) if claim else None,
+    )
+
+
+def _json(value: Any) -> dict[str, Any]:
+    """A JSONB value as Piccolo returns it (text unless asked otherwise) as a dict."""
+    loaded = json.loads(value) if isinstance(value, str) else value
+    return dict(loaded or {})
+
+
+async def _staff_names(ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    rows = (
+        await StaffUser.select(StaffUser.id, StaffUser.display_name)
+        .where(StaffUser.id.is_in(sorted(ids)))
+        .run()
+    )
+    return {str(r["id"]): r["display_name"] for r in rows}
+
+
+def _bundle_clock(own: Clock, children: list[tuple[dict[str, Any], str, Clock]]) -> Clock:
+    """A bundle runs as long as its slowest item; its own committed days are none."""
+    dated = [c for _, _, c in children if c.deadline is not None]
+    if not dated:
+        return own
+    return max(dated, key=lambda c: c.deadline or date.min)
+
+
+def _result(events: list[dict[str, Any]]) -> ResultOut | None:
+    issued = [e for e in events if e["action"] == Action.ISSUE_RESULT.value]
+    if not issued:
+        return None
+    delivered = [e for e in events if e["action"] == Action.DELIVER.value]
+    last = delivered[-1] if delivered else None
+    data = _json(last["data"]) if last else {}
+    return ResultOut(
+        issued_at=shanghai(issued[-1]["at"]),
+        note=issued[-1]["note"],
+        delivered_at=shanghai(last["at"]) if last else None,
+        delivery_method=data.get("method"),
+        tracking_no=data.get("tracking_no"),
+    )
+
+
+async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) -> CaseForStaff:
+    view = await cases.view(row=row, calendar=calendar)
+    status = Status(row["status"])
+    applicant = (
+        await Citizen.select(Citizen.name, Citizen.id_number_masked)
+        .where(Citizen.id == row["applicant"])
+        .first()
+        .run()
+    ) or {"name": None, "id_number_masked": None}
+    parent_number = None
+    if row["parent"] is not None:
+        parent = await Case.select(Case.number).where(Case.id == row["parent"]).first().run()
+        parent_number = parent["number"] if parent else None
+    claim = await claims.live_claim(row["id"])
+    actors = {e["actor_id"] for e in view.events if e["actor_kind"] == "staff" and e["actor_id"]}
+    staff = await _staff_names(actors | ({claim.staff_id} if claim else set()))
+    shown = _bundle_clock(view.clock, view.children) if view.children else view.clock
+    resume = Status(row["resume_status"]) if row["resume_status"] else None
+    supplement = None
+    if view.supplement is not None and status == Status.AWAITING_SUPPLEMENT:
+        supplement = SupplementRequestOut(
+            missing=list(view.supplement["missing"]),
+            note=view.supplement["note"],
+            requested_at=shanghai(view.supplement["requested_at"]) or "",
+            requested_by=view.supplement["requested_by"],
+        )
+    return CaseForStaff(
+        number=row["number"],
+        status=status.value,
+        status_label=STATUS_LABELS[status],
+        public_status=public_status(status),
+        item_code=row["item_code"],
+        bundle_code=row["bundle_code"],
+        name=view.name,
+        parent_number=parent_number,
+        applicant=ApplicantOut(applicant["name"], applicant["id_number_masked"]),
+        filed_by=FiledByOut(kind=row["filed_by_kind"], name=view.filed_by_name),
+        mandate_id=row["mandate_id"],
+        channel=row["channel"],
+        township_code=row["township"],
+        department_code=row["department"],
+        service_point_id=row["service_point"],
+        form=_json(row["form"]),
+        delivery_method=row["delivery_method"],
+        delivery_address=row["delivery_address"],
+        submitted_at=shanghai(row["created_at"]) or "",
+        accepted_at=shanghai(row["accepted_at"]),
+        closed_at=shanghai(row["closed_at"]),
+        deadline=shown.deadline.isoformat() if shown.deadline else None,
+        working_days_left=shown.working_days_left,
+        paused_working_days=shown.paused_working_days,
+        clock_paused=shown.paused,
+        overdue=shown.overdue,
+        allowed_actions=[a.value for a in allowed_actions(status, resume_to=resume)],
+        timeline=[
+            StaffTimelineEntry(
+                at=shanghai(e["at"]) or "",
+                action=e["action"],
+                from_status=e["from_status"],
+                status=e["to_status"],
+                actor_role=e["actor_role"],
+                actor=PersonRef(e["actor_id"], staff.get(e["actor_id"]))
+                if e["actor_kind"] == "staff" and e["actor_id"]
+                else None,
+                on_behalf_of=e["on_behalf_of"],
+                channel=e["channel"],
+                note=e["note"],
+                data=_json(e["data"]),
+            )
+            for e in view.events
+        ],
+        materials=[
+            StaffMaterial(
+                type=m["material_type"],
+                source=m["source"],
+                upload_id=m["upload_id"],
+                shared_ref=m["shared_ref"],
+                supplement=m["supplement"],
+                added_at=shanghai(m["created_at"]) or "",
+            )
+            for m in view.materials
+        ],
+        children=[
+            StaffChild(
+                number=child["number"],
+                item_code=child["item_code"],
+                item_name=name,
+                status=child["status"],
+                status_label=STATUS_LABELS[Status(child["status"])],
+                department_code=child["department"],
+                deadline=c.deadline.isoformat() if c.deadline else None,
+                working_days_left=c.working_days_left,
+            )
+            for child, name, c in view.children
+        ]
+        or None,
+        supplement=supplement,
+        result=_result(view.events),
+        claim=ClaimOut(
+            staff=PersonRef(claim.staff_id, staff.get(claim.staff_id, claim.staff_name)),
+            claimed_at=shanghai(claim.claimed_at) or "",
+            expires_at=shanghai(claim.expires_at) or "",
+            mine=claim.staff_id == viewer_id,
+        )
+        if claim
+        else None,
+    )

@@ -1,0 +1,42 @@
+"""Every user-facing text of the window package, in one place for review (Simplified Chinese)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- claims ---------------------------------------------------------------------------------
+CLAIMED_BY_OTHER: Final = "该办件已由{name}认领处理中，请选择其他办件。"
+NOT_CLAIMED: Final = "您没有认领该办件。"
+
+# --- bundles (一件事) -------------------------------------------------------------------------
+BUNDLE_WHOLE: Final = "一件事须整件受理、补正或转交，请对整件办件操作。"
+BUNDLE_CHILD_SUPPLEMENT: Final = "一件事已受理，请对其中需要补正的具体事项要求补正。"
+BUNDLE_NOTHING_TO_TRANSFER: Final = "一件事中没有待转后台审批的事项。"
+BUNDLE_DEPARTMENT: Final = "一件事按各事项的审批部门分别转交，请勿指定部门。"
+BUNDLE_CLOSED_NOTE: Final = "一件事所含事项均已办结"
+
+# --- front desk -----------------------------------------------------------------------------
+DEPARTMENT_UNKNOWN: Final = "部门 {code} 不存在。"
+TOWNSHIP_UNKNOWN: Final = "镇街 {code} 不存在。"
+TOWNSHIP_SAME: Final = "办件已在该镇街的受理队列中。"
+NOT_DISTRICT_WIDE: Final = "“{name}”不是全区通办事项，不能转交其他镇街受理。"
+DELIVERY_METHOD_INVALID: Final = (
+    "送达方式只能是窗口领取（window）、邮寄（mail）或代办员送达（agent）。"
+)
+TRACKING_NO_REQUIRED: Final = "邮寄送达须填写快递单号。"
+
+# --- walk-ins -------------------------------------------------------------------------------
+APPLICANT_INVALID: Final = "申请人信息有误：{problems}"
+APPLICANT_NAME_MISMATCH: Final = (
+    "该身份证号码已登记在其他姓名下，请核对申请人的身份证件；"
+    "如需更正姓名，请按实名信息更正流程办理。"
+)
+PHONE_INVALID: Final = "手机号码应为 5–20 位数字。"
+POINT_NOT_HERE: Final = "所选办事点不属于本镇街，窗口收件只能在本镇街办理。"
+ITEM_NOT_HERE: Final = "“{name}”不在本镇街办理，且不是全区通办事项，请引导申请人到所属镇街办理。"
+WALK_IN_NOTE: Final = "窗口当场受理"
+
+# --- routing --------------------------------------------------------------------------------
+SEND_METHOD_INVALID: Final = "发送方式只能是 builtin（本系统审批）或 external（外部平台）。"
+ITEM_UNKNOWN: Final = "事项 {code} 不存在。"
+RULE_NOT_FOUND: Final = "没有这条分类审批规则。"
