@@ -299,7 +299,9 @@ async def test_material_links_are_audited_and_only_for_the_applicant(
     assert [u["id"] for u in exported["uploads"]] == [photo]
 
 
-async def test_withdrawing_every_child_closes_the_bundle(api, small_catalogue: Path, elicense, wechat):
+async def test_withdrawing_every_child_closes_the_bundle(
+    api, small_catalogue: Path, elicense, wechat
+):
     me = await citizen(api, "c-children")
     photo = await me.upload("照片")
     body = {**BIRTH, "bundle_code": "CSYJS", "materials": [{"type": "照片", "upload_id": photo}]}
