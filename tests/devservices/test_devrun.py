@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -17,6 +18,7 @@ from devservices_helpers import Spawned, alive, service_processes, wait_until
 
 from backend.devrun import DevCommands, banner, default_commands
 from backend.devservices import ensure_services, free_port
+from tests.devservices.conftest import fresh_dir
 
 pytestmark = pytest.mark.workers
 
@@ -47,12 +49,14 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def data_dir() -> Iterator[Path]:
     """Shared by the supervisor runs (one initdb); each test checks no process is left in it."""
-    path = tmp_path_factory.mktemp("devrun") / "data"
+    root = fresh_dir("jjb-devrun-")
+    path = root / "data"
     yield path
     for proc in service_processes(path):  # belt and braces if a test failed half-way
         proc.kill()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 Starter = Callable[..., Run]

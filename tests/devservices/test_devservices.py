@@ -23,6 +23,7 @@ from backend.devservices import (
     drop_database,
     ensure_services,
 )
+from tests.devservices.conftest import fresh_dir
 
 pytestmark = pytest.mark.integration
 
@@ -56,9 +57,9 @@ async def database_exists(url: str, name: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+def embedded() -> Iterator[Services]:
     """One embedded PostgreSQL + Redis for the tests that only need some server."""
-    data_dir = tmp_path_factory.mktemp("embedded")
+    data_dir = fresh_dir("jjb-embedded-")
     services = ensure_services(environ={}, data_dir=data_dir, database="jj_shared", mode="embedded")
     yield services
     services.stop()
