@@ -20,9 +20,13 @@ from litestar.types import ControllerRouterHandler
 
 from agent_portal import texts
 from agent_portal.auth import HOME_PATH, NotLoggedIn, login_guard, redirect_to_login, staff_provider
+from agent_portal.errors import EXCEPTION_HANDLERS
+from agent_portal.review_pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.security import PORTAL_PATH, csrf_config, session_middleware
 from agent_portal.vendor import STATIC_DIR, missing_vendor_files
+from agent_portal.walkin_pages import WalkInPages
+from agent_portal.window_pages import WindowPages
 from backend.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -76,14 +80,14 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
     )
     portal_router = Router(
         path=PORTAL_PATH,
-        route_handlers=[PortalController],
+        route_handlers=[PortalController, WindowPages, WalkInPages, ReviewPages],
         middleware=[session],
         guards=[login_guard(max_age_s)],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
             "staff": Provide(staff_provider(max_age_s)),
         },
-        exception_handlers={NotLoggedIn: redirect_to_login},
+        exception_handlers={NotLoggedIn: redirect_to_login, **EXCEPTION_HANDLERS},
         request_class=HTMXRequest,
         cache_control=CacheControlHeader(no_store=True),
         response_headers=[

@@ -33,14 +33,14 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
         ("材料交接", "把纸质材料分批送交镇街", None),
     ),
     roles.WINDOW: (
-        ("受理队列", "认领、受理、不予受理、补正、转办", None),
-        ("窗口收件", "为到窗口办事的群众收件", None),
-        ("出件送达", "出件并窗口领取、邮寄或由代办员送达", None),
+        ("受理队列", "认领、受理、不予受理、补正、转办", "/portal/window/queue"),
+        ("窗口收件", "为到窗口办事的群众收件", "/portal/window/walk-in"),
+        ("出件送达", "出件并窗口领取、邮寄或由代办员送达", "/portal/window/cases?status=approved"),
         ("接收交接", "接收村社代办员送来的纸质材料", None),
     ),
     roles.APPROVER: (
-        ("待审批办件", "查看转到本部门的办件", None),
-        ("审批结果", "批准或不批准，并写明理由", None),
+        ("待审批办件", "查看转到本部门的办件，批准或不批准", "/portal/review"),
+        ("审批结果", "查看本部门已审批通过和未通过的办件", "/portal/review?status=approved"),
     ),
     roles.SUPERVISOR: (
         ("数据看板", "办件量、时限达标、满意度、30分钟覆盖", None),
@@ -68,3 +68,135 @@ def calendar_year_unconfirmed(year: int) -> str:
         f"{year} 年的节假日安排尚未收录国务院通知，也未经管理员确认：办理时限暂按法定节日推算。"
         "通知公布后，请管理员核对并确认该年度日历。"
     )
+
+
+# --- the one-window pages (一窗受理 · 后台审批) ------------------------------------------------
+
+NOT_FOUND: Final = "找不到该页面或办件，或者它不在您的办理范围内。"
+WRONG_ROLE: Final = "此页面仅限{role}使用。"
+QUEUE_NOTICES: Final[dict[str, str]] = {
+    "empty": "队列中暂时没有可领取的办件。",
+    "released": "已释放，办件已回到受理队列。",
+    "handoff": "已转交其他镇街，办件已进入对方的受理队列。",
+}
+FORM_INVALID: Final = "提交的内容有误，请检查后重试。"
+UPLOAD_KEPT: Final = "已上传"
+MATERIAL_MISSING: Final = "缺少这份材料，请上传"
+ITEM_REQUIRED: Final = "请选择办理事项。"
+
+# What the page says after an action went through (PRG: ``?done=<action>``).
+DONE: Final[dict[str, str]] = {
+    "claim": "已领取，请尽快办理。",
+    "accept": "已受理，开始计算办理时限。",
+    "reject": "已不予受理。",
+    "supplement": "已发出补正通知。",
+    "transfer": "已转后台审批。",
+    "handoff": "已转交其他镇街。",
+    "result": "已出件。",
+    "deliver": "已送达。",
+    "approve": "已审批通过。",
+    "deny": "已审批不通过。",
+    "walk_in": "窗口收件成功，已受理。",
+}
+
+# Timeline steps, by the state machine's action names.
+ACTION_LABELS: Final[dict[str, str]] = {
+    "submit": "提交申请",
+    "forward": "转入受理队列",
+    "handoff": "转交其他镇街",
+    "accept": "受理",
+    "reject": "不予受理",
+    "request_supplement": "要求补正",
+    "supply": "提交补正材料",
+    "transfer": "转后台审批",
+    "approve": "审批通过",
+    "deny": "审批不通过",
+    "issue_result": "出件",
+    "deliver": "送达",
+    "withdraw": "撤回",
+}
+
+ACTOR_ROLES: Final[dict[str, str]] = {
+    **roles.LABELS,
+    "citizen": "申请人",
+    "system": "系统",
+}
+
+CHANNELS: Final[dict[str, str]] = {
+    "miniprogram": "微信小程序",
+    "online": "网上申请",
+    "agent": "代办员代办",
+    "window": "窗口",
+    "bank": "政银通网点",
+    "self_service": "自助终端",
+    "backoffice": "后台",
+}
+
+FILED_BY: Final[dict[str, str]] = {
+    "self": "本人申请",
+    "agent": "代办员代办",
+    "window": "窗口收件",
+    "bank": "政银通网点",
+}
+
+DELIVERY: Final[dict[str, str]] = {
+    "window": "窗口领取",
+    "mail": "邮寄",
+    "agent": "代办员送达",
+}
+
+MATERIAL_SOURCES: Final[dict[str, str]] = {
+    "upload": "上传",
+    "shared": "电子证照",
+    "paper": "纸质原件",
+}
+
+# Tabs of the township's case list: (status filter, label).
+TOWNSHIP_TABS: Final = (
+    ("accepted", "已受理"),
+    ("approved", "待出件"),
+    ("result_ready", "待送达"),
+    ("in_review", "审批中"),
+    ("awaiting_supplement", "待补正"),
+    ("", "全部"),
+)
+REVIEW_TABS: Final = (
+    ("in_review", "待审批"),
+    ("approved", "已通过"),
+    ("denied", "未通过"),
+)
+
+
+def wrong_role(role: str) -> str:
+    return WRONG_ROLE.format(role=roles.LABELS.get(role, role))
+
+
+def days_left(left: int) -> str:
+    if left < 0:
+        return f"已超期 {-left} 个工作日"
+    if left == 0:
+        return "今天到期"
+    return f"剩 {left} 个工作日"
+
+
+def waited(days: int) -> str:
+    return "今天提交" if days <= 0 else f"已等待 {days} 个工作日"
+
+
+ON_BEHALF: Final = "（代申请人办理）"
+
+
+def step_transfer(department: str) -> str:
+    return f"转至{department}"
+
+
+def step_handoff(township: str) -> str:
+    return f"转交{township}"
+
+
+def step_missing(missing: list[str]) -> str:
+    return "需补正：" + "、".join(missing)
+
+
+def step_delivered(method: str, tracking_no: str | None) -> str:
+    return f"{method}（快递单号 {tracking_no}）" if tracking_no else method

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import (
@@ -64,11 +65,18 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def page(browser: Browser, live_server: str) -> AsyncIterator[Page]:
+def expected_404s() -> list[str]:
+    """Paths a test opens on purpose to see the 404 page (``page`` does not fail on those)."""
+    return []
+
+
+@pytest.fixture
+async def page(browser: Browser, live_server: str, expected_404s: list[str]) -> AsyncIterator[Page]:
     """A fresh phone-sized page (own cookies) at ``live_server``.
 
     Console errors, uncaught page errors (a CSP violation, a script error), any 404 (a missing
     stylesheet or vendor file) and any 5xx fail the test: a person would meet a broken page.
+    A test that means to meet the 404 page lists its path in ``expected_404s``.
     """
     context = await browser.new_context(
         base_url=live_server,
@@ -90,7 +98,8 @@ async def page(browser: Browser, live_server: str) -> AsyncIterator[Page]:
             problems.append(f"console: {message.text}")
 
     def on_response(response: Response) -> None:
-        if response.status == 404 or response.status >= 500:
+        expected = response.status == 404 and urlsplit(response.url).path in expected_404s
+        if (response.status == 404 and not expected) or response.status >= 500:
             problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
 
     page.on("console", on_console)

@@ -1,0 +1,237 @@
+"""The case page both desks share: what ``CaseForStaff`` says, in Chinese, with the action forms.
+
+Only the actions the state machine allows now (``CaseForStaff.allowed_actions``) are offered,
+and of those only the ones this desk takes: the window never approves, the back office never
+issues a result. Handing a case to another township is offered only for 全区通办 items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from litestar.datastructures import FormMultiDict
+from litestar.response import Template
+
+from agent_portal import texts, urgency
+from backend.cases import bundles
+from backend.cases.forms import merge_fields
+from backend.cases.submission import required_materials
+from backend.catalogue import service as catalogue
+from backend.catalogue.service import ItemView
+from backend.errors import DomainError
+from backend.geo import points as geo
+from backend.window import routing
+from backend.window.schemas import CaseForStaff
+
+WINDOW: Final = "window"
+REVIEW: Final = "review"
+
+# Page action (URL segment) -> the state machine's action name, in the order they are shown.
+DESK_ACTIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    WINDOW: (
+        ("accept", "accept"),
+        ("transfer", "transfer"),
+        ("result", "issue_result"),
+        ("deliver", "deliver"),
+        ("supplement", "request_supplement"),
+        ("handoff", "handoff"),
+        ("reject", "reject"),
+    ),
+    REVIEW: (
+        ("approve", "approve"),
+        ("supplement", "request_supplement"),
+        ("deny", "deny"),
+    ),
+}
+BASE: Final = {WINDOW: "/portal/window/cases/", REVIEW: "/portal/review/cases/"}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    at: str
+    action: str
+    actor: str
+    detail: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """An action the domain refused: what to say, and what was posted (to fill the form again)."""
+
+    action: str
+    detail: str
+    problems: list[str]
+    posted: dict[str, str]
+    ticked: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    type: str
+    name: str
+    source: str
+    upload_id: str | None
+    supplement: int | None
+    added_at: str
+
+
+def when(iso: str | None) -> str:
+    """``2026-11-27T09:05:00+08:00`` (already Asia/Shanghai) as ``2026-11-27 09:05``."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M")
+
+
+async def items_of(row: dict[str, Any]) -> list[ItemView]:
+    """The item versions the case (or each item of a bundle) was filed under."""
+    if row["item_version"] is not None:
+        return [await catalogue.get_item_version(version_id=row["item_version"])]
+    return [
+        await catalogue.get_item_version(version_id=child["item_version"])
+        for child in await bundles.children_of(row["id"])
+        if child["item_version"] is not None
+    ]
+
+
+def _detail(action: str, data: dict[str, Any], names: dict[str, str]) -> str:
+    """What the event's data adds to its note: where it went, how it was delivered."""
+    if action == "transfer" and data.get("department"):
+        return texts.step_transfer(names.get(data["department"], data["department"]))
+    if action == "handoff" and data.get("to"):
+        return texts.step_handoff(names.get(data["to"], data["to"]))
+    if action == "request_supplement" and data.get("missing"):
+        return texts.step_missing(list(data["missing"]))
+    if action == "deliver" and data.get("method"):
+        method = texts.DELIVERY.get(data["method"], data["method"])
+        return texts.step_delivered(method, data.get("tracking_no"))
+    return ""
+
+
+def _steps(view: CaseForStaff, names: dict[str, str]) -> list[Step]:
+    out = []
+    for e in view.timeline:
+        actor = texts.ACTOR_ROLES.get(e.actor_role, e.actor_role)
+        if e.actor is not None and e.actor.name:
+            actor = f"{actor} {e.actor.name}"
+        if e.on_behalf_of and e.actor_role != "citizen":
+            actor += texts.ON_BEHALF
+        label = texts.ACTION_LABELS.get(e.action, e.action)
+        out.append(Step(when(e.at), label, actor, _detail(e.action, e.data, names), e.note))
+    return out
+
+
+def offered(view: CaseForStaff, desk: str, items: list[ItemView]) -> list[str]:
+    allowed = set(view.allowed_actions)
+    out = [page for page, action in DESK_ACTIONS[desk] if action in allowed]
+    if "handoff" in out and not (items and all(v.spec.district_wide for v in items)):
+        out.remove("handoff")
+    return out
+
+
+async def _transfer_default(view: CaseForStaff) -> str | None:
+    """Where the routing table sends the case (a bundle goes item by item: none to choose)."""
+    if view.item_code is None or (view.bundle_code and view.parent_number is None):
+        return None
+    route = await routing.department_for(
+        township_code=view.township_code, item_code=view.item_code, fallback=view.department_code
+    )
+    return route.department_code
+
+
+async def context(
+    view: CaseForStaff,
+    *,
+    row: dict[str, Any],
+    desk: str,
+    done: str | None = None,
+    refused: Refused | None = None,
+) -> dict[str, Any]:
+    items = await items_of(row)
+    snap = await catalogue.snapshot()
+    places = await geo.snapshot()
+    materials = required_materials(items)
+    names = {m.type: m.name for m in materials}
+    labels = {f.name: f.label for f in merge_fields(v.spec.form for v in items)}
+    actions = offered(view, desk, items)
+    return {
+        "case": view,
+        "desk": desk,
+        "base": BASE[desk] + view.number,
+        "done": texts.DONE.get(done or ""),
+        "error": refused.detail if refused else None,
+        "problems": refused.problems if refused else [],
+        "failed": refused.action if refused else None,
+        "posted": refused.posted if refused else {},
+        "ticked": refused.ticked if refused else [],
+        "clock": urgency.by_days_left(view.working_days_left, paused=view.clock_paused),
+        "township": places.townships.get(view.township_code or "", view.township_code or ""),
+        "department": snap.departments.get(view.department_code or "", view.department_code),
+        "channel": texts.CHANNELS.get(view.channel, view.channel),
+        "filed_by": texts.FILED_BY.get(view.filed_by.kind, view.filed_by.kind),
+        "delivery": texts.DELIVERY.get(view.delivery_method, view.delivery_method),
+        "submitted_at": when(view.submitted_at),
+        "accepted_at": when(view.accepted_at),
+        "form_rows": [(labels.get(k, k), v) for k, v in view.form.items()],
+        "materials": [
+            Material(
+                m.type,
+                names.get(m.type, m.type),
+                texts.MATERIAL_SOURCES.get(m.source, m.source),
+                m.upload_id if m.source == "upload" else None,
+                m.supplement,
+                when(m.added_at),
+            )
+            for m in view.materials
+        ],
+        "material_choices": [(m.type, m.name) for m in materials],
+        "children": [
+            (
+                c,
+                urgency.by_days_left(c.working_days_left),
+                snap.departments.get(c.department_code or ""),
+            )
+            for c in view.children or []
+        ],
+        "steps": _steps(view, {**snap.departments, **places.townships}),
+        "actions": actions,
+        "departments": sorted(snap.departments.items()),
+        "transfer_default": await _transfer_default(view) if "transfer" in actions else None,
+        "townships": [
+            (code, name)
+            for code, name in sorted(places.townships.items())
+            if code != view.township_code
+        ],
+        "delivery_methods": list(texts.DELIVERY.items()),
+        "delivery_labels": texts.DELIVERY,
+        "when": when,
+    }
+
+
+async def page(
+    view: CaseForStaff,
+    *,
+    row: dict[str, Any],
+    desk: str,
+    done: str | None = None,
+    refused: Refused | None = None,
+    status_code: int = 200,
+) -> Template:
+    ctx = await context(view, row=row, desk=desk, done=done, refused=refused)
+    return Template("cases/case.html", context=ctx, status_code=status_code)
+
+
+def refusal(action: str, exc: DomainError, form: FormMultiDict) -> Refused:
+    return Refused(
+        action=action,
+        detail=exc.detail,
+        problems=[str(p.get("message", "")) for p in exc.extra.get("errors", [])],
+        posted={
+            k: v
+            for k, v in form.items()
+            if isinstance(v, str) and k not in ("_csrf_token", "missing")
+        },
+        ticked=[v for v in form.getall("missing", []) if isinstance(v, str)],
+    )

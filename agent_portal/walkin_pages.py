@@ -1,0 +1,183 @@
+"""Walk-ins at the window (前台综合受理): the form, the item's fields (HTMX), and filing.
+
+Filing does what ``POST /api/v1/window/cases`` does, in the same order: the item must be handled
+here, the applicant is found or registered, the submission is checked (``cases.prepare``), then
+filed, queued and accepted in one ``unit_of_work``. The hidden submission key makes a double
+click file one case (``backend.idempotency``, as the API's ``Idempotency-Key``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Response, Template
+
+from agent_portal import desk, texts, walkin_form
+from agent_portal.walkin_form import ItemForm, Posted
+from backend.cases import service as cases
+from backend.errors import DomainError, InvalidInput
+from backend.idempotency import service as idempotency
+from backend.identity import roles
+from backend.identity.service import StaffAccount
+from backend.outbox.service import unit_of_work
+from backend.settings import Settings
+from backend.uploads import service as uploads
+from backend.window import walkin
+from backend.window.access import Clerk
+from backend.window.schemas import WalkInSubmission
+from backend.workdays.service import load_calendar
+
+PATH: Final = "/portal/window/walk-in"
+FIELDS_STEP: Final = "fields"
+
+
+async def _form_page(
+    clerk: Clerk,
+    posted: Posted,
+    *,
+    error: str | None = None,
+    problems: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return Template(
+        "window/walkin.html",
+        context={
+            "posted": posted,
+            "items": await walkin_form.items_here(clerk.area_code),
+            "villages": await walkin_form.villages_of(clerk.area_code),
+            "chosen": await walkin_form.item_form(clerk.area_code, posted.item_code),
+            "error": error,
+            "problems": problems or {},
+        },
+        status_code=status_code,
+    )
+
+
+def _problems(exc: DomainError) -> dict[str, str]:
+    """Field problems by input name (``applicant.name``, ``form.<field>``, ``material:<type>``)."""
+    out: dict[str, str] = {}
+    for p in exc.extra.get("errors", []):
+        name = str(p.get("field", ""))
+        key = name if name.startswith("applicant.") else walkin_form.FORM_PREFIX + name
+        out.setdefault(key, str(p.get("message", "")))
+    for m in exc.extra.get("missing", []):
+        out.setdefault(f"material:{m.get('type', '')}", texts.MATERIAL_MISSING)
+    return out
+
+
+async def _save_files(posted: Posted, clerk: Clerk, request: Request[Any, Any, Any]) -> None:
+    """Files chosen now go to the upload service first; they are kept across a refusal."""
+    state = request.app.state
+    for kind, chosen in list(posted.files.items()):
+        data = await chosen.read()
+        await chosen.close()
+        saved = await uploads.save_upload(
+            store=state.file_store,
+            owner_kind="staff",
+            owner_id=clerk.id,
+            material_type=kind,
+            filename=chosen.filename or "",
+            data=data,
+            settings=state.settings,
+        )
+        posted.kept[kind] = (saved.id, saved.original_name or texts.UPLOAD_KEPT)
+        del posted.files[kind]
+
+
+class WalkInPages(Controller):
+    path = "/window/walk-in"
+    include_in_schema = False
+
+    @get("/", name="portal:walk-in")
+    async def form(self, staff: StaffAccount, item_code: str = "") -> Template:
+        clerk = desk.clerk_in_role(staff, roles.WINDOW)
+        return await _form_page(clerk, Posted(key=walkin_form.new_key(), item_code=item_code))
+
+    @get("/fields", name="portal:walk-in-fields")
+    async def fields(self, staff: StaffAccount, item_code: str = "") -> Template:
+        """The item's part of the form, swapped in by HTMX when the item is chosen."""
+        clerk = desk.clerk_in_role(staff, roles.WINDOW)
+        return Template(
+            "window/walkin_item.html",
+            context={
+                "chosen": await walkin_form.item_form(clerk.area_code, item_code),
+                "posted": Posted(key="", item_code=item_code),
+                "problems": {},
+            },
+        )
+
+    @post("/", name="portal:walk-in-submit")
+    async def submit(
+        self, request: Request[Any, Any, Any], staff: StaffAccount, settings: Settings
+    ) -> Response[Any]:
+        clerk = desk.clerk_in_role(staff, roles.WINDOW)
+        form = await request.form()
+        chosen = await walkin_form.item_form(clerk.area_code, str(form.get("item_code") or ""))
+        posted = walkin_form.read(form, chosen.materials)
+        if form.get("_step") == FIELDS_STEP:
+            return await _form_page(clerk, posted)
+        scope = f"portal:staff:{clerk.id}"
+        fingerprint = idempotency.request_hash("POST", PATH, posted.fingerprint_body())
+        try:
+            stored = await idempotency.peek(scope=scope, key=posted.key, fingerprint=fingerprint)
+            if stored is not None:
+                return _opened(stored.body)
+            number = await _file(request, clerk, posted, chosen, settings, scope, fingerprint)
+        except DomainError as exc:
+            return await _form_page(
+                clerk, posted, error=exc.detail, problems=_problems(exc), status_code=exc.status
+            )
+        return Redirect(f"/portal/window/cases/{number}?done=walk_in", status_code=303)
+
+
+def _opened(body: Any) -> Redirect:
+    return Redirect(f"/portal/window/cases/{body['number']}?done=walk_in", status_code=303)
+
+
+async def _file(
+    request: Request[Any, Any, Any],
+    clerk: Clerk,
+    posted: Posted,
+    chosen: ItemForm,
+    settings: Settings,
+    scope: str,
+    fingerprint: str,
+) -> str:
+    """File the walk-in; its case number (the first one's, for a repeated post)."""
+    state = request.app.state
+    if not posted.item_code:
+        raise InvalidInput(texts.ITEM_REQUIRED, code="item_or_bundle_required")
+    await _save_files(posted, clerk, request)
+    try:
+        data = msgspec.convert(
+            walkin_form.submission(posted, chosen.fields), WalkInSubmission, strict=True
+        )
+    except msgspec.ValidationError as exc:
+        raise InvalidInput(texts.FORM_INVALID, code="walk_in_invalid") from exc
+    await walkin.check_here(
+        item_code=data.item_code,
+        bundle_code=data.bundle_code,
+        service_point_id=data.service_point_id,
+        township_code=clerk.area_code,
+    )
+    a = data.applicant
+    citizen_id = await walkin.find_or_register(
+        applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
+        cipher=state.cipher,
+    )
+    by = walkin.submitter(citizen_id=citizen_id, clerk=clerk)
+    plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
+    calendar = await load_calendar()
+    async with unit_of_work(desk.doorbell(state)):
+        stored = await idempotency.begin(
+            scope=scope, key=posted.key, fingerprint=fingerprint, ttl_s=settings.idempotency_ttl_s
+        )
+        if stored is not None:
+            return str(stored.body["number"])
+        number = await walkin.file_and_accept(
+            plan=plan, by=by, clerk=clerk, calendar=calendar, lapse_s=settings.window_claim_s
+        )
+        await idempotency.finish(scope=scope, key=posted.key, status=201, body={"number": number})
+    return number

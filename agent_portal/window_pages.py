@@ -1,0 +1,206 @@
+"""The township window's pages (一窗受理): the queue, the township's cases, a case and its actions.
+
+Each page calls the same domain functions as ``backend.window.routes``; every POST runs inside
+``unit_of_work``. A refused action (409/422 from the domain) shows its Chinese detail on the
+case page, and the case is as it was (the transaction rolled back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.response import Redirect, Response, Template
+
+from agent_portal import casepage, desk, lists, texts
+from agent_portal.desk import choices, text
+from agent_portal.errors import PageNotFound
+from backend.cases.clock import Calendar
+from backend.errors import DomainError
+from backend.identity import roles
+from backend.identity.service import StaffAccount
+from backend.outbox.service import unit_of_work
+from backend.settings import Settings
+from backend.window import actions, claims, listing, service
+from backend.window.access import Clerk
+from backend.workdays.service import load_calendar
+
+Act = Callable[[str, Clerk, Calendar, int, FormMultiDict], Awaitable[None]]
+
+ACTS: Final[dict[str, Act]] = {
+    "accept": lambda n, c, cal, s, f: actions.accept(number=n, clerk=c, calendar=cal, lapse_s=s),
+    "reject": lambda n, c, cal, s, f: actions.reject(
+        number=n, clerk=c, calendar=cal, lapse_s=s, reason=text(f, "reason", label="理由")
+    ),
+    "supplement": lambda n, c, cal, s, f: actions.supplement(
+        number=n,
+        clerk=c,
+        calendar=cal,
+        lapse_s=s,
+        missing=choices(f, "missing"),
+        note=text(f, "note", label="补正说明"),
+    ),
+    "transfer": lambda n, c, cal, s, f: actions.transfer(
+        number=n,
+        clerk=c,
+        calendar=cal,
+        lapse_s=s,
+        department_code=text(f, "department_code", label="部门", limit=16) or None,
+    ),
+    "handoff": lambda n, c, cal, s, f: actions.handoff(
+        number=n,
+        clerk=c,
+        calendar=cal,
+        lapse_s=s,
+        township_code=text(f, "township_code", label="镇街", limit=12),
+    ),
+    "result": lambda n, c, cal, s, f: actions.issue_result(
+        number=n, clerk=c, calendar=cal, lapse_s=s, note=text(f, "note", label="出件说明")
+    ),
+    "deliver": lambda n, c, cal, s, f: actions.deliver(
+        number=n,
+        clerk=c,
+        calendar=cal,
+        lapse_s=s,
+        method=text(f, "method", label="送达方式", limit=16),
+        tracking_no=text(f, "tracking_no", label="快递单号", limit=64) or None,
+    ),
+}
+
+
+def _case_url(number: str, done: str | None = None) -> str:
+    return f"/portal/window/cases/{number}" + (f"?done={done}" if done else "")
+
+
+class WindowPages(Controller):
+    path = "/window"
+    include_in_schema = False
+
+    @get("/queue", name="portal:window-queue")
+    async def queue(
+        self, staff: StaffAccount, settings: Settings, page: int = 1, notice: str = ""
+    ) -> Template:
+        clerk = desk.clerk_in_role(staff, roles.WINDOW)
+        page = desk.page_number(page)
+        listed = await listing.queue(
+            township_code=clerk.area_code, page=page, page_size=desk.PAGE_SIZE
+        )
+        ctx = await lists.context(listed, page=page, clerk=clerk)
+        ctx["notice"] = texts.QUEUE_NOTICES.get(notice)
+        return Template("window/queue.html", context=ctx)
+
+    @post("/queue/claim", name="portal:window-claim")
+    async def claim(
+        self, request: Request[Any, Any, Any], staff: StaffAccount, settings: Settings
+    ) -> Redirect:
+        clerk = desk.clerk_in_role(staff, roles.WINDOW)
+        async with unit_of_work(desk.doorbell(request.app.state)):
+            number = await claims.claim_next(
+                staff_id=clerk.id, township_code=clerk.area_code, lapse_s=settings.window_claim_s
+            )
+        if number is None:
+            return Redirect("/portal/window/queue?notice=empty", status_code=303)
+        return Redirect(_case_url(number, "claim"), status_code=303)
+
+    @get("/cases", name="portal:window-cases")
+    async def township_cases(
+        self, staff: StaffAccount, status: str = "", page: int = 1
+    ) -> Template:
+        clerk = desk.clerk_in_role(staff, roles.WINDOW)
+        page = desk.page_number(page)
+        tabs = dict(texts.TOWNSHIP_TABS)
+        if status not in tabs:
+            raise PageNotFound
+        listed = await listing.township_cases(
+            township_code=clerk.area_code,
+            status=listing.status_filter(status),
+            page=page,
+            page_size=desk.PAGE_SIZE,
+        )
+        ctx = await lists.context(listed, page=page, clerk=clerk)
+        ctx.update(tabs=texts.TOWNSHIP_TABS, status=status)
+        return Template("window/cases.html", context=ctx)
+
+    @get("/cases/{number:str}", name="portal:window-case")
+    async def case(
+        self, staff: StaffAccount, settings: Settings, number: str, done: str | None = None
+    ) -> Template:
+        clerk, row = await desk.window_row(staff, number)
+        view = await service.look(number=number, clerk=clerk, lapse_s=settings.window_claim_s)
+        return await casepage.page(view, row=row, desk=casepage.WINDOW, done=done)
+
+    @post("/cases/{number:str}/release", name="portal:window-release")
+    async def release(
+        self, request: Request[Any, Any, Any], staff: StaffAccount, number: str
+    ) -> Response[Any]:
+        clerk, row = await desk.window_row(staff, number)
+        form = await request.form()
+        try:
+            async with unit_of_work(desk.doorbell(request.app.state)):
+                await service.release(number=number, clerk=clerk)
+        except DomainError as exc:
+            view = await service.staff_view(number=number, clerk=clerk)
+            return await casepage.page(
+                view,
+                row=row,
+                desk=casepage.WINDOW,
+                refused=casepage.refusal("release", exc, form),
+                status_code=exc.status,
+            )
+        if form.get("next") == "case":
+            return Redirect(_case_url(number), status_code=303)
+        return Redirect("/portal/window/queue?notice=released", status_code=303)
+
+    @post("/cases/{number:str}/{action:str}", name="portal:window-act")
+    async def act(
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        settings: Settings,
+        number: str,
+        action: str,
+    ) -> Response[Any]:
+        clerk, row = await desk.window_row(staff, number)
+        run = ACTS.get(action)
+        if run is None:
+            raise PageNotFound
+        form = await request.form()
+        calendar = await load_calendar()
+        try:
+            async with unit_of_work(desk.doorbell(request.app.state)):
+                await run(number, clerk, calendar, settings.window_claim_s, form)
+        except DomainError as exc:
+            view = await service.look(number=number, clerk=clerk, lapse_s=settings.window_claim_s)
+            return await casepage.page(
+                view,
+                row=row,
+                desk=casepage.WINDOW,
+                refused=casepage.refusal(action, exc, form),
+                status_code=exc.status,
+            )
+        if action == "handoff":  # the case is another township's now: back to our queue
+            return Redirect("/portal/window/queue?notice=handoff", status_code=303)
+        return Redirect(_case_url(number, action), status_code=303)
+
+    @post("/cases/{number:str}/materials/{upload_id:str}/link", name="portal:window-material")
+    async def material(
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        settings: Settings,
+        number: str,
+        upload_id: str,
+    ) -> Redirect:
+        clerk, _ = await desk.window_row(staff, number)
+        async with unit_of_work(desk.doorbell(request.app.state)):
+            url = await service.material_link(
+                number=number,
+                upload_id=upload_id,
+                clerk=clerk,
+                audit=request.app.state.audit,
+                settings=settings,
+                lapse_s=settings.window_claim_s,
+            )
+        return Redirect(url, status_code=303)
