@@ -101,3 +101,30 @@ async def settle_parent(child: dict[str, Any], *, calendar: Calendar) -> list[Ac
         change = Change(action, SYSTEM, BUNDLE_CLOSED_NOTE, {"children": outcome})
         await apply(parent["id"], change, calendar=calendar)
     return actions
+
+
+def bundle_allowed(
+    row: dict[str, Any],
+    actions: list[Action],
+    *,
+    parent: dict[str, Any] | None,
+    children: list[dict[str, Any]],
+) -> list[Action]:
+    """The state machine's ``actions`` narrowed by the bundle rules the desk enforces.
+
+    Before acceptance a bundle is worked whole, through its parent (a child may only be
+    rejected alone); after acceptance supplements are asked per child, and the parent can be
+    transferred only while it has accepted children left to send.
+    """
+    if row["parent"] is not None:
+        if parent is not None and before_acceptance(parent):
+            return [a for a in actions if a == Action.REJECT]
+        return actions
+    if not is_parent(row):
+        return actions
+    out = list(actions)
+    if not before_acceptance(row):
+        out = [a for a in out if a != Action.REQUEST_SUPPLEMENT]
+    if not any(c["status"] == Status.ACCEPTED.value for c in children):
+        out = [a for a in out if a != Action.TRANSFER]
+    return out

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+from backend.cases import bundles
 from backend.cases import service as cases
 from backend.cases.clock import Calendar, Clock
 from backend.cases.present import shanghai
@@ -112,9 +113,10 @@ async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) 
         .run()
     ) or {"name": None, "id_number_masked": None}
     parent_number = None
+    parent_row: dict[str, Any] | None = None
     if row["parent"] is not None:
-        parent = await Case.select(Case.number).where(Case.id == row["parent"]).first().run()
-        parent_number = parent["number"] if parent else None
+        parent_row = await Case.select().where(Case.id == row["parent"]).first().run()
+        parent_number = parent_row["number"] if parent_row else None
     claim = await claims.live_claim(row["id"])
     actors = {e["actor_id"] for e in view.events if e["actor_kind"] == "staff" and e["actor_id"]}
     staff = await _staff_names(actors | ({claim.staff_id} if claim else set()))
@@ -155,7 +157,15 @@ async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) 
         paused_working_days=shown.paused_working_days,
         clock_paused=shown.paused,
         overdue=shown.overdue,
-        allowed_actions=[a.value for a in allowed_actions(status, resume_to=resume)],
+        allowed_actions=[
+            a.value
+            for a in bundles.bundle_allowed(
+                row,
+                allowed_actions(status, resume_to=resume),
+                parent=parent_row,
+                children=[child for child, _, _ in view.children],
+            )
+        ],
         timeline=[
             StaffTimelineEntry(
                 at=shanghai(e["at"]) or "",

@@ -59,3 +59,27 @@ def test_names_are_masked_in_the_middle():
     assert mask_name("欧阳娜娜") == "欧**娜"
     assert mask_name("阿依古丽·买买提") == "阿" + "*" * 6 + "提"
     assert mask_name(None) == "" and mask_name("王") == "王"
+
+
+def test_staff_see_only_the_actions_the_bundle_rules_allow():
+    from backend.cases.bundles import bundle_allowed
+    from backend.cases.states import Action, allowed_actions
+
+    def case(status: str, *, parent=None, bundle="CSYJS"):
+        return {"status": status, "resume_status": None, "parent": parent, "bundle_code": bundle}
+
+    queued_parent = case("queued")
+    child = case("queued", parent=1, bundle=None)
+    assert bundle_allowed(
+        child, allowed_actions(Status.QUEUED), parent=queued_parent, children=[]
+    ) == [Action.REJECT]
+    accepted_parent = case("accepted")
+    done_children = [case("in_review", parent=1, bundle=None)]
+    offered = bundle_allowed(
+        accepted_parent, allowed_actions(Status.ACCEPTED), parent=None, children=done_children
+    )
+    assert Action.REQUEST_SUPPLEMENT not in offered and Action.TRANSFER not in offered
+    waiting = [case("accepted", parent=1, bundle=None)]
+    assert Action.TRANSFER in bundle_allowed(
+        accepted_parent, allowed_actions(Status.ACCEPTED), parent=None, children=waiting
+    )
