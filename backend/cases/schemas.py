@@ -29,6 +29,8 @@ class CaseSubmission(msgspec.Struct, forbid_unknown_fields=True):
     form: dict[str, Any] = {}
     materials: Annotated[list[MaterialIn], msgspec.Meta(max_length=50)] = []
     service_point_id: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    paper_originals: Annotated[list[MaterialType], msgspec.Meta(max_length=50)] = []
+    """Material types whose paper originals staff or an agent checked in person (not online)."""
 
 
 class SupplementIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -101,7 +101,10 @@ async def prepare(
     point, point_township = await submission.check_service_point(items, body.service_point_id)
     materials = submission.required_materials(items)
     needed = {m.type for m in materials}
-    extra = sorted({m.type for m in body.materials} - needed)
+    paper = frozenset(body.paper_originals)
+    if paper and by.channel == "miniprogram":
+        raise InvalidInput("小程序申请不能登记纸质原件，请上传材料照片。", code="paper_not_allowed")
+    extra = sorted(({m.type for m in body.materials} | paper) - needed)
     if extra:
         raise InvalidInput(
             "以下材料不是该事项所需，请勿提交：" + "、".join(extra) + "。",
@@ -111,7 +114,7 @@ async def prepare(
     by_type = await _uploads_by_type(
         body.materials, owner_kind=by.upload_owner_kind, owner_id=owner_id
     )
-    missing = submission.missing_materials(materials, by_type, {})
+    missing = submission.missing_materials(materials, by_type, {}, paper)
     shared = {}
     if any(m.exempt_if_shared for m in missing):
         reader = AuditActor(by.actor.kind, by.actor.id or "system", on_behalf_of=by.applicant_id)
@@ -125,7 +128,7 @@ async def prepare(
             name=profile.name or "",
             id_number=id_number,
         )
-    missing = submission.missing_materials(materials, by_type, shared)
+    missing = submission.missing_materials(materials, by_type, shared, paper)
     if missing:
         submission.raise_missing(missing)
     return submission.Plan(
@@ -136,6 +139,7 @@ async def prepare(
         materials=materials,
         uploads=by_type,
         shared=shared,
+        paper=sorted(paper),
         delivery_method=method,
         delivery_address=address,
         service_point=point,
@@ -185,14 +189,18 @@ async def create(*, plan: submission.Plan, by: Submitter) -> str:
             )
             await child.save().run()
             cases.append(child)
-    rows = [
-        CaseMaterial(case=parent.id, material_type=t, source="upload", upload_id=u)
-        for t, ids in plan.uploads.items()
-        for u in ids
-    ] + [
-        CaseMaterial(case=parent.id, material_type=t, source="shared", shared_ref=r.reference)
-        for t, r in plan.shared.items()
-    ]
+    rows = (
+        [
+            CaseMaterial(case=parent.id, material_type=t, source="upload", upload_id=u)
+            for t, ids in plan.uploads.items()
+            for u in ids
+        ]
+        + [
+            CaseMaterial(case=parent.id, material_type=t, source="shared", shared_ref=r.reference)
+            for t, r in plan.shared.items()
+        ]
+        + [CaseMaterial(case=parent.id, material_type=t, source="paper") for t in plan.paper]
+    )
     if rows:
         await CaseMaterial.insert(*rows).run()
     all_uploads = [u for ids in plan.uploads.values() for u in ids]

@@ -37,6 +37,7 @@ class Plan:
     materials: list[MergedMaterial]
     uploads: dict[str, list[str]]  # material type -> upload ids
     shared: dict[str, SharedRecord] = field(default_factory=dict)
+    paper: list[str] = field(default_factory=list)
     delivery_method: str = "window"
     delivery_address: str = ""
     service_point: str | None = None
@@ -121,9 +122,16 @@ def required_materials(items: list[ItemView]) -> list[MergedMaterial]:
 
 
 def missing_materials(
-    materials: list[MergedMaterial], uploads: dict[str, list[str]], shared: dict[str, SharedRecord]
+    materials: list[MergedMaterial],
+    uploads: dict[str, list[str]],
+    shared: dict[str, SharedRecord],
+    paper: frozenset[str] = frozenset(),
 ) -> list[MergedMaterial]:
-    return [m for m in materials if m.required and m.type not in uploads and m.type not in shared]
+    return [
+        m
+        for m in materials
+        if m.required and m.type not in uploads and m.type not in shared and m.type not in paper
+    ]
 
 
 def raise_missing(missing: list[MergedMaterial]) -> None:

@@ -113,3 +113,30 @@ async def test_walk_in_input_is_checked_before_anything_is_written(
     )
     assert await Case.count().run() == 0
     assert await Citizen.count().run() == 0
+
+
+async def test_paper_originals_checked_at_the_window_satisfy_materials(
+    api, small_catalogue: Path, elicense, wechat
+):
+    elicense.types = set()  # nothing shared: the originals on the counter must do
+    desk = await clerk(api)
+    body = {**WALK_IN, "paper_originals": ["出生医学证明", "户口簿", "身份证"]}
+    filed = await desk.post("/api/v1/window/cases", json=body)
+    assert filed.status_code == 201, filed.text
+    assert {(m["type"], m["source"]) for m in filed.json()["materials"]} == {
+        ("出生医学证明", "paper"),
+        ("户口簿", "paper"),
+        ("身份证", "paper"),
+    }
+    missing = await desk.post(
+        "/api/v1/window/cases", json={**WALK_IN, "paper_originals": ["身份证"]}
+    )
+    assert {m["type"] for m in assert_problem(missing, 422, "materials_missing")["missing"]} == {
+        "出生医学证明",
+        "户口簿",
+    }
+    me = await citizen(api, "c-paper", seq=5)
+    online = await me.post(
+        "/api/v1/cases", json={**BIRTH, "item_code": "GA-CSDJ", "paper_originals": ["身份证"]}
+    )
+    assert_problem(online, 422, "paper_not_allowed")
