@@ -42,6 +42,8 @@ from backend.identity.routes import AuthController, MeController, StaffAdminCont
 from backend.imports.routes import ImportController
 from backend.logging import configure_logging
 from backend.outbox.doorbell import ArqDoorbell
+from backend.platform.config import PlatformConfig
+from backend.platform.routes import PlatformAdminController, PlatformCallbackController
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
 from backend.uploads import service as uploads_service
@@ -159,6 +161,11 @@ def create_app(
         "travel": travel or settings.travel_estimator(),
         "shared_data": shared_data,
         "file_store": store,
+        "platform_config": PlatformConfig.from_values(
+            settings.platform_secrets,
+            connect_timeout_s=settings.platform_connect_timeout_s,
+            read_timeout_s=settings.platform_read_timeout_s,
+        ),
     }
     return Litestar(
         route_handlers=[
@@ -177,6 +184,8 @@ def create_app(
             ReachController,
             ImportController,
             uploads_router(settings),
+            PlatformCallbackController,
+            PlatformAdminController,
             MetricsController,
             *portal.route_handlers,
         ],

@@ -86,6 +86,16 @@ def default_commands(*, fake_wechat_port: int, python: str = sys.executable) -> 
                     str(fake_wechat_port + 2),
                 ],
             ),
+            Command(
+                "fake-platform",
+                [
+                    python,
+                    "-m",
+                    "backend.fakes.platform_server",
+                    "--port",
+                    str(fake_wechat_port + 3),
+                ],
+            ),
             Command("api", [*cli, "serve"]),
             Command("worker", [*cli, "worker"]),
         ),
@@ -296,6 +306,7 @@ def child_environment(
         f"http://jiujinban-dev:idverify-dev-secret@127.0.0.1:{fake_wechat_port + 1}/v1/idverify",
     )
     env.setdefault("ELICENSE_URL", f"http://127.0.0.1:{fake_wechat_port + 2}/")
+    env.setdefault("PLATFORM_SECRETS", "xs-yichuang-dev:platform-dev-secret-0123456789abcdef")
     env.setdefault("DATA_DIR", str(data_dir))
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
@@ -309,6 +320,7 @@ def banner(*, port: int, fake_wechat_port: int, started: Sequence[str]) -> str:
         ("WeChat fake inbox", f"http://127.0.0.1:{fake_wechat_port}/"),
         ("ID-verify fake", f"http://127.0.0.1:{fake_wechat_port + 1}/_fake/received"),
         ("e-licence fake", f"http://127.0.0.1:{fake_wechat_port + 2}/licenses/query"),
+        ("platform fake", f"http://127.0.0.1:{fake_wechat_port + 3}/_fake/pushes"),
         ("health", f"{api}/healthz  {api}/readyz"),
     ]
     lines = ["", "就近办 is running:"]

@@ -23,5 +23,6 @@ APP_REGISTRY = AppRegistry(
         "backend.cases.piccolo_app",
         "backend.workdays.piccolo_app",
         "backend.window.piccolo_app",
+        "backend.platform.piccolo_app",
     ]
 )

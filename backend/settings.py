@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from backend.geo.travel import StraightLineEstimator
+from backend.platform.config import PlatformConfigError, parse_secrets
 
 PLACEHOLDER = "dev-insecure-placeholder-change-me-0123456789"
 DEV_FIELD_KEY = "k1:" + base64.b64encode(b"jiujinban-dev-field-key-0000000!"[:16]).decode()
@@ -111,6 +112,9 @@ class Settings:
     signed_url_ttl_s: int = 300
     identity_verify_url: str = ""
     elicense_url: str = ""
+    platform_secrets: str = ""
+    platform_connect_timeout_s: float = 3.0
+    platform_read_timeout_s: float = 10.0
     retention_case_years: int = 30
     retention_audit_years: int = 10
     retention_upload_days: int = 180
@@ -162,6 +166,10 @@ class Settings:
             raise SettingsError("UPLOAD_MAX_BYTES must be between 1 KiB and 100 MiB")
         if self.outbox_lease_s <= self.job_timeout_s:
             raise SettingsError("OUTBOX_LEASE_SECONDS must exceed JOB_TIMEOUT_SECONDS")
+        try:
+            parse_secrets(self.platform_secrets)
+        except PlatformConfigError as exc:
+            raise SettingsError(str(exc)) from exc
         if self.dev_mode:
             return self
         problems = []
@@ -231,6 +239,9 @@ _ENV: dict[str, tuple[str, str]] = {
     "SIGNED_URL_TTL": ("signed_url_ttl_s", "int"),
     "IDENTITY_VERIFY_URL": ("identity_verify_url", "str"),
     "ELICENSE_URL": ("elicense_url", "str"),
+    "PLATFORM_SECRETS": ("platform_secrets", "str"),
+    "PLATFORM_CONNECT_TIMEOUT": ("platform_connect_timeout_s", "float"),
+    "PLATFORM_READ_TIMEOUT": ("platform_read_timeout_s", "float"),
     "RETENTION_CASE_YEARS": ("retention_case_years", "int"),
     "RETENTION_AUDIT_YEARS": ("retention_audit_years", "int"),
     "RETENTION_UPLOAD_DAYS": ("retention_upload_days", "int"),

@@ -22,6 +22,8 @@ from backend.idempotency.service import purge_expired
 from backend.logging import configure_logging
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
 from backend.outbox.runner import Handler, OutboxRunner, RunnerConfig, sweep
+from backend.platform.client import PlatformClients
+from backend.platform.config import PlatformConfig
 from backend.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -46,6 +48,11 @@ def worker_settings(
         max_attempts=settings.outbox_max_attempts,
         base_backoff_s=settings.outbox_backoff_s,
     )
+    platform_config = PlatformConfig.from_values(
+        settings.platform_secrets,
+        connect_timeout_s=settings.platform_connect_timeout_s,
+        read_timeout_s=settings.platform_read_timeout_s,
+    )
 
     async def startup(ctx: dict[str, Any]) -> None:
         engine = db.bind_engine(settings.database_url)
@@ -54,12 +61,18 @@ def worker_settings(
         )
         doorbell = ArqDoorbell(ctx["redis"], queue_name=settings.arq_queue)
         ctx["doorbell"] = doorbell
+        ctx["platform"] = PlatformClients(platform_config)
         ctx["runner"] = OutboxRunner(
-            handlers=all_handlers, config=config, doorbell=doorbell, services=services
+            handlers=all_handlers,
+            config=config,
+            doorbell=doorbell,
+            services={"platform": ctx["platform"], **(services or {})},
         )
         log.info("worker_started", queue=settings.arq_queue, handlers=sorted(all_handlers))
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        if "platform" in ctx:
+            await ctx["platform"].aclose()
         await db.engine().close_connection_pool()
 
     async def run_outbox_event(ctx: dict[str, Any], event_id: int) -> str:

@@ -115,6 +115,7 @@ def test_env(
         "CALENDAR_CACHE_SECONDS": "0",
         "ELICENSE_URL": fake_elicense.url,
         "IDENTITY_VERIFY_URL": fake_idverify.url,
+        "PLATFORM_SECRETS": "xs-platform-test:test-platform-secret-0123456789abcdef",
         "STORAGE_DIR": str(ROOT / ".data" / "test" / f"uploads-{RUN_ID}"),
     }
     yield env

@@ -32,6 +32,13 @@ class HandlerContext:
     kind: str
     attempt: int
     services: Mapping[str, Any] = field(default_factory=dict)
+    max_attempts: int = 0  # after this attempt a failure makes the row dead (0: not known)
+
+    @property
+    def last_attempt(self) -> bool:
+        """A failure now is final: the row goes ``dead`` (handlers record why, if they keep a
+        status of their own)."""
+        return 0 < self.max_attempts <= self.attempt
 
 
 Handler = Callable[[HandlerContext, dict[str, Any]], Awaitable[None]]
@@ -133,7 +140,13 @@ class OutboxRunner:
             )
             bound.warning("outbox_no_handler_held")
             return "held"
-        ctx = HandlerContext(event_id=event_id, kind=kind, attempt=attempt, services=self.services)
+        ctx = HandlerContext(
+            event_id=event_id,
+            kind=kind,
+            attempt=attempt,
+            services=self.services,
+            max_attempts=self.config.max_attempts,
+        )
         try:
             await asyncio.wait_for(handler(ctx, payload), timeout=self.config.handler_timeout_s)
         except PermanentFailure as exc:

@@ -24,8 +24,13 @@ MAX_ATTEMPTS: Final = 25
 QUEUE_ORDER: Final = "c.deadline NULLS LAST, c.created_at, c.id"
 """Most urgent first: the earliest deadline, then the oldest case."""
 
-QUEUED_IN_TOWNSHIP: Final = "c.township = {} AND c.status = 'queued' AND c.parent IS NULL"
-"""What the front desk works: queued cases and bundles (as their parent) of one township."""
+QUEUED_IN_TOWNSHIP: Final = (
+    "c.township = {} AND c.status = 'queued' AND c.parent IS NULL"
+    ' AND NOT EXISTS (SELECT 1 FROM platform_push pp WHERE pp."case" = c.id'
+    " AND pp.pushed_at IS NOT NULL)"
+)
+"""What the front desk works: queued cases and bundles (as their parent) of one township —
+not those pushed to an external one-window platform, which that platform works."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,9 @@ async def running_worker(
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        # Let jobs already running finish: close() cancels them and then re-raises their
+        # CancelledError (a sweep that happens to run at exit would fail the test).
+        await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
         await worker.close()
         db.use_engine(saved)
 

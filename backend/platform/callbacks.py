@@ -1,0 +1,186 @@
+"""Status callbacks from an external platform, applied through the one state machine.
+
+Each callback is kept (``platform_callback``) in the same transaction as the change it makes:
+
+- a replayed ``event_id`` changes nothing and answers what the first delivery answered;
+- an event older than the last one applied to the case, or one the state machine refuses,
+  is recorded with ``applied = false`` and a reason, and changes nothing else;
+- a case whose push is not recorded yet (the platform answered before our commit) is a 409,
+  recorded nowhere, so the platform's retry is not mistaken for a replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from backend.cases import clock
+from backend.cases import service as cases
+from backend.cases.states import Action, Status
+from backend.cases.tables import Case
+from backend.cases.transitions import Actor, Change, apply
+from backend.clock import now_utc
+from backend.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from backend.platform import texts
+from backend.platform.tables import PlatformCallback, PlatformPush
+
+PLATFORM_ACTOR: Final = Actor("system", None, "platform", channel="platform")
+
+STATUS_ACTIONS: Final[dict[str, Action]] = {
+    "accepted": Action.ACCEPT,
+    "rejected": Action.REJECT,
+    "supplement": Action.REQUEST_SUPPLEMENT,
+    "in_review": Action.TRANSFER,
+    "approved": Action.APPROVE,
+    "denied": Action.DENY,
+    "result_ready": Action.ISSUE_RESULT,
+    "delivered": Action.DELIVER,
+}
+
+OUT_OF_ORDER: Final = "out_of_order"
+NOT_ALLOWED: Final = "transition_not_allowed"
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackEvent:
+    event_id: str
+    case_number: str
+    status: str
+    occurred_at: datetime
+    note: str = ""
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    event_id: str
+    case_number: str
+    applied: bool
+    replayed: bool
+    case_status: str
+    reason: str | None = None
+    detail: str | None = None
+
+
+def _not_found() -> NotFound:
+    return NotFound(texts.CASE_NOT_FOUND, code="case_not_found")
+
+
+async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar) -> Outcome:
+    """Apply one verified callback from ``app_id``, in the caller's transaction."""
+    missing = list(dict.fromkeys(m.strip() for m in event.missing if m.strip()))
+    if event.status == "supplement" and not missing:
+        raise InvalidInput(texts.SUPPLEMENT_EMPTY, code="supplement_empty")
+    row = await cases.case_row(number=event.case_number)
+    if row is None:
+        raise _not_found()
+    # Lock the case first: the forward job records the push and queues the case in one
+    # transaction holding this lock, so what we read next is settled.
+    locked = await Case.select(Case.status).where(Case.id == row["id"]).lock_rows().run()
+    push = (
+        await PlatformPush.select(PlatformPush.app_id, PlatformPush.pushed_at)
+        .where(PlatformPush.case == (row["parent"] or row["id"]))
+        .first()
+        .run()
+    )
+    if push is None or push["app_id"] != app_id:
+        raise _not_found()  # not a case this platform was given: it learns nothing more
+    status = locked[0]["status"]
+    if push["pushed_at"] is None or status == Status.SUBMITTED.value:
+        raise Conflict(texts.CASE_NOT_READY, code="platform_case_not_ready")
+    inserted = await PlatformCallback.raw(
+        'INSERT INTO platform_callback (event_id, "case", app_id, status, occurred_at,'
+        " received_at, applied, reason, detail, note)"
+        " VALUES ({}, {}, {}, {}, {}, {}, false, '', '', {})"
+        " ON CONFLICT (event_id) DO NOTHING RETURNING id",
+        event.event_id,
+        row["id"],
+        app_id,
+        event.status,
+        event.occurred_at,
+        now_utc(),
+        event.note,
+    ).run()
+    if not inserted:
+        return await _replay(event, status)
+    callback_id = int(inserted[0]["id"])
+    reason, detail = await _apply(row, event, missing, calendar, callback_id)
+    await (
+        PlatformCallback.update(
+            {
+                PlatformCallback.applied: reason is None,
+                PlatformCallback.reason: reason or "",
+                PlatformCallback.detail: detail or "",
+            }
+        )
+        .where(PlatformCallback.id == callback_id)
+        .run()
+    )
+    after = await Case.select(Case.status).where(Case.id == row["id"]).first().run()
+    return Outcome(
+        event_id=event.event_id,
+        case_number=event.case_number,
+        applied=reason is None,
+        replayed=False,
+        case_status=after["status"] if after else status,
+        reason=reason,
+        detail=detail,
+    )
+
+
+async def _apply(
+    row: dict[str, Any],
+    event: CallbackEvent,
+    missing: list[str],
+    calendar: clock.Calendar,
+    callback_id: int,
+) -> tuple[str | None, str | None]:
+    """Make the change; ``(reason, detail)`` when it was not made, ``(None, None)`` when it was."""
+    case_id = int(row["id"])
+    latest = await PlatformCallback.raw(
+        "SELECT max(occurred_at) AS at FROM platform_callback"
+        ' WHERE "case" = {} AND applied AND id <> {}',
+        case_id,
+        callback_id,
+    ).run()
+    if latest and latest[0]["at"] is not None and event.occurred_at < latest[0]["at"]:
+        return OUT_OF_ORDER, texts.OUT_OF_ORDER
+    action = STATUS_ACTIONS[event.status]
+    data = {"platform_event_id": event.event_id, "platform_status": event.status}
+    try:
+        if action == Action.REQUEST_SUPPLEMENT:
+            await cases.request_supplement(
+                row={"id": case_id},
+                missing=missing,
+                note=event.note,
+                actor=PLATFORM_ACTOR,
+                calendar=calendar,
+            )
+        else:
+            change = Change(action, PLATFORM_ACTOR, note=event.note, data=data)
+            await apply(case_id, change, calendar=calendar)
+    except InvalidTransition as exc:
+        # Refused before anything was written: the transaction is still clean.
+        return NOT_ALLOWED, exc.detail
+    return None, None
+
+
+async def _replay(event: CallbackEvent, status: str) -> Outcome:
+    first = (
+        await PlatformCallback.select(
+            PlatformCallback.applied, PlatformCallback.reason, PlatformCallback.detail
+        )
+        .where(PlatformCallback.event_id == event.event_id)
+        .first()
+        .run()
+    )
+    return Outcome(
+        event_id=event.event_id,
+        case_number=event.case_number,
+        applied=bool(first and first["applied"]),
+        replayed=True,
+        case_status=status,
+        reason=(first["reason"] or None) if first else None,
+        detail=(first["detail"] or None) if first else None,
+    )

@@ -1,0 +1,58 @@
+"""What the composition roots hand the platform package: the shared secrets and the timeouts.
+
+``PLATFORM_SECRETS`` is ``app_id:secret[,app_id:secret…]``: one shared secret per platform
+account. Secrets live in configuration, never in the database, like the other keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from backend.platform.signing import MAX_AGE_S
+
+MIN_SECRET_LENGTH = 16
+
+
+class PlatformConfigError(ValueError):
+    """``PLATFORM_SECRETS`` is malformed; the message says how."""
+
+
+def parse_secrets(raw: str) -> dict[str, str]:
+    secrets: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        app_id, sep, secret = part.partition(":")
+        app_id, secret = app_id.strip(), secret.strip()
+        if not sep or not app_id or not secret:
+            raise PlatformConfigError("PLATFORM_SECRETS entries look like 'app_id:secret'")
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise PlatformConfigError(
+                f"PLATFORM_SECRETS: the secret of {app_id!r} is shorter than"
+                f" {MIN_SECRET_LENGTH} characters"
+            )
+        if app_id in secrets:
+            raise PlatformConfigError(f"PLATFORM_SECRETS names {app_id!r} twice")
+        secrets[app_id] = secret
+    return secrets
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformConfig:
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    connect_timeout_s: float = 3.0
+    read_timeout_s: float = 10.0
+    callback_max_age_s: int = MAX_AGE_S
+
+    @classmethod
+    def from_values(
+        cls, secrets: str, *, connect_timeout_s: float = 3.0, read_timeout_s: float = 10.0
+    ) -> PlatformConfig:
+        """Build from the raw ``PLATFORM_SECRETS`` string (raises PlatformConfigError)."""
+        return cls(
+            secrets=parse_secrets(secrets),
+            connect_timeout_s=connect_timeout_s,
+            read_timeout_s=read_timeout_s,
+        )
+
+    def secret_for(self, app_id: str) -> str | None:
+        return self.secrets.get(app_id)
