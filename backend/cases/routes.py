@@ -86,11 +86,15 @@ class CitizenCaseController(Controller):
             citizen_id=request.user.id, page=page, page_size=page_size
         )
         calendar = await load_calendar()
-        items = []
-        for row in rows:
-            view = await service.view(row=row, calendar=calendar)
-            deadline = view.clock.deadline.isoformat() if view.clock.deadline else None
-            items.append(present.summary(row, view.name, deadline, view.clock.working_days_left))
+        items = [
+            present.summary(
+                row,
+                name,
+                shown.deadline.isoformat() if shown.deadline else None,
+                shown.working_days_left,
+            )
+            for row, name, shown in await service.summaries(rows=rows, calendar=calendar)
+        ]
         return CasePage(items=items, total=total)
 
     @get("/{number:str}", guards=[own_case], summary="One of my cases with its timeline")
