@@ -3,9 +3,11 @@
 It answers the benchmarked routes of the real app at the same paths, with the same SQL, the same
 Redis command and response bodies of the same shape, so the gap between the two is what the real
 app adds on top of the framework: Piccolo's query building, the JWT auth middleware, request ids,
-access logs, Prometheus metrics, problem documents. It reads the same environment variables
-(``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY``, ``DB_POOL_MIN``, ``DB_POOL_MAX``) and is
-served the same way::
+access logs, Prometheus metrics, problem documents. The citizen routes (catalogue item, my cases,
+case detail, submit, upload) live in ``bench.baseline_citizen``. It reads the same environment
+variables (``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY``, ``DB_POOL_MIN``, ``DB_POOL_MAX``,
+``ARQ_QUEUE``, ``STORAGE_DIR``, ``UPLOAD_MAX_BYTES``, ``UPLOAD_MAX_PER_DAY``, the cache
+durations) and is served the same way::
 
     uvicorn bench.baseline_app:create_app --factory --workers N
 
@@ -24,12 +26,14 @@ import jwt
 import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from arq.connections import ArqRedis
 from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
-from redis.asyncio import Redis
+from redis.asyncio import ConnectionPool
 
 from backend.identity.roles import LABELS
+from bench import baseline_citizen
 
 ALGORITHM = "HS256"
 HASHER = PasswordHasher()
@@ -199,17 +203,20 @@ def create_app() -> Litestar:
             min_size=int(env.get("DB_POOL_MIN") or 1),
             max_size=int(env.get("DB_POOL_MAX") or 10),
         )
-        app.state.redis = Redis.from_url(
-            env["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
+        app.state.redis = ArqRedis(
+            connection_pool=ConnectionPool.from_url(
+                env["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
+            )
         )
         app.state.secret = env["SECRET_KEY"]
+        baseline_citizen.configure(app.state, dict(env))
 
     async def shutdown(app: Litestar) -> None:
         await app.state.redis.aclose()
         await app.state.pool.close()
 
     return Litestar(
-        route_handlers=[healthz, readyz, staff_me, areas, staff_login],
+        route_handlers=[healthz, readyz, staff_me, areas, staff_login, *baseline_citizen.ROUTES],
         on_startup=[startup],
         on_shutdown=[shutdown],
         openapi_config=None,

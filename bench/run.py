@@ -5,12 +5,15 @@ usage: python -m bench.run [--duration S] [--rounds N] [--warmup S] [--concurren
 
 1. finds or starts PostgreSQL and Redis (``backend.devservices``), creates a throwaway database
    ``jjb_bench_<random>``, migrates it and loads the demo data with the ``jiujinban`` CLI;
-2. serves the real app (``jiujinban serve``) and ``bench/baseline_app.py`` under uvicorn, one
-   worker per core each, on free loopback ports;
+2. starts the local WeChat, e-licence and identity-verification fakes in this process, serves
+   the real app (``jiujinban serve``) and ``bench/baseline_app.py`` under uvicorn, one worker per
+   core each, on free loopback ports, and sets up citizens through the API
+   (``bench.citizens``) if a citizen scenario is selected;
 3. for every scenario of ``bench/scenarios.py`` warms both servers up, then measures them with
    wrk (else ``bench.pyload``) in alternating rounds (app, baseline, baseline, app, …);
-4. prints the table, writes ``test-artifacts/bench.json``, stops everything it started and drops
-   the database — also on Ctrl-C.
+4. prints the table, writes ``test-artifacts/bench.json``, stops everything it started, drops
+   the database and deletes the run's Redis keys and uploaded files — also on Ctrl-C. Errors in
+   a write scenario (``strict``) are printed in red and make the exit status 1.
 """
 
 from __future__ import annotations
@@ -42,10 +45,11 @@ from backend.devservices import (
 )
 from backend.logging import configure_logging
 from backend.settings import load_settings
-from bench import loadgen, machine
+from bench import citizens, loadgen, machine
+from bench.cpu import CpuMeter
 from bench.measure import build_context, measure, smoke_check
 from bench.processes import ChildFailed, Supervisor
-from bench.report import render, to_json, write_json
+from bench.report import failed, render, to_json, write_json
 from bench.scenarios import SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +138,21 @@ def _wait_ready(supervisor: Supervisor, proc: Any, name: str, port: int) -> None
     raise ChildFailed(f"{name} did not answer /readyz within {STARTUP_TIMEOUT_S:.0f} s")
 
 
+def _delete_redis_keys(url: str, pattern: str) -> int:
+    """What this run wrote to Redis (arq queue and jobs, the WeChat token cache), nothing else."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    deleted = 0
+    try:
+        for key in client.scan_iter(match=pattern, count=1000):
+            deleted += 1
+            client.delete(key)
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+    return deleted
+
+
 def run(args: argparse.Namespace) -> int:
     load_before = machine.load_average()  # before the bench adds its own
     run_id = secrets.token_hex(4)
@@ -142,6 +161,7 @@ def run(args: argparse.Namespace) -> int:
     supervisor = Supervisor(run_dir)
     services: Services | None = None
     database_url: str | None = None
+    fakes: citizens.Fakes | None = None
     keep_logs = True  # unless the run ends well or is interrupted
     try:
         environ = dict(os.environ)
@@ -150,12 +170,17 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"bench {run_id}: PostgreSQL and Redis, database {database} …")
         services = ensure_services(environ=environ, data_dir=DATA_DIR, database=database)
         database_url = services.database_url
+        fakes = citizens.start_fakes()
         env = {
             **environ,
             "JIUJINBAN_DEV": "1",
             "DATABASE_URL": database_url,
             "REDIS_URL": services.redis_url,
             "ARQ_QUEUE": f"arq:queue:jjb-bench-{run_id}",
+            "REDIS_PREFIX": f"jjb-bench-{run_id}",
+            "STORAGE": "local",
+            "STORAGE_DIR": str((run_dir / "uploads").resolve()),
+            **fakes.environ(),
             "SECRET_KEY": secrets.token_urlsafe(48),
             "HOST": "127.0.0.1",
             "PYTHONPATH": str(ROOT),
@@ -194,7 +219,13 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
         _wait_ready(supervisor, app, "app", ports["app"])
         _wait_ready(supervisor, baseline, "baseline", ports["baseline"])
-        context = build_context(ports["app"], settings.demo_password, database_url)
+        context = build_context(
+            ports["app"],
+            settings.demo_password,
+            database_url,
+            with_citizens=any(s.build is not None for s in args.scenarios),
+            progress=console.print,
+        )
         smoke_check(args.scenarios, ports, context)
 
         generator = loadgen.pick(supervisor, run_dir, prefer=args.loadgen)
@@ -213,8 +244,11 @@ def run(args: argparse.Namespace) -> int:
                 "summary": coverage_line.strip(),
             },
         }
-        results = measure(generator, args.scenarios, ports, context, args, console.print)
+        meter = CpuMeter(database_url, database, {"app": app.pid, "baseline": baseline.pid})
+        results = measure(generator, args.scenarios, ports, context, args, console.print, meter)
         meta["load_average_after"] = machine.load_average()
+        if "citizens" in context:
+            meta["citizens"] = context["citizens"].describe()
         for who, proc in (("app", app), ("baseline", baseline)):
             supervisor.check_alive(proc, who)
         document = to_json(meta, results)
@@ -222,6 +256,9 @@ def run(args: argparse.Namespace) -> int:
         render(Console() if sys.stdout.isatty() else Console(width=120), meta, results)
         console.print(f"written {args.output}")
         keep_logs = False
+        if failed(results):
+            console.print("[bold red]bench: errors in write scenarios; exit status 1[/bold red]")
+            return 1
         return 0
     except (ChildFailed, ServicesError, httpx.HTTPError) as exc:
         console.print(f"[red]bench failed:[/red] {exc}")
@@ -238,7 +275,13 @@ def run(args: argparse.Namespace) -> int:
                 drop_database(database_url)
             except Exception as exc:  # report and go on stopping services
                 console.print(f"[red]could not drop {database}:[/red] {exc!r}")
+        if fakes is not None:
+            fakes.stop()
         if services is not None:
+            try:
+                _delete_redis_keys(services.redis_url, f"*jjb-bench-{run_id}*")
+            except Exception as exc:  # report and go on stopping services
+                console.print(f"[red]could not delete this run's Redis keys:[/red] {exc!r}")
             services.stop()
         if not keep_logs:
             shutil.rmtree(run_dir, ignore_errors=True)

@@ -1,0 +1,718 @@
+"""The citizen routes of the bare baseline: catalogue item, my cases, case detail, submit, upload.
+
+Each handler sends, in the same order, the statements ``jiujinban serve`` sends for the same
+request — the SQL text below was captured from the app with ``log_statement = 'all'`` — and uses
+connections the same way: a statement outside a transaction takes a pool connection and gives it
+back (asyncpg then resets it: one more round trip), a transaction holds one connection. The
+per-process caches are the app's too: the catalogue is loaded once and its revision re-checked
+every ``CATALOGUE_CACHE_SECONDS`` (2 s), the working-day calendar re-read every
+``CALENDAR_CACHE_SECONDS`` (30 s). After a submission commits, the same arq job is enqueued in
+Redis (the outbox doorbell).
+
+The app's pure domain code is reused rather than copied — form checks (``backend.cases.forms``),
+the statutory clock, the working-day calendar, the status labels, the response Structs and the
+image cleaning (``backend.uploads.sniff.clean``: decode, orient, re-encode without metadata) — so
+the gap to the app is what its own layers add: Piccolo, the middleware, the auth layer, the
+service structure. Only the bench starts this; it is not part of the product.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from datetime import time as dt_time
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import jwt
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import (
+    ClientException,
+    NotAuthorizedException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.params import Body
+
+from backend.cases.clock import Clock, ClockEvent, compute
+from backend.cases.forms import check_form, merge_fields
+from backend.cases.schemas import (
+    CaseForCitizen,
+    CasePage,
+    CaseSubmission,
+    CaseSummary,
+    FiledBy,
+    MaterialOut,
+    TimelineEntry,
+)
+from backend.cases.states import STATUS_LABELS, Status, public_status
+from backend.catalogue.model import FormField, ItemSpec, MaterialSpec
+from backend.catalogue.schemas import FormFieldOut, ItemDetail
+from backend.catalogue.schemas import MaterialOut as ItemMaterialOut
+from backend.uploads.keys import key_for
+from backend.uploads.schemas import UploadCreated, UploadForm
+from backend.uploads.sniff import clean
+from backend.workdays.calendar import ChinaCalendar, Override
+
+ALGORITHM = "HS256"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NUMBER = re.compile(r"^[A-Z]{2}\d{8}\d{6,}(-\d{2})?$")
+
+# --- the statements, as the app sends them ---------------------------------------------------
+
+
+def _sql(*parts: str) -> str:
+    """A statement from fixed parts (column lists); values are always bound parameters."""
+    return "".join(parts)
+
+
+_CITIZEN_COLUMNS = ", ".join(
+    f'"citizen"."{c}" AS "{c}"'
+    for c in (
+        "id", "openid", "unionid", "name", "village", "identity_bound", "identity_verified",
+        "id_number_enc", "id_number_hash", "id_number_masked", "birth_year", "sex", "verified_at",
+        "verify_reference", "phone_enc", "phone_masked", "consent_version", "consented_at",
+        "created_at", "updated_at", "last_login_at",
+    )
+)  # fmt: skip
+CITIZEN_EXISTS = _sql(
+    "SELECT EXISTS(SELECT ALL ",
+    _CITIZEN_COLUMNS,
+    ' FROM "citizen" WHERE "citizen"."id" = $1) AS "exists"',
+)
+CITIZEN_PROFILE = (
+    'SELECT ALL "citizen"."id" AS "id", "citizen"."name" AS "name", "citizen"."id_number_masked"'
+    ' AS "id_number_masked", "citizen"."phone_masked" AS "phone_masked",'
+    ' "citizen"."identity_bound" AS "identity_bound", "citizen"."identity_verified" AS'
+    ' "identity_verified", "citizen"."village" AS "village" FROM "citizen"'
+    ' WHERE "citizen"."id" = $1 LIMIT 1'
+)
+REVISION = (
+    'SELECT ALL "catalogue_revision"."revision" AS "revision", "catalogue_revision"."changed_at"'
+    ' AS "changed_at" FROM "catalogue_revision" LIMIT 1'
+)
+ITEM_VERSIONS = """
+SELECT DISTINCT ON (v.item) v.*, d.name AS department_name
+FROM item_version v
+JOIN item i ON i.code = v.item AND NOT i.retired
+JOIN department d ON d.code = v.department
+WHERE v.effective_from <= $1
+ORDER BY v.item, v.effective_from DESC, v.version DESC
+"""
+ITEM_VERSION = (
+    "SELECT v.*, d.name AS department_name FROM item_version v"
+    " JOIN department d ON d.code = v.department WHERE v.id = $1"
+)
+CALENDAR_DAYS = (
+    'SELECT ALL "calendar_day"."day" AS "day", "calendar_day"."kind" AS "kind",'
+    ' "calendar_day"."note" AS "note" FROM "calendar_day"'
+)
+CALENDAR_YEARS = 'SELECT ALL "calendar_year"."year" AS "year" FROM "calendar_year"'
+
+_CASE_COLUMNS = ", ".join(
+    f'"case_record"."{c}" AS "{c}"'
+    for c in (
+        "id", "number", "parent", "bundle_code", "item_code", "item_version", "applicant",
+        "filed_by_kind", "filed_by_staff", "mandate_id", "channel", "status", "resume_status",
+        "township", "service_point", "department", "form", "delivery_method", "delivery_address",
+        "committed_days", "deadline", "accepted_at", "closed_at", "created_at", "updated_at",
+    )
+)  # fmt: skip
+CASE_BY_NUMBER = _sql(
+    "SELECT ALL ", _CASE_COLUMNS, ' FROM "case_record" WHERE "case_record"."number" = $1 LIMIT 1'
+)
+MY_CASES_COUNT = (
+    'SELECT ALL COUNT(*) AS "count" FROM "case_record" WHERE ("case_record"."applicant" = $1'
+    ' AND "case_record"."parent" IS NULL)'
+)
+MY_CASES = _sql(
+    "SELECT ALL ",
+    _CASE_COLUMNS,
+    ' FROM "case_record" WHERE ("case_record"."applicant" = $1 AND "case_record"."parent" IS NULL)'
+    ' ORDER BY "case_record"."id" DESC LIMIT {limit} OFFSET {offset}',
+)
+_EVENT_COLUMNS = ", ".join(
+    f'"case_event"."{c}" AS "{c}"'
+    for c in (
+        "id", "case", "at", "action", "from_status", "to_status", "actor_kind", "actor_id",
+        "actor_role", "on_behalf_of", "channel", "note", "data",
+    )
+)  # fmt: skip
+EVENTS = _sql(
+    "SELECT ALL ",
+    _EVENT_COLUMNS,
+    ' FROM "case_event" WHERE "case_event"."case" = $1 ORDER BY "case_event"."id" ASC',
+)
+CLOCK_EVENTS = (
+    'SELECT ALL "case_event"."at" AS "at", "case_event"."action" AS "action",'
+    ' "case_event"."from_status" AS "from_status", "case_event"."to_status" AS "to_status"'
+    ' FROM "case_event" WHERE "case_event"."case" = $1 ORDER BY "case_event"."id" ASC'
+)
+PAGE_EVENTS = (
+    'SELECT ALL "case_event"."case" AS "case", "case_event"."at" AS "at", "case_event"."action"'
+    ' AS "action", "case_event"."from_status" AS "from_status", "case_event"."to_status" AS'
+    ' "to_status" FROM "case_event" WHERE "case_event"."case" IN ({ids})'
+    ' ORDER BY "case_event"."id" ASC'
+)
+_MATERIAL_COLUMNS = ", ".join(
+    f'"case_material"."{c}" AS "{c}"'
+    for c in (
+        "id", "case", "material_type", "source", "upload_id", "shared_ref", "supplement",
+        "created_at",
+    )
+)  # fmt: skip
+MATERIALS = _sql(
+    "SELECT ALL ",
+    _MATERIAL_COLUMNS,
+    ' FROM "case_material" WHERE "case_material"."case" = $1 ORDER BY "case_material"."id" ASC',
+)
+_SUPPLEMENT_COLUMNS = ", ".join(
+    f'"case_supplement"."{c}" AS "{c}"'
+    for c in (
+        "id", "case", "missing", "note", "requested_at", "requested_by", "answered_at",
+        "answer_note",
+    )
+)  # fmt: skip
+OPEN_SUPPLEMENT = _sql(
+    "SELECT ALL ",
+    _SUPPLEMENT_COLUMNS,
+    ' FROM "case_supplement" WHERE ("case_supplement"."case" = $1 AND'
+    ' "case_supplement"."answered_at" IS NULL) ORDER BY "case_supplement"."id" DESC LIMIT 1',
+)
+EVALUATIONS = (
+    'SELECT ALL "evaluation"."score" AS "score" FROM "evaluation" WHERE "evaluation"."case" = $1'
+    ' ORDER BY "evaluation"."round" ASC'
+)
+_UPLOAD_COLUMNS = ", ".join(
+    f'"upload"."{c}" AS "{c}"'
+    for c in (
+        "id", "sha256", "size", "content_type", "material_type", "original_name", "created_at",
+        "attached_kind", "attached_id",
+    )
+)  # fmt: skip
+CLAIM_UPLOADS = _sql(
+    "SELECT ALL ",
+    _UPLOAD_COLUMNS,
+    ' FROM "upload" WHERE ((("upload"."id" IN ({ids}) AND "upload"."owner_kind" = ${kind}) AND'
+    ' "upload"."owner_id" = ${owner}) AND "upload"."deleted_at" IS NULL) FOR UPDATE',
+)
+NEXT_NUMBER = "SELECT nextval('case_number_seq') AS n"
+INSERT_CASE = (
+    'INSERT INTO "case_record" ("id","number","parent","bundle_code","item_code","item_version",'
+    '"applicant","filed_by_kind","filed_by_staff","mandate_id","channel","status","resume_status",'
+    '"township","service_point","department","form","delivery_method","delivery_address",'
+    '"committed_days","deadline","accepted_at","closed_at","created_at","updated_at") VALUES'
+    " (DEFAULT,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,"
+    '$23,$24) RETURNING "id"'
+)
+INSERT_MATERIALS = (
+    'INSERT INTO "case_material" ("id","case","material_type","source","upload_id","shared_ref",'
+    '"supplement","created_at") VALUES {rows} RETURNING "id"'
+)
+ATTACH_UPLOADS = (
+    "UPDATE upload SET attached_kind = $1, attached_id = $2, attached_at = COALESCE(attached_at,"
+    " $3) WHERE id = ANY($4) AND deleted_at IS NULL AND (attached_id IS NULL OR (attached_kind ="
+    " $5 AND attached_id = $6)) RETURNING id"
+)
+INSERT_EVENT = (
+    'INSERT INTO "case_event" ("id","case","at","action","from_status","to_status","actor_kind",'
+    '"actor_id","actor_role","on_behalf_of","channel","note","data") VALUES'
+    ' (DEFAULT,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING "id"'
+)
+INSERT_OUTBOX = (
+    "INSERT INTO outbox_event (kind, payload, dedup_key, status, attempts, due_at, last_error,"
+    " created_at) VALUES ($1, $2::jsonb, $3, 'pending', 0, $4, '', now())"
+    " ON CONFLICT (dedup_key) DO NOTHING RETURNING id"
+)
+UPLOADS_TODAY = (
+    "SELECT count(*) AS n FROM upload WHERE owner_kind = $1 AND owner_id = $2 AND created_at >= $3"
+)
+ADVISORY_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+INSERT_UPLOAD = (
+    'INSERT INTO "upload" ("id","owner_kind","owner_id","material_type","content_type","size",'
+    '"sha256","storage_key","original_name","created_at","attached_kind","attached_id",'
+    '"attached_at","deleted_at") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)'
+    ' RETURNING "id"'
+)
+
+_NOTES = {
+    "submit": "已提交申请",
+    "forward": "已转入镇街受理队列",
+    "accept": "已受理，开始计算办理时限",
+    "request_supplement": "需要补正材料",
+    "supply": "已提交补正材料",
+    "approve": "审批通过",
+    "deny": "审批未通过",
+    "withdraw": "已撤回申请",
+}
+_CLOCK_ACTIONS = {"accept": "accept", "approve": "close", "deny": "close", "withdraw": "close"}
+
+
+def today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def shanghai(moment: datetime | None) -> str | None:
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds") if moment else None
+
+
+# --- per-process caches, as the app keeps them ------------------------------------------------
+
+
+@dataclass
+class ItemRow:
+    id: int
+    version: int
+    effective_from: date
+    spec: ItemSpec
+    department_name: str
+
+
+def _spec(row: Any) -> ItemSpec:
+    materials = (
+        json.loads(row["materials"]) if isinstance(row["materials"], str) else row["materials"]
+    )
+    form = json.loads(row["form"]) if isinstance(row["form"], str) else row["form"]
+    return ItemSpec(
+        code=row["item"],
+        name=row["name"],
+        department_code=row["department"],
+        lowest_level=row["lowest_level"],
+        channels=tuple(row["channels"]),
+        delegable=row["delegable"],
+        district_wide=row["district_wide"],
+        legal_days=row["legal_days"],
+        committed_days=row["committed_days"],
+        fee=row["fee"],
+        delivery_methods=tuple(row["delivery_methods"]),
+        keywords=tuple(row["keywords"]),
+        personal=row["personal"],
+        materials=tuple(MaterialSpec(**m) for m in materials),
+        form=tuple(FormField(**{**f, "values": tuple(f.get("values", ()))}) for f in form),
+    )
+
+
+class Caches:
+    def __init__(self) -> None:
+        self.catalogue_s = float(os.environ.get("CATALOGUE_CACHE_SECONDS") or 2.0)
+        self.calendar_s = float(os.environ.get("CALENDAR_CACHE_SECONDS") or 30.0)
+        self.items: dict[str, ItemRow] = {}
+        self.revision: str | None = None
+        self.items_day: date | None = None
+        self.checked = 0.0
+        self.calendar: ChinaCalendar | None = None
+        self.calendar_at = 0.0
+
+    async def catalogue(self, pool: Any) -> dict[str, ItemRow]:
+        day, now = today(), time.monotonic()
+        if self.items_day == day and now - self.checked < self.catalogue_s:
+            return self.items
+        row = await pool.fetchrow(REVISION)
+        revision = f"{row['revision']}@{row['changed_at'].isoformat()}" if row else "empty"
+        self.checked = now
+        if self.items_day != day or revision != self.revision:
+            rows = await pool.fetch(ITEM_VERSIONS, day)
+            self.items = {
+                r["item"]: ItemRow(
+                    r["id"], r["version"], r["effective_from"], _spec(r), r["department_name"]
+                )
+                for r in rows
+            }
+            self.revision, self.items_day = revision, day
+        return self.items
+
+    async def load_calendar(self, db: Any) -> ChinaCalendar:
+        if self.calendar is not None and time.monotonic() - self.calendar_at < self.calendar_s:
+            return self.calendar
+        days = await db.fetch(CALENDAR_DAYS)
+        years = await db.fetch(CALENDAR_YEARS)
+        overrides = {r["day"]: Override(r["kind"], r["note"]) for r in days}
+        confirmed = frozenset(r["year"] for r in years)
+        if (
+            self.calendar is None
+            or self.calendar.overrides != overrides
+            or self.calendar.confirmed_years != confirmed
+        ):
+            self.calendar = ChinaCalendar(overrides, confirmed)
+        self.calendar_at = time.monotonic()
+        return self.calendar
+
+
+# --- who is calling ---------------------------------------------------------------------------
+
+
+async def citizen_of(request: Request[Any, Any, Any], state: State) -> str:
+    """The citizen id behind the bearer token, checked to exist (as the app's middleware does)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        raise NotAuthorizedException()
+    try:
+        claims = jwt.decode(token, state.secret, algorithms=[ALGORITHM])
+    except jwt.InvalidTokenError as exc:
+        raise NotAuthorizedException() from exc
+    kind, _, ident = str(claims.get("sub", "")).partition(":")
+    if kind != "citizen" or not await state.pool.fetchval(CITIZEN_EXISTS, ident):
+        raise NotAuthorizedException()
+    return ident
+
+
+# --- catalogue --------------------------------------------------------------------------------
+
+
+@get("/api/v1/items/{code:str}")
+async def item_detail(state: State, code: str) -> ItemDetail:
+    row = (await state.caches.catalogue(state.pool)).get(code)
+    if row is None:
+        raise NotFoundException()
+    s = row.spec
+    return ItemDetail(
+        code=s.code,
+        name=s.name,
+        department=s.department_code,
+        department_name=row.department_name,
+        committed_days=s.committed_days,
+        legal_days=s.legal_days,
+        channels=list(s.channels),
+        delegable=s.delegable,
+        district_wide=s.district_wide,
+        lowest_level=s.lowest_level,
+        fee=s.fee,
+        delivery_methods=list(s.delivery_methods),
+        keywords=list(s.keywords),
+        materials=[
+            ItemMaterialOut(m.type, m.name, m.required, m.original, m.copies, m.exempt_if_shared)
+            for m in s.materials
+        ],
+        form=[
+            FormFieldOut(f.name, f.label, f.datatype, f.required, list(f.values)) for f in s.form
+        ],
+        version=row.version,
+        effective_from=row.effective_from.isoformat(),
+    )
+
+
+# --- reading cases ----------------------------------------------------------------------------
+
+
+@dataclass
+class View:
+    name: str
+    events: list[Any]
+    materials: list[Any]
+    supplement: Any
+    evaluations: list[int]
+    clock: Clock
+
+
+def _clock_of(rows: list[Any], committed_days: int, calendar: ChinaCalendar) -> Clock:
+    events = []
+    for e in rows:
+        kind = _CLOCK_ACTIONS.get(e["action"])
+        if kind:
+            events.append(ClockEvent(e["at"].astimezone(SHANGHAI).date(), kind))
+    return compute(events, committed_days=committed_days, calendar=calendar, today=today())
+
+
+async def _clock(db: Any, row: Any, calendar: ChinaCalendar) -> Clock:
+    rows = await db.fetch(CLOCK_EVENTS, row["id"])
+    return _clock_of(rows, row["committed_days"], calendar)
+
+
+async def _view(db: Any, row: Any, calendar: ChinaCalendar) -> View:
+    """The same statements as the app's ``service.view`` for a single-item case."""
+    root = row["parent"] or row["id"]
+    events = await db.fetch(EVENTS, row["id"])
+    materials = await db.fetch(MATERIALS, root)
+    supplement = await db.fetchrow(OPEN_SUPPLEMENT, row["id"])
+    evaluations = [r["score"] for r in await db.fetch(EVALUATIONS, row["id"])]
+    own_clock = await _clock(db, row, calendar)
+    name = row["item_code"] or ""
+    if row["item_version"]:
+        version = await db.fetchrow(ITEM_VERSION, row["item_version"])
+        name = version["name"] if version else name
+    return View(name, events, materials, supplement, evaluations, own_clock)
+
+
+def _present(row: Any, view: View) -> CaseForCitizen:
+    status = Status(row["status"])
+    return CaseForCitizen(
+        number=row["number"],
+        status=status.value,
+        status_label=STATUS_LABELS[status],
+        public_status=public_status(status),
+        item_code=row["item_code"],
+        bundle_code=row["bundle_code"],
+        name=view.name,
+        filed_by=FiledBy(kind=row["filed_by_kind"], name=None),
+        channel=row["channel"],
+        township_code=row["township"],
+        deadline=view.clock.deadline.isoformat() if view.clock.deadline else None,
+        working_days_left=view.clock.working_days_left,
+        submitted_at=shanghai(row["created_at"]) or "",
+        delivery_method=row["delivery_method"],
+        timeline=[
+            TimelineEntry(
+                at=shanghai(e["at"]) or "",
+                status=e["to_status"],
+                action=e["action"],
+                actor_role=e["actor_role"],
+                note=e["note"] or _NOTES.get(e["action"], ""),
+            )
+            for e in view.events
+        ],
+        materials=[
+            MaterialOut(m["material_type"], m["source"], m["upload_id"]) for m in view.materials
+        ],
+        evaluations=view.evaluations,
+    )
+
+
+async def _detail(db: Any, state: State, number: str) -> CaseForCitizen:
+    calendar = await state.caches.load_calendar(db)
+    row = await db.fetchrow(CASE_BY_NUMBER, number)
+    if row is None:
+        raise NotFoundException()
+    return _present(row, await _view(db, row, calendar))
+
+
+@get("/api/v1/cases")
+async def my_cases(
+    request: Request[Any, Any, Any], state: State, page: int = 1, page_size: int = 20
+) -> CasePage:
+    citizen = await citizen_of(request, state)
+    pool = state.pool
+    total = await pool.fetchval(MY_CASES_COUNT, citizen)
+    rows = await pool.fetch(
+        MY_CASES.format(limit=page_size, offset=(page - 1) * page_size), citizen
+    )
+    calendar = await state.caches.load_calendar(pool)
+    items = []
+    if rows:
+        ids = [r["id"] for r in rows]  # single-item cases only: no bundle children to add
+        placeholders = ", ".join(f"${n}" for n in range(1, len(ids) + 1))
+        events: dict[int, list[Any]] = {i: [] for i in ids}
+        for e in await pool.fetch(PAGE_EVENTS.format(ids=placeholders), *ids):
+            events[e["case"]].append(e)
+        catalogue = await state.caches.catalogue(pool)
+        for row in rows:
+            current = catalogue.get(row["item_code"] or "")
+            if current is not None:
+                name = current.spec.name
+            else:
+                version = await pool.fetchrow(ITEM_VERSION, row["item_version"])
+                name = version["name"] if version else row["item_code"] or ""
+            clock = _clock_of(events[row["id"]], row["committed_days"], calendar)
+            status = Status(row["status"])
+            items.append(
+                CaseSummary(
+                    number=row["number"],
+                    name=name,
+                    status=status.value,
+                    status_label=STATUS_LABELS[status],
+                    public_status=public_status(status),
+                    submitted_at=shanghai(row["created_at"]) or "",
+                    deadline=clock.deadline.isoformat() if clock.deadline else None,
+                    working_days_left=clock.working_days_left,
+                )
+            )
+    return CasePage(items=items, total=total)
+
+
+@get("/api/v1/cases/{number:str}")
+async def case_detail(request: Request[Any, Any, Any], state: State, number: str) -> CaseForCitizen:
+    citizen = await citizen_of(request, state)
+    row = await state.pool.fetchrow(CASE_BY_NUMBER, number) if NUMBER.match(number) else None
+    if row is None or str(row["applicant"]) != citizen:
+        raise NotFoundException()
+    return await _detail(state.pool, state, number)
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+
+def _invalid(detail: str) -> ClientException:
+    return ClientException(detail=detail, status_code=422)
+
+
+@post("/api/v1/cases", status_code=201)
+async def submit(request: Request[Any, Any, Any], state: State, data: CaseSubmission) -> Any:
+    citizen = await citizen_of(request, state)
+    pool = state.pool
+    profile = await pool.fetchrow(CITIZEN_PROFILE, citizen)
+    if profile is None or not profile["identity_bound"]:
+        raise ClientException(detail="identity_not_bound", status_code=409)
+    item = (await state.caches.catalogue(pool)).get(data.item_code or "")
+    if item is None or data.bundle_code is not None:
+        raise _invalid("item_unknown")
+    spec = item.spec
+    if "online" not in spec.channels:
+        raise _invalid("channel_not_offered")
+    form, problems = check_form(merge_fields([spec.form]), data.form)
+    if problems:
+        raise _invalid("form_invalid")
+    if data.delivery.method not in spec.delivery_methods:
+        raise _invalid("delivery_method_invalid")
+    needed = {m.type for m in spec.materials}
+    if {m.type for m in data.materials} - needed:
+        raise _invalid("material_not_needed")
+    ids = list(dict.fromkeys(m.upload_id for m in data.materials))
+    placeholders = ", ".join(f"${n}" for n in range(1, len(ids) + 1))
+    claim = CLAIM_UPLOADS.format(ids=placeholders, kind=len(ids) + 1, owner=len(ids) + 2)
+    found = {r["id"]: r for r in await pool.fetch(claim, *ids, "citizen", citizen)}
+    if len(found) != len(ids) or any(found[i]["attached_id"] is not None for i in ids):
+        raise ClientException(detail="upload_not_found_or_attached", status_code=409)
+    if any(found[m.upload_id]["material_type"] != m.type for m in data.materials):
+        raise _invalid("material_type_mismatch")
+    by_type: dict[str, list[str]] = {}
+    for m in data.materials:
+        by_type.setdefault(m.type, [])
+        if m.upload_id not in by_type[m.type]:
+            by_type[m.type].append(m.upload_id)
+    if [m for m in spec.materials if m.required and m.type not in by_type]:
+        raise _invalid("materials_missing")
+
+    async with pool.acquire() as conn, conn.transaction():
+        number = f"XS{today():%Y%m%d}{int(await conn.fetchval(NEXT_NUMBER)):06d}"
+        now = datetime.now(UTC)
+        case_id = await conn.fetchval(
+            INSERT_CASE,
+            number, None, None, spec.code, item.id, citizen, "self", None, None, "miniprogram",
+            "submitted", None, None, None, spec.department_code, json.dumps(form), "window", "",
+            spec.committed_days, None, None, None, now, now,
+        )  # fmt: skip
+        rows = [(t, u) for t, uploads in by_type.items() for u in uploads]
+        values = ",".join(
+            f"(DEFAULT,${7 * k + 1},${7 * k + 2},${7 * k + 3},${7 * k + 4},${7 * k + 5},"
+            f"${7 * k + 6},${7 * k + 7})"
+            for k in range(len(rows))
+        )
+        args: list[Any] = []
+        for t, u in rows:
+            args += [case_id, t, "upload", u, None, None, datetime.now(UTC)]
+        await conn.fetch(INSERT_MATERIALS.format(rows=values), *args)
+        attached = await conn.fetch(
+            ATTACH_UPLOADS, "case", number, datetime.now(UTC), ids, "case", number
+        )
+        if len(attached) != len(ids):
+            raise ClientException(detail="upload_already_attached", status_code=409)
+        await conn.fetchval(
+            INSERT_EVENT,
+            case_id, datetime.now(UTC), "submit", None, "submitted", "citizen", citizen,
+            "citizen", None, "miniprogram", "", "{}",
+        )  # fmt: skip
+        event_id = await conn.fetchval(
+            INSERT_OUTBOX,
+            "case.forward",
+            json.dumps({"case_id": case_id}),
+            f"forward:{number}",
+            datetime.now(UTC),
+        )
+        answer = await _detail(conn, state, number)
+    await _ring(state, event_id)
+    return answer
+
+
+async def _ring(state: State, event_id: int | None) -> None:
+    """The outbox doorbell, as the app rings it after commit."""
+    if event_id is None:
+        return
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(
+            state.redis.enqueue_job(
+                "run_outbox_event",
+                event_id,
+                _job_id=f"{state.arq_queue}:outbox:{event_id}:0",
+                _queue_name=state.arq_queue,
+                _defer_by=None,
+            ),
+            timeout=2.0,
+        )
+
+
+# --- uploading --------------------------------------------------------------------------------
+
+
+def _write(path: Path, data: bytes) -> None:
+    """As the app's local store: a temporary file, fsync, rename into place."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@post("/api/v1/uploads", status_code=201)
+async def upload(
+    request: Request[Any, Any, Any],
+    state: State,
+    data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> UploadCreated:
+    citizen = await citizen_of(request, state)
+    content = await data.file.read()
+    await data.file.close()
+    material_type = data.material_type.strip()
+    if not content or len(content) > state.upload_max_bytes or not material_type:
+        raise ValidationException()
+    now = datetime.now(UTC)
+    day_start = datetime.combine(now.astimezone(SHANGHAI).date(), dt_time(), tzinfo=SHANGHAI)
+    pool = state.pool
+    if await pool.fetchval(UPLOADS_TODAY, "citizen", citizen, day_start) >= state.upload_per_day:
+        raise ClientException(detail="upload_limit_reached", status_code=429)
+    cleaned = await asyncio.to_thread(clean, content)
+    key = key_for(cleaned.sha256)
+    path = state.storage_root / key
+    await asyncio.to_thread(_write, path, cleaned.data)
+    upload_id = "up_" + secrets.token_urlsafe(16)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.fetchval(ADVISORY_LOCK, f"upload-owner:citizen:{citizen}")
+        await conn.fetchval(ADVISORY_LOCK, f"upload-object:{cleaned.sha256}")
+        if (
+            await conn.fetchval(UPLOADS_TODAY, "citizen", citizen, day_start)
+            >= state.upload_per_day
+        ):
+            raise ClientException(detail="upload_limit_reached", status_code=429)
+        await conn.fetchval(
+            INSERT_UPLOAD,
+            upload_id, "citizen", citizen, material_type, cleaned.content_type,
+            len(cleaned.data), cleaned.sha256, key, (data.file.filename or "")[:100], now,
+            None, None, None, None,
+        )  # fmt: skip
+    if not await asyncio.to_thread(path.is_file):
+        await asyncio.to_thread(_write, path, cleaned.data)
+    return UploadCreated(
+        id=upload_id,
+        sha256=cleaned.sha256,
+        size=len(cleaned.data),
+        content_type=cleaned.content_type,
+        material_type=material_type,
+    )
+
+
+def configure(state: State, env: dict[str, str]) -> None:
+    """What the citizen routes need on the app state, from the app's environment variables."""
+    state.caches = Caches()
+    state.arq_queue = env.get("ARQ_QUEUE") or "arq:queue"
+    state.storage_root = Path(env.get("STORAGE_DIR") or ".data/uploads").resolve()
+    state.upload_max_bytes = int(env.get("UPLOAD_MAX_BYTES") or 10 * 1024 * 1024)
+    state.upload_per_day = int(env.get("UPLOAD_MAX_PER_DAY") or 200)
+
+
+ROUTES = [item_detail, my_cases, case_detail, submit, upload]
