@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
@@ -16,9 +17,11 @@ from litestar.handlers.base import BaseRouteHandler
 from backend.cases import service as cases
 from backend.http.auth import Principal, principal_of, staff_roles
 from backend.identity import roles as R
-from backend.window import access
+from backend.outbox.service import unit_of_work
+from backend.window import access, service
 from backend.window.access import Clerk
 from backend.window.claims import DEFAULT_LAPSE_S
+from backend.window.schemas import MaterialLinkOut
 
 window_staff = staff_roles(R.WINDOW)
 approvers = staff_roles(R.APPROVER)
@@ -61,3 +64,19 @@ async def department_case(
         raise cases.not_found()
     if await access.review_case(number=_number(connection), clerk=clerk_of(who)) is None:
         raise cases.not_found()
+
+
+async def material_link_for(
+    request: Request[Principal, Any, Any], state: State, *, number: str, upload_id: str
+) -> MaterialLinkOut:
+    """A signed link to one of the case's materials, the read audited (window and back office)."""
+    async with unit_of_work(state.doorbell):
+        url = await service.material_link(
+            number=number,
+            upload_id=upload_id,
+            clerk=clerk_of(request.user),
+            audit=state.audit,
+            settings=state.settings,
+            lapse_s=lapse_s(state),
+        )
+    return MaterialLinkOut(url=url, expires_in=state.settings.signed_url_ttl_s)

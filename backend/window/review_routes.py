@@ -17,7 +17,7 @@ from backend.http.auth import Principal
 from backend.http.pagination import Page, PageSize
 from backend.outbox.service import unit_of_work
 from backend.window import access, listing, present, review, service
-from backend.window.guards import approvers, clerk_of, department_case, lapse_s
+from backend.window.guards import approvers, clerk_of, department_case, material_link_for
 from backend.window.schemas import (
     CaseForStaff,
     CasePage,
@@ -125,13 +125,4 @@ class ReviewController(Controller):
     async def material_link(
         self, request: Request[Principal, Any, Any], state: State, number: str, upload_id: str
     ) -> MaterialLinkOut:
-        async with unit_of_work(state.doorbell):
-            url = await service.material_link(
-                number=number,
-                upload_id=upload_id,
-                clerk=clerk_of(request.user),
-                audit=state.audit,
-                settings=state.settings,
-                lapse_s=lapse_s(state),
-            )
-        return MaterialLinkOut(url=url, expires_in=state.settings.signed_url_ttl_s)
+        return await material_link_for(request, state, number=number, upload_id=upload_id)

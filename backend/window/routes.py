@@ -21,7 +21,7 @@ from backend.http.idempotent import replay, run_idempotent
 from backend.http.pagination import Page, PageSize
 from backend.outbox.service import unit_of_work
 from backend.window import actions, claims, listing, present, service, walkin
-from backend.window.guards import clerk_of, lapse_s, township_case, window_staff
+from backend.window.guards import clerk_of, lapse_s, material_link_for, township_case, window_staff
 from backend.window.schemas import (
     CaseForStaff,
     CasePage,
@@ -281,13 +281,4 @@ class WindowController(Controller):
     async def material_link(
         self, request: Request[Principal, Any, Any], state: State, number: str, upload_id: str
     ) -> MaterialLinkOut:
-        async with unit_of_work(state.doorbell):
-            url = await service.material_link(
-                number=number,
-                upload_id=upload_id,
-                clerk=clerk_of(request.user),
-                audit=state.audit,
-                settings=state.settings,
-                lapse_s=lapse_s(state),
-            )
-        return MaterialLinkOut(url=url, expires_in=state.settings.signed_url_ttl_s)
+        return await material_link_for(request, state, number=number, upload_id=upload_id)

@@ -1,10 +1,5 @@
-"""Fixtures of the identity tests: the fake identity-verification server, citizens over HTTP.
-
-The app under test (``api``) reaches the fake only when ``tests/conftest.py`` puts its URL in
-``test_env`` (``IDENTITY_VERIFY_URL``). Until then this file starts its own, for the tests that
-drive verification through the service layer; once the root conftest has ``fake_idverify``, that
-one is used everywhere, so the app and these tests script the same server.
-"""
+"""Fixtures of the identity tests: the session's fake identity-verification server (started in
+``tests/conftest.py``, the same one the app under test calls), reset around each test."""
 
 from __future__ import annotations
 
@@ -12,17 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-import tests.conftest as root
 from backend.fakes.idverify_server import FakeIdVerify
-
-if not hasattr(root, "fake_idverify"):
-
-    @pytest.fixture(scope="session")
-    def fake_idverify() -> Iterator[FakeIdVerify]:
-        fake = FakeIdVerify()
-        fake.start()
-        yield fake
-        fake.stop()
 
 
 @pytest.fixture
