@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
 from bench.loadgen import Measurement
+from bench.queue_latency import GOAL_P99_S, NAME, RATE, QueueResult
 from bench.scenarios import Scenario
 
 
@@ -235,3 +237,47 @@ def render(console: Console, meta: dict[str, Any], results: list[Result]) -> Non
                 style="bold red",
             )
         )
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def render_queue(console: Console, result: QueueResult) -> None:
+    """The ``queue_latency`` table: submit → queued, and the submissions' own latency."""
+    doc = result.to_json()
+    misses = result.goal_misses()
+    goal = "[green]met[/green]" if not misses else "[red]no[/red]"
+    table = Table(
+        title=(
+            f"{NAME}: submission → township queue, {doc['rate']:g}/s open-loop for "
+            f"{doc['seconds']:g} s, app + 1 arq worker (ms)"
+        )
+    )
+    table.add_column("", no_wrap=True)
+    for label in ("p50", "p95", "p99", "max"):
+        table.add_column(label, justify="right")
+    for label, key in (("submit→queued", "submit_to_queued"), ("POST", "client_submit_latency")):
+        figures = doc[key]
+        table.add_row(label, *(_ms(figures[f"{p}_ms"]) for p in ("p50", "p95", "p99", "max")))
+    console.print(table)
+    console.print(
+        "submit→queued: the case's 'forward' event at − its 'submit' event at; POST: from the "
+        "moment a submission was due to its answer. Load average before "
+        f"{', '.join(f'{x:g}' for x in result.load_before)}, after "
+        f"{', '.join(f'{x:g}' for x in result.load_after)}; worker "
+        + ", ".join(f"{k} {v}" for k, v in result.worker.items())
+    )
+    errors = f"[bold red]{result.errors}[/bold red]" if result.errors else "0"
+    console.print(
+        f"{result.submissions} sent at {result.achieved_rate:.1f}/s, "
+        f"{result.answered_201} created, {len(result.queue_delay_s)} queued, errors {errors} "
+        f"({result.submit_error_count} submissions, {result.never_queued} never queued); "
+        f"goal (p99 < {GOAL_P99_S * 1000:,.0f} ms at {RATE:g}/s, no errors) {goal}"
+        + (f": {'; '.join(misses)}" if misses else "")
+    )
+    cpu = ", ".join(f"{g} {v:.2f}" for g, v in result.cpu_ms_per_case().items())
+    if cpu:
+        console.print(f"CPU ms per case: {cpu}")
+    for line in result.submit_errors:
+        console.print(f"[red]{NAME} error[/red] {escape(line)}")

@@ -2,6 +2,7 @@
 
 usage: python -m bench.run [--duration S] [--rounds N] [--warmup S] [--concurrency C]
                            [--only NAME[,NAME]] [--workers N] [--loadgen auto|wrk|python]
+                           [--queue-rate R]
 
 1. finds or starts PostgreSQL and Redis (``backend.devservices``), creates a throwaway database
    ``jjb_bench_<random>``, migrates it and loads the demo data with the ``jiujinban`` CLI;
@@ -9,9 +10,12 @@ usage: python -m bench.run [--duration S] [--rounds N] [--warmup S] [--concurren
    the real app (``jiujinban serve``) and ``bench/baseline_app.py`` under uvicorn, one worker per
    core each, on free loopback ports, and sets up citizens through the API
    (``bench.citizens``) if a citizen scenario is selected;
-3. for every scenario of ``bench/scenarios.py`` warms both servers up, then measures them with
+3. for ``queue_latency`` (``bench.queue_latency``) starts an arq worker (``jiujinban worker``)
+   with the same environment, sends submissions at a fixed rate, reads how long each case took
+   to be queued, and stops the worker again;
+4. for every scenario of ``bench/scenarios.py`` warms both servers up, then measures them with
    wrk (else ``bench.pyload``) in alternating rounds (app, baseline, baseline, app, …);
-4. prints the table, writes ``test-artifacts/bench.json``, stops everything it started, drops
+5. prints the table, writes ``test-artifacts/bench.json``, stops everything it started, drops
    the database and deletes the run's Redis keys and uploaded files — also on Ctrl-C. Errors in
    a write scenario (``strict``) are printed in red and make the exit status 1.
 """
@@ -19,6 +23,7 @@ usage: python -m bench.run [--duration S] [--rounds N] [--warmup S] [--concurren
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import secrets
 import shutil
@@ -44,12 +49,12 @@ from backend.devservices import (
     free_port,
 )
 from backend.logging import configure_logging
-from backend.settings import load_settings
-from bench import citizens, loadgen, machine
+from backend.settings import Settings, load_settings
+from bench import citizens, loadgen, machine, queue_latency
 from bench.cpu import CpuMeter
 from bench.measure import build_context, measure, smoke_check
 from bench.processes import ChildFailed, Supervisor
-from bench.report import failed, render, to_json, write_json
+from bench.report import failed, render, render_queue, to_json, write_json
 from bench.scenarios import SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,14 +67,18 @@ console = Console(stderr=True)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    names = [s.name for s in SCENARIOS]
+    names = [s.name for s in SCENARIOS] + [queue_latency.NAME]
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
         description=__doc__.split("\n")[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
-        "--duration", type=float, default=8.0, help="measured seconds per scenario and server"
+        "--duration",
+        type=float,
+        default=None,
+        help=f"measured seconds per scenario and server (default 8; {queue_latency.NAME}: "
+        f"seconds of paced submissions, default {queue_latency.DEFAULT_SECONDS:g})",
     )
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per server")
     parser.add_argument(
@@ -87,6 +96,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--loadgen", choices=("auto", "wrk", "python"), default="auto", help="load generator"
     )
+    parser.add_argument(
+        "--queue-rate",
+        type=float,
+        default=queue_latency.RATE,
+        help=f"submissions per second of {queue_latency.NAME}",
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the JSON")
     args = parser.parse_args(argv)
     wanted = {n.strip() for item in args.only for n in item.split(",") if n.strip()}
@@ -94,8 +109,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown scenario(s) {sorted(unknown)}; known: {', '.join(names)}")
     args.scenarios = [s for s in SCENARIOS if not wanted or s.name in wanted]
+    args.queue_latency = not wanted or queue_latency.NAME in wanted
+    args.queue_seconds = queue_latency.DEFAULT_SECONDS if args.duration is None else args.duration
+    args.duration = 8.0 if args.duration is None else args.duration
     if args.duration <= 0 or min(args.concurrency, args.workers, args.rounds) < 1:
         parser.error("--duration, --rounds, --concurrency and --workers must be positive")
+    if args.queue_rate <= 0:
+        parser.error("--queue-rate must be positive")
     return args
 
 
@@ -153,6 +173,45 @@ def _delete_redis_keys(url: str, pattern: str) -> int:
     return deleted
 
 
+def _queue_latency(
+    supervisor: Supervisor,
+    cli: list[str],
+    env: dict[str, str],
+    port: int,
+    context: dict[str, Any],
+    args: argparse.Namespace,
+    database: str,
+    pids: dict[str, int],
+    settings: Settings,
+) -> queue_latency.QueueResult:
+    """Start a worker, run ``queue_latency`` against the app, stop the worker."""
+    console.print(f"{queue_latency.NAME}: starting an arq worker …")
+    worker = supervisor.spawn([*cli, "worker"], env=env, name="worker")
+
+    def alive() -> None:
+        supervisor.check_alive(worker, "worker")
+
+    queue_latency.wait_worker_ready(supervisor.log_path("worker"), alive)
+    database_url = env["DATABASE_URL"]
+    meter = CpuMeter(database_url, database, {**pids, "worker": worker.pid})
+    result = queue_latency.run(
+        port=port,
+        citizens=context["citizens"],
+        database_url=database_url,
+        seconds=args.queue_seconds,
+        rate=args.queue_rate,
+        alive=alive,
+        cpu=meter,
+        worker={"poll_delay_s": settings.worker_poll_delay_s, "max_jobs": settings.worker_max_jobs},
+        load_average=machine.load_average,
+        progress=console.print,
+    )
+    alive()
+    supervisor.stop(worker)
+    asyncio.run(queue_latency.vacuum(database_url))
+    return result
+
+
 def run(args: argparse.Namespace) -> int:
     load_before = machine.load_average()  # before the bench adds its own
     run_id = secrets.token_hex(4)
@@ -204,37 +263,38 @@ def run(args: argparse.Namespace) -> int:
         )
 
         workers = str(args.workers)
-        ports = {"app": free_port(), "baseline": free_port()}
+        ports = {"app": free_port()}
         app = supervisor.spawn(
             [*cli, "serve", "--workers", workers, "--port", str(ports["app"])], env=env, name="app"
         )
-        baseline = supervisor.spawn(
-            [
-                sys.executable, "-m", "uvicorn", "bench.baseline_app:create_app", "--factory",
-                "--host", "127.0.0.1", "--port", str(ports["baseline"]), "--workers", workers,
-                "--log-level", "warning", "--no-access-log",
-            ],
-            env=env,
-            name="baseline",
-        )  # fmt: skip
-        _wait_ready(supervisor, app, "app", ports["app"])
-        _wait_ready(supervisor, baseline, "baseline", ports["baseline"])
+        servers = {"app": app}
+        if args.scenarios:
+            ports["baseline"] = free_port()
+            servers["baseline"] = supervisor.spawn(
+                [
+                    sys.executable, "-m", "uvicorn", "bench.baseline_app:create_app", "--factory",
+                    "--host", "127.0.0.1", "--port", str(ports["baseline"]), "--workers", workers,
+                    "--log-level", "warning", "--no-access-log",
+                ],
+                env=env,
+                name="baseline",
+            )  # fmt: skip
+        for who, proc in servers.items():
+            _wait_ready(supervisor, proc, who, ports[who])
         context = build_context(
             ports["app"],
             settings.demo_password,
             database_url,
-            with_citizens=any(s.build is not None for s in args.scenarios),
+            with_citizens=args.queue_latency or any(s.build is not None for s in args.scenarios),
             progress=console.print,
         )
         smoke_check(args.scenarios, ports, context)
 
-        generator = loadgen.pick(supervisor, run_dir, prefer=args.loadgen)
         meta: dict[str, Any] = {
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine.describe(database_url=database_url, redis_url=services.redis_url),
             "load_average_before": load_before,
             "workers": args.workers,
-            "loadgen": f"{generator.name}, 127.0.0.1, keep-alive",
             "seconds": args.duration,
             "rounds": args.rounds,
             "warmup_seconds": args.warmup,
@@ -244,19 +304,37 @@ def run(args: argparse.Namespace) -> int:
                 "summary": coverage_line.strip(),
             },
         }
-        meter = CpuMeter(database_url, database, {"app": app.pid, "baseline": baseline.pid})
-        results = measure(generator, args.scenarios, ports, context, args, console.print, meter)
+        pids = {who: proc.pid for who, proc in servers.items()}
+        queued = None
+        if args.queue_latency:  # first: the other scenarios' submissions would be its backlog
+            queued = _queue_latency(
+                supervisor, cli, env, ports["app"], context, args, database, pids, settings
+            )
+        results = []
+        if args.scenarios:
+            generator = loadgen.pick(supervisor, run_dir, prefer=args.loadgen)
+            meta["loadgen"] = f"{generator.name}, 127.0.0.1, keep-alive"
+            meter = CpuMeter(database_url, database, pids)
+            results = measure(generator, args.scenarios, ports, context, args, console.print, meter)
         meta["load_average_after"] = machine.load_average()
         if "citizens" in context:
             meta["citizens"] = context["citizens"].describe()
-        for who, proc in (("app", app), ("baseline", baseline)):
+        for who, proc in servers.items():
             supervisor.check_alive(proc, who)
         document = to_json(meta, results)
+        if queued is not None:
+            document["queue_latency"] = queued.to_json()
+            if queued.errors:
+                document["failed"][queue_latency.NAME] = [f"{queued.errors} errors"]
         write_json(args.output, document)
-        render(Console() if sys.stdout.isatty() else Console(width=120), meta, results)
+        terminal = Console() if sys.stdout.isatty() else Console(width=120)
+        if results:
+            render(terminal, meta, results)
+        if queued is not None:
+            render_queue(terminal, queued)
         console.print(f"written {args.output}")
         keep_logs = False
-        if failed(results):
+        if failed(results) or (queued is not None and queued.errors):
             console.print("[bold red]bench: errors in write scenarios; exit status 1[/bold red]")
             return 1
         return 0
