@@ -135,7 +135,9 @@ def _encode(image: Image.Image, kind: str) -> tuple[bytes, str]:
     if image.mode not in {"L", "RGB"}:
         image = image.convert("RGB")
     image.info = {}
-    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, exif=b"")
+    # No ``optimize=True``: per-image Huffman tables cost about a third of the encode (≈ 10 ms
+    # for a 2 MP photo) for files only ≈ 6 % smaller.
+    image.save(out, "JPEG", quality=JPEG_QUALITY, exif=b"")
     return out.getvalue(), "image/jpeg"
 
 
