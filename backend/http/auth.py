@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,14 +37,48 @@ class Principal:
         return f"{self.kind}:{self.id}"
 
 
+CITIZEN_CHECK_TTL_S = 5.0
+"""How long a process trusts that a citizen it has seen still exists (a token's subject).
+
+Every citizen request used to read the citizen row just to check it is there. A citizen whose
+record is removed is refused by every process at most this long afterwards; a citizen not found
+is never remembered, so a new record is usable at once.
+"""
+_CITIZEN_CHECK_MAX = 50_000
+
+
+class KnownCitizens:
+    """The per-process memory of citizens recently found to exist (see CITIZEN_CHECK_TTL_S)."""
+
+    def __init__(self, ttl_s: float = CITIZEN_CHECK_TTL_S) -> None:
+        self.ttl_s = ttl_s
+        self._until: dict[str, float] = {}
+
+    async def exists(self, citizen_id: str) -> bool:
+        now = time.monotonic()
+        if self._until.get(citizen_id, 0.0) > now:
+            return True
+        if not await identity.citizen_exists(citizen_id=citizen_id):
+            self._until.pop(citizen_id, None)
+            return False
+        if len(self._until) >= _CITIZEN_CHECK_MAX:
+            self._until.clear()
+        self._until[citizen_id] = now + self.ttl_s
+        return True
+
+    def forget(self) -> None:
+        self._until.clear()
+
+
+known_citizens = KnownCitizens()
+
+
 async def retrieve_principal(
     token: Token, connection: ASGIConnection[Any, Any, Any, Any]
 ) -> Principal | None:
     kind, _, ident = token.sub.partition(":")
     if kind == "citizen":
-        return (
-            Principal("citizen", ident) if await identity.citizen_exists(citizen_id=ident) else None
-        )
+        return Principal("citizen", ident) if await known_citizens.exists(ident) else None
     if kind == "staff":
         account = await identity.get_staff_account(staff_id=ident)
         if account is None:
