@@ -58,6 +58,23 @@ def item_detail(view: ItemView) -> ItemDetail:
     )
 
 
+_DETAILS: dict[int, tuple[ItemView, ItemDetail]] = {}
+
+
+def cached_detail(view: ItemView) -> ItemDetail:
+    """:func:`item_detail`, built once per item version and cached catalogue.
+
+    A reload of the catalogue (its revision moved, or a new day) makes new views, so an answer
+    is reused only for the very view it was built from.
+    """
+    hit = _DETAILS.get(view.version_id)
+    if hit is not None and hit[0] is view:
+        return hit[1]
+    detail = item_detail(view)
+    _DETAILS[view.version_id] = (view, detail)
+    return detail
+
+
 def bundle_out(view: BundleView) -> BundleOut:
     return BundleOut(
         code=view.spec.code,
@@ -98,7 +115,7 @@ class CatalogueController(Controller):
 
     @get("/api/v1/items/{code:str}", summary="An item with its materials and form")
     async def get_item(self, code: str) -> ItemDetail:
-        return item_detail(await service.get_item(code=code))
+        return cached_detail(await service.get_item(code=code))
 
     @get("/api/v1/bundles", summary="Find bundles (一件事)")
     async def list_bundles(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -51,9 +51,14 @@ class Snapshot:
     items: dict[str, ItemView]
     bundles: dict[str, BundleSpec]
     departments: dict[str, str]
+    versions: dict[int, ItemView] = field(default_factory=dict)  # ``items`` by version id
 
 
 _CACHE: dict[str, Any] = {"snapshot": None, "checked": 0.0, "recheck_s": 2.0}
+_VERSIONS_MAX = 10_000
+_VERSIONS: dict[int, ItemView] = {}
+"""Item versions read by id, kept until the catalogue revision moves (a version's own fields
+never change, but its department's name may)."""
 
 
 def cache_recheck_s() -> float:
@@ -89,6 +94,7 @@ def forget() -> None:
     """Drop this process's cached catalogue and service points (the next read reloads them)."""
     _CACHE["snapshot"] = None
     _CACHE["checked"] = 0.0
+    _VERSIONS.clear()
     for hook in _FORGET_HOOKS:
         hook()
 
@@ -150,7 +156,8 @@ async def _load(day: date, rev: str) -> Snapshot:
         for r in await Bundle.select().order_by(Bundle.code).run()
     }
     departments = {r["code"]: r["name"] for r in await Department.select().run()}
-    return Snapshot(rev, day, items, bundles, departments)
+    versions = {v.version_id: v for v in items.values()}
+    return Snapshot(rev, day, items, bundles, departments, versions)
 
 
 async def snapshot(*, day: date | None = None) -> Snapshot:
@@ -166,6 +173,8 @@ async def snapshot(*, day: date | None = None) -> Snapshot:
         return cached
     fresh = await _load(day, rev)
     if day == today():
+        if cached is None or cached.revision != rev:
+            _VERSIONS.clear()
         _CACHE["snapshot"] = fresh
     return fresh
 
@@ -204,7 +213,14 @@ async def get_item(*, code: str, day: date | None = None) -> ItemView:
 
 
 async def get_item_version(*, version_id: int) -> ItemView:
-    """A version by id: what a case was filed under, whatever is in force today."""
+    """A version by id: what a case was filed under, whatever is in force today.
+
+    Answered from the cached catalogue when that version is today's, else read once per
+    catalogue revision.
+    """
+    known = (await snapshot()).versions.get(version_id) or _VERSIONS.get(version_id)
+    if known is not None:
+        return known
     rows = await ItemVersion.raw(
         "SELECT v.*, d.name AS department_name FROM item_version v"
         " JOIN department d ON d.code = v.department WHERE v.id = {}",
@@ -213,9 +229,12 @@ async def get_item_version(*, version_id: int) -> ItemView:
     if not rows:
         raise NotFound("找不到该事项版本。", code="item_not_found")
     r = rows[0]
-    return ItemView(
+    view = ItemView(
         r["id"], r["version"], r["effective_from"], _spec_from_row(r), r["department_name"]
     )
+    if len(_VERSIONS) < _VERSIONS_MAX:
+        _VERSIONS[version_id] = view
+    return view
 
 
 async def list_bundles(*, q: str | None, page: int, page_size: int) -> tuple[list[BundleView], int]:
