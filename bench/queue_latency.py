@@ -97,6 +97,9 @@ class QueueResult:
     lag_s: list[float]
     queue_delay_s: list[float]
     """Per queued case: forward event ``at`` − submit event ``at``."""
+    job_done_s: list[float]
+    """Per queued case: its outbox row ``done_at`` − submit event ``at``."""
+    retried: int
     never_queued: int
     settle_wait_s: float
     backlog_drained: int
@@ -146,6 +149,8 @@ class QueueResult:
             "submit_error_samples": self.submit_errors,
             "errors": self.errors,
             "submit_to_queued": summary_ms(self.queue_delay_s),
+            "submit_to_job_done": summary_ms(self.job_done_s),
+            "forward_jobs_retried": self.retried,
             "client_submit_latency": summary_ms(self.client_latency_s),
             "send_lag": summary_ms(self.lag_s),
             "worker": self.worker,
@@ -244,17 +249,31 @@ async def send_paced(
 # --- reading the events -----------------------------------------------------------------------
 
 QUEUED = """
-SELECT c.number, s.at AS submitted_at, f.at AS forwarded_at
+SELECT c.number, s.at AS submitted_at, f.at AS forwarded_at, o.done_at, o.attempts
 FROM case_record c
 JOIN case_event s ON s."case" = c.id AND s.action = 'submit'
 LEFT JOIN case_event f ON f."case" = c.id AND f.action = 'forward'
+LEFT JOIN outbox_event o ON o.dedup_key = 'forward:' || c.number
 WHERE c.number = ANY($1::text[])
 """
 
 
-async def settle(database_url: str, numbers: list[str]) -> tuple[list[float], int, float]:
-    """Wait until every case of ``numbers`` is forwarded (or ``SETTLE_TIMEOUT_S``); the
-    submit→forward delays, how many were never forwarded, the seconds waited."""
+@dataclass(frozen=True, slots=True)
+class Settled:
+    queue_delay_s: list[float]
+    """Per forwarded case: forward event ``at`` − submit event ``at``."""
+    job_done_s: list[float]
+    """Per forwarded case: its outbox row's ``done_at`` − submit event ``at`` (the job has
+    committed the forward by then: the case is visible no later than this)."""
+    retried: int
+    """Forwarded cases whose outbox row took more than one attempt."""
+    never_queued: int
+    waited_s: float
+
+
+async def settle(database_url: str, numbers: list[str]) -> Settled:
+    """Wait until every case of ``numbers`` is forwarded (or ``SETTLE_TIMEOUT_S``), then read
+    the delays."""
     conn = await asyncpg.connect(database_url, timeout=10)
     started = time.monotonic()
     try:
@@ -266,12 +285,18 @@ async def settle(database_url: str, numbers: list[str]) -> tuple[list[float], in
             await asyncio.sleep(0.25)
     finally:
         await conn.close()
-    delays = [
-        (r["forwarded_at"] - r["submitted_at"]).total_seconds()
-        for r in rows
-        if r["forwarded_at"] is not None
-    ]
-    return delays, missing, time.monotonic() - started
+    forwarded = [r for r in rows if r["forwarded_at"] is not None]
+    return Settled(
+        queue_delay_s=[(r["forwarded_at"] - r["submitted_at"]).total_seconds() for r in forwarded],
+        job_done_s=[
+            (r["done_at"] - r["submitted_at"]).total_seconds()
+            for r in forwarded
+            if r["done_at"] is not None
+        ],
+        retried=sum(1 for r in forwarded if (r["attempts"] or 0) > 1),
+        never_queued=missing,
+        waited_s=time.monotonic() - started,
+    )
 
 
 async def vacuum(database_url: str) -> None:
@@ -317,7 +342,7 @@ def run(
     before = {who: cpu.sample(who) for who in ("app", "worker")} if cpu else {}
     sent, sent_seconds = asyncio.run(send_paced(port, calls, rate))
     numbers = [s.number for s in sent if s.number is not None]
-    delays, never, waited = asyncio.run(settle(database_url, numbers))
+    settled = asyncio.run(settle(database_url, numbers))
     cpu_s: dict[str, float] = {}
     if cpu is not None:
         spent = {who: cpu.spent(who, sample) for who, sample in before.items()}
@@ -338,9 +363,11 @@ def run(
         submit_error_count=len(failures),
         client_latency_s=[s.latency_s for s in sent if s.status == 201],
         lag_s=[s.lag_s for s in sent],
-        queue_delay_s=delays,
-        never_queued=never,
-        settle_wait_s=waited,
+        queue_delay_s=settled.queue_delay_s,
+        job_done_s=settled.job_done_s,
+        retried=settled.retried,
+        never_queued=settled.never_queued,
+        settle_wait_s=settled.waited_s,
         backlog_drained=drained,
         load_before=load_before,
         load_after=load_after,

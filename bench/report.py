@@ -257,13 +257,18 @@ def render_queue(console: Console, result: QueueResult) -> None:
     table.add_column("", no_wrap=True)
     for label in ("p50", "p95", "p99", "max"):
         table.add_column(label, justify="right")
-    for label, key in (("submit→queued", "submit_to_queued"), ("POST", "client_submit_latency")):
+    for label, key in (
+        ("submit→queued", "submit_to_queued"),
+        ("submit→job done", "submit_to_job_done"),
+        ("POST", "client_submit_latency"),
+    ):
         figures = doc[key]
         table.add_row(label, *(_ms(figures[f"{p}_ms"]) for p in ("p50", "p95", "p99", "max")))
     console.print(table)
     console.print(
-        "submit→queued: the case's 'forward' event at − its 'submit' event at; POST: from the "
-        "moment a submission was due to its answer. Load average before "
+        "submit→queued: the case's 'forward' event at − its 'submit' event at; job done: its "
+        "outbox row's done_at (the forward committed before); POST: from the moment a "
+        "submission was due to its answer. Load average before "
         f"{', '.join(f'{x:g}' for x in result.load_before)}, after "
         f"{', '.join(f'{x:g}' for x in result.load_after)}; worker "
         + ", ".join(f"{k} {v}" for k, v in result.worker.items())
@@ -272,7 +277,8 @@ def render_queue(console: Console, result: QueueResult) -> None:
     console.print(
         f"{result.submissions} sent at {result.achieved_rate:.1f}/s, "
         f"{result.answered_201} created, {len(result.queue_delay_s)} queued, errors {errors} "
-        f"({result.submit_error_count} submissions, {result.never_queued} never queued); "
+        f"({result.submit_error_count} submissions, {result.never_queued} never queued), "
+        f"{result.retried} forward jobs retried; "
         f"goal (p99 < {GOAL_P99_S * 1000:,.0f} ms at {RATE:g}/s, no errors) {goal}"
         + (f": {'; '.join(misses)}" if misses else "")
     )
