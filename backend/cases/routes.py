@@ -25,12 +25,21 @@ from backend.http.pagination import Page, PageSize
 from backend.outbox.service import unit_of_work
 from backend.workdays.service import load_calendar
 
+CASE_ROW = "cases.row"
+"""Request-state key of the case row the ``own_case`` guard read (the detail route reuses it)."""
+
 
 async def own_case(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     who = principal_of(connection)
     number = str(connection.path_params.get("number", ""))
-    if who.kind != "citizen" or not await service.citizen_may_see(number=number, citizen_id=who.id):
+    row = (
+        await service.citizen_case(number=number, citizen_id=who.id)
+        if who.kind == "citizen"
+        else None
+    )
+    if row is None:
         raise service.not_found()
+    connection.state[CASE_ROW] = row
 
 
 def _citizen(who: Principal) -> Submitter:
@@ -49,9 +58,9 @@ async def _row(number: str) -> dict[str, Any]:
     return row
 
 
-async def _detail(number: str) -> Any:
+async def _detail(number: str, row: dict[str, Any] | None = None) -> Any:
     calendar = await load_calendar()
-    return present.for_citizen(await service.view(row=await _row(number), calendar=calendar))
+    return present.for_citizen(await service.view(row=row or await _row(number), calendar=calendar))
 
 
 class CitizenCaseController(Controller):
@@ -68,10 +77,10 @@ class CitizenCaseController(Controller):
             return replayed
         by = _citizen(request.user)
         plan = await service.prepare(body=data, by=by, shared_data=state.shared_data)
+        calendar = await load_calendar()
 
         async def create() -> Any:
-            number = await service.create(plan=plan, by=by)
-            return await _detail(number)
+            return present.for_citizen(await service.submit(plan=plan, by=by, calendar=calendar))
 
         async with unit_of_work(state.doorbell):
             return await run_idempotent(
@@ -98,8 +107,8 @@ class CitizenCaseController(Controller):
         return CasePage(items=items, total=total)
 
     @get("/{number:str}", guards=[own_case], summary="One of my cases with its timeline")
-    async def detail(self, number: str) -> Any:
-        return await _detail(number)
+    async def detail(self, request: Request[Principal, Any, Any], number: str) -> Any:
+        return await _detail(number, request.state.get(CASE_ROW))
 
     @post(
         "/{number:str}/withdraw",

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from backend import db
 from backend.audit.service import READ_MATERIAL, AuditLog
 from backend.audit.service import Actor as AuditActor
-from backend.cases import bundles, clock, numbers, submission
+from backend.cases import bundles, clock, numbers, queries, submission
 from backend.cases.ports import SharedData
 from backend.cases.schemas import CaseSubmission, MaterialIn
 from backend.cases.states import CLOSED, Action, Status
-from backend.cases.tables import Case, CaseEvent, CaseMaterial, Evaluation, Supplement
+from backend.cases.tables import Case, CaseMaterial, Evaluation, Supplement
 from backend.cases.transitions import (
     FORWARD_EVENT,
     Actor,
@@ -61,15 +62,27 @@ def not_found() -> NotFound:
 async def _uploads_by_type(
     materials: list[MaterialIn], *, owner_kind: str, owner_id: str, case_number: str | None = None
 ) -> dict[str, list[str]]:
+    """The uploads of ``materials`` by material type, checked against what was uploaded.
+
+    For a new case (no ``case_number``) this only checks: it runs before the transaction, and
+    :func:`create` claims the uploads atomically inside it (``uploads.attach``). Answering a
+    supplement runs inside the transaction and locks them.
+    """
     if not materials:
         return {}
-    claimed = await uploads.claim_uploads(
-        upload_ids=[m.upload_id for m in materials],
-        owner_kind=owner_kind,
-        owner_id=owner_id,
-        kind="case" if case_number else None,
-        target_id=case_number,
-    )
+    ids = [m.upload_id for m in materials]
+    if case_number is None:
+        claimed = await uploads.check_uploads(
+            upload_ids=ids, owner_kind=owner_kind, owner_id=owner_id
+        )
+    else:
+        claimed = await uploads.claim_uploads(
+            upload_ids=ids,
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+            kind="case",
+            target_id=case_number,
+        )
     types = {u.id: u.material_type for u in claimed}
     by_type: dict[str, list[str]] = {}
     wrong = [m for m in materials if types.get(m.upload_id) != m.type]
@@ -147,9 +160,18 @@ async def prepare(
     )
 
 
-async def create(*, plan: submission.Plan, by: Submitter) -> str:
-    """Write the case (and a bundle's children) planned by :func:`prepare`; returns its number."""
+@dataclass(frozen=True, slots=True)
+class _Filed:
+    cases: list[dict[str, Any]]  # the case first, then a bundle's children
+    materials: list[dict[str, Any]]
+    events: dict[int, list[dict[str, Any]]]
+
+
+async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
+    if not db.engine().transaction_exists():
+        raise RuntimeError("cases.create must run inside unit_of_work()")
     number = await numbers.next_number()
+    now = now_utc()
     single = plan.items[0] if plan.bundle_code is None else None
     common: dict[str, Any] = {
         "applicant": by.applicant_id,
@@ -162,54 +184,94 @@ async def create(*, plan: submission.Plan, by: Submitter) -> str:
         "delivery_method": plan.delivery_method,
         "delivery_address": plan.delivery_address,
     }
-    parent = Case(
-        number=number,
-        bundle_code=plan.bundle_code,
-        item_code=single.spec.code if single else None,
-        item_version=single.version_id if single else None,
-        department=single.spec.department_code if single else None,
-        committed_days=single.spec.committed_days if single else 0,
-        form=plan.form,
-        **common,
-    )
-    await parent.save().run()
-    cases = [parent]
-    if single is None:
-        for index, view in enumerate(plan.items, start=1):
-            own = {f.name for f in view.spec.form}
-            child = Case(
-                number=numbers.child_number(number, index),
-                parent=parent.id,
-                item_code=view.spec.code,
-                item_version=view.version_id,
-                department=view.spec.department_code,
-                committed_days=view.spec.committed_days,
-                form={k: v for k, v in plan.form.items() if k in own},
+    async with db.connection() as conn:
+        parent = await queries.insert_case(
+            conn,
+            values={
                 **common,
-            )
-            await child.save().run()
-            cases.append(child)
-    rows = (
-        [
-            CaseMaterial(case=parent.id, material_type=t, source="upload", upload_id=u)
-            for t, ids in plan.uploads.items()
-            for u in ids
-        ]
-        + [
-            CaseMaterial(case=parent.id, material_type=t, source="shared", shared_ref=r.reference)
-            for t, r in plan.shared.items()
-        ]
-        + [CaseMaterial(case=parent.id, material_type=t, source="paper") for t in plan.paper]
-    )
-    if rows:
-        await CaseMaterial.insert(*rows).run()
+                "number": number,
+                "bundle_code": plan.bundle_code,
+                "item_code": single.spec.code if single else None,
+                "item_version": single.version_id if single else None,
+                "department": single.spec.department_code if single else None,
+                "committed_days": single.spec.committed_days if single else 0,
+                "form": plan.form,
+            },
+            at=now,
+        )
+        cases = [parent]
+        if single is None:
+            for index, item in enumerate(plan.items, start=1):
+                own = {f.name for f in item.spec.form}
+                child = await queries.insert_case(
+                    conn,
+                    values={
+                        **common,
+                        "number": numbers.child_number(number, index),
+                        "parent": parent["id"],
+                        "item_code": item.spec.code,
+                        "item_version": item.version_id,
+                        "department": item.spec.department_code,
+                        "committed_days": item.spec.committed_days,
+                        "form": {k: v for k, v in plan.form.items() if k in own},
+                    },
+                    at=now,
+                )
+                cases.append(child)
+        materials = await queries.insert_materials(
+            conn,
+            case_id=parent["id"],
+            rows=[(t, "upload", u, None) for t, ids in plan.uploads.items() for u in ids]
+            + [(t, "shared", None, r.reference) for t, r in plan.shared.items()]
+            + [(t, "paper", None, None) for t in plan.paper],
+            at=now,
+        )
     all_uploads = [u for ids in plan.uploads.values() for u in ids]
-    if all_uploads:
+    if all_uploads:  # the claim: atomic, so two submissions never attach the same upload
         await uploads.attach(upload_ids=all_uploads, kind="case", target_id=number)
-    for case in cases:
-        await record_submission(case.id, by.actor)
-    await publish(kind=FORWARD_EVENT, payload={"case_id": parent.id}, dedup_key=f"forward:{number}")
-    return number
+    events = {case["id"]: [await record_submission(case["id"], by.actor)] for case in cases}
+    await publish(
+        kind=FORWARD_EVENT, payload={"case_id": parent["id"]}, dedup_key=f"forward:{number}"
+    )
+    return _Filed(cases, materials, events)
+
+
+async def create(*, plan: submission.Plan, by: Submitter) -> str:
+    """Write the case (and a bundle's children) planned by :func:`prepare`; returns its number.
+
+    Runs inside the caller's ``unit_of_work``; the uploads are claimed there, atomically.
+    """
+    return str((await _file(plan, by)).cases[0]["number"])
+
+
+async def submit(*, plan: submission.Plan, by: Submitter, calendar: clock.Calendar) -> CaseView:
+    """:func:`create`, answering with the new case as :func:`view` would read it back.
+
+    Built from the rows the inserts returned, so nothing just written is read again.
+    """
+    filed = await _file(plan, by)
+    parent, *kids = filed.cases
+    children = [
+        (
+            kid,
+            await _name_of(kid),
+            _clock_of(filed.events[kid["id"]], kid["committed_days"], calendar),
+        )
+        for kid in kids
+    ]
+    events = filed.events[parent["id"]]
+    own_clock = _latest_deadline(_clock_of(events, parent["committed_days"], calendar), children)
+    return CaseView(
+        parent,
+        await _name_of(parent),
+        events,
+        filed.materials,
+        children,
+        None,
+        own_clock,
+        [],
+        await _filed_by_name(parent),
+    )
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -218,12 +280,18 @@ async def create(*, plan: submission.Plan, by: Submitter) -> str:
 async def case_row(*, number: str) -> dict[str, Any] | None:
     if not numbers.looks_like_number(number):
         return None
-    return await Case.select().where(Case.number == number).first().run()
+    return await queries.case_by_number(number)
 
 
 async def citizen_may_see(*, number: str, citizen_id: str) -> bool:
     row = await case_row(number=number)
     return row is not None and str(row["applicant"]) == citizen_id
+
+
+async def citizen_case(*, number: str, citizen_id: str) -> dict[str, Any] | None:
+    """The case row if ``citizen_id`` is its applicant, else None (a stranger learns nothing)."""
+    row = await case_row(number=number)
+    return row if row is not None and str(row["applicant"]) == citizen_id else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,60 +318,64 @@ async def _name_of(row: dict[str, Any]) -> str:
     return row["item_code"] or ""
 
 
-async def _clock(row: dict[str, Any], calendar: clock.Calendar) -> clock.Clock:
-    events = clock_events(
-        await CaseEvent.select(
-            CaseEvent.at, CaseEvent.action, CaseEvent.from_status, CaseEvent.to_status
-        )
-        .where(CaseEvent.case == row["id"])
-        .order_by(CaseEvent.id)
-        .run()
-    )
+def _clock_of(
+    events: list[dict[str, Any]], committed_days: int, calendar: clock.Calendar
+) -> clock.Clock:
     return clock.compute(
-        events, committed_days=row["committed_days"], calendar=calendar, today=today()
+        clock_events(events), committed_days=committed_days, calendar=calendar, today=today()
     )
+
+
+def _latest_deadline(
+    own: clock.Clock, children: list[tuple[dict[str, Any], str, clock.Clock]]
+) -> clock.Clock:
+    """A bundle's deadline is its children's latest."""
+    deadlines = [c for _, _, c in children if c.deadline is not None]
+    return max(deadlines, key=lambda c: c.deadline or date.min) if deadlines else own
+
+
+async def _filed_by_name(row: dict[str, Any]) -> str | None:
+    if not row["filed_by_staff"]:
+        return None
+    account = await identity.get_staff_account(staff_id=str(row["filed_by_staff"]))
+    return account.display_name if account else None
 
 
 async def view(*, row: dict[str, Any], calendar: clock.Calendar) -> CaseView:
+    """The case with its timeline, materials, children and clock, in as few reads as it needs.
+
+    An open supplement request is read only while the case awaits one, and ratings only once
+    it is closed: neither can exist otherwise (the state machine sees to that).
+    """
+    status = Status(row["status"])
     root_id = row["parent"] or row["id"]
-    events = (
-        await CaseEvent.select().where(CaseEvent.case == row["id"]).order_by(CaseEvent.id).run()
-    )
-    materials = (
-        await CaseMaterial.select()
-        .where(CaseMaterial.case == root_id)
-        .order_by(CaseMaterial.id)
-        .run()
-    )
-    supplement = (
-        await Supplement.select()
-        .where((Supplement.case == row["id"]) & Supplement.answered_at.is_null())
-        .order_by(Supplement.id, ascending=False)
-        .first()
-        .run()
-    )
-    children = []
-    if row["bundle_code"] and row["parent"] is None:
-        for child in (
-            await Case.select().where(Case.parent == row["id"]).order_by(Case.number).run()
-        ):
-            children.append((child, await _name_of(child), await _clock(child, calendar)))
-    evaluations = [
-        r["score"]
-        for r in await Evaluation.select(Evaluation.score)
-        .where(Evaluation.case == row["id"])
-        .order_by(Evaluation.round)
-        .run()
+    supplement = None
+    evaluations: list[int] = []
+    kids: list[dict[str, Any]] = []
+    kid_events: dict[int, list[dict[str, Any]]] = {}
+    async with db.connection() as conn:
+        events = queries.as_dicts(await conn.fetch(queries.EVENTS, row["id"]))
+        materials = queries.as_dicts(await conn.fetch(queries.MATERIALS, root_id))
+        if status == Status.AWAITING_SUPPLEMENT:
+            found = await conn.fetchrow(queries.OPEN_SUPPLEMENT, row["id"])
+            supplement = dict(found) if found is not None else None
+        if status in CLOSED:
+            evaluations = [r["score"] for r in await conn.fetch(queries.EVALUATIONS, row["id"])]
+        if row["bundle_code"] and row["parent"] is None:
+            kids = queries.as_dicts(await conn.fetch(queries.CHILDREN, row["id"]))
+            if kids:
+                kid_events = {k["id"]: [] for k in kids}
+                for event in await conn.fetch(queries.EVENTS_OF_CASES, [k["id"] for k in kids]):
+                    kid_events[event["case"]].append(dict(event))
+    children = [
+        (
+            kid,
+            await _name_of(kid),
+            _clock_of(kid_events[kid["id"]], kid["committed_days"], calendar),
+        )
+        for kid in kids
     ]
-    own_clock = await _clock(row, calendar)
-    if children:  # a bundle's deadline is its children's latest
-        deadlines = [c for _, _, c in children if c.deadline is not None]
-        if deadlines:
-            own_clock = max(deadlines, key=lambda c: c.deadline or date.min)
-    filed_by_name = None
-    if row["filed_by_staff"]:
-        account = await identity.get_staff_account(staff_id=str(row["filed_by_staff"]))
-        filed_by_name = account.display_name if account else None
+    own_clock = _latest_deadline(_clock_of(events, row["committed_days"], calendar), children)
     return CaseView(
         row,
         await _name_of(row),
@@ -313,25 +385,20 @@ async def view(*, row: dict[str, Any], calendar: clock.Calendar) -> CaseView:
         supplement,
         own_clock,
         evaluations,
-        filed_by_name,
+        await _filed_by_name(row),
     )
 
 
 async def list_for_citizen(
     *, citizen_id: str, page: int, page_size: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """The citizen's cases (bundles as one entry), newest first — including those filed for them."""
-    where = (Case.applicant == citizen_id) & Case.parent.is_null()
-    total = await Case.count().where(where).run()
-    rows = (
-        await Case.select()
-        .where(where)
-        .order_by(Case.id, ascending=False)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-        .run()
+    """The citizen's cases (bundles as one entry), newest first — including those filed for them.
+
+    Rows carry the columns a list shows (``queries.SUMMARY_COLUMNS``), not the whole case.
+    """
+    return await queries.my_cases(
+        citizen_id=citizen_id, limit=page_size, offset=(page - 1) * page_size
     )
-    return rows, total
 
 
 # --- acting ---------------------------------------------------------------------------------
@@ -511,36 +578,16 @@ async def summaries(
     if not rows:
         return []
     parent_ids = [r["id"] for r in rows if r["bundle_code"] and r["parent"] is None]
-    children = (
-        await Case.select(Case.id, Case.parent, Case.committed_days)
-        .where(Case.parent.is_in(parent_ids))
-        .run()
-        if parent_ids
-        else []
-    )
-    ids = [r["id"] for r in rows] + [c["id"] for c in children]
-    events: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    for event in (
-        await CaseEvent.select(
-            CaseEvent.case,
-            CaseEvent.at,
-            CaseEvent.action,
-            CaseEvent.from_status,
-            CaseEvent.to_status,
+    async with db.connection() as conn:
+        children = (
+            queries.as_dicts(await conn.fetch(queries.CHILDREN_OF_CASES, parent_ids))
+            if parent_ids
+            else []
         )
-        .where(CaseEvent.case.is_in(ids))
-        .order_by(CaseEvent.id)
-        .run()
-    ):
-        events[event["case"]].append(event)
-
-    def clock_of(case_id: int, committed_days: int) -> clock.Clock:
-        return clock.compute(
-            clock_events(events[case_id]),
-            committed_days=committed_days,
-            calendar=calendar,
-            today=today(),
-        )
+        ids = [r["id"] for r in rows] + [c["id"] for c in children]
+        events: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for event in await conn.fetch(queries.EVENTS_OF_CASES, ids):
+            events[event["case"]].append(dict(event))
 
     snap = await catalogue.snapshot()
     out = []
@@ -551,9 +598,11 @@ async def summaries(
         else:
             current = snap.items.get(row["item_code"] or "")
             name = current.spec.name if current else await _name_of(row)
-        own = clock_of(row["id"], row["committed_days"])
+        own = _clock_of(events[row["id"]], row["committed_days"], calendar)
         kids = [
-            clock_of(c["id"], c["committed_days"]) for c in children if c["parent"] == row["id"]
+            _clock_of(events[c["id"]], c["committed_days"], calendar)
+            for c in children
+            if c["parent"] == row["id"]
         ]
         dated = [k for k in kids if k.deadline is not None]
         if dated:

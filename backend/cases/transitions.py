@@ -7,12 +7,14 @@ rows the change implies — all in the caller's transaction.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from backend import db
 from backend.audit.service import ActorKind
-from backend.cases import clock
+from backend.cases import clock, queries
 from backend.cases.states import CLOCK_RUNNING, Action, Move, NotAllowed, Status, decide
 from backend.cases.tables import Case, CaseEvent
 from backend.clock import SHANGHAI, today
@@ -121,20 +123,22 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
 
 async def record_submission(
     case_id: int, actor: Actor, *, note: str = "", data: dict[str, Any] | None = None
-) -> None:
-    """The first timeline event of a new case, and the outbox row that forwards it."""
-    await CaseEvent.insert(
-        CaseEvent(
-            case=case_id,
-            action=Action.SUBMIT.value,
-            from_status=None,
-            to_status=Status.SUBMITTED.value,
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            actor_role=actor.role,
-            on_behalf_of=actor.on_behalf_of,
-            channel=actor.channel,
-            note=note,
-            data=data or {},
-        )
-    ).run()
+) -> dict[str, Any]:
+    """The first timeline event of a new case; returns it as a read of the timeline would."""
+    row = await db.fetchrow(
+        queries.INSERT_EVENT,
+        case_id,
+        datetime.now(UTC),
+        Action.SUBMIT.value,
+        None,
+        Status.SUBMITTED.value,
+        actor.kind,
+        actor.id,
+        actor.role,
+        actor.on_behalf_of,
+        actor.channel,
+        note,
+        json.dumps(data or {}, ensure_ascii=False),
+    )
+    assert row is not None  # INSERT … RETURNING always returns the row
+    return dict(row)

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from backend import db
-from backend.outbox.tables import OutboxEvent
 
 
 class Doorbell(Protocol):
@@ -55,17 +54,17 @@ async def publish(
     if pending is None or not db.engine().transaction_exists():
         raise RuntimeError("outbox.publish must run inside unit_of_work()")
     due = datetime.now(UTC) + timedelta(seconds=delay_s)
-    rows = await OutboxEvent.raw(
+    row = await db.fetchrow(
         "INSERT INTO outbox_event (kind, payload, dedup_key, status, attempts, due_at, last_error,"
-        " created_at) VALUES ({}, {}::jsonb, {}, 'pending', 0, {}, '', now())"
+        " created_at) VALUES ($1, $2::jsonb, $3, 'pending', 0, $4, '', now())"
         " ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
         kind,
         json.dumps(dict(payload), ensure_ascii=False),
         dedup_key,
         due,
-    ).run()
-    if not rows:
+    )
+    if row is None:
         return None
-    event_id = int(rows[0]["id"])
+    event_id = int(row["id"])
     pending.append(event_id)
     return event_id

@@ -30,6 +30,7 @@ from backend.uploads.tables import Upload
 __all__ = [
     "UploadView",
     "attach",
+    "check_uploads",
     "claim_uploads",
     "get_upload",
     "open_signed",
@@ -215,6 +216,34 @@ async def uploads_of(*, kind: str, target_id: str) -> list[UploadView]:
 # --- claiming and attaching -----------------------------------------------------------------
 
 
+_OWNED = (
+    "SELECT id, sha256, size, content_type, material_type, original_name, created_at,"
+    " attached_kind, attached_id FROM upload WHERE id = ANY($1::text[]) AND owner_kind = $2"
+    " AND owner_id = $3 AND deleted_at IS NULL"
+)
+_ATTACH = (
+    "UPDATE upload SET attached_kind = $1, attached_id = $2, attached_at = COALESCE(attached_at,"
+    " $3) WHERE id = ANY($4::text[]) AND deleted_at IS NULL"
+    " AND (attached_id IS NULL OR (attached_kind = $1 AND attached_id = $2)) RETURNING id"
+)
+
+
+async def check_uploads(
+    *,
+    upload_ids: list[str],
+    owner_kind: str,
+    owner_id: str,
+    kind: str | None = None,
+    target_id: str | None = None,
+) -> list[UploadView]:
+    """The uploads a submission references, checked by the rules of :func:`claim_uploads`.
+
+    Locks nothing, so it may run before the transaction (to answer a bad request early); the
+    claim that counts is :func:`attach`, which is atomic, in the transaction.
+    """
+    return await _owned(upload_ids, owner_kind, owner_id, kind, target_id, lock=False)
+
+
 async def claim_uploads(
     *,
     upload_ids: list[str],
@@ -236,24 +265,28 @@ async def claim_uploads(
       or for a new one (``target_id`` None), 409 ``upload_already_attached``.
 
     Run it in the caller's transaction, just before :func:`attach`: the rows are locked
-    (``FOR UPDATE``), so two submissions cannot claim the same upload.
+    (``FOR UPDATE``), so two submissions cannot claim the same upload. Outside a transaction
+    such a lock would end with its statement, so none is taken there (as :func:`check_uploads`).
     """
+    locked = db.engine().transaction_exists()
+    return await _owned(upload_ids, owner_kind, owner_id, kind, target_id, lock=locked)
+
+
+async def _owned(
+    upload_ids: list[str],
+    owner_kind: str,
+    owner_id: str,
+    kind: str | None,
+    target_id: str | None,
+    *,
+    lock: bool,
+) -> list[UploadView]:
     _check_owner(owner_kind, owner_id)
     ids = list(dict.fromkeys(upload_ids))
     if not ids:
         return []
-    rows = (
-        await Upload.select(*COLUMNS)
-        .where(
-            Upload.id.is_in(ids)
-            & (Upload.owner_kind == owner_kind)
-            & (Upload.owner_id == owner_id)
-            & Upload.deleted_at.is_null()
-        )
-        .lock_rows()
-        .run()
-    )
-    found = {row["id"]: to_view(row) for row in rows}
+    rows = await db.fetch(_OWNED + (" FOR UPDATE" if lock else ""), ids, owner_kind, owner_id)
+    found = {row["id"]: UploadView(**dict(row)) for row in rows}
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(M.UPLOAD_NOT_FOUND, code="upload_not_found", extra={"upload_ids": missing})
@@ -273,10 +306,13 @@ async def claim_uploads(
 
 
 async def attach(*, upload_ids: list[str], kind: str, target_id: str) -> None:
-    """Mark claimed uploads as belonging to ``kind``/``target_id`` (``case``/``XS2026…``).
+    """Mark uploads as belonging to ``kind``/``target_id`` (``case``/``XS2026…``): the claim.
 
-    Runs inside the caller's transaction (the one that creates the case or mandate), after
-    :func:`claim_uploads`. Attaching again to the same target is a no-op.
+    Runs inside the caller's transaction (the one that creates the case or mandate). One
+    conditional ``UPDATE``: an upload attached elsewhere meanwhile (or deleted) is left alone
+    and the whole call fails with 409 ``upload_already_attached`` — of two concurrent claims
+    the second waits for the first's row locks and then finds the rows taken. Attaching again
+    to the same target is a no-op.
     """
     if not _TARGET_KIND.match(kind) or not 0 < len(target_id) <= 64:
         raise ValueError(f"bad attachment target {kind!r}:{target_id!r}")
@@ -285,19 +321,7 @@ async def attach(*, upload_ids: list[str], kind: str, target_id: str) -> None:
     ids = list(dict.fromkeys(upload_ids))
     if not ids:
         return
-    rows = await Upload.raw(
-        "UPDATE upload SET attached_kind = {}, attached_id = {},"
-        " attached_at = COALESCE(attached_at, {})"
-        " WHERE id = ANY({}) AND deleted_at IS NULL"
-        " AND (attached_id IS NULL OR (attached_kind = {} AND attached_id = {}))"
-        " RETURNING id",
-        kind,
-        target_id,
-        now_utc(),
-        ids,
-        kind,
-        target_id,
-    ).run()
+    rows = await db.fetch(_ATTACH, kind, target_id, now_utc(), ids)
     done = {r["id"] for r in rows}
     if len(done) != len(ids):
         taken = [i for i in ids if i not in done]
