@@ -1,13 +1,16 @@
 """The citizen routes of the bare baseline: catalogue item, my cases, case detail, submit, upload.
 
 Each handler sends, in the same order, the statements ``jiujinban serve`` sends for the same
-request — the SQL text below was captured from the app with ``log_statement = 'all'`` — and uses
-connections the same way: a statement outside a transaction takes a pool connection and gives it
-back (asyncpg then resets it: one more round trip), a transaction holds one connection. The
-per-process caches are the app's too: the catalogue is loaded once and its revision re-checked
-every ``CATALOGUE_CACHE_SECONDS`` (2 s), the working-day calendar re-read every
-``CALENDAR_CACHE_SECONDS`` (30 s). After a submission commits, the same arq job is enqueued in
-Redis (the outbox doorbell).
+request — the SQL text below was captured from the app with ``log_statement = 'all'`` (the case
+statements are the app's own constants, ``backend.cases.queries``) — and uses connections the
+same way: a statement outside a transaction takes a pool connection and gives it back, a few
+reads of one step share a checkout, a transaction holds one connection. Like the app's, the pool
+of these routes skips asyncpg's reset query on release. The per-process caches are the app's
+too: the citizen behind a token is re-checked after ``CITIZEN_CHECK_TTL_S`` (5 s), the catalogue
+is loaded once and its revision re-checked every ``CATALOGUE_CACHE_SECONDS`` (2 s), an item's
+answer is built once per catalogue load, item versions by id come from the catalogue, the
+working-day calendar is re-read every ``CALENDAR_CACHE_SECONDS`` (30 s). After a submission
+commits, the same arq job is enqueued in Redis (the outbox doorbell).
 
 The app's pure domain code is reused rather than copied — form checks (``backend.cases.forms``),
 the statutory clock, the working-day calendar, the status labels, the response Structs and the
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import jwt
 from litestar import Request, get, post
 from litestar.datastructures import State
@@ -45,6 +49,7 @@ from litestar.exceptions import (
 )
 from litestar.params import Body
 
+from backend.cases import queries
 from backend.cases.clock import Clock, ClockEvent, compute
 from backend.cases.forms import check_form, merge_fields
 from backend.cases.schemas import (
@@ -66,6 +71,7 @@ from backend.uploads.sniff import clean
 from backend.workdays.calendar import ChinaCalendar, Override
 
 ALGORITHM = "HS256"
+CITIZEN_CHECK_TTL_S = 5.0
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NUMBER = re.compile(r"^[A-Z]{2}\d{8}\d{6,}(-\d{2})?$")
 
@@ -120,116 +126,25 @@ CALENDAR_DAYS = (
 )
 CALENDAR_YEARS = 'SELECT ALL "calendar_year"."year" AS "year" FROM "calendar_year"'
 
-_CASE_COLUMNS = ", ".join(
-    f'"case_record"."{c}" AS "{c}"'
-    for c in (
-        "id", "number", "parent", "bundle_code", "item_code", "item_version", "applicant",
-        "filed_by_kind", "filed_by_staff", "mandate_id", "channel", "status", "resume_status",
-        "township", "service_point", "department", "form", "delivery_method", "delivery_address",
-        "committed_days", "deadline", "accepted_at", "closed_at", "created_at", "updated_at",
-    )
-)  # fmt: skip
-CASE_BY_NUMBER = _sql(
-    "SELECT ALL ", _CASE_COLUMNS, ' FROM "case_record" WHERE "case_record"."number" = $1 LIMIT 1'
-)
-MY_CASES_COUNT = (
-    'SELECT ALL COUNT(*) AS "count" FROM "case_record" WHERE ("case_record"."applicant" = $1'
-    ' AND "case_record"."parent" IS NULL)'
-)
-MY_CASES = _sql(
-    "SELECT ALL ",
-    _CASE_COLUMNS,
-    ' FROM "case_record" WHERE ("case_record"."applicant" = $1 AND "case_record"."parent" IS NULL)'
-    ' ORDER BY "case_record"."id" DESC LIMIT {limit} OFFSET {offset}',
-)
-_EVENT_COLUMNS = ", ".join(
-    f'"case_event"."{c}" AS "{c}"'
-    for c in (
-        "id", "case", "at", "action", "from_status", "to_status", "actor_kind", "actor_id",
-        "actor_role", "on_behalf_of", "channel", "note", "data",
-    )
-)  # fmt: skip
-EVENTS = _sql(
-    "SELECT ALL ",
-    _EVENT_COLUMNS,
-    ' FROM "case_event" WHERE "case_event"."case" = $1 ORDER BY "case_event"."id" ASC',
-)
-CLOCK_EVENTS = (
-    'SELECT ALL "case_event"."at" AS "at", "case_event"."action" AS "action",'
-    ' "case_event"."from_status" AS "from_status", "case_event"."to_status" AS "to_status"'
-    ' FROM "case_event" WHERE "case_event"."case" = $1 ORDER BY "case_event"."id" ASC'
-)
-PAGE_EVENTS = (
-    'SELECT ALL "case_event"."case" AS "case", "case_event"."at" AS "at", "case_event"."action"'
-    ' AS "action", "case_event"."from_status" AS "from_status", "case_event"."to_status" AS'
-    ' "to_status" FROM "case_event" WHERE "case_event"."case" IN ({ids})'
-    ' ORDER BY "case_event"."id" ASC'
-)
-_MATERIAL_COLUMNS = ", ".join(
-    f'"case_material"."{c}" AS "{c}"'
-    for c in (
-        "id", "case", "material_type", "source", "upload_id", "shared_ref", "supplement",
-        "created_at",
-    )
-)  # fmt: skip
-MATERIALS = _sql(
-    "SELECT ALL ",
-    _MATERIAL_COLUMNS,
-    ' FROM "case_material" WHERE "case_material"."case" = $1 ORDER BY "case_material"."id" ASC',
-)
-_SUPPLEMENT_COLUMNS = ", ".join(
-    f'"case_supplement"."{c}" AS "{c}"'
-    for c in (
-        "id", "case", "missing", "note", "requested_at", "requested_by", "answered_at",
-        "answer_note",
-    )
-)  # fmt: skip
-OPEN_SUPPLEMENT = _sql(
-    "SELECT ALL ",
-    _SUPPLEMENT_COLUMNS,
-    ' FROM "case_supplement" WHERE ("case_supplement"."case" = $1 AND'
-    ' "case_supplement"."answered_at" IS NULL) ORDER BY "case_supplement"."id" DESC LIMIT 1',
-)
-EVALUATIONS = (
-    'SELECT ALL "evaluation"."score" AS "score" FROM "evaluation" WHERE "evaluation"."case" = $1'
-    ' ORDER BY "evaluation"."round" ASC'
-)
-_UPLOAD_COLUMNS = ", ".join(
-    f'"upload"."{c}" AS "{c}"'
-    for c in (
-        "id", "sha256", "size", "content_type", "material_type", "original_name", "created_at",
-        "attached_kind", "attached_id",
-    )
-)  # fmt: skip
-CLAIM_UPLOADS = _sql(
-    "SELECT ALL ",
-    _UPLOAD_COLUMNS,
-    ' FROM "upload" WHERE ((("upload"."id" IN ({ids}) AND "upload"."owner_kind" = ${kind}) AND'
-    ' "upload"."owner_id" = ${owner}) AND "upload"."deleted_at" IS NULL) FOR UPDATE',
+CASE_BY_NUMBER = queries.CASE_BY_NUMBER
+MY_CASES = queries.MY_CASES  # the page with its total (count(*) OVER ())
+EVENTS = queries.EVENTS
+PAGE_EVENTS = queries.EVENTS_OF_CASES
+MATERIALS = queries.MATERIALS
+CHECK_UPLOADS = (
+    "SELECT id, sha256, size, content_type, material_type, original_name, created_at,"
+    " attached_kind, attached_id FROM upload WHERE id = ANY($1::text[]) AND owner_kind = $2"
+    " AND owner_id = $3 AND deleted_at IS NULL"
 )
 NEXT_NUMBER = "SELECT nextval('case_number_seq') AS n"
-INSERT_CASE = (
-    'INSERT INTO "case_record" ("id","number","parent","bundle_code","item_code","item_version",'
-    '"applicant","filed_by_kind","filed_by_staff","mandate_id","channel","status","resume_status",'
-    '"township","service_point","department","form","delivery_method","delivery_address",'
-    '"committed_days","deadline","accepted_at","closed_at","created_at","updated_at") VALUES'
-    " (DEFAULT,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,"
-    '$23,$24) RETURNING "id"'
-)
-INSERT_MATERIALS = (
-    'INSERT INTO "case_material" ("id","case","material_type","source","upload_id","shared_ref",'
-    '"supplement","created_at") VALUES {rows} RETURNING "id"'
-)
+INSERT_CASE = queries.INSERT_CASE
+INSERT_MATERIALS = queries.INSERT_MATERIALS
 ATTACH_UPLOADS = (
     "UPDATE upload SET attached_kind = $1, attached_id = $2, attached_at = COALESCE(attached_at,"
-    " $3) WHERE id = ANY($4) AND deleted_at IS NULL AND (attached_id IS NULL OR (attached_kind ="
-    " $5 AND attached_id = $6)) RETURNING id"
+    " $3) WHERE id = ANY($4::text[]) AND deleted_at IS NULL"
+    " AND (attached_id IS NULL OR (attached_kind = $1 AND attached_id = $2)) RETURNING id"
 )
-INSERT_EVENT = (
-    'INSERT INTO "case_event" ("id","case","at","action","from_status","to_status","actor_kind",'
-    '"actor_id","actor_role","on_behalf_of","channel","note","data") VALUES'
-    ' (DEFAULT,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING "id"'
-)
+INSERT_EVENT = queries.INSERT_EVENT
 INSERT_OUTBOX = (
     "INSERT INTO outbox_event (kind, payload, dedup_key, status, attempts, due_at, last_error,"
     " created_at) VALUES ($1, $2::jsonb, $3, 'pending', 0, $4, '', now())"
@@ -303,10 +218,20 @@ def _spec(row: Any) -> ItemSpec:
     )
 
 
+async def _keep_session(connection: Any) -> None:
+    """The pool's reset on release, as the app's: asyncpg's own rollback only."""
+
+
 class Caches:
     def __init__(self) -> None:
         self.catalogue_s = float(os.environ.get("CATALOGUE_CACHE_SECONDS") or 2.0)
         self.calendar_s = float(os.environ.get("CALENDAR_CACHE_SECONDS") or 30.0)
+        self.citizen_s = CITIZEN_CHECK_TTL_S
+        self.citizens: dict[str, float] = {}
+        self.answers: dict[str, ItemDetail] = {}
+        self.versions: dict[int, ItemRow] = {}
+        self.pool: Any = None
+        self.pool_lock = asyncio.Lock()
         self.items: dict[str, ItemRow] = {}
         self.revision: str | None = None
         self.items_day: date | None = None
@@ -329,8 +254,24 @@ class Caches:
                 )
                 for r in rows
             }
+            self.answers = {}
+            self.versions = {v.id: v for v in self.items.values()}
             self.revision, self.items_day = revision, day
         return self.items
+
+    async def citizen_pool(self, env: dict[str, str]) -> Any:
+        """The pool of these routes: the app's sizes, no reset query on release (as the app)."""
+        if self.pool is not None:
+            return self.pool
+        async with self.pool_lock:
+            if self.pool is None:
+                self.pool = await asyncpg.create_pool(
+                    env["DATABASE_URL"],
+                    min_size=int(env.get("DB_POOL_MIN") or 1),
+                    max_size=int(env.get("DB_POOL_MAX") or 10),
+                    reset=_keep_session,
+                )
+        return self.pool
 
     async def load_calendar(self, db: Any) -> ChinaCalendar:
         if self.calendar is not None and time.monotonic() - self.calendar_at < self.calendar_s:
@@ -352,8 +293,9 @@ class Caches:
 # --- who is calling ---------------------------------------------------------------------------
 
 
-async def citizen_of(request: Request[Any, Any, Any], state: State) -> str:
-    """The citizen id behind the bearer token, checked to exist (as the app's middleware does)."""
+async def citizen_of(request: Request[Any, Any, Any], state: State) -> tuple[str, Any]:
+    """The citizen id behind the bearer token, checked to exist as the app's middleware does
+    (remembered for ``CITIZEN_CHECK_TTL_S``), and the pool of these routes."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         raise NotAuthorizedException()
@@ -362,9 +304,16 @@ async def citizen_of(request: Request[Any, Any, Any], state: State) -> str:
     except jwt.InvalidTokenError as exc:
         raise NotAuthorizedException() from exc
     kind, _, ident = str(claims.get("sub", "")).partition(":")
-    if kind != "citizen" or not await state.pool.fetchval(CITIZEN_EXISTS, ident):
+    if kind != "citizen":
         raise NotAuthorizedException()
-    return ident
+    caches: Caches = state.caches
+    pool = await caches.citizen_pool(state.env)
+    now = time.monotonic()
+    if caches.citizens.get(ident, 0.0) <= now:
+        if not await pool.fetchval(CITIZEN_EXISTS, ident):
+            raise NotAuthorizedException()
+        caches.citizens[ident] = now + caches.citizen_s
+    return ident, pool
 
 
 # --- catalogue --------------------------------------------------------------------------------
@@ -372,9 +321,17 @@ async def citizen_of(request: Request[Any, Any, Any], state: State) -> str:
 
 @get("/api/v1/items/{code:str}")
 async def item_detail(state: State, code: str) -> ItemDetail:
-    row = (await state.caches.catalogue(state.pool)).get(code)
+    caches: Caches = state.caches
+    row = (await caches.catalogue(await caches.citizen_pool(state.env))).get(code)
     if row is None:
         raise NotFoundException()
+    answer = caches.answers.get(code)
+    if answer is None:  # built once per catalogue load, as the app does
+        answer = caches.answers[code] = _item_answer(row)
+    return answer
+
+
+def _item_answer(row: ItemRow) -> ItemDetail:
     s = row.spec
     return ItemDetail(
         code=s.code,
@@ -424,24 +381,26 @@ def _clock_of(rows: list[Any], committed_days: int, calendar: ChinaCalendar) -> 
     return compute(events, committed_days=committed_days, calendar=calendar, today=today())
 
 
-async def _clock(db: Any, row: Any, calendar: ChinaCalendar) -> Clock:
-    rows = await db.fetch(CLOCK_EVENTS, row["id"])
-    return _clock_of(rows, row["committed_days"], calendar)
-
-
-async def _view(db: Any, row: Any, calendar: ChinaCalendar) -> View:
-    """The same statements as the app's ``service.view`` for a single-item case."""
+async def _view(db: Any, state: State, row: Any, calendar: ChinaCalendar) -> View:
+    """The same statements as the app's ``service.view`` for a single-item case that is neither
+    awaiting a supplement nor closed (the app reads those only then)."""
     root = row["parent"] or row["id"]
-    events = await db.fetch(EVENTS, row["id"])
-    materials = await db.fetch(MATERIALS, root)
-    supplement = await db.fetchrow(OPEN_SUPPLEMENT, row["id"])
-    evaluations = [r["score"] for r in await db.fetch(EVALUATIONS, row["id"])]
-    own_clock = await _clock(db, row, calendar)
-    name = row["item_code"] or ""
-    if row["item_version"]:
-        version = await db.fetchrow(ITEM_VERSION, row["item_version"])
-        name = version["name"] if version else name
-    return View(name, events, materials, supplement, evaluations, own_clock)
+    async with db.acquire() as conn:  # one checkout for the case's reads, as the app
+        events = await conn.fetch(EVENTS, row["id"])
+        materials = await conn.fetch(MATERIALS, root)
+    own_clock = _clock_of(events, row["committed_days"], calendar)
+    return View(await _name(db, state, row), events, materials, None, [], own_clock)
+
+
+async def _name(db: Any, state: State, row: Any) -> str:
+    """The name of the item version a case was filed under, from the catalogue cache."""
+    caches: Caches = state.caches
+    await caches.catalogue(db)
+    version = caches.versions.get(row["item_version"])
+    if version is None:
+        found = await db.fetchrow(ITEM_VERSION, row["item_version"])
+        return str(found["name"]) if found else row["item_code"] or ""
+    return version.spec.name
 
 
 def _present(row: Any, view: View) -> CaseForCitizen:
@@ -478,31 +437,19 @@ def _present(row: Any, view: View) -> CaseForCitizen:
     )
 
 
-async def _detail(db: Any, state: State, number: str) -> CaseForCitizen:
-    calendar = await state.caches.load_calendar(db)
-    row = await db.fetchrow(CASE_BY_NUMBER, number)
-    if row is None:
-        raise NotFoundException()
-    return _present(row, await _view(db, row, calendar))
-
-
 @get("/api/v1/cases")
 async def my_cases(
     request: Request[Any, Any, Any], state: State, page: int = 1, page_size: int = 20
 ) -> CasePage:
-    citizen = await citizen_of(request, state)
-    pool = state.pool
-    total = await pool.fetchval(MY_CASES_COUNT, citizen)
-    rows = await pool.fetch(
-        MY_CASES.format(limit=page_size, offset=(page - 1) * page_size), citizen
-    )
+    citizen, pool = await citizen_of(request, state)
+    rows = await pool.fetch(MY_CASES, citizen, page_size, (page - 1) * page_size)
+    total = int(rows[0]["total"]) if rows else 0  # (the app counts apart past the last page)
     calendar = await state.caches.load_calendar(pool)
     items = []
     if rows:
         ids = [r["id"] for r in rows]  # single-item cases only: no bundle children to add
-        placeholders = ", ".join(f"${n}" for n in range(1, len(ids) + 1))
         events: dict[int, list[Any]] = {i: [] for i in ids}
-        for e in await pool.fetch(PAGE_EVENTS.format(ids=placeholders), *ids):
+        for e in await pool.fetch(PAGE_EVENTS, ids):
             events[e["case"]].append(e)
         catalogue = await state.caches.catalogue(pool)
         for row in rows:
@@ -531,11 +478,12 @@ async def my_cases(
 
 @get("/api/v1/cases/{number:str}")
 async def case_detail(request: Request[Any, Any, Any], state: State, number: str) -> CaseForCitizen:
-    citizen = await citizen_of(request, state)
-    row = await state.pool.fetchrow(CASE_BY_NUMBER, number) if NUMBER.match(number) else None
+    citizen, pool = await citizen_of(request, state)
+    row = await pool.fetchrow(CASE_BY_NUMBER, number) if NUMBER.match(number) else None
     if row is None or str(row["applicant"]) != citizen:
         raise NotFoundException()
-    return await _detail(state.pool, state, number)
+    calendar = await state.caches.load_calendar(pool)
+    return _present(row, await _view(pool, state, row, calendar))
 
 
 # --- submitting -------------------------------------------------------------------------------
@@ -547,8 +495,7 @@ def _invalid(detail: str) -> ClientException:
 
 @post("/api/v1/cases", status_code=201)
 async def submit(request: Request[Any, Any, Any], state: State, data: CaseSubmission) -> Any:
-    citizen = await citizen_of(request, state)
-    pool = state.pool
+    citizen, pool = await citizen_of(request, state)
     profile = await pool.fetchrow(CITIZEN_PROFILE, citizen)
     if profile is None or not profile["identity_bound"]:
         raise ClientException(detail="identity_not_bound", status_code=409)
@@ -567,9 +514,7 @@ async def submit(request: Request[Any, Any, Any], state: State, data: CaseSubmis
     if {m.type for m in data.materials} - needed:
         raise _invalid("material_not_needed")
     ids = list(dict.fromkeys(m.upload_id for m in data.materials))
-    placeholders = ", ".join(f"${n}" for n in range(1, len(ids) + 1))
-    claim = CLAIM_UPLOADS.format(ids=placeholders, kind=len(ids) + 1, owner=len(ids) + 2)
-    found = {r["id"]: r for r in await pool.fetch(claim, *ids, "citizen", citizen)}
+    found = {r["id"]: r for r in await pool.fetch(CHECK_UPLOADS, ids, "citizen", citizen)}
     if len(found) != len(ids) or any(found[i]["attached_id"] is not None for i in ids):
         raise ClientException(detail="upload_not_found_or_attached", status_code=409)
     if any(found[m.upload_id]["material_type"] != m.type for m in data.materials):
@@ -581,45 +526,54 @@ async def submit(request: Request[Any, Any, Any], state: State, data: CaseSubmis
             by_type[m.type].append(m.upload_id)
     if [m for m in spec.materials if m.required and m.type not in by_type]:
         raise _invalid("materials_missing")
+    calendar = await state.caches.load_calendar(pool)
 
     async with pool.acquire() as conn, conn.transaction():
         number = f"XS{today():%Y%m%d}{int(await conn.fetchval(NEXT_NUMBER)):06d}"
         now = datetime.now(UTC)
-        case_id = await conn.fetchval(
+        case = await conn.fetchrow(
             INSERT_CASE,
             number, None, None, spec.code, item.id, citizen, "self", None, None, "miniprogram",
-            "submitted", None, None, None, spec.department_code, json.dumps(form), "window", "",
-            spec.committed_days, None, None, None, now, now,
+            "submitted", None, spec.department_code, json.dumps(form, ensure_ascii=False),
+            data.delivery.method, "", spec.committed_days, now,
         )  # fmt: skip
         rows = [(t, u) for t, uploads in by_type.items() for u in uploads]
-        values = ",".join(
-            f"(DEFAULT,${7 * k + 1},${7 * k + 2},${7 * k + 3},${7 * k + 4},${7 * k + 5},"
-            f"${7 * k + 6},${7 * k + 7})"
-            for k in range(len(rows))
+        materials = await conn.fetch(
+            INSERT_MATERIALS,
+            case["id"],
+            now,
+            [t for t, _ in rows],
+            ["upload"] * len(rows),
+            [u for _, u in rows],
+            [None] * len(rows),
         )
-        args: list[Any] = []
-        for t, u in rows:
-            args += [case_id, t, "upload", u, None, None, datetime.now(UTC)]
-        await conn.fetch(INSERT_MATERIALS.format(rows=values), *args)
-        attached = await conn.fetch(
-            ATTACH_UPLOADS, "case", number, datetime.now(UTC), ids, "case", number
-        )
+        attached = await conn.fetch(ATTACH_UPLOADS, "case", number, datetime.now(UTC), ids)
         if len(attached) != len(ids):
             raise ClientException(detail="upload_already_attached", status_code=409)
-        await conn.fetchval(
+        event = await conn.fetchrow(
             INSERT_EVENT,
-            case_id, datetime.now(UTC), "submit", None, "submitted", "citizen", citizen,
+            case["id"], datetime.now(UTC), "submit", None, "submitted", "citizen", citizen,
             "citizen", None, "miniprogram", "", "{}",
         )  # fmt: skip
-        event_id = await conn.fetchval(
+        outbox = await conn.fetchrow(
             INSERT_OUTBOX,
             "case.forward",
-            json.dumps({"case_id": case_id}),
+            json.dumps({"case_id": case["id"]}, ensure_ascii=False),
             f"forward:{number}",
             datetime.now(UTC),
         )
-        answer = await _detail(conn, state, number)
-    await _ring(state, event_id)
+    # the answer from what the inserts returned, as the app builds it
+    events = [event]
+    view = View(
+        await _name(pool, state, case),
+        events,
+        sorted(materials, key=lambda m: int(m["id"])),
+        None,
+        [],
+        _clock_of(events, case["committed_days"], calendar),
+    )
+    answer = _present(case, view)
+    await _ring(state, outbox["id"] if outbox else None)
     return answer
 
 
@@ -665,7 +619,7 @@ async def upload(
     state: State,
     data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> UploadCreated:
-    citizen = await citizen_of(request, state)
+    citizen, pool = await citizen_of(request, state)
     content = await data.file.read()
     await data.file.close()
     material_type = data.material_type.strip()
@@ -673,7 +627,6 @@ async def upload(
         raise ValidationException()
     now = datetime.now(UTC)
     day_start = datetime.combine(now.astimezone(SHANGHAI).date(), dt_time(), tzinfo=SHANGHAI)
-    pool = state.pool
     if await pool.fetchval(UPLOADS_TODAY, "citizen", citizen, day_start) >= state.upload_per_day:
         raise ClientException(detail="upload_limit_reached", status_code=429)
     cleaned = await asyncio.to_thread(clean, content)
@@ -709,6 +662,7 @@ async def upload(
 def configure(state: State, env: dict[str, str]) -> None:
     """What the citizen routes need on the app state, from the app's environment variables."""
     state.caches = Caches()
+    state.env = env
     state.arq_queue = env.get("ARQ_QUEUE") or "arq:queue"
     state.storage_root = Path(env.get("STORAGE_DIR") or ".data/uploads").resolve()
     state.upload_max_bytes = int(env.get("UPLOAD_MAX_BYTES") or 10 * 1024 * 1024)
