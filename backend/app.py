@@ -21,12 +21,20 @@ from redis.asyncio import ConnectionPool
 from agent_portal import create_portal
 from backend import db
 from backend.audit.service import AuditLog
+from backend.cases import merge as cases_merge
 from backend.cases import service as cases_service
 from backend.cases.elicense import ElicenseClient
 from backend.cases.ports import NoSharedData, SharedData
 from backend.cases.routes import CitizenCaseController
 from backend.catalogue import service as catalogue
 from backend.catalogue.routes import CatalogueController
+from backend.delegation import citizens as agents
+from backend.delegation.routes import (
+    AgentController,
+    CitizenMandateController,
+    SpotCheckController,
+    WindowHandoverController,
+)
 from backend.geo.routes import AreaController, ReachController
 from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
@@ -34,7 +42,7 @@ from backend.http.access_log import access_log_middleware
 from backend.http.auth import PUBLIC, make_jwt_auth
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
-from backend.identity import reveal
+from backend.identity import reveal, takeover
 from backend.identity.export import register_exporter
 from backend.identity.idverify import build_identity_verifier
 from backend.identity.ports import IdentityVerifier
@@ -46,6 +54,7 @@ from backend.platform.config import PlatformConfig
 from backend.platform.routes import PlatformAdminController, PlatformCallbackController
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
+from backend.uploads import merge as uploads_merge
 from backend.uploads import service as uploads_service
 from backend.uploads.ports import FileStore
 from backend.uploads.routes import uploads_router
@@ -89,6 +98,9 @@ def create_app(
     reveal.configure(cipher=cipher, audit=audit)
     register_exporter(cases_service.export_cases)
     register_exporter(uploads_service.export_uploads)
+    for merger in (cases_merge.merge_citizen, uploads_merge.merge_citizen, agents.merge_citizen):
+        takeover.register_merger(merger)
+    takeover.register_refusal_listener(agents.takeover_refused)
     portal = create_portal(
         secret_key=settings.secret_key, cookie_secure=settings.cookie_secure, settings=settings
     )
@@ -179,6 +191,10 @@ def create_app(
             WindowController,
             ReviewController,
             RoutingRuleController,
+            AgentController,
+            CitizenMandateController,
+            WindowHandoverController,
+            SpotCheckController,
             AreaController,
             CatalogueController,
             ReachController,

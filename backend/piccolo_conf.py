@@ -24,5 +24,6 @@ APP_REGISTRY = AppRegistry(
         "backend.workdays.piccolo_app",
         "backend.window.piccolo_app",
         "backend.platform.piccolo_app",
+        "backend.delegation.piccolo_app",
     ]
 )

@@ -101,6 +101,9 @@ class Settings:
     data_dir: str = ".data"
     catalogue_cache_s: float = 2.0
     window_claim_s: int = 900
+    mandate_max_days: int = 365
+    mandate_spot_check_rate: float = 0.1
+    handover_max_cases: int = 200
     upload_max_bytes: int = 10 * 1024 * 1024
     upload_max_per_day: int = 200
     storage_backend: str = "local"
@@ -158,6 +161,12 @@ class Settings:
                 raise SettingsError(f"{name} must be between 1 and 120 km/h")
         if self.window_claim_s < 1:
             raise SettingsError("WINDOW_CLAIM_SECONDS must be at least 1")
+        if not 1 <= self.mandate_max_days <= 3660:
+            raise SettingsError("MANDATE_MAX_DAYS must be between 1 and 3660")
+        if not 0.0 <= self.mandate_spot_check_rate <= 1.0:
+            raise SettingsError("MANDATE_SPOT_CHECK_RATE must be between 0 and 1")
+        if not 1 <= self.handover_max_cases <= 1000:
+            raise SettingsError("HANDOVER_MAX_CASES must be between 1 and 1000")
         if self.storage_backend not in {"local", "s3"}:
             raise SettingsError("STORAGE must be local or s3")
         if self.storage_backend == "s3" and not (self.s3_endpoint and self.s3_bucket):
@@ -228,6 +237,9 @@ _ENV: dict[str, tuple[str, str]] = {
     "DATA_DIR": ("data_dir", "str"),
     "CATALOGUE_CACHE_SECONDS": ("catalogue_cache_s", "float"),
     "WINDOW_CLAIM_SECONDS": ("window_claim_s", "int"),
+    "MANDATE_MAX_DAYS": ("mandate_max_days", "int"),
+    "MANDATE_SPOT_CHECK_RATE": ("mandate_spot_check_rate", "float"),
+    "HANDOVER_MAX_CASES": ("handover_max_cases", "int"),
     "UPLOAD_MAX_BYTES": ("upload_max_bytes", "int"),
     "UPLOAD_MAX_PER_DAY": ("upload_max_per_day", "int"),
     "STORAGE": ("storage_backend", "str"),

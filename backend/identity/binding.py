@@ -19,13 +19,13 @@ from asyncpg.exceptions import UniqueViolationError
 from backend import clock, db
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.geo.tables import Area
-from backend.identity import texts
+from backend.identity import takeover, texts
 from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.ids import is_uuid
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
-from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context
+from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context, phone_context
 from backend.identity.service import CitizenProfile, get_citizen_profile
-from backend.identity.tables import Citizen
+from backend.identity.tables import Citizen, DeletionRequest
 from backend.security.fieldcrypt import FieldCipher
 
 log = structlog.get_logger(__name__)
@@ -162,17 +162,23 @@ async def bind_identity(
     if _locked(current, lookup, wanted.name):
         raise Conflict(texts.IDENTITY_LOCKED, code="identity_locked")
     holder = (
-        await Citizen.select(Citizen.id)
+        await Citizen.select(Citizen.id, Citizen.openid, Citizen.name)
         .where((Citizen.id_number_hash == lookup) & (Citizen.id != citizen_id))
         .first()
         .run()
     )
-    if holder is not None:
+    if holder is not None and holder["openid"] is not None:
         raise Conflict(texts.ID_TAKEN, code="id_number_taken")
 
     verification: Verification
     reference: str | None = None
-    if current["identity_verified"]:
+    takeover_from: str | None = None
+    if holder is not None:  # registered without WeChat: take it over, or refuse and say why
+        verification, reference = await _verify_takeover(
+            holder, wanted, citizen_id=citizen_id, verifier=verifier
+        )
+        takeover_from = str(holder["id"])
+    elif current["identity_verified"]:
         verification = "verified"  # the same name and number as verified before
     elif verifier is None:
         verification = "disabled"
@@ -189,7 +195,9 @@ async def bind_identity(
             verification, reference = "verified", result.reference
 
     try:
-        await _store(citizen_id, wanted, lookup, cipher, verification, reference)
+        await _store(
+            citizen_id, wanted, lookup, cipher, verification, reference, takeover_from=takeover_from
+        )
     except UniqueViolationError as exc:  # another account bound it meanwhile
         raise Conflict(texts.ID_TAKEN, code="id_number_taken") from exc
     log.info("identity_bound", citizen_id=citizen_id, verification=verification)
@@ -203,9 +211,13 @@ async def _store(
     cipher: FieldCipher,
     verification: Verification,
     reference: str | None,
+    *,
+    takeover_from: str | None = None,
 ) -> None:
     now = clock.now_utc()
     async with db.engine().transaction():
+        if takeover_from is not None:
+            await _take_over(takeover_from, citizen_id, lookup, wanted.name, cipher)
         row = (
             await Citizen.select(
                 Citizen.name,
@@ -258,3 +270,78 @@ async def _store(
         if changes:
             changes[Citizen.updated_at] = now
             await Citizen.update(changes).where(Citizen.id == citizen_id).run()
+
+
+async def _verify_takeover(
+    holder: dict[str, Any],
+    wanted: _Identity,
+    *,
+    citizen_id: str,
+    verifier: IdentityVerifier | None,
+) -> tuple[Verification, str | None]:
+    """The record may be taken over only with the same name and a verified identity."""
+    reason: str | None = None
+    reference: str | None = None
+    if holder["name"] != wanted.name:
+        reason = "name_mismatch"
+    elif verifier is None:
+        reason = "not_verified"
+    else:
+        try:
+            result = await verifier.verify(wanted.name, wanted.id_number.value)
+        except IdentityVerifyUnavailable:
+            reason = "verify_unavailable"
+        else:
+            reason = None if result.matched else "not_matched"
+            reference = result.reference
+    if reason is not None:
+        await takeover.refused(str(holder["id"]), citizen_id, reason)
+        raise Conflict(
+            texts.TAKEOVER_REFUSED[reason], code="takeover_refused", extra={"reason": reason}
+        )
+    return "verified", reference
+
+
+async def _take_over(
+    from_id: str, into_id: str, lookup: str, name: str, cipher: FieldCipher
+) -> None:
+    """Move the registered record into this account; in the caller's transaction."""
+    row = (
+        await Citizen.select(
+            Citizen.openid,
+            Citizen.name,
+            Citizen.id_number_hash,
+            Citizen.phone_enc,
+            Citizen.phone_masked,
+        )
+        .where(Citizen.id == from_id)
+        .lock_rows()
+        .first()
+        .run()
+    )
+    if row is None or row["openid"] is not None or row["id_number_hash"] != lookup:
+        raise Conflict(texts.ID_TAKEN, code="id_number_taken")  # changed meanwhile
+    if row["name"] != name:
+        raise Conflict(texts.TAKEOVER_REFUSED["name_mismatch"], code="takeover_refused")
+    await Citizen.update({Citizen.id_number_hash: None}).where(Citizen.id == from_id).run()
+    mine = await Citizen.select(Citizen.phone_enc).where(Citizen.id == into_id).first().run()
+    if row["phone_enc"] and mine is not None and not mine["phone_enc"]:
+        phone = cipher.decrypt(row["phone_enc"], context=phone_context(from_id))
+        await (
+            Citizen.update(
+                {
+                    Citizen.phone_enc: cipher.encrypt(phone, context=phone_context(into_id)),
+                    Citizen.phone_masked: row["phone_masked"],
+                }
+            )
+            .where(Citizen.id == into_id)
+            .run()
+        )
+    await (
+        DeletionRequest.update({DeletionRequest.citizen: into_id})
+        .where(DeletionRequest.citizen == from_id)
+        .run()
+    )
+    await takeover.merge(from_id, into_id)
+    await Citizen.delete().where(Citizen.id == from_id).run()
+    log.info("identity_taken_over", citizen_id=into_id, registered=from_id)

@@ -20,6 +20,16 @@ ID_TAKEN: Final = "该身份证号码已绑定其他微信账号。如有疑问�
 IDENTITY_LOCKED: Final = (
     "您的实名信息已通过核验，不能再更改姓名或身份证号码；如需更正，请到镇街便民服务中心办理。"
 )
+TAKEOVER_REFUSED: Final[dict[str, str]] = {
+    "name_mismatch": "该身份证号码已由代办员或窗口登记，但姓名与登记的不一致，暂不能绑定。"
+    "已通知登记的代办员核实，您也可以携带身份证到村（社区）代办点或镇街便民服务中心办理。",
+    "not_verified": "该身份证号码已由代办员或窗口登记；须通过实名核验才能绑定到您的微信，"
+    "目前未开通实名核验。已通知登记的代办员，请携带身份证到村（社区）代办点办理。",
+    "verify_unavailable": "该身份证号码已由代办员或窗口登记；实名核验服务暂时不可用，"
+    "核验通过后才能绑定到您的微信，请稍后再试。",
+    "not_matched": "该身份证号码已由代办员或窗口登记，但实名核验未通过，暂不能绑定。"
+    "已通知登记的代办员核实。",
+}
 IDENTITY_NOT_MATCHED: Final = "姓名与身份证号码不一致，请核对后重新填写。"
 CITIZEN_NOT_FOUND: Final = "找不到该群众。"
 ID_NUMBER_NOT_BOUND: Final = "尚未绑定身份证号码。"
@@ -29,6 +39,14 @@ VERIFY_UNAVAILABLE: Final = (
     "实名核验服务暂时不可用：身份信息已保存，但尚未核验。请稍后再次提交以完成核验。"
 )
 VERIFY_DISABLED: Final = "身份信息已保存，暂未开通实名核验。"
+
+# --- citizens registered without WeChat (window walk-ins, village agents) ----------------
+APPLICANT_INVALID: Final = "申请人信息有误：{problems}"
+APPLICANT_NAME_MISMATCH: Final = (
+    "该身份证号码已登记在其他姓名下，请核对申请人的身份证件；"
+    "如需更正姓名，请按实名信息更正流程办理。"
+)
+PHONE_INVALID: Final = "手机号码应为 5–20 位数字。"
 
 # --- phone ----------------------------------------------------------------------------------
 PHONE_CODE_INVALID: Final = "获取手机号失败，授权可能已过期，请重新授权后再试。"

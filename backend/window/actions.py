@@ -234,6 +234,8 @@ async def deliver(
     """送达: handed over at the window, mailed (with its tracking number) or through the agent."""
     method, tracking = check_delivery(method, tracking_no)
     row = await _begin(number, clerk, Action.DELIVER)
+    if method == "agent":  # the agent records the hand-over, with a photo (delegation.custody)
+        raise Conflict(texts.DELIVER_THROUGH_AGENT, code="deliver_through_agent")
     data = {"method": method, "tracking_no": tracking}
     change = Change(Action.DELIVER, front_desk(clerk), "", data, {Case.delivery_method: method})
     await apply(row["id"], change, calendar=calendar)

@@ -24,14 +24,11 @@ DELIVERY_METHOD_INVALID: Final = (
     "送达方式只能是窗口领取（window）、邮寄（mail）或代办员送达（agent）。"
 )
 TRACKING_NO_REQUIRED: Final = "邮寄送达须填写快递单号。"
+DELIVER_THROUGH_AGENT: Final = (
+    "由代办员转交的出件，请放入交接批次交给代办员；代办员交到申请人手中并拍照登记后即为送达。"
+)
 
 # --- walk-ins -------------------------------------------------------------------------------
-APPLICANT_INVALID: Final = "申请人信息有误：{problems}"
-APPLICANT_NAME_MISMATCH: Final = (
-    "该身份证号码已登记在其他姓名下，请核对申请人的身份证件；"
-    "如需更正姓名，请按实名信息更正流程办理。"
-)
-PHONE_INVALID: Final = "手机号码应为 5–20 位数字。"
 POINT_NOT_HERE: Final = "所选办事点不属于本镇街，窗口收件只能在本镇街办理。"
 ITEM_NOT_HERE: Final = "“{name}”不在本镇街办理，且不是全区通办事项，请引导申请人到所属镇街办理。"
 WALK_IN_NOTE: Final = "窗口当场受理"

@@ -1,19 +1,12 @@
 """Walk-ins (前台综合受理): a citizen at the window, with or without WeChat, filed and accepted.
 
-The applicant is found by the ID number's keyed lookup hash, or registered without WeChat
-(name, encrypted number, village — the same columns and crypto contexts as a WeChat binding,
-so the citizen can later take the record over in the mini-program). The case then goes through
-the same ``cases.service.prepare``/``create`` as any submission, and is put in this township's
-queue and accepted in the same transaction.
+The applicant is found or registered by ``identity.offline.find_or_register``. The case then
+goes through the same ``cases.service.prepare``/``create`` as any submission, and is put in this
+township's queue and accepted in the same transaction.
 """
 
 from __future__ import annotations
 
-import re
-import uuid
-from dataclasses import dataclass
-
-from backend import clock
 from backend.cases import bundles, submission
 from backend.cases import service as cases
 from backend.cases.clock import Calendar
@@ -21,124 +14,13 @@ from backend.cases.service import Submitter
 from backend.cases.states import Action, Status
 from backend.cases.tables import Case
 from backend.cases.transitions import Actor, Change, apply
-from backend.errors import Conflict, InvalidInput
+from backend.errors import InvalidInput
 from backend.geo import points as geo
-from backend.geo.tables import Area
-from backend.identity.binding import name_ok, normalise_name
-from backend.identity.idnumber import IdNumber, parse_id_number
-from backend.identity.masking import mask_phone
-from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context, phone_context
-from backend.identity.tables import Citizen
-from backend.security.fieldcrypt import FieldCipher
+from backend.identity.offline import Applicant, find_or_register
 from backend.window import actions, texts
 from backend.window.access import Clerk
 
-_PHONE = re.compile(r"\d{5,20}")
-WINDOW_CONSENT = "window-paper"
-"""Consent recorded on the paper form signed at the window (not the mini-program's notice)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Applicant:
-    name: str
-    id_number: str
-    village_code: str
-    phone: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    name: str
-    number: IdNumber
-    village: str
-    phone: str | None
-
-
-async def _check(applicant: Applicant) -> _Checked:
-    """Every field checked; all problems reported in one 422."""
-    problems: list[dict[str, str]] = []
-    name = normalise_name(applicant.name)
-    if not name_ok(name):
-        problems.append({"field": "applicant.name", "message": "姓名格式不正确"})
-    number: IdNumber | None = None
-    try:
-        number = parse_id_number(applicant.id_number, today=clock.today())
-    except InvalidInput as exc:
-        problems.append({"field": "applicant.id_number", "message": exc.detail})
-    village = applicant.village_code.strip()
-    area = await Area.select(Area.level).where(Area.code == village).first().run()
-    if area is None or area["level"] != "village":
-        problems.append({"field": "applicant.village_code", "message": "所在村（社区）不存在"})
-    phone = (applicant.phone or "").strip() or None
-    if phone is not None and not _PHONE.fullmatch(phone):
-        problems.append({"field": "applicant.phone", "message": texts.PHONE_INVALID})
-    if problems:
-        code = "id_number_invalid" if problems[0]["field"] == "applicant.id_number" else None
-        raise InvalidInput(
-            texts.APPLICANT_INVALID.format(problems="；".join(p["message"] for p in problems)),
-            code=code if len(problems) == 1 and code else "applicant_invalid",
-            extra={"errors": problems},
-        )
-    assert number is not None
-    return _Checked(name, number, village, phone)
-
-
-async def _holder(lookup: str, name: str) -> str | None:
-    row = (
-        await Citizen.select(Citizen.id, Citizen.name)
-        .where(Citizen.id_number_hash == lookup)
-        .first()
-        .run()
-    )
-    if row is None:
-        return None
-    if row["name"] != name:
-        raise Conflict(texts.APPLICANT_NAME_MISMATCH, code="applicant_name_mismatch")
-    return str(row["id"])
-
-
-async def find_or_register(*, applicant: Applicant, cipher: FieldCipher) -> str:
-    """The citizen with this ID number (the name must match), or a new one without WeChat.
-
-    A single statement each: safe outside a transaction, and two walk-ins of one person at
-    once end up with the same citizen (the unique lookup hash decides).
-    """
-    checked = await _check(applicant)
-    lookup = cipher.lookup_hash(checked.number.value, context=ID_NUMBER_LOOKUP)
-    found = await _holder(lookup, checked.name)
-    if found is not None:
-        return found
-    citizen_id = str(uuid.uuid4())
-    now = clock.now_utc()
-    phone_enc = (
-        cipher.encrypt(checked.phone, context=phone_context(citizen_id)) if checked.phone else None
-    )
-    rows = await Citizen.raw(
-        "INSERT INTO citizen (id, name, village, identity_bound, identity_verified,"
-        " id_number_enc, id_number_hash, id_number_masked, birth_year, sex, phone_enc,"
-        " phone_masked, consent_version, consented_at, created_at, updated_at)"
-        " VALUES ({}::uuid, {}, {}, true, false, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
-        " ON CONFLICT (id_number_hash) DO NOTHING RETURNING id",
-        citizen_id,
-        checked.name,
-        checked.village,
-        cipher.encrypt(checked.number.value, context=id_number_context(citizen_id)),
-        lookup,
-        checked.number.masked,
-        checked.number.birth_year,
-        checked.number.sex,
-        phone_enc,
-        mask_phone(checked.phone) if checked.phone else None,
-        WINDOW_CONSENT,
-        now,
-        now,
-        now,
-    ).run()
-    if rows:
-        return str(rows[0]["id"])
-    found = await _holder(lookup, checked.name)  # registered meanwhile by another request
-    assert found is not None
-    return found
+__all__ = ["Applicant", "check_here", "file_and_accept", "find_or_register", "submitter"]
 
 
 def submitter(*, citizen_id: str, clerk: Clerk) -> Submitter:

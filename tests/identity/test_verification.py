@@ -1,5 +1,7 @@
 """Identity verification (实名核验) through the service layer, against the fake over real HTTP."""
 
+import uuid
+
 import pytest
 
 from backend.errors import Conflict, InvalidInput
@@ -17,7 +19,8 @@ pytestmark = pytest.mark.integration
 
 
 async def new_citizen() -> str:
-    citizen = Citizen()
+    """A citizen who logged in with WeChat (records without an openid can be taken over)."""
+    citizen = Citizen(openid=f"o-{uuid.uuid4().hex}")
     await citizen.save().run()
     return str(citizen.id)
 

@@ -1,0 +1,1 @@
+"""代办 — village agents and bank clerks acting for citizens: mandates, filing, custody."""

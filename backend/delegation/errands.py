@@ -1,0 +1,193 @@
+"""The cases an agent filed: their standing, and what each needs from the agent now.
+
+Standing (DESIGN.md rule 4): an agent reads a case they filed while its mandate is live, and
+afterwards only while they still hold something of it (paper originals not yet received at the
+township, or a result not yet handed to the citizen); acting needs a live mandate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backend.cases import clock as case_clock
+from backend.cases import service as cases
+from backend.cases.states import Status
+from backend.cases.tables import Case, Supplement
+from backend.delegation import custody as custody_mod
+from backend.delegation import mandates, texts
+from backend.delegation.custody import Custody
+from backend.delegation.scope import Agent
+from backend.errors import NotAllowed
+from backend.identity.tables import Citizen
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    kind: str  # supply_materials | bring_originals | bring_missing | pick_up_result | hand_over
+    case_number: str
+    detail: list[str]
+
+    @property
+    def text(self) -> str:
+        return texts.NEEDS[self.kind].format(detail="、".join(self.detail))
+
+
+async def readable_case(*, number: str, agent: Agent) -> dict[str, Any] | None:
+    """The case when this agent may read it now, else None (the route answers 404)."""
+    row = await cases.case_row(number=number)
+    if row is None or str(row["filed_by_staff"] or "") != agent.id:
+        return None
+    if await mandates.is_live(row["mandate_id"]):
+        return row
+    root = row
+    if row["parent"] is not None:
+        root = await Case.select().where(Case.id == row["parent"]).first().run() or row
+    family = [root, *await _children([root["id"]])]
+    held = await custody_mod.custody_by_case(family)
+    return row if any(c.holds_something for c in held.values()) else None
+
+
+async def require_live_mandate(row: dict[str, Any]) -> None:
+    """Acting on a filed case (answering a supplement) needs its mandate to be live still."""
+    found = await mandates.get(row["mandate_id"] or "")
+    status = mandates.effective_status(found) if found else "revoked"
+    if status != mandates.LIVE:
+        raise NotAllowed(texts.NOT_LIVE[status], code="mandate_required", extra={"reason": status})
+
+
+async def _children(root_ids: list[int]) -> list[dict[str, Any]]:
+    if not root_ids:
+        return []
+    return list(await Case.select().where(Case.parent.is_in(root_ids)).order_by(Case.number).run())
+
+
+def _needs(
+    family: list[dict[str, Any]],
+    custody: dict[int, Custody],
+    open_supplements: dict[int, list[str]],
+) -> list[Need]:
+    out: list[Need] = []
+    root = family[0]
+    c = custody[root["id"]]
+    if c.originals_to_send:
+        out.append(Need("bring_originals", root["number"], c.originals_to_send))
+    if c.originals_missing:
+        out.append(Need("bring_missing", root["number"], c.originals_missing))
+    for row in family:
+        if row["status"] == Status.AWAITING_SUPPLEMENT.value:
+            out.append(Need("supply_materials", row["number"], open_supplements.get(row["id"], [])))
+        here = custody[row["id"]]
+        if here.result_in_transit:
+            out.append(Need("pick_up_result", row["number"], []))
+        if here.result_with_agent:
+            out.append(Need("hand_over", row["number"], []))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Errand:
+    row: dict[str, Any]
+    name: str
+    children: list[dict[str, Any]]
+    needs: list[Need]
+    custody: Custody
+    clock: case_clock.Clock
+    citizen_name: str
+    mandate_live: bool
+
+
+async def errands(
+    *, agent: Agent, open_only: bool, page: int, page_size: int, calendar: case_clock.Calendar
+) -> tuple[list[Errand], int]:
+    """The agent's filed cases (bundles as one entry), open ones by deadline, then newest."""
+    total = await Case.raw(
+        "SELECT count(*) AS n FROM case_record c WHERE c.filed_by_staff = {}::uuid"
+        " AND c.parent IS NULL AND (NOT {} OR c.closed_at IS NULL)",
+        agent.id,
+        open_only,
+    ).run()
+    roots = await Case.raw(
+        "SELECT c.*, a.name AS citizen_name FROM case_record c"
+        " JOIN citizen a ON a.id = c.applicant"
+        " WHERE c.filed_by_staff = {}::uuid AND c.parent IS NULL"
+        " AND (NOT {} OR c.closed_at IS NULL)"
+        " ORDER BY (c.closed_at IS NULL) DESC, c.deadline NULLS LAST, c.created_at DESC, c.id"
+        " LIMIT {} OFFSET {}",
+        agent.id,
+        open_only,
+        page_size,
+        (page - 1) * page_size,
+    ).run()
+    found, _ = await errands_for_roots(
+        agent=agent, roots=[dict(r) for r in roots], calendar=calendar
+    )
+    return found, int(total[0]["n"])
+
+
+async def errands_for_roots(
+    *, agent: Agent, roots: list[dict[str, Any]], calendar: case_clock.Calendar
+) -> tuple[list[Errand], int]:
+    """Errands for these root cases (singles and bundle parents) of the agent."""
+    names = await _citizen_names([str(r["applicant"]) for r in roots])
+    roots = [
+        {**r, "citizen_name": r.get("citizen_name") or names.get(str(r["applicant"]), "")}
+        for r in roots
+    ]
+    kids = await _children([r["id"] for r in roots])
+    family_of: dict[int, list[dict[str, Any]]] = {r["id"]: [dict(r)] for r in roots}
+    for kid in kids:
+        family_of[kid["parent"]].append(kid)
+    everyone = [row for fam in family_of.values() for row in fam]
+    custody = await custody_mod.custody_by_case(everyone)
+    supplements = await _open_supplements([r["id"] for r in everyone])
+    live = {
+        r["mandate_id"]: await mandates.is_live(r["mandate_id"]) for r in roots if r["mandate_id"]
+    }
+    out = []
+    summed = await cases.summaries(rows=[family_of[r["id"]][0] for r in roots], calendar=calendar)
+    for row, name, shown in summed:
+        family = family_of[row["id"]]
+        out.append(
+            Errand(
+                row=row,
+                name=name,
+                children=family[1:],
+                needs=_needs(family, custody, supplements),
+                custody=custody[row["id"]],
+                clock=shown,
+                citizen_name=row["citizen_name"] or "",
+                mandate_live=live.get(row["mandate_id"], False),
+            )
+        )
+    return out, len(out)
+
+
+async def _citizen_names(ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    rows = await Citizen.select(Citizen.id, Citizen.name).where(Citizen.id.is_in(ids)).run()
+    return {str(r["id"]): r["name"] or "" for r in rows}
+
+
+async def case_by_id(case_id: int) -> dict[str, Any]:
+    row = await Case.select().where(Case.id == case_id).first().run()
+    if row is None:
+        raise cases.not_found()
+    return row
+
+
+async def lock_case(case_id: int) -> None:
+    await Case.select(Case.id).where(Case.id == case_id).lock_rows().run()
+
+
+async def _open_supplements(case_ids: list[int]) -> dict[int, list[str]]:
+    if not case_ids:
+        return {}
+    rows = (
+        await Supplement.select(Supplement.case, Supplement.missing)
+        .where(Supplement.case.is_in(case_ids) & Supplement.answered_at.is_null())
+        .order_by(Supplement.id)
+        .run()
+    )
+    return {r["case"]: list(r["missing"]) for r in rows}

@@ -1,0 +1,404 @@
+"""委托 — an agent's mandate from a citizen: scope (items or a bundle), expiry and consent.
+
+Consent comes one of two ways. The agent asks in the system and the citizen confirms in the
+mini-program (``pending`` until then; the request is an outbox event ``mandate.requested`` that
+notifications turn into a WeChat message), or the agent uploads the signed paper form and the
+citizen's ID photo, and the mandate is ``active`` at once — a share of those is sampled for a
+supervisor's spot check. A revoked or expired mandate stops new actions at once: every check
+reads the stored status *and* the expiry date (:func:`effective_status`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from backend import clock
+from backend.catalogue import service as catalogue
+from backend.delegation import texts
+from backend.delegation.scope import Agent, citizen_of
+from backend.delegation.tables import Mandate
+from backend.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from backend.outbox.service import publish
+from backend.uploads import service as uploads
+
+EVIDENCE_TYPES = ("委托书", "身份证")
+"""The paper evidence of a mandate: the signed authorization form and the citizen's ID card."""
+
+REQUESTED_EVENT = "mandate.requested"
+REVOKED_EVENT = "mandate.revoked"
+LIVE = "active"
+
+
+def effective_status(row: dict[str, Any], today: date | None = None) -> str:
+    """The stored status, or ``expired`` once a pending or active mandate's day has passed."""
+    status = str(row["status"])
+    if status in ("pending", "active") and row["expires_on"] < (today or clock.today()):
+        return "expired"
+    return status
+
+
+def not_found() -> NotFound:
+    return NotFound(texts.MANDATE_NOT_FOUND, code="mandate_not_found")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    item_codes: list[str]
+    bundle_code: str | None
+    names: list[str]
+
+
+async def check_scope(item_codes: list[str], bundle_code: str | None) -> Scope:
+    codes = list(dict.fromkeys(c.strip() for c in item_codes if c.strip()))
+    if bool(codes) == (bundle_code is not None):
+        raise InvalidInput(texts.SCOPE_REQUIRED, code="mandate_scope_required")
+    if bundle_code is not None:
+        try:
+            bundle = await catalogue.get_bundle(code=bundle_code)
+        except Exception as exc:
+            raise InvalidInput(
+                texts.BUNDLE_UNKNOWN.format(code=bundle_code), code="bundle_unknown"
+            ) from exc
+        views = list(bundle.items)
+    else:
+        views = []
+        for code in codes:
+            try:
+                views.append(await catalogue.get_item(code=code))
+            except Exception as exc:
+                raise InvalidInput(
+                    texts.ITEM_UNKNOWN.format(code=code), code="item_unknown"
+                ) from exc
+    for view in views:
+        if not view.spec.delegable:
+            raise InvalidInput(
+                texts.ITEM_NOT_DELEGABLE.format(name=view.spec.name), code="item_not_delegable"
+            )
+    return Scope(codes, bundle_code, [v.spec.name for v in views])
+
+
+def check_expiry(expires_on: date, *, max_days: int, today: date | None = None) -> None:
+    now = today or clock.today()
+    if expires_on <= now:
+        raise InvalidInput(texts.EXPIRY_PAST, code="mandate_expiry_invalid")
+    last = now + timedelta(days=max_days)
+    if expires_on > last:
+        raise InvalidInput(
+            texts.EXPIRY_TOO_FAR.format(days=max_days, last=last.isoformat()),
+            code="mandate_expiry_invalid",
+        )
+
+
+async def create(
+    *,
+    agent: Agent,
+    citizen_id: str,
+    item_codes: list[str],
+    bundle_code: str | None,
+    expires_on: date,
+    evidence_upload_ids: list[str],
+    max_days: int,
+    spot_check_rate: float,
+) -> str:
+    """Record a mandate; in the caller's transaction. Returns its id."""
+    await citizen_of(agent, citizen_id)
+    scope = await check_scope(item_codes, bundle_code)
+    check_expiry(expires_on, max_days=max_days)
+    mandate_id = str(uuid.uuid4())
+    evidence = list(dict.fromkeys(evidence_upload_ids))
+    if evidence:
+        claimed = await uploads.claim_uploads(
+            upload_ids=evidence, owner_kind="staff", owner_id=agent.id
+        )
+        missing = [t for t in EVIDENCE_TYPES if t not in {u.material_type for u in claimed}]
+        if missing:
+            raise InvalidInput(
+                texts.EVIDENCE_INCOMPLETE.format(missing="、".join(missing)),
+                code="mandate_evidence_incomplete",
+                extra={"missing": missing},
+            )
+    now = clock.now_utc()
+    sampled = bool(evidence) and secrets.randbelow(1_000_000) < spot_check_rate * 1_000_000
+    await Mandate.insert(
+        Mandate(
+            id=mandate_id,
+            agent=agent.id,
+            citizen=citizen_id,
+            item_codes=scope.item_codes,
+            bundle_code=scope.bundle_code,
+            expires_on=expires_on,
+            status="active" if evidence else "pending",
+            consent="paper" if evidence else "miniprogram",
+            evidence_upload_ids=evidence,
+            spot_check=sampled,
+            created_at=now,
+            decided_at=now if evidence else None,
+        )
+    ).run()
+    if evidence:
+        await uploads.attach(upload_ids=evidence, kind="mandate", target_id=mandate_id)
+    else:
+        await publish(
+            kind=REQUESTED_EVENT,
+            payload={"mandate_id": mandate_id, "citizen_id": citizen_id, "agent_id": agent.id},
+            dedup_key=f"{REQUESTED_EVENT}:{mandate_id}",
+        )
+    return mandate_id
+
+
+# --- reading --------------------------------------------------------------------------------
+
+_SELECT = (
+    "SELECT m.id::text AS id, m.agent::text AS agent_id, s.display_name AS agent_name,"
+    " m.citizen::text AS citizen_id, c.name AS citizen_name,"
+    " c.id_number_masked AS citizen_id_masked, m.item_codes, m.bundle_code, m.expires_on,"
+    " m.status, m.consent, m.evidence_upload_ids, m.spot_check, m.spot_check_ok,"
+    " m.spot_check_note, m.created_at, m.decided_at, m.revoked_at"
+    " FROM mandate m JOIN staff_user s ON s.id = m.agent JOIN citizen c ON c.id = m.citizen"
+)
+
+
+async def get(mandate_id: str) -> dict[str, Any] | None:
+    try:
+        uuid.UUID(mandate_id)
+    except ValueError:
+        return None
+    rows = await Mandate.raw(_SELECT + " WHERE m.id = {}::uuid", mandate_id).run()
+    return dict(rows[0]) if rows else None
+
+
+async def list_where(
+    where: str, *args: Any, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    total = await Mandate.raw(
+        "SELECT count(*) AS n FROM mandate m WHERE " + where,  # noqa: S608 - fixed fragments
+        *args,
+    ).run()
+    rows = await Mandate.raw(
+        _SELECT + " WHERE " + where + " ORDER BY m.created_at DESC, m.id"
+        f" LIMIT {int(page_size)} OFFSET {int((page - 1) * page_size)}",
+        *args,
+    ).run()
+    return [dict(r) for r in rows], int(total[0]["n"])
+
+
+async def for_citizen(
+    citizen_id: str, *, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    return await list_where("m.citizen = {}::uuid", citizen_id, page=page, page_size=page_size)
+
+
+async def for_agent(
+    agent_id: str, *, citizen_id: str | None, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    if citizen_id:
+        return await list_where(
+            "m.agent = {}::uuid AND m.citizen::text = {}",
+            agent_id,
+            citizen_id,
+            page=page,
+            page_size=page_size,
+        )
+    return await list_where("m.agent = {}::uuid", agent_id, page=page, page_size=page_size)
+
+
+async def scope_names(row: dict[str, Any]) -> list[str]:
+    if row["bundle_code"]:
+        try:
+            bundle = await catalogue.get_bundle(code=row["bundle_code"])
+        except Exception:
+            return [row["bundle_code"]]
+        return [bundle.spec.name]
+    names = []
+    for code in row["item_codes"]:
+        try:
+            names.append((await catalogue.get_item(code=code)).spec.name)
+        except Exception:
+            names.append(code)
+    return names
+
+
+# --- the citizen decides --------------------------------------------------------------------
+
+
+async def _locked_for_citizen(mandate_id: str, citizen_id: str) -> dict[str, Any]:
+    try:
+        uuid.UUID(mandate_id)
+    except ValueError:
+        raise not_found() from None
+    row = (
+        await Mandate.select(Mandate.id, Mandate.status, Mandate.expires_on, Mandate.agent)
+        .where((Mandate.id == mandate_id) & (Mandate.citizen == citizen_id))
+        .lock_rows()
+        .first()
+        .run()
+    )
+    if row is None:
+        raise not_found()
+    return row
+
+
+async def confirm(*, mandate_id: str, citizen_id: str) -> None:
+    row = await _locked_for_citizen(mandate_id, citizen_id)
+    status = effective_status(row)
+    if status == "expired":
+        raise Conflict(texts.MANDATE_EXPIRED_NOW, code="mandate_expired")
+    if status != "pending":
+        raise Conflict(texts.MANDATE_NOT_PENDING, code="mandate_not_pending")
+    await (
+        Mandate.update({Mandate.status: "active", Mandate.decided_at: clock.now_utc()})
+        .where(Mandate.id == mandate_id)
+        .run()
+    )
+
+
+async def refuse(*, mandate_id: str, citizen_id: str) -> None:
+    row = await _locked_for_citizen(mandate_id, citizen_id)
+    if effective_status(row) != "pending":
+        raise Conflict(texts.MANDATE_NOT_PENDING, code="mandate_not_pending")
+    await (
+        Mandate.update({Mandate.status: "refused", Mandate.decided_at: clock.now_utc()})
+        .where(Mandate.id == mandate_id)
+        .run()
+    )
+
+
+async def revoke(*, mandate_id: str, citizen_id: str) -> None:
+    """Revoking stops new actions at once; cases already filed stay readable to the agent until
+    what they hold has been handed back (``standing``)."""
+    row = await _locked_for_citizen(mandate_id, citizen_id)
+    if effective_status(row) not in ("pending", "active"):
+        raise Conflict(texts.MANDATE_NOT_REVOCABLE, code="mandate_not_revocable")
+    await (
+        Mandate.update({Mandate.status: "revoked", Mandate.revoked_at: clock.now_utc()})
+        .where(Mandate.id == mandate_id)
+        .run()
+    )
+    await publish(
+        kind=REVOKED_EVENT,
+        payload={"mandate_id": mandate_id, "agent_id": str(row["agent"])},
+        dedup_key=f"{REVOKED_EVENT}:{mandate_id}",
+    )
+
+
+# --- acting under a mandate -----------------------------------------------------------------
+
+
+async def require_live(
+    *,
+    mandate_id: str,
+    agent: Agent,
+    citizen_id: str | None,
+    item_codes: list[str],
+    bundle_code: str | None,
+) -> dict[str, Any]:
+    """The mandate, when it lets this agent act now for its citizen on these items.
+
+    404 ``mandate_not_found`` for a mandate that is not this agent's; 403 ``mandate_required``
+    (with ``reason``) when it is not live or does not cover the items.
+    """
+    row = await get(mandate_id)
+    if row is None or row["agent_id"] != agent.id:
+        raise not_found()
+    status = effective_status(row)
+    if status != LIVE:
+        raise NotAllowed(texts.NOT_LIVE[status], code="mandate_required", extra={"reason": status})
+    if citizen_id is not None and row["citizen_id"] != citizen_id:
+        raise NotAllowed(texts.OTHER_CITIZEN, code="mandate_required", extra={"reason": "citizen"})
+    await citizen_of(agent, row["citizen_id"])
+    if bundle_code is not None:
+        if row["bundle_code"] != bundle_code:
+            bundle = await catalogue.get_bundle(code=bundle_code)
+            raise NotAllowed(
+                texts.OUT_OF_SCOPE.format(name=bundle.spec.name),
+                code="mandate_required",
+                extra={"reason": "out_of_scope"},
+            )
+        return row
+    covered = set(row["item_codes"])
+    if row["bundle_code"]:
+        bundle = await catalogue.get_bundle(code=row["bundle_code"])
+        covered |= {v.spec.code for v in bundle.items}
+    for code in item_codes:
+        if code not in covered:
+            view = await catalogue.get_item(code=code)
+            raise NotAllowed(
+                texts.OUT_OF_SCOPE.format(name=view.spec.name),
+                code="mandate_required",
+                extra={"reason": "out_of_scope"},
+            )
+    return row
+
+
+async def hold_live(*, mandate_id: str) -> None:
+    """Share-lock a mandate for the rest of the transaction; 403 unless it is live."""
+    row = (
+        await Mandate.select(Mandate.status, Mandate.expires_on)
+        .where(Mandate.id == mandate_id)
+        .lock_rows(lock_strength="SHARE")
+        .first()
+        .run()
+    )
+    status = effective_status(row) if row else "revoked"
+    if status != LIVE:
+        raise NotAllowed(texts.NOT_LIVE[status], code="mandate_required", extra={"reason": status})
+
+
+async def is_live(mandate_id: str | None) -> bool:
+    if not mandate_id:
+        return False
+    row = await get(mandate_id)
+    return row is not None and effective_status(row) == LIVE
+
+
+# --- supervisors' spot checks ---------------------------------------------------------------
+
+
+_IN_AREA = (
+    " EXISTS (SELECT 1 FROM staff_user s2 JOIN area a ON a.code = s2.area"
+    " LEFT JOIN area t ON t.code = a.parent"
+    " WHERE s2.id = m.agent AND {} IN (a.code, a.parent, t.parent))"
+)
+
+
+async def sampled(
+    *, area_code: str, pending: bool, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Paper mandates sampled for a spot check, of agents within the supervisor's area."""
+    return await list_where(
+        "m.spot_check AND (NOT {} OR m.spot_check_ok IS NULL) AND" + _IN_AREA,
+        pending,
+        area_code,
+        page=page,
+        page_size=page_size,
+    )
+
+
+async def spot_check(*, mandate_id: str, ok: bool, note: str, by: str, area_code: str) -> None:
+    """A supervisor's verdict on a paper mandate within their area (404 outside it)."""
+    found, _ = (
+        await list_where(
+            "m.id::text = {} AND" + _IN_AREA, mandate_id, area_code, page=1, page_size=1
+        )
+        if mandate_id
+        else ([], 0)
+    )
+    if not found:
+        raise not_found()
+    await Mandate.select(Mandate.id).where(Mandate.id == mandate_id).lock_rows().run()
+    await (
+        Mandate.update(
+            {
+                Mandate.spot_check_ok: ok,
+                Mandate.spot_check_note: note,
+                Mandate.spot_checked_by: by,
+                Mandate.spot_checked_at: clock.now_utc(),
+            }
+        )
+        .where(Mandate.id == mandate_id)
+        .run()
+    )
