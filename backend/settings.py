@@ -104,6 +104,13 @@ class Settings:
     mandate_max_days: int = 365
     mandate_spot_check_rate: float = 0.1
     handover_max_cases: int = 200
+    wechat_templates: str = ""
+    wechat_push_token: str = ""
+    wechat_push_aes_key: str = ""
+    notify_send_rate: float = 20.0
+    sms_url: str = ""
+    sms_secret: str = ""
+    reminder_hour: int = 8
     upload_max_bytes: int = 10 * 1024 * 1024
     upload_max_per_day: int = 200
     storage_backend: str = "local"
@@ -167,6 +174,12 @@ class Settings:
             raise SettingsError("MANDATE_SPOT_CHECK_RATE must be between 0 and 1")
         if not 1 <= self.handover_max_cases <= 1000:
             raise SettingsError("HANDOVER_MAX_CASES must be between 1 and 1000")
+        if not 0.1 <= self.notify_send_rate <= 10000:
+            raise SettingsError("NOTIFY_SEND_RATE must be between 0.1 and 10000 per second")
+        if not 0 <= self.reminder_hour <= 23:
+            raise SettingsError("REMINDER_HOUR must be an hour of the day, 0–23")
+        if self.wechat_push_aes_key and len(self.wechat_push_aes_key) != 43:
+            raise SettingsError("WECHAT_PUSH_AES_KEY must be the 43-character EncodingAESKey")
         if self.storage_backend not in {"local", "s3"}:
             raise SettingsError("STORAGE must be local or s3")
         if self.storage_backend == "s3" and not (self.s3_endpoint and self.s3_bucket):
@@ -240,6 +253,13 @@ _ENV: dict[str, tuple[str, str]] = {
     "MANDATE_MAX_DAYS": ("mandate_max_days", "int"),
     "MANDATE_SPOT_CHECK_RATE": ("mandate_spot_check_rate", "float"),
     "HANDOVER_MAX_CASES": ("handover_max_cases", "int"),
+    "WECHAT_TEMPLATES": ("wechat_templates", "str"),
+    "WECHAT_PUSH_TOKEN": ("wechat_push_token", "str"),
+    "WECHAT_PUSH_AES_KEY": ("wechat_push_aes_key", "str"),
+    "NOTIFY_SEND_RATE": ("notify_send_rate", "float"),
+    "SMS_URL": ("sms_url", "str"),
+    "SMS_SECRET": ("sms_secret", "str"),
+    "REMINDER_HOUR": ("reminder_hour", "int"),
     "UPLOAD_MAX_BYTES": ("upload_max_bytes", "int"),
     "UPLOAD_MAX_PER_DAY": ("upload_max_per_day", "int"),
     "STORAGE": ("storage_backend", "str"),
