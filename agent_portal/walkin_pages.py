@@ -14,8 +14,8 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, texts, walkin_form
-from agent_portal.walkin_form import ItemForm, Posted
+from agent_portal import desk, item_form, texts, walkin_form
+from agent_portal.item_form import ItemForm, Posted
 from backend.cases import service as cases
 from backend.errors import DomainError, InvalidInput
 from backend.idempotency import service as idempotency
@@ -23,7 +23,6 @@ from backend.identity import roles
 from backend.identity.service import StaffAccount
 from backend.outbox.service import unit_of_work
 from backend.settings import Settings
-from backend.uploads import service as uploads
 from backend.window import walkin
 from backend.window.access import Clerk
 from backend.window.schemas import WalkInSubmission
@@ -55,37 +54,6 @@ async def _form_page(
     )
 
 
-def _problems(exc: DomainError) -> dict[str, str]:
-    """Field problems by input name (``applicant.name``, ``form.<field>``, ``material:<type>``)."""
-    out: dict[str, str] = {}
-    for p in exc.extra.get("errors", []):
-        name = str(p.get("field", ""))
-        key = name if name.startswith("applicant.") else walkin_form.FORM_PREFIX + name
-        out.setdefault(key, str(p.get("message", "")))
-    for m in exc.extra.get("missing", []):
-        out.setdefault(f"material:{m.get('type', '')}", texts.MATERIAL_MISSING)
-    return out
-
-
-async def _save_files(posted: Posted, clerk: Clerk, request: Request[Any, Any, Any]) -> None:
-    """Files chosen now go to the upload service first; they are kept across a refusal."""
-    state = request.app.state
-    for kind, chosen in list(posted.files.items()):
-        data = await chosen.read()
-        await chosen.close()
-        saved = await uploads.save_upload(
-            store=state.file_store,
-            owner_kind="staff",
-            owner_id=clerk.id,
-            material_type=kind,
-            filename=chosen.filename or "",
-            data=data,
-            settings=state.settings,
-        )
-        posted.kept[kind] = (saved.id, saved.original_name or texts.UPLOAD_KEPT)
-        del posted.files[kind]
-
-
 class WalkInPages(Controller):
     path = "/window/walk-in"
     include_in_schema = False
@@ -93,7 +61,9 @@ class WalkInPages(Controller):
     @get("/", name="portal:walk-in")
     async def form(self, staff: StaffAccount, item_code: str = "") -> Template:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
-        return await _form_page(clerk, Posted(key=walkin_form.new_key(), item_code=item_code))
+        return await _form_page(
+            clerk, Posted(key=item_form.new_key(walkin_form.KEY_PREFIX), item_code=item_code)
+        )
 
     @get("/fields", name="portal:walk-in-fields")
     async def fields(self, staff: StaffAccount, item_code: str = "") -> Template:
@@ -115,7 +85,7 @@ class WalkInPages(Controller):
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         form = await request.form()
         chosen = await walkin_form.item_form(clerk.area_code, str(form.get("item_code") or ""))
-        posted = walkin_form.read(form, chosen.materials)
+        posted = walkin_form.read_walk_in(form, chosen.materials)
         if form.get("_step") == FIELDS_STEP:
             return await _form_page(clerk, posted)
         scope = f"portal:staff:{clerk.id}"
@@ -127,7 +97,11 @@ class WalkInPages(Controller):
             number = await _file(request, clerk, posted, chosen, settings, scope, fingerprint)
         except DomainError as exc:
             return await _form_page(
-                clerk, posted, error=exc.detail, problems=_problems(exc), status_code=exc.status
+                clerk,
+                posted,
+                error=exc.detail,
+                problems=item_form.problems_of(exc),
+                status_code=exc.status,
             )
         return Redirect(f"/portal/window/cases/{number}?done=walk_in", status_code=303)
 
@@ -149,7 +123,7 @@ async def _file(
     state = request.app.state
     if not posted.item_code:
         raise InvalidInput(texts.ITEM_REQUIRED, code="item_or_bundle_required")
-    await _save_files(posted, clerk, request)
+    await item_form.save_files(posted, owner_id=clerk.id, state=state)
     try:
         data = msgspec.convert(
             walkin_form.submission(posted, chosen.fields), WalkInSubmission, strict=True
