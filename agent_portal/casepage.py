@@ -45,6 +45,7 @@ DESK_ACTIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         ("deny", "deny"),
     ),
 }
+THROUGH_AGENT: Final = "agent"
 BASE: Final = {WINDOW: "/portal/window/cases/", REVIEW: "/portal/review/cases/"}
 
 
@@ -204,7 +205,10 @@ async def context(
             for code, name in sorted(places.townships.items())
             if code != view.township_code
         ],
-        "delivery_methods": list(texts.DELIVERY.items()),
+        # Through the agent is a results batch (材料交接), never a form here: the domain
+        # refuses it (409 deliver_through_agent) since the agent records the hand-over.
+        "delivery_methods": [(k, v) for k, v in texts.DELIVERY.items() if k != THROUGH_AGENT],
+        "through_agent": view.delivery_method == THROUGH_AGENT,
         "delivery_labels": texts.DELIVERY,
         "when": when,
     }
