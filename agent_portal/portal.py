@@ -19,8 +19,12 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from agent_portal import texts
+from agent_portal.agent_case import AgentCasePages
+from agent_portal.agent_filing import FilingPages
+from agent_portal.agent_pages import AgentPages
 from agent_portal.auth import HOME_PATH, NotLoggedIn, login_guard, redirect_to_login, staff_provider
 from agent_portal.errors import EXCEPTION_HANDLERS
+from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
 from agent_portal.review_pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.security import PORTAL_PATH, csrf_config, session_middleware
@@ -80,7 +84,17 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
     )
     portal_router = Router(
         path=PORTAL_PATH,
-        route_handlers=[PortalController, WindowPages, WalkInPages, ReviewPages],
+        route_handlers=[
+            PortalController,
+            WindowPages,
+            WalkInPages,
+            ReviewPages,
+            AgentPages,
+            FilingPages,
+            AgentCasePages,
+            AgentHandoverPages,
+            WindowHandoverPages,
+        ],
         middleware=[session],
         guards=[login_guard(max_age_s)],
         dependencies={

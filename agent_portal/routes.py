@@ -14,7 +14,7 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from agent_portal import texts
+from agent_portal import agent_pages, texts
 from agent_portal.auth import (
     HOME_PATH,
     LOGIN_AT,
@@ -27,6 +27,7 @@ from agent_portal.menu import tasks_for
 from agent_portal.security import CSRF_COOKIE
 from backend.clock import today
 from backend.errors import RateLimited, Unauthenticated
+from backend.identity import roles
 from backend.identity.service import StaffAccount, authenticate_staff
 from backend.settings import Settings
 from backend.workdays.service import year_warnings
@@ -109,12 +110,14 @@ class PortalController(Controller):
         return _fresh_csrf(Redirect(target, status_code=303))
 
     @get("/", name="portal:home")
-    async def home(self, staff: StaffAccount) -> Template:
+    async def home(self, staff: StaffAccount, show: str = "", page: int = 1) -> Template:
         warnings: list[str] = []
         if staff.role in SEES_CALENDAR_WARNINGS:
             warnings = [
                 texts.calendar_year_unconfirmed(s.year) for s in await year_warnings(today=today())
             ]
+        if staff.role == roles.AGENT:  # the agent's home is their errands
+            return await agent_pages.home(staff, show=show, page=page, warnings=warnings)
         return Template(
             "home.html",
             context={

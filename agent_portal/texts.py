@@ -24,19 +24,20 @@ UNDER_CONSTRUCTION: Final = "建设中"
 # (title, one-line hint, href or None while the page does not exist yet), per role.
 ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
     roles.AGENT: (
-        ("我的代办", "查看全部代办事项和办理时限", None),
-        ("登记群众", "为没有智能手机的群众登记信息", None),
-        ("委托授权", "记录群众的委托和凭证", None),
-        ("代为申请", "在委托范围内替群众提交办件", None),
-        ("补正材料", "按窗口要求补交或更正材料", None),
-        ("领取出件", "领取办理结果并交给群众", None),
-        ("材料交接", "把纸质材料分批送交镇街", None),
+        ("查找和登记群众", "查找本村群众，为没有智能手机的群众登记", "/portal/agent/villagers"),
+        ("代为申请", "在委托范围内替群众提交办件", "/portal/agent/file"),
+        ("材料交接", "把纸质原件分批送交镇街，接收镇街送回的出件", "/portal/agent/handovers"),
     ),
     roles.WINDOW: (
         ("受理队列", "认领、受理、不予受理、补正、转办", "/portal/window/queue"),
         ("窗口收件", "为到窗口办事的群众收件", "/portal/window/walk-in"),
         ("出件送达", "出件并窗口领取、邮寄或由代办员送达", "/portal/window/cases?status=approved"),
-        ("接收交接", "接收村社代办员送来的纸质材料", None),
+        ("接收交接", "接收村社代办员送来的纸质材料", "/portal/window/handovers"),
+        (
+            "出件交代办员",
+            "把选择代办员送达的出件分批交给代办员",
+            "/portal/window/handovers/results",
+        ),
     ),
     roles.APPROVER: (
         ("待审批办件", "查看转到本部门的办件，批准或不批准", "/portal/review"),
@@ -114,6 +115,8 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "issue_result": "出件",
     "deliver": "送达",
     "withdraw": "撤回",
+    "handover_sent": "材料交接：送出",
+    "handover_received": "材料交接：接收",
 }
 
 ACTOR_ROLES: Final[dict[str, str]] = {
@@ -200,3 +203,50 @@ def step_missing(missing: list[str]) -> str:
 
 def step_delivered(method: str, tracking_no: str | None) -> str:
     return f"{method}（快递单号 {tracking_no}）" if tracking_no else method
+
+
+# --- the agent's pages (代办员) and custody batches (材料交接) --------------------------------
+
+MANDATE_STATUS: Final[dict[str, str]] = {
+    "pending": "待群众确认",
+    "active": "有效",
+    "refused": "群众已拒绝",
+    "revoked": "已撤销",
+    "expired": "已过期",
+}
+CONSENT: Final[dict[str, str]] = {"paper": "纸质委托书", "miniprogram": "小程序确认"}
+MANDATE_DONE: Final[dict[str, str]] = {
+    "active": "委托已登记并生效，现在可以代为申请。",
+    "pending": "已向群众发送确认请求，群众在小程序中确认后委托生效。",
+}
+REGISTERED: Final = "群众已登记。"
+AGENT_DONE: Final[dict[str, str]] = {
+    "filed": "已代为提交申请。",
+    "supplied": "补正材料已提交。",
+    "handed": "已登记交付群众，办件已送达。",
+    "received": "已确认接收。",
+}
+EVIDENCE_PHOTO_MISSING: Final = "请拍摄或选择这张照片"
+NO_LIVE_MANDATE: Final = "您还没有有效的委托。请先为群众登记委托。"
+HANDOVER_DIRECTIONS: Final[dict[str, str]] = {
+    "to_township": "纸质原件送镇街",
+    "to_village": "出件交代办员",
+}
+HANDOVER_STATUS: Final[dict[str, str]] = {"sent": "待接收", "received": "已接收"}
+HANDOVER_TABS: Final = (("sent", "待接收"), ("received", "已接收"), ("", "全部"))
+HANDOVER_CODE_UNKNOWN: Final = "没有找到这个交接批次编码，请核对清单上的编码。"
+RESULT_ITEM: Final = "出件"
+SEND_RESULTS_NONE: Final = "没有需要交代办员送达的出件。"
+WINDOW_DONE: Final[dict[str, str]] = {
+    "received": "已确认接收。登记为缺失的原件会列入代办员的待办，请其补送。"
+}
+AGENT_ERRAND_TABS: Final = (("", "进行中"), ("all", "全部"))
+
+
+def sex_year(sex: str | None, birth_year: int | None) -> str:
+    """What may be shown beside the masked ID (DESIGN rule 5: birth year and sex at most)."""
+    parts = [
+        {"male": "男", "female": "女"}.get(sex or "", ""),
+        f"{birth_year} 年生" if birth_year else "",
+    ]
+    return " · ".join(p for p in parts if p)

@@ -1,0 +1,177 @@
+"""The agent's case page: status, timeline (custody steps too), what it needs from the agent,
+answering a supplement (photos) under a live mandate, and handing the result to the citizen.
+
+Standing is ``errands.readable_case`` (DESIGN rule 4): the agent who filed it, while the mandate
+is live or while they still hold something of it; anyone else gets the 404 page. The writes are
+those of ``backend.delegation.routes`` (``cases.supply`` after ``require_live_mandate``;
+``custody.hand_over_to_citizen`` with the photo), each in ``unit_of_work``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Response, Template
+
+from agent_portal import agent_desk, desk, item_form, texts, urgency
+from agent_portal.casepage import Step, when
+from agent_portal.errors import PageNotFound
+from backend.cases import present as case_present
+from backend.cases import service as cases
+from backend.cases.schemas import MaterialIn
+from backend.cases.states import Status
+from backend.catalogue import service as catalogue
+from backend.delegation import custody, errands, filing
+from backend.delegation.scope import Agent
+from backend.errors import DomainError
+from backend.identity.service import StaffAccount
+from backend.outbox.service import unit_of_work
+from backend.workdays.service import load_calendar
+
+HANDOVER_PHOTO: Final = "交付照片"
+
+
+async def _row(agent: Agent, number: str) -> dict[str, Any]:
+    row = await errands.readable_case(number=number, agent=agent)
+    if row is None:
+        raise PageNotFound
+    return row
+
+
+async def _page(
+    agent: Agent,
+    row: dict[str, Any],
+    *,
+    done: str | None = None,
+    error: str | None = None,
+    failed: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    calendar = await load_calendar()
+    shown = case_present.for_citizen(await cases.view(row=row, calendar=calendar))
+    root = row if row["parent"] is None else await errands.case_by_id(row["parent"])
+    found, _ = await errands.errands_for_roots(agent=agent, roots=[root], calendar=calendar)
+    errand = found[0]
+    needs = (
+        errand.needs
+        if row["parent"] is None
+        else [n for n in errand.needs if n.case_number == row["number"]]
+    )
+    held = (await custody.custody_by_case([row]))[row["id"]]
+    snap = await catalogue.snapshot()
+    material_names = {m.type: m.name for v in snap.items.values() for m in v.spec.materials}
+    status = Status(row["status"])
+    return Template(
+        "agent/case.html",
+        context={
+            "case": shown,
+            "citizen_name": errand.citizen_name,
+            "clock": urgency.by_days_left(shown.working_days_left, paused=errand.clock.paused),
+            "needs": [n.text for n in needs],
+            "mandate_live": errand.mandate_live,
+            "custody": held,
+            "delivery": texts.DELIVERY.get(shown.delivery_method, shown.delivery_method),
+            "submitted_at": when(shown.submitted_at),
+            "materials": [
+                (material_names.get(m.type, m.type), texts.MATERIAL_SOURCES.get(m.source, m.source))
+                for m in shown.materials
+            ],
+            "steps": [
+                Step(
+                    when(e.at),
+                    texts.ACTION_LABELS.get(e.action, e.action),
+                    texts.ACTOR_ROLES.get(e.actor_role, e.actor_role),
+                    "",
+                    e.note,
+                )
+                for e in shown.timeline
+            ],
+            "may_supply": status == Status.AWAITING_SUPPLEMENT and errand.mandate_live,
+            "may_hand_over": status == Status.RESULT_READY and held.result_with_agent,
+            "pick_up": held.result_in_transit,
+            "done": texts.AGENT_DONE.get(done or ""),
+            "error": error,
+            "failed": failed,
+            "material_names": material_names,
+        },
+        status_code=status_code,
+    )
+
+
+class AgentCasePages(Controller):
+    path = "/agent/cases"
+    include_in_schema = False
+
+    @get("/{number:str}", name="portal:agent-case")
+    async def case(self, staff: StaffAccount, number: str, done: str = "") -> Template:
+        agent = await agent_desk.agent_of(staff)
+        return await _page(agent, await _row(agent, number), done=done)
+
+    @post("/{number:str}/supply", name="portal:agent-supply")
+    async def supply(
+        self, request: Request[Any, Any, Any], staff: StaffAccount, number: str
+    ) -> Response[Any]:
+        agent = await agent_desk.agent_of(staff)
+        row = await _row(agent, number)
+        form = await request.form()
+        state = request.app.state
+        try:
+            await errands.require_live_mandate(row)
+            materials = []
+            for index, kind in enumerate(desk.choices(form, "types")):
+                chosen = item_form.chosen_file(form, f"sup-{index}-file")
+                if chosen is not None:
+                    saved = await item_form.save_file(
+                        state, owner_id=agent.id, material_type=kind, chosen=chosen
+                    )
+                    materials.append(MaterialIn(type=kind, upload_id=saved.id))
+            note = desk.text(form, "note", label="补正说明")
+            calendar = await load_calendar()
+            async with unit_of_work(desk.doorbell(state)):
+                fresh = await cases.case_row(number=number)
+                assert fresh is not None
+                await errands.require_live_mandate(fresh)
+                by = filing.submitter(
+                    agent=agent, citizen_id=str(fresh["applicant"]), mandate_id=fresh["mandate_id"]
+                )
+                await cases.supply(
+                    row=fresh, materials=materials, note=note, by=by, calendar=calendar
+                )
+        except DomainError as exc:
+            return await _page(
+                agent, row, error=exc.detail, failed="supply", status_code=exc.status
+            )
+        return Redirect(f"/portal/agent/cases/{number}?done=supplied", status_code=303)
+
+    @post("/{number:str}/hand-over", name="portal:agent-hand-over")
+    async def hand_over(
+        self, request: Request[Any, Any, Any], staff: StaffAccount, number: str
+    ) -> Response[Any]:
+        agent = await agent_desk.agent_of(staff)
+        row = await _row(agent, number)
+        form = await request.form()
+        state = request.app.state
+        try:
+            chosen = item_form.chosen_file(form, "photo")
+            photo = ""
+            if chosen is not None:
+                saved = await item_form.save_file(
+                    state, owner_id=agent.id, material_type=HANDOVER_PHOTO, chosen=chosen
+                )
+                photo = saved.id
+            calendar = await load_calendar()
+            async with unit_of_work(desk.doorbell(state)):
+                if row["parent"] is not None:  # lock the bundle before its child
+                    await errands.lock_case(row["parent"])
+                await errands.lock_case(row["id"])
+                fresh = await cases.case_row(number=number)
+                assert fresh is not None
+                await custody.hand_over_to_citizen(
+                    agent=agent, row=fresh, photo_upload_id=photo, calendar=calendar
+                )
+        except DomainError as exc:
+            return await _page(
+                agent, row, error=exc.detail, failed="hand_over", status_code=exc.status
+            )
+        return Redirect(f"/portal/agent/cases/{number}?done=handed", status_code=303)

@@ -1,0 +1,211 @@
+"""Filing a case on a villager's behalf (代为申请), step by step under a live mandate.
+
+1. choose the mandate (only live ones are offered), 2. the item or bundle in its scope, 3. the
+item's form, its materials (a photo, or "paper original collected") and the delivery method.
+Submitting does what ``POST /api/v1/agent/cases`` does: ``filing.prepare`` (the mandate first,
+then ``cases.prepare`` — a missing material is a 422 naming every one), then ``filing.create``
+in one ``unit_of_work``. The hidden submission key makes a double click file one case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Response, Template
+
+from agent_portal import agent_desk, desk, item_form, texts
+from agent_portal.item_form import ItemForm, Posted
+from backend.catalogue import service as catalogue
+from backend.delegation import filing, mandates
+from backend.delegation.schemas import AgentCaseSubmission
+from backend.delegation.scope import Agent
+from backend.errors import DomainError, InvalidInput, NotAllowed
+from backend.idempotency import service as idempotency
+from backend.identity.service import StaffAccount
+from backend.outbox.service import unit_of_work
+
+PATH: Final = "/portal/agent/file"
+KEY_PREFIX: Final = "agent-file"
+MATERIALS_HINT: Final = (
+    "逐项拍照上传；收取了纸质原件的，勾选“已收取纸质原件”，并在材料交接时送交镇街。"
+    "标注“可电子证照核验”的材料，未上传时系统自动向电子证照库核验。"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    kind: str  # item | bundle
+    code: str
+    name: str
+
+
+async def _mandate(agent: Agent, mandate_id: str) -> dict[str, Any]:
+    """The mandate when this agent may file under it now (404 page otherwise; 403 not live)."""
+    return await mandates.require_live(
+        mandate_id=mandate_id, agent=agent, citizen_id=None, item_codes=[], bundle_code=None
+    )
+
+
+async def _choices(row: dict[str, Any]) -> list[Choice]:
+    """What the mandate covers: its bundle (and the bundle's items one by one), or its items."""
+    if row["bundle_code"]:
+        bundle = await catalogue.get_bundle(code=row["bundle_code"])
+        return [Choice("bundle", bundle.spec.code, bundle.spec.name)] + [
+            Choice("item", v.spec.code, v.spec.name) for v in bundle.items
+        ]
+    out = []
+    for code in row["item_codes"]:
+        view = await catalogue.get_item(code=code)
+        out.append(Choice("item", code, view.spec.name))
+    return out
+
+
+async def _form(choice: Choice | None) -> ItemForm:
+    if choice is None:
+        return ItemForm()
+    if choice.kind == "bundle":
+        bundle = await catalogue.get_bundle(code=choice.code)
+        return item_form.form_of(choice.code, choice.name, bundle.items)
+    view = await catalogue.get_item(code=choice.code)
+    return item_form.form_of(choice.code, choice.name, [view])
+
+
+def _pick(choices: list[Choice], item: str, bundle: str) -> Choice | None:
+    wanted = ("bundle", bundle) if bundle else ("item", item)
+    return next((c for c in choices if (c.kind, c.code) == wanted), None)
+
+
+async def _page(
+    agent: Agent,
+    *,
+    mandate_id: str = "",
+    item: str = "",
+    bundle: str = "",
+    posted: Posted | None = None,
+    error: str | None = None,
+    problems: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    context: dict[str, Any] = {
+        "error": error,
+        "problems": problems or {},
+        "mandate": None,
+        "choices": [],
+        "choice": None,
+        "chosen": ItemForm(),
+        "hint": MATERIALS_HINT,
+        "no_mandate": texts.NO_LIVE_MANDATE,
+    }
+    row = None
+    if mandate_id:
+        try:
+            row = await _mandate(agent, mandate_id)
+        except NotAllowed as exc:
+            context["error"], status_code = exc.detail, exc.status
+    if row is None:
+        context["step"] = 1
+        context["mandates"] = await agent_desk.live_mandates(agent)
+        return Template("agent/file.html", context=context, status_code=status_code)
+    choices = await _choices(row)
+    choice = _pick(choices, item, bundle)
+    context.update(
+        mandate=await agent_desk.mandate_line(row),
+        choices=choices,
+        choice=choice,
+        chosen=await _form(choice),
+        step=3 if choice else 2,
+        posted=posted or Posted(key=item_form.new_key(KEY_PREFIX)),
+    )
+    return Template("agent/file.html", context=context, status_code=status_code)
+
+
+class FilingPages(Controller):
+    path = "/agent/file"
+    include_in_schema = False
+
+    @get("/", name="portal:agent-file")
+    async def form(
+        self, staff: StaffAccount, mandate: str = "", item: str = "", bundle: str = ""
+    ) -> Template:
+        agent = await agent_desk.agent_of(staff)
+        return await _page(agent, mandate_id=mandate[:40], item=item[:40], bundle=bundle[:40])
+
+    @post("/", name="portal:agent-file-submit")
+    async def submit(self, request: Request[Any, Any, Any], staff: StaffAccount) -> Response[Any]:
+        agent = await agent_desk.agent_of(staff)
+        form = await request.form()
+        mandate_id = item_form.value(form, "mandate_id", 40)
+        row = await _mandate(agent, mandate_id)
+        item, bundle = (
+            item_form.value(form, "item_code", 40),
+            item_form.value(form, "bundle_code", 40),
+        )
+        choice = _pick(await _choices(row), item, bundle)
+        if choice is None:
+            return await _page(agent, mandate_id=mandate_id)
+        chosen = await _form(choice)
+        posted = item_form.read(form, chosen.materials, key_prefix=KEY_PREFIX)
+        try:
+            number = await _file(request, agent, mandate_id, posted, chosen)
+        except DomainError as exc:
+            return await _page(
+                agent,
+                mandate_id=mandate_id,
+                item=item,
+                bundle=bundle,
+                posted=posted,
+                error=exc.detail,
+                problems=item_form.problems_of(exc),
+                status_code=exc.status,
+            )
+        return Redirect(f"/portal/agent/cases/{number}?done=filed", status_code=303)
+
+
+def _body(mandate_id: str, posted: Posted, chosen: ItemForm) -> dict[str, Any]:
+    """The body of ``POST /api/v1/agent/cases`` for this form."""
+    return {
+        "mandate_id": mandate_id,
+        "item_code": posted.item_code or None,
+        "bundle_code": posted.bundle_code or None,
+        "form": item_form.form_data(posted, chosen.fields),
+        "delivery": {"method": posted.delivery_method, "address": posted.delivery_address or None},
+        "materials": item_form.materials_of(posted),
+        "paper_originals": posted.paper,
+    }
+
+
+async def _file(
+    request: Request[Any, Any, Any], agent: Agent, mandate_id: str, posted: Posted, chosen: ItemForm
+) -> str:
+    """File the case; its number (the first one's, for a repeated post)."""
+    state = request.app.state
+    scope = f"portal:staff:{agent.id}"
+    fingerprint = idempotency.request_hash(
+        "POST", PATH, mandate_id.encode() + posted.fingerprint_body()
+    )
+    stored = await idempotency.peek(scope=scope, key=posted.key, fingerprint=fingerprint)
+    if stored is not None:
+        return str(stored.body["number"])
+    await item_form.save_files(posted, owner_id=agent.id, state=state)
+    try:
+        data = msgspec.convert(_body(mandate_id, posted, chosen), AgentCaseSubmission, strict=True)
+    except msgspec.ValidationError as exc:
+        raise InvalidInput(texts.FORM_INVALID, code="agent_case_invalid") from exc
+    plan, by = await filing.prepare(
+        agent=agent, mandate_id=mandate_id, body=data.submission(), shared_data=state.shared_data
+    )
+    async with unit_of_work(desk.doorbell(state)):
+        again = await idempotency.begin(
+            scope=scope,
+            key=posted.key,
+            fingerprint=fingerprint,
+            ttl_s=state.settings.idempotency_ttl_s,
+        )
+        if again is not None:
+            return str(again.body["number"])
+        number = await filing.create(plan=plan, by=by)
+        await idempotency.finish(scope=scope, key=posted.key, status=201, body={"number": number})
+    return number

@@ -1,0 +1,211 @@
+"""The agent's pages (代办员): the errands on the home page, villagers and their mandates.
+
+Each page calls the same domain functions as ``backend.delegation.routes``: ``citizens.search``
+and ``register``, ``mandates.create`` (paper evidence through the upload service → active at
+once; none → pending until the citizen confirms in the mini-program). Writes run inside
+``unit_of_work``; a refusal shows its Chinese detail next to the fields and saves nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Response, Template
+
+from agent_portal import agent_desk, desk, item_form, mandate_form, texts
+from agent_portal.desk import PAGE_SIZE
+from agent_portal.errors import PageNotFound
+from agent_portal.lists import Pages
+from agent_portal.walkin_form import villages_of
+from backend.delegation import citizens, errands, mandates
+from backend.delegation.scope import Agent, citizen_of
+from backend.errors import DomainError
+from backend.identity.offline import Applicant
+from backend.identity.service import StaffAccount
+from backend.outbox.service import unit_of_work
+from backend.settings import Settings
+from backend.workdays.service import load_calendar
+
+BASE: Final = "/portal/agent"
+
+
+def _pages(page: int, total: int) -> Pages:
+    return Pages(page, max(1, -(-total // PAGE_SIZE)), total)
+
+
+async def home(staff: StaffAccount, *, show: str, page: int, warnings: list[str]) -> Template:
+    """The agent's home page: every errand, what it needs now, most urgent first."""
+    agent = await agent_desk.agent_of(staff)
+    page = desk.page_number(page)
+    calendar = await load_calendar()
+    found, total = await errands.errands(
+        agent=agent, open_only=show != "all", page=page, page_size=PAGE_SIZE, calendar=calendar
+    )
+    return Template(
+        "agent/home.html",
+        context={
+            "staff": staff,
+            "warnings": warnings,
+            "lines": [agent_desk.line(e, calendar) for e in found],
+            "pages": _pages(page, total),
+            "tabs": texts.AGENT_ERRAND_TABS,
+            "show": show if show == "all" else "",
+            "tasks": texts.ROLE_TASKS[staff.role],
+        },
+    )
+
+
+async def _villager(agent: Agent, citizen_id: str) -> dict[str, Any]:
+    """A citizen the agent serves (the 404 page for anyone else)."""
+    await citizen_of(agent, citizen_id)
+    rows, _ = await citizens.search(agent=agent, q="", page=1, page_size=1, only=citizen_id)
+    if not rows:
+        raise PageNotFound
+    row = rows[0]
+    row["about"] = texts.sex_year(row.get("sex"), row.get("birth_year"))
+    return row
+
+
+def _villages(staff: StaffAccount, agent: Agent) -> list[tuple[str, str]]:
+    return [(agent.area_code, staff.area_name)] if agent.level == "village" else []
+
+
+async def _search_page(
+    staff: StaffAccount,
+    agent: Agent,
+    *,
+    q: str,
+    page: int,
+    posted: dict[str, str] | None = None,
+    error: str | None = None,
+    problems: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    page = desk.page_number(page)
+    rows, total = await citizens.search(agent=agent, q=q[:20], page=page, page_size=PAGE_SIZE)
+    villages = _villages(staff, agent)
+    if not villages:  # a bank clerk registers villagers of the outlet's township
+        villages = [(v.code, v.name) for v in await villages_of(agent.area_code)]
+    return Template(
+        "agent/villagers.html",
+        context={
+            "q": q,
+            "rows": [
+                {**r, "about": texts.sex_year(r.get("sex"), r.get("birth_year"))} for r in rows
+            ],
+            "pages": _pages(page, total),
+            "villages": villages,
+            "posted": posted or {"village_code": agent.area_code},
+            "error": error,
+            "problems": problems or {},
+            "open_register": bool(posted) or total == 0,
+        },
+        status_code=status_code,
+    )
+
+
+class AgentPages(Controller):
+    path = "/agent"
+    include_in_schema = False
+
+    @get("/villagers", name="portal:agent-villagers")
+    async def villagers(self, staff: StaffAccount, q: str = "", page: int = 1) -> Template:
+        agent = await agent_desk.agent_of(staff)
+        return await _search_page(staff, agent, q=q.strip(), page=page)
+
+    @post("/villagers", name="portal:agent-register")
+    async def register(self, request: Request[Any, Any, Any], staff: StaffAccount) -> Response[Any]:
+        agent = await agent_desk.agent_of(staff)
+        form = await request.form()
+        posted = {
+            "name": item_form.value(form, "name", 64),
+            "id_number": item_form.value(form, "id_number", 32).upper(),
+            "phone": item_form.value(form, "phone", 20),
+            "village_code": item_form.value(form, "village_code", 12) or agent.area_code,
+        }
+        applicant = Applicant(
+            posted["name"], posted["id_number"], posted["village_code"], posted["phone"] or None
+        )
+        state = request.app.state
+        try:
+            async with unit_of_work(desk.doorbell(state)):
+                found = await citizens.register(
+                    agent=agent, applicant=applicant, cipher=state.cipher
+                )
+        except DomainError as exc:
+            problems = {
+                k.removeprefix("applicant."): v for k, v in item_form.problems_of(exc).items()
+            }
+            return await _search_page(
+                staff,
+                agent,
+                q="",
+                page=1,
+                posted=posted,
+                error=exc.detail,
+                problems=problems,
+                status_code=exc.status,
+            )
+        return Redirect(f"{BASE}/villagers/{found['id']}?done=registered", status_code=303)
+
+    @get("/villagers/{citizen_id:str}", name="portal:agent-villager")
+    async def villager(self, staff: StaffAccount, citizen_id: str, done: str = "") -> Template:
+        agent = await agent_desk.agent_of(staff)
+        person = await _villager(agent, citizen_id)
+        rows, _ = await mandates.for_agent(
+            agent.id, citizen_id=citizen_id, page=1, page_size=agent_desk.MAX_PAGE
+        )
+        lines = [await agent_desk.mandate_line(r) for r in rows]
+        notice = texts.REGISTERED if done == "registered" else texts.MANDATE_DONE.get(done)
+        return Template(
+            "agent/villager.html",
+            context={"person": person, "mandates": lines, "done": notice},
+        )
+
+    @get("/villagers/{citizen_id:str}/mandate", name="portal:agent-mandate")
+    async def mandate(
+        self, staff: StaffAccount, settings: Settings, citizen_id: str, q: str = ""
+    ) -> Template:
+        agent = await agent_desk.agent_of(staff)
+        person = await _villager(agent, citizen_id)
+        posted = mandate_form.Posted(key=item_form.new_key("mandate"), q=q.strip())
+        return await mandate_form.page(person, posted, settings=settings)
+
+    @get("/mandate-items", name="portal:agent-mandate-items")
+    async def mandate_items(self, request: Request[Any, Any, Any], staff: StaffAccount) -> Template:
+        """The item check boxes filtered by the search box (HTMX), ticked ones kept."""
+        await agent_desk.agent_of(staff)
+        posted = mandate_form.read_query(request.query_params)
+        return Template(
+            "agent/mandate_items.html", context=await mandate_form.items_context(posted)
+        )
+
+    @post("/villagers/{citizen_id:str}/mandate", name="portal:agent-mandate-submit")
+    async def record_mandate(
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        settings: Settings,
+        citizen_id: str,
+    ) -> Response[Any]:
+        agent = await agent_desk.agent_of(staff)
+        person = await _villager(agent, citizen_id)
+        form = await request.form()
+        posted = mandate_form.read(form)
+        if form.get("_step") == mandate_form.SEARCH_STEP:
+            return await mandate_form.page(person, posted, settings=settings)
+        try:
+            status = await mandate_form.record(
+                request.app.state, agent=agent, citizen_id=citizen_id, posted=posted
+            )
+        except DomainError as exc:
+            return await mandate_form.page(
+                person,
+                posted,
+                settings=settings,
+                error=exc.detail,
+                problems=mandate_form.problems_of(exc),
+                status_code=exc.status,
+            )
+        return Redirect(f"{BASE}/villagers/{citizen_id}?done={status}", status_code=303)

@@ -1,0 +1,169 @@
+"""Handover batches (材料交接) on a page: the manifest both sides print and sign, the receipt
+form with its "missing" ticks, and the cases waiting to go into a batch.
+
+Everything here reads ``delegation.custody`` (and ``delegation.errands`` for the agent's side);
+the rules — what may go into a batch, one township or one agent per batch, what may be recorded
+missing — stay in the domain, which checks them again when a batch is sent or received.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from litestar.datastructures import FormMultiDict
+from markupsafe import Markup
+
+from agent_portal import texts
+from agent_portal.casepage import when
+from backend.cases import service as cases
+from backend.cases.clock import Calendar
+from backend.cases.present import shanghai
+from backend.cases.states import Status
+from backend.catalogue import service as catalogue
+from backend.delegation import custody, errands
+from backend.delegation.scope import Agent
+from backend.window import listing
+from backend.window.present import entry
+
+MAX_CANDIDATES: Final = 100
+SEPARATOR: Final = "|"
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestLine:
+    number: str
+    applicant_name: str
+    applicant_id_masked: str
+    item_name: str
+    items: list[tuple[str, str]]  # (material type or "result", shown name)
+    missing: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    number: str
+    citizen_name: str
+    name: str
+    items: list[str]
+    again: bool = False  # sent before and found missing
+
+
+@dataclass
+class AgentGroup:
+    """Results waiting to go back to one agent (one batch per agent)."""
+
+    agent_name: str
+    lines: list[Candidate] = field(default_factory=list)
+
+
+def _item_name(line: dict[str, Any], snap: catalogue.Snapshot) -> str:
+    if line["bundle_code"]:
+        bundle = snap.bundles.get(line["bundle_code"])
+        return bundle.name if bundle else str(line["bundle_code"])
+    item = snap.items.get(line["item_code"] or "")
+    return item.spec.name if item else str(line["item_code"] or "")
+
+
+async def manifest(batch: dict[str, Any]) -> dict[str, Any]:
+    """The batch as its printed manifest shows it, with the QR code as inline SVG."""
+    snap = await catalogue.snapshot()
+    names = {m.type: m.name for v in snap.items.values() for m in v.spec.materials}
+    names[custody.RESULT] = texts.RESULT_ITEM
+    lines = [
+        ManifestLine(
+            number=line["number"],
+            applicant_name=line["applicant_name"] or "",
+            applicant_id_masked=line["applicant_id_masked"] or "",
+            item_name=_item_name(line, snap),
+            items=[(kind, names.get(kind, kind)) for kind in line["items"]],
+            missing=list(line["missing"]),
+        )
+        for line in await custody.lines(batch["id"])
+    ]
+    return {
+        "batch": batch,
+        "lines": lines,
+        "qr_svg": Markup(custody.qr_svg(batch["code"])),  # noqa: S704 - segno's own SVG
+        "qr_payload": custody.qr_payload(batch["code"]),
+        "direction": texts.HANDOVER_DIRECTIONS.get(batch["direction"], batch["direction"]),
+        "status_label": texts.HANDOVER_STATUS.get(batch["status"], batch["status"]),
+        "created_at": when(shanghai(batch["created_at"])),
+        "received_at": when(shanghai(batch["received_at"])),
+        "receivable": batch["status"] == "sent",
+    }
+
+
+def summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            **r,
+            "direction_label": texts.HANDOVER_DIRECTIONS.get(r["direction"], r["direction"]),
+            "status_label": texts.HANDOVER_STATUS.get(r["status"], r["status"]),
+            "created": when(shanghai(r["created_at"])),
+        }
+        for r in rows
+    ]
+
+
+def missing_of(form: FormMultiDict) -> dict[str, list[str]]:
+    """The ticked "missing" boxes (``<case number>|<material type>``) by case number."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for raw in form.getall("missing", []):
+        if isinstance(raw, str) and SEPARATOR in raw:
+            number, kind = raw.split(SEPARATOR, 1)
+            out[number.strip()].append(kind.strip())
+    return dict(out)
+
+
+async def originals_to_send(agent: Agent, calendar: Calendar) -> list[Candidate]:
+    """The agent's cases holding paper originals not yet in a batch (or found missing)."""
+    found, _ = await errands.errands(
+        agent=agent, open_only=False, page=1, page_size=MAX_CANDIDATES, calendar=calendar
+    )
+    out = []
+    for e in found:
+        held = e.custody
+        if held.originals_to_send or held.originals_missing:
+            out.append(
+                Candidate(
+                    number=e.row["number"],
+                    citizen_name=e.citizen_name,
+                    name=e.name,
+                    items=[*held.originals_to_send, *held.originals_missing],
+                    again=bool(held.originals_missing),
+                )
+            )
+    return out
+
+
+async def results_to_send(township_code: str) -> list[AgentGroup]:
+    """Results of this township for citizens who chose delivery through the agent who filed
+    the case, not yet in a batch; grouped by agent."""
+    listed = await listing.township_cases(
+        township_code=township_code,
+        status=Status.RESULT_READY,
+        page=1,
+        page_size=MAX_CANDIDATES,
+    )
+    names = await listing.names_of(listed.rows)
+    rows = []
+    for row in listed.rows:
+        if row["filed_by_kind"] not in ("agent", "bank"):
+            continue
+        full = await cases.case_row(number=row["number"])
+        if full is not None and full["delivery_method"] == "agent":
+            rows.append((row, full))
+    held = await custody.custody_by_case([full for _, full in rows])
+    groups: dict[str, AgentGroup] = {}
+    for row, full in rows:
+        c = held[full["id"]]
+        if c.result_in_transit or c.result_with_agent or c.result_handed_over:
+            continue
+        shown = entry(row, names)
+        group = groups.setdefault(
+            str(full["filed_by_staff"]), AgentGroup(shown.filed_by.name or "")
+        )
+        group.lines.append(Candidate(shown.number, shown.applicant_name, shown.name, []))
+    return list(groups.values())
