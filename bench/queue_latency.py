@@ -20,6 +20,7 @@ submissions would otherwise be the worker's backlog. The backlog of the citizen 
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -28,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 
 from bench.citizens import CitizenData
 from bench.cpu import CpuMeter
@@ -46,7 +46,7 @@ SETTLE_TIMEOUT_S = 30.0
 DRAIN_TIMEOUT_S = 60.0
 WORKER_READY_TIMEOUT_S = 30.0
 REQUEST_TIMEOUT_S = 30.0
-MAX_CONNECTIONS = 256
+MAX_IN_FLIGHT = 1000
 POOL_MARGIN = 20
 
 
@@ -211,39 +211,121 @@ async def drain_backlog(database_url: str, alive: Callable[[], None]) -> int:
 # --- the paced load -----------------------------------------------------------------------
 
 
-async def _one(client: httpx.AsyncClient, due: float, headers: dict[str, str], body: bytes) -> Sent:
+class Overloaded(Exception):
+    """More submissions in flight than ``MAX_IN_FLIGHT``: the app fell too far behind."""
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    fields = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        fields[name.strip().lower()] = value.strip()
+    if "content-length" in fields:
+        return status, await reader.readexactly(int(fields["content-length"]))
+    chunks = []
+    if fields.get("transfer-encoding", "").lower() == "chunked":
+        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            chunks.append((await reader.readexactly(size + 2))[:-2])
+        await reader.readuntil(b"\r\n")
+    return status, b"".join(chunks)
+
+
+class Connections:
+    """Keep-alive HTTP/1.1 connections to the app, one request at a time on each.
+
+    An open-loop client must not queue its requests behind a connection pool (httpx's pool
+    costs O(waiting) per request and, once the app falls behind, the bench process itself
+    becomes the bottleneck): a request takes the most recently used idle connection, else
+    opens one. Connections idle for more than ``IDLE_S`` are closed rather than reused, so a
+    request never meets one the server has just timed out.
+    """
+
+    IDLE_S = 2.0
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
+        self.in_flight = 0
+        self.opened = 0
+
+    async def _take(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        loop = asyncio.get_running_loop()
+        if self.idle:
+            reader, writer, since = self.idle.pop()
+            if loop.time() - since < self.IDLE_S:
+                return reader, writer
+            for _, old, _ in [*self.idle, (reader, writer, since)]:
+                old.close()
+            self.idle.clear()
+        self.opened += 1
+        return await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def send(self, raw: bytes) -> tuple[int, bytes]:
+        if self.in_flight >= MAX_IN_FLIGHT:
+            raise Overloaded(f"{MAX_IN_FLIGHT} submissions in flight")
+        self.in_flight += 1
+        try:
+            reader, writer = await self._take()
+            try:
+                writer.write(raw)
+                answer = await asyncio.wait_for(_read_response(reader), REQUEST_TIMEOUT_S)
+            except BaseException:
+                writer.close()
+                raise
+            self.idle.append((reader, writer, asyncio.get_running_loop().time()))
+            return answer
+        finally:
+            self.in_flight -= 1
+
+    def close(self) -> None:
+        for _, writer, _ in self.idle:
+            writer.close()
+        self.idle.clear()
+
+
+def raw_post(port: int, path: str, headers: dict[str, str], body: bytes) -> bytes:
+    lines = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{port}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def _one(connections: Connections, due: float, raw: bytes) -> Sent:
     loop = asyncio.get_running_loop()
     lag = loop.time() - due
     try:
-        response = await client.post("/api/v1/cases", content=body, headers=headers)
-    except httpx.HTTPError as exc:
+        status, body = await connections.send(raw)
+    except (OSError, TimeoutError, asyncio.IncompleteReadError, Overloaded) as exc:
         return Sent(due, lag, loop.time() - due, None, None, f"{type(exc).__name__}: {exc}")
     latency = loop.time() - due
-    if response.status_code != 201:
-        return Sent(due, lag, latency, response.status_code, None, response.text[:200])
-    return Sent(due, lag, latency, 201, str(response.json()["number"]))
+    if status != 201:
+        return Sent(due, lag, latency, status, None, body[:200].decode(errors="replace"))
+    return Sent(due, lag, latency, 201, str(json.loads(body)["number"]))
 
 
-async def send_paced(
-    port: int, calls: Sequence[tuple[dict[str, str], bytes]], rate: float
-) -> tuple[list[Sent], float]:
-    """Send ``calls`` at ``rate`` per second on a fixed schedule (open loop); the answers and
-    the seconds from the first due time to the last send."""
-    limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=64)
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", timeout=REQUEST_TIMEOUT_S, limits=limits
-    ) as client:
-        loop = asyncio.get_running_loop()
-        start = loop.time() + 0.05
-        tasks = []
-        for k, (headers, body) in enumerate(calls):
+async def send_paced(port: int, calls: Sequence[bytes], rate: float) -> tuple[list[Sent], float]:
+    """Send ``calls`` (raw HTTP requests) at ``rate`` per second on a fixed schedule (open
+    loop); the answers and the seconds from the first due time to the last send."""
+    connections = Connections(port)
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.05
+    tasks = []
+    try:
+        for k, raw in enumerate(calls):
             due = start + k / rate
             if (wait := due - loop.time()) > 0:
                 await asyncio.sleep(wait)
-            tasks.append(asyncio.create_task(_one(client, due, headers, body)))
+            tasks.append(asyncio.create_task(_one(connections, due, raw)))
         # the schedule spans (n - 1) intervals; one more makes n sends per n / rate seconds
         sent_seconds = loop.time() - start + 1 / rate
         return list(await asyncio.gather(*tasks)), sent_seconds
+    finally:
+        for task in tasks:
+            task.cancel()
+        connections.close()
 
 
 # --- reading the events -----------------------------------------------------------------------
@@ -331,7 +413,12 @@ def run(
     wanted = math.ceil(seconds * rate)
     plan = citizens.pool.take(citizens.submitters, wanted + POOL_MARGIN)[:wanted]
     calls = [
-        ({**who.headers, "Content-Type": "application/json"}, citizens.submission(ids))
+        raw_post(
+            port,
+            "/api/v1/cases",
+            {**who.headers, "Content-Type": "application/json"},
+            citizens.submission(ids),
+        )
         for who, ids in plan
     ]
     progress(
