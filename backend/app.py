@@ -65,6 +65,8 @@ from backend.window.routes import WindowController
 from backend.window.routing_routes import RoutingRuleController
 from backend.workdays import service as workdays
 from backend.workdays.routes import CalendarAdminController, CalendarController
+from notifications.routes import CitizenNotificationController, StaffNoticeController
+from notifications.templates import parse_config
 
 log = structlog.get_logger(__name__)
 
@@ -173,6 +175,7 @@ def create_app(
         "travel": travel or settings.travel_estimator(),
         "shared_data": shared_data,
         "file_store": store,
+        "templates": parse_config(settings.wechat_templates),
         "platform_config": PlatformConfig.from_values(
             settings.platform_secrets,
             connect_timeout_s=settings.platform_connect_timeout_s,
@@ -195,6 +198,8 @@ def create_app(
             CitizenMandateController,
             WindowHandoverController,
             SpotCheckController,
+            CitizenNotificationController,
+            StaffNoticeController,
             AreaController,
             CatalogueController,
             ReachController,

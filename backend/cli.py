@@ -15,6 +15,7 @@ from backend.audit.cli import audit as audit_commands
 from backend.identity.keys_cli import keys as keys_commands
 from backend.settings import Settings, SettingsError, load_settings
 from backend.workdays.cli import calendar as calendar_commands
+from notifications.cli import notifications as notification_commands
 
 T = TypeVar("T")
 
@@ -320,6 +321,7 @@ def outbox_status() -> None:
 main.add_command(calendar_commands)
 main.add_command(audit_commands)
 main.add_command(keys_commands)
+main.add_command(notification_commands)
 
 if __name__ == "__main__":
     main()

@@ -25,5 +25,6 @@ APP_REGISTRY = AppRegistry(
         "backend.window.piccolo_app",
         "backend.platform.piccolo_app",
         "backend.delegation.piccolo_app",
+        "notifications.piccolo_app",
     ]
 )

@@ -25,13 +25,17 @@ from backend.outbox.runner import Handler, OutboxRunner, RunnerConfig, sweep
 from backend.platform.client import PlatformClients
 from backend.platform.config import PlatformConfig
 from backend.settings import Settings
+from notifications import deliver as notify_deliver
+from notifications import planner as notify_planner
+from notifications.ratelimit import SendRate
+from notifications.templates import parse_config
 
 log = structlog.get_logger(__name__)
 
 
 def domain_handlers() -> dict[str, Handler]:
     """Outbox handlers of every package, by event kind."""
-    return {**cases_forward.HANDLERS}
+    return {**cases_forward.HANDLERS, **notify_planner.HANDLERS, **notify_deliver.HANDLERS}
 
 
 def worker_settings(
@@ -48,6 +52,7 @@ def worker_settings(
         max_attempts=settings.outbox_max_attempts,
         base_backoff_s=settings.outbox_backoff_s,
     )
+    templates = parse_config(settings.wechat_templates)
     platform_config = PlatformConfig.from_values(
         settings.platform_secrets,
         connect_timeout_s=settings.platform_connect_timeout_s,
@@ -62,17 +67,42 @@ def worker_settings(
         doorbell = ArqDoorbell(ctx["redis"], queue_name=settings.arq_queue)
         ctx["doorbell"] = doorbell
         ctx["platform"] = PlatformClients(platform_config)
+        given = dict(services or {})
+        if "wechat" not in given:
+            from backend.wechat.client import WeChatApi
+
+            given["wechat"] = ctx["wechat"] = WeChatApi(
+                appid=settings.wechat_appid,
+                secret=settings.wechat_secret,
+                api_base=settings.wechat_api_base,
+                redis_url=settings.redis_url,
+                timeout_s=settings.wechat_timeout_s,
+                miniprogram_state=settings.wechat_miniprogram_state,
+                key_prefix=f"{settings.redis_prefix}:wechat",
+            )
         ctx["runner"] = OutboxRunner(
             handlers=all_handlers,
             config=config,
             doorbell=doorbell,
-            services={"platform": ctx["platform"], **(services or {})},
+            services={
+                "platform": ctx["platform"],
+                "doorbell": doorbell,
+                "templates": templates,
+                "send_rate": SendRate(
+                    ctx["redis"],
+                    per_second=settings.notify_send_rate,
+                    key=f"{settings.redis_prefix}:notify:rate",
+                ),
+                **given,
+            },
         )
         log.info("worker_started", queue=settings.arq_queue, handlers=sorted(all_handlers))
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if "platform" in ctx:
             await ctx["platform"].aclose()
+        if "wechat" in ctx:
+            await ctx["wechat"].close()
         await db.engine().close_connection_pool()
 
     async def run_outbox_event(ctx: dict[str, Any], event_id: int) -> str:

@@ -19,8 +19,22 @@ from backend.cases.states import CLOCK_RUNNING, Action, Move, NotAllowed, Status
 from backend.cases.tables import Case, CaseEvent
 from backend.clock import SHANGHAI, today
 from backend.errors import InvalidTransition, NotFound
+from backend.outbox.service import publish
 
 FORWARD_EVENT = "case.forward"
+CASE_EVENT = "case.event"
+NOTIFIED = frozenset(
+    {
+        Action.SUBMIT,
+        Action.ACCEPT,
+        Action.REQUEST_SUPPLEMENT,
+        Action.ISSUE_RESULT,
+        Action.REJECT,
+        Action.DENY,
+        Action.DELIVER,
+    }
+)
+"""The steps a citizen is told of (the notifications package decides how)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,22 +109,27 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
         values[Case.accepted_at] = now
     if move.closes:
         values[Case.closed_at] = now
-    await CaseEvent.insert(
-        CaseEvent(
-            case=case_id,
-            at=now,
-            action=change.action.value,
-            from_status=status.value,
-            to_status=move.to.value,
-            actor_kind=change.actor.kind,
-            actor_id=change.actor.id,
-            actor_role=change.actor.role,
-            on_behalf_of=change.actor.on_behalf_of,
-            channel=change.actor.channel,
-            note=change.note,
-            data=change.data,
+    inserted = (
+        await CaseEvent.insert(
+            CaseEvent(
+                case=case_id,
+                at=now,
+                action=change.action.value,
+                from_status=status.value,
+                to_status=move.to.value,
+                actor_kind=change.actor.kind,
+                actor_id=change.actor.id,
+                actor_role=change.actor.role,
+                on_behalf_of=change.actor.on_behalf_of,
+                channel=change.actor.channel,
+                note=change.note,
+                data=change.data,
+            )
         )
-    ).run()
+        .returning(CaseEvent.id)
+        .run()
+    )
+    await notify(int(inserted[0]["id"]), change.action)
     if move.starts_clock or move.pauses_clock or move.resumes_clock or move.closes:
         events = clock_events(await events_of(case_id))
         computed = clock.compute(
@@ -141,4 +160,13 @@ async def record_submission(
         json.dumps(data or {}, ensure_ascii=False),
     )
     assert row is not None  # INSERT … RETURNING always returns the row
+    await notify(int(row["id"]), Action.SUBMIT)
     return dict(row)
+
+
+async def notify(event_id: int, action: Action) -> None:
+    """The outbox row that tells the citizen of this step, for the steps they hear of."""
+    if action in NOTIFIED:
+        await publish(
+            kind=CASE_EVENT, payload={"event_id": event_id}, dedup_key=f"case-event:{event_id}"
+        )

@@ -12,6 +12,7 @@ from backend.cases import service as cases
 from backend.cases.states import Action
 from backend.cases.tables import Case, CaseMaterial
 from backend.cases.transitions import Actor, Change, apply
+from backend.outbox.service import unit_of_work
 from backend.outbox.tables import OutboxEvent
 from backend.settings import Settings
 from backend.workdays.calendar import ChinaCalendar
@@ -169,14 +170,15 @@ async def test_withdraw_supplement_and_rating(api, small_catalogue: Path, elicen
     ]
     row = await cases.case_row(number=number)
     calendar = ChinaCalendar()
-    await apply(row["id"], Change(Action.FORWARD, WINDOW), calendar=calendar)
-    await cases.request_supplement(
-        row=row,
-        missing=["户口簿", "照片"],
-        note="户口簿页面不清晰",
-        actor=WINDOW,
-        calendar=calendar,
-    )
+    async with unit_of_work(None):  # what the window's routes do
+        await apply(row["id"], Change(Action.FORWARD, WINDOW), calendar=calendar)
+        await cases.request_supplement(
+            row=row,
+            missing=["户口簿", "照片"],
+            note="户口簿页面不清晰",
+            actor=WINDOW,
+            calendar=calendar,
+        )
     waiting = (await me.get(f"/api/v1/cases/{number}")).json()
     assert waiting["status"] == "awaiting_supplement"
     assert waiting["supplement"]["missing"] == ["户口簿", "照片"]
@@ -232,8 +234,9 @@ async def test_no_withdrawal_after_acceptance_and_the_deadline_appears(
     ]
     row = await cases.case_row(number=number)
     calendar = ChinaCalendar()
-    await apply(row["id"], Change(Action.FORWARD, WINDOW), calendar=calendar)
-    await apply(row["id"], Change(Action.ACCEPT, WINDOW), calendar=calendar)
+    async with unit_of_work(None):
+        await apply(row["id"], Change(Action.FORWARD, WINDOW), calendar=calendar)
+        await apply(row["id"], Change(Action.ACCEPT, WINDOW), calendar=calendar)
     case = (await me.get(f"/api/v1/cases/{number}")).json()
     assert case["deadline"] is not None and case["working_days_left"] == 5
     assert_problem(await me.post(f"/api/v1/cases/{number}/withdraw"), 409, "transition_not_allowed")

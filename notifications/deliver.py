@@ -1,0 +1,192 @@
+"""Delivering one message (the ``message.deliver`` outbox job) — at least once, never twice.
+
+1. In a transaction, the message row is locked; a finished one is left alone (a rerun job). For
+   a WeChat message the citizen's consent is spent once (``credit_spent``): no credit or a
+   refusal ends it as ``permanent_failure`` without calling WeChat.
+2. It is marked ``sending`` and committed; then WeChat is called, at the shared send rate.
+3. The answer decides: ``delivered`` (with WeChat's msgid); ``temporary_failure`` and a retry
+   with back-off on -1, 45009 or a network error (``technical_failure`` after the last try);
+   ``permanent_failure`` on 43101 (the refusal is also written to the ledger), 40003, 40037,
+   47003; a token WeChat rejects twice (one refresh, single-flight, done by the gateway) is a
+   ``technical_failure``, never a loop. An unused credit is given back.
+4. A message that needs the citizen to act and did not reach them becomes a task for the
+   case's agent or the township desk.
+
+A worker killed between WeChat's answer and the commit of ``delivered`` leaves the row
+``sending``; the rerun sends again — the only way a duplicate can happen, and it is counted
+(``attempts`` > 1 with a ``sending`` start) in the logs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+import structlog
+
+from backend import db
+from backend.cases.tables import Case
+from backend.clock import now_utc
+from backend.outbox.runner import HandlerContext
+from backend.wechat.ports import WeChatError, WeChatGateway
+from notifications import fallback, ledger
+from notifications.ratelimit import SendRate
+from notifications.tables import Message
+from notifications.templates import TEMPLATES, Configured
+
+log = structlog.get_logger(__name__)
+
+FINAL: Final = frozenset({"delivered", "permanent_failure", "technical_failure"})
+REFUSED_ERRCODE: Final = 43101
+
+
+class RetryLater(Exception):
+    """A temporary failure: the outbox runs the job again after its back-off."""
+
+
+async def _begin(message_id: int, templates: dict[str, Configured]) -> dict[str, Any] | None:
+    """Lock, check consent, mark ``sending``; None when there is nothing to send."""
+    async with db.engine().transaction():
+        row = await Message.select().where(Message.id == message_id).lock_rows().first().run()
+        if row is None or row["status"] in FINAL:
+            return None
+        if row["channel"] == "wechat" and not row["credit_spent"]:
+            kind = templates[row["event"]].kind if row["event"] in templates else "one_time"
+            why = await ledger.spend(
+                citizen_id=row["recipient_id"], template_id=row["template_id"], kind=kind
+            )
+            if why is not None:
+                await _finish(row, "permanent_failure", error=why)
+                await _fall_back(row, why)
+                return None
+        if row["status"] == "sending":
+            log.warning("message_resent_after_interruption", message_id=message_id)
+        await (
+            Message.update(
+                {
+                    Message.status: "sending",
+                    Message.credit_spent: row["channel"] == "wechat",
+                    Message.attempts: Message.attempts + 1,
+                    Message.sending_at: now_utc(),
+                }
+            )
+            .where(Message.id == message_id)
+            .run()
+        )
+    return row
+
+
+async def _finish(
+    row: dict[str, Any],
+    status: str,
+    *,
+    error: str = "",
+    errcode: int | None = None,
+    msgid: str | None = None,
+) -> None:
+    values: dict[Any, Any] = {
+        Message.status: status,
+        Message.last_error: error[:500],
+        Message.errcode: errcode,
+    }
+    if status in FINAL:
+        values[Message.finished_at] = now_utc()
+    if msgid is not None:
+        values[Message.wechat_msgid] = msgid
+    await Message.update(values).where(Message.id == row["id"]).run()
+
+
+async def _fall_back(row: dict[str, Any], why: str) -> None:
+    if not row["needs_action"] or not row["case_number"]:
+        return
+    case = await Case.select().where(Case.number == row["case_number"]).first().run()
+    if case is not None:
+        await fallback.tell_in_person(case=case, title=row["title"], key=row["key"], why=why)
+
+
+async def _end(row: dict[str, Any], status: str, why: str, **kw: Any) -> None:
+    """Finish unsent-for-good: record it, give back an unused credit, tell someone in person."""
+    templates_kind = kw.pop("kind", "one_time")
+    async with db.engine().transaction():
+        await _finish(row, status, error=kw.pop("error", why), **kw)
+        if row["channel"] == "wechat" and kw.get("errcode") != REFUSED_ERRCODE:
+            await ledger.refund(
+                citizen_id=row["recipient_id"], template_id=row["template_id"], kind=templates_kind
+            )
+        if kw.get("errcode") == REFUSED_ERRCODE:
+            await ledger.refused(citizen_id=row["recipient_id"], template_id=row["template_id"])
+        await _fall_back(row, why)
+
+
+async def deliver(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    message_id = int(payload["message_id"])
+    services = ctx.services
+    templates: dict[str, Configured] = services["templates"]
+    row = await _begin(message_id, templates)
+    if row is None:
+        return
+    kind = templates[row["event"]].kind if row["event"] in templates else "one_time"
+    rate: SendRate | None = services.get("send_rate")
+    if rate is not None:
+        await rate.wait()
+    try:
+        if row["channel"] == "sms":
+            msgid = await _send_sms(services, row)
+        else:
+            msgid = await _send_wechat(services["wechat"], row)
+    except WeChatError as exc:
+        await _wechat_failed(ctx, row, exc, kind)
+        return
+    async with db.engine().transaction():
+        await _finish(row, "delivered", msgid=msgid)
+    log.info("message_delivered", message_id=message_id, channel=row["channel"])
+
+
+async def _send_wechat(wechat: WeChatGateway, row: dict[str, Any]) -> str:
+    data = row["data"]
+    if isinstance(data, str):
+        data = json.loads(data)
+    template = TEMPLATES.get(row["event"])
+    msgid = await wechat.send_subscribe_message(
+        openid=await _openid(row["recipient_id"]),
+        template_id=row["template_id"],
+        data=data,
+        page=row["page"] or (template.page if template else None),
+    )
+    return str(msgid)
+
+
+async def _openid(citizen_id: str) -> str:
+    rows = await Message.raw("SELECT openid FROM citizen WHERE id = {}::uuid", citizen_id).run()
+    openid = rows[0]["openid"] if rows else None
+    if not openid:
+        raise WeChatError(40003, "the citizen has no WeChat account any more")
+    return str(openid)
+
+
+async def _send_sms(services: Any, row: dict[str, Any]) -> str:
+    sms = services.get("sms")
+    if sms is None:
+        raise WeChatError(None, "SMS is not configured")
+    return str(await sms.send(citizen_id=row["recipient_id"], text=row["body"]))
+
+
+async def _wechat_failed(
+    ctx: HandlerContext, row: dict[str, Any], exc: WeChatError, kind: str
+) -> None:
+    bound = log.bind(message_id=row["id"], errcode=exc.errcode, attempt=ctx.attempt)
+    if exc.permanent or exc.errcode == 40003:
+        why = "refused" if exc.errcode == REFUSED_ERRCODE else "failed"
+        await _end(row, "permanent_failure", why, errcode=exc.errcode, error=str(exc), kind=kind)
+        bound.warning("message_permanent_failure")
+        return
+    if exc.retryable and not ctx.last_attempt:
+        async with db.engine().transaction():
+            await _finish(row, "temporary_failure", error=str(exc), errcode=exc.errcode)
+        bound.info("message_temporary_failure")
+        raise RetryLater(str(exc))
+    await _end(row, "technical_failure", "failed", errcode=exc.errcode, error=str(exc), kind=kind)
+    bound.warning("message_technical_failure")
+
+
+HANDLERS: Final = {"message.deliver": deliver}

@@ -1,0 +1,224 @@
+"""From a domain event to the messages it means: who hears of it, through which channel.
+
+Every notifiable event becomes, for its recipient, one message row per channel, keyed
+``<event key>:<recipient>:<channel>`` (unique), in one transaction with the outbox rows that
+deliver them — so a rerun job finds the messages already there and makes none twice.
+
+- A citizen with WeChat gets a ``wechat`` message (delivered by ``deliver``); every message is
+  also readable in their inbox (``GET /api/v1/messages``) whatever WeChat did.
+- A citizen without WeChat gets an ``inbox`` message only — and, when the event needs them to
+  act (supplement, result ready, rejected), a task for the case's agent or the township desk to
+  tell them in person (``fallback``), and an SMS when an SMS gateway is configured.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+import structlog
+
+from backend.cases.tables import Case, CaseEvent
+from backend.catalogue import service as catalogue
+from backend.clock import now_utc
+from backend.outbox.runner import HandlerContext
+from backend.outbox.service import publish, unit_of_work
+from notifications import fallback, texts
+from notifications.tables import Message
+from notifications.templates import TEMPLATES, Configured
+
+log = structlog.get_logger(__name__)
+
+CASE_EVENT: Final = "case.event"
+MANDATE_REQUESTED: Final = "mandate.requested"
+DELIVER: Final = "message.deliver"
+
+ACTION_EVENTS: Final[dict[str, str]] = {
+    "submit": "case.received",
+    "accept": "case.accepted",
+    "request_supplement": "case.supplement",
+    "issue_result": "case.result_ready",
+    "reject": "case.rejected",
+    "deny": "case.rejected",
+    "deliver": "case.delivered",
+}
+"""Case actions a citizen hears of (``backend.cases.transitions`` publishes these)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    citizen_id: str
+    openid: str | None
+    has_phone: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    key: str
+    event: str
+    recipient: Recipient
+    case: dict[str, Any] | None
+    values: dict[str, object]
+    page: str
+    body: str
+
+
+async def _recipient(citizen_id: str) -> Recipient | None:
+    rows = await Case.raw(
+        "SELECT id::text AS id, openid, phone_enc IS NOT NULL AS has_phone FROM citizen"
+        " WHERE id = {}::uuid",
+        citizen_id,
+    ).run()
+    if not rows:
+        return None
+    return Recipient(rows[0]["id"], rows[0]["openid"], bool(rows[0]["has_phone"]))
+
+
+async def _item_name(case: dict[str, Any]) -> str:
+    try:
+        if case["bundle_code"]:
+            return (await catalogue.get_bundle(code=case["bundle_code"])).spec.name
+        return (await catalogue.get_item(code=case["item_code"])).spec.name
+    except Exception:
+        return str(case["item_code"] or case["bundle_code"] or "")
+
+
+async def plan_case_event(event_id: int) -> Planned | None:
+    event = await CaseEvent.select().where(CaseEvent.id == event_id).first().run()
+    if event is None or event["action"] not in ACTION_EVENTS:
+        return None
+    case = await Case.select().where(Case.id == event["case"]).first().run()
+    if case is None:
+        return None
+    if event["action"] == "submit" and case["parent"] is not None:
+        return None  # a bundle's children are submitted with it: one message
+    recipient = await _recipient(str(case["applicant"]))
+    if recipient is None:
+        return None
+    kind = ACTION_EVENTS[event["action"]]
+    item = await _item_name(case)
+    note = texts.note_for(kind, case, event)
+    values: dict[str, object] = {
+        "number": case["number"],
+        "item": item,
+        "status": texts.PHRASES[kind],
+        "at": event["at"],
+        "note": note,
+    }
+    body = texts.BODIES[kind].format(number=case["number"], item=item, note=note)
+    page = TEMPLATES[kind].page.format(number=case["number"])
+    return Planned(f"case-event:{event_id}", kind, recipient, case, values, page, body)
+
+
+async def plan_mandate(payload: dict[str, Any]) -> Planned | None:
+    rows = await Case.raw(
+        "SELECT m.id::text AS id, m.expires_on, m.item_codes, m.bundle_code,"
+        " s.display_name AS agent FROM mandate m JOIN staff_user s ON s.id = m.agent"
+        " WHERE m.id = {}::uuid AND m.status = 'pending'",
+        str(payload["mandate_id"]),
+    ).run()
+    if not rows:
+        return None
+    mandate = rows[0]
+    recipient = await _recipient(str(payload["citizen_id"]))
+    if recipient is None:
+        return None
+    scope = mandate["bundle_code"] or "、".join(mandate["item_codes"])
+    try:
+        if mandate["bundle_code"]:
+            scope = (await catalogue.get_bundle(code=mandate["bundle_code"])).spec.name
+        else:
+            scope = "、".join(
+                [(await catalogue.get_item(code=c)).spec.name for c in mandate["item_codes"]]
+            )
+    except Exception:
+        log.warning("mandate_scope_unnamed", mandate_id=mandate["id"])
+    values: dict[str, object] = {
+        "agent": mandate["agent"],
+        "scope": scope,
+        "expires": mandate["expires_on"].isoformat(),
+        "note": texts.MANDATE_NOTE,
+    }
+    body = texts.BODIES[MANDATE_REQUESTED].format(agent=mandate["agent"], scope=scope)
+    return Planned(
+        f"mandate:{mandate['id']}",
+        MANDATE_REQUESTED,
+        recipient,
+        None,
+        values,
+        TEMPLATES[MANDATE_REQUESTED].page,
+        body,
+    )
+
+
+async def write_messages(
+    planned: Planned, templates: dict[str, Configured], sms: bool
+) -> list[int]:
+    """The message rows of ``planned`` and their delivery outbox rows; in the caller's
+    transaction. Returns the ids of messages created now (none on a rerun)."""
+    template = TEMPLATES[planned.event]
+    configured = templates[planned.event]
+    who = planned.recipient
+    channels = ["wechat"] if who.openid else ["inbox"]
+    if sms and who.has_phone and template.needs_action and not who.openid:
+        channels.append("sms")
+    created: list[int] = []
+    for channel in channels:
+        wechat = channel == "wechat"
+        rows = await Message.raw(
+            "INSERT INTO message (key, event, recipient_kind, recipient_id, channel, case_number,"
+            " title, body, page, template_id, template_version, data, needs_action, status,"
+            " attempts, credit_spent, last_error, created_at, finished_at)"
+            " VALUES ({}, {}, 'citizen', {}, {}, {}, {}, {}, {}, {}, {}, {}::jsonb, {}, {}, 0,"
+            " false, '', now(), {}) ON CONFLICT (key) DO NOTHING RETURNING id",
+            f"{planned.key}:{who.citizen_id}:{channel}",
+            planned.event,
+            who.citizen_id,
+            channel,
+            planned.case["number"] if planned.case else None,
+            template.title,
+            planned.body,
+            planned.page,
+            configured.template_id if wechat else None,
+            template.version(configured.template_id, configured.kind) if wechat else None,
+            json.dumps(template.data(planned.values), ensure_ascii=False),
+            template.needs_action,
+            "delivered" if channel == "inbox" else "created",
+            None if wechat or channel == "sms" else now_utc(),
+        ).run()
+        if not rows:
+            continue
+        message_id = int(rows[0]["id"])
+        created.append(message_id)
+        if channel in ("wechat", "sms"):
+            await publish(
+                kind=DELIVER, payload={"message_id": message_id}, dedup_key=f"deliver:{message_id}"
+            )
+    if "inbox" in channels and template.needs_action and planned.case is not None:
+        await fallback.tell_in_person(
+            case=planned.case, title=template.title, key=f"{planned.key}:{who.citizen_id}"
+        )
+    return created
+
+
+async def handle(ctx: HandlerContext, payload: dict[str, Any], planned: Planned | None) -> None:
+    if planned is None:
+        return
+    services = ctx.services
+    async with unit_of_work(services.get("doorbell")):
+        created = await write_messages(
+            planned, services["templates"], sms=services.get("sms") is not None
+        )
+    log.info("messages_planned", kind=planned.event, key=planned.key, created=len(created))
+
+
+async def on_case_event(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    await handle(ctx, payload, await plan_case_event(int(payload["event_id"])))
+
+
+async def on_mandate_requested(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    await handle(ctx, payload, await plan_mandate(payload))
+
+
+HANDLERS: Final = {CASE_EVENT: on_case_event, MANDATE_REQUESTED: on_mandate_requested}

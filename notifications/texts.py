@@ -1,0 +1,57 @@
+"""Every user-facing text of notifications, in one place for review (zh-Hans)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+PHRASES: Final[dict[str, str]] = {
+    "case.received": "已提交",
+    "case.accepted": "已受理",
+    "case.supplement": "待补正",
+    "case.result_ready": "可领取",
+    "case.rejected": "未通过",
+    "case.delivered": "已办结",
+}
+
+BODIES: Final[dict[str, str]] = {
+    "case.received": "您的“{item}”申请已提交（办件号 {number}），正在转入镇街受理。{note}",
+    "case.accepted": "您的“{item}”申请已受理（办件号 {number}）。{note}",
+    "case.supplement": "您的“{item}”申请（办件号 {number}）需要补正材料：{note}。请一次补齐。",
+    "case.result_ready": "您的“{item}”已办结出件（办件号 {number}）。{note}",
+    "case.rejected": "您的“{item}”申请（办件号 {number}）未通过：{note}",
+    "case.delivered": "您的“{item}”已送达（办件号 {number}）。欢迎在小程序中评价本次服务。{note}",
+    "mandate.requested": "代办员{agent}申请代您办理“{scope}”，请在小程序“我的委托”中确认或拒绝。",
+}
+
+MANDATE_NOTE: Final = "请在小程序中确认或拒绝"
+DELIVERY_NOTES: Final[dict[str, str]] = {
+    "window": "请携带身份证到窗口领取",
+    "mail": "将通过邮寄送达",
+    "agent": "将由代办员送到您手中",
+}
+TELL_IN_PERSON: Final = "请当面告知{name}：{title}（办件 {number}）。{why}"
+WHY: Final[dict[str, str]] = {
+    "no_wechat": "群众未使用微信小程序。",
+    "no_credit": "群众未开启该类消息提醒。",
+    "refused": "群众已拒收该类微信消息。",
+    "failed": "微信消息发送失败。",
+}
+
+
+def note_for(kind: str, case: dict[str, Any], event: dict[str, Any]) -> str:
+    """The one-line note of a case message."""
+    data = event.get("data") or {}
+    if isinstance(data, str):
+        data = json.loads(data)
+    if kind == "case.supplement":
+        return "、".join(data.get("missing") or []) or (event.get("note") or "")
+    if kind == "case.accepted":
+        if case.get("deadline"):
+            return f"承诺 {case['committed_days']} 个工作日内办结，截止 {case['deadline']}"
+        return "请留意办理进度"
+    if kind == "case.result_ready":
+        return DELIVERY_NOTES.get(case.get("delivery_method") or "", "")
+    if kind == "case.rejected":
+        return str(event.get("note") or data.get("reason") or "详见小程序")
+    return ""
