@@ -17,15 +17,12 @@ from markupsafe import Markup
 
 from agent_portal import texts
 from agent_portal.casepage import when
-from backend.cases import service as cases
 from backend.cases.clock import Calendar
 from backend.cases.present import shanghai
-from backend.cases.states import Status
 from backend.catalogue import service as catalogue
 from backend.delegation import custody, errands
 from backend.delegation.scope import Agent
 from backend.window import listing
-from backend.window.present import entry
 
 MAX_CANDIDATES: Final = 100
 SEPARATOR: Final = "|"
@@ -141,29 +138,13 @@ async def originals_to_send(agent: Agent, calendar: Calendar) -> list[Candidate]
 async def results_to_send(township_code: str) -> list[AgentGroup]:
     """Results of this township for citizens who chose delivery through the agent who filed
     the case, not yet in a batch; grouped by agent."""
-    listed = await listing.township_cases(
-        township_code=township_code,
-        status=Status.RESULT_READY,
-        page=1,
-        page_size=MAX_CANDIDATES,
+    rows, _ = await custody.results_to_send(
+        township_code=township_code, page=1, page_size=MAX_CANDIDATES
     )
-    names = await listing.names_of(listed.rows)
-    rows = []
-    for row in listed.rows:
-        if row["filed_by_kind"] not in ("agent", "bank"):
-            continue
-        full = await cases.case_row(number=row["number"])
-        if full is not None and full["delivery_method"] == "agent":
-            rows.append((row, full))
-    held = await custody.custody_by_case([full for _, full in rows])
+    names = await listing.names_of(rows)
     groups: dict[str, AgentGroup] = {}
-    for row, full in rows:
-        c = held[full["id"]]
-        if c.result_in_transit or c.result_with_agent or c.result_handed_over:
-            continue
-        shown = entry(row, names)
-        group = groups.setdefault(
-            str(full["filed_by_staff"]), AgentGroup(shown.filed_by.name or "")
-        )
-        group.lines.append(Candidate(shown.number, shown.applicant_name, shown.name, []))
+    for row in rows:
+        group = groups.setdefault(row["agent_id"], AgentGroup(row["agent_name"] or ""))
+        name = names.get(row["item_code"] or row["bundle_code"] or "", row["number"])
+        group.lines.append(Candidate(row["number"], row["applicant_name"] or "", name, []))
     return list(groups.values())

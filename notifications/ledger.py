@@ -64,7 +64,9 @@ async def record(*, citizen_id: str, template_id: str, status: str, source: str,
             and _PAIRED.get(source) == row["source"]
             and now - row["updated_at"] <= timedelta(seconds=SAME_TAP_S)
         )
-        if not same_tap:
+        if same_tap:
+            source = "paired"  # both reports of this tap are in: the next accept is a new tap
+        else:
             credits += 1
     await (
         Subscription.update(

@@ -30,7 +30,7 @@ class Subscription(Table, tablename="subscription"):
     status = Varchar(length=16)  # accept | reject | ban | filter
     credits = Integer(default=0)
     updated_at = Timestamptz(default=TimestamptzNow())
-    source = Varchar(length=16, default="app")  # app | popup | change | sent (push events)
+    source = Varchar(length=16, default="app")  # app | popup | change | paired (see ledger)
 
 
 class Message(Table, tablename="message"):

@@ -49,7 +49,7 @@ def qr_payload(code: str) -> str:
 
 def qr_svg(code: str) -> str:
     """The manifest's QR code as inline SVG (scanned at the receiving end to find the batch)."""
-    return str(segno.make(qr_payload(code), error="m").svg_inline(scale=4, border=2))
+    return str(segno.make(qr_payload(code), error="m").svg_inline(scale=4, border=2, omitsize=True))
 
 
 async def _event(row: dict[str, Any], action: str, actor: Actor, note: str, data: Any) -> None:
@@ -303,6 +303,32 @@ async def send_results(*, township_code: str, clerk: Actor, numbers: list[str], 
             {"handover": handover_id, "items": [RESULT]},
         )
     return handover_id
+
+
+async def results_to_send(
+    *, township_code: str, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Results ready in this township for citizens who chose delivery through the agent who
+    filed the case, not yet in a batch — what :func:`send_results` accepts — by agent."""
+    rows = await Case.raw(_RESULTS_TO_SEND, township_code, page_size, (page - 1) * page_size).run()
+    total = int(rows[0]["total"]) if rows else 0
+    return [dict(r) for r in rows], total
+
+
+_RESULTS_TO_SEND = (
+    "SELECT c.id, c.number, c.item_code, c.bundle_code, c.parent, c.status,"
+    " c.filed_by_staff::text AS agent_id, s.display_name AS agent_name,"
+    " a.name AS applicant_name, a.id_number_masked AS applicant_id_masked,"
+    " count(*) OVER () AS total"
+    " FROM case_record c JOIN staff_user s ON s.id = c.filed_by_staff"
+    " JOIN citizen a ON a.id = c.applicant"
+    " WHERE c.township = {} AND c.status = 'result_ready' AND c.delivery_method = 'agent'"
+    " AND c.filed_by_kind IN ('agent', 'bank')"
+    " AND NOT EXISTS (SELECT 1 FROM handover_line l JOIN handover h ON h.id = l.handover"
+    "  WHERE l.case = c.id AND h.direction = 'to_village'"
+    "  AND NOT (h.status = 'received' AND 'result' = ANY(l.missing)))"
+    " ORDER BY s.display_name, c.filed_by_staff, c.number LIMIT {} OFFSET {}"
+)
 
 
 # --- receiving either way -------------------------------------------------------------------

@@ -105,9 +105,11 @@ async def create(
     spot_check_rate: float,
 ) -> str:
     """Record a mandate; in the caller's transaction. Returns its id."""
-    await citizen_of(agent, citizen_id)
+    citizen = await citizen_of(agent, citizen_id)
     scope = await check_scope(item_codes, bundle_code)
     check_expiry(expires_on, max_days=max_days)
+    if not evidence_upload_ids and not citizen["has_wechat"]:
+        raise InvalidInput(texts.NEEDS_EVIDENCE, code="mandate_evidence_required")
     mandate_id = str(uuid.uuid4())
     evidence = list(dict.fromkeys(evidence_upload_ids))
     if evidence:

@@ -18,6 +18,9 @@ BUNDLE_UNKNOWN: Final = "一件事 {code} 不存在。"
 EXPIRY_PAST: Final = "委托到期日须晚于今天。"
 EXPIRY_TOO_FAR: Final = "委托期限最长 {days} 天，请在 {last} 之前选择到期日。"
 EVIDENCE_INCOMPLETE: Final = "纸质委托须上传群众签字的委托书和身份证照片，还缺少：{missing}。"
+NEEDS_EVIDENCE: Final = (
+    "该群众未使用微信小程序，无法在线确认委托；请上传群众签字的委托书和身份证照片。"
+)
 MANDATE_NOT_PENDING: Final = "该委托不在待确认状态，不能再确认或拒绝。"
 MANDATE_NOT_REVOCABLE: Final = "该委托已结束，无需撤销。"
 MANDATE_EXPIRED_NOW: Final = "该委托已过期，不能再确认；如仍需代办，请联系代办员重新发起。"

@@ -99,6 +99,11 @@ async def test_a_paper_mandate_is_active_at_once_and_checks_its_evidence(
             "/api/v1/agent/mandates", json={"citizen_id": person["id"], **body}
         )
         assert_problem(response, 422, code)
+    no_proof = await me.post(
+        "/api/v1/agent/mandates",
+        json={"citizen_id": person["id"], "item_codes": ["GA-CSDJ"], "expires_on": days(30)},
+    )
+    assert_problem(no_proof, 422, "mandate_evidence_required")  # no WeChat to confirm with
     assert await Mandate.count().run() == 1
 
 
