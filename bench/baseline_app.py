@@ -202,6 +202,7 @@ def create_app() -> Litestar:
             env["DATABASE_URL"],
             min_size=int(env.get("DB_POOL_MIN") or 1),
             max_size=int(env.get("DB_POOL_MAX") or 10),
+            reset=baseline_citizen.keep_session,  # as the app's pool: no reset query on release
         )
         app.state.redis = ArqRedis(
             connection_pool=ConnectionPool.from_url(

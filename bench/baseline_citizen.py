@@ -218,7 +218,7 @@ def _spec(row: Any) -> ItemSpec:
     )
 
 
-async def _keep_session(connection: Any) -> None:
+async def keep_session(connection: Any) -> None:
     """The pool's reset on release, as the app's: asyncpg's own rollback only."""
 
 
@@ -269,7 +269,7 @@ class Caches:
                     env["DATABASE_URL"],
                     min_size=int(env.get("DB_POOL_MIN") or 1),
                     max_size=int(env.get("DB_POOL_MAX") or 10),
-                    reset=_keep_session,
+                    reset=keep_session,
                 )
         return self.pool
 
@@ -555,6 +555,13 @@ async def submit(request: Request[Any, Any, Any], state: State, data: CaseSubmis
             case["id"], datetime.now(UTC), "submit", None, "submitted", "citizen", citizen,
             "citizen", None, "miniprogram", "", "{}",
         )  # fmt: skip
+        told = await conn.fetchrow(  # the citizen is told of the submission (notifications)
+            INSERT_OUTBOX,
+            "case.event",
+            json.dumps({"event_id": event["id"]}, ensure_ascii=False),
+            f"case-event:{event['id']}",
+            datetime.now(UTC),
+        )
         outbox = await conn.fetchrow(
             INSERT_OUTBOX,
             "case.forward",
@@ -573,6 +580,7 @@ async def submit(request: Request[Any, Any, Any], state: State, data: CaseSubmis
         _clock_of(events, case["committed_days"], calendar),
     )
     answer = _present(case, view)
+    await _ring(state, told["id"] if told else None)
     await _ring(state, outbox["id"] if outbox else None)
     return answer
 
