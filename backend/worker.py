@@ -18,6 +18,7 @@ from arq.worker import Worker, func
 
 from backend import db
 from backend.cases import forward as cases_forward
+from backend.clock import SHANGHAI, today
 from backend.idempotency.service import purge_expired
 from backend.logging import configure_logging
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
@@ -27,6 +28,7 @@ from backend.platform.config import PlatformConfig
 from backend.settings import Settings
 from notifications import deliver as notify_deliver
 from notifications import planner as notify_planner
+from notifications import reminders as notify_reminders
 from notifications.ratelimit import SendRate
 from notifications.templates import parse_config
 
@@ -118,6 +120,11 @@ def worker_settings(
     async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
         return await purge_expired()
 
+    async def send_reminders(ctx: dict[str, Any]) -> int:
+        # arq's cron job id is unique per run time, so one worker of many runs it; the notices'
+        # unique keys make a second run (a retry, a manual one) write nothing new.
+        return (await notify_reminders.remind(day=today())).total
+
     every = max(1, min(settings.outbox_sweep_every_s, 59))
     return {
         "functions": [
@@ -132,7 +139,15 @@ def worker_settings(
         "cron_jobs": [
             cron(sweep_outbox, second=set(range(0, 60, every)), run_at_startup=True, timeout=60),
             cron(purge_idempotency_keys, minute={17}, second={0}, timeout=300),
+            cron(
+                send_reminders,
+                hour={settings.reminder_hour},
+                minute={0},
+                second={0},
+                timeout=300,
+            ),
         ],
+        "timezone": SHANGHAI,  # cron hours are Asia/Shanghai hours (REMINDER_HOUR)
         "on_startup": startup,
         "on_shutdown": shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),

@@ -1,9 +1,10 @@
-"""``jiujinban notifications status|replay``."""
+"""``jiujinban notifications status|replay|remind``."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
 import click
@@ -59,3 +60,25 @@ def replay_command(no_stuck: bool, limit: int) -> None:
 
     count = _run(lambda: replay(include_stuck=not no_stuck, limit=limit))
     click.echo(f"re-driven: {count} (the worker sends them; see `notifications status`)")
+
+
+@notifications.command("remind")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to remind for (YYYY-MM-DD, Asia/Shanghai); default today.",
+)
+def remind_command(day: datetime | None) -> None:
+    """Write today's reminders to the portal's bell (what the worker's daily cron does)."""
+    from backend.clock import today
+    from notifications.reminders import remind
+
+    when = day.date() if day is not None else today()
+    done = _run(lambda: remind(day=when))
+    if not done.working_day:
+        click.echo(f"{when.isoformat()}: not a working day, no reminders")
+        return
+    counts = ", ".join(f"{kind}={n}" for kind, n in sorted(done.created.items())) or "none new"
+    click.echo(f"{when.isoformat()}: {done.total} reminders written ({counts})")

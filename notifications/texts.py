@@ -55,3 +55,11 @@ def note_for(kind: str, case: dict[str, Any], event: dict[str, Any]) -> str:
     if kind == "case.rejected":
         return str(event.get("note") or data.get("reason") or "详见小程序")
     return ""
+
+
+DEADLINE_SOON: Final = "办件 {number}（{item}）将于下一个工作日 {deadline} 到期，请抓紧办理。"
+DEADLINE_TODAY: Final = "办件 {number}（{item}）今天 {deadline} 到期，仍未办结，请当日处理。"
+RESULT_WAITING: Final[dict[str, str]] = {
+    "pick_up": "办件 {number}（{name}）的出件已由镇街送出，请到镇街领取。",
+    "hand_over": "办件 {number}（{name}）的出件在您手中，请交到申请人手中并拍照登记。",
+}
