@@ -65,7 +65,11 @@ from backend.window.routes import WindowController
 from backend.window.routing_routes import RoutingRuleController
 from backend.workdays import service as workdays
 from backend.workdays.routes import CalendarAdminController, CalendarController
-from notifications.routes import CitizenNotificationController, StaffNoticeController
+from notifications.routes import (
+    CitizenNotificationController,
+    StaffNoticeController,
+    WeChatPushController,
+)
 from notifications.templates import parse_config
 
 log = structlog.get_logger(__name__)
@@ -200,6 +204,7 @@ def create_app(
             SpotCheckController,
             CitizenNotificationController,
             StaffNoticeController,
+            WeChatPushController,
             AreaController,
             CatalogueController,
             ReachController,

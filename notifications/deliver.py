@@ -104,18 +104,41 @@ async def _fall_back(row: dict[str, Any], why: str) -> None:
         await fallback.tell_in_person(case=case, title=row["title"], key=row["key"], why=why)
 
 
-async def _end(row: dict[str, Any], status: str, why: str, **kw: Any) -> None:
-    """Finish unsent-for-good: record it, give back an unused credit, tell someone in person."""
-    templates_kind = kw.pop("kind", "one_time")
-    async with db.engine().transaction():
-        await _finish(row, status, error=kw.pop("error", why), **kw)
-        if row["channel"] == "wechat" and kw.get("errcode") != REFUSED_ERRCODE:
-            await ledger.refund(
-                citizen_id=row["recipient_id"], template_id=row["template_id"], kind=templates_kind
-            )
-        if kw.get("errcode") == REFUSED_ERRCODE:
+async def give_up(
+    row: dict[str, Any],
+    status: str,
+    why: str,
+    *,
+    errcode: int | None = None,
+    error: str = "",
+    kind: str = "one_time",
+    refund: bool = True,
+) -> None:
+    """Finish unsent-for-good, in the caller's transaction: record it, give back an unused
+    credit (``refund``), remember a refusal (43101), tell someone in person."""
+    await _finish(row, status, error=error or why, errcode=errcode)
+    if row["channel"] == "wechat":
+        if errcode == REFUSED_ERRCODE:
             await ledger.refused(citizen_id=row["recipient_id"], template_id=row["template_id"])
-        await _fall_back(row, why)
+        elif refund:
+            await ledger.refund(
+                citizen_id=row["recipient_id"], template_id=row["template_id"], kind=kind
+            )
+    await _fall_back(row, why)
+
+
+async def undelivered(row: dict[str, Any], *, errcode: int, error: str) -> None:
+    """WeChat took the message but its ``subscribe_msg_sent_event`` says it never reached the
+    citizen; in the caller's transaction. The credit was used on WeChat's side: none back."""
+    why = "refused" if errcode == REFUSED_ERRCODE else "failed"
+    await give_up(row, "permanent_failure", why, errcode=errcode, error=error, refund=False)
+    log.warning("message_undelivered", message_id=row["id"], errcode=errcode)
+
+
+async def _end(row: dict[str, Any], status: str, why: str, **kw: Any) -> None:
+    """``give_up`` in a transaction of its own."""
+    async with db.engine().transaction():
+        await give_up(row, status, why, **kw)
 
 
 async def deliver(ctx: HandlerContext, payload: dict[str, Any]) -> None:

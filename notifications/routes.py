@@ -1,18 +1,19 @@
-"""Notification routes: the citizen's subscription results and inbox; staff notices."""
+"""Notification routes: the citizen's subscription results and inbox; staff notices; WeChat's
+message push (public: WeChat's signature instead of a token)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, MediaType, Request, get, post
 from litestar.datastructures import State
 from litestar.params import JSONBody
 
 from backend.cases.present import shanghai
-from backend.http.auth import Principal, citizen_only, staff_roles
+from backend.http.auth import PUBLIC, Principal, citizen_only, staff_roles
 from backend.http.pagination import Page, PageSize
 from backend.outbox.service import unit_of_work
-from notifications import inbox, ledger
+from notifications import inbox, ledger, push
 from notifications.schemas import (
     CreditOut,
     CreditsOut,
@@ -137,3 +138,45 @@ class StaffNoticeController(Controller):
         await inbox.mark_notice_read(
             notice_id=notice_id, staff_id=who.id, role=who.role or "", area_code=who.area_code or ""
         )
+
+
+class WeChatPushController(Controller):
+    """WeChat's message push (消息推送); every request is checked by ``notifications.push``."""
+
+    path = "/api/v1/wechat/push"
+    opt = PUBLIC
+    tags = ["wechat push"]
+
+    @get("/", media_type=MediaType.TEXT, summary="WeChat's URL check: echostr when signed")
+    async def check(
+        self,
+        state: State,
+        signature: str = "",
+        timestamp: str = "",
+        nonce: str = "",
+        echostr: str = "",
+    ) -> str:
+        return push.verify_url(
+            push.PushConfig.of(state.settings),
+            signature=signature,
+            timestamp=timestamp,
+            nonce=nonce,
+            echostr=echostr,
+        )
+
+    @post(
+        "/",
+        media_type=MediaType.TEXT,
+        status_code=200,
+        request_max_body_size=push.MAX_BODY,
+        summary="Subscribe-message events pushed by WeChat (JSON or XML, plain or encrypted)",
+    )
+    async def receive(self, request: Request[Any, Any, Any], state: State) -> str:
+        opened = push.open_push(
+            push.PushConfig.of(state.settings),
+            query={k: v for k, v in request.query_params.items()},
+            body=await request.body(),
+        )
+        async with unit_of_work(state.doorbell):
+            await push.apply(opened, templates=state.templates)
+        return push.SUCCESS

@@ -63,3 +63,6 @@ RESULT_WAITING: Final[dict[str, str]] = {
     "pick_up": "办件 {number}（{name}）的出件已由镇街送出，请到镇街领取。",
     "hand_over": "办件 {number}（{name}）的出件在您手中，请交到申请人手中并拍照登记。",
 }
+
+PUSH_SIGNATURE_INVALID: Final = "消息推送的签名或时间戳无效。"
+PUSH_NOT_CONFIGURED: Final = "消息推送未开启。"

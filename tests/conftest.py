@@ -37,6 +37,8 @@ from backend.settings import Settings, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID = uuid.uuid4().hex[:10]
 TEST_SECRET = "test-secret-key-0123456789abcdef"
+PUSH_TOKEN = "test-push-token"
+PUSH_AES_KEY = "aml1amluYmFuLXRlc3QtcHVzaC1hZXMta2V5LTAxMjM"  # 43 characters, as WeChat gives it
 
 
 def _with_database(url: str, name: str) -> str:
@@ -104,6 +106,8 @@ def test_env(
         "WECHAT_API_BASE": fake_wechat.url,
         "WECHAT_APPID": "wx-test-appid",
         "WECHAT_SECRET": "wx-test-secret",
+        "WECHAT_PUSH_TOKEN": PUSH_TOKEN,
+        "WECHAT_PUSH_AES_KEY": PUSH_AES_KEY,
         "SECRET_KEY": TEST_SECRET,
         "LOG_LEVEL": "WARNING",
         "DB_POOL_MAX": "5",
