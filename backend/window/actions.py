@@ -39,9 +39,20 @@ TRANSFER_EXTERNAL_EVENT: Final = "case.transfer_external"
 
 async def _begin(number: str, clerk: Clerk, action: Action) -> dict[str, Any]:
     row = await lock(number)
+    if await on_external_platform(row["parent"] or row["id"]):
+        raise Conflict(texts.ON_EXTERNAL_PLATFORM, code="case_on_external_platform")
     await claims.check_free_for(row["parent"] or row["id"], staff_id=clerk.id)
     allowed(row, action)
     return row
+
+
+async def on_external_platform(case_id: int) -> bool:
+    """The case was pushed to its township's external one-window platform, which works it (and
+    moves it through the platform's signed callbacks): the built-in desk does not act on it."""
+    rows = await Case.raw(
+        'SELECT 1 FROM platform_push WHERE "case" = {} AND pushed_at IS NOT NULL', case_id
+    ).run()
+    return bool(rows)
 
 
 async def _whole_bundle_only(row: dict[str, Any]) -> None:

@@ -24,6 +24,9 @@ DELIVERY_METHOD_INVALID: Final = (
     "送达方式只能是窗口领取（window）、邮寄（mail）或代办员送达（agent）。"
 )
 TRACKING_NO_REQUIRED: Final = "邮寄送达须填写快递单号。"
+ON_EXTERNAL_PLATFORM: Final = (
+    "该办件已推送至本镇街的一窗受理平台，请在该平台上办理；办理结果会自动同步到本系统。"
+)
 DELIVER_THROUGH_AGENT: Final = (
     "由代办员转交的出件，请放入交接批次交给代办员；代办员交到申请人手中并拍照登记后即为送达。"
 )

@@ -85,6 +85,11 @@ async def test_a_platform_township_case_is_pushed_then_queued(
     assert row["external_id"] == pushed["external_id"] and row["last_status"] == "pushed"
     assert (await _outbox(number))["status"] == "done"
 
+    desk = await staff_headers(api, role="window", area_code=TOWNSHIP, username="pf-desk")
+    refused = await api.post(f"/api/v1/window/cases/{number}/accept", headers=desk)
+    assert_problem(refused, 409, "case_on_external_platform")  # the platform works it
+    assert (await status_of(number)) == "queued"
+
 
 async def test_a_second_run_after_success_changes_nothing(
     api, platform_township, platform, elicense, wechat, fast: Settings
