@@ -117,6 +117,21 @@ def fake_wechat(port: int | None) -> None:
     )
 
 
+@main.command("fake-sms")
+@click.option("--port", type=int, default=None, help="Port (default: FAKE_WECHAT_PORT + 4).")
+def fake_sms(port: int | None) -> None:
+    """Run the local fake SMS gateway (dev and demo only); it checks SMS_SECRET's signatures."""
+    from backend.fakes.sms_server import DEFAULT_SECRET
+    from backend.fakes.sms_server import main as fake_main
+
+    settings = _settings()
+    if not settings.dev_mode:
+        raise click.ClickException("the fake SMS gateway only runs in dev mode (JIUJINBAN_DEV=1)")
+    secret = settings.sms_secret or DEFAULT_SECRET
+    port = port or settings.fake_wechat_port + 4
+    sys.exit(fake_main(["--port", str(port), "--secret", secret]))
+
+
 @main.command()
 @click.option(
     "--data-dir",

@@ -1,10 +1,10 @@
 """The ``make run`` supervisor (``jiujinban dev``).
 
 Finds or starts PostgreSQL and Redis (``backend.devservices``), migrates, loads the demo data,
-starts the local WeChat fake, the API and the worker as child processes, waits until the API is
-ready, prints where everything is and then waits. On SIGINT/SIGTERM/SIGHUP, or when a child dies,
-it stops every child (SIGTERM to its process group, SIGKILL after a grace period), then the
-services it started, and returns 0 (signal) or 1 (a child died or start-up failed).
+starts the local fakes (WeChat, SMS, …), the API and the worker as child processes, waits until
+the API is ready, prints where everything is and then waits. On SIGINT/SIGTERM/SIGHUP, or when a
+child dies, it stops every child (SIGTERM to its process group, SIGKILL after a grace period),
+then the services it started, and returns 0 (signal) or 1 (a child died or start-up failed).
 
 Signal handlers only record the signal; every wait in here is a short polling loop that looks at
 that record, so shutdown always runs in the main flow, never inside a handler.
@@ -96,6 +96,7 @@ def default_commands(*, fake_wechat_port: int, python: str = sys.executable) -> 
                     str(fake_wechat_port + 3),
                 ],
             ),
+            Command("fake-sms", [*cli, "fake-sms", "--port", str(fake_wechat_port + 4)]),
             Command("api", [*cli, "serve"]),
             Command("worker", [*cli, "worker"]),
         ),
@@ -306,6 +307,8 @@ def child_environment(
         f"http://jiujinban-dev:idverify-dev-secret@127.0.0.1:{fake_wechat_port + 1}/v1/idverify",
     )
     env.setdefault("ELICENSE_URL", f"http://127.0.0.1:{fake_wechat_port + 2}/")
+    env.setdefault("SMS_URL", f"http://127.0.0.1:{fake_wechat_port + 4}/v1/sms")
+    env.setdefault("SMS_SECRET", "sms-dev-secret")
     env.setdefault("PLATFORM_SECRETS", "xs-yichuang-dev:platform-dev-secret-0123456789abcdef")
     env.setdefault("DATA_DIR", str(data_dir))
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -321,6 +324,7 @@ def banner(*, port: int, fake_wechat_port: int, started: Sequence[str]) -> str:
         ("ID-verify fake", f"http://127.0.0.1:{fake_wechat_port + 1}/_fake/received"),
         ("e-licence fake", f"http://127.0.0.1:{fake_wechat_port + 2}/licenses/query"),
         ("platform fake", f"http://127.0.0.1:{fake_wechat_port + 3}/_fake/pushes"),
+        ("SMS fake", f"http://127.0.0.1:{fake_wechat_port + 4}/_fake/messages"),
         ("health", f"{api}/healthz  {api}/readyz"),
     ]
     lines = ["", "就近办 is running:"]
@@ -356,6 +360,7 @@ def run_dev(
             ("FAKE_WECHAT_PORT", fake_wechat_port),
             ("FAKE_WECHAT_PORT + 1 (identity-verification fake)", fake_wechat_port + 1),
             ("FAKE_WECHAT_PORT + 2 (e-licence fake)", fake_wechat_port + 2),
+            ("FAKE_WECHAT_PORT + 4 (SMS fake)", fake_wechat_port + 4),
         ):
             if _port_in_use(busy):
                 raise _Failed(f"127.0.0.1:{busy} is already in use; stop that or set {what}")

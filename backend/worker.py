@@ -25,11 +25,13 @@ from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
 from backend.outbox.runner import Handler, OutboxRunner, RunnerConfig, sweep
 from backend.platform.client import PlatformClients
 from backend.platform.config import PlatformConfig
+from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
 from notifications import deliver as notify_deliver
 from notifications import planner as notify_planner
 from notifications import reminders as notify_reminders
 from notifications.ratelimit import SendRate
+from notifications.sms import HttpSmsSender
 from notifications.templates import parse_config
 
 log = structlog.get_logger(__name__)
@@ -82,6 +84,12 @@ def worker_settings(
                 miniprogram_state=settings.wechat_miniprogram_state,
                 key_prefix=f"{settings.redis_prefix}:wechat",
             )
+        if "sms" not in given and settings.sms_url:
+            given["sms"] = ctx["sms"] = HttpSmsSender(
+                url=settings.sms_url,
+                secret=settings.sms_secret,
+                cipher=FieldCipher(settings.field_key_ring()),
+            )
         ctx["runner"] = OutboxRunner(
             handlers=all_handlers,
             config=config,
@@ -105,6 +113,8 @@ def worker_settings(
             await ctx["platform"].aclose()
         if "wechat" in ctx:
             await ctx["wechat"].close()
+        if "sms" in ctx:
+            await ctx["sms"].aclose()
         await db.engine().close_connection_pool()
 
     async def run_outbox_event(ctx: dict[str, Any], event_id: int) -> str:

@@ -31,6 +31,7 @@ from backend.outbox.runner import HandlerContext
 from backend.wechat.ports import WeChatError, WeChatGateway
 from notifications import fallback, ledger
 from notifications.ratelimit import SendRate
+from notifications.sms import SmsError, SmsSender
 from notifications.tables import Message
 from notifications.templates import TEMPLATES, Configured
 
@@ -97,8 +98,8 @@ async def _finish(
 
 
 async def _fall_back(row: dict[str, Any], why: str) -> None:
-    if not row["needs_action"] or not row["case_number"]:
-        return
+    if not row["needs_action"] or not row["case_number"] or row["channel"] == "sms":
+        return  # an SMS goes with an inbox message, whose task to tell in person already exists
     case = await Case.select().where(Case.number == row["case_number"]).first().run()
     if case is not None:
         await fallback.tell_in_person(case=case, title=row["title"], key=row["key"], why=why)
@@ -160,6 +161,9 @@ async def deliver(ctx: HandlerContext, payload: dict[str, Any]) -> None:
     except WeChatError as exc:
         await _wechat_failed(ctx, row, exc, kind)
         return
+    except SmsError as exc:
+        await _sms_failed(ctx, row, exc)
+        return
     async with db.engine().transaction():
         await _finish(row, "delivered", msgid=msgid)
     log.info("message_delivered", message_id=message_id, channel=row["channel"])
@@ -188,10 +192,22 @@ async def _openid(citizen_id: str) -> str:
 
 
 async def _send_sms(services: Any, row: dict[str, Any]) -> str:
-    sms = services.get("sms")
+    sms: SmsSender | None = services.get("sms")
     if sms is None:
-        raise WeChatError(None, "SMS is not configured")
-    return str(await sms.send(citizen_id=row["recipient_id"], text=row["body"]))
+        raise SmsError("SMS is not configured", retryable=True)
+    return await sms.send(citizen_id=row["recipient_id"], text=row["body"])
+
+
+async def _sms_failed(ctx: HandlerContext, row: dict[str, Any], exc: SmsError) -> None:
+    bound = log.bind(message_id=row["id"], attempt=ctx.attempt)
+    if exc.retryable and not ctx.last_attempt:
+        async with db.engine().transaction():
+            await _finish(row, "temporary_failure", error=str(exc))
+        bound.info("message_temporary_failure", error=str(exc))
+        raise RetryLater(str(exc))
+    status = "technical_failure" if exc.retryable else "permanent_failure"
+    await _end(row, status, "failed", error=str(exc))
+    bound.warning("message_" + status, error=str(exc))
 
 
 async def _wechat_failed(

@@ -212,6 +212,7 @@ def test_default_commands_are_the_jiujinban_subcommands() -> None:
         [sys.executable, "-m", "backend.fakes.idverify_server", "--port", "8124"],
         [sys.executable, "-m", "backend.fakes.elicense_server", "--port", "8125"],
         [sys.executable, "-m", "backend.fakes.platform_server", "--port", "8126"],
+        [*cli, "fake-sms", "--port", "8127"],
         [*cli, "serve"],
         [*cli, "worker"],
     ]

@@ -1,0 +1,105 @@
+"""The SMS fallback (短信): for citizens without WeChat who have a phone and must act.
+
+``SmsSender`` is the port ``deliver`` calls; ``HttpSmsSender`` is the adapter for the district's
+SMS gateway (``SMS_URL``): one JSON POST per message, signed with HMAC-SHA256 over
+``<timestamp>\\n<body>`` with ``SMS_SECRET`` (headers ``X-Timestamp``, ``X-Signature``), answered
+with ``{"message_id": …}``. The phone number is read from the citizen's record and decrypted only
+for the call; it is never logged. ``backend/fakes/sms_server.py`` is the local gateway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from typing import Final, Protocol
+
+import httpx
+import structlog
+
+from backend.identity.sealed import phone_context
+from backend.identity.tables import Citizen
+from backend.security.fieldcrypt import DecryptionFailed, FieldCipher
+
+log = structlog.get_logger(__name__)
+
+TIMESTAMP_HEADER: Final = "X-Timestamp"
+SIGNATURE_HEADER: Final = "X-Signature"
+
+
+class SmsSender(Protocol):
+    async def send(self, *, citizen_id: str, text: str) -> str:
+        """Send ``text`` to the citizen's phone; returns the gateway's message id."""
+        ...
+
+
+class SmsError(Exception):
+    """The SMS was not sent; ``retryable`` when trying again later may help."""
+
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 (hex) over ``<timestamp>\\n<body>``, as the gateway checks it."""
+    return hmac.new(secret.encode(), timestamp.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+
+
+class HttpSmsSender:
+    """The SMS gateway over HTTP (httpx), with bounded timeouts."""
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        secret: str,
+        cipher: FieldCipher,
+        connect_timeout_s: float = 3.0,
+        read_timeout_s: float = 5.0,
+    ) -> None:
+        self.url = url
+        self._secret = secret
+        self._cipher = cipher
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
+        )
+
+    async def _phone(self, citizen_id: str) -> str:
+        row = await Citizen.select(Citizen.phone_enc).where(Citizen.id == citizen_id).first().run()
+        if row is None or not row["phone_enc"]:
+            raise SmsError("the citizen has no phone number", retryable=False)
+        try:
+            return self._cipher.decrypt(row["phone_enc"], context=phone_context(citizen_id))
+        except DecryptionFailed as exc:
+            raise SmsError(f"the phone number does not decrypt: {exc}", retryable=False) from exc
+
+    async def send(self, *, citizen_id: str, text: str) -> str:
+        phone = await self._phone(citizen_id)
+        body = json.dumps({"phone": phone, "text": text}, ensure_ascii=False).encode()
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: signature(self._secret, timestamp, body),
+        }
+        try:
+            response = await self._client.post(self.url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise SmsError(
+                f"SMS gateway unreachable: {type(exc).__name__}", retryable=True
+            ) from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise SmsError(f"SMS gateway answered {response.status_code}", retryable=True)
+        if response.status_code >= 400:
+            raise SmsError(f"SMS gateway refused: {response.status_code}", retryable=False)
+        try:
+            message_id = response.json()["message_id"]
+        except (ValueError, KeyError, TypeError) as exc:
+            # 2xx: it was most likely sent, and a retry would send it twice
+            raise SmsError("SMS gateway answered without a message id", retryable=False) from exc
+        return str(message_id)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

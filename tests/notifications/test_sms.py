@@ -1,0 +1,136 @@
+"""The SMS fallback: a citizen without WeChat who has a phone and must act gets an SMS through the
+real worker wiring, the HTTP adapter and the local fake gateway; gateway failures are retried."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from backend.fakes.sms_server import FakeSms
+from backend.identity.sealed import phone_context
+from backend.identity.tables import Citizen
+from backend.outbox.runner import HandlerContext
+from backend.outbox.service import unit_of_work
+from backend.security.fieldcrypt import FieldCipher
+from backend.settings import Settings
+from notifications import deliver
+from notifications.planner import Planned, Recipient, write_messages
+from notifications.sms import HttpSmsSender
+from notifications.tables import Message
+from notifications.templates import parse_config
+from tests.workers.conftest import running_worker
+
+pytestmark = pytest.mark.workers
+
+SECRET = "sms-test-secret"
+PHONE = "13800001234"
+BODY = "您的“出生登记”申请（办件号 XS2026112700001）需要补正材料：户口簿。请一次补齐。"
+
+
+@pytest.fixture
+def fake_sms() -> Iterator[FakeSms]:
+    with FakeSms(secret=SECRET) as fake:
+        yield fake
+
+
+async def _villager(settings: Settings, phone: str | None = PHONE) -> str:
+    """A citizen an agent registered: no WeChat account, maybe a phone."""
+    row = Citizen(name="张阿大")
+    await row.save().run()
+    citizen_id = str(row.id)
+    if phone:
+        cipher = FieldCipher(settings.field_key_ring())
+        sealed = cipher.encrypt(phone, context=phone_context(citizen_id))
+        await Citizen.update({Citizen.phone_enc: sealed}).where(Citizen.id == citizen_id).run()
+    return citizen_id
+
+
+async def _supplement_for(citizen_id: str, settings: Settings, key: str) -> dict[str, int]:
+    """The messages of a supplement request (it needs the citizen to act), by channel."""
+    planned = Planned(
+        key=key,
+        event="case.supplement",
+        recipient=Recipient(citizen_id, None, True),
+        case=None,
+        values={"number": "XS2026112700001", "item": "出生登记", "status": "待补正"},
+        page="pages/case/supplement?number=XS2026112700001",
+        body=BODY,
+    )
+    async with unit_of_work(None):
+        await write_messages(planned, parse_config(settings.wechat_templates), sms=True)
+    rows = (
+        await Message.select(Message.id, Message.channel).where(Message.key.like(f"{key}:%")).run()
+    )
+    return {r["channel"]: r["id"] for r in rows}
+
+
+async def _status(message_id: int) -> dict:
+    row = await Message.select().where(Message.id == message_id).first().run()
+    assert row is not None
+    return row
+
+
+async def test_a_villager_without_wechat_gets_the_sms_through_the_worker(
+    settings: Settings, fake_sms: FakeSms
+) -> None:
+    citizen_id = await _villager(settings)
+    messages = await _supplement_for(citizen_id, settings, "case-event:sms-1")
+    assert set(messages) == {"inbox", "sms"}
+    wired = replace(settings, sms_url=fake_sms.url, sms_secret=SECRET)
+    async with running_worker(wired, handlers={}):
+        for _ in range(200):
+            if (await _status(messages["sms"]))["status"] == "delivered":
+                break
+            await asyncio.sleep(0.05)
+    sms = await _status(messages["sms"])
+    assert sms["status"] == "delivered", sms
+    sent = fake_sms.messages()
+    assert [(m["phone"], m["text"]) for m in sent] == [(PHONE, BODY)]
+    assert sms["wechat_msgid"] == sent[0]["message_id"]
+    assert (await _status(messages["inbox"]))["status"] == "delivered"
+
+
+def _context(sender: HttpSmsSender, settings: Settings, attempt: int) -> HandlerContext:
+    services = {"sms": sender, "templates": parse_config(settings.wechat_templates)}
+    return HandlerContext(0, "message.deliver", attempt, services, max_attempts=3)
+
+
+async def test_a_failing_gateway_is_retried_and_a_missing_phone_is_final(
+    settings: Settings, fake_sms: FakeSms
+) -> None:
+    sender = HttpSmsSender(
+        url=fake_sms.url, secret=SECRET, cipher=FieldCipher(settings.field_key_ring())
+    )
+    try:
+        citizen_id = await _villager(settings)
+        sms = (await _supplement_for(citizen_id, settings, "case-event:sms-2"))["sms"]
+        fake_sms.fail_next(1)
+        with pytest.raises(deliver.RetryLater):
+            await deliver.deliver(_context(sender, settings, 1), {"message_id": sms})
+        assert (await _status(sms))["status"] == "temporary_failure"
+        await deliver.deliver(_context(sender, settings, 2), {"message_id": sms})
+        assert (await _status(sms))["status"] == "delivered"
+        assert len(fake_sms.messages()) == 1
+
+        await deliver.deliver(_context(sender, settings, 3), {"message_id": sms})  # a rerun
+        assert len(fake_sms.messages()) == 1
+
+        wrong = HttpSmsSender(
+            url=fake_sms.url, secret="not-the-secret", cipher=FieldCipher(settings.field_key_ring())
+        )
+        other = (await _supplement_for(citizen_id, settings, "case-event:sms-3"))["sms"]
+        await deliver.deliver(_context(wrong, settings, 1), {"message_id": other})
+        await wrong.aclose()
+        assert (await _status(other))["status"] == "permanent_failure"
+
+        await Citizen.update({Citizen.phone_enc: None}).where(Citizen.id == citizen_id).run()
+        gone = (await _supplement_for(citizen_id, settings, "case-event:sms-4"))["sms"]
+        await deliver.deliver(_context(sender, settings, 1), {"message_id": gone})
+        row = await _status(gone)
+        assert row["status"] == "permanent_failure" and "no phone" in row["last_error"]
+        assert len(fake_sms.messages()) == 1
+    finally:
+        await sender.aclose()
