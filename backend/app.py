@@ -132,15 +132,7 @@ def create_app(
         if wechat is None:
             from backend.wechat.client import WeChatApi
 
-            app.state.wechat = WeChatApi(
-                appid=settings.wechat_appid,
-                secret=settings.wechat_secret,
-                api_base=settings.wechat_api_base,
-                redis_url=settings.redis_url,
-                timeout_s=settings.wechat_timeout_s,
-                miniprogram_state=settings.wechat_miniprogram_state,
-                key_prefix=f"{settings.redis_prefix}:wechat",
-            )
+            app.state.wechat = WeChatApi.from_settings(settings)
         if identity_verifier is None:
             app.state.identity_verifier = build_identity_verifier(settings)
         if shared_data is None:

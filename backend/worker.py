@@ -75,15 +75,7 @@ def worker_settings(
         if "wechat" not in given:
             from backend.wechat.client import WeChatApi
 
-            given["wechat"] = ctx["wechat"] = WeChatApi(
-                appid=settings.wechat_appid,
-                secret=settings.wechat_secret,
-                api_base=settings.wechat_api_base,
-                redis_url=settings.redis_url,
-                timeout_s=settings.wechat_timeout_s,
-                miniprogram_state=settings.wechat_miniprogram_state,
-                key_prefix=f"{settings.redis_prefix}:wechat",
-            )
+            given["wechat"] = ctx["wechat"] = WeChatApi.from_settings(settings)
         if "sms" not in given and settings.sms_url:
             given["sms"] = ctx["sms"] = HttpSmsSender(
                 url=settings.sms_url,

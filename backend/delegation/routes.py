@@ -46,7 +46,7 @@ from backend.delegation.schemas import (
 )
 from backend.delegation.scope import Agent, load_agent
 from backend.http.auth import Principal, citizen_only, principal_of, staff_roles
-from backend.http.idempotent import replay, run_idempotent
+from backend.http.idempotent import create_once, replay, run_idempotent
 from backend.http.pagination import Page, PageSize
 from backend.identity import roles as R
 from backend.identity.offline import Applicant
@@ -140,10 +140,6 @@ class AgentController(Controller):
     async def register_citizen(
         self, request: Request[Principal, Any, Any], state: State, data: JSONBody[AgentCitizenIn]
     ) -> Response[Any]:
-        scope = request.user.scope_key
-        replayed = await replay(request, scope=scope)
-        if replayed is not None:
-            return replayed
         agent = await agent_of(request.user)
         applicant = Applicant(data.name, data.id_number, data.village_code, data.phone)
 
@@ -154,10 +150,9 @@ class AgentController(Controller):
             )
             return present.citizen(rows[0])
 
-        async with unit_of_work(state.doorbell):
-            return await run_idempotent(
-                request, scope=scope, ttl_s=state.settings.idempotency_ttl_s, create=create
-            )
+        return await create_once(
+            request, doorbell=state.doorbell, ttl_s=state.settings.idempotency_ttl_s, create=create
+        )
 
     @get("/citizens", summary="Citizens of my village: name, pinyin initials or last 4 ID digits")
     async def find_citizens(
@@ -177,10 +172,6 @@ class AgentController(Controller):
     async def create_mandate(
         self, request: Request[Principal, Any, Any], state: State, data: JSONBody[MandateIn]
     ) -> Response[Any]:
-        scope = request.user.scope_key
-        replayed = await replay(request, scope=scope)
-        if replayed is not None:
-            return replayed
         agent = await agent_of(request.user)
         settings = state.settings
 
@@ -199,10 +190,9 @@ class AgentController(Controller):
             assert row is not None
             return await present.mandate(row)
 
-        async with unit_of_work(state.doorbell):
-            return await run_idempotent(
-                request, scope=scope, ttl_s=settings.idempotency_ttl_s, create=create
-            )
+        return await create_once(
+            request, doorbell=state.doorbell, ttl_s=settings.idempotency_ttl_s, create=create
+        )
 
     @get("/mandates", summary="My mandates (optionally for one citizen)")
     async def my_mandates(
@@ -227,7 +217,7 @@ class AgentController(Controller):
         data: JSONBody[AgentCaseSubmission],
     ) -> Response[Any]:
         scope = request.user.scope_key
-        replayed = await replay(request, scope=scope)
+        replayed = await replay(request, scope=scope)  # before the checks: they may differ now
         if replayed is not None:
             return replayed
         agent = await agent_of(request.user)
@@ -333,10 +323,6 @@ class AgentController(Controller):
     async def send_originals(
         self, request: Request[Principal, Any, Any], state: State, data: JSONBody[HandoverIn]
     ) -> Response[Any]:
-        scope = request.user.scope_key
-        replayed = await replay(request, scope=scope)
-        if replayed is not None:
-            return replayed
         agent = await agent_of(request.user)
 
         async def create() -> HandoverOut:
@@ -347,10 +333,9 @@ class AgentController(Controller):
             )
             return await _batch_out(handover_id)
 
-        async with unit_of_work(state.doorbell):
-            return await run_idempotent(
-                request, scope=scope, ttl_s=state.settings.idempotency_ttl_s, create=create
-            )
+        return await create_once(
+            request, doorbell=state.doorbell, ttl_s=state.settings.idempotency_ttl_s, create=create
+        )
 
     @get("/handovers", summary="My handover batches, both directions")
     async def my_batches(
@@ -478,10 +463,6 @@ class WindowHandoverController(Controller):
     async def send_results(
         self, request: Request[Principal, Any, Any], state: State, data: JSONBody[HandoverIn]
     ) -> Response[Any]:
-        scope = request.user.scope_key
-        replayed = await replay(request, scope=scope)
-        if replayed is not None:
-            return replayed
         who = request.user
         clerk = staff_actor(who)
 
@@ -494,10 +475,9 @@ class WindowHandoverController(Controller):
             )
             return await _batch_out(handover_id)
 
-        async with unit_of_work(state.doorbell):
-            return await run_idempotent(
-                request, scope=scope, ttl_s=state.settings.idempotency_ttl_s, create=create
-            )
+        return await create_once(
+            request, doorbell=state.doorbell, ttl_s=state.settings.idempotency_ttl_s, create=create
+        )
 
     @get("/{handover_id:str}", guards=[township_batch], summary="A batch's manifest")
     async def batch(self, handover_id: str) -> HandoverOut:

@@ -9,6 +9,7 @@ import msgspec
 from litestar import Request, Response
 
 from backend.idempotency import service as idempotency
+from backend.outbox.service import Doorbell, unit_of_work
 
 HEADER = "Idempotency-Key"
 
@@ -46,3 +47,23 @@ async def run_idempotent(
     body = msgspec.to_builtins(await create())
     await idempotency.finish(scope=scope, key=key, status=status_code, body=body)
     return Response(body, status_code=status_code)
+
+
+async def create_once(
+    request: Request[Any, Any, Any],
+    *,
+    doorbell: Doorbell | None,
+    ttl_s: int,
+    create: Callable[[], Awaitable[Any]],
+    status_code: int = 201,
+) -> Response[Any]:
+    """A create route's whole answer: the first answer again for a replayed key, else
+    ``create`` run once in one unit of work (its outbox rows rung after commit)."""
+    scope = request.user.scope_key
+    replayed = await replay(request, scope=scope)
+    if replayed is not None:
+        return replayed
+    async with unit_of_work(doorbell):
+        return await run_idempotent(
+            request, scope=scope, ttl_s=ttl_s, create=create, status_code=status_code
+        )

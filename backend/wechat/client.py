@@ -26,6 +26,7 @@ from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session.redisstorage import RedisStorage
 
+from backend.settings import Settings
 from backend.wechat.ports import (
     TOKEN_REJECTED_ERRCODES,
     PhoneInfo,
@@ -233,6 +234,19 @@ class WeChatApi(WeChatGateway):
         )
         self._timeout_s = timeout_s
         self._miniprogram_state = miniprogram_state
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WeChatApi:
+        """The gateway every process builds from its settings (token cache and lock per prefix)."""
+        return cls(
+            appid=settings.wechat_appid,
+            secret=settings.wechat_secret,
+            api_base=settings.wechat_api_base,
+            redis_url=settings.redis_url,
+            timeout_s=settings.wechat_timeout_s,
+            miniprogram_state=settings.wechat_miniprogram_state,
+            key_prefix=f"{settings.redis_prefix}:wechat",
+        )
 
     async def _run(self, fn: Callable[[], T], *, budget_s: float | None = None) -> T:
         """Run a blocking step in a thread; give up waiting after its budget.
