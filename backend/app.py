@@ -54,6 +54,7 @@ from backend.platform.config import PlatformConfig
 from backend.platform.routes import PlatformAdminController, PlatformCallbackController
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
+from backend.stats.routes import StatsController
 from backend.uploads import merge as uploads_merge
 from backend.uploads import service as uploads_service
 from backend.uploads.ports import FileStore
@@ -194,6 +195,7 @@ def create_app(
             CitizenMandateController,
             WindowHandoverController,
             SpotCheckController,
+            StatsController,
             CitizenNotificationController,
             StaffNoticeController,
             WeChatPushController,

@@ -26,5 +26,6 @@ APP_REGISTRY = AppRegistry(
         "backend.platform.piccolo_app",
         "backend.delegation.piccolo_app",
         "notifications.piccolo_app",
+        "backend.stats.piccolo_app",
     ]
 )

@@ -27,6 +27,7 @@ from backend.platform.client import PlatformClients
 from backend.platform.config import PlatformConfig
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
+from backend.stats import jobs as stats_jobs
 from notifications import deliver as notify_deliver
 from notifications import planner as notify_planner
 from notifications import reminders as notify_reminders
@@ -127,6 +128,11 @@ def worker_settings(
         # unique keys make a second run (a retry, a manual one) write nothing new.
         return (await notify_reminders.remind(day=today())).total
 
+    async def refresh_stats(ctx: dict[str, Any]) -> str:
+        # Two workers may both run it: the watermark row is taken with SKIP LOCKED.
+        done = await stats_jobs.refresh_stats(travel=settings.travel_estimator())
+        return "skipped" if done.skipped else f"{done.cases} cases, {done.days} days"
+
     every = max(1, min(settings.outbox_sweep_every_s, 59))
     return {
         "functions": [
@@ -141,6 +147,7 @@ def worker_settings(
         "cron_jobs": [
             cron(sweep_outbox, second=set(range(0, 60, every)), run_at_startup=True, timeout=60),
             cron(purge_idempotency_keys, minute={17}, second={0}, timeout=300),
+            cron(refresh_stats, second={30}, timeout=1800),
             cron(
                 send_reminders,
                 hour={settings.reminder_hour},

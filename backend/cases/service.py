@@ -448,8 +448,10 @@ async def supply(
     note: str,
     by: Submitter,
     calendar: clock.Calendar,
+    in_person: bool = False,
 ) -> None:
-    """Answer the open supplement request with every material it lists."""
+    """Answer the open supplement request with every material it lists; ``in_person`` marks
+    materials handed in at a window (a trip the statistics count)."""
     if Status(row["status"]) != Status.AWAITING_SUPPLEMENT:
         raise Conflict("该办件当前不需要补正。", code="transition_not_allowed")
     request = (
@@ -498,7 +500,12 @@ async def supply(
         )
     await apply(
         row["id"],
-        Change(Action.SUPPLY, by.actor, note, {"materials": sorted(by_type)}),
+        Change(
+            Action.SUPPLY,
+            by.actor,
+            note,
+            {"materials": sorted(by_type), **({"in_person": True} if in_person else {})},
+        ),
         calendar=calendar,
     )
 

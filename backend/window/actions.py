@@ -14,9 +14,10 @@ from typing import Any, Final
 from backend.cases import bundles
 from backend.cases import service as cases
 from backend.cases.clock import Calendar
+from backend.cases.schemas import MaterialIn
 from backend.cases.states import CLOSED, Action, Status
 from backend.cases.tables import Case
-from backend.cases.transitions import Change, apply
+from backend.cases.transitions import Actor, Change, apply
 from backend.catalogue import service as catalogue
 from backend.catalogue.model import DELIVERY_METHODS
 from backend.catalogue.tables import Department
@@ -26,6 +27,7 @@ from backend.outbox.service import publish
 from backend.window import claims, routing, texts
 from backend.window.access import Clerk
 from backend.window.steps import (
+    IN_PERSON,
     allowed,
     front_desk,
     lock,
@@ -224,6 +226,34 @@ async def issue_result(
     await _done(row, clerk, lapse_s=lapse_s)
 
 
+async def supply_at_window(
+    *,
+    number: str,
+    clerk: Clerk,
+    calendar: Calendar,
+    lapse_s: int,
+    materials: list[MaterialIn],
+    note: str,
+) -> None:
+    """补正材料窗口递交: the applicant hands the missing materials in at the window; the clerk
+    uploads the scans. The step is marked in person (a trip, for the statistics)."""
+    row = await _begin(number, clerk, Action.SUPPLY)
+    applicant = str(row["applicant"])
+    by = cases.Submitter(
+        applicant_id=applicant,
+        actor=Actor("staff", clerk.id, clerk.role, on_behalf_of=applicant, channel="window"),
+        channel="window",
+        filed_by_kind="window",
+        filed_by_staff=clerk.id,
+        upload_owner_kind="staff",
+        upload_owner_id=clerk.id,
+    )
+    await cases.supply(
+        row=row, materials=materials, note=note, by=by, calendar=calendar, in_person=True
+    )
+    await _done(row, clerk, lapse_s=lapse_s)
+
+
 def check_delivery(method: str, tracking_no: str | None) -> tuple[str, str | None]:
     if method not in DELIVERY_METHODS:
         raise InvalidInput(texts.DELIVERY_METHOD_INVALID, code="delivery_method_invalid")
@@ -247,7 +277,9 @@ async def deliver(
     row = await _begin(number, clerk, Action.DELIVER)
     if method == "agent":  # the agent records the hand-over, with a photo (delegation.custody)
         raise Conflict(texts.DELIVER_THROUGH_AGENT, code="deliver_through_agent")
-    data = {"method": method, "tracking_no": tracking}
+    data: dict[str, Any] = {"method": method, "tracking_no": tracking}
+    if method == "window":
+        data.update(IN_PERSON)  # picked up at the window: one trip
     change = Change(Action.DELIVER, front_desk(clerk), "", data, {Case.delivery_method: method})
     await apply(row["id"], change, calendar=calendar)
     await bundles.settle_parent(row, calendar=calendar)

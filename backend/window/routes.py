@@ -16,6 +16,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody
 
 from backend.cases import service as cases
+from backend.cases.schemas import SupplementIn
 from backend.http.auth import Principal
 from backend.http.idempotent import replay, run_idempotent
 from backend.http.pagination import Page, PageSize
@@ -201,6 +202,28 @@ class WindowController(Controller):
     ) -> CaseForStaff:
         return await _act(
             request, state, number, actions.supplement, missing=data.missing, note=data.note
+        )
+
+    @post(
+        "/cases/{number:str}/supplements",
+        guards=[township_case],
+        status_code=200,
+        summary="补正材料窗口递交: the applicant hands the missing materials in at the window",
+    )
+    async def supply(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        number: str,
+        data: JSONBody[SupplementIn],
+    ) -> CaseForStaff:
+        return await _act(
+            request,
+            state,
+            number,
+            actions.supply_at_window,
+            materials=list(data.materials),
+            note=data.note,
         )
 
     @post(

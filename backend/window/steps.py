@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from backend.cases import service as cases
 from backend.cases.states import Action, NotAllowed, Status, decide
@@ -10,6 +10,9 @@ from backend.cases.tables import Case
 from backend.cases.transitions import Actor
 from backend.errors import InvalidInput, InvalidTransition
 from backend.window.access import Clerk
+
+IN_PERSON: Final[dict[str, Any]] = {"in_person": True}
+"""Event data of a step the applicant came to a window for: each is one trip (跑一次)."""
 
 
 def front_desk(clerk: Clerk) -> Actor:

@@ -19,6 +19,7 @@ from backend.geo import points as geo
 from backend.identity.offline import Applicant, find_or_register
 from backend.window import actions, texts
 from backend.window.access import Clerk
+from backend.window.steps import IN_PERSON
 
 __all__ = ["Applicant", "check_here", "file_and_accept", "find_or_register", "submitter"]
 
@@ -68,7 +69,11 @@ async def file_and_accept(
     row = await cases.case_row(number=number)
     assert row is not None
     forward = Change(
-        Action.FORWARD, by.actor, texts.WALK_IN_NOTE, updates={Case.township: clerk.area_code}
+        Action.FORWARD,
+        by.actor,
+        texts.WALK_IN_NOTE,
+        IN_PERSON,  # the applicant came to the window: one trip (docs/statistics.md)
+        updates={Case.township: clerk.area_code},
     )
     await apply(row["id"], forward, calendar=calendar)
     if bundles.is_parent(row):

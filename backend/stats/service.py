@@ -1,0 +1,268 @@
+"""Figures for supervisors: ``overview`` reads only the roll-ups (docs/statistics.md).
+
+A range is read as whole months from ``stats_monthly`` plus the days at either end from
+``stats_daily``, so a year costs about as much as a month. Names of areas, items and
+departments come from a small in-process cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from backend import db
+from backend.errors import InvalidInput, NotFound
+from backend.stats import sql, texts
+from backend.stats.schemas import (
+    Coverage,
+    DayFigures,
+    ItemFigures,
+    NamedCount,
+    Overview,
+    Satisfaction,
+    Totals,
+    TownshipFigures,
+    Trips,
+    VillageFigures,
+    WorkingDays,
+)
+
+MAX_DAYS: Final = 1100
+DISTRICT: Final = "*"
+NAMES_TTL_S: Final = 60.0
+HIST_ORDER: Final = [*(str(b) for b in range(sql.HIST_MAX + 1)), "over"]
+
+Sums = dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    areas: dict[str, tuple[str, str | None, str]]  # code -> (name, parent code, level)
+    items: dict[str, str]
+    departments: dict[str, str]
+
+
+_names: tuple[float, Names] | None = None
+
+
+async def names() -> Names:
+    global _names
+    if _names is not None and time.monotonic() - _names[0] < NAMES_TTL_S:
+        return _names[1]
+    areas = await db.fetch("SELECT code, name, parent, level FROM area")
+    items = await db.fetch(
+        "SELECT DISTINCT ON (item) item, name FROM item_version ORDER BY item, version DESC"
+    )
+    departments = await db.fetch("SELECT code, name FROM department")
+    found = Names(
+        {r["code"]: (r["name"], r["parent"], r["level"]) for r in areas},
+        {r["item"]: r["name"] for r in items},
+        {r["code"]: r["name"] for r in departments},
+    )
+    _names = (time.monotonic(), found)
+    return found
+
+
+def forget_names() -> None:
+    global _names
+    _names = None
+
+
+async def township_scope(*, area_code: str | None, township: str | None) -> str | None:
+    """The township a staff member may read: a township supervisor only their own (404 for any
+    other), a district one any township or the whole district (``None``)."""
+    known = await names()
+    own = known.areas.get(area_code or "")
+    if own is not None and own[2] == "township":
+        if township is not None and township != area_code:
+            raise NotFound(texts.TOWNSHIP_NOT_FOUND, code="township_not_found")
+        return area_code
+    if township is not None:
+        found = known.areas.get(township)
+        if found is None or found[2] != "township":
+            raise NotFound(texts.TOWNSHIP_NOT_FOUND, code="township_not_found")
+    return township
+
+
+def check_range(date_from: dt.date, date_to: dt.date) -> None:
+    if date_to < date_from:
+        raise InvalidInput(texts.RANGE_REVERSED, code="date_range_invalid")
+    if (date_to - date_from).days + 1 > MAX_DAYS:
+        raise InvalidInput(texts.RANGE_TOO_LONG.format(days=MAX_DAYS), code="date_range_too_long")
+
+
+def split_range(date_from: dt.date, date_to: dt.date) -> tuple[list[dt.date], list[dt.date]]:
+    """Whole months inside the range (their first days) and the remaining days."""
+    months: list[dt.date] = []
+    days: list[dt.date] = []
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        last = following - dt.timedelta(days=1)
+        if month >= date_from and last <= date_to:
+            months.append(month)
+        else:
+            day = max(month, date_from)
+            while day <= min(last, date_to):
+                days.append(day)
+                day += dt.timedelta(days=1)
+        month = following
+    return months, days
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _avg(total: int, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+def p90(histogram: Mapping[str, int]) -> int | None:
+    """Nearest-rank 90th percentile of a working-day histogram (``over`` = HIST_MAX + 1)."""
+    count = sum(histogram.values())
+    if not count:
+        return None
+    rank = math.ceil(0.9 * count)
+    seen = 0
+    for index, bucket in enumerate(HIST_ORDER):
+        seen += histogram.get(bucket, 0)
+        if seen >= rank:
+            return index
+    return sql.HIST_MAX + 1
+
+
+def _satisfaction(s: Sums) -> Satisfaction:
+    return Satisfaction(
+        s["sat_count"], _avg(s["sat_sum"], s["sat_count"]), _share(s["sat_bad"], s["sat_count"])
+    )
+
+
+def _working_days(total: Sums, histogram: dict[str, int], n: str, sum_: str) -> WorkingDays:
+    return WorkingDays(_avg(total[sum_], total[n]), p90(histogram), total[n])
+
+
+async def overview(
+    *, date_from: dt.date, date_to: dt.date, township: str | None = None
+) -> Overview:
+    """Figures of the cases submitted ``date_from..date_to`` (Asia/Shanghai days), for one
+    township or (``None``) the whole district. Callers check who may see which township
+    (:func:`township_scope`)."""
+    check_range(date_from, date_to)
+    months, days = split_range(date_from, date_to)
+    scope = township or DISTRICT
+    async with db.connection() as conn:
+        rows = await conn.fetch(sql.OVERVIEW, scope, list(sql.DIMS), months, days)
+        day_rows = await conn.fetch(sql.BY_DAY, scope, date_from, date_to)
+        cover = await conn.fetchrow(sql.COVERAGE, township)
+        mark = await conn.fetchval("SELECT refreshed_at FROM stats_watermark WHERE name = 'rollup'")
+    known = await names()
+    by: dict[str, dict[str, Sums]] = {dim: {} for dim in sql.DIMS}
+    for row in rows:
+        by[row["dim"]][row["key"]] = {m: int(row[m] or 0) for m in sql.MEASURES}
+    total = by["all"].get("", dict.fromkeys(sql.MEASURES, 0))
+    return Overview(
+        date_from=date_from.isoformat(),
+        date_to=date_to.isoformat(),
+        township=township,
+        totals=Totals(total["cases"], total["open"], total["closed"]),
+        by_status=_counts(by["status"]),
+        by_channel=_counts(by["channel"]),
+        by_filed_by=_counts(by["kind"]),
+        by_township=_townships(by["township"], known),
+        by_item=[
+            ItemFigures(
+                code,
+                known.items.get(code, code),
+                s["cases"],
+                _share(s["on_time"], s["due"]),
+                _satisfaction(s),
+            )
+            for code, s in _biggest(by["item"])
+        ],
+        by_department=[
+            NamedCount(code, known.departments.get(code, code), s["cases"])
+            for code, s in _biggest(by["department"])
+        ],
+        by_village=[
+            VillageFigures(
+                code,
+                known.areas.get(code, (code, None, ""))[0],
+                known.areas.get(code, ("", "", ""))[1] or "",
+                s["cases"],
+            )
+            for code, s in _biggest(by["village"])
+        ],
+        by_day=_days(day_rows, date_from, date_to),
+        delegated_share=_share(total["delegated"], total["cases"]),
+        local_share=_share(total["local"], total["cases"]),
+        on_time_rate=_share(total["on_time"], total["due"]),
+        working_days_to_accept=_working_days(total, _hist(by["wd_accept"]), "wa_n", "wa_sum"),
+        working_days_to_deliver=_working_days(total, _hist(by["wd_deliver"]), "wd_n", "wd_sum"),
+        trips_per_case=Trips(
+            _avg(total["trips_sum"], total["closed"]),
+            _share(total["trips_le1"], total["closed"]),
+            total["closed"],
+        ),
+        satisfaction=_satisfaction(total),
+        coverage_30min=_coverage(cover),
+        refreshed_at=mark.isoformat() if mark else None,
+    )
+
+
+def _counts(rows: dict[str, Sums]) -> dict[str, int]:
+    return {key: s["cases"] for key, s in sorted(rows.items()) if key}
+
+
+def _biggest(rows: dict[str, Sums]) -> list[tuple[str, Sums]]:
+    return sorted(((k, s) for k, s in rows.items() if k), key=lambda kv: (-kv[1]["cases"], kv[0]))
+
+
+def _hist(rows: dict[str, Sums]) -> dict[str, int]:
+    return {key: s["cases"] for key, s in rows.items()}
+
+
+def _townships(rows: dict[str, Sums], known: Names) -> list[TownshipFigures]:
+    return [
+        TownshipFigures(
+            code,
+            known.areas.get(code, (code, None, ""))[0],
+            s["cases"],
+            _share(s["on_time"], s["due"]),
+            _avg(s["sat_sum"], s["sat_count"]),
+            _share(s["delegated"], s["cases"]),
+            _share(s["local"], s["cases"]),
+            s["sat_count"],
+        )
+        for code, s in sorted(rows.items())
+        if code
+    ]
+
+
+def _days(rows: list[Any], date_from: dt.date, date_to: dt.date) -> list[DayFigures]:
+    submitted: dict[dt.date, int] = {}
+    closed: dict[dt.date, int] = {}
+    for row in rows:
+        target = submitted if row["dim"] == "all" else closed
+        target[row["day"]] = int(row["cases"])
+    out = []
+    day = date_from
+    while day <= date_to:
+        out.append(DayFigures(day.isoformat(), submitted.get(day, 0), closed.get(day, 0)))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def _coverage(row: Any) -> Coverage:
+    if row is None or not row["villages"]:
+        return Coverage(None, 0, 0, None)
+    return Coverage(
+        round(float(row["share"]), 4),
+        int(row["villages"]),
+        int(row["covered"]),
+        row["computed_at"].isoformat() if row["computed_at"] else None,
+    )
