@@ -50,7 +50,7 @@ from backend.devservices import (
 )
 from backend.logging import configure_logging
 from backend.settings import Settings, load_settings
-from bench import citizens, loadgen, machine, queue_latency
+from bench import citizens, loadgen, machine, queue_latency, stats_overview
 from bench.cpu import CpuMeter
 from bench.measure import build_context, measure, smoke_check
 from bench.processes import ChildFailed, Supervisor
@@ -67,7 +67,7 @@ console = Console(stderr=True)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    names = [s.name for s in SCENARIOS] + [queue_latency.NAME]
+    names = [s.name for s in SCENARIOS] + [queue_latency.NAME, stats_overview.NAME]
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
         description=__doc__.split("\n")[0],
@@ -110,6 +110,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"unknown scenario(s) {sorted(unknown)}; known: {', '.join(names)}")
     args.scenarios = [s for s in SCENARIOS if not wanted or s.name in wanted]
     args.queue_latency = not wanted or queue_latency.NAME in wanted
+    args.stats_overview = not wanted or stats_overview.NAME in wanted
     args.queue_seconds = queue_latency.DEFAULT_SECONDS if args.duration is None else args.duration
     args.duration = 8.0 if args.duration is None else args.duration
     if args.duration <= 0 or min(args.concurrency, args.workers, args.rounds) < 1:
@@ -326,6 +327,11 @@ def run(args: argparse.Namespace) -> int:
             document["queue_latency"] = queued.to_json()
             if queued.errors:
                 document["failed"][queue_latency.NAME] = [f"{queued.errors} errors"]
+        if args.stats_overview:  # its own kept database of 5 million cases
+            document[stats_overview.NAME] = stats_overview.run(
+                supervisor, cli, env, workers=args.workers, password=settings.demo_password,
+                load_average=machine.load_average, progress=console.print,
+            )  # fmt: skip
         write_json(args.output, document)
         terminal = Console() if sys.stdout.isatty() else Console(width=120)
         if results:
