@@ -55,6 +55,8 @@ from backend.platform.routes import PlatformAdminController, PlatformCallbackCon
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
 from backend.stats.routes import StatsController
+from backend.supervision.followups import follow_up_resolved
+from backend.supervision.routes import SupervisionController
 from backend.uploads import merge as uploads_merge
 from backend.uploads import service as uploads_service
 from backend.uploads.ports import FileStore
@@ -104,6 +106,7 @@ def create_app(
     audit = AuditLog(settings.audit_key)
     reveal.configure(cipher=cipher, audit=audit)
     register_exporter(cases_service.export_cases)
+    cases_service.allow_second_rating_when(follow_up_resolved)
     register_exporter(uploads_service.export_uploads)
     for merger in (cases_merge.merge_citizen, uploads_merge.merge_citizen, agents.merge_citizen):
         takeover.register_merger(merger)
@@ -195,6 +198,7 @@ def create_app(
             CitizenMandateController,
             WindowHandoverController,
             SpotCheckController,
+            SupervisionController,
             StatsController,
             CitizenNotificationController,
             StaffNoticeController,

@@ -14,6 +14,7 @@ import click
 from backend.audit.cli import audit as audit_commands
 from backend.identity.keys_cli import keys as keys_commands
 from backend.settings import Settings, SettingsError, load_settings
+from backend.supervision.cli import supervision as supervision_commands
 from backend.workdays.cli import calendar as calendar_commands
 from notifications.cli import notifications as notification_commands
 
@@ -408,6 +409,7 @@ main.add_command(calendar_commands)
 main.add_command(audit_commands)
 main.add_command(keys_commands)
 main.add_command(notification_commands)
+main.add_command(supervision_commands)
 
 if __name__ == "__main__":
     main()

@@ -25,6 +25,7 @@ APP_REGISTRY = AppRegistry(
         "backend.window.piccolo_app",
         "backend.platform.piccolo_app",
         "backend.delegation.piccolo_app",
+        "backend.supervision.piccolo_app",
         "notifications.piccolo_app",
         "backend.stats.piccolo_app",
     ]

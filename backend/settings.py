@@ -111,6 +111,10 @@ class Settings:
     sms_url: str = ""
     sms_secret: str = ""
     reminder_hour: int = 8
+    escalate_township_after_days: int = 1
+    escalate_district_after_days: int = 5
+    overdue_soon_days: int = 2
+    callback_sample_size: int = 5
     upload_max_bytes: int = 10 * 1024 * 1024
     upload_max_per_day: int = 200
     storage_backend: str = "local"
@@ -178,6 +182,15 @@ class Settings:
             raise SettingsError("NOTIFY_SEND_RATE must be between 0.1 and 10000 per second")
         if not 0 <= self.reminder_hour <= 23:
             raise SettingsError("REMINDER_HOUR must be an hour of the day, 0–23")
+        if not 1 <= self.escalate_township_after_days < self.escalate_district_after_days <= 60:
+            raise SettingsError(
+                "ESCALATE_TOWNSHIP_AFTER_DAYS must be at least 1 and less than"
+                " ESCALATE_DISTRICT_AFTER_DAYS, which is at most 60"
+            )
+        if not 0 <= self.overdue_soon_days <= 30:
+            raise SettingsError("OVERDUE_SOON_DAYS must be between 0 and 30")
+        if not 0 <= self.callback_sample_size <= 100:
+            raise SettingsError("CALLBACK_SAMPLE_SIZE must be between 0 and 100")
         if self.wechat_push_aes_key and len(self.wechat_push_aes_key) != 43:
             raise SettingsError("WECHAT_PUSH_AES_KEY must be the 43-character EncodingAESKey")
         if self.storage_backend not in {"local", "s3"}:
@@ -260,6 +273,10 @@ _ENV: dict[str, tuple[str, str]] = {
     "SMS_URL": ("sms_url", "str"),
     "SMS_SECRET": ("sms_secret", "str"),
     "REMINDER_HOUR": ("reminder_hour", "int"),
+    "ESCALATE_TOWNSHIP_AFTER_DAYS": ("escalate_township_after_days", "int"),
+    "ESCALATE_DISTRICT_AFTER_DAYS": ("escalate_district_after_days", "int"),
+    "OVERDUE_SOON_DAYS": ("overdue_soon_days", "int"),
+    "CALLBACK_SAMPLE_SIZE": ("callback_sample_size", "int"),
     "UPLOAD_MAX_BYTES": ("upload_max_bytes", "int"),
     "UPLOAD_MAX_PER_DAY": ("upload_max_per_day", "int"),
     "STORAGE": ("storage_backend", "str"),

@@ -28,9 +28,13 @@ from backend.platform.config import PlatformConfig
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
 from backend.stats import jobs as stats_jobs
+from backend.supervision import callbacks as supervision_callbacks
+from backend.supervision import followups as supervision_followups
+from backend.supervision import jobs as supervision_jobs
 from notifications import deliver as notify_deliver
 from notifications import planner as notify_planner
 from notifications import reminders as notify_reminders
+from notifications import supervision as notify_supervision
 from notifications.ratelimit import SendRate
 from notifications.sms import HttpSmsSender
 from notifications.templates import parse_config
@@ -40,7 +44,13 @@ log = structlog.get_logger(__name__)
 
 def domain_handlers() -> dict[str, Handler]:
     """Outbox handlers of every package, by event kind."""
-    return {**cases_forward.HANDLERS, **notify_planner.HANDLERS, **notify_deliver.HANDLERS}
+    return {
+        **cases_forward.HANDLERS,
+        **notify_planner.HANDLERS,
+        **notify_deliver.HANDLERS,
+        **supervision_followups.HANDLERS,
+        **notify_supervision.HANDLERS,
+    }
 
 
 def worker_settings(
@@ -133,6 +143,17 @@ def worker_settings(
         done = await stats_jobs.refresh_stats(travel=settings.travel_estimator())
         return "skipped" if done.skipped else f"{done.cases} cases, {done.days} days"
 
+    async def escalate_overdue(ctx: dict[str, Any]) -> int:
+        # The unique (case, level) escalation makes a second run, or a second worker, a no-op.
+        done = await supervision_jobs.escalate_overdue(
+            settings=settings, today=today(), doorbell=ctx["doorbell"]
+        )
+        return done.total
+
+    async def draw_callback_sample(ctx: dict[str, Any]) -> int:
+        week = supervision_callbacks.last_week(today())
+        return (await supervision_jobs.draw_callback_sample(settings=settings, week=week)).total
+
     every = max(1, min(settings.outbox_sweep_every_s, 59))
     return {
         "functions": [
@@ -154,6 +175,21 @@ def worker_settings(
                 minute={0},
                 second={0},
                 timeout=300,
+            ),
+            cron(
+                escalate_overdue,
+                hour={settings.reminder_hour},
+                minute={10},
+                second={0},
+                timeout=600,
+            ),
+            cron(
+                draw_callback_sample,
+                weekday={0},
+                hour={settings.reminder_hour},
+                minute={20},
+                second={0},
+                timeout=600,
             ),
         ],
         "timezone": SHANGHAI,  # cron hours are Asia/Shanghai hours (REMINDER_HOUR)

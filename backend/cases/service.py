@@ -6,6 +6,7 @@ their docstring says they call out (shared-data lookups happen before any transa
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -510,22 +511,65 @@ async def supply(
     )
 
 
+SecondRatingGate = Callable[[int], Awaitable[bool]]
+"""Whether a case's bad first rating has had its follow-up resolved (given a case id)."""
+
+_SECOND_RATING_GATES: list[SecondRatingGate] = []
+
+
+def allow_second_rating_when(gate: SecondRatingGate) -> None:
+    """Composition roots only: the supervision package says when a follow-up is resolved."""
+    if gate not in _SECOND_RATING_GATES:
+        _SECOND_RATING_GATES.append(gate)
+
+
+async def _second_rating_open(case_id: int) -> bool:
+    return any([await gate(case_id) for gate in _SECOND_RATING_GATES])
+
+
 async def evaluate(*, row: dict[str, Any], citizen_id: str, score: int, comment: str) -> int:
-    """Rate a closed case once (好差评); a score of 2 or less is a bad rating, reported onward."""
+    """Rate a closed case (好差评); returns the round. A score of 2 or less is a bad rating,
+    reported onward; once the follow-up it opened is resolved, the citizen may rate once more."""
     if Status(row["status"]) not in CLOSED:
         raise Conflict("办件办结后才能评价。", code="case_not_closed")
-    if await Evaluation.exists().where(Evaluation.case == row["id"]).run():
+    done = (
+        await Evaluation.select(Evaluation.round, Evaluation.score)
+        .where(Evaluation.case == row["id"])
+        .order_by(Evaluation.round)
+        .run()
+    )
+    if not done:
+        round_ = 1
+    elif len(done) == 1 and done[0]["score"] <= BAD_RATING and await _second_rating_open(row["id"]):
+        round_ = 2
+    elif len(done) == 1:
         raise Conflict("您已评价过该办件。差评整改回访后，可再评价一次。", code="evaluation_exists")
-    await Evaluation.insert(
-        Evaluation(case=row["id"], citizen=citizen_id, round=1, score=score, comment=comment)
+    else:
+        raise Conflict("您已对该办件评价过两次，不能再评价。", code="evaluation_exists")
+    inserted = await Evaluation.raw(
+        'INSERT INTO evaluation ("case", citizen, round, score, comment, created_at)'
+        " VALUES ({}, {}::uuid, {}, {}, {}, now())"
+        ' ON CONFLICT ("case", round) DO NOTHING RETURNING id',
+        row["id"],
+        citizen_id,
+        round_,
+        score,
+        comment,
     ).run()
+    if not inserted:  # the same round rated at the same moment by another request
+        raise Conflict("您已评价过该办件。", code="evaluation_exists")
     if score <= BAD_RATING:
         await publish(
             kind=BAD_RATING_EVENT,
-            payload={"case_id": row["id"], "number": row["number"], "score": score},
-            dedup_key=f"bad-rating:{row['number']}:1",
+            payload={
+                "case_id": row["id"],
+                "number": row["number"],
+                "score": score,
+                "round": round_,
+            },
+            dedup_key=f"bad-rating:{row['number']}:{round_}",
         )
-    return 1
+    return round_
 
 
 # --- materials ------------------------------------------------------------------------------

@@ -1,0 +1,83 @@
+"""Tables of the supervision context."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    UUID,
+    BigSerial,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.cases.tables import Case, Evaluation
+
+
+class Escalation(Table, tablename="escalation"):
+    """督办 — an overdue case raised to the township's supervisors, then to the district's.
+
+    One row per (case, level) at most (unique index in the migration): a cron that runs twice,
+    or on two workers at once, escalates once per level.
+    """
+
+    id = BigSerial(primary_key=True)
+    case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
+    level = Varchar(length=16)  # township | district
+    area = Varchar(length=12, index=True)  # the township's or the district's code
+    at = Timestamptz(default=TimestamptzNow())
+    on_day = Date()  # the Asia/Shanghai day the escalation was decided for
+    deadline = Date()
+    days_overdue = Integer()  # working days past the deadline on ``on_day``
+    reason = Text()
+
+
+class FollowUp(Table, tablename="follow_up"):
+    """整改 — the follow-up a bad rating opens: call the citizen back, then put it right.
+
+    Due dates are working days after the rating: contact within 1, resolve within 15. One per
+    rating (unique ``evaluation``). Assigned to the case's township's supervisors.
+    """
+
+    id = BigSerial(primary_key=True)
+    case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
+    evaluation = ForeignKey(Evaluation, on_delete=OnDelete.restrict, unique=True)
+    round = Integer(default=1)
+    score = Integer()
+    township = Varchar(length=12, null=True, default=None, index=True)
+    assignee = UUID(null=True, default=None)  # the township's supervisor when it was opened
+    opened_at = Timestamptz(default=TimestamptzNow())
+    contact_due = Date()
+    resolve_due = Date(index=True)
+    contacted_at = Timestamptz(null=True, default=None)
+    contacted_by = UUID(null=True, default=None)
+    contact_note = Text(default="")
+    resolved_at = Timestamptz(null=True, default=None)
+    resolved_by = UUID(null=True, default=None)
+    resolution = Text(default="")
+
+
+class CallbackCall(Table, tablename="callback_call"):
+    """电话回访 — a closed case drawn for the weekly call-back sample, and what the call found.
+
+    ``week`` is the Monday of the week the case closed in; one row per (week, case) (unique
+    index in the migration).
+    """
+
+    id = BigSerial(primary_key=True)
+    week = Date(index=True)
+    case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
+    township = Varchar(length=12, null=True, default=None, index=True)
+    drawn_at = Timestamptz(default=TimestamptzNow())
+    called_at = Timestamptz(null=True, default=None)
+    called_by = UUID(null=True, default=None)
+    reached = Boolean(null=True, default=None)
+    satisfied = Integer(null=True, default=None)  # 1–5, when reached
+    trips = Integer(null=True, default=None)  # trips the citizen says the errand took
+    note = Text(default="")

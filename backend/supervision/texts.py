@@ -1,0 +1,45 @@
+"""Every user-facing text of the supervision package, in one place for review (zh-Hans)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+NOT_SUPERVISOR: Final = "只有监管人员和管理员可以使用督办功能。"
+AUDIT_DISTRICT_ONLY: Final = "审计日志只有管理员和区级监管人员可以查看。"
+FOLLOW_UP_NOT_FOUND: Final = "找不到该差评整改，或它不在您负责的镇街。"
+FOLLOW_UP_RESOLVED: Final = "该差评整改已经办结，不能再修改。"
+FOLLOW_UP_NOT_CONTACTED: Final = "请先联系群众并记录回访情况，再办结整改。"
+NOTE_REQUIRED: Final = "请填写{label}。"
+NOTE_TOO_LONG: Final = "{label}不能超过 {limit} 个字。"
+CALL_NOT_FOUND: Final = "找不到该回访记录，或它不在您负责的镇街。"
+SATISFIED_WHEN_REACHED: Final = "只有联系上群众时才能记录满意度和跑动次数。"
+SATISFIED_RANGE: Final = "满意度请填写 1 到 5 之间的整数。"
+TRIPS_RANGE: Final = "跑动次数请填写 0 到 99 之间的整数。"
+WEEK_INVALID: Final = "请按 2026-W48 或 2026-11-23 的格式填写周次。"
+DATE_RANGE_INVALID: Final = "开始日期不能晚于结束日期。"
+ACTOR_UNKNOWN: Final = "找不到该工作人员。"
+
+LEVELS: Final = {"township": "镇街", "district": "区"}
+ESCALATION_REASON: Final = (
+    "办件 {number}（{item}）已超过承诺时限 {days} 个工作日（期限 {deadline}），"
+    "升级至{level}监管督办。"
+)
+HOLDERS: Final = {
+    "window": "窗口人员",
+    "department": "后台审批部门",
+    "agent": "代办员（待补正）",
+    "citizen": "申请人（待补正）",
+    "township": "镇街窗口",
+}
+FOLLOW_UP_STATE_INVALID: Final = "state 只能是 open、overdue、resolved 或 all。"
+FOLLOW_UP_OPENED: Final = (
+    "办件 {number} 收到 {score} 分差评，请在 1 个工作日内回访群众，15 个工作日内整改办结。"
+)
+AUDIT_ACTION_INVALID: Final = (
+    "action 只能是 read_id_number、read_material 或 export_personal_data。"
+)
+AUDIT_ACTIONS: Final = {
+    "read_id_number": "查看完整身份证号",
+    "read_material": "查看材料",
+    "export_personal_data": "导出个人信息",
+}
