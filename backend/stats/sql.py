@@ -31,23 +31,25 @@ DIMS: Final = (
     "wd_deliver",
 )
 
-TARGET_IDS: Final = "unnest($1::bigint[])"
-TARGET_RANGE: Final = "generate_series($1::bigint, $2::bigint)"
+_BY_IDS: Final = {"e": 'e."case" = ANY($1::bigint[])', "v": 'v."case" = ANY($1::bigint[])',
+                  "c": "c.id = ANY($1::bigint[])", "today": "$2::date"}  # fmt: skip
+_BY_RANGE: Final = {"e": 'e."case" BETWEEN $1 AND $2', "v": 'v."case" BETWEEN $1 AND $2',
+                    "c": "c.id BETWEEN $1 AND $2", "today": "$3::date"}  # fmt: skip
+"""Which cases: a list of ids (the cron) or an id range (a rebuild), as index conditions."""
 
 _FACTS: Final = """
-WITH target AS (SELECT t AS id FROM {target} AS t),
-ev AS (
+WITH ev AS (
     SELECT e."case" AS id,
            count(*) FILTER (WHERE e.data->>'in_person' = 'true') AS visits,
            bool_or(e.action = 'transfer') AS transferred,
            min(e.at) FILTER (WHERE e.action IN ('approve', 'deny')) AS decided_at
-    FROM case_event e JOIN target t ON t.id = e."case"
+    FROM case_event e WHERE {e}
     GROUP BY e."case"
 ),
 ra AS (
     SELECT v."case" AS id, count(*) AS n, sum(v.score) AS s,
            count(*) FILTER (WHERE v.score <= {bad}) AS bad
-    FROM evaluation v JOIN target t ON t.id = v."case"
+    FROM evaluation v WHERE {v}
     GROUP BY v."case"
 ),
 base AS (
@@ -65,12 +67,11 @@ base AS (
            coalesce(ev.transferred, false) AS transferred,
            coalesce(ra.n, 0) AS rn, coalesce(ra.s, 0) AS rs, coalesce(ra.bad, 0) AS rb
     FROM case_record c
-    JOIN target t ON t.id = c.id
     LEFT JOIN ev ON ev.id = c.id
     LEFT JOIN ra ON ra.id = c.id
     LEFT JOIN citizen z ON z.id = c.applicant
     LEFT JOIN item_version iv ON iv.id = c.item_version
-    WHERE c.item_code IS NOT NULL
+    WHERE {c} AND c.item_code IS NOT NULL
 )
 INSERT INTO stats_case AS s (
     case_id, submitted_on, closed_on, township, village, item_code, department, channel,
@@ -103,8 +104,8 @@ ON CONFLICT (case_id) DO UPDATE SET
     sat_sum = EXCLUDED.sat_sum, sat_bad = EXCLUDED.sat_bad, refreshed_at = EXCLUDED.refreshed_at
 """
 
-FACTS_FOR_IDS: Final = _FACTS.format(target=TARGET_IDS, bad=BAD_SCORE, today="$2::date")
-FACTS_FOR_RANGE: Final = _FACTS.format(target=TARGET_RANGE, bad=BAD_SCORE, today="$3::date")
+FACTS_FOR_IDS: Final = _FACTS.format(bad=BAD_SCORE, **_BY_IDS)
+FACTS_FOR_RANGE: Final = _FACTS.format(bad=BAD_SCORE, **_BY_RANGE)
 
 _SUMS: Final = """
     count(*), count(*) FILTER (WHERE c.is_open), count(*) FILTER (WHERE NOT c.is_open),
