@@ -28,6 +28,7 @@ from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
 from agent_portal.review_pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.security import PORTAL_PATH, csrf_config, session_middleware
+from agent_portal.supervision_pages import SupervisionPages
 from agent_portal.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.walkin_pages import WalkInPages
 from agent_portal.window_pages import WindowPages
@@ -94,6 +95,7 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             AgentCasePages,
             AgentHandoverPages,
             WindowHandoverPages,
+            SupervisionPages,
         ],
         middleware=[session],
         guards=[login_guard(max_age_s)],

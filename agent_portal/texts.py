@@ -45,8 +45,8 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
     ),
     roles.SUPERVISOR: (
         ("数据看板", "办件量、时限达标、满意度、30分钟覆盖", None),
-        ("超期督办", "跟进即将超期和已超期的办件", None),
-        ("差评整改", "跟进差评和整改情况", None),
+        ("超期督办", "跟进即将超期和已超期的办件", "/portal/supervision/"),
+        ("差评整改", "跟进差评和整改情况", "/portal/supervision/follow-ups"),
         ("事项与办事点", "维护事项目录、办事点和节假日", None),
     ),
     roles.ADMIN: (
@@ -55,6 +55,7 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
         ("办事点", "维护镇街、村社和银行网点", None),
         ("节假日", "补充和更正工作日安排", None),
         ("数据看板", "全区办件和满意度情况", None),
+        ("审计日志与督办", "查看身份证号和材料的查阅记录，超期和差评督办", "/portal/supervision/"),
     ),
 }
 

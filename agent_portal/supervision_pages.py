@@ -1,0 +1,298 @@
+"""The supervisors' pages (督办): overdue cases, bad-rating follow-ups, the weekly call-back
+sample, agents' workload and the audit log.
+
+The same domain functions and scope as ``backend.supervision.routes``: a township supervisor sees
+their township, a district one and an administrator the district; a follow-up or call of another
+township is the 404 page. Each POST runs in ``unit_of_work``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from litestar.response import Redirect, Response, Template
+
+from agent_portal import desk
+from agent_portal import supervision_texts as T
+from agent_portal.errors import PageNotFound, WrongRole
+from agent_portal.lists import Pages
+from backend.clock import local, today
+from backend.errors import DomainError, NotAllowed, NotFound
+from backend.identity import roles
+from backend.identity.service import StaffAccount
+from backend.outbox.service import unit_of_work
+from backend.settings import Settings
+from backend.supervision import audit_view, callbacks, followups, overdue, workload
+from backend.supervision import texts as ST
+from backend.supervision.scope import Scope, load_scope, require_district
+from backend.workdays.service import load_calendar
+
+
+async def _scope(staff: StaffAccount) -> Scope:
+    try:
+        return await load_scope(staff_id=staff.id, role=staff.role, area_code=staff.area_code)
+    except NotAllowed as exc:
+        raise WrongRole(roles.SUPERVISOR) from exc
+
+
+def _pages(page: int, total: int) -> Pages:
+    return Pages(page, max(1, -(-total // desk.PAGE_SIZE)), total)
+
+
+def _int_or_none(raw: Any) -> int | None:
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return -1  # out of range: the domain refuses it with its own message
+
+
+def _when(moment: datetime | None) -> str:
+    return local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+class SupervisionPages(Controller):
+    path = "/supervision"
+    include_in_schema = False
+
+    @get("/", name="portal:supervision")
+    async def home(self, staff: StaffAccount) -> Template:
+        scope = await _scope(staff)
+        sections = list(T.SECTIONS) + ([T.AUDIT_SECTION] if scope.district_wide else [])
+        return Template("supervision/home.html", context={"sections": sections, "staff": staff})
+
+    @get("/overdue", name="portal:supervision-overdue")
+    async def overdue_cases(
+        self, staff: StaffAccount, settings: Settings, page: int = 1
+    ) -> Template:
+        scope = await _scope(staff)
+        page = desk.page_number(page)
+        found = await overdue.find(
+            today=today(),
+            calendar=await load_calendar(),
+            soon_days=settings.overdue_soon_days,
+            township=scope.township,
+        )
+        shown = found[(page - 1) * desk.PAGE_SIZE : page * desk.PAGE_SIZE]
+        return Template(
+            "supervision/overdue.html",
+            context={
+                "cases": shown,
+                "pages": _pages(page, len(found)),
+                "holders": ST.HOLDERS,
+                "levels": ST.LEVELS,
+                "status": T.STATUS,
+                "soon_days": settings.overdue_soon_days,
+            },
+        )
+
+    async def _follow_ups_page(
+        self,
+        staff: StaffAccount,
+        *,
+        state: str,
+        page: int,
+        done: str | None = None,
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        scope = await _scope(staff)
+        if state not in dict(T.FOLLOW_UP_TABS):
+            raise PageNotFound
+        page = desk.page_number(page)
+        views, total = await followups.listed(
+            scope=scope, state=state, today=today(), page=page, page_size=desk.PAGE_SIZE
+        )
+        return Template(
+            "supervision/follow_ups.html",
+            context={
+                "views": views,
+                "pages": _pages(page, total),
+                "tabs": T.FOLLOW_UP_TABS,
+                "state": state,
+                "states": T.FOLLOW_UP_STATES,
+                "done": T.DONE.get(done or ""),
+                "error": error,
+                "when": _when,
+            },
+            status_code=status_code,
+        )
+
+    @get("/follow-ups", name="portal:supervision-follow-ups")
+    async def follow_ups(
+        self,
+        staff: StaffAccount,
+        which: Annotated[str, Parameter(query="state")] = "open",
+        page: int = 1,
+        done: str | None = None,
+    ) -> Template:
+        return await self._follow_ups_page(staff, state=which, page=page, done=done)
+
+    @post("/follow-ups/{follow_up_id:int}/{action:str}", name="portal:supervision-follow-up-act")
+    async def follow_up_act(
+        self, request: Request[Any, Any, Any], staff: StaffAccount, follow_up_id: int, action: str
+    ) -> Response[Any]:
+        scope = await _scope(staff)
+        try:
+            await followups.get(follow_up_id=follow_up_id, scope=scope)
+        except NotFound as exc:
+            raise PageNotFound from exc
+        act = {"contact": followups.contact, "resolve": followups.resolve}.get(action)
+        if act is None:
+            raise PageNotFound
+        form = await request.form()
+        note = form.get("note")
+        try:
+            async with unit_of_work(desk.doorbell(request.app.state)):
+                await act(
+                    follow_up_id=follow_up_id,
+                    scope=scope,
+                    note=note if isinstance(note, str) else "",
+                )
+        except DomainError as exc:
+            return await self._follow_ups_page(
+                staff, state="open", page=1, error=exc.detail, status_code=exc.status
+            )
+        return Redirect(f"/portal/supervision/follow-ups?done={action}", status_code=303)
+
+    async def _calls_page(
+        self,
+        staff: StaffAccount,
+        *,
+        week: str | None,
+        page: int,
+        done: str | None = None,
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        scope = await _scope(staff)
+        try:
+            monday = callbacks.parse_week(week) if week else callbacks.last_week(today())
+        except DomainError as exc:
+            raise PageNotFound from exc
+        page = desk.page_number(page)
+        rows, total = await callbacks.listed(
+            scope=scope, week=monday, page=page, page_size=desk.PAGE_SIZE
+        )
+        return Template(
+            "supervision/callbacks.html",
+            context={
+                "calls": rows,
+                "week": monday,
+                "pages": _pages(page, total),
+                "status": T.STATUS,
+                "done": T.DONE.get(done or ""),
+                "error": error,
+                "when": _when,
+            },
+            status_code=status_code,
+        )
+
+    @get("/callbacks", name="portal:supervision-callbacks")
+    async def calls(
+        self,
+        staff: StaffAccount,
+        week: str | None = None,
+        page: int = 1,
+        done: str | None = None,
+    ) -> Template:
+        return await self._calls_page(staff, week=week, page=page, done=done)
+
+    @post("/callbacks/{call_id:int}", name="portal:supervision-call")
+    async def record_call(
+        self, request: Request[Any, Any, Any], staff: StaffAccount, call_id: int
+    ) -> Response[Any]:
+        scope = await _scope(staff)
+        try:
+            found = await callbacks.get(call_id=call_id, scope=scope)
+        except NotFound as exc:
+            raise PageNotFound from exc
+        form = await request.form()
+        note = form.get("note")
+        try:
+            async with unit_of_work(desk.doorbell(request.app.state)):
+                await callbacks.record(
+                    call_id=call_id,
+                    scope=scope,
+                    reached=form.get("reached") == "yes",
+                    satisfied=_int_or_none(form.get("satisfied")),
+                    trips=_int_or_none(form.get("trips")),
+                    note=note if isinstance(note, str) else "",
+                )
+        except DomainError as exc:
+            return await self._calls_page(
+                staff,
+                week=found["week"].isoformat(),
+                page=1,
+                error=exc.detail,
+                status_code=exc.status,
+            )
+        week = found["week"].isoformat()
+        return Redirect(f"/portal/supervision/callbacks?week={week}&done=call", status_code=303)
+
+    @get("/agents", name="portal:supervision-agents")
+    async def agents(self, staff: StaffAccount, page: int = 1) -> Template:
+        scope = await _scope(staff)
+        page = desk.page_number(page)
+        found, total = await workload.workloads(
+            scope=scope, today=today(), page=page, page_size=desk.PAGE_SIZE
+        )
+        return Template(
+            "supervision/agents.html", context={"agents": found, "pages": _pages(page, total)}
+        )
+
+    @get("/audit", name="portal:supervision-audit")
+    async def audit(
+        self,
+        staff: StaffAccount,
+        actor: str = "",
+        citizen: str = "",
+        start: str = "",
+        end: str = "",
+        page: int = 1,
+    ) -> Template:
+        scope = await _scope(staff)
+        try:
+            require_district(scope)
+        except NotAllowed as exc:
+            raise WrongRole(roles.ADMIN) from exc
+        page = desk.page_number(page)
+        error = None
+        rows: list[dict[str, Any]] = []
+        total = 0
+        try:
+            rows, total = await audit_view.entries(
+                where=audit_view.AuditFilter(
+                    actor=actor.strip()[:64] or None,
+                    citizen=citizen.strip()[:40] or None,
+                    start=_day(start),
+                    end=_day(end),
+                ),
+                page=page,
+                page_size=desk.PAGE_SIZE,
+            )
+        except DomainError as exc:
+            error = exc.detail
+        return Template(
+            "supervision/audit.html",
+            context={
+                "entries": rows,
+                "pages": _pages(page, total),
+                "filters": {"actor": actor, "citizen": citizen, "start": start, "end": end},
+                "when": _when,
+                "actions": ST.AUDIT_ACTIONS,
+                "error": error,
+            },
+        )

@@ -1,0 +1,37 @@
+"""User-facing text of the supervisors' pages (督办), in one place for review (zh-Hans)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+SECTIONS: Final = (
+    ("超期督办", "已超期和即将超期的办件，以及它们现在在谁手上", "/portal/supervision/overdue"),
+    ("差评整改", "联系差评群众、记录回访、整改办结", "/portal/supervision/follow-ups"),
+    ("电话回访", "每周抽取上周办结的办件，电话回访群众", "/portal/supervision/callbacks"),
+    ("代办员工作量", "在办代办件、本月代办、有效委托和手中材料", "/portal/supervision/agents"),
+)
+AUDIT_SECTION: Final = (
+    "审计日志",
+    "谁查看了哪些完整身份证号和材料（区级）",
+    "/portal/supervision/audit",
+)
+FOLLOW_UP_TABS: Final = (
+    ("open", "待办"),
+    ("overdue", "已超期"),
+    ("resolved", "已办结"),
+    ("all", "全部"),
+)
+FOLLOW_UP_STATES: Final = {"open": "待回访", "contacted": "已回访", "resolved": "已办结"}
+STATUS: Final = {
+    "accepted": "已受理",
+    "in_review": "审批中",
+    "awaiting_supplement": "待补正",
+    "delivered": "已送达",
+    "denied": "审批未通过",
+    "rejected": "不予受理",
+}
+DONE: Final = {
+    "contact": "已记录回访情况。",
+    "resolve": "整改已办结，群众可再评价一次。",
+    "call": "已记录回访结果。",
+}
