@@ -95,10 +95,15 @@ def check_range(date_from: dt.date, date_to: dt.date) -> None:
         raise InvalidInput(texts.RANGE_TOO_LONG.format(days=MAX_DAYS), code="date_range_too_long")
 
 
-def split_range(date_from: dt.date, date_to: dt.date) -> tuple[list[dt.date], list[dt.date]]:
-    """Whole months inside the range (their first days) and the remaining days."""
+Span = tuple[dt.date, dt.date]
+NOTHING: Final[Span] = (dt.date(2000, 1, 2), dt.date(2000, 1, 1))  # an empty range
+
+
+def split_range(date_from: dt.date, date_to: dt.date) -> tuple[list[dt.date], list[Span]]:
+    """Whole months inside the range (their first days) and the days left at either end, as
+    at most two spans (each from a month not wholly inside the range)."""
     months: list[dt.date] = []
-    days: list[dt.date] = []
+    spans: list[Span] = []
     month = date_from.replace(day=1)
     while month <= date_to:
         following = (month + dt.timedelta(days=32)).replace(day=1)
@@ -106,12 +111,9 @@ def split_range(date_from: dt.date, date_to: dt.date) -> tuple[list[dt.date], li
         if month >= date_from and last <= date_to:
             months.append(month)
         else:
-            day = max(month, date_from)
-            while day <= min(last, date_to):
-                days.append(day)
-                day += dt.timedelta(days=1)
+            spans.append((max(month, date_from), min(last, date_to)))
         month = following
-    return months, days
+    return months, spans
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -153,10 +155,11 @@ async def overview(
     township or (``None``) the whole district. Callers check who may see which township
     (:func:`township_scope`)."""
     check_range(date_from, date_to)
-    months, days = split_range(date_from, date_to)
+    months, spans = split_range(date_from, date_to)
+    first, second = [*spans, NOTHING, NOTHING][:2]
     scope = township or DISTRICT
     async with db.connection() as conn:
-        rows = await conn.fetch(sql.OVERVIEW, scope, list(sql.DIMS), months, days)
+        rows = await conn.fetch(sql.OVERVIEW, scope, months, *first, *second)
         day_rows = await conn.fetch(sql.BY_DAY, scope, date_from, date_to)
         cover = await conn.fetchrow(sql.COVERAGE, township)
         mark = await conn.fetchval("SELECT refreshed_at FROM stats_watermark WHERE name = 'rollup'")

@@ -192,10 +192,11 @@ _READ_COLS: Final = ", ".join(MEASURES)
 OVERVIEW: Final = f"""
 SELECT dim, key, {_READ_SUMS} FROM (
     SELECT dim, key, {_READ_COLS} FROM stats_monthly
-    WHERE township = $1 AND dim = ANY($2::text[]) AND month = ANY($3::date[])
+    WHERE township = $1 AND month = ANY($2::date[]) AND dim <> 'closed'
     UNION ALL
     SELECT dim, key, {_READ_COLS} FROM stats_daily
-    WHERE township = $1 AND dim = ANY($2::text[]) AND day = ANY($4::date[])
+    WHERE township = $1 AND dim <> 'closed'
+      AND (day BETWEEN $3::date AND $4::date OR day BETWEEN $5::date AND $6::date)
 ) r
 GROUP BY dim, key
 """  # noqa: S608 - built from the constants above
