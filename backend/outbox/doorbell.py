@@ -13,13 +13,16 @@ log = structlog.get_logger(__name__)
 JOB_NAME = "run_outbox_event"
 
 
-def job_id(queue_name: str, event_id: int, attempts: int) -> str:
+def job_id(queue_name: str, event_id: int, attempts: int, tag: str | None = None) -> str:
     """A fresh id per attempt, since arq refuses a ``_job_id`` it still knows.
 
     arq keeps job keys outside the queue, so the queue name is part of the id: two deployments
-    (or a test run beside a dev instance) sharing one Redis never collide.
+    (or a test run beside a dev instance) sharing one Redis never collide. ``tag`` makes a
+    further id for the same attempt (the sweeper's, for a row whose job arq still holds as
+    in progress after its worker was killed).
     """
-    return f"{queue_name}:outbox:{event_id}:{attempts}"
+    base = f"{queue_name}:outbox:{event_id}:{attempts}"
+    return f"{base}:{tag}" if tag else base
 
 
 class ArqDoorbell:
@@ -32,7 +35,9 @@ class ArqDoorbell:
         for event_id in event_ids:
             await self.enqueue(event_id, attempts=0)
 
-    async def enqueue(self, event_id: int, *, attempts: int, defer_s: float = 0.0) -> bool:
+    async def enqueue(
+        self, event_id: int, *, attempts: int, defer_s: float = 0.0, tag: str | None = None
+    ) -> bool:
         """Enqueue the run of one row.
 
         True when a job was enqueued; False when that attempt's job is already queued or Redis
@@ -43,7 +48,7 @@ class ArqDoorbell:
                 self._redis.enqueue_job(
                     JOB_NAME,
                     event_id,
-                    _job_id=job_id(self._queue, event_id, attempts),
+                    _job_id=job_id(self._queue, event_id, attempts, tag),
                     _queue_name=self._queue,
                     _defer_by=defer_s or None,
                 ),

@@ -45,6 +45,8 @@ Handler = Callable[[HandlerContext, dict[str, Any]], Awaitable[None]]
 
 
 HOLD_S = 3600
+STALE_S = 60
+"""A due row still pending after this long gets a sweeper job of its own (see ``sweep``)."""
 
 
 class PermanentFailure(Exception):
@@ -211,7 +213,7 @@ async def sweep(*, doorbell: ArqDoorbell, limit: int = 1000) -> int:
     """
     now = datetime.now(UTC)
     rows = (
-        await OutboxEvent.select(OutboxEvent.id, OutboxEvent.attempts)
+        await OutboxEvent.select(OutboxEvent.id, OutboxEvent.attempts, OutboxEvent.due_at)
         .where(
             (OutboxEvent.status == "pending")
             & (OutboxEvent.due_at <= now)
@@ -222,8 +224,15 @@ async def sweep(*, doorbell: ArqDoorbell, limit: int = 1000) -> int:
         .run()
     )
     enqueued = 0
+    # A row overdue for a while may have a job arq still holds as started by a worker that was
+    # killed (arq keeps that mark for the longest job timeout + 10 s, refusing the same id):
+    # give it a further id, one per minute at most. A second job for a row is harmless — the
+    # database lease lets only one run it.
+    stale = now - timedelta(seconds=STALE_S)
+    bucket = f"s{int(now.timestamp()) // 60}"
     for row in rows:
-        if await doorbell.enqueue(row["id"], attempts=row["attempts"]):
+        tag = bucket if row["due_at"] < stale else None
+        if await doorbell.enqueue(row["id"], attempts=row["attempts"], tag=tag):
             enqueued += 1
     return enqueued
 
