@@ -23,6 +23,7 @@ from agent_portal.agent_case import AgentCasePages
 from agent_portal.agent_filing import FilingPages
 from agent_portal.agent_pages import AgentPages
 from agent_portal.auth import HOME_PATH, NotLoggedIn, login_guard, redirect_to_login, staff_provider
+from agent_portal.dashboard import DashboardPages
 from agent_portal.errors import EXCEPTION_HANDLERS
 from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
 from agent_portal.review_pages import ReviewPages
@@ -95,6 +96,7 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             AgentCasePages,
             AgentHandoverPages,
             WindowHandoverPages,
+            DashboardPages,
             SupervisionPages,
         ],
         middleware=[session],

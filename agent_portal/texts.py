@@ -44,7 +44,7 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
         ("审批结果", "查看本部门已审批通过和未通过的办件", "/portal/review?status=approved"),
     ),
     roles.SUPERVISOR: (
-        ("数据看板", "办件量、时限达标、满意度、30分钟覆盖", None),
+        ("数据看板", "办件量、时限达标、满意度、30分钟覆盖", "/portal/dashboard"),
         ("超期督办", "跟进即将超期和已超期的办件", "/portal/supervision/"),
         ("差评整改", "跟进差评和整改情况", "/portal/supervision/follow-ups"),
         ("事项与办事点", "维护事项目录、办事点和节假日", None),
@@ -54,7 +54,7 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
         ("事项目录", "维护事项、材料和承诺时限", None),
         ("办事点", "维护镇街、村社和银行网点", None),
         ("节假日", "补充和更正工作日安排", None),
-        ("数据看板", "全区办件和满意度情况", None),
+        ("数据看板", "全区办件和满意度情况", "/portal/dashboard"),
         ("审计日志与督办", "查看身份证号和材料的查阅记录，超期和差评督办", "/portal/supervision/"),
     ),
 }

@@ -1,0 +1,124 @@
+"""What the dashboard shows, read through the statistics domain (``backend.stats.service``).
+
+Every figure comes from ``service.overview`` — the function behind ``GET /api/v1/stats/overview``
+— with the same defaults and the same township rule: a township supervisor sees their own
+township only (another one is the 404 page), a district supervisor or an administrator any
+township or the whole district. The map of villages uses ``backend.geo.reach.coverage`` in the
+mode the statistics cron caches its coverage with (``backend.stats.jobs.COVERAGE_MODE``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from agent_portal import dashboard_texts as t
+from agent_portal.errors import WrongRole
+from backend.clock import today
+from backend.errors import InvalidInput
+from backend.geo import points, reach
+from backend.geo.travel import TravelTimeProvider
+from backend.identity import roles
+from backend.identity.service import StaffAccount
+from backend.stats import service
+from backend.stats.jobs import COVERAGE_MODE
+from backend.stats.routes import DEFAULT_DAYS
+from backend.stats.schemas import Overview
+
+READERS: Final = frozenset({roles.SUPERVISOR, roles.ADMIN})
+SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The range and township asked for, after the township rule was applied."""
+
+    date_from: dt.date
+    date_to: dt.date
+    township: str | None  # None: the whole district
+    township_name: str
+    locked: bool  # a township supervisor: the township is not theirs to choose
+    townships: list[tuple[str, str]]  # (code, name) the person may choose from
+
+    def query(self, **extra: str) -> str:
+        """The filters as a query string, for links that keep them (sorting, exports)."""
+        params = {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()}
+        if self.township and not self.locked:
+            params["township"] = self.township
+        params.update(extra)
+        return urlencode(params)
+
+    @property
+    def period(self) -> str:
+        return f"{self.date_from:%Y%m%d}-{self.date_to:%Y%m%d}"
+
+    @property
+    def subtitle(self) -> str:
+        return f"{self.township_name}，{self.date_from.isoformat()} 至 {self.date_to.isoformat()}"
+
+
+def _day(value: str | None, *, default: dt.date) -> dt.date:
+    if value is None or not value.strip():
+        return default
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InvalidInput(t.DATE_INVALID, code="date_invalid") from exc
+
+
+async def filters(
+    staff: StaffAccount, *, date_from: str | None, date_to: str | None, township: str | None
+) -> Filters:
+    """Who may read what, then the dates (``InvalidInput`` for a bad one): as the API decides."""
+    if staff.role not in READERS:
+        raise WrongRole(roles.SUPERVISOR)
+    scope = await service.township_scope(area_code=staff.area_code, township=township or None)
+    end = _day(date_to, default=today())
+    start = _day(date_from, default=end - dt.timedelta(days=DEFAULT_DAYS - 1))
+    service.check_range(start, end)
+    known = await service.names()
+    own = known.areas.get(staff.area_code)
+    locked = own is not None and own[2] == "township"
+    choices = sorted(
+        (code, name) for code, (name, _, level) in known.areas.items() if level == "township"
+    )
+    if locked:
+        choices = [(code, name) for code, name in choices if code == scope]
+    name = known.areas[scope][0] if scope in known.areas else t.DISTRICT_WIDE
+    return Filters(start, end, scope, name, locked, choices)
+
+
+async def overview(f: Filters) -> Overview:
+    return await service.overview(date_from=f.date_from, date_to=f.date_to, township=f.township)
+
+
+async def village_coverage(*, township: str | None, travel: TravelTimeProvider) -> list[list[Any]]:
+    """``[lng, lat, share, village, township]`` per village with a position on the map."""
+    report = await reach.coverage(item_code=None, mode=COVERAGE_MODE, travel=travel)
+    where = {v.code: v.where for v in (await points.snapshot()).villages}
+    return [
+        [where[v.code].lng, where[v.code].lat, round(v.share_within, 4), v.name, v.township_name]
+        for v in report.villages
+        if v.code in where and (township is None or v.township_code == township)
+    ]
+
+
+def chart_data(ov: Overview, villages: list[list[Any]]) -> dict[str, Any]:
+    """What ``static/dashboard.js`` draws; the page embeds it as JSON (no inline script)."""
+    return {
+        "days": [d.date for d in ov.by_day],
+        "submitted": [d.submitted for d in ov.by_day],
+        "closed": [d.closed for d in ov.by_day],
+        "villages": villages,
+        "labels": t.CHART_LABELS,
+    }
+
+
+def local_time(iso: str | None) -> str | None:
+    """An ISO time from the API, as a person in Xiaoshan reads it."""
+    if not iso:
+        return None
+    return dt.datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
