@@ -50,9 +50,11 @@
       chart.setOption({ title: { text: labels.no_villages, left: "center", top: "middle", textStyle: { color: "#5b6472", fontSize: 14 } } });
       return;
     }
+    var named = villages.length <= 40;
     chart.setOption({
       animation: false,
-      grid: { left: 12, right: 12, top: 16, bottom: 64, containLabel: false },
+      // Room on the right for the names of the easternmost villages.
+      grid: { left: 12, right: named ? 64 : 12, top: 16, bottom: 64, containLabel: false },
       tooltip: {
         trigger: "item",
         renderMode: "richText",
@@ -84,7 +86,7 @@
         data: villages,
         // Few villages (one township): name each; the whole district would be a blur of names.
         label: {
-          show: villages.length <= 40,
+          show: named,
           position: "right",
           color: "#374151",
           fontSize: 11,
