@@ -26,6 +26,7 @@ from agent_portal.auth import HOME_PATH, NotLoggedIn, login_guard, redirect_to_l
 from agent_portal.dashboard import DashboardPages
 from agent_portal.errors import EXCEPTION_HANDLERS
 from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
+from agent_portal.notices import NoticePages
 from agent_portal.review_pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.security import PORTAL_PATH, csrf_config, session_middleware
@@ -98,6 +99,7 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             WindowHandoverPages,
             DashboardPages,
             SupervisionPages,
+            NoticePages,
         ],
         middleware=[session],
         guards=[login_guard(max_age_s)],
