@@ -15,6 +15,7 @@ Used by ``bench.notify`` (``make bench``) and by the quick version in the test s
 
 from __future__ import annotations
 
+import asyncio
 import random
 import signal
 import subprocess
@@ -32,7 +33,7 @@ TEMPLATE_ID = "jjb-case-received"  # the default template of case.received (temp
 _CITIZENS = (
     "INSERT INTO citizen (id, openid, name, identity_bound, identity_verified, created_at,"
     " updated_at) SELECT gen_random_uuid(), $1 || g, '测试' || g, true, true, now(), now()"
-    " FROM generate_series(1, $2) g RETURNING id, openid"
+    " FROM generate_series($5::int, $5::int + $2 - 1) g RETURNING id, openid"
 )
 # Built from constants only; every value is a bound parameter.
 _SEED_EVENTS = (
@@ -72,41 +73,26 @@ _SEED_MESSAGES = (
 )
 
 
-async def seed_case_events(n: int, *, tag: str) -> list[int]:
-    """``n`` submitted cases numbered ``<tag><000001…>``; returns their outbox rows' ids."""
-    rows = await db.fetch(_SEED_EVENTS, f"{tag}-", n, TEMPLATE_ID, tag)
+async def seed_case_events(n: int, *, tag: str, start: int = 1) -> list[int]:
+    """``n`` submitted cases numbered ``<tag><start…>`` (six digits); returns their outbox rows'
+    ids. Calls with the same tag must not overlap in ``start .. start + n - 1``."""
+    rows = await db.fetch(_SEED_EVENTS, f"{tag}-", n, TEMPLATE_ID, tag, start)
     return [int(r["id"]) for r in rows]
 
 
-async def seed_messages(n: int, *, tag: str) -> list[int]:
-    """``n`` planned WeChat messages for cases ``<tag><000001…>``; returns the outbox ids."""
-    rows = await db.fetch(_SEED_MESSAGES, f"{tag}-", n, TEMPLATE_ID, tag)
+async def seed_messages(n: int, *, tag: str, start: int = 1) -> list[int]:
+    """``n`` planned WeChat messages for cases ``<tag><start…>``; returns the outbox ids."""
+    rows = await db.fetch(_SEED_MESSAGES, f"{tag}-", n, TEMPLATE_ID, tag, start)
     return [int(r["id"]) for r in rows]
 
 
-async def ring(doorbell: ArqDoorbell, outbox_ids: Iterable[int]) -> None:
-    """Enqueue the rows now rather than waiting for the sweeper (1,000 rows per sweep)."""
-    await doorbell.ring(list(outbox_ids))
-
-
-def forget_dead_jobs(redis_url: str, queue_name: str) -> int:
-    """Drop arq's in-progress markers of this queue's jobs (only a dead worker holds any now).
-
-    arq keeps a started job's marker for the longest job or cron timeout + 10 s (310 s here), and
-    the outbox sweeper re-enqueues a row under its attempt count: a row whose job had started in
-    arq but not yet been claimed in PostgreSQL when its worker died waits those 5 minutes.
-    Late, not lost — but longer than a test should wait.
-    """
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        keys = list(client.scan_iter(match=f"arq:in-progress:{queue_name}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-        return len(keys)
-    finally:
-        client.close()  # type: ignore[no-untyped-call]
+async def ring(doorbell: ArqDoorbell, outbox_ids: Iterable[int], *, concurrency: int = 1) -> None:
+    """Enqueue the rows now rather than waiting for the sweeper (1,000 rows per sweep), as the
+    app does after its commit; ``concurrency`` enqueues run at once (for a large backlog)."""
+    ids = list(outbox_ids)
+    step = max(1, concurrency)
+    for at in range(0, len(ids), step):
+        await asyncio.gather(*(doorbell.enqueue(i, attempts=0) for i in ids[at : at + step]))
 
 
 def case_number_of(message: Mapping[str, Any]) -> str:
@@ -141,14 +127,15 @@ def kill_while_sending(
     seed: int,
     timeout_s: float,
     max_after_sending_s: float = 0.5,
-    after_kill: Callable[[], None] | None = None,
 ) -> KillRun:
     """SIGKILL ``kills`` workers, each at a random moment within ``max_after_sending_s`` of
     seeing it send (``sent()``, the messages WeChat has, went up since it started), starting the
     next at once; then wait for ``finished()`` with the last worker alive, and stop it.
 
-    ``after_kill`` runs between a kill and the next start: ``forget_dead_jobs`` there stands for
-    the ~5 minutes after which arq would give up on the dead worker's jobs by itself."""
+    Nothing is done for the dead workers' jobs: a row one had claimed comes back when its lease
+    runs out; a row whose arq job had started but was not yet claimed (arq keeps that job id
+    marked as started for the longest job timeout + 10 s) gets a job id of its own from the
+    sweeper once it is a minute overdue."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible schedule, not security
     run = KillRun()
     started = time.monotonic()
@@ -173,8 +160,6 @@ def kill_while_sending(
             worker.wait()
             run.kills += 1
             run.killed_at_sent.append(sent())
-            if after_kill is not None:
-                after_kill()
             worker = spawn()
             run.workers_started += 1
         while not finished():
