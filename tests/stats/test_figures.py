@@ -167,3 +167,22 @@ async def test_the_cron_is_idempotent_and_one_worker_runs_it_at_a_time(
     finally:
         await other.close()
     assert await _rows() == first
+
+
+async def test_the_cron_job_also_caches_the_30_minute_coverage(small_catalogue: Path, settings):
+    from backend.stats import jobs
+
+    await four_cases()
+    done = await jobs.refresh_stats(travel=settings.travel_estimator())
+    assert done.full and done.cases == 4
+    figures = await service.overview(
+        date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), township=TOWNSHIP
+    )
+    coverage = figures.coverage_30min
+    assert coverage.villages == 2 and coverage.share is not None and 0 <= coverage.share <= 1
+    assert coverage.computed_at is not None
+    whole = await service.overview(
+        date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), township=None
+    )
+    assert whole.coverage_30min.villages == 3
+    assert whole.refreshed_at is not None
