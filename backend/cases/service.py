@@ -51,6 +51,8 @@ class Submitter:
     mandate_id: str | None = None
     upload_owner_kind: str = "citizen"
     upload_owner_id: str | None = None
+    in_person: bool = False
+    """The applicant came in person to file (a bank outlet): one trip (docs/statistics.md)."""
 
 
 def not_found() -> NotFound:
@@ -230,7 +232,15 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
     all_uploads = [u for ids in plan.uploads.values() for u in ids]
     if all_uploads:  # the claim: atomic, so two submissions never attach the same upload
         await uploads.attach(upload_ids=all_uploads, kind="case", target_id=number)
-    events = {case["id"]: [await record_submission(case["id"], by.actor)] for case in cases}
+    visit = {"in_person": True} if by.in_person else None
+    events = {
+        case["id"]: [
+            await record_submission(
+                case["id"], by.actor, data=visit if case["id"] == parent["id"] else None
+            )
+        ]
+        for case in cases
+    }
     await publish(
         kind=FORWARD_EVENT, payload={"case_id": parent["id"]}, dedup_key=f"forward:{number}"
     )

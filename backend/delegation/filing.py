@@ -27,6 +27,7 @@ def submitter(*, agent: Agent, citizen_id: str, mandate_id: str) -> Submitter:
         mandate_id=mandate_id,
         upload_owner_kind="staff",
         upload_owner_id=agent.id,
+        in_person=agent.kind == "bank",  # the citizen came to the outlet; an agent goes to them
     )
 
 

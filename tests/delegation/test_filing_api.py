@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tests.api.test_login import assert_problem
 from tests.delegation.support import (
     FILING,
     OTHER_VILLAGE,
+    VILLAGER,
     agent,
     days,
     filed,
@@ -263,3 +265,22 @@ async def test_an_agent_answers_a_supplement_under_a_live_mandate(
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["case"]["status"] == "queued"
+
+
+async def test_a_bank_clerk_files_as_the_bank_and_the_citizens_visit_counts(
+    api, small_catalogue: Path, elicense
+):
+    from tests.delegation.support import bank_clerk
+
+    clerk = await bank_clerk(api)
+    person = await villager(clerk, {**VILLAGER, "village_code": OTHER_VILLAGE})
+    mandate = await paper_mandate(clerk, person["id"], items=["YB-CBDJ"])
+    case = await filed(
+        clerk, mandate["id"], {"item_code": "YB-CBDJ", "form": {}, "delivery": {"method": "window"}}
+    )
+    assert case["filed_by"]["kind"] == "bank" and case["channel"] == "bank"
+    submit = (
+        await CaseEvent.select(CaseEvent.data).where(CaseEvent.action == "submit").first().run()
+    )
+    data = submit["data"] if isinstance(submit["data"], dict) else json.loads(submit["data"])
+    assert data == {"in_person": True}  # the citizen came to the outlet: one trip
