@@ -3,8 +3,8 @@
 Every figure comes from ``service.overview`` — the function behind ``GET /api/v1/stats/overview``
 — with the same defaults and the same township rule: a township supervisor sees their own
 township only (another one is the 404 page), a district supervisor or an administrator any
-township or the whole district. The map of villages uses ``backend.geo.reach.coverage`` in the
-mode the statistics cron caches its coverage with (``backend.stats.jobs.COVERAGE_MODE``).
+township or the whole district. The map of villages shows the coverage the statistics cron
+caches (``backend.stats.service.coverage_by_village``).
 """
 
 from __future__ import annotations
@@ -96,7 +96,16 @@ async def overview(f: Filters) -> Overview:
 
 
 async def village_coverage(*, township: str | None, travel: TravelTimeProvider) -> list[list[Any]]:
-    """``[lng, lat, share, village, township]`` per village with a position on the map."""
+    """``[lng, lat, share, village, township]`` per village with a position on the map: the
+    statistics cron's cached coverage (the numbers the headline sums up), computed live only
+    before the cron's first run."""
+    cached = await service.coverage_by_village(township=township)
+    if cached:
+        return [
+            [v.lng, v.lat, round(v.share, 4), v.name, v.township_name]
+            for v in cached
+            if v.lat is not None and v.lng is not None
+        ]
     report = await reach.coverage(item_code=None, mode=COVERAGE_MODE, travel=travel)
     where = {v.code: v.where for v in (await points.snapshot()).villages}
     return [

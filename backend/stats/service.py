@@ -30,6 +30,7 @@ from backend.stats.schemas import (
     VillageFigures,
     WorkingDays,
 )
+from backend.stats.tables import StatsCoverage
 
 MAX_DAYS: Final = 1100
 DISTRICT: Final = "*"
@@ -269,3 +270,39 @@ def _coverage(row: Any) -> Coverage:
         int(row["covered"]),
         row["computed_at"].isoformat() if row["computed_at"] else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class VillageCoverage:
+    code: str
+    name: str
+    township_code: str
+    township_name: str
+    lat: float | None
+    lng: float | None
+    share: float  # of the personal items reachable within 30 minutes
+
+
+async def coverage_by_village(*, township: str | None) -> list[VillageCoverage]:
+    """Each village's 30-minute coverage as the roll-up cron last cached it (empty before its
+    first run) — the same numbers ``overview``'s ``coverage_30min`` sums up."""
+    rows = await StatsCoverage.raw(
+        "SELECT c.village, c.township, c.share, v.name, v.lat, v.lng, t.name AS township_name"
+        " FROM stats_coverage c JOIN area v ON v.code = c.village"
+        " LEFT JOIN area t ON t.code = c.township"
+        " WHERE ({}::text IS NULL OR c.township = {}) ORDER BY c.village",
+        township,
+        township,
+    ).run()
+    return [
+        VillageCoverage(
+            r["village"],
+            r["name"],
+            r["township"],
+            r["township_name"] or r["township"],
+            r["lat"],
+            r["lng"],
+            r["share"] / 1000,
+        )
+        for r in rows
+    ]
