@@ -112,8 +112,17 @@ async def test_every_message_reaches_wechat_through_kills_and_duplicates_are_onl
 ):
     tag = f"K{int(time.time()) % 100000:05d}"
     await notify_load.ring(doorbell, await notify_load.seed_case_events(EVENTS, tag=tag))
-    # Handler timeouts well above a send's, so only the kills interrupt a send.
-    env = _env(test_env, NOTIFY_SEND_RATE="40", JOB_TIMEOUT_SECONDS="10", OUTBOX_LEASE_SECONDS="12")
+    # Handler timeouts well above a send's, so only the kills interrupt a send. At most 10 jobs
+    # per worker: each kill leaves its started jobs in arq's queue, marked as started for half an
+    # hour, and a worker reads only the 100 oldest due jobs per poll — 5 kills × 10 stay below
+    # that (``notify_load.forget_dead_jobs`` says more).
+    env = _env(
+        test_env,
+        NOTIFY_SEND_RATE="40",
+        JOB_TIMEOUT_SECONDS="10",
+        OUTBOX_LEASE_SECONDS="12",
+        WORKER_MAX_JOBS="10",
+    )
 
     def finished() -> bool:
         return len(notify_load.reached(wechat.messages(), tag)) == EVENTS
