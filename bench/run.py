@@ -2,7 +2,7 @@
 
 usage: python -m bench.run [--duration S] [--rounds N] [--warmup S] [--concurrency C]
                            [--only NAME[,NAME]] [--workers N] [--loadgen auto|wrk|python]
-                           [--queue-rate R]
+                           [--queue-rate R] [--notify-rate R]
 
 1. finds or starts PostgreSQL and Redis (``backend.devservices``), creates a throwaway database
    ``jjb_bench_<random>``, migrates it and loads the demo data with the ``jiujinban`` CLI;
@@ -15,7 +15,9 @@ usage: python -m bench.run [--duration S] [--rounds N] [--warmup S] [--concurren
    to be queued, and stops the worker again;
 4. for every scenario of ``bench/scenarios.py`` warms both servers up, then measures them with
    wrk (else ``bench.pyload``) in alternating rounds (app, baseline, baseline, app, …);
-5. prints the table, writes ``test-artifacts/bench.json``, stops everything it started, drops
+5. for ``notify`` (``bench.notify``, last) starts arq workers itself: case event → fake WeChat
+   latency at a paced rate, a 20,000-message drain, and a worker SIGKILLed 20 times;
+6. prints the table, writes ``test-artifacts/bench.json``, stops everything it started, drops
    the database and deletes the run's Redis keys and uploaded files — also on Ctrl-C. Errors in
    a write scenario (``strict``) are printed in red and make the exit status 1.
 """
@@ -50,7 +52,7 @@ from backend.devservices import (
 )
 from backend.logging import configure_logging
 from backend.settings import Settings, load_settings
-from bench import citizens, loadgen, machine, queue_latency, stats_overview
+from bench import citizens, loadgen, machine, notify, queue_latency, stats_overview
 from bench.cpu import CpuMeter
 from bench.measure import build_context, measure, smoke_check
 from bench.processes import ChildFailed, Supervisor
@@ -67,7 +69,7 @@ console = Console(stderr=True)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    names = [s.name for s in SCENARIOS] + [queue_latency.NAME, stats_overview.NAME]
+    names = [s.name for s in SCENARIOS] + [queue_latency.NAME, stats_overview.NAME, notify.NAME]
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
         description=__doc__.split("\n")[0],
@@ -102,6 +104,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=queue_latency.RATE,
         help=f"submissions per second of {queue_latency.NAME}",
     )
+    parser.add_argument(
+        "--notify-rate",
+        type=float,
+        default=notify.RATE,
+        help=f"case events per second of {notify.NAME}'s latency part",
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the JSON")
     args = parser.parse_args(argv)
     wanted = {n.strip() for item in args.only for n in item.split(",") if n.strip()}
@@ -111,12 +119,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.scenarios = [s for s in SCENARIOS if not wanted or s.name in wanted]
     args.queue_latency = not wanted or queue_latency.NAME in wanted
     args.stats_overview = not wanted or stats_overview.NAME in wanted
+    args.notify = not wanted or notify.NAME in wanted
     args.queue_seconds = queue_latency.DEFAULT_SECONDS if args.duration is None else args.duration
+    args.notify_seconds = notify.DEFAULT_SECONDS if args.duration is None else args.duration
     args.duration = 8.0 if args.duration is None else args.duration
     if args.duration <= 0 or min(args.concurrency, args.workers, args.rounds) < 1:
         parser.error("--duration, --rounds, --concurrency and --workers must be positive")
-    if args.queue_rate <= 0:
-        parser.error("--queue-rate must be positive")
+    if args.queue_rate <= 0 or args.notify_rate <= 0:
+        parser.error("--queue-rate and --notify-rate must be positive")
     return args
 
 
@@ -332,15 +342,32 @@ def run(args: argparse.Namespace) -> int:
                 supervisor, cli, env, workers=args.workers, password=settings.demo_password,
                 load_average=machine.load_average, progress=console.print,
             )  # fmt: skip
+        notified = None
+        if args.notify:  # last: its 20,000-message drain would be the others' backlog
+            notified = notify.run(
+                supervisor=supervisor, cli=cli, env=env, wechat=fakes.wechat,
+                database_url=database_url, redis_url=services.redis_url, queue=env["ARQ_QUEUE"],
+                n_workers=machine.cores(), seconds=args.notify_seconds, rate=args.notify_rate,
+                load_average=machine.load_average, progress=console.print,
+            )  # fmt: skip
+            document[notify.NAME] = notified.to_json()
+            if notified.errors:
+                document["failed"][notify.NAME] = notified.problems
         write_json(args.output, document)
         terminal = Console() if sys.stdout.isatty() else Console(width=120)
         if results:
             render(terminal, meta, results)
         if queued is not None:
             render_queue(terminal, queued)
+        if notified is not None:
+            notify.render(terminal, notified)
         console.print(f"written {args.output}")
         keep_logs = False
-        if failed(results) or (queued is not None and queued.errors):
+        if (
+            failed(results)
+            or (queued is not None and queued.errors)
+            or (notified is not None and notified.errors)
+        ):
             console.print("[bold red]bench: errors in write scenarios; exit status 1[/bold red]")
             return 1
         return 0
