@@ -168,7 +168,7 @@ def worker_settings(
         "cron_jobs": [
             cron(sweep_outbox, second=set(range(0, 60, every)), run_at_startup=True, timeout=60),
             cron(purge_idempotency_keys, minute={17}, second={0}, timeout=300),
-            cron(refresh_stats, second={30}, timeout=1800),
+            cron(refresh_stats, second={30}, timeout=600),
             cron(
                 send_reminders,
                 hour={settings.reminder_hour},

@@ -35,6 +35,17 @@ class ArqDoorbell:
         for event_id in event_ids:
             await self.enqueue(event_id, attempts=0)
 
+    async def forget(self, event_id: int, *, attempts: int) -> None:
+        """Take an attempt's job off the queue (a killed worker's, which arq would keep at the
+        queue's head, skipped but counted against each poll's read limit, until it expires)."""
+        try:
+            await asyncio.wait_for(
+                self._redis.zrem(self._queue, job_id(self._queue, event_id, attempts)),
+                timeout=self._timeout,
+            )
+        except (RedisError, OSError, TimeoutError) as exc:
+            log.warning("outbox_doorbell_failed", event_id=event_id, error=str(exc))
+
     async def enqueue(
         self, event_id: int, *, attempts: int, defer_s: float = 0.0, tag: str | None = None
     ) -> bool:

@@ -231,7 +231,10 @@ async def sweep(*, doorbell: ArqDoorbell, limit: int = 1000) -> int:
     stale = now - timedelta(seconds=STALE_S)
     bucket = f"s{int(now.timestamp()) // 60}"
     for row in rows:
-        tag = bucket if row["due_at"] < stale else None
+        tag = None
+        if row["due_at"] < stale:
+            tag = bucket
+            await doorbell.forget(row["id"], attempts=row["attempts"])
         if await doorbell.enqueue(row["id"], attempts=row["attempts"], tag=tag):
             enqueued += 1
     return enqueued
