@@ -15,7 +15,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusController
 from redis.asyncio import ConnectionPool
 
 from agent_portal import create_portal
@@ -40,6 +40,7 @@ from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
 from backend.http.access_log import access_log_middleware
 from backend.http.auth import PUBLIC, make_jwt_auth
+from backend.http.metrics import metrics_middleware
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
 from backend.identity import reveal, takeover
@@ -115,9 +116,6 @@ def create_app(
         secret_key=settings.secret_key, cookie_secure=settings.cookie_secure, settings=settings
     )
     store = file_store or build_store(settings)
-    prometheus = PrometheusConfig(
-        app_name="jiujinban", group_path=True, exclude=["^/metrics"], exclude_unhandled_paths=True
-    )
 
     async def startup(app: Litestar) -> None:
         catalogue.configure_cache(recheck_s=settings.catalogue_cache_s)
@@ -216,7 +214,7 @@ def create_app(
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State(state),
-        middleware=[request_id_middleware, access_log_middleware, prometheus.middleware],
+        middleware=[request_id_middleware, access_log_middleware, metrics_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=portal.template_config,
         csrf_config=portal.csrf_config,

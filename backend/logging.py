@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
+import msgspec
 import structlog
+
+_ENCODER = msgspec.json.Encoder(enc_hook=str)
+
+
+def _json_line(event: Any, **_: Any) -> str:
+    """One JSON line, UTF-8 as is (Chinese stays readable); anything unusual as its ``str``.
+
+    msgspec rather than ``json.dumps``: the access log writes a line per request."""
+    return _ENCODER.encode(event).decode()
 
 
 def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
@@ -15,7 +26,7 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer(ensure_ascii=False)
+        structlog.processors.JSONRenderer(serializer=_json_line)
         if json
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )

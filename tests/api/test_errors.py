@@ -59,3 +59,11 @@ async def test_openapi_and_metrics(api):
     metrics = (await api.get("/metrics")).text
     assert "litestar_requests_total" in metrics
     assert "no-such-thing" not in metrics  # unknown paths are not recorded
+    await api.get("/api/v1/items/NO-SUCH-ITEM")
+    metrics = (await api.get("/metrics")).text
+    lines = [line for line in metrics.splitlines() if line.startswith("litestar_requests_total{")]
+    assert any(
+        'path="/api/v1/items/{code}"' in line and 'status_code="404"' in line for line in lines
+    ), lines  # the route's template, not the item code
+    assert 'path="/metrics"' not in metrics
+    assert "litestar_request_duration_seconds_bucket" in metrics
