@@ -111,6 +111,10 @@ class Settings:
     sms_url: str = ""
     sms_secret: str = ""
     reminder_hour: int = 8
+    wecom_corp_id: str = ""
+    wecom_secret: str = ""
+    wecom_agent_id: str = ""
+    wecom_api_base: str = "https://qyapi.weixin.qq.com/cgi-bin/"
     escalate_township_after_days: int = 1
     escalate_district_after_days: int = 5
     overdue_soon_days: int = 2
@@ -180,6 +184,8 @@ class Settings:
             raise SettingsError("HANDOVER_MAX_CASES must be between 1 and 1000")
         if not 0.1 <= self.notify_send_rate <= 10000:
             raise SettingsError("NOTIFY_SEND_RATE must be between 0.1 and 10000 per second")
+        if self.wecom_corp_id and not (self.wecom_secret and self.wecom_agent_id):
+            raise SettingsError("WECOM_CORP_ID needs WECOM_SECRET and WECOM_AGENT_ID")
         if not 0 <= self.reminder_hour <= 23:
             raise SettingsError("REMINDER_HOUR must be an hour of the day, 0–23")
         if not 1 <= self.escalate_township_after_days < self.escalate_district_after_days <= 60:
@@ -273,6 +279,10 @@ _ENV: dict[str, tuple[str, str]] = {
     "SMS_URL": ("sms_url", "str"),
     "SMS_SECRET": ("sms_secret", "str"),
     "REMINDER_HOUR": ("reminder_hour", "int"),
+    "WECOM_CORP_ID": ("wecom_corp_id", "str"),
+    "WECOM_SECRET": ("wecom_secret", "str"),
+    "WECOM_AGENT_ID": ("wecom_agent_id", "str"),
+    "WECOM_API_BASE": ("wecom_api_base", "str"),
     "ESCALATE_TOWNSHIP_AFTER_DAYS": ("escalate_township_after_days", "int"),
     "ESCALATE_DISTRICT_AFTER_DAYS": ("escalate_district_after_days", "int"),
     "OVERDUE_SOON_DAYS": ("overdue_soon_days", "int"),

@@ -35,9 +35,11 @@ from notifications import deliver as notify_deliver
 from notifications import planner as notify_planner
 from notifications import reminders as notify_reminders
 from notifications import supervision as notify_supervision
+from notifications import wecom as notify_wecom
 from notifications.ratelimit import SendRate
 from notifications.sms import HttpSmsSender
 from notifications.templates import parse_config
+from notifications.wecom import WeComSender
 
 log = structlog.get_logger(__name__)
 
@@ -138,6 +140,20 @@ def worker_settings(
         # unique keys make a second run (a retry, a manual one) write nothing new.
         return (await notify_reminders.remind(day=today())).total
 
+    wecom = (
+        WeComSender(
+            settings.wecom_corp_id,
+            settings.wecom_secret,
+            settings.wecom_agent_id,
+            settings.wecom_api_base,
+        )
+        if settings.wecom_corp_id
+        else None
+    )
+
+    async def push_notices_to_wecom(ctx: dict[str, Any]) -> int:
+        return await notify_wecom.send_pending(wecom) if wecom is not None else 0
+
     async def refresh_stats(ctx: dict[str, Any]) -> str:
         # Two workers may both run it: the watermark row is taken with SKIP LOCKED.
         done = await stats_jobs.refresh_stats(travel=settings.travel_estimator())
@@ -169,6 +185,7 @@ def worker_settings(
             cron(sweep_outbox, second=set(range(0, 60, every)), run_at_startup=True, timeout=60),
             cron(purge_idempotency_keys, minute={17}, second={0}, timeout=300),
             cron(refresh_stats, second={30}, timeout=600),
+            cron(push_notices_to_wecom, second={45}, timeout=300),
             cron(
                 send_reminders,
                 hour={settings.reminder_hour},

@@ -81,3 +81,6 @@ class StaffNotice(Table, tablename="staff_notice"):
     created_at = Timestamptz(default=TimestamptzNow())
     read_at = Timestamptz(null=True, default=None)
     read_by = UUID(null=True, default=None)
+    wecom_sent_at = Timestamptz(null=True, default=None)  # also pushed to 企业微信, when on
+    wecom_attempts = Integer(default=0)
+    wecom_error = Text(default="")
