@@ -32,6 +32,12 @@ async def running_worker(
     options = {**worker_settings(settings, handlers=handlers), "handle_signals": False}
     worker = Worker(**options)
     task = asyncio.create_task(worker.main())
+    # The worker's startup binds its own engine (as a worker process does): wait for it, so
+    # that the test body never opens a transaction on one engine and publishes on the other.
+    for _ in range(400):
+        if "runner" in worker.ctx or task.done():
+            break
+        await asyncio.sleep(0.025)
     try:
         yield worker
     finally:
