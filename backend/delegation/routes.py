@@ -129,6 +129,20 @@ async def _batch_out(handover_id: str) -> HandoverOut:
     return present.handover(found, await custody.lines(handover_id))
 
 
+async def _receive(
+    state: State, handover_id: str, data: ReceiveIn, direction: str, actor: Actor
+) -> HandoverOut:
+    """Confirm a batch arrived (the guard checked the caller's standing), with what was missing."""
+    async with unit_of_work(state.doorbell):
+        await custody.receive(
+            handover_id=handover_id,
+            direction=direction,
+            actor=actor,
+            missing={m.case_number: list(m.items) for m in data.missing},
+        )
+    return await _batch_out(handover_id)
+
+
 class AgentController(Controller):
     path = "/api/v1/agent"
     tags = ["agents"]
@@ -368,14 +382,7 @@ class AgentController(Controller):
         data: JSONBody[ReceiveIn],
     ) -> HandoverOut:
         agent = await agent_of(request.user)
-        async with unit_of_work(state.doorbell):
-            await custody.receive(
-                handover_id=handover_id,
-                direction=custody.TO_VILLAGE,
-                actor=agent.actor(None),
-                missing={m.case_number: list(m.items) for m in data.missing},
-            )
-        return await _batch_out(handover_id)
+        return await _receive(state, handover_id, data, custody.TO_VILLAGE, agent.actor(None))
 
 
 class CitizenMandateController(Controller):
@@ -496,15 +503,9 @@ class WindowHandoverController(Controller):
         handover_id: str,
         data: JSONBody[ReceiveIn],
     ) -> HandoverOut:
-        who = request.user
-        async with unit_of_work(state.doorbell):
-            await custody.receive(
-                handover_id=handover_id,
-                direction=custody.TO_TOWNSHIP,
-                actor=staff_actor(who),
-                missing={m.case_number: list(m.items) for m in data.missing},
-            )
-        return await _batch_out(handover_id)
+        return await _receive(
+            state, handover_id, data, custody.TO_TOWNSHIP, staff_actor(request.user)
+        )
 
 
 class SpotCheckController(Controller):
