@@ -32,7 +32,7 @@ format: setup ## Format the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup ## Benchmarks (about 2 min): req/s, p50/p99 beside a bare Litestar + asyncpg baseline
+bench: setup ## Benchmarks (≈ 12 min; the first run also generates 5 M cases, ≈ 25 min): see docs/benchmarks.md
 	@bash scripts/install-bench.sh
 	$(PY) -m bench.run
 
