@@ -17,22 +17,32 @@ from typing import Any, Self
 MAX_BODY = 64 * 1024
 
 
-class JsonFake:
-    """A local stand-in for an HTTP service; ``answer`` decides every response."""
+class ServedInThread:
+    """Start, stop and ``with`` for a fake whose HTTP server runs in a daemon thread.
+
+    A fake calls ``_serve_at(host, port)`` in its ``__init__`` and implements ``_new_server``;
+    ``start`` returns ``_start_url()`` (the base URL unless the fake says otherwise) and a restart
+    keeps the port. ``_before_stop`` lets a fake cut its slow answers short.
+    """
 
     name = "fake"
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def _serve_at(self, host: str, port: int) -> None:
         self._address = (host, port)
-        self._server: _Server | None = None
+        self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
 
-    def answer(
-        self, method: str, path: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, Any]:
-        """(HTTP status, JSON-able answer) for one request; ``headers`` keys are lower case."""
+    def _new_server(self) -> ThreadingHTTPServer:
         raise NotImplementedError
+
+    def _start_url(self) -> str:
+        return self.base_url
+
+    def _before_start(self) -> None:
+        """Called before a (re)start."""
+
+    def _before_stop(self) -> None:
+        """Called before the server shuts down."""
 
     @property
     def port(self) -> int:
@@ -46,7 +56,8 @@ class JsonFake:
 
     def start(self) -> str:
         if self._server is None:
-            self._server = _Server(self._address, self)
+            self._before_start()
+            self._server = self._new_server()
             self._address = (self._address[0], self.port)  # a restart keeps the same port
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
@@ -55,12 +66,13 @@ class JsonFake:
                 daemon=True,
             )
             self._thread.start()
-        return self.base_url
+        return self._start_url()
 
     def stop(self) -> None:
         server, thread = self._server, self._thread
         if server is None:
             return
+        self._before_stop()
         server.shutdown()
         server.server_close()
         if thread is not None:
@@ -78,6 +90,25 @@ class JsonFake:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class JsonFake(ServedInThread):
+    """A local stand-in for an HTTP service; ``answer`` decides every response."""
+
+    name = "fake"
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._serve_at(host, port)
+        self._lock = threading.Lock()
+
+    def _new_server(self) -> ThreadingHTTPServer:
+        return _Server(self._address, self)
+
+    def answer(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Any]:
+        """(HTTP status, JSON-able answer) for one request; ``headers`` keys are lower case."""
+        raise NotImplementedError
 
 
 class _Server(ThreadingHTTPServer):

@@ -27,12 +27,14 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any
 from urllib.parse import quote
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
+
+from backend.fakes.base import ServedInThread
 
 DEFAULT_APP_ID = "jiujinban-dev"
 DEFAULT_SECRET = "idverify-dev-secret"  # noqa: S105 - the local fake's own, documented
@@ -52,8 +54,10 @@ def _masked(value: str) -> str:
     return value[:3] + "*" * max(0, len(value) - 7) + value[-4:] if len(value) > 7 else "***"
 
 
-class FakeIdVerify:
+class FakeIdVerify(ServedInThread):
     """The fake verification server and the knobs tests turn."""
+
+    name = "fake identity-verification server"
 
     def __init__(
         self,
@@ -67,9 +71,7 @@ class FakeIdVerify:
         self.app_id = app_id
         self.secret = secret
         self.mismatch_names = frozenset(mismatch_names)
-        self._address = (host, port)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._serve_at(host, port)
         self._lock = threading.Lock()
         self.reset()
 
@@ -107,55 +109,16 @@ class FakeIdVerify:
     # -- server --------------------------------------------------------------------------------
 
     @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("the fake identity-verification server is not running")
-        return int(self._server.server_address[1])
-
-    @property
     def url(self) -> str:
         """The endpoint with the credentials, as ``IDENTITY_VERIFY_URL`` wants it."""
         credentials = f"{quote(self.app_id, safe='')}:{quote(self.secret, safe='')}"
         return f"http://{credentials}@{self._address[0]}:{self.port}{VERIFY_PATH}"
 
-    @property
-    def base_url(self) -> str:
-        return f"http://{self._address[0]}:{self.port}"
+    def _new_server(self) -> ThreadingHTTPServer:
+        return _Server(self._address, self)
 
-    def start(self) -> str:
-        if self._server is None:
-            self._server = _Server(self._address, self)
-            self._address = (self._address[0], self.port)  # a restart keeps the same port
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"fake-idverify-{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
+    def _start_url(self) -> str:
         return self.url
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> FakeIdVerify:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- answers -------------------------------------------------------------------------------
 

@@ -18,10 +18,10 @@ import re
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from backend.fakes.base import ServedInThread
 from backend.uploads import sigv4
 
 _AUTH = re.compile(
@@ -32,7 +32,11 @@ MAX_BODY = 64 * 1024 * 1024
 MAX_SKEW = timedelta(minutes=15)
 
 
-class FakeS3:
+class FakeS3(ServedInThread):
+    """A local S3-compatible object store checking SigV4, for the S3 file store's tests."""
+
+    name = "fake S3 server"
+
     def __init__(
         self,
         *,
@@ -50,49 +54,14 @@ class FakeS3:
         self.requests: list[tuple[str, str, int]] = []
         """(method, path, status answered), in order."""
         self.lock = threading.Lock()
-        self._address = (host, port)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._serve_at(host, port)
 
     @property
     def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the fake S3 server is not running")
-        return f"http://{self._address[0]}:{self._server.server_address[1]}"
+        return self.base_url
 
-    def start(self) -> str:
-        if self._server is None:
-            self._server = _Server(self._address, self)
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="fake-s3",
-                daemon=True,
-            )
-            self._thread.start()
-        return self.url
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> FakeS3:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def _new_server(self) -> ThreadingHTTPServer:
+        return _Server(self._address, self)
 
     def check_auth(self, method: str, path: str, headers: dict[str, str], body: bytes) -> str:
         """An S3 error code, or "" when the request is properly signed."""

@@ -23,12 +23,13 @@ import threading
 from collections.abc import Iterable, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import structlog
 
+from backend.fakes.base import ServedInThread
 from backend.fakes.wechat_inbox import render_inbox
 from backend.fakes.wechat_rules import (
     DEFAULT_APPID,
@@ -43,8 +44,10 @@ log = structlog.get_logger(__name__)
 MAX_BODY = 1 << 20
 
 
-class FakeWeChat(FakeWeChatState):
+class FakeWeChat(FakeWeChatState, ServedInThread):
     """The fake WeChat server; all control methods come from ``FakeWeChatState``."""
+
+    name = "fake WeChat server"
 
     def __init__(
         self,
@@ -64,59 +67,25 @@ class FakeWeChat(FakeWeChatState):
             review_words=review_words,
             templates=templates,
         )
-        self._address = (host, port)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._serve_at(host, port)
         self.stopping = threading.Event()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("the fake WeChat server is not running")
-        return int(self._server.server_address[1])
 
     @property
     def url(self) -> str:
         """Base URL with a trailing slash, as ``WECHAT_API_BASE`` wants it."""
         return f"http://{self._address[0]}:{self.port}/"
 
-    def start(self) -> str:
-        """Listen and serve in a background thread; return the base URL."""
-        if self._server is None:
-            self.stopping.clear()
-            self._server = _Server(self._address, self)
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"fake-wechat-{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
+    def _new_server(self) -> ThreadingHTTPServer:
+        return _Server(self._address, self)
+
+    def _start_url(self) -> str:
         return self.url
 
-    def stop(self) -> None:
-        """Stop serving; slow answers in progress are cut short."""
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self.stopping.set()
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
+    def _before_start(self) -> None:
+        self.stopping.clear()
 
-    def __enter__(self) -> FakeWeChat:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def _before_stop(self) -> None:
+        self.stopping.set()  # slow answers in progress are cut short
 
 
 class _Server(ThreadingHTTPServer):
