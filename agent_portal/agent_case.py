@@ -19,6 +19,7 @@ from agent_portal.casepage import Step, when
 from agent_portal.errors import PageNotFound
 from backend.cases import present as case_present
 from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import Status
 from backend.catalogue import service as catalogue
@@ -49,7 +50,7 @@ async def _page(
     status_code: int = 200,
 ) -> Template:
     calendar = await load_calendar()
-    shown = case_present.for_citizen(await cases.view(row=row, calendar=calendar))
+    shown = case_present.for_citizen(await case_views.view(row=row, calendar=calendar))
     root = row if row["parent"] is None else await errands.case_by_id(row["parent"])
     found, _ = await errands.errands_for_roots(agent=agent, roots=[root], calendar=calendar)
     errand = found[0]
@@ -129,7 +130,7 @@ class AgentCasePages(Controller):
             note = desk.text(form, "note", label="补正说明")
             calendar = await load_calendar()
             async with unit_of_work(desk.doorbell(state)):
-                fresh = await cases.case_row(number=number)
+                fresh = await case_views.case_row(number=number)
                 assert fresh is not None
                 await errands.require_live_mandate(fresh)
                 by = filing.submitter(
@@ -165,7 +166,7 @@ class AgentCasePages(Controller):
                 if row["parent"] is not None:  # lock the bundle before its child
                     await errands.lock_case(row["parent"])
                 await errands.lock_case(row["id"])
-                fresh = await cases.case_row(number=number)
+                fresh = await case_views.case_row(number=number)
                 assert fresh is not None
                 await custody.hand_over_to_citizen(
                     agent=agent, row=fresh, photo_upload_id=photo, calendar=calendar

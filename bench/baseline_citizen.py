@@ -382,7 +382,7 @@ def _clock_of(rows: list[Any], committed_days: int, calendar: ChinaCalendar) -> 
 
 
 async def _view(db: Any, state: State, row: Any, calendar: ChinaCalendar) -> View:
-    """The same statements as the app's ``service.view`` for a single-item case that is neither
+    """The same statements as the app's ``views.view`` for a single-item case that is neither
     awaiting a supplement nor closed (the app reads those only then)."""
     root = row["parent"] or row["id"]
     async with db.acquire() as conn:  # one checkout for the case's reads, as the app

@@ -14,8 +14,8 @@ from backend.cases.schemas import (
     SupplementOut,
     TimelineEntry,
 )
-from backend.cases.service import CaseView
 from backend.cases.states import STATUS_LABELS, Status, public_status
+from backend.cases.views import CaseView
 from backend.clock import SHANGHAI
 
 _NOTES = {

@@ -16,6 +16,7 @@ from litestar.params import JSONBody
 
 from backend.audit.service import Actor as AuditActor
 from backend.cases import present, service
+from backend.cases import views as case_views
 from backend.cases.schemas import CasePage, CaseSubmission, EvaluationIn, MaterialLink, SupplementIn
 from backend.cases.service import Submitter
 from backend.cases.transitions import Actor
@@ -33,7 +34,7 @@ async def own_case(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
     who = principal_of(connection)
     number = str(connection.path_params.get("number", ""))
     row = (
-        await service.citizen_case(number=number, citizen_id=who.id)
+        await case_views.citizen_case(number=number, citizen_id=who.id)
         if who.kind == "citizen"
         else None
     )
@@ -52,7 +53,7 @@ def _citizen(who: Principal) -> Submitter:
 
 
 async def _row(number: str) -> dict[str, Any]:
-    row = await service.case_row(number=number)
+    row = await case_views.case_row(number=number)
     if row is None:
         raise service.not_found()
     return row
@@ -60,7 +61,9 @@ async def _row(number: str) -> dict[str, Any]:
 
 async def _detail(number: str, row: dict[str, Any] | None = None) -> Any:
     calendar = await load_calendar()
-    return present.for_citizen(await service.view(row=row or await _row(number), calendar=calendar))
+    return present.for_citizen(
+        await case_views.view(row=row or await _row(number), calendar=calendar)
+    )
 
 
 class CitizenCaseController(Controller):
@@ -91,7 +94,7 @@ class CitizenCaseController(Controller):
     async def list_mine(
         self, request: Request[Principal, Any, Any], page: Page = 1, page_size: PageSize = 20
     ) -> CasePage:
-        rows, total = await service.list_for_citizen(
+        rows, total = await case_views.list_for_citizen(
             citizen_id=request.user.id, page=page, page_size=page_size
         )
         calendar = await load_calendar()
@@ -102,7 +105,7 @@ class CitizenCaseController(Controller):
                 shown.deadline.isoformat() if shown.deadline else None,
                 shown.working_days_left,
             )
-            for row, name, shown in await service.summaries(rows=rows, calendar=calendar)
+            for row, name, shown in await case_views.summaries(rows=rows, calendar=calendar)
         ]
         return CasePage(items=items, total=total)
 

@@ -1,4 +1,4 @@
-"""Case use cases for citizens: submit, read, withdraw, answer a supplement, rate.
+"""Case use cases: submit, withdraw, answer a supplement, rate (reading is ``views``).
 
 Entry points open the transaction (``unit_of_work``); these functions run inside it unless
 their docstring says they call out (shared-data lookups happen before any transaction).
@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from backend import db
 from backend.audit.service import READ_MATERIAL, AuditLog
 from backend.audit.service import Actor as AuditActor
-from backend.cases import bundles, clock, numbers, queries, submission
+from backend.cases import bundles, clock, numbers, queries, submission, views
 from backend.cases.ports import SharedData
 from backend.cases.schemas import CaseSubmission, MaterialIn
 from backend.cases.states import CLOSED, Action, Status
@@ -24,11 +23,9 @@ from backend.cases.transitions import (
     Actor,
     Change,
     apply,
-    clock_events,
     record_submission,
 )
-from backend.catalogue import service as catalogue
-from backend.clock import now_utc, today
+from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity import service as identity
 from backend.outbox.service import publish
@@ -255,7 +252,9 @@ async def create(*, plan: submission.Plan, by: Submitter) -> str:
     return str((await _file(plan, by)).cases[0]["number"])
 
 
-async def submit(*, plan: submission.Plan, by: Submitter, calendar: clock.Calendar) -> CaseView:
+async def submit(
+    *, plan: submission.Plan, by: Submitter, calendar: clock.Calendar
+) -> views.CaseView:
     """:func:`create`, answering with the new case as :func:`view` would read it back.
 
     Built from the rows the inserts returned, so nothing just written is read again.
@@ -265,150 +264,25 @@ async def submit(*, plan: submission.Plan, by: Submitter, calendar: clock.Calend
     children = [
         (
             kid,
-            await _name_of(kid),
-            _clock_of(filed.events[kid["id"]], kid["committed_days"], calendar),
+            await views.name_of(kid),
+            views.clock_of(filed.events[kid["id"]], kid["committed_days"], calendar),
         )
         for kid in kids
     ]
     events = filed.events[parent["id"]]
-    own_clock = _latest_deadline(_clock_of(events, parent["committed_days"], calendar), children)
-    return CaseView(
+    own_clock = views.latest_deadline(
+        views.clock_of(events, parent["committed_days"], calendar), children
+    )
+    return views.CaseView(
         parent,
-        await _name_of(parent),
+        await views.name_of(parent),
         events,
         filed.materials,
         children,
         None,
         own_clock,
         [],
-        await _filed_by_name(parent),
-    )
-
-
-# --- reading --------------------------------------------------------------------------------
-
-
-async def case_row(*, number: str) -> dict[str, Any] | None:
-    if not numbers.looks_like_number(number):
-        return None
-    return await queries.case_by_number(number)
-
-
-async def citizen_may_see(*, number: str, citizen_id: str) -> bool:
-    row = await case_row(number=number)
-    return row is not None and str(row["applicant"]) == citizen_id
-
-
-async def citizen_case(*, number: str, citizen_id: str) -> dict[str, Any] | None:
-    """The case row if ``citizen_id`` is its applicant, else None (a stranger learns nothing)."""
-    row = await case_row(number=number)
-    return row if row is not None and str(row["applicant"]) == citizen_id else None
-
-
-@dataclass(frozen=True, slots=True)
-class CaseView:
-    row: dict[str, Any]
-    name: str
-    events: list[dict[str, Any]]
-    materials: list[dict[str, Any]]
-    children: list[tuple[dict[str, Any], str, clock.Clock]]
-    supplement: dict[str, Any] | None
-    clock: clock.Clock
-    evaluations: list[int]
-    filed_by_name: str | None
-
-
-async def _name_of(row: dict[str, Any]) -> str:
-    if row["bundle_code"]:
-        try:
-            return (await catalogue.get_bundle(code=row["bundle_code"])).spec.name
-        except NotFound:
-            return str(row["bundle_code"])
-    if row["item_version"]:
-        return (await catalogue.get_item_version(version_id=row["item_version"])).spec.name
-    return row["item_code"] or ""
-
-
-def _clock_of(
-    events: list[dict[str, Any]], committed_days: int, calendar: clock.Calendar
-) -> clock.Clock:
-    return clock.compute(
-        clock_events(events), committed_days=committed_days, calendar=calendar, today=today()
-    )
-
-
-def _latest_deadline(
-    own: clock.Clock, children: list[tuple[dict[str, Any], str, clock.Clock]]
-) -> clock.Clock:
-    """A bundle's deadline is its children's latest."""
-    deadlines = [c for _, _, c in children if c.deadline is not None]
-    return max(deadlines, key=lambda c: c.deadline or date.min) if deadlines else own
-
-
-async def _filed_by_name(row: dict[str, Any]) -> str | None:
-    if not row["filed_by_staff"]:
-        return None
-    account = await identity.get_staff_account(staff_id=str(row["filed_by_staff"]))
-    return account.display_name if account else None
-
-
-async def view(*, row: dict[str, Any], calendar: clock.Calendar) -> CaseView:
-    """The case with its timeline, materials, children and clock, in as few reads as it needs.
-
-    An open supplement request is read only while the case awaits one, and ratings only once
-    it is closed: neither can exist otherwise (the state machine sees to that).
-    """
-    status = Status(row["status"])
-    root_id = row["parent"] or row["id"]
-    supplement = None
-    evaluations: list[int] = []
-    kids: list[dict[str, Any]] = []
-    kid_events: dict[int, list[dict[str, Any]]] = {}
-    async with db.connection() as conn:
-        events = queries.as_dicts(await conn.fetch(queries.EVENTS, row["id"]))
-        materials = queries.as_dicts(await conn.fetch(queries.MATERIALS, root_id))
-        if status == Status.AWAITING_SUPPLEMENT:
-            found = await conn.fetchrow(queries.OPEN_SUPPLEMENT, row["id"])
-            supplement = dict(found) if found is not None else None
-        if status in CLOSED:
-            evaluations = [r["score"] for r in await conn.fetch(queries.EVALUATIONS, row["id"])]
-        if row["bundle_code"] and row["parent"] is None:
-            kids = queries.as_dicts(await conn.fetch(queries.CHILDREN, row["id"]))
-            if kids:
-                kid_events = {k["id"]: [] for k in kids}
-                for event in await conn.fetch(queries.EVENTS_OF_CASES, [k["id"] for k in kids]):
-                    kid_events[event["case"]].append(dict(event))
-    children = [
-        (
-            kid,
-            await _name_of(kid),
-            _clock_of(kid_events[kid["id"]], kid["committed_days"], calendar),
-        )
-        for kid in kids
-    ]
-    own_clock = _latest_deadline(_clock_of(events, row["committed_days"], calendar), children)
-    return CaseView(
-        row,
-        await _name_of(row),
-        events,
-        materials,
-        children,
-        supplement,
-        own_clock,
-        evaluations,
-        await _filed_by_name(row),
-    )
-
-
-async def list_for_citizen(
-    *, citizen_id: str, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
-    """The citizen's cases (bundles as one entry), newest first — including those filed for them.
-
-    Rows carry the columns a list shows (``queries.SUMMARY_COLUMNS``), not the whole case.
-    """
-    return await queries.my_cases(
-        citizen_id=citizen_id, limit=page_size, offset=(page - 1) * page_size
+        await views.filed_by_name(parent),
     )
 
 
@@ -627,46 +501,3 @@ async def export_cases(citizen_id: str) -> tuple[str, Any]:
         .run()
     )
     return "cases", [{**r, "created_at": r["created_at"].isoformat()} for r in rows]
-
-
-async def summaries(
-    *, rows: list[dict[str, Any]], calendar: clock.Calendar
-) -> list[tuple[dict[str, Any], str, clock.Clock]]:
-    """Name and clock of each case of a list page, in a fixed number of queries (no N+1).
-
-    A bundle's clock is its children's latest deadline, as in the detail view.
-    """
-    if not rows:
-        return []
-    parent_ids = [r["id"] for r in rows if r["bundle_code"] and r["parent"] is None]
-    async with db.connection() as conn:
-        children = (
-            queries.as_dicts(await conn.fetch(queries.CHILDREN_OF_CASES, parent_ids))
-            if parent_ids
-            else []
-        )
-        ids = [r["id"] for r in rows] + [c["id"] for c in children]
-        events: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-        for event in await conn.fetch(queries.EVENTS_OF_CASES, ids):
-            events[event["case"]].append(dict(event))
-
-    snap = await catalogue.snapshot()
-    out = []
-    for row in rows:
-        if row["bundle_code"]:
-            bundle = snap.bundles.get(row["bundle_code"])
-            name = bundle.name if bundle else row["bundle_code"]
-        else:
-            current = snap.items.get(row["item_code"] or "")
-            name = current.spec.name if current else await _name_of(row)
-        own = _clock_of(events[row["id"]], row["committed_days"], calendar)
-        kids = [
-            _clock_of(events[c["id"]], c["committed_days"], calendar)
-            for c in children
-            if c["parent"] == row["id"]
-        ]
-        dated = [k for k in kids if k.deadline is not None]
-        if dated:
-            own = max(dated, key=lambda k: k.deadline or date.min)
-        out.append((row, name, own))
-    return out

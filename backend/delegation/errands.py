@@ -12,6 +12,7 @@ from typing import Any
 
 from backend.cases import clock as case_clock
 from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.states import Status
 from backend.cases.tables import Case, Supplement
 from backend.delegation import custody as custody_mod
@@ -35,7 +36,7 @@ class Need:
 
 async def readable_case(*, number: str, agent: Agent) -> dict[str, Any] | None:
     """The case when this agent may read it now, else None (the route answers 404)."""
-    row = await cases.case_row(number=number)
+    row = await case_views.case_row(number=number)
     if row is None or str(row["filed_by_staff"] or "") != agent.id:
         return None
     if await mandates.is_live(row["mandate_id"]):
@@ -145,7 +146,9 @@ async def errands_for_roots(
         r["mandate_id"]: await mandates.is_live(r["mandate_id"]) for r in roots if r["mandate_id"]
     }
     out = []
-    summed = await cases.summaries(rows=[family_of[r["id"]][0] for r in roots], calendar=calendar)
+    summed = await case_views.summaries(
+        rows=[family_of[r["id"]][0] for r in roots], calendar=calendar
+    )
     for row, name, shown in summed:
         family = family_of[row["id"]]
         out.append(

@@ -22,6 +22,7 @@ from litestar.params import JSONBody
 
 from backend.cases import present as case_present
 from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.schemas import SupplementIn
 from backend.cases.transitions import Actor
 from backend.delegation import citizens, custody, errands, filing, mandates, present
@@ -103,11 +104,11 @@ async def own_mandate(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
 
 
 async def _case_out(number: str, agent: Agent) -> AgentCaseOut:
-    row = await cases.case_row(number=number)
+    row = await case_views.case_row(number=number)
     if row is None:
         raise cases.not_found()
     calendar = await load_calendar()
-    view = await cases.view(row=row, calendar=calendar)
+    view = await case_views.view(row=row, calendar=calendar)
     root = row if row["parent"] is None else await errands.case_by_id(row["parent"])
     page, _ = await errands.errands_for_roots(agent=agent, roots=[root], calendar=calendar)
     errand = page[0]
@@ -245,9 +246,9 @@ class AgentController(Controller):
         async def create() -> Any:
             number = await filing.create(plan=plan, by=by)
             calendar = await load_calendar()
-            row = await cases.case_row(number=number)
+            row = await case_views.case_row(number=number)
             assert row is not None
-            return case_present.for_citizen(await cases.view(row=row, calendar=calendar))
+            return case_present.for_citizen(await case_views.view(row=row, calendar=calendar))
 
         async with unit_of_work(state.doorbell):
             return await run_idempotent(
@@ -292,7 +293,7 @@ class AgentController(Controller):
         agent = await agent_of(request.user)
         calendar = await load_calendar()
         async with unit_of_work(state.doorbell):
-            row = await cases.case_row(number=number)
+            row = await case_views.case_row(number=number)
             assert row is not None
             await errands.require_live_mandate(row)
             by = filing.submitter(
@@ -319,12 +320,12 @@ class AgentController(Controller):
         agent = await agent_of(request.user)
         calendar = await load_calendar()
         async with unit_of_work(state.doorbell):
-            row = await cases.case_row(number=number)
+            row = await case_views.case_row(number=number)
             assert row is not None
             if row["parent"] is not None:  # lock the bundle before its child
                 await errands.lock_case(row["parent"])
             await errands.lock_case(row["id"])
-            row = await cases.case_row(number=number)
+            row = await case_views.case_row(number=number)
             assert row is not None
             await custody.hand_over_to_citizen(
                 agent=agent, row=row, photo_upload_id=data.photo_upload_id, calendar=calendar

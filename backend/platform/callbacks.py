@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from backend.cases import clock
 from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.states import Action, Status
 from backend.cases.tables import Case
 from backend.cases.transitions import Actor, Change, apply
@@ -72,7 +73,7 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
     missing = list(dict.fromkeys(m.strip() for m in event.missing if m.strip()))
     if event.status == "supplement" and not missing:
         raise InvalidInput(texts.SUPPLEMENT_EMPTY, code="supplement_empty")
-    row = await cases.case_row(number=event.case_number)
+    row = await case_views.case_row(number=event.case_number)
     if row is None:
         raise _not_found()
     # Lock the case first: the forward job records the push and queues the case in one

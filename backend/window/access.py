@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.states import Action
 from backend.cases.tables import CaseEvent
 from backend.geo.tables import Area
@@ -29,7 +29,7 @@ class Clerk:
 
 
 async def window_case(*, number: str, clerk: Clerk) -> dict[str, Any] | None:
-    row = await cases.case_row(number=number)
+    row = await case_views.case_row(number=number)
     if row is None or row["township"] is None or row["township"] != clerk.area_code:
         return None
     return row
@@ -42,7 +42,7 @@ async def approver_township(clerk: Clerk) -> str | None:
 
 
 async def review_case(*, number: str, clerk: Clerk) -> dict[str, Any] | None:
-    row = await cases.case_row(number=number)
+    row = await case_views.case_row(number=number)
     if row is None or clerk.department_code is None or row["department"] != clerk.department_code:
         return None
     township = await approver_township(clerk)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from backend.cases import bundles
-from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.clock import Calendar, Clock
 from backend.cases.present import shanghai
 from backend.cases.states import STATUS_LABELS, Action, Status, allowed_actions, public_status
@@ -104,7 +104,7 @@ def _result(events: list[dict[str, Any]]) -> ResultOut | None:
 
 
 async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) -> CaseForStaff:
-    view = await cases.view(row=row, calendar=calendar)
+    view = await case_views.view(row=row, calendar=calendar)
     status = Status(row["status"])
     applicant = (
         await Citizen.select(Citizen.name, Citizen.id_number_masked)

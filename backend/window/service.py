@@ -10,6 +10,7 @@ from typing import Any
 from backend.audit.service import Actor as AuditActor
 from backend.audit.service import AuditLog
 from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.settings import Settings
 from backend.window import claims, present
 from backend.window.access import Clerk
@@ -18,7 +19,7 @@ from backend.workdays.service import load_calendar
 
 
 async def row_of(number: str) -> dict[str, Any]:
-    row = await cases.case_row(number=number)
+    row = await case_views.case_row(number=number)
     if row is None:
         raise cases.not_found()
     return row

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.states import Action, NotAllowed, Status, decide
 from backend.cases.tables import Case
 from backend.cases.transitions import Actor
@@ -26,7 +27,7 @@ def back_office(clerk: Clerk) -> Actor:
 async def lock(number: str) -> dict[str, Any]:
     """The case row, locked, fresh — its parent locked first (always parent before child, so
     a bundle action and a child's action never wait on each other in opposite orders)."""
-    row = await cases.case_row(number=number)
+    row = await case_views.case_row(number=number)
     if row is None:
         raise cases.not_found()
     if row["parent"] is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from backend.cases import bundles, submission
 from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.clock import Calendar
 from backend.cases.service import Submitter
 from backend.cases.states import Action, Status
@@ -66,7 +67,7 @@ async def file_and_accept(
     """Create the case, put it in this township's queue and accept it; in the caller's
     transaction. The ``case.forward`` job published by ``create`` then finds nothing to do."""
     number = await cases.create(plan=plan, by=by)
-    row = await cases.case_row(number=number)
+    row = await case_views.case_row(number=number)
     assert row is not None
     forward = Change(
         Action.FORWARD,

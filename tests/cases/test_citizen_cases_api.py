@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.states import Action
 from backend.cases.tables import Case, CaseMaterial
 from backend.cases.transitions import Actor, Change, apply
@@ -168,7 +169,7 @@ async def test_withdraw_supplement_and_rating(api, small_catalogue: Path, elicen
     number = (await me.post("/api/v1/cases", json={**BIRTH, "item_code": "GA-CSDJ"})).json()[
         "number"
     ]
-    row = await cases.case_row(number=number)
+    row = await case_views.case_row(number=number)
     calendar = ChinaCalendar()
     async with unit_of_work(None):  # what the window's routes do
         await apply(row["id"], Change(Action.FORWARD, WINDOW), calendar=calendar)
@@ -232,7 +233,7 @@ async def test_no_withdrawal_after_acceptance_and_the_deadline_appears(
     number = (await me.post("/api/v1/cases", json={**BIRTH, "item_code": "GA-CSDJ"})).json()[
         "number"
     ]
-    row = await cases.case_row(number=number)
+    row = await case_views.case_row(number=number)
     calendar = ChinaCalendar()
     async with unit_of_work(None):
         await apply(row["id"], Change(Action.FORWARD, WINDOW), calendar=calendar)

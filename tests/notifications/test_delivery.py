@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from backend import db
-from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.fakes.wechat_rules import SUBSCRIBE_PATH, TOKEN_PATH
 from backend.fakes.wechat_server import FakeWeChat
 from backend.settings import Settings
@@ -83,7 +83,7 @@ async def settled(number: str, event: str, timeout_s: float = 20.0) -> dict[str,
 async def queued(number: str, timeout_s: float = 20.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        row = await cases.case_row(number=number)
+        row = await case_views.case_row(number=number)
         if row is not None and row["status"] == "queued":
             return
         await asyncio.sleep(0.05)

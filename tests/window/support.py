@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from backend.cases import service as cases
+from backend.cases import views as case_views
 from backend.cases.forward import forward_case
 from backend.outbox.runner import HandlerContext
 from tests.factories import DEFAULT_PASSWORD, make_staff
@@ -72,7 +72,7 @@ async def approver(
 
 
 async def row(number: str) -> dict[str, Any]:
-    found = await cases.case_row(number=number)
+    found = await case_views.case_row(number=number)
     assert found is not None, number
     return found
 
