@@ -19,7 +19,7 @@ is enqueued to arq after its commit, as the app's doorbell does. ``NOTIFY_SEND_R
 3. **kills** — ``KILL_EVENTS`` case events, one worker at a time, SIGKILLed ``KILLS`` times at a
    random moment (within 0.5 s) after it was seen sending, the next started at once
    (``notify_load.kill_while_sending``). Claimed rows wait for their lease, rows whose arq job
-   had started but was not yet claimed are taken off arq's queue by the sweeper once a minute
+   had started but was not yet claimed are taken off arq's queue by the sweeper once 30 s
    overdue and get a new job id (nothing is deleted by hand: the kills run as in production).
    Every message must reach WeChat;
    the case numbers received more than once are the duplicates, and each must be a message begun

@@ -45,7 +45,8 @@ Handler = Callable[[HandlerContext, dict[str, Any]], Awaitable[None]]
 
 
 HOLD_S = 3600
-STALE_S = 60
+STALE_S = 30
+STALE_BUCKET_S = 15
 """A due row still pending after this long gets a sweeper job of its own (see ``sweep``)."""
 
 
@@ -226,10 +227,10 @@ async def sweep(*, doorbell: ArqDoorbell, limit: int = 1000) -> int:
     enqueued = 0
     # A row overdue for a while may have a job arq still holds as started by a worker that was
     # killed (arq keeps that mark for the longest job timeout + 10 s, refusing the same id):
-    # give it a further id, one per minute at most. A second job for a row is harmless — the
-    # database lease lets only one run it.
+    # give it a further id, one per STALE_BUCKET_S at most (a killed worker may hold that one
+    # too). A second job for a row is harmless — the database lease lets only one run it.
     stale = now - timedelta(seconds=STALE_S)
-    bucket = f"s{int(now.timestamp()) // 60}"
+    bucket = f"s{int(now.timestamp()) // STALE_BUCKET_S}"
     for row in rows:
         tag = None
         if row["due_at"] < stale:

@@ -96,7 +96,7 @@ def _tail(logs: Path, lines: int = 20) -> str:
     )
 
 
-async def _all_done(timeout_s: float = 30.0) -> None:
+async def _all_done(timeout_s: float = 120.0) -> None:  # liveness, not speed
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         left = await OutboxEvent.count().where(OutboxEvent.status != "done").run()
@@ -129,7 +129,7 @@ async def test_every_message_reaches_wechat_through_kills_and_duplicates_are_onl
 
     # Nothing is done for the dead workers' jobs: a row claimed by one waits for its lease, a row
     # whose job arq had started but PostgreSQL not yet claimed gets a new job id from the
-    # sweeper once it is a minute overdue. The deadline is for liveness, not speed.
+    # sweeper once it is 30 s overdue. The deadlines are for liveness, not speed.
     with _workers(env, tmp_path) as spawn:
         try:
             run = await asyncio.to_thread(
