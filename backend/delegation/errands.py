@@ -142,9 +142,7 @@ async def errands_for_roots(
     everyone = [row for fam in family_of.values() for row in fam]
     custody = await custody_mod.custody_by_case(everyone)
     supplements = await _open_supplements([r["id"] for r in everyone])
-    live = {
-        r["mandate_id"]: await mandates.is_live(r["mandate_id"]) for r in roots if r["mandate_id"]
-    }
+    live = await mandates.live_among([r["mandate_id"] for r in roots])
     out = []
     summed = await case_views.summaries(
         rows=[family_of[r["id"]][0] for r in roots], calendar=calendar
@@ -160,7 +158,7 @@ async def errands_for_roots(
                 custody=custody[row["id"]],
                 clock=shown,
                 citizen_name=row["citizen_name"] or "",
-                mandate_live=live.get(row["mandate_id"], False),
+                mandate_live=row["mandate_id"] in live,
             )
         )
     return out, len(out)

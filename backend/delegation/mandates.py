@@ -350,11 +350,19 @@ async def hold_live(*, mandate_id: str) -> None:
         raise NotAllowed(texts.NOT_LIVE[status], code="mandate_required", extra={"reason": status})
 
 
+async def live_among(mandate_ids: list[str]) -> set[str]:
+    """Which of these mandates are live now, in one query (an errand list's mandates)."""
+    wanted = sorted({m for m in mandate_ids if m})
+    if not wanted:
+        return set()
+    rows = await Mandate.raw(
+        "SELECT id::text AS id, status, expires_on FROM mandate WHERE id::text = ANY({})", wanted
+    ).run()
+    return {r["id"] for r in rows if effective_status(r) == LIVE}
+
+
 async def is_live(mandate_id: str | None) -> bool:
-    if not mandate_id:
-        return False
-    row = await get(mandate_id)
-    return row is not None and effective_status(row) == LIVE
+    return bool(mandate_id) and mandate_id in await live_among([mandate_id or ""])
 
 
 # --- supervisors' spot checks ---------------------------------------------------------------
