@@ -70,6 +70,17 @@ class Refused:
 
 
 @dataclass(frozen=True, slots=True)
+class FormRow:
+    """One answer of the case's form; ``masked`` ones offer 查看完整号码 (``revealed``: shown)."""
+
+    name: str
+    label: str
+    value: Any
+    masked: bool
+    revealed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Material:
     type: str
     name: str
@@ -149,6 +160,7 @@ async def context(
     desk: str,
     done: str | None = None,
     refused: Refused | None = None,
+    revealed: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     items = await items_of(row)
     snap = await catalogue.snapshot()
@@ -175,7 +187,16 @@ async def context(
         "delivery": texts.DELIVERY.get(view.delivery_method, view.delivery_method),
         "submitted_at": when(view.submitted_at),
         "accepted_at": when(view.accepted_at),
-        "form_rows": [(labels.get(k, k), v) for k, v in view.form.items()],
+        "form_rows": [
+            FormRow(
+                k,
+                labels.get(k, k),
+                v,
+                k in view.masked_fields,
+                revealed[1] if revealed and revealed[0] == k else None,
+            )
+            for k, v in view.form.items()
+        ],
         "materials": [
             Material(
                 m.type,
@@ -222,8 +243,9 @@ async def page(
     done: str | None = None,
     refused: Refused | None = None,
     status_code: int = 200,
+    revealed: tuple[str, str] | None = None,
 ) -> Template:
-    ctx = await context(view, row=row, desk=desk, done=done, refused=refused)
+    ctx = await context(view, row=row, desk=desk, done=done, refused=refused, revealed=revealed)
     return Template("cases/case.html", context=ctx, status_code=status_code)
 
 

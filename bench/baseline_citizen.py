@@ -352,7 +352,8 @@ def _item_answer(row: ItemRow) -> ItemDetail:
             for m in s.materials
         ],
         form=[
-            FormFieldOut(f.name, f.label, f.datatype, f.required, list(f.values)) for f in s.form
+            FormFieldOut(f.name, f.label, f.datatype, f.required, list(f.values), f.sensitivity)
+            for f in s.form
         ],
         version=row.version,
         effective_from=row.effective_from.isoformat(),

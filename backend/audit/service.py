@@ -18,6 +18,8 @@ CHAIN_LOCK: Final = 0x6A6A_6261_7564_6974  # "jjbaudit"
 READ_ID_NUMBER: Final = "read_id_number"
 READ_MATERIAL: Final = "read_material"
 EXPORT_PERSONAL_DATA: Final = "export_personal_data"
+READ_FORM_FIELD: Final = "read_form_field"
+"""A full number typed into a case form (another person's ID number, a phone, an account)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import Any
 from backend import db
 from backend.audit.service import READ_MATERIAL, AuditLog
 from backend.audit.service import Actor as AuditActor
-from backend.cases import bundles, clock, numbers, queries, submission, views
+from backend.cases import bundles, clock, formcrypt, numbers, queries, submission, views
 from backend.cases.ports import SharedData
 from backend.cases.schemas import CaseSubmission, MaterialIn
 from backend.cases.states import CLOSED, Action, Status
@@ -27,6 +27,7 @@ from backend.cases.transitions import (
 )
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
+from backend.identity import reveal
 from backend.identity import service as identity
 from backend.outbox.service import publish
 from backend.settings import Settings
@@ -173,6 +174,8 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
     number = await numbers.next_number()
     now = now_utc()
     single = plan.items[0] if plan.bundle_code is None else None
+    cipher = reveal.configured_cipher()
+    kinds = formcrypt.kinds_of(f for v in plan.items for f in v.spec.form)
     common: dict[str, Any] = {
         "applicant": by.applicant_id,
         "filed_by_kind": by.filed_by_kind,
@@ -195,7 +198,7 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
                 "item_version": single.version_id if single else None,
                 "department": single.spec.department_code if single else None,
                 "committed_days": single.spec.committed_days if single else 0,
-                "form": plan.form,
+                "form": formcrypt.seal_form(plan.form, kinds=kinds, number=number, cipher=cipher),
             },
             at=now,
         )
@@ -203,17 +206,24 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
         if single is None:
             for index, item in enumerate(plan.items, start=1):
                 own = {f.name for f in item.spec.form}
+                child_number = numbers.child_number(number, index)
+                child_form = {k: v for k, v in plan.form.items() if k in own}
                 child = await queries.insert_case(
                     conn,
                     values={
                         **common,
-                        "number": numbers.child_number(number, index),
+                        "number": child_number,
                         "parent": parent["id"],
                         "item_code": item.spec.code,
                         "item_version": item.version_id,
                         "department": item.spec.department_code,
                         "committed_days": item.spec.committed_days,
-                        "form": {k: v for k, v in plan.form.items() if k in own},
+                        "form": formcrypt.seal_form(
+                            child_form,
+                            kinds=kinds,  # sensitive in any item of the bundle: sealed
+                            number=child_number,
+                            cipher=cipher,
+                        ),
                     },
                     at=now,
                 )

@@ -14,6 +14,10 @@ LEVELS: Final = ("district", "township", "village")
 CHANNELS: Final = ("window", "agent", "bank", "self_service", "online")
 DELIVERY_METHODS: Final = ("window", "mail", "agent")
 DATATYPES: Final = ("text", "number", "date", "choice", "id_number", "phone")
+SENSITIVITIES: Final = ("id_number", "phone", "bank_account", "id_derived", "none")
+"""How sensitive a form field's value is; set explicitly for every field, never taken from the
+datatype. ``id_derived``: a number that contains a whole ID number (残疾人证号)."""
+ID_SENSITIVITIES: Final = frozenset({"id_number", "id_derived"})
 MAX_DAYS: Final = 365
 
 
@@ -34,6 +38,8 @@ class FormField:
     name: str
     label: str
     datatype: str
+    sensitivity: str
+    """One of ``SENSITIVITIES``: how the value is stored (encrypted unless ``none``) and shown."""
     required: bool = True
     values: tuple[str, ...] = ()
 
@@ -115,6 +121,12 @@ def item_problems(spec: ItemSpec) -> list[str]:
             problems.append(f"表单字段“{form_field.label}”类型“{form_field.datatype}”无效")
         if form_field.datatype == "choice" and not form_field.values:
             problems.append(f"表单字段“{form_field.label}”是选择题，须列出选项")
+        if form_field.sensitivity not in SENSITIVITIES:
+            problems.append(f"表单字段“{form_field.label}”敏感类别“{form_field.sensitivity}”无效")
+        elif form_field.datatype == "id_number" and form_field.sensitivity not in ID_SENSITIVITIES:
+            problems.append(f"表单字段“{form_field.label}”是身份证号，敏感类别须为 id_number")
+        elif form_field.datatype == "phone" and form_field.sensitivity != "phone":
+            problems.append(f"表单字段“{form_field.label}”是电话号码，敏感类别须为 phone")
         if form_field.name in names:
             problems.append(f"表单字段名“{form_field.name}”重复")
         names.add(form_field.name)

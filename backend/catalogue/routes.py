@@ -51,7 +51,8 @@ def item_detail(view: ItemView) -> ItemDetail:
         keywords=list(s.keywords),
         materials=[MaterialOut(**asdict(m)) for m in s.materials],
         form=[
-            FormFieldOut(f.name, f.label, f.datatype, f.required, list(f.values)) for f in s.form
+            FormFieldOut(f.name, f.label, f.datatype, f.required, list(f.values), f.sensitivity)
+            for f in s.form
         ],
         version=view.version,
         effective_from=view.effective_from.isoformat(),

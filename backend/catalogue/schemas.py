@@ -33,6 +33,9 @@ class FormFieldOut(msgspec.Struct):
     datatype: str
     required: bool
     values: list[str]
+    sensitivity: str
+    """``id_number``, ``phone``, ``bank_account``, ``id_derived`` or ``none``: whether the value is
+    stored encrypted and shown masked to staff (docs/personal-data.md)."""
 
 
 class ItemDetail(ItemOut):

@@ -44,6 +44,15 @@ def _keys(cipher: FieldCipher | None, audit: AuditLog | None) -> _Keys:
     return _Keys(cipher or _configured[0].cipher, audit or _configured[0].audit)
 
 
+def configured_cipher() -> FieldCipher:
+    """The field cipher the composition root configured (for packages that seal values)."""
+    return _keys(None, None).cipher
+
+
+def configured_audit() -> AuditLog:
+    return _keys(None, None).audit
+
+
 async def read_full_id_number(
     *,
     citizen_id: str,
@@ -84,3 +93,9 @@ async def read_full_id_number(
             reason=reason,
         )
     return value
+
+
+async def citizen_with_id_number_hash(lookup: str) -> str | None:
+    """The citizen whose ID number has the lookup hash ``lookup`` (None when nobody here has it)."""
+    row = await Citizen.select(Citizen.id).where(Citizen.id_number_hash == lookup).first().run()
+    return str(row["id"]) if row is not None else None

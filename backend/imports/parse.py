@@ -19,6 +19,7 @@ from backend.imports.sheets import (
     FALSE,
     KIND_ALIASES,
     LEVEL_ALIASES,
+    SENSITIVITY_ALIASES,
     SHEETS,
     TRUE,
 )
@@ -346,15 +347,33 @@ def _forms(r: _Row, b: Batch) -> None:
     if name and not re.match(r"^[a-z][a-z0-9_]*$", name):
         r.fail("name", "字段名须为小写英文、数字和下划线")
     datatype = r.choice("datatype", DATATYPE_ALIASES)
+    sensitivity = _sensitivity(r, name)
     values = r.words("values")
     if datatype == "choice" and not values:
         r.fail("values", "选择题须列出选项")
     spec = FormField(
-        name, r.text("label", max_len=40), datatype, r.boolean("required", True), values
+        name,
+        r.text("label", max_len=40),
+        datatype,
+        sensitivity,
+        r.boolean("required", True),
+        values,
     )
     row = FormRow(r.code("item_code"), spec, r.integer("order", default=0, high=999), r.where)
     if r.ok:
         b.forms.append(row)
+
+
+def _sensitivity(r: _Row, name: str) -> str:
+    """The field's sensitivity kind, stated in its row: a blank or unknown one names the field."""
+    value = r.cells.get("sensitivity", "").strip()
+    found = SENSITIVITY_ALIASES.get(value) or SENSITIVITY_ALIASES.get(value.lower())
+    if found is None:
+        kinds = "、".join(dict.fromkeys(SENSITIVITY_ALIASES.values()))
+        said = f"“{value}”无效" if value else "未填写"
+        r.fail("sensitivity", f"字段“{name or '（无名）'}”的敏感类别{said}，可选：{kinds}")
+        return ""
+    return found
 
 
 def _bundles(r: _Row, b: Batch) -> None:

@@ -95,6 +95,7 @@ SHEETS: Final[dict[str, Sheet]] = {
                 _c("name", "字段名"),
                 _c("label", "字段标签"),
                 _c("datatype", "字段类型"),
+                _c("sensitivity", "敏感类别"),
                 _c("required", "必填", False),
                 _c("values", "选项", False),
                 _c("order", "顺序", False),
@@ -228,4 +229,18 @@ DATATYPE_ALIASES: Final = {
     "phone": "phone",
     "手机号": "phone",
     "电话": "phone",
+}
+SENSITIVITY_ALIASES: Final = {
+    "id_number": "id_number",
+    "身份证号": "id_number",
+    "phone": "phone",
+    "电话": "phone",
+    "手机号": "phone",
+    "bank_account": "bank_account",
+    "银行账号": "bank_account",
+    "id_derived": "id_derived",
+    "含身份证号": "id_derived",
+    "none": "none",
+    "无": "none",
+    "不敏感": "none",
 }

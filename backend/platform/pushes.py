@@ -6,11 +6,11 @@ HTTP call itself happens outside any transaction (``backend.cases.forward``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from backend import db
+from backend.cases import formreveal
 from backend.cases.tables import Case, CaseMaterial
 from backend.clock import now_utc
 from backend.identity.tables import Citizen
@@ -136,7 +136,7 @@ async def pushed_case(row: dict[str, Any], township_code: str) -> PushedCase:
         submitted_at=row["created_at"],
         delivery_method=row["delivery_method"],
         delivery_address=row["delivery_address"] or "",
-        form=_json_object(row["form"]),
+        form=(await formreveal.staff_form(row)).values,  # masked: never a full number
         materials=tuple(
             PushedMaterial(m["material_type"], m["source"], m["upload_id"] or m["shared_ref"])
             for m in materials
@@ -145,10 +145,3 @@ async def pushed_case(row: dict[str, Any], township_code: str) -> PushedCase:
             PushedChild(c["number"], c["item_code"] or "", c["department"]) for c in children
         ),
     )
-
-
-def _json_object(value: Any) -> dict[str, Any]:
-    """A JSONB column as selected (Piccolo hands back text unless asked to load it)."""
-    if isinstance(value, str):
-        value = json.loads(value or "{}")
-    return dict(value) if isinstance(value, dict) else {}

@@ -11,13 +11,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
-from backend.audit.service import EXPORT_PERSONAL_DATA, READ_ID_NUMBER, READ_MATERIAL
+from backend.audit.service import (
+    EXPORT_PERSONAL_DATA,
+    READ_FORM_FIELD,
+    READ_ID_NUMBER,
+    READ_MATERIAL,
+)
 from backend.audit.tables import AuditEvent
 from backend.clock import SHANGHAI
 from backend.errors import InvalidInput
 from backend.supervision import texts
 
-ACTIONS: Final = (READ_ID_NUMBER, READ_MATERIAL, EXPORT_PERSONAL_DATA)
+ACTIONS: Final = (READ_ID_NUMBER, READ_MATERIAL, EXPORT_PERSONAL_DATA, READ_FORM_FIELD)
 
 _SELECT = (
     "SELECT e.id, e.at, e.actor_kind, e.actor_id, e.on_behalf_of::text AS on_behalf_of,"

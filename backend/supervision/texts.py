@@ -36,10 +36,11 @@ FOLLOW_UP_OPENED: Final = (
     "办件 {number} 收到 {score} 分差评，请在 1 个工作日内回访群众，15 个工作日内整改办结。"
 )
 AUDIT_ACTION_INVALID: Final = (
-    "action 只能是 read_id_number、read_material 或 export_personal_data。"
+    "action 只能是 read_id_number、read_material、export_personal_data 或 read_form_field。"
 )
 AUDIT_ACTIONS: Final = {
     "read_id_number": "查看完整身份证号",
     "read_material": "查看材料",
     "export_personal_data": "导出个人信息",
+    "read_form_field": "查看表单中的完整号码",
 }

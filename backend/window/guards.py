@@ -21,7 +21,7 @@ from backend.outbox.service import unit_of_work
 from backend.window import access, service
 from backend.window.access import Clerk
 from backend.window.claims import DEFAULT_LAPSE_S
-from backend.window.schemas import MaterialLinkOut
+from backend.window.schemas import MaterialLinkOut, RevealedOut
 
 window_staff = staff_roles(R.WINDOW)
 approvers = staff_roles(R.APPROVER)
@@ -80,3 +80,18 @@ async def material_link_for(
             lapse_s=lapse_s(state),
         )
     return MaterialLinkOut(url=url, expires_in=state.settings.signed_url_ttl_s)
+
+
+async def reveal_for(
+    request: Request[Principal, Any, Any], state: State, *, number: str, field: str, reason: str
+) -> RevealedOut:
+    """查看完整号码 for the window and the back office; the answer is never cached."""
+    async with unit_of_work(state.doorbell):
+        value = await service.reveal_form_value(
+            number=number,
+            field=field,
+            clerk=clerk_of(request.user),
+            reason=reason,
+            audit=state.audit,
+        )
+    return RevealedOut(field=field, value=value)

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from backend.cases import bundles
+from backend.cases import bundles, formreveal
 from backend.cases import views as case_views
 from backend.cases.clock import Calendar, Clock
 from backend.cases.present import shanghai
@@ -118,6 +118,7 @@ async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) 
         parent_row = await Case.select().where(Case.id == row["parent"]).first().run()
         parent_number = parent_row["number"] if parent_row else None
     claim = await claims.live_claim(row["id"])
+    form = await formreveal.staff_form(row)
     actors = {e["actor_id"] for e in view.events if e["actor_kind"] == "staff" and e["actor_id"]}
     staff = await _staff_names(actors | ({claim.staff_id} if claim else set()))
     shown = _bundle_clock(view.clock, view.children) if view.children else view.clock
@@ -146,7 +147,8 @@ async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) 
         township_code=row["township"],
         department_code=row["department"],
         service_point_id=row["service_point"],
-        form=_json(row["form"]),
+        form=form.values,
+        masked_fields=form.sensitive,
         delivery_method=row["delivery_method"],
         delivery_address=row["delivery_address"],
         submitted_at=shanghai(row["created_at"]) or "",

@@ -10,20 +10,28 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.params import JSONBody
 
 from backend.http.auth import Principal
 from backend.http.pagination import Page, PageSize
 from backend.outbox.service import unit_of_work
 from backend.window import access, listing, present, review, service
-from backend.window.guards import approvers, clerk_of, department_case, material_link_for
+from backend.window.guards import (
+    approvers,
+    clerk_of,
+    department_case,
+    material_link_for,
+    reveal_for,
+)
 from backend.window.schemas import (
     CaseForStaff,
     CasePage,
     DenyIn,
     MaterialLinkOut,
     NoteIn,
+    RevealedOut,
+    RevealIn,
     SupplementRequestIn,
 )
 from backend.workdays.service import load_calendar
@@ -126,3 +134,20 @@ class ReviewController(Controller):
         self, request: Request[Principal, Any, Any], state: State, number: str, upload_id: str
     ) -> MaterialLinkOut:
         return await material_link_for(request, state, number=number, upload_id=upload_id)
+
+    @post(
+        "/cases/{number:str}/form/{field:str}/reveal",
+        guards=[department_case],
+        status_code=200,
+        cache_control=CacheControlHeader(no_store=True),
+        summary="查看完整号码: one masked form value in full, with a reason (audited)",
+    )
+    async def reveal(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        number: str,
+        field: str,
+        data: JSONBody[RevealIn],
+    ) -> RevealedOut:
+        return await reveal_for(request, state, number=number, field=field, reason=data.reason)

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.params import JSONBody
 
 from backend.cases import service as cases
@@ -22,7 +22,14 @@ from backend.http.idempotent import replay, run_idempotent
 from backend.http.pagination import Page, PageSize
 from backend.outbox.service import unit_of_work
 from backend.window import actions, claims, listing, present, service, walkin
-from backend.window.guards import clerk_of, lapse_s, material_link_for, township_case, window_staff
+from backend.window.guards import (
+    clerk_of,
+    lapse_s,
+    material_link_for,
+    reveal_for,
+    township_case,
+    window_staff,
+)
 from backend.window.schemas import (
     CaseForStaff,
     CasePage,
@@ -31,6 +38,8 @@ from backend.window.schemas import (
     MaterialLinkOut,
     NoteIn,
     RejectIn,
+    RevealedOut,
+    RevealIn,
     SupplementRequestIn,
     TransferIn,
     WalkInSubmission,
@@ -38,6 +47,7 @@ from backend.window.schemas import (
 from backend.workdays.service import load_calendar
 
 Action = Callable[..., Awaitable[None]]
+NO_STORE = CacheControlHeader(no_store=True)
 
 
 async def _act(
@@ -305,3 +315,20 @@ class WindowController(Controller):
         self, request: Request[Principal, Any, Any], state: State, number: str, upload_id: str
     ) -> MaterialLinkOut:
         return await material_link_for(request, state, number=number, upload_id=upload_id)
+
+    @post(
+        "/cases/{number:str}/form/{field:str}/reveal",
+        guards=[township_case],
+        status_code=200,
+        cache_control=NO_STORE,
+        summary="查看完整号码: one masked form value in full, with a reason (audited)",
+    )
+    async def reveal(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        number: str,
+        field: str,
+        data: JSONBody[RevealIn],
+    ) -> RevealedOut:
+        return await reveal_for(request, state, number=number, field=field, reason=data.reason)

@@ -188,6 +188,7 @@ class CaseForStaff(msgspec.Struct):
     department_code: str | None
     service_point_id: str | None
     form: dict[str, Any]
+    """The form as typed, except that ID numbers, phones and bank accounts are masked."""
     delivery_method: str
     delivery_address: str
     submitted_at: str
@@ -205,6 +206,17 @@ class CaseForStaff(msgspec.Struct):
     supplement: SupplementRequestOut | None = None
     result: ResultOut | None = None
     claim: ClaimOut | None = None
+    masked_fields: list[str] = []
+    """The fields of ``form`` shown masked; ``POST …/form/{field}/reveal`` shows one in full."""
+
+
+class RevealIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class RevealedOut(msgspec.Struct):
+    field: str
+    value: str
 
 
 class MaterialLinkOut(msgspec.Struct):

@@ -9,6 +9,7 @@ from typing import Any
 
 from backend.audit.service import Actor as AuditActor
 from backend.audit.service import AuditLog
+from backend.cases import formreveal
 from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.settings import Settings
@@ -52,3 +53,14 @@ async def material_link(
     )
     await claims.touch(row["parent"] or row["id"], staff_id=clerk.id, lapse_s=lapse_s)
     return url
+
+
+async def reveal_form_value(
+    *, number: str, field: str, clerk: Clerk, reason: str, audit: AuditLog | None = None
+) -> str:
+    """查看完整号码: one masked form value in full, audited (who, case and field, why)."""
+    row = await row_of(number)
+    reader = AuditActor("staff", clerk.id, on_behalf_of=str(row["applicant"]))
+    return await formreveal.reveal_value(
+        row=row, field=field, reader=reader, reason=reason, audit=audit
+    )

@@ -1,0 +1,119 @@
+"""Case forms as staff see them (masked), and the one audited way to a full number (查看完整号码).
+
+Object-level authorization happens before these calls (the window's and the back office's case
+guards); a reveal then writes, in the caller's transaction, one audit entry about the case's
+field (who, which case and field, on whose behalf, why) and, when the number is an ID number
+held by a citizen here (found by its lookup hash), one about that citizen, which they see in
+their personal-data export.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+from backend import db
+from backend.audit.service import READ_FORM_FIELD, AuditLog
+from backend.audit.service import Actor as AuditActor
+from backend.cases import bundles, formcrypt
+from backend.catalogue import service as catalogue
+from backend.catalogue.model import ID_SENSITIVITIES, FormField
+from backend.errors import InvalidInput, NotFound
+from backend.identity import reveal
+from backend.security.fieldcrypt import FieldCipher
+
+REASON_MAX: Final = 200
+SUBJECT_KIND: Final = "case_form"
+REASON_REQUIRED: Final = "查看完整号码须说明理由。"
+REASON_TOO_LONG: Final = f"理由不能超过 {REASON_MAX} 个字。"
+FIELD_NOT_SEALED: Final = "该办件的表单中没有这一项需查看的号码。"
+
+
+@dataclass(frozen=True, slots=True)
+class StaffForm:
+    values: dict[str, Any]
+    """Field name → the value as staff see it (sensitive ones masked)."""
+    sensitive: list[str]
+    """The masked fields, each of which may be revealed with a reason."""
+
+
+def stored_form(row: dict[str, Any]) -> dict[str, Any]:
+    """``case_record.form`` as selected (Piccolo and asyncpg hand back JSONB as text)."""
+    value = row.get("form")
+    loaded = json.loads(value) if isinstance(value, str) else value
+    return dict(loaded or {})
+
+
+async def case_fields(row: dict[str, Any]) -> list[FormField]:
+    """The form fields of the item version(s) the case (or each bundle item) was filed under."""
+    if row.get("item_version") is not None:
+        views = [await catalogue.get_item_version(version_id=row["item_version"])]
+    else:
+        views = [
+            await catalogue.get_item_version(version_id=child["item_version"])
+            for child in await bundles.children_of(row["id"])
+            if child["item_version"] is not None
+        ]
+    return [f for v in views for f in v.spec.form]
+
+
+async def staff_form(row: dict[str, Any]) -> StaffForm:
+    form = stored_form(row)
+    kinds = formcrypt.kinds_of(await case_fields(row))
+    return StaffForm(formcrypt.masked_form(form, kinds), formcrypt.sensitive_fields(form, kinds))
+
+
+def _reason(reason: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise InvalidInput(REASON_REQUIRED, code="audit_reason_required")
+    if len(text) > REASON_MAX:
+        raise InvalidInput(REASON_TOO_LONG, code="field_too_long")
+    return text
+
+
+async def reveal_value(
+    *,
+    row: dict[str, Any],
+    field: str,
+    reader: AuditActor,
+    reason: str,
+    cipher: FieldCipher | None = None,
+    audit: AuditLog | None = None,
+) -> str:
+    """The full value of one masked field of the case ``row``, audited; runs in (or opens) a
+    transaction so the value is never handed out unless its audit entries commit."""
+    why = _reason(reason)
+    cipher = cipher or reveal.configured_cipher()
+    audit = audit or reveal.configured_audit()
+    fields = await case_fields(row)
+    kinds = formcrypt.kinds_of(fields)
+    form = stored_form(row)
+    if field not in formcrypt.sensitive_fields(form, kinds):
+        raise NotFound(FIELD_NOT_SEALED, code="form_field_not_found")
+    value = form[field]
+    kind = value.get("kind", kinds.get(field, "")) if formcrypt.is_sealed(value) else kinds[field]
+    plain = formcrypt.unseal(value, number=row["number"], field=field, cipher=cipher)
+    owner = None
+    if kind in ID_SENSITIVITIES:
+        lookup = formcrypt.owner_hash(value, kind=kind, cipher=cipher)
+        owner = await reveal.citizen_with_id_number_hash(lookup) if lookup else None
+    label = next((f.label for f in fields if f.name == field), field)
+    async with db.engine().transaction():
+        await audit.record(
+            actor=reader,
+            action=READ_FORM_FIELD,
+            subject_kind=SUBJECT_KIND,
+            subject_id=f"{row['number']}:{field}",
+            reason=why,
+        )
+        if owner is not None:
+            await audit.record(
+                actor=AuditActor(reader.kind, reader.id),
+                action=READ_FORM_FIELD,
+                subject_kind="citizen",
+                subject_id=owner,
+                reason=f"{why}（办件表单“{label}”）",
+            )
+    return plain
