@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from backend.audit.cli import audit as audit_commands
+from backend.cases.privacy_cli import encrypt_forms as encrypt_forms_command
 from backend.identity.keys_cli import keys as keys_commands
 from backend.settings import Settings, SettingsError, load_settings
 from backend.supervision.cli import supervision as supervision_commands
@@ -414,6 +415,13 @@ def outbox_status() -> None:
     for status in ("pending", "done", "dead"):
         click.echo(f"{status:8} {counts.get(status, 0)}")
 
+
+@main.group()
+def privacy() -> None:
+    """Personal data: sealing case forms (docs/personal-data.md)."""
+
+
+privacy.add_command(encrypt_forms_command)
 
 main.add_command(calendar_commands)
 main.add_command(audit_commands)

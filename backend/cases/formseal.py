@@ -1,0 +1,157 @@
+"""Sealing the case forms written before the codec (``jiujinban privacy encrypt-forms``).
+
+Batched by primary key, each batch its own transaction with its rows locked: the step can stop
+at any point and be run again, and a second run changes nothing. A row is rewritten only when a
+sensitive value is still plain or sealed under a key that is no longer the current one (so the
+same step finishes a key rotation for form values). Stored idempotent answers that carry a case
+form (a window walk-in answers the staff view) get the masked form. Afterwards ``VACUUM FULL``
+rewrites both tables, so no dead row version keeps a plain value (docs/personal-data.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import structlog
+
+from backend import db
+from backend.cases import formcrypt, formreveal
+from backend.security.fieldcrypt import DecryptionFailed, FieldCipher
+
+log = structlog.get_logger(__name__)
+
+DEFAULT_BATCH: Final = 500
+VACUUMED: Final = ("case_record", "idempotency_key")
+
+Progress = Callable[[int, int, int], None]
+"""Called after each batch with (rows checked, rows to check, rows rewritten)."""
+
+_COUNT = "SELECT count(*) FROM case_record WHERE form <> '{}'::jsonb AND id > $1"
+_BATCH = (
+    "SELECT id, number, parent, item_version, form FROM case_record"
+    " WHERE form <> '{}'::jsonb AND id > $1 ORDER BY id LIMIT $2 FOR UPDATE"
+)
+_UPDATE = (
+    "UPDATE case_record AS c SET form = u.form::jsonb"
+    " FROM unnest($1::bigint[], $2::text[]) AS u(id, form) WHERE c.id = u.id"
+)
+_STORED_FORMS = (
+    "SELECT id, response_body FROM idempotency_key"
+    " WHERE jsonb_typeof(response_body) = 'object' AND response_body ? 'form'"
+    " AND response_body ? 'number' AND id > $1 ORDER BY id LIMIT $2 FOR UPDATE"
+)
+
+
+@dataclass
+class SealReport:
+    checked: int = 0
+    sealed: int = 0
+    """Case rows rewritten (a value sealed, or re-sealed under the current key)."""
+    failed: int = 0
+    """Rows with a sealed value that did not decrypt (key not in the ring): left as they are."""
+    answers_masked: int = 0
+    """Stored idempotent answers whose case form was replaced by the masked one."""
+    last_id: int = 0
+
+
+def _reseal(
+    form: dict[str, Any], kinds: dict[str, str], number: str, cipher: FieldCipher
+) -> dict[str, Any]:
+    out = formcrypt.seal_form(form, kinds=kinds, number=number, cipher=cipher)
+    for name, value in out.items():
+        if formcrypt.is_sealed(value) and cipher.needs_rotation(value["enc"]):
+            context = formcrypt.form_context(number, name)
+            out[name] = {**value, "enc": cipher.reencrypt(value["enc"], context=context)}
+    return out
+
+
+async def _seal_batch(cipher: FieldCipher, after: int, size: int, report: SealReport) -> int:
+    """One transaction; returns how many rows it looked at (0: nothing left)."""
+    async with db.engine().transaction(), db.connection() as conn:
+        rows = [dict(r) for r in await conn.fetch(_BATCH, after, size)]
+        ids: list[int] = []
+        forms: list[str] = []
+        for row in rows:
+            form = formreveal.stored_form(row)
+            kinds = formcrypt.kinds_of(await formreveal.case_fields(row))
+            try:
+                sealed = _reseal(form, kinds, row["number"], cipher)
+            except DecryptionFailed as exc:
+                report.failed += 1
+                log.error("forms.undecryptable", case=row["number"], error=str(exc))
+                continue
+            if sealed != form:
+                ids.append(int(row["id"]))
+                forms.append(json.dumps(sealed, ensure_ascii=False))
+        if ids:
+            await conn.execute(_UPDATE, ids, forms)
+    report.checked += len(rows)
+    report.sealed += len(ids)
+    if rows:
+        report.last_id = int(rows[-1]["id"])
+    return len(rows)
+
+
+async def _mask_stored_answers(size: int, report: SealReport) -> None:
+    after = 0
+    while True:
+        async with db.engine().transaction(), db.connection() as conn:
+            rows = await conn.fetch(_STORED_FORMS, after, size)
+            for r in rows:
+                body = json.loads(r["response_body"])
+                row = await conn.fetchrow(
+                    "SELECT id, number, parent, item_version, form FROM case_record"
+                    " WHERE number = $1",
+                    str(body.get("number")),
+                )
+                masked = (await formreveal.staff_form(dict(row))).values if row else {}
+                if body.get("form") != masked:
+                    body["form"] = masked
+                    await conn.execute(
+                        "UPDATE idempotency_key SET response_body = $2::jsonb WHERE id = $1",
+                        r["id"],
+                        json.dumps(body, ensure_ascii=False),
+                    )
+                    report.answers_masked += 1
+        if not rows:
+            return
+        after = int(rows[-1]["id"])
+
+
+async def seal_stored_forms(
+    *,
+    cipher: FieldCipher,
+    batch_size: int = DEFAULT_BATCH,
+    after: int = 0,
+    progress: Progress | None = None,
+) -> SealReport:
+    """Seal every plain sensitive value of ``case_record.form`` (rows with id above ``after``)."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    report = SealReport(last_id=after)
+    counted = await db.fetchrow(_COUNT, after)
+    total = int(counted[0]) if counted is not None else 0
+    if progress is not None:
+        progress(0, total, 0)
+    while await _seal_batch(cipher, report.last_id, batch_size, report):
+        if progress is not None:
+            progress(report.checked, max(total, report.checked), report.sealed)
+    await _mask_stored_answers(batch_size, report)
+    log.info(
+        "forms.sealed",
+        checked=report.checked,
+        sealed=report.sealed,
+        failed=report.failed,
+        answers_masked=report.answers_masked,
+    )
+    return report
+
+
+async def vacuum_full() -> None:
+    """Rewrite the tables so no dead row version keeps a plain value (takes an exclusive lock)."""
+    async with db.connection() as conn:
+        for table in VACUUMED:
+            await conn.execute(f"VACUUM (FULL, ANALYZE) {table}")
