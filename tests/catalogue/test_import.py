@@ -34,6 +34,9 @@ async def test_import_then_reimport_changes_nothing(small_catalogue: Path):
         "birth_date",
         "relationship",
         "guardian_phone",
+        "guardian_id",
+        "disability_cert_no",
+        "bank_account",
     ]
 
 
