@@ -1,7 +1,10 @@
 """The privacy proof: after 100 bindings, no full ID number and no birth date is anywhere.
 
 "Anywhere" is everything this test run can read: a ``pg_dump`` of the whole test database, the
-API server's log file and every Redis key of this run's prefix.
+API server's log file and every Redis key of this run's prefix. Some of the citizens file cases
+whose forms carry other people's ID numbers, phones, disability certificate numbers and bank
+accounts; window staff read those cases and reveal one number: none of those numbers, nor the
+birth dates inside the ID numbers, may be anywhere either.
 """
 
 import datetime as dt
@@ -12,12 +15,14 @@ import pytest
 import redis
 
 from backend.audit.service import Actor, AuditLog
+from backend.audit.tables import AuditEvent
 from backend.fakes.wechat_server import FakeWeChat
 from backend.identity.reveal import read_full_id_number
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
 from tests.conftest import ROOT, RUN_ID
 from tests.identity.helpers import bind_body, login, make_id_number, make_village
+from tests.window.support import BIRTH, SINGLE, clerk, forward
 
 pytestmark = pytest.mark.api
 
@@ -88,8 +93,36 @@ def hundred_people() -> list[tuple[str, str, str]]:
     return list(people.values())
 
 
+FILERS = 20
+
+
+def third_parties() -> list[dict[str, str]]:
+    """Other people's numbers typed into the forms of ``FILERS`` cases (none of them a filer)."""
+    rng = random.Random(28)
+    out: list[dict[str, str]] = []
+    births: set[str] = set()
+    while len(out) < FILERS:
+        born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(22000))
+        birth = born.strftime("%Y%m%d")
+        if birth in births:
+            continue
+        births.add(birth)
+        guardian = make_id_number(region="330109", birth=birth, seq=rng.randrange(1, 499))
+        n = len(out)
+        out.append(
+            {
+                "guardian_id": guardian,
+                "birth": birth,
+                "disability_cert_no": guardian + f"{rng.randrange(1, 8)}{rng.randrange(1, 5)}",
+                "guardian_phone": f"139{rng.randrange(10**8):08d}",
+                "bank_account": f"62284{n:02d}{rng.randrange(10**12):012d}",
+            }
+        )
+    return out
+
+
 async def test_no_full_number_or_birth_date_is_stored_logged_or_cached(
-    api, wechat: FakeWeChat, settings: Settings
+    api, wechat: FakeWeChat, settings: Settings, small_catalogue, elicense
 ):
     await make_village()
     people = hundred_people()
@@ -116,6 +149,58 @@ async def test_no_full_number_or_birth_date_is_stored_logged_or_cached(
     taken = await citizens[1].put("/api/v1/me/identity", bind_body(people[0][0]))
     assert taken.status_code == 409
 
+    # Cases whose forms carry third parties' numbers, read by window staff; one reveal.
+    others = third_parties()
+    numbers = []
+    for me, other in zip(citizens[:FILERS], others, strict=True):
+        form = {**BIRTH["form"], **{k: v for k, v in other.items() if k != "birth"}}
+        filed = await me.api.post(
+            "/api/v1/cases", json={**SINGLE, "form": form}, headers=me.headers
+        )
+        assert filed.status_code == 201, filed.text
+        assert other["guardian_id"] not in filed.text and other["guardian_phone"] not in filed.text
+        numbers.append(filed.json()["number"])
+        await forward(numbers[-1])
+    desk = await clerk(api)
+    for number, other in zip(numbers, others, strict=True):
+        seen = await desk.get(f"/api/v1/window/cases/{number}")
+        assert seen.status_code == 200 and other["guardian_id"] not in seen.text
+    # The first third party is also a citizen here: the reveal reaches their audit trail.
+    owner = await login(api, "privacy-owner")
+    bound = await owner.put(
+        "/api/v1/me/identity", bind_body(others[0]["guardian_id"], name="李监护")
+    )
+    assert bound.status_code == 200, bound.text
+    before = await AuditEvent.count().run()
+    shown = await desk.post(
+        f"/api/v1/window/cases/{numbers[0]}/form/guardian_id/reveal",
+        json={"reason": "核对监护人身份"},
+    )
+    assert shown.json()["value"] == others[0]["guardian_id"]
+    reveal_rows = (
+        await AuditEvent.select(
+            AuditEvent.id,
+            AuditEvent.actor_kind,
+            AuditEvent.actor_id,
+            AuditEvent.on_behalf_of,
+            AuditEvent.action,
+            AuditEvent.subject_kind,
+            AuditEvent.subject_id,
+            AuditEvent.reason,
+        )
+        .where(AuditEvent.id > before)
+        .order_by(AuditEvent.id)
+        .run()
+    )
+    assert [(r["subject_kind"], r["action"]) for r in reveal_rows] == [
+        ("case_form", "read_form_field"),
+        ("citizen", "read_form_field"),
+    ]
+    assert reveal_rows[1]["subject_id"] == owner.id
+    print("\naudit rows written by one reveal:")
+    for r in reveal_rows:
+        print(f"  {r}")
+
     audit = AuditLog(settings.audit_key)
     cipher = FieldCipher(settings.field_key_ring())
     for me in citizens[:5]:
@@ -140,9 +225,29 @@ async def test_no_full_number_or_birth_date_is_stored_logged_or_cached(
     assert all(masked in artifacts["pg_dump"] for _n, _b, masked in people)
     assert "access_token" in artifacts["redis"]
 
+    assert f"{numbers[0]}:guardian_id" in artifacts["pg_dump"]  # the reveal's audit row
+    assert all(  # the forms are in the dump, masked
+        o["guardian_id"][:3] + "*" * 11 + o["guardian_id"][-4:] in artifacts["pg_dump"]
+        for o in others
+    )
+
+    counts: dict[str, dict[str, int]] = {}
     for where, text in artifacts.items():
         upper = text.upper()
+        found = counts.setdefault(where, {})
+        for kind in (
+            "guardian_id",
+            "birth",
+            "disability_cert_no",
+            "guardian_phone",
+            "bank_account",
+        ):
+            found[f"third-party {kind}"] = sum(o[kind] in upper for o in others)
         for number, birth, masked in people:
             assert number not in upper, f"a full ID number in the {where}"
             assert birth not in text, f"a birth date in the {where}"
             assert not (masked in text and birth in text), f"mask + birth date in the {where}"
+    print(f"third-party numbers ({FILERS} cases) found in the dump, the log and Redis:")
+    for where, found in counts.items():
+        print(f"  {where}: {found}")
+    assert all(n == 0 for found in counts.values() for n in found.values()), counts
