@@ -66,6 +66,8 @@ async def test_a_platform_township_case_is_pushed_then_queued(
     assert [c["number"] for c in sent["children"]] == [f"{number}-0{i}" for i in (1, 2, 3)]
     assert sent["applicant_name"] == "王秀英"
     assert "id_number" not in sent and sent["applicant_id_number_masked"].count("*") >= 8
+    assert sent["form"]["guardian_phone"] == "*******1111"  # masked like the applicant's number
+    assert sent["form"]["baby_name"] == "王小宝"
     assert all(r["signature_problem"] is None for r in platform.received)
 
     case = (await me.get(f"/api/v1/cases/{number}")).json()
