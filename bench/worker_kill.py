@@ -82,7 +82,7 @@ class Stack:
         else:
             env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/jjb_worker_kill_{tag}"
         self.database_url = env.get("DATABASE_URL", "")
-        self.popen = subprocess.Popen(
+        self.popen = subprocess.Popen(  # noqa: S603 - our own interpreter and code
             [sys.executable, "-c", DEV],
             cwd=ROOT,
             env=env,
