@@ -10,12 +10,11 @@ import httpx
 import pytest
 from litestar.middleware._utils import build_exclude_path_pattern
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.testing import AsyncTestClient
 
 from agent_portal.security import CSRF_COOKIE, CSRF_EXCLUDE
-from backend.app import create_app
-from backend.settings import Settings, load_settings
+from backend.settings import load_settings
 from tests.factories import DEFAULT_PASSWORD, make_staff
+from tests.servers import PRODUCTION, app_server
 
 pytestmark = pytest.mark.api
 
@@ -154,32 +153,16 @@ async def test_personal_answers_are_not_stored(browser: httpx.AsyncClient) -> No
         assert "no-store" not in answer.headers.get("cache-control", ""), path
 
 
-PROD_SECRETS = {
-    "JIUJINBAN_DEV": "0",
-    "SECRET_KEY": "s" * 40,
-    "AUDIT_KEY": "a" * 40,
-    "WECHAT_SECRET": "w" * 40,
-    "FIELD_KEYS": "k9:" + "MDEyMzQ1Njc4OWFiY2RlZg==",
-}
 METRICS_TOKEN = "m-" + "0123456789abcdef" * 3
 
 
-async def _metrics_client(test_env: dict[str, str], **extra: str) -> AsyncTestClient:  # type: ignore[type-arg]
-    settings = load_settings(environ={**test_env, **extra})
-    return AsyncTestClient(app=create_app(settings, configure_logs=False))
-
-
-async def test_metrics_outside_dev_mode_need_the_token(
-    test_env: dict[str, str], settings: Settings
-) -> None:
-    async with await _metrics_client(test_env, **PROD_SECRETS) as client:
+async def test_metrics_outside_dev_mode_need_the_token(test_env: dict[str, str]) -> None:
+    async with app_server(test_env, **PRODUCTION) as client:
         closed = await client.get("/metrics")
         assert closed.status_code == 403
         assert closed.json()["code"] == "metrics_disabled"
         assert "METRICS_TOKEN" in closed.json()["detail"]
-    async with await _metrics_client(
-        test_env, **PROD_SECRETS, METRICS_TOKEN=METRICS_TOKEN
-    ) as client:
+    async with app_server(test_env, **PRODUCTION, METRICS_TOKEN=METRICS_TOKEN) as client:
         assert (await client.get("/metrics")).status_code == 401
         wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
@@ -190,7 +173,7 @@ async def test_metrics_outside_dev_mode_need_the_token(
 
 
 async def test_metrics_in_dev_mode_with_a_token_need_it_too(test_env: dict[str, str]) -> None:
-    async with await _metrics_client(test_env, METRICS_TOKEN=METRICS_TOKEN) as client:
+    async with app_server(test_env, METRICS_TOKEN=METRICS_TOKEN) as client:
         assert (await client.get("/metrics")).status_code == 401
         ok = await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
         assert ok.status_code == 200
