@@ -173,7 +173,8 @@ async def check_url(url: str, policy: OutboundPolicy) -> None:
 
 class GuardedTransport(httpx.AsyncBaseTransport):
     """An httpx transport that checks the resolved addresses of every request and connects to
-    the first checked one, keeping the host name for ``Host`` and TLS (SNI and certificate)."""
+    a checked one (the next on a connection error), keeping the host name for ``Host`` and TLS
+    (SNI and certificate). In dev mode it stands aside: the local fakes, no lookups of ours."""
 
     def __init__(
         self, policy: OutboundPolicy, inner: httpx.AsyncBaseTransport | None = None
@@ -182,6 +183,8 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         self._inner = inner or httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.policy.dev_mode:
+            return await self._inner.handle_async_request(request)
         host = request.url.host
         port = request.url.port or (443 if request.url.scheme == "https" else 80)
         try:
@@ -190,15 +193,24 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             raise httpx.ConnectError(
                 f"outbound address refused: {exc.code}", request=request
             ) from exc
-        target = addresses[0]
         try:
             ipaddress.ip_address(host.strip("[]"))
-        except ValueError:  # a host name: connect to the checked address, not a new lookup
-            request.url = request.url.copy_with(host=str(target))
-            request.headers.setdefault("host", _host_header(host, request.url))
-            if request.url.scheme == "https":
-                request.extensions = {**request.extensions, "sni_hostname": host}
-        return await self._inner.handle_async_request(request)
+        except ValueError:  # a host name: connect to a checked address, never a new lookup
+            pass
+        else:
+            return await self._inner.handle_async_request(request)
+        original = request.url
+        request.headers.setdefault("host", _host_header(host, original))
+        if original.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": host}
+        for index, address in enumerate(addresses):
+            request.url = original.copy_with(host=str(address))
+            try:
+                return await self._inner.handle_async_request(request)
+            except httpx.ConnectError:
+                if index == len(addresses) - 1:
+                    raise
+        raise AssertionError("unreachable: checked_addresses never returns an empty list")
 
     async def aclose(self) -> None:
         await self._inner.aclose()

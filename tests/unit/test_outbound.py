@@ -179,6 +179,31 @@ async def test_the_connection_goes_to_the_checked_address(recorder: Recorder) ->
     assert plain.url.host == "10.20.1.5" and plain.headers["host"] == "intranet.gov"
 
 
+async def test_the_next_checked_address_is_tried_when_one_does_not_connect() -> None:
+    class FirstRefuses(Recorder):
+        hosts: list[str] = []
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            self.hosts.append(request.url.host)
+            if request.url.host == PUBLIC:
+                raise httpx.ConnectError("refused", request=request)
+            return httpx.Response(200)
+
+    inner = FirstRefuses()
+    resolver = StubResolver({"two.example.com": [[PUBLIC, "2400:3200::1"]]})
+    async with httpx.AsyncClient(transport=GuardedTransport(policy(resolver=resolver), inner)) as c:
+        assert (await c.get("https://two.example.com/")).status_code == 200
+    assert inner.hosts == [PUBLIC, "2400:3200::1"]
+
+
+async def test_dev_mode_transport_stands_aside(recorder: Recorder) -> None:
+    resolver = StubResolver({})
+    dev = OutboundPolicy(dev_mode=True, resolver=resolver)
+    async with httpx.AsyncClient(transport=GuardedTransport(dev, recorder)) as client:
+        await client.get("http://localhost:8004/v1/sms")
+    assert resolver.asked == [] and recorder.requests[0].url.host == "localhost"
+
+
 async def test_platform_pushes_go_through_the_check() -> None:
     resolver = StubResolver({"yichuang.example.com": [["127.0.0.1"]]})
     config = PlatformConfig(
