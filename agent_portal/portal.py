@@ -29,7 +29,12 @@ from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
 from agent_portal.notices import NoticePages
 from agent_portal.review_pages import ReviewPages
 from agent_portal.routes import PortalController
-from agent_portal.security import PORTAL_PATH, csrf_config, session_middleware
+from agent_portal.security import (
+    PORTAL_PATH,
+    csrf_binding_middleware,
+    csrf_config,
+    session_middleware,
+)
 from agent_portal.supervision_pages import SupervisionPages
 from agent_portal.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.walkin_pages import WalkInPages
@@ -101,7 +106,12 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             SupervisionPages,
             NoticePages,
         ],
-        middleware=[session],
+        middleware=[
+            session,
+            DefineMiddleware(
+                csrf_binding_middleware, secret_key=secret_key, cookie_secure=cookie_secure
+            ),
+        ],
         guards=[login_guard(max_age_s)],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),

@@ -24,7 +24,7 @@ from agent_portal.auth import (
     start_session,
 )
 from agent_portal.menu import tasks_for
-from agent_portal.security import CSRF_COOKIE
+from agent_portal.security import CSRF_COOKIE, bind_csrf
 from backend.clock import today
 from backend.errors import RateLimited, Unauthenticated
 from backend.identity import roles
@@ -99,7 +99,12 @@ class PortalController(Controller):
         except Unauthenticated:
             return _login_page(error=texts.LOGIN_WRONG_CREDENTIALS, username=username, status=401)
         start_session(request, str(account.id))
-        return _fresh_csrf(Redirect(HOME_PATH, status_code=303))
+        return bind_csrf(
+            request,
+            Redirect(HOME_PATH, status_code=303),
+            secret_key=settings.secret_key,
+            cookie_secure=settings.cookie_secure,
+        )
 
     @post("/logout", opt={PUBLIC: True}, name="portal:logout", status_code=HTTP_200_OK)
     async def logout(self, request: Request[Any, Any, Any]) -> Response[Any]:

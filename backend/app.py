@@ -40,7 +40,8 @@ from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
 from backend.http.access_log import access_log_middleware
 from backend.http.auth import PUBLIC, make_jwt_auth
-from backend.http.metrics import metrics_middleware
+from backend.http.metrics import metrics_guard, metrics_middleware
+from backend.http.no_store import no_store
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
 from backend.identity import reveal, takeover
@@ -86,6 +87,7 @@ class MetricsController(PrometheusController):
     path = "/metrics"
     opt = PUBLIC
     include_in_schema = False
+    guards = [metrics_guard]  # METRICS_TOKEN; open without it in dev mode only
 
 
 def create_app(
@@ -178,6 +180,7 @@ def create_app(
             settings.platform_secrets,
             connect_timeout_s=settings.platform_connect_timeout_s,
             read_timeout_s=settings.platform_read_timeout_s,
+            outbound=settings.outbound_policy(),
         ),
     }
     return Litestar(
@@ -215,6 +218,7 @@ def create_app(
         on_shutdown=[shutdown],
         state=State(state),
         middleware=[request_id_middleware, access_log_middleware, metrics_middleware],
+        before_send=[no_store],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=portal.template_config,
         csrf_config=portal.csrf_config,

@@ -2,9 +2,13 @@
 
 Finds or starts PostgreSQL and Redis (``backend.devservices``), migrates, loads the demo data,
 starts the local fakes (WeChat, SMS, …), the API and the worker as child processes, waits until
-the API is ready, prints where everything is and then waits. On SIGINT/SIGTERM/SIGHUP, or when a
-child dies, it stops every child (SIGTERM to its process group, SIGKILL after a grace period),
-then the services it started, and returns 0 (signal) or 1 (a child died or start-up failed).
+the API is ready, prints where everything is and then waits. A child that dies after start-up
+is restarted (a log line and a line on the terminal each time; the delay doubles from
+``RESTART_BACKOFF_S`` up to ``RESTART_BACKOFF_MAX_S`` and resets once the child has stayed up for
+``RESTART_RESET_S``), so one crashed worker never takes the API down with it. Only
+SIGINT/SIGTERM/SIGHUP stop everything: every child (SIGTERM to its process group, SIGKILL after a
+grace period), then the services it started (the embedded PostgreSQL and Redis); the exit code
+is 0 then, and 1 when start-up failed.
 
 Signal handlers only record the signal; every wait in here is a short polling loop that looks at
 that record, so shutdown always runs in the main flow, never inside a handler.
@@ -39,6 +43,9 @@ TERM_GRACE_S = 5.0
 SETUP_TIMEOUT_S = 600.0
 READY_TIMEOUT_S = 60.0
 POLL_S = 0.1
+RESTART_BACKOFF_S = 1.0
+RESTART_BACKOFF_MAX_S = 30.0
+RESTART_RESET_S = 60.0
 _PR_SET_PDEATHSIG = 1
 
 
@@ -112,10 +119,21 @@ class _Failed(Exception):
 
 
 @dataclass
+class _Restart:
+    """Restart bookkeeping of one child: when it last started, the next delay, when it is due."""
+
+    started: float
+    delay: float = RESTART_BACKOFF_S
+    due: float | None = None
+    code: int | None = None
+
+
+@dataclass
 class _Supervisor:
     signals: list[int] = field(default_factory=list)
     children: list[tuple[Command, subprocess.Popen[bytes]]] = field(default_factory=list)
     out: IO[str] = field(default_factory=lambda: sys.stdout)
+    restarts: dict[str, _Restart] = field(default_factory=dict)
 
     def on_signal(self, signum: int, _frame: FrameType | None) -> None:
         self.signals.append(signum)
@@ -181,7 +199,48 @@ class _Supervisor:
             self.check()
             popen = self.spawn(command, env)
             self.children.append((command, popen))
+            self.restarts[command.name] = _Restart(started=time.monotonic())
             log.info("dev.started", process=command.name, pid=popen.pid)
+
+    def keep_children_up(self, env: Mapping[str, str]) -> None:
+        """Schedule a restart for each child that died and restart those whose delay is over."""
+        now = time.monotonic()
+        for index, (command, popen) in enumerate(self.children):
+            code = popen.poll()
+            if code is None:
+                continue
+            state = self.restarts[command.name]
+            if state.due is None:
+                _stop_group(popen)  # anything it left behind in its group goes with it
+                if now - state.started >= RESTART_RESET_S:
+                    state.delay = RESTART_BACKOFF_S
+                state.due, state.code = now + state.delay, code
+                log.error(
+                    "dev.child_exited",
+                    process=command.name,
+                    pid=popen.pid,
+                    code=code,
+                    restart_in_s=state.delay,
+                )
+                self.say(
+                    f"{command.name} exited with code {code}; restarting in {state.delay:g} s."
+                )
+                continue
+            if now < state.due:
+                continue
+            self.check()
+            fresh = self.spawn(command, env)
+            self.children[index] = (command, fresh)
+            log.warning(
+                "dev.child_restarted",
+                process=command.name,
+                pid=fresh.pid,
+                after_code=state.code,
+                delay_s=state.delay,
+            )
+            self.say(f"{command.name} restarted (pid {fresh.pid}).")
+            state.started, state.due, state.code = now, None, None
+            state.delay = min(state.delay * 2, RESTART_BACKOFF_MAX_S)
 
     def wait_ready(self, url: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -347,7 +406,8 @@ def run_dev(
     services_factory: Callable[..., Services] = ensure_services,
     out: IO[str] | None = None,
 ) -> int:
-    """Run the whole local stack until a signal arrives or a child dies; return the exit code."""
+    """Run the whole local stack until a signal arrives, restarting children that die; return
+    the exit code (0 after a signal, 1 when start-up failed)."""
     sup = _Supervisor(out=out or sys.stdout)
     commands = commands or default_commands(fake_wechat_port=fake_wechat_port)
     handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -384,12 +444,7 @@ def run_dev(
         sup.say(banner(port=port, fake_wechat_port=fake_wechat_port, started=services.started))
         while True:
             sup.check()
-            dead = sup.dead_child()
-            if dead:
-                log.error("dev.child_exited", process=dead[0].name, code=dead[1])
-                sup.say(f"{dead[0].name} exited with code {dead[1]}; stopping everything.")
-                code = 1
-                break
+            sup.keep_children_up(env)
             time.sleep(POLL_S)
     except _Stop:
         code = 0

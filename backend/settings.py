@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from backend.geo.travel import StraightLineEstimator
+from backend.http.outbound import OutboundPolicy, parse_networks
 from backend.platform.config import PlatformConfigError, parse_secrets
 
 PLACEHOLDER = "dev-insecure-placeholder-change-me-0123456789"
@@ -141,6 +142,8 @@ class Settings:
     travel_walk_kmh: float = 4.5
     travel_ebike_kmh: float = 15.0
     travel_car_kmh: float = 30.0
+    metrics_token: str = ""
+    outbound_allow_networks: str = ""
 
     @property
     def base_url(self) -> str:
@@ -155,6 +158,12 @@ class Settings:
                 "ebike": self.travel_ebike_kmh,
                 "car": self.travel_car_kmh,
             },
+        )
+
+    def outbound_policy(self) -> OutboundPolicy:
+        """Where run-time-configured outbound requests may go (``backend.http.outbound``)."""
+        return OutboundPolicy.from_values(
+            dev_mode=self.dev_mode, allow_networks=self.outbound_allow_networks
         )
 
     def field_key_ring(self) -> dict[str, bytes]:
@@ -211,6 +220,12 @@ class Settings:
             parse_secrets(self.platform_secrets)
         except PlatformConfigError as exc:
             raise SettingsError(str(exc)) from exc
+        if self.metrics_token and len(self.metrics_token) < 32:
+            raise SettingsError("METRICS_TOKEN must be at least 32 characters")
+        try:
+            parse_networks(self.outbound_allow_networks)
+        except ValueError as exc:
+            raise SettingsError(f"OUTBOUND_ALLOW_NETWORKS: {exc}") from exc
         if self.dev_mode:
             return self
         problems = []
@@ -309,6 +324,8 @@ _ENV: dict[str, tuple[str, str]] = {
     "TRAVEL_WALK_KMH": ("travel_walk_kmh", "float"),
     "TRAVEL_EBIKE_KMH": ("travel_ebike_kmh", "float"),
     "TRAVEL_CAR_KMH": ("travel_car_kmh", "float"),
+    "METRICS_TOKEN": ("metrics_token", "str"),
+    "OUTBOUND_ALLOW_NETWORKS": ("outbound_allow_networks", "str"),
 }
 
 

@@ -74,6 +74,7 @@ def worker_settings(
         settings.platform_secrets,
         connect_timeout_s=settings.platform_connect_timeout_s,
         read_timeout_s=settings.platform_read_timeout_s,
+        outbound=settings.outbound_policy(),
     )
 
     async def startup(ctx: dict[str, Any]) -> None:
@@ -94,6 +95,7 @@ def worker_settings(
                 url=settings.sms_url,
                 secret=settings.sms_secret,
                 cipher=FieldCipher(settings.field_key_ring()),
+                outbound=settings.outbound_policy(),
             )
         ctx["runner"] = OutboxRunner(
             handlers=all_handlers,
@@ -146,6 +148,7 @@ def worker_settings(
             settings.wecom_secret,
             settings.wecom_agent_id,
             settings.wecom_api_base,
+            outbound=settings.outbound_policy(),
         )
         if settings.wecom_corp_id
         else None

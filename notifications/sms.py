@@ -18,6 +18,7 @@ from typing import Final, Protocol
 import httpx
 import structlog
 
+from backend.http.outbound import GuardedTransport, OutboundPolicy
 from backend.identity.sealed import phone_context
 from backend.identity.tables import Citizen
 from backend.security.fieldcrypt import DecryptionFailed, FieldCipher
@@ -58,12 +59,14 @@ class HttpSmsSender:
         cipher: FieldCipher,
         connect_timeout_s: float = 3.0,
         read_timeout_s: float = 5.0,
+        outbound: OutboundPolicy | None = None,
     ) -> None:
         self.url = url
         self._secret = secret
         self._cipher = cipher
         self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
+            timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
+            transport=GuardedTransport(outbound or OutboundPolicy(dev_mode=True)),
         )
 
     async def _phone(self, citizen_id: str) -> str:

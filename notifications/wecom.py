@@ -25,6 +25,7 @@ from wechatpy.exceptions import WeChatClientException
 
 from backend import db
 from backend.clock import now_utc
+from backend.http.outbound import OutboundPolicy, OutboundRefused, split_url
 from notifications.tables import StaffNotice
 
 log = structlog.get_logger(__name__)
@@ -57,12 +58,21 @@ class WeComSender:
         api_base: str = "https://qyapi.weixin.qq.com/cgi-bin/",
         *,
         timeout_s: float = 5.0,
+        outbound: OutboundPolicy | None = None,
     ) -> None:
         self.agent_id = agent_id
         self.timeout_s = timeout_s
+        self.outbound = outbound or OutboundPolicy(dev_mode=True)
         self._client = _Client(corp_id, secret, api_base.rstrip("/") + "/", timeout_s)
+        _scheme, self._host, self._port = split_url(api_base)
 
     async def send_text(self, userids: list[str], text: str) -> None:
+        # wechatpy connects through requests, which resolves again: this check before each send
+        # refuses a forbidden address, the platform client's transport also pins the address.
+        try:
+            await self.outbound.checked_addresses(self._host, self._port)
+        except OutboundRefused as exc:
+            raise ConnectionRefusedError(f"WECOM_API_BASE refused: {exc.code}") from exc
         await asyncio.wait_for(
             asyncio.to_thread(
                 self._client.message.send_text, self.agent_id, "|".join(userids), text

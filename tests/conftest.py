@@ -214,7 +214,7 @@ def api_server(test_env: dict[str, str], database: None) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_http(base + "/healthz", proc)
+            _wait_http(base + "/healthz", proc, 180)
             yield base
         finally:
             proc.terminate()

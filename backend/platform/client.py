@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import structlog
 
+from backend.http.outbound import GuardedTransport
 from backend.platform.config import PlatformConfig
 from backend.platform.ports import (
     OneWindowPlatform,
@@ -123,6 +124,7 @@ class PlatformClients:
                 secret=secret,
                 connect_timeout_s=self.config.connect_timeout_s,
                 read_timeout_s=self.config.read_timeout_s,
+                transport=GuardedTransport(self.config.outbound),
             )
             self._clients[key] = client
         return client

@@ -191,5 +191,6 @@ class PlatformAdminController(Controller):
                 active=data.active,
                 known_app_ids=config.secrets,
                 by=request.user.id,
+                outbound=config.outbound,
             )
         return _township_out(view, config)

@@ -19,6 +19,7 @@ from backend.cases.transitions import FORWARD_EVENT
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.geo.tables import Area
+from backend.http.outbound import OutboundPolicy, check_url
 from backend.outbox.service import publish
 from backend.platform import texts
 from backend.platform.tables import PlatformPush, TownshipPlatform
@@ -99,6 +100,7 @@ async def configure_township(
     active: bool,
     known_app_ids: Container[str],
     by: str,
+    outbound: OutboundPolicy,
 ) -> TownshipPlatformView:
     """Point a township at an external platform (or, with ``active=False``, back at the queue)."""
     area = await Area.select(Area.level).where(Area.code == township_code).first().run()
@@ -107,6 +109,7 @@ async def configure_township(
     url = base_url.strip()
     if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
         raise InvalidInput(texts.BASE_URL_INVALID, code="platform_base_url_invalid")
+    await check_url(url, outbound)  # SSRF: again on every push, after resolving
     if active and app_id not in known_app_ids:
         raise InvalidInput(texts.SECRET_MISSING, code="platform_secret_missing")
     now = now_utc()

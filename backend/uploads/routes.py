@@ -24,6 +24,10 @@ FILE_HEADERS = {
     "Content-Disposition": "inline",
     "Cache-Control": "private, no-store",
     "X-Content-Type-Options": "nosniff",
+    # A PDF is opened in the API's (and the portal's) origin: the sandbox gives it an opaque
+    # origin, so a script in it could reach nothing of ours. Chromium's PDF viewer still opens
+    # such a file (tests/browser/test_files.py looks at it).
+    "Content-Security-Policy": "sandbox; default-src 'none'",
 }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 from devservices_helpers import Spawned, alive, service_processes, wait_until
@@ -148,15 +149,52 @@ def test_ctrl_c_during_start_up_stops_cleanly(start: Starter, moment: str) -> No
     assert_nothing_left(run, [])
 
 
-def test_dead_child_stops_everything_with_exit_1(start: Starter) -> None:
+def test_dead_child_is_restarted_with_backoff_and_the_api_keeps_answering(start: Starter) -> None:
+    run = start()
+    run.sup.wait_for(MARKER, timeout=90)
+    api = f"http://127.0.0.1:{run.port}/readyz"
+
+    def worker() -> psutil.Process | None:
+        return next(
+            (k for k in run.children() if "time.sleep(3600)" in " ".join(k.cmdline())), None
+        )
+
+    first = worker()
+    assert first is not None
+    api_before = next(k for k in run.children() if "http.server" in " ".join(k.cmdline()))
+    pids = [first.pid]
+    for attempt, delay in enumerate(("1", "2"), start=1):
+        os.kill(pids[-1], signal.SIGKILL)
+        run.sup.wait_for(f"worker exited with code -9; restarting in {delay} s.", timeout=30)
+        assert httpx.get(api, timeout=5).status_code == 200  # the API never went away
+        assert wait_until(lambda: (w := worker()) is not None and w.pid not in pids, 30)
+        fresh = worker()
+        assert fresh is not None
+        pids.append(fresh.pid)
+        assert f"worker restarted (pid {fresh.pid})." in run.sup.output
+        assert run.sup.output.count("worker restarted") == attempt
+    assert run.sup.popen.poll() is None
+    assert httpx.get(api, timeout=5).status_code == 200
+    assert api_before.is_running(), "the API process was not touched"
+    assert "stopping everything" not in run.sup.output
+
+    kids = run.children()
+    os.kill(run.sup.popen.pid, signal.SIGTERM)
+    assert run.sup.wait(60) == 0, run.sup.output
+    assert_nothing_left(run, kids)
+
+
+def test_signal_while_a_restart_is_pending_stops_cleanly(start: Starter) -> None:
     run = start()
     run.sup.wait_for(MARKER, timeout=90)
     kids = run.children()
     worker = next(k for k in kids if "time.sleep(3600)" in " ".join(k.cmdline()))
     worker.kill()
-    assert run.sup.wait(60) == 1
-    assert "worker exited with code -9" in run.sup.output
+    run.sup.wait_for("worker exited with code -9; restarting in", timeout=30)
+    os.kill(run.sup.popen.pid, signal.SIGTERM)
+    assert run.sup.wait(60) == 0, run.sup.output
     assert_nothing_left(run, kids)
+    assert service_processes(run.data_dir) == []
 
 
 def test_failing_setup_is_loud(start: Starter) -> None:

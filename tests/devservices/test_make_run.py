@@ -1,8 +1,9 @@
 """`make run` end to end: a fresh data dir, embedded services, the real stack, then SIGTERM.
 
 This is the README's first command as a newcomer would type it; the test checks that the whole
-system comes up (API, worker, fake WeChat, demo data), answers a WeChat login, and that SIGTERM to
-`make` leaves no process and no listening port behind.
+system comes up (API, worker, fake WeChat, demo data), answers a WeChat login, that a `kill -9`
+of the worker is survived (restarted, the API answering meanwhile), and that SIGTERM to `make`
+leaves no process and no listening port behind.
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ def _port_open(port: int) -> bool:
     except httpx.TransportError:
         return False
     return True
+
+
+def _worker(root_pid: int) -> psutil.Process:
+    for proc in psutil.Process(root_pid).children(recursive=True):
+        try:
+            if proc.cmdline()[-1:] == ["worker"]:
+                return proc
+        except psutil.Error:
+            continue
+    raise AssertionError("no worker process under make run")
 
 
 def test_make_run_comes_up_and_sigterm_leaves_nothing(tmp_path: Path):
@@ -107,6 +118,24 @@ def test_make_run_comes_up_and_sigterm_leaves_nothing(tmp_path: Path):
         assert staff.status_code == 200, staff.text
         assert httpx.get(f"http://127.0.0.1:{fake_port}/", timeout=5).status_code == 200
         assert _leftovers(str(data_dir)), "embedded services should be running now"
+
+        # kill -9 of the worker: the API keeps answering and the supervisor starts a new one.
+        worker = _worker(make.pid)
+        worker.kill()
+        assert httpx.get(base + "/readyz", timeout=5).status_code == 200
+        deadline = time.monotonic() + 60
+        while "worker restarted" not in log_path.read_text(errors="replace"):
+            assert make.poll() is None, log_path.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "the worker was not restarted"
+            time.sleep(0.25)
+        printed = log_path.read_text(errors="replace")
+        assert "worker exited with code -9; restarting in 1 s." in printed
+        assert _worker(make.pid).pid != worker.pid
+        assert httpx.get(base + "/readyz", timeout=5).status_code == 200
+        me = httpx.get(
+            base + "/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        assert me.status_code == 200
     finally:
         make.send_signal(signal.SIGTERM)
         try:

@@ -105,6 +105,8 @@ async def test_staff_upload_png_and_pdf(api: httpx.AsyncClient, settings: Settin
     served = await fetch(api, pdf.json()["id"], settings)
     assert served.content == images.PDF
     assert served.headers["content-type"] == "application/pdf"
+    assert served.headers["content-security-policy"] == "sandbox; default-src 'none'"
+    assert served.headers["content-disposition"] == "inline"
 
 
 async def test_the_type_comes_from_the_bytes_not_the_name(api: httpx.AsyncClient, alice: Headers):
