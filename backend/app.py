@@ -34,6 +34,7 @@ from backend.delegation.routes import (
     CitizenMandateController,
     SpotCheckController,
     WindowHandoverController,
+    WindowReferralController,
 )
 from backend.geo.routes import AreaController, ReachController
 from backend.geo.travel import TravelTimeProvider
@@ -195,6 +196,7 @@ def create_app(
             AgentController,
             CitizenMandateController,
             WindowHandoverController,
+            WindowReferralController,
             SpotCheckController,
             SupervisionController,
             StatsController,
