@@ -146,6 +146,7 @@ class Settings:
     id_lookup_limit_per_account: int = 30
     id_lookup_limit_per_address: int = 300
     id_lookup_window_s: int = 3600
+    deletion_notice_s: int = 72 * 3600
 
     @property
     def base_url(self) -> str:
@@ -218,6 +219,8 @@ class Settings:
             raise SettingsError("ID_LOOKUP_LIMIT_PER_ACCOUNT and _PER_ADDRESS must be at least 1")
         if not 1 <= self.id_lookup_window_s <= 86400:
             raise SettingsError("ID_LOOKUP_WINDOW_SECONDS must be between 1 and 86400")
+        if not 0 <= self.deletion_notice_s <= 30 * 86400:
+            raise SettingsError("DELETION_NOTICE_SECONDS must be between 0 and 30 days")
         if self.outbox_lease_s <= self.job_timeout_s:
             raise SettingsError("OUTBOX_LEASE_SECONDS must exceed JOB_TIMEOUT_SECONDS")
         try:
@@ -326,6 +329,7 @@ _ENV: dict[str, tuple[str, str]] = {
     "ID_LOOKUP_LIMIT_PER_ACCOUNT": ("id_lookup_limit_per_account", "int"),
     "ID_LOOKUP_LIMIT_PER_ADDRESS": ("id_lookup_limit_per_address", "int"),
     "ID_LOOKUP_WINDOW_SECONDS": ("id_lookup_window_s", "int"),
+    "DELETION_NOTICE_SECONDS": ("deletion_notice_s", "int"),
 }
 
 

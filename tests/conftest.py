@@ -124,6 +124,7 @@ def test_env(
         # every test shares 127.0.0.1: tests of the limits build their own, lower, settings
         "ID_LOOKUP_LIMIT_PER_ADDRESS": "1000000",
         "ID_LOOKUP_LIMIT_PER_ACCOUNT": "1000000",
+        "DELETION_NOTICE_SECONDS": "0",
     }
     yield env
     drop_database(database_url)

@@ -6,13 +6,13 @@ The app is built in-process with low limits; requests come from other loopback a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
-from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from backend import db
@@ -30,9 +30,11 @@ pytestmark = pytest.mark.api
 BAD = {"name": "王秀英", "id_number": "110101190001011234", "village_code": VILLAGE}
 
 
-@pytest.fixture
-async def limited(settings: Settings, small_catalogue: Any) -> AsyncIterator[Any]:
-    """The app with 3 lookups per account and 5 per address (per hour), and clients by address."""
+@contextlib.asynccontextmanager
+async def limited_app(settings: Settings) -> AsyncIterator[Any]:
+    """The app with 3 lookups per account and 5 per address (per hour), and clients by address.
+
+    A context manager, not a fixture: the app's lifespan must end in the task it began in."""
     tight = replace(
         settings,
         id_lookup_limit_per_account=3,
@@ -42,14 +44,16 @@ async def limited(settings: Settings, small_catalogue: Any) -> AsyncIterator[Any
     )
     saved = db.engine()
     app = create_app(tight, configure_logs=False)
-    async with AsyncTestClient(app):  # runs the app's startup and shutdown
+    try:
+        async with app.lifespan():  # the app's startup and shutdown, in this event loop
 
-        def client(address: str) -> httpx.AsyncClient:
-            transport = httpx.ASGITransport(app=app, client=(address, 40000))
-            return httpx.AsyncClient(transport=transport, base_url="http://test")
+            def client(address: str) -> httpx.AsyncClient:
+                transport = httpx.ASGITransport(app=app, client=(address, 40000))
+                return httpx.AsyncClient(transport=transport, base_url="http://test")
 
-        yield client
-    db.use_engine(saved)
+            yield client
+    finally:
+        db.use_engine(saved)  # the app's shutdown closed its own engine
 
 
 async def _agent(api: httpx.AsyncClient, username: str) -> dict[str, str]:
@@ -61,7 +65,14 @@ async def _agent(api: httpx.AsyncClient, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
-async def test_an_account_and_an_address_each_have_a_limit(limited: Any) -> None:
+async def test_an_account_and_an_address_each_have_a_limit(
+    settings: Settings, small_catalogue: Any
+) -> None:
+    async with limited_app(settings) as limited:
+        await _account_and_address(limited)
+
+
+async def _account_and_address(limited: Any) -> None:
     here, there = limited("127.0.0.2"), limited("127.0.0.3")
     first, second = await _agent(here, "agent-lim-1"), await _agent(here, "agent-lim-2")
     codes = [
@@ -83,7 +94,14 @@ async def test_an_account_and_an_address_each_have_a_limit(limited: Any) -> None
     ).status_code == 422  # another address, another account: not limited
 
 
-async def test_the_proxy_header_counts_only_from_a_trusted_proxy(limited: Any) -> None:
+async def test_the_proxy_header_counts_only_from_a_trusted_proxy(
+    settings: Settings, small_catalogue: Any
+) -> None:
+    async with limited_app(settings) as limited:
+        await _proxy(limited)
+
+
+async def _proxy(limited: Any) -> None:
     proxy, stranger = limited("127.0.0.9"), limited("127.0.0.4")
     agents = [await _agent(proxy, f"agent-px-{i}") for i in range(4)]
 
