@@ -79,11 +79,12 @@ async def register(*, agent: Agent, prepared: Prepared, cipher: FieldCipher) -> 
     checked = prepared.checked
     lookup = offline.lookup_of(checked, cipher)
     holder = await offline.holder_of(lookup)
+    created = None
     if holder is None:
         created = await offline.insert(checked, lookup, cipher, offline.AGENT_CONSENT)
-        holder = {"id": created} if created else await offline.holder_of(lookup)
-        assert holder is not None
-    if "name" in holder:  # found, not created now
+        if created is None:  # registered meanwhile by another request
+            holder = await offline.holder_of(lookup)
+    if holder is not None:
         if not agent.serves(holder["village"], holder["township"]):
             if prepared.verified:
                 raise Conflict(texts.REGISTERED_ELSEWHERE, code="registered_elsewhere")
@@ -92,7 +93,8 @@ async def register(*, agent: Agent, prepared: Prepared, cipher: FieldCipher) -> 
             )
         if holder["name"] != checked.name:
             raise Conflict(APPLICANT_NAME_MISMATCH, code="applicant_name_mismatch")
-    citizen_id = str(holder["id"])
+    citizen_id = str(holder["id"]) if holder is not None else created
+    assert citizen_id is not None
     found = await citizen_of(agent, citizen_id)
     if not found["has_wechat"]:
         await Registration.raw(
