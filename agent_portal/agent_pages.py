@@ -20,7 +20,8 @@ from agent_portal.lists import Pages
 from agent_portal.walkin_form import villages_of
 from backend.delegation import citizens, errands, mandates
 from backend.delegation.scope import Agent, citizen_of
-from backend.errors import DomainError
+from backend.errors import DomainError, RateLimited
+from backend.http.throttle import limit_id_lookup
 from backend.identity.offline import Applicant
 from backend.identity.service import StaffAccount
 from backend.outbox.service import unit_of_work
@@ -129,15 +130,25 @@ class AgentPages(Controller):
         )
         state = request.app.state
         try:
-            async with unit_of_work(desk.doorbell(state)):
-                found = await citizens.register(
-                    agent=agent, applicant=applicant, cipher=state.cipher
-                )
+            await limit_id_lookup(
+                request, route="register", account=f"staff:{staff.id}", fail_open=False
+            )
+            prepared = await citizens.prepare(
+                agent=agent, applicant=applicant, verifier=state.get("identity_verifier")
+            )
+            try:
+                async with unit_of_work(desk.doorbell(state)):
+                    found = await citizens.register(
+                        agent=agent, prepared=prepared, cipher=state.cipher
+                    )
+            except citizens.ReferredToTownship as referred:
+                await citizens.refer(agent=agent, referred=referred)
+                raise
         except DomainError as exc:
             problems = {
                 k.removeprefix("applicant."): v for k, v in item_form.problems_of(exc).items()
             }
-            return await _search_page(
+            page = await _search_page(
                 staff,
                 agent,
                 q="",
@@ -147,6 +158,9 @@ class AgentPages(Controller):
                 problems=problems,
                 status_code=exc.status,
             )
+            if isinstance(exc, RateLimited):
+                page.headers["Retry-After"] = str(exc.retry_after_s)
+            return page
         return Redirect(f"{BASE}/villagers/{found['id']}?done=registered", status_code=303)
 
     @get("/villagers/{citizen_id:str}", name="portal:agent-villager")

@@ -18,6 +18,7 @@ from agent_portal import desk, item_form, texts, walkin_form
 from agent_portal.item_form import ItemForm, Posted
 from backend.cases import service as cases
 from backend.errors import DomainError, InvalidInput
+from backend.http.throttle import limit_id_lookup
 from backend.idempotency import service as idempotency
 from backend.identity import roles
 from backend.identity.service import StaffAccount
@@ -137,6 +138,7 @@ async def _file(
         township_code=clerk.area_code,
     )
     a = data.applicant
+    await limit_id_lookup(request, route="walk_in", account=f"staff:{clerk.id}", fail_open=True)
     citizen_id = await walkin.find_or_register(
         applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
         cipher=state.cipher,

@@ -21,10 +21,12 @@ from redis.asyncio import ConnectionPool
 from agent_portal import create_portal
 from backend import db
 from backend.audit.service import AuditLog
+from backend.cases import erase as cases_erase
 from backend.cases import merge as cases_merge
 from backend.cases import service as cases_service
 from backend.cases.elicense import ElicenseClient
 from backend.cases.ports import NoSharedData, SharedData
+from backend.cases.restricted_routes import RestrictedCaseController
 from backend.cases.routes import CitizenCaseController
 from backend.catalogue import service as catalogue
 from backend.catalogue.routes import CatalogueController
@@ -34,6 +36,7 @@ from backend.delegation.routes import (
     CitizenMandateController,
     SpotCheckController,
     WindowHandoverController,
+    WindowReferralController,
 )
 from backend.geo.routes import AreaController, ReachController
 from backend.geo.travel import TravelTimeProvider
@@ -44,7 +47,8 @@ from backend.http.metrics import metrics_guard, metrics_middleware
 from backend.http.no_store import no_store
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
-from backend.identity import reveal, takeover
+from backend.identity import erasure, reveal, takeover
+from backend.identity.deletion_routes import DeletionAdminController
 from backend.identity.export import register_exporter
 from backend.identity.idverify import build_identity_verifier
 from backend.identity.ports import IdentityVerifier
@@ -114,6 +118,7 @@ def create_app(
     for merger in (cases_merge.merge_citizen, uploads_merge.merge_citizen, agents.merge_citizen):
         takeover.register_merger(merger)
     takeover.register_refusal_listener(agents.takeover_refused)
+    erasure.register_case_keeper(cases_erase.cases_of)
     portal = create_portal(
         secret_key=settings.secret_key, cookie_secure=settings.cookie_secure, settings=settings
     )
@@ -189,6 +194,8 @@ def create_app(
             AuthController,
             MeController,
             StaffAdminController,
+            DeletionAdminController,
+            RestrictedCaseController,
             CalendarAdminController,
             CalendarController,
             CitizenCaseController,
@@ -198,6 +205,7 @@ def create_app(
             AgentController,
             CitizenMandateController,
             WindowHandoverController,
+            WindowReferralController,
             SpotCheckController,
             SupervisionController,
             StatsController,

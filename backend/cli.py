@@ -12,7 +12,10 @@ from typing import Any, TypeVar
 import click
 
 from backend.audit.cli import audit as audit_commands
+from backend.cases import erase as cases_erase
 from backend.cases.privacy_cli import encrypt_forms as encrypt_forms_command
+from backend.identity import erasure
+from backend.identity.deletion_cli import privacy as privacy_commands
 from backend.identity.keys_cli import keys as keys_commands
 from backend.settings import Settings, SettingsError, load_settings
 from backend.supervision.cli import supervision as supervision_commands
@@ -416,18 +419,15 @@ def outbox_status() -> None:
         click.echo(f"{status:8} {counts.get(status, 0)}")
 
 
-@main.group()
-def privacy() -> None:
-    """Personal data: sealing case forms (docs/personal-data.md)."""
-
-
-privacy.add_command(encrypt_forms_command)
+privacy_commands.add_command(encrypt_forms_command)
 
 main.add_command(calendar_commands)
 main.add_command(audit_commands)
 main.add_command(keys_commands)
 main.add_command(notification_commands)
 main.add_command(supervision_commands)
+main.add_command(privacy_commands)
+erasure.register_case_keeper(cases_erase.cases_of)  # approving checks for open cases
 
 if __name__ == "__main__":
     main()

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from backend.geo.travel import StraightLineEstimator
+from backend.http.client import parse_networks as parse_proxy_networks
 from backend.http.outbound import OutboundPolicy, parse_networks
 from backend.platform.config import PlatformConfigError, parse_secrets
 
@@ -144,6 +145,11 @@ class Settings:
     travel_car_kmh: float = 30.0
     metrics_token: str = ""
     outbound_allow_networks: str = ""
+    trusted_proxies: str = ""
+    id_lookup_limit_per_account: int = 30
+    id_lookup_limit_per_address: int = 300
+    id_lookup_window_s: int = 3600
+    deletion_notice_s: int = 72 * 3600
 
     @property
     def base_url(self) -> str:
@@ -214,6 +220,16 @@ class Settings:
             raise SettingsError("STORAGE=s3 needs S3_ENDPOINT and S3_BUCKET")
         if not 1024 <= self.upload_max_bytes <= 100 * 1024 * 1024:
             raise SettingsError("UPLOAD_MAX_BYTES must be between 1 KiB and 100 MiB")
+        try:
+            parse_proxy_networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise SettingsError(f"TRUSTED_PROXIES: {exc}") from exc
+        if min(self.id_lookup_limit_per_account, self.id_lookup_limit_per_address) < 1:
+            raise SettingsError("ID_LOOKUP_LIMIT_PER_ACCOUNT and _PER_ADDRESS must be at least 1")
+        if not 1 <= self.id_lookup_window_s <= 86400:
+            raise SettingsError("ID_LOOKUP_WINDOW_SECONDS must be between 1 and 86400")
+        if not 0 <= self.deletion_notice_s <= 30 * 86400:
+            raise SettingsError("DELETION_NOTICE_SECONDS must be between 0 and 30 days")
         if self.outbox_lease_s <= self.job_timeout_s:
             raise SettingsError("OUTBOX_LEASE_SECONDS must exceed JOB_TIMEOUT_SECONDS")
         try:
@@ -326,6 +342,11 @@ _ENV: dict[str, tuple[str, str]] = {
     "TRAVEL_CAR_KMH": ("travel_car_kmh", "float"),
     "METRICS_TOKEN": ("metrics_token", "str"),
     "OUTBOUND_ALLOW_NETWORKS": ("outbound_allow_networks", "str"),
+    "TRUSTED_PROXIES": ("trusted_proxies", "str"),
+    "ID_LOOKUP_LIMIT_PER_ACCOUNT": ("id_lookup_limit_per_account", "int"),
+    "ID_LOOKUP_LIMIT_PER_ADDRESS": ("id_lookup_limit_per_address", "int"),
+    "ID_LOOKUP_WINDOW_SECONDS": ("id_lookup_window_s", "int"),
+    "DELETION_NOTICE_SECONDS": ("deletion_notice_s", "int"),
 }
 
 

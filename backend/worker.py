@@ -17,12 +17,17 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from backend import db
+from backend.audit.service import AuditLog
+from backend.cases import erase as cases_erase
 from backend.cases import forward as cases_forward
 from backend.clock import SHANGHAI, today
+from backend.delegation import erase as delegation_erase
 from backend.idempotency.service import purge_expired
+from backend.identity import erasure
 from backend.logging import configure_logging
+from backend.outbox import erase as outbox_erase
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
-from backend.outbox.runner import Handler, OutboxRunner, RunnerConfig, sweep
+from backend.outbox.runner import Handler, HandlerContext, OutboxRunner, RunnerConfig, sweep
 from backend.platform.client import PlatformClients
 from backend.platform.config import PlatformConfig
 from backend.security.fieldcrypt import FieldCipher
@@ -31,8 +36,12 @@ from backend.stats import jobs as stats_jobs
 from backend.supervision import callbacks as supervision_callbacks
 from backend.supervision import followups as supervision_followups
 from backend.supervision import jobs as supervision_jobs
+from backend.uploads import erase as uploads_erase
+from backend.uploads.storage import build_store, close_store
 from notifications import deliver as notify_deliver
+from notifications import erase as notify_erase
 from notifications import planner as notify_planner
+from notifications import privacy as notify_privacy
 from notifications import reminders as notify_reminders
 from notifications import supervision as notify_supervision
 from notifications import wecom as notify_wecom
@@ -44,9 +53,31 @@ from notifications.wecom import WeComSender
 log = structlog.get_logger(__name__)
 
 
+def register_erasers() -> None:
+    """Each context's step of a deletion (``identity.erasure``), in the order they must run:
+    cases first (it says which files are kept), delegation after uploads (mandate evidence)."""
+    erasure.register_case_keeper(cases_erase.cases_of)
+    for eraser in (
+        cases_erase.erase_person,
+        uploads_erase.erase_person,
+        notify_erase.erase_person,
+        delegation_erase.erase_person,
+        outbox_erase.erase_person,
+    ):
+        erasure.register_eraser(eraser)
+
+
+async def erase_person(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """``privacy.erase``: carry out the approved request, then delete the erased files."""
+    await erasure.erase_person(request_id=str(payload["request_id"]), audit=ctx.services["audit"])
+    await uploads_erase.purge_erased(store=ctx.services["file_store"])
+
+
 def domain_handlers() -> dict[str, Handler]:
     """Outbox handlers of every package, by event kind."""
     return {
+        erasure.ERASE_EVENT: erase_person,
+        **notify_privacy.HANDLERS,
         **cases_forward.HANDLERS,
         **notify_planner.HANDLERS,
         **notify_deliver.HANDLERS,
@@ -62,7 +93,9 @@ def worker_settings(
     services: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for ``arq.Worker``; ``handlers`` adds or replaces outbox handlers."""
+    register_erasers()
     all_handlers = {**domain_handlers(), **(handlers or {})}
+    audit = AuditLog(settings.audit_key)
     config = RunnerConfig(
         lease_s=settings.outbox_lease_s,
         handler_timeout_s=settings.job_timeout_s,
@@ -85,6 +118,7 @@ def worker_settings(
         doorbell = ArqDoorbell(ctx["redis"], queue_name=settings.arq_queue)
         ctx["doorbell"] = doorbell
         ctx["platform"] = PlatformClients(platform_config)
+        ctx["file_store"] = build_store(settings)
         given = dict(services or {})
         if "wechat" not in given:
             from backend.wechat.client import WeChatApi
@@ -105,6 +139,8 @@ def worker_settings(
                 "platform": ctx["platform"],
                 "doorbell": doorbell,
                 "templates": templates,
+                "audit": audit,
+                "file_store": ctx["file_store"],
                 "send_rate": SendRate(
                     ctx["redis"],
                     per_second=settings.notify_send_rate,
@@ -118,6 +154,8 @@ def worker_settings(
     async def shutdown(ctx: dict[str, Any]) -> None:
         if "platform" in ctx:
             await ctx["platform"].aclose()
+        if "file_store" in ctx:
+            await close_store(ctx["file_store"])
         if "wechat" in ctx:
             await ctx["wechat"].close()
         if "sms" in ctx:
@@ -173,6 +211,12 @@ def worker_settings(
         week = supervision_callbacks.last_week(today())
         return (await supervision_jobs.draw_callback_sample(settings=settings, week=week)).total
 
+    async def purge_restricted_cases(ctx: dict[str, Any]) -> int:
+        # Restricted case files whose RETENTION_CASE_YEARS ran out (rows locked: one run wins).
+        return await cases_erase.purge_expired(
+            retention_years=settings.retention_case_years, audit=audit
+        )
+
     every = max(1, min(settings.outbox_sweep_every_s, 59))
     return {
         "functions": [
@@ -203,6 +247,7 @@ def worker_settings(
                 second={0},
                 timeout=600,
             ),
+            cron(purge_restricted_cases, hour={3}, minute={40}, second={0}, timeout=600),
             cron(
                 draw_callback_sample,
                 weekday={0},

@@ -66,3 +66,12 @@ RESULT_WAITING: Final[dict[str, str]] = {
 
 PUSH_SIGNATURE_INVALID: Final = "消息推送的签名或时间戳无效。"
 PUSH_NOT_CONFIGURED: Final = "消息推送未开启。"
+
+# --- deletion requests (PIPL art. 47) -------------------------------------------------------
+DELETION_TITLE: Final = "个人信息删除申请处理结果"
+DELETION_APPROVED: Final = (
+    "您的个人信息删除申请已通过（{reason}）。您的账号、微信绑定、手机号码、消息和未用于办件的"
+    "上传文件将被删除，删除后本消息也将一并删除；已提交的办件依法保存至期满，期间仅用于存档，"
+    "不再用于其他用途。"
+)
+DELETION_REFUSED: Final = "您的个人信息删除申请未通过：{reason}。如有疑问，请联系镇街便民服务中心。"

@@ -121,6 +121,10 @@ def test_env(
         "IDENTITY_VERIFY_URL": fake_idverify.url,
         "PLATFORM_SECRETS": "xs-platform-test:test-platform-secret-0123456789abcdef",
         "STORAGE_DIR": str(ROOT / ".data" / "test" / f"uploads-{RUN_ID}"),
+        # every test shares 127.0.0.1: tests of the limits build their own, lower, settings
+        "ID_LOOKUP_LIMIT_PER_ADDRESS": "1000000",
+        "ID_LOOKUP_LIMIT_PER_ACCOUNT": "1000000",
+        "DELETION_NOTICE_SECONDS": "0",
     }
     yield env
     drop_database(database_url)

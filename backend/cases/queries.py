@@ -21,6 +21,7 @@ CASE_BY_NUMBER = (
     " filed_by_staff, mandate_id, channel, status, resume_status, township, service_point,"
     " department, form, delivery_method, delivery_address, committed_days, deadline,"
     " accepted_at, closed_at, created_at, updated_at FROM case_record WHERE number = $1"
+    " AND restricted_at IS NULL"  # a restricted file opens only through cases.erase.open_restricted
 )
 CHILDREN = (
     "SELECT id, number, parent, bundle_code, item_code, item_version, applicant, filed_by_kind,"

@@ -56,6 +56,9 @@ class Case(Table, tablename="case_record"):
     closed_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     updated_at = Timestamptz(default=TimestamptzNow())
+    restricted_at = Timestamptz(null=True, default=None)
+    """The applicant's deletion was carried out: kept for its retention period, opened only by
+    an audited action with a reason, never listed (``backend.cases.erase``)."""
 
 
 class CaseEvent(Table, tablename="case_event"):

@@ -1,14 +1,14 @@
 """Citizens an agent serves: registering a villager without WeChat, and finding one.
 
-Registration goes through ``identity.offline`` (the ID number checked, encrypted and
-de-duplicated by its keyed hash — the same record a window walk-in would find). A number that
-already belongs to a citizen of this village returns that citizen (the name must match); one
-that belongs to somebody outside the agent's village is 404 like any stranger.
+Registration goes through ``identity.offline`` (the ID number checked, verified when a verifier
+answers, encrypted and de-duplicated by its keyed hash — the same record a window walk-in would
+find). What an agent learns about a number already registered is in ``register``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
@@ -16,12 +16,14 @@ from pypinyin import Style, lazy_pinyin
 from backend import clock
 from backend.delegation import texts
 from backend.delegation.scope import Agent, citizen_of
-from backend.delegation.tables import Mandate, Registration
-from backend.errors import NotAllowed
+from backend.delegation.tables import Mandate, Referral, Registration
+from backend.errors import Conflict, NotAllowed
 from backend.geo.tables import Area
-from backend.identity.offline import AGENT_CONSENT, Applicant, find_or_register
+from backend.identity import offline
+from backend.identity.offline import Applicant
+from backend.identity.ports import IdentityVerifier
 from backend.identity.tables import Citizen
-from backend.identity.texts import TAKEOVER_REFUSED
+from backend.identity.texts import APPLICANT_NAME_MISMATCH, TAKEOVER_REFUSED
 from backend.outbox.service import publish, unit_of_work
 from backend.security.fieldcrypt import FieldCipher
 
@@ -29,8 +31,28 @@ _INITIALS = re.compile(r"[A-Za-z]{1,10}")
 _LAST4 = re.compile(r"\d{3}[\dXx]")
 
 
-async def register(*, agent: Agent, applicant: Applicant, cipher: FieldCipher) -> dict[str, Any]:
-    """A villager of the agent's own village (or a bank clerk's township), found or registered."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An applicant checked and, where a verifier answered, verified (outside any transaction)."""
+
+    checked: offline.Checked
+    verified: bool
+
+
+class ReferredToTownship(Conflict):
+    """The number is held outside the agent's village and nothing verified who is who: the
+    township settles it (a ``registration_referral``); the agent learns nothing more."""
+
+    def __init__(self, *, holder_id: str, name: str, village: str) -> None:
+        super().__init__(texts.REFERRED_TO_TOWNSHIP, code="referred_to_township")
+        self.holder_id, self.name, self.village = holder_id, name, village
+
+
+async def prepare(
+    *, agent: Agent, applicant: Applicant, verifier: IdentityVerifier | None
+) -> Prepared:
+    """The checks that need no transaction: the agent's own village, the fields, and the pair at
+    the verification service (a mismatch is 422 before any record is looked at)."""
     village = applicant.village_code.strip()
     area = await Area.select(Area.level, Area.parent).where(Area.code == village).first().run()
     if (
@@ -42,7 +64,37 @@ async def register(*, agent: Agent, applicant: Applicant, cipher: FieldCipher) -
             texts.VILLAGE_NOT_YOURS if agent.level == "village" else (texts.TOWNSHIP_NOT_YOURS)
         )
         raise NotAllowed(message, code="village_not_yours")
-    citizen_id = await find_or_register(applicant=applicant, cipher=cipher, consent=AGENT_CONSENT)
+    checked = await offline.check(applicant)
+    return Prepared(checked, await offline.verify(checked, verifier))
+
+
+async def register(*, agent: Agent, prepared: Prepared, cipher: FieldCipher) -> dict[str, Any]:
+    """A villager of the agent's own village (or a bank clerk's township), found or registered.
+
+    What the agent may learn about a number already registered (docs/personal-data.md): held in
+    their own village — that citizen (the name must match: they are the agent's villagers); held
+    elsewhere — 409 ``registered_elsewhere`` only for a verified pair, else the township is asked
+    to settle it (409 ``referred_to_township``, raised as ``ReferredToTownship``).
+    """
+    checked = prepared.checked
+    lookup = offline.lookup_of(checked, cipher)
+    holder = await offline.holder_of(lookup)
+    created = None
+    if holder is None:
+        created = await offline.insert(checked, lookup, cipher, offline.AGENT_CONSENT)
+        if created is None:  # registered meanwhile by another request
+            holder = await offline.holder_of(lookup)
+    if holder is not None:
+        if not agent.serves(holder["village"], holder["township"]):
+            if prepared.verified:
+                raise Conflict(texts.REGISTERED_ELSEWHERE, code="registered_elsewhere")
+            raise ReferredToTownship(
+                holder_id=holder["id"], name=checked.name, village=checked.village
+            )
+        if holder["name"] != checked.name:
+            raise Conflict(APPLICANT_NAME_MISMATCH, code="applicant_name_mismatch")
+    citizen_id = str(holder["id"]) if holder is not None else created
+    assert citizen_id is not None
     found = await citizen_of(agent, citizen_id)
     if not found["has_wechat"]:
         await Registration.raw(
@@ -52,6 +104,31 @@ async def register(*, agent: Agent, applicant: Applicant, cipher: FieldCipher) -
             agent.id,
         ).run()
     return found
+
+
+async def refer(*, agent: Agent, referred: ReferredToTownship) -> str:
+    """Record the request for the township (one pending per holder and village); its own
+    transaction, so it stands although the registration answered 409."""
+    rows = await Referral.raw(
+        "INSERT INTO registration_referral (id, agent, village, township, name, holder, status,"
+        " created_at, note) VALUES (gen_random_uuid(), {}::uuid, {}, {}, {}, {}::uuid, 'pending',"
+        " now(), '') ON CONFLICT (holder, village) WHERE status = 'pending' DO NOTHING"
+        " RETURNING id::text",
+        agent.id,
+        referred.village,
+        agent.township_code,
+        referred.name,
+        referred.holder_id,
+    ).run()
+    if rows:
+        return str(rows[0]["id"])
+    again = await Referral.raw(
+        "SELECT id::text FROM registration_referral WHERE holder = {}::uuid AND village = {}"
+        " AND status = 'pending'",
+        referred.holder_id,
+        referred.village,
+    ).run()
+    return str(again[0]["id"])
 
 
 def initials(name: str) -> str:

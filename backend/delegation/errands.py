@@ -104,14 +104,14 @@ async def errands(
     """The agent's filed cases (bundles as one entry), open ones by deadline, then newest."""
     total = await Case.raw(
         "SELECT count(*) AS n FROM case_record c WHERE c.filed_by_staff = {}::uuid"
-        " AND c.parent IS NULL AND (NOT {} OR c.closed_at IS NULL)",
+        " AND c.restricted_at IS NULL AND c.parent IS NULL AND (NOT {} OR c.closed_at IS NULL)",
         agent.id,
         open_only,
     ).run()
     roots = await Case.raw(
         "SELECT c.*, a.name AS citizen_name FROM case_record c"
         " JOIN citizen a ON a.id = c.applicant"
-        " WHERE c.filed_by_staff = {}::uuid AND c.parent IS NULL"
+        " WHERE c.filed_by_staff = {}::uuid AND c.restricted_at IS NULL AND c.parent IS NULL"
         " AND (NOT {} OR c.closed_at IS NULL)"
         " ORDER BY (c.closed_at IS NULL) DESC, c.deadline NULLS LAST, c.created_at DESC, c.id"
         " LIMIT {} OFFSET {}",

@@ -20,6 +20,7 @@ from backend.delegation.schemas import (
     HandoverSummary,
     MandateOut,
     NeedOut,
+    ReferralOut,
     SpotCheckOut,
 )
 
@@ -148,4 +149,20 @@ def handover_summary(row: dict[str, Any]) -> HandoverSummary:
         created_at=shanghai(row["created_at"]) or "",
         received_at=shanghai(row["received_at"]),
         cases=int(row["cases"]),
+    )
+
+
+def referral(row: dict[str, Any]) -> ReferralOut:
+    return ReferralOut(
+        id=row["id"],
+        status=row["status"],
+        village_code=row["village"],
+        registered_name=row["registered_name"],
+        agent=row["agent"],
+        holder_name=row["holder_name"],
+        holder_id_masked=row["holder_id_masked"],
+        holder_village_code=row["holder_village"],
+        created_at=row["created_at"],
+        resolved_at=row["resolved_at"],
+        note=row["note"],
     )

@@ -25,7 +25,7 @@ from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.cases.schemas import SupplementIn
 from backend.cases.transitions import Actor
-from backend.delegation import citizens, custody, errands, filing, mandates, present
+from backend.delegation import citizens, custody, errands, filing, mandates, present, referrals
 from backend.delegation.schemas import (
     AgentCaseOut,
     AgentCaseSubmission,
@@ -41,6 +41,8 @@ from backend.delegation.schemas import (
     MandateOut,
     MandatePage,
     ReceiveIn,
+    ReferralPage,
+    ReferralResolveIn,
     SpotCheckIn,
     SpotCheckOut,
     SpotCheckPage,
@@ -49,6 +51,7 @@ from backend.delegation.scope import Agent, load_agent
 from backend.http.auth import Principal, citizen_only, principal_of, staff_roles
 from backend.http.idempotent import create_once, replay, run_idempotent
 from backend.http.pagination import Page, PageSize
+from backend.http.throttle import limit_id_lookup
 from backend.identity import roles as R
 from backend.identity.offline import Applicant
 from backend.outbox.service import unit_of_work
@@ -157,17 +160,30 @@ class AgentController(Controller):
     ) -> Response[Any]:
         agent = await agent_of(request.user)
         applicant = Applicant(data.name, data.id_number, data.village_code, data.phone)
+        await limit_id_lookup(
+            request, route="register", account=request.user.scope_key, fail_open=False
+        )
+        prepared = await citizens.prepare(
+            agent=agent, applicant=applicant, verifier=state.get("identity_verifier")
+        )
 
         async def create() -> CitizenOut:
-            found = await citizens.register(agent=agent, applicant=applicant, cipher=state.cipher)
+            found = await citizens.register(agent=agent, prepared=prepared, cipher=state.cipher)
             rows, _ = await citizens.search(
                 agent=agent, q="", page=1, page_size=1, only=found["id"]
             )
             return present.citizen(rows[0])
 
-        return await create_once(
-            request, doorbell=state.doorbell, ttl_s=state.settings.idempotency_ttl_s, create=create
-        )
+        try:
+            return await create_once(
+                request,
+                doorbell=state.doorbell,
+                ttl_s=state.settings.idempotency_ttl_s,
+                create=create,
+            )
+        except citizens.ReferredToTownship as referred:
+            await citizens.refer(agent=agent, referred=referred)
+            raise
 
     @get("/citizens", summary="Citizens of my village: name, pinyin initials or last 4 ID digits")
     async def find_citizens(
@@ -549,3 +565,39 @@ class SpotCheckController(Controller):
         row = await mandates.get(mandate_id)
         assert row is not None
         return await present.spot_check(row)
+
+
+class WindowReferralController(Controller):
+    """Registrations this township settles (待乡镇核实), see docs/personal-data.md."""
+
+    path = "/api/v1/window/referrals"
+    tags = ["window staff"]
+    guards = [window_only]
+
+    @get("/", summary="This township's registrations to settle (status=pending|moved|refused)")
+    async def referrals_list(
+        self,
+        request: Request[Principal, Any, Any],
+        status: str | None = None,
+        page: Page = 1,
+        page_size: PageSize = 20,
+    ) -> ReferralPage:
+        rows, total = await referrals.list_for_township(
+            township=str(request.user.area_code),
+            status=(status or "")[:16] or None,
+            page=page,
+            page_size=page_size,
+        )
+        return ReferralPage(items=[present.referral(r) for r in rows], total=total)
+
+    @post("/{referral_id:str}/resolve", status_code=200, summary="Settle one: moved or refused")
+    async def referral_resolve(
+        self, request: Request[Principal, Any, Any], referral_id: str, data: ReferralResolveIn
+    ) -> dict[str, Any]:
+        return await referrals.resolve(
+            referral_id=referral_id[:40],
+            township=str(request.user.area_code),
+            staff_id=request.user.id,
+            outcome=data.outcome,
+            note=data.note,
+        )

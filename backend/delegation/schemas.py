@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -229,3 +229,29 @@ class HandoverPage(msgspec.Struct):
 
 class HandOverIn(msgspec.Struct, forbid_unknown_fields=True):
     photo_upload_id: Id
+
+
+class ReferralOut(msgspec.Struct):
+    """A registration the township settles: what the agent typed beside the holder's record."""
+
+    id: str
+    status: str
+    village_code: str
+    registered_name: str
+    agent: str
+    holder_name: str | None
+    holder_id_masked: str | None
+    holder_village_code: str | None
+    created_at: datetime
+    resolved_at: datetime | None
+    note: str
+
+
+class ReferralPage(msgspec.Struct):
+    items: list[ReferralOut]
+    total: int
+
+
+class ReferralResolveIn(msgspec.Struct, forbid_unknown_fields=True):
+    outcome: Annotated[str, msgspec.Meta(max_length=16)]
+    note: Annotated[str, msgspec.Meta(max_length=500)]

@@ -97,3 +97,25 @@ class CitizenHandover(Table, tablename="citizen_handover"):
     agent = ForeignKey(StaffUser, on_delete=OnDelete.restrict)
     photo_upload_id = Varchar(length=40)
     at = Timestamptz(default=TimestamptzNow())
+
+
+class Referral(Table, tablename="registration_referral"):
+    """待乡镇核实 — an agent registered a villager whose ID number is already held by someone
+    outside the agent's village, and no verification could settle who is who.
+
+    The agent is not told who holds the number; the township's window staff see both records
+    and settle it: the holder has ``moved`` into the agent's village, or the registration is
+    ``refused``. ``name`` is what the agent typed (the holder's own record is not copied).
+    """
+
+    id = UUID(primary_key=True)
+    agent = ForeignKey(StaffUser, on_delete=OnDelete.restrict, index=True)
+    village = Varchar(length=12)
+    township = Varchar(length=12, index=True)
+    name = Varchar(length=64)
+    holder = ForeignKey(Citizen, on_delete=OnDelete.cascade, index=True)
+    status = Varchar(length=16, default="pending")  # pending | moved | refused
+    created_at = Timestamptz(default=TimestamptzNow())
+    resolved_at = Timestamptz(null=True, default=None)
+    resolved_by = UUID(null=True, default=None)
+    note = Text(default="")

@@ -66,3 +66,15 @@ NEEDS: Final[dict[str, str]] = {
     "pick_up_result": "到镇街领取出件",
     "hand_over": "将出件交到申请人手中并拍照登记",
 }
+
+# --- numbers registered elsewhere (docs/personal-data.md) ------------------------------------
+REGISTERED_ELSEWHERE: Final = (
+    "实名核验已通过，但该身份证号码已登记在其他村（社区）。如群众已迁入本村，"
+    "请联系镇街便民服务中心更正所在村（社区）。"
+)
+REFERRED_TO_TOWNSHIP: Final = (
+    "该身份证号码需由镇街便民服务中心核实后才能登记，已提交核实，请等待镇街处理。"
+)
+REFERRAL_NOT_FOUND: Final = "找不到该待核实登记，或已处理。"
+REFERRAL_OUTCOME: Final = "处理结果须为 moved（已迁入本村）或 refused（不予登记）。"
+REFERRAL_NOTE_REQUIRED: Final = "请填写核实情况（如查验身份证件的结果）。"

@@ -143,10 +143,15 @@ async def bind_identity(
 ) -> BindOutcome:
     """Bind (or re-bind) a citizen's real name, ID number and village; verify when possible.
 
-    One number belongs to one citizen (409 ``id_number_taken``, naming no one). The same number
-    again is idempotent. Another number, or another name, only while not yet verified (409
-    ``identity_locked`` after). A mismatch at the verification service is 422
-    ``identity_not_matched`` and changes nothing.
+    The pair is verified *before* anyone else's record is looked at, so the answer to a pair
+    that fails verification (422 ``identity_not_matched``) is the same whether or not the number
+    is registered. Only a verified pair learns that the number belongs to another WeChat account
+    (409 ``id_number_taken``, naming no one) or takes over a record registered without WeChat.
+    A pair that could not be verified (no verifier, or the service down) and whose number is
+    registered gets one answer, whoever holds it and whatever name they hold it under: 409
+    ``identity_needs_verification`` (docs/personal-data.md). The same number again is
+    idempotent; another number, or another name, only while not yet verified (409
+    ``identity_locked`` after).
     """
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
@@ -161,39 +166,21 @@ async def bind_identity(
     current = await _current(citizen_id)
     if _locked(current, lookup, wanted.name):
         raise Conflict(texts.IDENTITY_LOCKED, code="identity_locked")
+    if current["identity_verified"]:
+        verification: Verification = "verified"  # the same name and number as verified before
+        reference: str | None = None
+    else:
+        verification, reference = await _verify(wanted, citizen_id=citizen_id, verifier=verifier)
     holder = (
         await Citizen.select(Citizen.id, Citizen.openid, Citizen.name)
         .where((Citizen.id_number_hash == lookup) & (Citizen.id != citizen_id))
         .first()
         .run()
     )
-    if holder is not None and holder["openid"] is not None:
-        raise Conflict(texts.ID_TAKEN, code="id_number_taken")
-
-    verification: Verification
-    reference: str | None = None
     takeover_from: str | None = None
-    if holder is not None:  # registered without WeChat: take it over, or refuse and say why
-        verification, reference = await _verify_takeover(
-            holder, wanted, citizen_id=citizen_id, verifier=verifier
-        )
+    if holder is not None:
+        await _may_take(holder, wanted, citizen_id=citizen_id, verification=verification)
         takeover_from = str(holder["id"])
-    elif current["identity_verified"]:
-        verification = "verified"  # the same name and number as verified before
-    elif verifier is None:
-        verification = "disabled"
-    else:
-        try:
-            result = await verifier.verify(wanted.name, wanted.id_number.value)
-        except IdentityVerifyUnavailable:
-            log.warning("identity_verify_unavailable", citizen_id=citizen_id)
-            verification = "unavailable"
-        else:
-            if not result.matched:
-                log.info("identity_not_matched", citizen_id=citizen_id)
-                raise InvalidInput(texts.IDENTITY_NOT_MATCHED, code="identity_not_matched")
-            verification, reference = "verified", result.reference
-
     try:
         await _store(
             citizen_id, wanted, lookup, cipher, verification, reference, takeover_from=takeover_from
@@ -202,6 +189,48 @@ async def bind_identity(
         raise Conflict(texts.ID_TAKEN, code="id_number_taken") from exc
     log.info("identity_bound", citizen_id=citizen_id, verification=verification)
     return BindOutcome(await get_citizen_profile(citizen_id=citizen_id), verification)
+
+
+async def _verify(
+    wanted: _Identity, *, citizen_id: str, verifier: IdentityVerifier | None
+) -> tuple[Verification, str | None]:
+    """The pair at the verification service; a mismatch is 422 before any holder is looked at."""
+    if verifier is None:
+        return "disabled", None
+    try:
+        result = await verifier.verify(wanted.name, wanted.id_number.value)
+    except IdentityVerifyUnavailable:
+        log.warning("identity_verify_unavailable", citizen_id=citizen_id)
+        return "unavailable", None
+    if not result.matched:
+        log.info("identity_not_matched", citizen_id=citizen_id)
+        raise InvalidInput(texts.IDENTITY_NOT_MATCHED, code="identity_not_matched")
+    return "verified", result.reference
+
+
+async def _may_take(
+    holder: dict[str, Any], wanted: _Identity, *, citizen_id: str, verification: Verification
+) -> None:
+    """Whether this account may take the registered record over; raises when it may not.
+
+    An unverified pair gets one answer whoever holds the number (the agent who registered a
+    record without WeChat is still told why, out of band). A verified pair may learn more.
+    """
+    registered_offline = holder["openid"] is None
+    if verification != "verified":
+        if registered_offline:
+            reason = "not_verified" if verification == "disabled" else "verify_unavailable"
+            await takeover.refused(str(holder["id"]), citizen_id, reason)
+        raise Conflict(texts.NEEDS_VERIFICATION, code="identity_needs_verification")
+    if not registered_offline:
+        raise Conflict(texts.ID_TAKEN, code="id_number_taken")
+    if holder["name"] != wanted.name:
+        await takeover.refused(str(holder["id"]), citizen_id, "name_mismatch")
+        raise Conflict(
+            texts.TAKEOVER_REFUSED["name_mismatch"],
+            code="takeover_refused",
+            extra={"reason": "name_mismatch"},
+        )
 
 
 async def _store(
@@ -270,36 +299,6 @@ async def _store(
         if changes:
             changes[Citizen.updated_at] = now
             await Citizen.update(changes).where(Citizen.id == citizen_id).run()
-
-
-async def _verify_takeover(
-    holder: dict[str, Any],
-    wanted: _Identity,
-    *,
-    citizen_id: str,
-    verifier: IdentityVerifier | None,
-) -> tuple[Verification, str | None]:
-    """The record may be taken over only with the same name and a verified identity."""
-    reason: str | None = None
-    reference: str | None = None
-    if holder["name"] != wanted.name:
-        reason = "name_mismatch"
-    elif verifier is None:
-        reason = "not_verified"
-    else:
-        try:
-            result = await verifier.verify(wanted.name, wanted.id_number.value)
-        except IdentityVerifyUnavailable:
-            reason = "verify_unavailable"
-        else:
-            reason = None if result.matched else "not_matched"
-            reference = result.reference
-    if reason is not None:
-        await takeover.refused(str(holder["id"]), citizen_id, reason)
-        raise Conflict(
-            texts.TAKEOVER_REFUSED[reason], code="takeover_refused", extra={"reason": reason}
-        )
-    return "verified", reference
 
 
 async def _take_over(

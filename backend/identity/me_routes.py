@@ -12,6 +12,7 @@ from litestar.params import Body
 from backend.audit.service import AuditLog
 from backend.errors import Unauthenticated
 from backend.http.auth import Principal, citizen_only, staff_roles
+from backend.http.throttle import limit_id_lookup
 from backend.identity import binding, deletion, export, phone, service
 from backend.identity.ports import IdentityVerifier
 from backend.identity.schemas import (
@@ -79,6 +80,9 @@ class MeController(Controller):
     async def bind_identity(
         self, request: Request[Principal, Any, Any], state: State, data: IdentityBindRequest
     ) -> IdentityBound:
+        await limit_id_lookup(
+            request, route="bind", account=request.user.scope_key, fail_open=False
+        )
         outcome = await binding.bind_identity(
             citizen_id=request.user.id,
             name=data.name,

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
+
+import structlog
 
 from backend import clock
 from backend.errors import Conflict, InvalidInput
@@ -18,9 +21,12 @@ from backend.identity import texts
 from backend.identity.binding import name_ok, normalise_name
 from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.masking import mask_phone
+from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
 from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context, phone_context
 from backend.identity.tables import Citizen
 from backend.security.fieldcrypt import FieldCipher
+
+log = structlog.get_logger(__name__)
 
 _PHONE = re.compile(r"\d{5,20}")
 WINDOW_CONSENT = "window-paper"
@@ -38,14 +44,16 @@ class Applicant:
 
 
 @dataclass(frozen=True, slots=True)
-class _Checked:
+class Checked:
+    """An applicant whose fields passed the checks (the ID number parsed, the name cleaned)."""
+
     name: str
     number: IdNumber
     village: str
     phone: str | None
 
 
-async def _check(applicant: Applicant) -> _Checked:
+async def check(applicant: Applicant) -> Checked:
     """Every field checked; all problems reported in one 422."""
     problems: list[dict[str, str]] = []
     name = normalise_name(applicant.name)
@@ -71,7 +79,38 @@ async def _check(applicant: Applicant) -> _Checked:
             extra={"errors": problems},
         )
     assert number is not None
-    return _Checked(name, number, village, phone)
+    return Checked(name, number, village, phone)
+
+
+async def verify(checked: Checked, verifier: IdentityVerifier | None) -> bool:
+    """True when the verification service matched the pair; False when it could not be asked
+    (none configured, or down). A mismatch is 422 ``identity_not_matched`` — decided before any
+    record is looked at, so it says nothing about who is registered."""
+    if verifier is None:
+        return False
+    try:
+        result = await verifier.verify(checked.name, checked.number.value)
+    except IdentityVerifyUnavailable:
+        log.warning("identity_verify_unavailable", during="offline_registration")
+        return False
+    if not result.matched:
+        raise InvalidInput(texts.IDENTITY_NOT_MATCHED, code="identity_not_matched")
+    return True
+
+
+def lookup_of(checked: Checked, cipher: FieldCipher) -> str:
+    return cipher.lookup_hash(checked.number.value, context=ID_NUMBER_LOOKUP)
+
+
+async def holder_of(lookup: str) -> dict[str, Any] | None:
+    """Who holds the number: id, name, village and its township, whether they have WeChat."""
+    rows = await Citizen.raw(
+        "SELECT c.id::text AS id, c.name, c.village, v.parent AS township,"
+        " c.openid IS NOT NULL AS has_wechat"
+        " FROM citizen c LEFT JOIN area v ON v.code = c.village WHERE c.id_number_hash = {}",
+        lookup,
+    ).run()
+    return dict(rows[0]) if rows else None
 
 
 async def _holder(lookup: str, name: str) -> str | None:
@@ -96,11 +135,21 @@ async def find_or_register(
     A single statement each: safe outside a transaction, and two walk-ins of one person at
     once end up with the same citizen (the unique lookup hash decides).
     """
-    checked = await _check(applicant)
-    lookup = cipher.lookup_hash(checked.number.value, context=ID_NUMBER_LOOKUP)
+    checked = await check(applicant)
+    lookup = lookup_of(checked, cipher)
     found = await _holder(lookup, checked.name)
     if found is not None:
         return found
+    created = await insert(checked, lookup, cipher, consent)
+    if created is not None:
+        return created
+    found = await _holder(lookup, checked.name)  # registered meanwhile by another request
+    assert found is not None
+    return found
+
+
+async def insert(checked: Checked, lookup: str, cipher: FieldCipher, consent: str) -> str | None:
+    """A new citizen without WeChat; None when the number was registered meanwhile."""
     citizen_id = str(uuid.uuid4())
     now = clock.now_utc()
     phone_enc = (
@@ -127,8 +176,13 @@ async def find_or_register(
         now,
         now,
     ).run()
-    if rows:
-        return str(rows[0]["id"])
-    found = await _holder(lookup, checked.name)  # registered meanwhile by another request
-    assert found is not None
-    return found
+    return str(rows[0]["id"]) if rows else None
+
+
+async def move_village(*, citizen_id: str, village_code: str) -> None:
+    """The citizen now lives in ``village_code`` (settled by the township's window staff)."""
+    await (
+        Citizen.update({Citizen.village: village_code, Citizen.updated_at: clock.now_utc()})
+        .where(Citizen.id == citizen_id)
+        .run()
+    )

@@ -136,7 +136,11 @@ async def login_with_wechat(
 async def citizen_exists(*, citizen_id: str) -> bool:
     if not is_uuid(citizen_id):
         return False
-    return bool(await Citizen.exists().where(Citizen.id == citizen_id).run())
+    return bool(
+        await Citizen.exists()
+        .where((Citizen.id == citizen_id) & Citizen.restricted_at.is_null())
+        .run()
+    )
 
 
 async def get_citizen_profile(*, citizen_id: str) -> CitizenProfile:

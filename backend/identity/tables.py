@@ -40,6 +40,9 @@ class Citizen(Table, tablename="citizen"):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
+    restricted_at = Timestamptz(null=True, default=None)
+    """Set when the person's deletion was carried out but case files under retention name them:
+    the row is kept only as those files' applicant (no login, no lookup by number)."""
 
 
 class WeChatSession(Table, tablename="wechat_session"):
@@ -59,12 +62,13 @@ class DeletionRequest(Table, tablename="deletion_request"):
 
     id = UUID(primary_key=True)
     citizen = ForeignKey(Citizen, null=True, on_delete=OnDelete.set_null, index=True)
-    status = Varchar(length=16, default="pending")
+    status = Varchar(length=16, default="pending")  # pending|approved|refused|completed
     reason = Text(default="")
     requested_at = Timestamptz(default=TimestamptzNow())
     handled_at = Timestamptz(null=True, default=None)
     handled_by = UUID(null=True, default=None)
     note = Text(default="")
+    completed_at = Timestamptz(null=True, default=None)
 
 
 class StaffUser(Table, tablename="staff_user"):

@@ -30,6 +30,10 @@ TAKEOVER_REFUSED: Final[dict[str, str]] = {
     "not_matched": "该身份证号码已由代办员或窗口登记，但实名核验未通过，暂不能绑定。"
     "已通知登记的代办员核实。",
 }
+NEEDS_VERIFICATION: Final = (
+    "该身份证号码须通过实名核验才能绑定，目前无法完成核验。"
+    "请稍后再试，或携带身份证到村（社区）代办点、镇街便民服务中心办理。"
+)
 IDENTITY_NOT_MATCHED: Final = "姓名与身份证号码不一致，请核对后重新填写。"
 CITIZEN_NOT_FOUND: Final = "找不到该群众。"
 ID_NUMBER_NOT_BOUND: Final = "尚未绑定身份证号码。"
@@ -83,3 +87,11 @@ def years(count: int) -> str:
 
 def days(count: int) -> str:
     return f"{count} 天"
+
+
+DELETION_NOT_FOUND: Final = "找不到该删除申请，或已处理。"
+DELETION_REASON_REQUIRED: Final = "批准或驳回删除申请须填写理由（将告知申请人）。"
+DELETION_STATUS_UNKNOWN: Final = "状态须为 pending、approved、refused 或 completed。"
+DELETION_OPEN_CASES: Final = (
+    "该群众尚有未办结的办件，删除会中断办理；请待办结或撤回后再批准删除申请。"
+)

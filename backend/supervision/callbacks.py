@@ -29,6 +29,7 @@ NOTE_MAX: Final = 1000
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext({}))"
 _CLOSED = (
     "SELECT c.id, c.township FROM case_record c WHERE c.parent IS NULL"
+    " AND c.restricted_at IS NULL"
     " AND c.closed_at >= {} AND c.closed_at < {} AND c.status = ANY({})"
     " AND c.township IS NOT NULL ORDER BY c.township, c.id"
 )

@@ -50,6 +50,7 @@ async def _page(
     where: str, args: list[Any], *, order: str, page: int, page_size: int, now: datetime
 ) -> Listed:
     # ``where`` and ``order`` are built from constants of this module; values are parameters.
+    where = "c.restricted_at IS NULL AND " + where  # a restricted file is never listed
     count = await Claim.raw(
         "SELECT count(*) AS n FROM case_record c WHERE " + where,  # noqa: S608
         *args,

@@ -20,6 +20,7 @@ from backend.cases.schemas import SupplementIn
 from backend.http.auth import Principal
 from backend.http.idempotent import replay, run_idempotent
 from backend.http.pagination import Page, PageSize
+from backend.http.throttle import limit_id_lookup
 from backend.outbox.service import unit_of_work
 from backend.window import actions, claims, listing, present, service, walkin
 from backend.window.guards import (
@@ -130,6 +131,7 @@ class WindowController(Controller):
             township_code=clerk.area_code,
         )
         a = data.applicant
+        await limit_id_lookup(request, route="walk_in", account=scope, fail_open=True)
         citizen_id = await walkin.find_or_register(
             applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
             cipher=state.cipher,

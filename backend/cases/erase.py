@@ -1,0 +1,150 @@
+"""The cases context's part of a deletion (``identity.erasure``), and the life of a restricted
+case file.
+
+Every case that reached the state machine is a government record kept for
+``RETENTION_CASE_YEARS`` after it closed (PIPL art. 47: where a law requires keeping, stop
+every use but storage and security). Such a file is *restricted* when its applicant's deletion
+is carried out: it stays intact, never appears in a list (``queries.CASE_BY_NUMBER`` and the
+list queries skip it), and opens only through ``open_restricted`` — an administrator's action
+with a reason, written to the audit chain. ``purge_expired`` deletes the files whose retention
+ran out, and the applicant record once no file names it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+import structlog
+
+from backend import clock, db
+from backend.audit.service import Actor, AuditLog
+from backend.cases import queries
+from backend.cases.present import for_citizen
+from backend.cases.schemas import CaseForCitizen
+from backend.cases.states import CLOSED, Status
+from backend.cases.tables import Case
+from backend.cases.views import view
+from backend.errors import InvalidInput, NotFound
+from backend.identity.erasure import KeptCase, Person
+from backend.workdays.service import load_calendar
+
+log = structlog.get_logger(__name__)
+
+OPEN_RESTRICTED: Final = "open_restricted_case"
+PURGED: Final = "purge_restricted_case"
+NOT_FOUND: Final = "找不到该受限办件。"
+REASON_REQUIRED: Final = "查看受限办件须说明理由。"
+
+_RESTRICTED = queries.CASE_BY_NUMBER.replace(
+    " AND restricted_at IS NULL", " AND restricted_at IS NOT NULL"
+)
+
+
+async def cases_of(citizen_id: str) -> list[KeptCase]:
+    """Every case file naming the citizen as applicant: all are kept (closed or not)."""
+    rows = await Case.raw(
+        "SELECT id, number, mandate_id, status FROM case_record WHERE applicant = {}::uuid"
+        " ORDER BY id",
+        citizen_id,
+    ).run()
+    return [
+        KeptCase(r["id"], r["number"], r["mandate_id"], Status(r["status"]) in CLOSED) for r in rows
+    ]
+
+
+async def erase_person(person: Person) -> None:
+    await Case.raw(
+        "UPDATE case_record SET restricted_at = now() WHERE applicant = {}::uuid"
+        " AND restricted_at IS NULL",
+        person.citizen_id,
+    ).run()
+
+
+async def open_restricted(
+    *, number: str, reason: str, staff_id: str, audit: AuditLog
+) -> CaseForCitizen:
+    """The restricted file, for an administrator who says why; the reading is audited."""
+    clean = reason.strip()
+    if not clean:
+        raise InvalidInput(REASON_REQUIRED, code="reason_required")
+    async with db.engine().transaction():
+        found = await db.fetchrow(_RESTRICTED, number[:24])
+        if found is None:
+            raise NotFound(NOT_FOUND, code="case_not_found")
+        row = dict(found)
+        await audit.record(
+            actor=Actor("staff", staff_id),
+            action=OPEN_RESTRICTED,
+            subject_kind="case",
+            subject_id=row["number"],
+            reason=clean[:500],
+        )
+    return for_citizen(await view(row=row, calendar=await load_calendar()))
+
+
+async def purge_expired(*, retention_years: int, audit: AuditLog) -> int:
+    """Delete restricted files closed more than ``retention_years`` ago (children with their
+    bundle), with everything recorded about them; then applicant records no file names."""
+    cutoff = clock.now_utc() - timedelta(days=round(365.25 * retention_years))
+    async with db.engine().transaction():
+        roots = await Case.raw(
+            "SELECT id, number FROM case_record WHERE parent IS NULL"
+            " AND restricted_at IS NOT NULL AND closed_at IS NOT NULL AND closed_at < {}"
+            " FOR UPDATE",
+            cutoff,
+        ).run()
+        if not roots:
+            return 0
+        ids = [r["id"] for r in roots]
+        all_ids = [
+            r["id"]
+            for r in await Case.raw(
+                "SELECT id FROM case_record WHERE id = ANY({}) OR parent = ANY({})", ids, ids
+            ).run()
+        ]
+        numbers = [r["number"] for r in roots]
+        for statement in _PURGE:
+            await Case.raw(statement, all_ids).run()
+        await Case.raw(
+            "DELETE FROM upload WHERE attached_kind = 'case' AND attached_id IN"
+            " (SELECT number FROM case_record WHERE id = ANY({}))",
+            all_ids,
+        ).run()
+        await Case.raw("DELETE FROM case_record WHERE parent = ANY({})", ids).run()
+        applicants = await Case.raw(
+            "DELETE FROM case_record WHERE id = ANY({}) RETURNING applicant", ids
+        ).run()
+        await Case.raw(
+            "DELETE FROM citizen z WHERE z.id = ANY({}::uuid[]) AND z.restricted_at IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM case_record c WHERE c.applicant = z.id)",
+            [str(a["applicant"]) for a in applicants],
+        ).run()
+        for number in numbers:
+            await audit.record(
+                actor=Actor("system", "retention"),
+                action=PURGED,
+                subject_kind="case",
+                subject_id=number,
+                reason=f"保存期限（{retention_years} 年）届满，受限办件已删除",
+            )
+    log.info("restricted_cases_purged", count=len(numbers))
+    return len(numbers)
+
+
+_PURGE: Final[tuple[str, ...]] = tuple(
+    f'DELETE FROM {table} WHERE "case" = ANY({{}})'  # noqa: S608 - table names are constants
+    for table in (
+        "follow_up",
+        "platform_callback",
+        "platform_push",
+        "evaluation",
+        "callback_call",
+        "escalation",
+        "handover_line",
+        "citizen_handover",
+        "case_supplement",
+        "case_material",
+        "case_event",
+    )
+)

@@ -1,0 +1,140 @@
+"""Deletion requests, the administrator's side: list them, approve or refuse with a reason.
+
+A decision is one unit of work: the request changes state, the audit chain records it (the
+request's id and the reason, no personal data) and an outbox event ``privacy.deletion_decided``
+tells the citizen (``notifications.privacy``). For an approval, that handler then schedules
+``privacy.erase`` (``identity.erasure``) ``DELETION_NOTICE_SECONDS`` later, so the outcome is
+told while the citizen's WeChat binding and inbox still exist. A request is approved only when
+none of the person's cases is still open: erasing would stop a case halfway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from backend import clock
+from backend.audit.service import Actor, AuditLog
+from backend.errors import Conflict, InvalidInput, NotFound
+from backend.identity import texts
+from backend.identity.erasure import kept_cases
+from backend.identity.ids import is_uuid
+from backend.identity.tables import DeletionRequest
+from backend.outbox.service import Doorbell, publish, unit_of_work
+
+DECIDED_EVENT: Final = "privacy.deletion_decided"
+STATUSES: Final = ("pending", "approved", "refused", "completed")
+MAX_REASON = 500
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    id: str
+    status: str
+    citizen_id: str | None
+    name: str | None
+    id_number_masked: str | None
+    reason: str
+    requested_at: datetime
+    handled_at: datetime | None
+    decision_reason: str
+    completed_at: datetime | None
+    cases: int
+
+
+async def list_requests(
+    *, status: str | None, page: int, page_size: int
+) -> tuple[list[RequestRow], int]:
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(texts.DELETION_STATUS_UNKNOWN, code="status_invalid")
+    rows = await DeletionRequest.raw(
+        "SELECT d.id::text AS id, d.status, d.citizen::text AS citizen_id, c.name,"
+        " c.id_number_masked, d.reason, d.requested_at, d.handled_at, d.note,"
+        " d.completed_at, (SELECT count(*) FROM case_record k WHERE k.applicant = d.citizen"
+        "  AND k.parent IS NULL) AS cases, count(*) OVER () AS total"
+        " FROM deletion_request d LEFT JOIN citizen c ON c.id = d.citizen"
+        " WHERE ({}::text IS NULL OR d.status = {})"
+        " ORDER BY d.requested_at, d.id LIMIT {} OFFSET {}",
+        status,
+        status,
+        page_size,
+        (page - 1) * page_size,
+    ).run()
+    total = int(rows[0]["total"]) if rows else 0
+    return [
+        RequestRow(
+            r["id"],
+            r["status"],
+            r["citizen_id"],
+            r["name"],
+            r["id_number_masked"],
+            r["reason"],
+            r["requested_at"],
+            r["handled_at"],
+            r["note"],
+            r["completed_at"],
+            int(r["cases"]),
+        )
+        for r in rows
+    ], total
+
+
+async def decide(
+    *,
+    request_id: str,
+    approve: bool,
+    reason: str,
+    staff_id: str,
+    audit: AuditLog,
+    doorbell: Doorbell | None,
+    notice_s: int,
+) -> dict[str, Any]:
+    """Approve or refuse a pending request, with a reason (shown to the citizen)."""
+    clean = reason.strip()[:MAX_REASON]
+    if not clean:
+        raise InvalidInput(texts.DELETION_REASON_REQUIRED, code="reason_required")
+    if not is_uuid(request_id):
+        raise NotFound(texts.DELETION_NOT_FOUND, code="deletion_request_not_found")
+    outcome = "approved" if approve else "refused"
+    async with unit_of_work(doorbell):
+        rows = await DeletionRequest.raw(
+            "SELECT citizen::text AS citizen FROM deletion_request"
+            " WHERE id = {}::uuid AND status = 'pending' FOR UPDATE",
+            request_id,
+        ).run()
+        if not rows or rows[0]["citizen"] is None:
+            raise NotFound(texts.DELETION_NOT_FOUND, code="deletion_request_not_found")
+        citizen_id = rows[0]["citizen"]
+        if approve and any(not k.closed for k in await kept_cases(citizen_id)):
+            raise Conflict(texts.DELETION_OPEN_CASES, code="deletion_open_cases")
+        await (
+            DeletionRequest.update(
+                {
+                    DeletionRequest.status: outcome,
+                    DeletionRequest.handled_at: clock.now_utc(),
+                    DeletionRequest.handled_by: staff_id,
+                    DeletionRequest.note: clean,
+                }
+            )
+            .where(DeletionRequest.id == request_id)
+            .run()
+        )
+        await audit.record(
+            actor=Actor("staff", staff_id),
+            action=f"privacy_deletion_{outcome}",
+            subject_kind="deletion_request",
+            subject_id=request_id,
+            reason=clean,
+        )
+        await publish(
+            kind=DECIDED_EVENT,
+            payload={
+                "request_id": request_id,
+                "citizen_id": citizen_id,
+                "outcome": outcome,
+                "erase_after_s": notice_s,
+            },
+            dedup_key=f"deletion-decided:{request_id}",
+        )
+    return {"id": request_id, "status": outcome}

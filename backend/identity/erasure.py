@@ -1,0 +1,150 @@
+"""Carrying out an approved deletion request (PIPL art. 47): ``erase_person``.
+
+Each context owns the rule for its own data and registers one *eraser* (like the takeover's
+mergers): the cases context says which case files the law keeps (every case that reached the
+state machine, for ``RETENTION_CASE_YEARS``) and restricts them; uploads, notifications and
+delegation delete what they hold of the person except what a kept file needs; identity runs
+last: the WeChat session and binding, the phone and the consent go, and the citizen row is
+deleted — or, when kept files name the person as their applicant, kept with only what those
+files need and marked restricted (no login, no lookup by number, never listed).
+
+Everything runs in one transaction with an audit entry that names the request, not the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import structlog
+
+from backend import clock, db
+from backend.audit.service import Actor, AuditLog
+from backend.identity.tables import Citizen, DeletionRequest, WeChatSession
+
+log = structlog.get_logger(__name__)
+
+ERASE_EVENT: Final = "privacy.erase"
+ERASED_ACTION: Final = "privacy_erased"
+
+
+@dataclass(frozen=True, slots=True)
+class KeptCase:
+    id: int
+    number: str
+    mandate_id: str | None
+    closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Who is being erased, and the case files the law keeps (which other contexts spare)."""
+
+    citizen_id: str
+    kept: tuple[KeptCase, ...]
+
+    @property
+    def kept_numbers(self) -> tuple[str, ...]:
+        return tuple(k.number for k in self.kept)
+
+    @property
+    def kept_mandates(self) -> tuple[str, ...]:
+        return tuple(k.mandate_id for k in self.kept if k.mandate_id)
+
+
+Eraser = Callable[[Person], Awaitable[None]]
+"""One context's step; runs in the caller's transaction."""
+CasesOf = Callable[[str], Awaitable[list[KeptCase]]]
+
+_ERASERS: list[Eraser] = []
+_CASES_OF: list[CasesOf] = []
+
+
+def register_eraser(eraser: Eraser) -> None:
+    if eraser not in _ERASERS:
+        _ERASERS.append(eraser)
+
+
+def register_case_keeper(cases_of: CasesOf) -> None:
+    """The cases context: every case file of a citizen the law keeps."""
+    _CASES_OF[:] = [cases_of]
+
+
+async def kept_cases(citizen_id: str) -> list[KeptCase]:
+    return await _CASES_OF[0](citizen_id) if _CASES_OF else []
+
+
+async def erase_person(*, request_id: str, audit: AuditLog) -> dict[str, Any] | None:
+    """Carry out the approved request ``request_id``; None when there is nothing (left) to do.
+
+    Idempotent: a rerun finds the request ``completed`` and does nothing.
+    """
+    async with db.engine().transaction():
+        rows = await DeletionRequest.raw(
+            "SELECT id::text AS id, citizen::text AS citizen FROM deletion_request"
+            " WHERE id::text = {} AND status = 'approved' FOR UPDATE",
+            request_id,
+        ).run()
+        if not rows:
+            return None
+        citizen_id = rows[0]["citizen"]
+        kept: tuple[KeptCase, ...] = ()
+        if citizen_id is not None:
+            kept = tuple(await kept_cases(citizen_id))
+            person = Person(citizen_id, kept)
+            for eraser in _ERASERS:
+                await eraser(person)
+            await _erase_identity(person)
+        now = clock.now_utc()
+        await (
+            DeletionRequest.update(
+                {DeletionRequest.status: "completed", DeletionRequest.completed_at: now}
+            )
+            .where(DeletionRequest.id == request_id)
+            .run()
+        )
+        await audit.record(
+            actor=Actor("system", "erasure"),
+            action=ERASED_ACTION,
+            subject_kind="deletion_request",
+            subject_id=request_id,
+            reason=f"删除申请已执行；依法保存的办件 {len(kept)} 件已限制处理",
+        )
+    log.info("person_erased", request_id=request_id, kept_cases=len(kept))
+    return {"request_id": request_id, "kept_cases": len(kept)}
+
+
+async def _erase_identity(person: Person) -> None:
+    """Identity's own step, last: the account goes; a kept applicant record is restricted."""
+    citizen_id = person.citizen_id
+    await WeChatSession.delete().where(WeChatSession.citizen == citizen_id).run()
+    await (
+        DeletionRequest.update({DeletionRequest.citizen: None, DeletionRequest.reason: ""})
+        .where(DeletionRequest.citizen == citizen_id)
+        .run()
+    )
+    if not person.kept:
+        await Citizen.delete().where(Citizen.id == citizen_id).run()
+        return
+    # Kept files name their applicant: keep the name and the encrypted number they need, and
+    # nothing that serves any other use (login, lookup by number, contact, consent).
+    await (
+        Citizen.update(
+            {
+                Citizen.openid: None,
+                Citizen.unionid: None,
+                Citizen.id_number_hash: None,
+                Citizen.phone_enc: None,
+                Citizen.phone_masked: None,
+                Citizen.consent_version: None,
+                Citizen.consented_at: None,
+                Citizen.last_login_at: None,
+                Citizen.verify_reference: None,
+                Citizen.restricted_at: clock.now_utc(),
+                Citizen.updated_at: clock.now_utc(),
+            }
+        )
+        .where(Citizen.id == citizen_id)
+        .run()
+    )

@@ -1,0 +1,59 @@
+"""Telling a citizen what became of their deletion request (``privacy.deletion_decided``).
+
+The outcome goes to the citizen's inbox (read in the mini-program) in one transaction with,
+for an approval, the ``privacy.erase`` event scheduled ``erase_after_s`` later: the citizen is
+told while their account, WeChat binding and inbox still exist, and erasure removes the message
+with the rest. Keyed on the request, so a rerun writes nothing twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import structlog
+
+from backend.identity.deletions import DECIDED_EVENT
+from backend.identity.erasure import ERASE_EVENT
+from backend.outbox.runner import HandlerContext
+from backend.outbox.service import publish, unit_of_work
+from notifications import texts
+from notifications.tables import Message
+
+log = structlog.get_logger(__name__)
+
+
+async def on_deletion_decided(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    request_id, citizen_id = str(payload["request_id"]), str(payload["citizen_id"])
+    approved = payload["outcome"] == "approved"
+    async with unit_of_work(ctx.services.get("doorbell")):
+        found = await Message.raw(
+            "SELECT note FROM deletion_request WHERE id = {}::uuid AND status <> 'completed'",
+            request_id,
+        ).run()
+        if not found:  # a rerun after the erasure: there is no one left to tell
+            return
+        note = found[0]["note"]
+        body = (texts.DELETION_APPROVED if approved else texts.DELETION_REFUSED).format(reason=note)
+        await Message.raw(
+            "INSERT INTO message (key, event, recipient_kind, recipient_id, channel, title, body,"
+            " data, needs_action, status, attempts, credit_spent, last_error, created_at,"
+            " finished_at) VALUES ({}, {}, 'citizen', {}, 'inbox', {}, {}, {}::jsonb, false,"
+            " 'delivered', 0, false, '', now(), now()) ON CONFLICT (key) DO NOTHING",
+            f"deletion:{request_id}:{citizen_id}:inbox",
+            DECIDED_EVENT,
+            citizen_id,
+            texts.DELETION_TITLE,
+            body,
+            "{}",
+        ).run()
+        if approved:
+            await publish(
+                kind=ERASE_EVENT,
+                payload={"request_id": request_id},
+                dedup_key=f"erase:{request_id}",
+                delay_s=float(payload.get("erase_after_s", 0)),
+            )
+    log.info("deletion_outcome_told", request_id=request_id, approved=approved)
+
+
+HANDLERS: Final = {DECIDED_EVENT: on_deletion_decided}
