@@ -40,6 +40,7 @@ from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
 from backend.http.access_log import access_log_middleware
 from backend.http.auth import PUBLIC, make_jwt_auth
+from backend.http.input_guard import input_guard_middleware
 from backend.http.metrics import metrics_middleware
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
@@ -214,7 +215,12 @@ def create_app(
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State(state),
-        middleware=[request_id_middleware, access_log_middleware, metrics_middleware],
+        middleware=[
+            request_id_middleware,
+            access_log_middleware,
+            metrics_middleware,
+            input_guard_middleware,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=portal.template_config,
         csrf_config=portal.csrf_config,
