@@ -9,13 +9,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 
+from backend.app import create_app
 from backend.devservices import free_port
+from backend.fakes.elicense_server import FakeElicense
+from backend.fakes.wechat_server import FakeWeChat
+from backend.settings import Settings
 from tests.access import sweep as sweeping
+from tests.access.portal import portal_routes, run_portal
 from tests.access.world import build
 from tests.conftest import FIXTURES, ROOT, RUN_ID, _wait_http, truncate_all
 
@@ -26,7 +32,7 @@ HIGH_LIMITS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def sweep_server(test_env: dict[str, str], database: None) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, **test_env, **HIGH_LIMITS, "PORT": str(port)}
@@ -52,8 +58,10 @@ def sweep_server(test_env: dict[str, str], database: None) -> Iterator[str]:
                 proc.kill()
 
 
-@pytest.fixture(scope="module")
-async def sweep(sweep_server: str, fake_wechat, fake_elicense) -> AsyncIterator[sweeping.Sweep]:
+@pytest.fixture(scope="package")
+async def sweep(
+    sweep_server: str, settings: Settings, fake_wechat: FakeWeChat, fake_elicense: FakeElicense
+) -> AsyncIterator[sweeping.Sweep]:
     """The world built once and every operation swept once; the tests read the records."""
     from backend.clock import today
     from backend.imports.service import import_batch, read_file
@@ -65,4 +73,9 @@ async def sweep(sweep_server: str, fake_wechat, fake_elicense) -> AsyncIterator[
     async with httpx.AsyncClient(base_url=sweep_server, timeout=30.0) as api:
         world = await build(api)
         world.objects["bundle"] = (await api.get("/api/v1/bundles")).json()["items"][0]["code"]
-        yield await sweeping.run(api, world)
+        done = await sweeping.run(api, world)
+        with warnings.catch_warnings():  # the app's own deprecation notices, seen elsewhere
+            warnings.simplefilter("ignore", DeprecationWarning)
+            routes = portal_routes(create_app(settings, configure_logs=False))
+        await run_portal(sweep_server, world, routes, done)
+        yield done

@@ -215,7 +215,7 @@ async def _follow_up(w: World) -> None:
     await _run_bad_rating_events()  # what the worker does with ``evaluation.bad``
     found = await w.client("supervisor_a").get("/api/v1/supervision/follow-ups")
     assert found.status_code == 200, found.text
-    w.objects["follow_up"] = found.json()["items"][0]["id"]
+    w.objects["follow_up"] = max(f["id"] for f in found.json()["items"])
     w.objects["rated"] = closed
 
 
@@ -263,10 +263,10 @@ async def _message(w: World) -> None:
     w.objects["message"] = row[0]["id"]
 
 
-async def _notice(w: World) -> None:
+async def _notice(w: World, key: str = "api") -> None:
     row = await StaffNotice.insert(
         StaffNotice(
-            key=f"access:{w.client('window_a').id}",
+            key=f"access:{key}:{w.client('window_a').id}",
             staff=w.client("window_a").id,
             township=TOWNSHIP,
             kind="tell_citizen",

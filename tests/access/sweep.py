@@ -116,6 +116,11 @@ class Sweep:
     hostile_failures: list[str] = field(default_factory=list)
     hostile_ops: int = 0
     hostile_accepted: list[str] = field(default_factory=list)
+    portal_missing: list[str] = field(default_factory=list)
+    portal_stale: list[str] = field(default_factory=list)
+    portal_calls: int = 0
+    portal_positives: int = 0
+    portal_failures: list[str] = field(default_factory=list)
 
 
 # --- hostile inputs ----------------------------------------------------------------------
