@@ -354,6 +354,8 @@ async def _one(
                 sweep.portal_failures.append(
                     f"{key} as {caller}: {response.status_code}, saw the owner's {marker!r}"
                 )
+    if not rule.public:
+        await _hostile(world, clients, key, rule.who, method, url, query, form, files, sweep)
     owner = rule.who
     if rule.public:  # a fresh browser: signing in or out must not touch the sweep's sessions
         clients["fresh"] = await _portal_client(str(clients["anonymous"][0].base_url), None)
@@ -372,3 +374,39 @@ async def _one(
         found = re.search(r"/handovers/([0-9A-Za-z-]+)", response.headers.get("location", ""))
         if keep and found:
             world.objects[keep] = found.group(1)
+
+
+async def _hostile(
+    world: World,
+    clients: dict[str, tuple[httpx.AsyncClient, str]],
+    key: str,
+    owner: str,
+    method: str,
+    url: str,
+    query: dict[str, Any],
+    form: dict[str, Any],
+    files: dict[str, Any] | None,
+    sweep: Sweep,
+) -> None:
+    """NUL in the query, a path segment and every form field, as the rightful staff member."""
+    variants: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+        ("nul-query", url, {**query, "q": "a\x00b"}, form),
+    ]
+    segments = url.split("/")
+    for index, part in enumerate(key.split(" ", 1)[1].split("/")):
+        if part.startswith("{"):
+            hostile_url = "/".join([*segments[:index], "a%00b", *segments[index + 1 :]])
+            variants.append((f"nul-path-{part}", hostile_url, query, form))
+    if method == "POST" and (form or not files):  # a photo alone would do the real thing
+        variants.append(("nul-form", url, query, {k: "a\x00b" for k in form} or {"note": "a\x00b"}))
+    before = await checksum()
+    refused_all = True
+    for name, target, params, fields in variants:
+        response = await _call(clients, owner, method, target, params, fields, files)
+        sweep.portal_hostile_tried += 1
+        if response.status_code >= 500 or response.status_code == 429:
+            sweep.hostile_failures.append(f"{key} [portal {name}]: {response.status_code}")
+        if response.status_code < 400:
+            refused_all = False
+    if refused_all and changed(before, await checksum()):
+        sweep.hostile_failures.append(f"{key}: refused hostile portal input changed a table")

@@ -119,6 +119,7 @@ class Sweep:
     portal_missing: list[str] = field(default_factory=list)
     portal_stale: list[str] = field(default_factory=list)
     portal_calls: int = 0
+    portal_hostile_tried: int = 0
     portal_positives: int = 0
     portal_failures: list[str] = field(default_factory=list)
 
@@ -339,6 +340,7 @@ def summary_hostile(sweep: Sweep) -> str:
             "by_status": dict(sorted(sweep.hostile_status.items())),
             "5xx": sum(n for s, n in sweep.hostile_status.items() if s >= 500),
             "429": sweep.hostile_status.get(429, 0),
+            "portal_routes_x_inputs": sweep.portal_hostile_tried,
             "accepted_as_valid": sweep.hostile_accepted,
         },
         ensure_ascii=False,
