@@ -171,6 +171,13 @@ PORTAL_RULES: dict[str, Rule] = {
         path=number("errand_sent"),
         files=lambda w: {"photo": api_rules._png(w)["file"]},
     ),
+    "POST /portal/agent/cases/{number}/supply": Rule(
+        who="agent_a",
+        prepare=api_rules._asked_errand,
+        path=number("asked_errand"),
+        body={"types": "户口簿", "note": "补户口簿"},
+        files=lambda w: {"sup-0-file": api_rules._png(w)["file"]},
+    ),
     "POST /portal/agent/villagers": Rule(
         who="agent_a",
         body={
@@ -216,7 +223,6 @@ NOT_SWEPT: dict[str, str] = {
     "POST /portal/window/walk-in": "multi-step form (applicant, item fields, photos)",
     "POST /portal/agent/villagers/{citizen_id}/mandate": "multipart evidence photos",
     "POST /portal/agent/file": "multi-step filing form with photos",
-    "POST /portal/agent/cases/{number}/supply": "multipart supplement photos",
 }
 
 
