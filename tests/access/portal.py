@@ -13,12 +13,14 @@ neither table fails the test.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import httpx
 from litestar import Litestar
 
+from backend.clock import today
 from tests.access import rules as api_rules
 from tests.access.rules import PUBLIC, Rule, number, o, store
 from tests.access.sweep import Sweep
@@ -178,6 +180,19 @@ PORTAL_RULES: dict[str, Rule] = {
         body={"types": "户口簿", "note": "补户口簿"},
         files=lambda w: {"sup-0-file": api_rules._png(w)["file"]},
     ),
+    "POST /portal/agent/villagers/{citizen_id}/mandate": Rule(
+        who="agent_a",
+        path=lambda w: {"citizen_id": w.objects["villager"]},
+        body=lambda w: {
+            "item_codes": "GA-CSDJ",
+            "expires_on": (today() + dt.timedelta(days=30)).isoformat(),
+            "mode": "paper",
+        },
+        files=lambda w: {
+            "evidence-0-file": api_rules._png(w)["file"],
+            "evidence-1-file": api_rules._png(w)["file"],
+        },
+    ),
     "POST /portal/agent/villagers": Rule(
         who="agent_a",
         body={
@@ -221,7 +236,6 @@ PORTAL_RULES: dict[str, Rule] = {
 
 NOT_SWEPT: dict[str, str] = {
     "POST /portal/window/walk-in": "multi-step form (applicant, item fields, photos)",
-    "POST /portal/agent/villagers/{citizen_id}/mandate": "multipart evidence photos",
     "POST /portal/agent/file": "multi-step filing form with photos",
 }
 
