@@ -43,6 +43,7 @@ from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
 from backend.http.access_log import access_log_middleware
 from backend.http.auth import PUBLIC, make_jwt_auth
+from backend.http.input_guard import input_guard_middleware
 from backend.http.metrics import metrics_guard, metrics_middleware
 from backend.http.no_store import no_store
 from backend.http.problems import EXCEPTION_HANDLERS
@@ -225,7 +226,12 @@ def create_app(
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State(state),
-        middleware=[request_id_middleware, access_log_middleware, metrics_middleware],
+        middleware=[
+            request_id_middleware,
+            access_log_middleware,
+            metrics_middleware,
+            input_guard_middleware,
+        ],
         before_send=[no_store],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=portal.template_config,

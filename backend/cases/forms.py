@@ -13,6 +13,8 @@ _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 MAX_TEXT = 500
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+"""The dates a form accepts: a birth, an issue or an expiry date, never year 1 or 9999."""
 
 
 def id_number_ok(value: str) -> bool:
@@ -78,9 +80,11 @@ def _check(f: FormField, value: Any) -> str | None:
         return f"不能超过 {MAX_TEXT} 个字"
     if f.datatype == "date":
         try:
-            date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             return "应为日期，例如 2026-01-31"
+        if not FIRST_DAY <= day <= LAST_DAY:
+            return f"日期应在 {FIRST_DAY.year} 年至 {LAST_DAY.year} 年之间"
     elif f.datatype == "choice" and text not in f.values:
         return "应为以下之一：" + "、".join(f.values)
     elif f.datatype == "id_number" and not id_number_ok(text):

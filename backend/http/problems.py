@@ -6,8 +6,10 @@ and a Chinese ``detail`` a mini-program can show as is. Validation errors add ``
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
+import asyncpg
 import jwt
 import msgspec
 import structlog
@@ -132,7 +134,50 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
     return problem(status, "bad_request", "请求有误，请检查后重试。")
 
 
+_DECODING_MODULES = ("litestar/_kwargs/", "litestar/_multipart.py", "litestar/connection/")
+
+
+def _raised_decoding_request(exc: BaseException) -> bool:
+    """Whether ``exc`` came out of Litestar reading the request (body, form, parameters)."""
+    return any(
+        any(part in frame.filename.replace("\\", "/") for part in _DECODING_MODULES)
+        for frame in traceback.extract_tb(exc.__traceback__)
+    )
+
+
+def _unrepresentable(exc: Exception) -> Response[Any] | None:
+    """Input the decoders or PostgreSQL cannot represent: a 4xx, never a 500.
+
+    The database refuses such a value before anything is written (a data error aborts its
+    transaction); ``backend/http/input_guard.py`` refuses most of them before any handler runs.
+    """
+    if isinstance(
+        exc, asyncpg.CharacterNotInRepertoireError | asyncpg.UntranslatableCharacterError
+    ):
+        return problem(
+            400,
+            "invalid_characters",
+            "请求中含有不允许的字符（如空字符或无效编码），请检查后重试。",
+        )
+    if isinstance(exc, asyncpg.DataError | OverflowError):
+        return problem(422, "value_out_of_range", "提交的数值或日期超出了允许的范围。")
+    if isinstance(exc, UnicodeDecodeError | RecursionError) and _raised_decoding_request(exc):
+        return problem(
+            400, "malformed_body", "请求内容无法解析（编码无效或嵌套过深），请检查后重试。"
+        )
+    return None
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    refused = _unrepresentable(exc)
+    if refused is not None:
+        log.warning(
+            "input_refused",
+            path=request.url.path,
+            error=type(exc).__name__,
+            request_id=_request_id(request),
+        )
+        return refused
     log.exception("unhandled_error", path=request.url.path, request_id=_request_id(request))
     return problem(500, "internal_error", "服务器开小差了，请稍后再试。")
 

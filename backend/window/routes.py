@@ -15,6 +15,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import JSONBody
 
+from backend import db
 from backend.cases import service as cases
 from backend.cases.schemas import SupplementIn
 from backend.http.auth import Principal
@@ -132,12 +133,15 @@ class WindowController(Controller):
         )
         a = data.applicant
         await limit_id_lookup(request, route="walk_in", account=scope, fail_open=True)
-        citizen_id = await walkin.find_or_register(
-            applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
-            cipher=state.cipher,
-        )
-        by = walkin.submitter(citizen_id=citizen_id, clerk=clerk)
-        plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
+        # A new applicant is registered only with a submission that holds: a refused walk-in
+        # (a bad form, a missing material) rolls the registration back and leaves nothing.
+        async with db.engine().transaction():
+            citizen_id = await walkin.find_or_register(
+                applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
+                cipher=state.cipher,
+            )
+            by = walkin.submitter(citizen_id=citizen_id, clerk=clerk)
+            plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
         calendar = await load_calendar()
 
         async def create() -> Any:

@@ -67,3 +67,42 @@ async def test_openapi_and_metrics(api):
     ), lines  # the route's template, not the item code
     assert 'path="/metrics"' not in metrics
     assert "litestar_request_duration_seconds_bucket" in metrics
+
+
+async def test_input_postgresql_or_the_decoders_cannot_hold_is_a_4xx(api):
+    """Each of these once answered 500 with a traceback (tests/access sweeps every route)."""
+    login = "/api/v1/auth/staff/login"
+    nul = await api.post(login, json={"username": "clerk\x00", "password": "x"})
+    assert_problem(nul, 400, "invalid_characters")
+    assert_problem(
+        await api.get("/api/v1/areas", params={"parent": "33\x00"}), 400, "invalid_characters"
+    )
+    assert_problem(await api.get("/api/v1/items/GA%00CSDJ"), 400, "invalid_characters")
+    as_json = {"content-type": "application/json"}
+    deep = await api.post(login, content=b"[" * 1000 + b"]" * 1000, headers=as_json)
+    assert_problem(deep, 400, "json_too_deep")
+    bad_utf8 = await api.post(login, content=b'{"username": "\xff\xfe"}', headers=as_json)
+    assert_problem(bad_utf8, 400, "invalid_characters")
+    escaped = await api.post(login, json={"username": "a\\u0000", "password": "x"})
+    assert_problem(escaped, 401, "credentials_invalid")  # a backslash, then "u0000": no NUL
+
+
+async def test_a_multipart_file_named_backslash_and_a_date_of_year_one(api, small_catalogue):
+    from tests.support import citizen
+    from tests.window.support import staff
+
+    me = await citizen(api, "errors-upload")
+    upload = await me.post(
+        "/api/v1/uploads",
+        files={"file": ("\\", b"\x89PNG\r\n\x1a\n\xff", "image/png")},
+        data={"material_type": "照片"},
+    )
+    assert 400 <= upload.status_code < 500, upload.text
+    admin = await staff(api, role="admin", username="admin-errors", area_code="330109")
+    for query in ({"from": "0001-01-01"}, {"to": "9999-12-31"}):
+        far = await admin.get("/api/v1/supervision/audit", params=query)
+        assert_problem(far, 422, "value_out_of_range")
+    rule = await api.delete(
+        "/api/v1/admin/routing-rules/99999999999999999999", headers=admin.headers
+    )
+    assert 400 <= rule.status_code < 500, rule.text

@@ -140,3 +140,11 @@ async def test_paper_originals_checked_at_the_window_satisfy_materials(
         "/api/v1/cases", json={**BIRTH, "item_code": "GA-CSDJ", "paper_originals": ["身份证"]}
     )
     assert_problem(online, 422, "paper_not_allowed")
+
+
+async def test_a_refused_walk_in_registers_no_one(api, small_catalogue: Path, elicense, wechat):
+    desk = await clerk(api)
+    bad_form = {**WALK_IN, "form": {**BIRTH["form"], "birth_date": "0001-01-01"}}
+    refused = await desk.post("/api/v1/window/cases", json=bad_form)
+    assert_problem(refused, 422, "form_invalid")
+    assert await Citizen.count().run() == 0 and await Case.count().run() == 0

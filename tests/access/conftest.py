@@ -1,0 +1,81 @@
+"""One app for the access and hostile-input sweeps, with every rate limit set out of reach.
+
+HIGH_LIMITS lists the settings that would otherwise answer 429 or lock an account during the
+sweep; a new rate-limit setting belongs here too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import warnings
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from backend.app import create_app
+from backend.devservices import free_port
+from backend.fakes.elicense_server import FakeElicense
+from backend.fakes.wechat_server import FakeWeChat
+from backend.settings import Settings
+from tests.access import sweep as sweeping
+from tests.access.portal import portal_routes, run_portal
+from tests.access.world import build
+from tests.conftest import FIXTURES, ROOT, RUN_ID, _wait_http, truncate_all
+
+HIGH_LIMITS = {
+    "LOGIN_MAX_FAILURES": "1000000",
+    "UPLOAD_MAX_PER_DAY": "1000000",
+    "MANDATE_SPOT_CHECK_RATE": "1.0",  # every paper mandate is sampled, so it can be checked
+}
+
+
+@pytest.fixture(scope="package")
+def sweep_server(test_env: dict[str, str], database: None) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, **test_env, **HIGH_LIMITS, "PORT": str(port)}
+    log_path = ROOT / "test-artifacts" / f"access-server-{RUN_ID}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", "serve", "--workers", "1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_http(base + "/healthz", proc, timeout_s=120.0)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="package")
+async def sweep(
+    sweep_server: str, settings: Settings, fake_wechat: FakeWeChat, fake_elicense: FakeElicense
+) -> AsyncIterator[sweeping.Sweep]:
+    """The world built once and every operation swept once; the tests read the records."""
+    from backend.clock import today
+    from backend.imports.service import import_batch, read_file
+
+    fake_wechat.reset()
+    fake_elicense.reset()
+    await truncate_all()
+    await import_batch(read_file(FIXTURES), effective_from=today())
+    async with httpx.AsyncClient(base_url=sweep_server, timeout=30.0) as api:
+        world = await build(api)
+        world.objects["bundle"] = (await api.get("/api/v1/bundles")).json()["items"][0]["code"]
+        done = await sweeping.run(api, world)
+        with warnings.catch_warnings():  # the app's own deprecation notices, seen elsewhere
+            warnings.simplefilter("ignore", DeprecationWarning)
+            routes = portal_routes(create_app(settings, configure_logs=False))
+        await run_portal(sweep_server, world, routes, done)
+        yield done

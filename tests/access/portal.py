@@ -1,0 +1,447 @@
+"""The staff portal (HTML, cookie session + CSRF) under the same rules as the JSON API.
+
+Its routes come from the app's own route table (the portal is not in the OpenAPI document).
+HOW TO ADD A ROUTE: an entry in ``PORTAL_RULES`` keyed ``"METHOD /portal/..."`` as the route
+table spells it without converters (``/portal/window/cases/{number}``), with the same ``Rule``
+fields as ``rules.py`` (``form`` goes in ``body``). Refused here means: not signed in → 303 to
+the login page (401 for HTMX), another role → 403, another township's/department's/village's
+object → 404; a rightful call answers 200, or 303 anywhere but the login page.
+A route without an entry fails the test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import httpx
+from litestar import Litestar
+
+from backend.clock import today
+from tests.access import rules as api_rules
+from tests.access.rules import PUBLIC, Rule, number, o, store
+from tests.access.sweep import Sweep
+from tests.access.world import PRINCIPALS, World, changed, checksum
+from tests.delegation.support import BIRTH_FORM
+from tests.factories import DEFAULT_PASSWORD, make_id_number
+from tests.support import VILLAGE
+from tests.window.support import BIRTH as WINDOW_BIRTH
+
+STAFF_PRINCIPALS = tuple(p for p in PRINCIPALS if not p.startswith("citizen"))
+CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
+ALL_STAFF_BUT = api_rules.ALL_STAFF_BUT
+SUPERVISION = {"peers": ("supervisor_b",), "wider": ("admin",)}
+
+
+def portal_routes(app: Litestar) -> list[str]:
+    found = set()
+    for route in app.routes:
+        if not route.path.startswith("/portal"):
+            continue
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+        for method in getattr(route, "methods", set()):
+            if method in ("GET", "POST"):
+                found.add(f"{method} {path}")
+    return sorted(found)
+
+
+async def _fresh_notice(w: World) -> None:
+    await api_rules._notice(w, key="portal")
+
+
+async def _fresh_follow_up(w: World) -> None:
+    await api_rules._follow_up(w)
+
+
+async def _fresh_call(w: World) -> None:
+    listed = await w.client("supervisor_a").get(
+        "/api/v1/supervision/callbacks", params={"week": w.objects["week"]}
+    )
+    open_calls = [c["id"] for c in listed.json()["items"] if c.get("called_at") is None]
+    assert open_calls, listed.text
+    w.objects["portal_call"] = open_calls[0]
+
+
+async def _fresh_batch_up(w: World) -> None:
+    await api_rules._sent_to_township(w)
+
+
+PORTAL_RULES: dict[str, Rule] = {
+    "GET /portal/login": PUBLIC(),
+    "POST /portal/login": PUBLIC(body={"username": "window-b", "password": DEFAULT_PASSWORD}),
+    "POST /portal/logout": PUBLIC(extra={"success_to": "/portal/login?bye=1"}),
+    "GET /portal": Rule(who="window_a", peers=ALL_STAFF_BUT("window_a")),
+    "GET /portal/partials/whoami": Rule(
+        who="window_a", peers=ALL_STAFF_BUT("window_a"), marker=lambda w: "window-a"
+    ),
+    "GET /portal/notices": Rule(
+        who="window_a", peers=ALL_STAFF_BUT("window_a"), marker=lambda w: "请告知群众领取结果"
+    ),
+    "GET /portal/notices/bell": Rule(who="window_a", peers=ALL_STAFF_BUT("window_a")),
+    "POST /portal/notices/{notice_id}/read": Rule(
+        who="window_a", prepare=_fresh_notice, path=lambda w: {"notice_id": w.objects["notice"]}
+    ),
+    # window
+    "GET /portal/window/queue": Rule(
+        who="window_a",
+        prepare=store("p_queued", World.queued),
+        peers=("window_b",),
+        marker=o("p_queued"),
+    ),
+    "GET /portal/window/cases": Rule(who="window_a", peers=("window_b",), marker=o("p_queued")),
+    "GET /portal/window/cases/{number}": Rule(who="window_a", path=number("p_queued")),
+    "POST /portal/window/cases/{number}/{action}": Rule(
+        who="window_a", path=lambda w: {"number": w.objects["p_queued"], "action": "accept"}
+    ),
+    "POST /portal/window/queue/claim": Rule(
+        who="window_a", prepare=store("p_claimable", World.queued), peers=("window_b",)
+    ),
+    "POST /portal/window/cases/{number}/release": Rule(
+        who="window_a", prepare=api_rules._claimed, path=number("claimed")
+    ),
+    "POST /portal/window/cases/{number}/materials/{upload_id}/link": Rule(
+        who="window_a",
+        path=lambda w: {"number": w.objects["mat_case"], "upload_id": w.objects["mat_upload"]},
+    ),
+    "GET /portal/window/walk-in": Rule(who="window_a", peers=("window_b",)),
+    "POST /portal/window/walk-in": Rule(
+        who="window_a",
+        peers=("window_b",),
+        body={
+            "item_code": "GA-CSDJ",
+            "delivery_method": "window",
+            "applicant.name": "周阿婆",
+            "applicant.id_number": make_id_number(seq=88, birth="19410101", male=False),
+            "applicant.village_code": VILLAGE,
+            **{"form." + k: v for k, v in WINDOW_BIRTH["form"].items()},
+        },
+    ),
+    "GET /portal/window/walk-in/fields": Rule(
+        who="window_a", query={"item_code": "GA-CSDJ"}, peers=("window_b",)
+    ),
+    "GET /portal/window/handovers": Rule(
+        who="window_a", prepare=_fresh_batch_up, peers=("window_b",), marker=o("batch_up")
+    ),
+    "GET /portal/window/handovers/{handover_id}": Rule(
+        who="window_a", path=lambda w: {"handover_id": w.objects["batch_up"]}
+    ),
+    "POST /portal/window/handovers/{handover_id}/receive": Rule(
+        who="window_a", path=lambda w: {"handover_id": w.objects["batch_up"]}
+    ),
+    "GET /portal/window/handovers/results": Rule(who="window_a", peers=("window_b",)),
+    "POST /portal/window/handovers/results": Rule(
+        who="window_a",
+        prepare=api_rules._result_at_township,
+        body=lambda w: {"numbers": w.objects["errand_sent"]},
+        peers=("window_b",),
+        extra={"keep_location": "p_batch_down"},
+    ),
+    # review
+    "GET /portal/review": Rule(
+        who="approver_a",
+        prepare=store("p_review", World.transferred),
+        peers=("approver_b",),
+        marker=o("p_review"),
+    ),
+    "GET /portal/review/cases/{number}": Rule(who="approver_a", path=number("p_review")),
+    "POST /portal/review/cases/{number}/materials/{upload_id}/link": Rule(
+        who="approver_a",
+        path=lambda w: {"number": w.objects["mat_case"], "upload_id": w.objects["mat_upload"]},
+    ),
+    "POST /portal/review/cases/{number}/{action}": Rule(
+        who="approver_a",
+        path=lambda w: {"number": w.objects["p_review"], "action": "approve"},
+        body={"note": "符合条件"},
+    ),
+    # agents
+    "GET /portal/agent/villagers": Rule(who="agent_a", peers=("agent_b",), marker=o("villager")),
+    "GET /portal/agent/villagers/{citizen_id}": Rule(
+        who="agent_a", path=lambda w: {"citizen_id": w.objects["villager"]}
+    ),
+    "GET /portal/agent/villagers/{citizen_id}/mandate": Rule(
+        who="agent_a", path=lambda w: {"citizen_id": w.objects["villager"]}
+    ),
+    "GET /portal/agent/mandate-items": Rule(who="agent_a", peers=("agent_b",)),
+    "GET /portal/agent/file": Rule(
+        who="agent_a", query=lambda w: {"mandate": w.objects["mandate"]}
+    ),
+    "POST /portal/agent/file": Rule(
+        who="agent_a",
+        body=lambda w: {
+            "mandate_id": w.objects["mandate"],
+            "item_code": "GA-CSDJ",
+            "delivery_method": "agent",
+            **{"form." + k: v for k, v in BIRTH_FORM.items()},
+        },
+    ),
+    "GET /portal/agent/cases/{number}": Rule(who="agent_a", path=number("errand")),
+    "GET /portal/agent/handovers": Rule(who="agent_a", peers=("agent_b",), marker=o("batch_up")),
+    "GET /portal/agent/handovers/{handover_id}": Rule(
+        who="agent_a", path=lambda w: {"handover_id": w.objects["batch_up"]}
+    ),
+    "POST /portal/agent/handovers": Rule(
+        who="agent_a",
+        prepare=store("p_errand", api_rules._errand),
+        body=lambda w: {"numbers": w.objects["p_errand"]},
+        peers=("agent_b",),
+    ),
+    "POST /portal/agent/handovers/{handover_id}/receive": Rule(
+        who="agent_a", path=lambda w: {"handover_id": w.objects["p_batch_down"]}
+    ),
+    "POST /portal/agent/cases/{number}/hand-over": Rule(
+        who="agent_a",
+        path=number("errand_sent"),
+        files=lambda w: {"photo": api_rules._png(w)["file"]},
+    ),
+    "POST /portal/agent/cases/{number}/supply": Rule(
+        who="agent_a",
+        prepare=api_rules._asked_errand,
+        path=number("asked_errand"),
+        body={"types": "户口簿", "note": "补户口簿"},
+        files=lambda w: {"sup-0-file": api_rules._png(w)["file"]},
+    ),
+    "POST /portal/agent/villagers/{citizen_id}/mandate": Rule(
+        who="agent_a",
+        path=lambda w: {"citizen_id": w.objects["villager"]},
+        body=lambda w: {
+            "item_codes": "GA-CSDJ",
+            "expires_on": (today() + dt.timedelta(days=30)).isoformat(),
+            "mode": "paper",
+        },
+        files=lambda w: {
+            "evidence-0-file": api_rules._png(w)["file"],
+            "evidence-1-file": api_rules._png(w)["file"],
+        },
+    ),
+    "POST /portal/agent/villagers": Rule(
+        who="agent_a",
+        body={
+            "name": "孙阿公",
+            "id_number": make_id_number(seq=87, birth="19390909"),
+            "village_code": VILLAGE,
+        },
+        peers=("agent_b",),
+    ),
+    # supervision and the dashboard
+    "GET /portal/supervision": Rule(who="supervisor_a", **SUPERVISION),
+    "GET /portal/supervision/overdue": Rule(who="supervisor_a", **SUPERVISION),
+    "GET /portal/supervision/agents": Rule(
+        who="supervisor_a", marker=lambda w: "李代办", **SUPERVISION
+    ),
+    "GET /portal/supervision/audit": Rule(who="admin"),
+    "GET /portal/supervision/follow-ups": Rule(
+        who="supervisor_a", prepare=_fresh_follow_up, **SUPERVISION
+    ),
+    "POST /portal/supervision/follow-ups/{follow_up_id}/{action}": Rule(
+        who="supervisor_a",
+        path=lambda w: {"follow_up_id": w.objects["follow_up"], "action": "contact"},
+        body={"note": "已电话联系群众"},
+        wider=("admin",),
+    ),
+    "GET /portal/supervision/callbacks": Rule(
+        who="supervisor_a", query=lambda w: {"week": w.objects["week"]}, **SUPERVISION
+    ),
+    "POST /portal/supervision/callbacks/{call_id}": Rule(
+        who="supervisor_a",
+        prepare=_fresh_call,
+        path=lambda w: {"call_id": w.objects["portal_call"]},
+        body={"reached": "yes", "satisfied": "5", "trips": "1"},
+        wider=("admin",),
+    ),
+    "GET /portal/dashboard": Rule(who="supervisor_a", **SUPERVISION),
+    "GET /portal/dashboard/export/{table}/{fmt}": Rule(
+        who="supervisor_a", path={"table": "townships", "fmt": "csv"}, **SUPERVISION
+    ),
+}
+
+# --- the pass -------------------------------------------------------------------------------
+
+
+async def _portal_client(base_url: str, username: str | None) -> tuple[httpx.AsyncClient, str]:
+    """A browser-like client, signed in as ``username`` (or not), and its CSRF token."""
+    client = httpx.AsyncClient(base_url=base_url, timeout=30.0, follow_redirects=False)
+    page = await client.get("/portal/login")
+    token = CSRF_INPUT.search(page.text)
+    assert token, page.text[:300]
+    if username is None:
+        return client, token.group(1)
+    signed = await client.post(
+        "/portal/login",
+        data={"username": username, "password": DEFAULT_PASSWORD, "_csrf_token": token.group(1)},
+    )
+    assert signed.status_code == 303, signed.text[:300]
+    home = await client.get("/portal")
+    fresh = CSRF_INPUT.search(home.text)
+    if fresh is None:
+        home = await client.get("/portal/notices")
+        fresh = CSRF_INPUT.search(home.text)
+    assert fresh, home.text[:300]
+    return client, fresh.group(1)
+
+
+USERNAMES = {
+    "agent_a": "agent-a",
+    "agent_b": "agent-b",
+    "window_a": "window-a",
+    "window_b": "window-b",
+    "approver_a": "approver-ga",
+    "approver_b": "approver-yb",
+    "supervisor_a": "sup-a",
+    "supervisor_b": "sup-b",
+    "admin": "admin-a",
+}
+
+
+def _refused(response: httpx.Response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.status_code in (302, 303) and "/portal/login" in response.headers.get(
+        "location", ""
+    )
+
+
+def _succeeded(response: httpx.Response) -> bool:
+    if 200 <= response.status_code < 300:
+        return True
+    return response.status_code in (302, 303) and "/portal/login" not in response.headers.get(
+        "location", ""
+    )
+
+
+async def run_portal(base_url: str, world: World, routes: list[str], sweep: Sweep) -> None:
+    sweep.portal_missing = sorted(set(routes) - set(PORTAL_RULES))
+    sweep.portal_stale = sorted(set(PORTAL_RULES) - set(routes))
+    clients: dict[str, tuple[httpx.AsyncClient, str]] = {}
+    try:
+        clients["anonymous"] = await _portal_client(base_url, None)
+        for name, username in USERNAMES.items():
+            clients[name] = await _portal_client(base_url, username)
+        for key, rule in PORTAL_RULES.items():
+            if key not in routes:
+                continue
+            try:
+                await _one(world, clients, key, rule, sweep)
+            except Exception as failed:
+                sweep.portal_failures.append(f"{key}: setup failed: {failed!r}"[:400])
+    finally:
+        for client, _ in clients.values():
+            await client.aclose()
+
+
+def _value(value: Any, world: World) -> Any:
+    return value(world) if callable(value) else value
+
+
+async def _call(
+    clients: dict[str, tuple[httpx.AsyncClient, str]],
+    caller: str,
+    method: str,
+    url: str,
+    query: dict[str, Any],
+    form: dict[str, Any],
+    files: dict[str, Any] | None = None,
+) -> httpx.Response:
+    client, token = clients[caller]
+    if method == "GET":
+        return await client.get(url, params=query or None)
+    return await client.post(
+        url,
+        params=query or None,
+        data={**form, "_csrf_token": token},
+        files=files,
+        headers={"x-csrftoken": token},
+    )
+
+
+async def _one(
+    world: World,
+    clients: dict[str, tuple[httpx.AsyncClient, str]],
+    key: str,
+    rule: Rule,
+    sweep: Sweep,
+) -> None:
+    method, template = key.split(" ", 1)
+    if rule.prepare is not None:
+        await rule.prepare(world)
+    url = template.format(**{k: str(v) for k, v in (_value(rule.path, world) or {}).items()})
+    query = dict(_value(rule.query, world) or {})
+    form = dict(_value(rule.body, world) or {})
+    files = _value(rule.files, world)
+    if not rule.public:
+        before = await checksum()
+        for caller in STAFF_PRINCIPALS:
+            if caller == rule.who or caller in rule.wider or caller in rule.peers:
+                continue
+            response = await _call(clients, caller, method, url, query, form, files)
+            sweep.portal_calls += 1
+            if not _refused(response):
+                sweep.portal_failures.append(f"{key} as {caller}: {response.status_code}")
+        if changed(before, await checksum()):
+            sweep.portal_failures.append(
+                f"{key}: refused calls changed {changed(before, await checksum())}"
+            )
+        for caller in rule.peers if method == "GET" else ():
+            response = await _call(clients, caller, method, url, query, form, files)
+            sweep.portal_calls += 1
+            marker = rule.marker(world) if rule.marker else None
+            if not _succeeded(response) or (marker and marker in response.text):
+                sweep.portal_failures.append(
+                    f"{key} as {caller}: {response.status_code}, saw the owner's {marker!r}"
+                )
+    if not rule.public:
+        await _hostile(world, clients, key, rule.who, method, url, query, form, files, sweep)
+    owner = rule.who
+    if rule.public:  # a fresh browser: signing in or out must not touch the sweep's sessions
+        clients["fresh"] = await _portal_client(str(clients["anonymous"][0].base_url), None)
+        owner = "fresh"
+    response = await _call(clients, owner, method, url, query, form, files)
+    expected = rule.extra.get("success_to")
+    if expected and response.headers.get("location") == expected:
+        sweep.portal_positives += 1
+    elif not _succeeded(response):
+        sweep.portal_failures.append(
+            f"{key} as {owner} (positive control): {response.status_code} {response.text[:200]}"
+        )
+    else:
+        sweep.portal_positives += 1
+        keep = rule.extra.get("keep_location")
+        found = re.search(r"/handovers/([0-9A-Za-z-]+)", response.headers.get("location", ""))
+        if keep and found:
+            world.objects[keep] = found.group(1)
+
+
+async def _hostile(
+    world: World,
+    clients: dict[str, tuple[httpx.AsyncClient, str]],
+    key: str,
+    owner: str,
+    method: str,
+    url: str,
+    query: dict[str, Any],
+    form: dict[str, Any],
+    files: dict[str, Any] | None,
+    sweep: Sweep,
+) -> None:
+    """NUL in the query, a path segment and every form field, as the rightful staff member."""
+    variants: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+        ("nul-query", url, {**query, "q": "a\x00b"}, form),
+    ]
+    segments = url.split("/")
+    for index, part in enumerate(key.split(" ", 1)[1].split("/")):
+        if part.startswith("{"):
+            hostile_url = "/".join([*segments[:index], "a%00b", *segments[index + 1 :]])
+            variants.append((f"nul-path-{part}", hostile_url, query, form))
+    if method == "POST" and (form or not files):  # a photo alone would do the real thing
+        variants.append(("nul-form", url, query, {k: "a\x00b" for k in form} or {"note": "a\x00b"}))
+    before = await checksum()
+    refused_all = True
+    for name, target, params, fields in variants:
+        response = await _call(clients, owner, method, target, params, fields, files)
+        sweep.portal_hostile_tried += 1
+        if response.status_code >= 500 or response.status_code == 429:
+            sweep.hostile_failures.append(f"{key} [portal {name}]: {response.status_code}")
+        if response.status_code < 400:
+            refused_all = False
+    if refused_all and changed(before, await checksum()):
+        sweep.hostile_failures.append(f"{key}: refused hostile portal input changed a table")
