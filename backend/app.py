@@ -47,7 +47,12 @@ from backend.identity import reveal, takeover
 from backend.identity.export import register_exporter
 from backend.identity.idverify import build_identity_verifier
 from backend.identity.ports import IdentityVerifier
-from backend.identity.routes import AuthController, MeController, StaffAdminController
+from backend.identity.routes import (
+    AuthController,
+    MeController,
+    SessionController,
+    StaffAdminController,
+)
 from backend.imports.routes import ImportController
 from backend.logging import configure_logging
 from backend.outbox.doorbell import ArqDoorbell
@@ -184,6 +189,7 @@ def create_app(
         route_handlers=[
             HealthController,
             AuthController,
+            SessionController,
             MeController,
             StaffAdminController,
             CalendarAdminController,

@@ -10,6 +10,7 @@ import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from backend.geo.travel import StraightLineEstimator
 from backend.platform.config import PlatformConfigError, parse_secrets
@@ -141,6 +142,11 @@ class Settings:
     travel_walk_kmh: float = 4.5
     travel_ebike_kmh: float = 15.0
     travel_car_kmh: float = 30.0
+    trusted_proxies: str = ""
+    login_window_s: int = 3600
+    login_address_max_usernames: int = 10
+    login_account_lock_addresses: int = 10
+    login_account_lock_failures: int = 50
 
     @property
     def base_url(self) -> str:
@@ -157,12 +163,41 @@ class Settings:
             },
         )
 
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """``TRUSTED_PROXIES``: the networks whose ``X-Forwarded-For`` is believed."""
+        try:
+            return tuple(
+                ip_network(part.strip(), strict=False)
+                for part in self.trusted_proxies.split(",")
+                if part.strip()
+            )
+        except ValueError as exc:
+            raise SettingsError(f"TRUSTED_PROXIES: {exc}") from exc
+
     def field_key_ring(self) -> dict[str, bytes]:
         return parse_field_keys(self.field_keys)
 
     def check(self) -> Settings:
         """Refuse unsafe configurations; returns self so it can be chained."""
         self.field_key_ring()
+        self.trusted_proxy_networks()
+        if self.login_max_failures < 1 or self.login_lockout_s < 1 or self.login_window_s < 60:
+            raise SettingsError(
+                "LOGIN_MAX_FAILURES and LOGIN_LOCKOUT_SECONDS must be at least 1,"
+                " LOGIN_WINDOW_SECONDS at least 60"
+            )
+        if (
+            min(
+                self.login_address_max_usernames,
+                self.login_account_lock_addresses,
+                self.login_account_lock_failures,
+            )
+            < 2
+        ):
+            raise SettingsError(
+                "LOGIN_ADDRESS_MAX_USERNAMES, LOGIN_ACCOUNT_LOCK_ADDRESSES and"
+                " LOGIN_ACCOUNT_LOCK_FAILURES must be at least 2"
+            )
         if not 0.0 < self.worker_poll_delay_s <= 5.0:
             raise SettingsError("WORKER_POLL_DELAY must be between 0 and 5 seconds")
         if not 1.0 <= self.travel_detour <= 3.0:
@@ -309,6 +344,11 @@ _ENV: dict[str, tuple[str, str]] = {
     "TRAVEL_WALK_KMH": ("travel_walk_kmh", "float"),
     "TRAVEL_EBIKE_KMH": ("travel_ebike_kmh", "float"),
     "TRAVEL_CAR_KMH": ("travel_car_kmh", "float"),
+    "TRUSTED_PROXIES": ("trusted_proxies", "str"),
+    "LOGIN_WINDOW_SECONDS": ("login_window_s", "int"),
+    "LOGIN_ADDRESS_MAX_USERNAMES": ("login_address_max_usernames", "int"),
+    "LOGIN_ACCOUNT_LOCK_ADDRESSES": ("login_account_lock_addresses", "int"),
+    "LOGIN_ACCOUNT_LOCK_FAILURES": ("login_account_lock_failures", "int"),
 }
 
 
