@@ -53,6 +53,7 @@ from backend.identity.routes import (
     SessionController,
     StaffAdminController,
 )
+from backend.identity.sessions import RevocationListener
 from backend.imports.routes import ImportController
 from backend.logging import configure_logging
 from backend.outbox.doorbell import ArqDoorbell
@@ -135,6 +136,8 @@ def create_app(
             )
         )
         app.state.redis = redis
+        app.state.revocations = RevocationListener(settings.database_url)
+        app.state.revocations.start()
         app.state.doorbell = ArqDoorbell(redis, queue_name=settings.arq_queue)
         if wechat is None:
             from backend.wechat.client import WeChatApi
@@ -161,6 +164,8 @@ def create_app(
             await app.state.identity_verifier.aclose()
         if shared_data is None and isinstance(app.state.shared_data, ElicenseClient):
             await app.state.shared_data.close()
+        if app.state.get("revocations") is not None:
+            await app.state.revocations.close()
         redis = getattr(app.state, "redis", None)
         if redis is not None:
             await redis.aclose()

@@ -7,15 +7,19 @@ every token and session of that account at once, wherever it was copied to.
 
 Staff accounts are read on every request anyway (role, scope, active), so the version costs
 nothing there. Citizens are not: their version is remembered per process for a few seconds
-(``KnownCitizens``). ``revoke_all`` forgets it in this process at once; other processes hold it
-at most ``CITIZEN_CHECK_TTL_S`` longer (see docs/security.md).
+(``KnownCitizens``). ``revoke_all`` forgets it in this process at once and tells every other
+process through PostgreSQL ``NOTIFY`` (delivered when the revoking transaction commits, to each
+process's ``RevocationListener``); while a process's listener is disconnected it falls back to
+holding a version at most ``CITIZEN_CHECK_TTL_S`` (see docs/security.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
+import asyncpg
 import structlog
 
 from backend.identity.ids import is_uuid
@@ -33,6 +37,8 @@ record is removed or whose tokens are revoked in another process is refused by t
 this long afterwards; a citizen not found is never remembered, so a new record is usable at once.
 """
 _CITIZEN_CHECK_MAX: Final = 50_000
+REVOKED_CHANNEL: Final = "jiujinban_tokens_revoked"
+"""PostgreSQL ``NOTIFY`` channel; the payload is the id of a citizen whose tokens were revoked."""
 
 
 class KnownCitizens:
@@ -111,7 +117,58 @@ async def revoke_all(*, kind: AccountKind, account_id: str) -> int | None:
         ).run()
     if kind == "citizen":
         known_citizens.forget(account_id)
+        await Citizen.raw("SELECT pg_notify({}, {})", REVOKED_CHANNEL, account_id).run()
     if not rows:
         return None
     log.info("tokens_revoked", kind=kind, account_id=account_id)
     return int(rows[0]["token_version"])
+
+
+class RevocationListener:
+    """Makes every process forget a citizen's remembered version when another revokes it.
+
+    One dedicated connection per process ``LISTEN``s on ``REVOKED_CHANNEL``; it reconnects
+    with back-off when lost, and forgets everything it remembered on (re)connecting, since
+    notifications sent while it was away are gone.
+    """
+
+    def __init__(self, database_url: str, known: KnownCitizens | None = None) -> None:
+        self._url = database_url
+        self._known = known or known_citizens
+        self._task: asyncio.Task[None] | None = None
+        self.listening = asyncio.Event()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        self._known.forget(payload)
+
+    async def _run(self) -> None:
+        backoff = 0.5
+        while True:
+            lost = asyncio.Event()
+            conn: Any = None
+            try:
+                conn = await asyncpg.connect(self._url)
+                conn.add_termination_listener(lambda _c, lost=lost: lost.set())
+                await conn.add_listener(REVOKED_CHANNEL, self._on_notify)
+                self._known.forget()
+                self.listening.set()
+                backoff = 0.5
+                await lost.wait()
+                log.warning("revocation_listener_lost")
+            except asyncio.CancelledError:
+                if conn is not None:
+                    await conn.close(timeout=2)
+                raise
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("revocation_listener_unavailable", error=str(exc))
+            self.listening.clear()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
