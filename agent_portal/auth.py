@@ -16,21 +16,37 @@ from backend.identity.service import StaffAccount, get_staff_account
 
 LOGIN_PATH = "/portal/login"
 HOME_PATH = "/portal/"
+PW_CHANGE_PATH = "/portal/password"
 PUBLIC = "portal_public"
 """Route ``opt`` key of the pages that need no login (the login form itself)."""
+PW_CHANGE_PAGE = "portal_password_page"
+"""Route ``opt`` key of the page a staff member whose password was reset may still open."""
 
 STAFF_ID = "staff_id"
 LOGIN_AT = "login_at"
+SESSION_VERSION = "ver"
+_ACCOUNT = "staff_account"
+"""Where the guard leaves the account it loaded, for the ``staff`` dependency."""
 
 
 class NotLoggedIn(Exception):
     """No live staff session on a portal page that needs one."""
 
 
-def start_session(request: Request[Any, Any, Any], staff_id: str) -> None:
-    """Replace whatever the session held before login, so nothing carries over into it."""
+class MustChangePassword(Exception):
+    """An administrator reset this account's password: only the change page is open."""
+
+
+def start_session(request: Request[Any, Any, Any], account: StaffAccount) -> None:
+    """Replace whatever the session held before login, so nothing carries over into it.
+
+    The session carries the account's token version: logout, a password change or disabling
+    the account moves the version on and every copy of this cookie is dead at once.
+    """
     request.clear_session()
-    request.set_session({STAFF_ID: staff_id, LOGIN_AT: int(time.time())})
+    request.set_session(
+        {STAFF_ID: account.id, LOGIN_AT: int(time.time()), SESSION_VERSION: account.token_version}
+    )
 
 
 def _session_dict(connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
@@ -51,19 +67,36 @@ def session_staff_id(connection: ASGIConnection[Any, Any, Any, Any], max_age_s: 
     return staff_id
 
 
+async def live_account(
+    connection: ASGIConnection[Any, Any, Any, Any], max_age_s: int
+) -> StaffAccount | None:
+    """The account of a live session: active, and still under the session's token version."""
+    staff_id = session_staff_id(connection, max_age_s)
+    account = await get_staff_account(staff_id=staff_id) if staff_id else None
+    version = _session_dict(connection).get(SESSION_VERSION, 0)
+    if account is None or account.token_version != version:
+        return None
+    return account
+
+
 def login_guard(
     max_age_s: int,
 ) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
     """Default-deny: every portal route needs a live session, except those whose ``opt`` has
-    ``PUBLIC``."""
+    ``PUBLIC``; the account is re-read on every request so a disabled account or a revoked
+    session is out at once."""
 
     async def guard(
         connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
     ) -> None:
         if handler.opt.get(PUBLIC):
             return
-        if session_staff_id(connection, max_age_s) is None:
+        account = await live_account(connection, max_age_s)
+        if account is None:
             raise NotLoggedIn
+        if account.must_change_password and not handler.opt.get(PW_CHANGE_PAGE):
+            raise MustChangePassword
+        connection.scope.setdefault("state", {})[_ACCOUNT] = account
 
     return guard
 
@@ -71,17 +104,25 @@ def login_guard(
 def staff_provider(
     max_age_s: int,
 ) -> Callable[[Request[Any, Any, Any]], Awaitable[StaffAccount]]:
-    """Dependency ``staff``: the signed-in account, re-read on every request so a disabled
-    account is out at once."""
+    """Dependency ``staff``: the account the login guard loaded for this request."""
 
     async def provide_staff(request: Request[Any, Any, Any]) -> StaffAccount:
-        staff_id = session_staff_id(request, max_age_s)
-        account = await get_staff_account(staff_id=staff_id) if staff_id else None
+        account = request.scope.get("state", {}).get(_ACCOUNT)
+        if not isinstance(account, StaffAccount):
+            account = await live_account(request, max_age_s)
         if account is None:
             raise NotLoggedIn
         return account
 
     return provide_staff
+
+
+def redirect_to_password_change(
+    request: Request[Any, Any, Any], _: MustChangePassword
+) -> Response[Any]:
+    if request.headers.get("hx-request") == "true":
+        return ClientRedirect(PW_CHANGE_PATH)
+    return Redirect(PW_CHANGE_PATH, status_code=303)
 
 
 def redirect_to_login(request: Request[Any, Any, Any], _: NotLoggedIn) -> Response[Any]:

@@ -19,10 +19,19 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from agent_portal import texts
+from agent_portal.account_pages import AccountPages
 from agent_portal.agent_case import AgentCasePages
 from agent_portal.agent_filing import FilingPages
 from agent_portal.agent_pages import AgentPages
-from agent_portal.auth import HOME_PATH, NotLoggedIn, login_guard, redirect_to_login, staff_provider
+from agent_portal.auth import (
+    HOME_PATH,
+    MustChangePassword,
+    NotLoggedIn,
+    login_guard,
+    redirect_to_login,
+    redirect_to_password_change,
+    staff_provider,
+)
 from agent_portal.dashboard import DashboardPages
 from agent_portal.errors import EXCEPTION_HANDLERS
 from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
@@ -105,6 +114,7 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             DashboardPages,
             SupervisionPages,
             NoticePages,
+            AccountPages,
         ],
         middleware=[
             session,
@@ -117,7 +127,11 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
             "staff": Provide(staff_provider(max_age_s)),
         },
-        exception_handlers={NotLoggedIn: redirect_to_login, **EXCEPTION_HANDLERS},
+        exception_handlers={
+            NotLoggedIn: redirect_to_login,
+            MustChangePassword: redirect_to_password_change,
+            **EXCEPTION_HANDLERS,
+        },
         request_class=HTMXRequest,
         cache_control=CacheControlHeader(no_store=True),
         response_headers=[

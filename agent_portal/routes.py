@@ -20,6 +20,8 @@ from agent_portal.auth import (
     LOGIN_AT,
     LOGIN_PATH,
     PUBLIC,
+    PW_CHANGE_PATH,
+    live_account,
     session_staff_id,
     start_session,
 )
@@ -27,8 +29,11 @@ from agent_portal.menu import tasks_for
 from agent_portal.security import CSRF_COOKIE, bind_csrf
 from backend.clock import today
 from backend.errors import RateLimited, Unauthenticated
+from backend.http.client import client_address
 from backend.identity import roles
-from backend.identity.service import StaffAccount, authenticate_staff
+from backend.identity.login import authenticate_staff
+from backend.identity.service import StaffAccount
+from backend.identity.sessions import revoke_all
 from backend.settings import Settings
 from backend.workdays.service import year_warnings
 
@@ -88,7 +93,10 @@ class PortalController(Controller):
             return _login_page(error=texts.LOGIN_MISSING_FIELDS, username=username, status=400)
         try:
             account = await authenticate_staff(
-                username=username, password=data.password, settings=settings
+                username=username,
+                password=data.password,
+                address=client_address(request, settings),
+                settings=settings,
             )
         except RateLimited as exc:
             page = _login_page(
@@ -98,16 +106,21 @@ class PortalController(Controller):
             return page
         except Unauthenticated:
             return _login_page(error=texts.LOGIN_WRONG_CREDENTIALS, username=username, status=401)
-        start_session(request, str(account.id))
+        start_session(request, account)
+        target = PW_CHANGE_PATH if account.must_change_password else HOME_PATH
         return bind_csrf(
             request,
-            Redirect(HOME_PATH, status_code=303),
+            Redirect(target, status_code=303),
             secret_key=settings.secret_key,
             cookie_secure=settings.cookie_secure,
         )
 
     @post("/logout", opt={PUBLIC: True}, name="portal:logout", status_code=HTTP_200_OK)
-    async def logout(self, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def logout(self, request: Request[Any, Any, Any], settings: Settings) -> Response[Any]:
+        """Ends every session and token of the account (a copied cookie dies too)."""
+        account = await live_account(request, settings.staff_token_ttl_s)
+        if account is not None:
+            await revoke_all(kind="staff", account_id=account.id)
         request.clear_session()
         target = f"{LOGIN_PATH}?bye=1"
         if request.headers.get("hx-request") == "true":

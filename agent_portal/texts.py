@@ -251,3 +251,13 @@ def sex_year(sex: str | None, birth_year: int | None) -> str:
         f"{birth_year} 年生" if birth_year else "",
     ]
     return " · ".join(p for p in parts if p)
+
+
+# --- one's own password --------------------------------------------------------------------
+PW_FIELDS_MISSING: Final = "请填写当前密码和两次新密码"
+PW_CONFIRM_MISMATCH: Final = "两次输入的新密码不一致"
+PW_MUST_CHANGE: Final = "管理员已重置您的密码，请先设置新密码后再使用工作台。"
+PW_CHANGED: Final = "密码已修改，其他设备上的登录已全部退出。"
+PW_RULES: Final = (
+    "至少 12 位，不能是常见密码、不能与用户名相同；建议用几个不相关的词或混合字母、数字和符号。"
+)

@@ -53,7 +53,13 @@ from backend.identity.deletion_routes import DeletionAdminController
 from backend.identity.export import register_exporter
 from backend.identity.idverify import build_identity_verifier
 from backend.identity.ports import IdentityVerifier
-from backend.identity.routes import AuthController, MeController, StaffAdminController
+from backend.identity.routes import (
+    AuthController,
+    MeController,
+    SessionController,
+    StaffAdminController,
+)
+from backend.identity.sessions import RevocationListener
 from backend.imports.routes import ImportController
 from backend.logging import configure_logging
 from backend.outbox.doorbell import ArqDoorbell
@@ -138,6 +144,8 @@ def create_app(
             )
         )
         app.state.redis = redis
+        app.state.revocations = RevocationListener(settings.database_url)
+        app.state.revocations.start()
         app.state.doorbell = ArqDoorbell(redis, queue_name=settings.arq_queue)
         if wechat is None:
             from backend.wechat.client import WeChatApi
@@ -164,6 +172,8 @@ def create_app(
             await app.state.identity_verifier.aclose()
         if shared_data is None and isinstance(app.state.shared_data, ElicenseClient):
             await app.state.shared_data.close()
+        if app.state.get("revocations") is not None:
+            await app.state.revocations.close()
         redis = getattr(app.state, "redis", None)
         if redis is not None:
             await redis.aclose()
@@ -193,6 +203,7 @@ def create_app(
         route_handlers=[
             HealthController,
             AuthController,
+            SessionController,
             MeController,
             StaffAdminController,
             DeletionAdminController,

@@ -17,6 +17,7 @@ from backend.cases.privacy_cli import encrypt_forms as encrypt_forms_command
 from backend.identity import erasure
 from backend.identity.deletion_cli import privacy as privacy_commands
 from backend.identity.keys_cli import keys as keys_commands
+from backend.identity.users_cli import users as users_commands
 from backend.settings import Settings, SettingsError, load_settings
 from backend.supervision.cli import supervision as supervision_commands
 from backend.workdays.cli import calendar as calendar_commands
@@ -256,63 +257,6 @@ def demo_generate(count: int, seed: int, since: Any, no_rollups: bool) -> None:
 
 
 @main.group()
-def users() -> None:
-    """Staff accounts."""
-
-
-@users.command("create")
-@click.option(
-    "--role",
-    required=True,
-    type=click.Choice(["agent", "window", "approver", "supervisor", "admin"]),
-)
-@click.option("--area", "area_code", required=True, help="Area code the account is scoped to.")
-@click.option(
-    "--department", "department_code", default=None, help="Department code (approvers only)."
-)
-@click.option("--username", required=True)
-@click.option(
-    "--display-name", default=None, help="Name shown in the portal (default: the username)."
-)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(
-    role: str,
-    area_code: str,
-    department_code: str | None,
-    username: str,
-    display_name: str | None,
-    password_stdin: bool,
-) -> None:
-    """Create a staff account (the password is prompted for, or read with --password-stdin)."""
-    from backend import db
-    from backend.errors import DomainError
-    from backend.identity.service import create_staff
-
-    settings = _settings()
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-
-    async def work() -> Any:
-        async with db.engine().transaction():
-            return await create_staff(
-                username=username,
-                password=password,
-                role=role,
-                area_code=area_code,
-                department_code=department_code,
-                display_name=display_name,
-            )
-
-    try:
-        account = _run_db(settings, work)
-    except DomainError as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"created {account.role} {account.username} ({account.area_name}) id={account.id}")
-
-
-@main.group()
 def catalogue() -> None:
     """The catalogue of items, bundles and service points."""
 
@@ -424,6 +368,7 @@ privacy_commands.add_command(encrypt_forms_command)
 main.add_command(calendar_commands)
 main.add_command(audit_commands)
 main.add_command(keys_commands)
+main.add_command(users_commands)
 main.add_command(notification_commands)
 main.add_command(supervision_commands)
 main.add_command(privacy_commands)

@@ -10,9 +10,9 @@ import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from backend.geo.travel import StraightLineEstimator
-from backend.http.client import parse_networks as parse_proxy_networks
 from backend.http.outbound import OutboundPolicy, parse_networks
 from backend.platform.config import PlatformConfigError, parse_secrets
 
@@ -145,11 +145,15 @@ class Settings:
     travel_car_kmh: float = 30.0
     metrics_token: str = ""
     outbound_allow_networks: str = ""
-    trusted_proxies: str = ""
     id_lookup_limit_per_account: int = 30
     id_lookup_limit_per_address: int = 300
     id_lookup_window_s: int = 3600
     deletion_notice_s: int = 72 * 3600
+    trusted_proxies: str = ""
+    login_window_s: int = 3600
+    login_address_max_usernames: int = 10
+    login_account_lock_addresses: int = 10
+    login_account_lock_failures: int = 50
 
     @property
     def base_url(self) -> str:
@@ -172,12 +176,41 @@ class Settings:
             dev_mode=self.dev_mode, allow_networks=self.outbound_allow_networks
         )
 
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """``TRUSTED_PROXIES``: the networks whose ``X-Forwarded-For`` is believed."""
+        try:
+            return tuple(
+                ip_network(part.strip(), strict=False)
+                for part in self.trusted_proxies.split(",")
+                if part.strip()
+            )
+        except ValueError as exc:
+            raise SettingsError(f"TRUSTED_PROXIES: {exc}") from exc
+
     def field_key_ring(self) -> dict[str, bytes]:
         return parse_field_keys(self.field_keys)
 
     def check(self) -> Settings:
         """Refuse unsafe configurations; returns self so it can be chained."""
         self.field_key_ring()
+        self.trusted_proxy_networks()
+        if self.login_max_failures < 1 or self.login_lockout_s < 1 or self.login_window_s < 60:
+            raise SettingsError(
+                "LOGIN_MAX_FAILURES and LOGIN_LOCKOUT_SECONDS must be at least 1,"
+                " LOGIN_WINDOW_SECONDS at least 60"
+            )
+        if (
+            min(
+                self.login_address_max_usernames,
+                self.login_account_lock_addresses,
+                self.login_account_lock_failures,
+            )
+            < 2
+        ):
+            raise SettingsError(
+                "LOGIN_ADDRESS_MAX_USERNAMES, LOGIN_ACCOUNT_LOCK_ADDRESSES and"
+                " LOGIN_ACCOUNT_LOCK_FAILURES must be at least 2"
+            )
         if not 0.0 < self.worker_poll_delay_s <= 5.0:
             raise SettingsError("WORKER_POLL_DELAY must be between 0 and 5 seconds")
         if not 1.0 <= self.travel_detour <= 3.0:
@@ -220,10 +253,6 @@ class Settings:
             raise SettingsError("STORAGE=s3 needs S3_ENDPOINT and S3_BUCKET")
         if not 1024 <= self.upload_max_bytes <= 100 * 1024 * 1024:
             raise SettingsError("UPLOAD_MAX_BYTES must be between 1 KiB and 100 MiB")
-        try:
-            parse_proxy_networks(self.trusted_proxies)
-        except ValueError as exc:
-            raise SettingsError(f"TRUSTED_PROXIES: {exc}") from exc
         if min(self.id_lookup_limit_per_account, self.id_lookup_limit_per_address) < 1:
             raise SettingsError("ID_LOOKUP_LIMIT_PER_ACCOUNT and _PER_ADDRESS must be at least 1")
         if not 1 <= self.id_lookup_window_s <= 86400:
@@ -342,11 +371,15 @@ _ENV: dict[str, tuple[str, str]] = {
     "TRAVEL_CAR_KMH": ("travel_car_kmh", "float"),
     "METRICS_TOKEN": ("metrics_token", "str"),
     "OUTBOUND_ALLOW_NETWORKS": ("outbound_allow_networks", "str"),
-    "TRUSTED_PROXIES": ("trusted_proxies", "str"),
     "ID_LOOKUP_LIMIT_PER_ACCOUNT": ("id_lookup_limit_per_account", "int"),
     "ID_LOOKUP_LIMIT_PER_ADDRESS": ("id_lookup_limit_per_address", "int"),
     "ID_LOOKUP_WINDOW_SECONDS": ("id_lookup_window_s", "int"),
     "DELETION_NOTICE_SECONDS": ("deletion_notice_s", "int"),
+    "TRUSTED_PROXIES": ("trusted_proxies", "str"),
+    "LOGIN_WINDOW_SECONDS": ("login_window_s", "int"),
+    "LOGIN_ADDRESS_MAX_USERNAMES": ("login_address_max_usernames", "int"),
+    "LOGIN_ACCOUNT_LOCK_ADDRESSES": ("login_account_lock_addresses", "int"),
+    "LOGIN_ACCOUNT_LOCK_FAILURES": ("login_account_lock_failures", "int"),
 }
 
 

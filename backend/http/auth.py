@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,7 +12,12 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
+from backend.errors import NotAllowed, Unauthenticated
 from backend.identity import service as identity
+from backend.identity import texts
+from backend.identity.sessions import CITIZEN_CHECK_TTL_S as CITIZEN_CHECK_TTL_S
+from backend.identity.sessions import KnownCitizens as KnownCitizens
+from backend.identity.sessions import known_citizens
 from backend.settings import Settings
 
 PUBLIC = {"exclude_from_auth": True}
@@ -37,52 +41,44 @@ class Principal:
         return f"{self.kind}:{self.id}"
 
 
-CITIZEN_CHECK_TTL_S = 5.0
-"""How long a process trusts that a citizen it has seen still exists (a token's subject).
-
-Every citizen request used to read the citizen row just to check it is there. A citizen whose
-record is removed is refused by every process at most this long afterwards; a citizen not found
-is never remembered, so a new record is usable at once.
-"""
-_CITIZEN_CHECK_MAX = 50_000
+PASSWORD_CHANGE_PENDING_OK = "password_change_pending_ok"  # noqa: S105 - an opt key
+"""Route ``opt`` key of the few routes a staff member whose password an administrator reset may
+still call (change the password, log out, who am I); every other route answers 403
+``password_change_required`` until the password is changed."""
 
 
-class KnownCitizens:
-    """The per-process memory of citizens recently found to exist (see CITIZEN_CHECK_TTL_S)."""
-
-    def __init__(self, ttl_s: float = CITIZEN_CHECK_TTL_S) -> None:
-        self.ttl_s = ttl_s
-        self._until: dict[str, float] = {}
-
-    async def exists(self, citizen_id: str) -> bool:
-        now = time.monotonic()
-        if self._until.get(citizen_id, 0.0) > now:
-            return True
-        if not await identity.citizen_exists(citizen_id=citizen_id):
-            self._until.pop(citizen_id, None)
-            return False
-        if len(self._until) >= _CITIZEN_CHECK_MAX:
-            self._until.clear()
-        self._until[citizen_id] = now + self.ttl_s
-        return True
-
-    def forget(self) -> None:
-        self._until.clear()
-
-
-known_citizens = KnownCitizens()
+def token_version(token: Token) -> int:
+    """The account's token version the token was issued under (0 for tokens from before)."""
+    version = token.extras.get("ver", 0)
+    return version if isinstance(version, int) else -1
 
 
 async def retrieve_principal(
     token: Token, connection: ASGIConnection[Any, Any, Any, Any]
 ) -> Principal | None:
+    """The caller behind a valid token, or None (401 ``unauthenticated``).
+
+    Disabled staff get 401 ``account_inactive``; a token whose account's version moved on
+    (logout, password change, disabling, deletion) gets 401 ``token_revoked``.
+    """
     kind, _, ident = token.sub.partition(":")
     if kind == "citizen":
-        return Principal("citizen", ident) if await known_citizens.exists(ident) else None
+        current = await known_citizens.version(ident)
+        if current is None:
+            return None
+        if current != token_version(token):
+            raise Unauthenticated(texts.SESSION_REVOKED, code="token_revoked")
+        return Principal("citizen", ident)
     if kind == "staff":
-        account = await identity.get_staff_account(staff_id=ident)
+        account = await identity.get_staff_account(staff_id=ident, include_inactive=True)
         if account is None:
             return None
+        if not account.active:
+            raise Unauthenticated(texts.ACCOUNT_INACTIVE, code="account_inactive")
+        if account.token_version != token_version(token):
+            raise Unauthenticated(texts.SESSION_REVOKED, code="token_revoked")
+        if account.must_change_password and not _allowed_before_change(connection):
+            raise NotAllowed(texts.PW_CHANGE_REQUIRED, code="password_change_required")
         return Principal(
             "staff",
             account.id,
@@ -92,6 +88,11 @@ async def retrieve_principal(
             account=account,
         )
     return None
+
+
+def _allowed_before_change(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    handler = connection.scope.get("route_handler")
+    return bool(handler is not None and handler.opt.get(PASSWORD_CHANGE_PENDING_OK))
 
 
 def make_jwt_auth(settings: Settings, *, exclude: list[str]) -> JWTAuth[Principal, Token]:
@@ -104,11 +105,14 @@ def make_jwt_auth(settings: Settings, *, exclude: list[str]) -> JWTAuth[Principa
     )
 
 
-def issue_token(auth: JWTAuth[Principal, Token], principal: Principal, ttl_s: int) -> str:
+def issue_token(
+    auth: JWTAuth[Principal, Token], principal: Principal, ttl_s: int, *, version: int
+) -> str:
+    """A bearer token for ``principal`` under its account's current token ``version``."""
     return auth.create_token(
         identifier=principal.scope_key,
         token_expiration=timedelta(seconds=ttl_s),
-        token_extras={"kind": principal.kind, "role": principal.role},
+        token_extras={"kind": principal.kind, "role": principal.role, "ver": version},
     )
 
 

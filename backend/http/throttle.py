@@ -17,7 +17,7 @@ from litestar import Request
 from redis.exceptions import RedisError
 
 from backend.errors import RateLimited, ServiceUnavailable
-from backend.http.client import client_address, parse_networks
+from backend.http.client import client_address
 
 log = structlog.get_logger(__name__)
 
@@ -83,7 +83,7 @@ async def limit_id_lookup(
         prefix=settings.redis_prefix,
         route=route,
         account=account,
-        address=client_address(request, parse_networks(settings.trusted_proxies)),
+        address=client_address(request, settings),
         limit=Limit(
             per_account=settings.id_lookup_limit_per_account,
             per_address=settings.id_lookup_limit_per_address,

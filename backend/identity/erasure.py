@@ -21,6 +21,7 @@ import structlog
 
 from backend import clock, db
 from backend.audit.service import Actor, AuditLog
+from backend.identity import sessions
 from backend.identity.tables import Citizen, DeletionRequest, WeChatSession
 
 log = structlog.get_logger(__name__)
@@ -118,6 +119,7 @@ async def erase_person(*, request_id: str, audit: AuditLog) -> dict[str, Any] | 
 async def _erase_identity(person: Person) -> None:
     """Identity's own step, last: the account goes; a kept applicant record is restricted."""
     citizen_id = person.citizen_id
+    await sessions.revoke_all(kind="citizen", account_id=citizen_id)  # tokens die at commit
     await WeChatSession.delete().where(WeChatSession.citizen == citizen_id).run()
     await (
         DeletionRequest.update({DeletionRequest.citizen: None, DeletionRequest.reason: ""})

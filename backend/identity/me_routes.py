@@ -11,7 +11,7 @@ from litestar.params import Body
 
 from backend.audit.service import AuditLog
 from backend.errors import Unauthenticated
-from backend.http.auth import Principal, citizen_only, staff_roles
+from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, Principal, citizen_only, staff_roles
 from backend.http.throttle import limit_id_lookup
 from backend.identity import binding, deletion, export, phone, service
 from backend.identity.ports import IdentityVerifier
@@ -155,7 +155,12 @@ class MeController(Controller):
             will_keep=[RetainedData(k.data, k.retention, k.basis) for k in receipt.kept],
         )
 
-    @get("/api/v1/staff/me", guards=[staff_roles()], summary="The signed-in staff member")
+    @get(
+        "/api/v1/staff/me",
+        guards=[staff_roles()],
+        opt={PASSWORD_CHANGE_PENDING_OK: True},
+        summary="The signed-in staff member",
+    )
     async def staff_me(self, request: Request[Principal, Any, Any]) -> StaffMe:
         account = request.user.account  # loaded (active) by the authentication middleware
         if account is None:

@@ -6,28 +6,43 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import JSONBody
+from litestar.params import JSONBody, Parameter
 
+from backend.audit.service import Actor
 from backend.http.auth import PUBLIC, Principal, issue_token, staff_roles
+from backend.http.client import client_address
 from backend.http.idempotent import run_idempotent
 from backend.http.pagination import Page, PageSize
 from backend.identity import roles as R
-from backend.identity import service
+from backend.identity import service, staff_admin
+from backend.identity.login import authenticate_staff
 from backend.identity.me_routes import MeController, staff_me
+from backend.identity.password_policy import PasswordRules
 from backend.identity.schemas import (
+    AdminActionRequest,
     CitizenSummary,
+    PasswordResetOut,
+    StaffAdminPage,
+    StaffAdminView,
     StaffCreateRequest,
     StaffLoginRequest,
     StaffLoginResponse,
     StaffMe,
-    StaffPage,
-    StaffSummary,
     WeChatLoginRequest,
     WeChatLoginResponse,
 )
+from backend.identity.session_routes import SessionController, staff_login_response
 from backend.outbox.service import unit_of_work
 
-__all__ = ["AuthController", "MeController", "StaffAdminController", "staff_me"]
+__all__ = [
+    "AuthController",
+    "MeController",
+    "SessionController",
+    "StaffAdminController",
+    "staff_me",
+]
+
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 class AuthController(Controller):
@@ -43,38 +58,60 @@ class AuthController(Controller):
             gateway=state.wechat, cipher=state.cipher, code=data.code
         )
         ttl = state.settings.access_token_ttl_s
-        token = issue_token(state.jwt_auth, Principal("citizen", login.citizen_id), ttl)
+        token = issue_token(
+            state.jwt_auth,
+            Principal("citizen", login.citizen_id),
+            ttl,
+            version=login.token_version,
+        )
         return WeChatLoginResponse(
             access_token=token,
             expires_in=ttl,
             citizen=CitizenSummary(id=login.citizen_id, identity_bound=login.identity_bound),
         )
 
-    @post("/staff/login", status_code=200, summary="Staff login with username and password")
+    @post(
+        "/staff/login",
+        status_code=200,
+        summary="Staff login with username and password (throttled per username and address)",
+    )
     async def staff_login(
-        self, state: State, data: JSONBody[StaffLoginRequest]
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[StaffLoginRequest]
     ) -> StaffLoginResponse:
-        account = await service.authenticate_staff(
-            username=data.username, password=data.password, settings=state.settings
+        account = await authenticate_staff(
+            username=data.username,
+            password=data.password,
+            address=client_address(request, state.settings),
+            settings=state.settings,
         )
-        ttl = state.settings.staff_token_ttl_s
-        principal = Principal(
-            "staff",
-            account.id,
-            role=account.role,
-            area_code=account.area_code,
-            department_code=account.department_code,
-        )
-        return StaffLoginResponse(
-            access_token=issue_token(state.jwt_auth, principal, ttl),
-            expires_in=ttl,
-            staff=StaffSummary(
-                id=account.id,
-                role=account.role,
-                area_code=account.area_code,
-                department_code=account.department_code,
-            ),
-        )
+        return staff_login_response(state, account)
+
+
+def admin_view(listed: staff_admin.StaffListed) -> StaffAdminView:
+    a = listed.account
+    return StaffAdminView(
+        id=a.id,
+        username=a.username,
+        display_name=a.display_name,
+        role=a.role,
+        role_label=a.role_label,
+        area_code=a.area_code,
+        area_name=a.area_name,
+        department_code=a.department_code,
+        active=a.active,
+        locked=listed.locked,
+        password_change_required=a.must_change_password,
+        last_login_at=listed.last_login_at,
+    )
+
+
+def _actor(request: Request[Principal, Any, Any]) -> Actor:
+    return Actor("staff", request.user.id)
+
+
+async def _view(staff_id: str) -> StaffAdminView:
+    found, _ = await staff_admin.list_staff(page=1, page_size=1, staff_id=staff_id)
+    return admin_view(found[0])
 
 
 class StaffAdminController(Controller):
@@ -82,10 +119,20 @@ class StaffAdminController(Controller):
     guards = [staff_roles(R.ADMIN)]
     tags = ["administration"]
 
-    @get("/", summary="Staff accounts")
-    async def list_users(self, page: Page = 1, page_size: PageSize = 20) -> StaffPage:
-        accounts, total = await service.list_staff(page=page, page_size=page_size)
-        return StaffPage(items=[staff_me(a) for a in accounts], total=total)
+    @get("/", summary="Staff accounts, filtered by role, area and state")
+    async def list_users(
+        self,
+        page: Page = 1,
+        page_size: PageSize = 20,
+        role: str | None = Parameter(default=None, max_length=16),
+        area: str | None = Parameter(default=None, max_length=12),
+        account_state: str | None = Parameter(query="state", default=None, max_length=32),
+    ) -> StaffAdminPage:
+        """``state``: active, disabled, locked or password_change_required."""
+        listed, total = await staff_admin.list_staff(
+            page=page, page_size=page_size, role=role, area_code=area, state=account_state
+        )
+        return StaffAdminPage(items=[admin_view(item) for item in listed], total=total)
 
     @post("/", summary="Create a staff account (accepts Idempotency-Key)")
     async def create_user(
@@ -102,6 +149,7 @@ class StaffAdminController(Controller):
                 area_code=data.area_code,
                 department_code=data.department_code,
                 display_name=data.display_name,
+                rules=PasswordRules(state.settings.dev_mode, state.settings.demo_password),
             )
             return staff_me(account)
 
@@ -112,3 +160,72 @@ class StaffAdminController(Controller):
                 ttl_s=state.settings.idempotency_ttl_s,
                 create=create,
             )
+
+    @post("/{staff_id:str}/disable", status_code=200, summary="Disable; ends every session")
+    async def disable(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        staff_id: str,
+        data: JSONBody[AdminActionRequest],
+    ) -> StaffAdminView:
+        await staff_admin.set_active(
+            audit=state.audit,
+            actor=_actor(request),
+            staff_id=staff_id,
+            active=False,
+            reason=data.reason,
+        )
+        return await _view(staff_id)
+
+    @post("/{staff_id:str}/enable", status_code=200, summary="Re-enable a disabled account")
+    async def enable(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        staff_id: str,
+        data: JSONBody[AdminActionRequest],
+    ) -> StaffAdminView:
+        await staff_admin.set_active(
+            audit=state.audit,
+            actor=_actor(request),
+            staff_id=staff_id,
+            active=True,
+            reason=data.reason,
+        )
+        return await _view(staff_id)
+
+    @post("/{staff_id:str}/unlock", status_code=200, summary="Clear login failures and locks")
+    async def unlock(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        staff_id: str,
+        data: JSONBody[AdminActionRequest],
+    ) -> StaffAdminView:
+        await staff_admin.unlock(
+            audit=state.audit, actor=_actor(request), staff_id=staff_id, reason=data.reason
+        )
+        return await _view(staff_id)
+
+    @post(
+        "/{staff_id:str}/reset-password",
+        status_code=200,
+        summary="A temporary password, to be changed at the next login; ends every session",
+    )
+    async def reset_password(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        staff_id: str,
+        data: JSONBody[AdminActionRequest],
+    ) -> Response[PasswordResetOut]:
+        reset = await staff_admin.reset_password(
+            audit=state.audit, actor=_actor(request), staff_id=staff_id, reason=data.reason
+        )
+        return Response(
+            PasswordResetOut(
+                staff=await _view(staff_id), temporary_password=reset.temporary_password
+            ),
+            headers=NO_STORE,
+        )

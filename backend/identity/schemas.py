@@ -41,10 +41,15 @@ class StaffSummary(msgspec.Struct):
 
 
 class StaffLoginResponse(msgspec.Struct):
+    """``password_change_required``: an administrator reset the password; until it is changed
+    (``POST /api/v1/staff/me/password``) every other call answers 403
+    ``password_change_required``."""
+
     access_token: str
     expires_in: int
     staff: StaffSummary
     token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
+    password_change_required: bool = False
 
 
 class CitizenMe(msgspec.Struct):
@@ -121,6 +126,33 @@ class StaffCreateRequest(msgspec.Struct):
     department_code: str | None = None
 
 
-class StaffPage(msgspec.Struct):
-    items: list[StaffMe]
+class StaffAdminView(StaffMe):
+    """An account as administrators see it in the staff list."""
+
+    active: bool
+    locked: bool
+    password_change_required: bool
+    last_login_at: datetime | None
+
+
+class StaffAdminPage(msgspec.Struct):
+    items: list[StaffAdminView]
     total: int
+
+
+class AdminActionRequest(msgspec.Struct):
+    """Why an administrator changes an account (written to the audit log)."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class PasswordResetOut(msgspec.Struct):
+    """The temporary password, shown once; it must be changed at the next login."""
+
+    staff: StaffAdminView
+    temporary_password: str
+
+
+class PasswordChangeRequest(msgspec.Struct):
+    current_password: Password
+    new_password: Password

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -17,19 +16,18 @@ from backend.errors import (
     Conflict,
     InvalidInput,
     NotFound,
-    RateLimited,
     ServiceUnavailable,
     Unauthenticated,
 )
 from backend.geo.tables import Area
 from backend.identity import roles as R
 from backend.identity.ids import is_uuid
+from backend.identity.password_policy import STRICT, PasswordRules, password_problems
 from backend.identity.reveal import read_full_id_number as read_full_id_number
 from backend.identity.sealed import session_key_context
 from backend.identity.tables import Citizen, StaffUser, WeChatSession
 from backend.security.fieldcrypt import FieldCipher
-from backend.security.passwords import MIN_LENGTH, hash_password, verify_password
-from backend.settings import Settings
+from backend.security.passwords import hash_password
 from backend.wechat.ports import WeChatCodeInvalid, WeChatError, WeChatGateway
 
 log = structlog.get_logger(__name__)
@@ -46,6 +44,9 @@ class StaffAccount:
     area_code: str
     area_name: str
     department_code: str | None
+    active: bool = True
+    token_version: int = 0
+    must_change_password: bool = False
 
     @property
     def role_label(self) -> str:
@@ -57,6 +58,7 @@ class CitizenLogin:
     citizen_id: str
     identity_bound: bool
     first_login: bool
+    token_version: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ async def login_with_wechat(
             " VALUES (gen_random_uuid(), {}, {}, false, false, {}, {}, {})"
             " ON CONFLICT (openid) DO UPDATE SET last_login_at = EXCLUDED.last_login_at,"
             " unionid = COALESCE(EXCLUDED.unionid, citizen.unionid)"
-            " RETURNING id, identity_bound, (xmax = 0) AS inserted",
+            " RETURNING id, identity_bound, token_version, (xmax = 0) AS inserted",
             session.openid,
             session.unionid,
             now,
@@ -130,7 +132,12 @@ async def login_with_wechat(
         ).run()
     if row["inserted"]:
         log.info("citizen_created", citizen_id=citizen_id)
-    return CitizenLogin(citizen_id, bool(row["identity_bound"]), bool(row["inserted"]))
+    return CitizenLogin(
+        citizen_id,
+        bool(row["identity_bound"]),
+        bool(row["inserted"]),
+        int(row["token_version"]),
+    )
 
 
 async def citizen_exists(*, citizen_id: str) -> bool:
@@ -183,6 +190,9 @@ _STAFF_COLUMNS = (
     StaffUser.area,
     StaffUser.area.name,
     StaffUser.department,
+    StaffUser.active,
+    StaffUser.token_version,
+    StaffUser.must_change_password,
 )
 
 
@@ -195,93 +205,31 @@ def _account(row: dict[str, Any]) -> StaffAccount:
         area_code=row["area"],
         area_name=row["area.name"],
         department_code=row["department"],
+        active=row["active"],
+        token_version=row["token_version"],
+        must_change_password=row["must_change_password"],
     )
 
 
-async def get_staff_account(*, staff_id: str) -> StaffAccount | None:
-    """The active staff account ``staff_id``, or None."""
+async def get_staff_account(
+    *, staff_id: str, include_inactive: bool = False
+) -> StaffAccount | None:
+    """The active staff account ``staff_id`` (or a disabled one too, if asked), or None."""
     if not is_uuid(staff_id):
         return None
-    row = (
-        await StaffUser.select(*_STAFF_COLUMNS)
-        .where((StaffUser.id == staff_id) & (StaffUser.active == True))  # noqa: E712
-        .first()
-        .run()
-    )
-    return _account(row) if row else None
+    row = await StaffUser.select(*_STAFF_COLUMNS).where(StaffUser.id == staff_id).first().run()
+    if row is None or not (row["active"] or include_inactive):
+        return None
+    return _account(row)
 
 
-async def authenticate_staff(*, username: str, password: str, settings: Settings) -> StaffAccount:
-    """Check a staff password; too many failures lock the account for a while.
-
-    Unknown user, inactive user and wrong password all answer the same, in the same time. The
-    argon2 check runs in a thread, outside any transaction: no row lock is held while hashing.
-    """
-    name = username.strip().lower()
-    row = (
-        await StaffUser.select(StaffUser.id, StaffUser.password_hash, StaffUser.active)
-        .where(StaffUser.username == name)
-        .first()
-        .run()
-    )
-    matches = await asyncio.to_thread(
-        verify_password, row["password_hash"] if row else None, password
-    )
-    if row is None:
-        raise Unauthenticated("用户名或密码错误。", code="credentials_invalid")
-    now = _now()
-    failure: Exception | None = None
-    async with db.engine().transaction():
-        state = (
-            await StaffUser.select(StaffUser.failed_logins, StaffUser.locked_until)
-            .where(StaffUser.id == row["id"])
-            .lock_rows()
-            .first()
-            .run()
-        )
-        if state is None:  # deleted meanwhile
-            failure = Unauthenticated("用户名或密码错误。", code="credentials_invalid")
-        elif state["locked_until"] and state["locked_until"] > now:
-            failure = _locked(int((state["locked_until"] - now).total_seconds()) + 1)
-        elif not (matches and row["active"]):
-            failure = Unauthenticated("用户名或密码错误。", code="credentials_invalid")
-            failed = state["failed_logins"] + 1
-            values: dict[Any, Any] = {StaffUser.failed_logins: failed}
-            if failed >= settings.login_max_failures:
-                lockout = settings.login_lockout_s
-                values = {
-                    StaffUser.failed_logins: 0,
-                    StaffUser.locked_until: now + timedelta(seconds=lockout),
-                }
-                failure = _locked(lockout)
-                log.warning("staff_locked_out", staff_id=str(row["id"]))
-            await StaffUser.update(values).where(StaffUser.id == row["id"]).run()
-        else:
-            await (
-                StaffUser.update(
-                    {
-                        StaffUser.failed_logins: 0,
-                        StaffUser.locked_until: None,
-                        StaffUser.last_login_at: now,
-                    }
-                )
-                .where(StaffUser.id == row["id"])
-                .run()
-            )
-    # Raised after commit, so the failure counter survives.
-    if failure is not None:
-        raise failure
-    account = await get_staff_account(staff_id=str(row["id"]))
-    if account is None:
-        raise Unauthenticated("用户名或密码错误。", code="credentials_invalid")
-    return account
-
-
-def _locked(wait_s: int) -> RateLimited:
-    minutes = max(1, (wait_s + 59) // 60)
-    return RateLimited(
-        f"登录失败次数过多，请 {minutes} 分钟后再试。", code="login_locked", retry_after_s=wait_s
-    )
+async def get_staff_accounts(*, staff_ids: list[str]) -> dict[str, StaffAccount]:
+    """The staff accounts among ``staff_ids`` (disabled ones too), by id."""
+    ids = [i for i in staff_ids if is_uuid(i)]
+    if not ids:
+        return {}
+    rows = await StaffUser.select(*_STAFF_COLUMNS).where(StaffUser.id.is_in(ids)).run()
+    return {str(r["id"]): _account(r) for r in rows}
 
 
 async def create_staff(
@@ -293,14 +241,18 @@ async def create_staff(
     department_code: str | None = None,
     display_name: str | None = None,
     password_hash: str | None = None,
+    rules: PasswordRules = STRICT,
 ) -> StaffAccount:
-    """Create a staff account; every rule is checked and reported in one error."""
+    """Create a staff account; every rule is checked and reported in one error.
+
+    ``password_hash`` (the demo loader's shared hash) skips the password policy.
+    """
     name = username.strip().lower()
     problems: list[str] = []
     if not USERNAME.match(name):
         problems.append("用户名须为 3–64 位小写字母、数字、点、下划线或连字符")
-    if password_hash is None and len(password) < MIN_LENGTH:
-        problems.append(f"密码至少 {MIN_LENGTH} 位")
+    if password_hash is None:
+        problems.extend(password_problems(password, username=name, rules=rules))
     if role not in R.ROLES:
         problems.append("角色须为 " + "、".join(R.ROLES) + " 之一")
     area = await Area.select(Area.level).where(Area.code == area_code).first().run()
@@ -334,15 +286,3 @@ async def create_staff(
     account = await get_staff_account(staff_id=str(staff.id))
     assert account is not None
     return account
-
-
-async def list_staff(*, page: int, page_size: int) -> tuple[list[StaffAccount], int]:
-    total = await StaffUser.count().run()
-    rows = (
-        await StaffUser.select(*_STAFF_COLUMNS)
-        .order_by(StaffUser.username)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-        .run()
-    )
-    return [_account(r) for r in rows], total

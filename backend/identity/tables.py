@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    UUID,
+    BigSerial,
+    Boolean,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -43,6 +52,8 @@ class Citizen(Table, tablename="citizen"):
     restricted_at = Timestamptz(null=True, default=None)
     """Set when the person's deletion was carried out but case files under retention name them:
     the row is kept only as those files' applicant (no login, no lookup by number)."""
+    token_version = Integer(default=0)
+    """Bumped to end every token of this citizen at once (``backend.identity.sessions``)."""
 
 
 class WeChatSession(Table, tablename="wechat_session"):
@@ -83,6 +94,28 @@ class StaffUser(Table, tablename="staff_user"):
     department = ForeignKey(Department, null=True, default=None, on_delete=OnDelete.restrict)
     active = Boolean(default=True)
     failed_logins = Integer(default=0)
+    """Unused since login failures moved to ``login_failure`` (kept for the benchmark baseline)."""
     locked_until = Timestamptz(null=True, default=None)
+    """Unused since login failures moved to ``login_failure``."""
     last_login_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+    token_version = Integer(default=0)
+    """Bumped to end every portal session and bearer token of this account at once."""
+    must_change_password = Boolean(default=False)
+    """Set by an administrator's password reset: nothing but the password change until done."""
+    password_changed_at = Timestamptz(null=True, default=None)
+
+
+class LoginFailure(Table, tablename="login_failure"):
+    """Failed staff logins per username string (known or not) and client address.
+
+    ``address = ''`` is the row of the username across all addresses, holding its account-wide
+    lock. Unique on (username, address). Kept in PostgreSQL so a Redis flush cannot reset it.
+    """
+
+    id = BigSerial(primary_key=True)
+    username = Varchar(length=64)
+    address = Varchar(length=64)
+    failures = Integer(default=0)
+    last_failure_at = Timestamptz(default=TimestamptzNow(), index=True)
+    locked_until = Timestamptz(null=True, default=None)

@@ -95,3 +95,30 @@ DELETION_STATUS_UNKNOWN: Final = "状态须为 pending、approved、refused 或 
 DELETION_OPEN_CASES: Final = (
     "该群众尚有未办结的办件，删除会中断办理；请待办结或撤回后再批准删除申请。"
 )
+# --- staff login and passwords ----------------------------------------------------------------
+CREDENTIALS_INVALID: Final = "用户名或密码错误。"
+ACCOUNT_INACTIVE: Final = "该账号已停用，请联系管理员。"
+SESSION_REVOKED: Final = "登录已失效（已退出登录、修改了密码或被管理员停用），请重新登录。"
+PW_CHANGE_REQUIRED: Final = "管理员已重置您的密码，请先修改密码后再继续操作。"
+CURRENT_PW_WRONG: Final = "当前密码不正确。"
+PW_TOO_SHORT: Final = "密码至少 {length} 位"
+PW_IS_USERNAME: Final = "密码不能与用户名相同"
+PW_IS_DEMO: Final = "不能使用演示账号的公开密码"
+PW_TOO_COMMON: Final = "密码过于常见或容易被猜到，请混合使用字母、数字和符号，或使用几个不相关的词"
+PW_SAME_AS_OLD: Final = "新密码不能与当前密码相同"
+PW_INVALID: Final = "新密码不符合要求：{problems}。"
+STAFF_NOT_FOUND: Final = "找不到该工作人员账号。"
+CANNOT_DISABLE_SELF: Final = "不能停用自己的账号。"
+ADMIN_REASON_REQUIRED: Final = "请填写操作理由。"
+
+
+def login_locked(wait_s: int) -> str:
+    return f"登录失败次数过多，请 {minutes(wait_s)} 分钟后再试。"
+
+
+def login_rate_limited(wait_s: int) -> str:
+    return f"该网络地址登录失败过多，请 {minutes(wait_s)} 分钟后再试。"
+
+
+def minutes(wait_s: int) -> int:
+    return max(1, (wait_s + 59) // 60)

@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _HASHER = PasswordHasher()
-MIN_LENGTH = 10
+MIN_LENGTH = 12
 
 
 def hash_password(password: str) -> str:

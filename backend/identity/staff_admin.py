@@ -1,0 +1,294 @@
+"""Staff accounts over their life: list, disable, re-enable, unlock, reset and change passwords.
+
+Every change is one transaction that writes an audit row (``backend.audit``) whose reason holds
+the administrator's note and the account's state before and after, as compact JSON. Disabling,
+a reset and a password change end every session and token of the account (``sessions``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from backend import db
+from backend.audit.service import Actor, AuditLog
+from backend.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from backend.identity import roles as R
+from backend.identity import texts
+from backend.identity.ids import is_uuid
+from backend.identity.login import clear_failures, locked_usernames
+from backend.identity.password_policy import STRICT, PasswordRules, password_problems
+from backend.identity.service import StaffAccount, get_staff_account, get_staff_accounts
+from backend.identity.sessions import revoke_all
+from backend.identity.tables import StaffUser
+from backend.security.passwords import hash_password, verify_password
+
+STATES: Final = ("active", "disabled", "locked", "password_change_required")
+SUBJECT: Final = "staff"
+
+STAFF_DISABLE: Final = "staff_disable"
+STAFF_ENABLE: Final = "staff_enable"
+STAFF_UNLOCK: Final = "staff_unlock"
+STAFF_RESET_PASSWORD: Final = "staff_reset_password"  # noqa: S105 - an audit action name
+STAFF_CHANGE_PASSWORD: Final = "staff_change_password"  # noqa: S105 - an audit action name
+
+_TEMP_ALPHABET: Final = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True, slots=True)
+class StaffListed:
+    """One row of the administrators' staff list."""
+
+    account: StaffAccount
+    locked: bool
+    last_login_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordReset:
+    account: StaffAccount
+    temporary_password: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def list_staff(
+    *,
+    page: int,
+    page_size: int,
+    role: str | None = None,
+    area_code: str | None = None,
+    state: str | None = None,
+    staff_id: str | None = None,
+) -> tuple[list[StaffListed], int]:
+    """Staff accounts by username, filtered by role, area (and the areas under it) and state
+    (``staff_id``: that one account, or ``staff_not_found``)."""
+    if role is not None and role not in R.ROLES:
+        raise InvalidInput("角色须为 " + "、".join(R.ROLES) + " 之一。", code="filter_invalid")
+    if state is not None and state not in STATES:
+        raise InvalidInput("状态须为 " + "、".join(STATES) + " 之一。", code="filter_invalid")
+    where = ["TRUE"]
+    args: list[Any] = []
+    if staff_id is not None:
+        if not is_uuid(staff_id):
+            raise NotFound(texts.STAFF_NOT_FOUND, code="staff_not_found")
+        where.append("s.id = {}::uuid")
+        args.append(staff_id)
+    if role:
+        where.append("s.role = {}")
+        args.append(role)
+    if area_code:
+        if not area_code.isdigit():
+            raise InvalidInput("区划代码须为数字。", code="filter_invalid")
+        where.append("s.area LIKE {}")
+        args.append(area_code + "%")
+    locked = (
+        "EXISTS (SELECT 1 FROM login_failure f WHERE f.username = s.username"
+        " AND f.locked_until > now())"
+    )
+    where.append(
+        {
+            None: "TRUE",
+            "active": "s.active",
+            "disabled": "NOT s.active",
+            "locked": locked,
+            "password_change_required": "s.must_change_password",
+        }[state]
+    )
+    condition = " AND ".join(where)
+    total_rows = await StaffUser.raw(
+        f"SELECT count(*) AS n FROM staff_user s WHERE {condition}",  # noqa: S608 - fixed fragments
+        *args,
+    ).run()
+    page_rows = await StaffUser.raw(
+        f"SELECT s.id, s.last_login_at FROM staff_user s WHERE {condition}"  # noqa: S608 - fixed fragments
+        " ORDER BY s.username LIMIT {} OFFSET {}",
+        *args,
+        page_size,
+        (page - 1) * page_size,
+    ).run()
+    found = await get_staff_accounts(staff_ids=[str(r["id"]) for r in page_rows])
+    accounts = [
+        (found[str(r["id"])], r["last_login_at"]) for r in page_rows if str(r["id"]) in found
+    ]
+    if staff_id is not None and not accounts:
+        raise NotFound(texts.STAFF_NOT_FOUND, code="staff_not_found")
+    locked_names = await locked_usernames(usernames=[a.username for a, _ in accounts])
+    return [
+        StaffListed(a, a.username in locked_names, last_login) for a, last_login in accounts
+    ], int(total_rows[0]["n"])
+
+
+def _state(account: StaffAccount, locked: bool | None = None) -> dict[str, Any]:
+    state: dict[str, Any] = {
+        "active": account.active,
+        "must_change_password": account.must_change_password,
+        "token_version": account.token_version,
+    }
+    if locked is not None:
+        state["locked"] = locked
+    return state
+
+
+def _reason(note: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+    return json.dumps(
+        {"note": note.strip(), "before": before, "after": after},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+async def _load(staff_id: str) -> StaffAccount:
+    account = (
+        await get_staff_account(staff_id=staff_id, include_inactive=True)
+        if is_uuid(staff_id)
+        else None
+    )
+    if account is None:
+        raise NotFound(texts.STAFF_NOT_FOUND, code="staff_not_found")
+    return account
+
+
+def _need_reason(reason: str) -> str:
+    if not reason.strip():
+        raise InvalidInput(texts.ADMIN_REASON_REQUIRED, code="reason_required")
+    return reason.strip()
+
+
+async def set_active(
+    *, audit: AuditLog, actor: Actor, staff_id: str, active: bool, reason: str
+) -> StaffAccount:
+    """Disable (ending every session and token at once) or re-enable a staff account."""
+    note = _need_reason(reason)
+    if not active and actor.kind == "staff" and actor.id == staff_id:
+        raise Conflict(texts.CANNOT_DISABLE_SELF, code="cannot_disable_self")
+    async with db.engine().transaction():
+        before = await _load(staff_id)
+        await StaffUser.update({StaffUser.active: active}).where(StaffUser.id == staff_id).run()
+        if not active:
+            await revoke_all(kind="staff", account_id=staff_id)
+        after = await _load(staff_id)
+        await audit.record(
+            actor=actor,
+            action=STAFF_ENABLE if active else STAFF_DISABLE,
+            subject_kind=SUBJECT,
+            subject_id=staff_id,
+            reason=_reason(note, _state(before), _state(after)),
+        )
+    return after
+
+
+async def unlock(*, audit: AuditLog, actor: Actor, staff_id: str, reason: str) -> StaffAccount:
+    """Forget every login failure and lock of the account's username, from every address."""
+    note = _need_reason(reason)
+    async with db.engine().transaction():
+        account = await _load(staff_id)
+        was_locked = bool(await locked_usernames(usernames=[account.username]))
+        await clear_failures(username=account.username)
+        await audit.record(
+            actor=actor,
+            action=STAFF_UNLOCK,
+            subject_kind=SUBJECT,
+            subject_id=staff_id,
+            reason=_reason(note, _state(account, was_locked), _state(account, False)),
+        )
+    return account
+
+
+def temporary_password() -> str:
+    """16 random characters in four groups, easy to read out over the phone."""
+    while True:
+        raw = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(16))
+        candidate = "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+        if not password_problems(candidate, username=""):
+            return candidate
+
+
+async def reset_password(
+    *, audit: AuditLog, actor: Actor, staff_id: str, reason: str
+) -> PasswordReset:
+    """A temporary password the account must change at its next login; every session ends."""
+    note = _need_reason(reason)
+    password = temporary_password()
+    hashed = await asyncio.to_thread(hash_password, password)
+    async with db.engine().transaction():
+        before = await _load(staff_id)
+        await (
+            StaffUser.update(
+                {StaffUser.password_hash: hashed, StaffUser.must_change_password: True}
+            )
+            .where(StaffUser.id == staff_id)
+            .run()
+        )
+        await revoke_all(kind="staff", account_id=staff_id)
+        await clear_failures(username=before.username)
+        after = await _load(staff_id)
+        await audit.record(
+            actor=actor,
+            action=STAFF_RESET_PASSWORD,
+            subject_kind=SUBJECT,
+            subject_id=staff_id,
+            reason=_reason(note, _state(before), _state(after)),
+        )
+    return PasswordReset(after, password)
+
+
+async def change_own_password(
+    *,
+    audit: AuditLog,
+    staff_id: str,
+    current_password: str,
+    new_password: str,
+    rules: PasswordRules = STRICT,
+) -> StaffAccount:
+    """A staff member's own change; ends every other session and token of theirs.
+
+    Returns the account under its new token version (the caller issues a fresh token/session).
+    """
+    account = await _load(staff_id)
+    row = (
+        await StaffUser.select(StaffUser.password_hash)
+        .where(StaffUser.id == staff_id)
+        .first()
+        .run()
+    )
+    assert row is not None
+    if not await asyncio.to_thread(verify_password, row["password_hash"], current_password):
+        raise Unauthenticated(texts.CURRENT_PW_WRONG, code="current_password_wrong")
+    problems = password_problems(new_password, username=account.username, rules=rules)
+    if new_password == current_password:
+        problems.append(texts.PW_SAME_AS_OLD)
+    if problems:
+        raise InvalidInput(
+            texts.PW_INVALID.format(problems="；".join(problems)), code="password_invalid"
+        )
+    hashed = await asyncio.to_thread(hash_password, new_password)
+    async with db.engine().transaction():
+        await (
+            StaffUser.update(
+                {
+                    StaffUser.password_hash: hashed,
+                    StaffUser.must_change_password: False,
+                    StaffUser.password_changed_at: _now(),
+                }
+            )
+            .where(StaffUser.id == staff_id)
+            .run()
+        )
+        await revoke_all(kind="staff", account_id=staff_id)
+        after = await _load(staff_id)
+        await audit.record(
+            actor=Actor("staff", staff_id),
+            action=STAFF_CHANGE_PASSWORD,
+            subject_kind=SUBJECT,
+            subject_id=staff_id,
+            reason=_reason("本人修改密码", _state(account), _state(after)),
+        )
+    return after
