@@ -9,8 +9,9 @@ from litestar.datastructures import State
 from litestar.params import JSONBody
 
 from backend.http.auth import PUBLIC, Principal, issue_token, staff_roles
-from backend.http.idempotent import run_idempotent
+from backend.http.idempotent import claim_of, respond
 from backend.http.pagination import Page, PageSize
+from backend.idempotency.service import run_once
 from backend.identity import roles as R
 from backend.identity import service
 from backend.identity.me_routes import MeController, staff_me
@@ -25,7 +26,6 @@ from backend.identity.schemas import (
     WeChatLoginRequest,
     WeChatLoginResponse,
 )
-from backend.outbox.service import unit_of_work
 
 __all__ = ["AuthController", "MeController", "StaffAdminController", "staff_me"]
 
@@ -105,10 +105,11 @@ class StaffAdminController(Controller):
             )
             return staff_me(account)
 
-        async with unit_of_work(state.doorbell):
-            return await run_idempotent(
-                request,
-                scope=request.user.scope_key,
+        return respond(
+            await run_once(
+                await claim_of(request),
                 ttl_s=state.settings.idempotency_ttl_s,
+                doorbell=state.doorbell,
                 create=create,
             )
+        )
