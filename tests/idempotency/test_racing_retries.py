@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from backend.cases.tables import Case
@@ -67,4 +68,35 @@ async def test_twenty_racing_retries_create_one_case_and_answer_alike(
         headers=headers,
     )
     assert_problem(other, 422, "idempotency_key_reused")
+    assert await Case.count().run() == 1
+
+
+async def test_a_retry_that_waits_too_long_is_told_to_come_back(
+    api, small_catalogue: Path, elicense, wechat, settings
+):
+    """The first request still holds its key (its transaction open): the retry answers 409
+    ``request_in_progress`` with ``Retry-After`` and creates nothing; once the first is gone,
+    the same retry goes through."""
+    me = await citizen(api, "c-slow")
+    body = {**BODY}
+    holder = await asyncpg.connect(settings.database_url)
+    try:
+        transaction = holder.transaction()
+        await transaction.start()
+        await holder.execute(
+            "INSERT INTO idempotency_key (scoped_key, request_hash, created_at, expires_at)"
+            " VALUES ($1, 'first', now(), now() + interval '1 hour')",
+            f"citizen:{me.id}|slow-1",
+        )
+        waited = await me.post(
+            "/api/v1/cases", json=body, headers={"Idempotency-Key": "slow-1"}, timeout=60.0
+        )
+        assert_problem(waited, 409, "request_in_progress")
+        assert int(waited.headers["Retry-After"]) >= 1
+        assert await Case.count().run() == 0
+        await transaction.rollback()
+    finally:
+        await holder.close()
+    again = await me.post("/api/v1/cases", json=body, headers={"Idempotency-Key": "slow-1"})
+    assert again.status_code == 201, again.text
     assert await Case.count().run() == 1
