@@ -31,6 +31,7 @@ from backend.stats import jobs as stats_jobs
 from backend.supervision import callbacks as supervision_callbacks
 from backend.supervision import followups as supervision_followups
 from backend.supervision import jobs as supervision_jobs
+from notifications import delegation as notify_delegation
 from notifications import deliver as notify_deliver
 from notifications import planner as notify_planner
 from notifications import reminders as notify_reminders
@@ -52,6 +53,7 @@ def domain_handlers() -> dict[str, Handler]:
         **notify_deliver.HANDLERS,
         **supervision_followups.HANDLERS,
         **notify_supervision.HANDLERS,
+        **notify_delegation.HANDLERS,
     }
 
 
