@@ -22,7 +22,6 @@ from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import Status
-from backend.catalogue import service as catalogue
 from backend.delegation import custody, errands, filing
 from backend.delegation.scope import Agent
 from backend.errors import DomainError
@@ -60,8 +59,7 @@ async def _page(
         else [n for n in errand.needs if n.case_number == row["number"]]
     )
     held = (await custody.custody_by_case([row]))[row["id"]]
-    snap = await catalogue.snapshot()
-    material_names = {m.type: m.name for v in snap.items.values() for m in v.spec.materials}
+    material_names = await case_views.material_names(row)
     status = Status(row["status"])
     return Template(
         "agent/case.html",

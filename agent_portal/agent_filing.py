@@ -18,6 +18,8 @@ from litestar.response import Redirect, Response, Template
 
 from agent_portal import agent_desk, desk, item_form, texts
 from agent_portal.item_form import ItemForm, Posted
+from backend.cases.service import Submitter
+from backend.cases.submission import Plan
 from backend.catalogue import service as catalogue
 from backend.delegation import filing, mandates
 from backend.delegation.schemas import AgentCaseSubmission
@@ -25,7 +27,6 @@ from backend.delegation.scope import Agent
 from backend.errors import DomainError, InvalidInput, NotAllowed
 from backend.idempotency import service as idempotency
 from backend.identity.service import StaffAccount
-from backend.outbox.service import unit_of_work
 
 PATH: Final = "/portal/agent/file"
 KEY_PREFIX: Final = "agent-file"
@@ -182,30 +183,36 @@ async def _file(
 ) -> str:
     """File the case; its number (the first one's, for a repeated post)."""
     state = request.app.state
-    scope = f"portal:staff:{agent.id}"
-    fingerprint = idempotency.request_hash(
-        "POST", PATH, mandate_id.encode() + posted.fingerprint_body()
-    )
-    stored = await idempotency.peek(scope=scope, key=posted.key, fingerprint=fingerprint)
-    if stored is not None:
-        return str(stored.body["number"])
-    await item_form.save_files(posted, owner_id=agent.id, state=state)
-    try:
-        data = msgspec.convert(_body(mandate_id, posted, chosen), AgentCaseSubmission, strict=True)
-    except msgspec.ValidationError as exc:
-        raise InvalidInput(texts.FORM_INVALID, code="agent_case_invalid") from exc
-    plan, by = await filing.prepare(
-        agent=agent, mandate_id=mandate_id, body=data.submission(), shared_data=state.shared_data
-    )
-    async with unit_of_work(desk.doorbell(state)):
-        again = await idempotency.begin(
-            scope=scope,
-            key=posted.key,
-            fingerprint=fingerprint,
-            ttl_s=state.settings.idempotency_ttl_s,
+
+    async def prepare() -> tuple[Plan, Submitter]:
+        await item_form.save_files(posted, owner_id=agent.id, state=state)
+        try:
+            data = msgspec.convert(
+                _body(mandate_id, posted, chosen), AgentCaseSubmission, strict=True
+            )
+        except msgspec.ValidationError as exc:
+            raise InvalidInput(texts.FORM_INVALID, code="agent_case_invalid") from exc
+        return await filing.prepare(
+            agent=agent,
+            mandate_id=mandate_id,
+            body=data.submission(),
+            shared_data=state.shared_data,
         )
-        if again is not None:
-            return str(again.body["number"])
-        number = await filing.create(plan=plan, by=by)
-        await idempotency.finish(scope=scope, key=posted.key, status=201, body={"number": number})
-    return number
+
+    async def create(ready: tuple[Plan, Submitter]) -> dict[str, str]:
+        return {"number": await filing.create(plan=ready[0], by=ready[1])}
+
+    answer = await idempotency.run_once(
+        idempotency.claim(
+            scope=f"portal:staff:{agent.id}",
+            key=posted.key,
+            method="POST",
+            path=PATH,
+            body=mandate_id.encode() + posted.fingerprint_body(),
+        ),
+        ttl_s=state.settings.idempotency_ttl_s,
+        doorbell=desk.doorbell(state),
+        prepare=prepare,
+        create=create,
+    )
+    return str(answer.body["number"])

@@ -15,7 +15,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Template
 
 from agent_portal import texts, urgency
-from backend.cases import bundles
+from backend.cases import views as case_views
 from backend.cases.forms import merge_fields
 from backend.cases.submission import required_materials
 from backend.catalogue import service as catalogue
@@ -99,13 +99,7 @@ def when(iso: str | None) -> str:
 
 async def items_of(row: dict[str, Any]) -> list[ItemView]:
     """The item versions the case (or each item of a bundle) was filed under."""
-    if row["item_version"] is not None:
-        return [await catalogue.get_item_version(version_id=row["item_version"])]
-    return [
-        await catalogue.get_item_version(version_id=child["item_version"])
-        for child in await bundles.children_of(row["id"])
-        if child["item_version"] is not None
-    ]
+    return await case_views.item_versions(row)
 
 
 def _detail(action: str, data: dict[str, Any], names: dict[str, str]) -> str:

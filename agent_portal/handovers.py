@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from agent_portal import texts
 from agent_portal.casepage import when
+from backend.cases import views as case_views
 from backend.cases.clock import Calendar
 from backend.cases.present import shanghai
 from backend.catalogue import service as catalogue
@@ -66,19 +67,20 @@ def _item_name(line: dict[str, Any], snap: catalogue.Snapshot) -> str:
 async def manifest(batch: dict[str, Any]) -> dict[str, Any]:
     """The batch as its printed manifest shows it, with the QR code as inline SVG."""
     snap = await catalogue.snapshot()
-    names = {m.type: m.name for v in snap.items.values() for m in v.spec.materials}
-    names[custody.RESULT] = texts.RESULT_ITEM
-    lines = [
-        ManifestLine(
-            number=line["number"],
-            applicant_name=line["applicant_name"] or "",
-            applicant_id_masked=line["applicant_id_masked"] or "",
-            item_name=_item_name(line, snap),
-            items=[(kind, names.get(kind, kind)) for kind in line["items"]],
-            missing=list(line["missing"]),
+    lines = []
+    for line in await custody.lines(batch["id"]):
+        # Names from the case's own item version: a type names other papers in other items.
+        names = {**await case_views.material_names(line), custody.RESULT: texts.RESULT_ITEM}
+        lines.append(
+            ManifestLine(
+                number=line["number"],
+                applicant_name=line["applicant_name"] or "",
+                applicant_id_masked=line["applicant_id_masked"] or "",
+                item_name=_item_name(line, snap),
+                items=[(kind, names.get(kind, kind)) for kind in line["items"]],
+                missing=list(line["missing"]),
+            )
         )
-        for line in await custody.lines(batch["id"])
-    ]
     return {
         "batch": batch,
         "lines": lines,

@@ -24,7 +24,6 @@ from backend.delegation import texts as delegation_texts
 from backend.delegation.scope import Agent
 from backend.errors import DomainError, InvalidInput
 from backend.idempotency import service as idempotency
-from backend.outbox.service import unit_of_work
 from backend.settings import Settings
 
 SEARCH_STEP: Final = "search"
@@ -171,7 +170,6 @@ async def _evidence(state: State, agent: Agent, posted: Posted) -> list[str]:
 async def record(state: State, *, agent: Agent, citizen_id: str, posted: Posted) -> str:
     """Record the mandate (once per form, however often it is posted); its status."""
     expires_on = _expiry(posted.expires_on)
-    scope = f"portal:staff:{agent.id}"
     body = {
         "citizen": citizen_id,
         "items": sorted(posted.item_codes),
@@ -179,22 +177,12 @@ async def record(state: State, *, agent: Agent, citizen_id: str, posted: Posted)
         "expires_on": posted.expires_on,
         "mode": posted.mode,
     }
-    fingerprint = idempotency.request_hash(
-        "POST",
-        "/portal/agent/mandate",
-        json.dumps(body, sort_keys=True, ensure_ascii=False).encode(),
-    )
-    stored = await idempotency.peek(scope=scope, key=posted.key, fingerprint=fingerprint)
-    if stored is not None:
-        return str(stored.body["status"])
-    evidence = await _evidence(state, agent, posted) if posted.mode == PAPER else []
     settings = state.settings
-    async with unit_of_work(desk.doorbell(state)):
-        stored = await idempotency.begin(
-            scope=scope, key=posted.key, fingerprint=fingerprint, ttl_s=settings.idempotency_ttl_s
-        )
-        if stored is not None:
-            return str(stored.body["status"])
+
+    async def prepare() -> list[str]:
+        return await _evidence(state, agent, posted) if posted.mode == PAPER else []
+
+    async def create(evidence: list[str]) -> dict[str, str]:
         mandate_id = await mandates.create(
             agent=agent,
             citizen_id=citizen_id,
@@ -206,8 +194,19 @@ async def record(state: State, *, agent: Agent, citizen_id: str, posted: Posted)
             spot_check_rate=settings.mandate_spot_check_rate,
         )
         row = await mandates.get(mandate_id)
-        status = mandates.effective_status(row) if row else "pending"
-        await idempotency.finish(
-            scope=scope, key=posted.key, status=201, body={"id": mandate_id, "status": status}
-        )
-    return status
+        return {"id": mandate_id, "status": mandates.effective_status(row) if row else "pending"}
+
+    answer = await idempotency.run_once(
+        idempotency.claim(
+            scope=f"portal:staff:{agent.id}",
+            key=posted.key,
+            method="POST",
+            path="/portal/agent/mandate",
+            body=json.dumps(body, sort_keys=True, ensure_ascii=False).encode(),
+        ),
+        ttl_s=settings.idempotency_ttl_s,
+        doorbell=desk.doorbell(state),
+        prepare=prepare,
+        create=create,
+    )
+    return str(answer.body["status"])

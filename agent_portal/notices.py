@@ -35,6 +35,8 @@ KINDS: Final[dict[str, str]] = {
     "result_waiting": "结果待交付",
     "escalated": "超期督办",
     "follow_up": "差评整改",
+    "mandate_revoked": "委托已撤销",
+    "takeover_refused": "认领未成功",
 }
 OTHER_KIND: Final = "通知"
 TABS: Final = (("all", "全部"), ("unread", "未读"))

@@ -16,17 +16,20 @@ from litestar.response import Redirect, Response, Template
 
 from agent_portal import desk, item_form, texts, walkin_form
 from agent_portal.item_form import ItemForm, Posted
+from backend import db
 from backend.cases import service as cases
+from backend.cases.service import Submitter
+from backend.cases.submission import Plan
 from backend.errors import DomainError, InvalidInput
 from backend.http.throttle import limit_id_lookup
 from backend.idempotency import service as idempotency
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.outbox.service import unit_of_work
 from backend.settings import Settings
 from backend.window import walkin
 from backend.window.access import Clerk
 from backend.window.schemas import WalkInSubmission
+from backend.workdays.calendar import ChinaCalendar
 from backend.workdays.service import load_calendar
 
 PATH: Final = "/portal/window/walk-in"
@@ -89,13 +92,8 @@ class WalkInPages(Controller):
         posted = walkin_form.read_walk_in(form, chosen.materials)
         if form.get("_step") == FIELDS_STEP:
             return await _form_page(clerk, posted)
-        scope = f"portal:staff:{clerk.id}"
-        fingerprint = idempotency.request_hash("POST", PATH, posted.fingerprint_body())
         try:
-            stored = await idempotency.peek(scope=scope, key=posted.key, fingerprint=fingerprint)
-            if stored is not None:
-                return _opened(stored.body)
-            number = await _file(request, clerk, posted, chosen, settings, scope, fingerprint)
+            number = await _file(request, clerk, posted, chosen, settings)
         except DomainError as exc:
             return await _form_page(
                 clerk,
@@ -107,53 +105,62 @@ class WalkInPages(Controller):
         return Redirect(f"/portal/window/cases/{number}?done=walk_in", status_code=303)
 
 
-def _opened(body: Any) -> Redirect:
-    return Redirect(f"/portal/window/cases/{body['number']}?done=walk_in", status_code=303)
-
-
 async def _file(
     request: Request[Any, Any, Any],
     clerk: Clerk,
     posted: Posted,
     chosen: ItemForm,
     settings: Settings,
-    scope: str,
-    fingerprint: str,
 ) -> str:
     """File the walk-in; its case number (the first one's, for a repeated post)."""
     state = request.app.state
-    if not posted.item_code:
-        raise InvalidInput(texts.ITEM_REQUIRED, code="item_or_bundle_required")
-    await item_form.save_files(posted, owner_id=clerk.id, state=state)
-    try:
-        data = msgspec.convert(
-            walkin_form.submission(posted, chosen.fields), WalkInSubmission, strict=True
+
+    async def prepare() -> tuple[Plan, Submitter, ChinaCalendar]:
+        if not posted.item_code:
+            raise InvalidInput(texts.ITEM_REQUIRED, code="item_or_bundle_required")
+        await item_form.save_files(posted, owner_id=clerk.id, state=state)
+        try:
+            data = msgspec.convert(
+                walkin_form.submission(posted, chosen.fields), WalkInSubmission, strict=True
+            )
+        except msgspec.ValidationError as exc:
+            raise InvalidInput(texts.FORM_INVALID, code="walk_in_invalid") from exc
+        await walkin.check_here(
+            item_code=data.item_code,
+            bundle_code=data.bundle_code,
+            service_point_id=data.service_point_id,
+            township_code=clerk.area_code,
         )
-    except msgspec.ValidationError as exc:
-        raise InvalidInput(texts.FORM_INVALID, code="walk_in_invalid") from exc
-    await walkin.check_here(
-        item_code=data.item_code,
-        bundle_code=data.bundle_code,
-        service_point_id=data.service_point_id,
-        township_code=clerk.area_code,
-    )
-    a = data.applicant
-    await limit_id_lookup(request, route="walk_in", account=f"staff:{clerk.id}", fail_open=True)
-    citizen_id = await walkin.find_or_register(
-        applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
-        cipher=state.cipher,
-    )
-    by = walkin.submitter(citizen_id=citizen_id, clerk=clerk)
-    plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
-    calendar = await load_calendar()
-    async with unit_of_work(desk.doorbell(state)):
-        stored = await idempotency.begin(
-            scope=scope, key=posted.key, fingerprint=fingerprint, ttl_s=settings.idempotency_ttl_s
-        )
-        if stored is not None:
-            return str(stored.body["number"])
+        a = data.applicant
+        await limit_id_lookup(request, route="walk_in", account=f"staff:{clerk.id}", fail_open=True)
+        # As at the API: a refused walk-in rolls the applicant's registration back.
+        async with db.engine().transaction():
+            citizen_id = await walkin.find_or_register(
+                applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
+                cipher=state.cipher,
+            )
+            by = walkin.submitter(citizen_id=citizen_id, clerk=clerk)
+            plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
+        return plan, by, await load_calendar()
+
+    async def create(ready: tuple[Plan, Submitter, ChinaCalendar]) -> dict[str, str]:
+        plan, by, calendar = ready
         number = await walkin.file_and_accept(
             plan=plan, by=by, clerk=clerk, calendar=calendar, lapse_s=settings.window_claim_s
         )
-        await idempotency.finish(scope=scope, key=posted.key, status=201, body={"number": number})
-    return number
+        return {"number": number}
+
+    answer = await idempotency.run_once(
+        idempotency.claim(
+            scope=f"portal:staff:{clerk.id}",
+            key=posted.key,
+            method="POST",
+            path=PATH,
+            body=posted.fingerprint_body(),
+        ),
+        ttl_s=settings.idempotency_ttl_s,
+        doorbell=desk.doorbell(state),
+        prepare=prepare,
+        create=create,
+    )
+    return str(answer.body["number"])

@@ -38,6 +38,7 @@ from backend.supervision import followups as supervision_followups
 from backend.supervision import jobs as supervision_jobs
 from backend.uploads import erase as uploads_erase
 from backend.uploads.storage import build_store, close_store
+from notifications import delegation as notify_delegation
 from notifications import deliver as notify_deliver
 from notifications import erase as notify_erase
 from notifications import planner as notify_planner
@@ -83,6 +84,7 @@ def domain_handlers() -> dict[str, Handler]:
         **notify_deliver.HANDLERS,
         **supervision_followups.HANDLERS,
         **notify_supervision.HANDLERS,
+        **notify_delegation.HANDLERS,
     }
 
 

@@ -181,10 +181,7 @@ def _text(value: object) -> str:
 
 async def _claimed(scope: str, key: str, fingerprint: str, ttl_s: int) -> bool:
     """True when ``key`` was claimed before (a replay); in the caller's transaction."""
-    return (
-        await idempotency.begin(scope=scope, key=key, fingerprint=fingerprint, ttl_s=ttl_s)
-        is not None
-    )
+    return await idempotency.seen_before(scope=scope, key=key, fingerprint=fingerprint, ttl_s=ttl_s)
 
 
 async def apply(opened: Opened, *, templates: Mapping[str, Configured]) -> int:

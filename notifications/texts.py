@@ -64,6 +64,22 @@ RESULT_WAITING: Final[dict[str, str]] = {
     "hand_over": "办件 {number}（{name}）的出件在您手中，请交到申请人手中并拍照登记。",
 }
 
+MANDATE_REVOKED: Final = (
+    "{name}已撤销对您的委托（{scope}），不能再以其名义办理；"
+    "您手中该群众的原件或出件，请按交接流程交回。"
+)
+TAKEOVER_REFUSED: Final = (
+    "您登记的群众{name}（身份证 {id_masked}）用微信绑定身份时未能接管登记记录：{why}。"
+    "请与其核实，必要时请其带身份证到代办点办理。"
+)
+TAKEOVER_WHY: Final[dict[str, str]] = {
+    "name_mismatch": "填写的姓名与登记的不一致",
+    "not_verified": "未开通实名核验，须当面核实",
+    "verify_unavailable": "实名核验服务暂时不可用",
+    "not_matched": "实名核验未通过",
+}
+SOMEONE: Final = "群众"
+
 PUSH_SIGNATURE_INVALID: Final = "消息推送的签名或时间戳无效。"
 PUSH_NOT_CONFIGURED: Final = "消息推送未开启。"
 

@@ -19,11 +19,14 @@ from backend.cases import present, service
 from backend.cases import views as case_views
 from backend.cases.schemas import CasePage, CaseSubmission, EvaluationIn, MaterialLink, SupplementIn
 from backend.cases.service import Submitter
+from backend.cases.submission import Plan
 from backend.cases.transitions import Actor
 from backend.http.auth import Principal, citizen_only, principal_of
-from backend.http.idempotent import replay, run_idempotent
+from backend.http.idempotent import claim_of, respond
 from backend.http.pagination import Page, PageSize
+from backend.idempotency.service import run_once
 from backend.outbox.service import unit_of_work
+from backend.workdays.calendar import ChinaCalendar
 from backend.workdays.service import load_calendar
 
 CASE_ROW = "cases.row"
@@ -74,21 +77,24 @@ class CitizenCaseController(Controller):
     async def submit(
         self, request: Request[Principal, Any, Any], state: State, data: JSONBody[CaseSubmission]
     ) -> Response[Any]:
-        scope = request.user.scope_key
-        replayed = await replay(request, scope=scope)
-        if replayed is not None:
-            return replayed
         by = _citizen(request.user)
-        plan = await service.prepare(body=data, by=by, shared_data=state.shared_data)
-        calendar = await load_calendar()
 
-        async def create() -> Any:
+        async def prepare() -> tuple[Plan, ChinaCalendar]:
+            plan = await service.prepare(body=data, by=by, shared_data=state.shared_data)
+            return plan, await load_calendar()
+
+        async def create(ready: tuple[Plan, ChinaCalendar]) -> Any:
+            plan, calendar = ready
             return present.for_citizen(await service.submit(plan=plan, by=by, calendar=calendar))
 
-        async with unit_of_work(state.doorbell):
-            return await run_idempotent(
-                request, scope=scope, ttl_s=state.settings.idempotency_ttl_s, create=create
-            )
+        answer = await run_once(
+            await claim_of(request),
+            ttl_s=state.settings.idempotency_ttl_s,
+            doorbell=state.doorbell,
+            prepare=prepare,
+            create=create,
+        )
+        return respond(answer)
 
     @get("/", guards=[citizen_only], summary="My cases, including those an agent filed for me")
     async def list_mine(

@@ -12,6 +12,7 @@ from backend.cases import clock, numbers, queries
 from backend.cases.states import CLOSED, Status
 from backend.cases.transitions import clock_events
 from backend.catalogue import service as catalogue
+from backend.catalogue.model import merge_materials
 from backend.clock import today
 from backend.errors import NotFound
 from backend.identity import service as identity
@@ -56,6 +57,28 @@ async def name_of(row: dict[str, Any]) -> str:
     if row["item_version"]:
         return (await catalogue.get_item_version(version_id=row["item_version"])).spec.name
     return row["item_code"] or ""
+
+
+async def item_versions(row: dict[str, Any]) -> list[catalogue.ItemView]:
+    """The item versions the case (or each item of a bundle) was filed under."""
+    if row["item_version"] is not None:
+        return [await catalogue.get_item_version(version_id=row["item_version"])]
+    children = await db.fetch(
+        "SELECT item_version FROM case_record WHERE parent = $1 AND item_version IS NOT NULL"
+        " ORDER BY number",
+        row["id"],
+    )
+    return [await catalogue.get_item_version(version_id=c["item_version"]) for c in children]
+
+
+async def material_names(row: dict[str, Any]) -> dict[str, str]:
+    """Material type → the name the case's own item version(s) give it.
+
+    A type means different papers in different items (申请表 is a 高龄津贴 form in one and a
+    planning-permit form in another), so a name is only ever looked up in the case's items.
+    """
+    specs = merge_materials((v.spec.code, v.spec.materials) for v in await item_versions(row))
+    return {m.type: m.name for m in specs}
 
 
 def clock_of(

@@ -352,7 +352,8 @@ async def batch(handover_id: str) -> dict[str, Any] | None:
 
 async def lines(handover_id: str) -> list[dict[str, Any]]:
     rows = await HandoverLine.raw(
-        "SELECT c.number, c.item_code, c.bundle_code, c.status, a.name AS applicant_name,"
+        "SELECT c.id, c.number, c.item_code, c.item_version, c.bundle_code, c.status,"
+        " a.name AS applicant_name,"
         " a.id_number_masked AS applicant_id_masked, l.items, l.missing"
         " FROM handover_line l JOIN case_record c ON c.id = l.case"
         " JOIN citizen a ON a.id = c.applicant"

@@ -24,6 +24,8 @@ from backend.cases import present as case_present
 from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.cases.schemas import SupplementIn
+from backend.cases.service import Submitter
+from backend.cases.submission import Plan
 from backend.cases.transitions import Actor
 from backend.delegation import citizens, custody, errands, filing, mandates, present, referrals
 from backend.delegation.schemas import (
@@ -49,9 +51,10 @@ from backend.delegation.schemas import (
 )
 from backend.delegation.scope import Agent, load_agent
 from backend.http.auth import Principal, citizen_only, principal_of, staff_roles
-from backend.http.idempotent import create_once, replay, run_idempotent
+from backend.http.idempotent import claim_of, respond
 from backend.http.pagination import Page, PageSize
 from backend.http.throttle import limit_id_lookup
+from backend.idempotency.service import run_once
 from backend.identity import roles as R
 from backend.identity.offline import Applicant
 from backend.outbox.service import unit_of_work
@@ -175,11 +178,13 @@ class AgentController(Controller):
             return present.citizen(rows[0])
 
         try:
-            return await create_once(
-                request,
-                doorbell=state.doorbell,
-                ttl_s=state.settings.idempotency_ttl_s,
-                create=create,
+            return respond(
+                await run_once(
+                    await claim_of(request),
+                    ttl_s=state.settings.idempotency_ttl_s,
+                    doorbell=state.doorbell,
+                    create=create,
+                )
             )
         except citizens.ReferredToTownship as referred:
             await citizens.refer(agent=agent, referred=referred)
@@ -221,8 +226,13 @@ class AgentController(Controller):
             assert row is not None
             return await present.mandate(row)
 
-        return await create_once(
-            request, doorbell=state.doorbell, ttl_s=settings.idempotency_ttl_s, create=create
+        return respond(
+            await run_once(
+                await claim_of(request),
+                ttl_s=settings.idempotency_ttl_s,
+                doorbell=state.doorbell,
+                create=create,
+            )
         )
 
     @get("/mandates", summary="My mandates (optionally for one citizen)")
@@ -247,29 +257,32 @@ class AgentController(Controller):
         state: State,
         data: JSONBody[AgentCaseSubmission],
     ) -> Response[Any]:
-        scope = request.user.scope_key
-        replayed = await replay(request, scope=scope)  # before the checks: they may differ now
-        if replayed is not None:
-            return replayed
         agent = await agent_of(request.user)
-        plan, by = await filing.prepare(
-            agent=agent,
-            mandate_id=data.mandate_id,
-            body=data.submission(),
-            shared_data=state.shared_data,
-        )
 
-        async def create() -> Any:
-            number = await filing.create(plan=plan, by=by)
+        async def prepare() -> tuple[Plan, Submitter]:
+            return await filing.prepare(
+                agent=agent,
+                mandate_id=data.mandate_id,
+                body=data.submission(),
+                shared_data=state.shared_data,
+            )
+
+        async def create(ready: tuple[Plan, Submitter]) -> Any:
+            number = await filing.create(plan=ready[0], by=ready[1])
             calendar = await load_calendar()
             row = await case_views.case_row(number=number)
             assert row is not None
             return case_present.for_citizen(await case_views.view(row=row, calendar=calendar))
 
-        async with unit_of_work(state.doorbell):
-            return await run_idempotent(
-                request, scope=scope, ttl_s=state.settings.idempotency_ttl_s, create=create
+        return respond(
+            await run_once(
+                await claim_of(request),
+                ttl_s=state.settings.idempotency_ttl_s,
+                doorbell=state.doorbell,
+                prepare=prepare,
+                create=create,
             )
+        )
 
     @get("/cases", summary="My errands: each case with its deadline and what it needs from me")
     async def my_errands(
@@ -364,8 +377,13 @@ class AgentController(Controller):
             )
             return await _batch_out(handover_id)
 
-        return await create_once(
-            request, doorbell=state.doorbell, ttl_s=state.settings.idempotency_ttl_s, create=create
+        return respond(
+            await run_once(
+                await claim_of(request),
+                ttl_s=state.settings.idempotency_ttl_s,
+                doorbell=state.doorbell,
+                create=create,
+            )
         )
 
     @get("/handovers", summary="My handover batches, both directions")
@@ -499,8 +517,13 @@ class WindowHandoverController(Controller):
             )
             return await _batch_out(handover_id)
 
-        return await create_once(
-            request, doorbell=state.doorbell, ttl_s=state.settings.idempotency_ttl_s, create=create
+        return respond(
+            await run_once(
+                await claim_of(request),
+                ttl_s=state.settings.idempotency_ttl_s,
+                doorbell=state.doorbell,
+                create=create,
+            )
         )
 
     @get("/{handover_id:str}", guards=[township_batch], summary="A batch's manifest")

@@ -26,7 +26,7 @@ from litestar.exceptions import (
 )
 from litestar.types import ExceptionHandlersMap
 
-from backend.errors import DomainError, RateLimited
+from backend.errors import DomainError
 
 log = structlog.get_logger(__name__)
 
@@ -74,7 +74,8 @@ def _request_id(request: Request[Any, Any, Any]) -> str | None:
 
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimited) else None
+    retry_after_s = getattr(exc, "retry_after_s", None)
+    headers = {"Retry-After": str(retry_after_s)} if retry_after_s is not None else None
     return problem(exc.status, exc.code, exc.detail, headers=headers, **exc.extra)
 
 

@@ -1,28 +1,77 @@
-"""Idempotency keys: replay the first answer to a repeated create, refuse a reused key.
+"""Idempotency keys: the one helper every create route and portal form runs through.
 
-The key row is inserted in the caller's transaction *before* the create runs. A concurrent
-request with the same key blocks on the unique index until the first commits, then finds the
-stored answer — so two racing retries never create two things.
+:func:`run_once` is the whole protocol, for the API (``Idempotency-Key`` header) and the
+portal's forms (a hidden submission key) alike:
+
+1. A stored answer to the same request is replayed before anything else runs: the checks
+   before the transaction may answer differently now that the first request's effects exist.
+2. ``prepare`` runs outside the transaction (shared-data lookups, upload checks).
+3. One unit of work claims the key, runs ``create`` and stores its answer; all of it commits
+   together. A concurrent request with the same key blocks on the key's unique index until the
+   first commits, then finds the stored answer and replays it. One that waited
+   :data:`WAIT_S` in vain answers 409 ``request_in_progress`` with ``Retry-After``.
+4. A domain error raised by ``prepare`` or ``create`` while the key is given is checked against
+   the key once more. Everything the first request changed committed together with its stored
+   answer, so a refusal caused by its effects (an upload already attached to the case it
+   created) is replaced by that answer: a retry never gets a misleading domain error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final, TypeVar, overload
 
-from backend.errors import InvalidInput
+import msgspec
+from asyncpg.exceptions import LockNotAvailableError
+
+from backend import db
+from backend.errors import Conflict, DomainError, InvalidInput
 from backend.idempotency.tables import IdempotencyKey
+from backend.outbox.service import Doorbell, unit_of_work
 
-MAX_KEY_LENGTH = 200
+MAX_KEY_LENGTH: Final = 200
+WAIT_S: Final = 10
+"""How long a request waits for a concurrent one with the same key before answering 409."""
+RETRY_AFTER_S: Final = 1
+
+P = TypeVar("P")
+
+
+class RequestInProgress(Conflict):
+    """The same key's first request is still running; the client retries after a moment."""
+
+    default_code = "request_in_progress"
+    default_detail = "相同的请求正在处理中，请稍后重试。"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.retry_after_s = RETRY_AFTER_S
 
 
 @dataclass(frozen=True, slots=True)
-class StoredResponse:
+class Claim:
+    """A request made under a key: whose (``scope``), the key, and a hash of what was asked."""
+
+    scope: str
+    key: str
+    fingerprint: str
+
+    @property
+    def scoped_key(self) -> str:
+        return f"{self.scope}|{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a create answered (JSON-ready), and whether it is a stored first answer."""
+
     status: int
     body: Any
+    replayed: bool = False
 
 
 def request_hash(method: str, path: str, body: bytes) -> str:
@@ -34,97 +83,161 @@ def request_hash(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
 
 
-def _check_key(key: str) -> None:
+def claim(*, scope: str, key: str | None, method: str, path: str, body: bytes) -> Claim | None:
+    """The claim of a request carrying ``key`` (None without a key); 422 for a malformed key."""
+    if key is None:
+        return None
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise InvalidInput(
             f"Idempotency-Key 须为 1–{MAX_KEY_LENGTH} 个可打印字符。",
             code="idempotency_key_invalid",
         )
+    return Claim(scope=scope, key=key, fingerprint=request_hash(method, path, body))
 
 
-async def begin(*, scope: str, key: str, fingerprint: str, ttl_s: int) -> StoredResponse | None:
-    """Claim ``key`` for this request, inside the caller's transaction.
+def _reused() -> InvalidInput:
+    return InvalidInput(
+        "该 Idempotency-Key 已用于另一个不同的请求，请换一个新的键。",
+        code="idempotency_key_reused",
+    )
 
-    Returns the stored answer when the same request was already answered; raises 422
-    ``idempotency_key_reused`` when the key was used for a different request; returns None
-    when the caller should go ahead (and then call :func:`finish`).
+
+@overload
+async def run_once(
+    claimed: Claim | None,
+    *,
+    ttl_s: int,
+    doorbell: Doorbell | None,
+    create: Callable[[], Awaitable[Any]],
+    status: int = 201,
+) -> Answer: ...
+
+
+@overload
+async def run_once(
+    claimed: Claim | None,
+    *,
+    ttl_s: int,
+    doorbell: Doorbell | None,
+    prepare: Callable[[], Awaitable[P]],
+    create: Callable[[P], Awaitable[Any]],
+    status: int = 201,
+) -> Answer: ...
+
+
+async def run_once(
+    claimed: Claim | None,
+    *,
+    ttl_s: int,
+    doorbell: Doorbell | None,
+    create: Callable[..., Awaitable[Any]],
+    prepare: Callable[[], Awaitable[Any]] | None = None,
+    status: int = 201,
+) -> Answer:
+    """Run a create at most once per key and answer every request with the first answer.
+
+    ``prepare`` (optional) runs before the transaction and its result is passed to ``create``,
+    which runs inside one unit of work (its outbox rows rung after commit). Without a key the
+    create simply runs.
     """
-    _check_key(key)
-    scoped = f"{scope}|{key}"
+    if claimed is not None:
+        stored = await _stored(claimed)
+        if stored is not None:
+            return stored
+    try:
+        args = () if prepare is None else (await prepare(),)
+        async with unit_of_work(doorbell):
+            if claimed is not None:
+                stored = await _begin(claimed, ttl_s=ttl_s)
+                if stored is not None:
+                    return stored
+            body = msgspec.to_builtins(await create(*args))
+            if claimed is not None:
+                await _finish(claimed, status=status, body=body)
+    except DomainError as exc:
+        if claimed is None or isinstance(exc, RequestInProgress):
+            raise
+        stored = await _stored(claimed)
+        if stored is None:
+            raise
+        return stored
+    return Answer(status=status, body=body)
+
+
+async def seen_before(*, scope: str, key: str, fingerprint: str, ttl_s: int) -> bool:
+    """Record ``key`` in the caller's transaction; True when it was recorded before.
+
+    For deduplicating pushed events that carry no answer to replay; 422
+    ``idempotency_key_reused`` when the key was recorded with another fingerprint.
+    """
+    found = await _begin(Claim(scope=scope, key=key, fingerprint=fingerprint), ttl_s=ttl_s)
+    return found is not None
+
+
+async def _begin(claimed: Claim, *, ttl_s: int) -> Answer | None:
+    """Claim the key inside the caller's transaction; the stored answer if it was answered."""
     now = datetime.now(UTC)
+    scoped = claimed.scoped_key
     # An expired key is forgotten: the same key may then start a new request.
-    await (
-        IdempotencyKey.delete()
-        .where((IdempotencyKey.scoped_key == scoped) & (IdempotencyKey.expires_at < now))
-        .run()
+    await db.fetch(
+        "DELETE FROM idempotency_key WHERE scoped_key = $1 AND expires_at < $2", scoped, now
     )
-    inserted = await IdempotencyKey.raw(
-        "INSERT INTO idempotency_key (scoped_key, request_hash, created_at, expires_at)"
-        " VALUES ({}, {}, {}, {}) ON CONFLICT (scoped_key) DO NOTHING RETURNING id",
-        scoped,
-        fingerprint,
-        now,
-        now + timedelta(seconds=ttl_s),
-    ).run()
-    if inserted:
+    was = await db.fetchrow(
+        "SELECT current_setting('lock_timeout') AS was, set_config('lock_timeout', $1, true)",
+        f"{WAIT_S}s",
+    )
+    try:
+        inserted = await db.fetchrow(
+            "INSERT INTO idempotency_key (scoped_key, request_hash, created_at, expires_at)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (scoped_key) DO NOTHING RETURNING id",
+            scoped,
+            claimed.fingerprint,
+            now,
+            now + timedelta(seconds=ttl_s),
+        )
+    except LockNotAvailableError:
+        raise RequestInProgress() from None
+    await db.fetch("SELECT set_config('lock_timeout', $1, true)", was["was"] if was else "0")
+    if inserted is not None:
         return None
-    row = (
-        await IdempotencyKey.select(
-            IdempotencyKey.request_hash,
-            IdempotencyKey.response_status,
-            IdempotencyKey.response_body,
-        )
-        .where(IdempotencyKey.scoped_key == scoped)
-        .output(load_json=True)
-        .first()
-        .run()
+    row = await db.fetchrow(
+        "SELECT request_hash, response_status, response_body FROM idempotency_key"
+        " WHERE scoped_key = $1",
+        scoped,
     )
-    if row is None or row["request_hash"] != fingerprint:
-        raise InvalidInput(
-            "该 Idempotency-Key 已用于另一个不同的请求，请换一个新的键。",
-            code="idempotency_key_reused",
-        )
-    return StoredResponse(status=row["response_status"] or 200, body=row["response_body"])
+    if row is None or row["request_hash"] != claimed.fingerprint:
+        raise _reused()
+    return Answer(
+        status=row["response_status"] or 200, body=_json(row["response_body"]), replayed=True
+    )
 
 
-async def peek(*, scope: str, key: str, fingerprint: str) -> StoredResponse | None:
-    """The stored answer for ``key`` if the same request was answered (no write, no lock).
-
-    Lets a route skip expensive checks (or external calls) on a replay; :func:`begin` inside
-    the transaction still decides races.
-    """
-    _check_key(key)
-    row = (
-        await IdempotencyKey.select(
-            IdempotencyKey.request_hash,
-            IdempotencyKey.response_status,
-            IdempotencyKey.response_body,
-        )
-        .where(
-            (IdempotencyKey.scoped_key == f"{scope}|{key}")
-            & (IdempotencyKey.expires_at > datetime.now(UTC))
-        )
-        .output(load_json=True)
-        .first()
-        .run()
+async def _stored(claimed: Claim) -> Answer | None:
+    """The stored answer for the key if the same request was answered (no write, no lock)."""
+    row = await db.fetchrow(
+        "SELECT request_hash, response_status, response_body FROM idempotency_key"
+        " WHERE scoped_key = $1 AND expires_at > $2",
+        claimed.scoped_key,
+        datetime.now(UTC),
     )
     if row is None or row["response_status"] is None:
         return None
-    if row["request_hash"] != fingerprint:
-        raise InvalidInput(
-            "该 Idempotency-Key 已用于另一个不同的请求，请换一个新的键。",
-            code="idempotency_key_reused",
-        )
-    return StoredResponse(status=row["response_status"], body=row["response_body"])
+    if row["request_hash"] != claimed.fingerprint:
+        raise _reused()
+    return Answer(status=row["response_status"], body=_json(row["response_body"]), replayed=True)
 
 
-async def finish(*, scope: str, key: str, status: int, body: Any) -> None:
-    await (
-        IdempotencyKey.update(
-            {IdempotencyKey.response_status: status, IdempotencyKey.response_body: json.dumps(body)}
-        )
-        .where(IdempotencyKey.scoped_key == f"{scope}|{key}")
-        .run()
+def _json(raw: Any) -> Any:
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+async def _finish(claimed: Claim, *, status: int, body: Any) -> None:
+    await db.fetch(
+        "UPDATE idempotency_key SET response_status = $1, response_body = $2::jsonb"
+        " WHERE scoped_key = $3",
+        status,
+        json.dumps(body),
+        claimed.scoped_key,
     )
 
 

@@ -11,8 +11,9 @@ from litestar.params import JSONBody, Parameter
 from backend.audit.service import Actor
 from backend.http.auth import PUBLIC, Principal, issue_token, staff_roles
 from backend.http.client import client_address
-from backend.http.idempotent import run_idempotent
+from backend.http.idempotent import claim_of, respond
 from backend.http.pagination import Page, PageSize
+from backend.idempotency.service import run_once
 from backend.identity import roles as R
 from backend.identity import service, staff_admin
 from backend.identity.login import authenticate_staff
@@ -32,7 +33,6 @@ from backend.identity.schemas import (
     WeChatLoginResponse,
 )
 from backend.identity.session_routes import SessionController, staff_login_response
-from backend.outbox.service import unit_of_work
 
 __all__ = [
     "AuthController",
@@ -153,13 +153,14 @@ class StaffAdminController(Controller):
             )
             return staff_me(account)
 
-        async with unit_of_work(state.doorbell):
-            return await run_idempotent(
-                request,
-                scope=request.user.scope_key,
+        return respond(
+            await run_once(
+                await claim_of(request),
                 ttl_s=state.settings.idempotency_ttl_s,
+                doorbell=state.doorbell,
                 create=create,
             )
+        )
 
     @post("/{staff_id:str}/disable", status_code=200, summary="Disable; ends every session")
     async def disable(

@@ -9,7 +9,7 @@ left the queue and refreshed otherwise.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from backend.cases import bundles
 from backend.cases import service as cases
@@ -23,7 +23,6 @@ from backend.catalogue.model import DELIVERY_METHODS
 from backend.catalogue.tables import Department
 from backend.errors import Conflict, InvalidInput, InvalidTransition
 from backend.geo.tables import Area
-from backend.outbox.service import publish
 from backend.window import claims, routing, texts
 from backend.window.access import Clerk
 from backend.window.steps import (
@@ -35,7 +34,6 @@ from backend.window.steps import (
     required_text,
 )
 
-TRANSFER_EXTERNAL_EVENT: Final = "case.transfer_external"
 """Outbox event for a transfer to a department approving on its own platform."""
 
 
@@ -134,12 +132,6 @@ async def _transfer_one(
     data = {"department": department, "send_method": method, "routed_by": route.source}
     change = Change(Action.TRANSFER, front_desk(clerk), "", data, {Case.department: department})
     await apply(row["id"], change, calendar=calendar)
-    if method == "external":
-        await publish(
-            kind=TRANSFER_EXTERNAL_EVENT,
-            payload={"case_id": row["id"], "number": row["number"], "department_code": department},
-            dedup_key=f"transfer-external:{row['number']}",
-        )
 
 
 async def transfer(

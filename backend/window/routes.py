@@ -18,10 +18,13 @@ from litestar.params import JSONBody
 from backend import db
 from backend.cases import service as cases
 from backend.cases.schemas import SupplementIn
+from backend.cases.service import Submitter
+from backend.cases.submission import Plan
 from backend.http.auth import Principal
-from backend.http.idempotent import replay, run_idempotent
+from backend.http.idempotent import claim_of, respond
 from backend.http.pagination import Page, PageSize
 from backend.http.throttle import limit_id_lookup
+from backend.idempotency.service import run_once
 from backend.outbox.service import unit_of_work
 from backend.window import actions, claims, listing, present, service, walkin
 from backend.window.guards import (
@@ -46,6 +49,7 @@ from backend.window.schemas import (
     TransferIn,
     WalkInSubmission,
 )
+from backend.workdays.calendar import ChinaCalendar
 from backend.workdays.service import load_calendar
 
 Action = Callable[..., Awaitable[None]]
@@ -120,40 +124,45 @@ class WindowController(Controller):
         state: State,
         data: JSONBody[WalkInSubmission],
     ) -> Response[Any]:
-        scope = request.user.scope_key
-        replayed = await replay(request, scope=scope)
-        if replayed is not None:
-            return replayed
         clerk = clerk_of(request.user)
-        await walkin.check_here(
-            item_code=data.item_code,
-            bundle_code=data.bundle_code,
-            service_point_id=data.service_point_id,
-            township_code=clerk.area_code,
-        )
-        a = data.applicant
-        await limit_id_lookup(request, route="walk_in", account=scope, fail_open=True)
-        # A new applicant is registered only with a submission that holds: a refused walk-in
-        # (a bad form, a missing material) rolls the registration back and leaves nothing.
-        async with db.engine().transaction():
-            citizen_id = await walkin.find_or_register(
-                applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
-                cipher=state.cipher,
-            )
-            by = walkin.submitter(citizen_id=citizen_id, clerk=clerk)
-            plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
-        calendar = await load_calendar()
 
-        async def create() -> Any:
+        async def prepare() -> tuple[Plan, Submitter, ChinaCalendar]:
+            await walkin.check_here(
+                item_code=data.item_code,
+                bundle_code=data.bundle_code,
+                service_point_id=data.service_point_id,
+                township_code=clerk.area_code,
+            )
+            a = data.applicant
+            await limit_id_lookup(
+                request, route="walk_in", account=request.user.scope_key, fail_open=True
+            )
+            # A new applicant is registered only with a submission that holds: a refused
+            # walk-in (a bad form, a missing material) rolls the registration back.
+            async with db.engine().transaction():
+                citizen_id = await walkin.find_or_register(
+                    applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
+                    cipher=state.cipher,
+                )
+                by = walkin.submitter(citizen_id=citizen_id, clerk=clerk)
+                plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
+            return plan, by, await load_calendar()
+
+        async def create(ready: tuple[Plan, Submitter, ChinaCalendar]) -> Any:
+            plan, by, calendar = ready
             number = await walkin.file_and_accept(
                 plan=plan, by=by, clerk=clerk, calendar=calendar, lapse_s=lapse_s(state)
             )
             return await service.staff_view(number=number, clerk=clerk)
 
-        async with unit_of_work(state.doorbell):
-            return await run_idempotent(
-                request, scope=scope, ttl_s=state.settings.idempotency_ttl_s, create=create
-            )
+        answer = await run_once(
+            await claim_of(request),
+            ttl_s=state.settings.idempotency_ttl_s,
+            doorbell=state.doorbell,
+            prepare=prepare,
+            create=create,
+        )
+        return respond(answer)
 
     @get("/cases/{number:str}", guards=[township_case], summary="One case, as staff see it")
     async def detail(

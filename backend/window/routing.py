@@ -18,7 +18,9 @@ from backend.geo.tables import Area
 from backend.window import texts
 from backend.window.tables import RoutingRule
 
-SEND_METHODS: Final = ("builtin", "external")
+SEND_METHODS: Final = ("builtin",)
+"""How a transferred case reaches its department. Only this system's review queue for now:
+``external`` (a department's own platform) waits for an adapter that sends the case there."""
 
 
 @dataclass(frozen=True, slots=True)

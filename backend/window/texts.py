@@ -37,6 +37,8 @@ ITEM_NOT_HERE: Final = "“{name}”不在本镇街办理，且不是全区通�
 WALK_IN_NOTE: Final = "窗口当场受理"
 
 # --- routing --------------------------------------------------------------------------------
-SEND_METHOD_INVALID: Final = "发送方式只能是 builtin（本系统审批）或 external（外部平台）。"
+SEND_METHOD_INVALID: Final = (
+    "发送方式只能是 builtin（本系统审批）；尚未接入部门自有平台，暂不能选择 external。"
+)
 ITEM_UNKNOWN: Final = "事项 {code} 不存在。"
 RULE_NOT_FOUND: Final = "没有这条分类审批规则。"

@@ -11,8 +11,9 @@ from litestar.datastructures import State
 from litestar.params import JSONBody
 
 from backend.http.auth import Principal, staff_roles
-from backend.http.idempotent import run_idempotent
+from backend.http.idempotent import claim_of, respond
 from backend.http.pagination import Page, PageSize
+from backend.idempotency.service import run_once
 from backend.identity import roles as R
 from backend.outbox.service import unit_of_work
 from backend.workdays import checks, service, texts
@@ -102,13 +103,16 @@ class CalendarAdminController(Controller):
             )
             return _day_out(saved)
 
-        async with _changing_calendar(state):
-            return await run_idempotent(
-                request,
-                scope=request.user.scope_key,
+        try:
+            answer = await run_once(
+                await claim_of(request),
                 ttl_s=state.settings.idempotency_ttl_s,
+                doorbell=state.doorbell,
                 create=record,
             )
+        finally:
+            service.forget_calendar()  # once the transaction ended, as ``_changing_calendar``
+        return respond(answer)
 
     @delete("/{day:str}", guards=[staff_roles(R.ADMIN)], summary="Remove an administrator's day")
     async def delete_day(self, state: State, day: str) -> None:
