@@ -209,6 +209,7 @@ async def _file(
             method="POST",
             path=PATH,
             body=mandate_id.encode() + posted.fingerprint_body(),
+            secret=state.settings.secret_key.encode(),
         ),
         ttl_s=state.settings.idempotency_ttl_s,
         doorbell=desk.doorbell(state),

@@ -203,6 +203,7 @@ async def record(state: State, *, agent: Agent, citizen_id: str, posted: Posted)
             method="POST",
             path="/portal/agent/mandate",
             body=json.dumps(body, sort_keys=True, ensure_ascii=False).encode(),
+            secret=settings.secret_key.encode(),
         ),
         ttl_s=settings.idempotency_ttl_s,
         doorbell=desk.doorbell(state),

@@ -157,6 +157,7 @@ async def _file(
             method="POST",
             path=PATH,
             body=posted.fingerprint_body(),
+            secret=settings.secret_key.encode(),
         ),
         ttl_s=settings.idempotency_ttl_s,
         doorbell=desk.doorbell(state),

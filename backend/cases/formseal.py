@@ -19,12 +19,13 @@ import structlog
 
 from backend import db
 from backend.cases import formcrypt, formreveal
+from backend.idempotency import service as idempotency
 from backend.security.fieldcrypt import DecryptionFailed, FieldCipher
 
 log = structlog.get_logger(__name__)
 
 DEFAULT_BATCH: Final = 500
-VACUUMED: Final = ("case_record", "idempotency_key")
+VACUUMED: Final = ("case_record", idempotency.ANSWERS_TABLE)
 
 Progress = Callable[[int, int, int], None]
 """Called after each batch with (rows checked, rows to check, rows rewritten)."""
@@ -37,11 +38,6 @@ _BATCH = (
 _UPDATE = (
     "UPDATE case_record AS c SET form = u.form::jsonb"
     " FROM unnest($1::bigint[], $2::text[]) AS u(id, form) WHERE c.id = u.id"
-)
-_STORED_FORMS = (
-    "SELECT id, response_body FROM idempotency_key"
-    " WHERE jsonb_typeof(response_body) = 'object' AND response_body ? 'form'"
-    " AND response_body ? 'number' AND id > $1 ORDER BY id LIMIT $2 FOR UPDATE"
 )
 
 
@@ -95,30 +91,16 @@ async def _seal_batch(cipher: FieldCipher, after: int, size: int, report: SealRe
     return len(rows)
 
 
-async def _mask_stored_answers(size: int, report: SealReport) -> None:
-    after = 0
-    while True:
-        async with db.engine().transaction(), db.connection() as conn:
-            rows = await conn.fetch(_STORED_FORMS, after, size)
-            for r in rows:
-                body = json.loads(r["response_body"])
-                row = await conn.fetchrow(
-                    "SELECT id, number, parent, item_version, form FROM case_record"
-                    " WHERE number = $1",
-                    str(body.get("number")),
-                )
-                masked = (await formreveal.staff_form(dict(row))).values if row else {}
-                if body.get("form") != masked:
-                    body["form"] = masked
-                    await conn.execute(
-                        "UPDATE idempotency_key SET response_body = $2::jsonb WHERE id = $1",
-                        r["id"],
-                        json.dumps(body, ensure_ascii=False),
-                    )
-                    report.answers_masked += 1
-        if not rows:
-            return
-        after = int(rows[-1]["id"])
+async def _mask_stored_answer(body: dict[str, Any]) -> dict[str, Any] | None:
+    """A stored walk-in answer with its case form masked as staff see it (None: unchanged)."""
+    if "number" not in body:
+        return None
+    row = await db.fetchrow(
+        "SELECT id, number, parent, item_version, form FROM case_record WHERE number = $1",
+        str(body["number"]),
+    )
+    masked = (await formreveal.staff_form(dict(row))).values if row else {}
+    return None if body.get("form") == masked else {**body, "form": masked}
 
 
 async def seal_stored_forms(
@@ -139,7 +121,9 @@ async def seal_stored_forms(
     while await _seal_batch(cipher, report.last_id, batch_size, report):
         if progress is not None:
             progress(report.checked, max(total, report.checked), report.sealed)
-    await _mask_stored_answers(batch_size, report)
+    report.answers_masked = await idempotency.rewrite_stored_answers(
+        having="form", rewrite=_mask_stored_answer, batch_size=batch_size
+    )
     log.info(
         "forms.sealed",
         checked=report.checked,

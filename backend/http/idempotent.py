@@ -19,6 +19,7 @@ async def claim_of(request: Request[Any, Any, Any]) -> idempotency.Claim | None:
         method=request.method,
         path=request.url.path,
         body=await request.body(),
+        secret=request.app.state.settings.secret_key.encode(),
     )
 
 

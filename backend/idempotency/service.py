@@ -19,6 +19,7 @@ portal's forms (a hidden submission key) alike:
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -74,16 +75,23 @@ class Answer:
     replayed: bool = False
 
 
-def request_hash(method: str, path: str, body: bytes) -> str:
-    """A hash of what was asked; JSON bodies are canonicalised so key order does not matter."""
+def request_hash(method: str, path: str, body: bytes, *, secret: bytes) -> str:
+    """A keyed hash of what was asked; JSON bodies are canonicalised so key order does not matter.
+
+    Keyed (HMAC with the deployment's secret) because bodies carry ID numbers and phones: a plain
+    hash stored beside the answer could be confirmed against guesses offline.
+    """
     try:
         canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
     except ValueError:
         canonical = body
-    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
+    message = method.encode() + b" " + path.encode() + b"\n" + canonical
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-def claim(*, scope: str, key: str | None, method: str, path: str, body: bytes) -> Claim | None:
+def claim(
+    *, scope: str, key: str | None, method: str, path: str, body: bytes, secret: bytes
+) -> Claim | None:
     """The claim of a request carrying ``key`` (None without a key); 422 for a malformed key."""
     if key is None:
         return None
@@ -92,7 +100,7 @@ def claim(*, scope: str, key: str | None, method: str, path: str, body: bytes) -
             f"Idempotency-Key 须为 1–{MAX_KEY_LENGTH} 个可打印字符。",
             code="idempotency_key_invalid",
         )
-    return Claim(scope=scope, key=key, fingerprint=request_hash(method, path, body))
+    return Claim(scope=scope, key=key, fingerprint=request_hash(method, path, body, secret=secret))
 
 
 def _reused() -> InvalidInput:
@@ -247,3 +255,43 @@ async def purge_expired() -> int:
         "DELETE FROM idempotency_key WHERE expires_at < now() RETURNING id"
     ).run()
     return len(rows)
+
+
+ANSWERS_TABLE: Final = "idempotency_key"
+"""Where stored answers live (for maintenance such as ``VACUUM FULL`` after a rewrite)."""
+
+_STORED_WITH = (
+    "SELECT id, response_body FROM idempotency_key"
+    " WHERE jsonb_typeof(response_body) = 'object' AND response_body ? $1"
+    " AND id > $2 ORDER BY id LIMIT $3 FOR UPDATE"
+)
+
+
+async def rewrite_stored_answers(
+    *,
+    having: str,
+    rewrite: Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]],
+    batch_size: int,
+) -> int:
+    """Rewrite stored answers whose body holds the key ``having``, batch by batch.
+
+    ``rewrite`` gets the decoded body and returns the body to store, or None to leave it. Each
+    batch is one transaction (rows locked, so a replay never sees half a rewrite). Returns how
+    many answers were rewritten. Used when what answers may hold changes (e.g. masking a form).
+    """
+    rewritten, after = 0, 0
+    while True:
+        async with db.engine().transaction(), db.connection() as conn:
+            rows = await conn.fetch(_STORED_WITH, having, after, batch_size)
+            for row in rows:
+                new = await rewrite(json.loads(row["response_body"]))
+                if new is not None:
+                    await conn.execute(
+                        "UPDATE idempotency_key SET response_body = $2::jsonb WHERE id = $1",
+                        row["id"],
+                        json.dumps(new, ensure_ascii=False),
+                    )
+                    rewritten += 1
+        if not rows:
+            return rewritten
+        after = int(rows[-1]["id"])
