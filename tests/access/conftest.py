@@ -18,7 +18,10 @@ import pytest
 from backend.app import create_app
 from backend.devservices import free_port
 from backend.fakes.elicense_server import FakeElicense
+from backend.fakes.idverify_server import FakeIdVerify
+from backend.fakes.platform_server import FakePlatform
 from backend.fakes.wechat_server import FakeWeChat
+from backend.platform.config import parse_secrets
 from backend.settings import Settings
 from tests.access import sweep as sweeping
 from tests.access.portal import portal_routes, run_portal
@@ -27,7 +30,12 @@ from tests.conftest import FIXTURES, ROOT, RUN_ID, _wait_http, truncate_all
 
 HIGH_LIMITS = {
     "LOGIN_MAX_FAILURES": "1000000",
+    "LOGIN_ADDRESS_MAX_USERNAMES": "1000000",  # every principal signs in from 127.0.0.1
+    "LOGIN_ACCOUNT_LOCK_ADDRESSES": "1000000",
+    "LOGIN_ACCOUNT_LOCK_FAILURES": "1000000",
     "UPLOAD_MAX_PER_DAY": "1000000",
+    "ID_LOOKUP_LIMIT_PER_ACCOUNT": "1000000",
+    "ID_LOOKUP_LIMIT_PER_ADDRESS": "1000000",
     "MANDATE_SPOT_CHECK_RATE": "1.0",  # every paper mandate is sampled, so it can be checked
 }
 
@@ -59,8 +67,23 @@ def sweep_server(test_env: dict[str, str], database: None) -> Iterator[str]:
 
 
 @pytest.fixture(scope="package")
+def sweep_platform(settings: Settings) -> Iterator[FakePlatform]:
+    """The external platform a township is pointed at (saving its address never connects)."""
+    app_id, secret = next(iter(parse_secrets(settings.platform_secrets).items()))
+    fake = FakePlatform(app_id=app_id, secret=secret)
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="package")
 async def sweep(
-    sweep_server: str, settings: Settings, fake_wechat: FakeWeChat, fake_elicense: FakeElicense
+    sweep_server: str,
+    settings: Settings,
+    fake_wechat: FakeWeChat,
+    fake_elicense: FakeElicense,
+    fake_idverify: FakeIdVerify,
+    sweep_platform: FakePlatform,
 ) -> AsyncIterator[sweeping.Sweep]:
     """The world built once and every operation swept once; the tests read the records."""
     from backend.clock import today
@@ -68,11 +91,14 @@ async def sweep(
 
     fake_wechat.reset()
     fake_elicense.reset()
+    fake_idverify.reset()
     await truncate_all()
     await import_batch(read_file(FIXTURES), effective_from=today())
     async with httpx.AsyncClient(base_url=sweep_server, timeout=30.0) as api:
         world = await build(api)
+        world.settings, world.idverify = settings, fake_idverify
         world.objects["bundle"] = (await api.get("/api/v1/bundles")).json()["items"][0]["code"]
+        world.objects["platform_url"] = sweep_platform.url + "api"
         done = await sweeping.run(api, world)
         with warnings.catch_warnings():  # the app's own deprecation notices, seen elsewhere
             warnings.simplefilter("ignore", DeprecationWarning)

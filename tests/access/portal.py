@@ -3,9 +3,11 @@
 Its routes come from the app's own route table (the portal is not in the OpenAPI document).
 HOW TO ADD A ROUTE: an entry in ``PORTAL_RULES`` keyed ``"METHOD /portal/..."`` as the route
 table spells it without converters (``/portal/window/cases/{number}``), with the same ``Rule``
-fields as ``rules.py`` (``form`` goes in ``body``). Refused here means: not signed in → 303 to
-the login page (401 for HTMX), another role → 403, another township's/department's/village's
-object → 404; a rightful call answers 200, or 303 anywhere but the login page.
+fields as ``rules.py`` (``form`` goes in ``body``; ``extra={"username": ...}`` signs in the
+account a ``prepare`` step made, for a rule that changes its own account or ends its sessions).
+Refused here means: not signed in → 303 to the login page (401 for HTMX), another role → 403,
+another township's/department's/village's object → 404; a rightful call answers 200, or 303
+anywhere but the login page.
 A route without an entry fails the test.
 """
 
@@ -72,6 +74,22 @@ PORTAL_RULES: dict[str, Rule] = {
     "POST /portal/login": PUBLIC(body={"username": "window-b", "password": DEFAULT_PASSWORD}),
     "POST /portal/logout": PUBLIC(extra={"success_to": "/portal/login?bye=1"}),
     "GET /portal": Rule(who="window_a", peers=ALL_STAFF_BUT("window_a")),
+    "GET /portal/password": Rule(
+        who="portal_changer",
+        prepare=lambda w: api_rules._throwaway_staff(w, "portal_changer", "window-pw"),
+        peers=api_rules.STAFF,  # each sees their own account's page
+        marker=lambda w: "window-pw",
+        extra={"username": "window-pw"},
+    ),
+    "POST /portal/password": Rule(
+        who="portal_changer",
+        body={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": api_rules.NEW_PASSWORD,
+            "confirm_password": api_rules.NEW_PASSWORD,
+        },
+        peers=api_rules.STAFF,  # each would change their own password
+    ),
     "GET /portal/partials/whoami": Rule(
         who="window_a", peers=ALL_STAFF_BUT("window_a"), marker=lambda w: "window-a"
     ),
@@ -99,6 +117,11 @@ PORTAL_RULES: dict[str, Rule] = {
     ),
     "POST /portal/window/cases/{number}/release": Rule(
         who="window_a", prepare=api_rules._claimed, path=number("claimed")
+    ),
+    "POST /portal/window/cases/{number}/form/{field}/reveal": Rule(
+        who="window_a",
+        path=lambda w: {"number": w.objects["sealed_queued"], "field": "guardian_id"},
+        body={"reason": "核对监护人身份"},
     ),
     "POST /portal/window/cases/{number}/materials/{upload_id}/link": Rule(
         who="window_a",
@@ -145,6 +168,11 @@ PORTAL_RULES: dict[str, Rule] = {
         marker=o("p_review"),
     ),
     "GET /portal/review/cases/{number}": Rule(who="approver_a", path=number("p_review")),
+    "POST /portal/review/cases/{number}/form/{field}/reveal": Rule(
+        who="approver_a",
+        path=lambda w: {"number": w.objects["sealed_review"], "field": "guardian_id"},
+        body={"reason": "核对监护人身份"},
+    ),
     "POST /portal/review/cases/{number}/materials/{upload_id}/link": Rule(
         who="approver_a",
         path=lambda w: {"number": w.objects["mat_case"], "upload_id": w.objects["mat_upload"]},
@@ -364,6 +392,9 @@ async def _one(
     method, template = key.split(" ", 1)
     if rule.prepare is not None:
         await rule.prepare(world)
+    if rule.who not in clients and "username" in rule.extra:  # a throwaway account: sign in
+        base_url = str(clients["anonymous"][0].base_url)
+        clients[rule.who] = await _portal_client(base_url, rule.extra["username"])
     url = template.format(**{k: str(v) for k, v in (_value(rule.path, world) or {}).items()})
     query = dict(_value(rule.query, world) or {})
     form = dict(_value(rule.body, world) or {})

@@ -18,6 +18,11 @@ document (``GET /api/v1/cases/{number}``), in the place of the lifecycle where i
     must not appear in their answer; on writes they are not called.
   - ``wider``: principals whose role reaches further (an administrator, a district-wide
     supervisor): not called.
+  - An operation on the caller's own account that ends or changes its sessions (logout, a
+    password change, an administrator disabling or resetting an account) runs on a throwaway
+    account a ``prepare`` step adds to ``world.who`` (``_throwaway_staff``), never on one of the
+    ``PRINCIPALS`` whose tokens the sweep shares; principals who would do it to themselves are
+    ``peers`` (not called on writes).
 - ``PUBLIC(...)``: no token needed; anyone's call succeeds (``ok`` checks the answer).
 - ``SIGNED``: the caller proves itself by a signature, not a token (WeChat push, the external
   platform, signed file links): every unsigned call must be refused and change nothing.
@@ -35,11 +40,11 @@ from typing import Any
 from backend.clock import today
 from backend.platform.tables import PlatformPush
 from notifications.tables import Message, StaffNotice
-from tests.access.world import World
-from tests.delegation.support import BIRTH_FORM, FILING
+from tests.access.world import ANON, PRINCIPALS, World
+from tests.delegation.support import BIRTH_FORM, FILING, OTHER_VILLAGE
 from tests.factories import DEFAULT_PASSWORD, DISTRICT, make_id_number
-from tests.support import VILLAGE
-from tests.window.support import INSURANCE, OTHER_TOWNSHIP, SINGLE, TOWNSHIP, forward
+from tests.support import VILLAGE, citizen
+from tests.window.support import INSURANCE, OTHER_TOWNSHIP, SINGLE, TOWNSHIP, forward, staff
 
 Value = Callable[[World], Any] | dict[str, Any] | None
 Step = Callable[[World], Awaitable[None]]
@@ -335,6 +340,111 @@ def _png(w: World) -> dict[str, Any]:
     return {"file": ("photo.png", buffer.getvalue(), "image/png")}
 
 
+# --- sealed form fields, referrals, deletion, accounts ---------------------------------------
+
+GUARDIAN_ID = make_id_number(seq=89, birth="19800101")
+SEALED_FORM = {**SINGLE, "form": {**SINGLE["form"], "guardian_id": GUARDIAN_ID}}
+"""A birth registration naming the guardian's ID number: sealed, masked for staff."""
+
+
+async def _sealed_in_queue(w: World) -> str:
+    return await w.queued(SEALED_FORM)
+
+
+async def _sealed_in_review(w: World) -> str:
+    return await w.transferred(SEALED_FORM)
+
+
+async def _referral(w: World) -> None:
+    """Agent A registers a number held in agent B's village while verification is down: the
+    township (A) is asked to settle it (``registered_elsewhere`` would need a verified pair)."""
+    held = make_id_number(seq=90, birth="19480808")
+    elsewhere = {"name": "吴阿根", "id_number": held, "village_code": OTHER_VILLAGE}
+    await w.act("agent_b", "/api/v1/agent/citizens", elsewhere)
+    w.idverify.set_unavailable(True)
+    try:
+        referred = await w.client("agent_a").post(
+            "/api/v1/agent/citizens", json={**elsewhere, "village_code": VILLAGE}
+        )
+    finally:
+        w.idverify.set_unavailable(False)
+    assert referred.status_code == 409, referred.text
+    assert referred.json()["code"] == "referred_to_township", referred.text
+    listed = await w.client("window_a").get(
+        "/api/v1/window/referrals", params={"status": "pending"}
+    )
+    assert listed.status_code == 200 and listed.json()["items"], listed.text
+    w.objects["referral"] = listed.json()["items"][0]["id"]
+
+
+async def _deletion_requests(w: World) -> None:
+    """Two pending requests of citizens of village A (``w.who``, not among the callers): one of
+    a person whose only case is delivered (it may be approved: nothing is open), one to refuse."""
+    w.who["leaver"] = await citizen(w.api, "access-leaver", seq=91, name="周远")
+    w.who["stayer"] = await citizen(w.api, "access-stayer", seq=92, name="郑留")
+    w.objects["leaver_case"] = await w.delivered(applicant="leaver")
+    for name, key in (("leaver", "to_approve"), ("stayer", "to_refuse")):
+        asked = await w.client(name).post(
+            "/api/v1/me/deletion-request", json={"reason": "不再使用"}
+        )
+        assert asked.status_code == 202, asked.text
+        w.objects[key] = asked.json()["id"]
+
+
+async def _run_events(kind: str, handler: Any, services: dict[str, Any], key: str) -> None:
+    """What the worker does with the outbox events ``kind`` whose payload names ``key``."""
+    import json
+
+    from backend.outbox.runner import HandlerContext
+    from backend.outbox.tables import OutboxEvent
+
+    for event in await OutboxEvent.select().where(OutboxEvent.kind == kind).run():
+        payload = event["payload"]
+        payload = json.loads(payload) if isinstance(payload, str) else payload
+        if key in payload.values():
+            await handler(HandlerContext(event["id"], event["kind"], 1, services), payload)
+
+
+async def _erased(w: World) -> None:
+    """The approved request carried out (the citizen told, then erased): the delivered case is
+    kept, restricted."""
+    from backend.audit.service import AuditLog
+    from backend.identity.deletions import DECIDED_EVENT
+    from backend.identity.erasure import ERASE_EVENT
+    from backend.uploads.storage import build_store, close_store
+    from backend.worker import erase_person, register_erasers
+    from notifications import privacy
+
+    register_erasers()
+    store_ = build_store(w.settings)
+    services = {"audit": AuditLog(w.settings.audit_key), "file_store": store_}
+    request_id = w.objects["to_approve"]
+    try:
+        await _run_events(DECIDED_EVENT, privacy.on_deletion_decided, services, request_id)
+        await _run_events(ERASE_EVENT, erase_person, services, request_id)
+    finally:
+        await close_store(store_)
+    seen = await w.client("window_a").get(f"/api/v1/window/cases/{w.objects['leaver_case']}")
+    assert seen.status_code == 404, seen.text  # restricted: out of every desk's sight
+
+
+async def _throwaway_staff(w: World, name: str, username: str) -> None:
+    """A window clerk of township A (``w.who[name]``) whose sessions a rule may end: not one of
+    the callers, so the sweep's own tokens live on."""
+    w.who[name] = await staff(w.api, username=username, area_code=TOWNSHIP)
+    w.objects[name] = w.client(name).id
+
+
+def _staff_id(name: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"staff_id": w.objects[name]}
+
+
+EVERYONE_SIGNED_IN = tuple(p for p in PRINCIPALS if p != ANON)
+"""For operations on the caller's own session or account: anyone signed in does it to
+themselves (so they are not called with it); without a token it must be refused."""
+NEW_PASSWORD = "Xin-Mima-2026-qiang"
+
+
 ALL_STAFF_BUT = lambda *names: tuple(s for s in STAFF if s not in names)  # noqa: E731
 SUPERVISION = {"peers": ("supervisor_b",), "wider": ("admin",)}
 IDENTITY = {
@@ -485,6 +595,12 @@ RULES: dict[str, Rule] = {
             },
         },
     ),
+    "POST /api/v1/window/cases/{number}/form/{field}/reveal": Rule(
+        who="window_a",
+        prepare=store("sealed_queued", _sealed_in_queue),
+        path=lambda w: {"number": w.objects["sealed_queued"], "field": "guardian_id"},
+        body={"reason": "核对监护人身份"},
+    ),
     # --- review (the department) -------------------------------------------------------------
     "GET /api/v1/review/cases": Rule(
         who="approver_a",
@@ -493,6 +609,12 @@ RULES: dict[str, Rule] = {
         marker=o("in_review"),
     ),
     "GET /api/v1/review/cases/{number}": Rule(who="approver_a", path=number("in_review")),
+    "POST /api/v1/review/cases/{number}/form/{field}/reveal": Rule(
+        who="approver_a",
+        prepare=store("sealed_review", _sealed_in_review),
+        path=lambda w: {"number": w.objects["sealed_review"], "field": "guardian_id"},
+        body={"reason": "核对监护人身份"},
+    ),
     "POST /api/v1/review/cases/{number}/materials/{upload_id}/link": Rule(
         who="approver_a",
         prepare=lambda w: _transfer_material_case(w),
@@ -586,6 +708,19 @@ RULES: dict[str, Rule] = {
         path=number("asked_errand"),
         body=lambda w: {"materials": [{"type": "户口簿", "upload_id": w.objects["errand_upload"]}]},
     ),
+    # --- registrations the township settles -------------------------------------------------
+    "GET /api/v1/window/referrals": Rule(
+        who="window_a",
+        prepare=_referral,
+        query={"status": "pending"},
+        peers=("window_b",),
+        marker=o("referral"),
+    ),
+    "POST /api/v1/window/referrals/{referral_id}/resolve": Rule(
+        who="window_a",
+        path=lambda w: {"referral_id": w.objects["referral"]},
+        body={"outcome": "moved", "note": "查验身份证，已迁入群围村"},
+    ),
     # --- the citizen's mandates --------------------------------------------------------------
     "GET /api/v1/mandates": Rule(
         who="citizen_a", prepare=_pending_mandate, peers=CITIZENS, marker=o("pending_mandate")
@@ -637,6 +772,21 @@ RULES: dict[str, Rule] = {
             "area_code": TOWNSHIP,
         },
     ),
+    "POST /api/v1/admin/users/{staff_id}/disable": Rule(
+        who="admin",
+        prepare=lambda w: _throwaway_staff(w, "managed", "window-managed"),
+        path=_staff_id("managed"),
+        body={"reason": "调离岗位"},
+    ),
+    "POST /api/v1/admin/users/{staff_id}/enable": Rule(
+        who="admin", path=_staff_id("managed"), body={"reason": "返回岗位"}
+    ),
+    "POST /api/v1/admin/users/{staff_id}/unlock": Rule(
+        who="admin", path=_staff_id("managed"), body={"reason": "本人来电核实"}
+    ),
+    "POST /api/v1/admin/users/{staff_id}/reset-password": Rule(
+        who="admin", path=_staff_id("managed"), body={"reason": "本人忘记密码"}
+    ),
     "GET /api/v1/calendar/days/{day}": Rule(
         who="window_a", path={"day": "2026-10-01"}, peers=ALL_STAFF_BUT("window_a")
     ),
@@ -672,8 +822,8 @@ RULES: dict[str, Rule] = {
     "PUT /api/v1/platform/townships/{code}": Rule(
         who="admin",
         path={"code": TOWNSHIP},
-        body={
-            "base_url": "https://platform.example.gov.cn/api",
+        body=lambda w: {  # the sweep's fake platform; dev mode lets the app reach 127.0.0.1
+            "base_url": w.objects["platform_url"],
             "app_id": "xs-platform-test",
             "active": False,
         },
@@ -740,6 +890,38 @@ RULES: dict[str, Rule] = {
     ),
     "GET /api/v1/supervision/audit": Rule(who="admin"),
     "GET /api/v1/stats/overview": Rule(who="supervisor_a", **SUPERVISION),
+    # --- deletion requests (PIPL art. 47) and the restricted files they leave ------------------
+    "GET /api/v1/admin/deletion-requests": Rule(
+        who="admin", prepare=_deletion_requests, query={"status": "pending"}
+    ),
+    "POST /api/v1/admin/deletion-requests/{request_id}/approve": Rule(
+        who="admin",
+        path=lambda w: {"request_id": w.objects["to_approve"]},
+        body={"reason": "核实无误"},
+    ),
+    "POST /api/v1/admin/deletion-requests/{request_id}/refuse": Rule(
+        who="admin",
+        path=lambda w: {"request_id": w.objects["to_refuse"]},
+        body={"reason": "经核实，申请人仍在办理业务"},
+    ),
+    "POST /api/v1/admin/restricted-cases/{number}/open": Rule(
+        who="admin",
+        prepare=_erased,
+        path=number("leaver_case"),
+        body={"reason": "法院调取档案"},
+    ),
+    # --- one's own session and password: throwaway accounts, the sweep's tokens live on --------
+    "POST /api/v1/staff/me/password": Rule(
+        who="changer",
+        prepare=lambda w: _throwaway_staff(w, "changer", "window-changer"),
+        body={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+        peers=STAFF,  # each would change their own password (citizens must be refused)
+    ),
+    "POST /api/v1/auth/logout": Rule(
+        who="leaving_clerk",
+        prepare=lambda w: _throwaway_staff(w, "leaving_clerk", "window-leaving"),
+        peers=EVERYONE_SIGNED_IN,  # each would end their own sessions: only no token is tried
+    ),
     # --- last: the citizen asks for deletion ---------------------------------------------------
     "POST /api/v1/me/deletion-request": Rule(
         who="citizen_a", body={"reason": "不再使用"}, peers=CITIZENS

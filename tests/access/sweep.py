@@ -1,7 +1,8 @@
 """One pass over every operation of the OpenAPI document, shared by the two tests.
 
 For each operation, in the order of ``rules.RULES``: its ``prepare`` step; every other
-principal's call (must be refused, nothing changed); the hostile inputs sent as the rightful
+principal's call (must be refused, nothing changed); on reads, each peer's call (must succeed
+without the owner's ``marker``); the hostile inputs sent as the rightful
 principal on its own object (no 5xx, no 429, a refusal changes nothing); then the rightful call
 (must succeed). The tests read the records this pass keeps.
 """
@@ -277,6 +278,16 @@ async def _one(
             sweep.access_failures.append(
                 f"{op.key}: refused calls changed {changed(before, after)}"
             )
+        # peers answer with their own data (a read may be audited, so after the checksum)
+        for caller in rule.peers if op.method == "GET" else ():
+            response = await send(api, request, world.headers(caller))
+            sweep.access_calls += 1
+            marker = rule.marker(world) if rule.marker else None
+            if not 200 <= response.status_code < 300 or (marker and marker in response.text):
+                sweep.access_failures.append(
+                    f"{op.key} as {caller} (peer): {response.status_code}, saw the owner's"
+                    f" {marker!r}: {response.text[:160]}"
+                )
     # 2. hostile inputs, as the rightful caller on its own object
     sweep.hostile_ops += 1
     before = await checksum()

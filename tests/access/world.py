@@ -45,6 +45,10 @@ class World:
     api: httpx.AsyncClient
     who: dict[str, CitizenClient | None] = field(default_factory=dict)
     objects: dict[str, Any] = field(default_factory=dict)
+    settings: Any = None
+    """The sweep app's settings (for what the worker would do in-process: the audit key …)."""
+    idverify: Any = None
+    """The session's fake identity-verification server (``FakeIdVerify``)."""
 
     def headers(self, name: str) -> dict[str, str]:
         client = self.who[name]
@@ -55,16 +59,19 @@ class World:
         assert client is not None, name
         return client
 
-    async def submitted(self, body: dict[str, Any] | None = None) -> str:
-        """A new case of citizen A (出生登记 at the window, nothing to upload)."""
+    async def submitted(
+        self, body: dict[str, Any] | None = None, applicant: str = "citizen_a"
+    ) -> str:
+        """A new case of citizen A (出生登记 at the window, nothing to upload), or of
+        ``applicant``."""
         from tests.window.support import SINGLE
 
-        response = await self.client("citizen_a").post("/api/v1/cases", json=body or SINGLE)
+        response = await self.client(applicant).post("/api/v1/cases", json=body or SINGLE)
         assert response.status_code == 201, response.text
         return str(response.json()["number"])
 
-    async def queued(self) -> str:
-        number = await self.submitted()
+    async def queued(self, body: dict[str, Any] | None = None, applicant: str = "citizen_a") -> str:
+        number = await self.submitted(body, applicant)
         await forward(number)
         return number
 
@@ -73,30 +80,38 @@ class World:
         assert response.status_code in (200, 201), (path, response.text)
         return response.json()
 
-    async def accepted(self) -> str:
-        number = await self.queued()
+    async def accepted(
+        self, body: dict[str, Any] | None = None, applicant: str = "citizen_a"
+    ) -> str:
+        number = await self.queued(body, applicant)
         await self.act("window_a", f"/api/v1/window/cases/{number}/accept")
         return number
 
-    async def transferred(self) -> str:
-        number = await self.accepted()
+    async def transferred(
+        self, body: dict[str, Any] | None = None, applicant: str = "citizen_a"
+    ) -> str:
+        number = await self.accepted(body, applicant)
         await self.act(
             "window_a", f"/api/v1/window/cases/{number}/transfer", {"department_code": "GA"}
         )
         return number
 
-    async def approved(self) -> str:
-        number = await self.transferred()
+    async def approved(
+        self, body: dict[str, Any] | None = None, applicant: str = "citizen_a"
+    ) -> str:
+        number = await self.transferred(body, applicant)
         await self.act("approver_a", f"/api/v1/review/cases/{number}/approve")
         return number
 
-    async def issued(self) -> str:
-        number = await self.approved()
+    async def issued(self, body: dict[str, Any] | None = None, applicant: str = "citizen_a") -> str:
+        number = await self.approved(body, applicant)
         await self.act("window_a", f"/api/v1/window/cases/{number}/result")
         return number
 
-    async def delivered(self) -> str:
-        number = await self.issued()
+    async def delivered(
+        self, body: dict[str, Any] | None = None, applicant: str = "citizen_a"
+    ) -> str:
+        number = await self.issued(body, applicant)
         await self.act("window_a", f"/api/v1/window/cases/{number}/deliver", {"method": "window"})
         return number
 
