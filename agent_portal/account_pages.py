@@ -16,9 +16,10 @@ from litestar.response import Response, Template
 
 from agent_portal import texts
 from agent_portal.auth import PW_CHANGE_PAGE, start_session
-from backend.errors import InvalidInput, Unauthenticated
+from agent_portal.security import CSRF_SESSION_KEY
+from backend.errors import InvalidInput, RateLimited, Unauthenticated
+from backend.http.client import client_address
 from backend.identity import staff_admin
-from backend.identity.password_policy import PasswordRules
 from backend.identity.service import StaffAccount
 from backend.settings import Settings
 
@@ -69,11 +70,17 @@ class AccountPages(Controller):
                 staff_id=staff.id,
                 current_password=data.current_password,
                 new_password=data.new_password,
-                rules=PasswordRules(settings.dev_mode, settings.demo_password),
+                address=client_address(request, settings),
+                settings=settings,
             )
         except Unauthenticated as exc:
             return _page(staff, error=exc.detail, status=401)
+        except RateLimited as exc:
+            return _page(staff, error=exc.detail, status=429)
         except InvalidInput as exc:
             return _page(staff, error=exc.detail, status=422)
+        kept_csrf = request.session.get(CSRF_SESSION_KEY)
         start_session(request, account)
+        if kept_csrf:  # the same person goes on: the forms on this page keep working
+            request.set_session({**request.session, CSRF_SESSION_KEY: kept_csrf})
         return _page(account, notice=texts.PW_CHANGED)

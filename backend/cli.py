@@ -86,7 +86,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         workers=count,
         log_level="warning",
         access_log=False,
-        proxy_headers=True,
+        # X-Forwarded-For is read by backend.http.client, only from TRUSTED_PROXIES: uvicorn's
+        # own handling trusts 127.0.0.1 by default and would let a local client pick its address.
+        proxy_headers=False,
     )
 
 

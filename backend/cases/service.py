@@ -106,6 +106,11 @@ async def prepare(
     profile = await identity.get_citizen_profile(citizen_id=by.applicant_id)
     if not profile.identity_bound:
         raise Conflict("请先完成实名登记（姓名和身份证号）再提交申请。", code="identity_not_bound")
+    if profile.erasure_pending:
+        raise Conflict(
+            "该群众的个人信息删除申请已批准，正在删除，不能再提交新的申请。",
+            code="erasure_pending",
+        )
     items, bundle_code, bundle_name = await submission.resolve_items(
         item_code=body.item_code, bundle_code=body.bundle_code
     )

@@ -1,8 +1,15 @@
 from backend.apps import app_config
-from backend.delegation.tables import CitizenHandover, Handover, HandoverLine, Mandate, Registration
+from backend.delegation.tables import (
+    CitizenHandover,
+    Handover,
+    HandoverLine,
+    Mandate,
+    Referral,
+    Registration,
+)
 
 APP_CONFIG = app_config(
     "delegation",
-    [Mandate, Registration, Handover, HandoverLine, CitizenHandover],
+    [Mandate, Registration, Handover, HandoverLine, CitizenHandover, Referral],
     depends_on=("cases", "identity", "geo"),
 )

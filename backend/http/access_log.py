@@ -8,6 +8,8 @@ import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.http.problems import raised_status
+
 log = structlog.get_logger("jiujinban.access")
 
 _QUIET = ("/healthz", "/metrics", "/static/")
@@ -29,6 +31,11 @@ def access_log_middleware(app: ASGIApp) -> ASGIApp:
 
         try:
             await app(scope, receive, record)
+        except Exception as exc:
+            # An HTTP exception raised outside the route (the CSRF check, say) is answered by
+            # the app's outer handler after this layer: count it under its own status.
+            status = raised_status(exc)
+            raise
         finally:
             path = scope["path"]
             if not path.startswith(_QUIET) or status >= 400:

@@ -25,6 +25,7 @@ from prometheus_client import Counter, Gauge, Histogram
 
 from backend.errors import NotAllowed, Unauthenticated
 from backend.http import texts
+from backend.http.problems import raised_status
 
 APP_NAME = "jiujinban"
 _LABELS = ("method", "path", "status_code", "app_name")
@@ -84,6 +85,11 @@ def metrics_middleware(app: ASGIApp) -> ASGIApp:
         running.inc()
         try:
             await app(scope, receive, record)
+        except Exception as exc:
+            # An HTTP exception raised outside the route (the CSRF check, say) is answered by
+            # the app's outer handler after this layer: count it under its own status.
+            status = raised_status(exc)
+            raise
         finally:
             running.dec()
             count, seconds, errors = _done(method, path, status)

@@ -190,3 +190,9 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
 }
 
 __all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem"]
+
+
+def raised_status(exc: BaseException) -> int:
+    """The status an exception escaping the middleware stack will be answered with."""
+    status = getattr(exc, "status_code", 500)
+    return status if isinstance(status, int) and 400 <= status <= 599 else 500

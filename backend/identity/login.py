@@ -19,6 +19,8 @@ password-hash work; a lock answers the same whether or not the account exists.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -84,27 +86,28 @@ async def authenticate_staff(
     address = address[:64] or "unknown"
     now = _now()
     await _refuse_spraying_address(address, policy, now)
-    locked_for = await _locked_for(name, address, now)
     row = (
         await StaffUser.select(StaffUser.id, StaffUser.password_hash, StaffUser.active)
         .where(StaffUser.username == name)
         .first()
         .run()
     )
+    key = failure_key(name, known=row is not None, secret=settings.secret_key)
+    locked_for = await _locked_for(key, address, now)
     matches = await asyncio.to_thread(
         verify_password, row["password_hash"] if row else None, password
     )
     if locked_for:
         raise _locked(locked_for)
     if row is None or not (matches and row["active"]):
-        wait_s = await _record_failure(name, address, policy, now)
+        wait_s = await _record_failure(key, address, policy, now)
         if wait_s:
             raise _locked(wait_s)
         raise Unauthenticated(texts.CREDENTIALS_INVALID, code="credentials_invalid")
     async with db.engine().transaction():
         await (
             LoginFailure.delete()
-            .where((LoginFailure.username == name) & (LoginFailure.address == address))
+            .where((LoginFailure.username == key) & (LoginFailure.address == address))
             .run()
         )
         await (
@@ -114,6 +117,39 @@ async def authenticate_staff(
     if account is None:  # disabled meanwhile
         raise Unauthenticated(texts.CREDENTIALS_INVALID, code="credentials_invalid")
     return account
+
+
+def failure_key(name: str, *, known: bool, secret: str) -> str:
+    """How a username string is kept in ``login_failure``.
+
+    An account's own username is kept as it is (it is no secret, and an administrator's unlock
+    finds it); any other string is kept only as a keyed hash: people type ID numbers, phones and
+    passwords into the username box, and those must not sit in the database in plain text.
+    """
+    if known:
+        return name
+    digest = hmac.new(secret.encode(), b"login-username|" + name.encode(), hashlib.sha256)
+    return "#" + digest.hexdigest()[:48]
+
+
+async def verify_current_password(
+    *, username: str, password_hash: str, password: str, address: str, settings: Settings
+) -> None:
+    """A signed-in clerk's current password, checked under the same counters and locks as a
+    login: a stolen session cannot be used to guess the password without limit."""
+    policy = LoginPolicy.from_settings(settings)
+    name = normalise_username(username)
+    address = address[:64] or "unknown"
+    now = _now()
+    locked_for = await _locked_for(name, address, now)
+    matches = await asyncio.to_thread(verify_password, password_hash, password)
+    if locked_for:
+        raise _locked(locked_for)
+    if not matches:
+        wait_s = await _record_failure(name, address, policy, now)
+        if wait_s:
+            raise _locked(wait_s)
+        raise Unauthenticated(texts.CURRENT_PW_WRONG, code="current_password_wrong")
 
 
 async def _refuse_spraying_address(address: str, policy: LoginPolicy, now: datetime) -> None:

@@ -25,7 +25,7 @@ from backend.identity.ids import is_uuid
 from backend.identity.password_policy import STRICT, PasswordRules, password_problems
 from backend.identity.reveal import read_full_id_number as read_full_id_number
 from backend.identity.sealed import session_key_context
-from backend.identity.tables import Citizen, StaffUser, WeChatSession
+from backend.identity.tables import Citizen, DeletionRequest, StaffUser, WeChatSession
 from backend.security.fieldcrypt import FieldCipher
 from backend.security.passwords import hash_password
 from backend.wechat.ports import WeChatCodeInvalid, WeChatError, WeChatGateway
@@ -72,6 +72,8 @@ class CitizenProfile:
     identity_bound: bool
     identity_verified: bool
     village_code: str | None
+    erasure_pending: bool = False
+    """An approved deletion awaits its erasure: no new application may be filed (PIPL art. 47)."""
 
 
 def _now() -> datetime:
@@ -169,7 +171,13 @@ async def get_citizen_profile(*, citizen_id: str) -> CitizenProfile:
     )
     if row is None:
         raise NotFound("找不到该群众。", code="citizen_not_found")
+    erasure_pending = (
+        await DeletionRequest.exists()
+        .where((DeletionRequest.citizen == citizen_id) & (DeletionRequest.status == "approved"))
+        .run()
+    )
     return CitizenProfile(
+        erasure_pending=erasure_pending,
         id=str(row["id"]),
         name=row["name"],
         id_number_masked=row["id_number_masked"],

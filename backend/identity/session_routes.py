@@ -10,8 +10,8 @@ from litestar.params import JSONBody
 from litestar.response import Response
 
 from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, Principal, issue_token, staff_roles
+from backend.http.client import client_address
 from backend.identity import staff_admin
-from backend.identity.password_policy import PasswordRules
 from backend.identity.schemas import PasswordChangeRequest, StaffLoginResponse, StaffSummary
 from backend.identity.service import StaffAccount
 from backend.identity.sessions import revoke_all
@@ -70,6 +70,7 @@ class SessionController(Controller):
             staff_id=request.user.id,
             current_password=data.current_password,
             new_password=data.new_password,
-            rules=PasswordRules(state.settings.dev_mode, state.settings.demo_password),
+            address=client_address(request, state.settings),
+            settings=state.settings,
         )
         return Response(staff_login_response(state, account), headers=NO_STORE)

@@ -16,16 +16,17 @@ from typing import Any, Final
 
 from backend import db
 from backend.audit.service import Actor, AuditLog
-from backend.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity import roles as R
 from backend.identity import texts
 from backend.identity.ids import is_uuid
-from backend.identity.login import clear_failures, locked_usernames
-from backend.identity.password_policy import STRICT, PasswordRules, password_problems
+from backend.identity.login import clear_failures, locked_usernames, verify_current_password
+from backend.identity.password_policy import PasswordRules, password_problems
 from backend.identity.service import StaffAccount, get_staff_account, get_staff_accounts
 from backend.identity.sessions import revoke_all
 from backend.identity.tables import StaffUser
-from backend.security.passwords import hash_password, verify_password
+from backend.security.passwords import hash_password
+from backend.settings import Settings
 
 STATES: Final = ("active", "disabled", "locked", "password_change_required")
 SUBJECT: Final = "staff"
@@ -246,7 +247,8 @@ async def change_own_password(
     staff_id: str,
     current_password: str,
     new_password: str,
-    rules: PasswordRules = STRICT,
+    address: str,
+    settings: Settings,
 ) -> StaffAccount:
     """A staff member's own change; ends every other session and token of theirs.
 
@@ -260,8 +262,14 @@ async def change_own_password(
         .run()
     )
     assert row is not None
-    if not await asyncio.to_thread(verify_password, row["password_hash"], current_password):
-        raise Unauthenticated(texts.CURRENT_PW_WRONG, code="current_password_wrong")
+    await verify_current_password(
+        username=account.username,
+        password_hash=row["password_hash"],
+        password=current_password,
+        address=address,
+        settings=settings,
+    )
+    rules = PasswordRules(settings.dev_mode, settings.demo_password)
     problems = password_problems(new_password, username=account.username, rules=rules)
     if new_password == current_password:
         problems.append(texts.PW_SAME_AS_OLD)

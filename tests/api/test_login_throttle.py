@@ -127,7 +127,46 @@ async def test_locked_unknown_and_wrong_password_look_the_same(api_server: str, 
 async def test_the_counters_live_in_postgresql(api_server: str):
     async with client_from(api_server, "127.0.0.11") as probe:
         await asyncio.gather(*(login(probe, f"nobody-{i}", "not-the-password") for i in range(3)))
+        # What people type into the username box may be an ID number: never kept in plain.
+        await login(probe, "330109195603120143", "not-the-password")
     rows = await LoginFailure.select(LoginFailure.username, LoginFailure.address).run()
-    assert sorted((r["username"], r["address"]) for r in rows) == [
-        (f"nobody-{i}", "127.0.0.11") for i in range(3)
-    ]
+    assert [r["address"] for r in rows] == ["127.0.0.11"] * 4
+    kept = {r["username"] for r in rows}
+    assert len(kept) == 4
+    assert all(name.startswith("#") for name in kept)  # unknown names: keyed hashes only
+    assert not kept & {"nobody-0", "nobody-1", "nobody-2", "330109195603120143"}
+
+
+async def test_a_forwarded_header_from_an_untrusted_peer_changes_no_address(api_server: str):
+    """Even from 127.0.0.1 (which uvicorn's own proxy handling trusts by default) a client
+    cannot choose the address its failures are counted under."""
+    async with client_from(api_server, "127.0.0.1") as spoofer:
+        for n in range(3):
+            await spoofer.post(
+                LOGIN,
+                json={"username": "window-spoofed", "password": "not-the-password"},
+                headers={"X-Forwarded-For": f"198.51.100.{n + 1}"},
+            )
+    rows = await LoginFailure.select(LoginFailure.address).run()
+    assert {r["address"] for r in rows} == {"127.0.0.1"}
+
+
+async def test_guessing_the_current_password_is_throttled_like_a_login(
+    api_server: str, settings: Settings
+):
+    """A stolen session cannot guess the password without limit through the change route."""
+    await make_staff(role="window", username="window-changer")
+    async with client_from(api_server, "127.0.0.12") as thief:
+        token = (await login(thief, "window-changer", DEFAULT_PASSWORD)).json()["access_token"]
+        answers = []
+        for i in range(settings.login_max_failures + 2):
+            response = await thief.post(
+                "/api/v1/staff/me/password",
+                json={"current_password": f"guess-{i}-wrong", "new_password": "Qz7!rT9$wLm2#vB"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            answers.append(response.status_code)
+    assert answers[: settings.login_max_failures - 1] == [401] * (settings.login_max_failures - 1)
+    assert set(answers[settings.login_max_failures - 1 :]) == {429}
+    async with client_from(api_server, "127.0.0.13") as clerk:  # the clerk elsewhere is not
+        assert (await login(clerk, "window-changer", DEFAULT_PASSWORD)).status_code == 200

@@ -184,3 +184,17 @@ def test_short_metrics_token_is_refused_at_start() -> None:
 
     with pytest.raises(SettingsError, match="METRICS_TOKEN"):
         load_settings(environ={"METRICS_TOKEN": "short"})
+
+
+async def test_a_refused_csrf_check_is_counted_as_a_403_not_a_server_error(
+    test_env: dict[str, str],
+) -> None:
+    """Anyone can send a POST without a token: it must not inflate the 5xx series."""
+    async with app_server(test_env) as client:
+        for _ in range(3):
+            refused = await client.post("/portal/logout", data={"_csrf_token": "bogus"})
+            assert refused.status_code == 403
+        metrics = (await client.get("/metrics")).text
+    logout = [line for line in metrics.splitlines() if 'path="/portal/logout"' in line]
+    assert any("litestar_requests_total" in line and 'status_code="403"' in line for line in logout)
+    assert not [line for line in logout if 'status_code="500"' in line]

@@ -178,6 +178,18 @@ async def test_a_delivered_case_is_kept_restricted_and_the_rest_goes(
 
     request_id = await _ask(me)
     admin = await _decide(api, request_id)
+    # Between the approval and the erasure nothing new may be filed: it would be restricted
+    # (hidden) while still open.
+    late = await me.post(
+        "/api/v1/cases",
+        json={
+            "item_code": "GA-CSDJ",
+            "form": {},
+            "materials": [],
+            "delivery": {"method": "window"},
+        },
+    )
+    assert_problem(late, 409, "erasure_pending")
     await _told_then_erased(me, request_id, settings)
     waited = await _refused_token(me)
 
