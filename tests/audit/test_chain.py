@@ -253,12 +253,15 @@ async def test_callers_elsewhere_need_only_who_whom_and_why(audit: AuditLog, set
         verifier=None,
     )
     agent = Actor("staff", CLERK, on_behalf_of=cid)
-    with pytest.raises(RuntimeError, match="configure"):
-        await identity.read_full_id_number(citizen_id=cid, actor=agent, reason="代办核对")
-    reveal.configure(cipher=cipher, audit=audit)
+    # An app or worker built in this process by an earlier test configured it: start unset.
+    earlier = list(reveal._configured)
+    reveal._configured.clear()
     try:
+        with pytest.raises(RuntimeError, match="configure"):
+            await identity.read_full_id_number(citizen_id=cid, actor=agent, reason="代办核对")
+        reveal.configure(cipher=cipher, audit=audit)
         got = await identity.read_full_id_number(citizen_id=cid, actor=agent, reason="代办核对")
     finally:
-        reveal._configured.clear()
+        reveal._configured[:] = earlier
     assert got == number
     assert await AuditEvent.count().where(AuditEvent.subject_id == cid).run() == 1
