@@ -9,11 +9,12 @@ from agent_portal import texts
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """One card on the home page; ``href`` is ``None`` until its page exists."""
+    """One card on the home page, linking to a page that exists (a surface not built yet is not
+    shown at all)."""
 
     title: str
     hint: str
-    href: str | None = None
+    href: str
 
 
 def tasks_for(role: str) -> list[Task]:

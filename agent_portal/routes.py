@@ -141,7 +141,6 @@ class PortalController(Controller):
             context={
                 "staff": staff,
                 "tasks": tasks_for(staff.role),
-                "under_construction": texts.UNDER_CONSTRUCTION,
                 "warnings": warnings,
             },
         )

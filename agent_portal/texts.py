@@ -19,10 +19,9 @@ LOGIN_LOCKED: Final = "登录失败次数过多，请 {minutes} 分钟后再试"
 LOGGED_OUT: Final = "您已安全退出"
 SESSION_EXPIRED: Final = "登录已过期，请重新登录"
 
-UNDER_CONSTRUCTION: Final = "建设中"
 
 # (title, one-line hint, href or None while the page does not exist yet), per role.
-ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
+ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     roles.AGENT: (
         ("查找和登记群众", "查找本村群众，为没有智能手机的群众登记", "/portal/agent/villagers"),
         ("代为申请", "在委托范围内替群众提交办件", "/portal/agent/file"),
@@ -47,13 +46,8 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str | None], ...]]] = {
         ("数据看板", "办件量、时限达标、满意度、30分钟覆盖", "/portal/dashboard"),
         ("超期督办", "跟进即将超期和已超期的办件", "/portal/supervision/"),
         ("差评整改", "跟进差评和整改情况", "/portal/supervision/follow-ups"),
-        ("事项与办事点", "维护事项目录、办事点和节假日", None),
     ),
     roles.ADMIN: (
-        ("账号管理", "开设、停用工作人员账号", None),
-        ("事项目录", "维护事项、材料和承诺时限", None),
-        ("办事点", "维护镇街、村社和银行网点", None),
-        ("节假日", "补充和更正工作日安排", None),
         ("数据看板", "全区办件和满意度情况", "/portal/dashboard"),
         ("审计日志与督办", "查看身份证号和材料的查阅记录，超期和差评督办", "/portal/supervision/"),
     ),
