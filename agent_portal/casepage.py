@@ -7,13 +7,16 @@ issues a result. Handing a case to another township is offered only for 全区�
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.response import Template
 
+from agent_portal import desk as desks
 from agent_portal import texts, urgency
 from backend.cases import views as case_views
 from backend.cases.forms import merge_fields
@@ -22,7 +25,10 @@ from backend.catalogue import service as catalogue
 from backend.catalogue.service import ItemView
 from backend.errors import DomainError
 from backend.geo import points as geo
+from backend.outbox.service import unit_of_work
 from backend.window import routing
+from backend.window import service as window_service
+from backend.window.access import Clerk
 from backend.window.schemas import CaseForStaff
 
 WINDOW: Final = "window"
@@ -255,3 +261,38 @@ def refusal(action: str, exc: DomainError, form: FormMultiDict) -> Refused:
         },
         ticked=[v for v in form.getall("missing", []) if isinstance(v, str)],
     )
+
+
+async def reveal_page(
+    request: Request[Any, Any, Any],
+    *,
+    clerk: Clerk,
+    row: dict[str, Any],
+    number: str,
+    field: str,
+    desk: str,
+    view: Callable[[], Awaitable[CaseForStaff]],
+) -> Template:
+    """查看完整号码 on a staff case page: the page again with that one value in full (the read
+    audited), or with the refusal; the same for the window's and the back office's page."""
+    form = await request.form()
+    try:
+        async with unit_of_work(desks.doorbell(request.app.state)):
+            value = await window_service.reveal_form_value(
+                number=number,
+                field=field,
+                clerk=clerk,
+                reason=desks.text(form, "reason", label="理由", limit=200),
+                audit=request.app.state.audit,
+            )
+    except DomainError as exc:
+        return await page(
+            await view(),
+            row=row,
+            desk=desk,
+            refused=refusal("reveal", exc, form),
+            status_code=exc.status,
+        )
+    shown = await page(await view(), row=row, desk=desk, revealed=(field, value))
+    shown.headers["Cache-Control"] = "no-store"
+    return shown

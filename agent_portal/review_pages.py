@@ -113,29 +113,15 @@ class ReviewPages(Controller):
     ) -> Response[Any]:
         """查看完整号码: the page again, with that one value in full (the read audited)."""
         clerk, row = await desk.review_row(staff, number)
-        form = await request.form()
-        try:
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                value = await service.reveal_form_value(
-                    number=number,
-                    field=field,
-                    clerk=clerk,
-                    reason=text(form, "reason", label="理由", limit=200),
-                    audit=request.app.state.audit,
-                )
-        except DomainError as exc:
-            view = await service.staff_view(number=number, clerk=clerk)
-            return await casepage.page(
-                view,
-                row=row,
-                desk=casepage.REVIEW,
-                refused=casepage.refusal("reveal", exc, form),
-                status_code=exc.status,
-            )
-        view = await service.staff_view(number=number, clerk=clerk)
-        page = await casepage.page(view, row=row, desk=casepage.REVIEW, revealed=(field, value))
-        page.headers["Cache-Control"] = "no-store"
-        return page
+        return await casepage.reveal_page(
+            request,
+            clerk=clerk,
+            row=row,
+            number=number,
+            field=field,
+            desk=casepage.REVIEW,
+            view=lambda: service.staff_view(number=number, clerk=clerk),
+        )
 
     @post("/cases/{number:str}/materials/{upload_id:str}/link", name="portal:review-material")
     async def material(

@@ -195,29 +195,15 @@ class WindowPages(Controller):
     ) -> Response[Any]:
         """查看完整号码: the page again, with that one value in full (the read audited)."""
         clerk, row = await desk.window_row(staff, number)
-        form = await request.form()
-        try:
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                value = await service.reveal_form_value(
-                    number=number,
-                    field=field,
-                    clerk=clerk,
-                    reason=text(form, "reason", label="理由", limit=200),
-                    audit=request.app.state.audit,
-                )
-        except DomainError as exc:
-            view = await service.look(number=number, clerk=clerk, lapse_s=settings.window_claim_s)
-            return await casepage.page(
-                view,
-                row=row,
-                desk=casepage.WINDOW,
-                refused=casepage.refusal("reveal", exc, form),
-                status_code=exc.status,
-            )
-        view = await service.look(number=number, clerk=clerk, lapse_s=settings.window_claim_s)
-        page = await casepage.page(view, row=row, desk=casepage.WINDOW, revealed=(field, value))
-        page.headers["Cache-Control"] = "no-store"
-        return page
+        return await casepage.reveal_page(
+            request,
+            clerk=clerk,
+            row=row,
+            number=number,
+            field=field,
+            desk=casepage.WINDOW,
+            view=lambda: service.look(number=number, clerk=clerk, lapse_s=settings.window_claim_s),
+        )
 
     @post("/cases/{number:str}/materials/{upload_id:str}/link", name="portal:window-material")
     async def material(
