@@ -41,6 +41,7 @@ from backend.delegation.routes import (
 from backend.geo.routes import AreaController, ReachController
 from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
+from backend.http import openapi
 from backend.http.access_log import access_log_middleware
 from backend.http.auth import PUBLIC, make_jwt_auth
 from backend.http.input_guard import input_guard_middleware
@@ -199,7 +200,7 @@ def create_app(
             outbound=settings.outbound_policy(),
         ),
     }
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HealthController,
             AuthController,
@@ -260,6 +261,8 @@ def create_app(
         on_app_init=[jwt_auth.on_app_init],
         debug=False,
     )
+    openapi.install(app)
+    return app
 
 
 def _safe_url(url: str) -> str:

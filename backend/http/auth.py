@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
 from backend.errors import NotAllowed, Unauthenticated
+from backend.http.openapi import audience
 from backend.identity import service as identity
 from backend.identity import texts
+from backend.identity.roles import ROLES as STAFF_ROLES
 from backend.identity.sessions import CITIZEN_CHECK_TTL_S as CITIZEN_CHECK_TTL_S
 from backend.identity.sessions import KnownCitizens as KnownCitizens
 from backend.identity.sessions import known_citizens
@@ -39,6 +43,13 @@ class Principal:
     @property
     def scope_key(self) -> str:
         return f"{self.kind}:{self.id}"
+
+
+ApiRequest: TypeAlias = Request[Principal, Token, State]
+"""The request of a route that needs a token: ``request.user`` is the caller."""
+
+PublicRequest: TypeAlias = Request[None, None, State]
+"""The request of a public route: nobody is logged in."""
 
 
 PASSWORD_CHANGE_PENDING_OK = "password_change_pending_ok"  # noqa: S105 - an opt key
@@ -123,6 +134,7 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     return user
 
 
+@audience("citizen")
 def citizen_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if principal_of(connection).kind != "citizen":
         raise PermissionDeniedException()
@@ -139,4 +151,4 @@ def staff_roles(*roles: str) -> Guard:
         if who.kind != "staff" or (roles and who.role not in roles):
             raise PermissionDeniedException()
 
-    return guard
+    return audience(*(roles or STAFF_ROLES))(guard)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 from litestar import Request, Response
 
 from backend.idempotency import service as idempotency
 
 HEADER = "Idempotency-Key"
+
+T = TypeVar("T")
 
 
 async def claim_of(request: Request[Any, Any, Any]) -> idempotency.Claim | None:
@@ -23,7 +26,9 @@ async def claim_of(request: Request[Any, Any, Any]) -> idempotency.Claim | None:
     )
 
 
-def respond(answer: idempotency.Answer) -> Response[Any]:
-    """The answer as sent; a stored first answer says so in ``Idempotent-Replayed``."""
+def respond(answer: idempotency.Answer, shape: type[T]) -> Response[T]:
+    """The answer as sent, as the operation's type; a stored first answer says so in
+    ``Idempotent-Replayed``."""
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
-    return Response(answer.body, status_code=answer.status, headers=headers)
+    body = msgspec.convert(answer.body, shape)
+    return Response(body, status_code=answer.status, headers=headers)

@@ -1,0 +1,64 @@
+"""Field types shared by the API's request and response Structs.
+
+Each carries its Chinese description, an example and the limits the server enforces, so the
+OpenAPI document says the same thing everywhere a case number or a township code appears.
+Input types (``…In``) carry the limits; output types describe what the server sends.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, TypeAlias
+
+from msgspec import Meta
+
+CaseNumber: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="办件编号：区划前缀、受理日期和当天序号；一件事的子件另带 -01、-02 等后缀。",
+        examples=["XS20261207000123"],
+    ),
+]
+CaseNumberIn: TypeAlias = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=24,
+        description="办件编号，如 XS20261207000123。",
+        examples=["XS20261207000123"],
+    ),
+]
+ItemCode: TypeAlias = Annotated[
+    str, Meta(description="事项编码（事项目录中的 code）。", examples=["GA-SFZ-HL"])
+]
+BundleCode: TypeAlias = Annotated[str, Meta(description="一件事编码。", examples=["CSYJS"])]
+TownshipCode: TypeAlias = Annotated[
+    str, Meta(description="镇街区划代码（9 位）。", examples=["330109001"])
+]
+VillageCode: TypeAlias = Annotated[
+    str, Meta(description="村（社区）区划代码（12 位）。", examples=["330109001001"])
+]
+AreaCode: TypeAlias = Annotated[
+    str,
+    Meta(description="区划代码：区 6 位、镇街 9 位、村（社区）12 位。", examples=["330109001"]),
+]
+DepartmentCode: TypeAlias = Annotated[str, Meta(description="部门编码。", examples=["GA"])]
+Timestamp: TypeAlias = Annotated[
+    datetime,
+    Meta(description="时间（ISO 8601，带时区）。", examples=["2026-12-07T09:30:00+08:00"]),
+]
+Day: TypeAlias = Annotated[date, Meta(description="日期（YYYY-MM-DD）。", examples=["2026-12-07"])]
+Total: TypeAlias = Annotated[
+    int, Meta(ge=0, description="符合条件的总条数（不止本页）。", examples=[42])
+]
+PersonName: TypeAlias = Annotated[str, Meta(description="姓名。", examples=["王秀英"])]
+MaskedIdNumber: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="遮掩后的身份证号码：只显示前 6 位和后 4 位。",
+        examples=["330109********1234"],
+    ),
+]
+MaskedPhone: TypeAlias = Annotated[
+    str, Meta(description="遮掩后的手机号码。", examples=["138****5678"])
+]

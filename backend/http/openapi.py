@@ -1,0 +1,466 @@
+"""The API description a client team generates its types from.
+
+Each handler states, with :func:`operation`, its Chinese summary and description, the problem
+codes its use case may answer, and whether it honours ``Idempotency-Key``. :func:`complete` then
+finishes the document Litestar generated from the handlers' types:
+
+- the problem responses (RFC 9457, ``application/problem+json``), each listing its ``code``
+  values as an enum: what the operation declared, plus what is true of every operation of its
+  kind (a token, a JSON body, parameters, path parameters, an ``Idempotency-Key``);
+- the security: public routes need no token;
+- the ``Idempotency-Key`` header where it is honoured;
+- an example of every request and success body, built from the fields' own examples;
+- each schema's description, from its Struct's docstring.
+
+Every code must be in :data:`backend.http.problem_codes.CODES`; an unknown one stops the
+document from being built, so a test catches it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Final, TypeVar
+
+import msgspec
+from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin
+from litestar.handlers import HTTPRouteHandler
+from litestar.routes import HTTPRoute
+
+from backend.http.problem_codes import CODES
+from backend.http.problems import PROBLEM_JSON, TITLES
+
+PROBLEMS_OPT: Final = "openapi_problems"
+IDEMPOTENT_OPT: Final = "openapi_idempotent"
+AUDIENCE_ATTR: Final = "audience"
+"""Guards carry the roles they let in as this attribute (see ``backend.http.auth``)."""
+
+IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
+
+G = TypeVar("G", bound=Callable[..., object])
+
+AUDIENCES: Final[dict[str, str]] = {
+    "citizen": "市民",
+    "agent": "代办员",
+    "window": "窗口人员",
+    "approver": "审批人员",
+    "supervisor": "督查人员",
+    "admin": "管理员",
+}
+
+_BODY_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
+    400: ("malformed_json", "json_too_deep", "malformed_body"),
+    413: ("payload_too_large",),
+    415: ("unsupported_media_type",),
+    422: ("validation_failed", "value_out_of_range"),
+}
+_PARAMETER_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
+    422: ("validation_failed", "value_out_of_range"),
+}
+_TOKEN_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
+    401: ("token_missing", "token_invalid", "token_expired", "unauthenticated", "token_revoked"),
+}
+_STAFF_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
+    401: ("account_inactive",),
+    403: ("password_change_required",),
+}
+_IDEMPOTENCY_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
+    409: ("request_in_progress",),
+    422: ("idempotency_key_invalid", "idempotency_key_reused"),
+}
+_ALWAYS: Final[dict[int, tuple[str, ...]]] = {
+    400: ("invalid_characters",),
+    500: ("internal_error",),
+}
+_RETRY_AFTER_CODES: Final = frozenset({"request_in_progress"})
+
+
+def operation(
+    summary: str,
+    description: str,
+    *,
+    problems: Mapping[int, Sequence[str]] | None = None,
+    idempotent: bool = False,
+    opt: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments for a route decorator: ``@post("/", **operation("提交办件", ...))``.
+
+    ``problems`` maps a status to the problem codes the use case itself may answer with; what
+    every operation of its kind answers (401 without a token, 422 ``validation_failed`` for a
+    body, …) is added by :func:`complete`.
+    """
+    for status, codes in (problems or {}).items():
+        unknown = [code for code in codes if code not in CODES]
+        if unknown:
+            raise ValueError(f"unknown problem codes for {status}: {unknown}")
+    return {
+        "summary": summary,
+        "description": description,
+        "opt": {
+            **(opt or {}),
+            PROBLEMS_OPT: {int(s): tuple(c) for s, c in (problems or {}).items()},
+            IDEMPOTENT_OPT: idempotent,
+        },
+    }
+
+
+def audience(*roles: str) -> Callable[[G], G]:
+    """Mark a guard with the roles it lets in (read by :func:`complete` for the description)."""
+
+    def mark(guard: G) -> G:
+        setattr(guard, AUDIENCE_ATTR, tuple(roles))
+        return guard
+
+    return mark
+
+
+class _CompletingOpenAPIPlugin(OpenAPIPlugin):
+    """Litestar's plugin, serving the completed document (``/schema``, ``/schema/openapi.json``)."""
+
+    __slots__ = ()
+
+    def provide_openapi_schema(self) -> dict[str, Any]:
+        if not self._openapi_schema:
+            self._openapi_schema = complete(self.app, self.provide_openapi().to_schema())
+        return self._openapi_schema
+
+
+def install(app: Litestar) -> None:
+    """Serve the completed document instead of Litestar's bare one (built once, on first use)."""
+    plugin = app.plugins.get(OpenAPIPlugin)
+    plugin.__class__ = _CompletingOpenAPIPlugin
+
+
+def document(app: Litestar) -> dict[str, Any]:
+    """The completed OpenAPI document, as served at ``/schema/openapi.json``."""
+    return app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
+
+
+# --- completing the document ------------------------------------------------------------------
+
+
+def complete(app: Litestar, doc: dict[str, Any]) -> dict[str, Any]:
+    doc = copy.deepcopy(doc)
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(_problem_components())
+    _describe_components(schemas)
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if not handler.resolve_include_in_schema():
+                continue
+            path_item = doc["paths"].get(route.path_format or "/")
+            if path_item is None:
+                continue
+            for method in handler.http_methods:
+                op = path_item.get(method.lower())
+                if op is not None:
+                    _complete_operation(op, handler, schemas)
+    return doc
+
+
+def _complete_operation(
+    op: dict[str, Any], handler: HTTPRouteHandler, schemas: dict[str, Any]
+) -> None:
+    opt = handler.opt
+    public = bool(opt.get("exclude_from_auth"))
+    roles = _roles(handler)
+    idempotent = bool(opt.get(IDEMPOTENT_OPT))
+    params = op.get("parameters", [])
+    problems: dict[int, list[str]] = {}
+
+    def add(more: Mapping[int, Iterable[str]]) -> None:
+        for status, codes in more.items():
+            listed = problems.setdefault(status, [])
+            listed.extend(code for code in codes if code not in listed)
+
+    add(opt.get(PROBLEMS_OPT, {}))
+    add(_ALWAYS)
+    if "requestBody" in op:
+        add(_BODY_PROBLEMS)
+    if params:
+        add(_PARAMETER_PROBLEMS)
+    if any(p.get("in") == "path" for p in params) and 404 not in problems:
+        add({404: ("not_found",)})
+    if not public:
+        add(_TOKEN_PROBLEMS)
+        if roles is not None:
+            add({403: ("not_allowed",)})
+        if roles is None or set(roles) - {"citizen"}:
+            add(_STAFF_PROBLEMS)
+    if idempotent:
+        add(_IDEMPOTENCY_PROBLEMS)
+        _add_idempotency_header(op)
+    if public:
+        op["security"] = []
+
+    if roles and AUDIENCES.keys() >= set(roles):
+        who = "、".join(AUDIENCES[r] for r in roles)
+        op["description"] = f"{op.get('description', '').rstrip()}\n\n适用：{who}。".lstrip()
+    elif public:
+        op["description"] = f"{op.get('description', '').rstrip()}\n\n公开接口，无需登录。".lstrip()
+
+    responses = op.setdefault("responses", {})
+    for status in sorted(problems):
+        codes = problems[status]
+        for code in codes:
+            if code not in CODES:
+                raise ValueError(f"{handler.handler_name}: unknown problem code {code!r}")
+        responses[str(status)] = _problem_response(status, codes)
+    _add_examples(op, schemas)
+
+
+def _roles(handler: HTTPRouteHandler) -> tuple[str, ...] | None:
+    """The roles the handler's guards let in; ``None`` when no guard names them."""
+    found: tuple[str, ...] | None = None
+    for guard in handler.resolve_guards():
+        marked = getattr(guard, AUDIENCE_ATTR, None)
+        if marked is not None:
+            found = tuple(marked) if found is None else tuple(r for r in found if r in marked)
+    return found
+
+
+def _add_idempotency_header(op: dict[str, Any]) -> None:
+    params = op.setdefault("parameters", [])
+    if any(p.get("name") == IDEMPOTENCY_HEADER for p in params):
+        return
+    params.append(
+        {
+            "name": IDEMPOTENCY_HEADER,
+            "in": "header",
+            "required": False,
+            "description": (
+                "客户端为这一次操作生成的唯一键（如 UUID），重试同一操作时原样带上：24 小时内"
+                "同一键、同一内容只办理一次，重试得到第一次的答复；同一键换了内容答 422"
+                " idempotency_key_reused。"
+            ),
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200,
+                "pattern": "^[\\x21-\\x7e]+$",
+                "examples": ["8f14e45f-ceea-4f6a-9b5e-2d1c0a7e6b3d"],
+            },
+        }
+    )
+
+
+def _problem_response(status: int, codes: Sequence[str]) -> dict[str, Any]:
+    lines = "\n".join(f"- `{code}`：{CODES[code]}" for code in codes)
+    response: dict[str, Any] = {
+        "description": f"{TITLES.get(status, '请求失败')}。可能的 code：\n{lines}",
+        "content": {
+            PROBLEM_JSON: {
+                "schema": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Problem"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "status": {"type": "integer", "enum": [status]},
+                                "code": {"type": "string", "enum": list(codes)},
+                            },
+                        },
+                    ]
+                },
+                "example": {
+                    "type": f"https://jiujinban.example.gov.cn/problems/{codes[0]}",
+                    "title": TITLES.get(status, "请求失败"),
+                    "status": status,
+                    "code": codes[0],
+                    "detail": CODES[codes[0]],
+                },
+            }
+        },
+    }
+    if status == 429 or _RETRY_AFTER_CODES & set(codes):
+        response["headers"] = {
+            "Retry-After": {
+                "description": "多少秒后可以再试。",
+                "schema": {"type": "integer", "minimum": 0},
+            }
+        }
+    return response
+
+
+def _problem_components() -> dict[str, Any]:
+    return {
+        "Problem": {
+            "title": "Problem",
+            "type": "object",
+            "description": (
+                "错误答复（RFC 9457 problem document）。code 稳定、可供程序判断；detail 是可以"
+                "直接展示给用户的中文说明。"
+            ),
+            "required": ["type", "title", "status", "code", "detail"],
+            "properties": {
+                "type": {
+                    "type": "string",
+                    "format": "uri",
+                    "description": "说明此类错误的地址，以 code 结尾。",
+                    "examples": ["https://jiujinban.example.gov.cn/problems/case_not_found"],
+                },
+                "title": {
+                    "type": "string",
+                    "description": "此状态码的中文标题。",
+                    "examples": ["未找到"],
+                },
+                "status": {
+                    "type": "integer",
+                    "description": "HTTP 状态码。",
+                    "examples": [404],
+                },
+                "code": {
+                    "type": "string",
+                    "description": "稳定的错误代码，见 docs/errors.md。",
+                    "examples": ["case_not_found"],
+                },
+                "detail": {
+                    "type": "string",
+                    "description": "可直接展示给用户的中文说明。",
+                    "examples": ["找不到该办件。"],
+                },
+                "errors": {
+                    "type": "array",
+                    "description": "逐项列出的错误（如表单校验、导入的每一行）。",
+                    "items": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/ProblemFieldError"},
+                            {"type": "string"},
+                        ]
+                    },
+                },
+                "missing": {
+                    "type": "array",
+                    "description": "还缺少的材料或证据。",
+                    "items": {},
+                },
+                "reason": {
+                    "type": "string",
+                    "description": (
+                        "拒绝的具体原因代码（如委托已撤销 revoked、超出委托范围 out_of_scope）。"
+                    ),
+                },
+                "upload_ids": {
+                    "type": "array",
+                    "description": "出问题的上传编号。",
+                    "items": {"type": "string"},
+                },
+                "case_numbers": {
+                    "type": "array",
+                    "description": "出问题的办件编号。",
+                    "items": {"type": "string"},
+                },
+            },
+        },
+        "ProblemFieldError": {
+            "title": "ProblemFieldError",
+            "type": "object",
+            "description": "一处校验错误。",
+            "required": ["field", "message"],
+            "properties": {
+                "field": {
+                    "type": "string",
+                    "description": "出错的字段（嵌套字段用 . 连接）。",
+                    "examples": ["form.name"],
+                },
+                "message": {
+                    "type": "string",
+                    "description": "中文说明。",
+                    "examples": ["此项为必填项。"],
+                },
+            },
+        },
+    }
+
+
+def _struct_docs() -> dict[str, str]:
+    """Struct name → the first paragraph of its docstring."""
+    found: dict[str, str] = {}
+    pending: list[type] = [msgspec.Struct]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        doc = (cls.__doc__ or "").strip()
+        if doc and cls is not msgspec.Struct:
+            found.setdefault(cls.__name__, re.split(r"\n\s*\n", doc)[0].replace("\n", " "))
+    return found
+
+
+def _describe_components(schemas: dict[str, Any]) -> None:
+    docs = _struct_docs()
+    for name, schema in schemas.items():
+        title = schema.get("title", name)
+        if not schema.get("description") and title in docs:
+            schema["description"] = docs[title]
+
+
+# --- examples ---------------------------------------------------------------------------------
+
+
+def _add_examples(op: dict[str, Any], schemas: dict[str, Any]) -> None:
+    bodies = [op.get("requestBody", {})] + [
+        r for s, r in op.get("responses", {}).items() if s.startswith("2")
+    ]
+    for body in bodies:
+        for media in body.get("content", {}).values():
+            if "example" in media or "examples" in media or "schema" not in media:
+                continue
+            value = example_of(media["schema"], schemas)
+            if value is not _NONE:
+                media["example"] = value
+
+
+class _Missing:
+    pass
+
+
+_NONE: Final = _Missing()
+
+
+def example_of(schema: Mapping[str, Any], schemas: Mapping[str, Any], depth: int = 0) -> Any:
+    """An example value of ``schema``, from the examples of its fields; ``_NONE`` if none."""
+    if depth > 12:
+        return _NONE
+    if "$ref" in schema:
+        return example_of(schemas[schema["$ref"].rsplit("/", 1)[-1]], schemas, depth + 1)
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if "example" in schema:
+        return schema["example"]
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
+            for option in options:
+                value = example_of(option, schemas, depth + 1)
+                if value is not _NONE:
+                    return value
+            return None if options is schema[key] else _NONE
+    if "allOf" in schema:
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            value = example_of(part, schemas, depth + 1)
+            if isinstance(value, dict):
+                merged.update(value)
+        return merged or _NONE
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        out: dict[str, Any] = {}
+        for name, prop in schema.get("properties", {}).items():
+            value = example_of(prop, schemas, depth + 1)
+            if value is not _NONE:
+                out[name] = value
+        return out
+    if kind == "array":
+        item = example_of(schema.get("items", {}), schemas, depth + 1)
+        return [] if item is _NONE else [item]
+    if "default" in schema:
+        return schema["default"]
+    return _NONE
