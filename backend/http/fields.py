@@ -62,3 +62,18 @@ MaskedIdNumber: TypeAlias = Annotated[
 MaskedPhone: TypeAlias = Annotated[
     str, Meta(description="遮掩后的手机号码。", examples=["138****5678"])
 ]
+
+FormValue: TypeAlias = str | int | float | bool | None
+"""One answer on an application form: text, a number, a date as text, a choice or a yes/no."""
+
+FormValues: TypeAlias = Annotated[
+    dict[Annotated[str, Meta(min_length=1, max_length=64)], FormValue],
+    Meta(
+        max_length=200,
+        description=(
+            "申请表：字段名 → 填写的值。字段名和类型见 GET /api/v1/items/{code} 的 form；"
+            "身份证号码等敏感项在服务器加密保存。"
+        ),
+        examples=[{"baby_name": "王小明", "baby_sex": "男", "birth_date": "2026-11-30"}],
+    ),
+]
