@@ -6,6 +6,7 @@ and a Chinese ``detail`` a mini-program can show as is. Validation errors add ``
 
 from __future__ import annotations
 
+import re
 import traceback
 from typing import Any
 
@@ -84,13 +85,74 @@ def _validation(exc: ValidationException) -> Response[Any]:
     if not extra and _looks_malformed(exc):
         return problem(400, "malformed_json", "请求内容不是有效的 JSON，请检查后重试。")
     errors = [
-        {"field": str(e.get("key", "")), "message": str(e.get("message", ""))}
+        field_error(str(e.get("key", "")), str(e.get("message", "")))
         for e in extra
         if isinstance(e, dict)
     ]
-    fields = "、".join(e["field"] for e in errors if e["field"])
-    detail = f"提交的信息有误：{fields}。" if fields else "提交的信息有误，请检查后重试。"
+    if not errors and (missing := _MISSING_PARAMETER.match(str(exc.detail))):
+        errors = [{"field": missing["name"], "message": "此项为必填项"}]
+    named = "；".join(
+        f"{e['field']} {e['message']}" if e["field"] else e["message"] for e in errors
+    )
+    detail = f"提交的信息有误：{named}。" if named else "提交的信息有误，请检查后重试。"
     return problem(422, "validation_failed", detail, errors=errors)
+
+
+_MISSING_PARAMETER = re.compile(r"Missing required (?:\w+ )*parameter '(?P<name>[^']+)'")
+_KIND = {
+    "str": "文本",
+    "int": "整数",
+    "float": "数字",
+    "bool": "true 或 false",
+    "array": "数组",
+    "object": "对象",
+    "null": "空值",
+}
+_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"Expected `(?:str|array|object)` of length >= 1$"), "不能为空"),
+    (re.compile(r"Expected `str` of length <= (?P<n>\d+)$"), "不能超过 {n} 个字符"),
+    (re.compile(r"Expected `str` of length >= (?P<n>\d+)$"), "至少 {n} 个字符"),
+    (re.compile(r"Expected `(?:array|object)` of length <= (?P<n>\d+)$"), "最多 {n} 项"),
+    (re.compile(r"Expected `(?:array|object)` of length >= (?P<n>\d+)$"), "至少 {n} 项"),
+    (re.compile(r"Expected `\w+` >= (?P<n>[-\d.]+)$"), "不能小于 {n}"),
+    (re.compile(r"Expected `\w+` <= (?P<n>[-\d.]+)$"), "不能大于 {n}"),
+    (re.compile(r"Expected `\w+` > (?P<n>[-\d.]+)$"), "须大于 {n}"),
+    (re.compile(r"Expected `\w+` < (?P<n>[-\d.]+)$"), "须小于 {n}"),
+    (re.compile(r"Expected `str` matching regex"), "格式不正确"),
+    (re.compile(r"Invalid enum value"), "不是允许的取值"),
+    (
+        re.compile(r"Invalid RFC3339 encoded datetime"),
+        "时间格式不正确，应为 ISO 8601（如 2026-12-07T09:30:00+08:00）",
+    ),
+    (re.compile(r"Invalid RFC3339 encoded date"), "日期格式不正确，应为 YYYY-MM-DD"),
+    (re.compile(r"Invalid RFC3339 encoded time"), "时刻格式不正确，应为 HH:MM:SS"),
+    (re.compile(r"Invalid UUID"), "编号格式不正确"),
+)
+_MISSING_FIELD = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
+_UNKNOWN_FIELD = re.compile(r"Object contains unknown field `(?P<name>[^`]+)`")
+_WRONG_TYPE = re.compile(r"Expected `(?P<want>[^`]+)`, got `(?P<got>\w+)`")
+
+
+def field_error(key: str, message: str) -> dict[str, str]:
+    """One validation error as ``{"field", "message"}``, in Chinese.
+
+    The decoder words its errors in English (``Object missing required field `reason```); a
+    citizen's screen shows Chinese, so each kind is translated and the field named.
+    """
+    message = message.split(" - at `", 1)[0]
+    prefix = "" if key in ("", "data") else key + "."
+    if found := _MISSING_FIELD.match(message):
+        return {"field": prefix + found["name"], "message": "此项为必填项"}
+    if found := _UNKNOWN_FIELD.match(message):
+        return {"field": prefix + found["name"], "message": "不认识的字段，请删去"}
+    field = "" if key == "data" else key
+    if found := _WRONG_TYPE.match(message):
+        wanted = " 或 ".join(_KIND.get(k.strip(), k.strip()) for k in found["want"].split("|"))
+        return {"field": field, "message": f"类型不对，应为{wanted}"}
+    for pattern, text in _MESSAGES:
+        if found := pattern.match(message):
+            return {"field": field, "message": text.format(**found.groupdict())}
+    return {"field": field, "message": "格式不正确"}
 
 
 def _looks_malformed(exc: HTTPException) -> bool:
