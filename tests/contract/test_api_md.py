@@ -445,7 +445,7 @@ def test_every_name_in_api_md_is_in_the_tables(api_md: str) -> None:
 
 def test_the_committed_copy_is_current() -> None:
     if not SHARED.exists():
-        pytest.skip(f"{SHARED} is not here (a clean clone): the copy is the contract")
+        pytest.skip(f"{SHARED} is not beside the repository: the committed copy is the contract")
     assert COPY.read_text(encoding="utf-8") == SHARED.read_text(encoding="utf-8")
 
 
