@@ -14,7 +14,6 @@ from arq.connections import ArqRedis
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusController
 from redis.asyncio import ConnectionPool
 
@@ -43,6 +42,7 @@ from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
 from backend.http import openapi
 from backend.http.access_log import access_log_middleware
+from backend.http.api_docs import LocalSwaggerPlugin, docs_router
 from backend.http.auth import PUBLIC, make_jwt_auth
 from backend.http.input_guard import input_guard_middleware
 from backend.http.metrics import metrics_guard, metrics_middleware
@@ -256,7 +256,9 @@ def create_app(
                 " approvers and supervisors. Errors are RFC 9457 problem documents."
             ),
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            # Swagger UI from /static/vendor/ at /schema and /schema/swagger: nothing from a CDN.
+            openapi_router=docs_router("/schema"),
+            render_plugins=[LocalSwaggerPlugin(path=["/", "/swagger"])],
         ),
         on_app_init=[jwt_auth.on_app_init],
         debug=False,

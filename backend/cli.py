@@ -93,6 +93,33 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+def openapi(output: Path | None) -> None:
+    """Write the OpenAPI document (as served at /schema/openapi.json) without a server.
+
+    Needs no database, Redis or network: client teams and CI generate their types from it.
+    """
+    import msgspec
+
+    from backend.app import create_app
+    from backend.http.openapi import document
+
+    app = create_app(_settings(), configure_logs=False)
+    text = msgspec.json.format(msgspec.json.encode(document(app)), indent=2) + b"\n"
+    if output is None:
+        click.echo(text.decode(), nl=False)
+        return
+    output.write_bytes(text)
+    click.echo(f"OpenAPI document written to {output}", err=True)
+
+
+@main.command()
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
     """Run an arq worker: outbox jobs and the sweeper."""

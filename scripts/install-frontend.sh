@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install the portal's front-end libraries from the npm registry, exactly as package-lock.json
-# pins them, and copy the files the portal serves into agent_portal/static/vendor/.
+# Install the front-end libraries from the npm registry, exactly as package-lock.json pins them,
+# and copy the files the portal and the API documentation page (/schema) serve into
+# agent_portal/static/vendor/. The lockfile's development tools (openapi-typescript, typescript)
+# stay in node_modules/: tests/contract/ checks with them that a typed client can be generated.
 #
 # That folder is gitignored: third-party code is never committed, and the portal never loads
 # anything from a CDN (government networks are closed). Safe to run again: `npm ci` is skipped
