@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
 
 from backend.cases import service as cases
-from backend.http.auth import Principal, principal_of, staff_roles
+from backend.http.auth import ApiRequest, Principal, principal_of, staff_roles
+from backend.http.openapi import audience
 from backend.identity import roles as R
 from backend.outbox.service import unit_of_work
 from backend.window import access, service
@@ -46,6 +46,7 @@ def _number(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return str(connection.path_params.get("number", ""))
 
 
+@audience(R.WINDOW)
 async def township_case(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
@@ -56,6 +57,7 @@ async def township_case(
         raise cases.not_found()
 
 
+@audience(R.APPROVER)
 async def department_case(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
@@ -67,7 +69,7 @@ async def department_case(
 
 
 async def material_link_for(
-    request: Request[Principal, Any, Any], state: State, *, number: str, upload_id: str
+    request: ApiRequest, state: State, *, number: str, upload_id: str
 ) -> MaterialLinkOut:
     """A signed link to one of the case's materials, the read audited (window and back office)."""
     async with unit_of_work(state.doorbell):
@@ -83,7 +85,7 @@ async def material_link_for(
 
 
 async def reveal_for(
-    request: Request[Principal, Any, Any], state: State, *, number: str, field: str, reason: str
+    request: ApiRequest, state: State, *, number: str, field: str, reason: str
 ) -> RevealedOut:
     """查看完整号码 for the window and the back office; the answer is never cached."""
     async with unit_of_work(state.doorbell):

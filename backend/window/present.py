@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from backend.cases import bundles, formreveal
 from backend.cases import views as case_views
@@ -21,6 +21,7 @@ from backend.window.schemas import (
     ClaimOut,
     FiledByOut,
     PersonRef,
+    PublicStatus,
     ResultOut,
     StaffChild,
     StaffMaterial,
@@ -48,7 +49,7 @@ def entry(row: dict[str, Any], names: dict[str, str]) -> CaseEntry:
         name=names.get(code or "", code or ""),
         item_code=row["item_code"],
         bundle_code=row["bundle_code"],
-        status=status.value,
+        status=row["status"],
         status_label=STATUS_LABELS[status],
         applicant_name=mask_name(row["applicant_name"]),
         filed_by=FiledByOut(kind=row["filed_by_kind"], name=row["filed_by_name"]),
@@ -133,9 +134,9 @@ async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) 
         )
     return CaseForStaff(
         number=row["number"],
-        status=status.value,
+        status=row["status"],
         status_label=STATUS_LABELS[status],
-        public_status=public_status(status),
+        public_status=cast(PublicStatus, public_status(status)),
         item_code=row["item_code"],
         bundle_code=row["bundle_code"],
         name=view.name,

@@ -7,13 +7,12 @@ not in their township) before the body is read (``guards.department_case``).
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import JSONBody
 
-from backend.http.auth import Principal
+from backend.http.auth import ApiRequest
+from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.outbox.service import unit_of_work
 from backend.window import access, listing, present, review, service
@@ -24,32 +23,47 @@ from backend.window.guards import (
     material_link_for,
     reveal_for,
 )
+from backend.window.problems import CASE_404, MATERIAL_LINK, REVEAL
 from backend.window.schemas import (
     CaseForStaff,
-    CasePage,
+    CaseNoteIn,
+    CaseNumberPath,
     DenyIn,
+    FormFieldPath,
     MaterialLinkOut,
-    NoteIn,
     RevealedOut,
     RevealIn,
+    StaffCasePage,
+    StatusQuery,
     SupplementRequestIn,
+    UploadIdPath,
 )
 from backend.workdays.service import load_calendar
+
+DECISION: dict[int, list[str]] = {404: [*CASE_404], 409: ["transition_not_allowed"]}
+"""The problems of every back-office decision on one case."""
 
 
 class ReviewController(Controller):
     path = "/api/v1/review"
-    tags = ["back office"]
+    tags = ["后台审批"]
     guards = [approvers]
 
-    @get("/cases", summary="Cases transferred to my department (default: in_review)")
+    @get(
+        "/cases",
+        **operation(
+            "本部门待审批办件",
+            "列出转交本部门审批的办件，默认只列审批中（in_review）的，可按状态筛选；镇街级审批"
+            "人员只看到本镇街的。分页。",
+        ),
+    )
     async def list_cases(
         self,
-        request: Request[Principal, Any, Any],
-        status: str | None = None,
+        request: ApiRequest,
+        status: StatusQuery = None,
         page: Page = 1,
         page_size: PageSize = 20,
-    ) -> CasePage:
+    ) -> StaffCasePage:
         clerk = clerk_of(request.user)
         listed = await listing.review_cases(
             department_code=clerk.department_code or "",
@@ -59,24 +73,39 @@ class ReviewController(Controller):
             page_size=page_size,
         )
         names = await listing.names_of(listed.rows)
-        return CasePage(items=[present.entry(r, names) for r in listed.rows], total=listed.total)
+        return StaffCasePage(
+            items=[present.entry(r, names) for r in listed.rows], total=listed.total
+        )
 
-    @get("/cases/{number:str}", guards=[department_case], summary="One case, as staff see it")
-    async def detail(self, request: Request[Principal, Any, Any], number: str) -> CaseForStaff:
+    @get(
+        "/cases/{number:str}",
+        guards=[department_case],
+        **operation(
+            "查看办件",
+            "转交本部门审批的一件办件的工作人员视图：申请人只显示姓名和遮掩后的身份证号码，表单"
+            "中的敏感号码遮掩显示。",
+            problems={404: [*CASE_404]},
+        ),
+    )
+    async def detail(self, request: ApiRequest, number: CaseNumberPath) -> CaseForStaff:
         return await service.staff_view(number=number, clerk=clerk_of(request.user))
 
     @post(
         "/cases/{number:str}/approve",
         guards=[department_case],
         status_code=200,
-        summary="Approve",
+        **operation(
+            "审批通过",
+            "审批通过已受理或审批中的办件，可附审批意见；之后由窗口出件。",
+            problems=DECISION,
+        ),
     )
     async def approve(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
-        data: JSONBody[NoteIn],
+        number: CaseNumberPath,
+        data: JSONBody[CaseNoteIn],
     ) -> CaseForStaff:
         clerk = clerk_of(request.user)
         calendar = await load_calendar()
@@ -88,13 +117,18 @@ class ReviewController(Controller):
         "/cases/{number:str}/deny",
         guards=[department_case],
         status_code=200,
-        summary="Deny, with the reason",
+        **operation(
+            "审批不通过",
+            "审批不通过，须写明理由（会告知申请人），办件办结；一件事的最后一个子件办结时，"
+            "整件随之办结。",
+            problems={**DECISION, 422: ["reason_required"]},
+        ),
     )
     async def deny(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
+        number: CaseNumberPath,
         data: JSONBody[DenyIn],
     ) -> CaseForStaff:
         clerk = clerk_of(request.user)
@@ -107,13 +141,18 @@ class ReviewController(Controller):
         "/cases/{number:str}/supplement",
         guards=[department_case],
         status_code=200,
-        summary="补正 from the back office (the clock pauses)",
+        **operation(
+            "要求补正",
+            "后台要求补正：一次列出需要补正的全部材料，办件转为待补正并暂停计时，材料交齐后回到"
+            "审批中。",
+            problems={**DECISION, 422: ["supplement_empty"]},
+        ),
     )
     async def supplement(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
+        number: CaseNumberPath,
         data: JSONBody[SupplementRequestIn],
     ) -> CaseForStaff:
         clerk = clerk_of(request.user)
@@ -128,10 +167,18 @@ class ReviewController(Controller):
         "/cases/{number:str}/materials/{upload_id:str}/link",
         guards=[department_case],
         status_code=200,
-        summary="A short-lived link to a material (the read is audited)",
+        **operation(
+            "获取材料链接",
+            "办件一份上传材料的临时查看链接；每次查看都记入审计日志（代申请人查看）。",
+            problems=MATERIAL_LINK,
+        ),
     )
     async def material_link(
-        self, request: Request[Principal, Any, Any], state: State, number: str, upload_id: str
+        self,
+        request: ApiRequest,
+        state: State,
+        number: CaseNumberPath,
+        upload_id: UploadIdPath,
     ) -> MaterialLinkOut:
         return await material_link_for(request, state, number=number, upload_id=upload_id)
 
@@ -140,14 +187,19 @@ class ReviewController(Controller):
         guards=[department_case],
         status_code=200,
         cache_control=CacheControlHeader(no_store=True),
-        summary="查看完整号码: one masked form value in full, with a reason (audited)",
+        **operation(
+            "查看完整号码",
+            "查看表单中一项遮掩号码（masked_fields 之一）的完整值，须说明理由；记入审计日志，"
+            "号码属于他人的也记在其名下。答复不缓存。",
+            problems=REVEAL,
+        ),
     )
     async def reveal(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
-        field: str,
+        number: CaseNumberPath,
+        field: FormFieldPath,
         data: JSONBody[RevealIn],
     ) -> RevealedOut:
         return await reveal_for(request, state, number=number, field=field, reason=data.reason)

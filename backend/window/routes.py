@@ -8,11 +8,11 @@ action answers the staff view of the case.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
-import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import CacheControlHeader, State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
 from backend import db
@@ -20,8 +20,9 @@ from backend.cases import service as cases
 from backend.cases.schemas import SupplementIn
 from backend.cases.service import Submitter
 from backend.cases.submission import Plan
-from backend.http.auth import Principal
+from backend.http.auth import ApiRequest
 from backend.http.idempotent import claim_of, respond
+from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.http.throttle import limit_id_lookup
 from backend.idempotency.service import run_once
@@ -35,18 +36,23 @@ from backend.window.guards import (
     township_case,
     window_staff,
 )
+from backend.window.problems import CASE_404, FRONT_DESK_409, MATERIAL_LINK, REVEAL
 from backend.window.schemas import (
     CaseForStaff,
-    CasePage,
+    CaseNoteIn,
+    CaseNumberPath,
     DeliverIn,
+    FormFieldPath,
     HandoffIn,
     MaterialLinkOut,
-    NoteIn,
     RejectIn,
     RevealedOut,
     RevealIn,
+    StaffCasePage,
+    StatusQuery,
     SupplementRequestIn,
     TransferIn,
+    UploadIdPath,
     WalkInSubmission,
 )
 from backend.workdays.calendar import ChinaCalendar
@@ -55,9 +61,41 @@ from backend.workdays.service import load_calendar
 Action = Callable[..., Awaitable[None]]
 NO_STORE = CacheControlHeader(no_store=True)
 
+FRONT_DESK: dict[int, list[str]] = {404: [*CASE_404], 409: [*FRONT_DESK_409]}
+"""The problems of every front-desk action on one case."""
+
+WALK_IN: dict[int, list[str]] = {
+    404: ["upload_not_found"],
+    409: [
+        "applicant_name_mismatch",
+        "identity_not_bound",
+        "erasure_pending",
+        "upload_already_attached",
+    ],
+    422: [
+        "item_or_bundle_required",
+        "item_unknown",
+        "bundle_unknown",
+        "service_point_not_here",
+        "item_not_handled_here",
+        "applicant_invalid",
+        "id_number_invalid",
+        "channel_not_offered",
+        "form_invalid",
+        "delivery_method_invalid",
+        "delivery_address_required",
+        "service_point_unknown",
+        "service_point_not_handling",
+        "material_not_needed",
+        "material_type_mismatch",
+        "materials_missing",
+    ],
+    429: ["rate_limited"],
+}
+
 
 async def _act(
-    request: Request[Principal, Any, Any], state: State, number: str, act: Action, **body: Any
+    request: ApiRequest, state: State, number: str, act: Action, **body: Any
 ) -> CaseForStaff:
     clerk = clerk_of(request.user)
     calendar = await load_calendar()
@@ -66,20 +104,27 @@ async def _act(
     return await service.staff_view(number=number, clerk=clerk)
 
 
-async def _page(listed: listing.Listed) -> CasePage:
+async def _page(listed: listing.Listed) -> StaffCasePage:
     names = await listing.names_of(listed.rows)
-    return CasePage(items=[present.entry(r, names) for r in listed.rows], total=listed.total)
+    return StaffCasePage(items=[present.entry(r, names) for r in listed.rows], total=listed.total)
 
 
 class WindowController(Controller):
     path = "/api/v1/window"
-    tags = ["window staff"]
+    tags = ["窗口受理"]
     guards = [window_staff]
 
-    @get("/queue", summary="My township's queue, most urgent first, with claims")
+    @get(
+        "/queue",
+        **operation(
+            "本镇街受理队列",
+            "列出本镇街待受理的办件（一件事只列整件），最紧急的在前：先按办结期限，再按提交时间。"
+            "每件带认领信息（claimed_by、claimed_until），申请人姓名遮掩显示。分页。",
+        ),
+    )
     async def queue(
-        self, request: Request[Principal, Any, Any], page: Page = 1, page_size: PageSize = 20
-    ) -> CasePage:
+        self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
+    ) -> StaffCasePage:
         township = clerk_of(request.user).area_code
         return await _page(
             await listing.queue(township_code=township, page=page, page_size=page_size)
@@ -88,27 +133,39 @@ class WindowController(Controller):
     @post(
         "/queue/claim",
         status_code=200,
-        summary="Claim the next unclaimed case (200 with it, 204 when none is left)",
+        responses={204: ResponseSpec(None, description="队列中没有可认领的办件。")},
+        **operation(
+            "认领下一件",
+            "认领本镇街队列中最紧急、尚无人认领的办件，答复该办件（工作人员视图）；队列已空时"
+            "答 204。一人可同时认领多件，同一办件不会被两人认领；认领在一段时间内无操作即失效。",
+        ),
     )
-    async def claim(self, request: Request[Principal, Any, Any], state: State) -> Response[Any]:
+    async def claim(self, request: ApiRequest, state: State) -> Response[CaseForStaff]:
         clerk = clerk_of(request.user)
         async with unit_of_work(state.doorbell):
             number = await claims.claim_next(
                 staff_id=clerk.id, township_code=clerk.area_code, lapse_s=lapse_s(state)
             )
         if number is None:
-            return Response(content=None, status_code=204)
+            return cast("Response[CaseForStaff]", Response(content=None, status_code=204))
         view = await service.staff_view(number=number, clerk=clerk)
-        return Response(msgspec.to_builtins(view), status_code=200)
+        return Response(view, status_code=200)
 
-    @get("/cases", summary="My township's cases (bundle children too), optionally by status")
+    @get(
+        "/cases",
+        **operation(
+            "本镇街办件",
+            "列出本镇街的全部办件（一件事的子件也单独列出，带 parent_number），可按状态筛选；"
+            "窗口在这里找待出件和待送达的办件。分页。",
+        ),
+    )
     async def township_cases(
         self,
-        request: Request[Principal, Any, Any],
-        status: str | None = None,
+        request: ApiRequest,
+        status: StatusQuery = None,
         page: Page = 1,
         page_size: PageSize = 20,
-    ) -> CasePage:
+    ) -> StaffCasePage:
         listed = await listing.township_cases(
             township_code=clerk_of(request.user).area_code,
             status=listing.status_filter(status),
@@ -117,13 +174,24 @@ class WindowController(Controller):
         )
         return await _page(listed)
 
-    @post("/cases", status_code=201, summary="A walk-in accepted at the window (Idempotency-Key)")
+    @post(
+        "/cases",
+        status_code=201,
+        **operation(
+            "窗口收件并受理",
+            "窗口当场收件：内容与市民提交办件相同，另加窗口前申请人的姓名、身份证号码和所在村"
+            "（社区）。先检查事项和办事点是否在本镇街办理；申请人按身份证号码查找（姓名须一致），"
+            "没有则登记（无需微信）。办件直接进入本镇街队列并受理，答复工作人员视图。",
+            problems=WALK_IN,
+            idempotent=True,
+        ),
+    )
     async def walk_in(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
         data: JSONBody[WalkInSubmission],
-    ) -> Response[Any]:
+    ) -> Response[CaseForStaff]:
         clerk = clerk_of(request.user)
 
         async def prepare() -> tuple[Plan, Submitter, ChinaCalendar]:
@@ -148,7 +216,7 @@ class WindowController(Controller):
                 plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
             return plan, by, await load_calendar()
 
-        async def create(ready: tuple[Plan, Submitter, ChinaCalendar]) -> Any:
+        async def create(ready: tuple[Plan, Submitter, ChinaCalendar]) -> CaseForStaff:
             plan, by, calendar = ready
             number = await walkin.file_and_accept(
                 plan=plan, by=by, clerk=clerk, calendar=calendar, lapse_s=lapse_s(state)
@@ -162,11 +230,20 @@ class WindowController(Controller):
             prepare=prepare,
             create=create,
         )
-        return respond(answer)
+        return respond(answer, CaseForStaff)
 
-    @get("/cases/{number:str}", guards=[township_case], summary="One case, as staff see it")
+    @get(
+        "/cases/{number:str}",
+        guards=[township_case],
+        **operation(
+            "查看办件",
+            "本镇街一件办件的工作人员视图：申请人只显示姓名和遮掩后的身份证号码，表单中的敏感号码"
+            "遮掩显示。查看自己认领的办件会延长认领。",
+            problems={404: [*CASE_404]},
+        ),
+    )
     async def detail(
-        self, request: Request[Principal, Any, Any], state: State, number: str
+        self, request: ApiRequest, state: State, number: CaseNumberPath
     ) -> CaseForStaff:
         return await service.look(
             number=number, clerk=clerk_of(request.user), lapse_s=lapse_s(state)
@@ -176,10 +253,14 @@ class WindowController(Controller):
         "/cases/{number:str}/release",
         guards=[township_case],
         status_code=200,
-        summary="Give a claimed case back to the queue",
+        **operation(
+            "放回队列",
+            "放弃自己对该办件的认领，办件回到队列供他人认领；没有认领时答 409 case_not_claimed。",
+            problems={404: [*CASE_404], 409: ["case_not_claimed"]},
+        ),
     )
     async def release(
-        self, request: Request[Principal, Any, Any], state: State, number: str
+        self, request: ApiRequest, state: State, number: CaseNumberPath
     ) -> CaseForStaff:
         clerk = clerk_of(request.user)
         async with unit_of_work(state.doorbell):
@@ -190,10 +271,15 @@ class WindowController(Controller):
         "/cases/{number:str}/accept",
         guards=[township_case],
         status_code=200,
-        summary="受理: accept (starts the clock)",
+        **operation(
+            "受理",
+            "受理待受理的办件，开始计算办结期限；一件事整件受理，其待受理的子件一并受理。"
+            "他人认领中的办件答 409 case_claimed。",
+            problems=FRONT_DESK,
+        ),
     )
     async def accept(
-        self, request: Request[Principal, Any, Any], state: State, number: str
+        self, request: ApiRequest, state: State, number: CaseNumberPath
     ) -> CaseForStaff:
         return await _act(request, state, number, actions.accept)
 
@@ -201,13 +287,18 @@ class WindowController(Controller):
         "/cases/{number:str}/reject",
         guards=[township_case],
         status_code=200,
-        summary="不予受理: reject, with the reason",
+        **operation(
+            "不予受理",
+            "受理前不予受理，须写明理由（会告知申请人）。一件事整件不予受理时，其未办结的子件"
+            "一并不予受理。",
+            problems={**FRONT_DESK, 422: ["reason_required"]},
+        ),
     )
     async def reject(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
+        number: CaseNumberPath,
         data: JSONBody[RejectIn],
     ) -> CaseForStaff:
         return await _act(request, state, number, actions.reject, reason=data.reason)
@@ -216,13 +307,18 @@ class WindowController(Controller):
         "/cases/{number:str}/supplement",
         guards=[township_case],
         status_code=200,
-        summary="补正: ask for every missing material at once",
+        **operation(
+            "要求补正",
+            "一次列出需要补正的全部材料，办件转为待补正；受理后补正期间暂停计时。一件事受理后"
+            "须对具体子件要求补正。",
+            problems={**FRONT_DESK, 422: ["supplement_empty"]},
+        ),
     )
     async def supplement(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
+        number: CaseNumberPath,
         data: JSONBody[SupplementRequestIn],
     ) -> CaseForStaff:
         return await _act(
@@ -233,13 +329,22 @@ class WindowController(Controller):
         "/cases/{number:str}/supplements",
         guards=[township_case],
         status_code=200,
-        summary="补正材料窗口递交: the applicant hands the missing materials in at the window",
+        **operation(
+            "窗口递交补正材料",
+            "申请人到窗口递交补正材料：窗口人员上传扫描件后在这里提交，须一次交齐补正通知列出的"
+            "全部材料；办件回到补正前的状态，并记为申请人跑动一次。",
+            problems={
+                404: [*CASE_404, "upload_not_found"],
+                409: [*FRONT_DESK_409, "upload_already_attached"],
+                422: ["material_type_mismatch", "materials_missing"],
+            },
+        ),
     )
     async def supply(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
+        number: CaseNumberPath,
         data: JSONBody[SupplementIn],
     ) -> CaseForStaff:
         return await _act(
@@ -255,13 +360,22 @@ class WindowController(Controller):
         "/cases/{number:str}/transfer",
         guards=[township_case],
         status_code=200,
-        summary="Transfer to a back office (default: the routing table)",
+        **operation(
+            "转后台审批",
+            "把已受理的办件转交部门审批：不指定部门时按分类审批规则（本镇街规则优先，其次全区"
+            "默认，最后事项所属部门）。一件事把已受理的子件分别转交各自的部门，不能指定部门。",
+            problems={
+                404: [*CASE_404],
+                409: ["case_claimed", "transition_not_allowed"],
+                422: ["department_unknown", "department_for_bundle"],
+            },
+        ),
     )
     async def transfer(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
+        number: CaseNumberPath,
         data: JSONBody[TransferIn],
     ) -> CaseForStaff:
         return await _act(
@@ -272,13 +386,22 @@ class WindowController(Controller):
         "/cases/{number:str}/handoff",
         guards=[township_case],
         status_code=200,
-        summary="全区通办: hand a queued case to another township",
+        **operation(
+            "转其他镇街受理",
+            "全区通办：把待受理的办件转到另一个镇街的受理队列；办件的事项须都是全区通办事项，"
+            "一件事整件转交。",
+            problems={
+                **FRONT_DESK,
+                409: [*FRONT_DESK_409, "not_district_wide"],
+                422: ["township_unknown", "township_same"],
+            },
+        ),
     )
     async def handoff(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
+        number: CaseNumberPath,
         data: JSONBody[HandoffIn],
     ) -> CaseForStaff:
         return await _act(request, state, number, actions.handoff, township_code=data.township_code)
@@ -287,14 +410,18 @@ class WindowController(Controller):
         "/cases/{number:str}/result",
         guards=[township_case],
         status_code=200,
-        summary="出件: the result is ready",
+        **operation(
+            "出件",
+            "审批通过的办件结果已在窗口备好，办件转为已出件，可附说明。",
+            problems=FRONT_DESK,
+        ),
     )
     async def result(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
-        data: JSONBody[NoteIn],
+        number: CaseNumberPath,
+        data: JSONBody[CaseNoteIn],
     ) -> CaseForStaff:
         return await _act(request, state, number, actions.issue_result, note=data.note)
 
@@ -302,13 +429,22 @@ class WindowController(Controller):
         "/cases/{number:str}/deliver",
         guards=[township_case],
         status_code=200,
-        summary="送达: window, mail (tracking number) or agent",
+        **operation(
+            "送达",
+            "登记已出件的结果送达申请人：窗口领取，或邮寄（须填快递单号）。由代办员转交的须放入"
+            "交接批次，这里答 409 deliver_through_agent。",
+            problems={
+                **FRONT_DESK,
+                409: [*FRONT_DESK_409, "deliver_through_agent"],
+                422: ["tracking_no_required"],
+            },
+        ),
     )
     async def deliver(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
+        number: CaseNumberPath,
         data: JSONBody[DeliverIn],
     ) -> CaseForStaff:
         return await _act(
@@ -324,10 +460,18 @@ class WindowController(Controller):
         "/cases/{number:str}/materials/{upload_id:str}/link",
         guards=[township_case],
         status_code=200,
-        summary="A short-lived link to a material (the read is audited)",
+        **operation(
+            "获取材料链接",
+            "办件一份上传材料的临时查看链接；每次查看都记入审计日志（代申请人查看）。",
+            problems=MATERIAL_LINK,
+        ),
     )
     async def material_link(
-        self, request: Request[Principal, Any, Any], state: State, number: str, upload_id: str
+        self,
+        request: ApiRequest,
+        state: State,
+        number: CaseNumberPath,
+        upload_id: UploadIdPath,
     ) -> MaterialLinkOut:
         return await material_link_for(request, state, number=number, upload_id=upload_id)
 
@@ -336,14 +480,19 @@ class WindowController(Controller):
         guards=[township_case],
         status_code=200,
         cache_control=NO_STORE,
-        summary="查看完整号码: one masked form value in full, with a reason (audited)",
+        **operation(
+            "查看完整号码",
+            "查看表单中一项遮掩号码（masked_fields 之一）的完整值，须说明理由；记入审计日志，"
+            "号码属于他人的也记在其名下。答复不缓存。",
+            problems=REVEAL,
+        ),
     )
     async def reveal(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        number: str,
-        field: str,
+        number: CaseNumberPath,
+        field: FormFieldPath,
         data: JSONBody[RevealIn],
     ) -> RevealedOut:
         return await reveal_for(request, state, number=number, field=field, reason=data.reason)
