@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from backend.cases.present import shanghai
 from backend.cases.states import STATUS_LABELS, Status, public_status
@@ -11,16 +11,26 @@ from backend.delegation import mandates
 from backend.delegation.custody import Custody
 from backend.delegation.errands import Errand, Need
 from backend.delegation.schemas import (
+    CaseStatus,
     CitizenOut,
+    Consent,
     CustodyOut,
+    DeliveryMethod,
+    Direction,
     ErrandChild,
     ErrandOut,
     HandoverLineOut,
     HandoverOut,
+    HandoverStatus,
     HandoverSummary,
     MandateOut,
+    MandateStatus,
+    NeedKind,
     NeedOut,
+    PublicStatus,
     ReferralOut,
+    ReferralStatus,
+    Sex,
     SpotCheckOut,
 )
 
@@ -32,7 +42,7 @@ def citizen(row: dict[str, Any]) -> CitizenOut:
         village_code=row.get("village"),
         id_number_masked=row.get("id_number_masked"),
         birth_year=row.get("birth_year"),
-        sex=row.get("sex"),
+        sex=cast("Sex | None", row.get("sex")),
         has_wechat=bool(row.get("has_wechat")),
         identity_verified=bool(row.get("identity_verified")),
         registered_by_agent=bool(row.get("registered_by_agent")),
@@ -45,7 +55,7 @@ def citizen(row: dict[str, Any]) -> CitizenOut:
 async def mandate(row: dict[str, Any]) -> MandateOut:
     return MandateOut(
         id=row["id"],
-        status=mandates.effective_status(row),
+        status=cast("MandateStatus", mandates.effective_status(row)),
         citizen_id=row["citizen_id"],
         citizen_name=row["citizen_name"],
         agent_id=row["agent_id"],
@@ -54,7 +64,7 @@ async def mandate(row: dict[str, Any]) -> MandateOut:
         bundle_code=row["bundle_code"],
         scope=await mandates.scope_names(row),
         expires_on=row["expires_on"].isoformat(),
-        consent=row["consent"],
+        consent=cast("Consent", row["consent"]),
         created_at=shanghai(row["created_at"]) or "",
         decided_at=shanghai(row["decided_at"]),
         revoked_at=shanghai(row["revoked_at"]),
@@ -73,7 +83,9 @@ async def spot_check(row: dict[str, Any]) -> SpotCheckOut:
 
 
 def need(n: Need) -> NeedOut:
-    return NeedOut(kind=n.kind, case_number=n.case_number, detail=n.detail, text=n.text)
+    return NeedOut(
+        kind=cast("NeedKind", n.kind), case_number=n.case_number, detail=n.detail, text=n.text
+    )
 
 
 def custody(c: Custody) -> CustodyOut:
@@ -97,15 +109,18 @@ def errand(e: Errand) -> ErrandOut:
         citizen_name=e.citizen_name,
         status=status.value,
         status_label=STATUS_LABELS[status],
-        public_status=public_status(status),
+        public_status=cast("PublicStatus", public_status(status)),
         deadline=e.clock.deadline.isoformat() if e.clock.deadline else None,
         working_days_left=e.clock.working_days_left,
-        delivery_method=row["delivery_method"],
+        delivery_method=cast("DeliveryMethod", row["delivery_method"]),
         mandate_id=row["mandate_id"],
         mandate_live=e.mandate_live,
         needs=[need(n) for n in e.needs],
         custody=custody(e.custody),
-        children=[ErrandChild(c["number"], c["item_code"], c["status"]) for c in e.children],
+        children=[
+            ErrandChild(c["number"], c["item_code"], cast("CaseStatus", c["status"]))
+            for c in e.children
+        ],
     )
 
 
@@ -113,8 +128,8 @@ def handover(batch: dict[str, Any], lines: list[dict[str, Any]]) -> HandoverOut:
     return HandoverOut(
         id=batch["id"],
         code=batch["code"],
-        direction=batch["direction"],
-        status=batch["status"],
+        direction=cast("Direction", batch["direction"]),
+        status=cast("HandoverStatus", batch["status"]),
         township_code=batch["township"],
         township_name=batch["township_name"],
         agent_id=batch["agent_id"],
@@ -142,8 +157,8 @@ def handover_summary(row: dict[str, Any]) -> HandoverSummary:
     return HandoverSummary(
         id=row["id"],
         code=row["code"],
-        direction=row["direction"],
-        status=row["status"],
+        direction=cast("Direction", row["direction"]),
+        status=cast("HandoverStatus", row["status"]),
         township_code=row["township"],
         agent_name=row["agent_name"],
         created_at=shanghai(row["created_at"]) or "",
@@ -155,7 +170,7 @@ def handover_summary(row: dict[str, Any]) -> HandoverSummary:
 def referral(row: dict[str, Any]) -> ReferralOut:
     return ReferralOut(
         id=row["id"],
-        status=row["status"],
+        status=cast("ReferralStatus", row["status"]),
         village_code=row["village"],
         registered_name=row["registered_name"],
         agent=row["agent"],

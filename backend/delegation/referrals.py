@@ -45,7 +45,8 @@ async def list_for_township(
 
 async def resolve(
     *, referral_id: str, township: str, staff_id: str, outcome: str, note: str
-) -> dict[str, Any]:
+) -> None:
+    """Settle a pending referral of this township (404 ``referral_not_found`` otherwise)."""
     if outcome not in OUTCOMES:
         raise InvalidInput(texts.REFERRAL_OUTCOME, code="referral_outcome_invalid")
     clean = note.strip()[:MAX_NOTE]
@@ -70,4 +71,3 @@ async def resolve(
             await offline.move_village(
                 citizen_id=rows[0]["holder"], village_code=rows[0]["village"]
             )
-    return {"id": referral_id, "status": outcome}

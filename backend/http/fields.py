@@ -55,8 +55,8 @@ PersonName: TypeAlias = Annotated[str, Meta(description="姓名。", examples=["
 MaskedIdNumber: TypeAlias = Annotated[
     str,
     Meta(
-        description="遮掩后的身份证号码：只显示前 6 位和后 4 位。",
-        examples=["330109********1234"],
+        description="遮掩后的身份证号码：只显示前 3 位和后 4 位。",
+        examples=["330***********1234"],
     ),
 ]
 MaskedPhone: TypeAlias = Annotated[

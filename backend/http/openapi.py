@@ -217,7 +217,10 @@ def _roles(handler: HTTPRouteHandler) -> tuple[str, ...] | None:
     """The roles the handler's guards let in; ``None`` when no guard names them."""
     found: tuple[str, ...] | None = None
     for guard in handler.resolve_guards():
-        marked = getattr(guard, AUDIENCE_ATTR, None)
+        # Litestar wraps a plain (non-async) guard; the mark is on the function it wraps.
+        marked = getattr(guard, AUDIENCE_ATTR, None) or getattr(
+            getattr(guard, "func", None), AUDIENCE_ATTR, None
+        )
         if marked is not None:
             found = tuple(marked) if found is None else tuple(r for r in found if r in marked)
     return found
