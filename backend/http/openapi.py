@@ -75,6 +75,13 @@ _ALWAYS: Final[dict[int, tuple[str, ...]]] = {
     500: ("internal_error",),
 }
 _RETRY_AFTER_CODES: Final = frozenset({"request_in_progress"})
+_SUCCESS: Final[dict[str, str]] = {
+    "200": "成功。",
+    "201": "已创建。",
+    "202": "已受理，稍后办理。",
+    "204": "成功，没有内容。",
+}
+HAN: Final = re.compile(r"[\u4e00-\u9fff]")
 
 
 def operation(
@@ -204,6 +211,9 @@ def _complete_operation(
         op["description"] = f"{op.get('description', '').rstrip()}\n\n公开接口，无需登录。".lstrip()
 
     responses = op.setdefault("responses", {})
+    for status, response in responses.items():
+        if status in _SUCCESS and not HAN.search(response.get("description", "")):
+            response["description"] = _SUCCESS[status]
     for status in sorted(problems):
         codes = problems[status]
         for code in codes:
