@@ -153,6 +153,7 @@ def complete(app: Litestar, doc: dict[str, Any]) -> dict[str, Any]:
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(_problem_components())
     _describe_components(schemas)
+    _add_limits(schemas)
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -404,11 +405,92 @@ def _struct_docs() -> dict[str, str]:
 
 
 def _describe_components(schemas: dict[str, Any]) -> None:
+    """Each Struct's docstring is its schema's description (Litestar may have put a field's
+    description there instead, from the first field typed by the Struct)."""
     docs = _struct_docs()
     for name, schema in schemas.items():
         title = schema.get("title", name)
-        if not schema.get("description") and title in docs:
+        if title in docs:
             schema["description"] = docs[title]
+
+
+_LIMITS: Final = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+)
+
+
+def _structs() -> dict[str, type[msgspec.Struct]]:
+    """Struct name → class, for names only one Struct has."""
+    found: dict[str, type[msgspec.Struct]] = {}
+    twice: set[str] = set()
+    pending: list[type[msgspec.Struct]] = list(msgspec.Struct.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__name__ in found and found[cls.__name__] is not cls:
+            twice.add(cls.__name__)
+        found[cls.__name__] = cls
+    return {name: cls for name, cls in found.items() if name not in twice}
+
+
+def _add_limits(schemas: dict[str, Any]) -> None:
+    """The limits the decoder enforces, as it states them itself.
+
+    msgspec decodes every request, so its own JSON Schema of a Struct is what the server
+    enforces. Litestar's generator loses some of it (a bound of 0, limits on list items and on
+    mapping values), so each property takes the limits from msgspec's schema.
+    """
+    structs = _structs()
+    for name, schema in schemas.items():
+        cls = structs.get(schema.get("title", name))
+        if cls is None or "properties" not in schema:
+            continue
+        try:
+            _, defs = msgspec.json.schema_components([cls], schema_hook=_opaque)
+        except (TypeError, ValueError):  # a Struct that is not a JSON body (a multipart form)
+            continue
+        stated = defs.get(cls.__name__, {}).get("properties", {})
+        for prop, spec in schema["properties"].items():
+            if prop in stated:
+                _merge_limits(spec, stated[prop])
+
+
+def _opaque(kind: type) -> dict[str, Any]:
+    """Types msgspec cannot describe (an uploaded file): no limits to take from them."""
+    return {}
+
+
+def _merge_limits(spec: dict[str, Any], stated: Mapping[str, Any]) -> None:
+    if "$ref" in spec or "$ref" in stated:
+        return
+    for key in _LIMITS:
+        if key in stated and key not in spec:
+            spec[key] = stated[key]
+    branches = stated.get("anyOf") or stated.get("oneOf")
+    if branches:
+        own = spec.get("oneOf") or spec.get("anyOf")
+        for branch in branches:
+            if branch.get("type") in (None, "null"):
+                continue
+            if own is None:
+                _merge_limits(spec, branch)
+                continue
+            for mine in own:
+                if mine.get("type") == branch["type"]:
+                    _merge_limits(mine, branch)
+    for key in ("items", "additionalProperties"):
+        if isinstance(stated.get(key), dict) and isinstance(spec.get(key), dict):
+            _merge_limits(spec[key], stated[key])
 
 
 # --- examples ---------------------------------------------------------------------------------
