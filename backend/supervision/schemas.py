@@ -59,7 +59,7 @@ ItemName: TypeAlias = Annotated[
 TownshipName: TypeAlias = Annotated[
     str, Meta(description="镇街名称（未知时为空字符串）。", examples=["城厢街道"])
 ]
-ItemId: TypeAlias = Annotated[int, Meta(ge=1, description="记录编号。", examples=[42])]
+RecordId: TypeAlias = Annotated[int, Meta(ge=1, description="记录编号。", examples=[42])]
 WorkingDaysOverdue: TypeAlias = Annotated[
     int, Meta(ge=0, description="超过期限的工作日数（未超期为 0）。", examples=[3])
 ]
@@ -213,7 +213,7 @@ class OverduePage(msgspec.Struct):
 class EscalationOut(msgspec.Struct):
     """一次超期督办：办件超期到一定工作日后升级到镇街或区监管人员。"""
 
-    id: ItemId
+    id: RecordId
     number: CaseNumber
     level: Annotated[EscalationLevel, Meta(description="督办层级：township 镇街、district 区。")]
     area_code: Annotated[
@@ -265,7 +265,7 @@ StateOfFollowUp: TypeAlias = Annotated[
 class FollowUpOut(msgspec.Struct):
     """差评整改：2 分及以下的评价由镇街监管人员回访群众、整改办结。"""
 
-    id: ItemId
+    id: RecordId
     number: CaseNumber
     item: ItemName
     round: Round
