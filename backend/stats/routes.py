@@ -7,19 +7,50 @@ A township supervisor reads their own township only: another township is 404
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
+from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
 from backend.clock import today
 from backend.errors import InvalidInput
-from backend.http.auth import Principal, staff_roles
+from backend.http.auth import ApiRequest, staff_roles
+from backend.http.openapi import operation
 from backend.identity import roles as R
 from backend.stats import service, texts
 from backend.stats.schemas import Overview
 
 DEFAULT_DAYS = 30
+
+DateFrom = Annotated[
+    str | None,
+    Parameter(
+        query="from",
+        max_length=10,
+        description="统计区间的第一天（含，YYYY-MM-DD，上海时间）；不填时取截至 to 的 30 天。",
+        examples=[Example(value="2026-11-08")],
+    ),
+]
+DateTo = Annotated[
+    str | None,
+    Parameter(
+        query="to",
+        max_length=10,
+        description="统计区间的最后一天（含，YYYY-MM-DD）；不填为今天。区间最长 1100 天。",
+        examples=[Example(value="2026-12-07")],
+    ),
+]
+Township = Annotated[
+    str | None,
+    Parameter(
+        max_length=12,
+        description=(
+            "只统计这个镇街（9 位区划代码）；不填时区级人员看全区，镇街监管人员看本镇街。"
+        ),
+        examples=[Example(value="330109001")],
+    ),
+]
 
 
 def _day(value: str | None, *, default: dt.date) -> dt.date:
@@ -33,16 +64,29 @@ def _day(value: str | None, *, default: dt.date) -> dt.date:
 
 class StatsController(Controller):
     path = "/api/v1/stats"
-    tags = ["supervision"]
+    tags = ["统计"]
     guards = [staff_roles(R.SUPERVISOR, R.ADMIN)]
 
-    @get("/overview", summary="Figures of the cases submitted in a date range (roll-ups only)")
+    @get(
+        "/overview",
+        **operation(
+            "统计概览",
+            "区间内提交的办件的各项指标：按状态、渠道、提交人、镇街、事项、部门、村社和日期的"
+            "件数，按时办结率，受理和送达所用工作日，跑动次数，满意度，代办和就近办理占比，"
+            "30 分钟办事圈。只读统计汇总表，最多滞后约一分钟。镇街监管人员只能看本镇街："
+            "填了别的镇街答 404 township_not_found，在检查日期之前就作出判断。",
+            problems={
+                404: ["township_not_found"],
+                422: ["date_invalid", "date_range_invalid", "date_range_too_long"],
+            },
+        ),
+    )
     async def overview(
         self,
-        request: Request[Principal, Any, Any],
-        date_from: Annotated[str | None, Parameter(query="from", max_length=10)] = None,
-        date_to: Annotated[str | None, Parameter(query="to", max_length=10)] = None,
-        township: Annotated[str | None, Parameter(max_length=12)] = None,
+        request: ApiRequest,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        township: Township = None,
     ) -> Overview:
         scope = await service.township_scope(
             area_code=request.user.area_code, township=township or None

@@ -12,23 +12,28 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
+
+import msgspec
 
 from backend import db
 from backend.errors import InvalidInput, NotFound
 from backend.stats import sql, texts
 from backend.stats.schemas import (
-    Coverage,
+    CaseTotals,
+    ChannelCounts,
+    CoverageFigures,
     DayFigures,
+    DepartmentFigures,
+    FiledByCounts,
     ItemFigures,
-    NamedCount,
     Overview,
-    Satisfaction,
-    Totals,
+    SatisfactionFigures,
+    StatusCounts,
     TownshipFigures,
-    Trips,
+    TripFigures,
     VillageFigures,
-    WorkingDays,
+    WorkingDayFigures,
 )
 from backend.stats.tables import StatsCoverage
 
@@ -38,6 +43,7 @@ NAMES_TTL_S: Final = 60.0
 HIST_ORDER: Final = [*(str(b) for b in range(sql.HIST_MAX + 1)), "over"]
 
 Sums = dict[str, int]
+C = TypeVar("C", StatusCounts, ChannelCounts, FiledByCounts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +145,14 @@ def p90(histogram: Mapping[str, int]) -> int | None:
     return sql.HIST_MAX + 1
 
 
-def _satisfaction(s: Sums) -> Satisfaction:
-    return Satisfaction(
+def _satisfaction(s: Sums) -> SatisfactionFigures:
+    return SatisfactionFigures(
         s["sat_count"], _avg(s["sat_sum"], s["sat_count"]), _share(s["sat_bad"], s["sat_count"])
     )
 
 
-def _working_days(total: Sums, histogram: dict[str, int], n: str, sum_: str) -> WorkingDays:
-    return WorkingDays(_avg(total[sum_], total[n]), p90(histogram), total[n])
+def _working_days(total: Sums, histogram: dict[str, int], n: str, sum_: str) -> WorkingDayFigures:
+    return WorkingDayFigures(_avg(total[sum_], total[n]), p90(histogram), total[n])
 
 
 async def overview(
@@ -173,10 +179,10 @@ async def overview(
         date_from=date_from.isoformat(),
         date_to=date_to.isoformat(),
         township=township,
-        totals=Totals(total["cases"], total["open"], total["closed"]),
-        by_status=_counts(by["status"]),
-        by_channel=_counts(by["channel"]),
-        by_filed_by=_counts(by["kind"]),
+        totals=CaseTotals(total["cases"], total["open"], total["closed"]),
+        by_status=_counts(by["status"], StatusCounts),
+        by_channel=_counts(by["channel"], ChannelCounts),
+        by_filed_by=_counts(by["kind"], FiledByCounts),
         by_township=_townships(by["township"], known),
         by_item=[
             ItemFigures(
@@ -189,7 +195,7 @@ async def overview(
             for code, s in _biggest(by["item"])
         ],
         by_department=[
-            NamedCount(code, known.departments.get(code, code), s["cases"])
+            DepartmentFigures(code, known.departments.get(code, code), s["cases"])
             for code, s in _biggest(by["department"])
         ],
         by_village=[
@@ -207,7 +213,7 @@ async def overview(
         on_time_rate=_share(total["on_time"], total["due"]),
         working_days_to_accept=_working_days(total, _hist(by["wd_accept"]), "wa_n", "wa_sum"),
         working_days_to_deliver=_working_days(total, _hist(by["wd_deliver"]), "wd_n", "wd_sum"),
-        trips_per_case=Trips(
+        trips_per_case=TripFigures(
             _avg(total["trips_sum"], total["closed"]),
             _share(total["trips_le1"], total["closed"]),
             total["closed"],
@@ -218,8 +224,9 @@ async def overview(
     )
 
 
-def _counts(rows: dict[str, Sums]) -> dict[str, int]:
-    return {key: s["cases"] for key, s in sorted(rows.items()) if key}
+def _counts(rows: dict[str, Sums], kind: type[C]) -> C:
+    """Cases per status, channel or filer; a key outside the enumeration is left out."""
+    return msgspec.convert({key: s["cases"] for key, s in rows.items() if key}, kind)
 
 
 def _biggest(rows: dict[str, Sums]) -> list[tuple[str, Sums]]:
@@ -261,10 +268,10 @@ def _days(rows: list[Any], date_from: dt.date, date_to: dt.date) -> list[DayFigu
     return out
 
 
-def _coverage(row: Any) -> Coverage:
+def _coverage(row: Any) -> CoverageFigures:
     if row is None or not row["villages"]:
-        return Coverage(None, 0, 0, None)
-    return Coverage(
+        return CoverageFigures(None, 0, 0, None)
+    return CoverageFigures(
         round(float(row["share"]), 4),
         int(row["villages"]),
         int(row["covered"]),

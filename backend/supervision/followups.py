@@ -20,6 +20,7 @@ from backend.errors import Conflict, InvalidInput, NotFound
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
 from backend.supervision import texts
+from backend.supervision.schemas import FollowUpState
 from backend.supervision.scope import Scope
 from backend.supervision.tables import FollowUp
 from backend.workdays.service import load_calendar
@@ -143,7 +144,7 @@ class FollowUpView:
     resolve_overdue: bool
 
     @property
-    def state(self) -> str:
+    def state(self) -> FollowUpState:
         if self.row["resolved_at"] is not None:
             return "resolved"
         return "contacted" if self.row["contacted_at"] is not None else "open"

@@ -17,6 +17,7 @@ from typing import Any, Final
 from backend.cases import clock
 from backend.cases.states import Status
 from backend.cases.transitions import clock_events
+from backend.supervision.schemas import ClockStatus, EscalationLevel, HolderKind
 from backend.supervision.tables import Escalation
 
 OPEN_WITH_CLOCK: Final = (
@@ -55,7 +56,7 @@ _EVENTS = (
 class Holder:
     """Who the case waits for now."""
 
-    kind: str  # window | department | agent | citizen | township
+    kind: HolderKind
     id: str | None
     name: str
 
@@ -65,7 +66,7 @@ class OverdueCase:
     case_id: int
     number: str
     item: str
-    status: str
+    status: ClockStatus
     township: str | None
     township_name: str
     district: str | None
@@ -75,7 +76,7 @@ class OverdueCase:
     overdue: bool
     paused: bool
     holder: Holder
-    escalated: list[str] = field(default_factory=list)  # levels already escalated to
+    escalated: list[EscalationLevel] = field(default_factory=list)  # levels escalated to
 
 
 def _holder(row: dict[str, Any], events: list[dict[str, Any]]) -> Holder:
@@ -118,7 +119,7 @@ async def find(
     events: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     for event in await Escalation.raw(_EVENTS, ids).run():
         events[event["case"]].append(dict(event))
-    levels: dict[int, list[str]] = {}
+    levels: dict[int, list[EscalationLevel]] = {}
     for esc in (
         await Escalation.select(Escalation.case, Escalation.level)
         .where(Escalation.case.is_in(ids))

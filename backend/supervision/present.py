@@ -25,7 +25,7 @@ def overdue(case: OverdueCase) -> S.OverdueOut:
         days_overdue=case.days_overdue,
         overdue=case.overdue,
         paused=case.paused,
-        holder=S.HolderOut(holder.kind, holder.id, holder.name, texts.HOLDERS[holder.kind]),
+        holder=S.OverdueHolderOut(holder.kind, holder.id, holder.name, texts.HOLDERS[holder.kind]),
         escalated=case.escalated,
     )
 
@@ -71,8 +71,8 @@ def follow_up(view: FollowUpView) -> S.FollowUpOut:
     )
 
 
-def evaluation(row: dict[str, Any], view: FollowUpView | None) -> S.EvaluationOut:
-    return S.EvaluationOut(
+def evaluation(row: dict[str, Any], view: FollowUpView | None) -> S.RatingOut:
+    return S.RatingOut(
         id=row["id"],
         number=row["number"],
         item=row["item"],
@@ -81,7 +81,7 @@ def evaluation(row: dict[str, Any], view: FollowUpView | None) -> S.EvaluationOu
         comment=row["comment"] or "",
         rated_at=local(row["rated_at"]),
         township_code=row["township"],
-        follow_up=S.FollowUpStateOut(
+        follow_up=S.RatingFollowUpOut(
             id=row["follow_up_id"],
             state=view.state,
             contact_due=row["contact_due"],
@@ -114,8 +114,8 @@ def call(row: dict[str, Any]) -> S.CallOut:
     )
 
 
-def workload(w: Workload) -> S.WorkloadOut:
-    return S.WorkloadOut(
+def workload(w: Workload) -> S.AgentWorkloadOut:
+    return S.AgentWorkloadOut(
         agent_id=w.agent_id,
         name=w.name,
         area_code=w.area_code,
@@ -128,8 +128,8 @@ def workload(w: Workload) -> S.WorkloadOut:
     )
 
 
-def audit(row: dict[str, Any]) -> S.AuditOut:
-    return S.AuditOut(
+def audit(row: dict[str, Any]) -> S.AuditEntryOut:
+    return S.AuditEntryOut(
         id=row["id"],
         at=local(row["at"]),
         actor_kind=row["actor_kind"],

@@ -9,16 +9,19 @@ The spot checks of paper mandates (``/supervision/mandates``) live in ``backend.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 
 from backend.clock import today
-from backend.http.auth import Principal, principal_of, staff_roles
+from backend.http.auth import ApiRequest, Principal, principal_of, staff_roles
+from backend.http.openapi import audience, operation
 from backend.http.pagination import Page, PageSize
 from backend.identity import roles as R
 from backend.outbox.service import unit_of_work
@@ -36,15 +39,105 @@ from backend.supervision import schemas as S
 from backend.supervision.scope import Scope, load_scope, require_district
 from backend.workdays.service import load_calendar
 
+T = TypeVar("T")
+
 supervisors = staff_roles(R.SUPERVISOR, R.ADMIN)
-WithinDays = Annotated[int | None, Parameter(ge=0, le=30, description="working days ahead")]
-Day = Annotated[date | None, Parameter(description="YYYY-MM-DD, Asia/Shanghai")]
+
+Township = Annotated[
+    str | None,
+    Parameter(
+        description=(
+            "只看这个镇街（区划代码）；镇街监管人员只能看本镇街，填了别的镇街得到空列表。"
+        ),
+        examples=[Example(value="330109001")],
+    ),
+]
+WithinDays = Annotated[
+    int | None,
+    Parameter(
+        gt=-1,  # ge=0 would be left out of the API description
+        le=30,
+        description="把多少个工作日内到期的办件也列出（0–30）；不填按系统设置（默认 2 个工作日）。",
+        examples=[Example(value=3)],
+    ),
+]
+OverdueOnly = Annotated[
+    bool, Parameter(description="为 true 时只列已超期的办件。", examples=[Example(value=False)])
+]
+BadOnly = Annotated[
+    bool,
+    Parameter(description="为 true 时只列差评（2 分及以下）。", examples=[Example(value=True)]),
+]
+FollowUpFilter = Annotated[
+    S.FollowUpFilter,
+    Parameter(
+        query="state",
+        description=(
+            "哪些差评整改：open 未办结（默认），overdue 已过回访或整改期限仍未办结，"
+            "resolved 已办结，all 全部。"
+        ),
+        examples=[Example(value="open")],
+    ),
+]
+Week = Annotated[
+    str | None,
+    Parameter(
+        description=(
+            "哪一周：ISO 周次（如 2026-W48）或这一周中的任一日期（YYYY-MM-DD）；不填为上一周。"
+        ),
+        examples=[Example(value="2026-W48")],
+    ),
+]
+FollowUpId = Annotated[int, Parameter(description="差评整改编号。", examples=[Example(value=7)])]
+CallId = Annotated[int, Parameter(description="回访记录编号。", examples=[Example(value=31)])]
+Actor = Annotated[
+    str | None,
+    Parameter(
+        description="操作者：工作人员的用户名或编号，或群众编号。",
+        examples=[Example(value="desk-yinong")],
+    ),
+]
+Citizen = Annotated[
+    UUID | None,
+    Parameter(
+        description="相关群众的编号（被查看的群众或被代表的群众）。",
+        examples=[Example(value="0b7e1c9a-3f2d-4e5b-8a6c-1d2e3f4a5b6c")],
+    ),
+]
+From = Annotated[
+    date | None,
+    Parameter(
+        query="from",
+        description="从这一天起（含，上海时间，YYYY-MM-DD）。",
+        examples=[Example(value="2026-12-01")],
+    ),
+]
+To = Annotated[
+    date | None,
+    Parameter(
+        description="到这一天止（含，上海时间，YYYY-MM-DD）。",
+        examples=[Example(value="2026-12-07")],
+    ),
+]
+Action = Annotated[
+    S.AuditAction | None,
+    Parameter(
+        description=(
+            "只看这种操作：read_id_number 查看完整身份证号，read_material 查看材料，"
+            "export_personal_data 导出个人信息，read_form_field 查看表单中的完整号码。"
+        ),
+        examples=[Example(value="read_id_number")],
+    ),
+]
+
+NOT_FOUND_FOLLOW_UP = {404: ["follow_up_not_found", "not_found"]}
 
 
 async def scope_of(who: Principal) -> Scope:
     return await load_scope(staff_id=who.id, role=who.role, area_code=who.area_code)
 
 
+@audience(R.SUPERVISOR, R.ADMIN)
 async def follow_up_in_scope(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
@@ -52,6 +145,7 @@ async def follow_up_in_scope(
     await followups.get(follow_up_id=int(connection.path_params["follow_up_id"]), scope=scope)
 
 
+@audience(R.SUPERVISOR, R.ADMIN)
 async def call_in_scope(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
@@ -64,23 +158,31 @@ async def _follow_up_out(scope: Scope, follow_up_id: int) -> S.FollowUpOut:
     return present.follow_up(followups.view_of(row, today()))
 
 
-def _page(items: list[Any], page: int, page_size: int) -> list[Any]:
+def _page(items: list[T], page: int, page_size: int) -> list[T]:
     return items[(page - 1) * page_size : page * page_size]
 
 
 class SupervisionController(Controller):
     path = "/api/v1/supervision"
-    tags = ["supervision"]
+    tags = ["督查"]
     guards = [supervisors]
 
-    @get("/overdue", summary="Open cases past or near their deadline, and who holds each")
+    @get(
+        "/overdue",
+        **operation(
+            "超期预警办件",
+            "列出已超期和即将到期的在办办件（已受理、审批中、受理后待补正），以及每件现在由谁"
+            "处理（窗口、后台部门、代办员或申请人）；按期限排序、分页。期限按工作日计算，"
+            "补正期间暂停计时。镇街监管人员只看本镇街，区级监管人员和管理员看全区。",
+        ),
+    )
     async def overdue_cases(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        township: str | None = None,
+        township: Township = None,
         within_days: WithinDays = None,
-        overdue_only: bool = False,
+        overdue_only: OverdueOnly = False,
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> S.OverduePage:
@@ -98,9 +200,16 @@ class SupervisionController(Controller):
             items=[present.overdue(c) for c in _page(found, page, page_size)], total=len(found)
         )
 
-    @get("/escalations", summary="Overdue cases escalated to the township's or district's")
+    @get(
+        "/escalations",
+        **operation(
+            "超期督办记录",
+            "列出超期办件升级督办的记录（超期一定工作日后升级到镇街，再久升级到区），最新的"
+            "在前、分页。镇街监管人员只看本镇街的办件。",
+        ),
+    )
     async def escalations(
-        self, request: Request[Principal, Any, Any], page: Page = 1, page_size: PageSize = 20
+        self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
     ) -> S.EscalationPage:
         scope = await scope_of(request.user)
         rows, total = await escalation.listed(
@@ -108,25 +217,40 @@ class SupervisionController(Controller):
         )
         return S.EscalationPage(items=[present.escalation(r) for r in rows], total=total)
 
-    @get("/evaluations", summary="Ratings (bad=true: 2 or less) with their follow-up's state")
+    @get(
+        "/evaluations",
+        **operation(
+            "好差评列表",
+            "列出群众对办件的评价，最新的在前、分页；bad=true 时只列差评（2 分及以下），"
+            "每条带差评整改的进度。镇街监管人员只看本镇街。",
+        ),
+    )
     async def evaluations(
         self,
-        request: Request[Principal, Any, Any],
-        bad: bool = False,
+        request: ApiRequest,
+        bad: BadOnly = False,
         page: Page = 1,
         page_size: PageSize = 20,
-    ) -> S.EvaluationPage:
+    ) -> S.RatingPage:
         scope = await scope_of(request.user)
         rows, total = await ratings.listed(
             scope=scope, bad_only=bad, today=today(), page=page, page_size=page_size
         )
-        return S.EvaluationPage(items=[present.evaluation(r, v) for r, v in rows], total=total)
+        return S.RatingPage(items=[present.evaluation(r, v) for r, v in rows], total=total)
 
-    @get("/follow-ups", summary="Bad-rating follow-ups: open, overdue, resolved or all")
+    @get(
+        "/follow-ups",
+        **operation(
+            "差评整改列表",
+            "列出差评整改（评价后 1 个工作日内回访群众，15 个工作日内整改办结）：按 state "
+            "筛选未办结、已超期、已办结或全部；未办结的在前，整改期限早的在前，分页。"
+            "镇街监管人员只看本镇街。",
+        ),
+    )
     async def follow_ups(
         self,
-        request: Request[Principal, Any, Any],
-        which: Annotated[str, Parameter(query="state", max_length=16)] = "open",
+        request: ApiRequest,
+        which: FollowUpFilter = "open",
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> S.FollowUpPage:
@@ -136,24 +260,40 @@ class SupervisionController(Controller):
         )
         return S.FollowUpPage(items=[present.follow_up(v) for v in views], total=total)
 
-    @get("/follow-ups/{follow_up_id:int}", guards=[follow_up_in_scope], summary="A follow-up")
-    async def follow_up(
-        self, request: Request[Principal, Any, Any], follow_up_id: int
-    ) -> S.FollowUpOut:
+    @get(
+        "/follow-ups/{follow_up_id:int}",
+        guards=[follow_up_in_scope],
+        **operation(
+            "查看差评整改",
+            "一条差评整改的详情：评价、回访和整改的情况与期限。其他镇街的整改答 404 "
+            "follow_up_not_found，与不存在一样。",
+            problems=NOT_FOUND_FOLLOW_UP,
+        ),
+    )
+    async def follow_up(self, request: ApiRequest, follow_up_id: FollowUpId) -> S.FollowUpOut:
         return await _follow_up_out(await scope_of(request.user), follow_up_id)
 
     @post(
         "/follow-ups/{follow_up_id:int}/contact",
         guards=[follow_up_in_scope],
         status_code=200,
-        summary="Record the call-back to the citizen (回访)",
+        **operation(
+            "记录差评回访",
+            "记录回访群众的情况，整改进入“已回访”；再次记录会替换说明，回访时间不变。"
+            "已办结的整改不能再修改（409）。其他镇街的整改在读取请求体之前就答 404。",
+            problems={
+                **NOT_FOUND_FOLLOW_UP,
+                409: ["follow_up_resolved"],
+                422: ["note_required"],
+            },
+        ),
     )
     async def contact(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        follow_up_id: int,
-        data: JSONBody[S.NoteIn],
+        follow_up_id: FollowUpId,
+        data: JSONBody[S.FollowUpNoteIn],
     ) -> S.FollowUpOut:
         scope = await scope_of(request.user)
         async with unit_of_work(state.doorbell):
@@ -164,25 +304,42 @@ class SupervisionController(Controller):
         "/follow-ups/{follow_up_id:int}/resolve",
         guards=[follow_up_in_scope],
         status_code=200,
-        summary="Resolve the follow-up (整改办结); the citizen may then rate once more",
+        **operation(
+            "办结差评整改",
+            "填写整改结果，办结差评整改；须先记录回访（否则 409 follow_up_not_contacted）。"
+            "办结后群众可以对该办件再评价一次。其他镇街的整改在读取请求体之前就答 404。",
+            problems={
+                **NOT_FOUND_FOLLOW_UP,
+                409: ["follow_up_resolved", "follow_up_not_contacted"],
+                422: ["note_required"],
+            },
+        ),
     )
     async def resolve(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        follow_up_id: int,
-        data: JSONBody[S.NoteIn],
+        follow_up_id: FollowUpId,
+        data: JSONBody[S.FollowUpNoteIn],
     ) -> S.FollowUpOut:
         scope = await scope_of(request.user)
         async with unit_of_work(state.doorbell):
             await followups.resolve(follow_up_id=follow_up_id, scope=scope, note=data.note)
         return await _follow_up_out(scope, follow_up_id)
 
-    @get("/callbacks", summary="The week's call-back sample (week=2026-W48 or a date in it)")
+    @get(
+        "/callbacks",
+        **operation(
+            "电话回访抽样",
+            "列出某一周的电话回访抽样（每周一从上一周办结的办件中按镇街随机抽取），尚未回访的"
+            "在前、分页；不填 week 为上一周。镇街监管人员只看本镇街。",
+            problems={422: ["week_invalid"]},
+        ),
+    )
     async def calls(
         self,
-        request: Request[Principal, Any, Any],
-        week: str | None = None,
+        request: ApiRequest,
+        week: Week = None,
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> S.CallPage:
@@ -197,13 +354,22 @@ class SupervisionController(Controller):
         "/callbacks/{call_id:int}",
         guards=[call_in_scope],
         status_code=200,
-        summary="Record a call's answers: reached, satisfied 1–5, trips, a note",
+        **operation(
+            "记录电话回访",
+            "记录一次电话回访的结果：是否联系上、满意度 1–5、跑了几次、备注；再次记录会覆盖"
+            "上一次。没联系上时不能填满意度和跑动次数（422 callback_not_reached）。其他镇街"
+            "的回访在读取请求体之前就答 404。",
+            problems={
+                404: ["callback_not_found", "not_found"],
+                422: ["callback_not_reached"],
+            },
+        ),
     )
     async def record_call(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        call_id: int,
+        call_id: CallId,
         data: JSONBody[S.CallIn],
     ) -> S.CallOut:
         scope = await scope_of(request.user)
@@ -218,34 +384,55 @@ class SupervisionController(Controller):
             )
         return present.call(await callbacks.get(call_id=call_id, scope=scope))
 
-    @get("/agents", summary="Agents' workload: errands, filings, mandates, what they hold")
+    @get(
+        "/agents",
+        **operation(
+            "代办员工作量",
+            "列出代办员（村社代办员和银行网点人员）的工作量：在办办件、本月提交数、有效委托，"
+            "以及手上尚未送出的纸质原件和尚未交给群众的结果；按区划再按姓名、分页。"
+            "镇街监管人员只看本镇街的代办员。",
+        ),
+    )
     async def agents(
-        self, request: Request[Principal, Any, Any], page: Page = 1, page_size: PageSize = 20
-    ) -> S.WorkloadPage:
+        self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
+    ) -> S.AgentWorkloadPage:
         scope = await scope_of(request.user)
         found, total = await workload.workloads(
             scope=scope, today=today(), page=page, page_size=page_size
         )
-        return S.WorkloadPage(items=[present.workload(w) for w in found], total=total)
+        return S.AgentWorkloadPage(items=[present.workload(w) for w in found], total=total)
 
-    @get("/audit", summary="Who read which full ID numbers and materials (admin, district)")
+    @get(
+        "/audit",
+        **operation(
+            "查看审计日志",
+            "查询谁查看了哪些完整身份证号码、材料和个人信息，为谁、为什么；可按操作者、群众、"
+            "日期（上海时间，含两端）和操作筛选，最新的在前、分页。只有管理员和区级监管人员"
+            "可以查看，镇街监管人员答 403 audit_district_only。",
+            problems={403: ["audit_district_only"], 422: ["date_range_invalid"]},
+        ),
+    )
     async def audit(
         self,
-        request: Request[Principal, Any, Any],
-        actor: str | None = None,
-        citizen: str | None = None,
-        from_: Annotated[date | None, Parameter(query="from", description="YYYY-MM-DD")] = None,
-        to: Day = None,
-        action: str | None = None,
+        request: ApiRequest,
+        actor: Actor = None,
+        citizen: Citizen = None,
+        from_: From = None,
+        to: To = None,
+        action: Action = None,
         page: Page = 1,
         page_size: PageSize = 20,
-    ) -> S.AuditPage:
+    ) -> S.AuditEntryPage:
         require_district(await scope_of(request.user))
         rows, total = await audit_view.entries(
             where=audit_view.AuditFilter(
-                actor=actor, citizen=citizen, start=from_, end=to, action=action
+                actor=actor,
+                citizen=str(citizen) if citizen is not None else None,
+                start=from_,
+                end=to,
+                action=action,
             ),
             page=page,
             page_size=page_size,
         )
-        return S.AuditPage(items=[present.audit(r) for r in rows], total=total)
+        return S.AuditEntryPage(items=[present.audit(r) for r in rows], total=total)

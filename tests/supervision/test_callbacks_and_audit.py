@@ -100,7 +100,7 @@ async def test_the_weekly_sample_is_drawn_once_per_township_and_stays_put(api):
             f"/api/v1/supervision/callbacks/{call}", json={"reached": True, "satisfied": 9}
         ),
         422,
-        "satisfied_invalid",
+        "validation_failed",  # the body's limits (satisfied 1–5) are in its schema
     )
     recorded = await boss.post(
         f"/api/v1/supervision/callbacks/{call}",
@@ -172,5 +172,9 @@ async def test_the_audit_viewer_filters_and_is_for_the_district_only(api, settin
         422,
         "date_range_invalid",
     )
+    for bad in ({"action": "peek"}, {"citizen": "not-a-citizen-id"}):  # enum and uuid in the schema
+        assert_problem(
+            await admin.get("/api/v1/supervision/audit", params=bad), 422, "validation_failed"
+        )
     assert_problem(await township.get("/api/v1/supervision/audit"), 403, "audit_district_only")
     assert_problem(await clerk.get("/api/v1/supervision/audit"), 403, "not_allowed")

@@ -131,5 +131,10 @@ async def test_another_township_sees_nothing_and_other_roles_are_refused(
     assert (await district.get(path)).status_code == 200
     assert (await district.get("/api/v1/supervision/follow-ups")).json()["total"] == 1
     assert_problem(await clerk.get("/api/v1/supervision/follow-ups"), 403, "not_allowed")
+    assert_problem(
+        await district.get("/api/v1/supervision/follow-ups", params={"state": "later"}),
+        422,
+        "validation_failed",
+    )
     assert_problem(await me.get("/api/v1/supervision/overdue"), 403, "not_allowed")
     assert_problem(await district.post(path + "/contact", json={"note": " "}), 422, "note_required")
