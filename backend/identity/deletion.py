@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 import structlog
 
@@ -40,7 +41,7 @@ class Kept:
 @dataclass(frozen=True, slots=True)
 class DeletionReceipt:
     id: str
-    status: str
+    status: Literal["pending"]
     requested_at: datetime
     already_requested: bool
     deleted: tuple[str, ...]

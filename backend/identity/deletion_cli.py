@@ -70,7 +70,7 @@ def _decide(request_id: str, by: str, reason: str, *, approve: bool) -> None:
 
     settings = load_settings()
 
-    async def work() -> dict[str, str]:
+    async def work() -> deletions.Decision:
         admin = (
             await StaffUser.select(StaffUser.id)
             .where(
@@ -95,7 +95,7 @@ def _decide(request_id: str, by: str, reason: str, *, approve: bool) -> None:
         done = _run(work)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
-    click.echo(f"{done['id']} {done['status']}")
+    click.echo(f"{done.id} {done.status}")
 
 
 @deletions_group.command("approve")

@@ -2,47 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, TypeAlias
 
-import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import State
+from litestar.openapi.spec import Example
+from litestar.params import Parameter
 
 from backend.audit.service import AuditLog
-from backend.http.auth import Principal, staff_roles
+from backend.http.auth import ApiRequest, staff_roles
+from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.identity import deletions
 from backend.identity import roles as R
+from backend.identity.schemas import (
+    DecisionIn,
+    DecisionOut,
+    DeletionRequestOut,
+    DeletionRequestPage,
+    DeletionStatus,
+)
 
-
-class DeletionRequestOut(msgspec.Struct):
-    id: str
-    status: str
-    citizen_id: str | None
-    name: str | None
-    id_number_masked: str | None
-    reason: str
-    requested_at: datetime
-    handled_at: datetime | None
-    decision_reason: str
-    completed_at: datetime | None
-    cases: int
-    """The person's case files (kept and restricted on approval; none may still be open)."""
-
-
-class DeletionRequestPage(msgspec.Struct):
-    items: list[DeletionRequestOut]
-    total: int
-
-
-class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(max_length=500)]
-
-
-class DecisionOut(msgspec.Struct):
-    id: str
-    status: str
+StatusFilter: TypeAlias = Annotated[
+    DeletionStatus | None,
+    Parameter(
+        description=(
+            "只列出该状态的申请：pending 待处理、approved 已批准、refused 已驳回、"
+            "completed 已删除。"
+        ),
+        examples=[Example(value="pending")],
+    ),
+]
+_DECISION = {404: ["deletion_request_not_found", "not_found"], 422: ["reason_required"]}
 
 
 def _audit(state: State) -> AuditLog:
@@ -53,50 +44,72 @@ def _audit(state: State) -> AuditLog:
 class DeletionAdminController(Controller):
     path = "/api/v1/admin/deletion-requests"
     guards = [staff_roles(R.ADMIN)]
-    tags = ["administration"]
+    tags = ["管理员"]
 
-    @get("/", summary="Deletion requests, oldest first (status=pending|approved|refused|completed)")
+    @get(
+        "/",
+        **operation(
+            "删除申请列表",
+            "列出群众的个人信息删除申请，最早提出的在前，可按状态筛选，分页（page、page_size，"
+            "每页最多 100 条）。cases 是申请人的办件数：尚有未办结的办件时不能批准。",
+        ),
+    )
     async def list_deletion_requests(
-        self, status: str | None = None, page: Page = 1, page_size: PageSize = 20
+        self, status: StatusFilter = None, page: Page = 1, page_size: PageSize = 20
     ) -> DeletionRequestPage:
-        rows, total = await deletions.list_requests(
-            status=(status or "")[:16] or None, page=page, page_size=page_size
-        )
-        return DeletionRequestPage(
-            items=[DeletionRequestOut(*_fields(r)) for r in rows], total=total
-        )
+        rows, total = await deletions.list_requests(status=status, page=page, page_size=page_size)
+        return DeletionRequestPage(items=[_out(r) for r in rows], total=total)
 
-    @post("/{request_id:str}/approve", status_code=200, summary="Approve: tell, then erase")
+    @post(
+        "/{request_id:str}/approve",
+        status_code=200,
+        **operation(
+            "批准删除申请",
+            "批准一件待处理的删除申请，须填写理由。先以消息告知申请人，稍后删除其个人信息；"
+            "依法保存的办件限制处理。申请人尚有未办结的办件时不能批准（409 deletion_open_cases）。"
+            "申请不存在或已处理答 404。",
+            problems={**_DECISION, 409: ["deletion_open_cases"]},
+        ),
+    )
     async def approve_deletion(
-        self, request: Request[Principal, Any, Any], state: State, request_id: str, data: DecisionIn
+        self, request: ApiRequest, state: State, request_id: str, data: DecisionIn
     ) -> DecisionOut:
         return await _decide(request, state, request_id, data, approve=True)
 
-    @post("/{request_id:str}/refuse", status_code=200, summary="Refuse, with the reason told")
+    @post(
+        "/{request_id:str}/refuse",
+        status_code=200,
+        **operation(
+            "驳回删除申请",
+            "驳回一件待处理的删除申请，须填写理由，理由以消息告知申请人。"
+            "申请不存在或已处理答 404。",
+            problems=_DECISION,
+        ),
+    )
     async def refuse_deletion(
-        self, request: Request[Principal, Any, Any], state: State, request_id: str, data: DecisionIn
+        self, request: ApiRequest, state: State, request_id: str, data: DecisionIn
     ) -> DecisionOut:
         return await _decide(request, state, request_id, data, approve=False)
 
 
-def _fields(r: deletions.RequestRow) -> tuple[Any, ...]:
-    return (
-        r.id,
-        r.status,
-        r.citizen_id,
-        r.name,
-        r.id_number_masked,
-        r.reason,
-        r.requested_at,
-        r.handled_at,
-        r.decision_reason,
-        r.completed_at,
-        r.cases,
+def _out(r: deletions.RequestRow) -> DeletionRequestOut:
+    return DeletionRequestOut(
+        id=r.id,
+        status=r.status,
+        citizen_id=r.citizen_id,
+        name=r.name,
+        id_number_masked=r.id_number_masked,
+        reason=r.reason,
+        requested_at=r.requested_at,
+        handled_at=r.handled_at,
+        decision_reason=r.decision_reason,
+        completed_at=r.completed_at,
+        cases=r.cases,
     )
 
 
 async def _decide(
-    request: Request[Principal, Any, Any],
+    request: ApiRequest,
     state: State,
     request_id: str,
     data: DecisionIn,
@@ -112,4 +125,4 @@ async def _decide(
         doorbell=state.get("doorbell"),
         notice_s=state.settings.deletion_notice_s,
     )
-    return DecisionOut(id=done["id"], status=done["status"])
+    return DecisionOut(id=done.id, status=done.status)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Final, Literal, TypeAlias
 
 from backend import clock
 from backend.audit.service import Actor, AuditLog
@@ -24,14 +24,16 @@ from backend.identity.tables import DeletionRequest
 from backend.outbox.service import Doorbell, publish, unit_of_work
 
 DECIDED_EVENT: Final = "privacy.deletion_decided"
-STATUSES: Final = ("pending", "approved", "refused", "completed")
+Status: TypeAlias = Literal["pending", "approved", "refused", "completed"]
+Outcome: TypeAlias = Literal["approved", "refused"]
+STATUSES: Final[tuple[Status, ...]] = ("pending", "approved", "refused", "completed")
 MAX_REASON = 500
 
 
 @dataclass(frozen=True, slots=True)
 class RequestRow:
     id: str
-    status: str
+    status: Status
     citizen_id: str | None
     name: str | None
     id_number_masked: str | None
@@ -41,6 +43,12 @@ class RequestRow:
     decision_reason: str
     completed_at: datetime | None
     cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: str
+    status: Outcome
 
 
 async def list_requests(
@@ -89,14 +97,14 @@ async def decide(
     audit: AuditLog,
     doorbell: Doorbell | None,
     notice_s: int,
-) -> dict[str, Any]:
+) -> Decision:
     """Approve or refuse a pending request, with a reason (shown to the citizen)."""
     clean = reason.strip()[:MAX_REASON]
     if not clean:
         raise InvalidInput(texts.DELETION_REASON_REQUIRED, code="reason_required")
     if not is_uuid(request_id):
         raise NotFound(texts.DELETION_NOT_FOUND, code="deletion_request_not_found")
-    outcome = "approved" if approve else "refused"
+    outcome: Outcome = "approved" if approve else "refused"
     async with unit_of_work(doorbell):
         rows = await DeletionRequest.raw(
             "SELECT citizen::text AS citizen FROM deletion_request"
@@ -137,4 +145,4 @@ async def decide(
             },
             dedup_key=f"deletion-decided:{request_id}",
         )
-    return {"id": request_id, "status": outcome}
+    return Decision(request_id, outcome)

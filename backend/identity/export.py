@@ -5,9 +5,10 @@ Identity writes the parts it owns; other packages add theirs through exporters, 
 
     register_exporter(cases.export_for_citizen)     # -> ("cases", [...])
 
-``cases``, ``uploads`` and ``mandates`` are empty lists until their packages register. The
-export contains the full ID number, so producing it writes an ``export_personal_data`` audit
-entry in the same transaction.
+``cases``, ``uploads`` and ``mandates`` are empty lists until their packages register; each
+section's rows must convert to its Struct in ``schemas.PersonalDataExport`` (an exporter whose
+rows do not fails loudly). The export contains the full ID number, so producing it writes an
+``export_personal_data`` audit entry in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,18 +17,37 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any, Final
 
+import msgspec
+
 from backend import clock, db
 from backend.audit.service import EXPORT_PERSONAL_DATA, Actor, AuditLog, events_about
 from backend.errors import NotFound
 from backend.identity import texts
 from backend.identity.ids import is_uuid
+from backend.identity.schemas import (
+    AccessRecordOut,
+    ExportedCase,
+    ExportedConsent,
+    ExportedDeletionRequest,
+    ExportedMandate,
+    ExportedPhone,
+    ExportedProfile,
+    ExportedUpload,
+    ExportedWeChat,
+    PersonalDataExport,
+)
 from backend.identity.sealed import id_number_context, phone_context
 from backend.identity.tables import Citizen, DeletionRequest, WeChatSession
 from backend.security.fieldcrypt import FieldCipher
 
 Exporter = Callable[[str], Awaitable[tuple[str, Any]]]
 
-PLACEHOLDERS: Final = ("cases", "uploads", "mandates")
+SECTIONS: Final[dict[str, type]] = {
+    "cases": list[ExportedCase],
+    "uploads": list[ExportedUpload],
+    "mandates": list[ExportedMandate],
+}
+"""The sections other packages fill, and the shape of each."""
 RESERVED: Final = frozenset(
     {"generated_at", "profile", "phone", "consent", "wechat", "access_records"}
     | {"deletion_requests"}
@@ -53,8 +73,8 @@ async def export_personal_data(
     cipher: FieldCipher,
     audit: AuditLog,
     exporters: tuple[Exporter, ...] | None = None,
-) -> dict[str, Any]:
-    """Everything held about ``citizen_id``, full numbers included, as JSON-ready builtins."""
+) -> PersonalDataExport:
+    """Everything held about ``citizen_id``, full numbers included."""
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     async with db.engine().transaction():
@@ -75,12 +95,12 @@ async def export_personal_data(
             .run()
         )
         access = await events_about(subject_kind="citizen", subject_id=citizen_id)
-        sections: dict[str, Any] = {key: [] for key in PLACEHOLDERS}
+        sections: dict[str, Any] = {key: [] for key in SECTIONS}
         for exporter in exporters if exporters is not None else registered_exporters():
             key, data = await exporter(citizen_id)
-            if key in RESERVED:
-                raise ValueError(f"exporter {exporter!r} may not replace {key!r}")
-            sections[key] = data
+            if key in RESERVED or key not in SECTIONS:
+                raise ValueError(f"exporter {exporter!r} may not fill {key!r}")
+            sections[key] = msgspec.convert(data, SECTIONS[key])
         id_number = (
             cipher.decrypt(row["id_number_enc"], context=id_number_context(citizen_id))
             if row["id_number_enc"]
@@ -99,39 +119,39 @@ async def export_personal_data(
             subject_id=citizen_id,
             reason=EXPORT_REASON,
         )
-    return {
-        "generated_at": clock.now_utc(),
-        "profile": {
-            "id": str(row["id"]),
-            "name": row["name"],
-            "id_number": id_number,
-            "id_number_masked": row["id_number_masked"],
-            "birth_year": row["birth_year"],
-            "sex": row["sex"],
-            "village_code": row["village"],
-            "identity_bound": row["identity_bound"],
-            "identity_verified": row["identity_verified"],
-            "verified_at": row["verified_at"],
-            "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
-            "last_login_at": row["last_login_at"],
-        },
-        "phone": {"number": phone, "masked": row["phone_masked"]} if phone else None,
-        "consent": {"version": row["consent_version"], "consented_at": row["consented_at"]},
-        "wechat": {
-            "openid": row["openid"],
-            "unionid": row["unionid"],
-            "session_key_held": bool(has_session),
-        },
-        "access_records": [asdict(record) for record in access],
-        "deletion_requests": [
-            {
-                "id": str(r["id"]),
-                "status": r["status"],
-                "requested_at": r["requested_at"],
-                "handled_at": r["handled_at"],
-            }
+    return PersonalDataExport(
+        generated_at=clock.now_utc(),
+        profile=ExportedProfile(
+            id=str(row["id"]),
+            name=row["name"],
+            id_number=id_number,
+            id_number_masked=row["id_number_masked"],
+            birth_year=row["birth_year"],
+            sex=row["sex"],
+            village_code=row["village"],
+            identity_bound=row["identity_bound"],
+            identity_verified=row["identity_verified"],
+            verified_at=row["verified_at"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            last_login_at=row["last_login_at"],
+        ),
+        phone=ExportedPhone(number=phone, masked=row["phone_masked"]) if phone else None,
+        consent=ExportedConsent(version=row["consent_version"], consented_at=row["consented_at"]),
+        wechat=ExportedWeChat(
+            openid=row["openid"], unionid=row["unionid"], session_key_held=bool(has_session)
+        ),
+        access_records=[AccessRecordOut(**asdict(record)) for record in access],
+        deletion_requests=[
+            ExportedDeletionRequest(
+                id=str(r["id"]),
+                status=r["status"],
+                requested_at=r["requested_at"],
+                handled_at=r["handled_at"],
+            )
             for r in requests
         ],
-        **sections,
-    }
+        cases=sections["cases"],
+        uploads=sections["uploads"],
+        mandates=sections["mandates"],
+    )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, post, put
 from litestar.datastructures import State
+from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import Body
 
 from backend.audit.service import AuditLog
 from backend.errors import Unauthenticated
-from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, Principal, citizen_only, staff_roles
+from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, ApiRequest, citizen_only, staff_roles
+from backend.http.openapi import operation
 from backend.http.throttle import limit_id_lookup
 from backend.identity import binding, deletion, export, phone, service
 from backend.identity.ports import IdentityVerifier
@@ -21,6 +23,7 @@ from backend.identity.schemas import (
     DeletionRequestBody,
     IdentityBindRequest,
     IdentityBound,
+    PersonalDataExport,
     PhoneBindRequest,
     RetainedData,
     StaffMe,
@@ -65,20 +68,60 @@ def _audit(state: State) -> AuditLog:
     return audit if audit is not None else AuditLog(state.settings.audit_key)
 
 
-class MeController(Controller):
-    tags = ["me"]
+@dataclass
+class _OptionalBody(Operation):
+    """An operation whose request body may be left out (Litestar marks every body required)."""
 
-    @get("/api/v1/me", guards=[citizen_only], summary="The signed-in citizen (masked)")
-    async def citizen_me(self, request: Request[Principal, Any, Any]) -> CitizenMe:
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body.required = False
+
+
+_GONE = {404: ["citizen_not_found"]}
+"""The account was erased between the token check and the use case."""
+
+
+class MeController(Controller):
+    tags = ["我的信息"]
+
+    @get(
+        "/api/v1/me",
+        guards=[citizen_only],
+        **operation(
+            "查看本人信息",
+            "返回登录群众本人的信息：姓名、遮掩后的身份证号码和手机号码、是否已实名登记和核验、"
+            "所在村（社区）。完整号码只在导出个人信息副本时给出。",
+            problems=_GONE,
+        ),
+    )
+    async def citizen_me(self, request: ApiRequest) -> CitizenMe:
         return citizen_me(await service.get_citizen_profile(citizen_id=request.user.id))
 
     @put(
         "/api/v1/me/identity",
         guards=[citizen_only],
-        summary="Bind real name, ID number and village (实名绑定), verified when possible",
+        **operation(
+            "实名登记",
+            "绑定（或在核验通过前更改）本人的姓名、身份证号码和所在村（社区），并记录同意的告知书"
+            "版本。各项一并检查，一次 422 列出全部问题（errors）。开通实名核验时先核验姓名与号码；"
+            "核验服务暂时不可用时照样保存、标为未核验，可稍后再提交一次完成核验。核验通过后不能再"
+            "更改姓名和号码。按账号和网络地址限制尝试次数，超过答 429（见 Retry-After）。",
+            problems={
+                404: ["citizen_not_found"],
+                409: [
+                    "identity_locked",
+                    "id_number_taken",
+                    "identity_needs_verification",
+                    "takeover_refused",
+                ],
+                422: ["id_number_invalid", "identity_invalid", "identity_not_matched"],
+                429: ["rate_limited"],
+                503: ["rate_limit_unavailable"],
+            },
+        ),
     )
     async def bind_identity(
-        self, request: Request[Principal, Any, Any], state: State, data: IdentityBindRequest
+        self, request: ApiRequest, state: State, data: IdentityBindRequest
     ) -> IdentityBound:
         await limit_id_lookup(
             request, route="bind", account=request.user.scope_key, fail_open=False
@@ -102,10 +145,19 @@ class MeController(Controller):
         "/api/v1/me/phone",
         guards=[citizen_only],
         status_code=200,
-        summary="Bind the phone number behind a getPhoneNumber code",
+        **operation(
+            "绑定手机号码",
+            "用小程序手机号授权（getPhoneNumber）得到的 code 向微信换取手机号码，加密保存，"
+            "答复本人信息（号码已遮掩）。再次绑定会替换原号码。",
+            problems={
+                404: ["citizen_not_found"],
+                422: ["phone_code_invalid"],
+                503: ["wechat_unavailable"],
+            },
+        ),
     )
     async def bind_phone(
-        self, request: Request[Principal, Any, Any], state: State, data: PhoneBindRequest
+        self, request: ApiRequest, state: State, data: PhoneBindRequest
     ) -> CitizenMe:
         profile = await phone.bind_phone(
             citizen_id=request.user.id, code=data.code, gateway=state.wechat, cipher=state.cipher
@@ -116,11 +168,15 @@ class MeController(Controller):
         "/api/v1/me/export",
         guards=[citizen_only],
         response_headers=NO_STORE,
-        summary="Everything held about me (PIPL), full ID number included; audited",
+        **operation(
+            "导出个人信息副本",
+            "按《个人信息保护法》第四十五条，导出本系统保存的关于本人的全部信息，按类分节：档案"
+            "（含完整身份证号码）、手机号码、告知同意、微信登录信息、访问记录、删除申请、办件、"
+            "上传的材料和委托。每次导出都记入审计日志；答复不得缓存（Cache-Control: no-store）。",
+            problems=_GONE,
+        ),
     )
-    async def export_me(
-        self, request: Request[Principal, Any, Any], state: State
-    ) -> dict[str, Any]:
+    async def export_me(self, request: ApiRequest, state: State) -> PersonalDataExport:
         return await export.export_personal_data(
             citizen_id=request.user.id, cipher=state.cipher, audit=_audit(state)
         )
@@ -129,11 +185,18 @@ class MeController(Controller):
         "/api/v1/me/deletion-request",
         guards=[citizen_only],
         status_code=202,
-        summary="Ask for my personal information to be deleted (recorded for the administrator)",
+        operation_class=_OptionalBody,
+        **operation(
+            "申请删除个人信息",
+            "按《个人信息保护法》第四十七条申请删除本人的个人信息，由管理员核实后办理，结果以消息"
+            "通知。答复列出将删除的信息，以及依法仍须保存的信息和保存期限。已有待处理的申请时，"
+            "再次提交答复同一份申请。请求体可省略。",
+            problems=_GONE,
+        ),
     )
     async def request_deletion(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
         data: DeletionRequestBody | None = Body(default=None),  # noqa: B008 - Litestar's idiom
     ) -> DeletionReceiptOut:
@@ -158,10 +221,14 @@ class MeController(Controller):
     @get(
         "/api/v1/staff/me",
         guards=[staff_roles()],
-        opt={PASSWORD_CHANGE_PENDING_OK: True},
-        summary="The signed-in staff member",
+        **operation(
+            "查看本人账号",
+            "返回登录工作人员本人的账号：用户名、显示名称、角色和管辖范围。管理员重置密码后、"
+            "修改密码前也可以调用。",
+            opt={PASSWORD_CHANGE_PENDING_OK: True},
+        ),
     )
-    async def staff_me(self, request: Request[Principal, Any, Any]) -> StaffMe:
+    async def staff_me(self, request: ApiRequest) -> StaffMe:
         account = request.user.account  # loaded (active) by the authentication middleware
         if account is None:
             raise Unauthenticated("账号已停用，请联系管理员。", code="account_inactive")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, TypeAlias
 
 AGENT: Final = "agent"
 WINDOW: Final = "window"
@@ -10,7 +10,8 @@ APPROVER: Final = "approver"
 SUPERVISOR: Final = "supervisor"
 ADMIN: Final = "admin"
 
-ROLES: Final = (AGENT, WINDOW, APPROVER, SUPERVISOR, ADMIN)
+Role: TypeAlias = Literal["agent", "window", "approver", "supervisor", "admin"]
+ROLES: Final[tuple[Role, ...]] = (AGENT, WINDOW, APPROVER, SUPERVISOR, ADMIN)
 
 #: A village agent works in a village; a 政银通 bank clerk is scoped to the outlet's township.
 AREA_LEVELS: Final[dict[str, frozenset[str]]] = {

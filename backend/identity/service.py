@@ -40,7 +40,7 @@ class StaffAccount:
     id: str
     username: str
     display_name: str
-    role: str
+    role: R.Role
     area_code: str
     area_name: str
     department_code: str | None

@@ -73,8 +73,21 @@ async def test_other_packages_add_their_part_through_exporters(settings: Setting
     citizen = Citizen(openid="exporter-kim")
     await citizen.save().run()
 
+    row = {
+        "number": "XS20261127000001",
+        "item_code": "GA-SFZ-HL",
+        "bundle_code": None,
+        "status": "submitted",
+        "channel": "miniprogram",
+        "created_at": "2026-11-27T09:30:00+08:00",
+        "applicant": "not part of the section",
+    }
+
     async def cases(citizen_id: str) -> tuple[str, Any]:
-        return "cases", [{"number": "XS20261127000001", "applicant": citizen_id}]
+        return "cases", [row]
+
+    async def unknown(citizen_id: str) -> tuple[str, Any]:
+        return "hobbies", []
 
     async def sneaky(citizen_id: str) -> tuple[str, Any]:
         return "profile", {}
@@ -83,12 +96,15 @@ async def test_other_packages_add_their_part_through_exporters(settings: Setting
     body = await export.export_personal_data(
         citizen_id=str(citizen.id), cipher=cipher, audit=audit, exporters=(cases,)
     )
-    assert body["cases"] == [{"number": "XS20261127000001", "applicant": str(citizen.id)}]
-    assert body["uploads"] == [] and body["mandates"] == []
-    with pytest.raises(ValueError, match="profile"):
-        await export.export_personal_data(
-            citizen_id=str(citizen.id), cipher=cipher, audit=audit, exporters=(sneaky,)
-        )
+    assert [(c.number, c.item_code, c.status) for c in body.cases] == [
+        ("XS20261127000001", "GA-SFZ-HL", "submitted")
+    ]
+    assert body.uploads == [] and body.mandates == []
+    for wrong, key in ((sneaky, "profile"), (unknown, "hobbies")):
+        with pytest.raises(ValueError, match=key):
+            await export.export_personal_data(
+                citizen_id=str(citizen.id), cipher=cipher, audit=audit, exporters=(wrong,)
+            )
     export.register_exporter(cases)
     export.register_exporter(cases)
     try:
