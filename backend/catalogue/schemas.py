@@ -44,11 +44,16 @@ class ItemOut(msgspec.Struct):
             examples=[["window", "online"]],
         ),
     ]
-    delegable: Annotated[bool, Meta(description="能否委托村社代办员代办。")]
-    district_wide: Annotated[bool, Meta(description="是否全区通办（可在任一镇街受理）。")]
+    delegable: Annotated[bool, Meta(description="能否委托村社代办员代办。", examples=[False])]
+    district_wide: Annotated[
+        bool, Meta(description="是否全区通办（可在任一镇街受理）。", examples=[True])
+    ]
     lowest_level: Annotated[
         Level,
-        Meta(description="最低可办理层级：district 区，township 镇街，village 村（社区）。"),
+        Meta(
+            description="最低可办理层级：district 区，township 镇街，village 村（社区）。",
+            examples=["township"],
+        ),
     ]
 
 
@@ -57,31 +62,34 @@ class ItemMaterialOut(msgspec.Struct):
 
     type: MaterialType
     name: Annotated[str, Meta(description="材料名称和要求。", examples=["申请人居民户口簿"])]
-    required: Annotated[bool, Meta(description="是否必需。")]
-    original: Annotated[bool, Meta(description="是否须提供原件（否则复印件即可）。")]
+    required: Annotated[bool, Meta(description="是否必需。", examples=[True])]
+    original: Annotated[
+        bool, Meta(description="是否须提供原件（否则复印件即可）。", examples=[True])
+    ]
     copies: Annotated[
         int, Meta(ge=0, le=20, description="须交的纸质份数；0 为只需出示。", examples=[1])
     ]
     exempt_if_shared: Annotated[
-        bool, Meta(description="能通过电子证照或数据共享核验时，可以不提交。")
+        bool, Meta(description="能通过电子证照或数据共享核验时，可以不提交。", examples=[False])
     ]
 
 
 class FormFieldOut(msgspec.Struct):
     """申请表中的一项：提交申请时 form 里的一个字段。"""
 
-    name: Annotated[str, Meta(description="字段名（form 中的键）。", examples=["baby_name"])]
-    label: Annotated[str, Meta(description="字段的中文名称。", examples=["新生儿姓名"])]
+    name: Annotated[str, Meta(description="字段名（form 中的键）。", examples=["baby_sex"])]
+    label: Annotated[str, Meta(description="字段的中文名称。", examples=["新生儿性别"])]
     datatype: Annotated[
         Datatype,
         Meta(
             description=(
                 "填写类型：text 文字，number 数字，date 日期（YYYY-MM-DD），"
                 "choice 从 values 中选一，id_number 身份证号码，phone 手机号码。"
-            )
+            ),
+            examples=["choice"],
         ),
     ]
-    required: Annotated[bool, Meta(description="是否必填。")]
+    required: Annotated[bool, Meta(description="是否必填。", examples=[True])]
     values: Annotated[
         list[str], Meta(description="choice 类型的可选值；其他类型为空。", examples=[["男", "女"]])
     ]
@@ -92,7 +100,8 @@ class FormFieldOut(msgspec.Struct):
                 "敏感类别：id_number 身份证号，phone 电话，bank_account 银行账号，"
                 "id_derived 含身份证号的证号，none 不敏感；"
                 "敏感项加密保存，工作人员看到的是遮掩后的值。"
-            )
+            ),
+            examples=["none"],
         ),
     ]
     """``id_number``, ``phone``, ``bank_account``, ``id_derived`` or ``none``: whether the value is
