@@ -7,10 +7,11 @@ from typing import Any
 
 from backend.cases.schemas import (
     CaseForCitizen,
+    CaseMaterialOut,
     CaseSummary,
     ChildOut,
+    CitizenCaseResult,
     FiledBy,
-    MaterialOut,
     SupplementOut,
     TimelineEntry,
 )
@@ -66,7 +67,7 @@ def for_citizen(view: CaseView) -> CaseForCitizen:
                 number=child["number"],
                 item_code=child["item_code"],
                 item_name=name,
-                status=child["status"],
+                status=Status(child["status"]).value,
                 public_status=public_status(Status(child["status"])),
                 department_code=child["department"],
                 deadline=c.deadline.isoformat() if c.deadline else None,
@@ -74,9 +75,12 @@ def for_citizen(view: CaseView) -> CaseForCitizen:
             )
             for child, name, c in view.children
         ]
-    result: dict[str, Any] | None = None
+    result = None
     if status in (Status.RESULT_READY, Status.DELIVERED):
-        result = {"delivery_method": row["delivery_method"], "status": status.value}
+        result = CitizenCaseResult(
+            delivery_method=row["delivery_method"],
+            status="delivered" if status == Status.DELIVERED else "result_ready",
+        )
     return CaseForCitizen(
         number=row["number"],
         status=status.value,
@@ -94,7 +98,7 @@ def for_citizen(view: CaseView) -> CaseForCitizen:
         delivery_method=row["delivery_method"],
         timeline=timeline,
         materials=[
-            MaterialOut(m["material_type"], m["source"], m["upload_id"]) for m in view.materials
+            CaseMaterialOut(m["material_type"], m["source"], m["upload_id"]) for m in view.materials
         ],
         children=children,
         supplement=supplement,

@@ -3,31 +3,36 @@ only, with a reason, written to the audit chain (``backend.cases.erase``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-import msgspec
-from litestar import Controller, Request, post
+from litestar import Controller, post
 from litestar.datastructures import State
 
 from backend.audit.service import AuditLog
 from backend.cases import erase
-from backend.cases.schemas import CaseForCitizen
-from backend.http.auth import Principal, staff_roles
+from backend.cases.routes import Number
+from backend.cases.schemas import CaseForCitizen, RestrictedOpenIn
+from backend.http.auth import ApiRequest, staff_roles
+from backend.http.openapi import operation
 from backend.identity import roles as R
-
-
-class OpenIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(max_length=500)]
 
 
 class RestrictedCaseController(Controller):
     path = "/api/v1/admin/restricted-cases"
     guards = [staff_roles(R.ADMIN)]
-    tags = ["administration"]
+    tags = ["管理员"]
 
-    @post("/{number:str}/open", status_code=200, summary="Open a restricted case file (audited)")
+    @post(
+        "/{number:str}/open",
+        status_code=200,
+        **operation(
+            "查看受限办件",
+            "申请人的个人信息删除后，其办件档案受限保存，不再出现在任何列表和查询中。"
+            "管理员说明理由后可查看一件受限办件，每次查看都记入审计日志；"
+            "理由为空或只含空白答 422 reason_required。",
+            problems={404: ["case_not_found", "not_found"], 422: ["reason_required"]},
+        ),
+    )
     async def open_restricted_case(
-        self, request: Request[Principal, Any, Any], state: State, number: str, data: OpenIn
+        self, request: ApiRequest, state: State, number: Number, data: RestrictedOpenIn
     ) -> CaseForCitizen:
         audit: AuditLog | None = state.get("audit")
         return await erase.open_restricted(

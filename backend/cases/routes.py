@@ -6,23 +6,33 @@ not the caller's *before* the body is read or validated, so a stranger learns no
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Final
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import JSONBody
+from litestar.openapi.spec import Example, Operation, RequestBody
+from litestar.params import JSONBody, Parameter
 
 from backend.audit.service import Actor as AuditActor
 from backend.cases import present, service
 from backend.cases import views as case_views
-from backend.cases.schemas import CasePage, CaseSubmission, EvaluationIn, MaterialLink, SupplementIn
+from backend.cases.schemas import (
+    CaseForCitizen,
+    CaseSubmission,
+    CitizenCasePage,
+    EvaluationIn,
+    MaterialLink,
+    SupplementIn,
+)
 from backend.cases.service import Submitter
 from backend.cases.submission import Plan
 from backend.cases.transitions import Actor
-from backend.http.auth import Principal, citizen_only, principal_of
+from backend.http.auth import ApiRequest, Principal, citizen_only, principal_of
 from backend.http.idempotent import claim_of, respond
+from backend.http.openapi import audience, operation
 from backend.http.pagination import Page, PageSize
 from backend.idempotency.service import run_once
 from backend.outbox.service import unit_of_work
@@ -32,7 +42,56 @@ from backend.workdays.service import load_calendar
 CASE_ROW = "cases.row"
 """Request-state key of the case row the ``own_case`` guard read (the detail route reuses it)."""
 
+Number = Annotated[
+    str,
+    Parameter(
+        description="办件编号；一件事的子件编号带 -01、-02 等后缀。",
+        examples=[Example(value="XS20261207000123")],
+    ),
+]
+UploadIdPath = Annotated[
+    str,
+    Parameter(
+        description="办件材料的上传编号（办件 materials 中的 upload_id）。",
+        examples=[Example(value="up_Zk3v9QpX2mR7tLw4bN8cYg")],
+    ),
+]
 
+SUBMISSION_EXAMPLE: Final = {
+    "item_code": "GA-HK-CSDJ",
+    "form": {
+        "baby_name": "王小明",
+        "baby_sex": "男",
+        "birth_date": "2026-11-30",
+        "birth_place": "萧山区第一人民医院",
+        "guardian_id": "330109199003120025",
+        "relationship": "子",
+    },
+    "materials": [
+        {"type": "出生医学证明", "upload_id": "up_Zk3v9QpX2mR7tLw4bN8cYg"},
+        {"type": "申请表", "upload_id": "up_Q7wLm2Xc9Rt4Vb8Nk1Ps3A"},
+    ],
+    "delivery": {"method": "mail", "address": "杭州市萧山区城厢街道高桥社区 8 幢 2 单元 301 室"},
+}
+"""A submission as a client sends it: one item (an example built from the fields' own examples
+would name an item and a bundle at once)."""
+
+
+@dataclass
+class SubmissionOperation(Operation):
+    """The submit operation, with :data:`SUBMISSION_EXAMPLE` as its request example."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            for media in self.request_body.content.values():
+                media.example = SUBMISSION_EXAMPLE
+
+
+NOT_MINE = {404: ["case_not_found", "not_found"]}
+"""What ``own_case`` answers for a case that does not exist or is not the caller's."""
+
+
+@audience("citizen")
 async def own_case(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     who = principal_of(connection)
     number = str(connection.path_params.get("number", ""))
@@ -62,7 +121,7 @@ async def _row(number: str) -> dict[str, Any]:
     return row
 
 
-async def _detail(number: str, row: dict[str, Any] | None = None) -> Any:
+async def _detail(number: str, row: dict[str, Any] | None = None) -> CaseForCitizen:
     calendar = await load_calendar()
     return present.for_citizen(
         await case_views.view(row=row or await _row(number), calendar=calendar)
@@ -71,19 +130,50 @@ async def _detail(number: str, row: dict[str, Any] | None = None) -> Any:
 
 class CitizenCaseController(Controller):
     path = "/api/v1/cases"
-    tags = ["citizen cases"]
+    tags = ["市民办件"]
 
-    @post("/", guards=[citizen_only], summary="Submit an application (accepts Idempotency-Key)")
+    @post(
+        "/",
+        guards=[citizen_only],
+        operation_class=SubmissionOperation,
+        **operation(
+            "提交办件申请",
+            "市民为自己申请一个事项（item_code）或一件事（bundle_code），须已完成实名登记。"
+            "服务器一次核对事项、渠道、申请表、送达方式和材料：缺少的必需材料在一次答复中全部列出"
+            "（422 materials_missing 的 missing），申请表的每处错误列在 errors 中；"
+            "电子证照或数据共享能核验的材料可不上传。带同一 Idempotency-Key 重试不会重复提交。",
+            problems={
+                404: ["upload_not_found"],
+                409: ["identity_not_bound", "erasure_pending", "upload_already_attached"],
+                422: [
+                    "item_or_bundle_required",
+                    "item_unknown",
+                    "bundle_unknown",
+                    "channel_not_offered",
+                    "form_invalid",
+                    "delivery_method_invalid",
+                    "delivery_address_required",
+                    "service_point_unknown",
+                    "service_point_not_handling",
+                    "paper_not_allowed",
+                    "material_not_needed",
+                    "material_type_mismatch",
+                    "materials_missing",
+                ],
+            },
+            idempotent=True,
+        ),
+    )
     async def submit(
-        self, request: Request[Principal, Any, Any], state: State, data: JSONBody[CaseSubmission]
-    ) -> Response[Any]:
+        self, request: ApiRequest, state: State, data: JSONBody[CaseSubmission]
+    ) -> Response[CaseForCitizen]:
         by = _citizen(request.user)
 
         async def prepare() -> tuple[Plan, ChinaCalendar]:
             plan = await service.prepare(body=data, by=by, shared_data=state.shared_data)
             return plan, await load_calendar()
 
-        async def create(ready: tuple[Plan, ChinaCalendar]) -> Any:
+        async def create(ready: tuple[Plan, ChinaCalendar]) -> CaseForCitizen:
             plan, calendar = ready
             return present.for_citizen(await service.submit(plan=plan, by=by, calendar=calendar))
 
@@ -94,12 +184,20 @@ class CitizenCaseController(Controller):
             prepare=prepare,
             create=create,
         )
-        return respond(answer)
+        return respond(answer, CaseForCitizen)
 
-    @get("/", guards=[citizen_only], summary="My cases, including those an agent filed for me")
+    @get(
+        "/",
+        guards=[citizen_only],
+        **operation(
+            "我的办件",
+            "列出我作为申请人的办件，包括代办员、窗口或银行网点替我提交的，最新的在前；"
+            "一件事只列一条。page 从 1 开始，page_size 最大 100。",
+        ),
+    )
     async def list_mine(
-        self, request: Request[Principal, Any, Any], page: Page = 1, page_size: PageSize = 20
-    ) -> CasePage:
+        self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
+    ) -> CitizenCasePage:
         rows, total = await case_views.list_for_citizen(
             citizen_id=request.user.id, page=page, page_size=page_size
         )
@@ -113,21 +211,33 @@ class CitizenCaseController(Controller):
             )
             for row, name, shown in await case_views.summaries(rows=rows, calendar=calendar)
         ]
-        return CasePage(items=items, total=total)
+        return CitizenCasePage(items=items, total=total)
 
-    @get("/{number:str}", guards=[own_case], summary="One of my cases with its timeline")
-    async def detail(self, request: Request[Principal, Any, Any], number: str) -> Any:
+    @get(
+        "/{number:str}",
+        guards=[own_case],
+        **operation(
+            "查看办件",
+            "我的一件办件：状态、办理进度、办结期限、材料、补正通知和出件信息；一件事带各子件。"
+            "不存在的办件和别人的办件同样答 404 case_not_found。",
+            problems=NOT_MINE,
+        ),
+    )
+    async def detail(self, request: ApiRequest, number: Number) -> CaseForCitizen:
         return await _detail(number, request.state.get(CASE_ROW))
 
     @post(
         "/{number:str}/withdraw",
         guards=[own_case],
         status_code=200,
-        summary="Withdraw before acceptance",
+        **operation(
+            "撤回申请",
+            "在受理前撤回我的申请（已提交、待受理，或受理前要求的补正中）；撤回一件事会一并撤回"
+            "其中未办结的子件，已有子件被受理时不能整体撤回。答复撤回后的办件。",
+            problems={**NOT_MINE, 409: ["transition_not_allowed"]},
+        ),
     )
-    async def withdraw(
-        self, request: Request[Principal, Any, Any], state: State, number: str
-    ) -> Any:
+    async def withdraw(self, request: ApiRequest, state: State, number: Number) -> CaseForCitizen:
         calendar = await load_calendar()
         actor = _citizen(request.user).actor
         async with unit_of_work(state.doorbell):
@@ -138,15 +248,21 @@ class CitizenCaseController(Controller):
         "/{number:str}/supplements",
         guards=[own_case],
         status_code=200,
-        summary="Answer a supplement request (补正)",
+        **operation(
+            "提交补正材料",
+            "按补正通知一次补齐全部材料（supplement.missing 中的每种类型），办件回到要求补正前的"
+            "状态，受理后暂停的办结期限继续计算。先判断办件是否属于我（否则 404），再校验请求内容；"
+            "办件不在待补正状态时答 409。答复补正后的办件。",
+            problems={
+                404: ["case_not_found", "upload_not_found", "not_found"],
+                409: ["transition_not_allowed", "upload_already_attached"],
+                422: ["material_type_mismatch", "materials_missing"],
+            },
+        ),
     )
     async def supplement(
-        self,
-        request: Request[Principal, Any, Any],
-        state: State,
-        number: str,
-        data: JSONBody[SupplementIn],
-    ) -> Any:
+        self, request: ApiRequest, state: State, number: Number, data: JSONBody[SupplementIn]
+    ) -> CaseForCitizen:
         calendar = await load_calendar()
         async with unit_of_work(state.doorbell):
             await service.supply(
@@ -162,10 +278,17 @@ class CitizenCaseController(Controller):
         "/{number:str}/materials/{upload_id:str}/link",
         guards=[own_case],
         status_code=200,
-        summary="A short-lived link to one of the case's materials (the read is audited)",
+        **operation(
+            "获取材料查看链接",
+            "为我的办件中的一份已上传材料生成短时有效的查看链接（GET /api/v1/files/{token}），"
+            "有效秒数见 expires_in；每次生成都记入审计日志。",
+            problems={
+                404: ["case_not_found", "material_not_found", "upload_not_found", "not_found"]
+            },
+        ),
     )
     async def material_link(
-        self, request: Request[Principal, Any, Any], state: State, number: str, upload_id: str
+        self, request: ApiRequest, state: State, number: Number, upload_id: UploadIdPath
     ) -> MaterialLink:
         reader = AuditActor("citizen", request.user.id, on_behalf_of=request.user.id)
         async with unit_of_work(state.doorbell):
@@ -182,15 +305,16 @@ class CitizenCaseController(Controller):
         "/{number:str}/evaluation",
         guards=[own_case],
         status_code=201,
-        summary="Rate a closed case (好差评)",
+        **operation(
+            "评价办件",
+            "对已办结的办件评分（好差评，1–5 分，2 分及以下为差评）。每件只能评价一次；"
+            "差评经整改回访办结后，可再评价一次。答复评价后的办件。",
+            problems={**NOT_MINE, 409: ["case_not_closed", "evaluation_exists"]},
+        ),
     )
     async def evaluate(
-        self,
-        request: Request[Principal, Any, Any],
-        state: State,
-        number: str,
-        data: JSONBody[EvaluationIn],
-    ) -> Any:
+        self, request: ApiRequest, state: State, number: Number, data: JSONBody[EvaluationIn]
+    ) -> CaseForCitizen:
         async with unit_of_work(state.doorbell):
             await service.evaluate(
                 row=await _row(number),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, Literal
 
 
 class Status(StrEnum):
@@ -140,7 +140,7 @@ def decide(status: Status, action: Action, *, resume_to: Status | None = None) -
     )
 
 
-def public_status(status: Status) -> str:
+def public_status(status: Status) -> Literal["open", "closed"]:
     return "closed" if status in CLOSED else "open"
 
 

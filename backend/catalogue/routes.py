@@ -3,27 +3,65 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, cast
 
 from litestar import Controller, get
+from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
 from backend.catalogue import service
 from backend.catalogue.schemas import (
     BundleOut,
     BundlePage,
+    Channel,
+    Datatype,
+    DeliveryMethod,
     FormFieldOut,
     ItemDetail,
+    ItemMaterialOut,
     ItemOut,
     ItemPage,
-    MaterialOut,
+    Level,
     MergedMaterialOut,
+    Sensitivity,
 )
 from backend.catalogue.service import BundleView, ItemView
 from backend.http.auth import PUBLIC
+from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 
-Query = Annotated[str | None, Parameter(max_length=40, description="名称、关键词或拼音首字母")]
+Query = Annotated[
+    str | None,
+    Parameter(
+        max_length=40,
+        description="查找的内容：名称、关键词或拼音首字母；不填则列出全部。",
+        examples=[Example(value="身份证"), Example(value="sfz")],
+    ),
+]
+DepartmentFilter = Annotated[
+    str | None,
+    Parameter(
+        max_length=16,
+        description="只列出该部门承办的事项（部门编码）。",
+        examples=[Example(value="GA")],
+    ),
+]
+ChannelFilter = Annotated[
+    Channel | None,
+    Parameter(
+        description=(
+            "只列出可通过该渠道申请的事项：window 窗口，agent 村社代办，bank 银行网点，"
+            "self_service 自助终端，online 小程序在线申请。"
+        ),
+        examples=[Example(value="online")],
+    ),
+]
+ItemCodePath = Annotated[
+    str, Parameter(description="事项编码。", examples=[Example(value="GA-SFZ-HL")])
+]
+BundleCodePath = Annotated[
+    str, Parameter(description="一件事编码。", examples=[Example(value="CSYJS")])
+]
 
 
 def item_out(view: ItemView) -> ItemOut:
@@ -35,10 +73,10 @@ def item_out(view: ItemView) -> ItemOut:
         department_name=view.department_name,
         committed_days=s.committed_days,
         legal_days=s.legal_days,
-        channels=list(s.channels),
+        channels=cast(list[Channel], list(s.channels)),
         delegable=s.delegable,
         district_wide=s.district_wide,
-        lowest_level=s.lowest_level,
+        lowest_level=cast(Level, s.lowest_level),
     )
 
 
@@ -47,11 +85,18 @@ def item_detail(view: ItemView) -> ItemDetail:
     return ItemDetail(
         **{f: getattr(item_out(view), f) for f in ItemOut.__struct_fields__},
         fee=s.fee,
-        delivery_methods=list(s.delivery_methods),
+        delivery_methods=cast(list[DeliveryMethod], list(s.delivery_methods)),
         keywords=list(s.keywords),
-        materials=[MaterialOut(**asdict(m)) for m in s.materials],
+        materials=[ItemMaterialOut(**asdict(m)) for m in s.materials],
         form=[
-            FormFieldOut(f.name, f.label, f.datatype, f.required, list(f.values), f.sensitivity)
+            FormFieldOut(
+                f.name,
+                f.label,
+                cast(Datatype, f.datatype),
+                f.required,
+                list(f.values),
+                cast(Sensitivity, f.sensitivity),
+            )
             for f in s.form
         ],
         version=view.version,
@@ -98,14 +143,21 @@ def bundle_out(view: BundleView) -> BundleOut:
 
 class CatalogueController(Controller):
     opt = PUBLIC
-    tags = ["catalogue"]
+    tags = ["公开信息"]
 
-    @get("/api/v1/items", summary="Find items (事项) by name, keyword or pinyin initials")
+    @get(
+        "/api/v1/items",
+        **operation(
+            "查找事项",
+            "按名称、关键词或拼音首字母查找政务服务事项，可按承办部门和办理渠道筛选；"
+            "有 q 时按匹配程度排序，否则按事项编码排序。page 从 1 开始，page_size 最大 100。",
+        ),
+    )
     async def list_items(
         self,
         q: Query = None,
-        department: Annotated[str | None, Parameter(max_length=16)] = None,
-        channel: Annotated[str | None, Parameter(max_length=16)] = None,
+        department: DepartmentFilter = None,
+        channel: ChannelFilter = None,
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> ItemPage:
@@ -114,11 +166,26 @@ class CatalogueController(Controller):
         )
         return ItemPage(items=[item_out(v) for v in views], total=total)
 
-    @get("/api/v1/items/{code:str}", summary="An item with its materials and form")
-    async def get_item(self, code: str) -> ItemDetail:
+    @get(
+        "/api/v1/items/{code:str}",
+        **operation(
+            "查看事项详情",
+            "一个事项今天施行的版本：所需材料、申请表字段、收费和可选的送达方式。"
+            "提交申请时的 form 和 materials 按此填写。",
+            problems={404: ["item_not_found", "not_found"]},
+        ),
+    )
+    async def get_item(self, code: ItemCodePath) -> ItemDetail:
         return cached_detail(await service.get_item(code=code))
 
-    @get("/api/v1/bundles", summary="Find bundles (一件事)")
+    @get(
+        "/api/v1/bundles",
+        **operation(
+            "查找一件事",
+            "按名称、关键词或拼音首字母查找一件事（几个相关事项一次申请）；有 q 时按匹配程度排序。"
+            "page 从 1 开始，page_size 最大 100。",
+        ),
+    )
     async def list_bundles(
         self, q: Query = None, page: Page = 1, page_size: PageSize = 20
     ) -> BundlePage:
@@ -126,7 +193,13 @@ class CatalogueController(Controller):
         return BundlePage(items=[bundle_out(v) for v in views], total=total)
 
     @get(
-        "/api/v1/bundles/{code:str}", summary="A bundle with its merged materials (each type once)"
+        "/api/v1/bundles/{code:str}",
+        **operation(
+            "查看一件事详情",
+            "一件事包含的事项和合并后的材料清单：同一类型的材料只需提交一次，"
+            "item_codes 列出需要它的事项。",
+            problems={404: ["bundle_not_found", "not_found"]},
+        ),
     )
-    async def get_bundle(self, code: str) -> BundleOut:
+    async def get_bundle(self, code: BundleCodePath) -> BundleOut:
         return bundle_out(await service.get_bundle(code=code))

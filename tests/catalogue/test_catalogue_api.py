@@ -26,7 +26,7 @@ async def test_search_ranks_name_matches_first(api, small_catalogue: Path):
     filtered = (await api.get("/api/v1/items", params={"channel": "bank"})).json()
     assert {i["code"] for i in filtered["items"]} == {"YB-CBDJ", "RS-SBK-SL"}
     assert_problem(
-        await api.get("/api/v1/items", params={"channel": "pigeon"}), 422, "channel_invalid"
+        await api.get("/api/v1/items", params={"channel": "pigeon"}), 422, "validation_failed"
     )
 
 

@@ -147,7 +147,10 @@ async def test_missing_parts_are_422(api: httpx.AsyncClient, alice: Headers):
         "upload_form_invalid",
     )
     assert_problem(
-        await upload(api, alice, images.PDF, material_type="材" * 21), 422, "material_type_invalid"
+        await upload(api, alice, images.PDF, material_type="材" * 21), 422, "validation_failed"
+    )
+    assert_problem(
+        await upload(api, alice, images.PDF, material_type="   "), 422, "material_type_invalid"
     )
 
 
