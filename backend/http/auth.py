@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -15,6 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
 from backend.errors import NotAllowed, Unauthenticated
+from backend.http import openapi
 from backend.http.openapi import audience
 from backend.identity import service as identity
 from backend.identity import texts
@@ -52,7 +53,7 @@ PublicRequest: TypeAlias = Request[None, None, State]
 """The request of a public route: nobody is logged in."""
 
 
-PASSWORD_CHANGE_PENDING_OK = "password_change_pending_ok"  # noqa: S105 - an opt key
+PASSWORD_CHANGE_PENDING_OK: Final = openapi.PASSWORD_CHANGE_PENDING_OK
 """Route ``opt`` key of the few routes a staff member whose password an administrator reset may
 still call (change the password, log out, who am I); every other route answers 403
 ``password_change_required`` until the password is changed."""

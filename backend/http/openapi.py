@@ -33,6 +33,9 @@ from backend.http.problem_codes import CODES
 from backend.http.problems import PROBLEM_JSON, TITLES
 
 PROBLEMS_OPT: Final = "openapi_problems"
+PASSWORD_CHANGE_PENDING_OK: Final = "password_change_pending_ok"  # noqa: S105 - an opt key
+"""Route ``opt`` key of the routes still open while a password change is pending (read by
+``backend.http.auth``, which refuses the others, and here, which documents that refusal)."""
 IDEMPOTENT_OPT: Final = "openapi_idempotent"
 AUDIENCE_ATTR: Final = "audience"
 """Guards carry the roles they let in as this attribute (see ``backend.http.auth``)."""
@@ -61,10 +64,6 @@ _PARAMETER_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
 }
 _TOKEN_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
     401: ("token_missing", "token_invalid", "token_expired", "unauthenticated", "token_revoked"),
-}
-_STAFF_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
-    401: ("account_inactive",),
-    403: ("password_change_required",),
 }
 _IDEMPOTENCY_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
     409: ("request_in_progress",),
@@ -197,8 +196,11 @@ def _complete_operation(
         add(_TOKEN_PROBLEMS)
         if roles is not None:
             add({403: ("not_allowed",)})
-        if roles is None or set(roles) - {"citizen"}:
-            add(_STAFF_PROBLEMS)
+        # A staff token is checked before any guard runs: a disabled account, or one whose
+        # password an administrator reset, is answered so on every route that takes a token.
+        add({401: ("account_inactive",)})
+        if not opt.get(PASSWORD_CHANGE_PENDING_OK):
+            add({403: ("password_change_required",)})
     if idempotent:
         add(_IDEMPOTENCY_PROBLEMS)
         _add_idempotency_header(op)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from backend.cases import bundles, formreveal
 from backend.cases import views as case_views
@@ -21,7 +21,6 @@ from backend.window.schemas import (
     ClaimOut,
     FiledByOut,
     PersonRef,
-    PublicStatus,
     ResultOut,
     StaffChild,
     StaffMaterial,
@@ -136,7 +135,7 @@ async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) 
         number=row["number"],
         status=row["status"],
         status_label=STATUS_LABELS[status],
-        public_status=cast(PublicStatus, public_status(status)),
+        public_status=public_status(status),
         item_code=row["item_code"],
         bundle_code=row["bundle_code"],
         name=view.name,
