@@ -251,10 +251,8 @@ def create_app(
         openapi_config=OpenAPIConfig(
             title="就近办 API",
             version="1.0.0",
-            description=(
-                "Backend of the 就近办 mini-program: citizens, village agents, window staff,"
-                " approvers and supervisors. Errors are RFC 9457 problem documents."
-            ),
+            description=openapi.DESCRIPTION,
+            tags=openapi.TAGS,
             path="/schema",
             # Swagger UI from /static/vendor/ at /schema and /schema/swagger: nothing from a CDN.
             openapi_router=docs_router("/schema"),

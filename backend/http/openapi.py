@@ -27,6 +27,7 @@ import msgspec
 from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.spec import Tag
 from litestar.routes import HTTPRoute
 
 from backend.http.problem_codes import CODES
@@ -52,6 +53,41 @@ AUDIENCES: Final[dict[str, str]] = {
     "supervisor": "督查人员",
     "admin": "管理员",
 }
+
+DESCRIPTION: Final = """\
+就近办小程序、村社代办员、镇街窗口、后台审批和区督查共用的接口。
+
+- 登录：市民用 `wx.login` 的 code 换令牌（`POST /api/v1/auth/wechat/login`），工作人员用账号密码
+  （`POST /api/v1/auth/staff/login`）；之后每个请求带 `Authorization: Bearer <令牌>`。
+  标为公开的接口无需登录。
+- 错误：一律是 RFC 9457 problem document（`application/problem+json`），`code` 稳定、可供程序判断，
+  `detail` 是可直接展示的中文。每个接口按状态码列出它可能答复的全部 `code`。
+- 幂等：创建类接口接受 `Idempotency-Key`，24 小时内同一键、同一内容只办理一次。
+- 分页：`?page=&page_size=`（最多 100），答复 `{"items": [...], "total": n}`。
+
+给客户端团队的说明见 docs/api.md。
+"""
+
+TAGS: Final = [
+    Tag(
+        name="公开信息",
+        description="事项目录、一件事、区划、附近办事点和 30 分钟办事圈，无需登录。",
+    ),
+    Tag(name="登录与会话", description="微信登录、工作人员登录、退出。"),
+    Tag(name="我的信息", description="市民的实名信息、手机号、个人信息导出和删除申请。"),
+    Tag(name="市民办件", description="市民提交、查看、撤回、补正和评价自己的办件。"),
+    Tag(name="委托代办", description="市民确认、拒绝或撤销委托代办员代办。"),
+    Tag(name="代办员", description="村社代办员和政银通网点：登记群众、发起委托、代为申请、交接。"),
+    Tag(name="窗口受理", description="镇街一窗受理：队列、认领、受理、补正、转交、出件和交接。"),
+    Tag(name="后台审批", description="部门审批人员办理转来的办件。"),
+    Tag(name="督查", description="超期、差评回访、电话抽查、审计日志和委托抽查。"),
+    Tag(name="统计", description="办件量、按期办结率、满意度等统计。"),
+    Tag(name="消息通知", description="微信订阅消息、站内消息和工作人员通知。"),
+    Tag(name="上传", description="上传材料文件和读取签名链接。"),
+    Tag(name="管理员", description="账号、节假日、流转规则、事项导入、一窗平台和删除申请。"),
+    Tag(name="一窗平台", description="外部一窗受理平台的回调。"),
+    Tag(name="系统", description="健康检查。"),
+]
 
 _BODY_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
     400: ("malformed_json", "json_too_deep", "malformed_body"),
