@@ -98,6 +98,7 @@ def _is_empty(schema: dict[str, Any], doc: dict[str, Any]) -> bool:
 
 def test_every_operation_is_described(app: Litestar, doc: dict[str, Any]) -> None:
     failures: dict[str, list[str]] = defaultdict(list)
+    declared_tags = {t["name"] for t in doc.get("tags", [])}
     for path, item in doc["paths"].items():
         for method in METHODS:
             op = item.get(method)
@@ -130,6 +131,9 @@ def test_every_operation_is_described(app: Litestar, doc: dict[str, Any]) -> Non
                     wrong.append("request body: no example")
             if not any(s[0] in "45" for s in op["responses"]):
                 wrong.append("no problem responses")
+            tags = op.get("tags") or []
+            if not tags or set(tags) - declared_tags:
+                wrong.append(f"tags {tags} not among the document's tags")
             if wrong:
                 failures[_module(app, path, method)].append(f"{where}: {', '.join(wrong)}")
     assert not failures, "operations not fully described:\n" + _report(failures)
@@ -201,9 +205,7 @@ def test_every_problem_code_is_known_and_documented() -> None:
     raised = _codes_in_source()
     unknown = sorted(raised - CODES.keys())
     assert not unknown, f"codes raised but missing from backend/http/problem_codes.py: {unknown}"
-    errors_md = (
-        __import__("pathlib").Path(__file__).parents[2] / "docs" / "errors.md"
-    ).read_text()
+    errors_md = (__import__("pathlib").Path(__file__).parents[2] / "docs" / "errors.md").read_text()
     undocumented = sorted(c for c in CODES if f"`{c}`" not in errors_md)
     assert not undocumented, f"codes missing from docs/errors.md: {undocumented}"
 
