@@ -126,6 +126,7 @@ CODES: Final[dict[str, str]] = {
     "notice_not_found": "找不到该通知。",
     "outbound_url_forbidden": "外部服务地址指向本机、链路本地或云平台元数据地址，不允许使用。",
     "outbound_url_malformed": "外部服务地址格式不正确，应为 http:// 或 https:// 开头的完整地址。",
+    "outbound_url_private": "外部服务地址指向内网地址，该网段未在部署配置 OUTBOUND_ALLOW_NETWORKS 中放行，不允许使用。",
     "outbound_url_unresolvable": "外部服务地址的域名无法解析。",
     "paper_not_allowed": "小程序申请不能登记纸质原件，请上传材料照片。",
     "password_change_required": "管理员已重置您的密码，请先修改密码后再继续操作。",

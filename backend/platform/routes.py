@@ -6,17 +6,21 @@ signature of the raw body and the timestamp *before* the body is decoded or vali
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import JSONBody
+from litestar.openapi.spec import Example
+from litestar.params import JSONBody, Parameter
 
 from backend.clock import local
 from backend.errors import ServiceUnavailable, Unauthenticated
-from backend.http.auth import PUBLIC, Principal, staff_roles
+from backend.http.auth import PUBLIC, ApiRequest, Principal, staff_roles
+from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.identity import roles as R
 from backend.outbox.service import unit_of_work
@@ -25,6 +29,7 @@ from backend.platform.config import PlatformConfig
 from backend.platform.schemas import (
     CallbackIn,
     CallbackOut,
+    CaseStatus,
     PushFailureOut,
     PushFailurePage,
     RetryOut,
@@ -33,8 +38,6 @@ from backend.platform.schemas import (
     TownshipPlatformPage,
 )
 from backend.workdays.service import load_calendar
-
-APP_ID_STATE = "platform_app_id"
 
 
 def platform_config(connection: ASGIConnection[Any, Any, Any, Any]) -> PlatformConfig:
@@ -60,23 +63,93 @@ async def signed_by_platform(
         raise Unauthenticated(texts.SIGNATURE_INVALID, code="platform_signature_invalid")
     if not signing.fresh(timestamp, max_age_s=config.callback_max_age_s):
         raise Unauthenticated(texts.TIMESTAMP_INVALID, code="platform_timestamp_invalid")
-    connection.state[APP_ID_STATE] = app_id
+
+
+_SIGNED = {
+    401: ["platform_signature_invalid", "platform_timestamp_invalid"],
+    503: ["platform_not_configured"],
+}
+
+CaseNumberPath = Annotated[
+    str,
+    Parameter(
+        min_length=1,
+        max_length=24,
+        description="办件编号。",
+        examples=[Example(value="XS20261207000123")],
+    ),
+]
+TownshipPath = Annotated[
+    str,
+    Parameter(
+        min_length=1,
+        max_length=12,
+        description="镇街区划代码（9 位）。",
+        examples=[Example(value="330109001")],
+    ),
+]
 
 
 class PlatformCallbackController(Controller):
     path = "/api/v1/platform/callbacks"
     opt = PUBLIC
-    tags = ["external platform"]
+    tags = ["一窗平台"]
 
     @post(
         "/",
         guards=[signed_by_platform],
         status_code=200,
-        summary="Status callback from an external one-window platform (signed)",
+        **operation(
+            "接收平台状态回调",
+            "外部一窗受理平台回告办件状态。不用登录令牌，而用请求头 X-Platform-App-Id、"
+            "X-Platform-Timestamp 和对原始请求体的 HMAC 签名 X-Platform-Signature；签名和时间戳"
+            "（5 分钟内）在解析请求体之前检查。同一 event_id 重发只生效一次，答复与第一次相同；"
+            "早于已生效回调的状态或当前状态不允许的变化记为未生效（applied=false）并说明原因。",
+            problems={
+                **_SIGNED,
+                404: ["case_not_found"],
+                409: ["platform_case_not_ready"],
+                422: ["supplement_empty"],
+            },
+        ),
     )
     async def receive(
-        self, request: Request[Any, Any, Any], state: State, data: JSONBody[CallbackIn]
+        self,
+        state: State,
+        app_id: Annotated[
+            str,
+            Parameter(
+                header=signing.APP_ID_HEADER,
+                description="平台账号（app_id）。",
+                examples=[Example(value="xs-platform")],
+            ),
+        ],
+        timestamp: Annotated[
+            str,
+            Parameter(
+                header=signing.TIMESTAMP_HEADER,
+                description="签名时的 Unix 时间（秒），与服务器时间相差不得超过 5 分钟。",
+                examples=[Example(value="1796609700")],
+            ),
+        ],
+        signature: Annotated[
+            str,
+            Parameter(
+                header=signing.SIGNATURE_HEADER,
+                description=(
+                    '签名：hex(HMAC-SHA256(密钥, 时间戳 + "." + 原始请求体))，'
+                    "密钥为该平台账号在 PLATFORM_SECRETS 中的密钥。"
+                ),
+                examples=[
+                    Example(
+                        value="5d0c5a1f0e6b3b9a8f0d2c7e4a1b6c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b"
+                    )
+                ],
+            ),
+        ],
+        data: JSONBody[CallbackIn],
     ) -> CallbackOut:
+        """The signature headers are checked by ``signed_by_platform`` before anything else."""
         event = callbacks.CallbackEvent(
             event_id=data.event_id,
             case_number=data.case_number,
@@ -87,17 +160,18 @@ class PlatformCallbackController(Controller):
         )
         calendar = await load_calendar()
         async with unit_of_work(state.doorbell):
-            outcome = await callbacks.receive(
-                app_id=request.state[APP_ID_STATE], event=event, calendar=calendar
-            )
-        return CallbackOut(
-            event_id=outcome.event_id,
-            case_number=outcome.case_number,
-            applied=outcome.applied,
-            replayed=outcome.replayed,
-            status=outcome.case_status,
-            reason=outcome.reason,
-            detail=outcome.detail,
+            outcome = await callbacks.receive(app_id=app_id, event=event, calendar=calendar)
+        return msgspec.convert(
+            {
+                "event_id": outcome.event_id,
+                "case_number": outcome.case_number,
+                "applied": outcome.applied,
+                "replayed": outcome.replayed,
+                "status": outcome.case_status,
+                "reason": outcome.reason,
+                "detail": outcome.detail,
+            },
+            CallbackOut,
         )
 
 
@@ -111,8 +185,13 @@ def _township_out(
         app_id=view.app_id,
         active=view.active,
         secret_configured=config.secret_for(view.app_id) is not None,
-        updated_at=local(view.updated_at).isoformat(timespec="seconds"),
+        updated_at=_seconds(view.updated_at),
     )
+
+
+def _seconds(moment: datetime) -> datetime:
+    """In Asia/Shanghai, to the second (as every time the API answers)."""
+    return local(moment).replace(microsecond=0)
 
 
 async def _scope(who: Principal) -> str | None:
@@ -121,12 +200,19 @@ async def _scope(who: Principal) -> str | None:
 
 class PlatformAdminController(Controller):
     path = "/api/v1/platform"
-    tags = ["external platform"]
+    tags = ["一窗平台"]
     guards = [staff_roles(R.SUPERVISOR, R.ADMIN)]
 
-    @get("/failures", summary="Pushes that failed for good, newest first")
+    @get(
+        "/failures",
+        **operation(
+            "推送失败的办件",
+            "列出推送到外部一窗受理平台最终失败（已停止自动重试）的办件，最近失败的在前，分页。"
+            "镇街督查人员只看到本镇街的，区级督查人员和管理员看到全区的。",
+        ),
+    )
     async def failures(
-        self, request: Request[Principal, Any, Any], page: Page = 1, page_size: PageSize = 20
+        self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
     ) -> PushFailurePage:
         rows, total = await service.list_failures(
             township=await _scope(request.user), page=page, page_size=page_size
@@ -139,8 +225,8 @@ class PlatformAdminController(Controller):
                     app_id=r.app_id,
                     attempts=r.attempts,
                     last_error=r.last_error,
-                    failed_at=local(r.failed_at).isoformat(timespec="seconds"),
-                    case_status=r.case_status,
+                    failed_at=_seconds(r.failed_at),
+                    case_status=msgspec.convert(r.case_status, CaseStatus),
                 )
                 for r in rows
             ],
@@ -150,19 +236,33 @@ class PlatformAdminController(Controller):
     @post(
         "/failures/{number:str}/retry",
         status_code=202,
-        summary="Push a case again whose push failed for good",
+        **operation(
+            "重新推送办件",
+            "把推送最终失败、仍处于 submitted 状态的办件重新排队推送到所属镇街的平台，答 202，"
+            "稍后发出。不在本人范围内或没有推送记录的办件答 404。",
+            problems={
+                404: ["case_not_found", "not_found"],
+                409: ["platform_push_not_retryable"],
+            },
+        ),
     )
-    async def retry(
-        self, request: Request[Principal, Any, Any], state: State, number: str
-    ) -> RetryOut:
+    async def retry(self, request: ApiRequest, state: State, number: CaseNumberPath) -> RetryOut:
         township = await _scope(request.user)
         async with unit_of_work(state.doorbell):
             await service.retry(number=number, township=township)
         return RetryOut(case_number=number, status="pending")
 
-    @get("/townships", summary="Townships that use an external platform")
+    @get(
+        "/townships",
+        **operation(
+            "镇街平台配置",
+            "列出已配置外部一窗受理平台的镇街，按区划代码排序，分页；secret_configured 表示"
+            "部署配置中是否已有该平台账号的密钥（密钥本身从不返回）。镇街督查人员只看到本镇街。",
+            problems={503: ["platform_not_configured"]},
+        ),
+    )
     async def townships(
-        self, request: Request[Principal, Any, Any], page: Page = 1, page_size: PageSize = 20
+        self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
     ) -> TownshipPlatformPage:
         config = platform_config(request)
         views, total = await service.list_townships(
@@ -173,13 +273,30 @@ class PlatformAdminController(Controller):
     @put(
         "/townships/{code:str}",
         guards=[staff_roles(R.ADMIN)],
-        summary="Point a township at an external platform, or back at the built-in queue",
+        **operation(
+            "设置镇街的平台",
+            "管理员把镇街的新办件改为推送到外部一窗受理平台（active=true），或改回本系统的"
+            "窗口受理队列（active=false）。地址须能解析且不得指向本机、内网或云平台元数据地址；"
+            "启用时平台账号须已在 PLATFORM_SECRETS 中配置密钥。重复提交以最后一次为准。",
+            problems={
+                404: ["township_not_found", "not_found"],
+                422: [
+                    "platform_base_url_invalid",
+                    "platform_secret_missing",
+                    "outbound_url_malformed",
+                    "outbound_url_unresolvable",
+                    "outbound_url_forbidden",
+                    "outbound_url_private",
+                ],
+                503: ["platform_not_configured"],
+            },
+        ),
     )
     async def configure(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        code: str,
+        code: TownshipPath,
         data: JSONBody[TownshipPlatformIn],
     ) -> TownshipPlatformOut:
         config = platform_config(request)

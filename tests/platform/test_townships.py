@@ -42,7 +42,7 @@ async def test_admin_configures_a_township(api, small_catalogue, platform):
             headers=admin,
         ),
         422,
-        "platform_base_url_invalid",
+        "validation_failed",  # the body's pattern: http:// or https://, no blanks
     )
     assert_problem(
         await api.put("/api/v1/platform/townships/330109110001", json=body, headers=admin),
