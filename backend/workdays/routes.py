@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
-from litestar.params import JSONBody
+from litestar.openapi.spec import Example
+from litestar.params import JSONBody, Parameter
 
-from backend.http.auth import Principal, staff_roles
+from backend.clock import local
+from backend.http.auth import ApiRequest, staff_roles
 from backend.http.idempotent import claim_of, respond
+from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.idempotency.service import run_once
 from backend.identity import roles as R
@@ -28,14 +32,35 @@ from backend.workdays.schemas import (
     YearOut,
 )
 
+YEARS = f"{checks.MIN_YEAR}–{checks.MAX_YEAR}"
+
+DayPath = Annotated[
+    str,
+    Parameter(
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        description=f"日期（YYYY-MM-DD），须在 {YEARS} 年之间。",
+        examples=[Example(value="2026-10-01")],
+    ),
+]
+Year = Annotated[
+    int,
+    Parameter(
+        ge=checks.MIN_YEAR,
+        le=checks.MAX_YEAR,
+        description=f"年份（{YEARS}）。",
+        examples=[Example(value=2027)],
+    ),
+]
+_DAY_PROBLEMS = {422: ["date_invalid", "date_out_of_range"]}
+
 
 def _day_out(record: service.CalendarDayRecord) -> CalendarDayOut:
     return CalendarDayOut(
-        date=record.day.isoformat(),
+        date=record.day,
         kind=record.kind,
         note=record.note,
         updated_by=record.updated_by,
-        updated_at=record.updated_at.isoformat(),
+        updated_at=local(record.updated_at).replace(microsecond=0),
     )
 
 
@@ -50,7 +75,7 @@ def _year_out(status: YearStatus) -> YearOut:
 
 def _info_out(info: DayInfo) -> DayInfoOut:
     return DayInfoOut(
-        date=info.date.isoformat(),
+        date=info.date,
         weekday=texts.weekday_label(info.date),
         working=info.working,
         reason=info.reason,
@@ -73,11 +98,31 @@ class CalendarAdminController(Controller):
     """Days an administrator declares off or working, and the yearly confirmation."""
 
     path = "/api/v1/admin/calendar"
-    tags = ["administration"]
+    tags = ["管理员"]
 
-    @get("/", guards=[staff_roles(R.ADMIN, R.SUPERVISOR)], summary="Days set by administrators")
+    @get(
+        "/",
+        guards=[staff_roles(R.ADMIN, R.SUPERVISOR)],
+        **operation(
+            "管理员设定的日子",
+            "管理员设为休息日或工作日的日子，按日期排序，分页；years 同时列出所涉年份的节假日"
+            "安排是否已收录国务院通知、是否已确认。不指定 year 时列出全部日子，years 为今年、"
+            "明年和有记录的各年。",
+        ),
+    )
     async def list_days(
-        self, year: int | None = None, page: Page = 1, page_size: PageSize = 20
+        self,
+        year: Annotated[
+            int | None,
+            Parameter(
+                ge=checks.MIN_YEAR,
+                le=checks.MAX_YEAR,
+                description=f"只列这一年的日子（{YEARS}）。",
+                examples=[Example(value=2026)],
+            ),
+        ] = None,
+        page: Page = 1,
+        page_size: PageSize = 20,
     ) -> CalendarPage:
         found = await service.list_days(year=year, page=page, page_size=page_size)
         return CalendarPage(
@@ -89,14 +134,20 @@ class CalendarAdminController(Controller):
     @post(
         "/",
         guards=[staff_roles(R.ADMIN)],
-        summary="Declare a day off or a workday (replaces an earlier one; accepts Idempotency-Key)",
+        **operation(
+            "设定休息日或工作日",
+            "管理员把一天设为休息日（holiday）或工作日（workday，如调休上班），答 201；同一天"
+            "再设定则替换之前的设定。此后计算的期限立即按新日历。",
+            problems={422: ["date_out_of_range"]},
+            idempotent=True,
+        ),
     )
     async def set_day(
-        self, request: Request[Principal, Any, Any], state: State, data: JSONBody[CalendarDayIn]
-    ) -> Response[Any]:
+        self, request: ApiRequest, state: State, data: JSONBody[CalendarDayIn]
+    ) -> Response[CalendarDayOut]:
         async def record() -> CalendarDayOut:
             saved = await service.set_day(
-                day=checks.parse_date(data.date),
+                day=data.date,
                 kind=data.kind,
                 note=data.note or "",
                 staff_id=request.user.id,
@@ -112,10 +163,19 @@ class CalendarAdminController(Controller):
             )
         finally:
             service.forget_calendar()  # once the transaction ended, as ``_changing_calendar``
-        return respond(answer)
+        return respond(answer, CalendarDayOut)
 
-    @delete("/{day:str}", guards=[staff_roles(R.ADMIN)], summary="Remove an administrator's day")
-    async def delete_day(self, state: State, day: str) -> None:
+    @delete(
+        "/{day:str}",
+        guards=[staff_roles(R.ADMIN)],
+        **operation(
+            "删除管理员设定的日子",
+            "删除管理员对这一天的设定，答 204；此后这一天按国务院通知或法定节日判断。"
+            "这一天没有设定时答 404。",
+            problems={404: ["calendar_day_not_found", "not_found"], **_DAY_PROBLEMS},
+        ),
+    )
+    async def delete_day(self, state: State, day: DayPath) -> None:
         async with _changing_calendar(state):
             await service.delete_day(day=checks.parse_date(day))
 
@@ -123,13 +183,17 @@ class CalendarAdminController(Controller):
         "/years/{year:int}/confirm",
         guards=[staff_roles(R.ADMIN)],
         status_code=200,
-        summary="Confirm a year's holidays against the official notice",
+        **operation(
+            "确认一年的节假日安排",
+            "管理员确认已把这一年的节假日安排与国务院通知核对（并已设定需要调整的日子），"
+            "此后这一年不再提示需要处理。请求体可省略；再次确认替换确认人、时间和说明。",
+        ),
     )
     async def confirm_year(
         self,
-        request: Request[Principal, Any, Any],
+        request: ApiRequest,
         state: State,
-        year: int,
+        year: Year,
         data: JSONBody[ConfirmYearIn] | None = None,
     ) -> YearOut:
         async with _changing_calendar(state):
@@ -144,19 +208,53 @@ class CalendarController(Controller):
 
     path = "/api/v1/calendar"
     guards = [staff_roles()]
-    tags = ["calendar"]
+    tags = ["系统"]
 
-    @get("/days/{day:str}", summary="Whether a day is a working day, and why")
-    async def day(self, day: str) -> DayInfoOut:
+    @get(
+        "/days/{day:str}",
+        **operation(
+            "查询某天是否工作日",
+            "工作日历对这一天的判断（是否工作日）及其原因和依据：国务院通知、按法定节日推算、"
+            "管理员调整或常规作息。",
+            problems=_DAY_PROBLEMS,
+        ),
+    )
+    async def day(self, day: DayPath) -> DayInfoOut:
         return _info_out(await service.day_info(day=checks.parse_date(day)))
 
-    @get("/due", summary="The Nth working day after a start date, with the days skipped")
-    async def due(self, start: str, days: int) -> DueOut:
-        found = await service.due_date(start=checks.parse_date(start), days=days)
+    @get(
+        "/due",
+        **operation(
+            "计算到期日",
+            "从起算日起第 days 个工作日（起算日当天不计；days=0 即起算日），同时列出途中跳过的"
+            "非工作日，以及节假日安排尚未确定、到期日可能有变的年份。",
+            problems={422: ["date_out_of_range"]},
+        ),
+    )
+    async def due(
+        self,
+        start: Annotated[
+            dt.date,
+            Parameter(
+                description=f"起算日（YYYY-MM-DD），须在 {YEARS} 年之间。",
+                examples=[Example(value="2026-12-28")],
+            ),
+        ],
+        days: Annotated[
+            int,
+            Parameter(
+                ge=0,
+                le=checks.MAX_DAYS,
+                description=f"工作日天数（0–{checks.MAX_DAYS}）。",
+                examples=[Example(value=5)],
+            ),
+        ],
+    ) -> DueOut:
+        found = await service.due_date(start=start, days=days)
         return DueOut(
-            start=found.start.isoformat(),
+            start=found.start,
             days=found.days,
-            due=found.due.isoformat(),
+            due=found.due,
             due_weekday=texts.weekday_label(found.due),
             skipped=[_info_out(i) for i in found.skipped],
             years_needing_attention=found.years_needing_attention,

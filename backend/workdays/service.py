@@ -21,6 +21,7 @@ from backend.workdays.calendar import (
     ChinaCalendar,
     DayInfo,
     Override,
+    OverrideKind,
     YearStatus,
     days_off,
     years_needing_attention,
@@ -38,7 +39,7 @@ class CalendarDayRecord:
     """A day an administrator declared off (``holiday``) or a ``workday``."""
 
     day: dt.date
-    kind: str
+    kind: OverrideKind
     note: str
     updated_by: str | None
     updated_at: dt.datetime

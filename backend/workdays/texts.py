@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
+from typing import Final, Literal, TypeAlias
 
-WEEKDAYS: Final = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+WeekdayLabel: TypeAlias = Literal["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAYS: Final[tuple[WeekdayLabel, ...]] = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 REASONS: Final[dict[str, str]] = {
     "weekday": "工作日",
@@ -56,6 +57,6 @@ CLI_ADMIN: Final = "管理员调整（{count} 天）："
 CLI_NONE: Final = "  无"
 
 
-def weekday_label(day: date) -> str:
+def weekday_label(day: date) -> WeekdayLabel:
     """周一 … 周日."""
     return WEEKDAYS[day.weekday()]
