@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, get
 from litestar.datastructures import State
+from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
 from backend.clock import now_utc
@@ -14,56 +16,130 @@ from backend.geo import reach, service
 from backend.geo.hours import format_hours
 from backend.geo.points import KIND_LABELS
 from backend.geo.schemas import (
-    AreaOut,
+    MODE_TEXT,
     AreaPage,
     CoverageOut,
+    Level,
+    Mode,
     NearbyOut,
     NearbyPage,
+    PointKind,
     VillageCoverageOut,
 )
 from backend.http.auth import PUBLIC
+from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.workdays.service import load_calendar
 
-Mode = Annotated[str, Parameter(description="walk | ebike | car")]
+ModeParam = Annotated[Mode, Parameter(description=MODE_TEXT, examples=[Example(value="ebike")])]
+ItemParam = Annotated[
+    str,
+    Parameter(max_length=40, description="事项编码。", examples=[Example(value="GA-SFZ-HL")]),
+]
+_ITEM_404 = {404: ["item_not_found"]}
 
 
 class AreaController(Controller):
     path = "/api/v1/areas"
     opt = PUBLIC
-    tags = ["areas"]
+    tags = ["公开信息"]
 
-    @get("/", summary="The district → township → village tree, one level at a time")
+    @get(
+        "/",
+        **operation(
+            "区划列表",
+            "区 → 镇街 → 村（社区）的区划，按区划代码排序，分页（每页默认 100）。用 level 只列"
+            "一个层级，用 parent 只列某个区划的下一级，一级一级地展开。",
+        ),
+    )
     async def list_areas(
         self,
-        level: str | None = None,
-        parent: str | None = None,
+        level: Annotated[
+            Level | None,
+            Parameter(
+                description="只列这一层级：district 区、township 镇街、village 村（社区）。",
+                examples=[Example(value="township")],
+            ),
+        ] = None,
+        parent: Annotated[
+            str | None,
+            Parameter(
+                description="只列这个区划的下一级（上级区划代码）。",
+                examples=[Example(value="330109001")],
+            ),
+        ] = None,
         page: Page = 1,
         page_size: PageSize = 100,
     ) -> AreaPage:
         areas, total = await service.list_areas(
             level=level, parent=parent, page=page, page_size=page_size
         )
-        return AreaPage(
-            items=[AreaOut(a.code, a.name, a.level, a.parent_code, a.lat, a.lng) for a in areas],
-            total=total,
+        return msgspec.convert(
+            {
+                "items": [
+                    {
+                        "code": a.code,
+                        "name": a.name,
+                        "level": a.level,
+                        "parent_code": a.parent_code,
+                        "lat": a.lat,
+                        "lng": a.lng,
+                    }
+                    for a in areas
+                ],
+                "total": total,
+            },
+            AreaPage,
         )
 
 
 class ReachController(Controller):
     opt = PUBLIC
-    tags = ["30-minute circle"]
+    tags = ["公开信息"]
 
-    @get("/api/v1/service-points/nearby", summary="Service points handling an item near a place")
+    @get(
+        "/api/v1/service-points/nearby",
+        **operation(
+            "附近的办事点",
+            "以 (lat, lng) 为起点，列出能办理该事项、按所选出行方式 within_minutes 分钟内可到的"
+            "办事点，路上时间最短的在前，最多 page_size 个。open_now 按 at（默认现在）和工作日"
+            "历判断：法定节假日闭门，调休上班日开门。",
+            problems=_ITEM_404,
+        ),
+    )
     async def nearby(
         self,
         state: State,
-        lat: float,
-        lng: float,
-        item: Annotated[str, Parameter(max_length=40)],
-        mode: Mode = "ebike",
-        within_minutes: float = 30,
-        at: datetime | None = None,
+        lat: Annotated[
+            float,
+            Parameter(
+                ge=-90, le=90, description="起点纬度（WGS-84）。", examples=[Example(value=30.158)]
+            ),
+        ],
+        lng: Annotated[
+            float,
+            Parameter(
+                ge=-180,
+                le=180,
+                description="起点经度（WGS-84）。",
+                examples=[Example(value=120.262)],
+            ),
+        ],
+        item: ItemParam,
+        mode: ModeParam = "ebike",
+        within_minutes: Annotated[
+            float,
+            Parameter(
+                gt=0, description="最长路上时间（分钟），默认 30。", examples=[Example(value=30)]
+            ),
+        ] = 30,
+        at: Annotated[
+            datetime | None,
+            Parameter(
+                description="判断是否开放的时间（ISO 8601），默认现在；不带时区的按北京时间。",
+                examples=[Example(value="2026-12-07T10:00:00+08:00")],
+            ),
+        ] = None,
         page_size: PageSize = 20,
     ) -> NearbyPage:
         found = await reach.nearby(
@@ -77,34 +153,61 @@ class ReachController(Controller):
             travel=state.travel,
             limit=page_size,
         )
-        return NearbyPage(
-            items=[
-                NearbyOut(
-                    id=n.point.code,
-                    name=n.point.name,
-                    kind=n.point.kind,
-                    kind_label=KIND_LABELS.get(n.point.kind, n.point.kind),
-                    township_code=n.point.township_code,
-                    distance_m=n.distance_m,
-                    travel_minutes=n.travel_minutes,
-                    open_now=n.open_now,
-                    address=n.point.address,
-                    phone=n.point.phone,
-                    hours=format_hours(n.point.hours),
-                )
-                for n in found
-            ],
-            total=len(found),
-        )
+        items = [
+            NearbyOut(
+                id=n.point.code,
+                name=n.point.name,
+                kind=msgspec.convert(n.point.kind, PointKind),
+                kind_label=KIND_LABELS.get(n.point.kind, n.point.kind),
+                township_code=n.point.township_code,
+                distance_m=n.distance_m,
+                travel_minutes=n.travel_minutes,
+                open_now=n.open_now,
+                address=n.point.address,
+                phone=n.point.phone,
+                hours=format_hours(n.point.hours),
+            )
+            for n in found
+        ]
+        return NearbyPage(items=items, total=len(items))
 
-    @get("/api/v1/coverage", summary="Per village: minutes to the nearest place handling each item")
+    @get(
+        "/api/v1/coverage",
+        **operation(
+            "30 分钟服务圈覆盖",
+            "每个村（社区）按所选出行方式到各事项最近办理点的路上时间，以及 30 分钟内可达的比例；"
+            "不指定 item 时统计全部个人事项。可按镇街筛选、只看有缺口的村（社区），分页（每页"
+            "默认 100）；全区的比例和缺口村数不受筛选影响。",
+            problems=_ITEM_404,
+        ),
+    )
     async def coverage(
         self,
         state: State,
-        item: Annotated[str | None, Parameter(max_length=40)] = None,
-        mode: Mode = "ebike",
-        township: Annotated[str | None, Parameter(max_length=12)] = None,
-        gaps_only: bool = False,
+        item: Annotated[
+            str | None,
+            Parameter(
+                max_length=40,
+                description="只统计这个事项（事项编码）；不填则统计全部个人事项。",
+                examples=[Example(value="GA-SFZ-HL")],
+            ),
+        ] = None,
+        mode: ModeParam = "ebike",
+        township: Annotated[
+            str | None,
+            Parameter(
+                max_length=12,
+                description="只列这个镇街的村（社区）（镇街区划代码）。",
+                examples=[Example(value="330109001")],
+            ),
+        ] = None,
+        gaps_only: Annotated[
+            bool,
+            Parameter(
+                description="只列有事项 30 分钟内到不了的村（社区）。",
+                examples=[Example(value=True)],
+            ),
+        ] = False,
         page: Page = 1,
         page_size: PageSize = 100,
     ) -> CoverageOut:
@@ -116,7 +219,7 @@ class ReachController(Controller):
         ]
         start = (page - 1) * page_size
         return CoverageOut(
-            mode=report.mode,
+            mode=mode,
             target_minutes=report.target_minutes,
             item_codes=list(report.item_codes),
             district_share_within_30=round(report.district_share, 4),

@@ -34,7 +34,7 @@ async def test_pagination_limits_are_checked(api):
     )
     assert_problem(await api.get("/api/v1/areas", params={"page": 0}), 422, "validation_failed")
     assert_problem(
-        await api.get("/api/v1/areas", params={"level": "planet"}), 422, "area_level_invalid"
+        await api.get("/api/v1/areas", params={"level": "planet"}), 422, "validation_failed"
     )
 
 
