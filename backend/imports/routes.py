@@ -6,42 +6,25 @@ import asyncio
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import msgspec
-from litestar import Controller, Request, post
-from litestar.datastructures import UploadFile
+from litestar import Controller, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from backend.clock import today
 from backend.errors import InvalidInput
-from backend.http.auth import Principal, staff_roles
+from backend.http.auth import staff_roles
+from backend.http.openapi import operation
 from backend.imports.apply import ImportRejected
+from backend.imports.parse import Batch
+from backend.imports.schemas import ImportForm, ImportOut, TallyOut
 from backend.imports.service import import_batch, read_file
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-class ImportForm(msgspec.Struct):
-    file: UploadFile
-    dry_run: bool = False
-    effective_from: str | None = None
-
-
-class TallyOut(msgspec.Struct):
-    created: int
-    updated: int
-    unchanged: int
-    removed: int
-
-
-class ImportOut(msgspec.Struct):
-    dry_run: bool
-    sheets: dict[str, TallyOut]
-
-
-def _read_upload(name: str, data: bytes) -> Any:
+def _read_upload(name: str, data: bytes) -> Batch:
     suffix = Path(name).suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
         raise InvalidInput("只支持 .csv 和 .xlsx 文件。", code="import_file_type")
@@ -54,13 +37,30 @@ def _read_upload(name: str, data: bytes) -> Any:
 class ImportController(Controller):
     path = "/api/v1/admin/catalogue/import"
     guards = [staff_roles("admin")]
-    tags = ["administration"]
+    tags = ["管理员"]
 
-    @post("/", status_code=200, summary="Import items, materials, service points … (CSV or XLSX)")
+    @post(
+        "/",
+        status_code=200,
+        **operation(
+            "导入事项目录",
+            "管理员用 .csv 或 .xlsx 文件导入部门、区划、事项、材料、表单、一件事、办事点和办理"
+            "事项清单。整个文件在一个事务中导入：有任何一处错误则全部不写入，答 422 "
+            "import_rejected 并在 errors 中逐行列出（最多 500 条）；dry_run=true 只检查不写入。"
+            "不是 multipart/form-data 或缺少 file 时答 400 bad_request。",
+            problems={
+                400: ["bad_request"],
+                422: [
+                    "import_file_type",
+                    "import_file_too_large",
+                    "import_rejected",
+                    "effective_date_invalid",
+                ],
+            },
+        ),
+    )
     async def import_catalogue(
-        self,
-        request: Request[Principal, Any, Any],
-        data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        self, data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)]
     ) -> ImportOut:
         content = await data.file.read()
         if len(content) > MAX_UPLOAD:
