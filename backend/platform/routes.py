@@ -200,7 +200,7 @@ async def _scope(who: Principal) -> str | None:
 
 class PlatformAdminController(Controller):
     path = "/api/v1/platform"
-    tags = ["一窗平台"]
+    tags = ["管理员"]
     guards = [staff_roles(R.SUPERVISOR, R.ADMIN)]
 
     @get(
