@@ -86,7 +86,7 @@ TAGS: Final = [
     Tag(name="上传", description="上传材料文件和读取签名链接。"),
     Tag(name="管理员", description="账号、节假日、流转规则、事项导入、一窗平台和删除申请。"),
     Tag(name="一窗平台", description="外部一窗受理平台的回调。"),
-    Tag(name="系统", description="健康检查。"),
+    Tag(name="系统", description="健康检查和工作日历（节假日、调休、工作日计算）。"),
 ]
 
 _BODY_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {
