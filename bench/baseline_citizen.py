@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as dt_time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -54,19 +54,27 @@ from backend.cases.clock import Clock, ClockEvent, compute
 from backend.cases.forms import check_form, merge_fields
 from backend.cases.schemas import (
     CaseForCitizen,
-    CasePage,
+    CaseMaterialOut,
     CaseSubmission,
     CaseSummary,
+    CitizenCasePage,
     FiledBy,
-    MaterialOut,
     TimelineEntry,
 )
 from backend.cases.states import STATUS_LABELS, Status, public_status
 from backend.catalogue.model import FormField, ItemSpec, MaterialSpec
-from backend.catalogue.schemas import FormFieldOut, ItemDetail
-from backend.catalogue.schemas import MaterialOut as ItemMaterialOut
+from backend.catalogue.schemas import (
+    Channel,
+    Datatype,
+    DeliveryMethod,
+    FormFieldOut,
+    ItemDetail,
+    ItemMaterialOut,
+    Level,
+    Sensitivity,
+)
 from backend.uploads.keys import key_for
-from backend.uploads.schemas import UploadCreated, UploadForm
+from backend.uploads.schemas import StoredType, UploadCreated, UploadForm
 from backend.uploads.sniff import clean
 from backend.workdays.calendar import ChinaCalendar, Override
 
@@ -340,19 +348,26 @@ def _item_answer(row: ItemRow) -> ItemDetail:
         department_name=row.department_name,
         committed_days=s.committed_days,
         legal_days=s.legal_days,
-        channels=list(s.channels),
+        channels=cast(list[Channel], list(s.channels)),
         delegable=s.delegable,
         district_wide=s.district_wide,
-        lowest_level=s.lowest_level,
+        lowest_level=cast(Level, s.lowest_level),
         fee=s.fee,
-        delivery_methods=list(s.delivery_methods),
+        delivery_methods=cast(list[DeliveryMethod], list(s.delivery_methods)),
         keywords=list(s.keywords),
         materials=[
             ItemMaterialOut(m.type, m.name, m.required, m.original, m.copies, m.exempt_if_shared)
             for m in s.materials
         ],
         form=[
-            FormFieldOut(f.name, f.label, f.datatype, f.required, list(f.values), f.sensitivity)
+            FormFieldOut(
+                f.name,
+                f.label,
+                cast(Datatype, f.datatype),
+                f.required,
+                list(f.values),
+                cast(Sensitivity, f.sensitivity),
+            )
             for f in s.form
         ],
         version=row.version,
@@ -432,7 +447,7 @@ def _present(row: Any, view: View) -> CaseForCitizen:
             for e in view.events
         ],
         materials=[
-            MaterialOut(m["material_type"], m["source"], m["upload_id"]) for m in view.materials
+            CaseMaterialOut(m["material_type"], m["source"], m["upload_id"]) for m in view.materials
         ],
         evaluations=view.evaluations,
     )
@@ -441,7 +456,7 @@ def _present(row: Any, view: View) -> CaseForCitizen:
 @get("/api/v1/cases")
 async def my_cases(
     request: Request[Any, Any, Any], state: State, page: int = 1, page_size: int = 20
-) -> CasePage:
+) -> CitizenCasePage:
     citizen, pool = await citizen_of(request, state)
     rows = await pool.fetch(MY_CASES, citizen, page_size, (page - 1) * page_size)
     total = int(rows[0]["total"]) if rows else 0  # (the app counts apart past the last page)
@@ -474,7 +489,7 @@ async def my_cases(
                     working_days_left=clock.working_days_left,
                 )
             )
-    return CasePage(items=items, total=total)
+    return CitizenCasePage(items=items, total=total)
 
 
 @get("/api/v1/cases/{number:str}")
@@ -663,7 +678,7 @@ async def upload(
         id=upload_id,
         sha256=cleaned.sha256,
         size=len(cleaned.data),
-        content_type=cleaned.content_type,
+        content_type=cast(StoredType, cleaned.content_type),
         material_type=material_type,
     )
 
