@@ -183,7 +183,8 @@ def _complete_operation(
         add(_BODY_PROBLEMS)
     if params:
         add(_PARAMETER_PROBLEMS)
-    if any(p.get("in") == "path" for p in params) and 404 not in problems:
+    if any(p.get("in") == "path" for p in params):
+        # the router's own 404: a value that does not fit the path (an encoded "/", not an int)
         add({404: ("not_found",)})
     if not public:
         add(_TOKEN_PROBLEMS)
@@ -217,7 +218,8 @@ def _roles(handler: HTTPRouteHandler) -> tuple[str, ...] | None:
     """The roles the handler's guards let in; ``None`` when no guard names them."""
     found: tuple[str, ...] | None = None
     for guard in handler.resolve_guards():
-        marked = getattr(guard, AUDIENCE_ATTR, None)
+        # resolve_guards() wraps each guard in an AsyncCallable that keeps the original as .func
+        marked = getattr(getattr(guard, "func", guard), AUDIENCE_ATTR, None)
         if marked is not None:
             found = tuple(marked) if found is None else tuple(r for r in found if r in marked)
     return found
