@@ -69,7 +69,8 @@ def plans(app: Litestar, rules: dict[str, Rule]) -> dict[str, Plan]:
             if not handler.resolve_include_in_schema():
                 continue
             module = getattr(handler.fn, "__module__", "") or ""
-            package = module.split(".")[1] if module.startswith("backend.") else module
+            parts = module.split(".")
+            package = parts[1] if parts[0] == "backend" and len(parts) > 1 else parts[0]
             for method in handler.http_methods:
                 key = f"{method} {route.path_format}"
                 rule = rules.get(key)
