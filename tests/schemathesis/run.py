@@ -340,8 +340,12 @@ def _probe(case: Case) -> bool:
 
 def _essential(message: str) -> str:
     """The lines of a failure message that say what is wrong (not the schema dumped after)."""
-    lines = [line.strip() for line in message.strip().splitlines()]
-    kept = [line for line in lines if line and not line.startswith(("Schema at", "{", "}", '"'))]
+    kept = []
+    for line in (line.strip() for line in message.strip().splitlines()):
+        if line.startswith(("Schema at", "Value:")):
+            break
+        if line:
+            kept.append(line)
     return "\n".join(kept[:4])[:600]
 
 
