@@ -226,7 +226,8 @@ def _complete_operation(
         add(_BODY_PROBLEMS)
     if params:
         add(_PARAMETER_PROBLEMS)
-    if any(p.get("in") == "path" for p in params) and 404 not in problems:
+    if any(p.get("in") == "path" for p in params):
+        # the router's own 404: a value that does not fit the path (an encoded "/", not an int)
         add({404: ("not_found",)})
     if not public:
         add(_TOKEN_PROBLEMS)
