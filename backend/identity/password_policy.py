@@ -17,8 +17,9 @@ from backend.security.passwords import MIN_LENGTH
 MIN_SCORE: Final = 3
 """zxcvbn's score: 3 is "safely unguessable: moderate protection from offline slow-hash
 scenario" (about 10^8 guesses and more)."""
-_SCORED_PREFIX: Final = 100
-"""zxcvbn is slow on long inputs; what follows the first 100 characters only adds strength."""
+_SCORED_PREFIX: Final = 72
+"""zxcvbn refuses longer inputs (it is slow on them); what follows the first 72 characters only
+adds strength."""
 _CONTEXT: Final = ("jiujinban", "jiujin", "就近办", "zhengwu", "admin")
 
 

@@ -31,3 +31,9 @@ def test_short_username_and_demo_passwords_are_refused_with_reasons():
 def test_a_strong_password_and_every_temporary_password_pass():
     assert password_problems("violet-harbour-lantern-93", username="window-1") == []
     assert all(not password_problems(temporary_password(), username="x") for _ in range(20))
+
+
+def test_a_long_password_is_judged_by_its_first_characters() -> None:
+    """The strength checker refuses inputs over 72 characters; a long passphrase is still fine."""
+    assert password_problems("Xk9#mQ2v-" * 20, username="window-1") == []
+    assert password_problems("123456" * 20, username="window-1") != []
