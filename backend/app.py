@@ -49,6 +49,7 @@ from backend.http.metrics import metrics_guard, metrics_middleware
 from backend.http.no_store import no_store
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
+from backend.http.strict_body import strict_json_body
 from backend.identity import erasure, reveal, takeover
 from backend.identity.deletion_routes import DeletionAdminController
 from backend.identity.export import register_exporter
@@ -245,6 +246,7 @@ def create_app(
             input_guard_middleware,
         ],
         before_send=[no_store],
+        before_request=strict_json_body,
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=portal.template_config,
         csrf_config=portal.csrf_config,

@@ -243,6 +243,9 @@ def _complete_operation(
         _add_idempotency_header(op)
     if public:
         op["security"] = []
+    data = handler.parsed_fn_signature.parameters.get("data")
+    if data is not None and data.has_default and "requestBody" in op:
+        op["requestBody"]["required"] = False  # Litestar marks every body required
 
     if roles and AUDIENCES.keys() >= set(roles):
         who = "、".join(AUDIENCES[r] for r in roles)

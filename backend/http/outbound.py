@@ -134,6 +134,10 @@ class OutboundPolicy:
         except ValueError:
             try:
                 raw = await self.resolver(name, port)
+            except UnicodeError as exc:  # not a host name DNS can carry (IDNA refuses it)
+                raise OutboundRefused(
+                    texts.OUTBOUND_URL_MALFORMED, code="outbound_url_malformed"
+                ) from exc
             except OSError as exc:
                 raise OutboundRefused(
                     texts.OUTBOUND_URL_UNRESOLVABLE, code="outbound_url_unresolvable"

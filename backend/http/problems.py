@@ -103,7 +103,7 @@ _KIND = {
     "str": "文本",
     "int": "整数",
     "float": "数字",
-    "bool": "true 或 false",
+    "bool": "是非值（true 或 false）",
     "array": "数组",
     "object": "对象",
     "null": "空值",

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.datastructures import State
-from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import Body
 
 from backend.audit.service import AuditLog
@@ -66,15 +63,6 @@ def _verifier(state: State) -> IdentityVerifier | None:
 def _audit(state: State) -> AuditLog:
     audit: AuditLog | None = state.get("audit")
     return audit if audit is not None else AuditLog(state.settings.audit_key)
-
-
-@dataclass
-class _OptionalBody(Operation):
-    """An operation whose request body may be left out (Litestar marks every body required)."""
-
-    def __post_init__(self) -> None:
-        if isinstance(self.request_body, RequestBody):
-            self.request_body.required = False
 
 
 _GONE = {404: ["citizen_not_found"]}
@@ -185,7 +173,6 @@ class MeController(Controller):
         "/api/v1/me/deletion-request",
         guards=[citizen_only],
         status_code=202,
-        operation_class=_OptionalBody,
         **operation(
             "申请删除个人信息",
             "按《个人信息保护法》第四十七条申请删除本人的个人信息，由管理员核实后办理，结果以消息"

@@ -28,6 +28,23 @@ async def test_malformed_json_and_invalid_fields(api):
     assert_problem(empty, 422, "validation_failed")
 
 
+async def test_bodies_are_decoded_as_strictly_as_the_document_says(api):
+    """A number where text is asked for, or 1 for true, is refused, not converted."""
+    body = assert_problem(
+        await api.post("/api/v1/auth/staff/login", json={"username": "a", "password": 12345}),
+        422,
+        "validation_failed",
+    )
+    assert body["errors"] == [{"field": "password", "message": "类型不对，应为文本"}]
+    assert "password" in body["detail"]
+    missing = assert_problem(
+        await api.post("/api/v1/auth/staff/login", json={"username": "a"}),
+        422,
+        "validation_failed",
+    )
+    assert missing["errors"] == [{"field": "password", "message": "此项为必填项"}]
+
+
 async def test_pagination_limits_are_checked(api):
     assert_problem(
         await api.get("/api/v1/areas", params={"page_size": 101}), 422, "validation_failed"

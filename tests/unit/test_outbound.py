@@ -120,6 +120,15 @@ async def test_an_unresolvable_or_malformed_address_is_refused() -> None:
         assert refused.value.code == "outbound_url_malformed", url
 
 
+async def test_a_host_name_dns_cannot_carry_is_malformed() -> None:
+    """The system resolver refuses such a name with UnicodeError (IDNA): a 422, never a 500."""
+    real = OutboundPolicy.from_values(dev_mode=False, allow_networks="")
+    for url in ("https://\U00108ef9\u00ac\u4f4e\u0006/", "https://a\x8fb.example.com/"):
+        with pytest.raises(OutboundRefused) as refused:
+            await check_url(url, real)
+        assert refused.value.code == "outbound_url_malformed", url
+
+
 async def test_dev_mode_allows_the_local_fakes() -> None:
     dev = OutboundPolicy(dev_mode=True, resolver=StubResolver({"localhost": [["127.0.0.1"]]}))
     await check_url("http://127.0.0.1:8004/", dev)

@@ -1,0 +1,61 @@
+"""JSON bodies are decoded strictly: what the API description calls invalid is refused."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+import pytest
+from litestar import Litestar, post
+from litestar.testing import TestClient
+
+from backend.http.problems import EXCEPTION_HANDLERS
+from backend.http.strict_body import strict_json_body
+
+pytestmark = pytest.mark.unit
+
+
+class Check(msgspec.Struct, forbid_unknown_fields=True):
+    ok: bool
+    score: Annotated[int, msgspec.Meta(ge=1, le=5)] = 3
+    note: str = ""
+
+
+@post("/check", status_code=200)
+async def check(data: Check) -> Check:
+    return data
+
+
+@post("/optional", status_code=200)
+async def optional(data: Check | None = None) -> bool:
+    return data is None
+
+
+def _client() -> TestClient[Litestar]:
+    app = Litestar(
+        [check, optional], before_request=strict_json_body, exception_handlers=EXCEPTION_HANDLERS
+    )
+    return TestClient(app)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"ok": 0}, "ok", "类型不对，应为是非值（true 或 false）"),
+        ({"ok": "true"}, "ok", "类型不对，应为是非值（true 或 false）"),
+        ({"ok": True, "score": "5"}, "score", "类型不对，应为整数"),
+        ({"ok": True, "note": 7}, "note", "类型不对，应为文本"),
+    ],
+)
+def test_a_lenient_conversion_is_refused(body: object, field: str, message: str) -> None:
+    with _client() as client:
+        answer = client.post("/check", json=body)
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [{"field": field, "message": message}]
+
+
+def test_a_valid_body_and_a_left_out_optional_body_pass() -> None:
+    with _client() as client:
+        assert client.post("/check", json={"ok": False, "score": 5}).json()["score"] == 5
+        assert client.post("/optional").json() is True
+        assert client.post("/check", content=b'{"ok": ').status_code == 400
