@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import httpx
 
 from backend.devservices import free_port
-from tests.conftest import ROOT, _wait_http
+from backend.fakes.platform_server import FakePlatform
+from backend.platform.config import parse_secrets
+from backend.settings import Settings
+from tests.conftest import ROOT, RUN_ID, _wait_http
 
 PRODUCTION = {
     "JIUJINBAN_DEV": "0",
@@ -50,3 +53,42 @@ async def app_server(test_env: dict[str, str], **extra: str) -> AsyncIterator[ht
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def logged_server(env: dict[str, str], *, log_name: str) -> Iterator[str]:
+    """The app under uvicorn with ``env``, its output in ``test-artifacts/<log_name>-<run>.log``;
+    yields its base URL."""
+    port = free_port()
+    log_path = ROOT / "test-artifacts" / f"{log_name}-{RUN_ID}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", "serve", "--workers", "1", "--port", str(port)],
+            env={**os.environ, **env, "PORT": str(port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_http(base + "/healthz", proc, timeout_s=120.0)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@contextmanager
+def township_platform(settings: Settings) -> Iterator[FakePlatform]:
+    """The external platform a township is pointed at (saving its address never connects)."""
+    app_id, secret = next(iter(parse_secrets(settings.platform_secrets).items()))
+    fake = FakePlatform(app_id=app_id, secret=secret)
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

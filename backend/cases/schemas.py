@@ -11,6 +11,7 @@ from typing import Annotated, Literal, TypeAlias
 import msgspec
 from msgspec import Meta
 
+from backend.catalogue.schemas import DeliveryMethod as DeliveryMethod
 from backend.http.fields import (
     BundleCode,
     CaseNumber,
@@ -40,7 +41,6 @@ CaseStatus: TypeAlias = Literal[
 PublicStatus: TypeAlias = Literal["open", "closed"]
 CaseChannel: TypeAlias = Literal["miniprogram", "agent", "window", "bank", "self_service"]
 FiledByKind: TypeAlias = Literal["self", "agent", "window", "bank"]
-DeliveryMethod: TypeAlias = Literal["window", "mail", "agent"]
 MaterialSource: TypeAlias = Literal["upload", "shared", "paper"]
 TimelineAction: TypeAlias = Literal[
     "submit",

@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from backend.cases.present import shanghai
+from backend.cases.schemas import CaseStatus, DeliveryMethod
 from backend.cases.states import STATUS_LABELS, Status, public_status
 from backend.delegation import custody as custody_mod
 from backend.delegation import mandates
 from backend.delegation.custody import Custody
 from backend.delegation.errands import Errand, Need
 from backend.delegation.schemas import (
-    CaseStatus,
     CitizenOut,
     Consent,
     CustodyOut,
-    DeliveryMethod,
     Direction,
     ErrandChild,
     ErrandOut,

@@ -12,7 +12,15 @@ from typing import Annotated, Literal, TypeAlias
 import msgspec.inspect as mi
 from msgspec import Meta, Struct
 
-from backend.cases.schemas import CaseForCitizen, CaseSubmission, DeliveryIn, MaterialIn
+from backend.cases.schemas import (
+    CaseForCitizen,
+    CaseStatus,
+    CaseSubmission,
+    DeliveryIn,
+    DeliveryMethod,
+    MaterialIn,
+    PublicStatus,
+)
 from backend.http.fields import (
     CaseNumber,
     CaseNumberIn,
@@ -66,21 +74,6 @@ def _example(kind: mi.Type) -> object:
 
 MandateStatus: TypeAlias = Literal["pending", "active", "refused", "revoked", "expired"]
 Consent: TypeAlias = Literal["paper", "miniprogram"]
-CaseStatus: TypeAlias = Literal[
-    "submitted",
-    "queued",
-    "awaiting_supplement",
-    "accepted",
-    "in_review",
-    "approved",
-    "denied",
-    "rejected",
-    "result_ready",
-    "delivered",
-    "withdrawn",
-]
-PublicStatus: TypeAlias = Literal["open", "closed"]
-DeliveryMethod: TypeAlias = Literal["window", "mail", "agent"]
 NeedKind: TypeAlias = Literal[
     "supply_materials", "bring_originals", "bring_missing", "pick_up_result", "hand_over"
 ]

@@ -17,6 +17,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 
+from backend.cases.schemas import CaseStatus
 from backend.clock import local
 from backend.errors import ServiceUnavailable, Unauthenticated
 from backend.http.auth import PUBLIC, ApiRequest, Principal, staff_roles
@@ -29,7 +30,6 @@ from backend.platform.config import PlatformConfig
 from backend.platform.schemas import (
     CallbackIn,
     CallbackOut,
-    CaseStatus,
     PushFailureOut,
     PushFailurePage,
     RetryOut,

@@ -8,6 +8,7 @@ from typing import Annotated, Literal, TypeAlias
 import msgspec
 from msgspec import Meta
 
+from backend.cases.schemas import CaseStatus
 from backend.http.fields import CaseNumber, CaseNumberIn, Timestamp, Total, TownshipCode
 
 CallbackStatus: TypeAlias = Literal[
@@ -19,19 +20,6 @@ CallbackStatus: TypeAlias = Literal[
     "denied",
     "result_ready",
     "delivered",
-]
-CaseStatus: TypeAlias = Literal[
-    "submitted",
-    "queued",
-    "awaiting_supplement",
-    "accepted",
-    "in_review",
-    "approved",
-    "denied",
-    "rejected",
-    "result_ready",
-    "delivered",
-    "withdrawn",
 ]
 MaterialType: TypeAlias = Annotated[
     str, Meta(min_length=1, max_length=20, description="材料类型。", examples=["户口簿"])

@@ -12,6 +12,7 @@ from typing import Annotated, Literal, TypeAlias
 import msgspec
 from msgspec import Meta
 
+from backend.cases.schemas import CaseStatus
 from backend.http.fields import (
     AreaCode,
     CaseNumber,
@@ -24,19 +25,6 @@ from backend.http.fields import (
 
 NOTE_MAX = 1000
 
-CaseStatus: TypeAlias = Literal[
-    "submitted",
-    "queued",
-    "awaiting_supplement",
-    "accepted",
-    "in_review",
-    "approved",
-    "denied",
-    "rejected",
-    "result_ready",
-    "delivered",
-    "withdrawn",
-]
 ClockStatus: TypeAlias = Literal["accepted", "in_review", "awaiting_supplement"]
 """The statuses in which a case's clock can run out (``overdue.OPEN_WITH_CLOCK``)."""
 HolderKind: TypeAlias = Literal["window", "department", "agent", "citizen", "township"]

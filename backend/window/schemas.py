@@ -14,7 +14,14 @@ from litestar.openapi.spec import Example
 from litestar.params import Parameter
 from msgspec import Meta
 
-from backend.cases.schemas import CaseSubmission
+from backend.cases.schemas import (
+    CaseChannel,
+    CaseStatus,
+    CaseSubmission,
+    DeliveryMethod,
+    FiledByKind,
+    PublicStatus,
+)
 from backend.http.fields import (
     BundleCode,
     CaseNumber,
@@ -28,19 +35,6 @@ from backend.http.fields import (
 
 # --- enumerations (API.md) ------------------------------------------------------------------
 
-CaseStatus: TypeAlias = Literal[
-    "submitted",
-    "queued",
-    "awaiting_supplement",
-    "accepted",
-    "in_review",
-    "approved",
-    "denied",
-    "rejected",
-    "result_ready",
-    "delivered",
-    "withdrawn",
-]
 CaseAction: TypeAlias = Literal[
     "submit",
     "forward",
@@ -56,10 +50,6 @@ CaseAction: TypeAlias = Literal[
     "deliver",
     "withdraw",
 ]
-CaseChannel: TypeAlias = Literal["miniprogram", "agent", "window", "bank", "self_service"]
-PublicStatus: TypeAlias = Literal["open", "closed"]
-FiledByKind: TypeAlias = Literal["self", "agent", "window", "bank"]
-DeliveryMethod: TypeAlias = Literal["window", "mail", "agent"]
 SendMethod: TypeAlias = Literal["builtin"]
 """Only this system's review queue: no adapter sends a case to a department's own platform."""
 

@@ -6,9 +6,6 @@ sweep; a new rate-limit setting belongs here too.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import warnings
 from collections.abc import AsyncIterator, Iterator
 
@@ -16,17 +13,16 @@ import httpx
 import pytest
 
 from backend.app import create_app
-from backend.devservices import free_port
 from backend.fakes.elicense_server import FakeElicense
 from backend.fakes.idverify_server import FakeIdVerify
 from backend.fakes.platform_server import FakePlatform
 from backend.fakes.wechat_server import FakeWeChat
-from backend.platform.config import parse_secrets
 from backend.settings import Settings
 from tests.access import sweep as sweeping
 from tests.access.portal import portal_routes, run_portal
 from tests.access.world import build
-from tests.conftest import FIXTURES, ROOT, RUN_ID, _wait_http, truncate_all
+from tests.conftest import FIXTURES, truncate_all
+from tests.servers import logged_server, township_platform
 
 HIGH_LIMITS = {
     "LOGIN_MAX_FAILURES": "1000000",
@@ -42,38 +38,14 @@ HIGH_LIMITS = {
 
 @pytest.fixture(scope="package")
 def sweep_server(test_env: dict[str, str], database: None) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, **test_env, **HIGH_LIMITS, "PORT": str(port)}
-    log_path = ROOT / "test-artifacts" / f"access-server-{RUN_ID}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "serve", "--workers", "1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_http(base + "/healthz", proc, timeout_s=120.0)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with logged_server({**test_env, **HIGH_LIMITS}, log_name="access-server") as base:
+        yield base
 
 
 @pytest.fixture(scope="package")
 def sweep_platform(settings: Settings) -> Iterator[FakePlatform]:
-    """The external platform a township is pointed at (saving its address never connects)."""
-    app_id, secret = next(iter(parse_secrets(settings.platform_secrets).items()))
-    fake = FakePlatform(app_id=app_id, secret=secret)
-    fake.start()
-    yield fake
-    fake.stop()
+    with township_platform(settings) as fake:
+        yield fake
 
 
 @pytest.fixture(scope="package")
