@@ -22,25 +22,13 @@ from backend.http.fields import (
     Total,
     TownshipCode,
 )
+from backend.http.fields import CaseChannel as CaseChannel
+from backend.http.fields import CaseStatus as CaseStatus
+from backend.http.fields import FiledByKind as FiledByKind
+from backend.http.fields import PublicStatus as PublicStatus
 
 # --- value sets (API.md "Enumerations") -----------------------------------------------------
 
-CaseStatus: TypeAlias = Literal[
-    "submitted",
-    "queued",
-    "awaiting_supplement",
-    "accepted",
-    "in_review",
-    "approved",
-    "denied",
-    "rejected",
-    "result_ready",
-    "delivered",
-    "withdrawn",
-]
-PublicStatus: TypeAlias = Literal["open", "closed"]
-CaseChannel: TypeAlias = Literal["miniprogram", "agent", "window", "bank", "self_service"]
-FiledByKind: TypeAlias = Literal["self", "agent", "window", "bank"]
 MaterialSource: TypeAlias = Literal["upload", "shared", "paper"]
 TimelineAction: TypeAlias = Literal[
     "submit",

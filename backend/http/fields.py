@@ -8,7 +8,7 @@ Input types (``…In``) carry the limits; output types describe what the server 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, TypeAlias
+from typing import Annotated, Literal, TypeAlias
 
 from msgspec import Meta
 
@@ -77,3 +77,22 @@ FormValues: TypeAlias = Annotated[
         examples=[{"baby_name": "王小明", "baby_sex": "男", "birth_date": "2026-11-30"}],
     ),
 ]
+
+# --- the case's value sets (API.md "Enumerations") -------------------------------------------
+
+CaseStatus: TypeAlias = Literal[
+    "submitted",
+    "queued",
+    "awaiting_supplement",
+    "accepted",
+    "in_review",
+    "approved",
+    "denied",
+    "rejected",
+    "result_ready",
+    "delivered",
+    "withdrawn",
+]
+PublicStatus: TypeAlias = Literal["open", "closed"]
+CaseChannel: TypeAlias = Literal["miniprogram", "agent", "window", "bank", "self_service"]
+FiledByKind: TypeAlias = Literal["self", "agent", "window", "bank"]

@@ -17,6 +17,7 @@ from msgspec import Meta
 from backend.http.fields import (
     AreaCode,
     CaseNumber,
+    CaseStatus,
     Day,
     Timestamp,
     Total,
@@ -582,22 +583,7 @@ class ExportedCase(msgspec.Struct):
     bundle_code: Annotated[
         str | None, Meta(description="一件事编码；单个事项为 null。", examples=["CSYJS"])
     ]
-    status: Annotated[
-        Literal[
-            "submitted",
-            "queued",
-            "awaiting_supplement",
-            "accepted",
-            "in_review",
-            "approved",
-            "denied",
-            "rejected",
-            "result_ready",
-            "delivered",
-            "withdrawn",
-        ],
-        Meta(description="办件状态。"),
-    ]
+    status: Annotated[CaseStatus, Meta(description="办件状态。")]
     channel: Annotated[
         Literal["miniprogram", "agent", "window", "bank", "self_service"],
         Meta(description="申请渠道。"),
