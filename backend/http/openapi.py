@@ -501,7 +501,10 @@ def _add_limits(schemas: dict[str, Any]) -> None:
             _, defs = msgspec.json.schema_components([cls], schema_hook=_opaque)
         except (TypeError, ValueError):  # a Struct that is not a JSON body (a multipart form)
             continue
-        stated = defs.get(cls.__name__, {}).get("properties", {})
+        own = defs.get(cls.__name__, {})
+        if own.get("additionalProperties") is False:  # forbid_unknown_fields: refused, say so
+            schema["additionalProperties"] = False
+        stated = own.get("properties", {})
         for prop, spec in schema["properties"].items():
             if prop in stated:
                 _merge_limits(spec, stated[prop])

@@ -226,7 +226,7 @@ class CitizenMe(msgspec.Struct):
     ]
 
 
-class IdentityBindRequest(msgspec.Struct):
+class IdentityBindRequest(msgspec.Struct, forbid_unknown_fields=True):
     """实名登记：姓名、身份证号码、所在村（社区）和同意的告知书版本。
 
     Every field is checked by the use case, all at once: one 422 names every problem.
@@ -283,7 +283,7 @@ class IdentityBound(CitizenMe):
     ]
 
 
-class PhoneBindRequest(msgspec.Struct):
+class PhoneBindRequest(msgspec.Struct, forbid_unknown_fields=True):
     """绑定手机号码：小程序 getPhoneNumber 得到的 code。"""
 
     code: Annotated[
@@ -301,7 +301,7 @@ class PhoneBindRequest(msgspec.Struct):
 # --- deletion requests (PIPL art. 47) -------------------------------------------------------
 
 
-class DeletionRequestBody(msgspec.Struct):
+class DeletionRequestBody(msgspec.Struct, forbid_unknown_fields=True):
     """申请删除个人信息时可附上的理由（请求体可省略）。"""
 
     reason: Annotated[
@@ -685,7 +685,7 @@ class StaffMe(msgspec.Struct):
     ]
 
 
-class StaffCreateRequest(msgspec.Struct):
+class StaffCreateRequest(msgspec.Struct, forbid_unknown_fields=True):
     """新建工作人员账号。
 
     The use case checks every rule at once and names each broken one in one 422
@@ -772,7 +772,7 @@ class StaffAdminPage(msgspec.Struct):
     total: Total
 
 
-class AdminActionRequest(msgspec.Struct):
+class AdminActionRequest(msgspec.Struct, forbid_unknown_fields=True):
     """管理员变更账号的理由（写入审计日志）。"""
 
     reason: AdminReason
@@ -793,7 +793,7 @@ class PasswordResetOut(msgspec.Struct):
     ]
 
 
-class PasswordChangeRequest(msgspec.Struct):
+class PasswordChangeRequest(msgspec.Struct, forbid_unknown_fields=True):
     """工作人员修改自己的密码。"""
 
     current_password: Annotated[

@@ -28,7 +28,7 @@ Weekday: TypeAlias = Annotated[
 KIND_TEXT = "类型：holiday 休息日、workday 工作日（调休上班）。"
 
 
-class CalendarDayIn(msgspec.Struct):
+class CalendarDayIn(msgspec.Struct, forbid_unknown_fields=True):
     """管理员设定的一天：休息日或工作日；同一天再设定则替换之前的。"""
 
     date: Annotated[
