@@ -255,6 +255,7 @@ def create_app(
             version="1.0.0",
             description=openapi.DESCRIPTION,
             tags=openapi.TAGS,
+            operation_id_creator=openapi.operation_id,
             path="/schema",
             # Swagger UI from /static/vendor/ at /schema and /schema/swagger: nothing from a CDN.
             openapi_router=docs_router("/schema"),

@@ -6,14 +6,13 @@ not the caller's *before* the body is read or validated, so a stranger learns no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi.spec import Example, Operation, RequestBody
+from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 
 from backend.audit.service import Actor as AuditActor
@@ -56,36 +55,6 @@ UploadIdPath = Annotated[
         examples=[Example(value="up_Zk3v9QpX2mR7tLw4bN8cYg")],
     ),
 ]
-
-SUBMISSION_EXAMPLE: Final = {
-    "item_code": "GA-HK-CSDJ",
-    "form": {
-        "baby_name": "王小明",
-        "baby_sex": "男",
-        "birth_date": "2026-11-30",
-        "birth_place": "萧山区第一人民医院",
-        "guardian_id": "330109199003120025",
-        "relationship": "子",
-    },
-    "materials": [
-        {"type": "出生医学证明", "upload_id": "up_Zk3v9QpX2mR7tLw4bN8cYg"},
-        {"type": "申请表", "upload_id": "up_Q7wLm2Xc9Rt4Vb8Nk1Ps3A"},
-    ],
-    "delivery": {"method": "mail", "address": "杭州市萧山区城厢街道高桥社区 8 幢 2 单元 301 室"},
-}
-"""A submission as a client sends it: one item (an example built from the fields' own examples
-would name an item and a bundle at once)."""
-
-
-@dataclass
-class SubmissionOperation(Operation):
-    """The submit operation, with :data:`SUBMISSION_EXAMPLE` as its request example."""
-
-    def __post_init__(self) -> None:
-        if isinstance(self.request_body, RequestBody):
-            for media in self.request_body.content.values():
-                media.example = SUBMISSION_EXAMPLE
-
 
 NOT_MINE = {404: ["case_not_found", "not_found"]}
 """What ``own_case`` answers for a case that does not exist or is not the caller's."""
@@ -135,7 +104,6 @@ class CitizenCaseController(Controller):
     @post(
         "/",
         guards=[citizen_only],
-        operation_class=SubmissionOperation,
         **operation(
             "提交办件申请",
             "市民为自己申请一个事项（item_code）或一件事（bundle_code），须已完成实名登记。"

@@ -6,7 +6,7 @@ are reused by the other packages that file or show a case, so a case reads the s
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 import msgspec
 from msgspec import Meta
@@ -161,6 +161,26 @@ class CaseSubmission(msgspec.Struct, forbid_unknown_fields=True):
     Shared by the citizen, agent (``AgentCaseSubmission``) and window (``WalkInSubmission``)
     submissions.
     """
+
+    EXAMPLE: ClassVar[dict[str, Any]] = {
+        "item_code": "GA-HK-CSDJ",
+        "form": {
+            "baby_name": "王小明",
+            "baby_sex": "男",
+            "birth_date": "2026-11-30",
+            "birth_place": "萧山区第一人民医院",
+            "guardian_id": "11010519491231002X",
+            "relationship": "子",
+        },
+        "materials": [
+            {"type": "出生医学证明", "upload_id": "up_Zk3v9QpX2mR7tLw4bN8cYg"},
+            {"type": "申请表", "upload_id": "up_Q7wLm2Xc9Rt4Vb8Nk1Ps3A"},
+        ],
+        "delivery": {
+            "method": "mail",
+            "address": "杭州市萧山区城厢街道高桥社区 8 幢 2 单元 301 室",
+        },
+    }
 
     delivery: Annotated[
         DeliveryIn,
@@ -365,6 +385,41 @@ class CitizenCaseResult(msgspec.Struct):
 
 class CaseForCitizen(msgspec.Struct):
     """市民看到的办件：状态、办理进度、期限、材料和补正通知。"""
+
+    EXAMPLE: ClassVar[dict[str, Any]] = {
+        "number": "XS20261207000123",
+        "status": "submitted",
+        "status_label": "已提交",
+        "public_status": "open",
+        "item_code": "GA-HK-CSDJ",
+        "bundle_code": None,
+        "name": "出生登记",
+        "filed_by": {"kind": "self", "name": None},
+        "channel": "miniprogram",
+        "township_code": None,
+        "deadline": None,
+        "working_days_left": None,
+        "submitted_at": "2026-12-07T09:30:00+08:00",
+        "delivery_method": "mail",
+        "timeline": [
+            {
+                "at": "2026-12-07T09:30:00+08:00",
+                "status": "submitted",
+                "action": "submit",
+                "actor_role": "citizen",
+                "note": None,
+            }
+        ],
+        "materials": [
+            {"type": "出生医学证明", "source": "upload", "upload_id": "up_Zk3v9QpX2mR7tLw4bN8cYg"},
+            {"type": "申请表", "source": "upload", "upload_id": "up_Q7wLm2Xc9Rt4Vb8Nk1Ps3A"},
+        ],
+        "children": [],
+        "supplement": None,
+        "result": None,
+        "evaluations": [],
+    }
+    """A case just filed online: no township yet (forwarded a moment later), no clock running."""
 
     number: CaseNumber
     status: StatusField

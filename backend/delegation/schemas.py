@@ -136,7 +136,7 @@ class AgentCitizenIn(Struct, forbid_unknown_fields=True):
         Meta(
             max_length=32,
             description="18 位居民身份证号码（校验位不对答 422 id_number_invalid）。",
-            examples=["330109195603121228"],
+            examples=["11010519491231002X"],
         ),
     ]
     village_code: Annotated[
@@ -153,7 +153,7 @@ class AgentCitizenIn(Struct, forbid_unknown_fields=True):
             Meta(
                 max_length=20,
                 description="联系电话（5–20 位数字），可不填。",
-                examples=["13857112345"],
+                examples=["13800138000"],
             ),
         ]
         | None

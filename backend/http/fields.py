@@ -56,11 +56,11 @@ MaskedIdNumber: TypeAlias = Annotated[
     str,
     Meta(
         description="遮掩后的身份证号码：只显示前 3 位和后 4 位。",
-        examples=["330***********1234"],
+        examples=["110***********002X"],
     ),
 ]
 MaskedPhone: TypeAlias = Annotated[
-    str, Meta(description="遮掩后的手机号码。", examples=["138****5678"])
+    str, Meta(description="遮掩后的手机号码。", examples=["138****8000"])
 ]
 
 FormValue: TypeAlias = str | int | float | bool | None

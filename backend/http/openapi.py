@@ -41,6 +41,10 @@ IDEMPOTENT_OPT: Final = "openapi_idempotent"
 AUDIENCE_ATTR: Final = "audience"
 """Guards carry the roles they let in as this attribute (see ``backend.http.auth``)."""
 
+EXAMPLE_ATTR: Final = "EXAMPLE"
+"""A Struct's own whole example (a ``ClassVar``), where one built from its fields' examples
+would not hang together (an item and a bundle at once, a status its timeline never reached)."""
+
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
 
 G = TypeVar("G", bound=Callable[..., object])
@@ -158,6 +162,23 @@ def audience(*roles: str) -> Callable[[G], G]:
     return mark
 
 
+def operation_id(handler: HTTPRouteHandler, method: Any, path_components: list[Any]) -> str:
+    """``citizenCaseSubmit``: the controller's name and the handler's, in camelCase.
+
+    A generated client names its functions after these; Litestar's default strings the path
+    together (``ApiV1CasesSubmit``). A handler outside a controller takes the router's path.
+    """
+    name = handler.fn.__qualname__.split(".")[0]
+    if not name.endswith("Controller"):
+        parts = [str(getattr(c, "name", c)) for c in path_components]
+        name = "_".join(p for p in parts if p not in ("", "api", "v1"))
+    words = re.split(r"[_\W]+", name.removesuffix("Controller") + "_" + handler.handler_name)
+    words = [w for w in words if w]
+    first, *rest = words
+    extra = method.title() if len(handler.http_methods) > 1 else ""
+    return first[0].lower() + first[1:] + "".join(w[0].upper() + w[1:] for w in rest) + extra
+
+
 class _CompletingOpenAPIPlugin(OpenAPIPlugin):
     """Litestar's plugin, serving the completed document (``/schema``, ``/schema/openapi.json``)."""
 
@@ -187,8 +208,14 @@ def complete(app: Litestar, doc: dict[str, Any]) -> dict[str, Any]:
     doc = copy.deepcopy(doc)
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(_problem_components())
+    for scheme in doc["components"].get("securitySchemes", {}).values():
+        scheme["description"] = (
+            "登录后得到的令牌（JWT），放在 Authorization: Bearer <令牌> 中。市民用微信登录换取，"
+            "工作人员用账号密码登录换取；过期或被结束后答复 401，重新登录即可。"
+        )
     _describe_components(schemas)
     _add_limits(schemas)
+    _answers_carry_every_field(doc, schemas)
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -241,6 +268,17 @@ def _complete_operation(
     if idempotent:
         add(_IDEMPOTENCY_PROBLEMS)
         _add_idempotency_header(op)
+        for status, response in op.get("responses", {}).items():
+            if status.startswith("2"):
+                response.setdefault("headers", {})["Idempotent-Replayed"] = {
+                    "description": (
+                        "值为 true 时，这是同一 Idempotency-Key 第一次请求的答复，这次没有再办理。"
+                    ),
+                    "schema": {"type": "string", "enum": ["true"]},
+                }
+    for param in params:
+        if param.get("in") == "query" and not param.get("required"):
+            _example_into_description(param)
     if public:
         op["security"] = []
     data = handler.parsed_fn_signature.parameters.get("data")
@@ -264,6 +302,24 @@ def _complete_operation(
                 raise ValueError(f"{handler.handler_name}: unknown problem code {code!r}")
         responses[str(status)] = _problem_response(status, codes)
     _add_examples(op, schemas)
+
+
+def _example_into_description(param: dict[str, Any]) -> None:
+    """An optional filter's example goes into its description: a docs page pre-fills "Try it
+    out" with a parameter's example, so a "list everything" call would come back filtered."""
+    found = param.pop("examples", None)
+    schema = param.get("schema", {})
+    inner = schema.pop("examples", None)
+    value: Any = None
+    if isinstance(found, dict) and found:
+        value = next(iter(found.values())).get("value")
+    elif isinstance(found, list) and found:
+        value = found[0]
+    elif isinstance(inner, list) and inner:
+        value = inner[0]
+    if value is not None and value != "":
+        text = param.get("description", "").rstrip()
+        param["description"] = f"{text}（例：{value}）" if text else f"例：{value}"
 
 
 def _roles(handler: HTTPRouteHandler) -> tuple[str, ...] | None:
@@ -316,8 +372,16 @@ def _problem_response(status: int, codes: Sequence[str]) -> dict[str, Any]:
                         {
                             "type": "object",
                             "properties": {
-                                "status": {"type": "integer", "enum": [status]},
-                                "code": {"type": "string", "enum": list(codes)},
+                                "status": {
+                                    "type": "integer",
+                                    "enum": [status],
+                                    "examples": [status],
+                                },
+                                "code": {
+                                    "type": "string",
+                                    "enum": list(codes),
+                                    "examples": [codes[0]],
+                                },
                             },
                         },
                     ]
@@ -391,8 +455,16 @@ def _problem_components() -> dict[str, Any]:
                 },
                 "missing": {
                     "type": "array",
-                    "description": "还缺少的材料或证据。",
-                    "items": {},
+                    "description": (
+                        "还缺少的材料（materials_missing：每项的 type 和 name，一次列全）或委托证据"
+                        "（mandate_evidence_incomplete：缺少的证据名称）。"
+                    ),
+                    "items": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/ProblemMissingMaterial"},
+                            {"type": "string", "examples": ["委托书"]},
+                        ]
+                    },
                 },
                 "reason": {
                     "type": "string",
@@ -409,6 +481,24 @@ def _problem_components() -> dict[str, Any]:
                     "type": "array",
                     "description": "出问题的办件编号。",
                     "items": {"type": "string"},
+                },
+            },
+        },
+        "ProblemMissingMaterial": {
+            "title": "ProblemMissingMaterial",
+            "type": "object",
+            "description": "一项还缺少的材料。",
+            "required": ["type", "name"],
+            "properties": {
+                "type": {
+                    "type": "string",
+                    "description": "材料类型（事项材料清单中的 type）。",
+                    "examples": ["申请表"],
+                },
+                "name": {
+                    "type": "string",
+                    "description": "材料名称。",
+                    "examples": ["出生登记申报表"],
                 },
             },
         },
@@ -450,10 +540,14 @@ def _describe_components(schemas: dict[str, Any]) -> None:
     """Each Struct's docstring is its schema's description (Litestar may have put a field's
     description there instead, from the first field typed by the Struct)."""
     docs = _struct_docs()
+    structs = _structs()
     for name, schema in schemas.items():
         title = schema.get("title", name)
         if title in docs:
             schema["description"] = docs[title]
+        cls = structs.get(title)
+        if cls is not None and EXAMPLE_ATTR in vars(cls):
+            schema["examples"] = [msgspec.to_builtins(getattr(cls, EXAMPLE_ATTR))]
 
 
 _LIMITS: Final = (
@@ -508,6 +602,41 @@ def _add_limits(schemas: dict[str, Any]) -> None:
         for prop, spec in schema["properties"].items():
             if prop in stated:
                 _merge_limits(spec, stated[prop])
+
+
+def _refs(node: Any, schemas: Mapping[str, Any], found: set[str]) -> set[str]:
+    """The component names ``node`` refers to, directly or through other components."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[-1]
+            if name not in found:
+                found.add(name)
+                _refs(schemas.get(name, {}), schemas, found)
+        for value in node.values():
+            _refs(value, schemas, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, schemas, found)
+    return found
+
+
+def _answers_carry_every_field(doc: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """A Struct the server only sends always carries every field (``null`` where empty), so
+    every field is required: a generated client need not test for ``undefined``."""
+    asked: set[str] = set()
+    for item in doc.get("paths", {}).values():
+        for op in item.values():
+            if isinstance(op, dict):
+                _refs(op.get("requestBody", {}), schemas, asked)
+                _refs(op.get("parameters", []), schemas, asked)
+    structs = _structs()
+    for name, schema in schemas.items():
+        cls = structs.get(schema.get("title", name))
+        if name in asked or cls is None or "properties" not in schema:
+            continue
+        if not cls.__struct_config__.omit_defaults:
+            schema["required"] = list(schema["properties"])
 
 
 def _opaque(kind: type) -> dict[str, Any]:

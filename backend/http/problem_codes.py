@@ -74,7 +74,7 @@ CODES: Final[dict[str, str]] = {
     "id_number_invalid": "身份证号码格式或校验位不正确。",
     "id_number_not_bound": "尚未绑定身份证号码。",
     "id_number_taken": "该身份证号码已绑定其他微信账号。如有疑问，请携带身份证到就近的便民服务中心咨询。",
-    "idempotency_key_invalid": "Idempotency-Key 须为 1–… 个可打印字符。",
+    "idempotency_key_invalid": "Idempotency-Key 须为 1–200 个可见的 ASCII 字符（不含空格），如 UUID。",
     "idempotency_key_reused": "该 Idempotency-Key 已用于另一个不同的请求，请换一个新的键。",
     "identity_invalid": "提交的实名信息有误（姓名、所在村（社区）或告知同意），errors 逐项列出。",
     "identity_locked": "您的实名信息已通过核验，不能再更改姓名或身份证号码；如需更正，请到镇街便民服务中心办理。",

@@ -1,10 +1,12 @@
 """JSON bodies are decoded strictly: the types the API description states are the types accepted.
 
-Litestar converts a handler's ``data`` leniently (``0`` becomes ``false``, ``"5"`` becomes ``5``),
-so a body the OpenAPI document calls invalid could be accepted as something else. Before the
-handler runs, this hook decodes a JSON body as the handler's ``data`` type with msgspec's strict
-rules and refuses a mismatch as 422 ``validation_failed``, naming the field. Guards have run
-already, so a stranger still gets the object-level 404 before any body is read.
+Litestar reads a JSON handler's body as JSON whatever its ``Content-Type`` says, and converts it
+to the handler's ``data`` leniently (``0`` becomes ``false``, ``"5"`` becomes ``5``), so a body
+the OpenAPI document calls invalid could be accepted as something else. Before the handler runs,
+this hook refuses a body of a JSON route that is not sent as ``application/json`` (415
+``unsupported_media_type``), then decodes it as the handler's ``data`` type with msgspec's
+strict rules and refuses a mismatch as 422 ``validation_failed``, naming the field. Guards have
+run already, so a stranger still gets the object-level 404 before any body is read.
 """
 
 from __future__ import annotations
@@ -15,29 +17,47 @@ from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.exceptions import ValidationException
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import ClientException, ValidationException
 from litestar.handlers import HTTPRouteHandler
+
+
+class UnsupportedMediaType(ClientException):
+    """A JSON route's body sent as something else (answered 415 ``unsupported_media_type``)."""
+
+    status_code = 415
+
 
 _PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 
 
 @cache
-def _data_type(handler: HTTPRouteHandler) -> Any:
-    """The type of the handler's ``data``, or ``None`` when it takes no body."""
+def _json_data_type(handler: HTTPRouteHandler) -> Any:
+    """The type of the handler's JSON ``data``, or ``None`` when it takes no JSON body."""
     field = handler.parsed_fn_signature.parameters.get("data")
-    return None if field is None else field.annotation
+    if field is None:
+        return None
+    media_type = getattr(field.kwarg_definition, "media_type", None)
+    if media_type not in (None, RequestEncodingType.JSON):
+        return None  # a form or multipart body: Litestar reads it by its own rules
+    return field.annotation
+
+
+def _is_json(request: Request[Any, Any, Any]) -> bool:
+    sent = request.headers.getall("content-type", [])
+    return len(sent) == 1 and sent[0].split(";", 1)[0].strip().lower() == "application/json"
 
 
 async def strict_json_body(request: Request[Any, Any, Any]) -> None:
-    """A ``before_request`` hook: refuse a JSON body that only a lenient decoding accepts."""
-    if request.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
-        return
-    shape = _data_type(request.route_handler)
-    if shape is None or not request.headers.get("content-type", "").startswith("application/json"):
+    """A ``before_request`` hook: refuse a JSON body that only a lenient reading accepts."""
+    shape = _json_data_type(request.route_handler)
+    if shape is None:
         return
     body = await request.body()
     if not body.strip():
         return
+    if not _is_json(request):
+        raise UnsupportedMediaType()
     try:
         msgspec.json.decode(body, type=shape, strict=True)
     except msgspec.ValidationError as exc:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,8 @@ from backend.idempotency.tables import IdempotencyKey
 from backend.outbox.service import Doorbell, unit_of_work
 
 MAX_KEY_LENGTH: Final = 200
+_KEY: Final = re.compile(r"[\x21-\x7e]+")
+"""Visible ASCII, no space: what the API description states (a UUID fits)."""
 WAIT_S: Final = 10
 """How long a request waits for a concurrent one with the same key before answering 409."""
 RETRY_AFTER_S: Final = 1
@@ -95,9 +98,9 @@ def claim(
     """The claim of a request carrying ``key`` (None without a key); 422 for a malformed key."""
     if key is None:
         return None
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if not key or len(key) > MAX_KEY_LENGTH or not _KEY.fullmatch(key):
         raise InvalidInput(
-            f"Idempotency-Key 须为 1–{MAX_KEY_LENGTH} 个可打印字符。",
+            f"Idempotency-Key 须为 1–{MAX_KEY_LENGTH} 个可见的 ASCII 字符（不含空格），如 UUID。",
             code="idempotency_key_invalid",
         )
     return Claim(scope=scope, key=key, fingerprint=request_hash(method, path, body, secret=secret))

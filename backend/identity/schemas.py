@@ -53,7 +53,7 @@ MaskedId: TypeAlias = Annotated[
     str,
     Meta(
         description="遮掩后的身份证号码：只显示前 3 位和后 4 位。",
-        examples=["330***********1234"],
+        examples=["110***********002X"],
     ),
 ]
 AccessToken: TypeAlias = Annotated[
@@ -208,11 +208,11 @@ class CitizenMe(msgspec.Struct):
     ]
     id_number_masked: Annotated[
         str | None,
-        Meta(description="遮掩后的身份证号码；未登记时为 null。", examples=["330***********1234"]),
+        Meta(description="遮掩后的身份证号码；未登记时为 null。", examples=["110***********002X"]),
     ]
     phone_masked: Annotated[
         str | None,
-        Meta(description="遮掩后的手机号码；未绑定时为 null。", examples=["138****5678"]),
+        Meta(description="遮掩后的手机号码；未绑定时为 null。", examples=["138****8000"]),
     ]
     identity_bound: Annotated[
         bool, Meta(description="是否已绑定姓名和身份证号码。", examples=[True])
@@ -245,7 +245,7 @@ class IdentityBindRequest(msgspec.Struct, forbid_unknown_fields=True):
         Meta(
             max_length=32,
             description="18 位公民身份号码（末位可为 X），校验地区、出生日期和校验位。",
-            examples=["330109197209083013"],
+            examples=["11010519491231002X"],
         ),
     ]
     village_code: Annotated[
@@ -382,7 +382,7 @@ class DeletionRequestOut(msgspec.Struct):
         str | None,
         Meta(
             description="申请人遮掩后的身份证号码；未登记或已删除时为 null。",
-            examples=["330***********1234"],
+            examples=["110***********002X"],
         ),
     ]
     reason: Annotated[
@@ -458,10 +458,10 @@ class ExportedProfile(msgspec.Struct):
     name: Annotated[str | None, Meta(description="姓名；未登记时为 null。", examples=["王秀英"])]
     id_number: Annotated[
         str | None,
-        Meta(description="完整的身份证号码；未登记时为 null。", examples=["330109197209083013"]),
+        Meta(description="完整的身份证号码；未登记时为 null。", examples=["11010519491231002X"]),
     ]
     id_number_masked: Annotated[
-        str | None, Meta(description="遮掩后的身份证号码。", examples=["330***********1234"])
+        str | None, Meta(description="遮掩后的身份证号码。", examples=["110***********002X"])
     ]
     birth_year: Annotated[
         int | None, Meta(description="由身份证号码得出的出生年份。", examples=[1972])
@@ -492,8 +492,8 @@ class ExportedProfile(msgspec.Struct):
 class ExportedPhone(msgspec.Struct):
     """导出的手机号码，含完整号码。"""
 
-    number: Annotated[str, Meta(description="完整的手机号码。", examples=["13912345678"])]
-    masked: Annotated[str | None, Meta(description="遮掩后的手机号码。", examples=["139****5678"])]
+    number: Annotated[str, Meta(description="完整的手机号码。", examples=["13800138000"])]
+    masked: Annotated[str | None, Meta(description="遮掩后的手机号码。", examples=["138****8000"])]
 
 
 class ExportedConsent(msgspec.Struct):

@@ -71,7 +71,7 @@ CitizenName: TypeAlias = Annotated[
 ]
 CitizenPhone: TypeAlias = Annotated[
     MaskedPhone | None,
-    Meta(description="申请人遮掩后的手机号码；未绑定手机号时为 null。", examples=["138****5678"]),
+    Meta(description="申请人遮掩后的手机号码；未绑定手机号时为 null。", examples=["138****8000"]),
 ]
 
 SatisfiedOut: TypeAlias = Annotated[

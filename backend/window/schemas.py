@@ -7,7 +7,7 @@ masked ID number only. Times are ISO 8601 strings in Asia/Shanghai (``+08:00``),
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 import msgspec
 from litestar.openapi.spec import Example
@@ -206,7 +206,7 @@ class ApplicantIn(msgspec.Struct, forbid_unknown_fields=True):
         Meta(
             max_length=32,
             description="申请人身份证号码（18 位，校验位须正确）。",
-            examples=["330109198506151234"],
+            examples=["11010519491231002X"],
         ),
     ]
     village_code: Annotated[
@@ -223,7 +223,7 @@ class ApplicantIn(msgspec.Struct, forbid_unknown_fields=True):
             Meta(
                 max_length=20,
                 description="联系电话（5–20 位数字），可不填。",
-                examples=["13805711234"],
+                examples=["13800138000"],
             ),
         ]
         | None
@@ -236,6 +236,20 @@ class WalkInSubmission(CaseSubmission, kw_only=True, forbid_unknown_fields=True)
     A citizen submission plus the applicant standing at the window.
     """
 
+    EXAMPLE: ClassVar[dict[str, Any]] = {
+        "item_code": "GA-SFZ-HL",
+        "form": {},
+        "materials": [{"type": "照片", "upload_id": "up_Zk3v9QpX2mR7tLw4bN8cYg"}],
+        "paper_originals": ["身份证", "申请表"],
+        "delivery": {"method": "window"},
+        "applicant": {
+            "name": "王秀英",
+            "id_number": "11010519491231002X",
+            "village_code": "330109001001",
+            "phone": "13800138000",
+        },
+    }
+
     applicant: Annotated[
         ApplicantIn,
         Meta(
@@ -243,9 +257,9 @@ class WalkInSubmission(CaseSubmission, kw_only=True, forbid_unknown_fields=True)
             examples=[
                 {
                     "name": "王秀英",
-                    "id_number": "330109198506151234",
+                    "id_number": "11010519491231002X",
                     "village_code": "330109001001",
-                    "phone": "13805711234",
+                    "phone": "13800138000",
                 }
             ],
         ),
@@ -599,7 +613,7 @@ class CaseForStaff(msgspec.Struct):
         ApplicantOut,
         Meta(
             description="申请人：姓名和遮掩后的身份证号码。",
-            examples=[{"name": "王秀英", "id_number_masked": "330109********1234"}],
+            examples=[{"name": "王秀英", "id_number_masked": "110***********002X"}],
         ),
     ]
     filed_by: Annotated[
@@ -634,7 +648,7 @@ class CaseForStaff(msgspec.Struct):
                 "申请表：字段名 → 填写的值。身份证号码、手机号码、银行账号和证件号码遮掩显示"
                 "（见 masked_fields）。"
             ),
-            examples=[{"baby_name": "王小明", "guardian_id": "330109********1234"}],
+            examples=[{"baby_name": "王小明", "guardian_id": "110***********002X"}],
         ),
     ]
     delivery_method: Annotated[DeliveryMethod, Meta(description="送达方式。", examples=["window"])]
@@ -708,7 +722,7 @@ class RevealedOut(msgspec.Struct):
     """一项表单号码的完整值（不缓存）。"""
 
     field: Annotated[str, Meta(description="表单字段名。", examples=["guardian_id"])]
-    value: Annotated[str, Meta(description="完整号码。", examples=["330109198506151234"])]
+    value: Annotated[str, Meta(description="完整号码。", examples=["11010519491231002X"])]
 
 
 class MaterialLinkOut(msgspec.Struct):

@@ -58,4 +58,30 @@ def test_a_valid_body_and_a_left_out_optional_body_pass() -> None:
     with _client() as client:
         assert client.post("/check", json={"ok": False, "score": 5}).json()["score"] == 5
         assert client.post("/optional").json() is True
-        assert client.post("/check", content=b'{"ok": ').status_code == 400
+        malformed = client.post(
+            "/check", content=b'{"ok": ', headers={"content-type": "application/json"}
+        )
+        assert malformed.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("content-type", "text/plain")],
+        [],
+        [("content-type", "application/vnd.api+json")],
+        [("content-type", "text/plain"), ("content-type", "application/json")],
+    ],
+)
+def test_a_json_body_sent_as_anything_else_is_415(headers: list[tuple[str, str]]) -> None:
+    with _client() as client:
+        answer = client.post("/check", content=b'{"ok": 1}', headers=headers)
+    assert answer.status_code == 415
+    assert answer.json()["code"] == "unsupported_media_type"
+
+
+def test_the_media_type_is_read_without_regard_to_case_or_parameters() -> None:
+    with _client() as client:
+        for kind in ("Application/JSON", "application/json; charset=utf-8"):
+            answer = client.post("/check", content=b'{"ok": true}', headers={"content-type": kind})
+            assert answer.status_code == 200, kind
