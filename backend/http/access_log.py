@@ -8,6 +8,7 @@ import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.http.log_paths import logged_path
 from backend.http.problems import raised_status
 
 log = structlog.get_logger("jiujinban.access")
@@ -42,7 +43,7 @@ def access_log_middleware(app: ASGIApp) -> ASGIApp:
                 log.info(
                     "request",
                     method=scope.get("method", ""),
-                    path=path,
+                    path=logged_path(path),
                     status=status,
                     ms=round((time.perf_counter() - start) * 1000, 1),
                 )

@@ -28,6 +28,7 @@ from litestar.exceptions import (
 from litestar.types import ExceptionHandlersMap
 
 from backend.errors import DomainError
+from backend.http.log_paths import logged_path
 
 log = structlog.get_logger(__name__)
 
@@ -107,6 +108,11 @@ _KIND = {
     "array": "数组",
     "object": "对象",
     "null": "空值",
+    "date": "日期（YYYY-MM-DD）",
+    "datetime": "时间（ISO 8601，如 2026-12-07T09:30:00+08:00）",
+    "time": "时刻（HH:MM:SS）",
+    "uuid": "编号（UUID）",
+    "number": "数字",
 }
 _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Expected `(?:str|array|object)` of length >= 1$"), "不能为空"),
@@ -236,12 +242,14 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     if refused is not None:
         log.warning(
             "input_refused",
-            path=request.url.path,
+            path=logged_path(request.url.path),
             error=type(exc).__name__,
             request_id=_request_id(request),
         )
         return refused
-    log.exception("unhandled_error", path=request.url.path, request_id=_request_id(request))
+    log.exception(
+        "unhandled_error", path=logged_path(request.url.path), request_id=_request_id(request)
+    )
     return problem(500, "internal_error", "服务器开小差了，请稍后再试。")
 
 

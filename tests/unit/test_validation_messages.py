@@ -24,6 +24,7 @@ pytestmark = pytest.mark.unit
         ("score", "Expected `int` >= 1", ("score", "不能小于 1")),
         ("mode", "Invalid enum value 'plane'", ("mode", "不是允许的取值")),
         ("on", "Invalid RFC3339 encoded date", ("on", "日期格式不正确，应为 YYYY-MM-DD")),
+        ("on", "Expected `date`, got `int`", ("on", "类型不对，应为日期（YYYY-MM-DD）")),
         ("x", "Expected `str` matching regex '^[0-9]+$'", ("x", "格式不正确")),
         ("x", "something new", ("x", "格式不正确")),
     ],
@@ -33,3 +34,10 @@ def test_every_decoder_message_is_translated(
 ) -> None:
     field, text = expected
     assert field_error(key, message) == {"field": field, "message": text}
+
+
+def test_a_signed_link_token_never_reaches_the_log() -> None:
+    from backend.http.log_paths import logged_path
+
+    assert logged_path("/api/v1/files/up_Zk3v9.1765100000.c2ln") == "/api/v1/files/…"
+    assert logged_path("/api/v1/cases/XS20261207000123") == "/api/v1/cases/XS20261207000123"
