@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 from litestar import Request
@@ -48,8 +48,43 @@ def _is_json(request: Request[Any, Any, Any]) -> bool:
     return len(sent) == 1 and sent[0].split(";", 1)[0].strip().lower() == "application/json"
 
 
+_INTEGER = re.compile(r"-?[0-9]+")
+_PATH_OR_BODY = frozenset({"data", "request", "state", "headers", "cookies", "query", "scope"})
+
+
+@cache
+def _integer_queries(handler: HTTPRouteHandler) -> tuple[str, ...]:
+    """The names of the handler's integer query parameters (``page``, ``year`` …)."""
+    in_path = {m for path in handler.paths for m in re.findall(r"\{(\w+)", path)}
+    provided = set(handler.resolve_dependencies())
+    names = []
+    for name, field in handler.parsed_fn_signature.parameters.items():
+        kwarg = field.kwarg_definition
+        if name in _PATH_OR_BODY | in_path | provided or getattr(kwarg, "header", None):
+            continue
+        if getattr(kwarg, "cookie", None):
+            continue
+        kinds = {a for a in get_args(field.annotation) if a is not type(None)} or {field.annotation}
+        if kinds == {int}:
+            names.append(getattr(kwarg, "query", None) or name)
+    return tuple(names)
+
+
+def _check_integer_queries(request: Request[Any, Any, Any]) -> None:
+    """Litestar reads ``page=1.0`` or ``page=1e3`` as an integer; the document says integer."""
+    for name in _integer_queries(request.route_handler):
+        for value in request.query_params.getall(name, []):
+            if not _INTEGER.fullmatch(value):
+                raise ValidationException(
+                    detail="Validation failed",
+                    extra=[{"key": name, "message": "Expected `int`, got `str`"}],
+                )
+
+
 async def strict_json_body(request: Request[Any, Any, Any]) -> None:
-    """A ``before_request`` hook: refuse a JSON body that only a lenient reading accepts."""
+    """A ``before_request`` hook: refuse integers and JSON bodies that only a lenient reading
+    accepts."""
+    _check_integer_queries(request)
     shape = _json_data_type(request.route_handler)
     if shape is None:
         return

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import msgspec
 import pytest
-from litestar import Litestar, post
+from litestar import Litestar, get, post
 from litestar.testing import TestClient
 
 from backend.http.problems import EXCEPTION_HANDLERS
@@ -31,9 +31,16 @@ async def optional(data: Check | None = None) -> bool:
     return data is None
 
 
+@get("/list")
+async def listing(page: int = 1, q: str | None = None) -> int:
+    return page
+
+
 def _client() -> TestClient[Litestar]:
     app = Litestar(
-        [check, optional], before_request=strict_json_body, exception_handlers=EXCEPTION_HANDLERS
+        [check, optional, listing],
+        before_request=strict_json_body,
+        exception_handlers=EXCEPTION_HANDLERS,
     )
     return TestClient(app)
 
@@ -85,3 +92,17 @@ def test_the_media_type_is_read_without_regard_to_case_or_parameters() -> None:
         for kind in ("Application/JSON", "application/json; charset=utf-8"):
             answer = client.post("/check", content=b'{"ok": true}', headers={"content-type": kind})
             assert answer.status_code == 200, kind
+
+
+@pytest.mark.parametrize("page", ["1.0", "1e3", " 1", "0x1"])
+def test_an_integer_query_is_written_as_an_integer(page: str) -> None:
+    with _client() as client:
+        answer = client.get("/list", params={"page": page, "q": "1.0"})
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [{"field": "page", "message": "类型不对，应为整数"}]
+
+
+def test_integer_queries_pass() -> None:
+    with _client() as client:
+        assert client.get("/list", params={"page": "12"}).json() == 12
+        assert client.get("/list").json() == 1
