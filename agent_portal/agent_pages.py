@@ -145,8 +145,9 @@ class AgentPages(Controller):
                 await citizens.refer(agent=agent, referred=referred)
                 raise
         except DomainError as exc:
-            problems = {
-                k.removeprefix("applicant."): v for k, v in item_form.problems_of(exc).items()
+            problems = {  # the registration's fields, named as its form names them
+                str(p.get("field", "")): str(p.get("message", ""))
+                for p in exc.extra.get("errors", [])
             }
             page = await _search_page(
                 staff,

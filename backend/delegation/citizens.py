@@ -64,7 +64,7 @@ async def prepare(
             texts.VILLAGE_NOT_YOURS if agent.level == "village" else (texts.TOWNSHIP_NOT_YOURS)
         )
         raise NotAllowed(message, code="village_not_yours")
-    checked = await offline.check(applicant)
+    checked = await offline.check(applicant, fields="")  # the body's own fields
     return Prepared(checked, await offline.verify(checked, verifier))
 
 
