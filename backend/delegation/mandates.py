@@ -389,10 +389,15 @@ async def sampled(
 
 
 async def spot_check(*, mandate_id: str, ok: bool, note: str, by: str, area_code: str) -> None:
-    """A supervisor's verdict on a paper mandate within their area (404 outside it)."""
+    """A supervisor's verdict on a sampled paper mandate within their area (404 for any other:
+    outside the area, not sampled, or not on paper)."""
     found, _ = (
         await list_where(
-            "m.id::text = {} AND" + _IN_AREA, mandate_id, area_code, page=1, page_size=1
+            "m.id::text = {} AND m.spot_check AND" + _IN_AREA,
+            mandate_id,
+            area_code,
+            page=1,
+            page_size=1,
         )
         if mandate_id
         else ([], 0)

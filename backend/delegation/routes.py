@@ -871,8 +871,8 @@ class SpotCheckController(Controller):
         status_code=200,
         **operation(
             "登记抽查结论",
-            "记录对本人辖区内一份纸质委托的核查结论（再次提交会覆盖）。请求体先校验；辖区外或"
-            "不存在的委托答 404 mandate_not_found。",
+            "记录对本人辖区内一份被抽中的纸质委托的核查结论（再次提交会覆盖）。请求体先校验；"
+            "辖区外、未被抽中或不存在的委托答 404 mandate_not_found。",
             problems={404: _MANDATE_404},
         ),
     )

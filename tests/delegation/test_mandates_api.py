@@ -176,3 +176,9 @@ async def test_supervisors_spot_check_sampled_paper_mandates(api, small_catalogu
     assert checked.json()["spot_check_ok"] is True
     assert (await boss.get("/api/v1/supervision/mandates")).json()["total"] == 0
     assert (await me.get("/api/v1/supervision/mandates")).status_code == 403
+    unsampled = await paper_mandate(me, person["id"])
+    await Mandate.update({Mandate.spot_check: False}).where(Mandate.id == unsampled["id"]).run()
+    refused = await boss.post(
+        f"/api/v1/supervision/mandates/{unsampled['id']}/spot-check", json={"ok": True, "note": ""}
+    )
+    assert refused.status_code == 404  # only a sampled paper mandate is checked
