@@ -73,6 +73,9 @@ async def retrieve_principal(
     Disabled staff get 401 ``account_inactive``; a token whose account's version moved on
     (logout, password change, disabling, deletion) gets 401 ``token_revoked``.
     """
+    scheme = connection.headers.get("authorization", "").partition(" ")[0]
+    if scheme.lower() != "bearer":  # the framework reads the token after any word
+        raise Unauthenticated(texts.AUTH_SCHEME_WRONG, code="token_invalid")
     kind, _, ident = token.sub.partition(":")
     if kind == "citizen":
         current = await known_citizens.version(ident)

@@ -98,6 +98,7 @@ DELETION_OPEN_CASES: Final = (
 # --- staff login and passwords ----------------------------------------------------------------
 CREDENTIALS_INVALID: Final = "用户名或密码错误。"
 ACCOUNT_INACTIVE: Final = "该账号已停用，请联系管理员。"
+AUTH_SCHEME_WRONG: Final = "登录凭证须以 Authorization: Bearer <令牌> 的形式发送。"
 SESSION_REVOKED: Final = "登录已失效（已退出登录、修改了密码或被管理员停用），请重新登录。"
 PW_CHANGE_REQUIRED: Final = "管理员已重置您的密码，请先修改密码后再继续操作。"
 CURRENT_PW_WRONG: Final = "当前密码不正确。"

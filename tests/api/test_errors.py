@@ -3,6 +3,7 @@
 import pytest
 
 from tests.api.test_login import assert_problem
+from tests.factories import DEFAULT_PASSWORD, make_staff
 
 pytestmark = pytest.mark.api
 
@@ -43,6 +44,20 @@ async def test_bodies_are_decoded_as_strictly_as_the_document_says(api):
         "validation_failed",
     )
     assert missing["errors"] == [{"field": "password", "message": "此项为必填项"}]
+
+
+async def test_only_the_bearer_scheme_carries_a_token(api):
+    await make_staff(role="window", username="window-scheme")
+    login = await api.post(
+        "/api/v1/auth/staff/login", json={"username": "window-scheme", "password": DEFAULT_PASSWORD}
+    )
+    token = login.json()["access_token"]
+    assert (
+        await api.get("/api/v1/staff/me", headers={"Authorization": f"Bearer {token}"})
+    ).is_success
+    for scheme in ("Token", "Basic", "JWT"):
+        refused = await api.get("/api/v1/staff/me", headers={"Authorization": f"{scheme} {token}"})
+        assert_problem(refused, 401, "token_invalid")
 
 
 async def test_pagination_limits_are_checked(api):
