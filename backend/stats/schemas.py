@@ -15,6 +15,9 @@ from backend.http.fields import TownshipCode, VillageCode
 
 DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 ON_TIME = "按时办结率（0–1）：已作出决定或已超期的办件中，在期限内作出决定的占比；都没有时为 null。"
+OnTimeRate: TypeAlias = (
+    Annotated[float, Meta(ge=0, le=1, description=ON_TIME, examples=[0.95])] | None
+)
 LOCAL = (
     "在镇街或村社就近办理（事项下沉到镇街或村社，且未转区级部门审批）的占比（0–1）；"
     "没有办件时为 null。"
@@ -122,18 +125,7 @@ class TownshipFigures(msgspec.Struct):
     code: TownshipCode
     name: Annotated[str, Meta(description="镇街名称。", examples=["城厢街道"])]
     cases: Cases
-    on_time_rate: (
-        Annotated[
-            float,
-            Meta(
-                ge=0,
-                le=1,
-                description=ON_TIME,
-                examples=[0.9688],
-            ),
-        ]
-        | None
-    )
+    on_time_rate: OnTimeRate
     satisfaction: (
         Annotated[
             float,
@@ -174,18 +166,7 @@ class ItemFigures(msgspec.Struct):
     code: Annotated[str, Meta(description="事项编码。", examples=["GA-SFZ-HL"])]
     name: Annotated[str, Meta(description="事项名称。", examples=["居民身份证换领"])]
     cases: Cases
-    on_time_rate: (
-        Annotated[
-            float,
-            Meta(
-                ge=0,
-                le=1,
-                description=ON_TIME,
-                examples=[0.95],
-            ),
-        ]
-        | None
-    )
+    on_time_rate: OnTimeRate
     satisfaction: Annotated[
         SatisfactionFigures,
         Meta(description="该事项的群众评价。", examples=[example(SatisfactionFigures)]),
@@ -370,18 +351,7 @@ class Overview(msgspec.Struct, rename={"date_from": "from", "date_to": "to"}):
         ]
         | None
     )
-    on_time_rate: (
-        Annotated[
-            float,
-            Meta(
-                ge=0,
-                le=1,
-                description=ON_TIME,
-                examples=[0.9615],
-            ),
-        ]
-        | None
-    )
+    on_time_rate: OnTimeRate
     working_days_to_accept: Annotated[
         WorkingDayFigures,
         Meta(description="从提交到受理所用的工作日。", examples=[example(WorkingDayFigures)]),
