@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeAlias, TypeVar
 
 import msgspec
 from litestar import Litestar
@@ -213,9 +213,10 @@ def complete(app: Litestar, doc: dict[str, Any]) -> dict[str, Any]:
             "登录后得到的令牌（JWT），放在 Authorization: Bearer <令牌> 中。市民用微信登录换取，"
             "工作人员用账号密码登录换取；过期或被结束后答复 401，重新登录即可。"
         )
-    _describe_components(schemas)
-    _add_limits(schemas)
-    _answers_carry_every_field(doc, schemas)
+    structs = _structs()
+    _describe_components(schemas, structs)
+    _add_limits(schemas, structs)
+    _answers_carry_every_field(doc, schemas, structs)
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -523,30 +524,17 @@ def _problem_components() -> dict[str, Any]:
     }
 
 
-def _struct_docs() -> dict[str, str]:
-    """Struct name → the first paragraph of its docstring."""
-    found: dict[str, str] = {}
-    pending: list[type] = [msgspec.Struct]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        doc = (cls.__doc__ or "").strip()
-        if doc and cls is not msgspec.Struct:
-            found.setdefault(cls.__name__, re.split(r"\n\s*\n", doc)[0].replace("\n", " "))
-    return found
-
-
-def _describe_components(schemas: dict[str, Any]) -> None:
-    """Each Struct's docstring is its schema's description (Litestar may have put a field's
-    description there instead, from the first field typed by the Struct)."""
-    docs = _struct_docs()
-    structs = _structs()
+def _describe_components(schemas: dict[str, Any], structs: Structs) -> None:
+    """Each Struct's docstring (its first paragraph) is its schema's description: Litestar may
+    have put a field's description there instead, from the first field typed by the Struct."""
     for name, schema in schemas.items():
-        title = schema.get("title", name)
-        if title in docs:
-            schema["description"] = docs[title]
-        cls = structs.get(title)
-        if cls is not None and EXAMPLE_ATTR in vars(cls):
+        cls = structs.get(schema.get("title", name))
+        if cls is None:
+            continue
+        doc = (cls.__doc__ or "").strip()
+        if doc:
+            schema["description"] = re.split(r"\n\s*\n", doc)[0].replace("\n", " ")
+        if EXAMPLE_ATTR in vars(cls):
             schema["examples"] = [msgspec.to_builtins(getattr(cls, EXAMPLE_ATTR))]
 
 
@@ -565,7 +553,10 @@ _LIMITS: Final = (
 )
 
 
-def _structs() -> dict[str, type[msgspec.Struct]]:
+Structs: TypeAlias = dict[str, type[msgspec.Struct]]
+
+
+def _structs() -> Structs:
     """Struct name → class, for names only one Struct has."""
     found: dict[str, type[msgspec.Struct]] = {}
     twice: set[str] = set()
@@ -579,14 +570,13 @@ def _structs() -> dict[str, type[msgspec.Struct]]:
     return {name: cls for name, cls in found.items() if name not in twice}
 
 
-def _add_limits(schemas: dict[str, Any]) -> None:
+def _add_limits(schemas: dict[str, Any], structs: Structs) -> None:
     """The limits the decoder enforces, as it states them itself.
 
     msgspec decodes every request, so its own JSON Schema of a Struct is what the server
     enforces. Litestar's generator loses some of it (a bound of 0, limits on list items and on
     mapping values), so each property takes the limits from msgspec's schema.
     """
-    structs = _structs()
     for name, schema in schemas.items():
         cls = structs.get(schema.get("title", name))
         if cls is None or "properties" not in schema:
@@ -621,7 +611,9 @@ def _refs(node: Any, schemas: Mapping[str, Any], found: set[str]) -> set[str]:
     return found
 
 
-def _answers_carry_every_field(doc: dict[str, Any], schemas: dict[str, Any]) -> None:
+def _answers_carry_every_field(
+    doc: dict[str, Any], schemas: dict[str, Any], structs: Structs
+) -> None:
     """A Struct the server only sends always carries every field (``null`` where empty), so
     every field is required: a generated client need not test for ``undefined``."""
     asked: set[str] = set()
@@ -630,7 +622,6 @@ def _answers_carry_every_field(doc: dict[str, Any], schemas: dict[str, Any]) -> 
             if isinstance(op, dict):
                 _refs(op.get("requestBody", {}), schemas, asked)
                 _refs(op.get("parameters", []), schemas, asked)
-    structs = _structs()
     for name, schema in schemas.items():
         cls = structs.get(schema.get("title", name))
         if name in asked or cls is None or "properties" not in schema:
