@@ -556,14 +556,20 @@ _LIMITS: Final = (
 Structs: TypeAlias = dict[str, type[msgspec.Struct]]
 
 
+_OWN_PACKAGES: Final = ("backend.", "notifications.", "agent_portal.")
+
+
 def _structs() -> Structs:
-    """Struct name → class, for names only one Struct has."""
+    """Struct name → class, for names only one of the project's Structs has (a library's or a
+    test's Struct of the same name does not count)."""
     found: dict[str, type[msgspec.Struct]] = {}
     twice: set[str] = set()
     pending: list[type[msgspec.Struct]] = list(msgspec.Struct.__subclasses__())
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
+        if not cls.__module__.startswith(_OWN_PACKAGES):
+            continue
         if cls.__name__ in found and found[cls.__name__] is not cls:
             twice.add(cls.__name__)
         found[cls.__name__] = cls

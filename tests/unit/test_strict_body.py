@@ -15,19 +15,19 @@ from backend.http.strict_body import strict_json_body
 pytestmark = pytest.mark.unit
 
 
-class Check(msgspec.Struct, forbid_unknown_fields=True):
+class Probe(msgspec.Struct, forbid_unknown_fields=True):
     ok: bool
     score: Annotated[int, msgspec.Meta(ge=1, le=5)] = 3
     note: str = ""
 
 
 @post("/check", status_code=200)
-async def check(data: Check) -> Check:
+async def check(data: Probe) -> Probe:
     return data
 
 
 @post("/optional", status_code=200)
-async def optional(data: Check | None = None) -> bool:
+async def optional(data: Probe | None = None) -> bool:
     return data is None
 
 
