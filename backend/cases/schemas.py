@@ -30,7 +30,7 @@ from backend.http.fields import PublicStatus as PublicStatus
 # --- value sets (API.md "Enumerations") -----------------------------------------------------
 
 MaterialSource: TypeAlias = Literal["upload", "shared", "paper"]
-TimelineAction: TypeAlias = Literal[
+CaseAction: TypeAlias = Literal[
     "submit",
     "forward",
     "handoff",
@@ -44,9 +44,9 @@ TimelineAction: TypeAlias = Literal[
     "issue_result",
     "deliver",
     "withdraw",
-    "handover_sent",
-    "handover_received",
 ]
+"""The state machine's actions (``states.Action``)."""
+TimelineAction: TypeAlias = Literal[CaseAction, "handover_sent", "handover_received"]
 """The state machine's actions (``states.Action``) and the agents' custody steps, which leave the
 status as it is (``delegation.custody``)."""
 ActorRole: TypeAlias = Literal[

@@ -24,6 +24,7 @@ from backend.cases.schemas import (
 from backend.http.fields import (
     CaseNumber,
     CaseNumberIn,
+    ContactPhoneIn,
     FormValues,
     ItemCode,
     MaskedIdNumber,
@@ -147,17 +148,7 @@ class AgentCitizenIn(Struct, forbid_unknown_fields=True):
             examples=["330109001001"],
         ),
     ]
-    phone: (
-        Annotated[
-            str,
-            Meta(
-                max_length=20,
-                description="联系电话（5–20 位数字），可不填。",
-                examples=["13800138000"],
-            ),
-        ]
-        | None
-    ) = None
+    phone: ContactPhoneIn = None
 
 
 class CitizenOut(Struct):

@@ -59,6 +59,16 @@ MaskedIdNumber: TypeAlias = Annotated[
         examples=["110***********002X"],
     ),
 ]
+ContactPhoneIn: TypeAlias = (
+    Annotated[
+        str,
+        Meta(
+            max_length=20, description="联系电话（5–20 位数字），可不填。", examples=["13800138000"]
+        ),
+    ]
+    | None
+)
+"""A phone given for someone at a desk (a walk-in, a villager an agent registers)."""
 MaskedPhone: TypeAlias = Annotated[
     str, Meta(description="遮掩后的手机号码。", examples=["138****8000"])
 ]

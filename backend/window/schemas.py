@@ -15,6 +15,7 @@ from litestar.params import Parameter
 from msgspec import Meta
 
 from backend.cases.schemas import (
+    CaseAction,
     CaseChannel,
     CaseStatus,
     CaseSubmission,
@@ -25,6 +26,7 @@ from backend.cases.schemas import (
 from backend.http.fields import (
     BundleCode,
     CaseNumber,
+    ContactPhoneIn,
     DepartmentCode,
     FormValue,
     ItemCode,
@@ -35,21 +37,6 @@ from backend.http.fields import (
 
 # --- enumerations (API.md) ------------------------------------------------------------------
 
-CaseAction: TypeAlias = Literal[
-    "submit",
-    "forward",
-    "handoff",
-    "accept",
-    "reject",
-    "request_supplement",
-    "supply",
-    "transfer",
-    "approve",
-    "deny",
-    "issue_result",
-    "deliver",
-    "withdraw",
-]
 SendMethod: TypeAlias = Literal["builtin"]
 """Only this system's review queue: no adapter sends a case to a department's own platform."""
 
@@ -217,17 +204,7 @@ class ApplicantIn(msgspec.Struct, forbid_unknown_fields=True):
             examples=["330109001001"],
         ),
     ]
-    phone: (
-        Annotated[
-            str,
-            Meta(
-                max_length=20,
-                description="联系电话（5–20 位数字），可不填。",
-                examples=["13800138000"],
-            ),
-        ]
-        | None
-    ) = None
+    phone: ContactPhoneIn = None
 
 
 class WalkInSubmission(CaseSubmission, kw_only=True, forbid_unknown_fields=True):
