@@ -13,6 +13,7 @@ import structlog
 from arq.connections import ArqRedis
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusController
 from redis.asyncio import ConnectionPool
@@ -37,6 +38,7 @@ from backend.delegation.routes import (
     WindowHandoverController,
     WindowReferralController,
 )
+from backend.deps import Deps, provide_deps
 from backend.geo.routes import AreaController, ReachController
 from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
@@ -161,6 +163,20 @@ def create_app(
                 if settings.elicense_url
                 else NoSharedData()
             )
+        app.state.deps = Deps(
+            settings=settings,
+            doorbell=app.state.doorbell,
+            redis=redis,
+            cipher=cipher,
+            audit=audit,
+            wechat=app.state.wechat,
+            travel=app.state.travel,
+            shared_data=app.state.shared_data,
+            file_store=store,
+            identity_verifier=app.state.identity_verifier,
+            platform_config=app.state.platform_config,
+            templates=app.state.templates,
+        )
         log.info(
             "app_started",
             database=_safe_url(settings.database_url),
@@ -236,6 +252,7 @@ def create_app(
             MetricsController,
             *portal.route_handlers,
         ],
+        dependencies={"deps": Provide(provide_deps, sync_to_thread=False)},
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State(state),

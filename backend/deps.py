@@ -1,0 +1,54 @@
+"""What a request handler or portal page may use besides its input: one typed object.
+
+:func:`backend.app.create_app` builds one :class:`Deps` when the app starts and offers it to every
+handler as the ``deps`` parameter (``async def handler(self, deps: Deps, …)``). Use cases receive
+the parts they need as keyword arguments (``doorbell=deps.doorbell``), never the whole object,
+so what a use case touches is visible in its signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from litestar.datastructures import State
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from backend.audit.service import AuditLog
+    from backend.cases.ports import SharedData
+    from backend.geo.travel import TravelTimeProvider
+    from backend.identity.ports import IdentityVerifier
+    from backend.outbox.service import Doorbell
+    from backend.platform.config import PlatformConfig
+    from backend.security.fieldcrypt import FieldCipher
+    from backend.settings import Settings
+    from backend.uploads.ports import FileStore
+    from backend.wechat.ports import WeChatGateway
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """The app's shared adapters and settings, built once at start-up."""
+
+    settings: Settings
+    doorbell: Doorbell
+    redis: Redis
+    cipher: FieldCipher
+    audit: AuditLog
+    wechat: WeChatGateway
+    travel: TravelTimeProvider
+    shared_data: SharedData
+    file_store: FileStore
+    identity_verifier: IdentityVerifier | None
+    platform_config: PlatformConfig
+    templates: Mapping[str, object]
+    """WeChat subscription templates by event (``WECHAT_TEMPLATES``), parsed by notifications."""
+
+
+def provide_deps(state: State) -> Deps:
+    """The Litestar dependency behind every ``deps: Deps`` parameter."""
+    deps: Deps = state.deps
+    return deps

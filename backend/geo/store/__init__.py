@@ -1,0 +1,1 @@
+"""The geo context's SQL: the only modules that import its tables (docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""The identity context's SQL: the only modules that import its tables (docs/architecture.md)."""
