@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from litestar import Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, ResponseHeader
@@ -50,7 +50,11 @@ from agent_portal.walkin_pages import WalkInPages
 from agent_portal.window_pages import WindowPages
 from backend.settings import Settings
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+PORTAL_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PORTAL_DIR / "templates"
+DESKS = ("agent", "window", "review", "supervision", "dashboard", "admin", "common")
+"""The portal's packages, one per desk. Each keeps its templates beside it and names them
+``<desk>/<file>``: ``window/queue.html`` is ``agent_portal/window/templates/queue.html``."""
 
 # Same-origin everything: no CDN, no inline script or style, no framing (clickjacking).
 CONTENT_SECURITY_POLICY = (
@@ -82,7 +86,14 @@ async def root_redirect() -> Redirect:
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=ChoiceLoader(
+            [
+                PrefixLoader(
+                    {desk: FileSystemLoader(PORTAL_DIR / desk / "templates") for desk in DESKS}
+                ),
+                FileSystemLoader(TEMPLATES_DIR),
+            ]
+        ),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
