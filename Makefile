@@ -5,7 +5,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help setup run test test-fast lint format bench browser-deps clean
+.PHONY: help setup run test test-fast lint format architecture bench browser-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ lint: setup ## ruff, mypy --strict and the import-linter contracts
 format: setup ## Format the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+architecture: setup ## Count what the architecture's rules still find (ARGS=--verbose lists them)
+	$(PY) scripts/architecture_counts.py $(ARGS)
 
 bench: setup ## Benchmarks (≈ 12 min; the first run also generates 5 M cases, ≈ 25 min): see docs/benchmarks.md
 	@bash scripts/install-bench.sh
