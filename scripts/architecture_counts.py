@@ -231,6 +231,30 @@ def _strings_fed_to(tree: ast.Module, names: set[str]) -> set[int]:
     return found
 
 
+def sql_text_lines(tree: ast.Module) -> list[int]:
+    """Lines of the string literals that hold SQL, in whatever style they are run."""
+    docstrings = _docstring_nodes(tree)
+    inner = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant | ast.JoinedStr)
+        and id(node) not in docstrings | inner
+        and is_sql(_string_text(node) or "")
+    )
+
+
+def raw_calls(tree: ast.Module) -> list[int]:
+    """Lines of every ``.raw(...)`` call (Piccolo's raw SQL; nothing else here is named so)."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "raw"
+    )
+
+
 def sql_in_module(tree: ast.Module, tables: frozenset[str]) -> list[SqlStatement]:
     """Every SQL statement of a module: SQL text, ``.raw(...)`` and query-builder calls."""
     local = _local_table_names(tree, tables)
