@@ -688,6 +688,7 @@ def as_json(figures: Figures) -> dict[str, Any]:
             for package in ROOTS
             for c in figures.cycles[package]
         ],
+        "cycle_groups": [group for package in ROOTS for group in figures.groups[package]],
     }
 
 
@@ -715,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(width=120)
     console.print(table)
     for line in details(figures, verbose=args.verbose):
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     return 0
 
 
