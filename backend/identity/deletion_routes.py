@@ -13,8 +13,7 @@ from backend.audit.service import AuditLog
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.identity import deletions
-from backend.identity import roles as R
+from backend.identity import deletions, roles
 from backend.identity.schemas import (
     DecisionIn,
     DecisionOut,
@@ -43,7 +42,7 @@ def _audit(state: State) -> AuditLog:
 
 class DeletionAdminController(Controller):
     path = "/api/v1/admin/deletion-requests"
-    guards = [staff_roles(R.ADMIN)]
+    guards = [staff_roles(roles.ADMIN)]
     tags = ["管理员"]
 
     @get(

@@ -16,8 +16,7 @@ from backend.http.idempotent import claim_of, respond
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.idempotency.service import run_once
-from backend.identity import roles as R
-from backend.identity import service, staff_admin
+from backend.identity import roles, service, staff_admin
 from backend.identity.login import authenticate_staff
 from backend.identity.me_routes import MeController, staff_me
 from backend.identity.password_policy import PasswordRules
@@ -169,7 +168,7 @@ async def _view(staff_id: str) -> StaffAdminView:
 
 class StaffAdminController(Controller):
     path = "/api/v1/admin/users"
-    guards = [staff_roles(R.ADMIN)]
+    guards = [staff_roles(roles.ADMIN)]
     tags = ["管理员"]
 
     @get(

@@ -20,7 +20,7 @@ from backend.errors import (
     Unauthenticated,
 )
 from backend.geo.tables import Area
-from backend.identity import roles as R
+from backend.identity import roles
 from backend.identity.ids import is_uuid
 from backend.identity.password_policy import STRICT, PasswordRules, password_problems
 from backend.identity.reveal import read_full_id_number as read_full_id_number
@@ -40,7 +40,7 @@ class StaffAccount:
     id: str
     username: str
     display_name: str
-    role: R.Role
+    role: roles.Role
     area_code: str
     area_name: str
     department_code: str | None
@@ -50,7 +50,7 @@ class StaffAccount:
 
     @property
     def role_label(self) -> str:
-        return R.LABELS.get(self.role, self.role)
+        return roles.LABELS.get(self.role, self.role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,14 +261,14 @@ async def create_staff(
         problems.append("用户名须为 3–64 位小写字母、数字、点、下划线或连字符")
     if password_hash is None:
         problems.extend(password_problems(password, username=name, rules=rules))
-    if role not in R.ROLES:
-        problems.append("角色须为 " + "、".join(R.ROLES) + " 之一")
+    if role not in roles.ROLES:
+        problems.append("角色须为 " + "、".join(roles.ROLES) + " 之一")
     area = await Area.select(Area.level).where(Area.code == area_code).first().run()
     if area is None:
         problems.append(f"区划代码 {area_code} 不存在")
-    elif role in R.AREA_LEVELS and area["level"] not in R.AREA_LEVELS[role]:
-        problems.append(f"{R.LABELS[role]}不能设在该级区划")
-    if role == R.APPROVER:
+    elif role in roles.AREA_LEVELS and area["level"] not in roles.AREA_LEVELS[role]:
+        problems.append(f"{roles.LABELS[role]}不能设在该级区划")
+    if role == roles.APPROVER:
         if not department_code:
             problems.append("后台审批账号须指定部门")
         elif not await Department.exists().where(Department.code == department_code).run():
@@ -285,7 +285,7 @@ async def create_staff(
         password_hash=password_hash or hash_password(password),
         role=role,
         area=area_code,
-        department=department_code if role == R.APPROVER else None,
+        department=department_code if role == roles.APPROVER else None,
     )
     try:
         await staff.save().run()

@@ -17,8 +17,7 @@ from typing import Any, Final
 from backend import db
 from backend.audit.service import Actor, AuditLog
 from backend.errors import Conflict, InvalidInput, NotFound
-from backend.identity import roles as R
-from backend.identity import texts
+from backend.identity import roles, texts
 from backend.identity.ids import is_uuid
 from backend.identity.login import clear_failures, locked_usernames, verify_current_password
 from backend.identity.password_policy import PasswordRules, password_problems
@@ -70,8 +69,8 @@ async def list_staff(
 ) -> tuple[list[StaffListed], int]:
     """Staff accounts by username, filtered by role, area (and the areas under it) and state
     (``staff_id``: that one account, or ``staff_not_found``)."""
-    if role is not None and role not in R.ROLES:
-        raise InvalidInput("角色须为 " + "、".join(R.ROLES) + " 之一。", code="filter_invalid")
+    if role is not None and role not in roles.ROLES:
+        raise InvalidInput("角色须为 " + "、".join(roles.ROLES) + " 之一。", code="filter_invalid")
     if state is not None and state not in STATES:
         raise InvalidInput("状态须为 " + "、".join(STATES) + " 之一。", code="filter_invalid")
     where = ["TRUE"]

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from backend.identity import roles as R
+from backend.identity import roles
 
 T = TypeVar("T")
 
@@ -68,7 +68,7 @@ def users() -> None:
 
 
 @users.command("create")
-@click.option("--role", required=True, type=click.Choice(list(R.ROLES)))
+@click.option("--role", required=True, type=click.Choice(list(roles.ROLES)))
 @click.option("--area", "area_code", required=True, help="Area code the account is scoped to.")
 @click.option(
     "--department", "department_code", default=None, help="Department code (approvers only)."
@@ -113,7 +113,7 @@ def users_create(
 
 
 @users.command("list")
-@click.option("--role", type=click.Choice(list(R.ROLES)), default=None)
+@click.option("--role", type=click.Choice(list(roles.ROLES)), default=None)
 @click.option("--area", "area_code", default=None, help="Area code (and the areas under it).")
 @click.option(
     "--state",
