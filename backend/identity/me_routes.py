@@ -217,6 +217,6 @@ class MeController(Controller):
     )
     async def staff_me(self, request: ApiRequest) -> StaffMe:
         account = request.user.account  # loaded (active) by the authentication middleware
-        if account is None:
+        if not isinstance(account, service.StaffAccount):
             raise Unauthenticated("账号已停用，请联系管理员。", code="account_inactive")
         return staff_me(account)
