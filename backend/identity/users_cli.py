@@ -141,17 +141,12 @@ def users_list(
 
 async def _staff_id(username: str) -> str:
     from backend.errors import NotFound
-    from backend.identity.tables import StaffUser
+    from backend.identity.store import users
 
-    row = (
-        await StaffUser.select(StaffUser.id)
-        .where(StaffUser.username == username.strip().lower())
-        .first()
-        .run()
-    )
-    if row is None:
+    staff_id = await users.id_of(username=username.strip().lower())
+    if staff_id is None:
         raise NotFound(f"没有用户名为 {username} 的账号。", code="staff_not_found")
-    return str(row["id"])
+    return staff_id
 
 
 def _set_active(username: str, reason: str, *, active: bool) -> None:
