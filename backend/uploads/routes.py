@@ -17,8 +17,7 @@ from backend.http.auth import PUBLIC, ApiRequest
 from backend.http.openapi import operation
 from backend.http.problems import http_exception_handler, problem
 from backend.settings import Settings
-from backend.uploads import messages as M
-from backend.uploads import service
+from backend.uploads import messages, service
 from backend.uploads.schemas import StoredType, UploadCreated, UploadDetail, UploadForm
 
 MULTIPART_OVERHEAD = 64 * 1024
@@ -180,12 +179,12 @@ def uploads_router(settings: Settings) -> Router:
     max_bytes = settings.upload_max_bytes
 
     def too_large(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-        return problem(413, "upload_too_large", M.too_large(max_bytes))
+        return problem(413, "upload_too_large", messages.too_large(max_bytes))
 
     def not_multipart(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         if isinstance(exc, ValidationException):  # a missing part: the usual 422
             return http_exception_handler(request, exc)
-        return problem(400, "upload_form_invalid", M.FORM_INVALID)
+        return problem(400, "upload_form_invalid", messages.FORM_INVALID)
 
     return Router(
         path="/",
