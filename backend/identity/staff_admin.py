@@ -17,13 +17,18 @@ from typing import Any, Final
 from backend import db
 from backend.audit.service import Actor, AuditLog
 from backend.errors import Conflict, InvalidInput, NotFound
+from backend.idempotency import service as idempotency
 from backend.identity import roles, texts
 from backend.identity.ids import is_uuid
 from backend.identity.login import clear_failures, locked_usernames, verify_current_password
 from backend.identity.password_policy import PasswordRules, password_problems
-from backend.identity.service import StaffAccount, get_staff_account
+from backend.identity.present import staff_me
+from backend.identity.schemas import StaffMe
+from backend.identity.service import StaffAccount, create_staff, get_staff_account
 from backend.identity.sessions import revoke_all
 from backend.identity.store import users
+from backend.identity.store.users import StaffListed as StaffListed
+from backend.outbox.service import Doorbell
 from backend.security.passwords import hash_password
 from backend.settings import Settings
 
@@ -37,15 +42,6 @@ STAFF_RESET_PASSWORD: Final = "staff_reset_password"  # noqa: S105 - an audit ac
 STAFF_CHANGE_PASSWORD: Final = "staff_change_password"  # noqa: S105 - an audit action name
 
 _TEMP_ALPHABET: Final = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-@dataclass(frozen=True, slots=True)
-class StaffListed:
-    """One row of the administrators' staff list."""
-
-    account: StaffAccount
-    locked: bool
-    last_login_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +78,9 @@ async def list_staff(
         limit=page_size,
         offset=(page - 1) * page_size,
     )
-    accounts = [(item.account, item.last_login_at) for item in listed]
-    if staff_id is not None and not accounts:
+    if staff_id is not None and not listed:
         raise NotFound(texts.STAFF_NOT_FOUND, code="staff_not_found")
-    locked_names = await locked_usernames(usernames=[a.username for a, _ in accounts])
-    return [
-        StaffListed(a, a.username in locked_names, last_login) for a, last_login in accounts
-    ], total
+    return listed, total
 
 
 def _state(account: StaffAccount, locked: bool | None = None) -> dict[str, Any]:
@@ -246,3 +238,33 @@ async def change_own_password(
             reason=_reason("本人修改密码", _state(account), _state(after)),
         )
     return after
+
+
+async def add_account(
+    *,
+    claim: idempotency.Claim | None,
+    ttl_s: int,
+    doorbell: Doorbell | None,
+    username: str,
+    password: str,
+    role: str,
+    area_code: str,
+    department_code: str | None,
+    display_name: str | None,
+    rules: PasswordRules,
+) -> idempotency.Answer:
+    """An administrator creates a staff account, once per idempotency key (201, the account)."""
+
+    async def create() -> StaffMe:
+        account = await create_staff(
+            username=username,
+            password=password,
+            role=role,
+            area_code=area_code,
+            department_code=department_code,
+            display_name=display_name,
+            rules=rules,
+        )
+        return staff_me(account)
+
+    return await idempotency.run_once(claim, ttl_s=ttl_s, doorbell=doorbell, create=create)

@@ -80,3 +80,8 @@ def make_jwt_auth(settings: Settings, *, exclude: list[str]) -> JWTAuth[Principa
         exclude_opt_key="exclude_from_auth",
         default_token_expiration=timedelta(seconds=settings.access_token_ttl_s),
     )
+
+
+def issuer(settings: Settings) -> JWTAuth[Principal, Token]:
+    """The app's token settings (secret, algorithm, lifetime), for issuing a token."""
+    return make_jwt_auth(settings, exclude=[])

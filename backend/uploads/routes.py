@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any, cast, get_args
 
 from litestar import Controller, Request, Response, Router, get, post
-from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.spec import Example, OpenAPIMediaType, OpenAPIResponse, Operation, Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Body, Parameter
 
+from backend.deps import Deps
 from backend.http.auth import PUBLIC, ApiRequest
 from backend.http.openapi import operation
 from backend.http.problems import http_exception_handler, problem
@@ -98,19 +98,19 @@ class UploadController(Controller):
     async def create(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> UploadCreated:
         content = await data.file.read()
         await data.file.close()
         view = await service.save_upload(
-            store=state.file_store,
+            store=deps.file_store,
             owner_kind=request.user.kind,
             owner_id=request.user.id,
             material_type=data.material_type,
             filename=data.file.filename or "",
             data=content,
-            settings=state.settings,
+            settings=deps.settings,
         )
         return UploadCreated(
             id=view.id,
@@ -167,9 +167,9 @@ class FileController(Controller):
             },
         ),
     )
-    async def file(self, state: State, token: TokenPath) -> Response[bytes]:
+    async def file(self, deps: Deps, token: TokenPath) -> Response[bytes]:
         data, content_type, _ = await service.open_signed(
-            token=token, settings=state.settings, store=state.file_store
+            token=token, settings=deps.settings, store=deps.file_store
         )
         return Response(data, media_type=content_type, headers=FILE_HEADERS)
 

@@ -192,23 +192,29 @@ class StaffFilter:
     state: str | None = None
 
 
+_LOCKED: Final = (
+    "EXISTS (SELECT 1 FROM login_failure f WHERE f.username = s.username"
+    " AND f.locked_until > now())"
+)
 _STATE_SQL: Final[dict[str | None, str]] = {
     None: "TRUE",
     "active": "s.active",
     "disabled": "NOT s.active",
-    "locked": "EXISTS (SELECT 1 FROM login_failure f WHERE f.username = s.username"
-    " AND f.locked_until > now())",
+    "locked": _LOCKED,
     "password_change_required": "s.must_change_password",
 }
 
 
 @dataclass(frozen=True, slots=True)
-class ListedStaff:
+class StaffListed:
+    """One row of the administrators' staff list (``locked``: a login lock is running)."""
+
     account: StaffAccount
+    locked: bool
     last_login_at: datetime | None
 
 
-async def page(*, where: StaffFilter, limit: int, offset: int) -> tuple[list[ListedStaff], int]:
+async def page(*, where: StaffFilter, limit: int, offset: int) -> tuple[list[StaffListed], int]:
     """Accounts by username, one page of them, and how many match in all."""
     conditions = [_STATE_SQL[where.state]]
     args: list[Any] = []
@@ -227,7 +233,7 @@ async def page(*, where: StaffFilter, limit: int, offset: int) -> tuple[list[Lis
         *args,
     )
     rows = await db.fetch(
-        f"SELECT {_COLUMNS}, s.last_login_at{_FROM}"
+        f"SELECT {_COLUMNS}, s.last_login_at, {_LOCKED} AS locked{_FROM}"
         f" WHERE {condition} ORDER BY s.username"
         f" LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",
         *args,
@@ -235,7 +241,8 @@ async def page(*, where: StaffFilter, limit: int, offset: int) -> tuple[list[Lis
         offset,
     )
     assert total is not None
-    return [ListedStaff(_account(r), r["last_login_at"]) for r in rows], int(total["n"])
+    listed = [StaffListed(_account(r), r["locked"], r["last_login_at"]) for r in rows]
+    return listed, int(total["n"])
 
 
 async def id_of(*, username: str, role: str | None = None, active_only: bool = False) -> str | None:
