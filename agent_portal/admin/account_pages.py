@@ -14,9 +14,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Response, Template
 
-from agent_portal import texts
-from agent_portal.auth import PW_CHANGE_PAGE, start_session
-from agent_portal.security import CSRF_SESSION_KEY
+from agent_portal.common import texts
+from agent_portal.common.auth import PW_CHANGE_PAGE, start_session
+from agent_portal.common.security import CSRF_SESSION_KEY
 from backend.errors import InvalidInput, RateLimited, Unauthenticated
 from backend.http.client import client_address
 from backend.identity import staff_admin
@@ -37,7 +37,7 @@ def _page(
     if notice is None and error is None and staff.must_change_password:
         notice = texts.PW_MUST_CHANGE
     return Template(
-        "password.html",
+        "admin/password.html",
         context={"staff": staff, "error": error, "notice": notice, "rules": texts.PW_RULES},
         status_code=status,
     )

@@ -12,7 +12,7 @@ from litestar import Request
 from litestar.response import Response, Template
 from litestar.types import ExceptionHandlersMap
 
-from agent_portal import texts
+from agent_portal.common import texts
 from backend.errors import NotFound
 
 
@@ -29,12 +29,16 @@ class WrongRole(Exception):
 
 
 def not_found_page(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    return Template("errors/not_found.html", context={"message": texts.NOT_FOUND}, status_code=404)
+    return Template(
+        "common/errors/not_found.html", context={"message": texts.NOT_FOUND}, status_code=404
+    )
 
 
 def wrong_role_page(request: Request[Any, Any, Any], exc: WrongRole) -> Response[Any]:
     return Template(
-        "errors/wrong_role.html", context={"message": texts.wrong_role(exc.role)}, status_code=403
+        "common/errors/wrong_role.html",
+        context={"message": texts.wrong_role(exc.role)},
+        status_code=403,
     )
 
 

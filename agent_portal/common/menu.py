@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent_portal import texts
+from agent_portal.common import texts
 
 
 @dataclass(frozen=True, slots=True)

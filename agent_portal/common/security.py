@@ -26,7 +26,7 @@ from litestar.response import Response
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
-from agent_portal.auth import STAFF_ID
+from agent_portal.common.auth import STAFF_ID
 
 SESSION_COOKIE = "jjb_portal"
 CSRF_COOKIE = "jjb_csrf"

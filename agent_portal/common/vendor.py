@@ -6,7 +6,8 @@ from pathlib import Path
 
 import structlog
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent
+"""The portal package: its static files and vendor manifest stay at its top."""
 STATIC_DIR = HERE / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 MANIFEST = HERE / "vendor.txt"
