@@ -1,21 +1,4 @@
-"""What each staff role can do from the home page."""
+"""Moved to :mod:`agent_portal.common.menu`; this name stays only while desk modules still
+import it from here."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-from agent_portal import texts
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    """One card on the home page, linking to a page that exists (a surface not built yet is not
-    shown at all)."""
-
-    title: str
-    hint: str
-    href: str
-
-
-def tasks_for(role: str) -> list[Task]:
-    return [Task(title, hint, href) for title, hint, href in texts.ROLE_TASKS.get(role, ())]
+from agent_portal.common.menu import *  # noqa: F403

@@ -18,12 +18,12 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
-from agent_portal import texts
-from agent_portal.account_pages import AccountPages
+from agent_portal.admin.account_pages import AccountPages
 from agent_portal.agent_case import AgentCasePages
 from agent_portal.agent_filing import FilingPages
 from agent_portal.agent_pages import AgentPages
-from agent_portal.auth import (
+from agent_portal.common import texts
+from agent_portal.common.auth import (
     HOME_PATH,
     MustChangePassword,
     NotLoggedIn,
@@ -32,20 +32,20 @@ from agent_portal.auth import (
     redirect_to_password_change,
     staff_provider,
 )
-from agent_portal.dashboard import DashboardPages
-from agent_portal.errors import EXCEPTION_HANDLERS
-from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
-from agent_portal.notices import NoticePages
-from agent_portal.review_pages import ReviewPages
-from agent_portal.routes import PortalController
-from agent_portal.security import (
+from agent_portal.common.errors import EXCEPTION_HANDLERS
+from agent_portal.common.security import (
     PORTAL_PATH,
     csrf_binding_middleware,
     csrf_config,
     session_middleware,
 )
+from agent_portal.common.vendor import STATIC_DIR, missing_vendor_files
+from agent_portal.dashboard import DashboardPages
+from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
+from agent_portal.notices import NoticePages
+from agent_portal.review_pages import ReviewPages
+from agent_portal.routes import PortalController
 from agent_portal.supervision_pages import SupervisionPages
-from agent_portal.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.walkin_pages import WalkInPages
 from agent_portal.window_pages import WindowPages
 from backend.settings import Settings
@@ -92,6 +92,9 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
                     {desk: FileSystemLoader(PORTAL_DIR / desk / "templates") for desk in DESKS}
                 ),
                 FileSystemLoader(TEMPLATES_DIR),
+                # The shared templates under their names from before the desks had packages
+                # (``staff_base.html``, ``partials/…``), while desk templates still use them.
+                FileSystemLoader(PORTAL_DIR / "common" / "templates"),
             ]
         ),
         autoescape=True,

@@ -14,8 +14,9 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from agent_portal import agent_pages, texts
-from agent_portal.auth import (
+from agent_portal import agent_pages
+from agent_portal.common import texts
+from agent_portal.common.auth import (
     HOME_PATH,
     LOGIN_AT,
     LOGIN_PATH,
@@ -25,8 +26,8 @@ from agent_portal.auth import (
     session_staff_id,
     start_session,
 )
-from agent_portal.menu import tasks_for
-from agent_portal.security import CSRF_COOKIE, bind_csrf
+from agent_portal.common.menu import tasks_for
+from agent_portal.common.security import CSRF_COOKIE, bind_csrf
 from backend.clock import today
 from backend.errors import RateLimited, Unauthenticated
 from backend.http.client import client_address
@@ -51,7 +52,7 @@ def _login_page(
     *, error: str | None = None, notice: str | None = None, username: str = "", status: int = 200
 ) -> Template:
     return Template(
-        "login.html",
+        "common/login.html",
         context={"error": error, "notice": notice, "username": username},
         status_code=status,
     )
@@ -137,7 +138,7 @@ class PortalController(Controller):
         if staff.role == roles.AGENT:  # the agent's home is their errands
             return await agent_pages.home(staff, show=show, page=page, warnings=warnings)
         return Template(
-            "home.html",
+            "common/home.html",
             context={
                 "staff": staff,
                 "tasks": tasks_for(staff.role),
@@ -154,6 +155,6 @@ class PortalController(Controller):
             else None
         )
         return Template(
-            "partials/whoami.html",
+            "common/partials/whoami.html",
             context={"staff": staff, "since": since},
         )

@@ -45,7 +45,7 @@ from backend.health.routes import HealthController
 from backend.http import openapi
 from backend.http.access_log import access_log_middleware
 from backend.http.api_docs import LocalSwaggerPlugin, docs_router
-from backend.http.auth import PUBLIC, make_jwt_auth
+from backend.http.auth import PUBLIC
 from backend.http.input_guard import input_guard_middleware
 from backend.http.metrics import metrics_guard, metrics_middleware
 from backend.http.no_store import no_store
@@ -64,6 +64,7 @@ from backend.identity.routes import (
     StaffAdminController,
 )
 from backend.identity.sessions import RevocationListener
+from backend.identity.tokens import make_jwt_auth
 from backend.imports.routes import ImportController
 from backend.logging import configure_logging
 from backend.outbox.doorbell import ArqDoorbell

@@ -12,12 +12,12 @@ from backend.cases.routes import Number
 from backend.cases.schemas import CaseForCitizen, RestrictedOpenIn
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
-from backend.identity import roles as R
+from backend.identity import roles
 
 
 class RestrictedCaseController(Controller):
     path = "/api/v1/admin/restricted-cases"
-    guards = [staff_roles(R.ADMIN)]
+    guards = [staff_roles(roles.ADMIN)]
     tags = ["管理员"]
 
     @post(

@@ -15,11 +15,8 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
-
-from backend.catalogue.tables import Department, ItemVersion
-from backend.geo.tables import Area, ServicePoint
-from backend.identity.tables import Citizen, StaffUser
 
 
 class Case(Table, tablename="case_record"):
@@ -36,17 +33,47 @@ class Case(Table, tablename="case_record"):
     )
     bundle_code = Varchar(length=40, null=True, default=None)
     item_code = Varchar(length=40, null=True, default=None, index=True)
-    item_version = ForeignKey(ItemVersion, null=True, default=None, on_delete=OnDelete.restrict)
-    applicant = ForeignKey(Citizen, on_delete=OnDelete.restrict, index=True)
+    item_version: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("ItemVersion", module_path="backend.catalogue.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+    )
+    applicant: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Citizen", module_path="backend.identity.tables"),
+        on_delete=OnDelete.restrict,
+        index=True,
+    )
     filed_by_kind = Varchar(length=16)
-    filed_by_staff = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.restrict)
+    filed_by_staff: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+    )
     mandate_id = Varchar(length=40, null=True, default=None)
     channel = Varchar(length=16)
     status = Varchar(length=24, index=True)
     resume_status = Varchar(length=24, null=True, default=None)
-    township = ForeignKey(Area, null=True, default=None, on_delete=OnDelete.restrict, index=True)
-    service_point = ForeignKey(ServicePoint, null=True, default=None, on_delete=OnDelete.restrict)
-    department = ForeignKey(Department, null=True, default=None, on_delete=OnDelete.restrict)
+    township: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Area", module_path="backend.geo.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+        index=True,
+    )
+    service_point: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("ServicePoint", module_path="backend.geo.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+    )
+    department: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Department", module_path="backend.catalogue.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+    )
     form = JSONB(default={})
     delivery_method = Varchar(length=16)
     delivery_address = Text(default="")
@@ -110,7 +137,10 @@ class Evaluation(Table, tablename="evaluation"):
 
     id = BigSerial(primary_key=True)
     case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
-    citizen = ForeignKey(Citizen, on_delete=OnDelete.restrict)
+    citizen: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Citizen", module_path="backend.identity.tables"),
+        on_delete=OnDelete.restrict,
+    )
     round = Integer(default=1)
     score = Integer()
     comment = Text(default="")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -13,13 +12,14 @@ from backend.catalogue import search
 from backend.catalogue.model import (
     CHANNELS,
     BundleSpec,
-    FormField,
     ItemSpec,
-    MaterialSpec,
     MergedMaterial,
     merge_materials,
 )
-from backend.catalogue.tables import Bundle, CatalogueRevision, Department, Item, ItemVersion
+from backend.catalogue.store import bundles as bundles_store
+from backend.catalogue.store import departments as departments_store
+from backend.catalogue.store import items as items_store
+from backend.catalogue.store import revisions
 from backend.clock import today
 from backend.errors import InvalidInput, NotFound
 
@@ -72,21 +72,12 @@ def configure_cache(*, recheck_s: float) -> None:
 
 async def revision() -> str:
     """A token that changes with every catalogue change (and never comes back)."""
-    row = (
-        await CatalogueRevision.select(CatalogueRevision.revision, CatalogueRevision.changed_at)
-        .first()
-        .run()
-    )
-    return f"{row['revision']}@{row['changed_at'].isoformat()}" if row else "empty"
+    return await revisions.current() or "empty"
 
 
 async def bump_revision() -> None:
     """Call in every transaction that changes the catalogue, service points or areas."""
-    await CatalogueRevision.raw(
-        "INSERT INTO catalogue_revision (id, revision, changed_at) VALUES (1, 1, clock_timestamp())"
-        " ON CONFLICT (id) DO UPDATE SET revision = catalogue_revision.revision + 1,"
-        " changed_at = clock_timestamp()"
-    ).run()
+    await revisions.bump()
     forget()
 
 
@@ -107,55 +98,15 @@ def on_change(hook: Callable[[], None]) -> None:
     _FORGET_HOOKS.append(hook)
 
 
-def _spec_from_row(row: dict[str, Any]) -> ItemSpec:
-    materials = row["materials"]
-    form = row["form"]
-    if isinstance(materials, str):
-        materials = json.loads(materials)
-    if isinstance(form, str):
-        form = json.loads(form)
-    return ItemSpec(
-        code=row["item"],
-        name=row["name"],
-        department_code=row["department"],
-        lowest_level=row["lowest_level"],
-        channels=tuple(row["channels"]),
-        delegable=row["delegable"],
-        district_wide=row["district_wide"],
-        legal_days=row["legal_days"],
-        committed_days=row["committed_days"],
-        fee=row["fee"],
-        delivery_methods=tuple(row["delivery_methods"]),
-        keywords=tuple(row["keywords"]),
-        personal=row["personal"],
-        materials=tuple(MaterialSpec(**m) for m in materials),
-        form=tuple(FormField(**{**f, "values": tuple(f.get("values", ()))}) for f in form),
-    )
-
-
-_VERSION_SQL = """
-SELECT DISTINCT ON (v.item) v.*, d.name AS department_name
-FROM item_version v
-JOIN item i ON i.code = v.item AND NOT i.retired
-JOIN department d ON d.code = v.department
-WHERE v.effective_from <= {}
-ORDER BY v.item, v.effective_from DESC, v.version DESC
-"""
+def _view(row: items_store.VersionRow) -> ItemView:
+    return ItemView(row.id, row.version, row.effective_from, row.spec, row.department_name)
 
 
 async def _load(day: date, rev: str) -> Snapshot:
-    rows = await ItemVersion.raw(_VERSION_SQL, day).run()
-    items = {
-        r["item"]: ItemView(
-            r["id"], r["version"], r["effective_from"], _spec_from_row(r), r["department_name"]
-        )
-        for r in rows
-    }
-    bundles = {
-        r["code"]: BundleSpec(r["code"], r["name"], tuple(r["item_codes"]), tuple(r["keywords"]))
-        for r in await Bundle.select().order_by(Bundle.code).run()
-    }
-    departments = {r["code"]: r["name"] for r in await Department.select().run()}
+    rows = await items_store.in_force(day=day)
+    items = {r.spec.code: _view(r) for r in rows}
+    bundles = {b.code: b for b in await bundles_store.all_bundles()}
+    departments = await departments_store.names()
     versions = {v.version_id: v for v in items.values()}
     return Snapshot(rev, day, items, bundles, departments, versions)
 
@@ -221,17 +172,10 @@ async def get_item_version(*, version_id: int) -> ItemView:
     known = (await snapshot()).versions.get(version_id) or _VERSIONS.get(version_id)
     if known is not None:
         return known
-    rows = await ItemVersion.raw(
-        "SELECT v.*, d.name AS department_name FROM item_version v"
-        " JOIN department d ON d.code = v.department WHERE v.id = {}",
-        version_id,
-    ).run()
-    if not rows:
+    row = await items_store.version(version_id=version_id)
+    if row is None:
         raise NotFound("找不到该事项版本。", code="item_not_found")
-    r = rows[0]
-    view = ItemView(
-        r["id"], r["version"], r["effective_from"], _spec_from_row(r), r["department_name"]
-    )
+    view = _view(row)
     if len(_VERSIONS) < _VERSIONS_MAX:
         _VERSIONS[version_id] = view
     return view
@@ -265,33 +209,7 @@ def _bundle_view(snap: Snapshot, spec: BundleSpec) -> BundleView:
 
 
 async def upsert_department(*, code: str, name: str) -> bool:
-    rows = await Department.raw(
-        "INSERT INTO department (code, name, created_at) VALUES ({}, {}, now())"
-        " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name"
-        " WHERE department.name IS DISTINCT FROM EXCLUDED.name RETURNING code",
-        code,
-        name,
-    ).run()
-    return bool(rows)
-
-
-def _version_values(spec: ItemSpec) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "department": spec.department_code,
-        "lowest_level": spec.lowest_level,
-        "channels": list(spec.channels),
-        "delegable": spec.delegable,
-        "district_wide": spec.district_wide,
-        "personal": spec.personal,
-        "legal_days": spec.legal_days,
-        "committed_days": spec.committed_days,
-        "fee": spec.fee,
-        "delivery_methods": list(spec.delivery_methods),
-        "keywords": list(spec.keywords),
-        "materials": [asdict(m) for m in spec.materials],
-        "form": [{**asdict(f), "values": list(f.values)} for f in spec.form],
-    }
+    return await departments_store.upsert(code=code, name=name)
 
 
 async def upsert_item(*, spec: ItemSpec, effective_from: date) -> str:
@@ -300,58 +218,31 @@ async def upsert_item(*, spec: ItemSpec, effective_from: date) -> str:
     Returns ``created``, ``versioned`` or ``unchanged``. Versions are never edited: a case
     keeps pointing at the one it was filed under.
     """
-    await Item.raw(
-        "INSERT INTO item (code, retired, created_at) VALUES ({}, false, now())"
-        " ON CONFLICT (code) DO UPDATE SET retired = false",
-        spec.code,
-    ).run()
-    latest = await ItemVersion.raw(
-        "SELECT * FROM item_version WHERE item = {} ORDER BY version DESC LIMIT 1 FOR UPDATE",
-        spec.code,
-    ).run()
-    if latest and _spec_from_row(latest[0]) == spec:
+    await items_store.ensure_item(code=spec.code)
+    latest = await items_store.lock_latest(code=spec.code)
+    if latest is not None and latest.spec == spec:
         return "unchanged"
-    if latest and effective_from < latest[0]["effective_from"]:
+    if latest is not None and effective_from < latest.effective_from:
         raise InvalidInput(
             f"事项 {spec.code} 的新版本生效日期 {effective_from} 早于现行版本的生效日期"
-            f" {latest[0]['effective_from']}，不能追溯修改。",
+            f" {latest.effective_from}，不能追溯修改。",
             code="effective_date_invalid",
         )
-    values = _version_values(spec)
-    await ItemVersion.insert(
-        ItemVersion(
-            item=spec.code,
-            version=(latest[0]["version"] + 1) if latest else 1,
-            effective_from=effective_from,
-            **values,
-        )
-    ).run()
-    return "versioned" if latest else "created"
+    await items_store.add_version(
+        spec=spec,
+        version=(latest.version + 1) if latest is not None else 1,
+        effective_from=effective_from,
+    )
+    return "versioned" if latest is not None else "created"
 
 
 async def upsert_bundle(*, spec: BundleSpec) -> bool:
-    rows = await Bundle.raw(
-        "INSERT INTO bundle (code, name, item_codes, keywords, note, updated_at)"
-        " VALUES ({}, {}, {}, {}, '', now())"
-        " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, item_codes = EXCLUDED.item_codes,"
-        " keywords = EXCLUDED.keywords, updated_at = now()"
-        " WHERE (bundle.name, bundle.item_codes, bundle.keywords)"
-        " IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.item_codes, EXCLUDED.keywords)"
-        " RETURNING code",
-        spec.code,
-        spec.name,
-        list(spec.item_codes),
-        list(spec.keywords),
-    ).run()
-    return bool(rows)
+    return await bundles_store.upsert(spec=spec)
 
 
 async def known_codes() -> tuple[set[str], set[str], set[str]]:
     """Codes of departments, items and bundles that exist (for validating imports)."""
-    departments = {r["code"] for r in await Department.select(Department.code).run()}
-    items = {r["code"] for r in await Item.select(Item.code).run()}
-    bundles = {r["code"] for r in await Bundle.select(Bundle.code).run()}
-    return departments, items, bundles
+    return await departments_store.codes(), await items_store.codes(), await bundles_store.codes()
 
 
 def item_codes_of(views: Sequence[ItemView]) -> list[str]:

@@ -63,14 +63,14 @@ from backend.http.openapi import audience, operation
 from backend.http.pagination import Page, PageSize
 from backend.http.throttle import limit_id_lookup
 from backend.idempotency.service import run_once
-from backend.identity import roles as R
+from backend.identity import roles
 from backend.identity.offline import Applicant
 from backend.outbox.service import unit_of_work
 from backend.workdays.service import load_calendar
 
-agent_only = staff_roles(R.AGENT)
-window_only = staff_roles(R.WINDOW)
-supervisors = staff_roles(R.SUPERVISOR, R.ADMIN)
+agent_only = staff_roles(roles.AGENT)
+window_only = staff_roles(roles.WINDOW)
+supervisors = staff_roles(roles.SUPERVISOR, roles.ADMIN)
 
 HandoverStatusFilter = Annotated[
     HandoverStatus | None,
@@ -93,7 +93,7 @@ _RECEIVE = {
 
 
 def staff_actor(who: Principal) -> Actor:
-    return Actor("staff", who.id, who.role or R.WINDOW, channel="window")
+    return Actor("staff", who.id, who.role or roles.WINDOW, channel="window")
 
 
 async def agent_of(who: Principal) -> Agent:
@@ -104,17 +104,17 @@ async def agent_of(who: Principal) -> Agent:
     )
 
 
-@audience(R.AGENT)
+@audience(roles.AGENT)
 async def agent_case(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     who = principal_of(connection)
-    if who.kind != "staff" or who.role != R.AGENT:
+    if who.kind != "staff" or who.role != roles.AGENT:
         raise cases.not_found()
     number = str(connection.path_params.get("number", ""))
     if await errands.readable_case(number=number, agent=await agent_of(who)) is None:
         raise cases.not_found()
 
 
-@audience(R.AGENT)
+@audience(roles.AGENT)
 async def agent_batch(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     who = principal_of(connection)
     found = await custody.batch(str(connection.path_params.get("handover_id", "")))
@@ -122,7 +122,7 @@ async def agent_batch(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
         raise custody.not_found()
 
 
-@audience(R.WINDOW)
+@audience(roles.WINDOW)
 async def township_batch(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:

@@ -15,11 +15,10 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from backend.cases.tables import Case
-from backend.geo.tables import Area
-from backend.identity.tables import Citizen, StaffUser
 
 
 class Mandate(Table, tablename="mandate"):
@@ -31,8 +30,16 @@ class Mandate(Table, tablename="mandate"):
     """
 
     id = UUID(primary_key=True)
-    agent = ForeignKey(StaffUser, on_delete=OnDelete.restrict, index=True)
-    citizen = ForeignKey(Citizen, on_delete=OnDelete.restrict, index=True)
+    agent: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        on_delete=OnDelete.restrict,
+        index=True,
+    )
+    citizen: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Citizen", module_path="backend.identity.tables"),
+        on_delete=OnDelete.restrict,
+        index=True,
+    )
     item_codes = Array(Varchar(length=40), default=[])
     bundle_code = Varchar(length=40, null=True, default=None)
     expires_on = Date()
@@ -52,8 +59,16 @@ class Mandate(Table, tablename="mandate"):
 class Registration(Table, tablename="agent_registration"):
     """A citizen without WeChat registered by an agent, and what became of a WeChat takeover."""
 
-    citizen = ForeignKey(Citizen, unique=True, on_delete=OnDelete.cascade)
-    agent = ForeignKey(StaffUser, on_delete=OnDelete.restrict, index=True)
+    citizen: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Citizen", module_path="backend.identity.tables"),
+        unique=True,
+        on_delete=OnDelete.cascade,
+    )
+    agent: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        on_delete=OnDelete.restrict,
+        index=True,
+    )
     registered_at = Timestamptz(default=TimestamptzNow())
     taken_over_at = Timestamptz(null=True, default=None)
     takeover_refused_at = Timestamptz(null=True, default=None)
@@ -69,8 +84,16 @@ class Handover(Table, tablename="handover"):
     id = UUID(primary_key=True)
     code = Varchar(length=16, unique=True)
     direction = Varchar(length=16)  # to_township | to_village
-    agent = ForeignKey(StaffUser, on_delete=OnDelete.restrict, index=True)
-    township = ForeignKey(Area, on_delete=OnDelete.restrict, index=True)
+    agent: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        on_delete=OnDelete.restrict,
+        index=True,
+    )
+    township: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Area", module_path="backend.geo.tables"),
+        on_delete=OnDelete.restrict,
+        index=True,
+    )
     created_by = UUID()
     created_at = Timestamptz(default=TimestamptzNow())
     status = Varchar(length=16, default="sent")  # sent | received
@@ -94,7 +117,10 @@ class CitizenHandover(Table, tablename="citizen_handover"):
 
     id = BigSerial(primary_key=True)
     case = ForeignKey(Case, unique=True, on_delete=OnDelete.restrict)
-    agent = ForeignKey(StaffUser, on_delete=OnDelete.restrict)
+    agent: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        on_delete=OnDelete.restrict,
+    )
     photo_upload_id = Varchar(length=40)
     at = Timestamptz(default=TimestamptzNow())
 
@@ -109,11 +135,19 @@ class Referral(Table, tablename="registration_referral"):
     """
 
     id = UUID(primary_key=True)
-    agent = ForeignKey(StaffUser, on_delete=OnDelete.restrict, index=True)
+    agent: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        on_delete=OnDelete.restrict,
+        index=True,
+    )
     village = Varchar(length=12)
     township = Varchar(length=12, index=True)
     name = Varchar(length=64)
-    holder = ForeignKey(Citizen, on_delete=OnDelete.cascade, index=True)
+    holder: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Citizen", module_path="backend.identity.tables"),
+        on_delete=OnDelete.cascade,
+        index=True,
+    )
     status = Varchar(length=16, default="pending")  # pending | moved | refused
     created_at = Timestamptz(default=TimestamptzNow())
     resolved_at = Timestamptz(null=True, default=None)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from backend import db
 from backend.geo.tables import Area, ServicePoint
-from backend.identity import roles as R
+from backend.identity import roles
 from backend.identity.tables import StaffUser
 from backend.imports.apply import ImportReport
 from backend.imports.service import import_batch, read_file
@@ -57,17 +57,17 @@ def demo_accounts(
 ) -> list[tuple[str, str, str, str | None, str]]:
     """(username, role, area code, department code, display name) of every demo account."""
     accounts: list[tuple[str, str, str, str | None, str]] = [
-        ("admin", R.ADMIN, DISTRICT_CODE, None, "演示管理员"),
-        ("supervisor", R.SUPERVISOR, DISTRICT_CODE, None, "演示区跑改办"),
+        ("admin", roles.ADMIN, DISTRICT_CODE, None, "演示管理员"),
+        ("supervisor", roles.SUPERVISOR, DISTRICT_CODE, None, "演示区跑改办"),
     ]
     accounts += [
-        (f"window-{code}", R.WINDOW, code, None, f"演示{name}窗口") for code, name in townships
+        (f"window-{code}", roles.WINDOW, code, None, f"演示{name}窗口") for code, name in townships
     ]
     accounts += [
-        (f"agent-{code}", R.AGENT, code, None, f"演示{name}代办员") for code, name in villages
+        (f"agent-{code}", roles.AGENT, code, None, f"演示{name}代办员") for code, name in villages
     ]
     accounts += [
-        (f"approver-{code.lower()}", R.APPROVER, DISTRICT_CODE, code, f"演示{name}审批")
+        (f"approver-{code.lower()}", roles.APPROVER, DISTRICT_CODE, code, f"演示{name}审批")
         for code, name in departments
     ]
     return accounts

@@ -14,9 +14,8 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
-
-from backend.catalogue.tables import Item
 
 
 class Area(Table, tablename="area"):
@@ -62,4 +61,8 @@ class ServicePointItem(Table, tablename="service_point_item"):
     """An item a service point handles (the township's 下沉 list)."""
 
     service_point = ForeignKey(ServicePoint, on_delete=OnDelete.cascade, index=True)
-    item = ForeignKey(Item, on_delete=OnDelete.restrict, index=True)
+    item: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Item", module_path="backend.catalogue.tables"),
+        on_delete=OnDelete.restrict,
+        index=True,
+    )

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 
+from backend.deps import Deps
 from backend.health import service
 from backend.http.auth import PUBLIC
 from backend.http.openapi import operation
@@ -78,9 +78,9 @@ class HealthController(Controller):
             "答复中 checks 列出每一项的结果和用时；供负载均衡判断是否可以接收请求。",
         ),
     )
-    async def readyz(self, state: State) -> Response[Health]:
+    async def readyz(self, deps: Deps) -> Response[Health]:
         pg_ok, pg_s = await service.check_postgres()
-        redis_ok, redis_s = await service.check_redis(state.redis)
+        redis_ok, redis_s = await service.check_redis(deps.redis)
         checks = {
             "postgres": Check(ok=pg_ok, ms=round(pg_s * 1000, 1)),
             "redis": Check(ok=redis_ok, ms=round(redis_s * 1000, 1)),

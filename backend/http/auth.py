@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal, Protocol, TypeAlias
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -14,19 +14,25 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
-from backend.errors import NotAllowed, Unauthenticated
 from backend.http import openapi
 from backend.http.openapi import audience
-from backend.identity import service as identity
-from backend.identity import texts
-from backend.identity.roles import ROLES as STAFF_ROLES
-from backend.identity.sessions import CITIZEN_CHECK_TTL_S as CITIZEN_CHECK_TTL_S
-from backend.identity.sessions import KnownCitizens as KnownCitizens
-from backend.identity.sessions import known_citizens
-from backend.settings import Settings
+
+STAFF_ROLES: Final = tuple(role for role in openapi.AUDIENCES if role != "citizen")
+"""Every staff role (``backend.identity.roles.ROLES``), as the API description names them."""
 
 PUBLIC = {"exclude_from_auth": True}
 """Route ``opt`` for the public routes of API.md."""
+
+
+class StaffCard(Protocol):
+    """What a handler may read of the staff account the authentication loaded
+    (``backend.identity.store.users.StaffAccount``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def display_name(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +44,7 @@ class Principal:
     role: str | None = None
     area_code: str | None = None
     department_code: str | None = None
-    account: identity.StaffAccount | None = None
+    account: StaffCard | None = None
     """The staff account as loaded for this request (None for citizens)."""
 
     @property
@@ -57,67 +63,6 @@ PASSWORD_CHANGE_PENDING_OK: Final = openapi.PASSWORD_CHANGE_PENDING_OK
 """Route ``opt`` key of the few routes a staff member whose password an administrator reset may
 still call (change the password, log out, who am I); every other route answers 403
 ``password_change_required`` until the password is changed."""
-
-
-def token_version(token: Token) -> int:
-    """The account's token version the token was issued under (0 for tokens from before)."""
-    version = token.extras.get("ver", 0)
-    return version if isinstance(version, int) else -1
-
-
-async def retrieve_principal(
-    token: Token, connection: ASGIConnection[Any, Any, Any, Any]
-) -> Principal | None:
-    """The caller behind a valid token, or None (401 ``unauthenticated``).
-
-    Disabled staff get 401 ``account_inactive``; a token whose account's version moved on
-    (logout, password change, disabling, deletion) gets 401 ``token_revoked``.
-    """
-    scheme = connection.headers.get("authorization", "").partition(" ")[0]
-    if scheme.lower() != "bearer":  # the framework reads the token after any word
-        raise Unauthenticated(texts.AUTH_SCHEME_WRONG, code="token_invalid")
-    kind, _, ident = token.sub.partition(":")
-    if kind == "citizen":
-        current = await known_citizens.version(ident)
-        if current is None:
-            return None
-        if current != token_version(token):
-            raise Unauthenticated(texts.SESSION_REVOKED, code="token_revoked")
-        return Principal("citizen", ident)
-    if kind == "staff":
-        account = await identity.get_staff_account(staff_id=ident, include_inactive=True)
-        if account is None:
-            return None
-        if not account.active:
-            raise Unauthenticated(texts.ACCOUNT_INACTIVE, code="account_inactive")
-        if account.token_version != token_version(token):
-            raise Unauthenticated(texts.SESSION_REVOKED, code="token_revoked")
-        if account.must_change_password and not _allowed_before_change(connection):
-            raise NotAllowed(texts.PW_CHANGE_REQUIRED, code="password_change_required")
-        return Principal(
-            "staff",
-            account.id,
-            role=account.role,
-            area_code=account.area_code,
-            department_code=account.department_code,
-            account=account,
-        )
-    return None
-
-
-def _allowed_before_change(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
-    handler = connection.scope.get("route_handler")
-    return bool(handler is not None and handler.opt.get(PASSWORD_CHANGE_PENDING_OK))
-
-
-def make_jwt_auth(settings: Settings, *, exclude: list[str]) -> JWTAuth[Principal, Token]:
-    return JWTAuth[Principal, Token](
-        retrieve_user_handler=retrieve_principal,
-        token_secret=settings.secret_key,
-        exclude=exclude,
-        exclude_opt_key="exclude_from_auth",
-        default_token_expiration=timedelta(seconds=settings.access_token_ttl_s),
-    )
 
 
 def issue_token(

@@ -32,7 +32,7 @@ from asyncpg.exceptions import LockNotAvailableError
 
 from backend import db
 from backend.errors import Conflict, DomainError, InvalidInput
-from backend.idempotency.tables import IdempotencyKey
+from backend.idempotency import store
 from backend.outbox.service import Doorbell, unit_of_work
 
 MAX_KEY_LENGTH: Final = 200
@@ -189,85 +189,47 @@ async def _begin(claimed: Claim, *, ttl_s: int) -> Answer | None:
     """Claim the key inside the caller's transaction; the stored answer if it was answered."""
     now = datetime.now(UTC)
     scoped = claimed.scoped_key
-    # An expired key is forgotten: the same key may then start a new request.
-    await db.fetch(
-        "DELETE FROM idempotency_key WHERE scoped_key = $1 AND expires_at < $2", scoped, now
-    )
-    was = await db.fetchrow(
-        "SELECT current_setting('lock_timeout') AS was, set_config('lock_timeout', $1, true)",
-        f"{WAIT_S}s",
-    )
+    await store.forget_expired(scoped_key=scoped, now=now)
+    was = await store.set_lock_timeout(f"{WAIT_S}s")
     try:
-        inserted = await db.fetchrow(
-            "INSERT INTO idempotency_key (scoped_key, request_hash, created_at, expires_at)"
-            " VALUES ($1, $2, $3, $4) ON CONFLICT (scoped_key) DO NOTHING RETURNING id",
-            scoped,
-            claimed.fingerprint,
-            now,
-            now + timedelta(seconds=ttl_s),
+        inserted = await store.claim(
+            scoped_key=scoped,
+            request_hash=claimed.fingerprint,
+            now=now,
+            expires_at=now + timedelta(seconds=ttl_s),
         )
     except LockNotAvailableError:
         raise RequestInProgress() from None
-    await db.fetch("SELECT set_config('lock_timeout', $1, true)", was["was"] if was else "0")
-    if inserted is not None:
+    await store.restore_lock_timeout(was)
+    if inserted:
         return None
-    row = await db.fetchrow(
-        "SELECT request_hash, response_status, response_body FROM idempotency_key"
-        " WHERE scoped_key = $1",
-        scoped,
-    )
-    if row is None or row["request_hash"] != claimed.fingerprint:
+    row = await store.stored(scoped_key=scoped)
+    if row is None or row.request_hash != claimed.fingerprint:
         raise _reused()
-    return Answer(
-        status=row["response_status"] or 200, body=_json(row["response_body"]), replayed=True
-    )
+    return Answer(status=row.status or 200, body=row.body, replayed=True)
 
 
 async def _stored(claimed: Claim) -> Answer | None:
     """The stored answer for the key if the same request was answered (no write, no lock)."""
-    row = await db.fetchrow(
-        "SELECT request_hash, response_status, response_body FROM idempotency_key"
-        " WHERE scoped_key = $1 AND expires_at > $2",
-        claimed.scoped_key,
-        datetime.now(UTC),
-    )
-    if row is None or row["response_status"] is None:
+    row = await store.stored(scoped_key=claimed.scoped_key, unexpired_at=datetime.now(UTC))
+    if row is None or row.status is None:
         return None
-    if row["request_hash"] != claimed.fingerprint:
+    if row.request_hash != claimed.fingerprint:
         raise _reused()
-    return Answer(status=row["response_status"], body=_json(row["response_body"]), replayed=True)
-
-
-def _json(raw: Any) -> Any:
-    return json.loads(raw) if isinstance(raw, str) else raw
+    return Answer(status=row.status, body=row.body, replayed=True)
 
 
 async def _finish(claimed: Claim, *, status: int, body: Any) -> None:
-    await db.fetch(
-        "UPDATE idempotency_key SET response_status = $1, response_body = $2::jsonb"
-        " WHERE scoped_key = $3",
-        status,
-        json.dumps(body),
-        claimed.scoped_key,
-    )
+    await store.answer(scoped_key=claimed.scoped_key, status=status, body=body)
 
 
 async def purge_expired() -> int:
     """Delete keys past their 24 h; run by the worker's cron."""
-    rows = await IdempotencyKey.raw(
-        "DELETE FROM idempotency_key WHERE expires_at < now() RETURNING id"
-    ).run()
-    return len(rows)
+    return await store.purge_expired()
 
 
-ANSWERS_TABLE: Final = "idempotency_key"
+ANSWERS_TABLE: Final = store.TABLE
 """Where stored answers live (for maintenance such as ``VACUUM FULL`` after a rewrite)."""
-
-_STORED_WITH = (
-    "SELECT id, response_body FROM idempotency_key"
-    " WHERE jsonb_typeof(response_body) = 'object' AND response_body ? $1"
-    " AND id > $2 ORDER BY id LIMIT $3 FOR UPDATE"
-)
 
 
 async def rewrite_stored_answers(
@@ -284,17 +246,13 @@ async def rewrite_stored_answers(
     """
     rewritten, after = 0, 0
     while True:
-        async with db.engine().transaction(), db.connection() as conn:
-            rows = await conn.fetch(_STORED_WITH, having, after, batch_size)
+        async with db.engine().transaction():
+            rows = await store.answers_having(key=having, after=after, limit=batch_size)
             for row in rows:
-                new = await rewrite(json.loads(row["response_body"]))
+                new = await rewrite(row.body)
                 if new is not None:
-                    await conn.execute(
-                        "UPDATE idempotency_key SET response_body = $2::jsonb WHERE id = $1",
-                        row["id"],
-                        json.dumps(new, ensure_ascii=False),
-                    )
+                    await store.replace_body(key_id=row.id, body=new)
                     rewritten += 1
         if not rows:
             return rewritten
-        after = int(rows[-1]["id"])
+        after = rows[-1].id

@@ -11,21 +11,20 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import structlog
 from asyncpg.exceptions import UniqueViolationError
 
 from backend import clock, db
 from backend.errors import Conflict, InvalidInput, NotFound
-from backend.geo.tables import Area
 from backend.identity import takeover, texts
 from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.ids import is_uuid
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
 from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context, phone_context
 from backend.identity.service import CitizenProfile, get_citizen_profile
-from backend.identity.tables import Citizen, DeletionRequest
+from backend.identity.store import areas, citizens, deletion_requests
 from backend.security.fieldcrypt import FieldCipher
 
 log = structlog.get_logger(__name__)
@@ -88,10 +87,10 @@ async def _validate(
     except InvalidInput as exc:
         problems.append({"field": "id_number", "message": exc.detail})
     village = village_code.strip()
-    area = await Area.select(Area.level).where(Area.code == village).first().run()
-    if area is None:
+    level = await areas.level_of(area_code=village)
+    if level is None:
         problems.append({"field": "village_code", "message": texts.VILLAGE_UNKNOWN})
-    elif area["level"] != "village":
+    elif level != "village":
         problems.append({"field": "village_code", "message": texts.VILLAGE_NOT_VILLAGE})
     consent = consent_version.strip()
     if not consent or len(consent) > CONSENT_MAX:
@@ -111,23 +110,16 @@ async def _validate(
     return _Identity(clean_name, parsed, village, consent)
 
 
-async def _current(citizen_id: str) -> dict[str, Any]:
-    row = (
-        await Citizen.select(Citizen.name, Citizen.id_number_hash, Citizen.identity_verified)
-        .where(Citizen.id == citizen_id)
-        .first()
-        .run()
-    )
+async def _current(citizen_id: str) -> citizens.Bound:
+    row = await citizens.bound(citizen_id=citizen_id)
     if row is None:
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     return row
 
 
-def _locked(row: dict[str, Any], lookup: str, name: str) -> bool:
+def _locked(row: citizens.Bound, lookup: str, name: str) -> bool:
     """A verified identity keeps its name and number."""
-    return bool(row["identity_verified"]) and (
-        row["id_number_hash"] != lookup or row["name"] != name
-    )
+    return row.identity_verified and (row.id_number_hash != lookup or row.name != name)
 
 
 async def bind_identity(
@@ -166,21 +158,16 @@ async def bind_identity(
     current = await _current(citizen_id)
     if _locked(current, lookup, wanted.name):
         raise Conflict(texts.IDENTITY_LOCKED, code="identity_locked")
-    if current["identity_verified"]:
+    if current.identity_verified:
         verification: Verification = "verified"  # the same name and number as verified before
         reference: str | None = None
     else:
         verification, reference = await _verify(wanted, citizen_id=citizen_id, verifier=verifier)
-    holder = (
-        await Citizen.select(Citizen.id, Citizen.openid, Citizen.name)
-        .where((Citizen.id_number_hash == lookup) & (Citizen.id != citizen_id))
-        .first()
-        .run()
-    )
+    holder = await citizens.holder_of(lookup=lookup, besides=citizen_id)
     takeover_from: str | None = None
     if holder is not None:
         await _may_take(holder, wanted, citizen_id=citizen_id, verification=verification)
-        takeover_from = str(holder["id"])
+        takeover_from = holder.id
     try:
         await _store(
             citizen_id, wanted, lookup, cipher, verification, reference, takeover_from=takeover_from
@@ -209,23 +196,23 @@ async def _verify(
 
 
 async def _may_take(
-    holder: dict[str, Any], wanted: _Identity, *, citizen_id: str, verification: Verification
+    holder: citizens.Holder, wanted: _Identity, *, citizen_id: str, verification: Verification
 ) -> None:
     """Whether this account may take the registered record over; raises when it may not.
 
     An unverified pair gets one answer whoever holds the number (the agent who registered a
     record without WeChat is still told why, out of band). A verified pair may learn more.
     """
-    registered_offline = holder["openid"] is None
+    registered_offline = holder.openid is None
     if verification != "verified":
         if registered_offline:
             reason = "not_verified" if verification == "disabled" else "verify_unavailable"
-            await takeover.refused(str(holder["id"]), citizen_id, reason)
+            await takeover.refused(holder.id, citizen_id, reason)
         raise Conflict(texts.NEEDS_VERIFICATION, code="identity_needs_verification")
     if not registered_offline:
         raise Conflict(texts.ID_TAKEN, code="id_number_taken")
-    if holder["name"] != wanted.name:
-        await takeover.refused(str(holder["id"]), citizen_id, "name_mismatch")
+    if holder.name != wanted.name:
+        await takeover.refused(holder.id, citizen_id, "name_mismatch")
         raise Conflict(
             texts.TAKEOVER_REFUSED["name_mismatch"],
             code="takeover_refused",
@@ -247,100 +234,55 @@ async def _store(
     async with db.engine().transaction():
         if takeover_from is not None:
             await _take_over(takeover_from, citizen_id, lookup, wanted.name, cipher)
-        row = (
-            await Citizen.select(
-                Citizen.name,
-                Citizen.village,
-                Citizen.id_number_hash,
-                Citizen.identity_bound,
-                Citizen.identity_verified,
-                Citizen.consent_version,
-            )
-            .where(Citizen.id == citizen_id)
-            .lock_rows()
-            .first()
-            .run()
-        )
+        row = await citizens.bound(citizen_id=citizen_id, lock=True)
         if row is None:
             raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
         if _locked(row, lookup, wanted.name):  # verified meanwhile with other data
             raise Conflict(texts.IDENTITY_LOCKED, code="identity_locked")
-        changes: dict[Any, Any] = {}
-        if row["id_number_hash"] != lookup:
-            number = wanted.id_number
-            changes.update(
-                {
-                    Citizen.id_number_enc: cipher.encrypt(
-                        number.value, context=id_number_context(citizen_id)
-                    ),
-                    Citizen.id_number_hash: lookup,
-                    Citizen.id_number_masked: number.masked,
-                    Citizen.birth_year: number.birth_year,
-                    Citizen.sex: number.sex,
-                }
-            )
-        if row["name"] != wanted.name:
-            changes[Citizen.name] = wanted.name
-        if row["village"] != wanted.village_code:
-            changes[Citizen.village] = wanted.village_code
-        if row["consent_version"] != wanted.consent_version:
-            changes[Citizen.consent_version] = wanted.consent_version
-            changes[Citizen.consented_at] = now
-        if not row["identity_bound"]:
-            changes[Citizen.identity_bound] = True
-        if verification == "verified" and not row["identity_verified"]:
-            changes.update(
-                {
-                    Citizen.identity_verified: True,
-                    Citizen.verified_at: now,
-                    Citizen.verify_reference: reference,
-                }
-            )
-        if changes:
-            changes[Citizen.updated_at] = now
-            await Citizen.update(changes).where(Citizen.id == citizen_id).run()
+        number = wanted.id_number
+        verify = verification == "verified" and not row.identity_verified
+        change = citizens.IdentityChange(
+            at=now,
+            number=None
+            if row.id_number_hash == lookup
+            else citizens.SealedNumber(
+                enc=cipher.encrypt(number.value, context=id_number_context(citizen_id)),
+                lookup=lookup,
+                masked=number.masked,
+                birth_year=number.birth_year,
+                sex=number.sex,
+            ),
+            name=None if row.name == wanted.name else wanted.name,
+            village=None if row.village == wanted.village_code else wanted.village_code,
+            consent_version=None
+            if row.consent_version == wanted.consent_version
+            else wanted.consent_version,
+            bind=not row.identity_bound,
+            verified=verify,
+            verify_reference=reference if verify else None,
+        )
+        if change != citizens.IdentityChange(at=now):
+            await citizens.change_identity(citizen_id=citizen_id, change=change)
 
 
 async def _take_over(
     from_id: str, into_id: str, lookup: str, name: str, cipher: FieldCipher
 ) -> None:
     """Move the registered record into this account; in the caller's transaction."""
-    row = (
-        await Citizen.select(
-            Citizen.openid,
-            Citizen.name,
-            Citizen.id_number_hash,
-            Citizen.phone_enc,
-            Citizen.phone_masked,
-        )
-        .where(Citizen.id == from_id)
-        .lock_rows()
-        .first()
-        .run()
-    )
-    if row is None or row["openid"] is not None or row["id_number_hash"] != lookup:
+    row = await citizens.lock_registered(citizen_id=from_id)
+    if row is None or row.openid is not None or row.id_number_hash != lookup:
         raise Conflict(texts.ID_TAKEN, code="id_number_taken")  # changed meanwhile
-    if row["name"] != name:
+    if row.name != name:
         raise Conflict(texts.TAKEOVER_REFUSED["name_mismatch"], code="takeover_refused")
-    await Citizen.update({Citizen.id_number_hash: None}).where(Citizen.id == from_id).run()
-    mine = await Citizen.select(Citizen.phone_enc).where(Citizen.id == into_id).first().run()
-    if row["phone_enc"] and mine is not None and not mine["phone_enc"]:
-        phone = cipher.decrypt(row["phone_enc"], context=phone_context(from_id))
-        await (
-            Citizen.update(
-                {
-                    Citizen.phone_enc: cipher.encrypt(phone, context=phone_context(into_id)),
-                    Citizen.phone_masked: row["phone_masked"],
-                }
-            )
-            .where(Citizen.id == into_id)
-            .run()
+    await citizens.release_number(citizen_id=from_id)
+    if row.phone_enc and await citizens.lacks_phone(citizen_id=into_id):
+        phone = cipher.decrypt(row.phone_enc, context=phone_context(from_id))
+        await citizens.set_phone(
+            citizen_id=into_id,
+            sealed=cipher.encrypt(phone, context=phone_context(into_id)),
+            masked=row.phone_masked,
         )
-    await (
-        DeletionRequest.update({DeletionRequest.citizen: into_id})
-        .where(DeletionRequest.citizen == from_id)
-        .run()
-    )
+    await deletion_requests.move(from_citizen=from_id, into_citizen=into_id)
     await takeover.merge(from_id, into_id)
-    await Citizen.delete().where(Citizen.id == from_id).run()
+    await citizens.delete(citizen_id=from_id)
     log.info("identity_taken_over", citizen_id=into_id, registered=from_id)

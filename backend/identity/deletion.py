@@ -16,7 +16,7 @@ from backend import db
 from backend.errors import NotFound
 from backend.identity import texts
 from backend.identity.ids import is_uuid
-from backend.identity.tables import Citizen, DeletionRequest
+from backend.identity.store import citizens, deletion_requests
 
 log = structlog.get_logger(__name__)
 
@@ -67,30 +67,21 @@ async def request_deletion(
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     async with db.engine().transaction():
-        if not await Citizen.exists().where(Citizen.id == citizen_id).run():
+        if not await citizens.any_with_id(citizen_id=citizen_id):
             raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
-        rows = await DeletionRequest.raw(
-            "INSERT INTO deletion_request (id, citizen, status, reason, requested_at, note)"
-            " VALUES (gen_random_uuid(), {}, 'pending', {}, now(), '')"
-            " ON CONFLICT (citizen) WHERE status = 'pending' DO NOTHING"
-            " RETURNING id, status, requested_at",
-            citizen_id,
-            reason.strip()[:MAX_REASON],
-        ).run()
-        already = not rows
-        if already:
-            rows = await DeletionRequest.raw(
-                "SELECT id, status, requested_at FROM deletion_request"
-                " WHERE citizen = {} AND status = 'pending'",
-                citizen_id,
-            ).run()
-    row = rows[0]
+        row = await deletion_requests.add_pending(
+            citizen_id=citizen_id, reason=reason.strip()[:MAX_REASON]
+        )
+        already = row is None
+        if row is None:
+            row = await deletion_requests.pending_of(citizen_id=citizen_id)
+    assert row is not None
     if not already:
-        log.info("deletion_requested", citizen_id=citizen_id, request_id=str(row["id"]))
+        log.info("deletion_requested", citizen_id=citizen_id, request_id=row.id)
     return DeletionReceipt(
-        id=str(row["id"]),
-        status=row["status"],
-        requested_at=row["requested_at"],
+        id=row.id,
+        status=row.status,
+        requested_at=row.requested_at,
         already_requested=already,
         deleted=texts.DELETED_ITEMS,
         kept=what_is_kept(retention),

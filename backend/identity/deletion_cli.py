@@ -65,27 +65,20 @@ def _decide(request_id: str, by: str, reason: str, *, approve: bool) -> None:
     from backend.errors import DomainError
     from backend.identity import deletions
     from backend.identity.roles import ADMIN
-    from backend.identity.tables import StaffUser
+    from backend.identity.store import users
     from backend.settings import load_settings
 
     settings = load_settings()
 
     async def work() -> deletions.Decision:
-        admin = (
-            await StaffUser.select(StaffUser.id)
-            .where(
-                (StaffUser.username == by) & (StaffUser.role == ADMIN) & (StaffUser.active == True)  # noqa: E712
-            )
-            .first()
-            .run()
-        )
+        admin = await users.id_of(username=by, role=ADMIN, active_only=True)
         if admin is None:
             raise click.ClickException(f"{by!r} is not an active administrator")
         return await deletions.decide(
             request_id=request_id,
             approve=approve,
             reason=reason,
-            staff_id=str(admin["id"]),
+            staff_id=admin,
             audit=AuditLog(settings.audit_key),
             doorbell=None,  # the worker's sweeper rings for it
             notice_s=settings.deletion_notice_s,

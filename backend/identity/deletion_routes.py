@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Annotated, TypeAlias
 
 from litestar import Controller, get, post
-from litestar.datastructures import State
 from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
-from backend.audit.service import AuditLog
+from backend.deps import Deps
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.identity import deletions
-from backend.identity import roles as R
+from backend.identity import deletions, roles
 from backend.identity.schemas import (
     DecisionIn,
     DecisionOut,
@@ -36,14 +34,9 @@ StatusFilter: TypeAlias = Annotated[
 _DECISION = {404: ["deletion_request_not_found", "not_found"], 422: ["reason_required"]}
 
 
-def _audit(state: State) -> AuditLog:
-    audit: AuditLog | None = state.get("audit")
-    return audit if audit is not None else AuditLog(state.settings.audit_key)
-
-
 class DeletionAdminController(Controller):
     path = "/api/v1/admin/deletion-requests"
-    guards = [staff_roles(R.ADMIN)]
+    guards = [staff_roles(roles.ADMIN)]
     tags = ["管理员"]
 
     @get(
@@ -72,9 +65,9 @@ class DeletionAdminController(Controller):
         ),
     )
     async def approve_deletion(
-        self, request: ApiRequest, state: State, request_id: str, data: DecisionIn
+        self, request: ApiRequest, deps: Deps, request_id: str, data: DecisionIn
     ) -> DecisionOut:
-        return await _decide(request, state, request_id, data, approve=True)
+        return await _decide(request, deps, request_id, data, approve=True)
 
     @post(
         "/{request_id:str}/refuse",
@@ -87,9 +80,9 @@ class DeletionAdminController(Controller):
         ),
     )
     async def refuse_deletion(
-        self, request: ApiRequest, state: State, request_id: str, data: DecisionIn
+        self, request: ApiRequest, deps: Deps, request_id: str, data: DecisionIn
     ) -> DecisionOut:
-        return await _decide(request, state, request_id, data, approve=False)
+        return await _decide(request, deps, request_id, data, approve=False)
 
 
 def _out(r: deletions.RequestRow) -> DeletionRequestOut:
@@ -110,7 +103,7 @@ def _out(r: deletions.RequestRow) -> DeletionRequestOut:
 
 async def _decide(
     request: ApiRequest,
-    state: State,
+    deps: Deps,
     request_id: str,
     data: DecisionIn,
     *,
@@ -121,8 +114,8 @@ async def _decide(
         approve=approve,
         reason=data.reason,
         staff_id=request.user.id,
-        audit=_audit(state),
-        doorbell=state.get("doorbell"),
-        notice_s=state.settings.deletion_notice_s,
+        audit=deps.audit,
+        doorbell=deps.doorbell,
+        notice_s=deps.settings.deletion_notice_s,
     )
     return DecisionOut(id=done.id, status=done.status)

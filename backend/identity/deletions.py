@@ -11,7 +11,6 @@ none of the person's cases is still open: erasing would stop a case halfway.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Final, Literal, TypeAlias
 
 from backend import clock
@@ -20,29 +19,15 @@ from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity import texts
 from backend.identity.erasure import kept_cases
 from backend.identity.ids import is_uuid
-from backend.identity.tables import DeletionRequest
+from backend.identity.store import deletion_requests
+from backend.identity.store.deletion_requests import RequestRow as RequestRow
+from backend.identity.store.deletion_requests import Status as Status
 from backend.outbox.service import Doorbell, publish, unit_of_work
 
 DECIDED_EVENT: Final = "privacy.deletion_decided"
-Status: TypeAlias = Literal["pending", "approved", "refused", "completed"]
 Outcome: TypeAlias = Literal["approved", "refused"]
 STATUSES: Final[tuple[Status, ...]] = ("pending", "approved", "refused", "completed")
 MAX_REASON = 500
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRow:
-    id: str
-    status: Status
-    citizen_id: str | None
-    name: str | None
-    id_number_masked: str | None
-    reason: str
-    requested_at: datetime
-    handled_at: datetime | None
-    decision_reason: str
-    completed_at: datetime | None
-    cases: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,36 +41,9 @@ async def list_requests(
 ) -> tuple[list[RequestRow], int]:
     if status is not None and status not in STATUSES:
         raise InvalidInput(texts.DELETION_STATUS_UNKNOWN, code="status_invalid")
-    rows = await DeletionRequest.raw(
-        "SELECT d.id::text AS id, d.status, d.citizen::text AS citizen_id, c.name,"
-        " c.id_number_masked, d.reason, d.requested_at, d.handled_at, d.note,"
-        " d.completed_at, (SELECT count(*) FROM case_record k WHERE k.applicant = d.citizen"
-        "  AND k.parent IS NULL) AS cases, count(*) OVER () AS total"
-        " FROM deletion_request d LEFT JOIN citizen c ON c.id = d.citizen"
-        " WHERE ({}::text IS NULL OR d.status = {})"
-        " ORDER BY d.requested_at, d.id LIMIT {} OFFSET {}",
-        status,
-        status,
-        page_size,
-        (page - 1) * page_size,
-    ).run()
-    total = int(rows[0]["total"]) if rows else 0
-    return [
-        RequestRow(
-            r["id"],
-            r["status"],
-            r["citizen_id"],
-            r["name"],
-            r["id_number_masked"],
-            r["reason"],
-            r["requested_at"],
-            r["handled_at"],
-            r["note"],
-            r["completed_at"],
-            int(r["cases"]),
-        )
-        for r in rows
-    ], total
+    return await deletion_requests.page(
+        status=status, limit=page_size, offset=(page - 1) * page_size
+    )
 
 
 async def decide(
@@ -106,27 +64,17 @@ async def decide(
         raise NotFound(texts.DELETION_NOT_FOUND, code="deletion_request_not_found")
     outcome: Outcome = "approved" if approve else "refused"
     async with unit_of_work(doorbell):
-        rows = await DeletionRequest.raw(
-            "SELECT citizen::text AS citizen FROM deletion_request"
-            " WHERE id = {}::uuid AND status = 'pending' FOR UPDATE",
-            request_id,
-        ).run()
-        if not rows or rows[0]["citizen"] is None:
+        citizen_id = await deletion_requests.lock_pending(request_id=request_id)
+        if citizen_id is None:
             raise NotFound(texts.DELETION_NOT_FOUND, code="deletion_request_not_found")
-        citizen_id = rows[0]["citizen"]
         if approve and any(not k.closed for k in await kept_cases(citizen_id)):
             raise Conflict(texts.DELETION_OPEN_CASES, code="deletion_open_cases")
-        await (
-            DeletionRequest.update(
-                {
-                    DeletionRequest.status: outcome,
-                    DeletionRequest.handled_at: clock.now_utc(),
-                    DeletionRequest.handled_by: staff_id,
-                    DeletionRequest.note: clean,
-                }
-            )
-            .where(DeletionRequest.id == request_id)
-            .run()
+        await deletion_requests.mark_decided(
+            request_id=request_id,
+            outcome=outcome,
+            at=clock.now_utc(),
+            staff_id=staff_id,
+            note=clean,
         )
         await audit.record(
             actor=Actor("staff", staff_id),

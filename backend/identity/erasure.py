@@ -22,7 +22,7 @@ import structlog
 from backend import clock, db
 from backend.audit.service import Actor, AuditLog
 from backend.identity import sessions
-from backend.identity.tables import Citizen, DeletionRequest, WeChatSession
+from backend.identity.store import citizens, deletion_requests
 
 log = structlog.get_logger(__name__)
 
@@ -82,14 +82,10 @@ async def erase_person(*, request_id: str, audit: AuditLog) -> dict[str, Any] | 
     Idempotent: a rerun finds the request ``completed`` and does nothing.
     """
     async with db.engine().transaction():
-        rows = await DeletionRequest.raw(
-            "SELECT id::text AS id, citizen::text AS citizen FROM deletion_request"
-            " WHERE id::text = {} AND status = 'approved' FOR UPDATE",
-            request_id,
-        ).run()
-        if not rows:
+        locked = await deletion_requests.lock_approved(request_id=request_id)
+        if locked is None:
             return None
-        citizen_id = rows[0]["citizen"]
+        citizen_id = locked.citizen_id
         kept: tuple[KeptCase, ...] = ()
         if citizen_id is not None:
             kept = tuple(await kept_cases(citizen_id))
@@ -98,13 +94,7 @@ async def erase_person(*, request_id: str, audit: AuditLog) -> dict[str, Any] | 
                 await eraser(person)
             await _erase_identity(person)
         now = clock.now_utc()
-        await (
-            DeletionRequest.update(
-                {DeletionRequest.status: "completed", DeletionRequest.completed_at: now}
-            )
-            .where(DeletionRequest.id == request_id)
-            .run()
-        )
+        await deletion_requests.mark_completed(request_id=request_id, at=now)
         await audit.record(
             actor=Actor("system", "erasure"),
             action=ERASED_ACTION,
@@ -120,33 +110,9 @@ async def _erase_identity(person: Person) -> None:
     """Identity's own step, last: the account goes; a kept applicant record is restricted."""
     citizen_id = person.citizen_id
     await sessions.revoke_all(kind="citizen", account_id=citizen_id)  # tokens die at commit
-    await WeChatSession.delete().where(WeChatSession.citizen == citizen_id).run()
-    await (
-        DeletionRequest.update({DeletionRequest.citizen: None, DeletionRequest.reason: ""})
-        .where(DeletionRequest.citizen == citizen_id)
-        .run()
-    )
+    await citizens.delete_session(citizen_id=citizen_id)
+    await deletion_requests.forget_citizen(citizen_id=citizen_id)
     if not person.kept:
-        await Citizen.delete().where(Citizen.id == citizen_id).run()
+        await citizens.delete(citizen_id=citizen_id)
         return
-    # Kept files name their applicant: keep the name and the encrypted number they need, and
-    # nothing that serves any other use (login, lookup by number, contact, consent).
-    await (
-        Citizen.update(
-            {
-                Citizen.openid: None,
-                Citizen.unionid: None,
-                Citizen.id_number_hash: None,
-                Citizen.phone_enc: None,
-                Citizen.phone_masked: None,
-                Citizen.consent_version: None,
-                Citizen.consented_at: None,
-                Citizen.last_login_at: None,
-                Citizen.verify_reference: None,
-                Citizen.restricted_at: clock.now_utc(),
-                Citizen.updated_at: clock.now_utc(),
-            }
-        )
-        .where(Citizen.id == citizen_id)
-        .run()
-    )
+    await citizens.restrict(citizen_id=citizen_id, at=clock.now_utc())

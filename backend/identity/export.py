@@ -37,7 +37,7 @@ from backend.identity.schemas import (
     PersonalDataExport,
 )
 from backend.identity.sealed import id_number_context, phone_context
-from backend.identity.tables import Citizen, DeletionRequest, WeChatSession
+from backend.identity.store import citizens, deletion_requests
 from backend.security.fieldcrypt import FieldCipher
 
 Exporter = Callable[[str], Awaitable[tuple[str, Any]]]
@@ -78,22 +78,12 @@ async def export_personal_data(
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     async with db.engine().transaction():
-        found = await Citizen.select().where(Citizen.id == citizen_id).first().run()
+        found = await citizens.record(citizen_id=citizen_id)
         if found is None:
             raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
-        row: dict[str, Any] = found
-        has_session = await WeChatSession.exists().where(WeChatSession.citizen == citizen_id).run()
-        requests = (
-            await DeletionRequest.select(
-                DeletionRequest.id,
-                DeletionRequest.status,
-                DeletionRequest.requested_at,
-                DeletionRequest.handled_at,
-            )
-            .where(DeletionRequest.citizen == citizen_id)
-            .order_by(DeletionRequest.requested_at)
-            .run()
-        )
+        row: citizens.Record = found
+        has_session = await citizens.has_session(citizen_id=citizen_id)
+        requests = await deletion_requests.of_citizen(citizen_id=citizen_id)
         access = await events_about(subject_kind="citizen", subject_id=citizen_id)
         sections: dict[str, Any] = {key: [] for key in SECTIONS}
         for exporter in exporters if exporters is not None else registered_exporters():
@@ -102,13 +92,13 @@ async def export_personal_data(
                 raise ValueError(f"exporter {exporter!r} may not fill {key!r}")
             sections[key] = msgspec.convert(data, SECTIONS[key])
         id_number = (
-            cipher.decrypt(row["id_number_enc"], context=id_number_context(citizen_id))
-            if row["id_number_enc"]
+            cipher.decrypt(row.id_number_enc, context=id_number_context(citizen_id))
+            if row.id_number_enc
             else None
         )
         phone = (
-            cipher.decrypt(row["phone_enc"], context=phone_context(citizen_id))
-            if row["phone_enc"]
+            cipher.decrypt(row.phone_enc, context=phone_context(citizen_id))
+            if row.phone_enc
             else None
         )
         # Last, so the chain's advisory lock is held only until the commit right after.
@@ -122,32 +112,27 @@ async def export_personal_data(
     return PersonalDataExport(
         generated_at=clock.now_utc(),
         profile=ExportedProfile(
-            id=str(row["id"]),
-            name=row["name"],
+            id=row.id,
+            name=row.name,
             id_number=id_number,
-            id_number_masked=row["id_number_masked"],
-            birth_year=row["birth_year"],
-            sex=row["sex"],
-            village_code=row["village"],
-            identity_bound=row["identity_bound"],
-            identity_verified=row["identity_verified"],
-            verified_at=row["verified_at"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            last_login_at=row["last_login_at"],
+            id_number_masked=row.id_number_masked,
+            birth_year=row.birth_year,
+            sex=row.sex,
+            village_code=row.village,
+            identity_bound=row.identity_bound,
+            identity_verified=row.identity_verified,
+            verified_at=row.verified_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            last_login_at=row.last_login_at,
         ),
-        phone=ExportedPhone(number=phone, masked=row["phone_masked"]) if phone else None,
-        consent=ExportedConsent(version=row["consent_version"], consented_at=row["consented_at"]),
-        wechat=ExportedWeChat(
-            openid=row["openid"], unionid=row["unionid"], session_key_held=bool(has_session)
-        ),
+        phone=ExportedPhone(number=phone, masked=row.phone_masked) if phone else None,
+        consent=ExportedConsent(version=row.consent_version, consented_at=row.consented_at),
+        wechat=ExportedWeChat(openid=row.openid, unionid=row.unionid, session_key_held=has_session),
         access_records=[AccessRecordOut(**asdict(record)) for record in access],
         deletion_requests=[
             ExportedDeletionRequest(
-                id=str(r["id"]),
-                status=r["status"],
-                requested_at=r["requested_at"],
-                handled_at=r["handled_at"],
+                id=r.id, status=r.status, requested_at=r.requested_at, handled_at=r.handled_at
             )
             for r in requests
         ],

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import structlog
 
 from backend import db
 from backend.identity.sealed import ENCRYPTED_COLUMNS, EncryptedColumn
-from backend.identity.tables import Citizen
+from backend.identity.store import sealed_columns
 from backend.security.fieldcrypt import DecryptionFailed, FieldCipher
 
 log = structlog.get_logger(__name__)
@@ -50,50 +49,15 @@ class RotationReport:
         return sum(c.failed for c in self.columns)
 
 
-_FIRST_BATCH = (
-    "SELECT {k}::text AS k, {c} AS v FROM {t}"
-    " WHERE {c} IS NOT NULL AND split_part({c}, ':', 1) <> {{}}"
-    " ORDER BY {k} LIMIT {{}} FOR UPDATE"
-)
-_NEXT_BATCH = (
-    "SELECT {k}::text AS k, {c} AS v FROM {t}"
-    " WHERE {c} IS NOT NULL AND split_part({c}, ':', 1) <> {{}} AND {k} > {{}}::{kt}"
-    " ORDER BY {k} LIMIT {{}} FOR UPDATE"
-)
-
-
-def _sql(spec: EncryptedColumn, text: str) -> str:
-    # Identifiers come from ENCRYPTED_COLUMNS (code, not input); values are bound parameters.
-    return text.format(t=spec.table, k=spec.key_column, c=spec.column, kt=spec.key_type)
-
-
-async def _raw(spec: EncryptedColumn, text: str, *args: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await Citizen.raw(_sql(spec, text), *args).run()
-    return rows
-
-
 async def pending_count(spec: EncryptedColumn, current_key_id: str) -> int:
-    rows = await _raw(
-        spec,
-        "SELECT count(*) AS n FROM {t} WHERE {c} IS NOT NULL AND split_part({c}, ':', 1) <> {{}}",
-        current_key_id,
-    )
-    return int(rows[0]["n"])
+    return await sealed_columns.pending(spec, key_id=current_key_id)
 
 
 async def key_usage(
     columns: Sequence[EncryptedColumn] = ENCRYPTED_COLUMNS,
 ) -> dict[str, dict[str, int]]:
     """For each column label, how many values each key id holds."""
-    usage: dict[str, dict[str, int]] = {}
-    for spec in columns:
-        rows = await _raw(
-            spec,
-            "SELECT split_part({c}, ':', 1) AS key_id, count(*) AS n FROM {t}"
-            " WHERE {c} IS NOT NULL GROUP BY 1 ORDER BY 1",
-        )
-        usage[spec.label] = {r["key_id"]: int(r["n"]) for r in rows}
-    return usage
+    return {spec.label: await sealed_columns.usage(spec) for spec in columns}
 
 
 async def _rotate_batch(
@@ -101,10 +65,9 @@ async def _rotate_batch(
 ) -> tuple[str | None, int, int]:
     """One transaction: (last key seen, rotated, failed); last key None when nothing was left."""
     async with db.engine().transaction():
-        if after is None:
-            rows = await _raw(spec, _FIRST_BATCH, cipher.current_key_id, batch_size)
-        else:
-            rows = await _raw(spec, _NEXT_BATCH, cipher.current_key_id, after, batch_size)
+        rows = await sealed_columns.lock_batch(
+            spec, not_key_id=cipher.current_key_id, after=after, limit=batch_size
+        )
         if not rows:
             return None, 0, 0
         keys: list[str] = []
@@ -112,21 +75,15 @@ async def _rotate_batch(
         failed = 0
         for row in rows:
             try:
-                values.append(cipher.reencrypt(row["v"], context=spec.context(row["k"])))
+                values.append(cipher.reencrypt(row.value, context=spec.context(row.key)))
             except DecryptionFailed as exc:
                 failed += 1
-                log.error("keys.undecryptable", column=spec.label, row=row["k"], error=str(exc))
+                log.error("keys.undecryptable", column=spec.label, row=row.key, error=str(exc))
                 continue
-            keys.append(row["k"])
+            keys.append(row.key)
         if keys:
-            await _raw(
-                spec,
-                "UPDATE {t} AS t SET {c} = u.v FROM unnest({{}}::text[], {{}}::text[]) AS u(k, v)"
-                " WHERE t.{k} = u.k::{kt}",
-                keys,
-                values,
-            )
-    return str(rows[-1]["k"]), len(keys), failed
+            await sealed_columns.write_batch(spec, keys=keys, values=values)
+    return rows[-1].key, len(keys), failed
 
 
 async def rotate_keys(

@@ -23,7 +23,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Final
 
 import structlog
 
@@ -31,7 +31,7 @@ from backend import db
 from backend.errors import RateLimited, Unauthenticated
 from backend.identity import texts
 from backend.identity.service import StaffAccount, get_staff_account
-from backend.identity.tables import LoginFailure, StaffUser
+from backend.identity.store import failures, users
 from backend.security.passwords import verify_password
 from backend.settings import Settings
 
@@ -86,34 +86,21 @@ async def authenticate_staff(
     address = address[:64] or "unknown"
     now = _now()
     await _refuse_spraying_address(address, policy, now)
-    row = (
-        await StaffUser.select(StaffUser.id, StaffUser.password_hash, StaffUser.active)
-        .where(StaffUser.username == name)
-        .first()
-        .run()
-    )
+    row = await users.credentials(username=name)
     key = failure_key(name, known=row is not None, secret=settings.secret_key)
     locked_for = await _locked_for(key, address, now)
-    matches = await asyncio.to_thread(
-        verify_password, row["password_hash"] if row else None, password
-    )
+    matches = await asyncio.to_thread(verify_password, row.password_hash if row else None, password)
     if locked_for:
         raise _locked(locked_for)
-    if row is None or not (matches and row["active"]):
+    if row is None or not (matches and row.active):
         wait_s = await _record_failure(key, address, policy, now)
         if wait_s:
             raise _locked(wait_s)
         raise Unauthenticated(texts.CREDENTIALS_INVALID, code="credentials_invalid")
     async with db.engine().transaction():
-        await (
-            LoginFailure.delete()
-            .where((LoginFailure.username == key) & (LoginFailure.address == address))
-            .run()
-        )
-        await (
-            StaffUser.update({StaffUser.last_login_at: now}).where(StaffUser.id == row["id"]).run()
-        )
-    account = await get_staff_account(staff_id=str(row["id"]))
+        await failures.clear_pair(username=key, address=address)
+        await users.mark_login(staff_id=row.id, at=now)
+    account = await get_staff_account(staff_id=row.id)
     if account is None:  # disabled meanwhile
         raise Unauthenticated(texts.CREDENTIALS_INVALID, code="credentials_invalid")
     return account
@@ -155,19 +142,14 @@ async def verify_current_password(
 async def _refuse_spraying_address(address: str, policy: LoginPolicy, now: datetime) -> None:
     """429 while this address has failed with too many usernames within the window."""
     since = now - timedelta(seconds=policy.window_s)
-    rows = await LoginFailure.raw(
-        "SELECT last_failure_at FROM login_failure WHERE address = {} AND last_failure_at > {}"
-        " ORDER BY last_failure_at",
-        address,
-        since,
-    ).run()
-    excess = len(rows) - policy.address_max_usernames
+    failed_at = await failures.failing_since(address=address, since=since)
+    excess = len(failed_at) - policy.address_max_usernames
     if excess < 0:
         return
     # Allowed again once enough of its failing usernames have aged out of the window.
-    frees_at = rows[excess]["last_failure_at"] + timedelta(seconds=policy.window_s)
+    frees_at = failed_at[excess] + timedelta(seconds=policy.window_s)
     wait_s = max(1, int((frees_at - now).total_seconds()) + 1)
-    log.warning("login_address_limited", address=address, usernames=len(rows))
+    log.warning("login_address_limited", address=address, usernames=len(failed_at))
     raise RateLimited(
         texts.login_rate_limited(wait_s), code="login_rate_limited", retry_after_s=wait_s
     )
@@ -175,15 +157,7 @@ async def _refuse_spraying_address(address: str, policy: LoginPolicy, now: datet
 
 async def _locked_for(name: str, address: str, now: datetime) -> int:
     """Seconds this username stays locked for this address (its pair or account-wide lock)."""
-    rows = await LoginFailure.raw(
-        "SELECT max(locked_until) AS until FROM login_failure"
-        " WHERE username = {} AND address IN ({}, {}) AND locked_until > {}",
-        name,
-        address,
-        ALL_ADDRESSES,
-        now,
-    ).run()
-    until = rows[0]["until"] if rows else None
+    until = await failures.locked_until(username=name, addresses=(address, ALL_ADDRESSES), now=now)
     return 0 if until is None else int((until - now).total_seconds()) + 1
 
 
@@ -191,21 +165,11 @@ async def _record_failure(name: str, address: str, policy: LoginPolicy, now: dat
     """Count one failure; returns the seconds of a lock it started (0 when none)."""
     wait_s = 0
     async with db.engine().transaction():
-        counted = await LoginFailure.raw(
-            "INSERT INTO login_failure (username, address, failures, last_failure_at)"
-            " VALUES ({}, {}, 1, {}) ON CONFLICT (username, address) DO UPDATE SET"
-            " failures = CASE WHEN login_failure.last_failure_at < {} THEN 1"
-            " ELSE login_failure.failures + 1 END,"
-            " last_failure_at = EXCLUDED.last_failure_at"
-            " RETURNING failures",
-            name,
-            address,
-            now,
-            now - FORGET_AFTER,
-        ).run()
-        failures = int(counted[0]["failures"])
-        if failures % policy.max_failures == 0:
-            locks = failures // policy.max_failures
+        counted = await failures.count_failure(
+            username=name, address=address, now=now, forget_before=now - FORGET_AFTER
+        )
+        if counted % policy.max_failures == 0:
+            locks = counted // policy.max_failures
             wait_s = min(policy.lockout_s * 2 ** min(locks - 1, 20), MAX_LOCK_S)
             await _lock(name, address, now, now + timedelta(seconds=wait_s))
             log.warning("login_pair_locked", username=name, address=address, seconds=wait_s)
@@ -213,60 +177,31 @@ async def _record_failure(name: str, address: str, policy: LoginPolicy, now: dat
             await _lock(name, ALL_ADDRESSES, now, now + timedelta(seconds=policy.lockout_s))
             wait_s = max(wait_s, policy.lockout_s)
             log.warning("login_account_locked", username=name, seconds=policy.lockout_s)
-        await LoginFailure.raw(
-            "DELETE FROM login_failure WHERE last_failure_at < {}"
-            " AND (locked_until IS NULL OR locked_until < {})",
-            now - FORGET_AFTER,
-            now,
-        ).run()
+        await failures.forget_old(before=now - FORGET_AFTER, now=now)
     return wait_s
 
 
 async def _account_under_attack(name: str, policy: LoginPolicy, now: datetime) -> bool:
-    rows: list[dict[str, Any]] = await LoginFailure.raw(
-        "SELECT count(*) AS addresses, coalesce(sum(failures), 0) AS failures"
-        " FROM login_failure WHERE username = {} AND address <> {} AND last_failure_at > {}",
-        name,
-        ALL_ADDRESSES,
-        now - timedelta(seconds=policy.window_s),
-    ).run()
-    return bool(
-        rows[0]["addresses"] >= policy.account_lock_addresses
-        or rows[0]["failures"] >= policy.account_lock_failures
+    addresses, failed = await failures.spread(
+        username=name, besides=ALL_ADDRESSES, since=now - timedelta(seconds=policy.window_s)
     )
+    return addresses >= policy.account_lock_addresses or failed >= policy.account_lock_failures
 
 
 async def _lock(name: str, address: str, now: datetime, until: datetime) -> None:
-    await LoginFailure.raw(
-        "INSERT INTO login_failure (username, address, failures, last_failure_at, locked_until)"
-        " VALUES ({}, {}, 0, {}, {}) ON CONFLICT (username, address) DO UPDATE SET"
-        " locked_until = GREATEST(login_failure.locked_until, EXCLUDED.locked_until),"
-        " last_failure_at = GREATEST(login_failure.last_failure_at, EXCLUDED.last_failure_at)",
-        name,
-        address,
-        now,
-        until,
-    ).run()
+    await failures.lock(username=name, address=address, now=now, until=until)
 
 
 async def clear_failures(*, username: str) -> int:
     """Forget every failure and lock of ``username`` (an administrator's unlock)."""
-    rows = await LoginFailure.raw(
-        "DELETE FROM login_failure WHERE username = {} RETURNING id", normalise_username(username)
-    ).run()
-    return len(rows)
+    return await failures.clear(username=normalise_username(username))
 
 
 async def locked_usernames(*, usernames: list[str]) -> set[str]:
     """Which of ``usernames`` have a lock running (from any address)."""
     if not usernames:
         return set()
-    rows = await LoginFailure.raw(
-        "SELECT DISTINCT username FROM login_failure"
-        " WHERE username = ANY({}) AND locked_until > now()",
-        usernames,
-    ).run()
-    return {r["username"] for r in rows}
+    return await failures.locked(usernames=usernames)
 
 
 def _locked(wait_s: int) -> RateLimited:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get, post, put
-from litestar.datastructures import State
 from litestar.params import Body
 
-from backend.audit.service import AuditLog
+from backend.deps import Deps
 from backend.errors import Unauthenticated
 from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, ApiRequest, citizen_only, staff_roles
 from backend.http.openapi import operation
 from backend.http.throttle import limit_id_lookup
 from backend.identity import binding, deletion, export, phone, service
-from backend.identity.ports import IdentityVerifier
+from backend.identity.present import citizen_me, staff_me
 from backend.identity.schemas import (
     CitizenMe,
     DeletionReceiptOut,
@@ -27,42 +26,6 @@ from backend.identity.schemas import (
 )
 
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def staff_me(account: service.StaffAccount) -> StaffMe:
-    return StaffMe(
-        id=account.id,
-        username=account.username,
-        display_name=account.display_name,
-        role=account.role,
-        role_label=account.role_label,
-        area_code=account.area_code,
-        area_name=account.area_name,
-        department_code=account.department_code,
-    )
-
-
-def citizen_me(profile: service.CitizenProfile) -> CitizenMe:
-    return CitizenMe(
-        id=profile.id,
-        name=profile.name,
-        id_number_masked=profile.id_number_masked,
-        phone_masked=profile.phone_masked,
-        identity_bound=profile.identity_bound,
-        identity_verified=profile.identity_verified,
-        village_code=profile.village_code,
-    )
-
-
-def _verifier(state: State) -> IdentityVerifier | None:
-    """The verifier the composition root built, if any (none: bindings stay unverified)."""
-    verifier: IdentityVerifier | None = state.get("identity_verifier")
-    return verifier
-
-
-def _audit(state: State) -> AuditLog:
-    audit: AuditLog | None = state.get("audit")
-    return audit if audit is not None else AuditLog(state.settings.audit_key)
 
 
 _GONE = {404: ["citizen_not_found"]}
@@ -109,7 +72,7 @@ class MeController(Controller):
         ),
     )
     async def bind_identity(
-        self, request: ApiRequest, state: State, data: IdentityBindRequest
+        self, request: ApiRequest, deps: Deps, data: IdentityBindRequest
     ) -> IdentityBound:
         await limit_id_lookup(
             request, route="bind", account=request.user.scope_key, fail_open=False
@@ -120,8 +83,8 @@ class MeController(Controller):
             id_number=data.id_number,
             village_code=data.village_code,
             consent_version=data.consent_version,
-            cipher=state.cipher,
-            verifier=_verifier(state),
+            cipher=deps.cipher,
+            verifier=deps.identity_verifier,
         )
         return IdentityBound(
             **msgspec.structs.asdict(citizen_me(outcome.profile)),
@@ -145,10 +108,10 @@ class MeController(Controller):
         ),
     )
     async def bind_phone(
-        self, request: ApiRequest, state: State, data: PhoneBindRequest
+        self, request: ApiRequest, deps: Deps, data: PhoneBindRequest
     ) -> CitizenMe:
         profile = await phone.bind_phone(
-            citizen_id=request.user.id, code=data.code, gateway=state.wechat, cipher=state.cipher
+            citizen_id=request.user.id, code=data.code, gateway=deps.wechat, cipher=deps.cipher
         )
         return citizen_me(profile)
 
@@ -164,9 +127,9 @@ class MeController(Controller):
             problems=_GONE,
         ),
     )
-    async def export_me(self, request: ApiRequest, state: State) -> PersonalDataExport:
+    async def export_me(self, request: ApiRequest, deps: Deps) -> PersonalDataExport:
         return await export.export_personal_data(
-            citizen_id=request.user.id, cipher=state.cipher, audit=_audit(state)
+            citizen_id=request.user.id, cipher=deps.cipher, audit=deps.audit
         )
 
     @post(
@@ -184,10 +147,10 @@ class MeController(Controller):
     async def request_deletion(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         data: DeletionRequestBody | None = Body(default=None),  # noqa: B008 - Litestar's idiom
     ) -> DeletionReceiptOut:
-        settings = state.settings
+        settings = deps.settings
         receipt = await deletion.request_deletion(
             citizen_id=request.user.id,
             reason=data.reason if data is not None else "",
@@ -217,6 +180,6 @@ class MeController(Controller):
     )
     async def staff_me(self, request: ApiRequest) -> StaffMe:
         account = request.user.account  # loaded (active) by the authentication middleware
-        if account is None:
+        if not isinstance(account, service.StaffAccount):
             raise Unauthenticated("账号已停用，请联系管理员。", code="account_inactive")
         return staff_me(account)

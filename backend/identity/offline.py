@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import structlog
 
 from backend import clock
 from backend.errors import Conflict, InvalidInput
-from backend.geo.tables import Area
 from backend.identity import texts
 from backend.identity.binding import name_ok, normalise_name
 from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.masking import mask_phone
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
 from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context, phone_context
-from backend.identity.tables import Citizen
+from backend.identity.store import areas, citizens
 from backend.security.fieldcrypt import FieldCipher
 
 log = structlog.get_logger(__name__)
@@ -66,8 +65,7 @@ async def check(applicant: Applicant, *, fields: str = "applicant.") -> Checked:
     except InvalidInput as exc:
         problems.append({"field": fields + "id_number", "message": exc.detail})
     village = applicant.village_code.strip()
-    area = await Area.select(Area.level).where(Area.code == village).first().run()
-    if area is None or area["level"] != "village":
+    if await areas.level_of(area_code=village) != "village":
         problems.append({"field": fields + "village_code", "message": "所在村（社区）不存在"})
     phone = (applicant.phone or "").strip() or None
     if phone is not None and not _PHONE.fullmatch(phone):
@@ -105,27 +103,17 @@ def lookup_of(checked: Checked, cipher: FieldCipher) -> str:
 
 async def holder_of(lookup: str) -> dict[str, Any] | None:
     """Who holds the number: id, name, village and its township, whether they have WeChat."""
-    rows = await Citizen.raw(
-        "SELECT c.id::text AS id, c.name, c.village, v.parent AS township,"
-        " c.openid IS NOT NULL AS has_wechat"
-        " FROM citizen c LEFT JOIN area v ON v.code = c.village WHERE c.id_number_hash = {}",
-        lookup,
-    ).run()
-    return dict(rows[0]) if rows else None
+    holder = await citizens.number_holder(lookup=lookup)
+    return None if holder is None else asdict(holder)
 
 
 async def _holder(lookup: str, name: str) -> str | None:
-    row = (
-        await Citizen.select(Citizen.id, Citizen.name)
-        .where(Citizen.id_number_hash == lookup)
-        .first()
-        .run()
-    )
+    row = await citizens.named_by_lookup(lookup=lookup)
     if row is None:
         return None
-    if row["name"] != name:
+    if row.name != name:
         raise Conflict(texts.APPLICANT_NAME_MISMATCH, code="applicant_name_mismatch")
-    return str(row["id"])
+    return row.id
 
 
 async def find_or_register(
@@ -156,34 +144,28 @@ async def insert(checked: Checked, lookup: str, cipher: FieldCipher, consent: st
     phone_enc = (
         cipher.encrypt(checked.phone, context=phone_context(citizen_id)) if checked.phone else None
     )
-    rows = await Citizen.raw(
-        "INSERT INTO citizen (id, name, village, identity_bound, identity_verified,"
-        " id_number_enc, id_number_hash, id_number_masked, birth_year, sex, phone_enc,"
-        " phone_masked, consent_version, consented_at, created_at, updated_at)"
-        " VALUES ({}::uuid, {}, {}, true, false, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
-        " ON CONFLICT (id_number_hash) DO NOTHING RETURNING id",
-        citizen_id,
-        checked.name,
-        checked.village,
-        cipher.encrypt(checked.number.value, context=id_number_context(citizen_id)),
-        lookup,
-        checked.number.masked,
-        checked.number.birth_year,
-        checked.number.sex,
-        phone_enc,
-        mask_phone(checked.phone) if checked.phone else None,
-        consent,
-        now,
-        now,
-        now,
-    ).run()
-    return str(rows[0]["id"]) if rows else None
+    return await citizens.register(
+        new=citizens.Registration(
+            id=citizen_id,
+            name=checked.name,
+            village=checked.village,
+            id_number_enc=cipher.encrypt(
+                checked.number.value, context=id_number_context(citizen_id)
+            ),
+            lookup=lookup,
+            id_number_masked=checked.number.masked,
+            birth_year=checked.number.birth_year,
+            sex=checked.number.sex,
+            phone_enc=phone_enc,
+            phone_masked=mask_phone(checked.phone) if checked.phone else None,
+            consent_version=consent,
+            at=now,
+        )
+    )
 
 
 async def move_village(*, citizen_id: str, village_code: str) -> None:
     """The citizen now lives in ``village_code`` (settled by the township's window staff)."""
-    await (
-        Citizen.update({Citizen.village: village_code, Citizen.updated_at: clock.now_utc()})
-        .where(Citizen.id == citizen_id)
-        .run()
+    await citizens.move_village(
+        citizen_id=citizen_id, village_code=village_code, at=clock.now_utc()
     )

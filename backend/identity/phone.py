@@ -13,7 +13,7 @@ from backend.identity.ids import is_uuid
 from backend.identity.masking import mask_phone
 from backend.identity.sealed import phone_context
 from backend.identity.service import CitizenProfile, get_citizen_profile
-from backend.identity.tables import Citizen
+from backend.identity.store import citizens
 from backend.security.fieldcrypt import FieldCipher
 from backend.wechat.ports import WeChatCodeInvalid, WeChatError, WeChatGateway
 
@@ -45,17 +45,11 @@ async def bind_phone(
         log.warning("wechat_phone_malformed", citizen_id=citizen_id)
         raise ServiceUnavailable(texts.WECHAT_UNAVAILABLE, code="wechat_unavailable")
     async with db.engine().transaction():
-        updated = await (
-            Citizen.update(
-                {
-                    Citizen.phone_enc: cipher.encrypt(phone, context=phone_context(citizen_id)),
-                    Citizen.phone_masked: mask_phone(phone),
-                    Citizen.updated_at: clock.now_utc(),
-                }
-            )
-            .where(Citizen.id == citizen_id)
-            .returning(Citizen.id)
-            .run()
+        updated = await citizens.set_phone(
+            citizen_id=citizen_id,
+            sealed=cipher.encrypt(phone, context=phone_context(citizen_id)),
+            masked=mask_phone(phone),
+            at=clock.now_utc(),
         )
     if not updated:
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")

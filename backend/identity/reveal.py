@@ -18,7 +18,7 @@ from backend.errors import InvalidInput, NotFound
 from backend.identity import texts
 from backend.identity.ids import is_uuid
 from backend.identity.sealed import id_number_context
-from backend.identity.tables import Citizen
+from backend.identity.store import citizens
 from backend.security.fieldcrypt import FieldCipher
 
 
@@ -74,17 +74,12 @@ async def read_full_id_number(
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     async with db.engine().transaction():
-        row = (
-            await Citizen.select(Citizen.id_number_enc)
-            .where(Citizen.id == citizen_id)
-            .first()
-            .run()
-        )
-        if row is None:
+        sealed = await citizens.sealed_id_number(citizen_id=citizen_id)
+        if sealed is None:
             raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
-        if row["id_number_enc"] is None:
+        if sealed.value is None:
             raise NotFound(texts.ID_NUMBER_NOT_BOUND, code="id_number_not_bound")
-        value = keys.cipher.decrypt(row["id_number_enc"], context=id_number_context(citizen_id))
+        value = keys.cipher.decrypt(sealed.value, context=id_number_context(citizen_id))
         await keys.audit.record(
             actor=actor,
             action=action,
@@ -97,5 +92,4 @@ async def read_full_id_number(
 
 async def citizen_with_id_number_hash(lookup: str) -> str | None:
     """The citizen whose ID number has the lookup hash ``lookup`` (None when nobody here has it)."""
-    row = await Citizen.select(Citizen.id).where(Citizen.id_number_hash == lookup).first().run()
-    return str(row["id"]) if row is not None else None
+    return await citizens.id_by_lookup(lookup=lookup)

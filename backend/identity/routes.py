@@ -5,22 +5,21 @@ from __future__ import annotations
 from typing import Annotated, Literal, TypeAlias
 
 from litestar import Controller, Response, get, post
-from litestar.datastructures import State
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 
 from backend.audit.service import Actor
+from backend.deps import Deps
 from backend.http.auth import PUBLIC, ApiRequest, Principal, PublicRequest, issue_token, staff_roles
 from backend.http.client import client_address
 from backend.http.idempotent import claim_of, respond
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.idempotency.service import run_once
-from backend.identity import roles as R
-from backend.identity import service, staff_admin
+from backend.identity import roles, service, staff_admin
 from backend.identity.login import authenticate_staff
-from backend.identity.me_routes import MeController, staff_me
+from backend.identity.me_routes import MeController
 from backend.identity.password_policy import PasswordRules
+from backend.identity.present import admin_view, staff_me
 from backend.identity.roles import Role
 from backend.identity.schemas import (
     AdminActionRequest,
@@ -36,6 +35,7 @@ from backend.identity.schemas import (
     WeChatLoginResponse,
 )
 from backend.identity.session_routes import SessionController, staff_login_response
+from backend.identity.tokens import issuer
 
 __all__ = [
     "AuthController",
@@ -98,14 +98,14 @@ class AuthController(Controller):
         ),
     )
     async def wechat_login(
-        self, state: State, data: JSONBody[WeChatLoginRequest]
+        self, deps: Deps, data: JSONBody[WeChatLoginRequest]
     ) -> WeChatLoginResponse:
         login = await service.login_with_wechat(
-            gateway=state.wechat, cipher=state.cipher, code=data.code
+            gateway=deps.wechat, cipher=deps.cipher, code=data.code
         )
-        ttl = state.settings.access_token_ttl_s
+        ttl = deps.settings.access_token_ttl_s
         token = issue_token(
-            state.jwt_auth,
+            issuer(deps.settings),
             Principal("citizen", login.citizen_id),
             ttl,
             version=login.token_version,
@@ -129,33 +129,15 @@ class AuthController(Controller):
         ),
     )
     async def staff_login(
-        self, request: PublicRequest, state: State, data: JSONBody[StaffLoginRequest]
+        self, request: PublicRequest, deps: Deps, data: JSONBody[StaffLoginRequest]
     ) -> StaffLoginResponse:
         account = await authenticate_staff(
             username=data.username,
             password=data.password,
-            address=client_address(request, state.settings),
-            settings=state.settings,
+            address=client_address(request, deps.settings),
+            settings=deps.settings,
         )
-        return staff_login_response(state, account)
-
-
-def admin_view(listed: staff_admin.StaffListed) -> StaffAdminView:
-    a = listed.account
-    return StaffAdminView(
-        id=a.id,
-        username=a.username,
-        display_name=a.display_name,
-        role=a.role,
-        role_label=a.role_label,
-        area_code=a.area_code,
-        area_name=a.area_name,
-        department_code=a.department_code,
-        active=a.active,
-        locked=listed.locked,
-        password_change_required=a.must_change_password,
-        last_login_at=listed.last_login_at,
-    )
+        return staff_login_response(deps.settings, account)
 
 
 def _actor(request: ApiRequest) -> Actor:
@@ -167,9 +149,23 @@ async def _view(staff_id: str) -> StaffAdminView:
     return admin_view(found[0])
 
 
+async def _set_active(
+    request: ApiRequest, deps: Deps, staff_id: str, data: AdminActionRequest, *, active: bool
+) -> StaffAdminView:
+    """Disabling and enabling: one use case, told which."""
+    await staff_admin.set_active(
+        audit=deps.audit,
+        actor=_actor(request),
+        staff_id=staff_id,
+        active=active,
+        reason=data.reason,
+    )
+    return await _view(staff_id)
+
+
 class StaffAdminController(Controller):
     path = "/api/v1/admin/users"
-    guards = [staff_roles(R.ADMIN)]
+    guards = [staff_roles(roles.ADMIN)]
     tags = ["管理员"]
 
     @get(
@@ -207,30 +203,22 @@ class StaffAdminController(Controller):
     async def create_user(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         data: JSONBody[StaffCreateRequest],
     ) -> Response[StaffMe]:
-        async def create() -> StaffMe:
-            account = await service.create_staff(
-                username=data.username,
-                password=data.password,
-                role=data.role,
-                area_code=data.area_code,
-                department_code=data.department_code,
-                display_name=data.display_name,
-                rules=PasswordRules(state.settings.dev_mode, state.settings.demo_password),
-            )
-            return staff_me(account)
-
-        return respond(
-            await run_once(
-                await claim_of(request),
-                ttl_s=state.settings.idempotency_ttl_s,
-                doorbell=state.doorbell,
-                create=create,
-            ),
-            StaffMe,
+        answer = await staff_admin.add_account(
+            claim=await claim_of(request),
+            ttl_s=deps.settings.idempotency_ttl_s,
+            doorbell=deps.doorbell,
+            username=data.username,
+            password=data.password,
+            role=data.role,
+            area_code=data.area_code,
+            department_code=data.department_code,
+            display_name=data.display_name,
+            rules=PasswordRules(deps.settings.dev_mode, deps.settings.demo_password),
         )
+        return respond(answer, StaffMe)
 
     @post(
         "/{staff_id:str}/disable",
@@ -245,18 +233,11 @@ class StaffAdminController(Controller):
     async def disable(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         staff_id: str,
         data: JSONBody[AdminActionRequest],
     ) -> StaffAdminView:
-        await staff_admin.set_active(
-            audit=state.audit,
-            actor=_actor(request),
-            staff_id=staff_id,
-            active=False,
-            reason=data.reason,
-        )
-        return await _view(staff_id)
+        return await _set_active(request, deps, staff_id, data, active=False)
 
     @post(
         "/{staff_id:str}/enable",
@@ -270,18 +251,11 @@ class StaffAdminController(Controller):
     async def enable(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         staff_id: str,
         data: JSONBody[AdminActionRequest],
     ) -> StaffAdminView:
-        await staff_admin.set_active(
-            audit=state.audit,
-            actor=_actor(request),
-            staff_id=staff_id,
-            active=True,
-            reason=data.reason,
-        )
-        return await _view(staff_id)
+        return await _set_active(request, deps, staff_id, data, active=True)
 
     @post(
         "/{staff_id:str}/unlock",
@@ -296,12 +270,12 @@ class StaffAdminController(Controller):
     async def unlock(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         staff_id: str,
         data: JSONBody[AdminActionRequest],
     ) -> StaffAdminView:
         await staff_admin.unlock(
-            audit=state.audit, actor=_actor(request), staff_id=staff_id, reason=data.reason
+            audit=deps.audit, actor=_actor(request), staff_id=staff_id, reason=data.reason
         )
         return await _view(staff_id)
 
@@ -318,12 +292,12 @@ class StaffAdminController(Controller):
     async def reset_password(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         staff_id: str,
         data: JSONBody[AdminActionRequest],
     ) -> Response[PasswordResetOut]:
         reset = await staff_admin.reset_password(
-            audit=state.audit, actor=_actor(request), staff_id=staff_id, reason=data.reason
+            audit=deps.audit, actor=_actor(request), staff_id=staff_id, reason=data.reason
         )
         return Response(
             PasswordResetOut(

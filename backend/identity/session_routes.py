@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from litestar import Controller, post
-from litestar.datastructures import State
 from litestar.params import JSONBody
 from litestar.response import Response
 
+from backend.deps import Deps
 from backend.http.auth import (
     PASSWORD_CHANGE_PENDING_OK,
     ApiRequest,
@@ -20,13 +20,15 @@ from backend.identity import staff_admin
 from backend.identity.schemas import PasswordChangeRequest, StaffLoginResponse, StaffSummary
 from backend.identity.service import StaffAccount
 from backend.identity.sessions import revoke_all
+from backend.identity.tokens import issuer
+from backend.settings import Settings
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def staff_login_response(state: State, account: StaffAccount) -> StaffLoginResponse:
+def staff_login_response(settings: Settings, account: StaffAccount) -> StaffLoginResponse:
     """A fresh bearer token for ``account`` under its current token version."""
-    ttl = state.settings.staff_token_ttl_s
+    ttl = settings.staff_token_ttl_s
     principal = Principal(
         "staff",
         account.id,
@@ -35,7 +37,7 @@ def staff_login_response(state: State, account: StaffAccount) -> StaffLoginRespo
         department_code=account.department_code,
     )
     return StaffLoginResponse(
-        access_token=issue_token(state.jwt_auth, principal, ttl, version=account.token_version),
+        access_token=issue_token(issuer(settings), principal, ttl, version=account.token_version),
         expires_in=ttl,
         staff=StaffSummary(
             id=account.id,
@@ -86,15 +88,15 @@ class SessionController(Controller):
     async def change_password(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         data: JSONBody[PasswordChangeRequest],
     ) -> Response[StaffLoginResponse]:
         account = await staff_admin.change_own_password(
-            audit=state.audit,
+            audit=deps.audit,
             staff_id=request.user.id,
             current_password=data.current_password,
             new_password=data.new_password,
-            address=client_address(request, state.settings),
-            settings=state.settings,
+            address=client_address(request, deps.settings),
+            settings=deps.settings,
         )
-        return Response(staff_login_response(state, account), headers=NO_STORE)
+        return Response(staff_login_response(deps.settings, account), headers=NO_STORE)

@@ -23,7 +23,7 @@ import asyncpg
 import structlog
 
 from backend.identity.ids import is_uuid
-from backend.identity.tables import Citizen, StaffUser
+from backend.identity.store import citizens, users
 
 log = structlog.get_logger(__name__)
 
@@ -88,10 +88,7 @@ known_citizens = KnownCitizens()
 
 
 async def citizen_token_version(*, citizen_id: str) -> int | None:
-    if not is_uuid(citizen_id):
-        return None
-    row = await Citizen.select(Citizen.token_version).where(Citizen.id == citizen_id).first().run()
-    return None if row is None else int(row["token_version"])
+    return await citizens.token_version(citizen_id=citizen_id)
 
 
 async def revoke_all(*, kind: AccountKind, account_id: str) -> int | None:
@@ -104,24 +101,15 @@ async def revoke_all(*, kind: AccountKind, account_id: str) -> int | None:
     if not is_uuid(account_id):
         return None
     if kind == "citizen":
-        rows = await Citizen.raw(
-            "UPDATE citizen SET token_version = token_version + 1 WHERE id = {}"
-            " RETURNING token_version",
-            account_id,
-        ).run()
-    else:
-        rows = await StaffUser.raw(
-            "UPDATE staff_user SET token_version = token_version + 1 WHERE id = {}"
-            " RETURNING token_version",
-            account_id,
-        ).run()
-    if kind == "citizen":
+        version = await citizens.bump_token_version(citizen_id=account_id)
         known_citizens.forget(account_id)
-        await Citizen.raw("SELECT pg_notify({}, {})", REVOKED_CHANNEL, account_id).run()
-    if not rows:
+        await citizens.notify(channel=REVOKED_CHANNEL, payload=account_id)
+    else:
+        version = await users.bump_token_version(staff_id=account_id)
+    if version is None:
         return None
     log.info("tokens_revoked", kind=kind, account_id=account_id)
-    return int(rows[0]["token_version"])
+    return version
 
 
 class RevocationListener:

@@ -17,14 +17,18 @@ from typing import Any, Final
 from backend import db
 from backend.audit.service import Actor, AuditLog
 from backend.errors import Conflict, InvalidInput, NotFound
-from backend.identity import roles as R
-from backend.identity import texts
+from backend.idempotency import service as idempotency
+from backend.identity import roles, texts
 from backend.identity.ids import is_uuid
 from backend.identity.login import clear_failures, locked_usernames, verify_current_password
 from backend.identity.password_policy import PasswordRules, password_problems
-from backend.identity.service import StaffAccount, get_staff_account, get_staff_accounts
+from backend.identity.present import staff_me
+from backend.identity.schemas import StaffMe
+from backend.identity.service import StaffAccount, create_staff, get_staff_account
 from backend.identity.sessions import revoke_all
-from backend.identity.tables import StaffUser
+from backend.identity.store import users
+from backend.identity.store.users import StaffListed as StaffListed
+from backend.outbox.service import Doorbell
 from backend.security.passwords import hash_password
 from backend.settings import Settings
 
@@ -38,15 +42,6 @@ STAFF_RESET_PASSWORD: Final = "staff_reset_password"  # noqa: S105 - an audit ac
 STAFF_CHANGE_PASSWORD: Final = "staff_change_password"  # noqa: S105 - an audit action name
 
 _TEMP_ALPHABET: Final = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-@dataclass(frozen=True, slots=True)
-class StaffListed:
-    """One row of the administrators' staff list."""
-
-    account: StaffAccount
-    locked: bool
-    last_login_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,60 +65,22 @@ async def list_staff(
 ) -> tuple[list[StaffListed], int]:
     """Staff accounts by username, filtered by role, area (and the areas under it) and state
     (``staff_id``: that one account, or ``staff_not_found``)."""
-    if role is not None and role not in R.ROLES:
-        raise InvalidInput("角色须为 " + "、".join(R.ROLES) + " 之一。", code="filter_invalid")
+    if role is not None and role not in roles.ROLES:
+        raise InvalidInput("角色须为 " + "、".join(roles.ROLES) + " 之一。", code="filter_invalid")
     if state is not None and state not in STATES:
         raise InvalidInput("状态须为 " + "、".join(STATES) + " 之一。", code="filter_invalid")
-    where = ["TRUE"]
-    args: list[Any] = []
-    if staff_id is not None:
-        if not is_uuid(staff_id):
-            raise NotFound(texts.STAFF_NOT_FOUND, code="staff_not_found")
-        where.append("s.id = {}::uuid")
-        args.append(staff_id)
-    if role:
-        where.append("s.role = {}")
-        args.append(role)
-    if area_code:
-        if not area_code.isdigit():
-            raise InvalidInput("区划代码须为数字。", code="filter_invalid")
-        where.append("s.area LIKE {}")
-        args.append(area_code + "%")
-    locked = (
-        "EXISTS (SELECT 1 FROM login_failure f WHERE f.username = s.username"
-        " AND f.locked_until > now())"
-    )
-    where.append(
-        {
-            None: "TRUE",
-            "active": "s.active",
-            "disabled": "NOT s.active",
-            "locked": locked,
-            "password_change_required": "s.must_change_password",
-        }[state]
-    )
-    condition = " AND ".join(where)
-    total_rows = await StaffUser.raw(
-        f"SELECT count(*) AS n FROM staff_user s WHERE {condition}",  # noqa: S608 - fixed fragments
-        *args,
-    ).run()
-    page_rows = await StaffUser.raw(
-        f"SELECT s.id, s.last_login_at FROM staff_user s WHERE {condition}"  # noqa: S608 - fixed fragments
-        " ORDER BY s.username LIMIT {} OFFSET {}",
-        *args,
-        page_size,
-        (page - 1) * page_size,
-    ).run()
-    found = await get_staff_accounts(staff_ids=[str(r["id"]) for r in page_rows])
-    accounts = [
-        (found[str(r["id"])], r["last_login_at"]) for r in page_rows if str(r["id"]) in found
-    ]
-    if staff_id is not None and not accounts:
+    if staff_id is not None and not is_uuid(staff_id):
         raise NotFound(texts.STAFF_NOT_FOUND, code="staff_not_found")
-    locked_names = await locked_usernames(usernames=[a.username for a, _ in accounts])
-    return [
-        StaffListed(a, a.username in locked_names, last_login) for a, last_login in accounts
-    ], int(total_rows[0]["n"])
+    if area_code and not area_code.isdigit():
+        raise InvalidInput("区划代码须为数字。", code="filter_invalid")
+    listed, total = await users.page(
+        where=users.StaffFilter(staff_id, role or None, area_code or None, state),
+        limit=page_size,
+        offset=(page - 1) * page_size,
+    )
+    if staff_id is not None and not listed:
+        raise NotFound(texts.STAFF_NOT_FOUND, code="staff_not_found")
+    return listed, total
 
 
 def _state(account: StaffAccount, locked: bool | None = None) -> dict[str, Any]:
@@ -172,7 +129,7 @@ async def set_active(
         raise Conflict(texts.CANNOT_DISABLE_SELF, code="cannot_disable_self")
     async with db.engine().transaction():
         before = await _load(staff_id)
-        await StaffUser.update({StaffUser.active: active}).where(StaffUser.id == staff_id).run()
+        await users.set_active(staff_id=staff_id, active=active)
         if not active:
             await revoke_all(kind="staff", account_id=staff_id)
         after = await _load(staff_id)
@@ -221,13 +178,7 @@ async def reset_password(
     hashed = await asyncio.to_thread(hash_password, password)
     async with db.engine().transaction():
         before = await _load(staff_id)
-        await (
-            StaffUser.update(
-                {StaffUser.password_hash: hashed, StaffUser.must_change_password: True}
-            )
-            .where(StaffUser.id == staff_id)
-            .run()
-        )
+        await users.set_password(staff_id=staff_id, password_hash=hashed, must_change=True)
         await revoke_all(kind="staff", account_id=staff_id)
         await clear_failures(username=before.username)
         after = await _load(staff_id)
@@ -255,16 +206,11 @@ async def change_own_password(
     Returns the account under its new token version (the caller issues a fresh token/session).
     """
     account = await _load(staff_id)
-    row = (
-        await StaffUser.select(StaffUser.password_hash)
-        .where(StaffUser.id == staff_id)
-        .first()
-        .run()
-    )
-    assert row is not None
+    current_hash = await users.password_hash(staff_id=staff_id)
+    assert current_hash is not None
     await verify_current_password(
         username=account.username,
-        password_hash=row["password_hash"],
+        password_hash=current_hash,
         password=current_password,
         address=address,
         settings=settings,
@@ -279,16 +225,8 @@ async def change_own_password(
         )
     hashed = await asyncio.to_thread(hash_password, new_password)
     async with db.engine().transaction():
-        await (
-            StaffUser.update(
-                {
-                    StaffUser.password_hash: hashed,
-                    StaffUser.must_change_password: False,
-                    StaffUser.password_changed_at: _now(),
-                }
-            )
-            .where(StaffUser.id == staff_id)
-            .run()
+        await users.set_password(
+            staff_id=staff_id, password_hash=hashed, must_change=False, changed_at=_now()
         )
         await revoke_all(kind="staff", account_id=staff_id)
         after = await _load(staff_id)
@@ -300,3 +238,33 @@ async def change_own_password(
             reason=_reason("本人修改密码", _state(account), _state(after)),
         )
     return after
+
+
+async def add_account(
+    *,
+    claim: idempotency.Claim | None,
+    ttl_s: int,
+    doorbell: Doorbell | None,
+    username: str,
+    password: str,
+    role: str,
+    area_code: str,
+    department_code: str | None,
+    display_name: str | None,
+    rules: PasswordRules,
+) -> idempotency.Answer:
+    """An administrator creates a staff account, once per idempotency key (201, the account)."""
+
+    async def create() -> StaffMe:
+        account = await create_staff(
+            username=username,
+            password=password,
+            role=role,
+            area_code=area_code,
+            department_code=department_code,
+            display_name=display_name,
+            rules=rules,
+        )
+        return staff_me(account)
+
+    return await idempotency.run_once(claim, ttl_s=ttl_s, doorbell=doorbell, create=create)

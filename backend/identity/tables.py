@@ -14,10 +14,8 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
-
-from backend.catalogue.tables import Department
-from backend.geo.tables import Area
 
 
 class Citizen(Table, tablename="citizen"):
@@ -32,7 +30,12 @@ class Citizen(Table, tablename="citizen"):
     openid = Varchar(length=64, null=True, default=None, unique=True)
     unionid = Varchar(length=64, null=True, default=None)
     name = Varchar(length=64, null=True, default=None)
-    village = ForeignKey(Area, null=True, default=None, on_delete=OnDelete.restrict)
+    village: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Area", module_path="backend.geo.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+    )
     identity_bound = Boolean(default=False)
     identity_verified = Boolean(default=False)
     id_number_enc = Text(null=True, default=None)
@@ -90,8 +93,15 @@ class StaffUser(Table, tablename="staff_user"):
     display_name = Varchar(length=64)
     password_hash = Text()
     role = Varchar(length=16, index=True)
-    area = ForeignKey(Area, on_delete=OnDelete.restrict)
-    department = ForeignKey(Department, null=True, default=None, on_delete=OnDelete.restrict)
+    area: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Area", module_path="backend.geo.tables"), on_delete=OnDelete.restrict
+    )
+    department: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Department", module_path="backend.catalogue.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+    )
     active = Boolean(default=True)
     failed_logins = Integer(default=0)
     """Unused since login failures moved to ``login_failure`` (kept for the benchmark baseline)."""

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from backend.identity import roles as R
+from backend.identity import roles
 
 T = TypeVar("T")
 
@@ -68,7 +68,7 @@ def users() -> None:
 
 
 @users.command("create")
-@click.option("--role", required=True, type=click.Choice(list(R.ROLES)))
+@click.option("--role", required=True, type=click.Choice(list(roles.ROLES)))
 @click.option("--area", "area_code", required=True, help="Area code the account is scoped to.")
 @click.option(
     "--department", "department_code", default=None, help="Department code (approvers only)."
@@ -113,7 +113,7 @@ def users_create(
 
 
 @users.command("list")
-@click.option("--role", type=click.Choice(list(R.ROLES)), default=None)
+@click.option("--role", type=click.Choice(list(roles.ROLES)), default=None)
 @click.option("--area", "area_code", default=None, help="Area code (and the areas under it).")
 @click.option(
     "--state",
@@ -141,17 +141,12 @@ def users_list(
 
 async def _staff_id(username: str) -> str:
     from backend.errors import NotFound
-    from backend.identity.tables import StaffUser
+    from backend.identity.store import users
 
-    row = (
-        await StaffUser.select(StaffUser.id)
-        .where(StaffUser.username == username.strip().lower())
-        .first()
-        .run()
-    )
-    if row is None:
+    staff_id = await users.id_of(username=username.strip().lower())
+    if staff_id is None:
         raise NotFound(f"没有用户名为 {username} 的账号。", code="staff_not_found")
-    return str(row["id"])
+    return staff_id
 
 
 def _set_active(username: str, reason: str, *, active: bool) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from backend.catalogue import service as catalogue
 from backend.catalogue.model import ItemSpec, item_problems
-from backend.catalogue.tables import ItemVersion
+from backend.catalogue.store import items as items_store
 from backend.geo import points as geo
 from backend.geo.tables import Area, ServicePointItem
 from backend.imports.parse import Batch, ItemRow
@@ -58,23 +58,13 @@ class ImportRejected(Exception):
 async def _current_specs(codes: set[str]) -> dict[str, ItemSpec]:
     if not codes:
         return {}
-    rows = await ItemVersion.raw(
-        "SELECT DISTINCT ON (item) * FROM item_version WHERE item = ANY({})"
-        " ORDER BY item, version DESC",
-        list(codes),
-    ).run()
-    return {r["item"]: catalogue._spec_from_row(r) for r in rows}
+    return await items_store.latest_specs(codes=sorted(codes))
 
 
 async def _latest_effective(codes: set[str]) -> dict[str, date]:
     if not codes:
         return {}
-    rows = await ItemVersion.raw(
-        "SELECT item, max(effective_from) AS day FROM item_version"
-        " WHERE item = ANY({}) GROUP BY item",
-        list(codes),
-    ).run()
-    return {r["item"]: r["day"] for r in rows}
+    return await items_store.latest_effective(codes=sorted(codes))
 
 
 def _spec(row: ItemRow) -> ItemSpec:

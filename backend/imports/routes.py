@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
-from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 from litestar import Controller, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
-from backend.clock import today
-from backend.errors import InvalidInput
 from backend.http.auth import staff_roles
 from backend.http.openapi import operation
-from backend.imports.apply import ImportRejected
-from backend.imports.parse import Batch
 from backend.imports.schemas import ImportForm, ImportOut, TallyOut
-from backend.imports.service import import_batch, read_file
-
-MAX_UPLOAD = 10 * 1024 * 1024
-
-
-def _read_upload(name: str, data: bytes) -> Batch:
-    suffix = Path(name).suffix.lower()
-    if suffix not in {".csv", ".xlsx"}:
-        raise InvalidInput("只支持 .csv 和 .xlsx 文件。", code="import_file_type")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(name).name
-        path.write_bytes(data)
-        return read_file(path)
+from backend.imports.service import import_upload
 
 
 class ImportController(Controller):
@@ -62,23 +42,12 @@ class ImportController(Controller):
     async def import_catalogue(
         self, data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)]
     ) -> ImportOut:
-        content = await data.file.read()
-        if len(content) > MAX_UPLOAD:
-            raise InvalidInput("文件超过 10 MB。", code="import_file_too_large")
-        try:
-            day = date.fromisoformat(data.effective_from) if data.effective_from else today()
-        except ValueError as exc:
-            raise InvalidInput("生效日期应写作 YYYY-MM-DD。", code="validation_failed") from exc
-        try:
-            name = data.file.filename or "upload.csv"
-            batch = await asyncio.to_thread(_read_upload, name, content)
-            report = await import_batch(batch, effective_from=day, dry_run=data.dry_run)
-        except ImportRejected as rejected:
-            raise InvalidInput(
-                f"导入被拒绝，未写入任何数据：共 {len(rejected.errors)} 处错误。",
-                code="import_rejected",
-                extra={"errors": [str(e) for e in rejected.errors[:500]]},
-            ) from rejected
+        report = await import_upload(
+            filename=data.file.filename or "upload.csv",
+            content=await data.file.read(),
+            effective_from=data.effective_from,
+            dry_run=data.dry_run,
+        )
         return ImportOut(
             dry_run=report.dry_run,
             sheets={

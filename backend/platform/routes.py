@@ -23,7 +23,7 @@ from backend.errors import ServiceUnavailable, Unauthenticated
 from backend.http.auth import PUBLIC, ApiRequest, Principal, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.identity import roles as R
+from backend.identity import roles
 from backend.outbox.service import unit_of_work
 from backend.platform import callbacks, service, signing, texts
 from backend.platform.config import PlatformConfig
@@ -201,7 +201,7 @@ async def _scope(who: Principal) -> str | None:
 class PlatformAdminController(Controller):
     path = "/api/v1/platform"
     tags = ["管理员"]
-    guards = [staff_roles(R.SUPERVISOR, R.ADMIN)]
+    guards = [staff_roles(roles.SUPERVISOR, roles.ADMIN)]
 
     @get(
         "/failures",
@@ -272,7 +272,7 @@ class PlatformAdminController(Controller):
 
     @put(
         "/townships/{code:str}",
-        guards=[staff_roles(R.ADMIN)],
+        guards=[staff_roles(roles.ADMIN)],
         **operation(
             "设置镇街的平台",
             "管理员把镇街的新办件改为推送到外部一窗受理平台（active=true），或改回本系统的"

@@ -13,10 +13,10 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from backend.cases.tables import Case
-from backend.geo.tables import Area
 
 
 class TownshipPlatform(Table, tablename="township_platform"):
@@ -28,7 +28,12 @@ class TownshipPlatform(Table, tablename="township_platform"):
     """
 
     id = BigSerial(primary_key=True)
-    township_code = ForeignKey(Area, null=False, unique=True, on_delete=OnDelete.restrict)
+    township_code: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Area", module_path="backend.geo.tables"),
+        null=False,
+        unique=True,
+        on_delete=OnDelete.restrict,
+    )
     base_url = Varchar(length=300)
     app_id = Varchar(length=64)
     active = Boolean(default=True)

@@ -17,7 +17,7 @@ from backend.clock import today
 from backend.errors import InvalidInput
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
-from backend.identity import roles as R
+from backend.identity import roles
 from backend.stats import service, texts
 from backend.stats.schemas import Overview
 
@@ -65,7 +65,7 @@ def _day(value: str | None, *, default: dt.date) -> dt.date:
 class StatsController(Controller):
     path = "/api/v1/stats"
     tags = ["统计"]
-    guards = [staff_roles(R.SUPERVISOR, R.ADMIN)]
+    guards = [staff_roles(roles.SUPERVISOR, roles.ADMIN)]
 
     @get(
         "/overview",

@@ -23,7 +23,7 @@ from backend.clock import today
 from backend.http.auth import ApiRequest, Principal, principal_of, staff_roles
 from backend.http.openapi import audience, operation
 from backend.http.pagination import Page, PageSize
-from backend.identity import roles as R
+from backend.identity import roles
 from backend.outbox.service import unit_of_work
 from backend.supervision import (
     audit_view,
@@ -41,7 +41,7 @@ from backend.workdays.service import load_calendar
 
 T = TypeVar("T")
 
-supervisors = staff_roles(R.SUPERVISOR, R.ADMIN)
+supervisors = staff_roles(roles.SUPERVISOR, roles.ADMIN)
 
 Township = Annotated[
     str | None,
@@ -137,7 +137,7 @@ async def scope_of(who: Principal) -> Scope:
     return await load_scope(staff_id=who.id, role=who.role, area_code=who.area_code)
 
 
-@audience(R.SUPERVISOR, R.ADMIN)
+@audience(roles.SUPERVISOR, roles.ADMIN)
 async def follow_up_in_scope(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
@@ -145,7 +145,7 @@ async def follow_up_in_scope(
     await followups.get(follow_up_id=int(connection.path_params["follow_up_id"]), scope=scope)
 
 
-@audience(R.SUPERVISOR, R.ADMIN)
+@audience(roles.SUPERVISOR, roles.ADMIN)
 async def call_in_scope(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:

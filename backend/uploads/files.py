@@ -13,11 +13,10 @@ from backend import db
 from backend.clock import now_utc
 from backend.errors import NotFound, ServiceUnavailable
 from backend.settings import Settings
-from backend.uploads import links
-from backend.uploads import messages as M
-from backend.uploads.model import COLUMNS, UploadView, lock, to_view
+from backend.uploads import links, messages
+from backend.uploads import store as upload_store
 from backend.uploads.ports import FileStore, ObjectMissing, StoreError
-from backend.uploads.tables import Upload
+from backend.uploads.store import UploadView
 
 log = structlog.get_logger(__name__)
 
@@ -30,11 +29,8 @@ async def signed_link(*, upload_id: str, settings: Settings, now: datetime | Non
     The caller must already have checked that the viewer may see this file, and writes the
     audit-log entry; the link is the capability.
     """
-    exists = (
-        await Upload.exists().where((Upload.id == upload_id) & Upload.deleted_at.is_null()).run()
-    )
-    if not exists:
-        raise NotFound(M.UPLOAD_NOT_FOUND, code="upload_not_found")
+    if not await upload_store.live(upload_id=upload_id):
+        raise NotFound(messages.UPLOAD_NOT_FOUND, code="upload_not_found")
     expires = int((now or now_utc()).timestamp()) + settings.signed_url_ttl_s
     return links.FILES_PATH + links.make_token(settings.secret_key, upload_id, expires)
 
@@ -48,23 +44,18 @@ async def open_signed(
     ``link_invalid``; a genuine one past its expiry is 410 ``link_expired``.
     """
     upload_id = links.check_token(settings.secret_key, token, now=now or now_utc())
-    row = (
-        await Upload.select(*COLUMNS, Upload.storage_key)
-        .where((Upload.id == upload_id) & Upload.deleted_at.is_null())
-        .first()
-        .run()
-    )
-    if row is None:
-        raise NotFound(M.UPLOAD_NOT_FOUND, code="upload_not_found")
+    found = await upload_store.with_object(upload_id=upload_id)
+    if found is None:
+        raise NotFound(messages.UPLOAD_NOT_FOUND, code="upload_not_found")
+    view, storage_key = found
     try:
-        data = await store.get(row["storage_key"])
+        data = await store.get(storage_key)
     except ObjectMissing as exc:
         log.error("upload_object_missing", upload_id=upload_id)
-        raise NotFound(M.UPLOAD_NOT_FOUND, code="upload_not_found") from exc
+        raise NotFound(messages.UPLOAD_NOT_FOUND, code="upload_not_found") from exc
     except StoreError as exc:
         log.error("upload_store_failed", error=str(exc))
-        raise ServiceUnavailable(M.STORE_UNAVAILABLE, code="storage_unavailable") from exc
-    view = to_view(row)
+        raise ServiceUnavailable(messages.STORE_UNAVAILABLE, code="storage_unavailable") from exc
     return data, view.content_type, view
 
 
@@ -85,15 +76,9 @@ async def purge_unattached(
     total = 0
     while True:
         async with db.engine().transaction():
-            rows = await Upload.raw(
-                "DELETE FROM upload WHERE id IN (SELECT id FROM upload WHERE attached_id IS NULL"
-                " AND created_at < {} ORDER BY created_at LIMIT {} FOR UPDATE SKIP LOCKED)"
-                " RETURNING sha256, storage_key",
-                cutoff,
-                batch,
-            ).run()
+            rows = await upload_store.delete_unattached(created_before=cutoff, limit=batch)
         total += len(rows)
-        for sha256, key in sorted({(r["sha256"], r["storage_key"]) for r in rows}):
+        for sha256, key in sorted({(r.sha256, r.storage_key) for r in rows}):
             await _drop_object_if_unreferenced(store, sha256, key)
         if len(rows) < batch:
             break
@@ -105,8 +90,8 @@ async def purge_unattached(
 async def _drop_object_if_unreferenced(store: FileStore, sha256: str, key: str) -> None:
     try:
         async with db.engine().transaction():
-            await lock(f"upload-object:{sha256}")
-            if await Upload.exists().where(Upload.sha256 == sha256).run():
+            await upload_store.lock(f"upload-object:{sha256}")
+            if await upload_store.object_in_use(sha256=sha256):
                 return
             await store.delete(key)  # under the lock on purpose: see service.save_upload
     except StoreError as exc:

@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 
 from backend.errors import NotFound
-from backend.uploads import messages as M
+from backend.uploads import messages
 
 FILES_PATH = "/api/v1/files/"
 _PURPOSE = b"jiujinban/uploads/signed-link/v1"
@@ -37,11 +37,11 @@ def check_token(secret_key: str, token: str, *, now: datetime) -> str:
     """The upload id a genuine, unexpired token names; else 404 (forged) or 410 (expired)."""
     match = _TOKEN.match(token)
     if match is None:
-        raise NotFound(M.LINK_INVALID, code="link_invalid")
+        raise NotFound(messages.LINK_INVALID, code="link_invalid")
     upload_id, expires_text, mac = match.groups()
     expires = int(expires_text)
     if not hmac.compare_digest(mac, _mac(secret_key, upload_id, expires)):
-        raise NotFound(M.LINK_INVALID, code="link_invalid")
+        raise NotFound(messages.LINK_INVALID, code="link_invalid")
     if now.timestamp() >= expires:
-        raise M.Gone(M.LINK_EXPIRED, code="link_expired")
+        raise messages.Gone(messages.LINK_EXPIRED, code="link_expired")
     return upload_id

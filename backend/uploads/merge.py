@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from backend.uploads.tables import Upload
+from backend.uploads import store as upload_store
 
 
 async def merge_citizen(from_id: str, into_id: str) -> None:
-    await (
-        Upload.update({Upload.owner_id: into_id})
-        .where((Upload.owner_kind == "citizen") & (Upload.owner_id == from_id))
-        .run()
-    )
+    await upload_store.move_owner(from_citizen=from_id, into_citizen=into_id)

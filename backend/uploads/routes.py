@@ -6,19 +6,18 @@ from dataclasses import dataclass
 from typing import Annotated, Any, cast, get_args
 
 from litestar import Controller, Request, Response, Router, get, post
-from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.spec import Example, OpenAPIMediaType, OpenAPIResponse, Operation, Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Body, Parameter
 
+from backend.deps import Deps
 from backend.http.auth import PUBLIC, ApiRequest
 from backend.http.openapi import operation
 from backend.http.problems import http_exception_handler, problem
 from backend.settings import Settings
-from backend.uploads import messages as M
-from backend.uploads import service
+from backend.uploads import messages, service
 from backend.uploads.schemas import StoredType, UploadCreated, UploadDetail, UploadForm
 
 MULTIPART_OVERHEAD = 64 * 1024
@@ -99,19 +98,19 @@ class UploadController(Controller):
     async def create(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> UploadCreated:
         content = await data.file.read()
         await data.file.close()
         view = await service.save_upload(
-            store=state.file_store,
+            store=deps.file_store,
             owner_kind=request.user.kind,
             owner_id=request.user.id,
             material_type=data.material_type,
             filename=data.file.filename or "",
             data=content,
-            settings=state.settings,
+            settings=deps.settings,
         )
         return UploadCreated(
             id=view.id,
@@ -168,9 +167,9 @@ class FileController(Controller):
             },
         ),
     )
-    async def file(self, state: State, token: TokenPath) -> Response[bytes]:
+    async def file(self, deps: Deps, token: TokenPath) -> Response[bytes]:
         data, content_type, _ = await service.open_signed(
-            token=token, settings=state.settings, store=state.file_store
+            token=token, settings=deps.settings, store=deps.file_store
         )
         return Response(data, media_type=content_type, headers=FILE_HEADERS)
 
@@ -180,12 +179,12 @@ def uploads_router(settings: Settings) -> Router:
     max_bytes = settings.upload_max_bytes
 
     def too_large(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-        return problem(413, "upload_too_large", M.too_large(max_bytes))
+        return problem(413, "upload_too_large", messages.too_large(max_bytes))
 
     def not_multipart(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         if isinstance(exc, ValidationException):  # a missing part: the usual 422
             return http_exception_handler(request, exc)
-        return problem(400, "upload_form_invalid", M.FORM_INVALID)
+        return problem(400, "upload_form_invalid", messages.FORM_INVALID)
 
     return Router(
         path="/",

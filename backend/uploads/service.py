@@ -11,6 +11,7 @@ import asyncio
 import re
 import secrets
 import unicodedata
+from dataclasses import asdict
 from datetime import datetime, time, timedelta
 
 import structlog
@@ -19,13 +20,13 @@ from backend import db
 from backend.clock import SHANGHAI, now_utc
 from backend.errors import Conflict, InvalidInput, NotFound, RateLimited, ServiceUnavailable
 from backend.settings import Settings
-from backend.uploads import messages as M
+from backend.uploads import messages
+from backend.uploads import store as upload_store
 from backend.uploads.files import open_signed, purge_unattached, signed_link
 from backend.uploads.keys import key_for
-from backend.uploads.model import COLUMNS, UploadView, lock, to_view
 from backend.uploads.ports import FileStore, StoreError
 from backend.uploads.sniff import clean
-from backend.uploads.tables import Upload
+from backend.uploads.store import UploadView
 
 __all__ = [
     "UploadView",
@@ -77,9 +78,9 @@ async def save_upload(
     _check_owner(owner_kind, owner_id)
     now = now or now_utc()
     if not data:
-        raise InvalidInput(M.EMPTY, code="upload_empty")
+        raise InvalidInput(messages.EMPTY, code="upload_empty")
     if len(data) > settings.upload_max_bytes:
-        raise InvalidInput(M.too_large(settings.upload_max_bytes), code="upload_too_large")
+        raise InvalidInput(messages.too_large(settings.upload_max_bytes), code="upload_too_large")
     material_type = _material_type(material_type)
     day_start = _day_start(now)
     await _check_day_limit(owner_kind, owner_id, day_start, now, settings.upload_max_per_day)
@@ -88,7 +89,7 @@ async def save_upload(
     key = key_for(cleaned.sha256)
     await _put(store, key, cleaned.data, cleaned.content_type)
 
-    upload = Upload(
+    upload = upload_store.NewUpload(
         id=new_upload_id(),
         owner_kind=owner_kind,
         owner_id=owner_id,
@@ -101,10 +102,10 @@ async def save_upload(
         created_at=now,
     )
     async with db.engine().transaction():
-        await lock(f"upload-owner:{owner_kind}:{owner_id}")
-        await lock(f"upload-object:{cleaned.sha256}")
+        await upload_store.lock(f"upload-owner:{owner_kind}:{owner_id}")
+        await upload_store.lock(f"upload-object:{cleaned.sha256}")
         await _check_day_limit(owner_kind, owner_id, day_start, now, settings.upload_max_per_day)
-        await upload.save().run()
+        await upload_store.insert(upload)
     # A purge may have removed the object between our write and the row's commit (it holds the
     # same object lock, so it ran before we inserted): write it again.
     try:
@@ -131,7 +132,7 @@ async def _put(store: FileStore, key: str, data: bytes, content_type: str) -> No
         await store.put(key, data, content_type)
     except StoreError as exc:
         log.error("upload_store_failed", error=str(exc))
-        raise ServiceUnavailable(M.STORE_UNAVAILABLE, code="storage_unavailable") from exc
+        raise ServiceUnavailable(messages.STORE_UNAVAILABLE, code="storage_unavailable") from exc
 
 
 def _check_owner(owner_kind: str, owner_id: str) -> None:
@@ -142,7 +143,7 @@ def _check_owner(owner_kind: str, owner_id: str) -> None:
 def _material_type(raw: str) -> str:
     value = raw.strip()
     if not value or len(value) > MATERIAL_TYPE_MAX or not value.isprintable():
-        raise InvalidInput(M.MATERIAL_TYPE_INVALID, code="material_type_invalid")
+        raise InvalidInput(messages.MATERIAL_TYPE_INVALID, code="material_type_invalid")
     return value
 
 
@@ -161,17 +162,11 @@ def _day_start(now: datetime) -> datetime:
 async def _check_day_limit(
     owner_kind: str, owner_id: str, day_start: datetime, now: datetime, per_day: int
 ) -> None:
-    rows = await Upload.raw(
-        "SELECT count(*) AS n FROM upload WHERE owner_kind = {} AND owner_id = {}"
-        " AND created_at >= {}",
-        owner_kind,
-        owner_id,
-        day_start,
-    ).run()
-    if rows[0]["n"] >= per_day:
+    made = await upload_store.count_since(owner_kind=owner_kind, owner_id=owner_id, since=day_start)
+    if made >= per_day:
         wait = int((day_start + timedelta(days=1) - now).total_seconds()) + 1
         raise RateLimited(
-            M.limit_reached(per_day), code="upload_limit_reached", retry_after_s=max(wait, 1)
+            messages.limit_reached(per_day), code="upload_limit_reached", retry_after_s=max(wait, 1)
         )
 
 
@@ -180,52 +175,20 @@ async def _check_day_limit(
 
 async def get_upload(*, upload_id: str, owner_kind: str, owner_id: str) -> UploadView:
     """The upload, for its owner only; anyone else gets the same 404 as for a missing id."""
-    row = (
-        await Upload.select(*COLUMNS)
-        .where(
-            (Upload.id == upload_id)
-            & (Upload.owner_kind == owner_kind)
-            & (Upload.owner_id == owner_id)
-            & Upload.deleted_at.is_null()
-        )
-        .first()
-        .run()
+    view = await upload_store.owned_one(
+        upload_id=upload_id, owner_kind=owner_kind, owner_id=owner_id
     )
-    if row is None:
-        raise NotFound(M.UPLOAD_NOT_FOUND, code="upload_not_found")
-    return to_view(row)
+    if view is None:
+        raise NotFound(messages.UPLOAD_NOT_FOUND, code="upload_not_found")
+    return view
 
 
 async def uploads_of(*, kind: str, target_id: str) -> list[UploadView]:
     """The uploads attached to one case or mandate, oldest first."""
-    rows = (
-        await Upload.select(*COLUMNS)
-        .where(
-            (Upload.attached_kind == kind)
-            & (Upload.attached_id == target_id)
-            & Upload.deleted_at.is_null()
-        )
-        .order_by(Upload.attached_at)
-        .order_by(Upload.created_at)
-        .order_by(Upload.id)
-        .run()
-    )
-    return [to_view(r) for r in rows]
+    return await upload_store.attached_to(kind=kind, target_id=target_id)
 
 
 # --- claiming and attaching -----------------------------------------------------------------
-
-
-_OWNED = (
-    "SELECT id, sha256, size, content_type, material_type, original_name, created_at,"
-    " attached_kind, attached_id FROM upload WHERE id = ANY($1::text[]) AND owner_kind = $2"
-    " AND owner_id = $3 AND deleted_at IS NULL"
-)
-_ATTACH = (
-    "UPDATE upload SET attached_kind = $1, attached_id = $2, attached_at = COALESCE(attached_at,"
-    " $3) WHERE id = ANY($4::text[]) AND deleted_at IS NULL"
-    " AND (attached_id IS NULL OR (attached_kind = $1 AND attached_id = $2)) RETURNING id"
-)
 
 
 async def check_uploads(
@@ -285,11 +248,15 @@ async def _owned(
     ids = list(dict.fromkeys(upload_ids))
     if not ids:
         return []
-    rows = await db.fetch(_OWNED + (" FOR UPDATE" if lock else ""), ids, owner_kind, owner_id)
-    found = {row["id"]: UploadView(**dict(row)) for row in rows}
+    views = await upload_store.owned(
+        upload_ids=ids, owner_kind=owner_kind, owner_id=owner_id, lock_rows=lock
+    )
+    found = {view.id: view for view in views}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise NotFound(M.UPLOAD_NOT_FOUND, code="upload_not_found", extra={"upload_ids": missing})
+        raise NotFound(
+            messages.UPLOAD_NOT_FOUND, code="upload_not_found", extra={"upload_ids": missing}
+        )
     taken = [
         i
         for i in ids
@@ -300,7 +267,7 @@ async def _owned(
     ]
     if taken:
         raise Conflict(
-            M.ALREADY_ATTACHED, code="upload_already_attached", extra={"upload_ids": taken}
+            messages.ALREADY_ATTACHED, code="upload_already_attached", extra={"upload_ids": taken}
         )
     return [found[i] for i in ids]
 
@@ -321,34 +288,15 @@ async def attach(*, upload_ids: list[str], kind: str, target_id: str) -> None:
     ids = list(dict.fromkeys(upload_ids))
     if not ids:
         return
-    rows = await db.fetch(_ATTACH, kind, target_id, now_utc(), ids)
-    done = {r["id"] for r in rows}
+    done = await upload_store.attach(upload_ids=ids, kind=kind, target_id=target_id, at=now_utc())
     if len(done) != len(ids):
         taken = [i for i in ids if i not in done]
         raise Conflict(
-            M.ALREADY_ATTACHED, code="upload_already_attached", extra={"upload_ids": taken}
+            messages.ALREADY_ATTACHED, code="upload_already_attached", extra={"upload_ids": taken}
         )
 
 
 async def export_uploads(citizen_id: str) -> tuple[str, object]:
     """A citizen's uploads for the PIPL export: what, when, attached to what (not the bytes)."""
-    rows = (
-        await Upload.select(
-            Upload.id,
-            Upload.material_type,
-            Upload.content_type,
-            Upload.size,
-            Upload.sha256,
-            Upload.created_at,
-            Upload.attached_kind,
-            Upload.attached_id,
-        )
-        .where(
-            (Upload.owner_kind == "citizen")
-            & (Upload.owner_id == citizen_id)
-            & Upload.deleted_at.is_null()
-        )
-        .order_by(Upload.created_at)
-        .run()
-    )
-    return "uploads", [{**r, "created_at": r["created_at"].isoformat()} for r in rows]
+    rows = await upload_store.exported(citizen_id=citizen_id)
+    return "uploads", [{**asdict(r), "created_at": r.created_at.isoformat()} for r in rows]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from backend.errors import InvalidInput
-from backend.uploads import messages as M
+from backend.uploads import messages
 
 MAX_PIXELS = 50_000_000
 """Largest image accepted (width × height), checked from the header before decoding."""
@@ -74,7 +74,7 @@ def clean(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Cleaned:
     """
     kind = sniff(data)
     if kind is None:
-        raise InvalidInput(M.TYPE_UNSUPPORTED, code="upload_type_unsupported")
+        raise InvalidInput(messages.TYPE_UNSUPPORTED, code="upload_type_unsupported")
     if kind == "pdf":
         return Cleaned(data, "application/pdf", hashlib.sha256(data).hexdigest())
     out, content_type = _reencode(data, kind, max_pixels)
@@ -82,11 +82,11 @@ def clean(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Cleaned:
 
 
 def _too_large(max_pixels: int) -> InvalidInput:
-    return InvalidInput(M.image_too_large(max_pixels), code="upload_image_too_large")
+    return InvalidInput(messages.image_too_large(max_pixels), code="upload_image_too_large")
 
 
 def _corrupt() -> InvalidInput:
-    return InvalidInput(M.CORRUPT, code="upload_corrupt")
+    return InvalidInput(messages.CORRUPT, code="upload_corrupt")
 
 
 def _reencode(data: bytes, kind: str, max_pixels: int) -> tuple[bytes, str]:
@@ -96,7 +96,7 @@ def _reencode(data: bytes, kind: str, max_pixels: int) -> tuple[bytes, str]:
         raise _too_large(max_pixels) from exc
     except UnidentifiedImageError as exc:
         if kind == "heif":
-            raise InvalidInput(M.HEIC_UNSUPPORTED, code="upload_heic_unsupported") from exc
+            raise InvalidInput(messages.HEIC_UNSUPPORTED, code="upload_heic_unsupported") from exc
         raise _corrupt() from exc
     except _DECODE_ERRORS as exc:
         raise _corrupt() from exc

@@ -16,15 +16,15 @@ from litestar.handlers.base import BaseRouteHandler
 from backend.cases import service as cases
 from backend.http.auth import ApiRequest, Principal, principal_of, staff_roles
 from backend.http.openapi import audience
-from backend.identity import roles as R
+from backend.identity import roles
 from backend.outbox.service import unit_of_work
 from backend.window import access, service
 from backend.window.access import Clerk
 from backend.window.claims import DEFAULT_LAPSE_S
 from backend.window.schemas import MaterialLinkOut, RevealedOut
 
-window_staff = staff_roles(R.WINDOW)
-approvers = staff_roles(R.APPROVER)
+window_staff = staff_roles(roles.WINDOW)
+approvers = staff_roles(roles.APPROVER)
 
 
 def clerk_of(who: Principal) -> Clerk:
@@ -46,23 +46,23 @@ def _number(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return str(connection.path_params.get("number", ""))
 
 
-@audience(R.WINDOW)
+@audience(roles.WINDOW)
 async def township_case(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
     who = principal_of(connection)
-    if who.kind != "staff" or who.role != R.WINDOW:
+    if who.kind != "staff" or who.role != roles.WINDOW:
         raise cases.not_found()
     if await access.window_case(number=_number(connection), clerk=clerk_of(who)) is None:
         raise cases.not_found()
 
 
-@audience(R.APPROVER)
+@audience(roles.APPROVER)
 async def department_case(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
     who = principal_of(connection)
-    if who.kind != "staff" or who.role != R.APPROVER:
+    if who.kind != "staff" or who.role != roles.APPROVER:
         raise cases.not_found()
     if await access.review_case(number=_number(connection), clerk=clerk_of(who)) is None:
         raise cases.not_found()

@@ -12,7 +12,7 @@ from backend.cases.present import shanghai
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.identity import roles as R
+from backend.identity import roles
 from backend.outbox.service import unit_of_work
 from backend.window import routing
 from backend.window.schemas import RoutingRuleIn, RoutingRuleOut, RoutingRulePage, SendMethod
@@ -54,7 +54,7 @@ class RoutingRuleController(Controller):
 
     @get(
         "/",
-        guards=[staff_roles(R.ADMIN, R.SUPERVISOR)],
+        guards=[staff_roles(roles.ADMIN, roles.SUPERVISOR)],
         **operation(
             "分类审批规则列表",
             "列出分类审批规则：某镇街（或全区默认）的某事项转交哪个部门审批。可按镇街、事项筛选，"
@@ -75,7 +75,7 @@ class RoutingRuleController(Controller):
 
     @put(
         "/",
-        guards=[staff_roles(R.ADMIN)],
+        guards=[staff_roles(roles.ADMIN)],
         **operation(
             "设置分类审批规则",
             "设置某镇街（不填为全区默认）某事项的审批部门，已有的规则被替换。事项、部门、镇街须"
@@ -96,7 +96,7 @@ class RoutingRuleController(Controller):
 
     @delete(
         "/{rule_id:int}",
-        guards=[staff_roles(R.ADMIN)],
+        guards=[staff_roles(roles.ADMIN)],
         **operation(
             "删除分类审批规则",
             "删除一条分类审批规则；之后该镇街的事项按全区默认规则或事项所属部门转交。",

@@ -5,12 +5,10 @@ from __future__ import annotations
 from piccolo.columns import BigSerial, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from backend.cases.tables import Case
-from backend.catalogue.tables import Department, Item
-from backend.geo.tables import Area
-from backend.identity.tables import StaffUser
 
 
 class RoutingRule(Table, tablename="routing_rule"):
@@ -22,9 +20,22 @@ class RoutingRule(Table, tablename="routing_rule"):
     """
 
     id = Serial(primary_key=True)
-    township = ForeignKey(Area, null=True, default=None, on_delete=OnDelete.cascade)
-    item = ForeignKey(Item, null=False, on_delete=OnDelete.cascade)
-    department = ForeignKey(Department, null=False, on_delete=OnDelete.restrict)
+    township: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Area", module_path="backend.geo.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.cascade,
+    )
+    item: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Item", module_path="backend.catalogue.tables"),
+        null=False,
+        on_delete=OnDelete.cascade,
+    )
+    department: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Department", module_path="backend.catalogue.tables"),
+        null=False,
+        on_delete=OnDelete.restrict,
+    )
     send_method = Varchar(length=16, default="builtin")
     updated_by = Varchar(length=40, null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -39,6 +50,11 @@ class Claim(Table, tablename="claim"):
 
     id = BigSerial(primary_key=True)
     case = ForeignKey(Case, null=False, unique=True, on_delete=OnDelete.cascade)
-    staff = ForeignKey(StaffUser, null=False, on_delete=OnDelete.cascade, index=True)
+    staff: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        null=False,
+        on_delete=OnDelete.cascade,
+        index=True,
+    )
     claimed_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -18,7 +18,7 @@ from backend.http.idempotent import claim_of, respond
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.idempotency.service import run_once
-from backend.identity import roles as R
+from backend.identity import roles
 from backend.outbox.service import unit_of_work
 from backend.workdays import checks, service, texts
 from backend.workdays.calendar import DayInfo, YearStatus
@@ -102,7 +102,7 @@ class CalendarAdminController(Controller):
 
     @get(
         "/",
-        guards=[staff_roles(R.ADMIN, R.SUPERVISOR)],
+        guards=[staff_roles(roles.ADMIN, roles.SUPERVISOR)],
         **operation(
             "管理员设定的日子",
             "管理员设为休息日或工作日的日子，按日期排序，分页；years 同时列出所涉年份的节假日"
@@ -133,7 +133,7 @@ class CalendarAdminController(Controller):
 
     @post(
         "/",
-        guards=[staff_roles(R.ADMIN)],
+        guards=[staff_roles(roles.ADMIN)],
         **operation(
             "设定休息日或工作日",
             "管理员把一天设为休息日（holiday）或工作日（workday，如调休上班），答 201；同一天"
@@ -167,7 +167,7 @@ class CalendarAdminController(Controller):
 
     @delete(
         "/{day:str}",
-        guards=[staff_roles(R.ADMIN)],
+        guards=[staff_roles(roles.ADMIN)],
         **operation(
             "删除管理员设定的日子",
             "删除管理员对这一天的设定，答 204；此后这一天按国务院通知或法定节日判断。"
@@ -181,7 +181,7 @@ class CalendarAdminController(Controller):
 
     @post(
         "/years/{year:int}/confirm",
-        guards=[staff_roles(R.ADMIN)],
+        guards=[staff_roles(roles.ADMIN)],
         status_code=200,
         **operation(
             "确认一年的节假日安排",

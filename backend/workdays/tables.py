@@ -5,10 +5,10 @@ from __future__ import annotations
 from piccolo.columns import Date, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.constraints import Check
 from piccolo.table import Table
 
-from backend.identity.tables import StaffUser
 from backend.workdays.checks import NOTE_LENGTH
 
 
@@ -21,8 +21,18 @@ class CalendarDay(Table, tablename="calendar_day"):
     day = Date(unique=True, default=None)  # no default: a forgotten date must not become today
     kind = Varchar(length=8)
     note = Varchar(length=NOTE_LENGTH, default="")
-    created_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.restrict)
-    updated_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.restrict)
+    created_by: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+    )
+    updated_by: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+    )
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
@@ -33,6 +43,11 @@ class CalendarYear(Table, tablename="calendar_year"):
     """A year an administrator confirmed: its holidays were checked against the official notice."""
 
     year = Integer(unique=True, default=None)
-    confirmed_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.restrict)
+    confirmed_by: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+    )
     confirmed_at = Timestamptz(default=TimestamptzNow())
     note = Varchar(length=NOTE_LENGTH, default="")

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from backend.http.auth import KnownCitizens
+from backend.identity.sessions import KnownCitizens
 from backend.identity.tables import Citizen
 
 pytestmark = pytest.mark.integration

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from backend.http.auth import Principal, issue_token, make_jwt_auth
+from backend.http.auth import Principal, issue_token
 from backend.http.openapi import _roles
 from backend.identity import service as identity
 from backend.identity.tables import Citizen
+from backend.identity.tokens import make_jwt_auth
 from backend.settings import Settings
 from tests.access.rules import Rule
 from tests.access.world import World

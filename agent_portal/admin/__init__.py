@@ -1,0 +1,1 @@
+"""The administrator's and every account's own pages (the password change)."""

@@ -1,0 +1,86 @@
+"""The signed-in staff member's own account: changing their password.
+
+The page calls the same use case as ``POST /api/v1/staff/me/password``. A successful change ends
+every other session and token of the account; this browser gets a new session at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Response, Template
+
+from agent_portal.common import texts
+from agent_portal.common.auth import PW_CHANGE_PAGE, start_session
+from agent_portal.common.security import CSRF_SESSION_KEY
+from backend.errors import InvalidInput, RateLimited, Unauthenticated
+from backend.http.client import client_address
+from backend.identity import staff_admin
+from backend.identity.service import StaffAccount
+from backend.settings import Settings
+
+
+@dataclass
+class PasswordForm:
+    current_password: str = ""
+    new_password: str = ""
+    confirm_password: str = ""
+
+
+def _page(
+    staff: StaffAccount, *, error: str | None = None, notice: str | None = None, status: int = 200
+) -> Template:
+    if notice is None and error is None and staff.must_change_password:
+        notice = texts.PW_MUST_CHANGE
+    return Template(
+        "admin/password.html",
+        context={"staff": staff, "error": error, "notice": notice, "rules": texts.PW_RULES},
+        status_code=status,
+    )
+
+
+class AccountPages(Controller):
+    path = "/password"
+    include_in_schema = False
+    opt = {PW_CHANGE_PAGE: True}
+
+    @get("/", name="portal:password")
+    async def form(self, staff: StaffAccount) -> Template:
+        return _page(staff)
+
+    @post("/", name="portal:password-submit", status_code=200)
+    async def change(
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        settings: Settings,
+        data: Annotated[PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Response[Any]:
+        if not (data.current_password and data.new_password and data.confirm_password):
+            return _page(staff, error=texts.PW_FIELDS_MISSING, status=400)
+        if data.new_password != data.confirm_password:
+            return _page(staff, error=texts.PW_CONFIRM_MISMATCH, status=422)
+        try:
+            account = await staff_admin.change_own_password(
+                audit=request.app.state.audit,
+                staff_id=staff.id,
+                current_password=data.current_password,
+                new_password=data.new_password,
+                address=client_address(request, settings),
+                settings=settings,
+            )
+        except Unauthenticated as exc:
+            return _page(staff, error=exc.detail, status=401)
+        except RateLimited as exc:
+            return _page(staff, error=exc.detail, status=429)
+        except InvalidInput as exc:
+            return _page(staff, error=exc.detail, status=422)
+        kept_csrf = request.session.get(CSRF_SESSION_KEY)
+        start_session(request, account)
+        if kept_csrf:  # the same person goes on: the forms on this page keep working
+            request.set_session({**request.session, CSRF_SESSION_KEY: kept_csrf})
+        return _page(account, notice=texts.PW_CHANGED)

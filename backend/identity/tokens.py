@@ -1,0 +1,87 @@
+"""The principal behind a bearer token: the JWT middleware's loader, built for the app.
+
+``backend.http.auth`` holds what every route uses (the principal, guards, issuing tokens); the
+loading of a token's account lives here, with the accounts, so the HTTP plumbing does not depend
+on the identity context.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.security.jwt import JWTAuth, Token
+
+from backend.errors import NotAllowed, Unauthenticated
+from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, Principal
+from backend.identity import texts
+from backend.identity.service import get_staff_account
+from backend.identity.sessions import known_citizens
+from backend.settings import Settings
+
+
+def token_version(token: Token) -> int:
+    """The account's token version the token was issued under (0 for tokens from before)."""
+    version = token.extras.get("ver", 0)
+    return version if isinstance(version, int) else -1
+
+
+async def retrieve_principal(
+    token: Token, connection: ASGIConnection[Any, Any, Any, Any]
+) -> Principal | None:
+    """The caller behind a valid token, or None (401 ``unauthenticated``).
+
+    Disabled staff get 401 ``account_inactive``; a token whose account's version moved on
+    (logout, password change, disabling, deletion) gets 401 ``token_revoked``.
+    """
+    scheme = connection.headers.get("authorization", "").partition(" ")[0]
+    if scheme.lower() != "bearer":  # the framework reads the token after any word
+        raise Unauthenticated(texts.AUTH_SCHEME_WRONG, code="token_invalid")
+    kind, _, ident = token.sub.partition(":")
+    if kind == "citizen":
+        current = await known_citizens.version(ident)
+        if current is None:
+            return None
+        if current != token_version(token):
+            raise Unauthenticated(texts.SESSION_REVOKED, code="token_revoked")
+        return Principal("citizen", ident)
+    if kind == "staff":
+        account = await get_staff_account(staff_id=ident, include_inactive=True)
+        if account is None:
+            return None
+        if not account.active:
+            raise Unauthenticated(texts.ACCOUNT_INACTIVE, code="account_inactive")
+        if account.token_version != token_version(token):
+            raise Unauthenticated(texts.SESSION_REVOKED, code="token_revoked")
+        if account.must_change_password and not _allowed_before_change(connection):
+            raise NotAllowed(texts.PW_CHANGE_REQUIRED, code="password_change_required")
+        return Principal(
+            "staff",
+            account.id,
+            role=account.role,
+            area_code=account.area_code,
+            department_code=account.department_code,
+            account=account,
+        )
+    return None
+
+
+def _allowed_before_change(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    handler = connection.scope.get("route_handler")
+    return bool(handler is not None and handler.opt.get(PASSWORD_CHANGE_PENDING_OK))
+
+
+def make_jwt_auth(settings: Settings, *, exclude: list[str]) -> JWTAuth[Principal, Token]:
+    return JWTAuth[Principal, Token](
+        retrieve_user_handler=retrieve_principal,
+        token_secret=settings.secret_key,
+        exclude=exclude,
+        exclude_opt_key="exclude_from_auth",
+        default_token_expiration=timedelta(seconds=settings.access_token_ttl_s),
+    )
+
+
+def issuer(settings: Settings) -> JWTAuth[Principal, Token]:
+    """The app's token settings (secret, algorithm, lifetime), for issuing a token."""
+    return make_jwt_auth(settings, exclude=[])
