@@ -20,9 +20,10 @@ from litestar.types import ControllerRouterHandler
 
 from agent_portal import texts
 from agent_portal.account_pages import AccountPages
-from agent_portal.agent_case import AgentCasePages
-from agent_portal.agent_filing import FilingPages
-from agent_portal.agent_pages import AgentPages
+from agent_portal.agent.case_pages import AgentCasePages
+from agent_portal.agent.filing_pages import FilingPages
+from agent_portal.agent.handover_pages import AgentHandoverPages, WindowHandoverPages
+from agent_portal.agent.pages import AgentPages
 from agent_portal.auth import (
     HOME_PATH,
     MustChangePassword,
@@ -34,7 +35,6 @@ from agent_portal.auth import (
 )
 from agent_portal.dashboard import DashboardPages
 from agent_portal.errors import EXCEPTION_HANDLERS
-from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
 from agent_portal.notices import NoticePages
 from agent_portal.review_pages import ReviewPages
 from agent_portal.routes import PortalController
