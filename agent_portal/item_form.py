@@ -20,6 +20,7 @@ from backend.cases.forms import merge_fields
 from backend.cases.submission import required_materials
 from backend.catalogue.model import FormField, MergedMaterial
 from backend.catalogue.service import ItemView
+from backend.deps import Deps
 from backend.errors import DomainError
 from backend.uploads import service as uploads
 from backend.uploads.model import UploadView
@@ -165,7 +166,7 @@ def problems_of(exc: DomainError) -> dict[str, str]:
 
 
 async def save_file(
-    state: State, *, owner_id: str, material_type: str, chosen: UploadFile
+    state: State | Deps, *, owner_id: str, material_type: str, chosen: UploadFile
 ) -> UploadView:
     """One chosen file through the upload service (checked, EXIF removed), owned by staff."""
     data = await chosen.read()
@@ -181,7 +182,7 @@ async def save_file(
     )
 
 
-async def save_files(posted: Posted, *, owner_id: str, state: State) -> None:
+async def save_files(posted: Posted, *, owner_id: str, state: State | Deps) -> None:
     """Files chosen now go to the upload service first; they are kept across a refusal."""
     for kind, chosen in list(posted.files.items()):
         saved = await save_file(state, owner_id=owner_id, material_type=kind, chosen=chosen)

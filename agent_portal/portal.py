@@ -19,9 +19,10 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from agent_portal.admin.account_pages import AccountPages
-from agent_portal.agent_case import AgentCasePages
-from agent_portal.agent_filing import FilingPages
-from agent_portal.agent_pages import AgentPages
+from agent_portal.agent.case_pages import AgentCasePages
+from agent_portal.agent.filing_pages import FilingPages
+from agent_portal.agent.handover_pages import AgentHandoverPages, WindowHandoverPages
+from agent_portal.agent.pages import AgentPages
 from agent_portal.common import texts
 from agent_portal.common.auth import (
     HOME_PATH,
@@ -41,7 +42,6 @@ from agent_portal.common.security import (
 )
 from agent_portal.common.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.dashboard import DashboardPages
-from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
 from agent_portal.notices import NoticePages
 from agent_portal.review_pages import ReviewPages
 from agent_portal.routes import PortalController

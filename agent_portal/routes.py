@@ -14,7 +14,7 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from agent_portal import agent_pages
+from agent_portal.agent import pages as agent_pages
 from agent_portal.common import texts
 from agent_portal.common.auth import (
     HOME_PATH,

@@ -457,7 +457,7 @@ async def hand_over_to_citizen(
 _COUNT_BATCHES = (
     "SELECT count(*) AS n FROM handover h"
     " WHERE ({}::uuid IS NULL OR h.agent = {}::uuid) AND ({}::text IS NULL OR h.township = {})"
-    " AND ({}::text IS NULL OR h.status = {})"
+    " AND ({}::text IS NULL OR h.status = {}) AND ({}::text IS NULL OR h.code = {})"
 )
 _BATCHES = (
     "SELECT h.id::text AS id, h.code, h.direction, h.status, h.township,"
@@ -465,23 +465,35 @@ _BATCHES = (
     " (SELECT count(*) FROM handover_line l WHERE l.handover = h.id) AS cases"
     " FROM handover h JOIN staff_user s ON s.id = h.agent"
     " WHERE ({}::uuid IS NULL OR h.agent = {}::uuid) AND ({}::text IS NULL OR h.township = {})"
-    " AND ({}::text IS NULL OR h.status = {})"
+    " AND ({}::text IS NULL OR h.status = {}) AND ({}::text IS NULL OR h.code = {})"
     " ORDER BY h.created_at DESC, h.id LIMIT {} OFFSET {}"
 )
 
 
 async def list_batches(
-    *, agent_id: str | None, township: str | None, status: str | None, page: int, page_size: int
+    *,
+    agent_id: str | None,
+    township: str | None,
+    status: str | None,
+    page: int,
+    page_size: int,
+    code: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Batches of one agent, or of one township (either direction), newest first."""
-    args = [agent_id, agent_id, township, township, status, status]
+    """Batches of one agent, or of one township (either direction), newest first; only the one
+    printed ``code`` names, when given (see :func:`code_of`)."""
+    args = [agent_id, agent_id, township, township, status, status, code, code]
     total = await Handover.raw(_COUNT_BATCHES, *args).run()
     rows = await Handover.raw(_BATCHES, *args, page_size, (page - 1) * page_size).run()
     return [dict(r) for r in rows], int(total[0]["n"])
 
 
+def code_of(scanned: str) -> str:
+    """The printed batch code in a scanned QR code's content (or the code typed in)."""
+    return scanned.strip().removeprefix(QR_PREFIX).upper()
+
+
 async def find_by_code(code: str) -> str | None:
     """The batch a scanned QR code (or its printed code) names."""
-    wanted = code.strip().removeprefix(QR_PREFIX).upper()
+    wanted = code_of(code)
     row = await Handover.select(Handover.id).where(Handover.code == wanted).first().run()
     return str(row["id"]) if row else None

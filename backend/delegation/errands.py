@@ -182,6 +182,14 @@ async def lock_case(case_id: int) -> None:
     await Case.select(Case.id).where(Case.id == case_id).lock_rows().run()
 
 
+async def lock_family(row: dict[str, Any]) -> None:
+    """Lock a case for a custody step, a bundle's parent before its child (the parent settles
+    with it); the one place delegation takes these locks."""
+    if row["parent"] is not None:
+        await lock_case(row["parent"])
+    await lock_case(row["id"])
+
+
 async def _open_supplements(case_ids: list[int]) -> dict[int, list[str]]:
     if not case_ids:
         return {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend import clock, db
+from backend import clock
 from backend.delegation import texts
 from backend.delegation.tables import Referral
 from backend.errors import InvalidInput, NotFound
@@ -43,31 +43,33 @@ async def list_for_township(
     return [{k: v for k, v in r.items() if k != "total"} for r in rows], total
 
 
+def check_resolution(*, outcome: str, note: str) -> None:
+    """The outcome is one of :data:`OUTCOMES` and a note says what was checked."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput(texts.REFERRAL_OUTCOME, code="referral_outcome_invalid")
+    if not note.strip()[:MAX_NOTE]:
+        raise InvalidInput(texts.REFERRAL_NOTE_REQUIRED, code="reason_required")
+
+
 async def resolve(
     *, referral_id: str, township: str, staff_id: str, outcome: str, note: str
 ) -> None:
-    """Settle a pending referral of this township (404 ``referral_not_found`` otherwise)."""
-    if outcome not in OUTCOMES:
-        raise InvalidInput(texts.REFERRAL_OUTCOME, code="referral_outcome_invalid")
-    clean = note.strip()[:MAX_NOTE]
-    if not clean:
-        raise InvalidInput(texts.REFERRAL_NOTE_REQUIRED, code="reason_required")
-    async with db.engine().transaction():
-        rows = await Referral.raw(
-            "UPDATE registration_referral SET status = {}, resolved_at = {},"
-            " resolved_by = {}::uuid, note = {} WHERE id::text = {} AND township = {}"
-            " AND status = 'pending'"
-            " RETURNING holder::text AS holder, village",
-            outcome,
-            clock.now_utc(),
-            staff_id,
-            clean,
-            referral_id,
-            township,
-        ).run()
-        if not rows:
-            raise NotFound(texts.REFERRAL_NOT_FOUND, code="referral_not_found")
-        if outcome == "moved":
-            await offline.move_village(
-                citizen_id=rows[0]["holder"], village_code=rows[0]["village"]
-            )
+    """Settle a pending referral of this township (404 ``referral_not_found`` otherwise); in the
+    caller's transaction."""
+    check_resolution(outcome=outcome, note=note)
+    rows = await Referral.raw(
+        "UPDATE registration_referral SET status = {}, resolved_at = {},"
+        " resolved_by = {}::uuid, note = {} WHERE id::text = {} AND township = {}"
+        " AND status = 'pending'"
+        " RETURNING holder::text AS holder, village",
+        outcome,
+        clock.now_utc(),
+        staff_id,
+        note.strip()[:MAX_NOTE],
+        referral_id,
+        township,
+    ).run()
+    if not rows:
+        raise NotFound(texts.REFERRAL_NOT_FOUND, code="referral_not_found")
+    if outcome == "moved":
+        await offline.move_village(citizen_id=rows[0]["holder"], village_code=rows[0]["village"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -284,3 +285,43 @@ async def test_a_bank_clerk_files_as_the_bank_and_the_citizens_visit_counts(
     )
     data = submit["data"] if isinstance(submit["data"], dict) else json.loads(submit["data"])
     assert data == {"in_person": True}  # the citizen came to the outlet: one trip
+
+
+async def test_a_scanned_batch_is_found_behind_a_hundred_newer_ones(
+    api, small_catalogue: Path, elicense
+):
+    me = await agent(api)
+    person = await villager(me)
+    mandate = await paper_mandate(me, person["id"])
+    case = await filed(me, mandate["id"], WITH_PAPER)
+    await forward(case["number"])
+    sent = (
+        await me.post("/api/v1/agent/handovers", json={"case_numbers": [case["number"]]})
+    ).json()
+    oldest = await Handover.select(Handover.agent, Handover.created_at).first().run()
+    assert oldest is not None
+    await Handover.insert(
+        *[
+            Handover(
+                id=str(uuid.uuid4()),
+                code=f"NEWER{n:03d}",
+                direction="to_township",
+                agent=oldest["agent"],
+                township=TOWNSHIP,
+                created_by=oldest["agent"],
+                created_at=oldest["created_at"] + timedelta(minutes=n + 1),
+            )
+            for n in range(100)
+        ]
+    ).run()
+
+    desk = await clerk(api)
+    scanned = await desk.get("/api/v1/window/handovers", params={"code": sent["qr_payload"]})
+    assert scanned.status_code == 200, scanned.text
+    assert scanned.json()["total"] == 1
+    assert [b["id"] for b in scanned.json()["items"]] == [sent["id"]]
+    typed = await desk.get("/api/v1/window/handovers", params={"code": sent["code"].lower()})
+    assert [b["id"] for b in typed.json()["items"]] == [sent["id"]]
+    elsewhere = await clerk(api, "window-b", area_code="330109105")
+    theirs = await elsewhere.get("/api/v1/window/handovers", params={"code": sent["code"]})
+    assert theirs.json() == {"items": [], "total": 0}

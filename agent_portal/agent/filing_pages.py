@@ -2,9 +2,9 @@
 
 1. choose the mandate (only live ones are offered), 2. the item or bundle in its scope, 3. the
 item's form, its materials (a photo, or "paper original collected") and the delivery method.
-Submitting does what ``POST /api/v1/agent/cases`` does: ``filing.prepare`` (the mandate first,
-then ``cases.prepare`` — a missing material is a 422 naming every one), then ``filing.create``
-in one ``unit_of_work``. The hidden submission key makes a double click file one case.
+Submitting calls the use case ``POST /api/v1/agent/cases`` calls, ``service.file_case`` (the
+mandate first, then the submission — a missing material is a 422 naming every one). The hidden
+submission key makes a double click file one case.
 """
 
 from __future__ import annotations
@@ -14,16 +14,18 @@ from typing import Any, Final
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import agent_desk, desk, item_form, texts
+from agent_portal import item_form, texts
+from agent_portal.agent import desk as agent_desk
 from agent_portal.item_form import ItemForm, Posted
-from backend.cases.service import Submitter
-from backend.cases.submission import Plan
+from backend.cases.schemas import CaseSubmission
 from backend.catalogue import service as catalogue
-from backend.delegation import filing, mandates
+from backend.delegation import mandates, service
 from backend.delegation.schemas import AgentCaseSubmission
 from backend.delegation.scope import Agent
+from backend.deps import Deps
 from backend.errors import DomainError, InvalidInput, NotAllowed
 from backend.idempotency import service as idempotency
 from backend.identity.service import StaffAccount
@@ -135,7 +137,9 @@ class FilingPages(Controller):
         return await _page(agent, mandate_id=mandate[:40], item=item[:40], bundle=bundle[:40])
 
     @post("/", name="portal:agent-file-submit")
-    async def submit(self, request: Request[Any, Any, Any], staff: StaffAccount) -> Response[Any]:
+    async def submit(
+        self, request: Request[Any, Any, Any], staff: StaffAccount, deps: SkipValidation[Deps]
+    ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         form = await request.form()
         mandate_id = item_form.value(form, "mandate_id", 40)
@@ -150,7 +154,7 @@ class FilingPages(Controller):
         chosen = await _form(choice)
         posted = item_form.read(form, chosen.materials, key_prefix=KEY_PREFIX)
         try:
-            number = await _file(request, agent, mandate_id, posted, chosen)
+            number = await _file(deps, agent, mandate_id, posted, chosen)
         except DomainError as exc:
             return await _page(
                 agent,
@@ -178,42 +182,33 @@ def _body(mandate_id: str, posted: Posted, chosen: ItemForm) -> dict[str, Any]:
     }
 
 
-async def _file(
-    request: Request[Any, Any, Any], agent: Agent, mandate_id: str, posted: Posted, chosen: ItemForm
-) -> str:
+async def _file(deps: Deps, agent: Agent, mandate_id: str, posted: Posted, chosen: ItemForm) -> str:
     """File the case; its number (the first one's, for a repeated post)."""
-    state = request.app.state
 
-    async def prepare() -> tuple[Plan, Submitter]:
-        await item_form.save_files(posted, owner_id=agent.id, state=state)
+    async def body() -> CaseSubmission:
+        await item_form.save_files(posted, owner_id=agent.id, state=deps)
         try:
             data = msgspec.convert(
                 _body(mandate_id, posted, chosen), AgentCaseSubmission, strict=True
             )
         except msgspec.ValidationError as exc:
             raise InvalidInput(texts.FORM_INVALID, code="agent_case_invalid") from exc
-        return await filing.prepare(
-            agent=agent,
-            mandate_id=mandate_id,
-            body=data.submission(),
-            shared_data=state.shared_data,
-        )
+        return data.submission()
 
-    async def create(ready: tuple[Plan, Submitter]) -> dict[str, str]:
-        return {"number": await filing.create(plan=ready[0], by=ready[1])}
-
-    answer = await idempotency.run_once(
-        idempotency.claim(
+    answer = await service.file_case(
+        agent=agent,
+        mandate_id=mandate_id,
+        body=body,
+        claim=idempotency.claim(
             scope=f"portal:staff:{agent.id}",
             key=posted.key,
             method="POST",
             path=PATH,
             body=mandate_id.encode() + posted.fingerprint_body(),
-            secret=state.settings.secret_key.encode(),
+            secret=deps.settings.secret_key.encode(),
         ),
-        ttl_s=state.settings.idempotency_ttl_s,
-        doorbell=desk.doorbell(state),
-        prepare=prepare,
-        create=create,
+        shared_data=deps.shared_data,
+        doorbell=deps.doorbell,
+        ttl_s=deps.settings.idempotency_ttl_s,
     )
     return str(answer.body["number"])

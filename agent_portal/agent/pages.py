@@ -1,9 +1,9 @@
 """The agent's pages (代办员): the errands on the home page, villagers and their mandates.
 
-Each page calls the same domain functions as ``backend.delegation.routes``: ``citizens.search``
-and ``register``, ``mandates.create`` (paper evidence through the upload service → active at
-once; none → pending until the citizen confirms in the mini-program). Writes run inside
-``unit_of_work``; a refusal shows its Chinese detail next to the fields and saves nothing.
+Each page calls the use cases ``backend.delegation.routes`` calls: ``service.register_citizen``
+and ``service.record_mandate`` (paper evidence through the upload service → active at once;
+none → pending until the citizen confirms in the mini-program); a refusal shows its Chinese
+detail next to the fields and saves nothing.
 """
 
 from __future__ import annotations
@@ -11,20 +11,23 @@ from __future__ import annotations
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
+from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import agent_desk, desk, item_form, mandate_form, texts
+from agent_portal import desk, item_form, texts
+from agent_portal.agent import desk as agent_desk
+from agent_portal.agent import mandate_form
 from agent_portal.desk import PAGE_SIZE
 from agent_portal.errors import PageNotFound
 from agent_portal.lists import Pages
 from agent_portal.walkin_form import villages_of
-from backend.delegation import citizens, errands, mandates
+from backend.delegation import citizens, errands, mandates, service
 from backend.delegation.scope import Agent, citizen_of
+from backend.deps import Deps
 from backend.errors import DomainError, RateLimited
 from backend.http.throttle import limit_id_lookup
 from backend.identity.offline import Applicant
 from backend.identity.service import StaffAccount
-from backend.outbox.service import unit_of_work
 from backend.settings import Settings
 from backend.workdays.service import load_calendar
 
@@ -116,7 +119,9 @@ class AgentPages(Controller):
         return await _search_page(staff, agent, q=q.strip(), page=page)
 
     @post("/villagers", name="portal:agent-register")
-    async def register(self, request: Request[Any, Any, Any], staff: StaffAccount) -> Response[Any]:
+    async def register(
+        self, request: Request[Any, Any, Any], staff: StaffAccount, deps: SkipValidation[Deps]
+    ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         form = await request.form()
         posted = {
@@ -128,22 +133,19 @@ class AgentPages(Controller):
         applicant = Applicant(
             posted["name"], posted["id_number"], posted["village_code"], posted["phone"] or None
         )
-        state = request.app.state
         try:
             await limit_id_lookup(
                 request, route="register", account=f"staff:{staff.id}", fail_open=False
             )
-            prepared = await citizens.prepare(
-                agent=agent, applicant=applicant, verifier=state.get("identity_verifier")
+            answer = await service.register_citizen(
+                agent=agent,
+                applicant=applicant,
+                claim=None,
+                verifier=deps.identity_verifier,
+                cipher=deps.cipher,
+                doorbell=deps.doorbell,
+                ttl_s=deps.settings.idempotency_ttl_s,
             )
-            try:
-                async with unit_of_work(desk.doorbell(state)):
-                    found = await citizens.register(
-                        agent=agent, prepared=prepared, cipher=state.cipher
-                    )
-            except citizens.ReferredToTownship as referred:
-                await citizens.refer(agent=agent, referred=referred)
-                raise
         except DomainError as exc:
             problems = {  # the registration's fields, named as its form names them
                 str(p.get("field", "")): str(p.get("message", ""))
@@ -162,7 +164,7 @@ class AgentPages(Controller):
             if isinstance(exc, RateLimited):
                 page.headers["Retry-After"] = str(exc.retry_after_s)
             return page
-        return Redirect(f"{BASE}/villagers/{found['id']}?done=registered", status_code=303)
+        return Redirect(f"{BASE}/villagers/{answer.body['id']}?done=registered", status_code=303)
 
     @get("/villagers/{citizen_id:str}", name="portal:agent-villager")
     async def villager(self, staff: StaffAccount, citizen_id: str, done: str = "") -> Template:
@@ -202,6 +204,7 @@ class AgentPages(Controller):
         request: Request[Any, Any, Any],
         staff: StaffAccount,
         settings: Settings,
+        deps: SkipValidation[Deps],
         citizen_id: str,
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
@@ -212,7 +215,7 @@ class AgentPages(Controller):
             return await mandate_form.page(person, posted, settings=settings)
         try:
             status = await mandate_form.record(
-                request.app.state, agent=agent, citizen_id=citizen_id, posted=posted
+                deps, agent=agent, citizen_id=citizen_id, posted=posted
             )
         except DomainError as exc:
             return await mandate_form.page(

@@ -1,9 +1,10 @@
 """The mandate form (委托): scope, expiry, and the paper evidence or a request to confirm.
 
 Paper evidence is two photos — the signed 委托书 and the citizen's 身份证 — saved through the
-upload service under those material types; ``mandates.create`` checks both are there and makes
-the mandate active at once. Without evidence it is pending until the citizen confirms in the
-mini-program. Photos already uploaded are kept across a refusal (hidden upload ids).
+upload service under those material types; ``service.record_mandate`` (the use case of
+``POST /api/v1/agent/mandates``) checks both are there and makes the mandate active at once.
+Without evidence it is pending until the citizen confirms in the mini-program. Photos already
+uploaded are kept across a refusal (hidden upload ids).
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Final
 
-from litestar.datastructures import FormMultiDict, MultiDict, State
+from litestar.datastructures import FormMultiDict, MultiDict
 from litestar.response import Template
 
 from agent_portal import desk, item_form, texts
 from backend.catalogue import service as catalogue
 from backend.clock import today
-from backend.delegation import mandates
+from backend.delegation import mandates, service
 from backend.delegation import texts as delegation_texts
 from backend.delegation.scope import Agent
+from backend.deps import Deps
 from backend.errors import DomainError, InvalidInput
 from backend.idempotency import service as idempotency
 from backend.settings import Settings
@@ -149,11 +151,11 @@ def _expiry(raw: str) -> date:
         raise InvalidInput(EXPIRY_INVALID, code="mandate_expiry_invalid") from None
 
 
-async def _evidence(state: State, agent: Agent, posted: Posted) -> list[str]:
+async def _evidence(deps: Deps, agent: Agent, posted: Posted) -> list[str]:
     """The photos' upload ids (saved now if just chosen); all of them named if any is missing."""
     for kind, chosen in list(posted.files.items()):
         saved = await item_form.save_file(
-            state, owner_id=agent.id, material_type=kind, chosen=chosen
+            deps, owner_id=agent.id, material_type=kind, chosen=chosen
         )
         posted.kept[kind] = (saved.id, saved.original_name or kind)
         del posted.files[kind]
@@ -167,7 +169,7 @@ async def _evidence(state: State, agent: Agent, posted: Posted) -> list[str]:
     return [upload_id for upload_id, _ in posted.kept.values()]
 
 
-async def record(state: State, *, agent: Agent, citizen_id: str, posted: Posted) -> str:
+async def record(deps: Deps, *, agent: Agent, citizen_id: str, posted: Posted) -> str:
     """Record the mandate (once per form, however often it is posted); its status."""
     expires_on = _expiry(posted.expires_on)
     body = {
@@ -177,27 +179,19 @@ async def record(state: State, *, agent: Agent, citizen_id: str, posted: Posted)
         "expires_on": posted.expires_on,
         "mode": posted.mode,
     }
-    settings = state.settings
+    settings = deps.settings
 
-    async def prepare() -> list[str]:
-        return await _evidence(state, agent, posted) if posted.mode == PAPER else []
+    async def evidence() -> list[str]:
+        return await _evidence(deps, agent, posted) if posted.mode == PAPER else []
 
-    async def create(evidence: list[str]) -> dict[str, str]:
-        mandate_id = await mandates.create(
-            agent=agent,
-            citizen_id=citizen_id,
-            item_codes=posted.item_codes,
-            bundle_code=posted.bundle_code or None,
-            expires_on=expires_on,
-            evidence_upload_ids=evidence,
-            max_days=settings.mandate_max_days,
-            spot_check_rate=settings.mandate_spot_check_rate,
-        )
-        row = await mandates.get(mandate_id)
-        return {"id": mandate_id, "status": mandates.effective_status(row) if row else "pending"}
-
-    answer = await idempotency.run_once(
-        idempotency.claim(
+    answer = await service.record_mandate(
+        agent=agent,
+        citizen_id=citizen_id,
+        item_codes=posted.item_codes,
+        bundle_code=posted.bundle_code or None,
+        expires_on=expires_on,
+        evidence=evidence,
+        claim=idempotency.claim(
             scope=f"portal:staff:{agent.id}",
             key=posted.key,
             method="POST",
@@ -205,9 +199,9 @@ async def record(state: State, *, agent: Agent, citizen_id: str, posted: Posted)
             body=json.dumps(body, sort_keys=True, ensure_ascii=False).encode(),
             secret=settings.secret_key.encode(),
         ),
+        max_days=settings.mandate_max_days,
+        spot_check_rate=settings.mandate_spot_check_rate,
+        doorbell=deps.doorbell,
         ttl_s=settings.idempotency_ttl_s,
-        doorbell=desk.doorbell(state),
-        prepare=prepare,
-        create=create,
     )
     return str(answer.body["status"])

@@ -1,9 +1,9 @@
 """Handover batch pages for both ends (材料交接 · 镇村联动).
 
 The agent picks the cases whose paper originals go to the township, makes a batch
-(``custody.send_originals``) and prints its manifest; the township receives it, ticking anything
-missing (``custody.receive``). Results for delivery through the agent go the other way
-(``custody.send_results``), and the agent confirms them. A batch of another agent or township is
+(``service.send_originals``) and prints its manifest; the township receives it, ticking anything
+missing (``service.receive_batch``). Results for delivery through the agent go the other way
+(``service.send_results``), and the agent confirms them. A batch of another agent or township is
 the 404 page, as in the API's guards.
 """
 
@@ -12,17 +12,20 @@ from __future__ import annotations
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
+from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import agent_desk, desk, handovers, texts
+from agent_portal import desk, texts
+from agent_portal.agent import desk as agent_desk
+from agent_portal.agent import handovers
 from agent_portal.errors import PageNotFound
 from agent_portal.lists import Pages
-from backend.delegation import custody
+from backend.delegation import custody, service
 from backend.delegation.scope import Agent
+from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.outbox.service import unit_of_work
 from backend.settings import Settings
 from backend.window.access import Clerk
 from backend.window.steps import front_desk
@@ -96,20 +99,28 @@ class AgentHandoverPages(Controller):
 
     @post("/", name="portal:agent-handover-send")
     async def send(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, settings: Settings
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        settings: Settings,
+        deps: SkipValidation[Deps],
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         form = await request.form()
         try:
             numbers = _numbers(form, settings.handover_max_cases)
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                handover_id = await custody.send_originals(
-                    agent=agent, numbers=numbers, limit=settings.handover_max_cases
-                )
+            answer = await service.send_originals(
+                agent=agent,
+                numbers=numbers,
+                limit=settings.handover_max_cases,
+                claim=None,
+                doorbell=deps.doorbell,
+                ttl_s=settings.idempotency_ttl_s,
+            )
         except DomainError as exc:
             ticked = [v for v in form.getall("numbers", []) if isinstance(v, str)]
             return await _agent_list(agent, error=exc.detail, ticked=ticked, status=exc.status)
-        return Redirect(f"{AGENT_BASE}/{handover_id}", status_code=303)
+        return Redirect(f"{AGENT_BASE}/{answer.body['id']}", status_code=303)
 
     @get("/{handover_id:str}", name="portal:agent-handover")
     async def batch(self, staff: StaffAccount, handover_id: str, done: str = "") -> Template:
@@ -118,19 +129,23 @@ class AgentHandoverPages(Controller):
 
     @post("/{handover_id:str}/receive", name="portal:agent-handover-receive")
     async def receive(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, handover_id: str
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        deps: SkipValidation[Deps],
+        handover_id: str,
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         found = await _agent_batch(agent, handover_id)
         form = await request.form()
         try:
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                await custody.receive(
-                    handover_id=handover_id,
-                    direction=custody.TO_VILLAGE,
-                    actor=agent.actor(None),
-                    missing=handovers.missing_of(form),
-                )
+            await service.receive_batch(
+                handover_id=handover_id,
+                direction=custody.TO_VILLAGE,
+                actor=agent.actor(None),
+                missing=handovers.missing_of(form),
+                doorbell=deps.doorbell,
+            )
         except DomainError as exc:
             return await _batch_page(found, side="agent", error=exc.detail, status=exc.status)
         return Redirect(f"{AGENT_BASE}/{handover_id}?done=received", status_code=303)
@@ -200,22 +215,28 @@ class WindowHandoverPages(Controller):
 
     @post("/results", name="portal:window-send-results-submit")
     async def send_results(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, settings: Settings
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        settings: Settings,
+        deps: SkipValidation[Deps],
     ) -> Response[Any]:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         form = await request.form()
         try:
             numbers = _numbers(form, settings.handover_max_cases)
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                handover_id = await custody.send_results(
-                    township_code=clerk.area_code,
-                    clerk=front_desk(clerk),
-                    numbers=numbers,
-                    limit=settings.handover_max_cases,
-                )
+            answer = await service.send_results(
+                township_code=clerk.area_code,
+                clerk=front_desk(clerk),
+                numbers=numbers,
+                limit=settings.handover_max_cases,
+                claim=None,
+                doorbell=deps.doorbell,
+                ttl_s=settings.idempotency_ttl_s,
+            )
         except DomainError as exc:
             return await _results_page(clerk, error=exc.detail, status=exc.status)
-        return Redirect(f"{WINDOW_BASE}/{handover_id}", status_code=303)
+        return Redirect(f"{WINDOW_BASE}/{answer.body['id']}", status_code=303)
 
     @get("/{handover_id:str}", name="portal:window-handover")
     async def batch(self, staff: StaffAccount, handover_id: str, done: str = "") -> Template:
@@ -225,19 +246,23 @@ class WindowHandoverPages(Controller):
 
     @post("/{handover_id:str}/receive", name="portal:window-handover-receive")
     async def receive(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, handover_id: str
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        deps: SkipValidation[Deps],
+        handover_id: str,
     ) -> Response[Any]:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         found = await _township_batch(clerk, handover_id)
         form = await request.form()
         try:
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                await custody.receive(
-                    handover_id=handover_id,
-                    direction=custody.TO_TOWNSHIP,
-                    actor=front_desk(clerk),
-                    missing=handovers.missing_of(form),
-                )
+            await service.receive_batch(
+                handover_id=handover_id,
+                direction=custody.TO_TOWNSHIP,
+                actor=front_desk(clerk),
+                missing=handovers.missing_of(form),
+                doorbell=deps.doorbell,
+            )
         except DomainError as exc:
             return await _batch_page(found, side="window", error=exc.detail, status=exc.status)
         return Redirect(f"{WINDOW_BASE}/{handover_id}?done=received", status_code=303)

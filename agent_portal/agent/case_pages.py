@@ -3,8 +3,8 @@ answering a supplement (photos) under a live mandate, and handing the result to 
 
 Standing is ``errands.readable_case`` (DESIGN rule 4): the agent who filed it, while the mandate
 is live or while they still hold something of it; anyone else gets the 404 page. The writes are
-those of ``backend.delegation.routes`` (``cases.supply`` after ``require_live_mandate``;
-``custody.hand_over_to_citizen`` with the photo), each in ``unit_of_work``.
+the use cases ``backend.delegation.routes`` calls (``service.supply`` under a live mandate;
+``service.hand_over_to_citizen`` with the photo).
 """
 
 from __future__ import annotations
@@ -12,21 +12,22 @@ from __future__ import annotations
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
+from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import agent_desk, desk, item_form, texts, urgency
+from agent_portal import desk, item_form, texts, urgency
+from agent_portal.agent import desk as agent_desk
 from agent_portal.casepage import Step, when
 from agent_portal.errors import PageNotFound
 from backend.cases import present as case_present
-from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import Status
-from backend.delegation import custody, errands, filing
+from backend.delegation import custody, errands, service
 from backend.delegation.scope import Agent
+from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity.service import StaffAccount
-from backend.outbox.service import unit_of_work
 from backend.workdays.service import load_calendar
 
 HANDOVER_PHOTO: Final = "交付照片"
@@ -109,12 +110,15 @@ class AgentCasePages(Controller):
 
     @post("/{number:str}/supply", name="portal:agent-supply")
     async def supply(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, number: str
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        deps: SkipValidation[Deps],
+        number: str,
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         row = await _row(agent, number)
         form = await request.form()
-        state = request.app.state
         try:
             await errands.require_live_mandate(row)
             materials = []
@@ -122,21 +126,13 @@ class AgentCasePages(Controller):
                 chosen = item_form.chosen_file(form, f"sup-{index}-file")
                 if chosen is not None:
                     saved = await item_form.save_file(
-                        state, owner_id=agent.id, material_type=kind, chosen=chosen
+                        deps, owner_id=agent.id, material_type=kind, chosen=chosen
                     )
                     materials.append(MaterialIn(type=kind, upload_id=saved.id))
             note = desk.text(form, "note", label="补正说明")
-            calendar = await load_calendar()
-            async with unit_of_work(desk.doorbell(state)):
-                fresh = await case_views.case_row(number=number)
-                assert fresh is not None
-                await errands.require_live_mandate(fresh)
-                by = filing.submitter(
-                    agent=agent, citizen_id=str(fresh["applicant"]), mandate_id=fresh["mandate_id"]
-                )
-                await cases.supply(
-                    row=fresh, materials=materials, note=note, by=by, calendar=calendar
-                )
+            await service.supply(
+                agent=agent, number=number, materials=materials, note=note, doorbell=deps.doorbell
+            )
         except DomainError as exc:
             return await _page(
                 agent, row, error=exc.detail, failed="supply", status_code=exc.status
@@ -145,30 +141,26 @@ class AgentCasePages(Controller):
 
     @post("/{number:str}/hand-over", name="portal:agent-hand-over")
     async def hand_over(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, number: str
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        deps: SkipValidation[Deps],
+        number: str,
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         row = await _row(agent, number)
         form = await request.form()
-        state = request.app.state
         try:
             chosen = item_form.chosen_file(form, "photo")
             photo = ""
             if chosen is not None:
                 saved = await item_form.save_file(
-                    state, owner_id=agent.id, material_type=HANDOVER_PHOTO, chosen=chosen
+                    deps, owner_id=agent.id, material_type=HANDOVER_PHOTO, chosen=chosen
                 )
                 photo = saved.id
-            calendar = await load_calendar()
-            async with unit_of_work(desk.doorbell(state)):
-                if row["parent"] is not None:  # lock the bundle before its child
-                    await errands.lock_case(row["parent"])
-                await errands.lock_case(row["id"])
-                fresh = await case_views.case_row(number=number)
-                assert fresh is not None
-                await custody.hand_over_to_citizen(
-                    agent=agent, row=fresh, photo_upload_id=photo, calendar=calendar
-                )
+            await service.hand_over_to_citizen(
+                agent=agent, number=number, photo_upload_id=photo, doorbell=deps.doorbell
+            )
         except DomainError as exc:
             return await _page(
                 agent, row, error=exc.detail, failed="hand_over", status_code=exc.status
