@@ -17,11 +17,11 @@ from litestar.response import Response, Template
 from agent_portal.common import texts
 from agent_portal.common.auth import PW_CHANGE_PAGE, start_session
 from agent_portal.common.security import CSRF_SESSION_KEY
+from backend.deps import Deps
 from backend.errors import InvalidInput, RateLimited, Unauthenticated
 from backend.http.client import client_address
 from backend.identity import staff_admin
 from backend.identity.service import StaffAccount
-from backend.settings import Settings
 
 
 @dataclass
@@ -57,7 +57,7 @@ class AccountPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        settings: Settings,
+        deps: Deps,
         data: Annotated[PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
         if not (data.current_password and data.new_password and data.confirm_password):
@@ -66,12 +66,12 @@ class AccountPages(Controller):
             return _page(staff, error=texts.PW_CONFIRM_MISMATCH, status=422)
         try:
             account = await staff_admin.change_own_password(
-                audit=request.app.state.audit,
+                audit=deps.audit,
                 staff_id=staff.id,
                 current_password=data.current_password,
                 new_password=data.new_password,
-                address=client_address(request, settings),
-                settings=settings,
+                address=client_address(request, deps.settings),
+                settings=deps.settings,
             )
         except Unauthenticated as exc:
             return _page(staff, error=exc.detail, status=401)

@@ -24,7 +24,7 @@ from backend.identity.ids import is_uuid
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
 from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context, phone_context
 from backend.identity.service import CitizenProfile, get_citizen_profile
-from backend.identity.store import areas, citizens, deletion_requests
+from backend.identity.store import areas, citizens, deletion_requests, identities
 from backend.security.fieldcrypt import FieldCipher
 
 log = structlog.get_logger(__name__)
@@ -110,14 +110,14 @@ async def _validate(
     return _Identity(clean_name, parsed, village, consent)
 
 
-async def _current(citizen_id: str) -> citizens.Bound:
-    row = await citizens.bound(citizen_id=citizen_id)
+async def _current(citizen_id: str) -> identities.Bound:
+    row = await identities.bound(citizen_id=citizen_id)
     if row is None:
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     return row
 
 
-def _locked(row: citizens.Bound, lookup: str, name: str) -> bool:
+def _locked(row: identities.Bound, lookup: str, name: str) -> bool:
     """A verified identity keeps its name and number."""
     return row.identity_verified and (row.id_number_hash != lookup or row.name != name)
 
@@ -163,7 +163,7 @@ async def bind_identity(
         reference: str | None = None
     else:
         verification, reference = await _verify(wanted, citizen_id=citizen_id, verifier=verifier)
-    holder = await citizens.holder_of(lookup=lookup, besides=citizen_id)
+    holder = await identities.holder_of(lookup=lookup, besides=citizen_id)
     takeover_from: str | None = None
     if holder is not None:
         await _may_take(holder, wanted, citizen_id=citizen_id, verification=verification)
@@ -196,7 +196,7 @@ async def _verify(
 
 
 async def _may_take(
-    holder: citizens.Holder, wanted: _Identity, *, citizen_id: str, verification: Verification
+    holder: identities.Holder, wanted: _Identity, *, citizen_id: str, verification: Verification
 ) -> None:
     """Whether this account may take the registered record over; raises when it may not.
 
@@ -234,18 +234,18 @@ async def _store(
     async with db.engine().transaction():
         if takeover_from is not None:
             await _take_over(takeover_from, citizen_id, lookup, wanted.name, cipher)
-        row = await citizens.bound(citizen_id=citizen_id, lock=True)
+        row = await identities.bound(citizen_id=citizen_id, lock=True)
         if row is None:
             raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
         if _locked(row, lookup, wanted.name):  # verified meanwhile with other data
             raise Conflict(texts.IDENTITY_LOCKED, code="identity_locked")
         number = wanted.id_number
         verify = verification == "verified" and not row.identity_verified
-        change = citizens.IdentityChange(
+        change = identities.IdentityChange(
             at=now,
             number=None
             if row.id_number_hash == lookup
-            else citizens.SealedNumber(
+            else identities.SealedNumber(
                 enc=cipher.encrypt(number.value, context=id_number_context(citizen_id)),
                 lookup=lookup,
                 masked=number.masked,
@@ -261,21 +261,21 @@ async def _store(
             verified=verify,
             verify_reference=reference if verify else None,
         )
-        if change != citizens.IdentityChange(at=now):
-            await citizens.change_identity(citizen_id=citizen_id, change=change)
+        if change != identities.IdentityChange(at=now):
+            await identities.change_identity(citizen_id=citizen_id, change=change)
 
 
 async def _take_over(
     from_id: str, into_id: str, lookup: str, name: str, cipher: FieldCipher
 ) -> None:
     """Move the registered record into this account; in the caller's transaction."""
-    row = await citizens.lock_registered(citizen_id=from_id)
+    row = await identities.lock_registered(citizen_id=from_id)
     if row is None or row.openid is not None or row.id_number_hash != lookup:
         raise Conflict(texts.ID_TAKEN, code="id_number_taken")  # changed meanwhile
     if row.name != name:
         raise Conflict(texts.TAKEOVER_REFUSED["name_mismatch"], code="takeover_refused")
-    await citizens.release_number(citizen_id=from_id)
-    if row.phone_enc and await citizens.lacks_phone(citizen_id=into_id):
+    await identities.release_number(citizen_id=from_id)
+    if row.phone_enc and await identities.lacks_phone(citizen_id=into_id):
         phone = cipher.decrypt(row.phone_enc, context=phone_context(from_id))
         await citizens.set_phone(
             citizen_id=into_id,

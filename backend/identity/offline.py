@@ -22,7 +22,7 @@ from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.masking import mask_phone
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
 from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context, phone_context
-from backend.identity.store import areas, citizens
+from backend.identity.store import areas, citizens, identities
 from backend.security.fieldcrypt import FieldCipher
 
 log = structlog.get_logger(__name__)
@@ -103,12 +103,12 @@ def lookup_of(checked: Checked, cipher: FieldCipher) -> str:
 
 async def holder_of(lookup: str) -> dict[str, Any] | None:
     """Who holds the number: id, name, village and its township, whether they have WeChat."""
-    holder = await citizens.number_holder(lookup=lookup)
+    holder = await identities.number_holder(lookup=lookup)
     return None if holder is None else asdict(holder)
 
 
 async def _holder(lookup: str, name: str) -> str | None:
-    row = await citizens.named_by_lookup(lookup=lookup)
+    row = await identities.named_by_lookup(lookup=lookup)
     if row is None:
         return None
     if row.name != name:
@@ -144,8 +144,8 @@ async def insert(checked: Checked, lookup: str, cipher: FieldCipher, consent: st
     phone_enc = (
         cipher.encrypt(checked.phone, context=phone_context(citizen_id)) if checked.phone else None
     )
-    return await citizens.register(
-        new=citizens.Registration(
+    return await identities.register(
+        new=identities.Registration(
             id=citizen_id,
             name=checked.name,
             village=checked.village,

@@ -18,7 +18,7 @@ from backend.errors import InvalidInput, NotFound
 from backend.identity import texts
 from backend.identity.ids import is_uuid
 from backend.identity.sealed import id_number_context
-from backend.identity.store import citizens
+from backend.identity.store import identities
 from backend.security.fieldcrypt import FieldCipher
 
 
@@ -74,7 +74,7 @@ async def read_full_id_number(
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     async with db.engine().transaction():
-        sealed = await citizens.sealed_id_number(citizen_id=citizen_id)
+        sealed = await identities.sealed_id_number(citizen_id=citizen_id)
         if sealed is None:
             raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
         if sealed.value is None:
@@ -92,4 +92,4 @@ async def read_full_id_number(
 
 async def citizen_with_id_number_hash(lookup: str) -> str | None:
     """The citizen whose ID number has the lookup hash ``lookup`` (None when nobody here has it)."""
-    return await citizens.id_by_lookup(lookup=lookup)
+    return await identities.id_by_lookup(lookup=lookup)
