@@ -36,7 +36,7 @@ from agent_portal.dashboard import DashboardPages
 from agent_portal.errors import EXCEPTION_HANDLERS
 from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
 from agent_portal.notices import NoticePages
-from agent_portal.review_pages import ReviewPages
+from agent_portal.review.pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.security import (
     PORTAL_PATH,
@@ -46,8 +46,8 @@ from agent_portal.security import (
 )
 from agent_portal.supervision_pages import SupervisionPages
 from agent_portal.vendor import STATIC_DIR, missing_vendor_files
-from agent_portal.walkin_pages import WalkInPages
-from agent_portal.window_pages import WindowPages
+from agent_portal.window.pages import WindowPages
+from agent_portal.window.walkin_pages import WalkInPages
 from backend.settings import Settings
 
 PORTAL_DIR = Path(__file__).resolve().parent

@@ -12,10 +12,10 @@ from backend.cases.present import shanghai
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.identity import roles as R
-from backend.outbox.service import unit_of_work
-from backend.window import routing
+from backend.identity import roles
 from backend.window.schemas import RoutingRuleIn, RoutingRuleOut, RoutingRulePage, SendMethod
+from backend.window.service import rules
+from backend.window.store import Rule
 
 TownshipFilter = Annotated[
     str | None,
@@ -37,7 +37,7 @@ RuleIdPath = Annotated[
 ]
 
 
-def _out(rule: routing.Rule) -> RoutingRuleOut:
+def _out(rule: Rule) -> RoutingRuleOut:
     return RoutingRuleOut(
         id=rule.id,
         township_code=rule.township_code,
@@ -54,7 +54,7 @@ class RoutingRuleController(Controller):
 
     @get(
         "/",
-        guards=[staff_roles(R.ADMIN, R.SUPERVISOR)],
+        guards=[staff_roles(roles.ADMIN, roles.SUPERVISOR)],
         **operation(
             "分类审批规则列表",
             "列出分类审批规则：某镇街（或全区默认）的某事项转交哪个部门审批。可按镇街、事项筛选，"
@@ -68,14 +68,14 @@ class RoutingRuleController(Controller):
         page: Page = 1,
         page_size: PageSize = 50,
     ) -> RoutingRulePage:
-        rules, total = await routing.list_rules(
+        found, total = await rules.list_rules(
             township_code=township, item_code=item, page=page, page_size=page_size
         )
-        return RoutingRulePage(items=[_out(r) for r in rules], total=total)
+        return RoutingRulePage(items=[_out(r) for r in found], total=total)
 
     @put(
         "/",
-        guards=[staff_roles(R.ADMIN)],
+        guards=[staff_roles(roles.ADMIN)],
         **operation(
             "设置分类审批规则",
             "设置某镇街（不填为全区默认）某事项的审批部门，已有的规则被替换。事项、部门、镇街须"
@@ -84,19 +84,18 @@ class RoutingRuleController(Controller):
         ),
     )
     async def set_rule(self, request: ApiRequest, data: JSONBody[RoutingRuleIn]) -> RoutingRuleOut:
-        async with unit_of_work(None):
-            rule = await routing.set_rule(
-                township_code=data.township_code,
-                item_code=data.item_code,
-                department_code=data.department_code,
-                send_method=data.send_method,
-                staff_id=request.user.id,
-            )
+        rule = await rules.set_rule(
+            township_code=data.township_code,
+            item_code=data.item_code,
+            department_code=data.department_code,
+            send_method=data.send_method,
+            staff_id=request.user.id,
+        )
         return _out(rule)
 
     @delete(
         "/{rule_id:int}",
-        guards=[staff_roles(R.ADMIN)],
+        guards=[staff_roles(roles.ADMIN)],
         **operation(
             "删除分类审批规则",
             "删除一条分类审批规则；之后该镇街的事项按全区默认规则或事项所属部门转交。",
@@ -104,5 +103,4 @@ class RoutingRuleController(Controller):
         ),
     )
     async def delete_rule(self, rule_id: RuleIdPath) -> None:
-        async with unit_of_work(None):
-            await routing.delete_rule(rule_id=rule_id)
+        await rules.delete_rule(rule_id=rule_id)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from piccolo.columns import BigSerial, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from backend.cases.tables import Case
-from backend.catalogue.tables import Department, Item
-from backend.geo.tables import Area
-from backend.identity.tables import StaffUser
+# Other contexts' tables are referenced by name, never imported: they are private to them.
+AREA = LazyTableReference("Area", module_path="backend.geo.tables")
+ITEM = LazyTableReference("Item", module_path="backend.catalogue.tables")
+DEPARTMENT = LazyTableReference("Department", module_path="backend.catalogue.tables")
+CASE = LazyTableReference("Case", module_path="backend.cases.tables")
+STAFF_USER = LazyTableReference("StaffUser", module_path="backend.identity.tables")
 
 
 class RoutingRule(Table, tablename="routing_rule"):
@@ -22,9 +25,11 @@ class RoutingRule(Table, tablename="routing_rule"):
     """
 
     id = Serial(primary_key=True)
-    township = ForeignKey(Area, null=True, default=None, on_delete=OnDelete.cascade)
-    item = ForeignKey(Item, null=False, on_delete=OnDelete.cascade)
-    department = ForeignKey(Department, null=False, on_delete=OnDelete.restrict)
+    township: ForeignKey[Table] = ForeignKey(
+        AREA, null=True, default=None, on_delete=OnDelete.cascade
+    )
+    item: ForeignKey[Table] = ForeignKey(ITEM, null=False, on_delete=OnDelete.cascade)
+    department: ForeignKey[Table] = ForeignKey(DEPARTMENT, null=False, on_delete=OnDelete.restrict)
     send_method = Varchar(length=16, default="builtin")
     updated_by = Varchar(length=40, null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -38,7 +43,9 @@ class Claim(Table, tablename="claim"):
     """
 
     id = BigSerial(primary_key=True)
-    case = ForeignKey(Case, null=False, unique=True, on_delete=OnDelete.cascade)
-    staff = ForeignKey(StaffUser, null=False, on_delete=OnDelete.cascade, index=True)
+    case: ForeignKey[Table] = ForeignKey(CASE, null=False, unique=True, on_delete=OnDelete.cascade)
+    staff: ForeignKey[Table] = ForeignKey(
+        STAFF_USER, null=False, on_delete=OnDelete.cascade, index=True
+    )
     claimed_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(default=TimestamptzNow(), index=True)
