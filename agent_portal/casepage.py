@@ -23,13 +23,13 @@ from backend.cases.forms import merge_fields
 from backend.cases.submission import required_materials
 from backend.catalogue import service as catalogue
 from backend.catalogue.service import ItemView
+from backend.deps import Deps
 from backend.errors import DomainError
 from backend.geo import points as geo
-from backend.outbox.service import unit_of_work
 from backend.window import routing
-from backend.window import service as window_service
 from backend.window.access import Clerk
 from backend.window.schemas import CaseForStaff
+from backend.window.service import views
 
 WINDOW: Final = "window"
 REVIEW: Final = "review"
@@ -246,7 +246,7 @@ async def page(
     revealed: tuple[str, str] | None = None,
 ) -> Template:
     ctx = await context(view, row=row, desk=desk, done=done, refused=refused, revealed=revealed)
-    return Template("cases/case.html", context=ctx, status_code=status_code)
+    return Template("window/case.html", context=ctx, status_code=status_code)
 
 
 def refusal(action: str, exc: DomainError, form: FormMultiDict) -> Refused:
@@ -265,6 +265,7 @@ def refusal(action: str, exc: DomainError, form: FormMultiDict) -> Refused:
 
 async def reveal_page(
     request: Request[Any, Any, Any],
+    deps: Deps,
     *,
     clerk: Clerk,
     row: dict[str, Any],
@@ -277,14 +278,14 @@ async def reveal_page(
     audited), or with the refusal; the same for the window's and the back office's page."""
     form = await request.form()
     try:
-        async with unit_of_work(desks.doorbell(request.app.state)):
-            value = await window_service.reveal_form_value(
-                number=number,
-                field=field,
-                clerk=clerk,
-                reason=desks.text(form, "reason", label="理由", limit=200),
-                audit=request.app.state.audit,
-            )
+        value = await views.reveal(
+            number=number,
+            field=field,
+            clerk=clerk,
+            reason=desks.text(form, "reason", label="理由", limit=200),
+            doorbell=deps.doorbell,
+            audit=deps.audit,
+        )
     except DomainError as exc:
         return await page(
             await view(),

@@ -12,9 +12,8 @@ from agent_portal.desk import PAGE_SIZE
 from agent_portal.urgency import Urgency
 from backend.cases.clock import Calendar
 from backend.clock import today
-from backend.window import listing, present
 from backend.window.access import Clerk
-from backend.window.schemas import CaseEntry
+from backend.window.schemas import CaseEntry, StaffCasePage
 from backend.workdays.service import load_calendar
 
 
@@ -65,13 +64,9 @@ def _line(entry: CaseEntry, *, clerk: Clerk, now: date, calendar: Calendar) -> L
     )
 
 
-async def context(listed: listing.Listed, *, page: int, clerk: Clerk) -> dict[str, Any]:
-    names = await listing.names_of(listed.rows)
+async def context(listed: StaffCasePage, *, page: int, clerk: Clerk) -> dict[str, Any]:
     calendar = await load_calendar()
     now = today()
-    lines = [
-        _line(present.entry(row, names), clerk=clerk, now=now, calendar=calendar)
-        for row in listed.rows
-    ]
+    lines = [_line(entry, clerk=clerk, now=now, calendar=calendar) for entry in listed.items]
     last = max(1, -(-listed.total // PAGE_SIZE))
     return {"lines": lines, "pages": Pages(page, last, listed.total)}

@@ -43,11 +43,11 @@ from agent_portal.common.security import (
 from agent_portal.common.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.dashboard import DashboardPages
 from agent_portal.notices import NoticePages
-from agent_portal.review_pages import ReviewPages
+from agent_portal.review.pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.supervision_pages import SupervisionPages
-from agent_portal.walkin_pages import WalkInPages
-from agent_portal.window_pages import WindowPages
+from agent_portal.window.pages import WindowPages
+from agent_portal.window.walkin_pages import WalkInPages
 from backend.settings import Settings
 
 PORTAL_DIR = Path(__file__).resolve().parent

@@ -20,7 +20,7 @@ from agent_portal.agent import mandate_form
 from agent_portal.desk import PAGE_SIZE
 from agent_portal.errors import PageNotFound
 from agent_portal.lists import Pages
-from agent_portal.walkin_form import villages_of
+from agent_portal.window.walkin_form import villages_of
 from backend.delegation import citizens, errands, mandates, service
 from backend.delegation.scope import Agent, citizen_of
 from backend.deps import Deps

@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backend.cases import views as case_views
-from backend.cases.states import Action
-from backend.cases.tables import CaseEvent
-from backend.geo.tables import Area
+from backend.cases.store import queue
+from backend.geo.store.window import area_level
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +27,7 @@ class Clerk:
 
 
 async def window_case(*, number: str, clerk: Clerk) -> dict[str, Any] | None:
-    row = await case_views.case_row(number=number)
+    row = await queue.case_row(number=number)
     if row is None or row["township"] is None or row["township"] != clerk.area_code:
         return None
     return row
@@ -37,20 +35,14 @@ async def window_case(*, number: str, clerk: Clerk) -> dict[str, Any] | None:
 
 async def approver_township(clerk: Clerk) -> str | None:
     """The township an approver is limited to, or None for a district-level approver."""
-    area = await Area.select(Area.level).where(Area.code == clerk.area_code).first().run()
-    return clerk.area_code if area is not None and area["level"] == "township" else None
+    return clerk.area_code if await area_level(clerk.area_code) == "township" else None
 
 
 async def review_case(*, number: str, clerk: Clerk) -> dict[str, Any] | None:
-    row = await case_views.case_row(number=number)
+    row = await queue.case_row(number=number)
     if row is None or clerk.department_code is None or row["department"] != clerk.department_code:
         return None
     township = await approver_township(clerk)
     if township is not None and row["township"] != township:
         return None
-    transferred = (
-        await CaseEvent.exists()
-        .where((CaseEvent.case == row["id"]) & (CaseEvent.action == Action.TRANSFER.value))
-        .run()
-    )
-    return row if transferred else None
+    return row if await queue.was_transferred(row["id"]) else None

@@ -16,13 +16,13 @@ from backend.cases import service as cases
 from backend.cases.clock import Calendar
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import CLOSED, Action, Status
-from backend.cases.tables import Case
+from backend.cases.store import queue
 from backend.cases.transitions import Actor, Change, apply
 from backend.catalogue import service as catalogue
 from backend.catalogue.model import DELIVERY_METHODS
-from backend.catalogue.tables import Department
+from backend.catalogue.store import routing as codes
 from backend.errors import Conflict, InvalidInput, InvalidTransition
-from backend.geo.tables import Area
+from backend.geo.store.window import area_level
 from backend.window import claims, routing, texts
 from backend.window.access import Clerk
 from backend.window.steps import (
@@ -33,8 +33,6 @@ from backend.window.steps import (
     refresh_parent_deadline,
     required_text,
 )
-
-"""Outbox event for a transfer to a department approving on its own platform."""
 
 
 async def _begin(number: str, clerk: Clerk, action: Action) -> dict[str, Any]:
@@ -49,17 +47,14 @@ async def _begin(number: str, clerk: Clerk, action: Action) -> dict[str, Any]:
 async def on_external_platform(case_id: int) -> bool:
     """The case was pushed to its township's external one-window platform, which works it (and
     moves it through the platform's signed callbacks): the built-in desk does not act on it."""
-    rows = await Case.raw(
-        'SELECT 1 FROM platform_push WHERE "case" = {} AND pushed_at IS NOT NULL', case_id
-    ).run()
-    return bool(rows)
+    return await queue.pushed_to_platform(case_id)
 
 
 async def _whole_bundle_only(row: dict[str, Any]) -> None:
     """A child of a bundle not yet accepted is worked through its parent."""
     if row["parent"] is None:
         return
-    parent = await Case.select().where(Case.id == row["parent"]).first().run()
+    parent = await queue.case_by_id(row["parent"])
     if parent is not None and bundles.before_acceptance(parent):
         raise InvalidTransition(texts.BUNDLE_WHOLE)
 
@@ -67,8 +62,8 @@ async def _whole_bundle_only(row: dict[str, Any]) -> None:
 async def _done(row: dict[str, Any], clerk: Clerk, *, lapse_s: int, left: bool = False) -> None:
     """Keep the claim and the bundle's copies right after an action on ``row``."""
     queue_id = row["parent"] or row["id"]
-    status = await Case.select(Case.status).where(Case.id == queue_id).first().run()
-    if left or status is None or status["status"] != Status.QUEUED.value:
+    status = await queue.status_of(queue_id)
+    if left or status != Status.QUEUED.value:
         await claims.drop(queue_id)
     else:
         await claims.touch(queue_id, staff_id=clerk.id, lapse_s=lapse_s)
@@ -130,7 +125,7 @@ async def _transfer_one(
     if department_code is not None and department_code != department:
         department, method = department_code, "builtin"
     data = {"department": department, "send_method": method, "routed_by": route.source}
-    change = Change(Action.TRANSFER, front_desk(clerk), "", data, {Case.department: department})
+    change = Change(Action.TRANSFER, front_desk(clerk), "", data, {"department": department})
     await apply(row["id"], change, calendar=calendar)
 
 
@@ -146,10 +141,7 @@ async def transfer(
 
     A bundle's parent sends each accepted child to its own department (routing table).
     """
-    if (
-        department_code is not None
-        and not await Department.exists().where(Department.code == department_code).run()
-    ):
+    if department_code is not None and not await codes.department_exists(department_code):
         raise InvalidInput(
             texts.DEPARTMENT_UNKNOWN.format(code=department_code), code="department_unknown"
         )
@@ -178,8 +170,7 @@ async def handoff(
     *, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int, township_code: str
 ) -> None:
     """全区通办: a queued case of district-wide items moves to another township's queue."""
-    target = await Area.select(Area.level).where(Area.code == township_code).first().run()
-    if target is None or target["level"] != "township":
+    if await area_level(township_code) != "township":
         raise InvalidInput(
             texts.TOWNSHIP_UNKNOWN.format(code=township_code), code="township_unknown"
         )
@@ -203,7 +194,7 @@ async def handoff(
             raise Conflict(texts.NOT_DISTRICT_WIDE.format(name=spec.name), code="not_district_wide")
     data = {"from": row["township"], "to": township_code}
     for case in movers:
-        change = Change(Action.HANDOFF, front_desk(clerk), "", data, {Case.township: township_code})
+        change = Change(Action.HANDOFF, front_desk(clerk), "", data, {"township": township_code})
         await apply(case["id"], change, calendar=calendar)
     await _done(row, clerk, lapse_s=lapse_s, left=True)
 
@@ -272,7 +263,7 @@ async def deliver(
     data: dict[str, Any] = {"method": method, "tracking_no": tracking}
     if method == "window":
         data.update(IN_PERSON)  # picked up at the window: one trip
-    change = Change(Action.DELIVER, front_desk(clerk), "", data, {Case.delivery_method: method})
+    change = Change(Action.DELIVER, front_desk(clerk), "", data, {"delivery_method": method})
     await apply(row["id"], change, calendar=calendar)
     await bundles.settle_parent(row, calendar=calendar)
     await _done(row, clerk, lapse_s=lapse_s)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from backend.cases import bundles, formreveal
 from backend.cases import views as case_views
 from backend.cases.clock import Calendar, Clock
 from backend.cases.present import shanghai
 from backend.cases.states import STATUS_LABELS, Action, Status, allowed_actions, public_status
-from backend.cases.tables import Case
-from backend.identity.tables import Citizen, StaffUser
-from backend.window import claims
+from backend.cases.store import queue
+from backend.cases.store.queue import Line
+from backend.clock import now_utc
+from backend.http.fields import CaseChannel, CaseStatus, FiledByKind
+from backend.identity.store import clerks
+from backend.window import claims, store
 from backend.window.schemas import (
     ApplicantOut,
     CaseEntry,
@@ -38,25 +41,25 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def entry(row: dict[str, Any], names: dict[str, str]) -> CaseEntry:
-    status = Status(row["status"])
-    code = row["bundle_code"] if row["bundle_code"] and row["parent"] is None else row["item_code"]
-    claim = claims.claimed(row)
+def entry(line: Line, names: dict[str, str]) -> CaseEntry:
+    status = Status(line.status)
+    code = line.bundle_code if line.bundle_code and line.parent is None else line.item_code
+    claim = claims.claimed(line)
     return CaseEntry(
-        number=row["number"],
-        parent_number=row["parent_number"],
+        number=line.number,
+        parent_number=line.parent_number,
         name=names.get(code or "", code or ""),
-        item_code=row["item_code"],
-        bundle_code=row["bundle_code"],
-        status=row["status"],
+        item_code=line.item_code,
+        bundle_code=line.bundle_code,
+        status=cast("CaseStatus", line.status),
         status_label=STATUS_LABELS[status],
-        applicant_name=mask_name(row["applicant_name"]),
-        filed_by=FiledByOut(kind=row["filed_by_kind"], name=row["filed_by_name"]),
-        channel=row["channel"],
-        township_code=row["township"],
-        department_code=row["department"],
-        submitted_at=shanghai(row["created_at"]) or "",
-        deadline=row["deadline"].isoformat() if row["deadline"] else None,
+        applicant_name=mask_name(line.applicant_name),
+        filed_by=FiledByOut(kind=cast("FiledByKind", line.filed_by_kind), name=line.filed_by_name),
+        channel=cast("CaseChannel", line.channel),
+        township_code=line.township,
+        department_code=line.department,
+        submitted_at=shanghai(line.created_at) or "",
+        deadline=line.deadline.isoformat() if line.deadline else None,
         claimed_by=PersonRef(claim.staff_id, claim.staff_name) if claim else None,
         claimed_until=shanghai(claim.expires_at) if claim else None,
     )
@@ -66,17 +69,6 @@ def _json(value: Any) -> dict[str, Any]:
     """A JSONB value as Piccolo returns it (text unless asked otherwise) as a dict."""
     loaded = json.loads(value) if isinstance(value, str) else value
     return dict(loaded or {})
-
-
-async def _staff_names(ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    rows = (
-        await StaffUser.select(StaffUser.id, StaffUser.display_name)
-        .where(StaffUser.id.is_in(sorted(ids)))
-        .run()
-    )
-    return {str(r["id"]): r["display_name"] for r in rows}
 
 
 def _bundle_clock(own: Clock, children: list[tuple[dict[str, Any], str, Clock]]) -> Clock:
@@ -106,21 +98,16 @@ def _result(events: list[dict[str, Any]]) -> ResultOut | None:
 async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) -> CaseForStaff:
     view = await case_views.view(row=row, calendar=calendar)
     status = Status(row["status"])
-    applicant = (
-        await Citizen.select(Citizen.name, Citizen.id_number_masked)
-        .where(Citizen.id == row["applicant"])
-        .first()
-        .run()
-    ) or {"name": None, "id_number_masked": None}
+    applicant = await clerks.shown_applicant(str(row["applicant"]))
     parent_number = None
     parent_row: dict[str, Any] | None = None
     if row["parent"] is not None:
-        parent_row = await Case.select().where(Case.id == row["parent"]).first().run()
+        parent_row = await queue.case_by_id(row["parent"])
         parent_number = parent_row["number"] if parent_row else None
-    claim = await claims.live_claim(row["id"])
+    claim = await store.live_claim(row["id"], now=now_utc())
     form = await formreveal.staff_form(row)
     actors = {e["actor_id"] for e in view.events if e["actor_kind"] == "staff" and e["actor_id"]}
-    staff = await _staff_names(actors | ({claim.staff_id} if claim else set()))
+    staff = await clerks.staff_names(actors | ({claim.staff_id} if claim else set()))
     shown = _bundle_clock(view.clock, view.children) if view.children else view.clock
     resume = Status(row["resume_status"]) if row["resume_status"] else None
     supplement = None
@@ -140,7 +127,7 @@ async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) 
         bundle_code=row["bundle_code"],
         name=view.name,
         parent_number=parent_number,
-        applicant=ApplicantOut(applicant["name"], applicant["id_number_masked"]),
+        applicant=ApplicantOut(applicant.name, applicant.id_number_masked),
         filed_by=FiledByOut(kind=row["filed_by_kind"], name=view.filed_by_name),
         mandate_id=row["mandate_id"],
         channel=row["channel"],
@@ -213,7 +200,7 @@ async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) 
         supplement=supplement,
         result=_result(view.events),
         claim=ClaimOut(
-            staff=PersonRef(claim.staff_id, staff.get(claim.staff_id, claim.staff_name)),
+            staff=PersonRef(claim.staff_id, staff.get(claim.staff_id)),
             claimed_at=shanghai(claim.claimed_at) or "",
             expires_at=shanghai(claim.expires_at) or "",
             mine=claim.staff_id == viewer_id,

@@ -8,21 +8,15 @@ not in their township) before the body is read (``guards.department_case``).
 from __future__ import annotations
 
 from litestar import Controller, get, post
-from litestar.datastructures import CacheControlHeader, State
-from litestar.params import JSONBody
+from litestar.datastructures import CacheControlHeader
+from litestar.params import JSONBody, SkipValidation
 
+from backend.deps import Deps
 from backend.http.auth import ApiRequest
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.outbox.service import unit_of_work
-from backend.window import access, listing, present, review, service
-from backend.window.guards import (
-    approvers,
-    clerk_of,
-    department_case,
-    material_link_for,
-    reveal_for,
-)
+from backend.window import listing
+from backend.window.guards import approvers, clerk_of, department_case
 from backend.window.problems import CASE_404, MATERIAL_LINK, REVEAL
 from backend.window.schemas import (
     CaseForStaff,
@@ -38,7 +32,7 @@ from backend.window.schemas import (
     SupplementRequestIn,
     UploadIdPath,
 )
-from backend.workdays.service import load_calendar
+from backend.window.service import back_office, views
 
 DECISION: dict[int, list[str]] = {404: [*CASE_404], 409: ["transition_not_allowed"]}
 """The problems of every back-office decision on one case."""
@@ -64,17 +58,11 @@ class ReviewController(Controller):
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> StaffCasePage:
-        clerk = clerk_of(request.user)
-        listed = await listing.review_cases(
-            department_code=clerk.department_code or "",
-            township_code=await access.approver_township(clerk),
+        return await back_office.review_cases(
+            clerk=clerk_of(request.user),
             status=listing.status_filter(status),
             page=page,
             page_size=page_size,
-        )
-        names = await listing.names_of(listed.rows)
-        return StaffCasePage(
-            items=[present.entry(r, names) for r in listed.rows], total=listed.total
         )
 
     @get(
@@ -88,7 +76,7 @@ class ReviewController(Controller):
         ),
     )
     async def detail(self, request: ApiRequest, number: CaseNumberPath) -> CaseForStaff:
-        return await service.staff_view(number=number, clerk=clerk_of(request.user))
+        return await views.staff_view(number=number, clerk=clerk_of(request.user))
 
     @post(
         "/cases/{number:str}/approve",
@@ -103,15 +91,16 @@ class ReviewController(Controller):
     async def approve(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[CaseNoteIn],
     ) -> CaseForStaff:
-        clerk = clerk_of(request.user)
-        calendar = await load_calendar()
-        async with unit_of_work(state.doorbell):
-            await review.approve(number=number, clerk=clerk, calendar=calendar, note=data.note)
-        return await service.staff_view(number=number, clerk=clerk)
+        return await back_office.approve(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            note=data.note,
+        )
 
     @post(
         "/cases/{number:str}/deny",
@@ -127,15 +116,16 @@ class ReviewController(Controller):
     async def deny(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[DenyIn],
     ) -> CaseForStaff:
-        clerk = clerk_of(request.user)
-        calendar = await load_calendar()
-        async with unit_of_work(state.doorbell):
-            await review.deny(number=number, clerk=clerk, calendar=calendar, reason=data.reason)
-        return await service.staff_view(number=number, clerk=clerk)
+        return await back_office.deny(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            reason=data.reason,
+        )
 
     @post(
         "/cases/{number:str}/supplement",
@@ -151,17 +141,17 @@ class ReviewController(Controller):
     async def supplement(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[SupplementRequestIn],
     ) -> CaseForStaff:
-        clerk = clerk_of(request.user)
-        calendar = await load_calendar()
-        async with unit_of_work(state.doorbell):
-            await review.supplement(
-                number=number, clerk=clerk, calendar=calendar, missing=data.missing, note=data.note
-            )
-        return await service.staff_view(number=number, clerk=clerk)
+        return await back_office.supplement(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            missing=data.missing,
+            note=data.note,
+        )
 
     @post(
         "/cases/{number:str}/materials/{upload_id:str}/link",
@@ -176,11 +166,20 @@ class ReviewController(Controller):
     async def material_link(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         upload_id: UploadIdPath,
     ) -> MaterialLinkOut:
-        return await material_link_for(request, state, number=number, upload_id=upload_id)
+        url = await views.material_link(
+            number=number,
+            upload_id=upload_id,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            audit=deps.audit,
+            settings=deps.settings,
+            lapse_s=deps.settings.window_claim_s,
+        )
+        return MaterialLinkOut(url=url, expires_in=deps.settings.signed_url_ttl_s)
 
     @post(
         "/cases/{number:str}/form/{field:str}/reveal",
@@ -197,9 +196,17 @@ class ReviewController(Controller):
     async def reveal(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         field: FormFieldPath,
         data: JSONBody[RevealIn],
     ) -> RevealedOut:
-        return await reveal_for(request, state, number=number, field=field, reason=data.reason)
+        value = await views.reveal(
+            number=number,
+            field=field,
+            clerk=clerk_of(request.user),
+            reason=data.reason,
+            doorbell=deps.doorbell,
+            audit=deps.audit,
+        )
+        return RevealedOut(field=field, value=value)

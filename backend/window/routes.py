@@ -7,35 +7,22 @@ action answers the staff view of the case.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import cast
 
 from litestar import Controller, Response, get, post
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody
+from litestar.params import JSONBody, SkipValidation
 
-from backend import db
-from backend.cases import service as cases
 from backend.cases.schemas import SupplementIn
-from backend.cases.service import Submitter
-from backend.cases.submission import Plan
+from backend.deps import Deps
 from backend.http.auth import ApiRequest
 from backend.http.idempotent import claim_of, respond
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.http.throttle import limit_id_lookup
-from backend.idempotency.service import run_once
-from backend.outbox.service import unit_of_work
-from backend.window import actions, claims, listing, present, service, walkin
-from backend.window.guards import (
-    clerk_of,
-    lapse_s,
-    material_link_for,
-    reveal_for,
-    township_case,
-    window_staff,
-)
+from backend.window import listing
+from backend.window.guards import clerk_of, township_case, window_staff
 from backend.window.problems import CASE_404, FRONT_DESK_409, MATERIAL_LINK, REVEAL
 from backend.window.schemas import (
     CaseForStaff,
@@ -55,10 +42,9 @@ from backend.window.schemas import (
     UploadIdPath,
     WalkInSubmission,
 )
-from backend.workdays.calendar import ChinaCalendar
-from backend.workdays.service import load_calendar
+from backend.window.service import front_desk, views
+from backend.window.service.walk_in import walk_in as file_walk_in
 
-Action = Callable[..., Awaitable[None]]
 NO_STORE = CacheControlHeader(no_store=True)
 
 FRONT_DESK: dict[int, list[str]] = {404: [*CASE_404], 409: [*FRONT_DESK_409]}
@@ -94,21 +80,6 @@ WALK_IN: dict[int, list[str]] = {
 }
 
 
-async def _act(
-    request: ApiRequest, state: State, number: str, act: Action, **body: Any
-) -> CaseForStaff:
-    clerk = clerk_of(request.user)
-    calendar = await load_calendar()
-    async with unit_of_work(state.doorbell):
-        await act(number=number, clerk=clerk, calendar=calendar, lapse_s=lapse_s(state), **body)
-    return await service.staff_view(number=number, clerk=clerk)
-
-
-async def _page(listed: listing.Listed) -> StaffCasePage:
-    names = await listing.names_of(listed.rows)
-    return StaffCasePage(items=[present.entry(r, names) for r in listed.rows], total=listed.total)
-
-
 class WindowController(Controller):
     path = "/api/v1/window"
     tags = ["窗口受理"]
@@ -125,9 +96,8 @@ class WindowController(Controller):
     async def queue(
         self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
     ) -> StaffCasePage:
-        township = clerk_of(request.user).area_code
-        return await _page(
-            await listing.queue(township_code=township, page=page, page_size=page_size)
+        return await front_desk.queue_page(
+            clerk=clerk_of(request.user), page=page, page_size=page_size
         )
 
     @post(
@@ -140,15 +110,16 @@ class WindowController(Controller):
             "答 204。一人可同时认领多件，同一办件不会被两人认领；认领在一段时间内无操作即失效。",
         ),
     )
-    async def claim(self, request: ApiRequest, state: State) -> Response[CaseForStaff]:
-        clerk = clerk_of(request.user)
-        async with unit_of_work(state.doorbell):
-            number = await claims.claim_next(
-                staff_id=clerk.id, township_code=clerk.area_code, lapse_s=lapse_s(state)
-            )
-        if number is None:
+    async def claim(
+        self, request: ApiRequest, deps: SkipValidation[Deps]
+    ) -> Response[CaseForStaff]:
+        view = await front_desk.claim_next(
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
+        )
+        if view is None:
             return cast("Response[CaseForStaff]", Response(content=None, status_code=204))
-        view = await service.staff_view(number=number, clerk=clerk)
         return Response(view, status_code=200)
 
     @get(
@@ -166,13 +137,12 @@ class WindowController(Controller):
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> StaffCasePage:
-        listed = await listing.township_cases(
-            township_code=clerk_of(request.user).area_code,
+        return await front_desk.township_cases(
+            clerk=clerk_of(request.user),
             status=listing.status_filter(status),
             page=page,
             page_size=page_size,
         )
-        return await _page(listed)
 
     @post(
         "/cases",
@@ -187,48 +157,20 @@ class WindowController(Controller):
         ),
     )
     async def walk_in(
-        self,
-        request: ApiRequest,
-        state: State,
-        data: JSONBody[WalkInSubmission],
+        self, request: ApiRequest, deps: SkipValidation[Deps], data: JSONBody[WalkInSubmission]
     ) -> Response[CaseForStaff]:
-        clerk = clerk_of(request.user)
-
-        async def prepare() -> tuple[Plan, Submitter, ChinaCalendar]:
-            await walkin.check_here(
-                item_code=data.item_code,
-                bundle_code=data.bundle_code,
-                service_point_id=data.service_point_id,
-                township_code=clerk.area_code,
-            )
-            a = data.applicant
-            await limit_id_lookup(
+        answer = await file_walk_in(
+            submission=data,
+            clerk=clerk_of(request.user),
+            claimed=await claim_of(request),
+            throttle=lambda: limit_id_lookup(
                 request, route="walk_in", account=request.user.scope_key, fail_open=True
-            )
-            # A new applicant is registered only with a submission that holds: a refused
-            # walk-in (a bad form, a missing material) rolls the registration back.
-            async with db.engine().transaction():
-                citizen_id = await walkin.find_or_register(
-                    applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
-                    cipher=state.cipher,
-                )
-                by = walkin.submitter(citizen_id=citizen_id, clerk=clerk)
-                plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
-            return plan, by, await load_calendar()
-
-        async def create(ready: tuple[Plan, Submitter, ChinaCalendar]) -> CaseForStaff:
-            plan, by, calendar = ready
-            number = await walkin.file_and_accept(
-                plan=plan, by=by, clerk=clerk, calendar=calendar, lapse_s=lapse_s(state)
-            )
-            return await service.staff_view(number=number, clerk=clerk)
-
-        answer = await run_once(
-            await claim_of(request),
-            ttl_s=state.settings.idempotency_ttl_s,
-            doorbell=state.doorbell,
-            prepare=prepare,
-            create=create,
+            ),
+            doorbell=deps.doorbell,
+            cipher=deps.cipher,
+            shared_data=deps.shared_data,
+            lapse_s=deps.settings.window_claim_s,
+            ttl_s=deps.settings.idempotency_ttl_s,
         )
         return respond(answer, CaseForStaff)
 
@@ -243,10 +185,10 @@ class WindowController(Controller):
         ),
     )
     async def detail(
-        self, request: ApiRequest, state: State, number: CaseNumberPath
+        self, request: ApiRequest, deps: SkipValidation[Deps], number: CaseNumberPath
     ) -> CaseForStaff:
-        return await service.look(
-            number=number, clerk=clerk_of(request.user), lapse_s=lapse_s(state)
+        return await views.look(
+            number=number, clerk=clerk_of(request.user), lapse_s=deps.settings.window_claim_s
         )
 
     @post(
@@ -260,12 +202,11 @@ class WindowController(Controller):
         ),
     )
     async def release(
-        self, request: ApiRequest, state: State, number: CaseNumberPath
+        self, request: ApiRequest, deps: SkipValidation[Deps], number: CaseNumberPath
     ) -> CaseForStaff:
-        clerk = clerk_of(request.user)
-        async with unit_of_work(state.doorbell):
-            await service.release(number=number, clerk=clerk)
-        return await service.staff_view(number=number, clerk=clerk)
+        return await front_desk.release(
+            number=number, clerk=clerk_of(request.user), doorbell=deps.doorbell
+        )
 
     @post(
         "/cases/{number:str}/accept",
@@ -279,9 +220,17 @@ class WindowController(Controller):
         ),
     )
     async def accept(
-        self, request: ApiRequest, state: State, number: CaseNumberPath
+        self,
+        request: ApiRequest,
+        deps: SkipValidation[Deps],
+        number: CaseNumberPath,
     ) -> CaseForStaff:
-        return await _act(request, state, number, actions.accept)
+        return await front_desk.accept(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
+        )
 
     @post(
         "/cases/{number:str}/reject",
@@ -297,11 +246,17 @@ class WindowController(Controller):
     async def reject(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[RejectIn],
     ) -> CaseForStaff:
-        return await _act(request, state, number, actions.reject, reason=data.reason)
+        return await front_desk.reject(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
+            reason=data.reason,
+        )
 
     @post(
         "/cases/{number:str}/supplement",
@@ -317,12 +272,17 @@ class WindowController(Controller):
     async def supplement(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[SupplementRequestIn],
     ) -> CaseForStaff:
-        return await _act(
-            request, state, number, actions.supplement, missing=data.missing, note=data.note
+        return await front_desk.supplement(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
+            missing=data.missing,
+            note=data.note,
         )
 
     @post(
@@ -343,15 +303,15 @@ class WindowController(Controller):
     async def supply(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[SupplementIn],
     ) -> CaseForStaff:
-        return await _act(
-            request,
-            state,
-            number,
-            actions.supply_at_window,
+        return await front_desk.supply(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
             materials=list(data.materials),
             note=data.note,
         )
@@ -374,12 +334,16 @@ class WindowController(Controller):
     async def transfer(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[TransferIn],
     ) -> CaseForStaff:
-        return await _act(
-            request, state, number, actions.transfer, department_code=data.department_code
+        return await front_desk.transfer(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
+            department_code=data.department_code,
         )
 
     @post(
@@ -400,11 +364,17 @@ class WindowController(Controller):
     async def handoff(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[HandoffIn],
     ) -> CaseForStaff:
-        return await _act(request, state, number, actions.handoff, township_code=data.township_code)
+        return await front_desk.handoff(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
+            township_code=data.township_code,
+        )
 
     @post(
         "/cases/{number:str}/result",
@@ -419,11 +389,17 @@ class WindowController(Controller):
     async def result(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[CaseNoteIn],
     ) -> CaseForStaff:
-        return await _act(request, state, number, actions.issue_result, note=data.note)
+        return await front_desk.issue_result(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
+            note=data.note,
+        )
 
     @post(
         "/cases/{number:str}/deliver",
@@ -443,15 +419,15 @@ class WindowController(Controller):
     async def deliver(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         data: JSONBody[DeliverIn],
     ) -> CaseForStaff:
-        return await _act(
-            request,
-            state,
-            number,
-            actions.deliver,
+        return await front_desk.deliver(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
             method=data.method,
             tracking_no=data.tracking_no,
         )
@@ -469,11 +445,20 @@ class WindowController(Controller):
     async def material_link(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         upload_id: UploadIdPath,
     ) -> MaterialLinkOut:
-        return await material_link_for(request, state, number=number, upload_id=upload_id)
+        url = await views.material_link(
+            number=number,
+            upload_id=upload_id,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            audit=deps.audit,
+            settings=deps.settings,
+            lapse_s=deps.settings.window_claim_s,
+        )
+        return MaterialLinkOut(url=url, expires_in=deps.settings.signed_url_ttl_s)
 
     @post(
         "/cases/{number:str}/form/{field:str}/reveal",
@@ -490,9 +475,17 @@ class WindowController(Controller):
     async def reveal(
         self,
         request: ApiRequest,
-        state: State,
+        deps: SkipValidation[Deps],
         number: CaseNumberPath,
         field: FormFieldPath,
         data: JSONBody[RevealIn],
     ) -> RevealedOut:
-        return await reveal_for(request, state, number=number, field=field, reason=data.reason)
+        value = await views.reveal(
+            number=number,
+            field=field,
+            clerk=clerk_of(request.user),
+            reason=data.reason,
+            doorbell=deps.doorbell,
+            audit=deps.audit,
+        )
+        return RevealedOut(field=field, value=value)

@@ -13,9 +13,9 @@ from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.identity import roles
-from backend.outbox.service import unit_of_work
-from backend.window import routing
 from backend.window.schemas import RoutingRuleIn, RoutingRuleOut, RoutingRulePage, SendMethod
+from backend.window.service import rules
+from backend.window.store import Rule
 
 TownshipFilter = Annotated[
     str | None,
@@ -37,7 +37,7 @@ RuleIdPath = Annotated[
 ]
 
 
-def _out(rule: routing.Rule) -> RoutingRuleOut:
+def _out(rule: Rule) -> RoutingRuleOut:
     return RoutingRuleOut(
         id=rule.id,
         township_code=rule.township_code,
@@ -68,10 +68,10 @@ class RoutingRuleController(Controller):
         page: Page = 1,
         page_size: PageSize = 50,
     ) -> RoutingRulePage:
-        rules, total = await routing.list_rules(
+        found, total = await rules.list_rules(
             township_code=township, item_code=item, page=page, page_size=page_size
         )
-        return RoutingRulePage(items=[_out(r) for r in rules], total=total)
+        return RoutingRulePage(items=[_out(r) for r in found], total=total)
 
     @put(
         "/",
@@ -84,14 +84,13 @@ class RoutingRuleController(Controller):
         ),
     )
     async def set_rule(self, request: ApiRequest, data: JSONBody[RoutingRuleIn]) -> RoutingRuleOut:
-        async with unit_of_work(None):
-            rule = await routing.set_rule(
-                township_code=data.township_code,
-                item_code=data.item_code,
-                department_code=data.department_code,
-                send_method=data.send_method,
-                staff_id=request.user.id,
-            )
+        rule = await rules.set_rule(
+            township_code=data.township_code,
+            item_code=data.item_code,
+            department_code=data.department_code,
+            send_method=data.send_method,
+            staff_id=request.user.id,
+        )
         return _out(rule)
 
     @delete(
@@ -104,5 +103,4 @@ class RoutingRuleController(Controller):
         ),
     )
     async def delete_rule(self, rule_id: RuleIdPath) -> None:
-        async with unit_of_work(None):
-            await routing.delete_rule(rule_id=rule_id)
+        await rules.delete_rule(rule_id=rule_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Final
 
 from backend.cases import service as cases
-from backend.cases import views as case_views
 from backend.cases.states import Action, NotAllowed, Status, decide
+from backend.cases.store import queue
 from backend.cases.tables import Case
 from backend.cases.transitions import Actor
 from backend.errors import InvalidInput, InvalidTransition
@@ -26,16 +26,13 @@ def back_office(clerk: Clerk) -> Actor:
 
 async def lock(number: str) -> dict[str, Any]:
     """The case row, locked, fresh — its parent locked first (always parent before child, so
-    a bundle action and a child's action never wait on each other in opposite orders)."""
-    row = await case_views.case_row(number=number)
+    a bundle action and a child's action never wait on each other in opposite orders).
+
+    The one place the window locks a case it acts on (``backend.cases.store.queue.lock``)."""
+    row = await queue.lock(number=number)
     if row is None:
         raise cases.not_found()
-    if row["parent"] is not None:
-        await Case.select(Case.id).where(Case.id == row["parent"]).lock_rows().run()
-    rows = await Case.select().where(Case.id == row["id"]).lock_rows().run()
-    if not rows:
-        raise cases.not_found()
-    return rows[0]
+    return row
 
 
 def allowed(row: dict[str, Any], action: Action) -> None:

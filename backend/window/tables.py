@@ -8,7 +8,12 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from backend.cases.tables import Case
+# Other contexts' tables are referenced by name, never imported: they are private to them.
+AREA = LazyTableReference("Area", module_path="backend.geo.tables")
+ITEM = LazyTableReference("Item", module_path="backend.catalogue.tables")
+DEPARTMENT = LazyTableReference("Department", module_path="backend.catalogue.tables")
+CASE = LazyTableReference("Case", module_path="backend.cases.tables")
+STAFF_USER = LazyTableReference("StaffUser", module_path="backend.identity.tables")
 
 
 class RoutingRule(Table, tablename="routing_rule"):
@@ -21,21 +26,10 @@ class RoutingRule(Table, tablename="routing_rule"):
 
     id = Serial(primary_key=True)
     township: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Area", module_path="backend.geo.tables"),
-        null=True,
-        default=None,
-        on_delete=OnDelete.cascade,
+        AREA, null=True, default=None, on_delete=OnDelete.cascade
     )
-    item: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Item", module_path="backend.catalogue.tables"),
-        null=False,
-        on_delete=OnDelete.cascade,
-    )
-    department: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Department", module_path="backend.catalogue.tables"),
-        null=False,
-        on_delete=OnDelete.restrict,
-    )
+    item: ForeignKey[Table] = ForeignKey(ITEM, null=False, on_delete=OnDelete.cascade)
+    department: ForeignKey[Table] = ForeignKey(DEPARTMENT, null=False, on_delete=OnDelete.restrict)
     send_method = Varchar(length=16, default="builtin")
     updated_by = Varchar(length=40, null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -49,12 +43,9 @@ class Claim(Table, tablename="claim"):
     """
 
     id = BigSerial(primary_key=True)
-    case = ForeignKey(Case, null=False, unique=True, on_delete=OnDelete.cascade)
+    case: ForeignKey[Table] = ForeignKey(CASE, null=False, unique=True, on_delete=OnDelete.cascade)
     staff: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
-        null=False,
-        on_delete=OnDelete.cascade,
-        index=True,
+        STAFF_USER, null=False, on_delete=OnDelete.cascade, index=True
     )
     claimed_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(default=TimestamptzNow(), index=True)

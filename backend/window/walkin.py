@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from backend.cases import bundles, submission
 from backend.cases import service as cases
-from backend.cases import views as case_views
 from backend.cases.clock import Calendar
 from backend.cases.service import Submitter
 from backend.cases.states import Action, Status
-from backend.cases.tables import Case
+from backend.cases.store import queue
 from backend.cases.transitions import Actor, Change, apply
 from backend.errors import InvalidInput
 from backend.geo import points as geo
@@ -67,14 +66,14 @@ async def file_and_accept(
     """Create the case, put it in this township's queue and accept it; in the caller's
     transaction. The ``case.forward`` job published by ``create`` then finds nothing to do."""
     number = await cases.create(plan=plan, by=by)
-    row = await case_views.case_row(number=number)
+    row = await queue.case_row(number=number)
     assert row is not None
     forward = Change(
         Action.FORWARD,
         by.actor,
         texts.WALK_IN_NOTE,
         IN_PERSON,  # the applicant came to the window: one trip (docs/statistics.md)
-        updates={Case.township: clerk.area_code},
+        updates={"township": clerk.area_code},
     )
     await apply(row["id"], forward, calendar=calendar)
     if bundles.is_parent(row):

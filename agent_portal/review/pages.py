@@ -1,7 +1,7 @@
 """The back office's pages (后台审批): cases transferred to my department; approve, deny, 补正.
 
-The same domain functions as ``backend.window.review_routes``, each POST in ``unit_of_work``;
-a case not transferred to the approver's department is the 404 page.
+The same use cases as ``backend.window.review_routes`` (``backend.window.service``), each in
+its own unit of work; a case not transferred to the approver's department is the 404 page.
 """
 
 from __future__ import annotations
@@ -11,34 +11,33 @@ from typing import Any, Final
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal import casepage, desk, lists, texts
 from agent_portal.desk import choices, text
 from agent_portal.errors import PageNotFound
-from backend.cases.clock import Calendar
+from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.outbox.service import unit_of_work
-from backend.settings import Settings
-from backend.window import access, listing, review, service
+from backend.window import listing
 from backend.window.access import Clerk
-from backend.workdays.service import load_calendar
+from backend.window.service import back_office, views
 
-Act = Callable[[str, Clerk, Calendar, FormMultiDict], Awaitable[None]]
+Act = Callable[[str, Clerk, Deps, FormMultiDict], Awaitable[object]]
 
 ACTS: Final[dict[str, Act]] = {
-    "approve": lambda n, c, cal, f: review.approve(
-        number=n, clerk=c, calendar=cal, note=text(f, "note", label="审批意见")
+    "approve": lambda n, c, d, f: back_office.approve(
+        number=n, clerk=c, doorbell=d.doorbell, note=text(f, "note", label="审批意见")
     ),
-    "deny": lambda n, c, cal, f: review.deny(
-        number=n, clerk=c, calendar=cal, reason=text(f, "reason", label="理由")
+    "deny": lambda n, c, d, f: back_office.deny(
+        number=n, clerk=c, doorbell=d.doorbell, reason=text(f, "reason", label="理由")
     ),
-    "supplement": lambda n, c, cal, f: review.supplement(
+    "supplement": lambda n, c, d, f: back_office.supplement(
         number=n,
         clerk=c,
-        calendar=cal,
+        doorbell=d.doorbell,
         missing=choices(f, "missing"),
         note=text(f, "note", label="补正说明"),
     ),
@@ -61,9 +60,8 @@ class ReviewPages(Controller):
         page = desk.page_number(page)
         if status not in dict(texts.REVIEW_TABS):
             raise PageNotFound
-        listed = await listing.review_cases(
-            department_code=clerk.department_code or "",
-            township_code=await access.approver_township(clerk),
+        listed = await back_office.review_cases(
+            clerk=clerk,
             status=listing.status_filter(status),
             page=page,
             page_size=desk.PAGE_SIZE,
@@ -75,24 +73,27 @@ class ReviewPages(Controller):
     @get("/cases/{number:str}", name="portal:review-case")
     async def case(self, staff: StaffAccount, number: str, done: str | None = None) -> Template:
         clerk, row = await desk.review_row(staff, number)
-        view = await service.staff_view(number=number, clerk=clerk)
+        view = await views.staff_view(number=number, clerk=clerk)
         return await casepage.page(view, row=row, desk=casepage.REVIEW, done=done)
 
     @post("/cases/{number:str}/{action:str}", name="portal:review-act")
     async def act(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, number: str, action: str
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        deps: SkipValidation[Deps],
+        number: str,
+        action: str,
     ) -> Response[Any]:
         clerk, row = await desk.review_row(staff, number)
         run = ACTS.get(action)
         if run is None:
             raise PageNotFound
         form = await request.form()
-        calendar = await load_calendar()
         try:
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                await run(number, clerk, calendar, form)
+            await run(number, clerk, deps, form)
         except DomainError as exc:
-            view = await service.staff_view(number=number, clerk=clerk)
+            view = await views.staff_view(number=number, clerk=clerk)
             return await casepage.page(
                 view,
                 row=row,
@@ -107,7 +108,7 @@ class ReviewPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        settings: Settings,
+        deps: SkipValidation[Deps],
         number: str,
         field: str,
     ) -> Response[Any]:
@@ -115,31 +116,27 @@ class ReviewPages(Controller):
         clerk, row = await desk.review_row(staff, number)
         return await casepage.reveal_page(
             request,
+            deps,
             clerk=clerk,
             row=row,
             number=number,
             field=field,
             desk=casepage.REVIEW,
-            view=lambda: service.staff_view(number=number, clerk=clerk),
+            view=lambda: views.staff_view(number=number, clerk=clerk),
         )
 
     @post("/cases/{number:str}/materials/{upload_id:str}/link", name="portal:review-material")
     async def material(
-        self,
-        request: Request[Any, Any, Any],
-        staff: StaffAccount,
-        settings: Settings,
-        number: str,
-        upload_id: str,
+        self, staff: StaffAccount, deps: SkipValidation[Deps], number: str, upload_id: str
     ) -> Redirect:
         clerk, _ = await desk.review_row(staff, number)
-        async with unit_of_work(desk.doorbell(request.app.state)):
-            url = await service.material_link(
-                number=number,
-                upload_id=upload_id,
-                clerk=clerk,
-                audit=request.app.state.audit,
-                settings=settings,
-                lapse_s=settings.window_claim_s,
-            )
+        url = await views.material_link(
+            number=number,
+            upload_id=upload_id,
+            clerk=clerk,
+            doorbell=deps.doorbell,
+            audit=deps.audit,
+            settings=deps.settings,
+            lapse_s=deps.settings.window_claim_s,
+        )
         return Redirect(url, status_code=303)

@@ -1,8 +1,8 @@
 """The township window's pages (一窗受理): the queue, the township's cases, a case and its actions.
 
-Each page calls the same domain functions as ``backend.window.routes``; every POST runs inside
-``unit_of_work``. A refused action (409/422 from the domain) shows its Chinese detail on the
-case page, and the case is as it was (the transaction rolled back).
+Each page calls the same use cases as ``backend.window.routes`` (``backend.window.service``),
+each in its own unit of work. A refused action (409/422 from the domain) shows its Chinese
+detail on the case page, and the case is as it was (the transaction rolled back).
 """
 
 from __future__ import annotations
@@ -12,58 +12,56 @@ from typing import Any, Final
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal import casepage, desk, lists, texts
 from agent_portal.desk import choices, text
 from agent_portal.errors import PageNotFound
-from backend.cases.clock import Calendar
+from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.outbox.service import unit_of_work
-from backend.settings import Settings
-from backend.window import actions, claims, listing, service
+from backend.window import listing
 from backend.window.access import Clerk
-from backend.workdays.service import load_calendar
+from backend.window.service import front_desk, views
 
-Act = Callable[[str, Clerk, Calendar, int, FormMultiDict], Awaitable[None]]
+Act = Callable[[str, Clerk, Deps, FormMultiDict], Awaitable[object]]
+
+
+def _on(deps: Deps) -> dict[str, Any]:
+    """What every front-desk action takes besides the case and the clerk."""
+    return {"doorbell": deps.doorbell, "lapse_s": deps.settings.window_claim_s}
+
 
 ACTS: Final[dict[str, Act]] = {
-    "accept": lambda n, c, cal, s, f: actions.accept(number=n, clerk=c, calendar=cal, lapse_s=s),
-    "reject": lambda n, c, cal, s, f: actions.reject(
-        number=n, clerk=c, calendar=cal, lapse_s=s, reason=text(f, "reason", label="理由")
+    "accept": lambda n, c, d, f: front_desk.accept(number=n, clerk=c, **_on(d)),
+    "reject": lambda n, c, d, f: front_desk.reject(
+        number=n, clerk=c, **_on(d), reason=text(f, "reason", label="理由")
     ),
-    "supplement": lambda n, c, cal, s, f: actions.supplement(
+    "supplement": lambda n, c, d, f: front_desk.supplement(
         number=n,
         clerk=c,
-        calendar=cal,
-        lapse_s=s,
+        **_on(d),
         missing=choices(f, "missing"),
         note=text(f, "note", label="补正说明"),
     ),
-    "transfer": lambda n, c, cal, s, f: actions.transfer(
+    "transfer": lambda n, c, d, f: front_desk.transfer(
         number=n,
         clerk=c,
-        calendar=cal,
-        lapse_s=s,
+        **_on(d),
         department_code=text(f, "department_code", label="部门", limit=16) or None,
     ),
-    "handoff": lambda n, c, cal, s, f: actions.handoff(
+    "handoff": lambda n, c, d, f: front_desk.handoff(
+        number=n, clerk=c, **_on(d), township_code=text(f, "township_code", label="镇街", limit=12)
+    ),
+    "result": lambda n, c, d, f: front_desk.issue_result(
+        number=n, clerk=c, **_on(d), note=text(f, "note", label="出件说明")
+    ),
+    "deliver": lambda n, c, d, f: front_desk.deliver(
         number=n,
         clerk=c,
-        calendar=cal,
-        lapse_s=s,
-        township_code=text(f, "township_code", label="镇街", limit=12),
-    ),
-    "result": lambda n, c, cal, s, f: actions.issue_result(
-        number=n, clerk=c, calendar=cal, lapse_s=s, note=text(f, "note", label="出件说明")
-    ),
-    "deliver": lambda n, c, cal, s, f: actions.deliver(
-        number=n,
-        clerk=c,
-        calendar=cal,
-        lapse_s=s,
+        **_on(d),
         method=text(f, "method", label="送达方式", limit=16),
         tracking_no=text(f, "tracking_no", label="快递单号", limit=64) or None,
     ),
@@ -79,30 +77,23 @@ class WindowPages(Controller):
     include_in_schema = False
 
     @get("/queue", name="portal:window-queue")
-    async def queue(
-        self, staff: StaffAccount, settings: Settings, page: int = 1, notice: str = ""
-    ) -> Template:
+    async def queue(self, staff: StaffAccount, page: int = 1, notice: str = "") -> Template:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         page = desk.page_number(page)
-        listed = await listing.queue(
-            township_code=clerk.area_code, page=page, page_size=desk.PAGE_SIZE
-        )
+        listed = await front_desk.queue_page(clerk=clerk, page=page, page_size=desk.PAGE_SIZE)
         ctx = await lists.context(listed, page=page, clerk=clerk)
         ctx["notice"] = texts.QUEUE_NOTICES.get(notice)
         return Template("window/queue.html", context=ctx)
 
     @post("/queue/claim", name="portal:window-claim")
-    async def claim(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, settings: Settings
-    ) -> Redirect:
+    async def claim(self, staff: StaffAccount, deps: SkipValidation[Deps]) -> Redirect:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
-        async with unit_of_work(desk.doorbell(request.app.state)):
-            number = await claims.claim_next(
-                staff_id=clerk.id, township_code=clerk.area_code, lapse_s=settings.window_claim_s
-            )
-        if number is None:
+        view = await front_desk.claim_next(
+            clerk=clerk, doorbell=deps.doorbell, lapse_s=deps.settings.window_claim_s
+        )
+        if view is None:
             return Redirect("/portal/window/queue?notice=empty", status_code=303)
-        return Redirect(_case_url(number, "claim"), status_code=303)
+        return Redirect(_case_url(view.number, "claim"), status_code=303)
 
     @get("/cases", name="portal:window-cases")
     async def township_cases(
@@ -113,8 +104,8 @@ class WindowPages(Controller):
         tabs = dict(texts.TOWNSHIP_TABS)
         if status not in tabs:
             raise PageNotFound
-        listed = await listing.township_cases(
-            township_code=clerk.area_code,
+        listed = await front_desk.township_cases(
+            clerk=clerk,
             status=listing.status_filter(status),
             page=page,
             page_size=desk.PAGE_SIZE,
@@ -125,23 +116,26 @@ class WindowPages(Controller):
 
     @get("/cases/{number:str}", name="portal:window-case")
     async def case(
-        self, staff: StaffAccount, settings: Settings, number: str, done: str | None = None
+        self, staff: StaffAccount, deps: SkipValidation[Deps], number: str, done: str | None = None
     ) -> Template:
         clerk, row = await desk.window_row(staff, number)
-        view = await service.look(number=number, clerk=clerk, lapse_s=settings.window_claim_s)
+        view = await views.look(number=number, clerk=clerk, lapse_s=deps.settings.window_claim_s)
         return await casepage.page(view, row=row, desk=casepage.WINDOW, done=done)
 
     @post("/cases/{number:str}/release", name="portal:window-release")
     async def release(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, number: str
+        self,
+        request: Request[Any, Any, Any],
+        staff: StaffAccount,
+        deps: SkipValidation[Deps],
+        number: str,
     ) -> Response[Any]:
         clerk, row = await desk.window_row(staff, number)
         form = await request.form()
         try:
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                await service.release(number=number, clerk=clerk)
+            await front_desk.release(number=number, clerk=clerk, doorbell=deps.doorbell)
         except DomainError as exc:
-            view = await service.staff_view(number=number, clerk=clerk)
+            view = await views.staff_view(number=number, clerk=clerk)
             return await casepage.page(
                 view,
                 row=row,
@@ -158,7 +152,7 @@ class WindowPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        settings: Settings,
+        deps: SkipValidation[Deps],
         number: str,
         action: str,
     ) -> Response[Any]:
@@ -167,12 +161,12 @@ class WindowPages(Controller):
         if run is None:
             raise PageNotFound
         form = await request.form()
-        calendar = await load_calendar()
         try:
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                await run(number, clerk, calendar, settings.window_claim_s, form)
+            await run(number, clerk, deps, form)
         except DomainError as exc:
-            view = await service.look(number=number, clerk=clerk, lapse_s=settings.window_claim_s)
+            view = await views.look(
+                number=number, clerk=clerk, lapse_s=deps.settings.window_claim_s
+            )
             return await casepage.page(
                 view,
                 row=row,
@@ -189,7 +183,7 @@ class WindowPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        settings: Settings,
+        deps: SkipValidation[Deps],
         number: str,
         field: str,
     ) -> Response[Any]:
@@ -197,31 +191,29 @@ class WindowPages(Controller):
         clerk, row = await desk.window_row(staff, number)
         return await casepage.reveal_page(
             request,
+            deps,
             clerk=clerk,
             row=row,
             number=number,
             field=field,
             desk=casepage.WINDOW,
-            view=lambda: service.look(number=number, clerk=clerk, lapse_s=settings.window_claim_s),
+            view=lambda: views.look(
+                number=number, clerk=clerk, lapse_s=deps.settings.window_claim_s
+            ),
         )
 
     @post("/cases/{number:str}/materials/{upload_id:str}/link", name="portal:window-material")
     async def material(
-        self,
-        request: Request[Any, Any, Any],
-        staff: StaffAccount,
-        settings: Settings,
-        number: str,
-        upload_id: str,
+        self, staff: StaffAccount, deps: SkipValidation[Deps], number: str, upload_id: str
     ) -> Redirect:
         clerk, _ = await desk.window_row(staff, number)
-        async with unit_of_work(desk.doorbell(request.app.state)):
-            url = await service.material_link(
-                number=number,
-                upload_id=upload_id,
-                clerk=clerk,
-                audit=request.app.state.audit,
-                settings=settings,
-                lapse_s=settings.window_claim_s,
-            )
+        url = await views.material_link(
+            number=number,
+            upload_id=upload_id,
+            clerk=clerk,
+            doorbell=deps.doorbell,
+            audit=deps.audit,
+            settings=deps.settings,
+            lapse_s=deps.settings.window_claim_s,
+        )
         return Redirect(url, status_code=303)

@@ -1,9 +1,9 @@
 """Walk-ins at the window (前台综合受理): the form, the item's fields (HTMX), and filing.
 
-Filing does what ``POST /api/v1/window/cases`` does, in the same order: the item must be handled
-here, the applicant is found or registered, the submission is checked (``cases.prepare``), then
-filed, queued and accepted in one ``unit_of_work``. The hidden submission key makes a double
-click file one case (``backend.idempotency``, as the API's ``Idempotency-Key``).
+Filing is the use case behind ``POST /api/v1/window/cases``
+(``backend.window.service.walk_in``); the page only reads the form in and shows the answer.
+The hidden submission key makes a double click file one case, as the API's
+``Idempotency-Key``.
 """
 
 from __future__ import annotations
@@ -12,25 +12,21 @@ from typing import Any, Final
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, item_form, texts, walkin_form
+from agent_portal import desk, item_form, texts
 from agent_portal.item_form import ItemForm, Posted
-from backend import db
-from backend.cases import service as cases
-from backend.cases.service import Submitter
-from backend.cases.submission import Plan
+from agent_portal.window import walkin_form
+from backend.deps import Deps
 from backend.errors import DomainError, InvalidInput
 from backend.http.throttle import limit_id_lookup
 from backend.idempotency import service as idempotency
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.settings import Settings
-from backend.window import walkin
 from backend.window.access import Clerk
 from backend.window.schemas import WalkInSubmission
-from backend.workdays.calendar import ChinaCalendar
-from backend.workdays.service import load_calendar
+from backend.window.service.walk_in import walk_in
 
 PATH: Final = "/portal/window/walk-in"
 FIELDS_STEP: Final = "fields"
@@ -84,7 +80,7 @@ class WalkInPages(Controller):
 
     @post("/", name="portal:walk-in-submit")
     async def submit(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, settings: Settings
+        self, request: Request[Any, Any, Any], staff: StaffAccount, deps: SkipValidation[Deps]
     ) -> Response[Any]:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         form = await request.form()
@@ -93,7 +89,7 @@ class WalkInPages(Controller):
         if form.get("_step") == FIELDS_STEP:
             return await _form_page(clerk, posted)
         try:
-            number = await _file(request, clerk, posted, chosen, settings)
+            number = await _file(request, deps, clerk, posted, chosen)
         except DomainError as exc:
             return await _form_page(
                 clerk,
@@ -107,61 +103,42 @@ class WalkInPages(Controller):
 
 async def _file(
     request: Request[Any, Any, Any],
+    deps: SkipValidation[Deps],
     clerk: Clerk,
     posted: Posted,
     chosen: ItemForm,
-    settings: Settings,
 ) -> str:
     """File the walk-in; its case number (the first one's, for a repeated post)."""
-    state = request.app.state
 
-    async def prepare() -> tuple[Plan, Submitter, ChinaCalendar]:
+    async def read() -> WalkInSubmission:
         if not posted.item_code:
             raise InvalidInput(texts.ITEM_REQUIRED, code="item_or_bundle_required")
-        await item_form.save_files(posted, owner_id=clerk.id, state=state)
+        await item_form.save_files(posted, owner_id=clerk.id, state=request.app.state)
         try:
-            data = msgspec.convert(
+            return msgspec.convert(
                 walkin_form.submission(posted, chosen.fields), WalkInSubmission, strict=True
             )
         except msgspec.ValidationError as exc:
             raise InvalidInput(texts.FORM_INVALID, code="walk_in_invalid") from exc
-        await walkin.check_here(
-            item_code=data.item_code,
-            bundle_code=data.bundle_code,
-            service_point_id=data.service_point_id,
-            township_code=clerk.area_code,
-        )
-        a = data.applicant
-        await limit_id_lookup(request, route="walk_in", account=f"staff:{clerk.id}", fail_open=True)
-        # As at the API: a refused walk-in rolls the applicant's registration back.
-        async with db.engine().transaction():
-            citizen_id = await walkin.find_or_register(
-                applicant=walkin.Applicant(a.name, a.id_number, a.village_code, a.phone),
-                cipher=state.cipher,
-            )
-            by = walkin.submitter(citizen_id=citizen_id, clerk=clerk)
-            plan = await cases.prepare(body=data, by=by, shared_data=state.shared_data)
-        return plan, by, await load_calendar()
 
-    async def create(ready: tuple[Plan, Submitter, ChinaCalendar]) -> dict[str, str]:
-        plan, by, calendar = ready
-        number = await walkin.file_and_accept(
-            plan=plan, by=by, clerk=clerk, calendar=calendar, lapse_s=settings.window_claim_s
-        )
-        return {"number": number}
-
-    answer = await idempotency.run_once(
-        idempotency.claim(
+    answer = await walk_in(
+        submission=read,
+        clerk=clerk,
+        claimed=idempotency.claim(
             scope=f"portal:staff:{clerk.id}",
             key=posted.key,
             method="POST",
             path=PATH,
             body=posted.fingerprint_body(),
-            secret=settings.secret_key.encode(),
+            secret=deps.settings.secret_key.encode(),
         ),
-        ttl_s=settings.idempotency_ttl_s,
-        doorbell=desk.doorbell(state),
-        prepare=prepare,
-        create=create,
+        throttle=lambda: limit_id_lookup(
+            request, route="walk_in", account=f"staff:{clerk.id}", fail_open=True
+        ),
+        doorbell=deps.doorbell,
+        cipher=deps.cipher,
+        shared_data=deps.shared_data,
+        lapse_s=deps.settings.window_claim_s,
+        ttl_s=deps.settings.idempotency_ttl_s,
     )
     return str(answer.body["number"])
