@@ -25,6 +25,7 @@ from backend.catalogue import service as catalogue
 from backend.delegation import mandates, service
 from backend.delegation.schemas import AgentCaseSubmission
 from backend.delegation.scope import Agent
+from backend.delegation.store.mandates import MandateRow
 from backend.deps import Deps
 from backend.errors import DomainError, InvalidInput, NotAllowed
 from backend.idempotency import service as idempotency
@@ -45,22 +46,22 @@ class Choice:
     name: str
 
 
-async def _mandate(agent: Agent, mandate_id: str) -> dict[str, Any]:
+async def _mandate(agent: Agent, mandate_id: str) -> MandateRow:
     """The mandate when this agent may file under it now (404 page otherwise; 403 not live)."""
     return await mandates.require_live(
         mandate_id=mandate_id, agent=agent, citizen_id=None, item_codes=[], bundle_code=None
     )
 
 
-async def _choices(row: dict[str, Any]) -> list[Choice]:
+async def _choices(row: MandateRow) -> list[Choice]:
     """What the mandate covers: its bundle (and the bundle's items one by one), or its items."""
-    if row["bundle_code"]:
-        bundle = await catalogue.get_bundle(code=row["bundle_code"])
+    if row.bundle_code:
+        bundle = await catalogue.get_bundle(code=row.bundle_code)
         return [Choice("bundle", bundle.spec.code, bundle.spec.name)] + [
             Choice("item", v.spec.code, v.spec.name) for v in bundle.items
         ]
     out = []
-    for code in row["item_codes"]:
+    for code in row.item_codes:
         view = await catalogue.get_item(code=code)
         out.append(Choice("item", code, view.spec.name))
     return out

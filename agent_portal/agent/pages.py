@@ -8,6 +8,7 @@ detail next to the fields and saves nothing.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
@@ -67,8 +68,7 @@ async def _villager(agent: Agent, citizen_id: str) -> dict[str, Any]:
     if not rows:
         raise PageNotFound
     row = rows[0]
-    row["about"] = texts.sex_year(row.get("sex"), row.get("birth_year"))
-    return row
+    return {**asdict(row), "about": texts.sex_year(row.sex, row.birth_year)}
 
 
 def _villages(staff: StaffAccount, agent: Agent) -> list[tuple[str, str]]:
@@ -95,9 +95,7 @@ async def _search_page(
         "agent/villagers.html",
         context={
             "q": q,
-            "rows": [
-                {**r, "about": texts.sex_year(r.get("sex"), r.get("birth_year"))} for r in rows
-            ],
+            "rows": [{**asdict(r), "about": texts.sex_year(r.sex, r.birth_year)} for r in rows],
             "pages": _pages(page, total),
             "villages": villages,
             "posted": posted or {"village_code": agent.area_code},
