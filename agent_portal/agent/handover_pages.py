@@ -171,6 +171,31 @@ async def _results_page(clerk: Clerk, *, error: str | None = None, status: int =
     )
 
 
+async def _window_list(
+    clerk: Clerk, *, status: str, code: str, page: int, notice: str | None
+) -> Template:
+    """The township's batches of one status, a page of them."""
+    page = desk.page_number(page)
+    rows, total = await custody.list_batches(
+        agent_id=None,
+        township=clerk.area_code,
+        status=status or None,
+        page=page,
+        page_size=desk.PAGE_SIZE,
+    )
+    return Template(
+        "window/handovers.html",
+        context={
+            "batches": handovers.summaries(rows),
+            "pages": Pages(page, max(1, -(-total // desk.PAGE_SIZE)), total),
+            "tabs": texts.HANDOVER_TABS,
+            "status": status,
+            "code": code.strip()[:40],
+            "notice": notice,
+        },
+    )
+
+
 class WindowHandoverPages(Controller):
     path = "/window/handovers"
     include_in_schema = False
@@ -183,32 +208,13 @@ class WindowHandoverPages(Controller):
         tabs = dict(texts.HANDOVER_TABS)
         if status not in tabs:
             raise PageNotFound
-        notice = None
         if code.strip():
             found = await custody.find_by_code(code[:40])
             batch = await custody.batch(found) if found else None
             if batch is not None and batch.township == clerk.area_code:
                 return Redirect(f"{WINDOW_BASE}/{found}", status_code=303)
-            notice = texts.HANDOVER_CODE_UNKNOWN
-        page = desk.page_number(page)
-        rows, total = await custody.list_batches(
-            agent_id=None,
-            township=clerk.area_code,
-            status=status or None,
-            page=page,
-            page_size=desk.PAGE_SIZE,
-        )
-        return Template(
-            "window/handovers.html",
-            context={
-                "batches": handovers.summaries(rows),
-                "pages": Pages(page, max(1, -(-total // desk.PAGE_SIZE)), total),
-                "tabs": texts.HANDOVER_TABS,
-                "status": status,
-                "code": code.strip()[:40],
-                "notice": notice,
-            },
-        )
+        notice = texts.HANDOVER_CODE_UNKNOWN if code.strip() else None
+        return await _window_list(clerk, status=status, code=code, page=page, notice=notice)
 
     @get("/results", name="portal:window-send-results")
     async def results(self, staff: StaffAccount) -> Template:

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
@@ -107,6 +108,37 @@ async def _search_page(
     )
 
 
+def _registration(form: FormMultiDict, agent: Agent) -> dict[str, str]:
+    return {
+        "name": item_form.value(form, "name", 64),
+        "id_number": item_form.value(form, "id_number", 32).upper(),
+        "phone": item_form.value(form, "phone", 20),
+        "village_code": item_form.value(form, "village_code", 12) or agent.area_code,
+    }
+
+
+async def _registration_refused(
+    staff: StaffAccount, agent: Agent, posted: dict[str, str], exc: DomainError
+) -> Template:
+    """The villagers page again, the refusal beside the registration's fields."""
+    problems = {  # the registration's fields, named as its form names them
+        str(p.get("field", "")): str(p.get("message", "")) for p in exc.extra.get("errors", [])
+    }
+    page = await _search_page(
+        staff,
+        agent,
+        q="",
+        page=1,
+        posted=posted,
+        error=exc.detail,
+        problems=problems,
+        status_code=exc.status,
+    )
+    if isinstance(exc, RateLimited):
+        page.headers["Retry-After"] = str(exc.retry_after_s)
+    return page
+
+
 class AgentPages(Controller):
     path = "/agent"
     include_in_schema = False
@@ -121,23 +153,19 @@ class AgentPages(Controller):
         self, request: Request[Any, Any, Any], staff: StaffAccount, deps: SkipValidation[Deps]
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
-        form = await request.form()
-        posted = {
-            "name": item_form.value(form, "name", 64),
-            "id_number": item_form.value(form, "id_number", 32).upper(),
-            "phone": item_form.value(form, "phone", 20),
-            "village_code": item_form.value(form, "village_code", 12) or agent.area_code,
-        }
-        applicant = Applicant(
-            posted["name"], posted["id_number"], posted["village_code"], posted["phone"] or None
-        )
+        posted = _registration(await request.form(), agent)
         try:
             await limit_id_lookup(
                 request, route="register", account=f"staff:{staff.id}", fail_open=False
             )
             answer = await service.register_citizen(
                 agent=agent,
-                applicant=applicant,
+                applicant=Applicant(
+                    posted["name"],
+                    posted["id_number"],
+                    posted["village_code"],
+                    posted["phone"] or None,
+                ),
                 claim=None,
                 verifier=deps.identity_verifier,
                 cipher=deps.cipher,
@@ -145,23 +173,7 @@ class AgentPages(Controller):
                 ttl_s=deps.settings.idempotency_ttl_s,
             )
         except DomainError as exc:
-            problems = {  # the registration's fields, named as its form names them
-                str(p.get("field", "")): str(p.get("message", ""))
-                for p in exc.extra.get("errors", [])
-            }
-            page = await _search_page(
-                staff,
-                agent,
-                q="",
-                page=1,
-                posted=posted,
-                error=exc.detail,
-                problems=problems,
-                status_code=exc.status,
-            )
-            if isinstance(exc, RateLimited):
-                page.headers["Retry-After"] = str(exc.retry_after_s)
-            return page
+            return await _registration_refused(staff, agent, posted, exc)
         return Redirect(f"{BASE}/villagers/{answer.body['id']}?done=registered", status_code=303)
 
     @get("/villagers/{citizen_id:str}", name="portal:agent-villager")
