@@ -36,6 +36,6 @@ async def names_by_id(ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
     rows = await db.fetch(
-        "SELECT id::text AS id, name FROM citizen WHERE id::text = ANY($1::text[])", ids
+        "SELECT id::text AS id, name FROM citizen WHERE id = ANY($1::uuid[])", ids
     )
     return {r["id"]: r["name"] or "" for r in rows}
