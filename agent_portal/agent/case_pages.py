@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
@@ -99,6 +100,19 @@ async def _page(
     )
 
 
+async def _photos(deps: Deps, agent: Agent, form: FormMultiDict) -> list[MaterialIn]:
+    """The supplement's photos, saved through the upload service, by material type."""
+    materials = []
+    for index, kind in enumerate(desk.choices(form, "types")):
+        chosen = item_form.chosen_file(form, f"sup-{index}-file")
+        if chosen is not None:
+            saved = await item_form.save_file(
+                deps, owner_id=agent.id, material_type=kind, chosen=chosen
+            )
+            materials.append(MaterialIn(type=kind, upload_id=saved.id))
+    return materials
+
+
 class AgentCasePages(Controller):
     path = "/agent/cases"
     include_in_schema = False
@@ -121,17 +135,12 @@ class AgentCasePages(Controller):
         form = await request.form()
         try:
             await errands.require_live_mandate(row)
-            materials = []
-            for index, kind in enumerate(desk.choices(form, "types")):
-                chosen = item_form.chosen_file(form, f"sup-{index}-file")
-                if chosen is not None:
-                    saved = await item_form.save_file(
-                        deps, owner_id=agent.id, material_type=kind, chosen=chosen
-                    )
-                    materials.append(MaterialIn(type=kind, upload_id=saved.id))
-            note = desk.text(form, "note", label="补正说明")
             await service.supply(
-                agent=agent, number=number, materials=materials, note=note, doorbell=deps.doorbell
+                agent=agent,
+                number=number,
+                materials=await _photos(deps, agent, form),
+                note=desk.text(form, "note", label="补正说明"),
+                doorbell=deps.doorbell,
             )
         except DomainError as exc:
             return await _page(
@@ -154,10 +163,11 @@ class AgentCasePages(Controller):
             chosen = item_form.chosen_file(form, "photo")
             photo = ""
             if chosen is not None:
-                saved = await item_form.save_file(
-                    deps, owner_id=agent.id, material_type=HANDOVER_PHOTO, chosen=chosen
-                )
-                photo = saved.id
+                photo = (
+                    await item_form.save_file(
+                        deps, owner_id=agent.id, material_type=HANDOVER_PHOTO, chosen=chosen
+                    )
+                ).id
             await service.hand_over_to_citizen(
                 agent=agent, number=number, photo_upload_id=photo, doorbell=deps.doorbell
             )

@@ -8,7 +8,7 @@ its clock all come from ``delegation.errands``; this module only puts them into 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from agent_portal import texts, urgency
 from agent_portal.casepage import when
@@ -20,6 +20,7 @@ from backend.clock import SHANGHAI, today
 from backend.delegation import mandates
 from backend.delegation.errands import Errand
 from backend.delegation.scope import Agent, load_agent
+from backend.delegation.store.mandates import MandateRow
 from backend.identity import roles
 from backend.identity.service import StaffAccount
 
@@ -92,18 +93,18 @@ class MandateLine:
     created_at: str
 
 
-async def mandate_line(row: dict[str, Any]) -> MandateLine:
+async def mandate_line(row: MandateRow) -> MandateLine:
     status = mandates.effective_status(row)
     return MandateLine(
-        id=row["id"],
-        citizen_id=row["citizen_id"],
-        citizen_name=row["citizen_name"] or "",
+        id=row.id,
+        citizen_id=row.citizen_id,
+        citizen_name=row.citizen_name or "",
         status=status,
         status_label=texts.MANDATE_STATUS.get(status, status),
         scope=await mandates.scope_names(row),
-        expires_on=row["expires_on"].isoformat(),
-        consent=texts.CONSENT.get(row["consent"], row["consent"]),
-        created_at=when(row["created_at"].astimezone(SHANGHAI).isoformat()),
+        expires_on=row.expires_on.isoformat(),
+        consent=texts.CONSENT.get(row.consent, row.consent),
+        created_at=when(row.created_at.astimezone(SHANGHAI).isoformat()),
     )
 
 

@@ -25,6 +25,7 @@ from backend.catalogue import service as catalogue
 from backend.delegation import mandates, service
 from backend.delegation.schemas import AgentCaseSubmission
 from backend.delegation.scope import Agent
+from backend.delegation.store.mandates import MandateRow
 from backend.deps import Deps
 from backend.errors import DomainError, InvalidInput, NotAllowed
 from backend.idempotency import service as idempotency
@@ -45,22 +46,22 @@ class Choice:
     name: str
 
 
-async def _mandate(agent: Agent, mandate_id: str) -> dict[str, Any]:
+async def _mandate(agent: Agent, mandate_id: str) -> MandateRow:
     """The mandate when this agent may file under it now (404 page otherwise; 403 not live)."""
     return await mandates.require_live(
         mandate_id=mandate_id, agent=agent, citizen_id=None, item_codes=[], bundle_code=None
     )
 
 
-async def _choices(row: dict[str, Any]) -> list[Choice]:
+async def _choices(row: MandateRow) -> list[Choice]:
     """What the mandate covers: its bundle (and the bundle's items one by one), or its items."""
-    if row["bundle_code"]:
-        bundle = await catalogue.get_bundle(code=row["bundle_code"])
+    if row.bundle_code:
+        bundle = await catalogue.get_bundle(code=row.bundle_code)
         return [Choice("bundle", bundle.spec.code, bundle.spec.name)] + [
             Choice("item", v.spec.code, v.spec.name) for v in bundle.items
         ]
     out = []
-    for code in row["item_codes"]:
+    for code in row.item_codes:
         view = await catalogue.get_item(code=code)
         out.append(Choice("item", code, view.spec.name))
     return out
@@ -88,13 +89,13 @@ async def _page(
     item: str = "",
     bundle: str = "",
     posted: Posted | None = None,
-    error: str | None = None,
-    problems: dict[str, str] | None = None,
-    status_code: int = 200,
+    refused: DomainError | None = None,
 ) -> Template:
+    """The filing page at its step; a refusal shown beside the fields it is about."""
+    status_code = refused.status if refused else 200
     context: dict[str, Any] = {
-        "error": error,
-        "problems": problems or {},
+        "error": refused.detail if refused else None,
+        "problems": item_form.problems_of(refused) if refused else {},
         "mandate": None,
         "choices": [],
         "choice": None,
@@ -143,12 +144,9 @@ class FilingPages(Controller):
         agent = await agent_desk.agent_of(staff)
         form = await request.form()
         mandate_id = item_form.value(form, "mandate_id", 40)
-        row = await _mandate(agent, mandate_id)
-        item, bundle = (
-            item_form.value(form, "item_code", 40),
-            item_form.value(form, "bundle_code", 40),
-        )
-        choice = _pick(await _choices(row), item, bundle)
+        item = item_form.value(form, "item_code", 40)
+        bundle = item_form.value(form, "bundle_code", 40)
+        choice = _pick(await _choices(await _mandate(agent, mandate_id)), item, bundle)
         if choice is None:
             return await _page(agent, mandate_id=mandate_id)
         chosen = await _form(choice)
@@ -157,14 +155,7 @@ class FilingPages(Controller):
             number = await _file(deps, agent, mandate_id, posted, chosen)
         except DomainError as exc:
             return await _page(
-                agent,
-                mandate_id=mandate_id,
-                item=item,
-                bundle=bundle,
-                posted=posted,
-                error=exc.detail,
-                problems=item_form.problems_of(exc),
-                status_code=exc.status,
+                agent, mandate_id=mandate_id, item=item, bundle=bundle, posted=posted, refused=exc
             )
         return Redirect(f"/portal/agent/cases/{number}?done=filed", status_code=303)
 

@@ -22,6 +22,7 @@ from agent_portal.errors import PageNotFound
 from agent_portal.lists import Pages
 from backend.delegation import custody, service
 from backend.delegation.scope import Agent
+from backend.delegation.store.handovers import Batch
 from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles
@@ -58,15 +59,15 @@ async def _agent_list(
     )
 
 
-async def _agent_batch(agent: Agent, handover_id: str) -> dict[str, Any]:
+async def _agent_batch(agent: Agent, handover_id: str) -> Batch:
     found = await custody.batch(handover_id)
-    if found is None or found["agent_id"] != agent.id:
+    if found is None or found.agent_id != agent.id:
         raise PageNotFound
     return found
 
 
 async def _batch_page(
-    batch: dict[str, Any],
+    batch: Batch,
     *,
     side: str,
     done: str | None = None,
@@ -79,8 +80,8 @@ async def _batch_page(
     context.update(
         side=side,
         base=base,
-        action=f"{base}/{batch['id']}/receive",
-        may_receive=context["receivable"] and batch["direction"] == receiving,
+        action=f"{base}/{batch.id}/receive",
+        may_receive=context["receivable"] and batch.direction == receiving,
         done=texts.AGENT_DONE.get(done or "")
         if side == "agent"
         else texts.WINDOW_DONE.get(done or ""),
@@ -151,9 +152,9 @@ class AgentHandoverPages(Controller):
         return Redirect(f"{AGENT_BASE}/{handover_id}?done=received", status_code=303)
 
 
-async def _township_batch(clerk: Clerk, handover_id: str) -> dict[str, Any]:
+async def _township_batch(clerk: Clerk, handover_id: str) -> Batch:
     found = await custody.batch(handover_id)
-    if found is None or found["township"] != clerk.area_code:
+    if found is None or found.township != clerk.area_code:
         raise PageNotFound
     return found
 
@@ -170,6 +171,31 @@ async def _results_page(clerk: Clerk, *, error: str | None = None, status: int =
     )
 
 
+async def _window_list(
+    clerk: Clerk, *, status: str, code: str, page: int, notice: str | None
+) -> Template:
+    """The township's batches of one status, a page of them."""
+    page = desk.page_number(page)
+    rows, total = await custody.list_batches(
+        agent_id=None,
+        township=clerk.area_code,
+        status=status or None,
+        page=page,
+        page_size=desk.PAGE_SIZE,
+    )
+    return Template(
+        "window/handovers.html",
+        context={
+            "batches": handovers.summaries(rows),
+            "pages": Pages(page, max(1, -(-total // desk.PAGE_SIZE)), total),
+            "tabs": texts.HANDOVER_TABS,
+            "status": status,
+            "code": code.strip()[:40],
+            "notice": notice,
+        },
+    )
+
+
 class WindowHandoverPages(Controller):
     path = "/window/handovers"
     include_in_schema = False
@@ -182,32 +208,13 @@ class WindowHandoverPages(Controller):
         tabs = dict(texts.HANDOVER_TABS)
         if status not in tabs:
             raise PageNotFound
-        notice = None
         if code.strip():
             found = await custody.find_by_code(code[:40])
             batch = await custody.batch(found) if found else None
-            if batch is not None and batch["township"] == clerk.area_code:
+            if batch is not None and batch.township == clerk.area_code:
                 return Redirect(f"{WINDOW_BASE}/{found}", status_code=303)
-            notice = texts.HANDOVER_CODE_UNKNOWN
-        page = desk.page_number(page)
-        rows, total = await custody.list_batches(
-            agent_id=None,
-            township=clerk.area_code,
-            status=status or None,
-            page=page,
-            page_size=desk.PAGE_SIZE,
-        )
-        return Template(
-            "window/handovers.html",
-            context={
-                "batches": handovers.summaries(rows),
-                "pages": Pages(page, max(1, -(-total // desk.PAGE_SIZE)), total),
-                "tabs": texts.HANDOVER_TABS,
-                "status": status,
-                "code": code.strip()[:40],
-                "notice": notice,
-            },
-        )
+        notice = texts.HANDOVER_CODE_UNKNOWN if code.strip() else None
+        return await _window_list(clerk, status=status, code=code, page=page, notice=notice)
 
     @get("/results", name="portal:window-send-results")
     async def results(self, staff: StaffAccount) -> Template:

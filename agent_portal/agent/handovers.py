@@ -9,7 +9,7 @@ missing — stay in the domain, which checks them again when a batch is sent or 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
 from litestar.datastructures import FormMultiDict
@@ -23,6 +23,7 @@ from backend.cases.present import shanghai
 from backend.catalogue import service as catalogue
 from backend.delegation import custody, errands
 from backend.delegation.scope import Agent
+from backend.delegation.store.handovers import Batch, BatchSummary, Line
 from backend.window import listing
 
 MAX_CANDIDATES: Final = 100
@@ -56,51 +57,52 @@ class AgentGroup:
     lines: list[Candidate] = field(default_factory=list)
 
 
-def _item_name(line: dict[str, Any], snap: catalogue.Snapshot) -> str:
-    if line["bundle_code"]:
-        bundle = snap.bundles.get(line["bundle_code"])
-        return bundle.name if bundle else str(line["bundle_code"])
-    item = snap.items.get(line["item_code"] or "")
-    return item.spec.name if item else str(line["item_code"] or "")
+def _item_name(line: Line, snap: catalogue.Snapshot) -> str:
+    if line.bundle_code:
+        bundle = snap.bundles.get(line.bundle_code)
+        return bundle.name if bundle else str(line.bundle_code)
+    item = snap.items.get(line.item_code or "")
+    return item.spec.name if item else str(line.item_code or "")
 
 
-async def manifest(batch: dict[str, Any]) -> dict[str, Any]:
+async def manifest(batch: Batch) -> dict[str, Any]:
     """The batch as its printed manifest shows it, with the QR code as inline SVG."""
     snap = await catalogue.snapshot()
     lines = []
-    for line in await custody.lines(batch["id"]):
+    for line in await custody.lines(batch.id):
         # Names from the case's own item version: a type names other papers in other items.
-        names = {**await case_views.material_names(line), custody.RESULT: texts.RESULT_ITEM}
+        case = {"id": line.case_id, "item_version": line.item_version}
+        names = {**await case_views.material_names(case), custody.RESULT: texts.RESULT_ITEM}
         lines.append(
             ManifestLine(
-                number=line["number"],
-                applicant_name=line["applicant_name"] or "",
-                applicant_id_masked=line["applicant_id_masked"] or "",
+                number=line.number,
+                applicant_name=line.applicant_name or "",
+                applicant_id_masked=line.applicant_id_masked or "",
                 item_name=_item_name(line, snap),
-                items=[(kind, names.get(kind, kind)) for kind in line["items"]],
-                missing=list(line["missing"]),
+                items=[(kind, names.get(kind, kind)) for kind in line.items],
+                missing=list(line.missing),
             )
         )
     return {
         "batch": batch,
         "lines": lines,
-        "qr_svg": Markup(custody.qr_svg(batch["code"])),  # noqa: S704 - segno's own SVG
-        "qr_payload": custody.qr_payload(batch["code"]),
-        "direction": texts.HANDOVER_DIRECTIONS.get(batch["direction"], batch["direction"]),
-        "status_label": texts.HANDOVER_STATUS.get(batch["status"], batch["status"]),
-        "created_at": when(shanghai(batch["created_at"])),
-        "received_at": when(shanghai(batch["received_at"])),
-        "receivable": batch["status"] == "sent",
+        "qr_svg": Markup(custody.qr_svg(batch.code)),  # noqa: S704 - segno's own SVG
+        "qr_payload": custody.qr_payload(batch.code),
+        "direction": texts.HANDOVER_DIRECTIONS.get(batch.direction, batch.direction),
+        "status_label": texts.HANDOVER_STATUS.get(batch.status, batch.status),
+        "created_at": when(shanghai(batch.created_at)),
+        "received_at": when(shanghai(batch.received_at)),
+        "receivable": batch.status == "sent",
     }
 
 
-def summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def summaries(rows: list[BatchSummary]) -> list[dict[str, Any]]:
     return [
         {
-            **r,
-            "direction_label": texts.HANDOVER_DIRECTIONS.get(r["direction"], r["direction"]),
-            "status_label": texts.HANDOVER_STATUS.get(r["status"], r["status"]),
-            "created": when(shanghai(r["created_at"])),
+            **asdict(r),
+            "direction_label": texts.HANDOVER_DIRECTIONS.get(r.direction, r.direction),
+            "status_label": texts.HANDOVER_STATUS.get(r.status, r.status),
+            "created": when(shanghai(r.created_at)),
         }
         for r in rows
     ]
@@ -143,10 +145,12 @@ async def results_to_send(township_code: str) -> list[AgentGroup]:
     rows, _ = await custody.results_to_send(
         township_code=township_code, page=1, page_size=MAX_CANDIDATES
     )
-    names = await listing.names_of(rows)
+    names = await listing.names_of(
+        [{"item_code": r.item_code, "bundle_code": r.bundle_code} for r in rows]
+    )
     groups: dict[str, AgentGroup] = {}
     for row in rows:
-        group = groups.setdefault(row["agent_id"], AgentGroup(row["agent_name"] or ""))
-        name = names.get(row["item_code"] or row["bundle_code"] or "", row["number"])
-        group.lines.append(Candidate(row["number"], row["applicant_name"] or "", name, []))
+        group = groups.setdefault(row.agent_id, AgentGroup(row.agent_name or ""))
+        name = names.get(row.item_code or row.bundle_code or "", row.number)
+        group.lines.append(Candidate(row.number, row.applicant_name or "", name, []))
     return list(groups.values())

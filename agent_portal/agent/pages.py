@@ -8,9 +8,11 @@ detail next to the fields and saves nothing.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
@@ -67,8 +69,7 @@ async def _villager(agent: Agent, citizen_id: str) -> dict[str, Any]:
     if not rows:
         raise PageNotFound
     row = rows[0]
-    row["about"] = texts.sex_year(row.get("sex"), row.get("birth_year"))
-    return row
+    return {**asdict(row), "about": texts.sex_year(row.sex, row.birth_year)}
 
 
 def _villages(staff: StaffAccount, agent: Agent) -> list[tuple[str, str]]:
@@ -95,9 +96,7 @@ async def _search_page(
         "agent/villagers.html",
         context={
             "q": q,
-            "rows": [
-                {**r, "about": texts.sex_year(r.get("sex"), r.get("birth_year"))} for r in rows
-            ],
+            "rows": [{**asdict(r), "about": texts.sex_year(r.sex, r.birth_year)} for r in rows],
             "pages": _pages(page, total),
             "villages": villages,
             "posted": posted or {"village_code": agent.area_code},
@@ -107,6 +106,37 @@ async def _search_page(
         },
         status_code=status_code,
     )
+
+
+def _registration(form: FormMultiDict, agent: Agent) -> dict[str, str]:
+    return {
+        "name": item_form.value(form, "name", 64),
+        "id_number": item_form.value(form, "id_number", 32).upper(),
+        "phone": item_form.value(form, "phone", 20),
+        "village_code": item_form.value(form, "village_code", 12) or agent.area_code,
+    }
+
+
+async def _registration_refused(
+    staff: StaffAccount, agent: Agent, posted: dict[str, str], exc: DomainError
+) -> Template:
+    """The villagers page again, the refusal beside the registration's fields."""
+    problems = {  # the registration's fields, named as its form names them
+        str(p.get("field", "")): str(p.get("message", "")) for p in exc.extra.get("errors", [])
+    }
+    page = await _search_page(
+        staff,
+        agent,
+        q="",
+        page=1,
+        posted=posted,
+        error=exc.detail,
+        problems=problems,
+        status_code=exc.status,
+    )
+    if isinstance(exc, RateLimited):
+        page.headers["Retry-After"] = str(exc.retry_after_s)
+    return page
 
 
 class AgentPages(Controller):
@@ -123,23 +153,19 @@ class AgentPages(Controller):
         self, request: Request[Any, Any, Any], staff: StaffAccount, deps: SkipValidation[Deps]
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
-        form = await request.form()
-        posted = {
-            "name": item_form.value(form, "name", 64),
-            "id_number": item_form.value(form, "id_number", 32).upper(),
-            "phone": item_form.value(form, "phone", 20),
-            "village_code": item_form.value(form, "village_code", 12) or agent.area_code,
-        }
-        applicant = Applicant(
-            posted["name"], posted["id_number"], posted["village_code"], posted["phone"] or None
-        )
+        posted = _registration(await request.form(), agent)
         try:
             await limit_id_lookup(
                 request, route="register", account=f"staff:{staff.id}", fail_open=False
             )
             answer = await service.register_citizen(
                 agent=agent,
-                applicant=applicant,
+                applicant=Applicant(
+                    posted["name"],
+                    posted["id_number"],
+                    posted["village_code"],
+                    posted["phone"] or None,
+                ),
                 claim=None,
                 verifier=deps.identity_verifier,
                 cipher=deps.cipher,
@@ -147,23 +173,7 @@ class AgentPages(Controller):
                 ttl_s=deps.settings.idempotency_ttl_s,
             )
         except DomainError as exc:
-            problems = {  # the registration's fields, named as its form names them
-                str(p.get("field", "")): str(p.get("message", ""))
-                for p in exc.extra.get("errors", [])
-            }
-            page = await _search_page(
-                staff,
-                agent,
-                q="",
-                page=1,
-                posted=posted,
-                error=exc.detail,
-                problems=problems,
-                status_code=exc.status,
-            )
-            if isinstance(exc, RateLimited):
-                page.headers["Retry-After"] = str(exc.retry_after_s)
-            return page
+            return await _registration_refused(staff, agent, posted, exc)
         return Redirect(f"{BASE}/villagers/{answer.body['id']}?done=registered", status_code=303)
 
     @get("/villagers/{citizen_id:str}", name="portal:agent-villager")

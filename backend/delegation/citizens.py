@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
 from backend import clock
 from backend.delegation import texts
 from backend.delegation.scope import Agent, citizen_of
-from backend.delegation.tables import Mandate, Referral, Registration
+from backend.delegation.store import mandates as mandate_store
+from backend.delegation.store import villagers as store
+from backend.delegation.store.villagers import Villager
 from backend.errors import Conflict, NotAllowed
-from backend.geo.tables import Area
+from backend.geo.store import delegation as areas
 from backend.identity import offline
 from backend.identity.offline import Applicant
 from backend.identity.ports import IdentityVerifier
-from backend.identity.tables import Citizen
+from backend.identity.store.agents import ServedCitizen
 from backend.identity.texts import APPLICANT_NAME_MISMATCH, TAKEOVER_REFUSED
 from backend.outbox.service import publish, unit_of_work
 from backend.security.fieldcrypt import FieldCipher
@@ -54,12 +55,8 @@ async def prepare(
     """The checks that need no transaction: the agent's own village, the fields, and the pair at
     the verification service (a mismatch is 422 before any record is looked at)."""
     village = applicant.village_code.strip()
-    area = await Area.select(Area.level, Area.parent).where(Area.code == village).first().run()
-    if (
-        area is not None
-        and area["level"] == "village"
-        and not agent.serves(village, area["parent"])
-    ):
+    area = await areas.place_of(village)
+    if area is not None and area.level == "village" and not agent.serves(village, area.parent):
         message = (
             texts.VILLAGE_NOT_YOURS if agent.level == "village" else (texts.TOWNSHIP_NOT_YOURS)
         )
@@ -68,7 +65,7 @@ async def prepare(
     return Prepared(checked, await offline.verify(checked, verifier))
 
 
-async def register(*, agent: Agent, prepared: Prepared, cipher: FieldCipher) -> dict[str, Any]:
+async def register(*, agent: Agent, prepared: Prepared, cipher: FieldCipher) -> ServedCitizen:
     """A villager of the agent's own village (or a bank clerk's township), found or registered.
 
     What the agent may learn about a number already registered (docs/personal-data.md): held in
@@ -96,39 +93,21 @@ async def register(*, agent: Agent, prepared: Prepared, cipher: FieldCipher) -> 
     citizen_id = str(holder["id"]) if holder is not None else created
     assert citizen_id is not None
     found = await citizen_of(agent, citizen_id)
-    if not found["has_wechat"]:
-        await Registration.raw(
-            "INSERT INTO agent_registration (citizen, agent, registered_at)"
-            " VALUES ({}::uuid, {}::uuid, now()) ON CONFLICT (citizen) DO NOTHING",
-            citizen_id,
-            agent.id,
-        ).run()
+    if not found.has_wechat:
+        await store.note_registered(citizen_id=citizen_id, agent_id=agent.id)
     return found
 
 
 async def refer(*, agent: Agent, referred: ReferredToTownship) -> str:
     """Record the request for the township (one pending per holder and village); its own
     transaction, so it stands although the registration answered 409."""
-    rows = await Referral.raw(
-        "INSERT INTO registration_referral (id, agent, village, township, name, holder, status,"
-        " created_at, note) VALUES (gen_random_uuid(), {}::uuid, {}, {}, {}, {}::uuid, 'pending',"
-        " now(), '') ON CONFLICT (holder, village) WHERE status = 'pending' DO NOTHING"
-        " RETURNING id::text",
-        agent.id,
-        referred.village,
-        agent.township_code,
-        referred.name,
-        referred.holder_id,
-    ).run()
-    if rows:
-        return str(rows[0]["id"])
-    again = await Referral.raw(
-        "SELECT id::text FROM registration_referral WHERE holder = {}::uuid AND village = {}"
-        " AND status = 'pending'",
-        referred.holder_id,
-        referred.village,
-    ).run()
-    return str(again[0]["id"])
+    return await store.refer(
+        agent_id=agent.id,
+        village=referred.village,
+        township=agent.township_code,
+        name=referred.name,
+        holder_id=referred.holder_id,
+    )
 
 
 def initials(name: str) -> str:
@@ -137,40 +116,26 @@ def initials(name: str) -> str:
 
 async def search(
     *, agent: Agent, q: str, page: int, page_size: int, only: str | None = None
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[Villager], int]:
     """Citizens the agent serves, matched by name, pinyin initials or the ID's last four digits.
 
     Pinyin initials are computed from the names of the agent's village (a few thousand people
     at most), so nothing derived from a name is stored.
     """
-    rows = await Citizen.raw(
-        "SELECT c.id::text AS id, c.name, c.village, c.id_number_masked, c.birth_year, c.sex,"
-        " c.openid IS NOT NULL AS has_wechat, c.identity_verified,"
-        " r.agent IS NOT NULL AS registered_by_agent, r.takeover_refused_at,"
-        " r.takeover_refused_reason"
-        " FROM citizen c JOIN area v ON v.code = c.village"
-        " LEFT JOIN agent_registration r ON r.citizen = c.id"
-        " WHERE c.identity_bound AND (CASE WHEN {} THEN v.code ELSE v.parent END) = {}"
-        " AND ({}::text IS NULL OR c.id::text = {})"
-        " ORDER BY c.name, c.id",
-        agent.level == "village",
-        agent.area_code,
-        only,
-        only,
-    ).run()
+    rows = await store.in_area(
+        by_village=agent.level == "village", area_code=agent.area_code, only=only
+    )
     needle = q.strip()
     if needle:
         if _LAST4.fullmatch(needle):
-            rows = [
-                r for r in rows if (r["id_number_masked"] or "").upper().endswith(needle.upper())
-            ]
+            rows = [r for r in rows if (r.id_number_masked or "").upper().endswith(needle.upper())]
         elif _INITIALS.fullmatch(needle):
             wanted = needle.upper()
-            rows = [r for r in rows if initials(r["name"] or "").startswith(wanted)]
+            rows = [r for r in rows if initials(r.name or "").startswith(wanted)]
         else:
-            rows = [r for r in rows if needle in (r["name"] or "")]
+            rows = [r for r in rows if needle in (r.name or "")]
     start = (page - 1) * page_size
-    return [dict(r) for r in rows[start : start + page_size]], len(rows)
+    return rows[start : start + page_size], len(rows)
 
 
 TAKEOVER_REFUSED_EVENT = "citizen.takeover_refused"
@@ -178,32 +143,23 @@ TAKEOVER_REFUSED_EVENT = "citizen.takeover_refused"
 
 async def merge_citizen(from_id: str, into_id: str) -> None:
     """The WeChat account took the record over: its mandates and registration follow it."""
-    await Mandate.update({Mandate.citizen: into_id}).where(Mandate.citizen == from_id).run()
-    await (
-        Registration.update(
-            {Registration.citizen: into_id, Registration.taken_over_at: clock.now_utc()}
-        )
-        .where(Registration.citizen == from_id)
-        .run()
-    )
+    await mandate_store.move_to(from_citizen=from_id, into_citizen=into_id)
+    await store.move_registration(from_citizen=from_id, into_citizen=into_id, at=clock.now_utc())
 
 
 async def takeover_refused(registered_id: str, account_id: str, reason: str) -> None:
     """Tell the agent who registered the villager that a WeChat account could not take the
     record over, and why (shown in the agent's citizen list; an outbox event for messages)."""
     async with unit_of_work(None):
-        rows = await Registration.raw(
-            "UPDATE agent_registration SET takeover_refused_at = now(),"
-            " takeover_refused_reason = {} WHERE citizen = {}::uuid RETURNING agent::text",
-            TAKEOVER_REFUSED[reason],
-            registered_id,
-        ).run()
-        if rows:
+        agent_id = await store.note_takeover_refused(
+            citizen_id=registered_id, reason=TAKEOVER_REFUSED[reason]
+        )
+        if agent_id is not None:
             await publish(
                 kind=TAKEOVER_REFUSED_EVENT,
                 payload={
                     "citizen_id": registered_id,
-                    "agent_id": rows[0]["agent"],
+                    "agent_id": agent_id,
                     "reason": reason,
                 },
                 dedup_key=None,

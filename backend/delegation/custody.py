@@ -10,7 +10,6 @@ an event on the case's timeline (no status change, except the final delivery).
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +19,12 @@ from backend import clock
 from backend.cases import bundles
 from backend.cases.clock import Calendar
 from backend.cases.states import Action, Status
-from backend.cases.tables import Case, CaseEvent
+from backend.cases.store import custody as case_store
 from backend.cases.transitions import Actor, Change, apply
 from backend.delegation import texts
 from backend.delegation.scope import Agent
-from backend.delegation.tables import CitizenHandover, Handover, HandoverLine
+from backend.delegation.store import handovers as store
+from backend.delegation.store.handovers import Batch, BatchSummary, CaseLine, Line
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.uploads import service as uploads
 
@@ -54,22 +54,9 @@ def qr_svg(code: str) -> str:
 
 async def _event(row: dict[str, Any], action: str, actor: Actor, note: str, data: Any) -> None:
     """A custody step on the case's timeline; the status stays what it is."""
-    await CaseEvent.insert(
-        CaseEvent(
-            case=row["id"],
-            at=clock.now_utc(),
-            action=action,
-            from_status=row["status"],
-            to_status=row["status"],
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            actor_role=actor.role,
-            on_behalf_of=actor.on_behalf_of,
-            channel=actor.channel,
-            note=note,
-            data=data,
-        )
-    ).run()
+    await case_store.add_custody_event(
+        case_id=row["id"], status=row["status"], action=action, actor=actor, note=note, data=data
+    )
 
 
 def _check_count(numbers: list[str], limit: int) -> list[str]:
@@ -79,41 +66,6 @@ def _check_count(numbers: list[str], limit: int) -> list[str]:
     if len(wanted) > limit:
         raise InvalidInput(texts.HANDOVER_TOO_MANY.format(limit=limit), code="handover_too_large")
     return wanted
-
-
-async def _cases(numbers: list[str], *, lock: bool) -> dict[str, dict[str, Any]]:
-    query = Case.select().where(Case.number.is_in(numbers)).order_by(Case.id)
-    rows = await (query.lock_rows() if lock else query).run()
-    return {r["number"]: r for r in rows}
-
-
-async def _lines_of(case_ids: list[int]) -> list[dict[str, Any]]:
-    if not case_ids:
-        return []
-    return [
-        dict(r)
-        for r in await HandoverLine.raw(
-            "SELECT l.case AS case_id, l.items, l.missing, h.direction, h.status, h.code,"
-            " h.id::text AS handover_id, h.created_at, h.received_at"
-            " FROM handover_line l JOIN handover h ON h.id = l.handover"
-            " WHERE l.case = ANY({}) ORDER BY h.created_at",
-            case_ids,
-        ).run()
-    ]
-
-
-async def _paper_of(case_ids: list[int]) -> dict[int, list[str]]:
-    if not case_ids:
-        return {}
-    rows = await Case.raw(
-        'SELECT "case" AS case_id, material_type FROM case_material'
-        " WHERE source = 'paper' AND \"case\" = ANY({}) ORDER BY id",
-        case_ids,
-    ).run()
-    out: dict[int, list[str]] = {}
-    for r in rows:
-        out.setdefault(r["case_id"], []).append(r["material_type"])
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,21 +90,21 @@ class Custody:
         )
 
 
-def custody_of(paper: list[str], lines: list[dict[str, Any]], handed_over: bool) -> Custody:
+def custody_of(paper: list[str], lines: list[CaseLine], handed_over: bool) -> Custody:
     in_transit: set[str] = set()
     received: set[str] = set()
     missing: set[str] = set()
     result_transit = result_here = False
     for line in lines:
-        items, lost = set(line["items"]), set(line["missing"])
-        if line["direction"] == TO_TOWNSHIP:
-            if line["status"] == "sent":
+        items, lost = set(line.items), set(line.missing)
+        if line.direction == TO_TOWNSHIP:
+            if line.status == "sent":
                 in_transit |= items
             else:
                 received |= items - lost
                 missing |= lost
         elif RESULT in items:
-            if line["status"] == "sent":
+            if line.status == "sent":
                 result_transit = True
             elif RESULT not in lost:
                 result_here = True
@@ -172,16 +124,11 @@ async def custody_by_case(rows: list[dict[str, Any]]) -> dict[int, Custody]:
     """The custody of each case (paper originals are kept on a bundle's parent)."""
     ids = [r["id"] for r in rows]
     roots = {r["id"]: (r["parent"] or r["id"]) for r in rows}
-    paper = await _paper_of(sorted(set(roots.values())))
-    lines: dict[int, list[dict[str, Any]]] = {}
-    for line in await _lines_of(ids):
-        lines.setdefault(line["case_id"], []).append(line)
-    handed = {
-        r["case"]
-        for r in await CitizenHandover.select(CitizenHandover.case)
-        .where(CitizenHandover.case.is_in(ids or [0]))
-        .run()
-    }
+    paper = await case_store.paper_materials(sorted(set(roots.values())))
+    lines: dict[int, list[CaseLine]] = {}
+    for line in await store.lines_of_cases(ids):
+        lines.setdefault(line.case_id, []).append(line)
+    handed = await store.handed_over(ids)
     return {
         r["id"]: custody_of(
             paper.get(r["id"], []) if r["parent"] is None else [],
@@ -200,7 +147,7 @@ async def send_originals(*, agent: Agent, numbers: list[str], limit: int) -> str
     transaction. Only originals not already sent (or sent again after the township found them
     missing) go in."""
     wanted = _check_count(numbers, limit)
-    found = await _cases(wanted, lock=True)
+    found = await case_store.cases_by_number(wanted, lock=True)
     unknown = [
         n
         for n in wanted
@@ -228,9 +175,7 @@ async def send_originals(*, agent: Agent, numbers: list[str], limit: int) -> str
     actor = agent.actor(None)
     for row in rows:
         items = _to_send(custody[row["id"]])
-        await HandoverLine.insert(
-            HandoverLine(handover=handover_id, case=row["id"], items=items)
-        ).run()
+        await store.insert_line(handover_id=handover_id, case_id=row["id"], items=items)
         await _event(
             row,
             "handover_sent",
@@ -246,18 +191,10 @@ def _to_send(c: Custody) -> list[str]:
 
 
 async def _new_batch(direction: str, agent_id: str, township: str, by: str) -> tuple[str, str]:
-    handover_id, code = str(uuid.uuid4()), new_code()
-    await Handover.insert(
-        Handover(
-            id=handover_id,
-            code=code,
-            direction=direction,
-            agent=agent_id,
-            township=township,
-            created_by=by,
-            created_at=clock.now_utc(),
-        )
-    ).run()
+    code = new_code()
+    handover_id = await store.insert_batch(
+        code=code, direction=direction, agent_id=agent_id, township=township, by=by
+    )
     return handover_id, code
 
 
@@ -267,7 +204,7 @@ async def _new_batch(direction: str, agent_id: str, township: str, by: str) -> t
 async def send_results(*, township_code: str, clerk: Actor, numbers: list[str], limit: int) -> str:
     """A batch of results for the agent who filed these cases (delivery through the agent)."""
     wanted = _check_count(numbers, limit)
-    found = await _cases(wanted, lock=True)
+    found = await case_store.cases_by_number(wanted, lock=True)
     custody = await custody_by_case(list(found.values()))
     bad = [
         n
@@ -292,9 +229,7 @@ async def send_results(*, township_code: str, clerk: Actor, numbers: list[str], 
         raise InvalidInput(texts.HANDOVER_AGENTS, code="handover_agents")
     handover_id, code = await _new_batch(TO_VILLAGE, agents.pop(), township_code, str(clerk.id))
     for row in rows:
-        await HandoverLine.insert(
-            HandoverLine(handover=handover_id, case=row["id"], items=[RESULT])
-        ).run()
+        await store.insert_line(handover_id=handover_id, case_id=row["id"], items=[RESULT])
         await _event(
             row,
             "handover_sent",
@@ -307,121 +242,62 @@ async def send_results(*, township_code: str, clerk: Actor, numbers: list[str], 
 
 async def results_to_send(
     *, township_code: str, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[case_store.ResultToSend], int]:
     """Results ready in this township for citizens who chose delivery through the agent who
     filed the case, not yet in a batch — what :func:`send_results` accepts — by agent."""
-    rows = await Case.raw(_RESULTS_TO_SEND, township_code, page_size, (page - 1) * page_size).run()
-    total = int(rows[0]["total"]) if rows else 0
-    return [dict(r) for r in rows], total
-
-
-_RESULTS_TO_SEND = (
-    "SELECT c.id, c.number, c.item_code, c.bundle_code, c.parent, c.status,"
-    " c.filed_by_staff::text AS agent_id, s.display_name AS agent_name,"
-    " a.name AS applicant_name, a.id_number_masked AS applicant_id_masked,"
-    " count(*) OVER () AS total"
-    " FROM case_record c JOIN staff_user s ON s.id = c.filed_by_staff"
-    " JOIN citizen a ON a.id = c.applicant"
-    " WHERE c.township = {} AND c.status = 'result_ready' AND c.delivery_method = 'agent'"
-    " AND c.filed_by_kind IN ('agent', 'bank')"
-    " AND NOT EXISTS (SELECT 1 FROM handover_line l JOIN handover h ON h.id = l.handover"
-    "  WHERE l.case = c.id AND h.direction = 'to_village'"
-    "  AND NOT (h.status = 'received' AND 'result' = ANY(l.missing)))"
-    " ORDER BY s.display_name, c.filed_by_staff, c.number LIMIT {} OFFSET {}"
-)
+    return await case_store.results_to_send(
+        township_code=township_code, page=page, page_size=page_size
+    )
 
 
 # --- receiving either way -------------------------------------------------------------------
 
 
-async def batch(handover_id: str) -> dict[str, Any] | None:
-    try:
-        uuid.UUID(handover_id)
-    except ValueError:
-        return None
-    rows = await Handover.raw(
-        "SELECT h.id::text AS id, h.code, h.direction, h.agent::text AS agent_id,"
-        " s.display_name AS agent_name, h.township, t.name AS township_name, h.status,"
-        " h.created_at, h.received_at, h.note"
-        " FROM handover h JOIN staff_user s ON s.id = h.agent JOIN area t ON t.code = h.township"
-        " WHERE h.id = {}::uuid",
-        handover_id,
-    ).run()
-    return dict(rows[0]) if rows else None
+async def batch(handover_id: str) -> Batch | None:
+    return await store.batch(handover_id)
 
 
-async def lines(handover_id: str) -> list[dict[str, Any]]:
-    rows = await HandoverLine.raw(
-        "SELECT c.id, c.number, c.item_code, c.item_version, c.bundle_code, c.status,"
-        " a.name AS applicant_name,"
-        " a.id_number_masked AS applicant_id_masked, l.items, l.missing"
-        " FROM handover_line l JOIN case_record c ON c.id = l.case"
-        " JOIN citizen a ON a.id = c.applicant"
-        " WHERE l.handover = {}::uuid ORDER BY c.number",
-        handover_id,
-    ).run()
-    return [dict(r) for r in rows]
+async def lines(handover_id: str) -> list[Line]:
+    return await store.lines(handover_id)
 
 
 async def receive(
     *, handover_id: str, direction: str, actor: Actor, missing: dict[str, list[str]]
 ) -> None:
     """Confirm a batch arrived, recording anything missing; the caller checked who may."""
-    row = (
-        await Handover.select(Handover.status, Handover.code, Handover.direction)
-        .where(Handover.id == handover_id)
-        .lock_rows()
-        .first()
-        .run()
-    )
-    if row is None or row["direction"] != direction:
+    row = await store.lock(handover_id)
+    if row is None or row.direction != direction:
         raise not_found()
-    if row["status"] == "received":
+    if row.status == "received":
         raise Conflict(texts.HANDOVER_RECEIVED, code="handover_already_received")
-    batch_lines = await HandoverLine.raw(
-        "SELECT l.id, l.items, c.id AS case_id, c.number, c.status, c.applicant::text AS applicant"
-        " FROM handover_line l JOIN case_record c ON c.id = l.case"
-        " WHERE l.handover = {}::uuid ORDER BY l.id",
-        handover_id,
-    ).run()
-    by_number = {line["number"]: line for line in batch_lines}
+    batch_lines = await store.receiving(handover_id)
+    by_number = {line.number: line for line in batch_lines}
     problems = [
         f"{number} 不在本批次"
         if number not in by_number
-        else f"{number} 的{'、'.join(set(types) - set(by_number[number]['items']))}不在本批次"
+        else f"{number} 的{'、'.join(set(types) - set(by_number[number].items))}不在本批次"
         for number, types in missing.items()
-        if number not in by_number or set(types) - set(by_number[number]["items"])
+        if number not in by_number or set(types) - set(by_number[number].items)
     ]
     if problems:
         raise InvalidInput(
             texts.HANDOVER_MISSING_BAD.format(problems="；".join(problems)),
             code="handover_missing_invalid",
         )
-    now = clock.now_utc()
-    await (
-        Handover.update(
-            {Handover.status: "received", Handover.received_at: now, Handover.received_by: actor.id}
-        )
-        .where(Handover.id == handover_id)
-        .run()
-    )
+    await store.mark_received(handover_id=handover_id, by=actor.id, at=clock.now_utc())
     for line in batch_lines:
-        lost = sorted(set(missing.get(line["number"], [])))
+        lost = sorted(set(missing.get(line.number, [])))
         if lost:
-            await (
-                HandoverLine.update({HandoverLine.missing: lost})
-                .where(HandoverLine.id == line["id"])
-                .run()
-            )
+            await store.set_missing(line_id=line.line_id, missing=lost)
         if direction == TO_VILLAGE:
-            note = texts.NOTE_RESULT_RECEIVED.format(code=row["code"])
+            note = texts.NOTE_RESULT_RECEIVED.format(code=row.code)
         elif lost:
-            note = texts.NOTE_RECEIVED_MISSING.format(code=row["code"], missing="、".join(lost))
+            note = texts.NOTE_RECEIVED_MISSING.format(code=row.code, missing="、".join(lost))
         else:
-            note = texts.NOTE_RECEIVED.format(code=row["code"])
-        who = Actor(actor.kind, actor.id, actor.role, line["applicant"], actor.channel)
+            note = texts.NOTE_RECEIVED.format(code=row.code)
+        who = Actor(actor.kind, actor.id, actor.role, line.applicant, actor.channel)
         await _event(
-            {"id": line["case_id"], "status": line["status"]},
+            {"id": line.case_id, "status": line.status},
             "handover_received",
             who,
             note,
@@ -440,9 +316,9 @@ async def hand_over_to_citizen(
         raise Conflict(texts.RESULT_NOT_RECEIVED, code="result_not_received")
     await uploads.claim_uploads(upload_ids=[photo_upload_id], owner_kind="staff", owner_id=agent.id)
     await uploads.attach(upload_ids=[photo_upload_id], kind="handover", target_id=row["number"])
-    await CitizenHandover.insert(
-        CitizenHandover(case=row["id"], agent=agent.id, photo_upload_id=photo_upload_id)
-    ).run()
+    await store.insert_citizen_handover(
+        case_id=row["id"], agent_id=agent.id, photo_upload_id=photo_upload_id
+    )
     actor = agent.actor(str(row["applicant"]))
     change = Change(
         Action.DELIVER,
@@ -454,22 +330,6 @@ async def hand_over_to_citizen(
     await bundles.settle_parent(row, calendar=calendar)
 
 
-_COUNT_BATCHES = (
-    "SELECT count(*) AS n FROM handover h"
-    " WHERE ({}::uuid IS NULL OR h.agent = {}::uuid) AND ({}::text IS NULL OR h.township = {})"
-    " AND ({}::text IS NULL OR h.status = {}) AND ({}::text IS NULL OR h.code = {})"
-)
-_BATCHES = (
-    "SELECT h.id::text AS id, h.code, h.direction, h.status, h.township,"
-    " s.display_name AS agent_name, h.created_at, h.received_at,"
-    " (SELECT count(*) FROM handover_line l WHERE l.handover = h.id) AS cases"
-    " FROM handover h JOIN staff_user s ON s.id = h.agent"
-    " WHERE ({}::uuid IS NULL OR h.agent = {}::uuid) AND ({}::text IS NULL OR h.township = {})"
-    " AND ({}::text IS NULL OR h.status = {}) AND ({}::text IS NULL OR h.code = {})"
-    " ORDER BY h.created_at DESC, h.id LIMIT {} OFFSET {}"
-)
-
-
 async def list_batches(
     *,
     agent_id: str | None,
@@ -478,13 +338,17 @@ async def list_batches(
     page: int,
     page_size: int,
     code: str | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[BatchSummary], int]:
     """Batches of one agent, or of one township (either direction), newest first; only the one
     printed ``code`` names, when given (see :func:`code_of`)."""
-    args = [agent_id, agent_id, township, township, status, status, code, code]
-    total = await Handover.raw(_COUNT_BATCHES, *args).run()
-    rows = await Handover.raw(_BATCHES, *args, page_size, (page - 1) * page_size).run()
-    return [dict(r) for r in rows], int(total[0]["n"])
+    return await store.list_batches(
+        agent_id=agent_id,
+        township=township,
+        status=status,
+        code=code,
+        page=page,
+        page_size=page_size,
+    )
 
 
 def code_of(scanned: str) -> str:
@@ -494,6 +358,4 @@ def code_of(scanned: str) -> str:
 
 async def find_by_code(code: str) -> str | None:
     """The batch a scanned QR code (or its printed code) names."""
-    wanted = code_of(code)
-    row = await Handover.select(Handover.id).where(Handover.code == wanted).first().run()
-    return str(row["id"]) if row else None
+    return await store.id_of_code(code_of(code))

@@ -4,15 +4,10 @@ then part of that case file and stays with it)."""
 
 from __future__ import annotations
 
-from backend.delegation.tables import Mandate, Referral, Registration
+from backend.delegation.store import mandates, villagers
 from backend.identity.erasure import Person
 
 
 async def erase_person(person: Person) -> None:
-    await Registration.delete().where(Registration.citizen == person.citizen_id).run()
-    await Referral.delete().where(Referral.holder == person.citizen_id).run()
-    await Mandate.raw(
-        "DELETE FROM mandate WHERE citizen = {}::uuid AND NOT (id::text = ANY({}::text[]))",
-        person.citizen_id,
-        list(person.kept_mandates),
-    ).run()
+    await villagers.erase_for(person.citizen_id)
+    await mandates.erase_for(citizen_id=person.citizen_id, kept=list(person.kept_mandates))

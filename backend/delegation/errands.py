@@ -14,13 +14,13 @@ from backend.cases import clock as case_clock
 from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.cases.states import Status
-from backend.cases.tables import Case, Supplement
+from backend.cases.store import custody as case_store
 from backend.delegation import custody as custody_mod
 from backend.delegation import mandates, texts
 from backend.delegation.custody import Custody
 from backend.delegation.scope import Agent
 from backend.errors import NotAllowed
-from backend.identity.tables import Citizen
+from backend.identity.store import agents
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +43,8 @@ async def readable_case(*, number: str, agent: Agent) -> dict[str, Any] | None:
         return row
     root = row
     if row["parent"] is not None:
-        root = await Case.select().where(Case.id == row["parent"]).first().run() or row
-    family = [root, *await _children([root["id"]])]
+        root = await case_store.case_by_id(row["parent"]) or row
+    family = [root, *await case_store.children([root["id"]])]
     held = await custody_mod.custody_by_case(family)
     return row if any(c.holds_something for c in held.values()) else None
 
@@ -55,12 +55,6 @@ async def require_live_mandate(row: dict[str, Any]) -> None:
     status = mandates.effective_status(found) if found else "revoked"
     if status != mandates.LIVE:
         raise NotAllowed(texts.NOT_LIVE[status], code="mandate_required", extra={"reason": status})
-
-
-async def _children(root_ids: list[int]) -> list[dict[str, Any]]:
-    if not root_ids:
-        return []
-    return list(await Case.select().where(Case.parent.is_in(root_ids)).order_by(Case.number).run())
 
 
 def _needs(
@@ -102,46 +96,29 @@ async def errands(
     *, agent: Agent, open_only: bool, page: int, page_size: int, calendar: case_clock.Calendar
 ) -> tuple[list[Errand], int]:
     """The agent's filed cases (bundles as one entry), open ones by deadline, then newest."""
-    total = await Case.raw(
-        "SELECT count(*) AS n FROM case_record c WHERE c.filed_by_staff = {}::uuid"
-        " AND c.restricted_at IS NULL AND c.parent IS NULL AND (NOT {} OR c.closed_at IS NULL)",
-        agent.id,
-        open_only,
-    ).run()
-    roots = await Case.raw(
-        "SELECT c.*, a.name AS citizen_name FROM case_record c"
-        " JOIN citizen a ON a.id = c.applicant"
-        " WHERE c.filed_by_staff = {}::uuid AND c.restricted_at IS NULL AND c.parent IS NULL"
-        " AND (NOT {} OR c.closed_at IS NULL)"
-        " ORDER BY (c.closed_at IS NULL) DESC, c.deadline NULLS LAST, c.created_at DESC, c.id"
-        " LIMIT {} OFFSET {}",
-        agent.id,
-        open_only,
-        page_size,
-        (page - 1) * page_size,
-    ).run()
-    found, _ = await errands_for_roots(
-        agent=agent, roots=[dict(r) for r in roots], calendar=calendar
+    roots, total = await case_store.filed_roots(
+        agent_id=agent.id, open_only=open_only, page=page, page_size=page_size
     )
-    return found, int(total[0]["n"])
+    found, _ = await errands_for_roots(agent=agent, roots=roots, calendar=calendar)
+    return found, total
 
 
 async def errands_for_roots(
     *, agent: Agent, roots: list[dict[str, Any]], calendar: case_clock.Calendar
 ) -> tuple[list[Errand], int]:
     """Errands for these root cases (singles and bundle parents) of the agent."""
-    names = await _citizen_names([str(r["applicant"]) for r in roots])
+    names = await agents.names_by_id([str(r["applicant"]) for r in roots])
     roots = [
         {**r, "citizen_name": r.get("citizen_name") or names.get(str(r["applicant"]), "")}
         for r in roots
     ]
-    kids = await _children([r["id"] for r in roots])
+    kids = await case_store.children([r["id"] for r in roots])
     family_of: dict[int, list[dict[str, Any]]] = {r["id"]: [dict(r)] for r in roots}
     for kid in kids:
         family_of[kid["parent"]].append(kid)
     everyone = [row for fam in family_of.values() for row in fam]
     custody = await custody_mod.custody_by_case(everyone)
-    supplements = await _open_supplements([r["id"] for r in everyone])
+    supplements = await case_store.open_supplements([r["id"] for r in everyone])
     live = await mandates.live_among([r["mandate_id"] for r in roots])
     out = []
     summed = await case_views.summaries(
@@ -164,39 +141,16 @@ async def errands_for_roots(
     return out, len(out)
 
 
-async def _citizen_names(ids: list[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    rows = await Citizen.select(Citizen.id, Citizen.name).where(Citizen.id.is_in(ids)).run()
-    return {str(r["id"]): r["name"] or "" for r in rows}
-
-
 async def case_by_id(case_id: int) -> dict[str, Any]:
-    row = await Case.select().where(Case.id == case_id).first().run()
+    row = await case_store.case_by_id(case_id)
     if row is None:
         raise cases.not_found()
     return row
-
-
-async def lock_case(case_id: int) -> None:
-    await Case.select(Case.id).where(Case.id == case_id).lock_rows().run()
 
 
 async def lock_family(row: dict[str, Any]) -> None:
     """Lock a case for a custody step, a bundle's parent before its child (the parent settles
     with it); the one place delegation takes these locks."""
     if row["parent"] is not None:
-        await lock_case(row["parent"])
-    await lock_case(row["id"])
-
-
-async def _open_supplements(case_ids: list[int]) -> dict[int, list[str]]:
-    if not case_ids:
-        return {}
-    rows = (
-        await Supplement.select(Supplement.case, Supplement.missing)
-        .where(Supplement.case.is_in(case_ids) & Supplement.answered_at.is_null())
-        .order_by(Supplement.id)
-        .run()
-    )
-    return {r["case"]: list(r["missing"]) for r in rows}
+        await case_store.lock_case(row["parent"])
+    await case_store.lock_case(row["id"])

@@ -45,7 +45,7 @@ async def prepare(
         item_codes=[v.spec.code for v in items] if bundle_code is None else [],
         bundle_code=bundle_code,
     )
-    by = submitter(agent=agent, citizen_id=mandate["citizen_id"], mandate_id=mandate["id"])
+    by = submitter(agent=agent, citizen_id=mandate.citizen_id, mandate_id=mandate.id)
     plan = await cases.prepare(body=body, by=by, shared_data=shared_data)
     return plan, by
 

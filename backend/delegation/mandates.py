@@ -14,13 +14,14 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Protocol
 
 from backend import clock
 from backend.catalogue import service as catalogue
 from backend.delegation import texts
 from backend.delegation.scope import Agent, citizen_of
-from backend.delegation.tables import Mandate
+from backend.delegation.store import mandates as store
+from backend.delegation.store.mandates import MandateRow, Term
 from backend.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from backend.outbox.service import publish
 from backend.uploads import service as uploads
@@ -33,10 +34,17 @@ REVOKED_EVENT = "mandate.revoked"
 LIVE = "active"
 
 
-def effective_status(row: dict[str, Any], today: date | None = None) -> str:
+class HasTerm(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def expires_on(self) -> date: ...
+
+
+def effective_status(row: HasTerm, today: date | None = None) -> str:
     """The stored status, or ``expired`` once a pending or active mandate's day has passed."""
-    status = str(row["status"])
-    if status in ("pending", "active") and row["expires_on"] < (today or clock.today()):
+    status = row.status
+    if status in ("pending", "active") and row.expires_on < (today or clock.today()):
         return "expired"
     return status
 
@@ -108,7 +116,7 @@ async def create(
     citizen = await citizen_of(agent, citizen_id)
     scope = await check_scope(item_codes, bundle_code)
     check_expiry(expires_on, max_days=max_days)
-    if not evidence_upload_ids and not citizen["has_wechat"]:
+    if not evidence_upload_ids and not citizen.has_wechat:
         raise InvalidInput(texts.NEEDS_EVIDENCE, code="mandate_evidence_required")
     mandate_id = str(uuid.uuid4())
     evidence = list(dict.fromkeys(evidence_upload_ids))
@@ -125,22 +133,20 @@ async def create(
             )
     now = clock.now_utc()
     sampled = bool(evidence) and secrets.randbelow(1_000_000) < spot_check_rate * 1_000_000
-    await Mandate.insert(
-        Mandate(
-            id=mandate_id,
-            agent=agent.id,
-            citizen=citizen_id,
-            item_codes=scope.item_codes,
-            bundle_code=scope.bundle_code,
-            expires_on=expires_on,
-            status="active" if evidence else "pending",
-            consent="paper" if evidence else "miniprogram",
-            evidence_upload_ids=evidence,
-            spot_check=sampled,
-            created_at=now,
-            decided_at=now if evidence else None,
-        )
-    ).run()
+    await store.insert(
+        mandate_id=mandate_id,
+        agent_id=agent.id,
+        citizen_id=citizen_id,
+        item_codes=scope.item_codes,
+        bundle_code=scope.bundle_code,
+        expires_on=expires_on,
+        status="active" if evidence else "pending",
+        consent="paper" if evidence else "miniprogram",
+        evidence_upload_ids=evidence,
+        spot_check=sampled,
+        created_at=now,
+        decided_at=now if evidence else None,
+    )
     if evidence:
         await uploads.attach(upload_ids=evidence, kind="mandate", target_id=mandate_id)
     else:
@@ -154,69 +160,36 @@ async def create(
 
 # --- reading --------------------------------------------------------------------------------
 
-_SELECT = (
-    "SELECT m.id::text AS id, m.agent::text AS agent_id, s.display_name AS agent_name,"
-    " m.citizen::text AS citizen_id, c.name AS citizen_name,"
-    " c.id_number_masked AS citizen_id_masked, m.item_codes, m.bundle_code, m.expires_on,"
-    " m.status, m.consent, m.evidence_upload_ids, m.spot_check, m.spot_check_ok,"
-    " m.spot_check_note, m.created_at, m.decided_at, m.revoked_at"
-    " FROM mandate m JOIN staff_user s ON s.id = m.agent JOIN citizen c ON c.id = m.citizen"
-)
 
-
-async def get(mandate_id: str) -> dict[str, Any] | None:
-    try:
-        uuid.UUID(mandate_id)
-    except ValueError:
-        return None
-    rows = await Mandate.raw(_SELECT + " WHERE m.id = {}::uuid", mandate_id).run()
-    return dict(rows[0]) if rows else None
-
-
-async def list_where(
-    where: str, *args: Any, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
-    total = await Mandate.raw(
-        "SELECT count(*) AS n FROM mandate m WHERE " + where,  # noqa: S608 - fixed fragments
-        *args,
-    ).run()
-    rows = await Mandate.raw(
-        _SELECT + " WHERE " + where + " ORDER BY m.created_at DESC, m.id"
-        f" LIMIT {int(page_size)} OFFSET {int((page - 1) * page_size)}",
-        *args,
-    ).run()
-    return [dict(r) for r in rows], int(total[0]["n"])
+async def get(mandate_id: str) -> MandateRow | None:
+    return await store.get(mandate_id)
 
 
 async def for_citizen(
     citizen_id: str, *, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
-    return await list_where("m.citizen = {}::uuid", citizen_id, page=page, page_size=page_size)
+) -> tuple[list[MandateRow], int]:
+    return await store.page("citizen", citizen_id, page=page, page_size=page_size)
 
 
 async def for_agent(
     agent_id: str, *, citizen_id: str | None, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[MandateRow], int]:
     if citizen_id:
-        return await list_where(
-            "m.agent = {}::uuid AND m.citizen::text = {}",
-            agent_id,
-            citizen_id,
-            page=page,
-            page_size=page_size,
+        return await store.page(
+            "agent_citizen", agent_id, citizen_id, page=page, page_size=page_size
         )
-    return await list_where("m.agent = {}::uuid", agent_id, page=page, page_size=page_size)
+    return await store.page("agent", agent_id, page=page, page_size=page_size)
 
 
-async def scope_names(row: dict[str, Any]) -> list[str]:
-    if row["bundle_code"]:
+async def scope_names(row: MandateRow) -> list[str]:
+    if row.bundle_code:
         try:
-            bundle = await catalogue.get_bundle(code=row["bundle_code"])
+            bundle = await catalogue.get_bundle(code=row.bundle_code)
         except Exception:
-            return [row["bundle_code"]]
+            return [row.bundle_code]
         return [bundle.spec.name]
     names = []
-    for code in row["item_codes"]:
+    for code in row.item_codes:
         try:
             names.append((await catalogue.get_item(code=code)).spec.name)
         except Exception:
@@ -227,18 +200,10 @@ async def scope_names(row: dict[str, Any]) -> list[str]:
 # --- the citizen decides --------------------------------------------------------------------
 
 
-async def _locked_for_citizen(mandate_id: str, citizen_id: str) -> dict[str, Any]:
-    try:
-        uuid.UUID(mandate_id)
-    except ValueError:
-        raise not_found() from None
-    row = (
-        await Mandate.select(Mandate.id, Mandate.status, Mandate.expires_on, Mandate.agent)
-        .where((Mandate.id == mandate_id) & (Mandate.citizen == citizen_id))
-        .lock_rows()
-        .first()
-        .run()
-    )
+async def _locked_for_citizen(mandate_id: str, citizen_id: str) -> Term:
+    if not store.is_id(mandate_id):
+        raise not_found()
+    row = await store.lock_for_citizen(mandate_id, citizen_id)
     if row is None:
         raise not_found()
     return row
@@ -251,22 +216,14 @@ async def confirm(*, mandate_id: str, citizen_id: str) -> None:
         raise Conflict(texts.MANDATE_EXPIRED_NOW, code="mandate_expired")
     if status != "pending":
         raise Conflict(texts.MANDATE_NOT_PENDING, code="mandate_not_pending")
-    await (
-        Mandate.update({Mandate.status: "active", Mandate.decided_at: clock.now_utc()})
-        .where(Mandate.id == mandate_id)
-        .run()
-    )
+    await store.set_status(mandate_id=mandate_id, status="active", decided_at=clock.now_utc())
 
 
 async def refuse(*, mandate_id: str, citizen_id: str) -> None:
     row = await _locked_for_citizen(mandate_id, citizen_id)
     if effective_status(row) != "pending":
         raise Conflict(texts.MANDATE_NOT_PENDING, code="mandate_not_pending")
-    await (
-        Mandate.update({Mandate.status: "refused", Mandate.decided_at: clock.now_utc()})
-        .where(Mandate.id == mandate_id)
-        .run()
-    )
+    await store.set_status(mandate_id=mandate_id, status="refused", decided_at=clock.now_utc())
 
 
 async def revoke(*, mandate_id: str, citizen_id: str) -> None:
@@ -275,14 +232,10 @@ async def revoke(*, mandate_id: str, citizen_id: str) -> None:
     row = await _locked_for_citizen(mandate_id, citizen_id)
     if effective_status(row) not in ("pending", "active"):
         raise Conflict(texts.MANDATE_NOT_REVOCABLE, code="mandate_not_revocable")
-    await (
-        Mandate.update({Mandate.status: "revoked", Mandate.revoked_at: clock.now_utc()})
-        .where(Mandate.id == mandate_id)
-        .run()
-    )
+    await store.set_status(mandate_id=mandate_id, status="revoked", revoked_at=clock.now_utc())
     await publish(
         kind=REVOKED_EVENT,
-        payload={"mandate_id": mandate_id, "agent_id": str(row["agent"])},
+        payload={"mandate_id": mandate_id, "agent_id": row.agent_id},
         dedup_key=f"{REVOKED_EVENT}:{mandate_id}",
     )
 
@@ -297,23 +250,23 @@ async def require_live(
     citizen_id: str | None,
     item_codes: list[str],
     bundle_code: str | None,
-) -> dict[str, Any]:
+) -> MandateRow:
     """The mandate, when it lets this agent act now for its citizen on these items.
 
     404 ``mandate_not_found`` for a mandate that is not this agent's; 403 ``mandate_required``
     (with ``reason``) when it is not live or does not cover the items.
     """
     row = await get(mandate_id)
-    if row is None or row["agent_id"] != agent.id:
+    if row is None or row.agent_id != agent.id:
         raise not_found()
     status = effective_status(row)
     if status != LIVE:
         raise NotAllowed(texts.NOT_LIVE[status], code="mandate_required", extra={"reason": status})
-    if citizen_id is not None and row["citizen_id"] != citizen_id:
+    if citizen_id is not None and row.citizen_id != citizen_id:
         raise NotAllowed(texts.OTHER_CITIZEN, code="mandate_required", extra={"reason": "citizen"})
-    await citizen_of(agent, row["citizen_id"])
+    await citizen_of(agent, row.citizen_id)
     if bundle_code is not None:
-        if row["bundle_code"] != bundle_code:
+        if row.bundle_code != bundle_code:
             bundle = await catalogue.get_bundle(code=bundle_code)
             raise NotAllowed(
                 texts.OUT_OF_SCOPE.format(name=bundle.spec.name),
@@ -321,9 +274,9 @@ async def require_live(
                 extra={"reason": "out_of_scope"},
             )
         return row
-    covered = set(row["item_codes"])
-    if row["bundle_code"]:
-        bundle = await catalogue.get_bundle(code=row["bundle_code"])
+    covered = set(row.item_codes)
+    if row.bundle_code:
+        bundle = await catalogue.get_bundle(code=row.bundle_code)
         covered |= {v.spec.code for v in bundle.items}
     for code in item_codes:
         if code not in covered:
@@ -338,13 +291,7 @@ async def require_live(
 
 async def hold_live(*, mandate_id: str) -> None:
     """Share-lock a mandate for the rest of the transaction; 403 unless it is live."""
-    row = (
-        await Mandate.select(Mandate.status, Mandate.expires_on)
-        .where(Mandate.id == mandate_id)
-        .lock_rows(lock_strength="SHARE")
-        .first()
-        .run()
-    )
+    row = await store.share_lock(mandate_id)
     status = effective_status(row) if row else "revoked"
     if status != LIVE:
         raise NotAllowed(texts.NOT_LIVE[status], code="mandate_required", extra={"reason": status})
@@ -355,10 +302,8 @@ async def live_among(mandate_ids: list[str]) -> set[str]:
     wanted = sorted({m for m in mandate_ids if m})
     if not wanted:
         return set()
-    rows = await Mandate.raw(
-        "SELECT id::text AS id, status, expires_on FROM mandate WHERE id::text = ANY({})", wanted
-    ).run()
-    return {r["id"] for r in rows if effective_status(r) == LIVE}
+    rows = await store.terms(wanted)
+    return {r.id for r in rows if effective_status(r) == LIVE}
 
 
 async def is_live(mandate_id: str | None) -> bool:
@@ -368,52 +313,24 @@ async def is_live(mandate_id: str | None) -> bool:
 # --- supervisors' spot checks ---------------------------------------------------------------
 
 
-_IN_AREA = (
-    " EXISTS (SELECT 1 FROM staff_user s2 JOIN area a ON a.code = s2.area"
-    " LEFT JOIN area t ON t.code = a.parent"
-    " WHERE s2.id = m.agent AND {} IN (a.code, a.parent, t.parent))"
-)
-
-
 async def sampled(
     *, area_code: str, pending: bool, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[MandateRow], int]:
     """Paper mandates sampled for a spot check, of agents within the supervisor's area."""
-    return await list_where(
-        "m.spot_check AND (NOT {} OR m.spot_check_ok IS NULL) AND" + _IN_AREA,
-        pending,
-        area_code,
-        page=page,
-        page_size=page_size,
-    )
+    return await store.page("sampled", pending, area_code, page=page, page_size=page_size)
 
 
 async def spot_check(*, mandate_id: str, ok: bool, note: str, by: str, area_code: str) -> None:
     """A supervisor's verdict on a sampled paper mandate within their area (404 for any other:
     outside the area, not sampled, or not on paper)."""
     found, _ = (
-        await list_where(
-            "m.id::text = {} AND m.spot_check AND" + _IN_AREA,
-            mandate_id,
-            area_code,
-            page=1,
-            page_size=1,
-        )
+        await store.page("sampled_one", mandate_id, area_code, page=1, page_size=1)
         if mandate_id
         else ([], 0)
     )
     if not found:
         raise not_found()
-    await Mandate.select(Mandate.id).where(Mandate.id == mandate_id).lock_rows().run()
-    await (
-        Mandate.update(
-            {
-                Mandate.spot_check_ok: ok,
-                Mandate.spot_check_note: note,
-                Mandate.spot_checked_by: by,
-                Mandate.spot_checked_at: clock.now_utc(),
-            }
-        )
-        .where(Mandate.id == mandate_id)
-        .run()
+    await store.lock(mandate_id)
+    await store.record_spot_check(
+        mandate_id=mandate_id, ok=ok, note=note, by=by, at=clock.now_utc()
     )

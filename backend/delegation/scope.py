@@ -7,13 +7,13 @@ clerk (also role ``agent``, scoped to a township) serves the citizens of the out
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from backend.cases.transitions import Actor
 from backend.delegation import texts
 from backend.errors import NotFound
-from backend.geo.tables import Area
-from backend.identity.tables import Citizen
+from backend.geo.store import delegation as areas
+from backend.identity.store import agents
+from backend.identity.store.agents import ServedCitizen
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +39,15 @@ class Agent:
 
 
 async def load_agent(*, staff_id: str, name: str, area_code: str) -> Agent:
-    area = await Area.select(Area.level, Area.parent).where(Area.code == area_code).first().run()
-    level = area["level"] if area else "village"
-    township = (area["parent"] if level == "village" else area_code) if area else ""
+    area = await areas.place_of(area_code)
+    level = area.level if area else "village"
+    township = (area.parent if level == "village" else area_code) if area else ""
     return Agent(staff_id, name, area_code, level, township or "")
 
 
-async def citizen_of(agent: Agent, citizen_id: str) -> dict[str, Any]:
+async def citizen_of(agent: Agent, citizen_id: str) -> ServedCitizen:
     """The citizen, when the agent may serve them; else 404 (whether they exist is not told)."""
-    rows = await Citizen.raw(
-        "SELECT c.id::text AS id, c.name, c.village, v.parent AS township, c.openid IS NOT NULL"
-        " AS has_wechat, c.id_number_masked, c.identity_verified"
-        " FROM citizen c LEFT JOIN area v ON v.code = c.village"
-        " WHERE c.id::text = {}",
-        citizen_id,
-    ).run()
-    if not rows or not agent.serves(rows[0]["village"], rows[0]["township"]):
+    found = await agents.citizen_with_area(citizen_id)
+    if found is None or not agent.serves(found.village, found.township):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
-    return dict(rows[0])
+    return found

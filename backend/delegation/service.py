@@ -113,7 +113,7 @@ async def register_citizen(
 
     async def create() -> CitizenOut:
         found = await citizens.register(agent=agent, prepared=prepared, cipher=cipher)
-        rows, _ = await citizens.search(agent=agent, q="", page=1, page_size=1, only=found["id"])
+        rows, _ = await citizens.search(agent=agent, q="", page=1, page_size=1, only=found.id)
         return present.citizen(rows[0])
 
     try:

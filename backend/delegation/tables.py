@@ -18,7 +18,11 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from backend.cases.tables import Case
+# Other contexts' tables are referred to lazily, never imported (docs/architecture.md).
+Case = LazyTableReference("Case", module_path="backend.cases.tables")
+Area = LazyTableReference("Area", module_path="backend.geo.tables")
+Citizen = LazyTableReference("Citizen", module_path="backend.identity.tables")
+StaffUser = LazyTableReference("StaffUser", module_path="backend.identity.tables")
 
 
 class Mandate(Table, tablename="mandate"):
@@ -30,16 +34,8 @@ class Mandate(Table, tablename="mandate"):
     """
 
     id = UUID(primary_key=True)
-    agent: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
-        on_delete=OnDelete.restrict,
-        index=True,
-    )
-    citizen: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Citizen", module_path="backend.identity.tables"),
-        on_delete=OnDelete.restrict,
-        index=True,
-    )
+    agent: ForeignKey[Table] = ForeignKey(StaffUser, on_delete=OnDelete.restrict, index=True)
+    citizen: ForeignKey[Table] = ForeignKey(Citizen, on_delete=OnDelete.restrict, index=True)
     item_codes = Array(Varchar(length=40), default=[])
     bundle_code = Varchar(length=40, null=True, default=None)
     expires_on = Date()
@@ -59,16 +55,8 @@ class Mandate(Table, tablename="mandate"):
 class Registration(Table, tablename="agent_registration"):
     """A citizen without WeChat registered by an agent, and what became of a WeChat takeover."""
 
-    citizen: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Citizen", module_path="backend.identity.tables"),
-        unique=True,
-        on_delete=OnDelete.cascade,
-    )
-    agent: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
-        on_delete=OnDelete.restrict,
-        index=True,
-    )
+    citizen: ForeignKey[Table] = ForeignKey(Citizen, unique=True, on_delete=OnDelete.cascade)
+    agent: ForeignKey[Table] = ForeignKey(StaffUser, on_delete=OnDelete.restrict, index=True)
     registered_at = Timestamptz(default=TimestamptzNow())
     taken_over_at = Timestamptz(null=True, default=None)
     takeover_refused_at = Timestamptz(null=True, default=None)
@@ -84,16 +72,8 @@ class Handover(Table, tablename="handover"):
     id = UUID(primary_key=True)
     code = Varchar(length=16, unique=True)
     direction = Varchar(length=16)  # to_township | to_village
-    agent: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
-        on_delete=OnDelete.restrict,
-        index=True,
-    )
-    township: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Area", module_path="backend.geo.tables"),
-        on_delete=OnDelete.restrict,
-        index=True,
-    )
+    agent: ForeignKey[Table] = ForeignKey(StaffUser, on_delete=OnDelete.restrict, index=True)
+    township: ForeignKey[Table] = ForeignKey(Area, on_delete=OnDelete.restrict, index=True)
     created_by = UUID()
     created_at = Timestamptz(default=TimestamptzNow())
     status = Varchar(length=16, default="sent")  # sent | received
@@ -107,7 +87,7 @@ class HandoverLine(Table, tablename="handover_line"):
 
     id = BigSerial(primary_key=True)
     handover = ForeignKey(Handover, on_delete=OnDelete.cascade, index=True)
-    case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
+    case: ForeignKey[Table] = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
     items = Array(Varchar(length=20), default=[])  # material types, or ["result"]
     missing = Array(Varchar(length=20), default=[])
 
@@ -116,11 +96,8 @@ class CitizenHandover(Table, tablename="citizen_handover"):
     """The agent gave the result to the citizen, with a photo as proof."""
 
     id = BigSerial(primary_key=True)
-    case = ForeignKey(Case, unique=True, on_delete=OnDelete.restrict)
-    agent: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
-        on_delete=OnDelete.restrict,
-    )
+    case: ForeignKey[Table] = ForeignKey(Case, unique=True, on_delete=OnDelete.restrict)
+    agent: ForeignKey[Table] = ForeignKey(StaffUser, on_delete=OnDelete.restrict)
     photo_upload_id = Varchar(length=40)
     at = Timestamptz(default=TimestamptzNow())
 
@@ -135,19 +112,11 @@ class Referral(Table, tablename="registration_referral"):
     """
 
     id = UUID(primary_key=True)
-    agent: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("StaffUser", module_path="backend.identity.tables"),
-        on_delete=OnDelete.restrict,
-        index=True,
-    )
+    agent: ForeignKey[Table] = ForeignKey(StaffUser, on_delete=OnDelete.restrict, index=True)
     village = Varchar(length=12)
     township = Varchar(length=12, index=True)
     name = Varchar(length=64)
-    holder: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Citizen", module_path="backend.identity.tables"),
-        on_delete=OnDelete.cascade,
-        index=True,
-    )
+    holder: ForeignKey[Table] = ForeignKey(Citizen, on_delete=OnDelete.cascade, index=True)
     status = Varchar(length=16, default="pending")  # pending | moved | refused
     created_at = Timestamptz(default=TimestamptzNow())
     resolved_at = Timestamptz(null=True, default=None)

@@ -72,7 +72,7 @@ async def agent_case(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRout
 async def agent_batch(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     who = principal_of(connection)
     found = await custody.batch(str(connection.path_params.get("handover_id", "")))
-    if found is None or who.kind != "staff" or found["agent_id"] != who.id:
+    if found is None or who.kind != "staff" or found.agent_id != who.id:
         raise custody.not_found()
 
 
@@ -82,7 +82,7 @@ async def township_batch(
 ) -> None:
     who = principal_of(connection)
     found = await custody.batch(str(connection.path_params.get("handover_id", "")))
-    if found is None or who.kind != "staff" or found["township"] != who.area_code:
+    if found is None or who.kind != "staff" or found.township != who.area_code:
         raise custody.not_found()
 
 
@@ -90,5 +90,5 @@ async def township_batch(
 async def own_mandate(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     who = principal_of(connection)
     found = await mandates.get(str(connection.path_params.get("mandate_id", "")))
-    if found is None or who.kind != "citizen" or found["citizen_id"] != who.id:
+    if found is None or who.kind != "citizen" or found.citizen_id != who.id:
         raise mandates.not_found()

@@ -62,21 +62,12 @@ class WindowHandoverController(Controller):
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> HandoverPage:
-        if code:
-            rows, total = await custody.list_batches(
-                agent_id=None,
-                township=request.user.area_code,
-                status=None,
-                code=custody.code_of(code[:40]),
-                page=1,
-                page_size=page_size,
-            )
-            return HandoverPage(items=[present.handover_summary(r) for r in rows], total=total)
-        rows, total = await custody.list_batches(
+        rows, total = await custody.list_batches(  # a scanned code names one batch
             agent_id=None,
             township=request.user.area_code,
-            status=status,
-            page=page,
+            status=None if code else status,
+            code=custody.code_of(code[:40]) if code else None,
+            page=1 if code else page,
             page_size=page_size,
         )
         return HandoverPage(items=[present.handover_summary(r) for r in rows], total=total)

@@ -1,0 +1,156 @@
+"""What the delegation context reads and writes of the case tables: cases an agent filed, their
+paper originals, custody steps on the timeline, and results waiting to go back to an agent.
+
+Whole case rows are returned as the cases context's other functions take them (``Case.select()``
+rows); the rows this module shapes itself are typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backend import clock, db
+from backend.cases.tables import Case, CaseEvent, Supplement
+from backend.cases.transitions import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ResultToSend:
+    """A result ready for a citizen who chose delivery through the agent who filed the case."""
+
+    id: int
+    number: str
+    item_code: str | None
+    bundle_code: str | None
+    parent: int | None
+    status: str
+    agent_id: str
+    agent_name: str | None
+    applicant_name: str | None
+    applicant_id_masked: str | None
+
+
+async def cases_by_number(numbers: list[str], *, lock: bool) -> dict[str, dict[str, Any]]:
+    """These cases by number (locked in id order when ``lock``)."""
+    query = Case.select().where(Case.number.is_in(numbers)).order_by(Case.id)
+    rows = await (query.lock_rows() if lock else query).run()
+    return {r["number"]: r for r in rows}
+
+
+async def case_by_id(case_id: int) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = await Case.select().where(Case.id == case_id).first().run()
+    return row
+
+
+async def children(root_ids: list[int]) -> list[dict[str, Any]]:
+    """The child cases of these bundle parents, by number."""
+    if not root_ids:
+        return []
+    return list(await Case.select().where(Case.parent.is_in(root_ids)).order_by(Case.number).run())
+
+
+async def lock_case(case_id: int) -> None:
+    await Case.select(Case.id).where(Case.id == case_id).lock_rows().run()
+
+
+async def paper_materials(case_ids: list[int]) -> dict[int, list[str]]:
+    """The material types each case's agent collected on paper."""
+    if not case_ids:
+        return {}
+    rows = await db.fetch(
+        'SELECT "case" AS case_id, material_type FROM case_material'
+        " WHERE source = 'paper' AND \"case\" = ANY($1::bigint[]) ORDER BY id",
+        case_ids,
+    )
+    out: dict[int, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["case_id"], []).append(r["material_type"])
+    return out
+
+
+async def add_custody_event(
+    *, case_id: int, status: str, action: str, actor: Actor, note: str, data: Any
+) -> None:
+    """A custody step on the case's timeline; the status stays what it is."""
+    await CaseEvent.insert(
+        CaseEvent(
+            case=case_id,
+            at=clock.now_utc(),
+            action=action,
+            from_status=status,
+            to_status=status,
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            on_behalf_of=actor.on_behalf_of,
+            channel=actor.channel,
+            note=note,
+            data=data,
+        )
+    ).run()
+
+
+async def open_supplements(case_ids: list[int]) -> dict[int, list[str]]:
+    """The material types each case's open supplement asks for."""
+    if not case_ids:
+        return {}
+    rows = (
+        await Supplement.select(Supplement.case, Supplement.missing)
+        .where(Supplement.case.is_in(case_ids) & Supplement.answered_at.is_null())
+        .order_by(Supplement.id)
+        .run()
+    )
+    return {r["case"]: list(r["missing"]) for r in rows}
+
+
+async def filed_roots(
+    *, agent_id: str, open_only: bool, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The agent's filed cases (bundle parents and singles, with the citizen's name), open ones
+    by deadline, then newest; one page, and how many there are."""
+    counted = await db.fetchrow(
+        "SELECT count(*) AS n FROM case_record c WHERE c.filed_by_staff = $1::uuid"
+        " AND c.restricted_at IS NULL AND c.parent IS NULL AND (NOT $2 OR c.closed_at IS NULL)",
+        agent_id,
+        open_only,
+    )
+    rows = await db.fetch(
+        "SELECT c.*, a.name AS citizen_name FROM case_record c"
+        " JOIN citizen a ON a.id = c.applicant"
+        " WHERE c.filed_by_staff = $1::uuid AND c.restricted_at IS NULL AND c.parent IS NULL"
+        " AND (NOT $2 OR c.closed_at IS NULL)"
+        " ORDER BY (c.closed_at IS NULL) DESC, c.deadline NULLS LAST, c.created_at DESC, c.id"
+        " LIMIT $3 OFFSET $4",
+        agent_id,
+        open_only,
+        page_size,
+        (page - 1) * page_size,
+    )
+    return [dict(r) for r in rows], int(counted["n"]) if counted else 0
+
+
+_RESULTS_TO_SEND = (
+    "SELECT c.id, c.number, c.item_code, c.bundle_code, c.parent, c.status,"
+    " c.filed_by_staff::text AS agent_id, s.display_name AS agent_name,"
+    " a.name AS applicant_name, a.id_number_masked AS applicant_id_masked,"
+    " count(*) OVER () AS total"
+    " FROM case_record c JOIN staff_user s ON s.id = c.filed_by_staff"
+    " JOIN citizen a ON a.id = c.applicant"
+    " WHERE c.township = $1 AND c.status = 'result_ready' AND c.delivery_method = 'agent'"
+    " AND c.filed_by_kind IN ('agent', 'bank')"
+    " AND NOT EXISTS (SELECT 1 FROM handover_line l JOIN handover h ON h.id = l.handover"
+    "  WHERE l.case = c.id AND h.direction = 'to_village'"
+    "  AND NOT (h.status = 'received' AND 'result' = ANY(l.missing)))"
+    " ORDER BY s.display_name, c.filed_by_staff, c.number LIMIT $2 OFFSET $3"
+)
+
+
+async def results_to_send(
+    *, township_code: str, page: int, page_size: int
+) -> tuple[list[ResultToSend], int]:
+    """Results ready in this township for delivery through the agent who filed the case, not yet
+    in a batch (or found missing on arrival), by agent."""
+    rows = await db.fetch(_RESULTS_TO_SEND, township_code, page_size, (page - 1) * page_size)
+    total = int(rows[0]["total"]) if rows else 0
+    return [ResultToSend(**{k: v for k, v in dict(r).items() if k != "total"}) for r in rows], total
