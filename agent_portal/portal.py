@@ -32,7 +32,7 @@ from agent_portal.auth import (
     redirect_to_password_change,
     staff_provider,
 )
-from agent_portal.dashboard import DashboardPages
+from agent_portal.dashboard.pages import DashboardPages
 from agent_portal.errors import EXCEPTION_HANDLERS
 from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
 from agent_portal.notices import NoticePages
@@ -44,7 +44,7 @@ from agent_portal.security import (
     csrf_config,
     session_middleware,
 )
-from agent_portal.supervision_pages import SupervisionPages
+from agent_portal.supervision.pages import SupervisionPages
 from agent_portal.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.walkin_pages import WalkInPages
 from agent_portal.window_pages import WindowPages

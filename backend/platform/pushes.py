@@ -1,7 +1,7 @@
 """Pushes of cases to external platforms: which township goes where, and what happened.
 
 Functions here run in the caller's transaction unless their docstring says otherwise. The
-HTTP call itself happens outside any transaction (``backend.cases.forward``).
+HTTP call itself happens outside any transaction (``backend.platform.forward``).
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from backend.audit.store import AuditEntry
+from backend.cases.store.oversight import CallRow, EscalationRow
 from backend.clock import today
 from backend.outbox.service import Doorbell, unit_of_work
 from backend.supervision import audit_view, callbacks, escalation, followups, overdue, ratings
@@ -74,7 +76,7 @@ async def overdue_cases(
 
 async def escalations(
     *, scope: Scope, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[EscalationRow], int]:
     """Escalations of overdue cases in the scope, newest first."""
     return await escalation.listed(township=scope.township, page=page, page_size=page_size)
 
@@ -128,12 +130,12 @@ def week_of(week: str | None) -> date:
 
 async def calls(
     *, scope: Scope, week: date, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[CallRow], int]:
     """The week's call-back sample in the scope: calls still to make first."""
     return await callbacks.listed(scope=scope, week=week, page=page, page_size=page_size)
 
 
-async def call(*, scope: Scope, call_id: int) -> dict[str, Any]:
+async def call(*, scope: Scope, call_id: int) -> CallRow:
     """One call of the sample in the scope (``NotFound`` otherwise)."""
     return await callbacks.get(call_id=call_id, scope=scope)
 
@@ -147,7 +149,7 @@ async def record_call(
     satisfied: int | None,
     trips: int | None,
     note: str,
-) -> dict[str, Any]:
+) -> CallRow:
     """Record what the call-back found (again: replaces it); the call as it is now."""
     async with unit_of_work(doorbell):
         await callbacks.record(
@@ -168,7 +170,7 @@ async def agent_workloads(*, scope: Scope, page: int, page_size: int) -> tuple[l
 
 async def audit_entries(
     *, scope: Scope, where: audit_view.AuditFilter, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[AuditEntry], int]:
     """The audit log for the district's supervisors and administrators, newest first."""
     require_district(scope)
     return await audit_view.entries(where=where, page=page, page_size=page_size)

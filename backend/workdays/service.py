@@ -3,8 +3,9 @@
 ``load_calendar`` is what every deadline is computed with: python-holidays plus the days and
 confirmed years in the database. It is cached in-process for ``CACHE_TTL_S`` seconds and dropped
 on every change made through this process; other processes see a change within that time.
-The functions that change the calendar run inside the caller's transaction; the caller calls
-``forget_calendar()`` once more after commit (see ``routes._changing_calendar``).
+``set_day``, ``delete_day`` and ``confirm_year`` run inside the caller's transaction; the use
+cases ``record_day``, ``remove_day`` and ``confirm`` open their own and drop the cached calendar
+once more after it ended.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from backend.errors import NotFound
-from backend.workdays import texts
+from backend.idempotency.service import Answer, Claim, run_once
+from backend.outbox.service import Doorbell, unit_of_work
+from backend.workdays import present, texts
 from backend.workdays.calendar import (
     ChinaCalendar,
     DayInfo,
@@ -266,3 +269,45 @@ async def confirm_year(*, year: int, staff_id: str | None, note: str) -> YearSta
     )
     forget_calendar()
     return YearStatus(year, year in official_years(), True)
+
+
+async def record_day(
+    *,
+    claim: Claim | None,
+    ttl_s: int,
+    doorbell: Doorbell | None,
+    day: dt.date,
+    kind: str,
+    note: str,
+    staff_id: str | None,
+) -> Answer:
+    """Declare ``day`` off or a workday, once per idempotency key; the answer as first sent."""
+
+    async def record() -> object:
+        saved = await set_day(day=day, kind=kind, note=note, staff_id=staff_id)
+        return present.day_out(saved)
+
+    try:
+        return await run_once(claim, ttl_s=ttl_s, doorbell=doorbell, create=record)
+    finally:
+        forget_calendar()  # once the transaction ended: no reader caches the old calendar
+
+
+async def remove_day(*, doorbell: Doorbell | None, day: dt.date) -> None:
+    """Drop the administrator's entry for ``day`` (``NotFound`` without one)."""
+    try:
+        async with unit_of_work(doorbell):
+            await delete_day(day=day)
+    finally:
+        forget_calendar()
+
+
+async def confirm(
+    *, doorbell: Doorbell | None, year: int, staff_id: str | None, note: str
+) -> YearStatus:
+    """Record that an administrator checked ``year``'s holidays against the official notice."""
+    try:
+        async with unit_of_work(doorbell):
+            return await confirm_year(year=year, staff_id=staff_id, note=note)
+    finally:
+        forget_calendar()

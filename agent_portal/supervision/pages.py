@@ -16,9 +16,10 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Response, Template
 
 from agent_portal import desk
-from agent_portal import supervision_texts as T
 from agent_portal.errors import PageNotFound, WrongRole
 from agent_portal.lists import Pages
+from agent_portal.supervision import texts
+from backend.audit.store import AuditEntry
 from backend.clock import local
 from backend.deps import Deps
 from backend.errors import DomainError, NotAllowed, NotFound
@@ -26,7 +27,7 @@ from backend.identity import roles
 from backend.identity.service import StaffAccount
 from backend.settings import Settings
 from backend.supervision import service
-from backend.supervision import texts as ST
+from backend.supervision import texts as domain_texts
 from backend.supervision.audit_view import AuditFilter
 from backend.supervision.scope import Scope, require_district
 
@@ -70,7 +71,7 @@ class SupervisionPages(Controller):
     @get("/", name="portal:supervision")
     async def home(self, staff: StaffAccount) -> Template:
         scope = await _scope(staff)
-        sections = list(T.SECTIONS) + ([T.AUDIT_SECTION] if scope.district_wide else [])
+        sections = list(texts.SECTIONS) + ([texts.AUDIT_SECTION] if scope.district_wide else [])
         return Template("supervision/home.html", context={"sections": sections, "staff": staff})
 
     @get("/overdue", name="portal:supervision-overdue")
@@ -90,9 +91,9 @@ class SupervisionPages(Controller):
             context={
                 "cases": shown,
                 "pages": _pages(page, total),
-                "holders": ST.HOLDERS,
-                "levels": ST.LEVELS,
-                "status": T.STATUS,
+                "holders": domain_texts.HOLDERS,
+                "levels": domain_texts.LEVELS,
+                "status": texts.STATUS,
                 "soon_days": settings.overdue_soon_days,
             },
         )
@@ -108,7 +109,7 @@ class SupervisionPages(Controller):
         status_code: int = 200,
     ) -> Template:
         scope = await _scope(staff)
-        if state not in dict(T.FOLLOW_UP_TABS):
+        if state not in dict(texts.FOLLOW_UP_TABS):
             raise PageNotFound
         page = desk.page_number(page)
         views, total = await service.follow_ups(
@@ -119,10 +120,10 @@ class SupervisionPages(Controller):
             context={
                 "views": views,
                 "pages": _pages(page, total),
-                "tabs": T.FOLLOW_UP_TABS,
+                "tabs": texts.FOLLOW_UP_TABS,
                 "state": state,
-                "states": T.FOLLOW_UP_STATES,
-                "done": T.DONE.get(done or ""),
+                "states": texts.FOLLOW_UP_STATES,
+                "done": texts.DONE.get(done or ""),
                 "error": error,
                 "when": _when,
             },
@@ -198,8 +199,8 @@ class SupervisionPages(Controller):
                 "calls": rows,
                 "week": monday,
                 "pages": _pages(page, total),
-                "status": T.STATUS,
-                "done": T.DONE.get(done or ""),
+                "status": texts.STATUS,
+                "done": texts.DONE.get(done or ""),
                 "error": error,
                 "when": _when,
             },
@@ -240,12 +241,12 @@ class SupervisionPages(Controller):
         except DomainError as exc:
             return await self._calls_page(
                 staff,
-                week=found["week"].isoformat(),
+                week=found.week.isoformat(),
                 page=1,
                 error=exc.detail,
                 status_code=exc.status,
             )
-        week = found["week"].isoformat()
+        week = found.week.isoformat()
         return Redirect(f"/portal/supervision/callbacks?week={week}&done=call", status_code=303)
 
     @get("/agents", name="portal:supervision-agents")
@@ -276,7 +277,7 @@ class SupervisionPages(Controller):
             raise WrongRole(roles.ADMIN) from exc
         page = desk.page_number(page)
         error = None
-        rows: list[dict[str, Any]] = []
+        rows: list[AuditEntry] = []
         total = 0
         try:
             rows, total = await service.audit_entries(
@@ -299,7 +300,7 @@ class SupervisionPages(Controller):
                 "pages": _pages(page, total),
                 "filters": {"actor": actor, "citizen": citizen, "start": start, "end": end},
                 "when": _when,
-                "actions": ST.AUDIT_ACTIONS,
+                "actions": domain_texts.AUDIT_ACTIONS,
                 "error": error,
             },
         )

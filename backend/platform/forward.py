@@ -23,8 +23,8 @@ from backend.cases.clock import Calendar
 from backend.cases.states import Action, Status
 from backend.cases.tables import Case
 from backend.cases.transitions import SYSTEM, Change, apply
-from backend.geo.tables import Area, ServicePoint
-from backend.identity.tables import Citizen
+from backend.geo.store import areas
+from backend.identity.store.oversight import citizen_village
 from backend.outbox.runner import HandlerContext, PermanentFailure
 from backend.platform import pushes
 from backend.platform.ports import PlatformDirectory, PlatformError, PlatformRejected, PushedCase
@@ -36,29 +36,18 @@ PLATFORM_SERVICE = "platform"  # key of the worker's PlatformDirectory in ``ctx.
 
 
 async def township_for(row: dict[str, Any]) -> str | None:
+    """The service point's township, else the township of the applicant's village."""
     if row["service_point"]:
-        point = (
-            await ServicePoint.select(ServicePoint.township)
-            .where(ServicePoint.code == row["service_point"])
-            .first()
-            .run()
-        )
-        if point:
-            return str(point["township"])
-    citizen = (
-        await Citizen.select(Citizen.village).where(Citizen.id == row["applicant"]).first().run()
-    )
-    if not citizen or not citizen["village"]:
+        township = await areas.point_township(row["service_point"])
+        if township is not None:
+            return township
+    village = await citizen_village(row["applicant"])
+    if village is None:
         return None
-    area = (
-        await Area.select(Area.level, Area.parent)
-        .where(Area.code == citizen["village"])
-        .first()
-        .run()
-    )
+    area = await areas.area(village)
     if area is None:
         return None
-    return str(citizen["village"]) if area["level"] == "township" else area["parent"]
+    return village if area.level == "township" else area.parent_code
 
 
 async def _queue(

@@ -1,0 +1,85 @@
+"""Supervision's SQL over its own tables (escalation, callback_call, follow_up).
+
+Lists that join a supervision row with its case are the cases context's reads
+(``backend.cases.store.oversight``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from backend import db
+from backend.supervision.tables import CallbackCall
+
+_ESCALATE = (
+    'INSERT INTO escalation ("case", level, area, at, on_day, deadline, days_overdue, reason)'
+    " VALUES ($1, $2, $3, now(), $4, $5, $6, $7)"
+    ' ON CONFLICT ("case", level) DO NOTHING RETURNING id'
+)
+
+
+async def insert_escalation(
+    *,
+    case_id: int,
+    level: str,
+    area: str,
+    on_day: date,
+    deadline: date,
+    days_overdue: int,
+    reason: str,
+) -> int | None:
+    """Record an escalation; its id, or None when the case was escalated to ``level`` before."""
+    row = await db.fetchrow(_ESCALATE, case_id, level, area, on_day, deadline, days_overdue, reason)
+    return None if row is None else int(row["id"])
+
+
+async def lock_sample_week(week: date) -> None:
+    """Serialise the draws of one week's call-back sample (until the transaction ends)."""
+    await db.fetch(
+        "SELECT pg_advisory_xact_lock(hashtext($1))", f"callback-sample:{week.isoformat()}"
+    )
+
+
+async def townships_drawn(week: date) -> set[str]:
+    """The townships whose sample of ``week`` has been drawn."""
+    rows = await db.fetch("SELECT DISTINCT township FROM callback_call WHERE week = $1", week)
+    return {str(r["township"]) for r in rows}
+
+
+async def insert_call(*, week: date, case_id: int, township: str) -> bool:
+    """Add a case to the week's sample; False when it is in it already."""
+    row = await db.fetchrow(
+        'INSERT INTO callback_call (week, "case", township, drawn_at, note)'
+        " VALUES ($1, $2, $3, now(), '') ON CONFLICT (week, \"case\") DO NOTHING RETURNING id",
+        week,
+        case_id,
+        township,
+    )
+    return row is not None
+
+
+async def record_call(
+    *,
+    call_id: int,
+    at: datetime,
+    by: str,
+    reached: bool,
+    satisfied: int | None,
+    trips: int | None,
+    note: str,
+) -> None:
+    """What a call-back found (replacing what an earlier try recorded)."""
+    await (
+        CallbackCall.update(
+            {
+                CallbackCall.called_at: at,
+                CallbackCall.called_by: by,
+                CallbackCall.reached: reached,
+                CallbackCall.satisfied: satisfied,
+                CallbackCall.trips: trips,
+                CallbackCall.note: note,
+            }
+        )
+        .where(CallbackCall.id == call_id)
+        .run()
+    )
