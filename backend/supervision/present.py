@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from backend.audit.store import AuditEntry
-from backend.cases.store.oversight import CallRow, EscalationRow
+from backend.cases.store.oversight import CallRow, EscalationRow, FollowUpRow, RatingRow
 from backend.clock import local
 from backend.supervision import schemas as S
 from backend.supervision import texts
@@ -46,53 +44,60 @@ def escalation(row: EscalationRow) -> S.EscalationOut:
     )
 
 
-def follow_up(view: FollowUpView) -> S.FollowUpOut:
+def follow_up(view: FollowUpView[FollowUpRow]) -> S.FollowUpOut:
     row = view.row
     return S.FollowUpOut(
-        id=row["id"],
-        number=row["number"],
-        item=row["item"],
-        round=row["round"],
-        score=row["score"],
-        comment=row["comment"] or "",
-        township_code=row["township"],
-        township_name=row["township_name"] or "",
-        assignee_name=row["assignee_name"],
-        rated_at=local(row["rated_at"]),
+        id=row.id,
+        number=row.number,
+        item=row.item,
+        round=row.round,
+        score=row.score,
+        comment=row.comment or "",
+        township_code=row.township,
+        township_name=row.township_name or "",
+        assignee_name=row.assignee_name,
+        rated_at=local(row.rated_at),
         state=view.state,
-        contact_due=row["contact_due"],
-        resolve_due=row["resolve_due"],
+        contact_due=row.contact_due,
+        resolve_due=row.resolve_due,
         contact_overdue=view.contact_overdue,
         resolve_overdue=view.resolve_overdue,
-        contacted_at=local(row["contacted_at"]) if row["contacted_at"] else None,
-        contact_note=row["contact_note"],
-        resolved_at=local(row["resolved_at"]) if row["resolved_at"] else None,
-        resolution=row["resolution"],
-        citizen_name=row["citizen_name"] or "",
-        citizen_phone_masked=row["phone_masked"],
+        contacted_at=local(row.contacted_at) if row.contacted_at else None,
+        contact_note=row.contact_note,
+        resolved_at=local(row.resolved_at) if row.resolved_at else None,
+        resolution=row.resolution,
+        citizen_name=row.citizen_name or "",
+        citizen_phone_masked=row.phone_masked,
     )
 
 
-def evaluation(row: dict[str, Any], view: FollowUpView | None) -> S.RatingOut:
+def evaluation(row: RatingRow, view: FollowUpView[RatingRow] | None) -> S.RatingOut:
     return S.RatingOut(
-        id=row["id"],
-        number=row["number"],
-        item=row["item"],
-        round=row["round"],
-        score=row["score"],
-        comment=row["comment"] or "",
-        rated_at=local(row["rated_at"]),
-        township_code=row["township"],
-        follow_up=S.RatingFollowUpOut(
-            id=row["follow_up_id"],
-            state=view.state,
-            contact_due=row["contact_due"],
-            resolve_due=row["resolve_due"],
-            contact_overdue=view.contact_overdue,
-            resolve_overdue=view.resolve_overdue,
-        )
-        if view is not None
-        else None,
+        id=row.id,
+        number=row.number,
+        item=row.item,
+        round=row.round,
+        score=row.score,
+        comment=row.comment or "",
+        rated_at=local(row.rated_at),
+        township_code=row.township,
+        follow_up=_rating_follow_up(row, view),
+    )
+
+
+def _rating_follow_up(
+    row: RatingRow, view: FollowUpView[RatingRow] | None
+) -> S.RatingFollowUpOut | None:
+    # A follow-up's id and both its due days are never null once it is opened.
+    if view is None or row.follow_up_id is None or not (row.contact_due and row.resolve_due):
+        return None
+    return S.RatingFollowUpOut(
+        id=row.follow_up_id,
+        state=view.state,
+        contact_due=row.contact_due,
+        resolve_due=row.resolve_due,
+        contact_overdue=view.contact_overdue,
+        resolve_overdue=view.resolve_overdue,
     )
 
 

@@ -9,10 +9,9 @@ given) and answer what was recorded, read again after the commit. Anything outsi
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from backend.audit.store import AuditEntry
-from backend.cases.store.oversight import CallRow, EscalationRow
+from backend.cases.store.oversight import CallRow, EscalationRow, FollowUpRow, RatingRow
 from backend.clock import today
 from backend.outbox.service import Doorbell, unit_of_work
 from backend.supervision import audit_view, callbacks, escalation, followups, overdue, ratings
@@ -83,7 +82,7 @@ async def escalations(
 
 async def evaluations(
     *, scope: Scope, bad_only: bool, page: int, page_size: int
-) -> tuple[list[tuple[dict[str, Any], FollowUpView | None]], int]:
+) -> tuple[list[tuple[RatingRow, FollowUpView[RatingRow] | None]], int]:
     """Ratings in the scope, newest first, each with the state of its follow-up."""
     return await ratings.listed(
         scope=scope, bad_only=bad_only, today=today(), page=page, page_size=page_size
@@ -92,14 +91,14 @@ async def evaluations(
 
 async def follow_ups(
     *, scope: Scope, state: str, page: int, page_size: int
-) -> tuple[list[FollowUpView], int]:
+) -> tuple[list[FollowUpView[FollowUpRow]], int]:
     """Follow-ups of bad ratings in the scope: ``open``, ``overdue``, ``resolved`` or ``all``."""
     return await followups.listed(
         scope=scope, state=state, today=today(), page=page, page_size=page_size
     )
 
 
-async def follow_up(*, scope: Scope, follow_up_id: int) -> FollowUpView:
+async def follow_up(*, scope: Scope, follow_up_id: int) -> FollowUpView[FollowUpRow]:
     """One follow-up in the scope (``NotFound`` otherwise)."""
     row = await followups.get(follow_up_id=follow_up_id, scope=scope)
     return followups.view_of(row, today())
@@ -107,7 +106,7 @@ async def follow_up(*, scope: Scope, follow_up_id: int) -> FollowUpView:
 
 async def contact_follow_up(
     *, doorbell: Doorbell | None, scope: Scope, follow_up_id: int, note: str
-) -> FollowUpView:
+) -> FollowUpView[FollowUpRow]:
     """Record the call-back to the citizen (回访); the follow-up as it is now."""
     async with unit_of_work(doorbell):
         await followups.contact(follow_up_id=follow_up_id, scope=scope, note=note)
@@ -116,7 +115,7 @@ async def contact_follow_up(
 
 async def resolve_follow_up(
     *, doorbell: Doorbell | None, scope: Scope, follow_up_id: int, note: str
-) -> FollowUpView:
+) -> FollowUpView[FollowUpRow]:
     """Close the follow-up with what was put right; the follow-up as it is now."""
     async with unit_of_work(doorbell):
         await followups.resolve(follow_up_id=follow_up_id, scope=scope, note=note)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from backend import db
-from backend.supervision.tables import CallbackCall
+from backend.supervision.tables import CallbackCall, FollowUp
 
 _ESCALATE = (
     'INSERT INTO escalation ("case", level, area, at, on_day, deadline, days_overdue, reason)'
@@ -81,5 +81,72 @@ async def record_call(
             }
         )
         .where(CallbackCall.id == call_id)
+        .run()
+    )
+
+
+_OPEN_FOLLOW_UP = (
+    'INSERT INTO follow_up ("case", evaluation, round, score, township, assignee, opened_at,'
+    " contact_due, resolve_due, contact_note, resolution)"
+    " VALUES ($1, $2, $3, $4, $5, $6::uuid, now(), $7, $8, '', '')"
+    " ON CONFLICT (evaluation) DO NOTHING RETURNING id"
+)
+
+
+async def open_follow_up(
+    *,
+    case_id: int,
+    evaluation_id: int,
+    round: int,
+    score: int,
+    township: str | None,
+    assignee: str | None,
+    contact_due: date,
+    resolve_due: date,
+) -> int | None:
+    """Open the follow-up of a rating; its id, or None when the rating has one already."""
+    row = await db.fetchrow(
+        _OPEN_FOLLOW_UP,
+        case_id,
+        evaluation_id,
+        round,
+        score,
+        township,
+        assignee,
+        contact_due,
+        resolve_due,
+    )
+    return None if row is None else int(row["id"])
+
+
+async def record_contact(*, follow_up_id: int, at: datetime, by: str, note: str) -> None:
+    """The call-back to the citizen (回访) of a follow-up."""
+    await (
+        FollowUp.update(
+            {FollowUp.contacted_at: at, FollowUp.contacted_by: by, FollowUp.contact_note: note}
+        )
+        .where(FollowUp.id == follow_up_id)
+        .run()
+    )
+
+
+async def record_resolution(*, follow_up_id: int, at: datetime, by: str, note: str) -> None:
+    """Close a follow-up with what was put right."""
+    await (
+        FollowUp.update(
+            {FollowUp.resolved_at: at, FollowUp.resolved_by: by, FollowUp.resolution: note}
+        )
+        .where(FollowUp.id == follow_up_id)
+        .run()
+    )
+
+
+async def first_rating_resolved(case_id: int) -> bool:
+    """Whether the follow-up of the case's first rating has been resolved."""
+    return bool(
+        await FollowUp.exists()
+        .where(
+            (FollowUp.case == case_id) & (FollowUp.round == 1) & FollowUp.resolved_at.is_not_null()
+        )
         .run()
     )

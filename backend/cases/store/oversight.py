@@ -117,3 +117,160 @@ async def closed_cases_by_township(
     for row in await db.fetch(_CLOSED, start, end, list(statuses)):
         found.setdefault(str(row["township"]), []).append(int(row["id"]))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class RatedCase:
+    """A rating (好差评) with its case and the township the case belongs to."""
+
+    id: int
+    round: int
+    score: int
+    created_at: datetime
+    case_id: int
+    number: str
+    township: str | None
+    district: str | None
+
+
+_RATED = (
+    "SELECT v.id, v.round, v.score, v.created_at, c.id AS case_id, c.number,"
+    " COALESCE(c.township, vil.parent) AS township, t.parent AS district"
+    ' FROM evaluation v JOIN case_record c ON c.id = v."case"'
+    " JOIN citizen a ON a.id = c.applicant LEFT JOIN area vil ON vil.code = a.village"
+    " LEFT JOIN area t ON t.code = COALESCE(c.township, vil.parent)"
+    ' WHERE v."case" = $1 AND v.round = $2'
+)
+
+
+async def rated_case(*, case_id: int, round: int) -> RatedCase | None:
+    """The rating of ``round`` of the case, or None."""
+    row = await db.fetchrow(_RATED, case_id, round)
+    return None if row is None else RatedCase(**dict(row))
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpRow:
+    """A follow-up of a bad rating (差评整改) with its rating, case and citizen."""
+
+    id: int
+    round: int
+    score: int
+    township: str | None
+    assignee: str | None
+    opened_at: datetime
+    contact_due: date
+    resolve_due: date
+    contacted_at: datetime | None
+    contact_note: str
+    resolved_at: datetime | None
+    resolution: str
+    number: str
+    citizen_id: str
+    citizen_name: str | None
+    phone_masked: str | None
+    comment: str | None
+    rated_at: datetime
+    item: str
+    township_name: str | None
+    assignee_name: str | None
+
+
+_FOLLOW_UP = (
+    "SELECT f.id, f.round, f.score, f.township, f.assignee::text AS assignee,"
+    " f.opened_at, f.contact_due, f.resolve_due, f.contacted_at, f.contact_note,"
+    " f.resolved_at, f.resolution, c.number, c.applicant::text AS citizen_id,"
+    " a.name AS citizen_name, a.phone_masked, v.comment, v.created_at AS rated_at,"
+    " COALESCE(i.name, c.item_code, c.bundle_code, '') AS item, t.name AS township_name,"
+    " s.display_name AS assignee_name"
+    ' FROM follow_up f JOIN case_record c ON c.id = f."case"'
+    " JOIN evaluation v ON v.id = f.evaluation JOIN citizen a ON a.id = c.applicant"
+    " LEFT JOIN item_version i ON i.id = c.item_version LEFT JOIN area t ON t.code = f.township"
+    " LEFT JOIN staff_user s ON s.id = f.assignee"
+)
+_FOLLOW_UPS_WHERE = (
+    " WHERE ($2::text IS NULL OR f.township = $2::text) AND CASE $1::text"
+    " WHEN 'open' THEN f.resolved_at IS NULL"
+    " WHEN 'overdue' THEN f.resolved_at IS NULL AND (f.resolve_due < $3::date"
+    " OR (f.contacted_at IS NULL AND f.contact_due < $3::date))"
+    " WHEN 'resolved' THEN f.resolved_at IS NOT NULL"
+    " ELSE TRUE END"
+)
+_FOLLOW_UPS = (
+    _FOLLOW_UP
+    + _FOLLOW_UPS_WHERE
+    + " ORDER BY (f.resolved_at IS NULL) DESC, f.resolve_due, f.id LIMIT $4 OFFSET $5"
+)
+_FOLLOW_UPS_COUNT = "SELECT count(*) AS n FROM follow_up f" + _FOLLOW_UPS_WHERE  # noqa: S608
+
+
+async def follow_ups_page(
+    *, state: str, township: str | None, today: date, page: int, page_size: int
+) -> tuple[list[FollowUpRow], int]:
+    """Follow-ups ``open``, ``overdue`` (on ``today``), ``resolved`` or ``all`` (in
+    ``township`` when given): open first, due first; one page and the count."""
+    rows = await db.fetch(_FOLLOW_UPS, state, township, today, page_size, (page - 1) * page_size)
+    counted = await db.fetchrow(_FOLLOW_UPS_COUNT, state, township, today)
+    return [FollowUpRow(**dict(r)) for r in rows], int(counted["n"]) if counted else 0
+
+
+async def follow_up(follow_up_id: int, *, lock: bool = False) -> FollowUpRow | None:
+    """One follow-up, or None; ``lock`` holds its row until the transaction ends."""
+    row = await db.fetchrow(
+        _FOLLOW_UP + " WHERE f.id = $1" + (" FOR UPDATE OF f" if lock else ""), follow_up_id
+    )
+    return None if row is None else FollowUpRow(**dict(row))
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRow:
+    """A rating seen by supervisors, with the dates of its follow-up when one was opened."""
+
+    id: int
+    round: int
+    score: int
+    comment: str | None
+    rated_at: datetime
+    number: str
+    item: str
+    township: str | None
+    follow_up_id: int | None
+    contact_due: date | None
+    resolve_due: date | None
+    contacted_at: datetime | None
+    resolved_at: datetime | None
+    contact_note: str | None
+    resolution: str | None
+
+
+_RATINGS_FROM = (
+    ' FROM evaluation v JOIN case_record c ON c.id = v."case"'
+    " JOIN citizen a ON a.id = c.applicant LEFT JOIN area vil ON vil.code = a.village"
+    " LEFT JOIN follow_up f ON f.evaluation = v.id"
+)
+_RATINGS_WHERE = (
+    " WHERE (NOT $1::boolean OR v.score <= $2::integer)"
+    " AND ($3::text IS NULL OR COALESCE(f.township, c.township, vil.parent) = $3::text)"
+)
+_RATINGS = (
+    "SELECT v.id, v.round, v.score, v.comment, v.created_at AS rated_at, c.number,"
+    " COALESCE(i.name, c.item_code, c.bundle_code, '') AS item,"
+    " COALESCE(f.township, c.township, vil.parent) AS township, f.id AS follow_up_id,"
+    " f.contact_due, f.resolve_due, f.contacted_at, f.resolved_at, f.contact_note, f.resolution"
+    + _RATINGS_FROM
+    + " LEFT JOIN item_version i ON i.id = c.item_version"
+    + _RATINGS_WHERE
+    + " ORDER BY v.id DESC LIMIT $4 OFFSET $5"
+)
+_RATINGS_COUNT = "SELECT count(*) AS n" + _RATINGS_FROM + _RATINGS_WHERE
+
+
+async def ratings_page(
+    *, bad_at_most: int | None, township: str | None, page: int, page_size: int
+) -> tuple[list[RatingRow], int]:
+    """Ratings (only those scoring ``bad_at_most`` or less when given) of cases in
+    ``township`` (None: all), newest first; one page and the count."""
+    args = (bad_at_most is not None, bad_at_most or 0, township)
+    rows = await db.fetch(_RATINGS, *args, page_size, (page - 1) * page_size)
+    counted = await db.fetchrow(_RATINGS_COUNT, *args)
+    return [RatingRow(**dict(r)) for r in rows], int(counted["n"]) if counted else 0

@@ -20,3 +20,13 @@ async def staff_ids_named(name_or_id: str) -> list[str]:
         "SELECT id::text AS id FROM staff_user WHERE username = $1 OR id::text = $1", name_or_id
     )
     return [str(r["id"]) for r in rows]
+
+
+async def first_supervisor(area: str) -> str | None:
+    """The id of the area's longest-serving active supervisor, or None."""
+    row = await db.fetchrow(
+        "SELECT id::text AS id FROM staff_user WHERE role = 'supervisor' AND active AND area = $1"
+        " ORDER BY created_at, username LIMIT 1",
+        area,
+    )
+    return None if row is None else str(row["id"])
