@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from backend import db
-from backend.supervision.tables import CallbackCall, FollowUp
+from backend.supervision.tables import CallbackCall, Escalation, FollowUp
 
 _ESCALATE = (
     'INSERT INTO escalation ("case", level, area, at, on_day, deadline, days_overdue, reason)'
@@ -150,3 +150,16 @@ async def first_rating_resolved(case_id: int) -> bool:
         )
         .run()
     )
+
+
+async def escalated_levels(case_ids: list[int]) -> dict[int, list[str]]:
+    """The levels each of these cases was escalated to, in the order it happened."""
+    found: dict[int, list[str]] = {}
+    for row in (
+        await Escalation.select(Escalation.case, Escalation.level)
+        .where(Escalation.case.is_in(case_ids))
+        .order_by(Escalation.id)
+        .run()
+    ):
+        found.setdefault(row["case"], []).append(row["level"])
+    return found

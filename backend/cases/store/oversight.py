@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from backend import db
 
@@ -274,3 +275,102 @@ async def ratings_page(
     rows = await db.fetch(_RATINGS, *args, page_size, (page - 1) * page_size)
     counted = await db.fetchrow(_RATINGS_COUNT, *args)
     return [RatingRow(**dict(r)) for r in rows], int(counted["n"]) if counted else 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClockedCase:
+    """An open, accepted case whose stored deadline is near: what the overdue list shows."""
+
+    id: int
+    number: str
+    status: str
+    township: str | None
+    committed_days: int
+    deadline: date
+    filed_by_kind: str
+    agent_id: str | None
+    citizen_id: str
+    department: str | None
+    township_name: str | None
+    district: str | None
+    item: str
+    citizen_name: str | None
+    agent_name: str | None
+    department_name: str | None
+
+
+_CLOCKED = (
+    "SELECT c.id, c.number, c.status, c.township, c.committed_days, c.deadline,"
+    " c.filed_by_kind, c.filed_by_staff::text AS agent_id, c.applicant::text AS citizen_id,"
+    " c.department, t.name AS township_name, t.parent AS district,"
+    " COALESCE(i.name, c.item_code, '') AS item, a.name AS citizen_name,"
+    " s.display_name AS agent_name, d.name AS department_name"
+    " FROM case_record c"
+    " LEFT JOIN area t ON t.code = c.township"
+    " LEFT JOIN item_version i ON i.id = c.item_version"
+    " JOIN citizen a ON a.id = c.applicant"
+    " LEFT JOIN staff_user s ON s.id = c.filed_by_staff"
+    " LEFT JOIN department d ON d.code = c.department"
+    " WHERE c.closed_at IS NULL AND c.accepted_at IS NOT NULL AND c.status = ANY($1::text[])"
+    " AND c.deadline IS NOT NULL AND c.deadline <= $2"
+    " AND NOT (c.bundle_code IS NOT NULL AND c.parent IS NULL)"
+    " AND ($3::text IS NULL OR c.township = $3::text)"
+    " ORDER BY c.deadline, c.number"
+)
+_CLOCK_EVENTS = (
+    'SELECT e."case", e.at, e.action, e.from_status, e.to_status, e.actor_id, e.actor_role,'
+    " s.display_name AS actor_name FROM case_event e"
+    " LEFT JOIN staff_user s ON s.id::text = e.actor_id"
+    ' WHERE e."case" = ANY($1::bigint[]) ORDER BY e.id'
+)
+
+
+async def clocked_cases(
+    *, statuses: tuple[str, ...], due_by: date, township: str | None
+) -> list[ClockedCase]:
+    """Open accepted cases in ``statuses`` whose stored deadline is ``due_by`` or earlier (the
+    items of a bundle, not its parent), in ``township`` when given; by deadline."""
+    rows = await db.fetch(_CLOCKED, list(statuses), due_by, township)
+    return [ClockedCase(**dict(r)) for r in rows]
+
+
+async def clock_events_of(case_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The events of these cases in order, by case, in the shape
+    ``backend.cases.transitions.clock_events`` reads (with the acting staff member's name)."""
+    found: dict[int, list[dict[str, Any]]] = {i: [] for i in case_ids}
+    for row in await db.fetch(_CLOCK_EVENTS, case_ids):
+        found[int(row["case"])].append(dict(row))
+    return found
+
+
+_AGENT_CASE_COUNTS = (
+    "SELECT filed_by_staff::text AS agent,"
+    " count(*) FILTER (WHERE closed_at IS NULL) AS open_errands,"
+    " count(*) FILTER (WHERE created_at >= $1) AS filed_this_month"
+    " FROM case_record WHERE parent IS NULL AND filed_by_staff = ANY($2::uuid[])"
+    " GROUP BY filed_by_staff"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentCaseCounts:
+    """An agent's top-level cases: still open, and filed since a moment."""
+
+    open_errands: int
+    filed_since: int
+
+
+async def agent_case_counts(*, agent_ids: list[str], since: datetime) -> dict[str, AgentCaseCounts]:
+    """Per agent (by id) who filed any: open cases and cases filed since ``since``."""
+    return {
+        str(r["agent"]): AgentCaseCounts(int(r["open_errands"]), int(r["filed_this_month"]))
+        for r in await db.fetch(_AGENT_CASE_COUNTS, since, agent_ids)
+    }
+
+
+async def cases_filed_by(agent_ids: list[str]) -> list[dict[str, Any]]:
+    """Every case these agents filed, whole rows (as ``delegation.custody`` reads them)."""
+    rows = await db.fetch(
+        "SELECT * FROM case_record WHERE filed_by_staff = ANY($1::uuid[])", agent_ids
+    )
+    return [dict(r) for r in rows]
