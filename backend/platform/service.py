@@ -22,7 +22,7 @@ from backend.errors import Conflict, InvalidInput, NotFound
 from backend.geo.store import areas
 from backend.http.outbound import OutboundPolicy, check_url
 from backend.outbox.service import Doorbell, publish, unit_of_work
-from backend.platform import callbacks, texts
+from backend.platform import callbacks, store, texts
 from backend.platform.callbacks import CallbackEvent, Outcome
 from backend.platform.tables import PlatformPush, TownshipPlatform
 from backend.workdays.service import load_calendar
@@ -138,20 +138,9 @@ async def _configure_township(
     await check_url(url, outbound)  # SSRF: again on every push, after resolving
     if active and app_id not in known_app_ids:
         raise InvalidInput(texts.SECRET_MISSING, code="platform_secret_missing")
-    now = now_utc()
-    await TownshipPlatform.raw(
-        "INSERT INTO township_platform (township_code, base_url, app_id, active, updated_by,"
-        " updated_at) VALUES ({}, {}, {}, {}, {}, {})"
-        " ON CONFLICT (township_code) DO UPDATE SET base_url = EXCLUDED.base_url,"
-        " app_id = EXCLUDED.app_id, active = EXCLUDED.active,"
-        " updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at",
-        township_code,
-        url,
-        app_id,
-        active,
-        by,
-        now,
-    ).run()
+    await store.upsert_township(
+        township_code=township_code, base_url=url, app_id=app_id, active=active, by=by, at=now_utc()
+    )
     views, _ = await list_townships(township=township_code, page=1, page_size=1)
     return views[0]
 

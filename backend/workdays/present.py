@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from backend.clock import local
 from backend.workdays import texts
 from backend.workdays.calendar import DayInfo, YearStatus
 from backend.workdays.schemas import CalendarDayOut, DayInfoOut, YearOut
-
-if TYPE_CHECKING:
-    from backend.workdays.service import CalendarDayRecord
+from backend.workdays.store import CalendarDayRecord
 
 
 def day_out(record: CalendarDayRecord) -> CalendarDayOut:

@@ -89,5 +89,5 @@ def test_the_scan_sees_the_routes_that_use_the_helper() -> None:
         "backend/window/routes.py",
         "backend/delegation/routes.py",
         "backend/identity/routes.py",
-        "backend/workdays/routes.py",
+        "backend/workdays/service.py",
     } <= using
