@@ -19,7 +19,7 @@ from backend.cases import clock
 from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.cases.states import Action, Status
-from backend.cases.tables import Case
+from backend.cases.store import oversight
 from backend.cases.transitions import Actor, Change, apply
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, InvalidTransition, NotFound
@@ -78,7 +78,7 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
         raise _not_found()
     # Lock the case first: the forward job records the push and queues the case in one
     # transaction holding this lock, so what we read next is settled.
-    locked = await Case.select(Case.status).where(Case.id == row["id"]).lock_rows().run()
+    locked = await oversight.case_status(row["id"], lock=True)
     push = (
         await PlatformPush.select(PlatformPush.app_id, PlatformPush.pushed_at)
         .where(PlatformPush.case == (row["parent"] or row["id"]))
@@ -87,7 +87,7 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
     )
     if push is None or push["app_id"] != app_id:
         raise _not_found()  # not a case this platform was given: it learns nothing more
-    status = locked[0]["status"]
+    status = str(locked)
     if push["pushed_at"] is None or status == Status.SUBMITTED.value:
         raise Conflict(texts.CASE_NOT_READY, code="platform_case_not_ready")
     callback_id = await store.insert_callback(
@@ -103,13 +103,13 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
         return await _replay(event, status)
     reason, detail = await _apply(row, event, missing, calendar, callback_id)
     await store.settle_callback(callback_id=callback_id, reason=reason, detail=detail)
-    after = await Case.select(Case.status).where(Case.id == row["id"]).first().run()
+    after = await oversight.case_status(row["id"])
     return Outcome(
         event_id=event.event_id,
         case_number=event.case_number,
         applied=reason is None,
         replayed=False,
-        case_status=after["status"] if after else status,
+        case_status=after or status,
         reason=reason,
         detail=detail,
     )

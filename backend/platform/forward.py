@@ -21,6 +21,7 @@ import structlog
 from backend import db
 from backend.cases.clock import Calendar
 from backend.cases.states import Action, Status
+from backend.cases.store import oversight
 from backend.cases.tables import Case
 from backend.cases.transitions import SYSTEM, Change, apply
 from backend.geo.store import areas
@@ -56,14 +57,9 @@ async def _queue(
     """FORWARD the case and its submitted children to ``queued`` in ``township``."""
     change = Change(Action.FORWARD, SYSTEM, data=data or {}, updates={Case.township: township})
     await apply(case_id, change, calendar=calendar)
-    children = (
-        await Case.select(Case.id)
-        .where((Case.parent == case_id) & (Case.status == Status.SUBMITTED.value))
-        .run()
-    )
-    for child in children:
+    for child in await oversight.submitted_children(case_id):
         await apply(
-            child["id"],
+            child,
             Change(Action.FORWARD, SYSTEM, data=data or {}, updates={Case.township: township}),
             calendar=calendar,
         )
@@ -90,10 +86,9 @@ async def _queue_or_plan_push(
 async def _decide(
     ctx: HandlerContext, case_id: int, calendar: Calendar
 ) -> tuple[pushes.Target, PushedCase] | None:
-    rows = await Case.select().where(Case.id == case_id).lock_rows().run()
-    if not rows or rows[0]["status"] != Status.SUBMITTED.value:
+    row = await oversight.locked_case_row(case_id)
+    if row is None or row["status"] != Status.SUBMITTED.value:
         return None
-    row = rows[0]
     township = await township_for(row)
     if township is None:
         raise PermanentFailure(f"case {row['number']}: no township (no service point, no village)")
@@ -136,16 +131,14 @@ async def _push(
         await pushes.record_failure(case_id=case_id, reason=reason, terminal=ctx.last_attempt)
         raise
     async with db.engine().transaction():
-        rows = await Case.select(Case.status).where(Case.id == case_id).lock_rows().run()
+        status = await oversight.case_status(case_id, lock=True)
         await pushes.record_success(case_id=case_id, external_id=receipt.external_id)
-        if rows and rows[0]["status"] == Status.SUBMITTED.value:
+        if status == Status.SUBMITTED.value:
             data = {"platform": target.app_id, "external_id": receipt.external_id}
             await _queue(case_id, target.township_code, calendar, data=data)
         else:
             # Withdrawn (or moved on) while the push was under way: the platform holds it anyway.
-            bound.warning(
-                "platform_pushed_case_moved_on", status=rows[0]["status"] if rows else None
-            )
+            bound.warning("platform_pushed_case_moved_on", status=status)
     bound.info("platform_pushed", external_id=receipt.external_id)
 
 

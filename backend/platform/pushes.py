@@ -11,9 +11,9 @@ from typing import Any
 
 from backend import db
 from backend.cases import formreveal
-from backend.cases.tables import Case, CaseMaterial
+from backend.cases.store import oversight
 from backend.clock import now_utc
-from backend.identity.tables import Citizen
+from backend.identity.store.oversight import citizen_name_masked
 from backend.platform import store
 from backend.platform.ports import PushedCase, PushedChild, PushedMaterial
 from backend.platform.tables import PlatformPush
@@ -82,29 +82,9 @@ async def record_failure(*, case_id: int, reason: str, terminal: bool) -> None:
 
 async def pushed_case(row: dict[str, Any], township_code: str) -> PushedCase:
     """What the platform receives for the case ``row`` (a bundle carries its children)."""
-    applicant = (
-        await Citizen.select(Citizen.name, Citizen.id_number_masked)
-        .where(Citizen.id == row["applicant"])
-        .first()
-        .run()
-    ) or {}
-    children = (
-        await Case.select(Case.number, Case.item_code, Case.department)
-        .where(Case.parent == row["id"])
-        .order_by(Case.number)
-        .run()
-    )
-    materials = (
-        await CaseMaterial.select(
-            CaseMaterial.material_type,
-            CaseMaterial.source,
-            CaseMaterial.upload_id,
-            CaseMaterial.shared_ref,
-        )
-        .where(CaseMaterial.case == row["id"])
-        .order_by(CaseMaterial.id)
-        .run()
-    )
+    applicant_name, id_number_masked = await citizen_name_masked(row["applicant"])
+    children = await oversight.children_of(row["id"])
+    materials = await oversight.materials_of(row["id"])
     return PushedCase(
         number=row["number"],
         township_code=township_code,
@@ -112,17 +92,15 @@ async def pushed_case(row: dict[str, Any], township_code: str) -> PushedCase:
         bundle_code=row["bundle_code"],
         channel=row["channel"],
         filed_by_kind=row["filed_by_kind"],
-        applicant_name=applicant.get("name") or "",
-        applicant_id_number_masked=applicant.get("id_number_masked") or "",
+        applicant_name=applicant_name,
+        applicant_id_number_masked=id_number_masked,
         submitted_at=row["created_at"],
         delivery_method=row["delivery_method"],
         delivery_address=row["delivery_address"] or "",
         form=(await formreveal.staff_form(row)).values,  # masked: never a full number
         materials=tuple(
-            PushedMaterial(m["material_type"], m["source"], m["upload_id"] or m["shared_ref"])
+            PushedMaterial(m.material_type, m.source, m.upload_id or m.shared_ref)
             for m in materials
         ),
-        children=tuple(
-            PushedChild(c["number"], c["item_code"] or "", c["department"]) for c in children
-        ),
+        children=tuple(PushedChild(c.number, c.item_code or "", c.department) for c in children),
     )

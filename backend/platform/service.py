@@ -15,7 +15,7 @@ from piccolo.custom_types import Combinable
 
 from backend.cases import numbers
 from backend.cases.states import Status
-from backend.cases.tables import Case
+from backend.cases.store import oversight
 from backend.cases.transitions import FORWARD_EVENT
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
@@ -196,7 +196,8 @@ async def retry(*, doorbell: Doorbell | None, number: str, township: str | None)
 async def _retry(*, number: str, township: str | None) -> None:
     if not numbers.looks_like_number(number):
         raise NotFound(texts.CASE_NOT_FOUND, code="case_not_found")
-    case = await Case.select(Case.id, Case.status).where(Case.number == number).first().run()
+    found = await oversight.case_by_number(number)
+    case = None if found is None else {"id": found[0], "status": found[1]}
     push = (
         await PlatformPush.select(PlatformPush.township_code, PlatformPush.attempts)
         .where(PlatformPush.case == case["id"])

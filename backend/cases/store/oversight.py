@@ -374,3 +374,71 @@ async def cases_filed_by(agent_ids: list[str]) -> list[dict[str, Any]]:
         "SELECT * FROM case_record WHERE filed_by_staff = ANY($1::uuid[])", agent_ids
     )
     return [dict(r) for r in rows]
+
+
+# --- forwarding to external platforms --------------------------------------------------------
+
+
+_STATUS = "SELECT status FROM case_record WHERE id = $1"
+_STATUS_LOCKED = _STATUS + " FOR UPDATE"
+
+
+async def case_status(case_id: int, *, lock: bool = False) -> str | None:
+    """The case's status, or None; ``lock`` holds the case row until the transaction ends."""
+    row = await db.fetchrow(_STATUS_LOCKED if lock else _STATUS, case_id)
+    return None if row is None else str(row["status"])
+
+
+async def locked_case_row(case_id: int) -> dict[str, Any] | None:
+    """The whole case row, locked until the transaction ends (as ``cases.formreveal`` and the
+    platform push read it), or None."""
+    row = await db.fetchrow("SELECT * FROM case_record WHERE id = $1 FOR UPDATE", case_id)
+    return None if row is None else dict(row)
+
+
+async def submitted_children(case_id: int) -> list[int]:
+    """The ids of a bundle's items still ``submitted``."""
+    rows = await db.fetch(
+        "SELECT id FROM case_record WHERE parent = $1 AND status = 'submitted'", case_id
+    )
+    return [int(r["id"]) for r in rows]
+
+
+async def case_by_number(number: str) -> tuple[int, str] | None:
+    """``(id, status)`` of the case with this number, or None."""
+    row = await db.fetchrow("SELECT id, status FROM case_record WHERE number = $1", number)
+    return None if row is None else (int(row["id"]), str(row["status"]))
+
+
+@dataclass(frozen=True, slots=True)
+class ChildLine:
+    number: str
+    item_code: str | None
+    department: str | None
+
+
+async def children_of(case_id: int) -> list[ChildLine]:
+    """A bundle's items by number."""
+    rows = await db.fetch(
+        "SELECT number, item_code, department FROM case_record WHERE parent = $1 ORDER BY number",
+        case_id,
+    )
+    return [ChildLine(**dict(r)) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialLine:
+    material_type: str
+    source: str
+    upload_id: str | None
+    shared_ref: str | None
+
+
+async def materials_of(case_id: int) -> list[MaterialLine]:
+    """The case's materials in the order they were given."""
+    rows = await db.fetch(
+        "SELECT material_type, source, upload_id, shared_ref"
+        ' FROM case_material WHERE "case" = $1 ORDER BY id',
+        case_id,
+    )
+    return [MaterialLine(**dict(r)) for r in rows]

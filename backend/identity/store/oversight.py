@@ -60,3 +60,13 @@ async def agents_page(
     rows = await db.fetch(_AGENTS, township, page_size, (page - 1) * page_size)
     total = int(rows[0]["total"]) if rows else 0
     return [AgentRow(**{k: v for k, v in r.items() if k != "total"}) for r in rows], total
+
+
+async def citizen_name_masked(citizen_id: UUID | str) -> tuple[str, str]:
+    """``(name, masked ID number)`` of a citizen; empty strings for an unknown one."""
+    row = await db.fetchrow(
+        "SELECT name, id_number_masked FROM citizen WHERE id = $1::uuid", str(citizen_id)
+    )
+    if row is None:
+        return "", ""
+    return row["name"] or "", row["id_number_masked"] or ""
