@@ -41,11 +41,11 @@ from agent_portal.common.security import (
     session_middleware,
 )
 from agent_portal.common.vendor import STATIC_DIR, missing_vendor_files
-from agent_portal.dashboard import DashboardPages
+from agent_portal.dashboard.pages import DashboardPages
 from agent_portal.notices import NoticePages
 from agent_portal.review.pages import ReviewPages
 from agent_portal.routes import PortalController
-from agent_portal.supervision_pages import SupervisionPages
+from agent_portal.supervision.pages import SupervisionPages
 from agent_portal.window.pages import WindowPages
 from agent_portal.window.walkin_pages import WalkInPages
 from backend.settings import Settings

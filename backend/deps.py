@@ -1,9 +1,9 @@
 """What a request handler or portal page may use besides its input: one typed object.
 
-:func:`backend.app.create_app` builds one :class:`Deps` when the app starts and offers it to every
-handler as the ``deps`` parameter (``async def handler(self, deps: Deps, …)``). Use cases receive
-the parts they need as keyword arguments (``doorbell=deps.doorbell``), never the whole object,
-so what a use case touches is visible in its signature.
+:func:`backend.app.create_app` builds one :class:`Dependencies` when the app starts and offers
+it to every handler as the ``deps`` parameter (``async def handler(self, deps: Deps, …)``). Use
+cases receive the parts they need as keyword arguments (``doorbell=deps.doorbell``), never the
+whole object, so what a use case touches is visible in its signature.
 """
 
 from __future__ import annotations

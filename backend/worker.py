@@ -19,7 +19,6 @@ from arq.worker import Worker, func
 from backend import db
 from backend.audit.service import AuditLog
 from backend.cases import erase as cases_erase
-from backend.cases import forward as cases_forward
 from backend.clock import SHANGHAI, today
 from backend.delegation import erase as delegation_erase
 from backend.idempotency.service import purge_expired
@@ -28,6 +27,7 @@ from backend.logging import configure_logging
 from backend.outbox import erase as outbox_erase
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
 from backend.outbox.runner import Handler, HandlerContext, OutboxRunner, RunnerConfig, sweep
+from backend.platform import forward as platform_forward
 from backend.platform.client import PlatformClients
 from backend.platform.config import PlatformConfig
 from backend.security.fieldcrypt import FieldCipher
@@ -79,7 +79,7 @@ def domain_handlers() -> dict[str, Handler]:
     return {
         erasure.ERASE_EVENT: erase_person,
         **notify_privacy.HANDLERS,
-        **cases_forward.HANDLERS,
+        **platform_forward.HANDLERS,
         **notify_planner.HANDLERS,
         **notify_deliver.HANDLERS,
         **supervision_followups.HANDLERS,

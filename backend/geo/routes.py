@@ -7,12 +7,12 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get
-from litestar.datastructures import State
 from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
 from backend.clock import now_utc
-from backend.geo import reach, service
+from backend.deps import Deps
+from backend.geo import service
 from backend.geo.hours import format_hours
 from backend.geo.points import KIND_LABELS
 from backend.geo.schemas import (
@@ -29,7 +29,6 @@ from backend.geo.schemas import (
 from backend.http.auth import PUBLIC
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.workdays.service import load_calendar
 
 ModeParam = Annotated[Mode, Parameter(description=MODE_TEXT, examples=[Example(value="ebike")])]
 ItemParam = Annotated[
@@ -109,7 +108,7 @@ class ReachController(Controller):
     )
     async def nearby(
         self,
-        state: State,
+        deps: Deps,
         lat: Annotated[
             float,
             Parameter(
@@ -142,15 +141,14 @@ class ReachController(Controller):
         ] = None,
         page_size: PageSize = 20,
     ) -> NearbyPage:
-        found = await reach.nearby(
+        found = await service.nearby_points(
             lat=lat,
             lng=lng,
             item_code=item,
             mode=mode,
             within_minutes=within_minutes,
             at=at or now_utc(),
-            calendar=await load_calendar(),
-            travel=state.travel,
+            travel=deps.travel,
             limit=page_size,
         )
         items = [
@@ -183,7 +181,7 @@ class ReachController(Controller):
     )
     async def coverage(
         self,
-        state: State,
+        deps: Deps,
         item: Annotated[
             str | None,
             Parameter(
@@ -211,13 +209,16 @@ class ReachController(Controller):
         page: Page = 1,
         page_size: PageSize = 100,
     ) -> CoverageOut:
-        report = await reach.coverage(item_code=item, mode=mode, travel=state.travel)
-        villages = [
-            v
-            for v in report.villages
-            if (township is None or v.township_code == township) and (v.gaps or not gaps_only)
-        ]
-        start = (page - 1) * page_size
+        found = await service.coverage_page(
+            item_code=item,
+            mode=mode,
+            township=township,
+            gaps_only=gaps_only,
+            page=page,
+            page_size=page_size,
+            travel=deps.travel,
+        )
+        report = found.report
         return CoverageOut(
             mode=mode,
             target_minutes=report.target_minutes,
@@ -234,7 +235,7 @@ class ReachController(Controller):
                     share_within_30=round(v.share_within, 4),
                     gaps=list(v.gaps),
                 )
-                for v in villages[start : start + page_size]
+                for v in found.villages
             ],
-            total=len(villages),
+            total=found.total,
         )

@@ -19,11 +19,11 @@ from backend.cases import clock
 from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.cases.states import Action, Status
-from backend.cases.tables import Case
+from backend.cases.store import oversight
 from backend.cases.transitions import Actor, Change, apply
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from backend.platform import texts
+from backend.platform import store, texts
 from backend.platform.tables import PlatformCallback, PlatformPush
 
 PLATFORM_ACTOR: Final = Actor("system", None, "platform", channel="platform")
@@ -78,7 +78,7 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
         raise _not_found()
     # Lock the case first: the forward job records the push and queues the case in one
     # transaction holding this lock, so what we read next is settled.
-    locked = await Case.select(Case.status).where(Case.id == row["id"]).lock_rows().run()
+    locked = await oversight.case_status(row["id"], lock=True)
     push = (
         await PlatformPush.select(PlatformPush.app_id, PlatformPush.pushed_at)
         .where(PlatformPush.case == (row["parent"] or row["id"]))
@@ -87,44 +87,29 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
     )
     if push is None or push["app_id"] != app_id:
         raise _not_found()  # not a case this platform was given: it learns nothing more
-    status = locked[0]["status"]
+    status = str(locked)
     if push["pushed_at"] is None or status == Status.SUBMITTED.value:
         raise Conflict(texts.CASE_NOT_READY, code="platform_case_not_ready")
-    inserted = await PlatformCallback.raw(
-        'INSERT INTO platform_callback (event_id, "case", app_id, status, occurred_at,'
-        " received_at, applied, reason, detail, note)"
-        " VALUES ({}, {}, {}, {}, {}, {}, false, '', '', {})"
-        " ON CONFLICT (event_id) DO NOTHING RETURNING id",
-        event.event_id,
-        row["id"],
-        app_id,
-        event.status,
-        event.occurred_at,
-        now_utc(),
-        event.note,
-    ).run()
-    if not inserted:
-        return await _replay(event, status)
-    callback_id = int(inserted[0]["id"])
-    reason, detail = await _apply(row, event, missing, calendar, callback_id)
-    await (
-        PlatformCallback.update(
-            {
-                PlatformCallback.applied: reason is None,
-                PlatformCallback.reason: reason or "",
-                PlatformCallback.detail: detail or "",
-            }
-        )
-        .where(PlatformCallback.id == callback_id)
-        .run()
+    callback_id = await store.insert_callback(
+        event_id=event.event_id,
+        case_id=row["id"],
+        app_id=app_id,
+        status=event.status,
+        occurred_at=event.occurred_at,
+        received_at=now_utc(),
+        note=event.note,
     )
-    after = await Case.select(Case.status).where(Case.id == row["id"]).first().run()
+    if callback_id is None:
+        return await _replay(event, status)
+    reason, detail = await _apply(row, event, missing, calendar, callback_id)
+    await store.settle_callback(callback_id=callback_id, reason=reason, detail=detail)
+    after = await oversight.case_status(row["id"])
     return Outcome(
         event_id=event.event_id,
         case_number=event.case_number,
         applied=reason is None,
         replayed=False,
-        case_status=after["status"] if after else status,
+        case_status=after or status,
         reason=reason,
         detail=detail,
     )
@@ -139,13 +124,8 @@ async def _apply(
 ) -> tuple[str | None, str | None]:
     """Make the change; ``(reason, detail)`` when it was not made, ``(None, None)`` when it was."""
     case_id = int(row["id"])
-    latest = await PlatformCallback.raw(
-        "SELECT max(occurred_at) AS at FROM platform_callback"
-        ' WHERE "case" = {} AND applied AND id <> {}',
-        case_id,
-        callback_id,
-    ).run()
-    if latest and latest[0]["at"] is not None and event.occurred_at < latest[0]["at"]:
+    latest = await store.latest_applied_callback(case_id=case_id, other_than=callback_id)
+    if latest is not None and event.occurred_at < latest:
         return OUT_OF_ORDER, texts.OUT_OF_ORDER
     action = STATUS_ACTIONS[event.status]
     data = {"platform_event_id": event.event_id, "platform_status": event.status}

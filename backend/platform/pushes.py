@@ -1,7 +1,7 @@
 """Pushes of cases to external platforms: which township goes where, and what happened.
 
 Functions here run in the caller's transaction unless their docstring says otherwise. The
-HTTP call itself happens outside any transaction (``backend.cases.forward``).
+HTTP call itself happens outside any transaction (``backend.platform.forward``).
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from typing import Any
 
 from backend import db
 from backend.cases import formreveal
-from backend.cases.tables import Case, CaseMaterial
+from backend.cases.store import oversight
 from backend.clock import now_utc
-from backend.identity.tables import Citizen
+from backend.identity.store.oversight import citizen_name_masked
+from backend.platform import store
 from backend.platform.ports import PushedCase, PushedChild, PushedMaterial
-from backend.platform.tables import PlatformPush, TownshipPlatform
+from backend.platform.tables import PlatformPush
 
 UNFINISHED = "the last attempt did not finish (handler timeout or worker stopped)"
 
@@ -30,58 +31,38 @@ class Target:
 
 
 async def active_platform(township_code: str) -> Target | None:
-    row = (
-        await TownshipPlatform.select(TownshipPlatform.base_url, TownshipPlatform.app_id)
-        .where(
-            (TownshipPlatform.township_code == township_code) & (TownshipPlatform.active == True)  # noqa: E712
-        )
-        .first()
-        .run()
-    )
-    if row is None:
-        return None
-    return Target(township_code, row["base_url"], row["app_id"])
+    found = await store.active_platform(township_code)
+    return None if found is None else Target(township_code, *found)
 
 
 async def begin(*, case_id: int, target: Target, last_attempt: bool) -> None:
     """Count one more attempt. On the outbox's last attempt ``failed_at`` is written ahead: a
     success clears it, and if the attempt never finishes the row is dead and says so."""
     now = now_utc()
-    await PlatformPush.raw(
-        'INSERT INTO platform_push ("case", township_code, app_id, attempts, last_status,'
-        " last_error, failed_at, created_at, updated_at)"
-        " VALUES ({}, {}, {}, 1, 'pushing', {}, {}, {}, {})"
-        ' ON CONFLICT ("case") DO UPDATE SET attempts = platform_push.attempts + 1,'
-        " last_status = 'pushing', township_code = EXCLUDED.township_code,"
-        " app_id = EXCLUDED.app_id, failed_at = EXCLUDED.failed_at,"
-        " last_error = CASE WHEN EXCLUDED.failed_at IS NULL THEN platform_push.last_error"
-        " ELSE EXCLUDED.last_error END, updated_at = EXCLUDED.updated_at",
-        case_id,
-        target.township_code,
-        target.app_id,
-        UNFINISHED if last_attempt else "",
-        now if last_attempt else None,
-        now,
-        now,
-    ).run()
+    await store.begin_push(
+        case_id=case_id,
+        township_code=target.township_code,
+        app_id=target.app_id,
+        last_error=UNFINISHED if last_attempt else "",
+        failed_at=now if last_attempt else None,
+        now=now,
+    )
 
 
 async def record_success(*, case_id: int, external_id: str) -> None:
     """The platform took the case (a repeated success changes nothing)."""
     now = now_utc()
-    await (
-        PlatformPush.update(
-            {
-                PlatformPush.pushed_at: now,
-                PlatformPush.external_id: external_id,
-                PlatformPush.last_status: "pushed",
-                PlatformPush.last_error: "",
-                PlatformPush.failed_at: None,
-                PlatformPush.updated_at: now,
-            }
-        )
-        .where((PlatformPush.case == case_id) & PlatformPush.pushed_at.is_null())
-        .run()
+    await store.update_push(
+        case_id,
+        {
+            PlatformPush.pushed_at: now,
+            PlatformPush.external_id: external_id,
+            PlatformPush.last_status: "pushed",
+            PlatformPush.last_error: "",
+            PlatformPush.failed_at: None,
+            PlatformPush.updated_at: now,
+        },
+        unpushed_only=True,
     )
 
 
@@ -96,34 +77,14 @@ async def record_failure(*, case_id: int, reason: str, terminal: bool) -> None:
     if terminal:
         values[PlatformPush.failed_at] = now
     async with db.engine().transaction():
-        await PlatformPush.update(values).where(PlatformPush.case == case_id).run()
+        await store.update_push(case_id, values, unpushed_only=False)
 
 
 async def pushed_case(row: dict[str, Any], township_code: str) -> PushedCase:
     """What the platform receives for the case ``row`` (a bundle carries its children)."""
-    applicant = (
-        await Citizen.select(Citizen.name, Citizen.id_number_masked)
-        .where(Citizen.id == row["applicant"])
-        .first()
-        .run()
-    ) or {}
-    children = (
-        await Case.select(Case.number, Case.item_code, Case.department)
-        .where(Case.parent == row["id"])
-        .order_by(Case.number)
-        .run()
-    )
-    materials = (
-        await CaseMaterial.select(
-            CaseMaterial.material_type,
-            CaseMaterial.source,
-            CaseMaterial.upload_id,
-            CaseMaterial.shared_ref,
-        )
-        .where(CaseMaterial.case == row["id"])
-        .order_by(CaseMaterial.id)
-        .run()
-    )
+    applicant_name, id_number_masked = await citizen_name_masked(row["applicant"])
+    children = await oversight.children_of(row["id"])
+    materials = await oversight.materials_of(row["id"])
     return PushedCase(
         number=row["number"],
         township_code=township_code,
@@ -131,17 +92,15 @@ async def pushed_case(row: dict[str, Any], township_code: str) -> PushedCase:
         bundle_code=row["bundle_code"],
         channel=row["channel"],
         filed_by_kind=row["filed_by_kind"],
-        applicant_name=applicant.get("name") or "",
-        applicant_id_number_masked=applicant.get("id_number_masked") or "",
+        applicant_name=applicant_name,
+        applicant_id_number_masked=id_number_masked,
         submitted_at=row["created_at"],
         delivery_method=row["delivery_method"],
         delivery_address=row["delivery_address"] or "",
         form=(await formreveal.staff_form(row)).values,  # masked: never a full number
         materials=tuple(
-            PushedMaterial(m["material_type"], m["source"], m["upload_id"] or m["shared_ref"])
+            PushedMaterial(m.material_type, m.source, m.upload_id or m.shared_ref)
             for m in materials
         ),
-        children=tuple(
-            PushedChild(c["number"], c["item_code"] or "", c["department"]) for c in children
-        ),
+        children=tuple(PushedChild(c.number, c.item_code or "", c.department) for c in children),
     )

@@ -12,19 +12,18 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.connection import ASGIConnection
-from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 
 from backend.cases.schemas import CaseStatus
 from backend.clock import local
+from backend.deps import Deps
 from backend.errors import ServiceUnavailable, Unauthenticated
 from backend.http.auth import PUBLIC, ApiRequest, Principal, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.identity import roles
-from backend.outbox.service import unit_of_work
 from backend.platform import callbacks, service, signing, texts
 from backend.platform.config import PlatformConfig
 from backend.platform.schemas import (
@@ -37,7 +36,6 @@ from backend.platform.schemas import (
     TownshipPlatformOut,
     TownshipPlatformPage,
 )
-from backend.workdays.service import load_calendar
 
 
 def platform_config(connection: ASGIConnection[Any, Any, Any, Any]) -> PlatformConfig:
@@ -115,7 +113,7 @@ class PlatformCallbackController(Controller):
     )
     async def receive(
         self,
-        state: State,
+        deps: Deps,
         app_id: Annotated[
             str,
             Parameter(
@@ -158,9 +156,7 @@ class PlatformCallbackController(Controller):
             note=data.note or "",
             missing=tuple(data.missing or ()),
         )
-        calendar = await load_calendar()
-        async with unit_of_work(state.doorbell):
-            outcome = await callbacks.receive(app_id=app_id, event=event, calendar=calendar)
+        outcome = await service.receive_callback(doorbell=deps.doorbell, app_id=app_id, event=event)
         return msgspec.convert(
             {
                 "event_id": outcome.event_id,
@@ -246,10 +242,9 @@ class PlatformAdminController(Controller):
             },
         ),
     )
-    async def retry(self, request: ApiRequest, state: State, number: CaseNumberPath) -> RetryOut:
+    async def retry(self, request: ApiRequest, deps: Deps, number: CaseNumberPath) -> RetryOut:
         township = await _scope(request.user)
-        async with unit_of_work(state.doorbell):
-            await service.retry(number=number, township=township)
+        await service.retry(doorbell=deps.doorbell, number=number, township=township)
         return RetryOut(case_number=number, status="pending")
 
     @get(
@@ -295,19 +290,19 @@ class PlatformAdminController(Controller):
     async def configure(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         code: TownshipPath,
         data: JSONBody[TownshipPlatformIn],
     ) -> TownshipPlatformOut:
         config = platform_config(request)
-        async with unit_of_work(state.doorbell):
-            view = await service.configure_township(
-                township_code=code,
-                base_url=data.base_url,
-                app_id=data.app_id,
-                active=data.active,
-                known_app_ids=config.secrets,
-                by=request.user.id,
-                outbound=config.outbound,
-            )
+        view = await service.configure_township(
+            doorbell=deps.doorbell,
+            township_code=code,
+            base_url=data.base_url,
+            app_id=data.app_id,
+            active=data.active,
+            known_app_ids=config.secrets,
+            by=request.user.id,
+            outbound=config.outbound,
+        )
         return _township_out(view, config)

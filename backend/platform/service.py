@@ -1,6 +1,7 @@
 """Configuring townships' platforms, and the supervisors' view of pushes that failed for good.
 
-Entry points open the transaction; these functions run inside it.
+Each use case (``configure_township``, ``retry``, ``receive_callback``) opens its own unit of
+work; the API handlers parse, call one and present.
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ from piccolo.custom_types import Combinable
 
 from backend.cases import numbers
 from backend.cases.states import Status
-from backend.cases.tables import Case
+from backend.cases.store import oversight
 from backend.cases.transitions import FORWARD_EVENT
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
-from backend.geo.tables import Area
+from backend.geo.store import areas
 from backend.http.outbound import OutboundPolicy, check_url
-from backend.outbox.service import publish
-from backend.platform import texts
+from backend.outbox.service import Doorbell, publish, unit_of_work
+from backend.platform import callbacks, store, texts
+from backend.platform.callbacks import CallbackEvent, Outcome
 from backend.platform.tables import PlatformPush, TownshipPlatform
+from backend.workdays.service import load_calendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +53,8 @@ async def township_scope(*, role: str | None, area_code: str | None) -> str | No
     """The township a supervisor is limited to (None: the whole district)."""
     if role == "admin" or not area_code:
         return None
-    area = await Area.select(Area.level).where(Area.code == area_code).first().run()
-    return area_code if area and area["level"] == "township" else None
+    area = await areas.area(area_code)
+    return area_code if area and area.level == "township" else None
 
 
 # --- configuration ----------------------------------------------------------------------------
@@ -94,6 +97,7 @@ def _township(r: dict[str, Any]) -> TownshipPlatformView:
 
 async def configure_township(
     *,
+    doorbell: Doorbell | None,
     township_code: str,
     base_url: str,
     app_id: str,
@@ -103,8 +107,30 @@ async def configure_township(
     outbound: OutboundPolicy,
 ) -> TownshipPlatformView:
     """Point a township at an external platform (or, with ``active=False``, back at the queue)."""
-    area = await Area.select(Area.level).where(Area.code == township_code).first().run()
-    if area is None or area["level"] != "township":
+    async with unit_of_work(doorbell):
+        return await _configure_township(
+            township_code=township_code,
+            base_url=base_url,
+            app_id=app_id,
+            active=active,
+            known_app_ids=known_app_ids,
+            by=by,
+            outbound=outbound,
+        )
+
+
+async def _configure_township(
+    *,
+    township_code: str,
+    base_url: str,
+    app_id: str,
+    active: bool,
+    known_app_ids: Container[str],
+    by: str,
+    outbound: OutboundPolicy,
+) -> TownshipPlatformView:
+    area = await areas.area(township_code)
+    if area is None or area.level != "township":
         raise NotFound(texts.TOWNSHIP_UNKNOWN, code="township_not_found")
     url = base_url.strip()
     if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
@@ -112,20 +138,9 @@ async def configure_township(
     await check_url(url, outbound)  # SSRF: again on every push, after resolving
     if active and app_id not in known_app_ids:
         raise InvalidInput(texts.SECRET_MISSING, code="platform_secret_missing")
-    now = now_utc()
-    await TownshipPlatform.raw(
-        "INSERT INTO township_platform (township_code, base_url, app_id, active, updated_by,"
-        " updated_at) VALUES ({}, {}, {}, {}, {}, {})"
-        " ON CONFLICT (township_code) DO UPDATE SET base_url = EXCLUDED.base_url,"
-        " app_id = EXCLUDED.app_id, active = EXCLUDED.active,"
-        " updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at",
-        township_code,
-        url,
-        app_id,
-        active,
-        by,
-        now,
-    ).run()
+    await store.upsert_township(
+        township_code=township_code, base_url=url, app_id=app_id, active=active, by=by, at=now_utc()
+    )
     views, _ = await list_townships(township=township_code, page=1, page_size=1)
     return views[0]
 
@@ -172,11 +187,17 @@ async def list_failures(
     ], total
 
 
-async def retry(*, number: str, township: str | None) -> None:
+async def retry(*, doorbell: Doorbell | None, number: str, township: str | None) -> None:
     """Push a case again whose push failed for good (it must still be ``submitted``)."""
+    async with unit_of_work(doorbell):
+        await _retry(number=number, township=township)
+
+
+async def _retry(*, number: str, township: str | None) -> None:
     if not numbers.looks_like_number(number):
         raise NotFound(texts.CASE_NOT_FOUND, code="case_not_found")
-    case = await Case.select(Case.id, Case.status).where(Case.number == number).first().run()
+    found = await oversight.case_by_number(number)
+    case = None if found is None else {"id": found[0], "status": found[1]}
     push = (
         await PlatformPush.select(PlatformPush.township_code, PlatformPush.attempts)
         .where(PlatformPush.case == case["id"])
@@ -211,3 +232,15 @@ async def retry(*, number: str, township: str | None) -> None:
         payload={"case_id": case["id"]},
         dedup_key=f"forward:{number}:retry:{push['attempts']}",
     )
+
+
+# --- callbacks --------------------------------------------------------------------------------
+
+
+async def receive_callback(
+    *, doorbell: Doorbell | None, app_id: str, event: CallbackEvent
+) -> Outcome:
+    """Apply a signed status callback of the platform ``app_id`` (once per event id)."""
+    calendar = await load_calendar()
+    async with unit_of_work(doorbell):
+        return await callbacks.receive(app_id=app_id, event=event, calendar=calendar)

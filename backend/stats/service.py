@@ -16,9 +16,8 @@ from typing import Any, Final, TypeVar
 
 import msgspec
 
-from backend import db
 from backend.errors import InvalidInput, NotFound
-from backend.stats import sql, texts
+from backend.stats import sql, store, texts
 from backend.stats.schemas import (
     CaseTotals,
     ChannelCounts,
@@ -35,7 +34,6 @@ from backend.stats.schemas import (
     VillageFigures,
     WorkingDayFigures,
 )
-from backend.stats.tables import StatsCoverage
 
 MAX_DAYS: Final = 1100
 DISTRICT: Final = "*"
@@ -60,16 +58,8 @@ async def names() -> Names:
     global _names
     if _names is not None and time.monotonic() - _names[0] < NAMES_TTL_S:
         return _names[1]
-    areas = await db.fetch("SELECT code, name, parent, level FROM area")
-    items = await db.fetch(
-        "SELECT DISTINCT ON (item) item, name FROM item_version ORDER BY item, version DESC"
-    )
-    departments = await db.fetch("SELECT code, name FROM department")
-    found = Names(
-        {r["code"]: (r["name"], r["parent"], r["level"]) for r in areas},
-        {r["item"]: r["name"] for r in items},
-        {r["code"]: r["name"] for r in departments},
-    )
+    rows = await store.names()
+    found = Names(rows.areas, rows.items, rows.departments)
     _names = (time.monotonic(), found)
     return found
 
@@ -165,11 +155,15 @@ async def overview(
     months, spans = split_range(date_from, date_to)
     first, second = [*spans, NOTHING, NOTHING][:2]
     scope = township or DISTRICT
-    async with db.connection() as conn:
-        rows = await conn.fetch(sql.OVERVIEW, scope, months, *first, *second)
-        day_rows = await conn.fetch(sql.BY_DAY, scope, date_from, date_to)
-        cover = await conn.fetchrow(sql.COVERAGE, township)
-        mark = await conn.fetchval("SELECT refreshed_at FROM stats_watermark WHERE name = 'rollup'")
+    found = await store.overview_rows(
+        scope=scope,
+        township=township,
+        months=months,
+        spans=(*first, *second),
+        date_from=date_from,
+        date_to=date_to,
+    )
+    rows, day_rows, cover, mark = found.sums, found.days, found.coverage, found.refreshed_at
     known = await names()
     by: dict[str, dict[str, Sums]] = {dim: {} for dim in sql.DIMS}
     for row in rows:
@@ -293,23 +287,15 @@ class VillageCoverage:
 async def coverage_by_village(*, township: str | None) -> list[VillageCoverage]:
     """Each village's 30-minute coverage as the roll-up cron last cached it (empty before its
     first run) — the same numbers ``overview``'s ``coverage_30min`` sums up."""
-    rows = await StatsCoverage.raw(
-        "SELECT c.village, c.township, c.share, v.name, v.lat, v.lng, t.name AS township_name"
-        " FROM stats_coverage c JOIN area v ON v.code = c.village"
-        " LEFT JOIN area t ON t.code = c.township"
-        " WHERE ({}::text IS NULL OR c.township = {}) ORDER BY c.village",
-        township,
-        township,
-    ).run()
     return [
         VillageCoverage(
-            r["village"],
-            r["name"],
-            r["township"],
-            r["township_name"] or r["township"],
-            r["lat"],
-            r["lng"],
-            r["share"] / 1000,
+            r.village,
+            r.name,
+            r.township,
+            r.township_name or r.township,
+            r.lat,
+            r.lng,
+            r.share / 1000,
         )
-        for r in rows
+        for r in await store.coverage_by_village(township)
     ]

@@ -14,39 +14,19 @@ import random
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Final
+from typing import Final
 
+from backend.cases.store import oversight
+from backend.cases.store.oversight import CallRow
 from backend.clock import SHANGHAI, now_utc
 from backend.errors import InvalidInput, NotFound
-from backend.supervision import texts
+from backend.supervision import store, texts
 from backend.supervision.scope import Scope
-from backend.supervision.tables import CallbackCall
 
 CLOSED_SERVED: Final = ("delivered", "denied", "rejected")
 """Closed cases someone worked on (a withdrawn case had no service to ask about)."""
 NOTE_MAX: Final = 1000
 
-_LOCK = "SELECT pg_advisory_xact_lock(hashtext({}))"
-_CLOSED = (
-    "SELECT c.id, c.township FROM case_record c WHERE c.parent IS NULL"
-    " AND c.restricted_at IS NULL"
-    " AND c.closed_at >= {} AND c.closed_at < {} AND c.status = ANY({})"
-    " AND c.township IS NOT NULL ORDER BY c.township, c.id"
-)
-_DRAWN = "SELECT DISTINCT township FROM callback_call WHERE week = {}"
-_INSERT = (
-    'INSERT INTO callback_call (week, "case", township, drawn_at, note)'
-    " VALUES ({}, {}, {}, now(), '') ON CONFLICT (week, \"case\") DO NOTHING RETURNING id"
-)
-_SELECT = (
-    "SELECT k.id, k.week, k.township, k.drawn_at, k.called_at, k.reached, k.satisfied,"
-    " k.trips, k.note, c.number, c.status, c.closed_at, c.channel, a.name AS citizen_name,"
-    " a.phone_masked, COALESCE(i.name, c.item_code, c.bundle_code, '') AS item,"
-    " t.name AS township_name, s.display_name AS called_by_name"
-    ' FROM callback_call k JOIN case_record c ON c.id = k."case"'
-    " JOIN citizen a ON a.id = c.applicant LEFT JOIN item_version i ON i.id = c.item_version"
-    " LEFT JOIN area t ON t.code = k.township LEFT JOIN staff_user s ON s.id = k.called_by"
-)
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -87,46 +67,35 @@ async def sample(*, week: date, size: int) -> Sampled:
     if size <= 0:
         return done
     start = datetime.combine(done.week, time(0), SHANGHAI)
-    await CallbackCall.raw(_LOCK, f"callback-sample:{done.week.isoformat()}").run()
-    already = {r["township"] for r in await CallbackCall.raw(_DRAWN, done.week).run()}
-    by_township: dict[str, list[int]] = {}
-    for row in await CallbackCall.raw(
-        _CLOSED, start, start + timedelta(days=7), list(CLOSED_SERVED)
-    ).run():
-        by_township.setdefault(row["township"], []).append(int(row["id"]))
+    await store.lock_sample_week(done.week)
+    already = await store.townships_drawn(done.week)
+    by_township = await oversight.closed_cases_by_township(
+        start=start, end=start + timedelta(days=7), statuses=CLOSED_SERVED
+    )
     draw = random.SystemRandom()
     for township, ids in sorted(by_township.items()):
         if township in already:
             continue
         for case_id in sorted(draw.sample(ids, min(size, len(ids)))):
-            if await CallbackCall.raw(_INSERT, done.week, case_id, township).run():
+            if await store.insert_call(week=done.week, case_id=case_id, township=township):
                 done.drawn[township] = done.drawn.get(township, 0) + 1
     return done
 
 
 async def listed(
     *, scope: Scope, week: date, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[CallRow], int]:
     """The week's sample in the scope: calls still to make first, then by case number."""
-    where = " WHERE k.week = {} AND ({}::text IS NULL OR k.township = {}::text)"
-    args = (monday_of(week), scope.township, scope.township)
-    total = await CallbackCall.raw(
-        "SELECT count(*) AS n FROM callback_call k" + where,  # noqa: S608 - fixed fragments
-        *args,
-    ).run()
-    rows = await CallbackCall.raw(
-        _SELECT + where + " ORDER BY (k.called_at IS NULL) DESC, c.number"
-        f" LIMIT {int(page_size)} OFFSET {int((page - 1) * page_size)}",
-        *args,
-    ).run()
-    return [dict(r) for r in rows], int(total[0]["n"])
+    return await oversight.calls_page(
+        week=monday_of(week), township=scope.township, page=page, page_size=page_size
+    )
 
 
-async def get(*, call_id: int, scope: Scope) -> dict[str, Any]:
-    rows = await CallbackCall.raw(_SELECT + " WHERE k.id = {}", call_id).run()
-    if not rows or not scope.sees(rows[0]["township"]):
+async def get(*, call_id: int, scope: Scope) -> CallRow:
+    found = await oversight.call(call_id)
+    if found is None or not scope.sees(found.township):
         raise NotFound(texts.CALL_NOT_FOUND, code="callback_not_found")
-    return dict(rows[0])
+    return found
 
 
 async def record(
@@ -151,17 +120,12 @@ async def record(
         raise InvalidInput(
             texts.NOTE_TOO_LONG.format(label="备注", limit=NOTE_MAX), code="field_too_long"
         )
-    await (
-        CallbackCall.update(
-            {
-                CallbackCall.called_at: now_utc(),
-                CallbackCall.called_by: scope.staff_id,
-                CallbackCall.reached: reached,
-                CallbackCall.satisfied: satisfied,
-                CallbackCall.trips: trips,
-                CallbackCall.note: text,
-            }
-        )
-        .where(CallbackCall.id == call_id)
-        .run()
+    await store.record_call(
+        call_id=call_id,
+        at=now_utc(),
+        by=scope.staff_id,
+        reached=reached,
+        satisfied=satisfied,
+        trips=trips,
+        note=text,
     )

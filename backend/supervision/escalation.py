@@ -13,22 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from backend.cases import clock
+from backend.cases.store import oversight
+from backend.cases.store.oversight import EscalationRow
 from backend.outbox.service import publish
-from backend.supervision import overdue, texts
-from backend.supervision.tables import Escalation
+from backend.supervision import overdue, store, texts
 
 ESCALATED_EVENT: Final = "supervision.escalated"
 TOWNSHIP: Final = "township"
 DISTRICT: Final = "district"
-
-_INSERT = (
-    'INSERT INTO escalation ("case", level, area, at, on_day, deadline, days_overdue, reason)'
-    " VALUES ({}, {}, {}, now(), {}, {}, {}, {})"
-    ' ON CONFLICT ("case", level) DO NOTHING RETURNING id'
-)
 
 
 @dataclass
@@ -62,23 +57,22 @@ async def escalate(
                 deadline=case.deadline.isoformat(),
                 level=texts.LEVELS[level],
             )
-            rows = await Escalation.raw(
-                _INSERT,
-                case.case_id,
-                level,
-                area,
-                today,
-                case.deadline,
-                case.days_overdue,
-                reason,
-            ).run()
-            if not rows:
+            escalation_id = await store.insert_escalation(
+                case_id=case.case_id,
+                level=level,
+                area=area,
+                on_day=today,
+                deadline=case.deadline,
+                days_overdue=case.days_overdue,
+                reason=reason,
+            )
+            if escalation_id is None:
                 continue
             done.created[level] = done.created.get(level, 0) + 1
             await publish(
                 kind=ESCALATED_EVENT,
                 payload={
-                    "escalation_id": int(rows[0]["id"]),
+                    "escalation_id": escalation_id,
                     "case_number": case.number,
                     "level": level,
                     "area": area,
@@ -89,23 +83,8 @@ async def escalate(
     return done
 
 
-_LIST = (
-    "SELECT e.id, e.level, e.area, e.at, e.on_day, e.deadline, e.days_overdue, e.reason,"
-    " c.number, c.status, c.township, count(*) OVER () AS total"
-    ' FROM escalation e JOIN case_record c ON c.id = e."case"'
-    " WHERE ({}::text IS NULL OR c.township = {}::text)"
-    " ORDER BY e.id DESC LIMIT {} OFFSET {}"
-)
-
-
 async def listed(
     *, township: str | None, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[EscalationRow], int]:
     """Escalations of cases in ``township`` (None: all), newest first."""
-    rows = [
-        dict(r)
-        for r in await Escalation.raw(
-            _LIST, township, township, page_size, (page - 1) * page_size
-        ).run()
-    ]
-    return rows, int(rows[0]["total"]) if rows else 0
+    return await oversight.escalations_page(township=township, page=page, page_size=page_size)

@@ -10,19 +10,21 @@ gives ``cases.service``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, Final
+from datetime import date, datetime
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 from backend.cases.clock import Calendar
 from backend.cases.service import BAD_RATING
+from backend.cases.store import oversight
+from backend.cases.store.oversight import FollowUpRow
 from backend.clock import SHANGHAI, now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
+from backend.identity.store.oversight import first_supervisor
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
-from backend.supervision import texts
+from backend.supervision import store, texts
 from backend.supervision.schemas import FollowUpState
 from backend.supervision.scope import Scope
-from backend.supervision.tables import FollowUp
 from backend.workdays.service import load_calendar
 
 CONTACT_WITHIN_DAYS: Final = 1
@@ -30,51 +32,15 @@ RESOLVE_WITHIN_DAYS: Final = 15
 OPENED_EVENT: Final = "supervision.follow_up_opened"
 NOTE_MAX: Final = 1000
 
-_RATING = (
-    "SELECT v.id, v.round, v.score, v.created_at, c.id AS case_id, c.number,"
-    " COALESCE(c.township, vil.parent) AS township, t.parent AS district"
-    ' FROM evaluation v JOIN case_record c ON c.id = v."case"'
-    " JOIN citizen a ON a.id = c.applicant LEFT JOIN area vil ON vil.code = a.village"
-    " LEFT JOIN area t ON t.code = COALESCE(c.township, vil.parent)"
-    ' WHERE v."case" = {} AND v.round = {}'
-)
-_SUPERVISOR = (
-    "SELECT id::text AS id FROM staff_user WHERE role = 'supervisor' AND active AND area = {}"
-    " ORDER BY created_at, username LIMIT 1"
-)
-_OPEN = (
-    'INSERT INTO follow_up ("case", evaluation, round, score, township, assignee, opened_at,'
-    " contact_due, resolve_due, contact_note, resolution)"
-    " VALUES ({}, {}, {}, {}, {}, {}::uuid, now(), {}, {}, '', '')"
-    " ON CONFLICT (evaluation) DO NOTHING RETURNING id"
-)
-_SELECT = (
-    "SELECT f.id, f.round, f.score, f.township, f.assignee::text AS assignee,"
-    " f.opened_at, f.contact_due, f.resolve_due, f.contacted_at, f.contact_note,"
-    " f.resolved_at, f.resolution, c.number, c.applicant::text AS citizen_id,"
-    " a.name AS citizen_name, a.phone_masked, v.comment, v.created_at AS rated_at,"
-    " COALESCE(i.name, c.item_code, c.bundle_code, '') AS item, t.name AS township_name,"
-    " s.display_name AS assignee_name"
-    ' FROM follow_up f JOIN case_record c ON c.id = f."case"'
-    " JOIN evaluation v ON v.id = f.evaluation JOIN citizen a ON a.id = c.applicant"
-    " LEFT JOIN item_version i ON i.id = c.item_version LEFT JOIN area t ON t.code = f.township"
-    " LEFT JOIN staff_user s ON s.id = f.assignee"
-)
-_STATES: Final = {
-    "open": "f.resolved_at IS NULL",
-    "overdue": "f.resolved_at IS NULL AND (f.resolve_due < {today}"
-    " OR (f.contacted_at IS NULL AND f.contact_due < {today}))",
-    "resolved": "f.resolved_at IS NOT NULL",
-    "all": "TRUE",
-}
+FOLLOW_UP_STATES: Final = ("open", "overdue", "resolved", "all")
 
 
 def not_found() -> NotFound:
     return NotFound(texts.FOLLOW_UP_NOT_FOUND, code="follow_up_not_found")
 
 
-def _rated_day(moment: Any) -> date:
-    return moment.astimezone(SHANGHAI).date()  # type: ignore[no-any-return]
+def _rated_day(moment: datetime) -> date:
+    return moment.astimezone(SHANGHAI).date()
 
 
 async def open_follow_up(*, case_id: int, round: int, calendar: Calendar) -> int | None:
@@ -82,38 +48,32 @@ async def open_follow_up(*, case_id: int, round: int, calendar: Calendar) -> int
 
     In the caller's unit of work (publishes the supervisors' notice).
     """
-    rows = await FollowUp.raw(_RATING, case_id, round).run()
-    if not rows or rows[0]["score"] > BAD_RATING:
+    rating = await oversight.rated_case(case_id=case_id, round=round)
+    if rating is None or rating.score > BAD_RATING:
         return None
-    rating = rows[0]
-    day = _rated_day(rating["created_at"])
-    township = rating["township"]
-    assignee = await FollowUp.raw(_SUPERVISOR, township).run() if township else []
-    opened = await FollowUp.raw(
-        _OPEN,
-        case_id,
-        rating["id"],
-        rating["round"],
-        rating["score"],
-        township,
-        assignee[0]["id"] if assignee else None,
-        calendar.add_working_days(day, CONTACT_WITHIN_DAYS),
-        calendar.add_working_days(day, RESOLVE_WITHIN_DAYS),
-    ).run()
-    if not opened:
+    day = _rated_day(rating.created_at)
+    township = rating.township
+    follow_up_id = await store.open_follow_up(
+        case_id=case_id,
+        evaluation_id=rating.id,
+        round=rating.round,
+        score=rating.score,
+        township=township,
+        assignee=await first_supervisor(township) if township else None,
+        contact_due=calendar.add_working_days(day, CONTACT_WITHIN_DAYS),
+        resolve_due=calendar.add_working_days(day, RESOLVE_WITHIN_DAYS),
+    )
+    if follow_up_id is None:
         return None
-    follow_up_id = int(opened[0]["id"])
-    area = township or rating["district"]
+    area = township or rating.district
     if area:
         await publish(
             kind=OPENED_EVENT,
             payload={
                 "follow_up_id": follow_up_id,
-                "case_number": rating["number"],
+                "case_number": rating.number,
                 "area": area,
-                "text": texts.FOLLOW_UP_OPENED.format(
-                    number=rating["number"], score=rating["score"]
-                ),
+                "text": texts.FOLLOW_UP_OPENED.format(number=rating.number, score=rating.score),
             },
             dedup_key=f"follow-up-opened:{follow_up_id}",
         )
@@ -137,68 +97,66 @@ HANDLERS: Final = {"evaluation.bad": on_bad_rating}
 # --- reading --------------------------------------------------------------------------------
 
 
+class FollowUpDates(Protocol):
+    """What the state of a follow-up is read from."""
+
+    @property
+    def contact_due(self) -> date | None: ...
+    @property
+    def resolve_due(self) -> date | None: ...
+    @property
+    def contacted_at(self) -> datetime | None: ...
+    @property
+    def resolved_at(self) -> datetime | None: ...
+
+
+R = TypeVar("R", bound=FollowUpDates)
+
+
 @dataclass(frozen=True, slots=True)
-class FollowUpView:
-    row: dict[str, Any]
+class FollowUpView(Generic[R]):
+    row: R
     contact_overdue: bool
     resolve_overdue: bool
 
     @property
     def state(self) -> FollowUpState:
-        if self.row["resolved_at"] is not None:
+        if self.row.resolved_at is not None:
             return "resolved"
-        return "contacted" if self.row["contacted_at"] is not None else "open"
+        return "contacted" if self.row.contacted_at is not None else "open"
 
 
-def view_of(row: dict[str, Any], today: date) -> FollowUpView:
-    resolved = row["resolved_at"] is not None
+def view_of(row: R, today: date) -> FollowUpView[R]:
+    resolved = row.resolved_at is not None
+    contact_due, resolve_due = row.contact_due, row.resolve_due
     return FollowUpView(
         row,
-        contact_overdue=not resolved and row["contacted_at"] is None and today > row["contact_due"],
-        resolve_overdue=not resolved and today > row["resolve_due"],
+        contact_overdue=not resolved
+        and row.contacted_at is None
+        and contact_due is not None
+        and today > contact_due,
+        resolve_overdue=not resolved and resolve_due is not None and today > resolve_due,
     )
 
 
 async def listed(
     *, scope: Scope, state: str, today: date, page: int, page_size: int
-) -> tuple[list[FollowUpView], int]:
+) -> tuple[list[FollowUpView[FollowUpRow]], int]:
     """Follow-ups in the scope: ``open``, ``overdue``, ``resolved`` or ``all``; due first."""
-    if state not in _STATES:
+    if state not in FOLLOW_UP_STATES:
         raise InvalidInput(texts.FOLLOW_UP_STATE_INVALID, code="follow_up_state_invalid")
-    where = _STATES[state].replace("{today}", "{}")
-    args: list[Any] = [today] * where.count("{}")
-    where += " AND ({}::text IS NULL OR f.township = {}::text)"
-    args += [scope.township, scope.township]
-    total = await FollowUp.raw(
-        "SELECT count(*) AS n FROM follow_up f WHERE " + where,  # noqa: S608 - fixed fragments
-        *args,
-    ).run()
-    rows = await FollowUp.raw(
-        _SELECT + " WHERE " + where + " ORDER BY (f.resolved_at IS NULL) DESC, f.resolve_due,"
-        f" f.id LIMIT {int(page_size)} OFFSET {int((page - 1) * page_size)}",
-        *args,
-    ).run()
-    return [view_of(dict(r), today) for r in rows], int(total[0]["n"])
+    rows, total = await oversight.follow_ups_page(
+        state=state, township=scope.township, today=today, page=page, page_size=page_size
+    )
+    return [view_of(r, today) for r in rows], total
 
 
-async def get(*, follow_up_id: int, scope: Scope, lock: bool = False) -> dict[str, Any]:
+async def get(*, follow_up_id: int, scope: Scope, lock: bool = False) -> FollowUpRow:
     """One follow-up in the scope, or 404 (another township's is as good as missing)."""
-    rows = await FollowUp.raw(
-        _SELECT + " WHERE f.id = {}" + (" FOR UPDATE OF f" if lock else ""), follow_up_id
-    ).run()
-    if not rows or not scope.sees(rows[0]["township"]):
+    row = await oversight.follow_up(follow_up_id, lock=lock)
+    if row is None or not scope.sees(row.township):
         raise not_found()
-    return dict(rows[0])
-
-
-async def by_cases(case_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Follow-ups of these cases by case id (for the list of ratings)."""
-    if not case_ids:
-        return {}
-    out: dict[int, list[dict[str, Any]]] = {}
-    for row in await FollowUp.select().where(FollowUp.case.is_in(case_ids)).run():
-        out.setdefault(row["case"], []).append(row)
-    return out
+    return row
 
 
 # --- acting ---------------------------------------------------------------------------------
@@ -219,18 +177,10 @@ async def contact(*, follow_up_id: int, scope: Scope, note: str) -> None:
     """Record the call-back (回访); recording it again replaces the note, not the time."""
     text = note_of(note, label="回访情况")
     row = await get(follow_up_id=follow_up_id, scope=scope, lock=True)
-    if row["resolved_at"] is not None:
+    if row.resolved_at is not None:
         raise Conflict(texts.FOLLOW_UP_RESOLVED, code="follow_up_resolved")
-    await (
-        FollowUp.update(
-            {
-                FollowUp.contacted_at: row["contacted_at"] or now_utc(),
-                FollowUp.contacted_by: scope.staff_id,
-                FollowUp.contact_note: text,
-            }
-        )
-        .where(FollowUp.id == follow_up_id)
-        .run()
+    await store.record_contact(
+        follow_up_id=follow_up_id, at=row.contacted_at or now_utc(), by=scope.staff_id, note=text
     )
 
 
@@ -238,29 +188,15 @@ async def resolve(*, follow_up_id: int, scope: Scope, note: str) -> None:
     """Close the follow-up with what was put right; the citizen may then rate once more."""
     text = note_of(note, label="整改结果")
     row = await get(follow_up_id=follow_up_id, scope=scope, lock=True)
-    if row["resolved_at"] is not None:
+    if row.resolved_at is not None:
         raise Conflict(texts.FOLLOW_UP_RESOLVED, code="follow_up_resolved")
-    if row["contacted_at"] is None:
+    if row.contacted_at is None:
         raise Conflict(texts.FOLLOW_UP_NOT_CONTACTED, code="follow_up_not_contacted")
-    await (
-        FollowUp.update(
-            {
-                FollowUp.resolved_at: now_utc(),
-                FollowUp.resolved_by: scope.staff_id,
-                FollowUp.resolution: text,
-            }
-        )
-        .where(FollowUp.id == follow_up_id)
-        .run()
+    await store.record_resolution(
+        follow_up_id=follow_up_id, at=now_utc(), by=scope.staff_id, note=text
     )
 
 
 async def follow_up_resolved(case_id: int) -> bool:
     """The gate of a second rating: the first rating's follow-up has been resolved."""
-    return bool(
-        await FollowUp.exists()
-        .where(
-            (FollowUp.case == case_id) & (FollowUp.round == 1) & FollowUp.resolved_at.is_not_null()
-        )
-        .run()
-    )
+    return await store.first_rating_resolved(case_id)

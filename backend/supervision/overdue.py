@@ -16,39 +16,16 @@ from typing import Any, Final
 
 from backend.cases import clock
 from backend.cases.states import Status
+from backend.cases.store import oversight
+from backend.cases.store.oversight import ClockedCase
 from backend.cases.transitions import clock_events
+from backend.supervision import store
 from backend.supervision.schemas import ClockStatus, EscalationLevel, HolderKind
-from backend.supervision.tables import Escalation
 
 OPEN_WITH_CLOCK: Final = (
     Status.ACCEPTED.value,
     Status.IN_REVIEW.value,
     Status.AWAITING_SUPPLEMENT.value,
-)
-
-_CANDIDATES = (
-    "SELECT c.id, c.number, c.status, c.township, c.committed_days, c.deadline,"
-    " c.filed_by_kind, c.filed_by_staff::text AS agent_id, c.applicant::text AS citizen_id,"
-    " c.department, t.name AS township_name, t.parent AS district,"
-    " COALESCE(i.name, c.item_code, '') AS item, a.name AS citizen_name,"
-    " s.display_name AS agent_name, d.name AS department_name"
-    " FROM case_record c"
-    " LEFT JOIN area t ON t.code = c.township"
-    " LEFT JOIN item_version i ON i.id = c.item_version"
-    " JOIN citizen a ON a.id = c.applicant"
-    " LEFT JOIN staff_user s ON s.id = c.filed_by_staff"
-    " LEFT JOIN department d ON d.code = c.department"
-    " WHERE c.closed_at IS NULL AND c.accepted_at IS NOT NULL AND c.status = ANY({})"
-    " AND c.deadline IS NOT NULL AND c.deadline <= {}"
-    " AND NOT (c.bundle_code IS NOT NULL AND c.parent IS NULL)"
-    " AND ({}::text IS NULL OR c.township = {}::text)"
-    " ORDER BY c.deadline, c.number"
-)
-_EVENTS = (
-    'SELECT e."case", e.at, e.action, e.from_status, e.to_status, e.actor_id, e.actor_role,'
-    " s.display_name AS actor_name FROM case_event e"
-    " LEFT JOIN staff_user s ON s.id::text = e.actor_id"
-    ' WHERE e."case" = ANY({}::bigint[]) ORDER BY e.id'
 )
 
 
@@ -79,19 +56,19 @@ class OverdueCase:
     escalated: list[EscalationLevel] = field(default_factory=list)  # levels escalated to
 
 
-def _holder(row: dict[str, Any], events: list[dict[str, Any]]) -> Holder:
-    status = row["status"]
+def _holder(row: ClockedCase, events: list[dict[str, Any]]) -> Holder:
+    status = row.status
     if status == Status.IN_REVIEW.value:
-        return Holder("department", row["department"], row["department_name"] or "")
+        return Holder("department", row.department, row.department_name or "")
     if status == Status.AWAITING_SUPPLEMENT.value:
-        if row["agent_id"] and row["filed_by_kind"] in ("agent", "bank"):
-            return Holder("agent", row["agent_id"], row["agent_name"] or "")
-        return Holder("citizen", row["citizen_id"], row["citizen_name"] or "")
+        if row.agent_id and row.filed_by_kind in ("agent", "bank"):
+            return Holder("agent", row.agent_id, row.agent_name or "")
+        return Holder("citizen", row.citizen_id, row.citizen_name or "")
     clerks = [e for e in events if e["actor_role"] == "window" and e["actor_id"]]
     if clerks:  # the front desk that accepted it (or acted on it last) keeps it
         last = clerks[-1]
         return Holder("window", str(last["actor_id"]), last["actor_name"] or "")
-    return Holder("township", row["township"], row["township_name"] or "")
+    return Holder("township", row.township, row.township_name or "")
 
 
 async def find(
@@ -107,33 +84,21 @@ async def find(
     ``township`` narrows to one township (None: the whole district).
     """
     horizon = today if overdue_only else calendar.add_working_days(today, soon_days)
-    rows = [
-        dict(r)
-        for r in await Escalation.raw(
-            _CANDIDATES, list(OPEN_WITH_CLOCK), horizon, township, township
-        ).run()
-    ]
+    rows = await oversight.clocked_cases(
+        statuses=OPEN_WITH_CLOCK, due_by=horizon, township=township
+    )
     if not rows:
         return []
-    ids = [r["id"] for r in rows]
-    events: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    for event in await Escalation.raw(_EVENTS, ids).run():
-        events[event["case"]].append(dict(event))
-    levels: dict[int, list[EscalationLevel]] = {}
-    for esc in (
-        await Escalation.select(Escalation.case, Escalation.level)
-        .where(Escalation.case.is_in(ids))
-        .order_by(Escalation.id)
-        .run()
-    ):
-        levels.setdefault(esc["case"], []).append(esc["level"])
+    ids = [r.id for r in rows]
+    events = await oversight.clock_events_of(ids)
+    levels = await store.escalated_levels(ids)
     out = []
     for row in rows:
-        own = events[row["id"]]
+        own = events[row.id]
         computed = clock.compute(
-            clock_events(own), committed_days=row["committed_days"], calendar=calendar, today=today
+            clock_events(own), committed_days=row.committed_days, calendar=calendar, today=today
         )
-        deadline = computed.deadline or row["deadline"]
+        deadline = computed.deadline or row.deadline
         if deadline > horizon or (overdue_only and not today > deadline):
             continue
         left = computed.working_days_left
@@ -142,20 +107,20 @@ async def find(
         late = today > deadline
         out.append(
             OverdueCase(
-                case_id=row["id"],
-                number=row["number"],
-                item=row["item"],
-                status=row["status"],
-                township=row["township"],
-                township_name=row["township_name"] or "",
-                district=row["district"],
+                case_id=row.id,
+                number=row.number,
+                item=row.item,
+                status=row.status,  # type: ignore[arg-type]
+                township=row.township,
+                township_name=row.township_name or "",
+                district=row.district,
                 deadline=deadline,
                 working_days_left=left,
                 days_overdue=calendar.working_days_between(deadline, today) if late else 0,
                 overdue=late,
                 paused=computed.paused,
                 holder=_holder(row, own),
-                escalated=levels.get(row["id"], []),
+                escalated=levels.get(row.id, []),  # type: ignore[arg-type]
             )
         )
     out.sort(key=lambda c: (c.deadline, c.number))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from backend.audit.store import AuditEntry
+from backend.cases.store.oversight import CallRow, EscalationRow, FollowUpRow, RatingRow
 from backend.clock import local
 from backend.supervision import schemas as S
 from backend.supervision import texts
@@ -30,87 +30,94 @@ def overdue(case: OverdueCase) -> S.OverdueOut:
     )
 
 
-def escalation(row: dict[str, Any]) -> S.EscalationOut:
+def escalation(row: EscalationRow) -> S.EscalationOut:
     return S.EscalationOut(
-        id=row["id"],
-        number=row["number"],
-        level=row["level"],
-        area_code=row["area"],
-        at=local(row["at"]),
-        on_day=row["on_day"],
-        deadline=row["deadline"],
-        days_overdue=row["days_overdue"],
-        reason=row["reason"],
+        id=row.id,
+        number=row.number,
+        level=row.level,  # type: ignore[arg-type]
+        area_code=row.area,
+        at=local(row.at),
+        on_day=row.on_day,
+        deadline=row.deadline,
+        days_overdue=row.days_overdue,
+        reason=row.reason,
     )
 
 
-def follow_up(view: FollowUpView) -> S.FollowUpOut:
+def follow_up(view: FollowUpView[FollowUpRow]) -> S.FollowUpOut:
     row = view.row
     return S.FollowUpOut(
-        id=row["id"],
-        number=row["number"],
-        item=row["item"],
-        round=row["round"],
-        score=row["score"],
-        comment=row["comment"] or "",
-        township_code=row["township"],
-        township_name=row["township_name"] or "",
-        assignee_name=row["assignee_name"],
-        rated_at=local(row["rated_at"]),
+        id=row.id,
+        number=row.number,
+        item=row.item,
+        round=row.round,
+        score=row.score,
+        comment=row.comment or "",
+        township_code=row.township,
+        township_name=row.township_name or "",
+        assignee_name=row.assignee_name,
+        rated_at=local(row.rated_at),
         state=view.state,
-        contact_due=row["contact_due"],
-        resolve_due=row["resolve_due"],
+        contact_due=row.contact_due,
+        resolve_due=row.resolve_due,
         contact_overdue=view.contact_overdue,
         resolve_overdue=view.resolve_overdue,
-        contacted_at=local(row["contacted_at"]) if row["contacted_at"] else None,
-        contact_note=row["contact_note"],
-        resolved_at=local(row["resolved_at"]) if row["resolved_at"] else None,
-        resolution=row["resolution"],
-        citizen_name=row["citizen_name"] or "",
-        citizen_phone_masked=row["phone_masked"],
+        contacted_at=local(row.contacted_at) if row.contacted_at else None,
+        contact_note=row.contact_note,
+        resolved_at=local(row.resolved_at) if row.resolved_at else None,
+        resolution=row.resolution,
+        citizen_name=row.citizen_name or "",
+        citizen_phone_masked=row.phone_masked,
     )
 
 
-def evaluation(row: dict[str, Any], view: FollowUpView | None) -> S.RatingOut:
+def evaluation(row: RatingRow, view: FollowUpView[RatingRow] | None) -> S.RatingOut:
     return S.RatingOut(
-        id=row["id"],
-        number=row["number"],
-        item=row["item"],
-        round=row["round"],
-        score=row["score"],
-        comment=row["comment"] or "",
-        rated_at=local(row["rated_at"]),
-        township_code=row["township"],
-        follow_up=S.RatingFollowUpOut(
-            id=row["follow_up_id"],
-            state=view.state,
-            contact_due=row["contact_due"],
-            resolve_due=row["resolve_due"],
-            contact_overdue=view.contact_overdue,
-            resolve_overdue=view.resolve_overdue,
-        )
-        if view is not None
-        else None,
+        id=row.id,
+        number=row.number,
+        item=row.item,
+        round=row.round,
+        score=row.score,
+        comment=row.comment or "",
+        rated_at=local(row.rated_at),
+        township_code=row.township,
+        follow_up=_rating_follow_up(row, view),
     )
 
 
-def call(row: dict[str, Any]) -> S.CallOut:
+def _rating_follow_up(
+    row: RatingRow, view: FollowUpView[RatingRow] | None
+) -> S.RatingFollowUpOut | None:
+    # A follow-up's id and both its due days are never null once it is opened.
+    if view is None or row.follow_up_id is None or not (row.contact_due and row.resolve_due):
+        return None
+    return S.RatingFollowUpOut(
+        id=row.follow_up_id,
+        state=view.state,
+        contact_due=row.contact_due,
+        resolve_due=row.resolve_due,
+        contact_overdue=view.contact_overdue,
+        resolve_overdue=view.resolve_overdue,
+    )
+
+
+def call(row: CallRow) -> S.CallOut:
     return S.CallOut(
-        id=row["id"],
-        week=row["week"],
-        number=row["number"],
-        item=row["item"],
-        status=row["status"],
-        closed_at=local(row["closed_at"]) if row["closed_at"] else None,
-        township_code=row["township"],
-        township_name=row["township_name"] or "",
-        citizen_name=row["citizen_name"] or "",
-        citizen_phone_masked=row["phone_masked"],
-        called_at=local(row["called_at"]) if row["called_at"] else None,
-        reached=row["reached"],
-        satisfied=row["satisfied"],
-        trips=row["trips"],
-        note=row["note"],
+        id=row.id,
+        week=row.week,
+        number=row.number,
+        item=row.item,
+        status=row.status,  # type: ignore[arg-type]
+        closed_at=local(row.closed_at) if row.closed_at else None,
+        township_code=row.township,
+        township_name=row.township_name or "",
+        citizen_name=row.citizen_name or "",
+        citizen_phone_masked=row.phone_masked,
+        called_at=local(row.called_at) if row.called_at else None,
+        reached=row.reached,
+        satisfied=row.satisfied,
+        trips=row.trips,
+        note=row.note,
     )
 
 
@@ -128,17 +135,17 @@ def workload(w: Workload) -> S.AgentWorkloadOut:
     )
 
 
-def audit(row: dict[str, Any]) -> S.AuditEntryOut:
+def audit(entry: AuditEntry) -> S.AuditEntryOut:
     return S.AuditEntryOut(
-        id=row["id"],
-        at=local(row["at"]),
-        actor_kind=row["actor_kind"],
-        actor_id=row["actor_id"],
-        actor_name=row["actor_name"],
-        action=row["action"],
-        subject_kind=row["subject_kind"],
-        subject_id=row["subject_id"],
-        on_behalf_of=row["on_behalf_of"],
-        citizen_name=row["citizen_name"],
-        reason=row["reason"],
+        id=entry.id,
+        at=local(entry.at),
+        actor_kind=entry.actor_kind,
+        actor_id=entry.actor_id,
+        actor_name=entry.actor_name,
+        action=entry.action,
+        subject_kind=entry.subject_kind,
+        subject_id=entry.subject_id,
+        on_behalf_of=entry.on_behalf_of,
+        citizen_name=entry.citizen_name,
+        reason=entry.reason,
     )

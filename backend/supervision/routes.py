@@ -9,37 +9,24 @@ The spot checks of paper mandates (``/supervision/mandates``) live in ``backend.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.connection import ASGIConnection
-from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 
-from backend.clock import today
+from backend.deps import Deps
 from backend.http.auth import ApiRequest, Principal, principal_of, staff_roles
 from backend.http.openapi import audience, operation
 from backend.http.pagination import Page, PageSize
 from backend.identity import roles
-from backend.outbox.service import unit_of_work
-from backend.supervision import (
-    audit_view,
-    callbacks,
-    escalation,
-    followups,
-    overdue,
-    present,
-    ratings,
-    workload,
-)
+from backend.supervision import present, service
 from backend.supervision import schemas as S
-from backend.supervision.scope import Scope, load_scope, require_district
-from backend.workdays.service import load_calendar
-
-T = TypeVar("T")
+from backend.supervision.audit_view import AuditFilter
+from backend.supervision.scope import Scope
 
 supervisors = staff_roles(roles.SUPERVISOR, roles.ADMIN)
 
@@ -134,7 +121,7 @@ NOT_FOUND_FOLLOW_UP = {404: ["follow_up_not_found", "not_found"]}
 
 
 async def scope_of(who: Principal) -> Scope:
-    return await load_scope(staff_id=who.id, role=who.role, area_code=who.area_code)
+    return await service.scope_of(staff_id=who.id, role=who.role, area_code=who.area_code)
 
 
 @audience(roles.SUPERVISOR, roles.ADMIN)
@@ -142,7 +129,7 @@ async def follow_up_in_scope(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
     scope = await scope_of(principal_of(connection))
-    await followups.get(follow_up_id=int(connection.path_params["follow_up_id"]), scope=scope)
+    await service.follow_up(scope=scope, follow_up_id=int(connection.path_params["follow_up_id"]))
 
 
 @audience(roles.SUPERVISOR, roles.ADMIN)
@@ -150,16 +137,7 @@ async def call_in_scope(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
     scope = await scope_of(principal_of(connection))
-    await callbacks.get(call_id=int(connection.path_params["call_id"]), scope=scope)
-
-
-async def _follow_up_out(scope: Scope, follow_up_id: int) -> S.FollowUpOut:
-    row = await followups.get(follow_up_id=follow_up_id, scope=scope)
-    return present.follow_up(followups.view_of(row, today()))
-
-
-def _page(items: list[T], page: int, page_size: int) -> list[T]:
-    return items[(page - 1) * page_size : page * page_size]
+    await service.call(scope=scope, call_id=int(connection.path_params["call_id"]))
 
 
 class SupervisionController(Controller):
@@ -179,26 +157,22 @@ class SupervisionController(Controller):
     async def overdue_cases(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         township: Township = None,
         within_days: WithinDays = None,
         overdue_only: OverdueOnly = False,
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> S.OverduePage:
-        scope = await scope_of(request.user)
-        if scope.township is not None and township not in (None, scope.township):
-            return S.OverduePage(items=[], total=0)
-        found = await overdue.find(
-            today=today(),
-            calendar=await load_calendar(),
-            soon_days=state.settings.overdue_soon_days if within_days is None else within_days,
-            township=scope.township or township,
+        found, total = await service.overdue_cases(
+            scope=await scope_of(request.user),
+            soon_days=deps.settings.overdue_soon_days if within_days is None else within_days,
+            township=township,
             overdue_only=overdue_only,
+            page=page,
+            page_size=page_size,
         )
-        return S.OverduePage(
-            items=[present.overdue(c) for c in _page(found, page, page_size)], total=len(found)
-        )
+        return S.OverduePage(items=[present.overdue(c) for c in found], total=total)
 
     @get(
         "/escalations",
@@ -211,9 +185,8 @@ class SupervisionController(Controller):
     async def escalations(
         self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
     ) -> S.EscalationPage:
-        scope = await scope_of(request.user)
-        rows, total = await escalation.listed(
-            township=scope.township, page=page, page_size=page_size
+        rows, total = await service.escalations(
+            scope=await scope_of(request.user), page=page, page_size=page_size
         )
         return S.EscalationPage(items=[present.escalation(r) for r in rows], total=total)
 
@@ -232,9 +205,8 @@ class SupervisionController(Controller):
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> S.RatingPage:
-        scope = await scope_of(request.user)
-        rows, total = await ratings.listed(
-            scope=scope, bad_only=bad, today=today(), page=page, page_size=page_size
+        rows, total = await service.evaluations(
+            scope=await scope_of(request.user), bad_only=bad, page=page, page_size=page_size
         )
         return S.RatingPage(items=[present.evaluation(r, v) for r, v in rows], total=total)
 
@@ -254,9 +226,8 @@ class SupervisionController(Controller):
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> S.FollowUpPage:
-        scope = await scope_of(request.user)
-        views, total = await followups.listed(
-            scope=scope, state=which, today=today(), page=page, page_size=page_size
+        views, total = await service.follow_ups(
+            scope=await scope_of(request.user), state=which, page=page, page_size=page_size
         )
         return S.FollowUpPage(items=[present.follow_up(v) for v in views], total=total)
 
@@ -271,7 +242,10 @@ class SupervisionController(Controller):
         ),
     )
     async def follow_up(self, request: ApiRequest, follow_up_id: FollowUpId) -> S.FollowUpOut:
-        return await _follow_up_out(await scope_of(request.user), follow_up_id)
+        view = await service.follow_up(
+            scope=await scope_of(request.user), follow_up_id=follow_up_id
+        )
+        return present.follow_up(view)
 
     @post(
         "/follow-ups/{follow_up_id:int}/contact",
@@ -291,14 +265,17 @@ class SupervisionController(Controller):
     async def contact(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         follow_up_id: FollowUpId,
         data: JSONBody[S.FollowUpNoteIn],
     ) -> S.FollowUpOut:
-        scope = await scope_of(request.user)
-        async with unit_of_work(state.doorbell):
-            await followups.contact(follow_up_id=follow_up_id, scope=scope, note=data.note)
-        return await _follow_up_out(scope, follow_up_id)
+        view = await service.contact_follow_up(
+            doorbell=deps.doorbell,
+            scope=await scope_of(request.user),
+            follow_up_id=follow_up_id,
+            note=data.note,
+        )
+        return present.follow_up(view)
 
     @post(
         "/follow-ups/{follow_up_id:int}/resolve",
@@ -318,14 +295,17 @@ class SupervisionController(Controller):
     async def resolve(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         follow_up_id: FollowUpId,
         data: JSONBody[S.FollowUpNoteIn],
     ) -> S.FollowUpOut:
-        scope = await scope_of(request.user)
-        async with unit_of_work(state.doorbell):
-            await followups.resolve(follow_up_id=follow_up_id, scope=scope, note=data.note)
-        return await _follow_up_out(scope, follow_up_id)
+        view = await service.resolve_follow_up(
+            doorbell=deps.doorbell,
+            scope=await scope_of(request.user),
+            follow_up_id=follow_up_id,
+            note=data.note,
+        )
+        return present.follow_up(view)
 
     @get(
         "/callbacks",
@@ -344,10 +324,8 @@ class SupervisionController(Controller):
         page_size: PageSize = 20,
     ) -> S.CallPage:
         scope = await scope_of(request.user)
-        monday = callbacks.parse_week(week) if week else callbacks.last_week(today())
-        rows, total = await callbacks.listed(
-            scope=scope, week=monday, page=page, page_size=page_size
-        )
+        monday = service.week_of(week)
+        rows, total = await service.calls(scope=scope, week=monday, page=page, page_size=page_size)
         return S.CallPage(week=monday, items=[present.call(r) for r in rows], total=total)
 
     @post(
@@ -368,21 +346,20 @@ class SupervisionController(Controller):
     async def record_call(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         call_id: CallId,
         data: JSONBody[S.CallIn],
     ) -> S.CallOut:
-        scope = await scope_of(request.user)
-        async with unit_of_work(state.doorbell):
-            await callbacks.record(
-                call_id=call_id,
-                scope=scope,
-                reached=data.reached,
-                satisfied=data.satisfied,
-                trips=data.trips,
-                note=data.note,
-            )
-        return present.call(await callbacks.get(call_id=call_id, scope=scope))
+        row = await service.record_call(
+            doorbell=deps.doorbell,
+            scope=await scope_of(request.user),
+            call_id=call_id,
+            reached=data.reached,
+            satisfied=data.satisfied,
+            trips=data.trips,
+            note=data.note,
+        )
+        return present.call(row)
 
     @get(
         "/agents",
@@ -396,9 +373,8 @@ class SupervisionController(Controller):
     async def agents(
         self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
     ) -> S.AgentWorkloadPage:
-        scope = await scope_of(request.user)
-        found, total = await workload.workloads(
-            scope=scope, today=today(), page=page, page_size=page_size
+        found, total = await service.agent_workloads(
+            scope=await scope_of(request.user), page=page, page_size=page_size
         )
         return S.AgentWorkloadPage(items=[present.workload(w) for w in found], total=total)
 
@@ -423,9 +399,9 @@ class SupervisionController(Controller):
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> S.AuditEntryPage:
-        require_district(await scope_of(request.user))
-        rows, total = await audit_view.entries(
-            where=audit_view.AuditFilter(
+        rows, total = await service.audit_entries(
+            scope=await scope_of(request.user),
+            where=AuditFilter(
                 actor=actor,
                 citizen=str(citizen) if citizen is not None else None,
                 start=from_,

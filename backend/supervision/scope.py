@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.errors import NotAllowed
-from backend.geo.tables import Area
+from backend.geo.store import areas
 from backend.identity import roles
 from backend.supervision import texts
 
@@ -30,8 +30,8 @@ async def load_scope(*, staff_id: str, role: str | None, area_code: str | None) 
     """The scope of a supervisor or administrator; anyone else is refused (403)."""
     if role not in (roles.SUPERVISOR, roles.ADMIN):
         raise NotAllowed(texts.NOT_SUPERVISOR)
-    area = await Area.select(Area.level).where(Area.code == (area_code or "")).first().run()
-    township = area_code if area is not None and area["level"] == "township" else None
+    area = await areas.area(area_code or "")
+    township = area_code if area is not None and area.level == "township" else None
     return Scope(staff_id, role, area_code or "", township)
 
 

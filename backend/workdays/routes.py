@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
 from litestar import Controller, Response, delete, get, post
-from litestar.datastructures import State
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 
-from backend.clock import local
+from backend.deps import Deps
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.idempotent import claim_of, respond
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.idempotency.service import run_once
 from backend.identity import roles
-from backend.outbox.service import unit_of_work
-from backend.workdays import checks, service, texts
-from backend.workdays.calendar import DayInfo, YearStatus
+from backend.workdays import checks, present, service, texts
 from backend.workdays.schemas import (
     CalendarDayIn,
     CalendarDayOut,
@@ -52,46 +46,6 @@ Year = Annotated[
     ),
 ]
 _DAY_PROBLEMS = {422: ["date_invalid", "date_out_of_range"]}
-
-
-def _day_out(record: service.CalendarDayRecord) -> CalendarDayOut:
-    return CalendarDayOut(
-        date=record.day,
-        kind=record.kind,
-        note=record.note,
-        updated_by=record.updated_by,
-        updated_at=local(record.updated_at).replace(microsecond=0),
-    )
-
-
-def _year_out(status: YearStatus) -> YearOut:
-    return YearOut(
-        year=status.year,
-        official=status.official,
-        confirmed=status.confirmed,
-        needs_attention=status.needs_attention,
-    )
-
-
-def _info_out(info: DayInfo) -> DayInfoOut:
-    return DayInfoOut(
-        date=info.date,
-        weekday=texts.weekday_label(info.date),
-        working=info.working,
-        reason=info.reason,
-        name=info.name,
-        source=info.source,
-    )
-
-
-@asynccontextmanager
-async def _changing_calendar(state: State) -> AsyncIterator[None]:
-    """The handler's transaction; the cached calendar is dropped again once it ended."""
-    try:
-        async with unit_of_work(state.doorbell):
-            yield
-    finally:
-        service.forget_calendar()
 
 
 class CalendarAdminController(Controller):
@@ -126,9 +80,9 @@ class CalendarAdminController(Controller):
     ) -> CalendarPage:
         found = await service.list_days(year=year, page=page, page_size=page_size)
         return CalendarPage(
-            items=[_day_out(r) for r in found.items],
+            items=[present.day_out(r) for r in found.items],
             total=found.total,
-            years=[_year_out(s) for s in found.years],
+            years=[present.year_out(s) for s in found.years],
         )
 
     @post(
@@ -143,26 +97,17 @@ class CalendarAdminController(Controller):
         ),
     )
     async def set_day(
-        self, request: ApiRequest, state: State, data: JSONBody[CalendarDayIn]
+        self, request: ApiRequest, deps: Deps, data: JSONBody[CalendarDayIn]
     ) -> Response[CalendarDayOut]:
-        async def record() -> CalendarDayOut:
-            saved = await service.set_day(
-                day=data.date,
-                kind=data.kind,
-                note=data.note or "",
-                staff_id=request.user.id,
-            )
-            return _day_out(saved)
-
-        try:
-            answer = await run_once(
-                await claim_of(request),
-                ttl_s=state.settings.idempotency_ttl_s,
-                doorbell=state.doorbell,
-                create=record,
-            )
-        finally:
-            service.forget_calendar()  # once the transaction ended, as ``_changing_calendar``
+        answer = await service.record_day(
+            claim=await claim_of(request),
+            ttl_s=deps.settings.idempotency_ttl_s,
+            doorbell=deps.doorbell,
+            day=data.date,
+            kind=data.kind,
+            note=data.note or "",
+            staff_id=request.user.id,
+        )
         return respond(answer, CalendarDayOut)
 
     @delete(
@@ -175,9 +120,8 @@ class CalendarAdminController(Controller):
             problems={404: ["calendar_day_not_found", "not_found"], **_DAY_PROBLEMS},
         ),
     )
-    async def delete_day(self, state: State, day: DayPath) -> None:
-        async with _changing_calendar(state):
-            await service.delete_day(day=checks.parse_date(day))
+    async def delete_day(self, deps: Deps, day: DayPath) -> None:
+        await service.remove_day(doorbell=deps.doorbell, day=checks.parse_date(day))
 
     @post(
         "/years/{year:int}/confirm",
@@ -192,15 +136,17 @@ class CalendarAdminController(Controller):
     async def confirm_year(
         self,
         request: ApiRequest,
-        state: State,
+        deps: Deps,
         year: Year,
         data: JSONBody[ConfirmYearIn] | None = None,
     ) -> YearOut:
-        async with _changing_calendar(state):
-            status = await service.confirm_year(
-                year=year, staff_id=request.user.id, note=(data.note if data else None) or ""
-            )
-        return _year_out(status)
+        status = await service.confirm(
+            doorbell=deps.doorbell,
+            year=year,
+            staff_id=request.user.id,
+            note=(data.note if data else None) or "",
+        )
+        return present.year_out(status)
 
 
 class CalendarController(Controller):
@@ -220,7 +166,7 @@ class CalendarController(Controller):
         ),
     )
     async def day(self, day: DayPath) -> DayInfoOut:
-        return _info_out(await service.day_info(day=checks.parse_date(day)))
+        return present.info_out(await service.day_info(day=checks.parse_date(day)))
 
     @get(
         "/due",
@@ -256,6 +202,6 @@ class CalendarController(Controller):
             days=found.days,
             due=found.due,
             due_weekday=texts.weekday_label(found.due),
-            skipped=[_info_out(i) for i in found.skipped],
+            skipped=[present.info_out(i) for i in found.skipped],
             years_needing_attention=found.years_needing_attention,
         )

@@ -3,8 +3,9 @@
 ``load_calendar`` is what every deadline is computed with: python-holidays plus the days and
 confirmed years in the database. It is cached in-process for ``CACHE_TTL_S`` seconds and dropped
 on every change made through this process; other processes see a change within that time.
-The functions that change the calendar run inside the caller's transaction; the caller calls
-``forget_calendar()`` once more after commit (see ``routes._changing_calendar``).
+``set_day``, ``delete_day`` and ``confirm_year`` run inside the caller's transaction; the use
+cases ``record_day``, ``remove_day`` and ``confirm`` open their own and drop the cached calendar
+once more after it ended.
 """
 
 from __future__ import annotations
@@ -12,37 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from backend.errors import NotFound
-from backend.workdays import texts
+from backend.idempotency.service import Answer, Claim, run_once
+from backend.outbox.service import Doorbell, unit_of_work
+from backend.workdays import present, store, texts
 from backend.workdays.calendar import (
     ChinaCalendar,
     DayInfo,
     Override,
-    OverrideKind,
     YearStatus,
     days_off,
     years_needing_attention,
 )
 from backend.workdays.checks import check_day, check_days, check_kind, check_note, check_year
 from backend.workdays.china import official_years
-from backend.workdays.tables import CalendarDay, CalendarYear
+from backend.workdays.store import CalendarDayRecord
 
 CACHE_TTL_S = 30.0  # configure_cache() sets it from CALENDAR_CACHE_SECONDS
 SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarDayRecord:
-    """A day an administrator declared off (``holiday``) or a ``workday``."""
-
-    day: dt.date
-    kind: OverrideKind
-    note: str
-    updated_by: str | None
-    updated_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +90,10 @@ async def load_calendar() -> ChinaCalendar:
     cached, generation = _cache, _generation
     if cached is not None and time.monotonic() - cached.loaded_at < CACHE_TTL_S:
         return cached.calendar
-    rows = await CalendarDay.select(CalendarDay.day, CalendarDay.kind, CalendarDay.note).run()
-    overrides = {r["day"]: Override(check_kind(r["kind"]), r["note"]) for r in rows}
-    confirmed = frozenset(r["year"] for r in await CalendarYear.select(CalendarYear.year).run())
+    overrides = {
+        day: Override(check_kind(kind), note) for day, kind, note in await store.declared_days()
+    }
+    confirmed = frozenset(await store.confirmed_years())
     if (
         cached is not None
         and cached.calendar.overrides == overrides
@@ -143,24 +135,6 @@ async def year_warnings(*, today: dt.date) -> list[YearStatus]:
 
 # --- administration ------------------------------------------------------------------------
 
-_DAY_COLUMNS = (
-    CalendarDay.day,
-    CalendarDay.kind,
-    CalendarDay.note,
-    CalendarDay.updated_by,
-    CalendarDay.updated_at,
-)
-
-
-def _record(row: dict[str, Any]) -> CalendarDayRecord:
-    return CalendarDayRecord(
-        day=row["day"],
-        kind=row["kind"],
-        note=row["note"],
-        updated_by=str(row["updated_by"]) if row["updated_by"] else None,
-        updated_at=row["updated_at"],
-    )
-
 
 async def list_days(
     *, year: int | None, page: int, page_size: int, today: dt.date | None = None
@@ -170,28 +144,18 @@ async def list_days(
     Without ``year`` the years are this one, the next one, and every year with a recorded day or
     a confirmation.
     """
-    select = CalendarDay.select(*_DAY_COLUMNS).order_by(CalendarDay.day)
-    count = CalendarDay.count()
     if year is not None:
         check_year(year)
-        within = (CalendarDay.day >= dt.date(year, 1, 1)) & (
-            CalendarDay.day <= dt.date(year, 12, 31)
-        )
-        select, count = select.where(within), count.where(within)
-    total = await count.run()
-    rows = await select.limit(page_size).offset((page - 1) * page_size).run()
-    confirmed = {r["year"] for r in await CalendarYear.select(CalendarYear.year).run()}
+    items, total = await store.days_page(year=year, page=page, page_size=page_size)
+    confirmed = await store.confirmed_years()
     if year is not None:
         years = {year}
     else:
         this_year = (today or today_in_shanghai()).year
-        recorded = await CalendarDay.raw(
-            "SELECT DISTINCT EXTRACT(YEAR FROM day)::int AS year FROM calendar_day"
-        ).run()
-        years = {this_year, this_year + 1, *confirmed, *(r["year"] for r in recorded)}
+        years = {this_year, this_year + 1, *confirmed, *await store.years_with_days()}
     official = official_years()
     statuses = [YearStatus(y, y in official, y in confirmed) for y in sorted(years)]
-    return DayPage(items=[_record(r) for r in rows], total=total, years=statuses)
+    return DayPage(items=items, total=total, years=statuses)
 
 
 async def set_day(*, day: dt.date, kind: str, note: str, staff_id: str | None) -> CalendarDayRecord:
@@ -202,43 +166,17 @@ async def set_day(*, day: dt.date, kind: str, note: str, staff_id: str | None) -
     """
     check_day(day)
     checked_kind, checked_note = check_kind(kind), check_note(note)
-    now = dt.datetime.now(dt.UTC)
-    rows = (
-        await CalendarDay.insert(
-            CalendarDay(
-                day=day,
-                kind=checked_kind,
-                note=checked_note,
-                created_by=staff_id,
-                updated_by=staff_id,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        .on_conflict(
-            target=CalendarDay.day,
-            action="DO UPDATE",
-            values=[
-                CalendarDay.kind,
-                CalendarDay.note,
-                CalendarDay.updated_by,
-                CalendarDay.updated_at,
-            ],
-        )
-        .returning(*_DAY_COLUMNS)
-        .run()
+    saved = await store.upsert_day(
+        day=day, kind=checked_kind, note=checked_note, by=staff_id, at=dt.datetime.now(dt.UTC)
     )
     forget_calendar()
-    return _record(rows[0])
+    return saved
 
 
 async def delete_day(*, day: dt.date) -> None:
     """Remove the administrator's entry for ``day``: python-holidays decides it again."""
     check_day(day)
-    removed = (
-        await CalendarDay.delete().where(CalendarDay.day == day).returning(CalendarDay.day).run()
-    )
-    if not removed:
+    if not await store.delete_day(day):
         raise NotFound(
             texts.DAY_NOT_FOUND.format(day=day.isoformat()), code="calendar_day_not_found"
         )
@@ -252,17 +190,48 @@ async def confirm_year(*, year: int, staff_id: str | None, note: str) -> YearSta
     """
     check_year(year)
     checked_note = check_note(note)
-    now = dt.datetime.now(dt.UTC)
-    await (
-        CalendarYear.insert(
-            CalendarYear(year=year, confirmed_by=staff_id, confirmed_at=now, note=checked_note)
-        )
-        .on_conflict(
-            target=CalendarYear.year,
-            action="DO UPDATE",
-            values=[CalendarYear.confirmed_by, CalendarYear.confirmed_at, CalendarYear.note],
-        )
-        .run()
-    )
+    await store.upsert_year(year=year, by=staff_id, note=checked_note, at=dt.datetime.now(dt.UTC))
     forget_calendar()
     return YearStatus(year, year in official_years(), True)
+
+
+async def record_day(
+    *,
+    claim: Claim | None,
+    ttl_s: int,
+    doorbell: Doorbell | None,
+    day: dt.date,
+    kind: str,
+    note: str,
+    staff_id: str | None,
+) -> Answer:
+    """Declare ``day`` off or a workday, once per idempotency key; the answer as first sent."""
+
+    async def record() -> object:
+        saved = await set_day(day=day, kind=kind, note=note, staff_id=staff_id)
+        return present.day_out(saved)
+
+    try:
+        return await run_once(claim, ttl_s=ttl_s, doorbell=doorbell, create=record)
+    finally:
+        forget_calendar()  # once the transaction ended: no reader caches the old calendar
+
+
+async def remove_day(*, doorbell: Doorbell | None, day: dt.date) -> None:
+    """Drop the administrator's entry for ``day`` (``NotFound`` without one)."""
+    try:
+        async with unit_of_work(doorbell):
+            await delete_day(day=day)
+    finally:
+        forget_calendar()
+
+
+async def confirm(
+    *, doorbell: Doorbell | None, year: int, staff_id: str | None, note: str
+) -> YearStatus:
+    """Record that an administrator checked ``year``'s holidays against the official notice."""
+    try:
+        async with unit_of_work(doorbell):
+            return await confirm_year(year=year, staff_id=staff_id, note=note)
+    finally:
+        forget_calendar()

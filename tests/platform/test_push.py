@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from backend.cases.forward import forward_case
 from backend.cases.tables import Case, CaseEvent
 from backend.outbox.runner import HandlerContext
 from backend.outbox.tables import OutboxEvent
 from backend.platform.client import PlatformClients
 from backend.platform.config import PlatformConfig
+from backend.platform.forward import forward_case
 from backend.settings import Settings
 from tests.api.test_login import assert_problem
 from tests.platform.conftest import (

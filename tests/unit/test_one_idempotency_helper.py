@@ -86,5 +86,5 @@ def test_the_scan_sees_the_routes_that_use_the_helper() -> None:
         "backend/window/service/walk_in.py",
         "backend/delegation/service.py",
         "backend/identity/staff_admin.py",
-        "backend/workdays/routes.py",
+        "backend/workdays/service.py",
     } <= using

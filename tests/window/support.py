@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 
 from backend.cases import views as case_views
-from backend.cases.forward import forward_case
 from backend.outbox.runner import HandlerContext
+from backend.platform.forward import forward_case
 from tests.factories import DEFAULT_PASSWORD, make_staff
 from tests.support import CitizenClient
 

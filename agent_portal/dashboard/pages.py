@@ -8,17 +8,17 @@ unknown township, or another one than a township supervisor's own, is the 404 pa
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.params import Parameter
 from litestar.response import Response, Template
 
-from agent_portal import dashboard_data as data
-from agent_portal import dashboard_export, dashboard_tables
-from agent_portal import dashboard_texts as t
-from agent_portal.dashboard_tables import SORTS
+from agent_portal.dashboard import data, export, texts
+from agent_portal.dashboard import tables as table_builder
+from agent_portal.dashboard.tables import SORTS
 from agent_portal.errors import PageNotFound
+from backend.deps import Deps
 from backend.errors import InvalidInput
 from backend.identity.service import StaffAccount
 
@@ -39,7 +39,7 @@ class DashboardPages(Controller):
     @get("/", name="portal:dashboard")
     async def page(
         self,
-        request: Request[Any, Any, Any],
+        deps: Deps,
         staff: StaffAccount,
         date_from: DateParam = None,
         date_to: ToParam = None,
@@ -60,11 +60,11 @@ class DashboardPages(Controller):
                 status_code=400,
             )
         ov = await data.overview(f)
-        villages = await data.village_coverage(township=f.township, travel=request.app.state.travel)
+        villages = await data.village_coverage(township=f.township, travel=deps.travel)
         sort, descending = _sort(sort, order)
         tables = {
-            key: dashboard_tables.build(ov, key, sort=sort, descending=descending)
-            for key in t.TABLES
+            key: table_builder.build(ov, key, sort=sort, descending=descending)
+            for key in texts.TABLES
         }
         return Template(
             "dashboard/page.html",
@@ -73,13 +73,13 @@ class DashboardPages(Controller):
                 "f": f,
                 "ov": ov,
                 "refreshed": data.local_time(ov.refreshed_at),
-                "figures": dashboard_tables.figures(ov),
+                "figures": table_builder.figures(ov),
                 "tables": tables,
-                "display": dashboard_tables.display,
+                "display": table_builder.display,
                 "sort": sort,
                 "order": "desc" if descending else "asc",
                 "charts": data.chart_data(ov, villages),
-                "formats": list(dashboard_export.FORMATS),
+                "formats": list(export.FORMATS),
             },
         )
 
@@ -95,13 +95,13 @@ class DashboardPages(Controller):
         sort: str = "cases",
         order: str = "desc",
     ) -> Response[bytes]:
-        if table not in t.TABLES or fmt not in dashboard_export.FORMATS:
+        if table not in texts.TABLES or fmt not in export.FORMATS:
             raise PageNotFound
         f = await data.filters(staff, date_from=date_from, date_to=date_to, township=township)
         ov = await data.overview(f)
         sort, descending = _sort(sort, order)
-        built = dashboard_tables.build(ov, table, sort=sort, descending=descending)
-        out = dashboard_export.export(
+        built = table_builder.build(ov, table, sort=sort, descending=descending)
+        out = export.export(
             built,
             fmt,
             subtitle=f.subtitle,
@@ -111,5 +111,5 @@ class DashboardPages(Controller):
         return Response(
             out.body,
             media_type=out.media_type,
-            headers={"Content-Disposition": dashboard_export.content_disposition(out)},
+            headers={"Content-Disposition": export.content_disposition(out)},
         )

@@ -16,8 +16,8 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from agent_portal import dashboard_texts as t
-from agent_portal.dashboard_tables import Cell, Table, display
+from agent_portal.dashboard import texts
+from agent_portal.dashboard.tables import Cell, Table, display
 
 FORMATS: Final[dict[str, str]] = {
     "csv": "text/csv; charset=utf-8",
@@ -91,7 +91,7 @@ def export(table: Table, fmt: str, *, subtitle: str, scope: tuple[str, str], per
     return Export(
         body,
         FORMATS[fmt],
-        f"{t.TABLES[table.key][1]}_{name}_{period}.{fmt}",
+        f"{texts.TABLES[table.key][1]}_{name}_{period}.{fmt}",
         f"{table.key}_{code}_{period}.{fmt}",
     )
 

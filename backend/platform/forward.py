@@ -21,10 +21,11 @@ import structlog
 from backend import db
 from backend.cases.clock import Calendar
 from backend.cases.states import Action, Status
+from backend.cases.store import oversight
 from backend.cases.tables import Case
 from backend.cases.transitions import SYSTEM, Change, apply
-from backend.geo.tables import Area, ServicePoint
-from backend.identity.tables import Citizen
+from backend.geo.store import areas
+from backend.identity.store.oversight import citizen_village
 from backend.outbox.runner import HandlerContext, PermanentFailure
 from backend.platform import pushes
 from backend.platform.ports import PlatformDirectory, PlatformError, PlatformRejected, PushedCase
@@ -36,29 +37,18 @@ PLATFORM_SERVICE = "platform"  # key of the worker's PlatformDirectory in ``ctx.
 
 
 async def township_for(row: dict[str, Any]) -> str | None:
+    """The service point's township, else the township of the applicant's village."""
     if row["service_point"]:
-        point = (
-            await ServicePoint.select(ServicePoint.township)
-            .where(ServicePoint.code == row["service_point"])
-            .first()
-            .run()
-        )
-        if point:
-            return str(point["township"])
-    citizen = (
-        await Citizen.select(Citizen.village).where(Citizen.id == row["applicant"]).first().run()
-    )
-    if not citizen or not citizen["village"]:
+        township = await areas.point_township(row["service_point"])
+        if township is not None:
+            return township
+    village = await citizen_village(row["applicant"])
+    if village is None:
         return None
-    area = (
-        await Area.select(Area.level, Area.parent)
-        .where(Area.code == citizen["village"])
-        .first()
-        .run()
-    )
+    area = await areas.area(village)
     if area is None:
         return None
-    return str(citizen["village"]) if area["level"] == "township" else area["parent"]
+    return village if area.level == "township" else area.parent_code
 
 
 async def _queue(
@@ -67,14 +57,9 @@ async def _queue(
     """FORWARD the case and its submitted children to ``queued`` in ``township``."""
     change = Change(Action.FORWARD, SYSTEM, data=data or {}, updates={Case.township: township})
     await apply(case_id, change, calendar=calendar)
-    children = (
-        await Case.select(Case.id)
-        .where((Case.parent == case_id) & (Case.status == Status.SUBMITTED.value))
-        .run()
-    )
-    for child in children:
+    for child in await oversight.submitted_children(case_id):
         await apply(
-            child["id"],
+            child,
             Change(Action.FORWARD, SYSTEM, data=data or {}, updates={Case.township: township}),
             calendar=calendar,
         )
@@ -101,10 +86,9 @@ async def _queue_or_plan_push(
 async def _decide(
     ctx: HandlerContext, case_id: int, calendar: Calendar
 ) -> tuple[pushes.Target, PushedCase] | None:
-    rows = await Case.select().where(Case.id == case_id).lock_rows().run()
-    if not rows or rows[0]["status"] != Status.SUBMITTED.value:
+    row = await oversight.locked_case_row(case_id)
+    if row is None or row["status"] != Status.SUBMITTED.value:
         return None
-    row = rows[0]
     township = await township_for(row)
     if township is None:
         raise PermanentFailure(f"case {row['number']}: no township (no service point, no village)")
@@ -147,16 +131,14 @@ async def _push(
         await pushes.record_failure(case_id=case_id, reason=reason, terminal=ctx.last_attempt)
         raise
     async with db.engine().transaction():
-        rows = await Case.select(Case.status).where(Case.id == case_id).lock_rows().run()
+        status = await oversight.case_status(case_id, lock=True)
         await pushes.record_success(case_id=case_id, external_id=receipt.external_id)
-        if rows and rows[0]["status"] == Status.SUBMITTED.value:
+        if status == Status.SUBMITTED.value:
             data = {"platform": target.app_id, "external_id": receipt.external_id}
             await _queue(case_id, target.township_code, calendar, data=data)
         else:
             # Withdrawn (or moved on) while the push was under way: the platform holds it anyway.
-            bound.warning(
-                "platform_pushed_case_moved_on", status=rows[0]["status"] if rows else None
-            )
+            bound.warning("platform_pushed_case_moved_on", status=status)
     bound.info("platform_pushed", external_id=receipt.external_id)
 
 

@@ -1,9 +1,9 @@
 """The supervisors' pages (督办): overdue cases, bad-rating follow-ups, the weekly call-back
 sample, agents' workload and the audit log.
 
-The same domain functions and scope as ``backend.supervision.routes``: a township supervisor sees
-their township, a district one and an administrator the district; a follow-up or call of another
-township is the 404 page. Each POST runs in ``unit_of_work``.
+The same use cases (``backend.supervision.service``) and scope as the API: a township supervisor
+sees their township, a district one and an administrator the district; a follow-up or call of
+another township is the 404 page.
 """
 
 from __future__ import annotations
@@ -16,24 +16,25 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Response, Template
 
 from agent_portal import desk
-from agent_portal import supervision_texts as T
 from agent_portal.errors import PageNotFound, WrongRole
 from agent_portal.lists import Pages
-from backend.clock import local, today
+from agent_portal.supervision import texts
+from backend.audit.store import AuditEntry
+from backend.clock import local
+from backend.deps import Deps
 from backend.errors import DomainError, NotAllowed, NotFound
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.outbox.service import unit_of_work
 from backend.settings import Settings
-from backend.supervision import audit_view, callbacks, followups, overdue, workload
-from backend.supervision import texts as ST
-from backend.supervision.scope import Scope, load_scope, require_district
-from backend.workdays.service import load_calendar
+from backend.supervision import service
+from backend.supervision import texts as domain_texts
+from backend.supervision.audit_view import AuditFilter
+from backend.supervision.scope import Scope, require_district
 
 
 async def _scope(staff: StaffAccount) -> Scope:
     try:
-        return await load_scope(staff_id=staff.id, role=staff.role, area_code=staff.area_code)
+        return await service.scope_of(staff_id=staff.id, role=staff.role, area_code=staff.area_code)
     except NotAllowed as exc:
         raise WrongRole(roles.SUPERVISOR) from exc
 
@@ -70,7 +71,7 @@ class SupervisionPages(Controller):
     @get("/", name="portal:supervision")
     async def home(self, staff: StaffAccount) -> Template:
         scope = await _scope(staff)
-        sections = list(T.SECTIONS) + ([T.AUDIT_SECTION] if scope.district_wide else [])
+        sections = list(texts.SECTIONS) + ([texts.AUDIT_SECTION] if scope.district_wide else [])
         return Template("supervision/home.html", context={"sections": sections, "staff": staff})
 
     @get("/overdue", name="portal:supervision-overdue")
@@ -79,21 +80,20 @@ class SupervisionPages(Controller):
     ) -> Template:
         scope = await _scope(staff)
         page = desk.page_number(page)
-        found = await overdue.find(
-            today=today(),
-            calendar=await load_calendar(),
+        shown, total = await service.overdue_cases(
+            scope=scope,
             soon_days=settings.overdue_soon_days,
-            township=scope.township,
+            page=page,
+            page_size=desk.PAGE_SIZE,
         )
-        shown = found[(page - 1) * desk.PAGE_SIZE : page * desk.PAGE_SIZE]
         return Template(
             "supervision/overdue.html",
             context={
                 "cases": shown,
-                "pages": _pages(page, len(found)),
-                "holders": ST.HOLDERS,
-                "levels": ST.LEVELS,
-                "status": T.STATUS,
+                "pages": _pages(page, total),
+                "holders": domain_texts.HOLDERS,
+                "levels": domain_texts.LEVELS,
+                "status": texts.STATUS,
                 "soon_days": settings.overdue_soon_days,
             },
         )
@@ -109,21 +109,21 @@ class SupervisionPages(Controller):
         status_code: int = 200,
     ) -> Template:
         scope = await _scope(staff)
-        if state not in dict(T.FOLLOW_UP_TABS):
+        if state not in dict(texts.FOLLOW_UP_TABS):
             raise PageNotFound
         page = desk.page_number(page)
-        views, total = await followups.listed(
-            scope=scope, state=state, today=today(), page=page, page_size=desk.PAGE_SIZE
+        views, total = await service.follow_ups(
+            scope=scope, state=state, page=page, page_size=desk.PAGE_SIZE
         )
         return Template(
             "supervision/follow_ups.html",
             context={
                 "views": views,
                 "pages": _pages(page, total),
-                "tabs": T.FOLLOW_UP_TABS,
+                "tabs": texts.FOLLOW_UP_TABS,
                 "state": state,
-                "states": T.FOLLOW_UP_STATES,
-                "done": T.DONE.get(done or ""),
+                "states": texts.FOLLOW_UP_STATES,
+                "done": texts.DONE.get(done or ""),
                 "error": error,
                 "when": _when,
             },
@@ -142,25 +142,32 @@ class SupervisionPages(Controller):
 
     @post("/follow-ups/{follow_up_id:int}/{action:str}", name="portal:supervision-follow-up-act")
     async def follow_up_act(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, follow_up_id: int, action: str
+        self,
+        request: Request[Any, Any, Any],
+        deps: Deps,
+        staff: StaffAccount,
+        follow_up_id: int,
+        action: str,
     ) -> Response[Any]:
         scope = await _scope(staff)
         try:
-            await followups.get(follow_up_id=follow_up_id, scope=scope)
+            await service.follow_up(scope=scope, follow_up_id=follow_up_id)
         except NotFound as exc:
             raise PageNotFound from exc
-        act = {"contact": followups.contact, "resolve": followups.resolve}.get(action)
+        act = {"contact": service.contact_follow_up, "resolve": service.resolve_follow_up}.get(
+            action
+        )
         if act is None:
             raise PageNotFound
         form = await request.form()
         note = form.get("note")
         try:
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                await act(
-                    follow_up_id=follow_up_id,
-                    scope=scope,
-                    note=note if isinstance(note, str) else "",
-                )
+            await act(
+                doorbell=deps.doorbell,
+                scope=scope,
+                follow_up_id=follow_up_id,
+                note=note if isinstance(note, str) else "",
+            )
         except DomainError as exc:
             return await self._follow_ups_page(
                 staff, state="open", page=1, error=exc.detail, status_code=exc.status
@@ -179,11 +186,11 @@ class SupervisionPages(Controller):
     ) -> Template:
         scope = await _scope(staff)
         try:
-            monday = callbacks.parse_week(week) if week else callbacks.last_week(today())
+            monday = service.week_of(week)
         except DomainError as exc:
             raise PageNotFound from exc
         page = desk.page_number(page)
-        rows, total = await callbacks.listed(
+        rows, total = await service.calls(
             scope=scope, week=monday, page=page, page_size=desk.PAGE_SIZE
         )
         return Template(
@@ -192,8 +199,8 @@ class SupervisionPages(Controller):
                 "calls": rows,
                 "week": monday,
                 "pages": _pages(page, total),
-                "status": T.STATUS,
-                "done": T.DONE.get(done or ""),
+                "status": texts.STATUS,
+                "done": texts.DONE.get(done or ""),
                 "error": error,
                 "when": _when,
             },
@@ -212,42 +219,42 @@ class SupervisionPages(Controller):
 
     @post("/callbacks/{call_id:int}", name="portal:supervision-call")
     async def record_call(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, call_id: int
+        self, request: Request[Any, Any, Any], deps: Deps, staff: StaffAccount, call_id: int
     ) -> Response[Any]:
         scope = await _scope(staff)
         try:
-            found = await callbacks.get(call_id=call_id, scope=scope)
+            found = await service.call(scope=scope, call_id=call_id)
         except NotFound as exc:
             raise PageNotFound from exc
         form = await request.form()
         note = form.get("note")
         try:
-            async with unit_of_work(desk.doorbell(request.app.state)):
-                await callbacks.record(
-                    call_id=call_id,
-                    scope=scope,
-                    reached=form.get("reached") == "yes",
-                    satisfied=_int_or_none(form.get("satisfied")),
-                    trips=_int_or_none(form.get("trips")),
-                    note=note if isinstance(note, str) else "",
-                )
+            await service.record_call(
+                doorbell=deps.doorbell,
+                scope=scope,
+                call_id=call_id,
+                reached=form.get("reached") == "yes",
+                satisfied=_int_or_none(form.get("satisfied")),
+                trips=_int_or_none(form.get("trips")),
+                note=note if isinstance(note, str) else "",
+            )
         except DomainError as exc:
             return await self._calls_page(
                 staff,
-                week=found["week"].isoformat(),
+                week=found.week.isoformat(),
                 page=1,
                 error=exc.detail,
                 status_code=exc.status,
             )
-        week = found["week"].isoformat()
+        week = found.week.isoformat()
         return Redirect(f"/portal/supervision/callbacks?week={week}&done=call", status_code=303)
 
     @get("/agents", name="portal:supervision-agents")
     async def agents(self, staff: StaffAccount, page: int = 1) -> Template:
         scope = await _scope(staff)
         page = desk.page_number(page)
-        found, total = await workload.workloads(
-            scope=scope, today=today(), page=page, page_size=desk.PAGE_SIZE
+        found, total = await service.agent_workloads(
+            scope=scope, page=page, page_size=desk.PAGE_SIZE
         )
         return Template(
             "supervision/agents.html", context={"agents": found, "pages": _pages(page, total)}
@@ -270,11 +277,12 @@ class SupervisionPages(Controller):
             raise WrongRole(roles.ADMIN) from exc
         page = desk.page_number(page)
         error = None
-        rows: list[dict[str, Any]] = []
+        rows: list[AuditEntry] = []
         total = 0
         try:
-            rows, total = await audit_view.entries(
-                where=audit_view.AuditFilter(
+            rows, total = await service.audit_entries(
+                scope=scope,
+                where=AuditFilter(
                     actor=actor.strip()[:64] or None,
                     citizen=citizen.strip()[:40] or None,
                     start=_day(start),
@@ -292,7 +300,7 @@ class SupervisionPages(Controller):
                 "pages": _pages(page, total),
                 "filters": {"actor": actor, "citizen": citizen, "start": start, "end": end},
                 "when": _when,
-                "actions": ST.AUDIT_ACTIONS,
+                "actions": domain_texts.AUDIT_ACTIONS,
                 "error": error,
             },
         )

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import msgspec
 
-from agent_portal import dashboard_texts as t
+from agent_portal.dashboard import texts
 from backend.stats.schemas import Overview
 
 Cell = str | int | float | None
@@ -30,7 +30,7 @@ class Column:
 
     @property
     def label(self) -> str:
-        return t.COLUMNS[self.key]
+        return texts.COLUMNS[self.key]
 
     @property
     def on_page(self) -> bool:
@@ -46,7 +46,7 @@ class Table:
 
     @property
     def title(self) -> str:
-        return t.TABLES[self.key][0]
+        return texts.TABLES[self.key][0]
 
     @property
     def page_columns(self) -> list[tuple[int, Column]]:
@@ -55,7 +55,7 @@ class Table:
 
 def display(value: Cell, kind: str) -> str:
     if value is None:
-        return t.NO_DATA
+        return texts.NO_DATA
     if kind == "share" and isinstance(value, int | float):
         return f"{value * 100:.1f}%"
     if kind == "avg" and isinstance(value, int | float):
@@ -207,7 +207,7 @@ def figures(ov: Overview) -> list[Figure]:
             unit,
             kind,
             _at(tree, path),
-            t.FIGURE_NOTES[path].format(**notes[path]) if path in notes else "",
+            texts.FIGURE_NOTES[path].format(**notes[path]) if path in notes else "",
         )
-        for path, label, unit, kind in t.FIGURES
+        for path, label, unit, kind in texts.FIGURES
     ]

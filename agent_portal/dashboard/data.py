@@ -15,7 +15,7 @@ from typing import Any, Final
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from agent_portal import dashboard_texts as t
+from agent_portal.dashboard import texts
 from agent_portal.errors import WrongRole
 from backend.clock import today
 from backend.errors import InvalidInput
@@ -66,7 +66,7 @@ def _day(value: str | None, *, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise InvalidInput(t.DATE_INVALID, code="date_invalid") from exc
+        raise InvalidInput(texts.DATE_INVALID, code="date_invalid") from exc
 
 
 async def filters(
@@ -87,7 +87,7 @@ async def filters(
     )
     if locked:
         choices = [(code, name) for code, name in choices if code == scope]
-    name = known.areas[scope][0] if scope in known.areas else t.DISTRICT_WIDE
+    name = known.areas[scope][0] if scope in known.areas else texts.DISTRICT_WIDE
     return Filters(start, end, scope, name, locked, choices)
 
 
@@ -122,7 +122,7 @@ def chart_data(ov: Overview, villages: list[list[Any]]) -> dict[str, Any]:
         "submitted": [d.submitted for d in ov.by_day],
         "closed": [d.closed for d in ov.by_day],
         "villages": villages,
-        "labels": t.CHART_LABELS,
+        "labels": texts.CHART_LABELS,
     }
 
 

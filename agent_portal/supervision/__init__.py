@@ -1,0 +1,1 @@
+"""The supervisors' desk (督办): overdue cases, follow-ups, call-backs, workload, audit log."""

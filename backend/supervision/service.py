@@ -1,0 +1,175 @@
+"""Supervision's use cases (督办), called by the API handlers and the portal's pages alike.
+
+Each is a keyword-only function: reads take the supervisor's :class:`Scope` and a page; the two
+follow-up steps and the call-back record open their own unit of work (with the doorbell they are
+given) and answer what was recorded, read again after the commit. Anything outside the scope is
+404 (``NotFound``), the audit log outside the district 403 (``NotAllowed``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backend.audit.store import AuditEntry
+from backend.cases.store.oversight import CallRow, EscalationRow, FollowUpRow, RatingRow
+from backend.clock import today
+from backend.outbox.service import Doorbell, unit_of_work
+from backend.supervision import audit_view, callbacks, escalation, followups, overdue, ratings
+from backend.supervision.followups import FollowUpView
+from backend.supervision.overdue import OverdueCase
+from backend.supervision.scope import Scope, load_scope, require_district
+from backend.supervision.workload import Workload, workloads
+from backend.workdays.service import load_calendar
+
+__all__ = [
+    "Scope",
+    "agent_workloads",
+    "audit_entries",
+    "call",
+    "calls",
+    "contact_follow_up",
+    "escalations",
+    "evaluations",
+    "follow_up",
+    "follow_ups",
+    "overdue_cases",
+    "record_call",
+    "resolve_follow_up",
+    "scope_of",
+    "week_of",
+]
+
+
+async def scope_of(*, staff_id: str, role: str | None, area_code: str | None) -> Scope:
+    """What a supervisor or administrator sees; anyone else is refused (``NotAllowed``)."""
+    return await load_scope(staff_id=staff_id, role=role, area_code=area_code)
+
+
+async def overdue_cases(
+    *,
+    scope: Scope,
+    soon_days: int,
+    township: str | None = None,
+    overdue_only: bool = False,
+    page: int,
+    page_size: int,
+) -> tuple[list[OverdueCase], int]:
+    """Overdue and nearly-due open cases in the scope (and ``township``), by deadline.
+
+    Each case's deadline is its own clock's (working-day calendar, pauses for supplements), so
+    the stored deadline only narrows the search in SQL and the page is cut from the exact list.
+    A township supervisor asking for another township gets an empty page.
+    """
+    if scope.township is not None and township not in (None, scope.township):
+        return [], 0
+    found = await overdue.find(
+        today=today(),
+        calendar=await load_calendar(),
+        soon_days=soon_days,
+        township=scope.township or township,
+        overdue_only=overdue_only,
+    )
+    start = (page - 1) * page_size
+    return found[start : start + page_size], len(found)
+
+
+async def escalations(
+    *, scope: Scope, page: int, page_size: int
+) -> tuple[list[EscalationRow], int]:
+    """Escalations of overdue cases in the scope, newest first."""
+    return await escalation.listed(township=scope.township, page=page, page_size=page_size)
+
+
+async def evaluations(
+    *, scope: Scope, bad_only: bool, page: int, page_size: int
+) -> tuple[list[tuple[RatingRow, FollowUpView[RatingRow] | None]], int]:
+    """Ratings in the scope, newest first, each with the state of its follow-up."""
+    return await ratings.listed(
+        scope=scope, bad_only=bad_only, today=today(), page=page, page_size=page_size
+    )
+
+
+async def follow_ups(
+    *, scope: Scope, state: str, page: int, page_size: int
+) -> tuple[list[FollowUpView[FollowUpRow]], int]:
+    """Follow-ups of bad ratings in the scope: ``open``, ``overdue``, ``resolved`` or ``all``."""
+    return await followups.listed(
+        scope=scope, state=state, today=today(), page=page, page_size=page_size
+    )
+
+
+async def follow_up(*, scope: Scope, follow_up_id: int) -> FollowUpView[FollowUpRow]:
+    """One follow-up in the scope (``NotFound`` otherwise)."""
+    row = await followups.get(follow_up_id=follow_up_id, scope=scope)
+    return followups.view_of(row, today())
+
+
+async def contact_follow_up(
+    *, doorbell: Doorbell | None, scope: Scope, follow_up_id: int, note: str
+) -> FollowUpView[FollowUpRow]:
+    """Record the call-back to the citizen (回访); the follow-up as it is now."""
+    async with unit_of_work(doorbell):
+        await followups.contact(follow_up_id=follow_up_id, scope=scope, note=note)
+    return await follow_up(scope=scope, follow_up_id=follow_up_id)
+
+
+async def resolve_follow_up(
+    *, doorbell: Doorbell | None, scope: Scope, follow_up_id: int, note: str
+) -> FollowUpView[FollowUpRow]:
+    """Close the follow-up with what was put right; the follow-up as it is now."""
+    async with unit_of_work(doorbell):
+        await followups.resolve(follow_up_id=follow_up_id, scope=scope, note=note)
+    return await follow_up(scope=scope, follow_up_id=follow_up_id)
+
+
+def week_of(week: str | None) -> date:
+    """The Monday of ``week`` (ISO week or a date in it), by default of last week."""
+    return callbacks.parse_week(week) if week else callbacks.last_week(today())
+
+
+async def calls(
+    *, scope: Scope, week: date, page: int, page_size: int
+) -> tuple[list[CallRow], int]:
+    """The week's call-back sample in the scope: calls still to make first."""
+    return await callbacks.listed(scope=scope, week=week, page=page, page_size=page_size)
+
+
+async def call(*, scope: Scope, call_id: int) -> CallRow:
+    """One call of the sample in the scope (``NotFound`` otherwise)."""
+    return await callbacks.get(call_id=call_id, scope=scope)
+
+
+async def record_call(
+    *,
+    doorbell: Doorbell | None,
+    scope: Scope,
+    call_id: int,
+    reached: bool,
+    satisfied: int | None,
+    trips: int | None,
+    note: str,
+) -> CallRow:
+    """Record what the call-back found (again: replaces it); the call as it is now."""
+    async with unit_of_work(doorbell):
+        await callbacks.record(
+            call_id=call_id,
+            scope=scope,
+            reached=reached,
+            satisfied=satisfied,
+            trips=trips,
+            note=note,
+        )
+    return await call(scope=scope, call_id=call_id)
+
+
+async def agent_workloads(*, scope: Scope, page: int, page_size: int) -> tuple[list[Workload], int]:
+    """The agents in the scope with what they have in hand, by area then name."""
+    return await workloads(scope=scope, today=today(), page=page, page_size=page_size)
+
+
+async def audit_entries(
+    *, scope: Scope, where: audit_view.AuditFilter, page: int, page_size: int
+) -> tuple[list[AuditEntry], int]:
+    """The audit log for the district's supervisors and administrators, newest first."""
+    require_district(scope)
+    return await audit_view.entries(where=where, page=page, page_size=page_size)
