@@ -24,7 +24,6 @@ from backend.cases.transitions import Actor, Change, apply
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from backend.platform import store, texts
-from backend.platform.tables import PlatformCallback, PlatformPush
 
 PLATFORM_ACTOR: Final = Actor("system", None, "platform", channel="platform")
 
@@ -79,16 +78,11 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
     # Lock the case first: the forward job records the push and queues the case in one
     # transaction holding this lock, so what we read next is settled.
     locked = await oversight.case_status(row["id"], lock=True)
-    push = (
-        await PlatformPush.select(PlatformPush.app_id, PlatformPush.pushed_at)
-        .where(PlatformPush.case == (row["parent"] or row["id"]))
-        .first()
-        .run()
-    )
-    if push is None or push["app_id"] != app_id:
+    push = await store.push_target(row["parent"] or row["id"])
+    if push is None or push[0] != app_id:
         raise _not_found()  # not a case this platform was given: it learns nothing more
     status = str(locked)
-    if push["pushed_at"] is None or status == Status.SUBMITTED.value:
+    if push[1] is None or status == Status.SUBMITTED.value:
         raise Conflict(texts.CASE_NOT_READY, code="platform_case_not_ready")
     callback_id = await store.insert_callback(
         event_id=event.event_id,
@@ -148,20 +142,13 @@ async def _apply(
 
 
 async def _replay(event: CallbackEvent, status: str) -> Outcome:
-    first = (
-        await PlatformCallback.select(
-            PlatformCallback.applied, PlatformCallback.reason, PlatformCallback.detail
-        )
-        .where(PlatformCallback.event_id == event.event_id)
-        .first()
-        .run()
-    )
+    first = await store.first_callback(event.event_id)
     return Outcome(
         event_id=event.event_id,
         case_number=event.case_number,
-        applied=bool(first and first["applied"]),
+        applied=bool(first and first[0]),
         replayed=True,
         case_status=status,
-        reason=(first["reason"] or None) if first else None,
-        detail=(first["detail"] or None) if first else None,
+        reason=(first[1] or None) if first else None,
+        detail=(first[2] or None) if first else None,
     )

@@ -7,11 +7,6 @@ work; the API handlers parse, call one and present.
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
-from piccolo.custom_types import Combinable
 
 from backend.cases import numbers
 from backend.cases.states import Status
@@ -24,29 +19,10 @@ from backend.http.outbound import OutboundPolicy, check_url
 from backend.outbox.service import Doorbell, publish, unit_of_work
 from backend.platform import callbacks, store, texts
 from backend.platform.callbacks import CallbackEvent, Outcome
-from backend.platform.tables import PlatformPush, TownshipPlatform
+from backend.platform.store import PushFailure as PushFailure
+from backend.platform.store import TownshipPlatformView as TownshipPlatformView
+from backend.platform.tables import PlatformPush
 from backend.workdays.service import load_calendar
-
-
-@dataclass(frozen=True, slots=True)
-class TownshipPlatformView:
-    township_code: str
-    township_name: str
-    base_url: str
-    app_id: str
-    active: bool
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class PushFailure:
-    case_number: str
-    township_code: str
-    app_id: str
-    attempts: int
-    last_error: str
-    failed_at: datetime
-    case_status: str
 
 
 async def township_scope(*, role: str | None, area_code: str | None) -> str | None:
@@ -63,36 +39,8 @@ async def township_scope(*, role: str | None, area_code: str | None) -> str | No
 async def list_townships(
     *, township: str | None, page: int, page_size: int
 ) -> tuple[list[TownshipPlatformView], int]:
-    where = TownshipPlatform.township_code == township if township else None
-    query = TownshipPlatform.select(
-        TownshipPlatform.township_code,
-        TownshipPlatform.township_code.name.as_alias("township_name"),
-        TownshipPlatform.base_url,
-        TownshipPlatform.app_id,
-        TownshipPlatform.active,
-        TownshipPlatform.updated_at,
-    )
-    count = TownshipPlatform.count()
-    if where is not None:
-        query, count = query.where(where), count.where(where)
-    rows = (
-        await query.order_by(TownshipPlatform.township_code)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-        .run()
-    )
-    return [_township(r) for r in rows], await count.run()
-
-
-def _township(r: dict[str, Any]) -> TownshipPlatformView:
-    return TownshipPlatformView(
-        r["township_code"],
-        r["township_name"],
-        r["base_url"],
-        r["app_id"],
-        r["active"],
-        r["updated_at"],
-    )
+    """The townships with a platform (only ``township`` when given), by code."""
+    return await store.townships_page(township=township, page=page, page_size=page_size)
 
 
 async def configure_township(
@@ -152,39 +100,7 @@ async def list_failures(
     *, township: str | None, page: int, page_size: int
 ) -> tuple[list[PushFailure], int]:
     """Pushes the outbox gave up on, newest first (in ``township`` when given)."""
-    where: Combinable = PlatformPush.failed_at.is_not_null()
-    if township:
-        where &= PlatformPush.township_code == township
-    rows = (
-        await PlatformPush.select(
-            PlatformPush.case.number.as_alias("case_number"),
-            PlatformPush.case.status.as_alias("case_status"),
-            PlatformPush.township_code,
-            PlatformPush.app_id,
-            PlatformPush.attempts,
-            PlatformPush.last_error,
-            PlatformPush.failed_at,
-        )
-        .where(where)
-        .order_by(PlatformPush.failed_at, ascending=False)
-        .order_by(PlatformPush.id, ascending=False)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-        .run()
-    )
-    total = await PlatformPush.count().where(where).run()
-    return [
-        PushFailure(
-            r["case_number"],
-            r["township_code"],
-            r["app_id"],
-            r["attempts"],
-            r["last_error"],
-            r["failed_at"],
-            r["case_status"],
-        )
-        for r in rows
-    ], total
+    return await store.failures_page(township=township, page=page, page_size=page_size)
 
 
 async def retry(*, doorbell: Doorbell | None, number: str, township: str | None) -> None:
@@ -196,41 +112,26 @@ async def retry(*, doorbell: Doorbell | None, number: str, township: str | None)
 async def _retry(*, number: str, township: str | None) -> None:
     if not numbers.looks_like_number(number):
         raise NotFound(texts.CASE_NOT_FOUND, code="case_not_found")
-    found = await oversight.case_by_number(number)
-    case = None if found is None else {"id": found[0], "status": found[1]}
-    push = (
-        await PlatformPush.select(PlatformPush.township_code, PlatformPush.attempts)
-        .where(PlatformPush.case == case["id"])
-        .lock_rows()
-        .first()
-        .run()
-        if case
-        else None
-    )
-    if case is None or push is None or (township and push["township_code"] != township):
+    case = await oversight.case_by_number(number)
+    push = await store.lock_push(case[0]) if case else None
+    if case is None or push is None or (township and push.township_code != township):
         raise NotFound(texts.CASE_NOT_FOUND, code="case_not_found")
-    failed = (
-        await PlatformPush.exists()
-        .where((PlatformPush.case == case["id"]) & PlatformPush.failed_at.is_not_null())
-        .run()
-    )
-    if not failed or case["status"] != Status.SUBMITTED.value:
+    case_id, status = case
+    if not push.failed or status != Status.SUBMITTED.value:
         raise Conflict(texts.NOT_RETRYABLE, code="platform_push_not_retryable")
-    await (
-        PlatformPush.update(
-            {
-                PlatformPush.failed_at: None,
-                PlatformPush.last_status: "pending",
-                PlatformPush.updated_at: now_utc(),
-            }
-        )
-        .where(PlatformPush.case == case["id"])
-        .run()
+    await store.update_push(
+        case_id,
+        {
+            PlatformPush.failed_at: None,
+            PlatformPush.last_status: "pending",
+            PlatformPush.updated_at: now_utc(),
+        },
+        unpushed_only=False,
     )
     await publish(
         kind=FORWARD_EVENT,
-        payload={"case_id": case["id"]},
-        dedup_key=f"forward:{number}:retry:{push['attempts']}",
+        payload={"case_id": case_id},
+        dedup_key=f"forward:{number}:retry:{push.attempts}",
     )
 
 

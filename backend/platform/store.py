@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -121,3 +122,149 @@ async def settle_callback(*, callback_id: int, reason: str | None, detail: str |
         .where(PlatformCallback.id == callback_id)
         .run()
     )
+
+
+@dataclass(frozen=True, slots=True)
+class TownshipPlatformView:
+    township_code: str
+    township_name: str
+    base_url: str
+    app_id: str
+    active: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PushFailure:
+    case_number: str
+    township_code: str
+    app_id: str
+    attempts: int
+    last_error: str
+    failed_at: datetime
+    case_status: str
+
+
+async def townships_page(
+    *, township: str | None, page: int, page_size: int
+) -> tuple[list[TownshipPlatformView], int]:
+    """Townships with a platform (only ``township`` when given), by code; a page and the count."""
+    where = TownshipPlatform.township_code == township if township else None
+    query = TownshipPlatform.select(
+        TownshipPlatform.township_code,
+        TownshipPlatform.township_code.name.as_alias("township_name"),
+        TownshipPlatform.base_url,
+        TownshipPlatform.app_id,
+        TownshipPlatform.active,
+        TownshipPlatform.updated_at,
+    )
+    count = TownshipPlatform.count()
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    rows = (
+        await query.order_by(TownshipPlatform.township_code)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .run()
+    )
+    views = [
+        TownshipPlatformView(
+            r["township_code"],
+            r["township_name"],
+            r["base_url"],
+            r["app_id"],
+            r["active"],
+            r["updated_at"],
+        )
+        for r in rows
+    ]
+    return views, await count.run()
+
+
+async def failures_page(
+    *, township: str | None, page: int, page_size: int
+) -> tuple[list[PushFailure], int]:
+    """Pushes that failed for good, newest first (in ``township`` when given), with their
+    case's number and status; a page and the count."""
+    where: Combinable = PlatformPush.failed_at.is_not_null()
+    if township:
+        where &= PlatformPush.township_code == township
+    rows = (
+        await PlatformPush.select(
+            PlatformPush.case.number.as_alias("case_number"),
+            PlatformPush.case.status.as_alias("case_status"),
+            PlatformPush.township_code,
+            PlatformPush.app_id,
+            PlatformPush.attempts,
+            PlatformPush.last_error,
+            PlatformPush.failed_at,
+        )
+        .where(where)
+        .order_by(PlatformPush.failed_at, ascending=False)
+        .order_by(PlatformPush.id, ascending=False)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .run()
+    )
+    total = await PlatformPush.count().where(where).run()
+    return [
+        PushFailure(
+            r["case_number"],
+            r["township_code"],
+            r["app_id"],
+            r["attempts"],
+            r["last_error"],
+            r["failed_at"],
+            r["case_status"],
+        )
+        for r in rows
+    ], total
+
+
+@dataclass(frozen=True, slots=True)
+class PushState:
+    """A case's push row as a retry reads it."""
+
+    township_code: str
+    attempts: int
+    failed: bool
+
+
+async def lock_push(case_id: int) -> PushState | None:
+    """The case's push row, locked until the transaction ends, or None."""
+    row = (
+        await PlatformPush.select(
+            PlatformPush.township_code, PlatformPush.attempts, PlatformPush.failed_at
+        )
+        .where(PlatformPush.case == case_id)
+        .lock_rows()
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    return PushState(row["township_code"], int(row["attempts"]), row["failed_at"] is not None)
+
+
+async def push_target(case_id: int) -> tuple[str, datetime | None] | None:
+    """``(app_id, pushed_at)`` of the case's push, or None when it was never pushed."""
+    row = (
+        await PlatformPush.select(PlatformPush.app_id, PlatformPush.pushed_at)
+        .where(PlatformPush.case == case_id)
+        .first()
+        .run()
+    )
+    return None if row is None else (str(row["app_id"]), row["pushed_at"])
+
+
+async def first_callback(event_id: str) -> tuple[bool, str, str] | None:
+    """``(applied, reason, detail)`` of the callback first received with this event id."""
+    row = (
+        await PlatformCallback.select(
+            PlatformCallback.applied, PlatformCallback.reason, PlatformCallback.detail
+        )
+        .where(PlatformCallback.event_id == event_id)
+        .first()
+        .run()
+    )
+    return None if row is None else (bool(row["applied"]), row["reason"], row["detail"])

@@ -152,3 +152,8 @@ async def latest_effective(*, codes: list[str]) -> dict[str, date]:
         codes,
     )
     return {r["item"]: r["day"] for r in rows}
+
+
+async def exists(*, code: str) -> bool:
+    """Whether the item ``code`` exists (retired or not)."""
+    return bool(await Item.exists().where(Item.code == code).run())
