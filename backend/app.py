@@ -38,7 +38,7 @@ from backend.delegation.routes import (
     WindowHandoverController,
     WindowReferralController,
 )
-from backend.deps import Deps, provide_deps
+from backend.deps import Dependencies, provide_deps
 from backend.geo.routes import AreaController, ReachController
 from backend.geo.travel import TravelTimeProvider
 from backend.health.routes import HealthController
@@ -163,7 +163,7 @@ def create_app(
                 if settings.elicense_url
                 else NoSharedData()
             )
-        app.state.deps = Deps(
+        app.state.deps = Dependencies(
             settings=settings,
             doorbell=app.state.doorbell,
             redis=redis,

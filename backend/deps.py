@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from litestar.datastructures import State
+from litestar.params import SkipValidationMarker
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class Deps:
+class Dependencies:
     """The app's shared adapters and settings, built once at start-up."""
 
     settings: Settings
@@ -46,6 +47,11 @@ class Deps:
     platform_config: PlatformConfig
     templates: Mapping[str, object]
     """WeChat subscription templates by event (``WECHAT_TEMPLATES``), parsed by notifications."""
+
+
+Deps = Annotated[Dependencies, SkipValidationMarker()]
+"""What handlers name: Litestar hands the object over as it is (it would otherwise check every
+field of it against its type on each request, and the adapters are not data)."""
 
 
 def provide_deps(state: State) -> Deps:

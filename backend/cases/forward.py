@@ -65,7 +65,7 @@ async def _queue(
     case_id: int, township: str, calendar: Calendar, *, data: dict[str, Any] | None = None
 ) -> None:
     """FORWARD the case and its submitted children to ``queued`` in ``township``."""
-    change = Change(Action.FORWARD, SYSTEM, data=data or {}, updates={Case.township: township})
+    change = Change(Action.FORWARD, SYSTEM, data=data or {}, township=township)
     await apply(case_id, change, calendar=calendar)
     children = (
         await Case.select(Case.id)
@@ -75,7 +75,7 @@ async def _queue(
     for child in children:
         await apply(
             child["id"],
-            Change(Action.FORWARD, SYSTEM, data=data or {}, updates={Case.township: township}),
+            Change(Action.FORWARD, SYSTEM, data=data or {}, township=township),
             calendar=calendar,
         )
 

@@ -15,9 +15,9 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from backend.cases.tables import Case
 from backend.geo.tables import Area
 from backend.identity.tables import Citizen, StaffUser
 
@@ -84,7 +84,9 @@ class HandoverLine(Table, tablename="handover_line"):
 
     id = BigSerial(primary_key=True)
     handover = ForeignKey(Handover, on_delete=OnDelete.cascade, index=True)
-    case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
+    case: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Case", app_name="cases"), on_delete=OnDelete.restrict, index=True
+    )
     items = Array(Varchar(length=20), default=[])  # material types, or ["result"]
     missing = Array(Varchar(length=20), default=[])
 
@@ -93,7 +95,9 @@ class CitizenHandover(Table, tablename="citizen_handover"):
     """The agent gave the result to the citizen, with a photo as proof."""
 
     id = BigSerial(primary_key=True)
-    case = ForeignKey(Case, unique=True, on_delete=OnDelete.restrict)
+    case: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Case", app_name="cases"), unique=True, on_delete=OnDelete.restrict
+    )
     agent = ForeignKey(StaffUser, on_delete=OnDelete.restrict)
     photo_upload_id = Varchar(length=40)
     at = Timestamptz(default=TimestamptzNow())

@@ -6,10 +6,10 @@ from typing import Any, Final
 
 from backend.cases import service as cases
 from backend.cases import views as case_views
-from backend.cases.states import Action, NotAllowed, Status, decide
-from backend.cases.tables import Case
-from backend.cases.transitions import Actor
-from backend.errors import InvalidInput, InvalidTransition
+from backend.cases.states import Action
+from backend.cases.store.locks import lock_family
+from backend.cases.transitions import Actor, ensure_allowed, refresh_bundle_deadline
+from backend.errors import InvalidInput
 from backend.window.access import Clerk
 
 IN_PERSON: Final[dict[str, Any]] = {"in_person": True}
@@ -30,21 +30,15 @@ async def lock(number: str) -> dict[str, Any]:
     row = await case_views.case_row(number=number)
     if row is None:
         raise cases.not_found()
-    if row["parent"] is not None:
-        await Case.select(Case.id).where(Case.id == row["parent"]).lock_rows().run()
-    rows = await Case.select().where(Case.id == row["id"]).lock_rows().run()
-    if not rows:
+    family = await lock_family(row["id"])
+    if family is None:
         raise cases.not_found()
-    return rows[0]
+    return family.case
 
 
 def allowed(row: dict[str, Any], action: Action) -> None:
     """409 ``transition_not_allowed`` now, before anything else is looked at or written."""
-    resume = Status(row["resume_status"]) if row["resume_status"] else None
-    try:
-        decide(Status(row["status"]), action, resume_to=resume)
-    except NotAllowed as exc:
-        raise InvalidTransition(exc.reason) from exc
+    ensure_allowed(row, action)
 
 
 def required_text(value: str, *, field: str, label: str) -> str:
@@ -56,12 +50,4 @@ def required_text(value: str, *, field: str, label: str) -> str:
 
 async def refresh_parent_deadline(row: dict[str, Any]) -> None:
     """A bundle's parent sorts by its latest child deadline (the copy kept for queues only)."""
-    parent_id = row["parent"] or (row["id"] if row["bundle_code"] else None)
-    if parent_id is None:
-        return
-    await Case.raw(
-        "UPDATE case_record SET deadline = (SELECT max(deadline) FROM case_record"
-        " WHERE parent = {}) WHERE id = {}",
-        parent_id,
-        parent_id,
-    ).run()
+    await refresh_bundle_deadline(row)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from piccolo.columns import BigSerial, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from backend.cases.tables import Case
 from backend.catalogue.tables import Department, Item
 from backend.geo.tables import Area
 from backend.identity.tables import StaffUser
@@ -38,7 +38,12 @@ class Claim(Table, tablename="claim"):
     """
 
     id = BigSerial(primary_key=True)
-    case = ForeignKey(Case, null=False, unique=True, on_delete=OnDelete.cascade)
+    case: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Case", app_name="cases"),
+        null=False,
+        unique=True,
+        on_delete=OnDelete.cascade,
+    )
     staff = ForeignKey(StaffUser, null=False, on_delete=OnDelete.cascade, index=True)
     claimed_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(default=TimestamptzNow(), index=True)

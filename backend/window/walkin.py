@@ -13,7 +13,6 @@ from backend.cases import views as case_views
 from backend.cases.clock import Calendar
 from backend.cases.service import Submitter
 from backend.cases.states import Action, Status
-from backend.cases.tables import Case
 from backend.cases.transitions import Actor, Change, apply
 from backend.errors import InvalidInput
 from backend.geo import points as geo
@@ -74,7 +73,7 @@ async def file_and_accept(
         by.actor,
         texts.WALK_IN_NOTE,
         IN_PERSON,  # the applicant came to the window: one trip (docs/statistics.md)
-        updates={Case.township: clerk.area_code},
+        township=clerk.area_code,
     )
     await apply(row["id"], forward, calendar=calendar)
     if bundles.is_parent(row):

@@ -85,7 +85,7 @@ def test_the_scan_sees_the_routes_that_use_the_helper() -> None:
         "agent_portal/walkin_pages.py",
         "agent_portal/agent_filing.py",
         "agent_portal/mandate_form.py",
-        "backend/cases/routes.py",
+        "backend/cases/service.py",
         "backend/window/routes.py",
         "backend/delegation/routes.py",
         "backend/identity/routes.py",
