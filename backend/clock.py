@@ -17,6 +17,11 @@ def local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
 
 
+def local_iso(moment: datetime | None) -> str | None:
+    """``moment`` in Asia/Shanghai as ISO 8601 to the second (how answers show a time)."""
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds") if moment else None
+
+
 def today() -> date:
     """Today's date in Asia/Shanghai."""
     return datetime.now(SHANGHAI).date()

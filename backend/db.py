@@ -18,6 +18,10 @@ from piccolo.table import Table
 
 _ENGINE: PostgresEngine | None = None
 
+os.environ.setdefault("PICCOLO_CONF", "backend.piccolo_conf")
+"""Where Piccolo finds the app registry: a foreign key to another context's table is a
+``LazyTableReference`` by app name, resolved through it on first use."""
+
 
 async def _keep_session(connection: asyncpg.Connection) -> None:
     """The pool's reset on release: nothing beyond asyncpg's own rollback.
@@ -121,6 +125,19 @@ async def fetchrow(sql: str, *args: Any) -> asyncpg.Record | None:
         return row
 
 
+async def fetchval(sql: str, *args: Any) -> Any:
+    """The first column of the first row (None when there is no row)."""
+    async with connection() as conn:
+        return await conn.fetchval(sql, *args)
+
+
+async def execute(sql: str, *args: Any) -> str:
+    """One statement whose rows are not needed; returns asyncpg's status (``UPDATE 3``)."""
+    async with connection() as conn:
+        status: str = await conn.execute(sql, *args)
+        return status
+
+
 @asynccontextmanager
 async def pool(
     database_url: str, *, min_size: int = 1, max_size: int = 10
@@ -138,7 +155,6 @@ async def migrate(database_url: str) -> list[str]:
     from piccolo.apps.migrations.commands.forwards import run_forwards
     from piccolo.apps.migrations.tables import Migration
 
-    os.environ.setdefault("PICCOLO_CONF", "backend.piccolo_conf")
     bind_engine(database_url)
     Migration._meta.db = engine()
     before = set(await _ran())

@@ -49,7 +49,6 @@ from litestar.exceptions import (
 )
 from litestar.params import Body
 
-from backend.cases import queries
 from backend.cases.clock import Clock, ClockEvent, compute
 from backend.cases.forms import check_form, merge_fields
 from backend.cases.schemas import (
@@ -62,6 +61,9 @@ from backend.cases.schemas import (
     TimelineEntry,
 )
 from backend.cases.states import STATUS_LABELS, Status, public_status
+from backend.cases.store import cases as case_store
+from backend.cases.store import events as event_store
+from backend.cases.store import materials as material_store
 from backend.catalogue.model import FormField, ItemSpec, MaterialSpec
 from backend.catalogue.schemas import (
     Channel,
@@ -134,25 +136,25 @@ CALENDAR_DAYS = (
 )
 CALENDAR_YEARS = 'SELECT ALL "calendar_year"."year" AS "year" FROM "calendar_year"'
 
-CASE_BY_NUMBER = queries.CASE_BY_NUMBER
-MY_CASES = queries.MY_CASES  # the page with its total (count(*) OVER ())
-EVENTS = queries.EVENTS
-PAGE_EVENTS = queries.EVENTS_OF_CASES
-MATERIALS = queries.MATERIALS
+CASE_BY_NUMBER = case_store.OPEN_BY_NUMBER
+MY_CASES = case_store.MY_CASES  # the page with its total (count(*) OVER ())
+EVENTS = event_store.TIMELINE
+PAGE_EVENTS = event_store.STEPS
+MATERIALS = material_store.MATERIALS
 CHECK_UPLOADS = (
     "SELECT id, sha256, size, content_type, material_type, original_name, created_at,"
     " attached_kind, attached_id FROM upload WHERE id = ANY($1::text[]) AND owner_kind = $2"
     " AND owner_id = $3 AND deleted_at IS NULL"
 )
 NEXT_NUMBER = "SELECT nextval('case_number_seq') AS n"
-INSERT_CASE = queries.INSERT_CASE
-INSERT_MATERIALS = queries.INSERT_MATERIALS
+INSERT_CASE = case_store.INSERT
+INSERT_MATERIALS = material_store.INSERT_MATERIALS
 ATTACH_UPLOADS = (
     "UPDATE upload SET attached_kind = $1, attached_id = $2, attached_at = COALESCE(attached_at,"
     " $3) WHERE id = ANY($4::text[]) AND deleted_at IS NULL"
     " AND (attached_id IS NULL OR (attached_kind = $1 AND attached_id = $2)) RETURNING id"
 )
-INSERT_EVENT = queries.INSERT_EVENT
+INSERT_EVENT = event_store.INSERT
 INSERT_OUTBOX = (
     "INSERT INTO outbox_event (kind, payload, dedup_key, status, attempts, due_at, last_error,"
     " created_at) VALUES ($1, $2::jsonb, $3, 'pending', 0, $4, '', now())"

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import structlog
 
+from backend.cases.states import CITIZEN_HEARS
 from backend.cases.tables import Case, CaseEvent
 from backend.catalogue import service as catalogue
 from backend.clock import now_utc
@@ -35,15 +36,9 @@ MANDATE_REQUESTED: Final = "mandate.requested"
 DELIVER: Final = "message.deliver"
 
 ACTION_EVENTS: Final[dict[str, str]] = {
-    "submit": "case.received",
-    "accept": "case.accepted",
-    "request_supplement": "case.supplement",
-    "issue_result": "case.result_ready",
-    "reject": "case.rejected",
-    "deny": "case.rejected",
-    "deliver": "case.delivered",
+    action.value: event for action, event in CITIZEN_HEARS.items()
 }
-"""Case actions a citizen hears of (``backend.cases.transitions`` publishes these)."""
+"""Case actions a citizen hears of: the machine's one list (``backend.cases.states``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ case file.
 Every case that reached the state machine is a government record kept for
 ``RETENTION_CASE_YEARS`` after it closed (PIPL art. 47: where a law requires keeping, stop
 every use but storage and security). Such a file is *restricted* when its applicant's deletion
-is carried out: it stays intact, never appears in a list (``queries.CASE_BY_NUMBER`` and the
+is carried out: it stays intact, never appears in a list (``store.cases.by_number`` and the
 list queries skip it), and opens only through ``open_restricted`` — an administrator's action
 with a reason, written to the audit chain. ``purge_expired`` deletes the files whose retention
 ran out, and the applicant record once no file names it.
@@ -19,11 +19,12 @@ import structlog
 
 from backend import clock, db
 from backend.audit.service import Actor, AuditLog
-from backend.cases import queries
 from backend.cases.present import for_citizen
 from backend.cases.schemas import CaseForCitizen
 from backend.cases.states import CLOSED, Status
-from backend.cases.tables import Case
+from backend.cases.store import cases as case_store
+from backend.cases.store import erase as erase_store
+from backend.cases.store.cases import CaseRecord
 from backend.cases.views import view
 from backend.errors import InvalidInput, NotFound
 from backend.identity.erasure import KeptCase, Person
@@ -36,29 +37,17 @@ PURGED: Final = "purge_restricted_case"
 NOT_FOUND: Final = "找不到该受限办件。"
 REASON_REQUIRED: Final = "查看受限办件须说明理由。"
 
-_RESTRICTED = queries.CASE_BY_NUMBER.replace(
-    " AND restricted_at IS NULL", " AND restricted_at IS NOT NULL"
-)
-
 
 async def cases_of(citizen_id: str) -> list[KeptCase]:
     """Every case file naming the citizen as applicant: all are kept (closed or not)."""
-    rows = await Case.raw(
-        "SELECT id, number, mandate_id, status FROM case_record WHERE applicant = {}::uuid"
-        " ORDER BY id",
-        citizen_id,
-    ).run()
     return [
-        KeptCase(r["id"], r["number"], r["mandate_id"], Status(r["status"]) in CLOSED) for r in rows
+        KeptCase(f.id, f.number, f.mandate_id, Status(f.status) in CLOSED)
+        for f in await erase_store.files_of(citizen_id)
     ]
 
 
 async def erase_person(person: Person) -> None:
-    await Case.raw(
-        "UPDATE case_record SET restricted_at = now() WHERE applicant = {}::uuid"
-        " AND restricted_at IS NULL",
-        person.citizen_id,
-    ).run()
+    await erase_store.restrict_files_of(person.citizen_id)
 
 
 async def open_restricted(
@@ -69,10 +58,10 @@ async def open_restricted(
     if not clean:
         raise InvalidInput(REASON_REQUIRED, code="reason_required")
     async with db.engine().transaction():
-        found = await db.fetchrow(_RESTRICTED, number[:24])
+        found = await case_store.restricted_by_number(number[:24])
         if found is None:
             raise NotFound(NOT_FOUND, code="case_not_found")
-        row = dict(found)
+        row: CaseRecord = found
         await audit.record(
             actor=Actor("staff", staff_id),
             action=OPEN_RESTRICTED,
@@ -88,38 +77,11 @@ async def purge_expired(*, retention_years: int, audit: AuditLog) -> int:
     bundle), with everything recorded about them; then applicant records no file names."""
     cutoff = clock.now_utc() - timedelta(days=round(365.25 * retention_years))
     async with db.engine().transaction():
-        roots = await Case.raw(
-            "SELECT id, number FROM case_record WHERE parent IS NULL"
-            " AND restricted_at IS NOT NULL AND closed_at IS NOT NULL AND closed_at < {}"
-            " FOR UPDATE",
-            cutoff,
-        ).run()
+        roots = await erase_store.lock_expired(cutoff)
         if not roots:
             return 0
-        ids = [r["id"] for r in roots]
-        all_ids = [
-            r["id"]
-            for r in await Case.raw(
-                "SELECT id FROM case_record WHERE id = ANY({}) OR parent = ANY({})", ids, ids
-            ).run()
-        ]
-        numbers = [r["number"] for r in roots]
-        for statement in _PURGE:
-            await Case.raw(statement, all_ids).run()
-        await Case.raw(
-            "DELETE FROM upload WHERE attached_kind = 'case' AND attached_id IN"
-            " (SELECT number FROM case_record WHERE id = ANY({}))",
-            all_ids,
-        ).run()
-        await Case.raw("DELETE FROM case_record WHERE parent = ANY({})", ids).run()
-        applicants = await Case.raw(
-            "DELETE FROM case_record WHERE id = ANY({}) RETURNING applicant", ids
-        ).run()
-        await Case.raw(
-            "DELETE FROM citizen z WHERE z.id = ANY({}::uuid[]) AND z.restricted_at IS NOT NULL"
-            " AND NOT EXISTS (SELECT 1 FROM case_record c WHERE c.applicant = z.id)",
-            [str(a["applicant"]) for a in applicants],
-        ).run()
+        numbers = [r.number for r in roots]
+        await erase_store.purge([r.id for r in roots])
         for number in numbers:
             await audit.record(
                 actor=Actor("system", "retention"),
@@ -130,21 +92,3 @@ async def purge_expired(*, retention_years: int, audit: AuditLog) -> int:
             )
     log.info("restricted_cases_purged", count=len(numbers))
     return len(numbers)
-
-
-_PURGE: Final[tuple[str, ...]] = tuple(
-    f'DELETE FROM {table} WHERE "case" = ANY({{}})'  # noqa: S608 - table names are constants
-    for table in (
-        "follow_up",
-        "platform_callback",
-        "platform_push",
-        "evaluation",
-        "callback_call",
-        "escalation",
-        "handover_line",
-        "citizen_handover",
-        "case_supplement",
-        "case_material",
-        "case_event",
-    )
-)

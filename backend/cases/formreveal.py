@@ -16,7 +16,8 @@ from typing import Any, Final
 from backend import db
 from backend.audit.service import READ_FORM_FIELD, AuditLog
 from backend.audit.service import Actor as AuditActor
-from backend.cases import bundles, formcrypt
+from backend.cases import formcrypt
+from backend.cases.store import cases as case_store
 from backend.catalogue import service as catalogue
 from backend.catalogue.model import ID_SENSITIVITIES, FormField
 from backend.errors import InvalidInput, NotFound
@@ -51,9 +52,8 @@ async def case_fields(row: dict[str, Any]) -> list[FormField]:
         views = [await catalogue.get_item_version(version_id=row["item_version"])]
     else:
         views = [
-            await catalogue.get_item_version(version_id=child["item_version"])
-            for child in await bundles.children_of(row["id"])
-            if child["item_version"] is not None
+            await catalogue.get_item_version(version_id=version)
+            for version in await case_store.child_item_versions(row["id"])
         ]
     return [f for v in views for f in v.spec.form]
 

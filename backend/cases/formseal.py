@@ -10,7 +10,6 @@ rewrites both tables, so no dead row version keeps a plain value (docs/personal-
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -19,6 +18,7 @@ import structlog
 
 from backend import db
 from backend.cases import formcrypt, formreveal
+from backend.cases.store import forms as form_store
 from backend.idempotency import service as idempotency
 from backend.security.fieldcrypt import DecryptionFailed, FieldCipher
 
@@ -29,16 +29,6 @@ VACUUMED: Final = ("case_record", idempotency.ANSWERS_TABLE)
 
 Progress = Callable[[int, int, int], None]
 """Called after each batch with (rows checked, rows to check, rows rewritten)."""
-
-_COUNT = "SELECT count(*) FROM case_record WHERE form <> '{}'::jsonb AND id > $1"
-_BATCH = (
-    "SELECT id, number, parent, item_version, form FROM case_record"
-    " WHERE form <> '{}'::jsonb AND id > $1 ORDER BY id LIMIT $2 FOR UPDATE"
-)
-_UPDATE = (
-    "UPDATE case_record AS c SET form = u.form::jsonb"
-    " FROM unnest($1::bigint[], $2::text[]) AS u(id, form) WHERE c.id = u.id"
-)
 
 
 @dataclass
@@ -66,28 +56,24 @@ def _reseal(
 
 async def _seal_batch(cipher: FieldCipher, after: int, size: int, report: SealReport) -> int:
     """One transaction; returns how many rows it looked at (0: nothing left)."""
-    async with db.engine().transaction(), db.connection() as conn:
-        rows = [dict(r) for r in await conn.fetch(_BATCH, after, size)]
-        ids: list[int] = []
-        forms: list[str] = []
+    async with db.engine().transaction():
+        rows = await form_store.lock_batch(after, size)
+        changed: dict[int, dict[str, Any]] = {}
         for row in rows:
-            form = formreveal.stored_form(row)
-            kinds = formcrypt.kinds_of(await formreveal.case_fields(row))
+            kinds = formcrypt.kinds_of(await formreveal.case_fields(row.as_record()))
             try:
-                sealed = _reseal(form, kinds, row["number"], cipher)
+                sealed = _reseal(row.form, kinds, row.number, cipher)
             except DecryptionFailed as exc:
                 report.failed += 1
-                log.error("forms.undecryptable", case=row["number"], error=str(exc))
+                log.error("forms.undecryptable", case=row.number, error=str(exc))
                 continue
-            if sealed != form:
-                ids.append(int(row["id"]))
-                forms.append(json.dumps(sealed, ensure_ascii=False))
-        if ids:
-            await conn.execute(_UPDATE, ids, forms)
+            if sealed != row.form:
+                changed[row.id] = sealed
+        await form_store.write(changed)
     report.checked += len(rows)
-    report.sealed += len(ids)
+    report.sealed += len(changed)
     if rows:
-        report.last_id = int(rows[-1]["id"])
+        report.last_id = rows[-1].id
     return len(rows)
 
 
@@ -95,11 +81,8 @@ async def _mask_stored_answer(body: dict[str, Any]) -> dict[str, Any] | None:
     """A stored walk-in answer with its case form masked as staff see it (None: unchanged)."""
     if "number" not in body:
         return None
-    row = await db.fetchrow(
-        "SELECT id, number, parent, item_version, form FROM case_record WHERE number = $1",
-        str(body["number"]),
-    )
-    masked = (await formreveal.staff_form(dict(row))).values if row else {}
+    row = await form_store.by_number(str(body["number"]))
+    masked = (await formreveal.staff_form(row.as_record())).values if row else {}
     return None if body.get("form") == masked else {**body, "form": masked}
 
 
@@ -114,8 +97,7 @@ async def seal_stored_forms(
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     report = SealReport(last_id=after)
-    counted = await db.fetchrow(_COUNT, after)
-    total = int(counted[0]) if counted is not None else 0
+    total = await form_store.count_after(after)
     if progress is not None:
         progress(0, total, 0)
     while await _seal_batch(cipher, report.last_id, batch_size, report):
@@ -136,6 +118,4 @@ async def seal_stored_forms(
 
 async def vacuum_full() -> None:
     """Rewrite the tables so no dead row version keeps a plain value (takes an exclusive lock)."""
-    async with db.connection() as conn:
-        for table in VACUUMED:
-            await conn.execute(f"VACUUM (FULL, ANALYZE) {table}")
+    await form_store.vacuum_full(VACUUMED)

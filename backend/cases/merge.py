@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from backend.cases.tables import Case, Evaluation
+from backend.cases.store.cases import move_to_applicant
 
 
 async def merge_citizen(from_id: str, into_id: str) -> None:
     """The cases (and ratings) of a registered record now belong to the account; the timeline
     keeps who acted for whom at the time."""
-    await Case.update({Case.applicant: into_id}).where(Case.applicant == from_id).run()
-    await (
-        Evaluation.update({Evaluation.citizen: into_id}).where(Evaluation.citizen == from_id).run()
-    )
+    await move_to_applicant(from_id, into_id)

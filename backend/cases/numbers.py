@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from backend import db
+from backend.cases.store.cases import next_sequence
 from backend.clock import today
 
 PREFIX = "XS"
@@ -13,9 +13,7 @@ NUMBER = re.compile(r"^[A-Z]{2}\d{8}\d{6,}(-\d{2})?$")
 
 async def next_number() -> str:
     """A new number; the sequence never hands out a value twice, even across a rollback."""
-    row = await db.fetchrow("SELECT nextval('case_number_seq') AS n")
-    assert row is not None
-    return f"{PREFIX}{today():%Y%m%d}{int(row['n']):06d}"
+    return f"{PREFIX}{today():%Y%m%d}{await next_sequence():06d}"
 
 
 def child_number(parent: str, index: int) -> str:

@@ -17,7 +17,7 @@ from backend.cases.schemas import (
 )
 from backend.cases.states import STATUS_LABELS, Status, public_status
 from backend.cases.views import CaseView
-from backend.clock import SHANGHAI
+from backend.clock import local_iso
 
 _NOTES = {
     "submit": "已提交申请",
@@ -37,7 +37,8 @@ _NOTES = {
 
 
 def shanghai(moment: datetime | None) -> str | None:
-    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds") if moment else None
+    """The answers' way of showing a time (``backend.clock.local_iso``)."""
+    return local_iso(moment)
 
 
 def for_citizen(view: CaseView) -> CaseForCitizen:

@@ -4,12 +4,11 @@ only, with a reason, written to the audit chain (``backend.cases.erase``)."""
 from __future__ import annotations
 
 from litestar import Controller, post
-from litestar.datastructures import State
 
-from backend.audit.service import AuditLog
 from backend.cases import erase
 from backend.cases.routes import Number
 from backend.cases.schemas import CaseForCitizen, RestrictedOpenIn
+from backend.deps import Deps
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
 from backend.identity import roles
@@ -32,12 +31,8 @@ class RestrictedCaseController(Controller):
         ),
     )
     async def open_restricted_case(
-        self, request: ApiRequest, state: State, number: Number, data: RestrictedOpenIn
+        self, request: ApiRequest, deps: Deps, number: Number, data: RestrictedOpenIn
     ) -> CaseForCitizen:
-        audit: AuditLog | None = state.get("audit")
         return await erase.open_restricted(
-            number=number,
-            reason=data.reason,
-            staff_id=request.user.id,
-            audit=audit if audit is not None else AuditLog(state.settings.audit_key),
+            number=number, reason=data.reason, staff_id=request.user.id, audit=deps.audit
         )

@@ -10,13 +10,11 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.connection import ASGIConnection
-from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 
-from backend.audit.service import Actor as AuditActor
-from backend.cases import present, service
+from backend.cases import service
 from backend.cases import views as case_views
 from backend.cases.schemas import (
     CaseForCitizen,
@@ -26,17 +24,11 @@ from backend.cases.schemas import (
     MaterialLink,
     SupplementIn,
 )
-from backend.cases.service import Submitter
-from backend.cases.submission import Plan
-from backend.cases.transitions import Actor
-from backend.http.auth import ApiRequest, Principal, citizen_only, principal_of
+from backend.deps import Deps
+from backend.http.auth import ApiRequest, citizen_only, principal_of
 from backend.http.idempotent import claim_of, respond
 from backend.http.openapi import audience, operation
 from backend.http.pagination import Page, PageSize
-from backend.idempotency.service import run_once
-from backend.outbox.service import unit_of_work
-from backend.workdays.calendar import ChinaCalendar
-from backend.workdays.service import load_calendar
 
 CASE_ROW = "cases.row"
 """Request-state key of the case row the ``own_case`` guard read (the detail route reuses it)."""
@@ -72,29 +64,6 @@ async def own_case(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
     if row is None:
         raise service.not_found()
     connection.state[CASE_ROW] = row
-
-
-def _citizen(who: Principal) -> Submitter:
-    return Submitter(
-        applicant_id=who.id,
-        actor=Actor("citizen", who.id, "citizen", channel="miniprogram"),
-        channel="miniprogram",
-        filed_by_kind="self",
-    )
-
-
-async def _row(number: str) -> dict[str, Any]:
-    row = await case_views.case_row(number=number)
-    if row is None:
-        raise service.not_found()
-    return row
-
-
-async def _detail(number: str, row: dict[str, Any] | None = None) -> CaseForCitizen:
-    calendar = await load_calendar()
-    return present.for_citizen(
-        await case_views.view(row=row or await _row(number), calendar=calendar)
-    )
 
 
 class CitizenCaseController(Controller):
@@ -133,24 +102,15 @@ class CitizenCaseController(Controller):
         ),
     )
     async def submit(
-        self, request: ApiRequest, state: State, data: JSONBody[CaseSubmission]
+        self, request: ApiRequest, deps: Deps, data: JSONBody[CaseSubmission]
     ) -> Response[CaseForCitizen]:
-        by = _citizen(request.user)
-
-        async def prepare() -> tuple[Plan, ChinaCalendar]:
-            plan = await service.prepare(body=data, by=by, shared_data=state.shared_data)
-            return plan, await load_calendar()
-
-        async def create(ready: tuple[Plan, ChinaCalendar]) -> CaseForCitizen:
-            plan, calendar = ready
-            return present.for_citizen(await service.submit(plan=plan, by=by, calendar=calendar))
-
-        answer = await run_once(
-            await claim_of(request),
-            ttl_s=state.settings.idempotency_ttl_s,
-            doorbell=state.doorbell,
-            prepare=prepare,
-            create=create,
+        answer = await service.submit_own_case(
+            body=data,
+            citizen_id=request.user.id,
+            claim=await claim_of(request),
+            shared_data=deps.shared_data,
+            doorbell=deps.doorbell,
+            ttl_s=deps.settings.idempotency_ttl_s,
         )
         return respond(answer, CaseForCitizen)
 
@@ -166,20 +126,9 @@ class CitizenCaseController(Controller):
     async def list_mine(
         self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
     ) -> CitizenCasePage:
-        rows, total = await case_views.list_for_citizen(
+        return await service.cases_of_citizen(
             citizen_id=request.user.id, page=page, page_size=page_size
         )
-        calendar = await load_calendar()
-        items = [
-            present.summary(
-                row,
-                name,
-                shown.deadline.isoformat() if shown.deadline else None,
-                shown.working_days_left,
-            )
-            for row, name, shown in await case_views.summaries(rows=rows, calendar=calendar)
-        ]
-        return CitizenCasePage(items=items, total=total)
 
     @get(
         "/{number:str}",
@@ -192,7 +141,7 @@ class CitizenCaseController(Controller):
         ),
     )
     async def detail(self, request: ApiRequest, number: Number) -> CaseForCitizen:
-        return await _detail(number, request.state.get(CASE_ROW))
+        return await service.case_for_citizen(number=number, row=request.state.get(CASE_ROW))
 
     @post(
         "/{number:str}/withdraw",
@@ -205,12 +154,10 @@ class CitizenCaseController(Controller):
             problems={**NOT_MINE, 409: ["transition_not_allowed"]},
         ),
     )
-    async def withdraw(self, request: ApiRequest, state: State, number: Number) -> CaseForCitizen:
-        calendar = await load_calendar()
-        actor = _citizen(request.user).actor
-        async with unit_of_work(state.doorbell):
-            await service.withdraw(row=await _row(number), actor=actor, calendar=calendar)
-        return await _detail(number)
+    async def withdraw(self, request: ApiRequest, deps: Deps, number: Number) -> CaseForCitizen:
+        return await service.withdraw_own_case(
+            number=number, citizen_id=request.user.id, doorbell=deps.doorbell
+        )
 
     @post(
         "/{number:str}/supplements",
@@ -229,18 +176,11 @@ class CitizenCaseController(Controller):
         ),
     )
     async def supplement(
-        self, request: ApiRequest, state: State, number: Number, data: JSONBody[SupplementIn]
+        self, request: ApiRequest, deps: Deps, number: Number, data: JSONBody[SupplementIn]
     ) -> CaseForCitizen:
-        calendar = await load_calendar()
-        async with unit_of_work(state.doorbell):
-            await service.supply(
-                row=await _row(number),
-                materials=data.materials,
-                note=data.note,
-                by=_citizen(request.user),
-                calendar=calendar,
-            )
-        return await _detail(number)
+        return await service.supply_own_case(
+            number=number, citizen_id=request.user.id, body=data, doorbell=deps.doorbell
+        )
 
     @post(
         "/{number:str}/materials/{upload_id:str}/link",
@@ -256,18 +196,16 @@ class CitizenCaseController(Controller):
         ),
     )
     async def material_link(
-        self, request: ApiRequest, state: State, number: Number, upload_id: UploadIdPath
+        self, request: ApiRequest, deps: Deps, number: Number, upload_id: UploadIdPath
     ) -> MaterialLink:
-        reader = AuditActor("citizen", request.user.id, on_behalf_of=request.user.id)
-        async with unit_of_work(state.doorbell):
-            url = await service.material_link(
-                row=await _row(number),
-                upload_id=upload_id,
-                reader=reader,
-                audit=state.audit,
-                settings=state.settings,
-            )
-        return MaterialLink(url=url, expires_in=state.settings.signed_url_ttl_s)
+        return await service.material_link_of_own_case(
+            number=number,
+            citizen_id=request.user.id,
+            upload_id=upload_id,
+            audit=deps.audit,
+            settings=deps.settings,
+            doorbell=deps.doorbell,
+        )
 
     @post(
         "/{number:str}/evaluation",
@@ -281,13 +219,8 @@ class CitizenCaseController(Controller):
         ),
     )
     async def evaluate(
-        self, request: ApiRequest, state: State, number: Number, data: JSONBody[EvaluationIn]
+        self, request: ApiRequest, deps: Deps, number: Number, data: JSONBody[EvaluationIn]
     ) -> CaseForCitizen:
-        async with unit_of_work(state.doorbell):
-            await service.evaluate(
-                row=await _row(number),
-                citizen_id=request.user.id,
-                score=data.score,
-                comment=data.comment or "",
-            )
-        return await _detail(number)
+        return await service.rate_own_case(
+            number=number, citizen_id=request.user.id, body=data, doorbell=deps.doorbell
+        )

@@ -1,7 +1,9 @@
 """Case use cases: submit, withdraw, answer a supplement, rate (reading is ``views``).
 
-Entry points open the transaction (``unit_of_work``); these functions run inside it unless
-their docstring says they call out (shared-data lookups happen before any transaction).
+The citizen's use cases (``*_own_case``, at the end) open their own transaction and run
+idempotency through ``run_once``; the steps above them run inside a caller's transaction (the
+window, an agent, a bank outlet file and act through them) unless their docstring says they
+call out (shared-data lookups happen before any transaction).
 """
 
 from __future__ import annotations
@@ -13,25 +15,41 @@ from typing import Any
 from backend import db
 from backend.audit.service import READ_MATERIAL, AuditLog
 from backend.audit.service import Actor as AuditActor
-from backend.cases import bundles, clock, formcrypt, numbers, queries, submission, views
+from backend.cases import bundles, clock, formcrypt, numbers, present, states, submission, views
 from backend.cases.ports import SharedData
-from backend.cases.schemas import CaseSubmission, MaterialIn
+from backend.cases.schemas import (
+    CaseForCitizen,
+    CaseSubmission,
+    CitizenCasePage,
+    EvaluationIn,
+    MaterialIn,
+    MaterialLink,
+    SupplementIn,
+)
 from backend.cases.states import CLOSED, Action, Status
-from backend.cases.tables import Case, CaseMaterial, Evaluation, Supplement
+from backend.cases.store import cases as case_store
+from backend.cases.store import evaluations as evaluation_store
+from backend.cases.store import materials as material_store
+from backend.cases.store.cases import CaseRecord, NewCase
+from backend.cases.store.events import EventRecord
+from backend.cases.store.materials import MaterialRecord, NewMaterial
 from backend.cases.transitions import (
     FORWARD_EVENT,
     Actor,
     Change,
     apply,
     record_submission,
+    status_of,
 )
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
+from backend.idempotency.service import Answer, Claim, run_once
 from backend.identity import reveal
 from backend.identity import service as identity
-from backend.outbox.service import publish
+from backend.outbox.service import Doorbell, publish, unit_of_work
 from backend.settings import Settings
 from backend.uploads import service as uploads
+from backend.workdays.service import load_calendar
 
 BAD_RATING = 2
 BAD_RATING_EVENT = "evaluation.bad"
@@ -168,9 +186,9 @@ async def prepare(
 
 @dataclass(frozen=True, slots=True)
 class _Filed:
-    cases: list[dict[str, Any]]  # the case first, then a bundle's children
-    materials: list[dict[str, Any]]
-    events: dict[int, list[dict[str, Any]]]
+    cases: list[CaseRecord]  # the case first, then a bundle's children
+    materials: list[MaterialRecord]
+    events: dict[int, list[EventRecord]]
 
 
 async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
@@ -181,66 +199,62 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
     single = plan.items[0] if plan.bundle_code is None else None
     cipher = reveal.configured_cipher()
     kinds = formcrypt.kinds_of(f for v in plan.items for f in v.spec.form)
-    common: dict[str, Any] = {
-        "applicant": by.applicant_id,
-        "filed_by_kind": by.filed_by_kind,
-        "filed_by_staff": by.filed_by_staff,
-        "mandate_id": by.mandate_id,
-        "channel": by.channel,
-        "status": Status.SUBMITTED.value,
-        "service_point": plan.service_point,
-        "delivery_method": plan.delivery_method,
-        "delivery_address": plan.delivery_address,
-    }
-    async with db.connection() as conn:
-        parent = await queries.insert_case(
-            conn,
-            values={
-                **common,
-                "number": number,
-                "bundle_code": plan.bundle_code,
-                "item_code": single.spec.code if single else None,
-                "item_version": single.version_id if single else None,
-                "department": single.spec.department_code if single else None,
-                "committed_days": single.spec.committed_days if single else 0,
-                "form": formcrypt.seal_form(plan.form, kinds=kinds, number=number, cipher=cipher),
-            },
-            at=now,
+
+    def new_case(number: str, form: dict[str, Any], **item: Any) -> NewCase:
+        return NewCase(
+            number=number,
+            applicant=by.applicant_id,
+            filed_by_kind=by.filed_by_kind,
+            filed_by_staff=by.filed_by_staff,
+            mandate_id=by.mandate_id,
+            channel=by.channel,
+            status=Status.SUBMITTED.value,
+            service_point=plan.service_point,
+            delivery_method=plan.delivery_method,
+            delivery_address=plan.delivery_address or "",
+            form=formcrypt.seal_form(form, kinds=kinds, number=number, cipher=cipher),
+            **item,
         )
-        cases = [parent]
-        if single is None:
-            for index, item in enumerate(plan.items, start=1):
-                own = {f.name for f in item.spec.form}
-                child_number = numbers.child_number(number, index)
-                child_form = {k: v for k, v in plan.form.items() if k in own}
-                child = await queries.insert_case(
-                    conn,
-                    values={
-                        **common,
-                        "number": child_number,
-                        "parent": parent["id"],
-                        "item_code": item.spec.code,
-                        "item_version": item.version_id,
-                        "department": item.spec.department_code,
-                        "committed_days": item.spec.committed_days,
-                        "form": formcrypt.seal_form(
-                            child_form,
-                            kinds=kinds,  # sensitive in any item of the bundle: sealed
-                            number=child_number,
-                            cipher=cipher,
-                        ),
-                    },
-                    at=now,
-                )
-                cases.append(child)
-        materials = await queries.insert_materials(
-            conn,
-            case_id=parent["id"],
-            rows=[(t, "upload", u, None) for t, ids in plan.uploads.items() for u in ids]
-            + [(t, "shared", None, r.reference) for t, r in plan.shared.items()]
-            + [(t, "paper", None, None) for t in plan.paper],
-            at=now,
-        )
+
+    parent = await case_store.insert(
+        new_case(
+            number,
+            plan.form,
+            bundle_code=plan.bundle_code,
+            item_code=single.spec.code if single else None,
+            item_version=single.version_id if single else None,
+            department=single.spec.department_code if single else None,
+            committed_days=single.spec.committed_days if single else 0,
+        ),
+        at=now,
+    )
+    cases = [parent]
+    if single is None:
+        for index, item in enumerate(plan.items, start=1):
+            own = {f.name for f in item.spec.form}
+            child = await case_store.insert(
+                new_case(
+                    numbers.child_number(number, index),
+                    # sealed as sensitive in any item of the bundle
+                    {k: v for k, v in plan.form.items() if k in own},
+                    parent=parent["id"],
+                    item_code=item.spec.code,
+                    item_version=item.version_id,
+                    department=item.spec.department_code,
+                    committed_days=item.spec.committed_days,
+                ),
+                at=now,
+            )
+            cases.append(child)
+    materials = await material_store.insert_filed(
+        case_id=parent["id"],
+        materials=[
+            NewMaterial(t, "upload", upload_id=u) for t, ids in plan.uploads.items() for u in ids
+        ]
+        + [NewMaterial(t, "shared", shared_ref=r.reference) for t, r in plan.shared.items()]
+        + [NewMaterial(t, "paper") for t in plan.paper],
+        at=now,
+    )
     all_uploads = [u for ids in plan.uploads.values() for u in ids]
     if all_uploads:  # the claim: atomic, so two submissions never attach the same upload
         await uploads.attach(upload_ids=all_uploads, kind="case", target_id=number)
@@ -309,12 +323,8 @@ async def withdraw(
 ) -> None:
     """Withdraw before acceptance; withdrawing a bundle withdraws every open child with it."""
     if row["bundle_code"] and row["parent"] is None:
-        children = await Case.select(Case.id, Case.status).where(Case.parent == row["id"]).run()
-        if any(
-            Status(c["status"])
-            not in (Status.SUBMITTED, Status.QUEUED, Status.AWAITING_SUPPLEMENT, *CLOSED)
-            for c in children
-        ):
+        children = await bundles.children_of(row["id"], lock=True)
+        if not states.bundle_withdrawable([Status(c["status"]) for c in children]):
             raise Conflict("一件事中已有事项被受理，不能整体撤回。", code="transition_not_allowed")
         for child in children:
             if Status(child["status"]) not in CLOSED:
@@ -336,9 +346,9 @@ async def request_supplement(
         Change(Action.REQUEST_SUPPLEMENT, actor, note, {"missing": wanted}),
         calendar=calendar,
     )
-    await Supplement.insert(
-        Supplement(case=row["id"], missing=wanted, note=note, requested_by=actor.id)
-    ).run()
+    await material_store.insert_request(
+        case_id=row["id"], missing=wanted, note=note, requested_by=actor.id
+    )
 
 
 async def supply(
@@ -352,20 +362,15 @@ async def supply(
 ) -> None:
     """Answer the open supplement request with every material it lists; ``in_person`` marks
     materials handed in at a window (a trip the statistics count)."""
-    if Status(row["status"]) != Status.AWAITING_SUPPLEMENT:
+    status, resume = status_of(row)
+    if not states.can(status, Action.SUPPLY, resume_to=resume):
         raise Conflict("该办件当前不需要补正。", code="transition_not_allowed")
-    request = (
-        await Supplement.select()
-        .where((Supplement.case == row["id"]) & Supplement.answered_at.is_null())
-        .order_by(Supplement.id, ascending=False)
-        .first()
-        .run()
-    )
+    request = await material_store.open_request(row["id"])
     owner_id = by.upload_owner_id or by.applicant_id
     by_type = await _uploads_by_type(
         materials, owner_kind=by.upload_owner_kind, owner_id=owner_id, case_number=row["number"]
     )
-    wanted = list(request["missing"]) if request else []
+    wanted = request.missing if request else []
     still = [t for t in wanted if t not in by_type]
     if still:
         raise InvalidInput(
@@ -373,31 +378,18 @@ async def supply(
             code="materials_missing",
             extra={"missing": [{"type": t, "name": t} for t in still]},
         )
-    root_id = row["parent"] or row["id"]
-    rows = [
-        CaseMaterial(
-            case=root_id,
-            material_type=t,
-            source="upload",
-            upload_id=u,
-            supplement=request["id"] if request else None,
+    supplied = [(t, u) for t, ids in by_type.items() for u in ids]
+    if supplied:
+        await material_store.insert_supplied(
+            case_id=row["parent"] or row["id"],
+            uploads=supplied,
+            supplement=request.id if request else None,
         )
-        for t, ids in by_type.items()
-        for u in ids
-    ]
-    if rows:
-        await CaseMaterial.insert(*rows).run()
         await uploads.attach(
-            upload_ids=[r.upload_id for r in rows if r.upload_id],
-            kind="case",
-            target_id=row["number"],
+            upload_ids=[u for _, u in supplied], kind="case", target_id=row["number"]
         )
     if request:
-        await (
-            Supplement.update({Supplement.answered_at: now_utc(), Supplement.answer_note: note})
-            .where(Supplement.id == request["id"])
-            .run()
-        )
+        await material_store.answer_request(request.id, note=note, at=now_utc())
     await apply(
         row["id"],
         Change(
@@ -431,30 +423,18 @@ async def evaluate(*, row: dict[str, Any], citizen_id: str, score: int, comment:
     reported onward; once the follow-up it opened is resolved, the citizen may rate once more."""
     if Status(row["status"]) not in CLOSED:
         raise Conflict("办件办结后才能评价。", code="case_not_closed")
-    done = (
-        await Evaluation.select(Evaluation.round, Evaluation.score)
-        .where(Evaluation.case == row["id"])
-        .order_by(Evaluation.round)
-        .run()
-    )
+    done = await evaluation_store.rounds(row["id"])
     if not done:
         round_ = 1
-    elif len(done) == 1 and done[0]["score"] <= BAD_RATING and await _second_rating_open(row["id"]):
+    elif len(done) == 1 and done[0].score <= BAD_RATING and await _second_rating_open(row["id"]):
         round_ = 2
     elif len(done) == 1:
         raise Conflict("您已评价过该办件。差评整改回访后，可再评价一次。", code="evaluation_exists")
     else:
         raise Conflict("您已对该办件评价过两次，不能再评价。", code="evaluation_exists")
-    inserted = await Evaluation.raw(
-        'INSERT INTO evaluation ("case", citizen, round, score, comment, created_at)'
-        " VALUES ({}, {}::uuid, {}, {}, {}, now())"
-        ' ON CONFLICT ("case", round) DO NOTHING RETURNING id',
-        row["id"],
-        citizen_id,
-        round_,
-        score,
-        comment,
-    ).run()
+    inserted = await evaluation_store.insert(
+        case_id=row["id"], citizen_id=citizen_id, round_=round_, score=score, comment=comment
+    )
     if not inserted:  # the same round rated at the same moment by another request
         raise Conflict("您已评价过该办件。", code="evaluation_exists")
     if score <= BAD_RATING:
@@ -483,12 +463,7 @@ async def material_link(
     it (404 otherwise). The entry and the link are made in one transaction.
     """
     root_id = row["parent"] or row["id"]
-    on_case = (
-        await CaseMaterial.exists()
-        .where((CaseMaterial.case == root_id) & (CaseMaterial.upload_id == upload_id))
-        .run()
-    )
-    if not on_case:
+    if not await material_store.has_upload(case_id=root_id, upload_id=upload_id):
         raise NotFound("该办件没有这份材料。", code="material_not_found")
     await audit.record(
         actor=reader,
@@ -502,17 +477,146 @@ async def material_link(
 
 async def export_cases(citizen_id: str) -> tuple[str, Any]:
     """The citizen's cases for the PIPL export: numbers, items, statuses and dates."""
-    rows = (
-        await Case.select(
-            Case.number,
-            Case.item_code,
-            Case.bundle_code,
-            Case.status,
-            Case.channel,
-            Case.created_at,
-        )
-        .where(Case.applicant == citizen_id)
-        .order_by(Case.id)
-        .run()
+    rows = await case_store.of_applicant(citizen_id)
+    return "cases", [
+        {
+            "number": r.number,
+            "item_code": r.item_code,
+            "bundle_code": r.bundle_code,
+            "status": r.status,
+            "channel": r.channel,
+            "created_at": r.created_at.isoformat(),
+        }
+        for r in rows
+    ]
+
+
+# --- the citizen's use cases (each its own transaction) --------------------------------------
+
+
+def citizen_submitter(citizen_id: str) -> Submitter:
+    """A citizen filing for themselves through the mini-program."""
+    return Submitter(
+        applicant_id=citizen_id,
+        actor=Actor("citizen", citizen_id, "citizen", channel="miniprogram"),
+        channel="miniprogram",
+        filed_by_kind="self",
     )
-    return "cases", [{**r, "created_at": r["created_at"].isoformat()} for r in rows]
+
+
+async def _own_row(number: str) -> CaseRecord:
+    row = await views.case_row(number=number)
+    if row is None:
+        raise not_found()
+    return row
+
+
+async def case_for_citizen(*, number: str, row: CaseRecord | None = None) -> CaseForCitizen:
+    """The case as its applicant sees it (``row``: the case row already read, if any)."""
+    calendar = await load_calendar()
+    return present.for_citizen(
+        await views.view(row=row or await _own_row(number), calendar=calendar)
+    )
+
+
+async def cases_of_citizen(*, citizen_id: str, page: int, page_size: int) -> CitizenCasePage:
+    """A page of the citizen's cases, newest first, with their names and deadlines."""
+    rows, total = await views.list_for_citizen(
+        citizen_id=citizen_id, page=page, page_size=page_size
+    )
+    calendar = await load_calendar()
+    items = [
+        present.summary(
+            row,
+            name,
+            shown.deadline.isoformat() if shown.deadline else None,
+            shown.working_days_left,
+        )
+        for row, name, shown in await views.summaries(rows=rows, calendar=calendar)
+    ]
+    return CitizenCasePage(items=items, total=total)
+
+
+async def submit_own_case(
+    *,
+    body: CaseSubmission,
+    citizen_id: str,
+    claim: Claim | None,
+    shared_data: SharedData,
+    doorbell: Doorbell,
+    ttl_s: int,
+) -> Answer:
+    """A citizen files for themselves: checked before the transaction, written in it, at most
+    once per idempotency key (a retry answers the first answer)."""
+    by = citizen_submitter(citizen_id)
+
+    async def checked() -> tuple[submission.Plan, clock.Calendar]:
+        plan = await prepare(body=body, by=by, shared_data=shared_data)
+        return plan, await load_calendar()
+
+    async def filed(ready: tuple[submission.Plan, clock.Calendar]) -> CaseForCitizen:
+        plan, calendar = ready
+        return present.for_citizen(await submit(plan=plan, by=by, calendar=calendar))
+
+    return await run_once(claim, ttl_s=ttl_s, doorbell=doorbell, prepare=checked, create=filed)
+
+
+async def withdraw_own_case(*, number: str, citizen_id: str, doorbell: Doorbell) -> CaseForCitizen:
+    """The applicant withdraws their case before acceptance; answers the case afterwards."""
+    calendar = await load_calendar()
+    actor = citizen_submitter(citizen_id).actor
+    async with unit_of_work(doorbell):
+        await withdraw(row=await _own_row(number), actor=actor, calendar=calendar)
+    return await case_for_citizen(number=number)
+
+
+async def supply_own_case(
+    *, number: str, citizen_id: str, body: SupplementIn, doorbell: Doorbell
+) -> CaseForCitizen:
+    """The applicant answers the open supplement request; answers the case afterwards."""
+    calendar = await load_calendar()
+    async with unit_of_work(doorbell):
+        await supply(
+            row=await _own_row(number),
+            materials=body.materials,
+            note=body.note,
+            by=citizen_submitter(citizen_id),
+            calendar=calendar,
+        )
+    return await case_for_citizen(number=number)
+
+
+async def material_link_of_own_case(
+    *,
+    number: str,
+    citizen_id: str,
+    upload_id: str,
+    audit: AuditLog,
+    settings: Settings,
+    doorbell: Doorbell,
+) -> MaterialLink:
+    """A short-lived link to one of the applicant's own materials, audited."""
+    reader = AuditActor("citizen", citizen_id, on_behalf_of=citizen_id)
+    async with unit_of_work(doorbell):
+        url = await material_link(
+            row=await _own_row(number),
+            upload_id=upload_id,
+            reader=reader,
+            audit=audit,
+            settings=settings,
+        )
+    return MaterialLink(url=url, expires_in=settings.signed_url_ttl_s)
+
+
+async def rate_own_case(
+    *, number: str, citizen_id: str, body: EvaluationIn, doorbell: Doorbell
+) -> CaseForCitizen:
+    """The applicant rates their closed case; answers the case afterwards."""
+    async with unit_of_work(doorbell):
+        await evaluate(
+            row=await _own_row(number),
+            citizen_id=citizen_id,
+            score=body.score,
+            comment=body.comment or "",
+        )
+    return await case_for_citizen(number=number)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal
 
+ClockKind = Literal["accept", "pause", "resume", "close"]
+
 
 class Status(StrEnum):
     SUBMITTED = "submitted"
@@ -84,6 +86,12 @@ class Move:
     resumes_clock: bool
     closes: bool
 
+    @property
+    def moves_deadline(self) -> bool:
+        """The deadline is set (acceptance), paused, moved on (resumed) or ended by this move:
+        the copy kept on the case is recomputed from the events."""
+        return self.starts_clock or self.pauses_clock or self.resumes_clock or self.closes
+
 
 class NotAllowed(Exception):
     """The action is not possible from the case's status; ``reason`` is Chinese."""
@@ -138,6 +146,123 @@ def decide(status: Status, action: Action, *, resume_to: Status | None = None) -
         resumes_clock=False,
         closes=target in CLOSED,
     )
+
+
+def can(status: Status, action: Action, *, resume_to: Status | None = None) -> bool:
+    """Whether ``action`` is possible from ``status`` (for rules that answer in their own words)."""
+    try:
+        decide(status, action, resume_to=resume_to)
+    except NotAllowed:
+        return False
+    return True
+
+
+def before_acceptance(status: Status, resume_to: Status | None = None) -> bool:
+    """Not accepted yet: submitted, queued, or awaiting a supplement asked before acceptance."""
+    if status == Status.AWAITING_SUPPLEMENT:
+        return resume_to is not None and resume_to in BEFORE_ACCEPTANCE
+    return status in BEFORE_ACCEPTANCE
+
+
+def clock_kind(action: str, source: str | None, target: str) -> ClockKind | None:
+    """What a timeline step means to the statutory clock: acceptance sets the deadline, a
+    supplement asked while it runs pauses it, the answer moves it on, a decision ends it."""
+    if action == Action.ACCEPT:
+        return "accept"
+    if action == Action.REQUEST_SUPPLEMENT and source in CLOCK_RUNNING:
+        return "pause"
+    if action == Action.SUPPLY and target in CLOCK_RUNNING:
+        return "resume"
+    if action in (Action.APPROVE, Action.DENY, Action.WITHDRAW, Action.REJECT):
+        return "close"
+    return None
+
+
+# --- bundles (一件事) ---------------------------------------------------------------------------
+
+_TO_DELIVERED: Final = (Action.APPROVE, Action.ISSUE_RESULT, Action.DELIVER)
+
+
+def closing_actions(
+    parent: Status, children: list[Status], *, resume_to: Status | None = None
+) -> list[Action]:
+    """The actions that close a bundle's parent once every child is closed.
+
+    - some child delivered: the bundle delivered a result → approve, issue result, deliver
+      (as far as the parent still needs them);
+    - otherwise, after acceptance: denied (nothing came out of it);
+    - before acceptance: rejected if any child was rejected, withdrawn if all were withdrawn.
+
+    An empty list means there is nothing to do (a child still open, the parent already closed),
+    or the machine cannot move the parent from where it is (logged by the caller).
+    """
+    if parent in CLOSED or not children or any(c not in CLOSED for c in children):
+        return []
+    delivered = Status.DELIVERED in children
+    if before_acceptance(parent, resume_to):
+        if Status.REJECTED in children:
+            return [Action.REJECT]
+        if all(c == Status.WITHDRAWN for c in children):
+            return [Action.WITHDRAW]
+        return []
+    if parent in (Status.ACCEPTED, Status.IN_REVIEW):
+        return list(_TO_DELIVERED) if delivered else [Action.DENY]
+    if parent == Status.APPROVED and delivered:
+        return list(_TO_DELIVERED[1:])
+    if parent == Status.RESULT_READY and delivered:
+        return list(_TO_DELIVERED[2:])
+    return []
+
+
+def bundle_withdrawable(children: list[Status]) -> bool:
+    """A bundle is withdrawn whole only while none of its items was accepted."""
+    return all(
+        c in BEFORE_ACCEPTANCE or c == Status.AWAITING_SUPPLEMENT or c in CLOSED for c in children
+    )
+
+
+def bundle_actions(
+    actions: list[Action],
+    *,
+    child_of: tuple[Status, Status | None] | None = None,
+    parent: tuple[Status, Status | None] | None = None,
+    any_child_accepted: bool = False,
+) -> list[Action]:
+    """The machine's ``actions`` narrowed by the bundle rules the desk enforces.
+
+    ``child_of``: for a bundle's child, its parent's (status, resume_to); ``parent``: for a
+    bundle's parent, its own (status, resume_to). Before acceptance a bundle is worked whole,
+    through its parent (a child may only be rejected alone); after acceptance supplements are
+    asked per child, and the parent can be transferred only while it has accepted children
+    left to send.
+    """
+    if child_of is not None:
+        if before_acceptance(*child_of):
+            return [a for a in actions if a == Action.REJECT]
+        return actions
+    if parent is None:
+        return actions
+    out = list(actions)
+    if not before_acceptance(*parent):
+        out = [a for a in out if a != Action.REQUEST_SUPPLEMENT]
+    if not any_child_accepted:
+        out = [a for a in out if a != Action.TRANSFER]
+    return out
+
+
+# --- who hears of what ------------------------------------------------------------------------
+
+CITIZEN_HEARS: Final[dict[Action, str]] = {
+    Action.SUBMIT: "case.received",
+    Action.ACCEPT: "case.accepted",
+    Action.REQUEST_SUPPLEMENT: "case.supplement",
+    Action.ISSUE_RESULT: "case.result_ready",
+    Action.REJECT: "case.rejected",
+    Action.DENY: "case.rejected",
+    Action.DELIVER: "case.delivered",
+}
+"""The steps a citizen is told of, and the message each means (the one list: the outbox rows
+of ``backend.cases.transitions`` and the planner of ``notifications`` both read it)."""
 
 
 def public_status(status: Status) -> Literal["open", "closed"]:

@@ -1,40 +1,42 @@
 """Applying the state machine to a stored case: the only code that changes a case's status.
 
-Every change locks the case row, asks ``states.decide`` whether the action is allowed, updates
-the status, appends a timeline event, recomputes the statutory clock and publishes the outbox
-rows the change implies — all in the caller's transaction.
+Every change locks the case's family (``store.locks.lock_family``: the parent first), asks
+``states.decide`` whether the action is allowed, writes the status and the columns that move
+with it, appends a timeline event, recomputes the statutory clock when the machine says the
+move sets, pauses, moves on or ends the deadline, and publishes the outbox rows the change
+implies — all in the caller's transaction.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from backend import db
 from backend.audit.service import ActorKind
-from backend.cases import clock, queries
-from backend.cases.states import CLOCK_RUNNING, Action, Move, NotAllowed, Status, decide
-from backend.cases.tables import Case, CaseEvent
-from backend.clock import SHANGHAI, today
+from backend.cases import clock
+from backend.cases.states import (
+    CITIZEN_HEARS,
+    Action,
+    Move,
+    NotAllowed,
+    Status,
+    clock_kind,
+    decide,
+)
+from backend.cases.store import cases as case_store
+from backend.cases.store import events as event_store
+from backend.cases.store.cases import CaseRecord, MoveWrite
+from backend.cases.store.events import EventRecord, NewEvent, Step
+from backend.cases.store.locks import lock_family
+from backend.clock import SHANGHAI, now_utc, today
 from backend.errors import InvalidTransition, NotFound
 from backend.outbox.service import publish
 
 FORWARD_EVENT = "case.forward"
 CASE_EVENT = "case.event"
-NOTIFIED = frozenset(
-    {
-        Action.SUBMIT,
-        Action.ACCEPT,
-        Action.REQUEST_SUPPLEMENT,
-        Action.ISSUE_RESULT,
-        Action.REJECT,
-        Action.DENY,
-        Action.DELIVER,
-    }
-)
-"""The steps a citizen is told of (the notifications package decides how)."""
+NOTIFIED = frozenset(CITIZEN_HEARS)
+"""The steps a citizen is told of (``states.CITIZEN_HEARS``; notifications decide how)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,117 +53,134 @@ class Actor:
 SYSTEM = Actor("system", None, "system")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Change:
+    """An action on a case, with the columns that legitimately move with it."""
+
     action: Action
     actor: Actor
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
-    updates: dict[Any, Any] = field(default_factory=dict)  # other columns to set with the change
+    township: str | None = None
+    """The township queue the case enters (forward, handoff, a walk-in)."""
+    department: str | None = None
+    """The back office a transfer sends the case to."""
+    delivery_method: str | None = None
+    """How the result was delivered (deliver)."""
 
 
-def clock_events(rows: list[dict[str, Any]]) -> list[clock.ClockEvent]:
+def clock_events(rows: Iterable[Step | Mapping[str, Any]]) -> list[clock.ClockEvent]:
     """The events that matter to the statutory clock, on their Asia/Shanghai days."""
     out = []
     for row in rows:
-        day = row["at"].astimezone(SHANGHAI).date()
-        action, source, target = row["action"], row["from_status"], row["to_status"]
-        if action == Action.ACCEPT:
-            out.append(clock.ClockEvent(day, "accept"))
-        elif action == Action.REQUEST_SUPPLEMENT and source in CLOCK_RUNNING:
-            out.append(clock.ClockEvent(day, "pause"))
-        elif action == Action.SUPPLY and target in CLOCK_RUNNING:
-            out.append(clock.ClockEvent(day, "resume"))
-        elif action in (Action.APPROVE, Action.DENY, Action.WITHDRAW, Action.REJECT):
-            out.append(clock.ClockEvent(day, "close"))
+        step = row if isinstance(row, Step) else Step(0, *_step_fields(row))
+        kind = clock_kind(step.action, step.from_status, step.to_status)
+        if kind is not None:
+            out.append(clock.ClockEvent(step.at.astimezone(SHANGHAI).date(), kind))
     return out
 
 
-async def events_of(case_id: int) -> list[dict[str, Any]]:
-    return await CaseEvent.select().where(CaseEvent.case == case_id).order_by(CaseEvent.id).run()
+def _step_fields(row: Mapping[str, Any]) -> tuple[Any, str, str | None, str]:
+    return row["at"], row["action"], row["from_status"], row["to_status"]
+
+
+def status_of(row: Mapping[str, Any]) -> tuple[Status, Status | None]:
+    """A case row's status and the status a supplement returns it to."""
+    resume = row["resume_status"]
+    return Status(row["status"]), Status(resume) if resume else None
+
+
+def ensure_allowed(row: Mapping[str, Any], action: Action) -> Move:
+    """The machine's move for ``action`` on the case ``row``, or 409 ``transition_not_allowed``."""
+    status, resume = status_of(row)
+    try:
+        return decide(status, action, resume_to=resume)
+    except NotAllowed as exc:
+        raise InvalidTransition(exc.reason) from exc
 
 
 async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Move:
     """Apply ``change`` to the case, or raise 409 ``transition_not_allowed``."""
-    rows = (
-        await Case.select(Case.status, Case.resume_status, Case.committed_days)
-        .where(Case.id == case_id)
-        .lock_rows()
-        .run()
-    )
-    if not rows:
+    family = await lock_family(case_id)
+    if family is None:
         raise NotFound("找不到该办件。", code="case_not_found")
-    current = rows[0]
-    status = Status(current["status"])
-    resume = Status(current["resume_status"]) if current["resume_status"] else None
-    try:
-        move = decide(status, change.action, resume_to=resume)
-    except NotAllowed as exc:
-        raise InvalidTransition(exc.reason) from exc
-    now = datetime.now(UTC)
-    values: dict[Any, Any] = {
-        Case.status: move.to.value,
-        Case.resume_status: move.resume_to.value if move.resume_to else None,
-        Case.updated_at: now,
-        **change.updates,
-    }
-    if move.starts_clock:
-        values[Case.accepted_at] = now
-    if move.closes:
-        values[Case.closed_at] = now
-    inserted = (
-        await CaseEvent.insert(
-            CaseEvent(
-                case=case_id,
-                at=now,
-                action=change.action.value,
-                from_status=status.value,
-                to_status=move.to.value,
-                actor_kind=change.actor.kind,
-                actor_id=change.actor.id,
-                actor_role=change.actor.role,
-                on_behalf_of=change.actor.on_behalf_of,
-                channel=change.actor.channel,
-                note=change.note,
-                data=change.data,
-            )
+    current = family.case
+    move = ensure_allowed(current, change.action)
+    now = now_utc()
+    event = await event_store.insert(
+        NewEvent(
+            case=case_id,
+            at=now,
+            action=change.action.value,
+            from_status=current["status"],
+            to_status=move.to.value,
+            actor_kind=change.actor.kind,
+            actor_id=change.actor.id,
+            actor_role=change.actor.role,
+            on_behalf_of=change.actor.on_behalf_of,
+            channel=change.actor.channel,
+            note=change.note,
+            data=change.data,
         )
-        .returning(CaseEvent.id)
-        .run()
     )
-    await notify(int(inserted[0]["id"]), change.action)
-    if move.starts_clock or move.pauses_clock or move.resumes_clock or move.closes:
-        events = clock_events(await events_of(case_id))
-        computed = clock.compute(
-            events, committed_days=current["committed_days"], calendar=calendar, today=today()
-        )
-        values[Case.deadline] = computed.deadline
-    await Case.update(values).where(Case.id == case_id).run()
+    await notify(int(event["id"]), change.action)
+    deadline = None
+    if move.moves_deadline:
+        steps = (await event_store.steps([case_id]))[case_id]
+        deadline = clock.compute(
+            clock_events(steps),
+            committed_days=current["committed_days"],
+            calendar=calendar,
+            today=today(),
+        ).deadline
+    await case_store.write_move(
+        case_id,
+        MoveWrite(
+            status=move.to.value,
+            resume_status=move.resume_to.value if move.resume_to else None,
+            updated_at=now,
+            accepted_at=now if move.starts_clock else None,
+            closed_at=now if move.closes else None,
+            deadline=deadline,
+            set_deadline=move.moves_deadline,
+            township=change.township,
+            department=change.department,
+            delivery_method=change.delivery_method,
+        ),
+    )
     return move
+
+
+async def refresh_bundle_deadline(row: CaseRecord) -> None:
+    """A bundle's parent sorts by its latest child deadline (the copy kept for queues only);
+    after a step of a bundle or one of its children."""
+    parent_id = row["parent"] or (row["id"] if row["bundle_code"] else None)
+    if parent_id is not None:
+        await case_store.refresh_bundle_deadline(parent_id)
 
 
 async def record_submission(
     case_id: int, actor: Actor, *, note: str = "", data: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> EventRecord:
     """The first timeline event of a new case; returns it as a read of the timeline would."""
-    row = await db.fetchrow(
-        queries.INSERT_EVENT,
-        case_id,
-        datetime.now(UTC),
-        Action.SUBMIT.value,
-        None,
-        Status.SUBMITTED.value,
-        actor.kind,
-        actor.id,
-        actor.role,
-        actor.on_behalf_of,
-        actor.channel,
-        note,
-        json.dumps(data or {}, ensure_ascii=False),
+    event = await event_store.insert(
+        NewEvent(
+            case=case_id,
+            at=now_utc(),
+            action=Action.SUBMIT.value,
+            from_status=None,
+            to_status=Status.SUBMITTED.value,
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            on_behalf_of=actor.on_behalf_of,
+            channel=actor.channel,
+            note=note,
+            data=data or {},
+        )
     )
-    assert row is not None  # INSERT … RETURNING always returns the row
-    await notify(int(row["id"]), Action.SUBMIT)
-    return dict(row)
+    await notify(int(event["id"]), Action.SUBMIT)
+    return event
 
 
 async def notify(event_id: int, action: Action) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from backend import db
-from backend.cases import clock, numbers, queries
+from backend.cases import clock, numbers
 from backend.cases.states import CLOSED, Status
+from backend.cases.store import cases as case_store
+from backend.cases.store.cases import CaseRecord
+from backend.cases.store.detail import detail, list_clocks
+from backend.cases.store.events import EventRecord, Step
+from backend.cases.store.materials import MaterialRecord, SupplementRecord
 from backend.cases.transitions import clock_events
 from backend.catalogue import service as catalogue
 from backend.catalogue.model import merge_materials
@@ -18,10 +21,10 @@ from backend.errors import NotFound
 from backend.identity import service as identity
 
 
-async def case_row(*, number: str) -> dict[str, Any] | None:
+async def case_row(*, number: str) -> CaseRecord | None:
     if not numbers.looks_like_number(number):
         return None
-    return await queries.case_by_number(number)
+    return await case_store.by_number(number)
 
 
 async def citizen_may_see(*, number: str, citizen_id: str) -> bool:
@@ -29,7 +32,7 @@ async def citizen_may_see(*, number: str, citizen_id: str) -> bool:
     return row is not None and str(row["applicant"]) == citizen_id
 
 
-async def citizen_case(*, number: str, citizen_id: str) -> dict[str, Any] | None:
+async def citizen_case(*, number: str, citizen_id: str) -> CaseRecord | None:
     """The case row if ``citizen_id`` is its applicant, else None (a stranger learns nothing)."""
     row = await case_row(number=number)
     return row if row is not None and str(row["applicant"]) == citizen_id else None
@@ -37,18 +40,18 @@ async def citizen_case(*, number: str, citizen_id: str) -> dict[str, Any] | None
 
 @dataclass(frozen=True, slots=True)
 class CaseView:
-    row: dict[str, Any]
+    row: CaseRecord
     name: str
-    events: list[dict[str, Any]]
-    materials: list[dict[str, Any]]
-    children: list[tuple[dict[str, Any], str, clock.Clock]]
-    supplement: dict[str, Any] | None
+    events: list[EventRecord]
+    materials: list[MaterialRecord]
+    children: list[tuple[CaseRecord, str, clock.Clock]]
+    supplement: SupplementRecord | None
     clock: clock.Clock
     evaluations: list[int]
     filed_by_name: str | None
 
 
-async def name_of(row: dict[str, Any]) -> str:
+async def name_of(row: CaseRecord) -> str:
     if row["bundle_code"]:
         try:
             return (await catalogue.get_bundle(code=row["bundle_code"])).spec.name
@@ -59,19 +62,17 @@ async def name_of(row: dict[str, Any]) -> str:
     return row["item_code"] or ""
 
 
-async def item_versions(row: dict[str, Any]) -> list[catalogue.ItemView]:
+async def item_versions(row: CaseRecord) -> list[catalogue.ItemView]:
     """The item versions the case (or each item of a bundle) was filed under."""
     if row["item_version"] is not None:
         return [await catalogue.get_item_version(version_id=row["item_version"])]
-    children = await db.fetch(
-        "SELECT item_version FROM case_record WHERE parent = $1 AND item_version IS NOT NULL"
-        " ORDER BY number",
-        row["id"],
-    )
-    return [await catalogue.get_item_version(version_id=c["item_version"]) for c in children]
+    return [
+        await catalogue.get_item_version(version_id=version)
+        for version in await case_store.child_item_versions(row["id"])
+    ]
 
 
-async def material_names(row: dict[str, Any]) -> dict[str, str]:
+async def material_names(row: CaseRecord) -> dict[str, str]:
     """Material type → the name the case's own item version(s) give it.
 
     A type means different papers in different items (申请表 is a 高龄津贴 form in one and a
@@ -82,7 +83,7 @@ async def material_names(row: dict[str, Any]) -> dict[str, str]:
 
 
 def clock_of(
-    events: list[dict[str, Any]], committed_days: int, calendar: clock.Calendar
+    events: list[Step] | list[EventRecord], committed_days: int, calendar: clock.Calendar
 ) -> clock.Clock:
     return clock.compute(
         clock_events(events), committed_days=committed_days, calendar=calendar, today=today()
@@ -90,83 +91,70 @@ def clock_of(
 
 
 def latest_deadline(
-    own: clock.Clock, children: list[tuple[dict[str, Any], str, clock.Clock]]
+    own: clock.Clock, children: list[tuple[CaseRecord, str, clock.Clock]]
 ) -> clock.Clock:
     """A bundle's deadline is its children's latest."""
     deadlines = [c for _, _, c in children if c.deadline is not None]
     return max(deadlines, key=lambda c: c.deadline or date.min) if deadlines else own
 
 
-async def filed_by_name(row: dict[str, Any]) -> str | None:
+async def filed_by_name(row: CaseRecord) -> str | None:
     if not row["filed_by_staff"]:
         return None
     account = await identity.get_staff_account(staff_id=str(row["filed_by_staff"]))
     return account.display_name if account else None
 
 
-async def view(*, row: dict[str, Any], calendar: clock.Calendar) -> CaseView:
+async def view(*, row: CaseRecord, calendar: clock.Calendar) -> CaseView:
     """The case with its timeline, materials, children and clock, in as few reads as it needs.
 
     An open supplement request is read only while the case awaits one, and ratings only once
     it is closed: neither can exist otherwise (the state machine sees to that).
     """
     status = Status(row["status"])
-    root_id = row["parent"] or row["id"]
-    supplement = None
-    evaluations: list[int] = []
-    kids: list[dict[str, Any]] = []
-    kid_events: dict[int, list[dict[str, Any]]] = {}
-    async with db.connection() as conn:
-        events = queries.as_dicts(await conn.fetch(queries.EVENTS, row["id"]))
-        materials = queries.as_dicts(await conn.fetch(queries.MATERIALS, root_id))
-        if status == Status.AWAITING_SUPPLEMENT:
-            found = await conn.fetchrow(queries.OPEN_SUPPLEMENT, row["id"])
-            supplement = dict(found) if found is not None else None
-        if status in CLOSED:
-            evaluations = [r["score"] for r in await conn.fetch(queries.EVALUATIONS, row["id"])]
-        if row["bundle_code"] and row["parent"] is None:
-            kids = queries.as_dicts(await conn.fetch(queries.CHILDREN, row["id"]))
-            if kids:
-                kid_events = {k["id"]: [] for k in kids}
-                for event in await conn.fetch(queries.EVENTS_OF_CASES, [k["id"] for k in kids]):
-                    kid_events[event["case"]].append(dict(event))
+    found = await detail(
+        row,
+        with_supplement=status == Status.AWAITING_SUPPLEMENT,
+        with_scores=status in CLOSED,
+        with_children=bool(row["bundle_code"]) and row["parent"] is None,
+    )
     children = [
         (
             kid,
             await name_of(kid),
-            clock_of(kid_events[kid["id"]], kid["committed_days"], calendar),
+            clock_of(found.child_steps[kid["id"]], kid["committed_days"], calendar),
         )
-        for kid in kids
+        for kid in found.children
     ]
-    own_clock = latest_deadline(clock_of(events, row["committed_days"], calendar), children)
+    own_clock = latest_deadline(clock_of(found.events, row["committed_days"], calendar), children)
     return CaseView(
         row,
         await name_of(row),
-        events,
-        materials,
+        found.events,
+        found.materials,
         children,
-        supplement,
+        found.supplement,
         own_clock,
-        evaluations,
+        found.scores,
         await filed_by_name(row),
     )
 
 
 async def list_for_citizen(
     *, citizen_id: str, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[CaseRecord], int]:
     """The citizen's cases (bundles as one entry), newest first — including those filed for them.
 
-    Rows carry the columns a list shows (``queries.SUMMARY_COLUMNS``), not the whole case.
+    Rows carry the columns a list shows, not the whole case.
     """
-    return await queries.my_cases(
+    return await case_store.my_cases(
         citizen_id=citizen_id, limit=page_size, offset=(page - 1) * page_size
     )
 
 
 async def summaries(
-    *, rows: list[dict[str, Any]], calendar: clock.Calendar
-) -> list[tuple[dict[str, Any], str, clock.Clock]]:
+    *, rows: list[CaseRecord], calendar: clock.Calendar
+) -> list[tuple[CaseRecord, str, clock.Clock]]:
     """Name and clock of each case of a list page, in a fixed number of queries (no N+1).
 
     A bundle's clock is its children's latest deadline, as in the detail view.
@@ -174,16 +162,8 @@ async def summaries(
     if not rows:
         return []
     parent_ids = [r["id"] for r in rows if r["bundle_code"] and r["parent"] is None]
-    async with db.connection() as conn:
-        children = (
-            queries.as_dicts(await conn.fetch(queries.CHILDREN_OF_CASES, parent_ids))
-            if parent_ids
-            else []
-        )
-        ids = [r["id"] for r in rows] + [c["id"] for c in children]
-        events: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-        for event in await conn.fetch(queries.EVENTS_OF_CASES, ids):
-            events[event["case"]].append(dict(event))
+    clocks = await list_clocks([r["id"] for r in rows], parent_ids)
+    children, events = clocks.children, clocks.steps
 
     snap = await catalogue.snapshot()
     out = []
@@ -196,9 +176,9 @@ async def summaries(
             name = current.spec.name if current else await name_of(row)
         own = clock_of(events[row["id"]], row["committed_days"], calendar)
         kids = [
-            clock_of(events[c["id"]], c["committed_days"], calendar)
+            clock_of(events[c.id], c.committed_days, calendar)
             for c in children
-            if c["parent"] == row["id"]
+            if c.parent == row["id"]
         ]
         dated = [k for k in kids if k.deadline is not None]
         if dated:

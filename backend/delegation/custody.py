@@ -18,7 +18,7 @@ import segno
 from backend import clock
 from backend.cases import bundles
 from backend.cases.clock import Calendar
-from backend.cases.states import Action, Status
+from backend.cases.states import Action, Status, can
 from backend.cases.store import custody as case_store
 from backend.cases.transitions import Actor, Change, apply
 from backend.delegation import texts
@@ -211,7 +211,7 @@ async def send_results(*, township_code: str, clerk: Actor, numbers: list[str], 
         for n in wanted
         if n not in found
         or found[n]["township"] != township_code
-        or found[n]["status"] != Status.RESULT_READY.value
+        or not can(Status(found[n]["status"]), Action.DELIVER)
         or found[n]["delivery_method"] != "agent"
         or found[n]["filed_by_kind"] not in ("agent", "bank")
         or custody[found[n]["id"]].result_in_transit
@@ -312,7 +312,7 @@ async def hand_over_to_citizen(
     if not photo_upload_id.strip():
         raise InvalidInput(texts.PHOTO_REQUIRED, code="photo_required")
     custody = (await custody_by_case([row]))[row["id"]]
-    if row["status"] != Status.RESULT_READY.value or not custody.result_with_agent:
+    if not can(Status(row["status"]), Action.DELIVER) or not custody.result_with_agent:
         raise Conflict(texts.RESULT_NOT_RECEIVED, code="result_not_received")
     await uploads.claim_uploads(upload_ids=[photo_upload_id], owner_kind="staff", owner_id=agent.id)
     await uploads.attach(upload_ids=[photo_upload_id], kind="handover", target_id=row["number"])

@@ -15,6 +15,7 @@ from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.cases.states import Status
 from backend.cases.store import custody as case_store
+from backend.cases.store import locks
 from backend.delegation import custody as custody_mod
 from backend.delegation import mandates, texts
 from backend.delegation.custody import Custody
@@ -150,7 +151,5 @@ async def case_by_id(case_id: int) -> dict[str, Any]:
 
 async def lock_family(row: dict[str, Any]) -> None:
     """Lock a case for a custody step, a bundle's parent before its child (the parent settles
-    with it); the one place delegation takes these locks."""
-    if row["parent"] is not None:
-        await case_store.lock_case(row["parent"])
-    await case_store.lock_case(row["id"])
+    with it): :func:`backend.cases.store.locks.lock_family`, the one locking order."""
+    await locks.lock_family(int(row["id"]))

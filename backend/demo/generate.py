@@ -29,7 +29,7 @@ from typing import Any, Final
 import asyncpg
 
 from backend import db
-from backend.cases.states import Action, NotAllowed, Status, decide
+from backend.cases.states import Action, NotAllowed, Status, clock_kind, decide
 from backend.clock import SHANGHAI
 from backend.workdays.calendar import WorkingCalendar
 
@@ -112,9 +112,10 @@ class Days:
 
 @dataclass(slots=True)
 class _History:
-    """One case's steps as they are generated: (day index, seconds, action, to, data, role)."""
+    """One case's planned actions: (day index, seconds, action, data, role). Where each leads
+    is the state machine's to decide (:meth:`Generator.batch`)."""
 
-    steps: list[tuple[int, int, Action, Status, str, str]] = field(default_factory=list)
+    steps: list[tuple[int, int, Action, str, str]] = field(default_factory=list)
 
 
 async def _load(conn: asyncpg.Connection) -> tuple[list[ItemInfo], list[tuple[str, str, int]]]:
@@ -163,19 +164,19 @@ def _simulate(
     filer = (
         "window" if channel == "window" else "agent" if channel in ("agent", "bank") else "citizen"
     )
-    steps.append((start, seconds, Action.SUBMIT, Status.SUBMITTED, EMPTY, filer))
+    steps.append((start, seconds, Action.SUBMIT, EMPTY, filer))
     day, sec = start, seconds
     if channel == "window":  # a walk-in: filed, queued and accepted at the window at once
-        steps.append((day, sec + 60, Action.FORWARD, Status.QUEUED, IN_PERSON, "window"))
-        steps.append((day, sec + 120, Action.ACCEPT, Status.ACCEPTED, EMPTY, "window"))
+        steps.append((day, sec + 60, Action.FORWARD, IN_PERSON, "window"))
+        steps.append((day, sec + 120, Action.ACCEPT, EMPTY, "window"))
         sec += 120
     else:
         sec = min(sec + rng.randint(60, 900), 86_000)
-        steps.append((day, sec, Action.FORWARD, Status.QUEUED, EMPTY, "system"))
+        steps.append((day, sec, Action.FORWARD, EMPTY, "system"))
         roll = rng.random()
         if roll < 0.02:
             day += rng.randint(0, 2)
-            steps.append((day, 36_000, Action.WITHDRAW, Status.WITHDRAWN, EMPTY, "citizen"))
+            steps.append((day, 36_000, Action.WITHDRAW, EMPTY, "citizen"))
             return h, 0
         if roll < 0.10:  # 补正 before acceptance
             day += rng.randint(0, 1)
@@ -184,7 +185,6 @@ def _simulate(
                     day,
                     37_000,
                     Action.REQUEST_SUPPLEMENT,
-                    Status.AWAITING_SUPPLEMENT,
                     EMPTY,
                     "window",
                 )
@@ -192,32 +192,30 @@ def _simulate(
             day += rng.randint(1, 5)
             at_window = channel != "agent" and rng.random() < 0.35
             steps.append(
-                (day, 38_000, Action.SUPPLY, Status.QUEUED, IN_PERSON if at_window else EMPTY,
+                (day, 38_000, Action.SUPPLY, IN_PERSON if at_window else EMPTY,
                  "window" if at_window else filer)
             )  # fmt: skip
         if rng.random() < 0.035:
             day += rng.randint(0, 2)
-            steps.append((day, 39_000, Action.REJECT, Status.REJECTED, EMPTY, "window"))
+            steps.append((day, 39_000, Action.REJECT, EMPTY, "window"))
             return h, 0
         day += rng.choice((0, 0, 0, 1, 1, 2))
-        steps.append((day, 40_000, Action.ACCEPT, Status.ACCEPTED, EMPTY, "window"))
+        steps.append((day, 40_000, Action.ACCEPT, EMPTY, "window"))
     accepted = day
     state = Status.ACCEPTED
     if rng.random() < (0.6 if item.lowest_level == "district" else 0.15):
-        steps.append((day, 41_000, Action.TRANSFER, Status.IN_REVIEW, EMPTY, "window"))
+        steps.append((day, 41_000, Action.TRANSFER, EMPTY, "window"))
         state = Status.IN_REVIEW
     paused = 0
     if rng.random() < 0.04:  # 补正 after acceptance: the clock pauses
         day += rng.randint(0, 2)
-        steps.append(
-            (day, 42_000, Action.REQUEST_SUPPLEMENT, Status.AWAITING_SUPPLEMENT, EMPTY, "window")
-        )
+        steps.append((day, 42_000, Action.REQUEST_SUPPLEMENT, EMPTY, "window"))
         wait = rng.randint(1, 6)
         paused = wait
         day += wait
         at_window = channel != "agent" and rng.random() < 0.35
         steps.append(
-            (day, 43_000, Action.SUPPLY, state, IN_PERSON if at_window else EMPTY,
+            (day, 43_000, Action.SUPPLY, IN_PERSON if at_window else EMPTY,
              "window" if at_window else filer)
         )  # fmt: skip
     limit = item.committed_days + paused
@@ -228,11 +226,11 @@ def _simulate(
     day = max(day, decided)
     approver = "approver" if state == Status.IN_REVIEW else "window"
     if rng.random() < 0.04:
-        steps.append((day, 50_000, Action.DENY, Status.DENIED, EMPTY, approver))
+        steps.append((day, 50_000, Action.DENY, EMPTY, approver))
         return h, paused
-    steps.append((day, 50_000, Action.APPROVE, Status.APPROVED, EMPTY, approver))
+    steps.append((day, 50_000, Action.APPROVE, EMPTY, approver))
     day += rng.choice((0, 0, 1))
-    steps.append((day, 52_000, Action.ISSUE_RESULT, Status.RESULT_READY, EMPTY, "window"))
+    steps.append((day, 52_000, Action.ISSUE_RESULT, EMPTY, "window"))
     day += rng.choice((0, 1, 1, 2, 3, 5))
     if channel == "agent" and "agent" in item.delivery:
         method = "agent"
@@ -246,7 +244,7 @@ def _simulate(
         if method == "mail"
         else '{"method": "agent"}'
     )
-    steps.append((day, 54_000, Action.DELIVER, Status.DELIVERED, data, "window"))
+    steps.append((day, 54_000, Action.DELIVER, data, "window"))
     return h, paused
 
 
@@ -295,7 +293,7 @@ class Generator:
             accepted_at = closed_at = deadline = None
             last_at = None
             previous = (-1, 0)
-            for day, planned, action, to, data, role in history.steps:
+            for day, planned, action, data, role in history.steps:
                 if day >= len(days.midnight):
                     break
                 sec = planned if (day, planned) > previous else previous[1] + 60
@@ -303,23 +301,25 @@ class Generator:
                 at = days.midnight[day] + dt.timedelta(seconds=sec)
                 if at > self.now:
                     break
-                source = None if action == Action.SUBMIT else status.value
-                if action == Action.REQUEST_SUPPLEMENT:
-                    resume = status
-                elif action == Action.SUPPLY:
-                    resume = None
-                if action == Action.ACCEPT:
+                if action == Action.SUBMIT:
+                    source, to = None, Status.SUBMITTED
+                else:
+                    source = status.value
+                    try:
+                        move = decide(status, action, resume_to=resume)
+                    except NotAllowed as exc:
+                        raise GenerationError(f"planned {action} from {status}: {exc}") from exc
+                    to, resume = move.to, move.resume_to
+                    if move.closes:
+                        closed_at = at
+                clocked = clock_kind(action.value, source, to.value)
+                if clocked == "accept":
                     accepted_at = at
                     deadline = days.days[min(day + item.committed_days, len(days.days) - 1)]
-                if (
-                    action in (Action.APPROVE, Action.DENY, Action.SUPPLY)
-                    and accepted_at is not None
-                ):
+                elif clocked in ("resume", "close") and accepted_at is not None:
                     accepted_day = days.index(accepted_at.astimezone(SHANGHAI).date())
                     limit = item.committed_days + paused
                     deadline = days.days[min(accepted_day + limit, len(days.days) - 1)]
-                if to in (Status.DENIED, Status.REJECTED, Status.DELIVERED, Status.WITHDRAWN):
-                    closed_at = at
                 kind = "system" if role == "system" else "citizen" if role == "citizen" else "staff"
                 events.append(
                     (case_id, at, action.value, source, to.value, kind, role,

@@ -22,7 +22,6 @@ from backend import db
 from backend.cases.clock import Calendar
 from backend.cases.states import Action, Status
 from backend.cases.store import oversight
-from backend.cases.tables import Case
 from backend.cases.transitions import SYSTEM, Change, apply
 from backend.geo.store import areas
 from backend.identity.store.oversight import citizen_village
@@ -55,12 +54,12 @@ async def _queue(
     case_id: int, township: str, calendar: Calendar, *, data: dict[str, Any] | None = None
 ) -> None:
     """FORWARD the case and its submitted children to ``queued`` in ``township``."""
-    change = Change(Action.FORWARD, SYSTEM, data=data or {}, updates={Case.township: township})
+    change = Change(Action.FORWARD, SYSTEM, data=data or {}, township=township)
     await apply(case_id, change, calendar=calendar)
     for child in await oversight.submitted_children(case_id):
         await apply(
             child,
-            Change(Action.FORWARD, SYSTEM, data=data or {}, updates={Case.township: township}),
+            Change(Action.FORWARD, SYSTEM, data=data or {}, township=township),
             calendar=calendar,
         )
 

@@ -16,8 +16,6 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from backend.cases.tables import Case
-
 
 class TownshipPlatform(Table, tablename="township_platform"):
     """外部一窗受理平台 — a township that takes its cases on an external platform.
@@ -49,7 +47,12 @@ class PlatformPush(Table, tablename="platform_push"):
     """
 
     id = BigSerial(primary_key=True)
-    case = ForeignKey(Case, null=False, unique=True, on_delete=OnDelete.restrict)
+    case: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Case", app_name="cases"),
+        null=False,
+        unique=True,
+        on_delete=OnDelete.restrict,
+    )
     township_code = Varchar(length=12, index=True)
     app_id = Varchar(length=64)
     attempts = Integer(default=0)
@@ -70,7 +73,12 @@ class PlatformCallback(Table, tablename="platform_callback"):
 
     id = BigSerial(primary_key=True)
     event_id = Varchar(length=80, unique=True)
-    case = ForeignKey(Case, null=False, on_delete=OnDelete.restrict, index=True)
+    case: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Case", app_name="cases"),
+        null=False,
+        on_delete=OnDelete.restrict,
+        index=True,
+    )
     app_id = Varchar(length=64)
     status = Varchar(length=16)
     occurred_at = Timestamptz()

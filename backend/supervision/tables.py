@@ -15,9 +15,8 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
-
-from backend.cases.tables import Case, Evaluation
 
 
 class Escalation(Table, tablename="escalation"):
@@ -28,7 +27,9 @@ class Escalation(Table, tablename="escalation"):
     """
 
     id = BigSerial(primary_key=True)
-    case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
+    case: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Case", app_name="cases"), on_delete=OnDelete.restrict, index=True
+    )
     level = Varchar(length=16)  # township | district
     area = Varchar(length=12, index=True)  # the township's or the district's code
     at = Timestamptz(default=TimestamptzNow())
@@ -46,8 +47,12 @@ class FollowUp(Table, tablename="follow_up"):
     """
 
     id = BigSerial(primary_key=True)
-    case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
-    evaluation = ForeignKey(Evaluation, on_delete=OnDelete.restrict, unique=True)
+    case: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Case", app_name="cases"), on_delete=OnDelete.restrict, index=True
+    )
+    evaluation: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Evaluation", app_name="cases"), on_delete=OnDelete.restrict, unique=True
+    )
     round = Integer(default=1)
     score = Integer()
     township = Varchar(length=12, null=True, default=None, index=True)
@@ -72,7 +77,9 @@ class CallbackCall(Table, tablename="callback_call"):
 
     id = BigSerial(primary_key=True)
     week = Date(index=True)
-    case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
+    case: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Case", app_name="cases"), on_delete=OnDelete.restrict, index=True
+    )
     township = Varchar(length=12, null=True, default=None, index=True)
     drawn_at = Timestamptz(default=TimestamptzNow())
     called_at = Timestamptz(null=True, default=None)

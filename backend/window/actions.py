@@ -125,7 +125,7 @@ async def _transfer_one(
     if department_code is not None and department_code != department:
         department, method = department_code, "builtin"
     data = {"department": department, "send_method": method, "routed_by": route.source}
-    change = Change(Action.TRANSFER, front_desk(clerk), "", data, {"department": department})
+    change = Change(Action.TRANSFER, front_desk(clerk), "", data, department=department)
     await apply(row["id"], change, calendar=calendar)
 
 
@@ -194,7 +194,7 @@ async def handoff(
             raise Conflict(texts.NOT_DISTRICT_WIDE.format(name=spec.name), code="not_district_wide")
     data = {"from": row["township"], "to": township_code}
     for case in movers:
-        change = Change(Action.HANDOFF, front_desk(clerk), "", data, {"township": township_code})
+        change = Change(Action.HANDOFF, front_desk(clerk), "", data, township=township_code)
         await apply(case["id"], change, calendar=calendar)
     await _done(row, clerk, lapse_s=lapse_s, left=True)
 
@@ -263,7 +263,7 @@ async def deliver(
     data: dict[str, Any] = {"method": method, "tracking_no": tracking}
     if method == "window":
         data.update(IN_PERSON)  # picked up at the window: one trip
-    change = Change(Action.DELIVER, front_desk(clerk), "", data, {"delivery_method": method})
+    change = Change(Action.DELIVER, front_desk(clerk), "", data, delivery_method=method)
     await apply(row["id"], change, calendar=calendar)
     await bundles.settle_parent(row, calendar=calendar)
     await _done(row, clerk, lapse_s=lapse_s)

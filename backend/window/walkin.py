@@ -73,7 +73,7 @@ async def file_and_accept(
         by.actor,
         texts.WALK_IN_NOTE,
         IN_PERSON,  # the applicant came to the window: one trip (docs/statistics.md)
-        updates={"township": clerk.area_code},
+        township=clerk.area_code,
     )
     await apply(row["id"], forward, calendar=calendar)
     if bundles.is_parent(row):

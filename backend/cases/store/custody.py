@@ -50,10 +50,6 @@ async def children(root_ids: list[int]) -> list[dict[str, Any]]:
     return list(await Case.select().where(Case.parent.is_in(root_ids)).order_by(Case.number).run())
 
 
-async def lock_case(case_id: int) -> None:
-    await Case.select(Case.id).where(Case.id == case_id).lock_rows().run()
-
-
 async def paper_materials(case_ids: list[int]) -> dict[int, list[str]]:
     """The material types each case's agent collected on paper."""
     if not case_ids:

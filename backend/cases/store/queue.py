@@ -76,8 +76,6 @@ CASE_BY_ID: Final = (
     " department, form, delivery_method, delivery_address, committed_days, deadline,"
     " accepted_at, closed_at, created_at, updated_at FROM case_record WHERE id = $1"
 )
-LOCK_PARENT: Final = "SELECT id FROM case_record WHERE id = $1 FOR UPDATE"
-LOCK_CASE: Final = CASE_BY_ID + " FOR UPDATE"
 STATUS_OF: Final = "SELECT status FROM case_record WHERE id = $1"
 PUSHED: Final = 'SELECT 1 FROM platform_push WHERE "case" = $1 AND pushed_at IS NOT NULL'
 TRANSFERRED: Final = "SELECT 1 FROM case_event WHERE \"case\" = $1 AND action = 'transfer' LIMIT 1"
@@ -205,19 +203,6 @@ async def case_row(*, number: str) -> dict[str, Any] | None:
 async def case_by_id(case_id: int) -> dict[str, Any] | None:
     row = await db.fetchrow(CASE_BY_ID, case_id)
     return dict(row) if row is not None else None
-
-
-async def lock(*, number: str) -> dict[str, Any] | None:
-    """The case row, locked, fresh — its parent locked first (always parent before child, so
-    a bundle action and a child's action never wait on each other in opposite orders)."""
-    row = await case_views.case_row(number=number)
-    if row is None:
-        return None
-    async with db.connection() as conn:
-        if row["parent"] is not None:
-            await conn.fetch(LOCK_PARENT, row["parent"])
-        locked = await conn.fetchrow(LOCK_CASE, row["id"])
-    return dict(locked) if locked is not None else None
 
 
 async def status_of(case_id: int) -> str | None:
