@@ -82,7 +82,7 @@ def test_the_scan_sees_the_routes_that_use_the_helper() -> None:
         if "run_once" in _uses(ast.parse(p.read_text(encoding="utf-8")))
     }
     assert {
-        "backend/cases/routes.py",
+        "backend/cases/service.py",
         "backend/window/service/walk_in.py",
         "backend/delegation/service.py",
         "backend/identity/staff_admin.py",
