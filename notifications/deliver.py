@@ -25,8 +25,9 @@ from typing import Any, Final
 import structlog
 
 from backend import db
-from backend.cases.tables import Case
+from backend.cases import events
 from backend.clock import now_utc
+from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.wechat.ports import WeChatError, WeChatGateway
 from notifications import fallback, ledger
@@ -100,7 +101,7 @@ async def _finish(
 async def _fall_back(row: dict[str, Any], why: str) -> None:
     if not row["needs_action"] or not row["case_number"] or row["channel"] == "sms":
         return  # an SMS goes with an inbox message, whose task to tell in person already exists
-    case = await Case.select().where(Case.number == row["case_number"]).first().run()
+    case = await events.case_for_notice(row["case_number"])
     if case is not None:
         await fallback.tell_in_person(case=case, title=row["title"], key=row["key"], why=why)
 
@@ -184,8 +185,8 @@ async def _send_wechat(wechat: WeChatGateway, row: dict[str, Any]) -> str:
 
 
 async def _openid(citizen_id: str) -> str:
-    rows = await Message.raw("SELECT openid FROM citizen WHERE id = {}::uuid", citizen_id).run()
-    openid = rows[0]["openid"] if rows else None
+    found = await people.contact(citizen_id)
+    openid = found.openid if found else None
     if not openid:
         raise WeChatError(40003, "the citizen has no WeChat account any more")
     return str(openid)

@@ -19,9 +19,11 @@ from typing import Any, Final
 
 import structlog
 
-from backend.cases.tables import Case, CaseEvent
+from backend.cases import events
+from backend.cases.events import CaseEventV1, NoticeCase
 from backend.catalogue import service as catalogue
 from backend.clock import now_utc
+from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
 from notifications import fallback, texts
@@ -58,61 +60,71 @@ class Planned:
     key: str
     event: str
     recipient: Recipient
-    case: dict[str, Any] | None
+    case: NoticeCase | None
     values: dict[str, object]
     page: str
     body: str
 
 
 async def _recipient(citizen_id: str) -> Recipient | None:
-    rows = await Case.raw(
-        "SELECT id::text AS id, openid, phone_enc IS NOT NULL AS has_phone FROM citizen"
-        " WHERE id = {}::uuid",
-        citizen_id,
-    ).run()
-    if not rows:
+    found = await people.contact(citizen_id)
+    if found is None:
         return None
-    return Recipient(rows[0]["id"], rows[0]["openid"], bool(rows[0]["has_phone"]))
+    return Recipient(found.citizen_id, found.openid, found.has_phone)
 
 
-async def _item_name(case: dict[str, Any]) -> str:
+async def _item_name(case: NoticeCase) -> str:
     try:
-        if case["bundle_code"]:
-            return (await catalogue.get_bundle(code=case["bundle_code"])).spec.name
-        return (await catalogue.get_item(code=case["item_code"])).spec.name
+        if case.bundle_code:
+            return (await catalogue.get_bundle(code=case.bundle_code)).spec.name
+        return (await catalogue.get_item(code=case.item_code or "")).spec.name
     except Exception:
-        return str(case["item_code"] or case["bundle_code"] or "")
+        return str(case.item_code or case.bundle_code or "")
 
 
-async def plan_case_event(event_id: int) -> Planned | None:
-    event = await CaseEvent.select().where(CaseEvent.id == event_id).first().run()
-    if event is None or event["action"] not in ACTION_EVENTS:
+async def _note(kind: str, event: CaseEventV1) -> str:
+    """The one-line note of a case message."""
+    case = event.case
+    if kind == "case.supplement":
+        return "、".join(event.missing) or await events.step_note(event.event_id)
+    if kind == "case.accepted":
+        deadline = await events.case_deadline(case.case_id)
+        if deadline:
+            return texts.ACCEPTED_NOTE.format(days=case.committed_days, deadline=deadline)
+        return texts.ACCEPTED_NO_DEADLINE
+    if kind == "case.result_ready":
+        return texts.DELIVERY_NOTES.get(case.delivery_method, "")
+    if kind == "case.rejected":
+        return await events.step_note(event.event_id) or texts.REJECTED_SEE_APP
+    return ""
+
+
+async def plan_case_event(event: CaseEventV1) -> Planned | None:
+    if event.action not in ACTION_EVENTS:
         return None
-    case = await Case.select().where(Case.id == event["case"]).first().run()
-    if case is None:
-        return None
-    if event["action"] == "submit" and case["parent"] is not None:
+    case = event.case
+    if event.action == "submit" and case.parent_id is not None:
         return None  # a bundle's children are submitted with it: one message
-    recipient = await _recipient(str(case["applicant"]))
+    recipient = await _recipient(case.applicant_id)
     if recipient is None:
         return None
-    kind = ACTION_EVENTS[event["action"]]
+    kind = ACTION_EVENTS[event.action]
     item = await _item_name(case)
-    note = texts.note_for(kind, case, event)
+    note = await _note(kind, event)
     values: dict[str, object] = {
-        "number": case["number"],
+        "number": case.number,
         "item": item,
         "status": texts.PHRASES[kind],
-        "at": event["at"],
+        "at": event.at,
         "note": note,
     }
-    body = texts.BODIES[kind].format(number=case["number"], item=item, note=note)
-    page = TEMPLATES[kind].page.format(number=case["number"])
-    return Planned(f"case-event:{event_id}", kind, recipient, case, values, page, body)
+    body = texts.BODIES[kind].format(number=case.number, item=item, note=note)
+    page = TEMPLATES[kind].page.format(number=case.number)
+    return Planned(f"case-event:{event.event_id}", kind, recipient, case, values, page, body)
 
 
 async def plan_mandate(payload: dict[str, Any]) -> Planned | None:
-    rows = await Case.raw(
+    rows = await Message.raw(
         "SELECT m.id::text AS id, m.expires_on, m.item_codes, m.bundle_code,"
         " s.display_name AS agent FROM mandate m JOIN staff_user s ON s.id = m.agent"
         " WHERE m.id = {}::uuid AND m.status = 'pending'",
@@ -176,7 +188,7 @@ async def write_messages(
             planned.event,
             who.citizen_id,
             channel,
-            planned.case["number"] if planned.case else None,
+            planned.case.number if planned.case else None,
             template.title,
             planned.body,
             planned.page,
@@ -214,7 +226,8 @@ async def handle(ctx: HandlerContext, payload: dict[str, Any], planned: Planned 
 
 
 async def on_case_event(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    await handle(ctx, payload, await plan_case_event(int(payload["event_id"])))
+    event = await events.read_case_event(payload)
+    await handle(ctx, payload, await plan_case_event(event) if event is not None else None)
 
 
 async def on_mandate_requested(ctx: HandlerContext, payload: dict[str, Any]) -> None:

@@ -45,7 +45,7 @@ from wechatpy.utils import WeChatSigner
 from backend import clock
 from backend.errors import InvalidInput, ServiceUnavailable, Unauthenticated
 from backend.idempotency import service as idempotency
-from backend.identity.tables import Citizen
+from backend.identity.store import notices as people
 from backend.settings import Settings
 from notifications import deliver, ledger, texts
 from notifications.tables import Message
@@ -196,10 +196,9 @@ async def apply(opened: Opened, *, templates: Mapping[str, Configured]) -> int:
     openid = _text(event.get("FromUserName"))
     if name not in WRAPPERS or not openid:
         return 0
-    citizen = await Citizen.select(Citizen.id).where(Citizen.openid == openid).first().run()
-    if citizen is None:
+    citizen_id = await people.citizen_by_openid(openid)
+    if citizen_id is None:
         return 0
-    citizen_id = str(citizen["id"])
     kinds = {c.template_id: c.kind for c in templates.values()}
     done = 0
     for item in _items(event, name):

@@ -14,7 +14,7 @@ from typing import Any
 
 from backend import db
 from backend.audit.service import ActorKind
-from backend.cases import clock, queries
+from backend.cases import clock, events, queries
 from backend.cases.states import CLOCK_RUNNING, Action, Move, NotAllowed, Status, decide
 from backend.cases.tables import Case, CaseEvent
 from backend.clock import SHANGHAI, today
@@ -168,5 +168,7 @@ async def notify(event_id: int, action: Action) -> None:
     """The outbox row that tells the citizen of this step, for the steps they hear of."""
     if action in NOTIFIED:
         await publish(
-            kind=CASE_EVENT, payload={"event_id": event_id}, dedup_key=f"case-event:{event_id}"
+            kind=CASE_EVENT,
+            payload=await events.case_event_payload(event_id),
+            dedup_key=f"case-event:{event_id}",
         )
