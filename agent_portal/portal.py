@@ -32,10 +32,10 @@ from agent_portal.auth import (
     redirect_to_password_change,
     staff_provider,
 )
+from agent_portal.common.notices import NoticePages
 from agent_portal.dashboard import DashboardPages
 from agent_portal.errors import EXCEPTION_HANDLERS
 from agent_portal.handover_pages import AgentHandoverPages, WindowHandoverPages
-from agent_portal.notices import NoticePages
 from agent_portal.review_pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.security import (

@@ -66,6 +66,9 @@ TAKEOVER_WHY: Final[dict[str, str]] = {
 }
 SOMEONE: Final = "群众"
 
+MESSAGE_NOT_FOUND: Final = "找不到该消息。"
+NOTICE_NOT_FOUND: Final = "找不到该通知。"
+
 PUSH_SIGNATURE_INVALID: Final = "消息推送的签名或时间戳无效。"
 PUSH_NOT_CONFIGURED: Final = "消息推送未开启。"
 

@@ -1,0 +1,1 @@
+"""Pages every staff role shares (the bell and its notices), with their templates beside them."""

@@ -1,0 +1,175 @@
+"""The notifications context's SQL: its only module that reads or writes its tables' rows for
+the inbox and the bell (what a citizen and staff read), returning typed rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from backend import clock, db
+from notifications.tables import Message, StaffNotice
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """A message as its recipient reads it in the inbox."""
+
+    id: int
+    event: str
+    title: str
+    body: str
+    case_number: str | None
+    channel: str
+    status: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    """A notice of the portal's bell."""
+
+    id: int
+    kind: str
+    text: str
+    case_number: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Listed(Generic[T]):
+    """One page of rows, how many there are in all and how many are unread."""
+
+    rows: list[T]
+    total: int
+    unread: int
+
+
+def _message(row: Any) -> MessageRow:
+    return MessageRow(
+        id=int(row["id"]),
+        event=row["event"],
+        title=row["title"],
+        body=row["body"],
+        case_number=row["case_number"],
+        channel=row["channel"],
+        status=row["status"],
+        created_at=row["created_at"],
+        read_at=row["read_at"],
+    )
+
+
+def _notice(row: Any) -> NoticeRow:
+    return NoticeRow(
+        id=int(row["id"]),
+        kind=row["kind"],
+        text=row["text"],
+        case_number=row["case_number"],
+        created_at=row["created_at"],
+        read_at=row["read_at"],
+    )
+
+
+_MESSAGE_COLUMNS = (
+    Message.id,
+    Message.event,
+    Message.title,
+    Message.body,
+    Message.case_number,
+    Message.channel,
+    Message.status,
+    Message.created_at,
+    Message.read_at,
+)
+_NOTICE_COLUMNS = (
+    StaffNotice.id,
+    StaffNotice.kind,
+    StaffNotice.text,
+    StaffNotice.case_number,
+    StaffNotice.created_at,
+    StaffNotice.read_at,
+)
+
+
+async def messages(*, citizen_id: str, page: int, page_size: int) -> Listed[MessageRow]:
+    """A citizen's messages, newest first, one page."""
+    mine = (Message.recipient_kind == "citizen") & (Message.recipient_id == citizen_id)
+    total = await Message.count().where(mine).run()
+    unread = await Message.count().where(mine & Message.read_at.is_null()).run()
+    rows = (
+        await Message.select(*_MESSAGE_COLUMNS)
+        .where(mine)
+        .order_by(Message.id, ascending=False)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .run()
+    )
+    return Listed([_message(r) for r in rows], int(total), int(unread))
+
+
+async def mark_message_read(*, citizen_id: str, message_id: int) -> MessageRow | None:
+    """Mark a citizen's message read (the first time only); None when it is not theirs."""
+    row = await db.fetchrow(
+        "UPDATE message SET read_at = COALESCE(read_at, now()) WHERE id = $1"
+        " AND recipient_kind = 'citizen' AND recipient_id = $2"
+        " RETURNING id, event, title, body, case_number, channel, status, created_at, read_at",
+        message_id,
+        citizen_id,
+    )
+    return _message(row) if row is not None else None
+
+
+def _visible(staff_id: str, role: str, area_code: str) -> Any:
+    mine = StaffNotice.staff == staff_id
+    if role in ("window", "supervisor"):
+        return mine | (StaffNotice.staff.is_null() & (StaffNotice.township == area_code))
+    return mine
+
+
+async def notices(
+    *, staff_id: str, role: str, area_code: str, unread_only: bool, page: int, page_size: int
+) -> Listed[NoticeRow]:
+    """The notices a staff member sees (their own, and a desk's their role shares), one page."""
+    seen = _visible(staff_id, role, area_code)
+    unread = await StaffNotice.count().where(seen & StaffNotice.read_at.is_null()).run()
+    where = seen & StaffNotice.read_at.is_null() if unread_only else seen
+    total = await StaffNotice.count().where(where).run()
+    rows = (
+        await StaffNotice.select(*_NOTICE_COLUMNS)
+        .where(where)
+        .order_by(StaffNotice.id, ascending=False)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .run()
+    )
+    return Listed([_notice(r) for r in rows], int(total), int(unread))
+
+
+async def unread_notices(*, staff_id: str, role: str, area_code: str) -> int:
+    seen = _visible(staff_id, role, area_code)
+    return int(await StaffNotice.count().where(seen & StaffNotice.read_at.is_null()).run())
+
+
+async def mark_notice_read(*, notice_id: int, staff_id: str, role: str, area_code: str) -> bool:
+    """Mark a notice the staff member sees read (the first time only); False when they do not
+    see it."""
+    seen = _visible(staff_id, role, area_code)
+    found = (
+        await StaffNotice.select(StaffNotice.id)
+        .where(seen & (StaffNotice.id == notice_id))
+        .first()
+        .run()
+    )
+    if found is None:
+        return False
+    await (
+        StaffNotice.update({StaffNotice.read_at: clock.now_utc(), StaffNotice.read_by: staff_id})
+        .where((StaffNotice.id == notice_id) & StaffNotice.read_at.is_null())
+        .run()
+    )
+    return True
