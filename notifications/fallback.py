@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from backend.cases.events import NoticeCase
 from backend.identity.store import notices as people
-from notifications import texts
-from notifications.tables import StaffNotice
+from notifications import store, texts
 
 
 async def tell_in_person(*, case: NoticeCase, title: str, key: str, why: str = "no_wechat") -> None:
@@ -18,15 +17,13 @@ async def tell_in_person(*, case: NoticeCase, title: str, key: str, why: str = "
     found = await people.person(case.applicant_id)
     name = (found.name if found else None) or "申请人"
     agent = case.agent_id
-    await StaffNotice.raw(
-        "INSERT INTO staff_notice (key, staff, township, kind, case_number, text, created_at)"
-        " VALUES ({}, {}::uuid, {}, 'tell_citizen', {}, {}, now())"
-        " ON CONFLICT (key) DO NOTHING",
-        f"tell:{key}",
-        agent,
-        None if agent else case.township,
-        case.number,
-        texts.TELL_IN_PERSON.format(
+    await store.add_notice(
+        key=f"tell:{key}",
+        kind="tell_citizen",
+        staff=agent,
+        township=None if agent else case.township,
+        case_number=case.number,
+        text=texts.TELL_IN_PERSON.format(
             name=name, title=title, number=case.number, why=texts.WHY.get(why, "")
         ),
-    ).run()
+    )

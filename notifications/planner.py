@@ -13,21 +13,19 @@ deliver them — so a rerun job finds the messages already there and makes none 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Final
 
 import structlog
 
+from backend import db
 from backend.cases import events
 from backend.cases.events import CaseEventV1, NoticeCase
 from backend.catalogue import service as catalogue
-from backend.clock import now_utc
 from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
-from notifications import fallback, texts
-from notifications.tables import Message
+from notifications import fallback, store, texts
 from notifications.templates import TEMPLATES, Configured
 
 log = structlog.get_logger(__name__)
@@ -124,12 +122,12 @@ async def plan_case_event(event: CaseEventV1) -> Planned | None:
 
 
 async def plan_mandate(payload: dict[str, Any]) -> Planned | None:
-    rows = await Message.raw(
+    rows = await db.fetch(
         "SELECT m.id::text AS id, m.expires_on, m.item_codes, m.bundle_code,"
         " s.display_name AS agent FROM mandate m JOIN staff_user s ON s.id = m.agent"
-        " WHERE m.id = {}::uuid AND m.status = 'pending'",
+        " WHERE m.id = $1::uuid AND m.status = 'pending'",
         str(payload["mandate_id"]),
-    ).run()
+    )
     if not rows:
         return None
     mandate = rows[0]
@@ -178,30 +176,28 @@ async def write_messages(
     created: list[int] = []
     for channel in channels:
         wechat = channel == "wechat"
-        rows = await Message.raw(
-            "INSERT INTO message (key, event, recipient_kind, recipient_id, channel, case_number,"
-            " title, body, page, template_id, template_version, data, needs_action, status,"
-            " attempts, credit_spent, last_error, created_at, finished_at)"
-            " VALUES ({}, {}, 'citizen', {}, {}, {}, {}, {}, {}, {}, {}, {}::jsonb, {}, {}, 0,"
-            " false, '', now(), {}) ON CONFLICT (key) DO NOTHING RETURNING id",
-            f"{planned.key}:{who.citizen_id}:{channel}",
-            planned.event,
-            who.citizen_id,
-            channel,
-            planned.case.number if planned.case else None,
-            template.title,
-            planned.body,
-            planned.page,
-            configured.template_id if wechat else None,
-            template.version(configured.template_id, configured.kind) if wechat else None,
-            json.dumps(template.data(planned.values), ensure_ascii=False),
-            template.needs_action,
-            "delivered" if channel == "inbox" else "created",
-            None if wechat or channel == "sms" else now_utc(),
-        ).run()
-        if not rows:
+        message_id = await store.add_message(
+            store.NewMessage(
+                key=f"{planned.key}:{who.citizen_id}:{channel}",
+                event=planned.event,
+                recipient_id=who.citizen_id,
+                channel=channel,
+                case_number=planned.case.number if planned.case else None,
+                title=template.title,
+                body=planned.body,
+                page=planned.page,
+                template_id=configured.template_id if wechat else None,
+                template_version=(
+                    template.version(configured.template_id, configured.kind) if wechat else None
+                ),
+                data=template.data(planned.values),
+                needs_action=template.needs_action,
+                status="delivered" if channel == "inbox" else "created",
+                finished=channel == "inbox",
+            )
+        )
+        if message_id is None:
             continue
-        message_id = int(rows[0]["id"])
         created.append(message_id)
         if channel in ("wechat", "sms"):
             await publish(

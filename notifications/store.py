@@ -3,7 +3,9 @@ the inbox and the bell (what a citizen and staff read), returning typed rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -173,3 +175,75 @@ async def mark_notice_read(*, notice_id: int, staff_id: str, role: str, area_cod
         .run()
     )
     return True
+
+
+async def add_notice(
+    *,
+    key: str,
+    kind: str,
+    text: str,
+    staff: str | None = None,
+    township: str | None = None,
+    case_number: str | None = None,
+) -> bool:
+    """A notice for one staff member (``staff``) or a desk (``township``), once per ``key``;
+    True when it was written now (False: a rerun found it)."""
+    row = await db.fetchrow(
+        "INSERT INTO staff_notice (key, staff, township, kind, case_number, text, created_at)"
+        " VALUES ($1, $2::uuid, $3, $4, $5, $6, now()) ON CONFLICT (key) DO NOTHING RETURNING id",
+        key,
+        staff,
+        township,
+        kind,
+        case_number,
+        text,
+    )
+    return row is not None
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message to write: to a citizen, through one channel."""
+
+    key: str
+    event: str
+    recipient_id: str
+    channel: str
+    title: str
+    body: str
+    status: str
+    finished: bool
+    """Finished as written (an inbox message is delivered once it is there)."""
+    case_number: str | None = None
+    page: str | None = None
+    template_id: str | None = None
+    template_version: str | None = None
+    data: Mapping[str, object] = field(default_factory=dict)
+    needs_action: bool = False
+
+
+async def add_message(message: NewMessage) -> int | None:
+    """Write a message once per key; its id, or None when a rerun found it written."""
+    row = await db.fetchrow(
+        "INSERT INTO message (key, event, recipient_kind, recipient_id, channel, case_number,"
+        " title, body, page, template_id, template_version, data, needs_action, status,"
+        " attempts, credit_spent, last_error, created_at, finished_at)"
+        " VALUES ($1, $2, 'citizen', $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, 0,"
+        " false, '', now(), CASE WHEN $14 THEN now() END) ON CONFLICT (key) DO NOTHING"
+        " RETURNING id",
+        message.key,
+        message.event,
+        message.recipient_id,
+        message.channel,
+        message.case_number,
+        message.title,
+        message.body,
+        message.page,
+        message.template_id,
+        message.template_version,
+        json.dumps(dict(message.data), ensure_ascii=False),
+        message.needs_action,
+        message.status,
+        message.finished,
+    )
+    return int(row["id"]) if row is not None else None

@@ -26,6 +26,7 @@ from wechatpy.exceptions import WeChatClientException
 from backend import db
 from backend.clock import now_utc
 from backend.http.outbound import OutboundPolicy, OutboundRefused, split_url
+from backend.identity.store import notices as people
 from notifications.tables import StaffNotice
 
 log = structlog.get_logger(__name__)
@@ -83,16 +84,8 @@ class WeComSender:
 
 async def _recipients(notice: dict[str, Any]) -> list[str]:
     if notice["staff"] is not None:
-        rows = await StaffNotice.raw(
-            "SELECT username FROM staff_user WHERE id = {} AND active", notice["staff"]
-        ).run()
-    else:
-        rows = await StaffNotice.raw(
-            "SELECT username FROM staff_user WHERE active AND area = {}"
-            " AND role IN ('window', 'supervisor') ORDER BY username",
-            notice["township"],
-        ).run()
-    return [r["username"] for r in rows]
+        return await people.active_username(str(notice["staff"]))
+    return await people.desk_usernames(notice["township"])
 
 
 async def send_pending(sender: WeComSender, *, limit: int = 200) -> int:

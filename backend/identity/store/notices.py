@@ -99,3 +99,13 @@ async def desk_usernames(area: str) -> list[str]:
         area,
     )
     return [row["username"] for row in rows]
+
+
+async def deletion_note(request_id: str) -> str | None:
+    """The decision's note of a deletion request not yet carried out; None once it was (or
+    when there is no such request)."""
+    row = await db.fetchrow(
+        "SELECT note FROM deletion_request WHERE id = $1::uuid AND status <> 'completed'",
+        request_id,
+    )
+    return str(row["note"]) if row is not None else None
