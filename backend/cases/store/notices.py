@@ -119,3 +119,60 @@ async def step_note(event_id: int) -> str:
     """The note written with a step (a rejection's reason); empty when there is none."""
     row = await db.fetchrow(_NOTE, event_id)
     return str(row["note"]) if row is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class DueCase:
+    """A case whose deadline falls on a day, for the reminders of its desk and supervisors."""
+
+    number: str
+    township: str
+    district: str | None
+    deadline: date
+    item: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResultOut:
+    """A case an agent filed whose result went out to the village and is not yet with the
+    applicant (its custody says at which stage it waits)."""
+
+    case_id: int
+    parent_id: int | None
+    number: str
+    applicant_id: str
+    filed_by_staff: str
+
+
+async def due_on(deadline: date, statuses: list[str]) -> list[DueCase]:
+    """The open cases (not bundles' parents) in ``statuses`` whose deadline is ``deadline``."""
+    rows = await db.fetch(
+        "SELECT c.number, c.township, t.parent AS district, c.deadline,"
+        " COALESCE(i.name, c.item_code, '') AS item"
+        " FROM case_record c JOIN area t ON t.code = c.township"
+        " LEFT JOIN item_version i ON i.id = c.item_version"
+        " WHERE c.deadline = $1 AND c.closed_at IS NULL AND c.status = ANY($2)"
+        " AND NOT EXISTS (SELECT 1 FROM case_record k WHERE k.parent = c.id)"
+        " ORDER BY c.number",
+        deadline,
+        statuses,
+    )
+    return [
+        DueCase(r["number"], r["township"], r["district"], r["deadline"], r["item"]) for r in rows
+    ]
+
+
+async def results_out() -> list[ResultOut]:
+    """The cases agents filed whose result was sent to the village and not yet handed over."""
+    rows = await db.fetch(
+        "SELECT DISTINCT c.id, c.parent, c.number, c.applicant::text AS applicant,"
+        " c.filed_by_staff::text AS filed_by_staff FROM case_record c"
+        " JOIN handover_line l ON l.case = c.id JOIN handover h ON h.id = l.handover"
+        " WHERE c.filed_by_staff IS NOT NULL AND h.direction = 'to_village'"
+        " AND 'result' = ANY(l.items)"
+        " AND NOT EXISTS (SELECT 1 FROM citizen_handover x WHERE x.case = c.id)"
+    )
+    return [
+        ResultOut(r["id"], r["parent"], r["number"], r["applicant"], r["filed_by_staff"])
+        for r in rows
+    ]
