@@ -48,7 +48,7 @@ from backend.idempotency import service as idempotency
 from backend.identity.store import notices as people
 from backend.settings import Settings
 from notifications import deliver, ledger, texts
-from notifications.tables import Message
+from notifications.store import outgoing
 from notifications.templates import Configured
 
 log = structlog.get_logger(__name__)
@@ -226,14 +226,8 @@ async def _sent(citizen_id: str, msgid: str, item: Mapping[str, Any]) -> int:
     code = _text(item.get("ErrorCode"))
     if not msgid or not code.lstrip("-").isdigit() or int(code) == 0:
         return 0
-    row = (
-        await Message.select()
-        .where((Message.recipient_id == citizen_id) & (Message.wechat_msgid == msgid))
-        .lock_rows()
-        .first()
-        .run()
-    )
-    if row is None or row["status"] != "delivered":
+    row = await outgoing.lock_sent(citizen_id=citizen_id, msgid=msgid)
+    if row is None or row.status != "delivered":
         return 0
     await deliver.undelivered(row, errcode=int(code), error=_text(item.get("ErrorStatus")))
     return 1

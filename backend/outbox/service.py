@@ -68,3 +68,11 @@ async def publish(
     event_id = int(row["id"])
     pending.append(event_id)
     return event_id
+
+
+async def dead_jobs(kind: str) -> int:
+    """How many rows of ``kind`` ran out of attempts."""
+    row = await db.fetchrow(
+        "SELECT count(*) AS n FROM outbox_event WHERE kind = $1 AND status = 'dead'", kind
+    )
+    return int(row["n"]) if row is not None else 0

@@ -1,5 +1,5 @@
-"""The notifications context's SQL: its only module that reads or writes its tables' rows for
-the inbox and the bell (what a citizen and staff read), returning typed rows."""
+"""The inbox and the bell: what a citizen and staff read, and the messages and notices written
+for them."""
 
 from __future__ import annotations
 
@@ -247,3 +247,43 @@ async def add_message(message: NewMessage) -> int | None:
         message.finished,
     )
     return int(row["id"]) if row is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Unpushed:
+    """A notice not yet pushed to WeCom: for one staff member, or a desk's."""
+
+    id: int
+    staff: str | None
+    township: str | None
+    text: str
+
+
+async def claim_unpushed(*, max_attempts: int, since: datetime, after: int) -> Unpushed | None:
+    """The next notice (by id, after ``after``) not yet pushed to WeCom, tried fewer than
+    ``max_attempts`` times, written since ``since``; locked for the caller's transaction (a
+    notice another worker holds is skipped)."""
+    row = await db.fetchrow(
+        "SELECT id, staff::text AS staff, township, text FROM staff_notice"
+        " WHERE wecom_sent_at IS NULL AND wecom_attempts < $1 AND created_at > $2"
+        " AND id > $3 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+        max_attempts,
+        since,
+        after,
+    )
+    if row is None:
+        return None
+    return Unpushed(int(row["id"]), row["staff"], row["township"], row["text"])
+
+
+async def record_push(notice_id: int, *, sent: bool, error: str) -> None:
+    """One more try to push a notice to WeCom: sent now (``error`` says why it went nowhere,
+    if it did), or failed with ``error``."""
+    await db.fetch(
+        "UPDATE staff_notice SET wecom_attempts = wecom_attempts + 1, wecom_error = $2,"
+        " wecom_sent_at = CASE WHEN $3 THEN $4 ELSE wecom_sent_at END WHERE id = $1",
+        notice_id,
+        error[:500],
+        sent,
+        clock.now_utc(),
+    )
