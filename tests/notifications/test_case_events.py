@@ -20,6 +20,7 @@ from backend.cases.events import CaseEventV1, UnknownVersion
 from notifications import planner
 from tests.notifications.test_delivery import submit
 from tests.support import citizen
+from tests.window.support import TOWNSHIP, clerk, ok, queued
 
 pytestmark = pytest.mark.integration
 
@@ -72,3 +73,20 @@ async def test_a_row_of_the_old_shape_plans_the_same_message(
 async def test_a_newer_version_than_the_handler_knows_is_left_for_a_later_run() -> None:
     with pytest.raises(UnknownVersion):
         await events.read_case_event({"version": events.CASE_EVENT_VERSION + 1, "event_id": 1})
+
+
+async def test_a_rejection_keeps_its_reason_out_of_the_outbox_and_in_the_message(
+    api, small_catalogue: Path, elicense
+) -> None:
+    me = await citizen(api, "ce-reject")
+    number = await queued(me)
+    reason = "申请人欧阳明的材料不全"
+    await ok(await clerk(api), number, "reject", {"reason": reason})
+    payload = await _payload(number, "reject")
+
+    assert reason not in json.dumps(payload, ensure_ascii=False)
+    event = await events.read_case_event(payload)
+    assert event is not None and event.case.township == TOWNSHIP
+    planned = await planner.plan_case_event(event)
+    assert planned is not None and planned.event == "case.rejected"
+    assert reason in planned.body
