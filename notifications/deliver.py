@@ -29,6 +29,7 @@ from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.wechat.ports import WeChatError, WeChatGateway
 from notifications import fallback, ledger
+from notifications.events import DELIVER, read_deliver
 from notifications.ratelimit import SendRate
 from notifications.sms import SmsError, SmsSender
 from notifications.store import outgoing
@@ -110,7 +111,7 @@ async def _end(row: Outgoing, status: str, why: str, **kw: Any) -> None:
 
 
 async def deliver(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    message_id = int(payload["message_id"])
+    message_id = read_deliver(payload).message_id
     services = ctx.services
     templates: dict[str, Configured] = services["templates"]
     row = await _begin(message_id, templates)
@@ -190,4 +191,4 @@ async def _wechat_failed(ctx: HandlerContext, row: Outgoing, exc: WeChatError, k
     bound.warning("message_technical_failure")
 
 
-HANDLERS: Final = {"message.deliver": deliver}
+HANDLERS: Final = {DELIVER: deliver}

@@ -8,7 +8,7 @@ from typing import Final
 
 from backend.clock import now_utc
 from backend.outbox.service import dead_jobs, publish, unit_of_work
-from notifications.planner import DELIVER
+from notifications.events import DELIVER, deliver_payload
 from notifications.store import outgoing
 
 STUCK_AFTER: Final = timedelta(minutes=10)
@@ -42,7 +42,7 @@ async def replay(*, include_stuck: bool = True, limit: int = 10_000) -> int:
         for message_id, attempts in rows:
             await publish(
                 kind=DELIVER,
-                payload={"message_id": message_id},
+                payload=deliver_payload(message_id),
                 dedup_key=f"deliver:{message_id}:replay:{attempts}:{now_utc().timestamp()}",
             )
     return len(rows)

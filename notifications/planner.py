@@ -26,13 +26,13 @@ from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
 from notifications import fallback, store, texts
+from notifications.events import DELIVER, deliver_payload
 from notifications.templates import TEMPLATES, Configured
 
 log = structlog.get_logger(__name__)
 
 CASE_EVENT: Final = "case.event"
 MANDATE_REQUESTED: Final = "mandate.requested"
-DELIVER: Final = "message.deliver"
 
 ACTION_EVENTS: Final[dict[str, str]] = {
     "submit": "case.received",
@@ -201,7 +201,9 @@ async def write_messages(
         created.append(message_id)
         if channel in ("wechat", "sms"):
             await publish(
-                kind=DELIVER, payload={"message_id": message_id}, dedup_key=f"deliver:{message_id}"
+                kind=DELIVER,
+                payload=deliver_payload(message_id),
+                dedup_key=f"deliver:{message_id}",
             )
     if "inbox" in channels and template.needs_action and planned.case is not None:
         await fallback.tell_in_person(
