@@ -50,3 +50,13 @@ def test_notifications_import_no_other_context_tables() -> None:
         for path in _modules("notifications")
     }
     assert {path: names for path, names in reaching.items() if names} == {}
+
+
+def test_only_the_outbox_store_touches_the_outbox_table() -> None:
+    allowed = {"backend/outbox/store.py", "backend/outbox/piccolo_app.py"}
+    reaching = [
+        str(path.relative_to(ROOT))
+        for path in _modules("notifications", "backend", "agent_portal")
+        if "backend.outbox.tables" in _imports(path) and str(path.relative_to(ROOT)) not in allowed
+    ]
+    assert reaching == []
