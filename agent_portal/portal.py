@@ -34,6 +34,7 @@ from agent_portal.common.auth import (
     staff_provider,
 )
 from agent_portal.common.errors import EXCEPTION_HANDLERS
+from agent_portal.common.notices import NoticePages
 from agent_portal.common.security import (
     PORTAL_PATH,
     csrf_binding_middleware,
@@ -42,7 +43,6 @@ from agent_portal.common.security import (
 )
 from agent_portal.common.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.dashboard.pages import DashboardPages
-from agent_portal.notices import NoticePages
 from agent_portal.review.pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.supervision.pages import SupervisionPages

@@ -46,8 +46,8 @@ def status_command(limit: int) -> None:
     click.echo(f"stuck for over 10 minutes: {len(found.stuck)}")
     for row in found.stuck:
         click.echo(
-            f"  #{row['id']} {row['event']} {row['channel']} {row['status']}"
-            f" attempts={row['attempts']} case={row['case_number'] or '-'} {row['last_error']}"
+            f"  #{row.id} {row.event} {row.channel} {row.status}"
+            f" attempts={row.attempts} case={row.case_number or '-'} {row.last_error}"
         )
 
 

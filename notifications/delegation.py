@@ -17,21 +17,17 @@ from typing import Any, Final
 
 import structlog
 
+from backend import db
 from backend.catalogue import service as catalogue
 from backend.errors import NotFound
+from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
-from notifications import texts
-from notifications.tables import StaffNotice
+from notifications import store, texts
 
 log = structlog.get_logger(__name__)
 
 MANDATE_REVOKED: Final = "mandate.revoked"
 TAKEOVER_REFUSED: Final = "citizen.takeover_refused"
-
-_INSERT = (
-    "INSERT INTO staff_notice (key, staff, township, kind, case_number, text, created_at)"
-    " VALUES ({}, {}::uuid, NULL, {}, NULL, {}, now()) ON CONFLICT (key) DO NOTHING"
-)
 
 
 async def _scope(mandate: dict[str, Any]) -> str:
@@ -46,11 +42,11 @@ async def _scope(mandate: dict[str, Any]) -> str:
 
 
 async def on_mandate_revoked(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    rows = await StaffNotice.raw(
+    rows = await db.fetch(
         "SELECT m.item_codes, m.bundle_code, c.name FROM mandate m"
-        " JOIN citizen c ON c.id = m.citizen WHERE m.id = {}::uuid",
+        " JOIN citizen c ON c.id = m.citizen WHERE m.id = $1::uuid",
         str(payload["mandate_id"]),
-    ).run()
+    )
     if not rows:
         log.warning("mandate_revoked_unknown", mandate_id=payload["mandate_id"])
         return
@@ -58,33 +54,27 @@ async def on_mandate_revoked(ctx: HandlerContext, payload: dict[str, Any]) -> No
     text = texts.MANDATE_REVOKED.format(
         name=mandate["name"] or texts.SOMEONE, scope=await _scope(mandate)
     )
-    await StaffNotice.raw(
-        _INSERT,
-        f"mandate-revoked:{payload['mandate_id']}",
-        str(payload["agent_id"]),
-        "mandate_revoked",
-        text,
-    ).run()
+    await store.add_notice(
+        key=f"mandate-revoked:{payload['mandate_id']}",
+        kind="mandate_revoked",
+        staff=str(payload["agent_id"]),
+        text=text,
+    )
 
 
 async def on_takeover_refused(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    rows = await StaffNotice.raw(
-        "SELECT name, id_number_masked FROM citizen WHERE id = {}::uuid",
-        str(payload["citizen_id"]),
-    ).run()
-    person = rows[0] if rows else {"name": None, "id_number_masked": None}
+    person = await people.person(str(payload["citizen_id"]))
     text = texts.TAKEOVER_REFUSED.format(
-        name=person["name"] or texts.SOMEONE,
-        id_masked=person["id_number_masked"] or "",
+        name=(person.name if person else None) or texts.SOMEONE,
+        id_masked=(person.id_number_masked if person else None) or "",
         why=texts.TAKEOVER_WHY.get(str(payload.get("reason")), ""),
     )
-    await StaffNotice.raw(
-        _INSERT,
-        f"takeover-refused:{ctx.event_id}",
-        str(payload["agent_id"]),
-        "takeover_refused",
-        text,
-    ).run()
+    await store.add_notice(
+        key=f"takeover-refused:{ctx.event_id}",
+        kind="takeover_refused",
+        staff=str(payload["agent_id"]),
+        text=text,
+    )
 
 
 HANDLERS: Final = {MANDATE_REVOKED: on_mandate_revoked, TAKEOVER_REFUSED: on_takeover_refused}

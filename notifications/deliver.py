@@ -19,25 +19,25 @@ A worker killed between WeChat's answer and the commit of ``delivered`` leaves t
 
 from __future__ import annotations
 
-import json
 from typing import Any, Final
 
 import structlog
 
 from backend import db
-from backend.cases.tables import Case
-from backend.clock import now_utc
+from backend.cases import events
+from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.wechat.ports import WeChatError, WeChatGateway
 from notifications import fallback, ledger
+from notifications.events import DELIVER, read_deliver
 from notifications.ratelimit import SendRate
 from notifications.sms import SmsError, SmsSender
-from notifications.tables import Message
+from notifications.store import outgoing
+from notifications.store.outgoing import FINAL, Outgoing
 from notifications.templates import TEMPLATES, Configured
 
 log = structlog.get_logger(__name__)
 
-FINAL: Final = frozenset({"delivered", "permanent_failure", "technical_failure"})
 REFUSED_ERRCODE: Final = 43101
 
 
@@ -45,68 +45,37 @@ class RetryLater(Exception):
     """A temporary failure: the outbox runs the job again after its back-off."""
 
 
-async def _begin(message_id: int, templates: dict[str, Configured]) -> dict[str, Any] | None:
+async def _begin(message_id: int, templates: dict[str, Configured]) -> Outgoing | None:
     """Lock, check consent, mark ``sending``; None when there is nothing to send."""
     async with db.engine().transaction():
-        row = await Message.select().where(Message.id == message_id).lock_rows().first().run()
-        if row is None or row["status"] in FINAL:
+        row = await outgoing.lock(message_id)
+        if row is None or row.status in FINAL:
             return None
-        if row["channel"] == "wechat" and not row["credit_spent"]:
-            kind = templates[row["event"]].kind if row["event"] in templates else "one_time"
+        if row.channel == "wechat" and not row.credit_spent:
+            kind = templates[row.event].kind if row.event in templates else "one_time"
             why = await ledger.spend(
-                citizen_id=row["recipient_id"], template_id=row["template_id"], kind=kind
+                citizen_id=row.recipient_id, template_id=row.template_id or "", kind=kind
             )
             if why is not None:
-                await _finish(row, "permanent_failure", error=why)
+                await outgoing.finish(row.id, "permanent_failure", error=why)
                 await _fall_back(row, why)
                 return None
-        if row["status"] == "sending":
+        if row.status == "sending":
             log.warning("message_resent_after_interruption", message_id=message_id)
-        await (
-            Message.update(
-                {
-                    Message.status: "sending",
-                    Message.credit_spent: row["channel"] == "wechat",
-                    Message.attempts: Message.attempts + 1,
-                    Message.sending_at: now_utc(),
-                }
-            )
-            .where(Message.id == message_id)
-            .run()
-        )
+        await outgoing.mark_sending(message_id, credit_spent=row.channel == "wechat")
     return row
 
 
-async def _finish(
-    row: dict[str, Any],
-    status: str,
-    *,
-    error: str = "",
-    errcode: int | None = None,
-    msgid: str | None = None,
-) -> None:
-    values: dict[Any, Any] = {
-        Message.status: status,
-        Message.last_error: error[:500],
-        Message.errcode: errcode,
-    }
-    if status in FINAL:
-        values[Message.finished_at] = now_utc()
-    if msgid is not None:
-        values[Message.wechat_msgid] = msgid
-    await Message.update(values).where(Message.id == row["id"]).run()
-
-
-async def _fall_back(row: dict[str, Any], why: str) -> None:
-    if not row["needs_action"] or not row["case_number"] or row["channel"] == "sms":
+async def _fall_back(row: Outgoing, why: str) -> None:
+    if not row.needs_action or not row.case_number or row.channel == "sms":
         return  # an SMS goes with an inbox message, whose task to tell in person already exists
-    case = await Case.select().where(Case.number == row["case_number"]).first().run()
+    case = await events.case_for_notice(row.case_number)
     if case is not None:
-        await fallback.tell_in_person(case=case, title=row["title"], key=row["key"], why=why)
+        await fallback.tell_in_person(case=case, title=row.title, key=row.key, why=why)
 
 
 async def give_up(
-    row: dict[str, Any],
+    row: Outgoing,
     status: str,
     why: str,
     *,
@@ -117,44 +86,43 @@ async def give_up(
 ) -> None:
     """Finish unsent-for-good, in the caller's transaction: record it, give back an unused
     credit (``refund``), remember a refusal (43101), tell someone in person."""
-    await _finish(row, status, error=error or why, errcode=errcode)
-    if row["channel"] == "wechat":
+    await outgoing.finish(row.id, status, error=error or why, errcode=errcode)
+    if row.channel == "wechat":
+        template_id = row.template_id or ""
         if errcode == REFUSED_ERRCODE:
-            await ledger.refused(citizen_id=row["recipient_id"], template_id=row["template_id"])
+            await ledger.refused(citizen_id=row.recipient_id, template_id=template_id)
         elif refund:
-            await ledger.refund(
-                citizen_id=row["recipient_id"], template_id=row["template_id"], kind=kind
-            )
+            await ledger.refund(citizen_id=row.recipient_id, template_id=template_id, kind=kind)
     await _fall_back(row, why)
 
 
-async def undelivered(row: dict[str, Any], *, errcode: int, error: str) -> None:
+async def undelivered(row: Outgoing, *, errcode: int, error: str) -> None:
     """WeChat took the message but its ``subscribe_msg_sent_event`` says it never reached the
     citizen; in the caller's transaction. The credit was used on WeChat's side: none back."""
     why = "refused" if errcode == REFUSED_ERRCODE else "failed"
     await give_up(row, "permanent_failure", why, errcode=errcode, error=error, refund=False)
-    log.warning("message_undelivered", message_id=row["id"], errcode=errcode)
+    log.warning("message_undelivered", message_id=row.id, errcode=errcode)
 
 
-async def _end(row: dict[str, Any], status: str, why: str, **kw: Any) -> None:
+async def _end(row: Outgoing, status: str, why: str, **kw: Any) -> None:
     """``give_up`` in a transaction of its own."""
     async with db.engine().transaction():
         await give_up(row, status, why, **kw)
 
 
 async def deliver(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    message_id = int(payload["message_id"])
+    message_id = read_deliver(payload).message_id
     services = ctx.services
     templates: dict[str, Configured] = services["templates"]
     row = await _begin(message_id, templates)
     if row is None:
         return
-    kind = templates[row["event"]].kind if row["event"] in templates else "one_time"
+    kind = templates[row.event].kind if row.event in templates else "one_time"
     rate: SendRate | None = services.get("send_rate")
     if rate is not None:
         await rate.wait()
     try:
-        if row["channel"] == "sms":
+        if row.channel == "sms":
             msgid = await _send_sms(services, row)
         else:
             msgid = await _send_wechat(services["wechat"], row)
@@ -165,44 +133,41 @@ async def deliver(ctx: HandlerContext, payload: dict[str, Any]) -> None:
         await _sms_failed(ctx, row, exc)
         return
     async with db.engine().transaction():
-        await _finish(row, "delivered", msgid=msgid)
-    log.info("message_delivered", message_id=message_id, channel=row["channel"])
+        await outgoing.finish(row.id, "delivered", msgid=msgid)
+    log.info("message_delivered", message_id=message_id, channel=row.channel)
 
 
-async def _send_wechat(wechat: WeChatGateway, row: dict[str, Any]) -> str:
-    data = row["data"]
-    if isinstance(data, str):
-        data = json.loads(data)
-    template = TEMPLATES.get(row["event"])
+async def _send_wechat(wechat: WeChatGateway, row: Outgoing) -> str:
+    template = TEMPLATES.get(row.event)
     msgid = await wechat.send_subscribe_message(
-        openid=await _openid(row["recipient_id"]),
-        template_id=row["template_id"],
-        data=data,
-        page=row["page"] or (template.page if template else None),
+        openid=await _openid(row.recipient_id),
+        template_id=row.template_id or "",
+        data=row.data,
+        page=row.page or (template.page if template else None),
     )
     return str(msgid)
 
 
 async def _openid(citizen_id: str) -> str:
-    rows = await Message.raw("SELECT openid FROM citizen WHERE id = {}::uuid", citizen_id).run()
-    openid = rows[0]["openid"] if rows else None
+    found = await people.contact(citizen_id)
+    openid = found.openid if found else None
     if not openid:
         raise WeChatError(40003, "the citizen has no WeChat account any more")
     return str(openid)
 
 
-async def _send_sms(services: Any, row: dict[str, Any]) -> str:
+async def _send_sms(services: Any, row: Outgoing) -> str:
     sms: SmsSender | None = services.get("sms")
     if sms is None:
         raise SmsError("SMS is not configured", retryable=True)
-    return await sms.send(citizen_id=row["recipient_id"], text=row["body"])
+    return await sms.send(citizen_id=row.recipient_id, text=row.body)
 
 
-async def _sms_failed(ctx: HandlerContext, row: dict[str, Any], exc: SmsError) -> None:
-    bound = log.bind(message_id=row["id"], attempt=ctx.attempt)
+async def _sms_failed(ctx: HandlerContext, row: Outgoing, exc: SmsError) -> None:
+    bound = log.bind(message_id=row.id, attempt=ctx.attempt)
     if exc.retryable and not ctx.last_attempt:
         async with db.engine().transaction():
-            await _finish(row, "temporary_failure", error=str(exc))
+            await outgoing.finish(row.id, "temporary_failure", error=str(exc))
         bound.info("message_temporary_failure", error=str(exc))
         raise RetryLater(str(exc))
     status = "technical_failure" if exc.retryable else "permanent_failure"
@@ -210,10 +175,8 @@ async def _sms_failed(ctx: HandlerContext, row: dict[str, Any], exc: SmsError) -
     bound.warning("message_" + status, error=str(exc))
 
 
-async def _wechat_failed(
-    ctx: HandlerContext, row: dict[str, Any], exc: WeChatError, kind: str
-) -> None:
-    bound = log.bind(message_id=row["id"], errcode=exc.errcode, attempt=ctx.attempt)
+async def _wechat_failed(ctx: HandlerContext, row: Outgoing, exc: WeChatError, kind: str) -> None:
+    bound = log.bind(message_id=row.id, errcode=exc.errcode, attempt=ctx.attempt)
     if exc.permanent or exc.errcode == 40003:
         why = "refused" if exc.errcode == REFUSED_ERRCODE else "failed"
         await _end(row, "permanent_failure", why, errcode=exc.errcode, error=str(exc), kind=kind)
@@ -221,11 +184,11 @@ async def _wechat_failed(
         return
     if exc.retryable and not ctx.last_attempt:
         async with db.engine().transaction():
-            await _finish(row, "temporary_failure", error=str(exc), errcode=exc.errcode)
+            await outgoing.finish(row.id, "temporary_failure", error=str(exc), errcode=exc.errcode)
         bound.info("message_temporary_failure")
         raise RetryLater(str(exc))
     await _end(row, "technical_failure", "failed", errcode=exc.errcode, error=str(exc), kind=kind)
     bound.warning("message_technical_failure")
 
 
-HANDLERS: Final = {"message.deliver": deliver}
+HANDLERS: Final = {DELIVER: deliver}

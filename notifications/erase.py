@@ -4,13 +4,9 @@ ledger and every message to them go (a message about a kept case is not part of 
 from __future__ import annotations
 
 from backend.identity.erasure import Person
-from notifications.tables import Message, Subscription
+from notifications.store import outgoing, subscriptions
 
 
 async def erase_person(person: Person) -> None:
-    await Subscription.delete().where(Subscription.citizen == person.citizen_id).run()
-    await (
-        Message.delete()
-        .where((Message.recipient_kind == "citizen") & (Message.recipient_id == person.citizen_id))
-        .run()
-    )
+    await subscriptions.erase_citizen(person.citizen_id)
+    await outgoing.erase_citizen(person.citizen_id)

@@ -6,31 +6,24 @@ portal's bell: 请当面告知. One task per message key, however often the job 
 
 from __future__ import annotations
 
-from typing import Any
+from backend.cases.events import NoticeCase
+from backend.identity.store import notices as people
+from notifications import store, texts
 
-from notifications import texts
-from notifications.tables import StaffNotice
 
-
-async def tell_in_person(
-    *, case: dict[str, Any], title: str, key: str, why: str = "no_wechat"
-) -> None:
+async def tell_in_person(*, case: NoticeCase, title: str, key: str, why: str = "no_wechat") -> None:
     """A ``tell_citizen`` task for the case's agent, else its township desk; in the caller's
     transaction."""
-    rows = await StaffNotice.raw(
-        "SELECT name FROM citizen WHERE id = {}::uuid", str(case["applicant"])
-    ).run()
-    name = (rows[0]["name"] if rows else None) or "申请人"
-    agent = case["filed_by_staff"] if case["filed_by_kind"] in ("agent", "bank") else None
-    await StaffNotice.raw(
-        "INSERT INTO staff_notice (key, staff, township, kind, case_number, text, created_at)"
-        " VALUES ({}, {}::uuid, {}, 'tell_citizen', {}, {}, now())"
-        " ON CONFLICT (key) DO NOTHING",
-        f"tell:{key}",
-        str(agent) if agent else None,
-        None if agent else case["township"],
-        case["number"],
-        texts.TELL_IN_PERSON.format(
-            name=name, title=title, number=case["number"], why=texts.WHY.get(why, "")
+    found = await people.person(case.applicant_id)
+    name = (found.name if found else None) or "申请人"
+    agent = case.agent_id
+    await store.add_notice(
+        key=f"tell:{key}",
+        kind="tell_citizen",
+        staff=agent,
+        township=None if agent else case.township,
+        case_number=case.number,
+        text=texts.TELL_IN_PERSON.format(
+            name=name, title=title, number=case.number, why=texts.WHY.get(why, "")
         ),
-    ).run()
+    )

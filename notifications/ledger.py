@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Final
+from typing import Final
 
 from backend import clock
-from notifications.tables import Subscription
+from notifications.store import subscriptions
 from notifications.templates import Configured
 
 STATUSES: Final = frozenset({"accept", "reject", "ban", "filter"})
@@ -32,54 +32,28 @@ class Credit:
     credits: int
 
 
-async def _row(citizen_id: str, template_id: str, *, lock: bool) -> dict[str, Any] | None:
-    query = Subscription.select().where(
-        (Subscription.citizen == citizen_id) & (Subscription.template_id == template_id)
-    )
-    rows = await (query.lock_rows() if lock else query).first().run()
-    return rows
-
-
 async def record(*, citizen_id: str, template_id: str, status: str, source: str, kind: str) -> None:
     """One answer of the citizen for one template; in the caller's transaction."""
     if status not in STATUSES:
         return
     now = clock.now_utc()
-    await Subscription.raw(
-        "INSERT INTO subscription (citizen, template_id, status, credits, updated_at, source)"
-        " VALUES ({}::uuid, {}, {}, 0, {}, {})"
-        " ON CONFLICT (citizen, template_id) DO NOTHING",
-        citizen_id,
-        template_id,
-        status,
-        now,
-        source,
-    ).run()
-    row = await _row(citizen_id, template_id, lock=True)
+    await subscriptions.ensure(
+        citizen_id=citizen_id, template_id=template_id, status=status, at=now, source=source
+    )
+    row = await subscriptions.lock(citizen_id, template_id)
     assert row is not None
-    credits = int(row["credits"])
+    credits = row.credits
     if status == "accept" and kind == "one_time":
         same_tap = (
-            row["status"] == "accept"
-            and _PAIRED.get(source) == row["source"]
-            and now - row["updated_at"] <= timedelta(seconds=SAME_TAP_S)
+            row.status == "accept"
+            and _PAIRED.get(source) == row.source
+            and now - row.updated_at <= timedelta(seconds=SAME_TAP_S)
         )
         if same_tap:
             source = "paired"  # both reports of this tap are in: the next accept is a new tap
         else:
             credits += 1
-    await (
-        Subscription.update(
-            {
-                Subscription.status: status,
-                Subscription.credits: credits,
-                Subscription.updated_at: now,
-                Subscription.source: source,
-            }
-        )
-        .where(Subscription.id == row["id"])
-        .run()
-    )
+    await subscriptions.save(row.id, status=status, credits=credits, at=now, source=source)
 
 
 async def record_results(
@@ -106,16 +80,9 @@ async def record_results(
 
 async def credits_of(*, citizen_id: str, templates: Mapping[str, Configured]) -> list[Credit]:
     ids = sorted({c.template_id for c in templates.values()})
-    rows = (
-        await Subscription.select()
-        .where((Subscription.citizen == citizen_id) & Subscription.template_id.is_in(ids))
-        .run()
-    )
-    found = {r["template_id"]: r for r in rows}
+    found = await subscriptions.of_templates(citizen_id, ids)
     return [
-        Credit(
-            t, found[t]["status"] if t in found else None, found[t]["credits"] if t in found else 0
-        )
+        Credit(t, found[t].status if t in found else None, found[t].credits if t in found else 0)
         for t in ids
     ]
 
@@ -123,43 +90,25 @@ async def credits_of(*, citizen_id: str, templates: Mapping[str, Configured]) ->
 async def spend(*, citizen_id: str, template_id: str, kind: str) -> str | None:
     """Use the right to send one message; None when allowed, else why not (``no_credit``,
     ``refused``). In the caller's transaction."""
-    row = await _row(citizen_id, template_id, lock=True)
-    if row is None or row["status"] is None:
+    row = await subscriptions.lock(citizen_id, template_id)
+    if row is None or row.status is None:
         return "no_credit"
-    if row["status"] != "accept":
+    if row.status != "accept":
         return "refused"
     if kind == "long_term":
         return None
-    if row["credits"] <= 0:
+    if row.credits <= 0:
         return "no_credit"
-    await (
-        Subscription.update({Subscription.credits: Subscription.credits - 1})
-        .where(Subscription.id == row["id"])
-        .run()
-    )
+    await subscriptions.spend_one(row.id)
     return None
 
 
 async def refund(*, citizen_id: str, template_id: str, kind: str) -> None:
     """Give back a credit a send did not use (WeChat never delivered it)."""
     if kind == "one_time":
-        await (
-            Subscription.update({Subscription.credits: Subscription.credits + 1})
-            .where((Subscription.citizen == citizen_id) & (Subscription.template_id == template_id))
-            .run()
-        )
+        await subscriptions.give_back(citizen_id, template_id)
 
 
 async def refused(*, citizen_id: str, template_id: str) -> None:
     """WeChat says the user refuses this template (43101): no more tries until they accept."""
-    await (
-        Subscription.update(
-            {
-                Subscription.status: "reject",
-                Subscription.credits: 0,
-                Subscription.updated_at: clock.now_utc(),
-            }
-        )
-        .where((Subscription.citizen == citizen_id) & (Subscription.template_id == template_id))
-        .run()
-    )
+    await subscriptions.refuse(citizen_id, template_id)

@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import Final
 
 from backend.clock import now_utc
-from backend.outbox.service import publish, unit_of_work
-from notifications.planner import DELIVER
-from notifications.tables import Message
+from backend.outbox.service import dead_jobs, publish, unit_of_work
+from notifications.events import DELIVER, deliver_payload
+from notifications.store import outgoing
 
 STUCK_AFTER: Final = timedelta(minutes=10)
 REPLAYABLE: Final = ("temporary_failure", "technical_failure")
@@ -18,28 +18,15 @@ REPLAYABLE: Final = ("temporary_failure", "technical_failure")
 @dataclass(frozen=True, slots=True)
 class Status:
     counts: dict[tuple[str, str], int]  # (channel, status) → count
-    stuck: list[dict[str, object]]  # created/sending/temporary_failure for over 10 minutes
+    stuck: list[outgoing.Stuck]  # created/sending/temporary_failure for over 10 minutes
     dead_jobs: int  # message.deliver outbox rows that gave up
 
 
 async def status(limit: int = 20) -> Status:
-    rows = await Message.raw(
-        "SELECT channel, status, count(*) AS n FROM message GROUP BY channel, status"
-    ).run()
-    stuck = await Message.raw(
-        "SELECT id, event, channel, status, attempts, case_number, last_error, created_at"
-        " FROM message WHERE status IN ('created', 'sending', 'temporary_failure')"
-        " AND created_at < {} ORDER BY id LIMIT {}",
-        now_utc() - STUCK_AFTER,
-        limit,
-    ).run()
-    dead = await Message.raw(
-        "SELECT count(*) AS n FROM outbox_event WHERE kind = {} AND status = 'dead'", DELIVER
-    ).run()
     return Status(
-        counts={(r["channel"], r["status"]): int(r["n"]) for r in rows},
-        stuck=[dict(r) for r in stuck],
-        dead_jobs=int(dead[0]["n"]),
+        counts=await outgoing.counts(),
+        stuck=await outgoing.stuck(older_than=STUCK_AFTER, limit=limit),
+        dead_jobs=await dead_jobs(DELIVER),
     )
 
 
@@ -49,19 +36,13 @@ async def replay(*, include_stuck: bool = True, limit: int = 10_000) -> int:
     citizen refused, a bad template) are not replayed. Returns how many were re-driven."""
     statuses = list(REPLAYABLE) + (["created", "sending"] if include_stuck else [])
     async with unit_of_work(None):
-        rows = await Message.raw(
-            "UPDATE message SET status = 'created', finished_at = NULL, last_error = ''"
-            " WHERE id IN (SELECT id FROM message WHERE channel <> 'inbox' AND status = ANY({})"
-            " AND (status IN ('technical_failure', 'temporary_failure') OR created_at < {})"
-            " ORDER BY id LIMIT {} FOR UPDATE SKIP LOCKED) RETURNING id, attempts",
-            statuses,
-            now_utc() - STUCK_AFTER,
-            limit,
-        ).run()
-        for row in rows:
+        rows = await outgoing.reset_for_replay(
+            statuses=statuses, stuck_before=now_utc() - STUCK_AFTER, limit=limit
+        )
+        for message_id, attempts in rows:
             await publish(
                 kind=DELIVER,
-                payload={"message_id": row["id"]},
-                dedup_key=f"deliver:{row['id']}:replay:{row['attempts']}:{now_utc().timestamp()}",
+                payload=deliver_payload(message_id),
+                dedup_key=f"deliver:{message_id}:replay:{attempts}:{now_utc().timestamp()}",
             )
     return len(rows)

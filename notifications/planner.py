@@ -13,27 +13,27 @@ deliver them — so a rerun job finds the messages already there and makes none 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Final
 
 import structlog
 
+from backend import db
+from backend.cases import events
+from backend.cases.events import CaseEventV1, NoticeCase
 from backend.cases.states import CITIZEN_HEARS
-from backend.cases.tables import Case, CaseEvent
 from backend.catalogue import service as catalogue
-from backend.clock import now_utc
+from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
-from notifications import fallback, texts
-from notifications.tables import Message
+from notifications import fallback, store, texts
+from notifications.events import DELIVER, deliver_payload
 from notifications.templates import TEMPLATES, Configured
 
 log = structlog.get_logger(__name__)
 
 CASE_EVENT: Final = "case.event"
 MANDATE_REQUESTED: Final = "mandate.requested"
-DELIVER: Final = "message.deliver"
 
 ACTION_EVENTS: Final[dict[str, str]] = {
     action.value: event for action, event in CITIZEN_HEARS.items()
@@ -53,66 +53,76 @@ class Planned:
     key: str
     event: str
     recipient: Recipient
-    case: dict[str, Any] | None
+    case: NoticeCase | None
     values: dict[str, object]
     page: str
     body: str
 
 
 async def _recipient(citizen_id: str) -> Recipient | None:
-    rows = await Case.raw(
-        "SELECT id::text AS id, openid, phone_enc IS NOT NULL AS has_phone FROM citizen"
-        " WHERE id = {}::uuid",
-        citizen_id,
-    ).run()
-    if not rows:
+    found = await people.contact(citizen_id)
+    if found is None:
         return None
-    return Recipient(rows[0]["id"], rows[0]["openid"], bool(rows[0]["has_phone"]))
+    return Recipient(found.citizen_id, found.openid, found.has_phone)
 
 
-async def _item_name(case: dict[str, Any]) -> str:
+async def _item_name(case: NoticeCase) -> str:
     try:
-        if case["bundle_code"]:
-            return (await catalogue.get_bundle(code=case["bundle_code"])).spec.name
-        return (await catalogue.get_item(code=case["item_code"])).spec.name
+        if case.bundle_code:
+            return (await catalogue.get_bundle(code=case.bundle_code)).spec.name
+        return (await catalogue.get_item(code=case.item_code or "")).spec.name
     except Exception:
-        return str(case["item_code"] or case["bundle_code"] or "")
+        return str(case.item_code or case.bundle_code or "")
 
 
-async def plan_case_event(event_id: int) -> Planned | None:
-    event = await CaseEvent.select().where(CaseEvent.id == event_id).first().run()
-    if event is None or event["action"] not in ACTION_EVENTS:
+async def _note(kind: str, event: CaseEventV1) -> str:
+    """The one-line note of a case message."""
+    case = event.case
+    if kind == "case.supplement":
+        return "、".join(event.missing) or await events.step_note(event.event_id)
+    if kind == "case.accepted":
+        deadline = await events.case_deadline(case.case_id)
+        if deadline:
+            return texts.ACCEPTED_NOTE.format(days=case.committed_days, deadline=deadline)
+        return texts.ACCEPTED_NO_DEADLINE
+    if kind == "case.result_ready":
+        return texts.DELIVERY_NOTES.get(case.delivery_method, "")
+    if kind == "case.rejected":
+        return await events.step_note(event.event_id) or texts.REJECTED_SEE_APP
+    return ""
+
+
+async def plan_case_event(event: CaseEventV1) -> Planned | None:
+    if event.action not in ACTION_EVENTS:
         return None
-    case = await Case.select().where(Case.id == event["case"]).first().run()
-    if case is None:
-        return None
-    if event["action"] == "submit" and case["parent"] is not None:
+    case = event.case
+    if event.action == "submit" and case.parent_id is not None:
         return None  # a bundle's children are submitted with it: one message
-    recipient = await _recipient(str(case["applicant"]))
+    recipient = await _recipient(case.applicant_id)
     if recipient is None:
         return None
-    kind = ACTION_EVENTS[event["action"]]
+    kind = ACTION_EVENTS[event.action]
     item = await _item_name(case)
-    note = texts.note_for(kind, case, event)
+    note = await _note(kind, event)
     values: dict[str, object] = {
-        "number": case["number"],
+        "number": case.number,
         "item": item,
         "status": texts.PHRASES[kind],
-        "at": event["at"],
+        "at": event.at,
         "note": note,
     }
-    body = texts.BODIES[kind].format(number=case["number"], item=item, note=note)
-    page = TEMPLATES[kind].page.format(number=case["number"])
-    return Planned(f"case-event:{event_id}", kind, recipient, case, values, page, body)
+    body = texts.BODIES[kind].format(number=case.number, item=item, note=note)
+    page = TEMPLATES[kind].page.format(number=case.number)
+    return Planned(f"case-event:{event.event_id}", kind, recipient, case, values, page, body)
 
 
 async def plan_mandate(payload: dict[str, Any]) -> Planned | None:
-    rows = await Case.raw(
+    rows = await db.fetch(
         "SELECT m.id::text AS id, m.expires_on, m.item_codes, m.bundle_code,"
         " s.display_name AS agent FROM mandate m JOIN staff_user s ON s.id = m.agent"
-        " WHERE m.id = {}::uuid AND m.status = 'pending'",
+        " WHERE m.id = $1::uuid AND m.status = 'pending'",
         str(payload["mandate_id"]),
-    ).run()
+    )
     if not rows:
         return None
     mandate = rows[0]
@@ -161,34 +171,34 @@ async def write_messages(
     created: list[int] = []
     for channel in channels:
         wechat = channel == "wechat"
-        rows = await Message.raw(
-            "INSERT INTO message (key, event, recipient_kind, recipient_id, channel, case_number,"
-            " title, body, page, template_id, template_version, data, needs_action, status,"
-            " attempts, credit_spent, last_error, created_at, finished_at)"
-            " VALUES ({}, {}, 'citizen', {}, {}, {}, {}, {}, {}, {}, {}, {}::jsonb, {}, {}, 0,"
-            " false, '', now(), {}) ON CONFLICT (key) DO NOTHING RETURNING id",
-            f"{planned.key}:{who.citizen_id}:{channel}",
-            planned.event,
-            who.citizen_id,
-            channel,
-            planned.case["number"] if planned.case else None,
-            template.title,
-            planned.body,
-            planned.page,
-            configured.template_id if wechat else None,
-            template.version(configured.template_id, configured.kind) if wechat else None,
-            json.dumps(template.data(planned.values), ensure_ascii=False),
-            template.needs_action,
-            "delivered" if channel == "inbox" else "created",
-            None if wechat or channel == "sms" else now_utc(),
-        ).run()
-        if not rows:
+        message_id = await store.add_message(
+            store.NewMessage(
+                key=f"{planned.key}:{who.citizen_id}:{channel}",
+                event=planned.event,
+                recipient_id=who.citizen_id,
+                channel=channel,
+                case_number=planned.case.number if planned.case else None,
+                title=template.title,
+                body=planned.body,
+                page=planned.page,
+                template_id=configured.template_id if wechat else None,
+                template_version=(
+                    template.version(configured.template_id, configured.kind) if wechat else None
+                ),
+                data=template.data(planned.values),
+                needs_action=template.needs_action,
+                status="delivered" if channel == "inbox" else "created",
+                finished=channel == "inbox",
+            )
+        )
+        if message_id is None:
             continue
-        message_id = int(rows[0]["id"])
         created.append(message_id)
         if channel in ("wechat", "sms"):
             await publish(
-                kind=DELIVER, payload={"message_id": message_id}, dedup_key=f"deliver:{message_id}"
+                kind=DELIVER,
+                payload=deliver_payload(message_id),
+                dedup_key=f"deliver:{message_id}",
             )
     if "inbox" in channels and template.needs_action and planned.case is not None:
         await fallback.tell_in_person(
@@ -209,7 +219,8 @@ async def handle(ctx: HandlerContext, payload: dict[str, Any], planned: Planned 
 
 
 async def on_case_event(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    await handle(ctx, payload, await plan_case_event(int(payload["event_id"])))
+    event = await events.read_case_event(payload)
+    await handle(ctx, payload, await plan_case_event(event) if event is not None else None)
 
 
 async def on_mandate_requested(ctx: HandlerContext, payload: dict[str, Any]) -> None:

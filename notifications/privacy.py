@@ -14,10 +14,10 @@ import structlog
 
 from backend.identity.deletions import DECIDED_EVENT
 from backend.identity.erasure import ERASE_EVENT
+from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
-from notifications import texts
-from notifications.tables import Message
+from notifications import store, texts
 
 log = structlog.get_logger(__name__)
 
@@ -26,26 +26,22 @@ async def on_deletion_decided(ctx: HandlerContext, payload: dict[str, Any]) -> N
     request_id, citizen_id = str(payload["request_id"]), str(payload["citizen_id"])
     approved = payload["outcome"] == "approved"
     async with unit_of_work(ctx.services.get("doorbell")):
-        found = await Message.raw(
-            "SELECT note FROM deletion_request WHERE id = {}::uuid AND status <> 'completed'",
-            request_id,
-        ).run()
-        if not found:  # a rerun after the erasure: there is no one left to tell
+        note = await people.deletion_note(request_id)
+        if note is None:  # a rerun after the erasure: there is no one left to tell
             return
-        note = found[0]["note"]
         body = (texts.DELETION_APPROVED if approved else texts.DELETION_REFUSED).format(reason=note)
-        await Message.raw(
-            "INSERT INTO message (key, event, recipient_kind, recipient_id, channel, title, body,"
-            " data, needs_action, status, attempts, credit_spent, last_error, created_at,"
-            " finished_at) VALUES ({}, {}, 'citizen', {}, 'inbox', {}, {}, {}::jsonb, false,"
-            " 'delivered', 0, false, '', now(), now()) ON CONFLICT (key) DO NOTHING",
-            f"deletion:{request_id}:{citizen_id}:inbox",
-            DECIDED_EVENT,
-            citizen_id,
-            texts.DELETION_TITLE,
-            body,
-            "{}",
-        ).run()
+        await store.add_message(
+            store.NewMessage(
+                key=f"deletion:{request_id}:{citizen_id}:inbox",
+                event=DECIDED_EVENT,
+                recipient_id=citizen_id,
+                channel="inbox",
+                title=texts.DELETION_TITLE,
+                body=body,
+                status="delivered",
+                finished=True,
+            )
+        )
         if approved:
             await publish(
                 kind=ERASE_EVENT,

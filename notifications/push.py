@@ -45,10 +45,10 @@ from wechatpy.utils import WeChatSigner
 from backend import clock
 from backend.errors import InvalidInput, ServiceUnavailable, Unauthenticated
 from backend.idempotency import service as idempotency
-from backend.identity.tables import Citizen
+from backend.identity.store import notices as people
 from backend.settings import Settings
 from notifications import deliver, ledger, texts
-from notifications.tables import Message
+from notifications.store import outgoing
 from notifications.templates import Configured
 
 log = structlog.get_logger(__name__)
@@ -196,10 +196,9 @@ async def apply(opened: Opened, *, templates: Mapping[str, Configured]) -> int:
     openid = _text(event.get("FromUserName"))
     if name not in WRAPPERS or not openid:
         return 0
-    citizen = await Citizen.select(Citizen.id).where(Citizen.openid == openid).first().run()
-    if citizen is None:
+    citizen_id = await people.citizen_by_openid(openid)
+    if citizen_id is None:
         return 0
-    citizen_id = str(citizen["id"])
     kinds = {c.template_id: c.kind for c in templates.values()}
     done = 0
     for item in _items(event, name):
@@ -227,14 +226,8 @@ async def _sent(citizen_id: str, msgid: str, item: Mapping[str, Any]) -> int:
     code = _text(item.get("ErrorCode"))
     if not msgid or not code.lstrip("-").isdigit() or int(code) == 0:
         return 0
-    row = (
-        await Message.select()
-        .where((Message.recipient_id == citizen_id) & (Message.wechat_msgid == msgid))
-        .lock_rows()
-        .first()
-        .run()
-    )
-    if row is None or row["status"] != "delivered":
+    row = await outgoing.lock_sent(citizen_id=citizen_id, msgid=msgid)
+    if row is None or row.status != "delivered":
         return 0
     await deliver.undelivered(row, errcode=int(code), error=_text(item.get("ErrorStatus")))
     return 1

@@ -19,43 +19,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 import structlog
 
 from backend import db
+from backend.cases.store import notices as cases
 from backend.delegation.custody import custody_by_case
+from backend.identity.store import notices as people
 from backend.workdays.calendar import WorkingCalendar
 from backend.workdays.service import load_calendar
-from notifications import texts
-from notifications.tables import StaffNotice
+from notifications import store, texts
 
 log = structlog.get_logger(__name__)
 
 CLOCK_RUNNING: Final = ("accepted", "in_review")
 """Statuses whose statutory clock runs (``backend.cases.states.CLOCK_RUNNING``)."""
-
-_DUE = (
-    "SELECT c.number, c.township, t.parent AS district, c.deadline,"
-    " COALESCE(i.name, c.item_code, '') AS item"
-    " FROM case_record c JOIN area t ON t.code = c.township"
-    " LEFT JOIN item_version i ON i.id = c.item_version"
-    " WHERE c.deadline = {} AND c.closed_at IS NULL AND c.status = ANY({})"
-    " AND NOT EXISTS (SELECT 1 FROM case_record k WHERE k.parent = c.id)"
-    " ORDER BY c.number"
-)
-# Cases an agent filed whose result went out to the village and is not yet with the citizen.
-_RESULTS_OUT = (
-    "SELECT DISTINCT c.* FROM case_record c"
-    " JOIN handover_line l ON l.case = c.id JOIN handover h ON h.id = l.handover"
-    " WHERE c.filed_by_staff IS NOT NULL AND h.direction = 'to_village'"
-    " AND 'result' = ANY(l.items)"
-    " AND NOT EXISTS (SELECT 1 FROM citizen_handover x WHERE x.case = c.id)"
-)
-_INSERT = (
-    "INSERT INTO staff_notice (key, staff, township, kind, case_number, text, created_at)"
-    " VALUES ({}, {}::uuid, {}, {}, {}, {}, now()) ON CONFLICT (key) DO NOTHING RETURNING id"
-)
 
 
 @dataclass
@@ -81,51 +60,45 @@ async def _notice(
     staff: str | None = None,
     township: str | None = None,
 ) -> None:
-    rows = await StaffNotice.raw(_INSERT, key, staff, township, kind, case_number, text).run()
-    if rows:
+    written = await store.add_notice(
+        key=key, kind=kind, text=text, staff=staff, township=township, case_number=case_number
+    )
+    if written:
         reminded.created[kind] = reminded.created.get(kind, 0) + 1
 
 
 async def _deadlines(reminded: Reminded, *, deadline: date, kind: str, template: str) -> None:
     slug = kind.replace("_", "-")
-    for case in await StaffNotice.raw(_DUE, deadline, list(CLOCK_RUNNING)).run():
-        text = template.format(
-            number=case["number"], item=case["item"], deadline=deadline.isoformat()
-        )
-        key = f"{slug}:{case['number']}:{deadline.isoformat()}"
+    for case in await cases.due_on(deadline, list(CLOCK_RUNNING)):
+        text = template.format(number=case.number, item=case.item, deadline=deadline.isoformat())
+        key = f"{slug}:{case.number}:{deadline.isoformat()}"
         await _notice(
             reminded,
             key=key,
             kind=kind,
-            case_number=case["number"],
+            case_number=case.number,
             text=text,
-            township=case["township"],
+            township=case.township,
         )
-        if case["district"]:  # the district's supervisors see notices kept under its code
+        if case.district:  # the district's supervisors see notices kept under its code
             await _notice(
                 reminded,
                 key=f"{key}:supervisor",
                 kind=kind,
-                case_number=case["number"],
+                case_number=case.number,
                 text=text,
-                township=case["district"],
+                township=case.district,
             )
 
 
 async def _results(reminded: Reminded) -> None:
-    rows: list[dict[str, Any]] = [dict(r) for r in await StaffNotice.raw(_RESULTS_OUT).run()]
-    if not rows:
+    out = await cases.results_out()
+    if not out:
         return
-    custody = await custody_by_case(rows)
-    names = {
-        str(r["id"]): r["name"] or "申请人"
-        for r in await StaffNotice.raw(
-            "SELECT id, name FROM citizen WHERE id = ANY({}::uuid[])",
-            sorted({str(r["applicant"]) for r in rows}),
-        ).run()
-    }
-    for row in rows:
-        held = custody[row["id"]]
+    custody = await custody_by_case([{"id": r.case_id, "parent": r.parent_id} for r in out])
+    names = await people.names(sorted({r.applicant_id for r in out}))
+    for row in out:
+        held = custody[row.case_id]
         stage = (
             "pick_up" if held.result_in_transit else "hand_over" if held.result_with_agent else None
         )
@@ -133,13 +106,13 @@ async def _results(reminded: Reminded) -> None:
             continue
         await _notice(
             reminded,
-            key=f"result-waiting:{row['number']}:{stage}",
+            key=f"result-waiting:{row.number}:{stage}",
             kind="result_waiting",
-            case_number=row["number"],
+            case_number=row.number,
             text=texts.RESULT_WAITING[stage].format(
-                number=row["number"], name=names.get(str(row["applicant"]), "申请人")
+                number=row.number, name=names.get(row.applicant_id) or "申请人"
             ),
-            staff=str(row["filed_by_staff"]),
+            staff=row.filed_by_staff,
         )
 
 

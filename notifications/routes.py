@@ -3,33 +3,46 @@ message push (public: WeChat's signature instead of a token)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, cast
 
 import msgspec
 from litestar import Controller, MediaType, get, post
-from litestar.datastructures import State
 from litestar.openapi.spec import Example
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, Parameter, SkipValidation
 
 from backend.clock import local
+from backend.deps import Deps
 from backend.http.auth import PUBLIC, ApiRequest, PublicRequest, citizen_only, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.outbox.service import unit_of_work
-from notifications import inbox, ledger, push
+from notifications import push, service
 from notifications.schemas import (
+    Channel,
     CreditsOut,
+    Event,
     MessageOut,
     MessagePage,
+    MessageStatus,
+    NoticeKind,
     NoticeOut,
     NoticePage,
     SubscriptionsIn,
 )
 from notifications.templates import Configured
 
+AppDeps = SkipValidation[Deps]
+"""``deps`` as handlers take it: Litestar hands it over as built, unchecked (its annotations name
+adapters msgspec cannot check)."""
 
-def _credits(credits: list[ledger.Credit], templates: dict[str, Configured]) -> CreditsOut:
+
+def _templates(deps: Deps) -> Mapping[str, Configured]:
+    """The subscription templates (``create_app`` puts notifications' parsed ones in ``deps``)."""
+    return cast("Mapping[str, Configured]", deps.templates)
+
+
+def _credits(credits: list[service.Credit], templates: Mapping[str, Configured]) -> CreditsOut:
     by_id = {c.template_id: c for c in credits}
     return msgspec.convert(
         {
@@ -53,17 +66,18 @@ def _seconds(moment: datetime | None) -> datetime | None:
     return local(moment).replace(microsecond=0) if moment else None
 
 
-def _message(row: dict[str, Any]) -> MessageOut:
+def _message(row: service.MessageRow) -> MessageOut:
+    # The stored words are the ones the schema lists (written only by this package).
     return MessageOut(
-        id=row["id"],
-        event=row["event"],
-        title=row["title"],
-        body=row["body"],
-        case_number=row["case_number"],
-        channel=row["channel"],
-        status=row["status"],
-        created_at=local(row["created_at"]).replace(microsecond=0),
-        read_at=_seconds(row["read_at"]),
+        id=row.id,
+        event=cast("Event", row.event),
+        title=row.title,
+        body=row.body,
+        case_number=row.case_number,
+        channel=cast("Channel", row.channel),
+        status=cast("MessageStatus", row.status),
+        created_at=local(row.created_at).replace(microsecond=0),
+        read_at=_seconds(row.read_at),
     )
 
 
@@ -87,13 +101,15 @@ class CitizenNotificationController(Controller):
         ),
     )
     async def subscriptions(
-        self, request: ApiRequest, state: State, data: JSONBody[SubscriptionsIn]
+        self, request: ApiRequest, deps: AppDeps, data: JSONBody[SubscriptionsIn]
     ) -> CreditsOut:
-        templates: dict[str, Configured] = state.templates
-        async with unit_of_work(state.doorbell):
-            credits = await ledger.record_results(
-                citizen_id=request.user.id, results=data.results, templates=templates
-            )
+        templates = _templates(deps)
+        credits = await service.record_subscriptions(
+            citizen_id=request.user.id,
+            results=data.results,
+            templates=templates,
+            doorbell=deps.doorbell,
+        )
         return _credits(credits, templates)
 
     @get(
@@ -104,10 +120,10 @@ class CitizenNotificationController(Controller):
             "供小程序判断何时再请求订阅。",
         ),
     )
-    async def my_credits(self, request: ApiRequest, state: State) -> CreditsOut:
-        templates: dict[str, Configured] = state.templates
+    async def my_credits(self, request: ApiRequest, deps: AppDeps) -> CreditsOut:
+        templates = _templates(deps)
         return _credits(
-            await ledger.credits_of(citizen_id=request.user.id, templates=templates), templates
+            await service.credits(citizen_id=request.user.id, templates=templates), templates
         )
 
     @get(
@@ -121,10 +137,10 @@ class CitizenNotificationController(Controller):
     async def messages(
         self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
     ) -> MessagePage:
-        rows, total, unread = await inbox.messages(
-            citizen_id=request.user.id, page=page, page_size=page_size
+        found = await service.messages(citizen_id=request.user.id, page=page, page_size=page_size)
+        return MessagePage(
+            items=[_message(r) for r in found.rows], total=found.total, unread=found.unread
         )
-        return MessagePage(items=[_message(r) for r in rows], total=total, unread=unread)
 
     @post(
         "/messages/{message_id:int}/read",
@@ -143,17 +159,19 @@ class CitizenNotificationController(Controller):
             int, Parameter(description="消息编号。", examples=[Example(value=1024)])
         ],
     ) -> MessageOut:
-        return _message(await inbox.mark_read(citizen_id=request.user.id, message_id=message_id))
+        return _message(
+            await service.mark_message_read(citizen_id=request.user.id, message_id=message_id)
+        )
 
 
-def _notice(row: dict[str, Any]) -> NoticeOut:
+def _notice(row: service.NoticeRow) -> NoticeOut:
     return NoticeOut(
-        id=row["id"],
-        kind=row["kind"],
-        text=row["text"],
-        case_number=row["case_number"],
-        created_at=local(row["created_at"]).replace(microsecond=0),
-        read_at=_seconds(row["read_at"]),
+        id=row.id,
+        kind=cast("NoticeKind", row.kind),
+        text=row.text,
+        case_number=row.case_number,
+        created_at=local(row.created_at).replace(microsecond=0),
+        read_at=_seconds(row.read_at),
     )
 
 
@@ -181,7 +199,7 @@ class StaffNoticeController(Controller):
         page_size: PageSize = 20,
     ) -> NoticePage:
         who = request.user
-        rows, total, count = await inbox.notices(
+        found = await service.notices(
             staff_id=who.id,
             role=who.role or "",
             area_code=who.area_code or "",
@@ -189,7 +207,9 @@ class StaffNoticeController(Controller):
             page=page,
             page_size=page_size,
         )
-        return NoticePage(items=[_notice(r) for r in rows], total=total, unread=count)
+        return NoticePage(
+            items=[_notice(r) for r in found.rows], total=found.total, unread=found.unread
+        )
 
     @post(
         "/{notice_id:int}/read",
@@ -208,7 +228,7 @@ class StaffNoticeController(Controller):
         ],
     ) -> None:
         who = request.user
-        await inbox.mark_notice_read(
+        await service.mark_notice_read(
             notice_id=notice_id, staff_id=who.id, role=who.role or "", area_code=who.area_code or ""
         )
 
@@ -235,7 +255,7 @@ class WeChatPushController(Controller):
     )
     async def check(
         self,
-        state: State,
+        deps: AppDeps,
         signature: Annotated[
             str,
             Parameter(
@@ -258,8 +278,8 @@ class WeChatPushController(Controller):
             ),
         ] = "",
     ) -> str:
-        return push.verify_url(
-            push.PushConfig.of(state.settings),
+        return service.verify_push_url(
+            settings=deps.settings,
             signature=signature,
             timestamp=timestamp,
             nonce=nonce,
@@ -279,12 +299,11 @@ class WeChatPushController(Controller):
             problems={**_PUSH_PROBLEMS, 413: ["payload_too_large"]},
         ),
     )
-    async def receive(self, request: PublicRequest, state: State) -> str:
-        opened = push.open_push(
-            push.PushConfig.of(state.settings),
+    async def receive(self, request: PublicRequest, deps: AppDeps) -> str:
+        return await service.receive_push(
+            settings=deps.settings,
             query={k: v for k, v in request.query_params.items()},
             body=await request.body(),
+            templates=_templates(deps),
+            doorbell=deps.doorbell,
         )
-        async with unit_of_work(state.doorbell):
-            await push.apply(opened, templates=state.templates)
-        return push.SUCCESS

@@ -38,6 +38,7 @@ NoticeKind: TypeAlias = Literal[
     "escalated",
     "follow_up",
 ]
+Channel: TypeAlias = Literal["wechat", "sms", "inbox"]
 MessageStatus: TypeAlias = Literal[
     "created",
     "sending",
@@ -153,7 +154,7 @@ class MessageOut(msgspec.Struct):
     ]
     case_number: CaseNumberOrNone
     channel: Annotated[
-        Literal["wechat", "sms", "inbox"],
+        Channel,
         Meta(description="发送渠道：wechat 微信订阅消息、sms 短信、inbox 仅小程序消息列表。"),
     ]
     status: Annotated[

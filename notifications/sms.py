@@ -20,7 +20,7 @@ import structlog
 
 from backend.http.outbound import GuardedTransport, OutboundPolicy
 from backend.identity.sealed import phone_context
-from backend.identity.tables import Citizen
+from backend.identity.store import notices as people
 from backend.security.fieldcrypt import DecryptionFailed, FieldCipher
 
 log = structlog.get_logger(__name__)
@@ -70,11 +70,11 @@ class HttpSmsSender:
         )
 
     async def _phone(self, citizen_id: str) -> str:
-        row = await Citizen.select(Citizen.phone_enc).where(Citizen.id == citizen_id).first().run()
-        if row is None or not row["phone_enc"]:
+        sealed = await people.sealed_phone(citizen_id)
+        if sealed is None:
             raise SmsError("the citizen has no phone number", retryable=False)
         try:
-            return self._cipher.decrypt(row["phone_enc"], context=phone_context(citizen_id))
+            return self._cipher.decrypt(sealed, context=phone_context(citizen_id))
         except DecryptionFailed as exc:
             raise SmsError(f"the phone number does not decrypt: {exc}", retryable=False) from exc
 

@@ -13,37 +13,28 @@ from typing import Any, Final
 
 import structlog
 
+from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
-from notifications.tables import StaffNotice
+from notifications import store
 
 log = structlog.get_logger(__name__)
 
 ESCALATED: Final = "supervision.escalated"
 FOLLOW_UP_OPENED: Final = "supervision.follow_up_opened"
 
-_SUPERVISORS = (
-    "SELECT id::text AS id FROM staff_user WHERE role = 'supervisor' AND active AND area = {}"
-    " ORDER BY id"
-)
-_INSERT = (
-    "INSERT INTO staff_notice (key, staff, township, kind, case_number, text, created_at)"
-    " VALUES ({}, {}::uuid, NULL, {}, {}, {}, now()) ON CONFLICT (key) DO NOTHING"
-)
-
 
 async def _notify(*, key: str, kind: str, payload: dict[str, Any]) -> None:
-    supervisors = await StaffNotice.raw(_SUPERVISORS, str(payload["area"])).run()
+    supervisors = await people.active_supervisors(str(payload["area"]))
     if not supervisors:
         log.warning("supervision_notice_nobody", area=payload["area"], key=key)
-    for staff in supervisors:
-        await StaffNotice.raw(
-            _INSERT,
-            f"{key}:{staff['id']}",
-            staff["id"],
-            kind,
-            payload.get("case_number"),
-            str(payload["text"]),
-        ).run()
+    for staff_id in supervisors:
+        await store.add_notice(
+            key=f"{key}:{staff_id}",
+            kind=kind,
+            staff=staff_id,
+            case_number=payload.get("case_number"),
+            text=str(payload["text"]),
+        )
 
 
 async def on_escalated(ctx: HandlerContext, payload: dict[str, Any]) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any, Final
+from typing import Final
 
 PHRASES: Final[dict[str, str]] = {
     "case.received": "已提交",
@@ -39,22 +38,9 @@ WHY: Final[dict[str, str]] = {
 }
 
 
-def note_for(kind: str, case: dict[str, Any], event: dict[str, Any]) -> str:
-    """The one-line note of a case message."""
-    data = event.get("data") or {}
-    if isinstance(data, str):
-        data = json.loads(data)
-    if kind == "case.supplement":
-        return "、".join(data.get("missing") or []) or (event.get("note") or "")
-    if kind == "case.accepted":
-        if case.get("deadline"):
-            return f"承诺 {case['committed_days']} 个工作日内办结，截止 {case['deadline']}"
-        return "请留意办理进度"
-    if kind == "case.result_ready":
-        return DELIVERY_NOTES.get(case.get("delivery_method") or "", "")
-    if kind == "case.rejected":
-        return str(event.get("note") or data.get("reason") or "详见小程序")
-    return ""
+ACCEPTED_NOTE: Final = "承诺 {days} 个工作日内办结，截止 {deadline}"
+ACCEPTED_NO_DEADLINE: Final = "请留意办理进度"
+REJECTED_SEE_APP: Final = "详见小程序"
 
 
 DEADLINE_SOON: Final = "办件 {number}（{item}）将于下一个工作日 {deadline} 到期，请抓紧办理。"
@@ -79,6 +65,9 @@ TAKEOVER_WHY: Final[dict[str, str]] = {
     "not_matched": "实名核验未通过",
 }
 SOMEONE: Final = "群众"
+
+MESSAGE_NOT_FOUND: Final = "找不到该消息。"
+NOTICE_NOT_FOUND: Final = "找不到该通知。"
 
 PUSH_SIGNATURE_INVALID: Final = "消息推送的签名或时间戳无效。"
 PUSH_NOT_CONFIGURED: Final = "消息推送未开启。"

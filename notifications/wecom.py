@@ -26,7 +26,9 @@ from wechatpy.exceptions import WeChatClientException
 from backend import db
 from backend.clock import now_utc
 from backend.http.outbound import OutboundPolicy, OutboundRefused, split_url
-from notifications.tables import StaffNotice
+from backend.identity.store import notices as people
+from notifications.store import inbox
+from notifications.store.inbox import Unpushed
 
 log = structlog.get_logger(__name__)
 
@@ -81,18 +83,10 @@ class WeComSender:
         )
 
 
-async def _recipients(notice: dict[str, Any]) -> list[str]:
-    if notice["staff"] is not None:
-        rows = await StaffNotice.raw(
-            "SELECT username FROM staff_user WHERE id = {} AND active", notice["staff"]
-        ).run()
-    else:
-        rows = await StaffNotice.raw(
-            "SELECT username FROM staff_user WHERE active AND area = {}"
-            " AND role IN ('window', 'supervisor') ORDER BY username",
-            notice["township"],
-        ).run()
-    return [r["username"] for r in rows]
+async def _recipients(notice: Unpushed) -> list[str]:
+    if notice.staff is not None:
+        return await people.active_username(notice.staff)
+    return await people.desk_usernames(notice.township or "")
 
 
 async def send_pending(sender: WeComSender, *, limit: int = 200) -> int:
@@ -102,31 +96,23 @@ async def send_pending(sender: WeComSender, *, limit: int = 200) -> int:
     after = 0  # each notice once per run: a failed one waits for the next run
     for _ in range(limit):
         async with db.engine().transaction():
-            rows = await StaffNotice.raw(
-                "SELECT id, staff, township, text FROM staff_notice"
-                " WHERE wecom_sent_at IS NULL AND wecom_attempts < {} AND created_at > {}"
-                " AND id > {} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                MAX_ATTEMPTS,
-                now_utc() - WINDOW,
-                after,
-            ).run()
-            if not rows:
+            notice = await inbox.claim_unpushed(
+                max_attempts=MAX_ATTEMPTS, since=now_utc() - WINDOW, after=after
+            )
+            if notice is None:
                 break
-            notice = rows[0]
-            after = notice["id"]
+            after = notice.id
             userids = await _recipients(notice)
-            values: dict[Any, Any] = {StaffNotice.wecom_attempts: StaffNotice.wecom_attempts + 1}
             try:
                 if userids:
-                    await sender.send_text(userids, notice["text"])
+                    await sender.send_text(userids, notice.text)
             except (WeChatClientException, OSError, TimeoutError) as exc:
-                log.warning("wecom_send_failed", notice_id=notice["id"], error=str(exc))
-                values[StaffNotice.wecom_error] = str(exc)[:500]
+                log.warning("wecom_send_failed", notice_id=notice.id, error=str(exc))
+                await inbox.record_push(notice.id, sent=False, error=str(exc))
             else:
-                values[StaffNotice.wecom_sent_at] = now_utc()
-                values[StaffNotice.wecom_error] = "" if userids else "no WeCom account"
+                error = "" if userids else "no WeCom account"
+                await inbox.record_push(notice.id, sent=True, error=error)
                 sent += 1 if userids else 0
-            await StaffNotice.update(values).where(StaffNotice.id == notice["id"]).run()
     if sent:
         log.info("wecom_notices_sent", count=sent)
     return sent

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend.audit.service import ActorKind
-from backend.cases import clock
+from backend.cases import clock, events
 from backend.cases.states import (
     CITIZEN_HEARS,
     Action,
@@ -187,5 +187,7 @@ async def notify(event_id: int, action: Action) -> None:
     """The outbox row that tells the citizen of this step, for the steps they hear of."""
     if action in NOTIFIED:
         await publish(
-            kind=CASE_EVENT, payload={"event_id": event_id}, dedup_key=f"case-event:{event_id}"
+            kind=CASE_EVENT,
+            payload=await events.case_event_payload(event_id),
+            dedup_key=f"case-event:{event_id}",
         )

@@ -4,13 +4,8 @@ person (their payloads name citizens by id); pending rows are left to run, and f
 from __future__ import annotations
 
 from backend.identity.erasure import Person
-from backend.outbox.tables import OutboxEvent
+from backend.outbox import store
 
 
 async def erase_person(person: Person) -> None:
-    await OutboxEvent.raw(
-        "UPDATE outbox_event SET payload = {}::jsonb, last_error = ''"
-        " WHERE status <> 'pending' AND strpos(payload::text, {}) > 0",
-        "{}",
-        person.citizen_id,
-    ).run()
+    await store.forget_payloads_naming(person.citizen_id)

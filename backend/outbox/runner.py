@@ -8,7 +8,6 @@ Handlers are idempotent, so a second run changes nothing.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,9 +16,8 @@ from typing import Any
 
 import structlog
 
-from backend import db
+from backend.outbox import store
 from backend.outbox.doorbell import ArqDoorbell
-from backend.outbox.tables import OutboxEvent
 
 log = structlog.get_logger(__name__)
 
@@ -84,38 +82,10 @@ class OutboxRunner:
 
     async def claim(self, event_id: int) -> tuple[str, dict[str, Any], int] | None:
         """Take the lease on a due, unleased pending row; None if there is nothing to do."""
-        now = datetime.now(UTC)
-        async with db.engine().transaction():
-            rows = (
-                await OutboxEvent.select(
-                    OutboxEvent.kind, OutboxEvent.payload, OutboxEvent.attempts
-                )
-                .where(
-                    (OutboxEvent.id == event_id)
-                    & (OutboxEvent.status == "pending")
-                    & (OutboxEvent.due_at <= now)
-                    & (OutboxEvent.lease_until.is_null() | (OutboxEvent.lease_until < now))
-                )
-                .lock_rows(skip_locked=True)
-                .run()
-            )
-            if not rows:
-                return None
-            attempt = rows[0]["attempts"] + 1
-            await (
-                OutboxEvent.update(
-                    {
-                        OutboxEvent.attempts: attempt,
-                        OutboxEvent.lease_until: now + timedelta(seconds=self.config.lease_s),
-                    }
-                )
-                .where(OutboxEvent.id == event_id)
-                .run()
-            )
-        payload = rows[0]["payload"]
-        if isinstance(payload, str):
-            payload = json.loads(payload)
-        return rows[0]["kind"], payload, attempt
+        claimed = await store.claim(event_id, lease_s=self.config.lease_s)
+        if claimed is None:
+            return None
+        return claimed.kind, claimed.payload, claimed.attempt
 
     async def run(self, event_id: int) -> str:
         """Run one row; returns ``done``, ``retry``, ``dead``, ``held`` or ``skipped``."""
@@ -129,17 +99,11 @@ class OutboxRunner:
             # Published by a newer part of the domain than this worker knows: keep the work, try
             # again in an hour (a deployment with the handler picks it up), without using up
             # attempts.
-            await (
-                OutboxEvent.update(
-                    {
-                        OutboxEvent.attempts: attempt - 1,
-                        OutboxEvent.lease_until: None,
-                        OutboxEvent.due_at: datetime.now(UTC) + timedelta(seconds=HOLD_S),
-                        OutboxEvent.last_error: f"no handler for kind {kind!r} yet: held",
-                    }
-                )
-                .where(OutboxEvent.id == event_id)
-                .run()
+            await store.hold(
+                event_id,
+                attempts=attempt - 1,
+                until=datetime.now(UTC) + timedelta(seconds=HOLD_S),
+                why=f"no handler for kind {kind!r} yet: held",
             )
             bound.warning("outbox_no_handler_held")
             return "held"
@@ -161,46 +125,17 @@ class OutboxRunner:
             dead = attempt >= self.config.max_attempts
             bound.warning("outbox_handler_failed", error=error, dead=dead)
             return await self._fail(event_id, attempt, error, permanent=dead)
-        await (
-            OutboxEvent.update(
-                {
-                    OutboxEvent.status: "done",
-                    OutboxEvent.done_at: datetime.now(UTC),
-                    OutboxEvent.lease_until: None,
-                    OutboxEvent.last_error: "",
-                }
-            )
-            .where((OutboxEvent.id == event_id) & (OutboxEvent.status == "pending"))
-            .run()
-        )
+        await store.done(event_id)
         bound.info("outbox_done")
         return "done"
 
     async def _fail(self, event_id: int, attempt: int, error: str, *, permanent: bool) -> str:
         if permanent:
-            await (
-                OutboxEvent.update(
-                    {
-                        OutboxEvent.status: "dead",
-                        OutboxEvent.lease_until: None,
-                        OutboxEvent.last_error: error[:2000],
-                    }
-                )
-                .where(OutboxEvent.id == event_id)
-                .run()
-            )
+            await store.dead(event_id, error=error)
             return "dead"
         delay = backoff_s(attempt, self.config)
-        await (
-            OutboxEvent.update(
-                {
-                    OutboxEvent.due_at: datetime.now(UTC) + timedelta(seconds=delay),
-                    OutboxEvent.lease_until: None,
-                    OutboxEvent.last_error: error[:2000],
-                }
-            )
-            .where(OutboxEvent.id == event_id)
-            .run()
+        await store.retry_at(
+            event_id, due=datetime.now(UTC) + timedelta(seconds=delay), error=error
         )
         await self.doorbell.enqueue(event_id, attempts=attempt, defer_s=delay)
         return "retry"
@@ -213,17 +148,7 @@ async def sweep(*, doorbell: ArqDoorbell, limit: int = 1000) -> int:
     while a row whose job vanished (Redis flushed, worker killed) gets a new one.
     """
     now = datetime.now(UTC)
-    rows = (
-        await OutboxEvent.select(OutboxEvent.id, OutboxEvent.attempts, OutboxEvent.due_at)
-        .where(
-            (OutboxEvent.status == "pending")
-            & (OutboxEvent.due_at <= now)
-            & (OutboxEvent.lease_until.is_null() | (OutboxEvent.lease_until < now))
-        )
-        .order_by(OutboxEvent.due_at)
-        .limit(limit)
-        .run()
-    )
+    rows = await store.due(limit=limit)
     enqueued = 0
     # A row overdue for a while may have a job arq still holds as started by a worker that was
     # killed (arq keeps that mark for the longest job timeout + 10 s, refusing the same id):
@@ -233,16 +158,13 @@ async def sweep(*, doorbell: ArqDoorbell, limit: int = 1000) -> int:
     bucket = f"s{int(now.timestamp()) // STALE_BUCKET_S}"
     for row in rows:
         tag = None
-        if row["due_at"] < stale:
+        if row.due_at < stale:
             tag = bucket
-            await doorbell.forget(row["id"], attempts=row["attempts"])
-        if await doorbell.enqueue(row["id"], attempts=row["attempts"], tag=tag):
+            await doorbell.forget(row.id, attempts=row.attempts)
+        if await doorbell.enqueue(row.id, attempts=row.attempts, tag=tag):
             enqueued += 1
     return enqueued
 
 
 async def stats() -> dict[str, int]:
-    rows = await OutboxEvent.raw(
-        "SELECT status, count(*) AS n FROM outbox_event GROUP BY status"
-    ).run()
-    return {r["status"]: int(r["n"]) for r in rows}
+    return await store.counts()

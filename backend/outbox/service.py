@@ -7,7 +7,6 @@ they belong to, and the arq doorbell rings only after the commit succeeded. A do
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -15,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from backend import db
+from backend.outbox import store
 
 
 class Doorbell(Protocol):
@@ -54,17 +54,12 @@ async def publish(
     if pending is None or not db.engine().transaction_exists():
         raise RuntimeError("outbox.publish must run inside unit_of_work()")
     due = datetime.now(UTC) + timedelta(seconds=delay_s)
-    row = await db.fetchrow(
-        "INSERT INTO outbox_event (kind, payload, dedup_key, status, attempts, due_at, last_error,"
-        " created_at) VALUES ($1, $2::jsonb, $3, 'pending', 0, $4, '', now())"
-        " ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
-        kind,
-        json.dumps(dict(payload), ensure_ascii=False),
-        dedup_key,
-        due,
-    )
-    if row is None:
-        return None
-    event_id = int(row["id"])
-    pending.append(event_id)
+    event_id = await store.insert(kind=kind, payload=payload, dedup_key=dedup_key, due=due)
+    if event_id is not None:
+        pending.append(event_id)
     return event_id
+
+
+async def dead_jobs(kind: str) -> int:
+    """How many rows of ``kind`` ran out of attempts."""
+    return await store.dead_count(kind)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from backend.cases.tables import Case
+from backend.cases import events
 from notifications import fallback
 from notifications.tables import StaffNotice
 from tests.browser.support import log_in
@@ -23,7 +23,8 @@ pytestmark = pytest.mark.browser
 
 async def _task_for_the_desk(number: str) -> None:
     """What the planner writes when a citizen without WeChat must be told in person."""
-    case = await Case.select().where(Case.number == number).first().run()
+    case = await events.case_for_notice(number)
+    assert case is not None
     await fallback.tell_in_person(case=case, title="申请未通过", key=f"browser:{number}")
 
 

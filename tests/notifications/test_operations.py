@@ -41,7 +41,7 @@ async def test_status_and_replay(database) -> None:
     found = await operations.status()
     assert found.counts[("wechat", "technical_failure")] == 1
     assert found.counts[("inbox", "delivered")] == 1
-    assert [row["id"] for row in found.stuck] == [stuck]
+    assert [row.id for row in found.stuck] == [stuck]
 
     assert await operations.replay() == 2  # the technical failure and the stuck one
     rows = {r["id"]: r["status"] for r in await Message.select(Message.id, Message.status).run()}

@@ -16,7 +16,7 @@ import pytest
 
 from backend.settings import Settings
 from backend.worker import worker_settings
-from notifications import inbox
+from notifications import service
 from notifications.reminders import remind
 from notifications.tables import StaffNotice
 from tests.conftest import ROOT
@@ -151,7 +151,7 @@ async def test_the_desk_and_supervisors_see_their_warnings_others_do_not():
     await remind(day=BEFORE_HOLIDAY)
 
     async def unread(who: Any) -> int:
-        return await inbox.unread_notices(staff_id=who.id, role=who.role, area_code=who.area_code)
+        return await service.unread_notices(staff_id=who.id, role=who.role, area_code=who.area_code)
 
     assert await unread(clerk) == 1
     assert await unread(supervisor) == 1
@@ -195,7 +195,7 @@ async def test_an_agent_is_reminded_of_a_result_to_pick_up_then_to_hand_over():
         ("result-waiting:XS2026093000010:pick_up", uuid.UUID(agent.id)),
     ]
     assert "领取" in found[1]["text"] and "交到申请人手中" in found[0]["text"]
-    assert await inbox.unread_notices(staff_id=agent.id, role="agent", area_code=VILLAGE) == 2
+    assert await service.unread_notices(staff_id=agent.id, role="agent", area_code=VILLAGE) == 2
 
     await StaffNotice.raw(
         'INSERT INTO citizen_handover ("case", agent, photo_upload_id, at)'

@@ -225,7 +225,7 @@ def test_concurrent_processes_from_cold_fetch_token_once(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=10)
+        thread.join(timeout=120)  # a deadline for "stuck" on a loaded machine
 
     assert all(isinstance(r, int) for r in results), results
     assert len(results) == 10
@@ -292,13 +292,13 @@ async def test_rejection_keeps_a_token_another_worker_already_refreshed(
 
 async def test_slow_wechat_is_unavailable(make_api: MakeApi, fake: FakeWeChat) -> None:
     api = make_api(timeout_s=0.3)
-    fake.set_delay(2.0, SEND)
+    fake.set_delay(60.0, SEND)  # an answer that never comes in the test's time
 
     started = time.monotonic()
     with pytest.raises(WeChatUnavailable) as caught:
         await send(api)
 
-    assert time.monotonic() - started < 1.3
+    assert time.monotonic() - started < 30  # gave up at its own timeout, not at the answer
     assert caught.value.errcode is None
     assert caught.value.retryable
 

@@ -28,7 +28,8 @@ from tests.workers.conftest import arq_redis, running_worker
 pytestmark = pytest.mark.workers
 
 
-async def wait_for_status(event_id: int, status: str, timeout_s: float = 20.0) -> dict:
+async def wait_for_status(event_id: int, status: str, timeout_s: float = 60.0) -> dict:
+    """The row once it has ``status``; the deadline only says "stuck" (a loaded machine is slow)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         row = await OutboxEvent.select().where(OutboxEvent.id == event_id).first().run()
@@ -135,19 +136,24 @@ async def test_worker_killed_mid_handler_is_rerun_after_the_lease(
     doorbell: ArqDoorbell, settings: Settings, test_env: dict[str, str], tmp_path: Path
 ):
     env = {**os.environ, **test_env}
+    # The first worker's handler timeout is long enough that only the kill can end its attempt
+    # however slowly this test gets to send it (the tests' 2 s would let the worker give up on
+    # the handler first, on a loaded machine); its lease, written at the claim, just above.
+    first_env = {**env, "JOB_TIMEOUT_SECONDS": "20", "OUTBOX_LEASE_SECONDS": "21"}
     command = [sys.executable, "-m", "tests.workers.worker_main", str(tmp_path)]
     first = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, env=first_env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         async with unit_of_work(doorbell):
             event_id = await publish(kind="test.block_first_attempt", payload={})
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120  # a process starting on a loaded machine: "stuck"
         while not (tmp_path / f"start-{event_id}-1").exists():
+            assert first.poll() is None, f"the first worker exited with {first.returncode}"
             assert time.monotonic() < deadline, "the first worker never started the handler"
             await asyncio.sleep(0.05)
         os.kill(first.pid, signal.SIGKILL)  # dies mid-handler, lease held
-        first.wait(timeout=10)
+        first.wait(timeout=60)
         row = await OutboxEvent.select().where(OutboxEvent.id == event_id).first().run()
         assert row["status"] == "pending"
         assert row["lease_until"] is not None
@@ -156,10 +162,14 @@ async def test_worker_killed_mid_handler_is_rerun_after_the_lease(
             command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            row = await wait_for_status(event_id, "done", timeout_s=30)
+            row = await wait_for_status(event_id, "done", timeout_s=180)
         finally:
             second.terminate()
-            second.wait(timeout=15)
+            try:
+                second.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                second.kill()
+                second.wait()
     finally:
         if first.poll() is None:
             first.kill()

@@ -1,7 +1,7 @@
 """The bell (通知) of every staff role: the unread count in the header, the notices page
 (tasks 请当面告知 and reminders, newest first) and "mark read".
 
-What a person sees is decided by ``notifications.inbox`` (their own notices and, for window
+What a person sees is decided by ``notifications.service`` (their own notices and, for window
 staff and supervisors, their township's or district's), as for ``/api/v1/staff/notices``.
 The header polls ``/portal/notices/bell`` every 30 s; marking read (HTMX) answers the
 notice's new state and, out of band, the bell's new count; without HTMX it goes back to the page.
@@ -23,7 +23,7 @@ from agent_portal.lists import Pages
 from backend import clock
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from notifications import inbox
+from notifications import service as notifications
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOTICES_PATH: Final = "/portal/notices"
@@ -65,18 +65,18 @@ def _shanghai(value: datetime | None) -> str | None:
     return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else None
 
 
-def _line(row: dict[str, Any], role: str) -> NoticeLine:
-    number = row["case_number"]
+def _line(row: notifications.NoticeRow, role: str) -> NoticeLine:
+    number = row.case_number
     base = CASE_PAGES.get(role)
     return NoticeLine(
-        id=int(row["id"]),
-        kind=row["kind"],
-        label=KINDS.get(row["kind"], OTHER_KIND),
-        text=row["text"],
+        id=row.id,
+        kind=row.kind,
+        label=KINDS.get(row.kind, OTHER_KIND),
+        text=row.text,
         case_number=number,
         case_url=f"{base}{number}" if base and number else None,
-        created_at=_shanghai(row["created_at"]) or "",
-        read_at=_shanghai(row["read_at"]),
+        created_at=_shanghai(row.created_at) or "",
+        read_at=_shanghai(row.read_at),
     )
 
 
@@ -92,18 +92,18 @@ class NoticePages(Controller):
     async def page(self, staff: StaffAccount, show: str = "all", page: int = 1) -> Template:
         unread_only = show == "unread"
         page = desk.page_number(page)
-        rows, total, unread = await inbox.notices(
+        found = await notifications.notices(
             **_scope(staff),
             unread_only=unread_only,
             page=page,
             page_size=desk.PAGE_SIZE,
         )
         return Template(
-            "notices/page.html",
+            "common/notices/page.html",
             context={
-                "lines": [_line(r, staff.role) for r in rows],
-                "unread": unread,
-                "pages": Pages(page, max(1, -(-total // desk.PAGE_SIZE)), total),
+                "lines": [_line(r, staff.role) for r in found.rows],
+                "unread": found.unread,
+                "pages": Pages(page, max(1, -(-found.total // desk.PAGE_SIZE)), found.total),
                 "tabs": TABS,
                 "show": "unread" if unread_only else "all",
             },
@@ -111,22 +111,22 @@ class NoticePages(Controller):
 
     @get("/bell", name="portal:notices-bell")
     async def bell(self, staff: StaffAccount) -> Template:
-        count = await inbox.unread_notices(**_scope(staff))
-        return Template("notices/bell.html", context={"unread": count})
+        count = await notifications.unread_notices(**_scope(staff))
+        return Template("common/notices/bell.html", context={"unread": count})
 
     @post("/{notice_id:int}/read", name="portal:notice-read", status_code=HTTP_200_OK)
     async def read(
         self, request: Request[Any, Any, Any], staff: StaffAccount, notice_id: int
     ) -> Response[Any]:
         scope = _scope(staff)
-        await inbox.mark_notice_read(notice_id=notice_id, **scope)
+        await notifications.mark_notice_read(notice_id=notice_id, **scope)
         if request.headers.get("hx-request") != "true":
             return Redirect(NOTICES_PATH, status_code=303)
         return Template(
-            "notices/read.html",
+            "common/notices/read.html",
             context={
                 "notice_id": notice_id,
                 "read_at": _shanghai(clock.now_utc()),
-                "unread": await inbox.unread_notices(**scope),
+                "unread": await notifications.unread_notices(**scope),
             },
         )

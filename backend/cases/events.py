@@ -1,0 +1,127 @@
+"""The events the cases context publishes to the outbox, as typed, versioned payloads.
+
+A payload carries what its handlers need — ids, codes, dates — and never a plain personal
+value: outbox rows are kept after they ran. What only a person's record holds (a name, a
+WeChat account) is read by the handler when it runs; the free-text note of a step (a
+rejection's reason) is read then too (:func:`step_note`).
+
+``case.event`` payloads were once only ``{"event_id": …}``; rows of that shape may still wait
+in an outbox, so :func:`read_case_event` reads their facts from the case itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Final
+
+import msgspec
+
+from backend.cases.store import notices
+
+CASE_EVENT_VERSION: Final = 1
+
+
+class UnknownVersion(Exception):
+    """A payload written by a newer publisher than this handler knows; the row is retried
+    (a deployment that knows it runs it)."""
+
+
+class NoticeCase(msgspec.Struct, frozen=True, kw_only=True):
+    """A case as the messages about it name it, and who serves it."""
+
+    case_id: int
+    number: str
+    parent_id: int | None
+    applicant_id: str
+    item_code: str | None
+    bundle_code: str | None
+    township: str | None
+    filed_by_kind: str
+    filed_by_staff: str | None
+    delivery_method: str
+    committed_days: int
+
+    @property
+    def agent_id(self) -> str | None:
+        """The agent (or bank clerk) who filed the case for its applicant, if one did."""
+        return self.filed_by_staff if self.filed_by_kind in ("agent", "bank") else None
+
+
+class CaseEventV1(msgspec.Struct, frozen=True, kw_only=True):
+    """``case.event``: a step of a case its applicant hears of (``transitions.NOTIFIED``)."""
+
+    version: int = CASE_EVENT_VERSION
+    event_id: int
+    action: str
+    at: datetime
+    missing: tuple[str, ...] = ()
+    """The materials a supplement asks for (their names in the catalogue)."""
+    case: NoticeCase
+
+
+def _notice_case(facts: notices.CaseFacts) -> NoticeCase:
+    return NoticeCase(
+        case_id=facts.case_id,
+        number=facts.number,
+        parent_id=facts.parent_id,
+        applicant_id=facts.applicant_id,
+        item_code=facts.item_code,
+        bundle_code=facts.bundle_code,
+        township=facts.township,
+        filed_by_kind=facts.filed_by_kind,
+        filed_by_staff=facts.filed_by_staff,
+        delivery_method=facts.delivery_method,
+        committed_days=facts.committed_days,
+    )
+
+
+async def _read(event_id: int) -> CaseEventV1 | None:
+    step = await notices.step(event_id)
+    if step is None:
+        return None
+    return CaseEventV1(
+        event_id=step.event_id,
+        action=step.action,
+        at=step.at,
+        missing=step.missing,
+        case=_notice_case(step.case),
+    )
+
+
+async def case_event_payload(event_id: int) -> dict[str, Any]:
+    """The ``case.event`` payload of the step ``event_id`` (in the publisher's transaction)."""
+    event = await _read(event_id)
+    if event is None:  # not written in this transaction: the handler reads it when it runs
+        return {"event_id": event_id}
+    payload: dict[str, Any] = msgspec.to_builtins(event)
+    return payload
+
+
+async def read_case_event(payload: Mapping[str, Any]) -> CaseEventV1 | None:
+    """The event a ``case.event`` payload describes; None when its step no longer exists."""
+    version = payload.get("version")
+    if version is None:
+        return await _read(int(payload["event_id"]))
+    if not isinstance(version, int) or version > CASE_EVENT_VERSION:
+        raise UnknownVersion(f"case.event version {version!r}")
+    return msgspec.convert(dict(payload), CaseEventV1)
+
+
+async def case_for_notice(number: str) -> NoticeCase | None:
+    """The case ``number`` as its messages name it (for a message that did not reach its
+    applicant, to tell them in person)."""
+    facts = await notices.case_by_number(number)
+    return _notice_case(facts) if facts is not None else None
+
+
+async def case_deadline(case_id: int) -> date | None:
+    """The case's deadline now (a step that starts or moves the clock sets it after the step is
+    recorded, so it is read when the message is written, not carried in the payload)."""
+    facts = await notices.case_by_id(case_id)
+    return facts.deadline if facts is not None else None
+
+
+async def step_note(event_id: int) -> str:
+    """The note written with a step (a rejection's reason), empty when there is none."""
+    return await notices.step_note(event_id)
