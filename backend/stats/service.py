@@ -17,7 +17,7 @@ from typing import Any, Final, TypeVar
 import msgspec
 
 from backend.errors import InvalidInput, NotFound
-from backend.stats import sql, store, texts
+from backend.stats import model, store, texts
 from backend.stats.schemas import (
     CaseTotals,
     ChannelCounts,
@@ -38,7 +38,7 @@ from backend.stats.schemas import (
 MAX_DAYS: Final = 1100
 DISTRICT: Final = "*"
 NAMES_TTL_S: Final = 60.0
-HIST_ORDER: Final = [*(str(b) for b in range(sql.HIST_MAX + 1)), "over"]
+HIST_ORDER: Final = [*(str(b) for b in range(model.HIST_MAX + 1)), "over"]
 
 Sums = dict[str, int]
 C = TypeVar("C", StatusCounts, ChannelCounts, FiledByCounts)
@@ -132,7 +132,7 @@ def p90(histogram: Mapping[str, int]) -> int | None:
         seen += histogram.get(bucket, 0)
         if seen >= rank:
             return index
-    return sql.HIST_MAX + 1
+    return model.HIST_MAX + 1
 
 
 def _satisfaction(s: Sums) -> SatisfactionFigures:
@@ -165,10 +165,10 @@ async def overview(
     )
     rows, day_rows, cover, mark = found.sums, found.days, found.coverage, found.refreshed_at
     known = await names()
-    by: dict[str, dict[str, Sums]] = {dim: {} for dim in sql.DIMS}
+    by: dict[str, dict[str, Sums]] = {dim: {} for dim in model.DIMS}
     for row in rows:
-        by[row["dim"]][row["key"]] = {m: int(row[m] or 0) for m in sql.MEASURES}
-    total = by["all"].get("", dict.fromkeys(sql.MEASURES, 0))
+        by[row["dim"]][row["key"]] = {m: int(row[m] or 0) for m in model.MEASURES}
+    total = by["all"].get("", dict.fromkeys(model.MEASURES, 0))
     return Overview(
         date_from=date_from.isoformat(),
         date_to=date_to.isoformat(),
