@@ -16,7 +16,8 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from backend.cases.tables import Case
+# Other contexts' tables are referred to lazily, never imported (docs/architecture.md).
+CASE = LazyTableReference("Case", module_path="backend.cases.tables")
 
 
 class TownshipPlatform(Table, tablename="township_platform"):
@@ -49,7 +50,7 @@ class PlatformPush(Table, tablename="platform_push"):
     """
 
     id = BigSerial(primary_key=True)
-    case = ForeignKey(Case, null=False, unique=True, on_delete=OnDelete.restrict)
+    case: ForeignKey[Table] = ForeignKey(CASE, null=False, unique=True, on_delete=OnDelete.restrict)
     township_code = Varchar(length=12, index=True)
     app_id = Varchar(length=64)
     attempts = Integer(default=0)
@@ -70,7 +71,7 @@ class PlatformCallback(Table, tablename="platform_callback"):
 
     id = BigSerial(primary_key=True)
     event_id = Varchar(length=80, unique=True)
-    case = ForeignKey(Case, null=False, on_delete=OnDelete.restrict, index=True)
+    case: ForeignKey[Table] = ForeignKey(CASE, null=False, on_delete=OnDelete.restrict, index=True)
     app_id = Varchar(length=64)
     status = Varchar(length=16)
     occurred_at = Timestamptz()
