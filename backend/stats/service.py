@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 import msgspec
 
@@ -167,7 +167,7 @@ async def overview(
     known = await names()
     by: dict[str, dict[str, Sums]] = {dim: {} for dim in model.DIMS}
     for row in rows:
-        by[row["dim"]][row["key"]] = {m: int(row[m] or 0) for m in model.MEASURES}
+        by[row.dim][row.key] = row.sums
     total = by["all"].get("", dict.fromkeys(model.MEASURES, 0))
     return Overview(
         date_from=date_from.isoformat(),
@@ -248,12 +248,12 @@ def _townships(rows: dict[str, Sums], known: Names) -> list[TownshipFigures]:
     ]
 
 
-def _days(rows: list[Any], date_from: dt.date, date_to: dt.date) -> list[DayFigures]:
+def _days(rows: list[store.DayCount], date_from: dt.date, date_to: dt.date) -> list[DayFigures]:
     submitted: dict[dt.date, int] = {}
     closed: dict[dt.date, int] = {}
     for row in rows:
-        target = submitted if row["dim"] == "all" else closed
-        target[row["day"]] = int(row["cases"])
+        target = submitted if row.dim == "all" else closed
+        target[row.day] = row.cases
     out = []
     day = date_from
     while day <= date_to:
@@ -262,14 +262,14 @@ def _days(rows: list[Any], date_from: dt.date, date_to: dt.date) -> list[DayFigu
     return out
 
 
-def _coverage(row: Any) -> CoverageFigures:
-    if row is None or not row["villages"]:
+def _coverage(row: store.CoverageSummary | None) -> CoverageFigures:
+    if row is None or not row.villages:
         return CoverageFigures(None, 0, 0, None)
     return CoverageFigures(
-        round(float(row["share"]), 4),
-        int(row["villages"]),
-        int(row["covered"]),
-        row["computed_at"].isoformat() if row["computed_at"] else None,
+        round(row.share, 4),
+        row.villages,
+        row.covered,
+        row.computed_at.isoformat() if row.computed_at else None,
     )
 
 

@@ -13,8 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
-import asyncpg
-
 from backend import db
 from backend.stats.model import HIST_MAX, MEASURES
 
@@ -286,13 +284,41 @@ FROM stats_coverage WHERE $1::text IS NULL OR township = $1
 
 
 @dataclass(frozen=True, slots=True)
+class SumsRow:
+    """The measures summed over one key of one dimension (``MEASURES``, missing ones as 0)."""
+
+    dim: str
+    key: str
+    sums: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    """Cases submitted (``dim`` ``all``) or closed (``closed``) on one day."""
+
+    day: dt.date
+    dim: str
+    cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSummary:
+    """The cached coverage summed up: villages, mean share, those fully covered, when."""
+
+    villages: int
+    share: float
+    covered: int
+    computed_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class OverviewRows:
     """The roll-up rows of one overview: sums by dimension, by day, the coverage, the time of
     the last refresh."""
 
-    sums: list[asyncpg.Record]
-    days: list[asyncpg.Record]
-    coverage: asyncpg.Record | None
+    sums: list[SumsRow]
+    days: list[DayCount]
+    coverage: CoverageSummary | None
     refreshed_at: dt.datetime | None
 
 
@@ -312,7 +338,19 @@ async def overview_rows(
         day_rows = await conn.fetch(_BY_DAY, scope, date_from, date_to)
         cover = await conn.fetchrow(_COVERAGE, township)
         mark = await conn.fetchval("SELECT refreshed_at FROM stats_watermark WHERE name = 'rollup'")
-    return OverviewRows(rows, day_rows, cover, mark)
+    return OverviewRows(
+        [SumsRow(r["dim"], r["key"], {m: int(r[m] or 0) for m in MEASURES}) for r in rows],
+        [DayCount(r["day"], r["dim"], int(r["cases"])) for r in day_rows],
+        None
+        if cover is None
+        else CoverageSummary(
+            int(cover["villages"]),
+            float(cover["share"]),
+            int(cover["covered"]),
+            cover["computed_at"],
+        ),
+        mark,
+    )
 
 
 @dataclass(frozen=True, slots=True)
