@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from backend import db
+from backend.geo.store import areas as geo_areas
 from backend.stats.model import HIST_MAX, MEASURES
 
 _SUMS: Final = """
@@ -243,14 +244,18 @@ class NameRows:
 
 
 async def names() -> NameRows:
-    """The names of areas, items and departments the figures are keyed by."""
-    areas = await db.fetch("SELECT code, name, parent, level FROM area")
+    """The names of areas, items and departments the figures are keyed by.
+
+    Areas come from geo's store; the item and department names are still read here from the
+    catalogue's tables, until the catalogue's store offers that read.
+    """
+    areas = await geo_areas.all_areas()
     items = await db.fetch(
         "SELECT DISTINCT ON (item) item, name FROM item_version ORDER BY item, version DESC"
     )
     departments = await db.fetch("SELECT code, name FROM department")
     return NameRows(
-        {r["code"]: (r["name"], r["parent"], r["level"]) for r in areas},
+        {a.code: (a.name, a.parent_code, a.level) for a in areas},
         {r["item"]: r["name"] for r in items},
         {r["code"]: r["name"] for r in departments},
     )
@@ -365,12 +370,31 @@ class CoverageRow:
 
 
 async def coverage_by_village(township: str | None) -> list[CoverageRow]:
-    """Each village's cached 30-minute coverage (of ``township`` when given), by code."""
+    """Each village's cached 30-minute coverage (of ``township`` when given), by code; the
+    names and places are geo's (a village no longer in the area tree is left out)."""
     rows = await db.fetch(
-        "SELECT c.village, c.township, c.share, v.name, v.lat, v.lng, t.name AS township_name"
-        " FROM stats_coverage c JOIN area v ON v.code = c.village"
-        " LEFT JOIN area t ON t.code = c.township"
-        " WHERE ($1::text IS NULL OR c.township = $1::text) ORDER BY c.village",
+        "SELECT village, township, share FROM stats_coverage"
+        " WHERE ($1::text IS NULL OR township = $1::text) ORDER BY village",
         township,
     )
-    return [CoverageRow(**dict(r)) for r in rows]
+    if not rows:
+        return []
+    areas = {a.code: a for a in await geo_areas.all_areas()}
+    out = []
+    for r in rows:
+        village = areas.get(r["village"])
+        if village is None:
+            continue
+        seat = areas.get(r["township"])
+        out.append(
+            CoverageRow(
+                village=r["village"],
+                township=r["township"],
+                share=r["share"],
+                name=village.name,
+                lat=village.lat,
+                lng=village.lng,
+                township_name=None if seat is None else seat.name,
+            )
+        )
+    return out
