@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Final, Literal
 
 from backend import db
+from backend.audit import store
 from backend.audit.chain import GENESIS, Entry, entry_hash, key_bytes
-from backend.audit.tables import AuditEvent
+from backend.audit.store import AccessRecord
 
 ActorKind = Literal["citizen", "staff", "system"]
 
@@ -60,14 +61,10 @@ class AuditLog:
             raise ValueError("an audit entry needs a reason")
         if not db.engine().transaction_exists():
             raise RuntimeError("audit records are written inside the caller's transaction")
-        await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", CHAIN_LOCK).run()
-        head = await AuditEvent.raw("SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1").run()
-        prev_hash = head[0]["hash"] if head else GENESIS
-        ids = await AuditEvent.raw(
-            "SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) AS id"
-        ).run()
+        head = await store.lock_chain(CHAIN_LOCK)
+        prev_hash = GENESIS if head is None else head
         entry = Entry(
-            id=int(ids[0]["id"]),
+            id=await store.next_id(),
             at=datetime.now(UTC),
             actor_kind=actor.kind,
             actor_id=actor.id,
@@ -77,57 +74,24 @@ class AuditLog:
             subject_id=subject_id,
             reason=reason.strip(),
         )
-        await AuditEvent.raw(
-            "INSERT INTO audit_event (id, at, actor_kind, actor_id, on_behalf_of, action,"
-            " subject_kind, subject_id, reason, prev_hash, hash)"
-            " VALUES ({}, {}, {}, {}, {}::uuid, {}, {}, {}, {}, {}, {})",
-            entry.id,
-            entry.at,
-            entry.actor_kind,
-            entry.actor_id,
-            entry.on_behalf_of,
-            entry.action,
-            entry.subject_kind,
-            entry.subject_id,
-            entry.reason,
-            prev_hash,
-            entry_hash(self._key, prev_hash, entry),
-        ).run()
+        await store.append(
+            store.ChainRow(
+                id=entry.id,
+                at=entry.at,
+                actor_kind=entry.actor_kind,
+                actor_id=entry.actor_id,
+                on_behalf_of=entry.on_behalf_of,
+                action=entry.action,
+                subject_kind=entry.subject_kind,
+                subject_id=entry.subject_id,
+                reason=entry.reason,
+                prev_hash=prev_hash,
+                hash=entry_hash(self._key, prev_hash, entry),
+            )
+        )
         return entry.id
-
-
-@dataclass(frozen=True, slots=True)
-class AccessRecord:
-    """One audit row as its subject may see it (in the PIPL export)."""
-
-    at: datetime
-    action: str
-    actor_kind: str
-    on_behalf_of: str | None
-    reason: str
 
 
 async def events_about(*, subject_kind: str, subject_id: str) -> list[AccessRecord]:
     """Every recorded read of one subject's data, oldest first."""
-    rows = (
-        await AuditEvent.select(
-            AuditEvent.at,
-            AuditEvent.action,
-            AuditEvent.actor_kind,
-            AuditEvent.on_behalf_of,
-            AuditEvent.reason,
-        )
-        .where((AuditEvent.subject_kind == subject_kind) & (AuditEvent.subject_id == subject_id))
-        .order_by(AuditEvent.id)
-        .run()
-    )
-    return [
-        AccessRecord(
-            at=r["at"],
-            action=r["action"],
-            actor_kind=r["actor_kind"],
-            on_behalf_of=None if r["on_behalf_of"] is None else str(r["on_behalf_of"]),
-            reason=r["reason"],
-        )
-        for r in rows
-    ]
+    return await store.events_about(subject_kind=subject_kind, subject_id=subject_id)

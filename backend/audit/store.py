@@ -81,3 +81,104 @@ async def entries_page(
         counted = await db.fetchrow(_COUNT, *args)
         total = int(counted["n"]) if counted else 0
     return [AuditEntry(**{k: v for k, v in dict(r).items() if k != "total"}) for r in rows], total
+
+
+# The chain's writer (backend.audit.service.AuditLog) and its verifier (backend.audit.verify).
+
+
+async def lock_chain(key: int) -> str | None:
+    """Take the transaction's advisory lock ``key`` that serialises appends; returns the hash of
+    the chain's last row (None for an empty chain)."""
+    async with db.connection() as conn:
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", key)
+        head: str | None = await conn.fetchval(
+            "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1"
+        )
+    return head
+
+
+async def next_id() -> int:
+    """A fresh id for the next row of the chain."""
+    row = await db.fetchrow("SELECT nextval(pg_get_serial_sequence('audit_event', 'id')) AS id")
+    assert row is not None
+    return int(row["id"])
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRow:
+    """One row of the chain as it is stored: the hashed fields, its link and its hash."""
+
+    id: int
+    at: datetime
+    actor_kind: str
+    actor_id: str
+    on_behalf_of: str | None
+    action: str
+    subject_kind: str
+    subject_id: str
+    reason: str
+    prev_hash: str
+    hash: str
+
+
+async def append(row: ChainRow) -> None:
+    """Insert one row of the chain."""
+    async with db.connection() as conn:
+        await conn.execute(
+            "INSERT INTO audit_event (id, at, actor_kind, actor_id, on_behalf_of, action,"
+            " subject_kind, subject_id, reason, prev_hash, hash)"
+            " VALUES ($1, $2, $3, $4, $5::uuid, $6, $7, $8, $9, $10, $11)",
+            row.id,
+            row.at,
+            row.actor_kind,
+            row.actor_id,
+            row.on_behalf_of,
+            row.action,
+            row.subject_kind,
+            row.subject_id,
+            row.reason,
+            row.prev_hash,
+            row.hash,
+        )
+
+
+async def chain_extent() -> tuple[int, int | None]:
+    """How many rows the chain has and its last id (None when empty)."""
+    row = await db.fetchrow("SELECT count(*) AS n, max(id) AS last FROM audit_event")
+    assert row is not None
+    return int(row["n"]), row["last"]
+
+
+async def chain_rows(*, after: int, upto: int, limit: int) -> list[ChainRow]:
+    """The chain's rows with an id in ``after`` (excluded) .. ``upto``, by id, at most ``limit``."""
+    rows = await db.fetch(
+        "SELECT id, at, actor_kind, actor_id, on_behalf_of::text AS on_behalf_of, action,"
+        " subject_kind, subject_id, reason, prev_hash, hash FROM audit_event"
+        " WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3",
+        after,
+        upto,
+        limit,
+    )
+    return [ChainRow(**dict(r)) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRecord:
+    """One audit row as its subject may see it (in the PIPL export)."""
+
+    at: datetime
+    action: str
+    actor_kind: str
+    on_behalf_of: str | None
+    reason: str
+
+
+async def events_about(*, subject_kind: str, subject_id: str) -> list[AccessRecord]:
+    """Every recorded read of one subject's data, oldest first."""
+    rows = await db.fetch(
+        "SELECT at, action, actor_kind, on_behalf_of::text AS on_behalf_of, reason"
+        " FROM audit_event WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id",
+        subject_kind,
+        subject_id,
+    )
+    return [AccessRecord(**dict(r)) for r in rows]

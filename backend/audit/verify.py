@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
+from backend.audit import store
 from backend.audit.chain import GENESIS, Entry, entry_hash, key_bytes
-from backend.audit.tables import AuditEvent
 
 DEFAULT_BATCH: Final = 5000
 ALTERED: Final = "content altered: the row's hash does not match its content"
@@ -37,18 +37,17 @@ class VerifyReport:
     head_hash: str | None = None
 
 
-def _entry(row: dict[str, Any]) -> Entry:
-    behalf = row["on_behalf_of"]
+def _entry(row: store.ChainRow) -> Entry:
     return Entry(
-        id=int(row["id"]),
-        at=row["at"],
-        actor_kind=row["actor_kind"],
-        actor_id=row["actor_id"],
-        on_behalf_of=None if behalf is None else str(behalf),
-        action=row["action"],
-        subject_kind=row["subject_kind"],
-        subject_id=row["subject_id"],
-        reason=row["reason"],
+        id=row.id,
+        at=row.at,
+        actor_kind=row.actor_kind,
+        actor_id=row.actor_id,
+        on_behalf_of=row.on_behalf_of,
+        action=row.action,
+        subject_kind=row.subject_kind,
+        subject_id=row.subject_id,
+        reason=row.reason,
     )
 
 
@@ -60,32 +59,24 @@ async def verify_chain(
 ) -> VerifyReport:
     """Check the chain up to the row that was last when the walk began; stop at the first break."""
     secret = key_bytes(key)
-    bounds = await AuditEvent.raw("SELECT count(*) AS n, max(id) AS last FROM audit_event").run()
-    expected, upto = int(bounds[0]["n"]), bounds[0]["last"]
+    expected, upto = await store.chain_extent()
     if upto is None:
         return VerifyReport(ok=True, checked=0)
     prev_hash, after, checked = GENESIS, 0, 0
     head_id: int | None = None
     while True:
-        rows = await AuditEvent.raw(
-            "SELECT id, at, actor_kind, actor_id, on_behalf_of, action, subject_kind, subject_id,"
-            " reason, prev_hash, hash FROM audit_event WHERE id > {} AND id <= {}"
-            " ORDER BY id LIMIT {}",
-            after,
-            upto,
-            batch_size,
-        ).run()
+        rows = await store.chain_rows(after=after, upto=upto, limit=batch_size)
         if not rows:
             break
         for row in rows:
             entry = _entry(row)
-            if row["prev_hash"] != prev_hash:
+            if row.prev_hash != prev_hash:
                 return VerifyReport(False, checked, entry.id, UNLINKED, head_id, prev_hash)
-            if entry_hash(secret, prev_hash, entry) != row["hash"]:
+            if entry_hash(secret, prev_hash, entry) != row.hash:
                 return VerifyReport(False, checked, entry.id, ALTERED, head_id, prev_hash)
-            prev_hash, head_id = row["hash"], entry.id
+            prev_hash, head_id = row.hash, entry.id
             checked += 1
-        after = int(rows[-1]["id"])
+        after = rows[-1].id
         if progress is not None:
             progress(checked, max(expected, checked))
     return VerifyReport(True, checked, head_id=head_id, head_hash=prev_hash)

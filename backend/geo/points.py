@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from backend.catalogue import service as catalogue
-from backend.geo.tables import Area, ServicePoint, ServicePointItem
+from backend.geo.store import points as store
 from backend.geo.travel import Point
 
 KINDS: Final = (
@@ -91,41 +90,37 @@ async def snapshot() -> GeoSnapshot:
 
 
 async def _load(rev: str) -> GeoSnapshot:
-    points = {}
-    for r in await ServicePoint.select().where(ServicePoint.active == True).run():  # noqa: E712
-        hours = r["hours"]
-        if isinstance(hours, str):
-            hours = json.loads(hours)
-        points[r["code"]] = PointView(
-            r["code"],
-            r["name"],
-            r["kind"],
-            r["area"],
-            r["township"],
-            Point(r["lat"], r["lng"]),
-            r["address"],
-            r["phone"],
-            hours,
+    points = {
+        r.code: PointView(
+            r.code,
+            r.name,
+            r.kind,
+            r.area_code,
+            r.township_code,
+            Point(r.lat, r.lng),
+            r.address,
+            r.phone,
+            r.hours,
         )
+        for r in await store.active_points()
+    }
     handles: dict[str, set[str]] = defaultdict(set)
-    for r in await ServicePointItem.select(
-        ServicePointItem.service_point, ServicePointItem.item
-    ).run():
-        if r["service_point"] in points:
-            handles[r["item"]].add(r["service_point"])
-    areas = await Area.select().order_by(Area.code).run()
-    townships = {a["code"]: a["name"] for a in areas if a["level"] == "township"}
+    for h in await store.handles():
+        if h.point_code in points:
+            handles[h.item_code].add(h.point_code)
+    areas = await store.places()
+    townships = {a.code: a.name for a in areas if a.level == "township"}
     villages = [
         VillageView(
-            a["code"],
-            a["name"],
-            a["parent"],
-            townships.get(a["parent"], ""),
-            Point(a["lat"], a["lng"]),
-            a["population"],
+            a.code,
+            a.name,
+            a.parent_code or "",
+            townships.get(a.parent_code or "", ""),
+            Point(a.lat, a.lng),
+            a.population,
         )
         for a in areas
-        if a["level"] == "village" and a["lat"] is not None and a["lng"] is not None
+        if a.level == "village" and a.lat is not None and a.lng is not None
     ]
     return GeoSnapshot(
         rev, points, {k: frozenset(v) for k, v in handles.items()}, villages, townships
@@ -147,38 +142,26 @@ def points_handling(snap: GeoSnapshot, item_code: str, *, district_wide: bool) -
 
 
 async def township_of(area_code: str) -> str | None:
-    row = await Area.select(Area.level, Area.parent).where(Area.code == area_code).first().run()
-    if row is None:
+    found = await store.level_and_parent(area_code)
+    if found is None:
         return None
-    return area_code if row["level"] == "township" else row["parent"]
+    level, parent = found
+    return area_code if level == "township" else parent
 
 
 async def upsert_point(spec: PointSpec, *, township_code: str) -> bool:
-    rows = await ServicePoint.raw(
-        "INSERT INTO service_point (code, name, kind, area, township, lat, lng, address, phone,"
-        " hours, active, note, updated_at)"
-        " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}::jsonb, true, '', now())"
-        " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,"
-        " area = EXCLUDED.area, township = EXCLUDED.township, lat = EXCLUDED.lat,"
-        " lng = EXCLUDED.lng, address = EXCLUDED.address, phone = EXCLUDED.phone,"
-        " hours = EXCLUDED.hours, active = true, updated_at = now()"
-        " WHERE (service_point.name, service_point.kind, service_point.area, service_point.lat,"
-        " service_point.lng, service_point.address, service_point.phone, service_point.hours,"
-        " service_point.active) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.area,"
-        " EXCLUDED.lat, EXCLUDED.lng, EXCLUDED.address, EXCLUDED.phone, EXCLUDED.hours, true)"
-        " RETURNING code",
-        spec.code,
-        spec.name,
-        spec.kind,
-        spec.area_code,
-        township_code,
-        spec.lat,
-        spec.lng,
-        spec.address,
-        spec.phone,
-        json.dumps(spec.hours),
-    ).run()
-    return bool(rows)
+    return await store.upsert_point(
+        code=spec.code,
+        name=spec.name,
+        kind=spec.kind,
+        area_code=spec.area_code,
+        township_code=township_code,
+        lat=spec.lat,
+        lng=spec.lng,
+        address=spec.address,
+        phone=spec.phone,
+        hours=spec.hours,
+    )
 
 
 async def add_handles(pairs: list[tuple[str, str]]) -> int:
@@ -186,23 +169,28 @@ async def add_handles(pairs: list[tuple[str, str]]) -> int:
     added = 0
     for start in range(0, len(pairs), 1000):
         chunk = pairs[start : start + 1000]
-        rows = await ServicePointItem.raw(
-            "INSERT INTO service_point_item (service_point, item)"
-            " SELECT * FROM unnest({}::varchar[], {}::varchar[])"
-            " ON CONFLICT (service_point, item) DO NOTHING RETURNING id",
-            [p for p, _ in chunk],
-            [i for _, i in chunk],
-        ).run()
-        added += len(rows)
+        added += await store.add_handles([p for p, _ in chunk], [i for _, i in chunk])
     return added
 
 
 async def point_codes() -> set[str]:
-    return {r["code"] for r in await ServicePoint.select(ServicePoint.code).run()}
+    return await store.point_codes()
 
 
 async def areas_by_code() -> dict[str, dict[str, Any]]:
-    return {r["code"]: r for r in await Area.select().run()}
+    """Every area as a plain dict by code (the import adds the batch's areas to it)."""
+    return {
+        a.code: {
+            "code": a.code,
+            "name": a.name,
+            "level": a.level,
+            "parent": a.parent_code,
+            "lat": a.lat,
+            "lng": a.lng,
+            "population": a.population,
+        }
+        for a in await store.places()
+    }
 
 
 catalogue.on_change(forget)

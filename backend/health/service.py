@@ -7,13 +7,13 @@ import time
 
 from redis.asyncio import Redis
 
-from backend import db
+from backend.health import store
 
 
 async def check_postgres(timeout_s: float = 2.0) -> tuple[bool, float]:
     start = time.perf_counter()
     try:
-        await asyncio.wait_for(db.engine().run_ddl("SELECT 1"), timeout=timeout_s)
+        await asyncio.wait_for(store.ping(), timeout=timeout_s)
     except Exception:
         return False, time.perf_counter() - start
     return True, time.perf_counter() - start

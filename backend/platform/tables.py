@@ -16,6 +16,9 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
+# Other contexts' tables are referred to lazily, never imported (docs/architecture.md).
+CASE = LazyTableReference("Case", module_path="backend.cases.tables")
+
 
 class TownshipPlatform(Table, tablename="township_platform"):
     """外部一窗受理平台 — a township that takes its cases on an external platform.
@@ -47,12 +50,7 @@ class PlatformPush(Table, tablename="platform_push"):
     """
 
     id = BigSerial(primary_key=True)
-    case: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Case", app_name="cases"),
-        null=False,
-        unique=True,
-        on_delete=OnDelete.restrict,
-    )
+    case: ForeignKey[Table] = ForeignKey(CASE, null=False, unique=True, on_delete=OnDelete.restrict)
     township_code = Varchar(length=12, index=True)
     app_id = Varchar(length=64)
     attempts = Integer(default=0)
@@ -73,12 +71,7 @@ class PlatformCallback(Table, tablename="platform_callback"):
 
     id = BigSerial(primary_key=True)
     event_id = Varchar(length=80, unique=True)
-    case: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Case", app_name="cases"),
-        null=False,
-        on_delete=OnDelete.restrict,
-        index=True,
-    )
+    case: ForeignKey[Table] = ForeignKey(CASE, null=False, on_delete=OnDelete.restrict, index=True)
     app_id = Varchar(length=64)
     status = Varchar(length=16)
     occurred_at = Timestamptz()

@@ -12,12 +12,12 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 import msgspec
 
 from backend.errors import InvalidInput, NotFound
-from backend.stats import sql, store, texts
+from backend.stats import model, store, texts
 from backend.stats.schemas import (
     CaseTotals,
     ChannelCounts,
@@ -38,7 +38,7 @@ from backend.stats.schemas import (
 MAX_DAYS: Final = 1100
 DISTRICT: Final = "*"
 NAMES_TTL_S: Final = 60.0
-HIST_ORDER: Final = [*(str(b) for b in range(sql.HIST_MAX + 1)), "over"]
+HIST_ORDER: Final = [*(str(b) for b in range(model.HIST_MAX + 1)), "over"]
 
 Sums = dict[str, int]
 C = TypeVar("C", StatusCounts, ChannelCounts, FiledByCounts)
@@ -132,7 +132,7 @@ def p90(histogram: Mapping[str, int]) -> int | None:
         seen += histogram.get(bucket, 0)
         if seen >= rank:
             return index
-    return sql.HIST_MAX + 1
+    return model.HIST_MAX + 1
 
 
 def _satisfaction(s: Sums) -> SatisfactionFigures:
@@ -165,10 +165,10 @@ async def overview(
     )
     rows, day_rows, cover, mark = found.sums, found.days, found.coverage, found.refreshed_at
     known = await names()
-    by: dict[str, dict[str, Sums]] = {dim: {} for dim in sql.DIMS}
+    by: dict[str, dict[str, Sums]] = {dim: {} for dim in model.DIMS}
     for row in rows:
-        by[row["dim"]][row["key"]] = {m: int(row[m] or 0) for m in sql.MEASURES}
-    total = by["all"].get("", dict.fromkeys(sql.MEASURES, 0))
+        by[row.dim][row.key] = row.sums
+    total = by["all"].get("", dict.fromkeys(model.MEASURES, 0))
     return Overview(
         date_from=date_from.isoformat(),
         date_to=date_to.isoformat(),
@@ -248,12 +248,12 @@ def _townships(rows: dict[str, Sums], known: Names) -> list[TownshipFigures]:
     ]
 
 
-def _days(rows: list[Any], date_from: dt.date, date_to: dt.date) -> list[DayFigures]:
+def _days(rows: list[store.DayCount], date_from: dt.date, date_to: dt.date) -> list[DayFigures]:
     submitted: dict[dt.date, int] = {}
     closed: dict[dt.date, int] = {}
     for row in rows:
-        target = submitted if row["dim"] == "all" else closed
-        target[row["day"]] = int(row["cases"])
+        target = submitted if row.dim == "all" else closed
+        target[row.day] = row.cases
     out = []
     day = date_from
     while day <= date_to:
@@ -262,14 +262,14 @@ def _days(rows: list[Any], date_from: dt.date, date_to: dt.date) -> list[DayFigu
     return out
 
 
-def _coverage(row: Any) -> CoverageFigures:
-    if row is None or not row["villages"]:
+def _coverage(row: store.CoverageSummary | None) -> CoverageFigures:
+    if row is None or not row.villages:
         return CoverageFigures(None, 0, 0, None)
     return CoverageFigures(
-        round(float(row["share"]), 4),
-        int(row["villages"]),
-        int(row["covered"]),
-        row["computed_at"].isoformat() if row["computed_at"] else None,
+        round(row.share, 4),
+        row.villages,
+        row.covered,
+        row.computed_at.isoformat() if row.computed_at else None,
     )
 
 

@@ -18,6 +18,10 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
+# Other contexts' tables are referred to lazily, never imported (docs/architecture.md).
+CASE = LazyTableReference("Case", module_path="backend.cases.tables")
+EVALUATION = LazyTableReference("Evaluation", module_path="backend.cases.tables")
+
 
 class Escalation(Table, tablename="escalation"):
     """督办 — an overdue case raised to the township's supervisors, then to the district's.
@@ -27,9 +31,7 @@ class Escalation(Table, tablename="escalation"):
     """
 
     id = BigSerial(primary_key=True)
-    case: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Case", app_name="cases"), on_delete=OnDelete.restrict, index=True
-    )
+    case: ForeignKey[Table] = ForeignKey(CASE, on_delete=OnDelete.restrict, index=True)
     level = Varchar(length=16)  # township | district
     area = Varchar(length=12, index=True)  # the township's or the district's code
     at = Timestamptz(default=TimestamptzNow())
@@ -47,12 +49,8 @@ class FollowUp(Table, tablename="follow_up"):
     """
 
     id = BigSerial(primary_key=True)
-    case: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Case", app_name="cases"), on_delete=OnDelete.restrict, index=True
-    )
-    evaluation: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Evaluation", app_name="cases"), on_delete=OnDelete.restrict, unique=True
-    )
+    case: ForeignKey[Table] = ForeignKey(CASE, on_delete=OnDelete.restrict, index=True)
+    evaluation: ForeignKey[Table] = ForeignKey(EVALUATION, on_delete=OnDelete.restrict, unique=True)
     round = Integer(default=1)
     score = Integer()
     township = Varchar(length=12, null=True, default=None, index=True)
@@ -77,9 +75,7 @@ class CallbackCall(Table, tablename="callback_call"):
 
     id = BigSerial(primary_key=True)
     week = Date(index=True)
-    case: ForeignKey[Table] = ForeignKey(
-        LazyTableReference("Case", app_name="cases"), on_delete=OnDelete.restrict, index=True
-    )
+    case: ForeignKey[Table] = ForeignKey(CASE, on_delete=OnDelete.restrict, index=True)
     township = Varchar(length=12, null=True, default=None, index=True)
     drawn_at = Timestamptz(default=TimestamptzNow())
     called_at = Timestamptz(null=True, default=None)

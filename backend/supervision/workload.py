@@ -7,18 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from backend import db
 from backend.cases.store import oversight
 from backend.clock import SHANGHAI
 from backend.delegation.custody import custody_by_case
 from backend.delegation.mandates import LIVE
+from backend.delegation.store.workload import live_mandate_counts
 from backend.identity.store.oversight import agents_page
 from backend.supervision.scope import Scope
-
-_MANDATES = (
-    "SELECT agent::text AS agent, count(*) AS n FROM mandate"
-    " WHERE agent = ANY($1::uuid[]) AND status = $2 AND expires_on >= $3 GROUP BY agent"
-)  # delegation's table: its store offers no such read yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +39,7 @@ async def workloads(
     ids = [a.id for a in agents]
     month_start = datetime.combine(today.replace(day=1), time(0), SHANGHAI)
     counts = await oversight.agent_case_counts(agent_ids=ids, since=month_start)
-    mandates = {r["agent"]: int(r["n"]) for r in await db.fetch(_MANDATES, ids, LIVE, today)}
+    mandates = await live_mandate_counts(ids, live=LIVE, today=today)
     filed = await oversight.cases_filed_by(ids)
     custody = await custody_by_case(filed) if filed else {}
     originals: dict[str, int] = {}

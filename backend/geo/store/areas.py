@@ -40,6 +40,11 @@ async def area(code: str) -> AreaRow | None:
     return None if found is None else _row(found)
 
 
+async def all_areas() -> list[AreaRow]:
+    """Every area of the tree (for the names and places other contexts show)."""
+    return [_row(r) for r in await Area.select(*_COLUMNS).run()]
+
+
 async def areas_page(
     *, level: str | None, parent: str | None, page: int, page_size: int
 ) -> tuple[list[AreaRow], int]:
