@@ -60,8 +60,6 @@ ALLOWED_RAW: frozenset[str] = frozenset(
     {
         "backend.audit.service",
         "backend.audit.verify",
-        "backend.cases.erase",
-        "backend.cases.service",
         "backend.catalogue.service",
         "backend.delegation.citizens",
         "backend.delegation.custody",
@@ -123,13 +121,6 @@ ALLOWED_SQL_TEXT: frozenset[str] = frozenset(
     {
         "backend.audit.service",
         "backend.audit.verify",
-        "backend.cases.erase",
-        "backend.cases.formseal",
-        "backend.cases.numbers",
-        "backend.cases.privacy_cli",
-        "backend.cases.queries",
-        "backend.cases.service",
-        "backend.cases.views",
         "backend.catalogue.service",
         "backend.delegation.citizens",
         "backend.delegation.custody",
