@@ -21,9 +21,9 @@ from redis.asyncio import ConnectionPool
 from agent_portal import create_portal
 from backend import db
 from backend.audit.service import AuditLog
+from backend.cases import actions as case_actions
 from backend.cases import erase as cases_erase
 from backend.cases import merge as cases_merge
-from backend.cases import service as cases_service
 from backend.cases.elicense import ElicenseClient
 from backend.cases.ports import NoSharedData, SharedData
 from backend.cases.restricted_routes import RestrictedCaseController
@@ -124,8 +124,8 @@ def create_app(
     cipher = FieldCipher(settings.field_key_ring())
     audit = AuditLog(settings.audit_key)
     reveal.configure(cipher=cipher, audit=audit)
-    register_exporter(cases_service.export_cases)
-    cases_service.allow_second_rating_when(follow_up_resolved)
+    register_exporter(case_actions.export_cases)
+    case_actions.allow_second_rating_when(follow_up_resolved)
     register_exporter(uploads_service.export_uploads)
     for merger in (cases_merge.merge_citizen, uploads_merge.merge_citizen, agents.merge_citizen):
         takeover.register_merger(merger)

@@ -13,7 +13,14 @@ import sys
 
 import click
 
-from backend.cases.formseal import DEFAULT_BATCH, SealReport, seal_stored_forms, vacuum_full
+from backend.cases.formseal import (
+    DEFAULT_BATCH,
+    VACUUMED,
+    SealReport,
+    seal_stored_forms,
+    vacuum_full,
+)
+from backend.cases.store import forms
 from backend.security.fieldcrypt import FieldCipher
 
 EXIT_OK = 0
@@ -35,7 +42,7 @@ async def _run(
         )
         click.echo(f"stored idempotent answers masked: {report.answers_masked}")
         if vacuum:
-            click.echo("VACUUM FULL case_record, idempotency_key …")
+            click.echo(f"{forms.vacuum_full_label(VACUUMED)} …")
             await vacuum_full()
     return report
 

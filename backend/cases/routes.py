@@ -16,6 +16,7 @@ from litestar.params import JSONBody, Parameter
 
 from backend.cases import service
 from backend.cases import views as case_views
+from backend.cases.filing import not_found
 from backend.cases.schemas import (
     CaseForCitizen,
     CaseSubmission,
@@ -62,7 +63,7 @@ async def own_case(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
         else None
     )
     if row is None:
-        raise service.not_found()
+        raise not_found()
     connection.state[CASE_ROW] = row
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.cases import clock as case_clock
-from backend.cases import service as cases
+from backend.cases import filing as cases
 from backend.cases import views as case_views
 from backend.cases.states import Status
 from backend.cases.store import custody as case_store

@@ -1,6 +1,6 @@
 """Filing a case on a citizen's behalf (代办): under a live mandate covering the item.
 
-The case goes through the same ``cases.service.prepare``/``create`` as the citizen's own
+The case goes through the same ``cases.filing.prepare``/``create`` as the citizen's own
 submission: applicant = the citizen, filed by the agent (``agent``, or ``bank`` for a 政银通
 outlet clerk) under the mandate; the paper originals the agent collected are listed. The
 citizen sees the case in the mini-program and is told of it as if they had filed it.
@@ -8,11 +8,11 @@ citizen sees the case in the mini-program and is told of it as if they had filed
 
 from __future__ import annotations
 
-from backend.cases import service as cases
+from backend.cases import filing as cases
 from backend.cases import submission
+from backend.cases.filing import Submitter
 from backend.cases.ports import SharedData
 from backend.cases.schemas import CaseSubmission
-from backend.cases.service import Submitter
 from backend.delegation import mandates
 from backend.delegation.scope import Agent
 

@@ -13,12 +13,13 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TypeAlias, TypeVar
 
+from backend.cases import actions as case_actions
+from backend.cases import filing as cases
 from backend.cases import present as case_present
-from backend.cases import service as cases
 from backend.cases import views as case_views
+from backend.cases.filing import Submitter
 from backend.cases.ports import SharedData
 from backend.cases.schemas import CaseForCitizen, CaseSubmission, MaterialIn
-from backend.cases.service import Submitter
 from backend.cases.submission import Plan
 from backend.cases.transitions import Actor
 from backend.delegation import citizens, custody, errands, filing, mandates, present, referrals
@@ -236,7 +237,7 @@ async def supply(
         by = filing.submitter(
             agent=agent, citizen_id=str(row["applicant"]), mandate_id=row["mandate_id"]
         )
-        await cases.supply(row=row, materials=materials, note=note, by=by, calendar=calendar)
+        await case_actions.supply(row=row, materials=materials, note=note, by=by, calendar=calendar)
 
 
 # --- custody ----------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from backend import db
-from backend.geo.tables import Area, ServicePoint
+from backend.geo.store import imports as geo_store
 from backend.identity import roles
-from backend.identity.tables import StaffUser
+from backend.identity.store import bulk as identity_bulk
+from backend.identity.store import users
 from backend.imports.apply import ImportReport
 from backend.imports.service import import_batch, read_file
 from backend.security.passwords import hash_password
@@ -35,12 +36,7 @@ async def load_demo(*, password: str, data_dir: Path = DATA_DIR) -> dict[str, in
     report: ImportReport = await import_batch(batch, effective_from=DEMO_EFFECTIVE_FROM)
     summary = {sheet: t.created + t.updated + t.removed for sheet, t in report.tallies.items()}
     async with db.engine().transaction():
-        await Area.update({Area.note: DEMO_NOTE}).where(Area.note != DEMO_NOTE).run()
-        await (
-            ServicePoint.update({ServicePoint.note: DEMO_NOTE})
-            .where(ServicePoint.note != DEMO_NOTE)
-            .run()
-        )
+        await geo_store.mark_all(note=DEMO_NOTE)
         summary["accounts"] = await _add_accounts(
             password,
             townships=[(a.code, a.name) for a in batch.areas if a.level == "township"],
@@ -80,22 +76,16 @@ async def _add_accounts(
     villages: list[tuple[str, str]],
     departments: list[tuple[str, str]],
 ) -> int:
-    existing = {r["username"] for r in await StaffUser.select(StaffUser.username).run()}
+    existing = await users.usernames()
     missing = [a for a in demo_accounts(townships, villages, departments) if a[0] not in existing]
     if not missing:
         return 0
     shared_hash = hash_password(password)  # hashed once: argon2 is slow on purpose
-    await StaffUser.insert(
-        *[
-            StaffUser(
-                username=username,
-                display_name=display,
-                password_hash=shared_hash,
-                role=role,
-                area=area,
-                department=department,
-            )
+    await identity_bulk.insert_staff(
+        [
+            identity_bulk.NewStaff(username, display, role, area, department)
             for username, role, area, department, display in missing
-        ]
-    ).run()
+        ],
+        password_hash=shared_hash,
+    )
     return len(missing)

@@ -30,7 +30,11 @@ import asyncpg
 
 from backend import db
 from backend.cases.states import Action, NotAllowed, Status, clock_kind, decide
+from backend.cases.store import bulk
+from backend.catalogue.store import latest as catalogue_latest
 from backend.clock import SHANGHAI
+from backend.geo.store import imports as geo_imports
+from backend.identity.store import bulk as identity_bulk
 from backend.workdays.calendar import WorkingCalendar
 
 BATCH: Final = 25_000
@@ -45,18 +49,6 @@ CHANNELS: Final = {  # channel -> (weight, filed_by_kind, item channel that allo
 SCORES: Final = (5,) * 70 + (4,) * 18 + (3,) * 6 + (2,) * 3 + (1,) * 3
 IN_PERSON: Final = '{"in_person": true}'
 EMPTY: Final = "{}"
-
-CASE_COLUMNS: Final = [
-    "id", "number", "item_code", "item_version", "applicant", "filed_by_kind", "channel",
-    "status", "resume_status", "township", "department", "form", "delivery_method",
-    "delivery_address", "committed_days", "deadline", "accepted_at", "closed_at", "created_at",
-    "updated_at",
-]  # fmt: skip
-EVENT_COLUMNS: Final = [
-    "case", "at", "action", "from_status", "to_status", "actor_kind", "actor_role", "channel",
-    "note", "data",
-]  # fmt: skip
-EVALUATION_COLUMNS: Final = ["case", "citizen", "round", "score", "comment", "created_at"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -118,40 +110,33 @@ class _History:
     steps: list[tuple[int, int, Action, str, str]] = field(default_factory=list)
 
 
-async def _load(conn: asyncpg.Connection) -> tuple[list[ItemInfo], list[tuple[str, str, int]]]:
-    rows = await conn.fetch(
-        "SELECT DISTINCT ON (item) id, item, department, lowest_level, committed_days, channels,"
-        " delivery_methods, delegable, personal FROM item_version ORDER BY item, version DESC"
-    )
+async def _load() -> tuple[list[ItemInfo], list[tuple[str, str, int]]]:
     items = []
-    for r in rows:
-        if not r["personal"]:
+    for r in await catalogue_latest.latest_versions():
+        if not r.personal:
             continue
-        allowed = set(r["channels"]) | {"window"}
+        allowed = set(r.channels) | {"window"}
         picks = [
             (channel, weight)
             for channel, (weight, _, needs) in CHANNELS.items()
-            if needs in allowed and (channel != "agent" or r["delegable"])
+            if needs in allowed and (channel != "agent" or r.delegable)
         ]
         items.append(
             ItemInfo(
-                r["item"],
-                r["id"],
-                r["department"],
-                r["lowest_level"],
-                r["committed_days"],
+                r.item_code,
+                r.version_id,
+                r.department_code,
+                r.lowest_level,
+                r.committed_days,
                 tuple(c for c, _ in picks),
                 tuple(w for _, w in picks),
-                tuple(r["delivery_methods"]) or ("window",),
+                r.delivery_methods or ("window",),
             )
         )
-    villages = await conn.fetch(
-        "SELECT code, parent, coalesce(population, 1000) AS population FROM area"
-        " WHERE level = 'village'"
-    )
+    villages = await geo_imports.villages()
     if not items or not villages:
         raise GenerationError("no items or villages: load the demo data first (demo load)")
-    return items, [(v["code"], v["parent"], int(v["population"])) for v in villages]
+    return items, [(v.code, v.township_code, v.population) for v in villages]
 
 
 def _simulate(
@@ -344,33 +329,13 @@ class Generator:
         return cases, events, ratings
 
 
-async def _reserve_ids(conn: asyncpg.Connection, count: int) -> int:
-    """Take ``count`` case ids from the sequence at once; returns the first."""
-    last = await conn.fetchval(
-        "SELECT setval('case_record_id_seq',"
-        " greatest((SELECT coalesce(max(id), 0) FROM case_record),"
-        " (SELECT last_value FROM case_record_id_seq)) + $1)",
-        count,
-    )
-    return int(last) - count + 1
-
-
 async def check_sample(conn: asyncpg.Connection, ids: list[int]) -> int:
     """Replay the stored histories of ``ids`` through the state machine; raise on any refusal."""
-    rows = await conn.fetch(
-        'SELECT "case", action, from_status, to_status FROM case_event'
-        ' WHERE "case" = ANY($1::bigint[]) ORDER BY "case", id',
-        ids,
-    )
-    finals = {
-        r["id"]: (r["status"], r["resume_status"])
-        for r in await conn.fetch(
-            "SELECT id, status, resume_status FROM case_record WHERE id = ANY($1::bigint[])", ids
-        )
-    }
+    rows = await bulk.steps(conn, ids)
+    finals = await bulk.statuses(conn, ids)
     walked: dict[int, tuple[Status, Status | None]] = {}
     for r in rows:
-        case_id, action = r["case"], Action(r["action"])
+        case_id, action = r.case_id, Action(r.action)
         if action == Action.SUBMIT:
             if case_id in walked:
                 raise GenerationError(f"case {case_id}: submitted twice")
@@ -379,14 +344,14 @@ async def check_sample(conn: asyncpg.Connection, ids: list[int]) -> int:
         if case_id not in walked:
             raise GenerationError(f"case {case_id}: a step before its submission")
         status, resume = walked[case_id]
-        if r["from_status"] != status.value:
-            raise GenerationError(f"case {case_id}: {action} recorded from {r['from_status']}")
+        if r.from_status != status.value:
+            raise GenerationError(f"case {case_id}: {action} recorded from {r.from_status}")
         try:
             move = decide(status, action, resume_to=resume)
         except NotAllowed as exc:
             raise GenerationError(f"case {case_id}: {action} from {status}: {exc}") from exc
-        if move.to.value != r["to_status"]:
-            raise GenerationError(f"case {case_id}: {action} went to {r['to_status']}")
+        if move.to.value != r.to_status:
+            raise GenerationError(f"case {case_id}: {action} went to {r.to_status}")
         walked[case_id] = (move.to, move.resume_to)
     for case_id in ids:
         status_resume = walked.get(case_id)
@@ -413,35 +378,26 @@ async def generate(
     """Write ``cases`` generated cases (with citizens, events and ratings); check a sample."""
     rng = random.Random(seed)  # noqa: S311 - demo data, reproducible by seed
     report = Report()
+    items, villages = await _load()
     async with db.connection() as conn:
-        items, villages = await _load(conn)
         days = Days(calendar, since - dt.timedelta(days=7), now.date() + dt.timedelta(days=400))
         gen = Generator(rng=rng, items=items, villages=villages, days=days, since=since, now=now)
         if gen.last < gen.first:
             raise GenerationError("--since must be before yesterday")
-        await conn.execute("SET synchronous_commit = off")
+        await bulk.synchronous_commit(conn, on=False)
         people = gen.citizens(max(50, min(cases // 6, 500_000)))
         async with conn.transaction():
-            await conn.copy_records_to_table(
-                "citizen",
-                records=[(c, "演示居民", v, True, now, now) for c, v, _ in people],
-                columns=["id", "name", "village", "identity_bound", "created_at", "updated_at"],
+            await identity_bulk.copy_citizens(
+                conn, [(c, v) for c, v, _ in people], name="演示居民", identity_bound=True, at=now
             )
         report.citizens = len(people)
-        first_id = await _reserve_ids(conn, cases)
+        first_id = await bulk.reserve_ids(conn, cases)
         report.first_id, report.last_id = first_id, first_id + cases - 1
         done = 0
         while done < cases:
             count = min(BATCH, cases - done)
             rows, events, ratings = gen.batch(first_id + done, count, people)
-            async with conn.transaction():
-                await conn.copy_records_to_table("case_record", records=rows, columns=CASE_COLUMNS)
-                await conn.copy_records_to_table(
-                    "case_event", records=events, columns=EVENT_COLUMNS
-                )
-                await conn.copy_records_to_table(
-                    "evaluation", records=ratings, columns=EVALUATION_COLUMNS
-                )
+            await bulk.copy_batch(conn, cases=rows, events=events, ratings=ratings)
             for row in rows:
                 report.by_status[row[7]] = report.by_status.get(row[7], 0) + 1
             done += count
@@ -450,9 +406,8 @@ async def generate(
             if progress is not None:
                 progress("cases", done, cases)
         report.cases = done
-        await conn.execute("SET synchronous_commit = on")
-        await conn.execute("ANALYZE case_record")
-        await conn.execute("ANALYZE case_event")
+        await bulk.synchronous_commit(conn, on=True)
+        await bulk.analyze(conn)
         sample = rng.sample(range(first_id, first_id + cases), min(SAMPLE, cases))
         report.checked = await check_sample(conn, sample)
     return report

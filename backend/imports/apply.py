@@ -11,7 +11,7 @@ from backend.catalogue import service as catalogue
 from backend.catalogue.model import ItemSpec, item_problems
 from backend.catalogue.store import items as items_store
 from backend.geo import points as geo
-from backend.geo.tables import Area, ServicePointItem
+from backend.geo.store import imports as geo_store
 from backend.imports.parse import Batch, ItemRow
 from backend.imports.reader import RowError
 
@@ -205,10 +205,16 @@ async def apply_batch(batch: Batch, *, effective_from: date) -> ImportReport:
         changed = await catalogue.upsert_department(code=d.code, name=d.name)
         _count(report, "departments", changed, d.code in existing_departments)
     for a in sorted(batch.areas, key=lambda a: _LEVEL_ORDER[a.level]):
-        status = await _upsert_area(
-            a.code, a.name, a.level, a.parent_code, a.lat, a.lng, a.population
+        change = await geo_store.upsert_area(
+            code=a.code,
+            name=a.name,
+            level=a.level,
+            parent_code=a.parent_code,
+            lat=a.lat,
+            lng=a.lng,
+            population=a.population,
         )
-        report.tallies["areas"].add(status)
+        report.tallies["areas"].add(change)
     latest_dates = await _latest_effective(set(specs))
     late = [
         RowError(
@@ -236,14 +242,7 @@ async def apply_batch(batch: Batch, *, effective_from: date) -> ImportReport:
         by_point[h.point_code].extend(h.item_codes)
     if by_point:
         # The file's list for a point replaces what the point handled before (removals count).
-        before = {
-            (r["service_point"], r["item"])
-            for r in await ServicePointItem.raw(
-                "DELETE FROM service_point_item WHERE service_point = ANY({})"
-                " RETURNING service_point, item",
-                list(by_point),
-            ).run()
-        }
+        before = await geo_store.remove_handles(point_codes=list(by_point))
         after = {(p, i) for p, items in by_point.items() for i in items}
         await geo.add_handles(sorted(after))
         report.tallies["handles"] = Tally(
@@ -262,35 +261,3 @@ def _count(report: ImportReport, sheet: str, changed: bool, existed: bool) -> No
         tally.updated += 1
     else:
         tally.created += 1
-
-
-async def _upsert_area(
-    code: str,
-    name: str,
-    level: str,
-    parent: str | None,
-    lat: float | None,
-    lng: float | None,
-    population: int | None,
-) -> str:
-    rows = await Area.raw(
-        "INSERT INTO area (code, name, level, parent, lat, lng, population, note, created_at)"
-        " VALUES ({}, {}, {}, {}, {}, {}, {}, '', now())"
-        " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level,"
-        " parent = EXCLUDED.parent, lat = EXCLUDED.lat, lng = EXCLUDED.lng,"
-        " population = EXCLUDED.population"
-        " WHERE (area.name, area.level, area.parent, area.lat, area.lng, area.population)"
-        " IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.level, EXCLUDED.parent, EXCLUDED.lat,"
-        " EXCLUDED.lng, EXCLUDED.population)"
-        " RETURNING (xmax = 0) AS inserted",
-        code,
-        name,
-        level,
-        parent,
-        lat,
-        lng,
-        population,
-    ).run()
-    if not rows:
-        return "unchanged"
-    return "created" if rows[0]["inserted"] else "updated"

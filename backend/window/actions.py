@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.cases import actions as case_actions
 from backend.cases import bundles
-from backend.cases import service as cases
+from backend.cases import filing as cases
 from backend.cases.clock import Calendar
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import CLOSED, Action, Status
@@ -104,12 +105,12 @@ async def reject(
 async def supplement(
     *, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int, missing: list[str], note: str
 ) -> None:
-    """补正 from the front desk: every missing material in one notice (cases.request_supplement)."""
+    """补正 from the front desk: every missing material in one notice (request_supplement)."""
     row = await _begin(number, clerk, Action.REQUEST_SUPPLEMENT)
     await _whole_bundle_only(row)
     if bundles.is_parent(row) and not bundles.before_acceptance(row):
         raise InvalidTransition(texts.BUNDLE_CHILD_SUPPLEMENT)
-    await cases.request_supplement(
+    await case_actions.request_supplement(
         row=row, missing=missing, note=note, actor=front_desk(clerk), calendar=calendar
     )
     await _done(row, clerk, lapse_s=lapse_s)
@@ -231,7 +232,7 @@ async def supply_at_window(
         upload_owner_kind="staff",
         upload_owner_id=clerk.id,
     )
-    await cases.supply(
+    await case_actions.supply(
         row=row, materials=materials, note=note, by=by, calendar=calendar, in_person=True
     )
     await _done(row, clerk, lapse_s=lapse_s)

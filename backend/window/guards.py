@@ -12,7 +12,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from backend.cases import service as cases
+from backend.cases import filing as cases
 from backend.http.auth import Principal, principal_of, staff_roles
 from backend.http.openapi import audience
 from backend.identity import roles

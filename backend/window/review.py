@@ -7,8 +7,8 @@ move the status does not allow with 409 before writing anything, and goes throug
 
 from __future__ import annotations
 
+from backend.cases import actions as cases
 from backend.cases import bundles
-from backend.cases import service as cases
 from backend.cases.clock import Calendar
 from backend.cases.states import Action
 from backend.cases.transitions import Change, apply

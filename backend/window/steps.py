@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from backend.cases import service as cases
+from backend.cases import filing as cases
 from backend.cases import views as case_views
 from backend.cases.states import Action
 from backend.cases.store.locks import lock_family

@@ -1,16 +1,16 @@
 """Walk-ins (前台综合受理): a citizen at the window, with or without WeChat, filed and accepted.
 
 The applicant is found or registered by ``identity.offline.find_or_register``. The case then
-goes through the same ``cases.service.prepare``/``create`` as any submission, and is put in this
+goes through the same ``cases.filing.prepare``/``create`` as any submission, and is put in this
 township's queue and accepted in the same transaction.
 """
 
 from __future__ import annotations
 
 from backend.cases import bundles, submission
-from backend.cases import service as cases
+from backend.cases import filing as cases
 from backend.cases.clock import Calendar
-from backend.cases.service import Submitter
+from backend.cases.filing import Submitter
 from backend.cases.states import Action, Status
 from backend.cases.store import queue
 from backend.cases.transitions import Actor, Change, apply

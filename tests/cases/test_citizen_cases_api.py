@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.cases import service as cases
+from backend.cases import actions as cases
 from backend.cases import views as case_views
 from backend.cases.states import Action
 from backend.cases.tables import Case, CaseMaterial

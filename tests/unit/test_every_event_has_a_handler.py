@@ -113,6 +113,6 @@ def test_the_scan_resolves_imported_and_qualified_constants() -> None:
     modules = _modules()
     module = "notifications.planner"
     assert _resolve(modules, module, ast.Name(id="DELIVER")) == "message.deliver"
-    assert _resolve(modules, "backend.cases.service", ast.Name(id="FORWARD_EVENT")) == (
+    assert _resolve(modules, "backend.cases.filing", ast.Name(id="FORWARD_EVENT")) == (
         "case.forward"
     )

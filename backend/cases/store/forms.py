@@ -73,6 +73,11 @@ async def write(forms: dict[int, dict[str, Any]]) -> None:
         )
 
 
+def vacuum_full_label(tables: tuple[str, ...]) -> str:
+    """How the command line names the rewrite it is about to run."""
+    return "VACUUM FULL " + ", ".join(tables)
+
+
 async def vacuum_full(tables: tuple[str, ...]) -> None:
     """Rewrite the tables so no dead row version is left (takes an exclusive lock; never in a
     transaction)."""

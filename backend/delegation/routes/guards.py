@@ -13,7 +13,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
-from backend.cases import service as cases
+from backend.cases import filing as cases
 from backend.cases.transitions import Actor
 from backend.delegation import custody, errands, mandates
 from backend.delegation.schemas import HandoverStatus

@@ -6,8 +6,9 @@ from typing import Any
 
 from backend.audit.service import Actor as AuditActor
 from backend.audit.service import AuditLog
+from backend.cases import actions as case_actions
+from backend.cases import filing as cases
 from backend.cases import formreveal
-from backend.cases import service as cases
 from backend.cases.store import queue
 from backend.outbox.service import Doorbell, unit_of_work
 from backend.settings import Settings
@@ -50,7 +51,7 @@ async def material_link(
     async with unit_of_work(doorbell):
         row = await row_of(number)
         reader = AuditActor("staff", clerk.id, on_behalf_of=str(row["applicant"]))
-        url = await cases.material_link(
+        url = await case_actions.material_link(
             row=row, upload_id=upload_id, reader=reader, audit=audit, settings=settings
         )
         await claims.touch(row["parent"] or row["id"], staff_id=clerk.id, lapse_s=lapse_s)

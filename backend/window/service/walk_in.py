@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from backend.cases import service as cases
+from backend.cases import filing as cases
+from backend.cases.filing import Submitter
 from backend.cases.ports import SharedData
-from backend.cases.service import Submitter
 from backend.cases.submission import Plan
 from backend.idempotency.service import Answer, Claim, run_once
 from backend.outbox.service import Doorbell, unit_of_work
