@@ -64,6 +64,27 @@ def _fresh_csrf(response: Response[Any]) -> Response[Any]:
     return response
 
 
+def _locked_page(exc: RateLimited, *, username: str) -> Template:
+    """Too many failed sign-ins: the form again, saying when to try again."""
+    page = _login_page(error=texts.login_locked(exc.retry_after_s), username=username, status=429)
+    page.headers["Retry-After"] = str(exc.retry_after_s)
+    return page
+
+
+def _signed_in(
+    request: Request[Any, Any, Any], account: StaffAccount, settings: Settings
+) -> Response[Any]:
+    """A new session, then home — or the password page first when it must be changed."""
+    start_session(request, account)
+    target = PW_CHANGE_PATH if account.must_change_password else HOME_PATH
+    return bind_csrf(
+        request,
+        Redirect(target, status_code=303),
+        secret_key=settings.secret_key,
+        cookie_secure=settings.cookie_secure,
+    )
+
+
 class PortalController(Controller):
     path = "/"
     include_in_schema = False
@@ -100,21 +121,10 @@ class PortalController(Controller):
                 settings=settings,
             )
         except RateLimited as exc:
-            page = _login_page(
-                error=texts.login_locked(exc.retry_after_s), username=username, status=429
-            )
-            page.headers["Retry-After"] = str(exc.retry_after_s)
-            return page
+            return _locked_page(exc, username=username)
         except Unauthenticated:
             return _login_page(error=texts.LOGIN_WRONG_CREDENTIALS, username=username, status=401)
-        start_session(request, account)
-        target = PW_CHANGE_PATH if account.must_change_password else HOME_PATH
-        return bind_csrf(
-            request,
-            Redirect(target, status_code=303),
-            secret_key=settings.secret_key,
-            cookie_secure=settings.cookie_secure,
-        )
+        return _signed_in(request, account, settings)
 
     @post("/logout", opt={PUBLIC: True}, name="portal:logout", status_code=HTTP_200_OK)
     async def logout(self, request: Request[Any, Any, Any], settings: Settings) -> Response[Any]:

@@ -34,7 +34,6 @@ from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
 from backend.stats import jobs as stats_jobs
 from backend.supervision import callbacks as supervision_callbacks
-from backend.supervision import followups as supervision_followups
 from backend.supervision import jobs as supervision_jobs
 from backend.uploads import erase as uploads_erase
 from backend.uploads.storage import build_store, close_store
@@ -82,7 +81,7 @@ def domain_handlers() -> dict[str, Handler]:
         **platform_forward.HANDLERS,
         **notify_planner.HANDLERS,
         **notify_deliver.HANDLERS,
-        **supervision_followups.HANDLERS,
+        **supervision_jobs.HANDLERS,
         **notify_supervision.HANDLERS,
         **notify_delegation.HANDLERS,
     }

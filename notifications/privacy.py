@@ -12,8 +12,8 @@ from typing import Any, Final
 
 import structlog
 
-from backend.identity.deletions import DECIDED_EVENT
 from backend.identity.erasure import ERASE_EVENT
+from backend.identity.service.deletions import DECIDED_EVENT
 from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work

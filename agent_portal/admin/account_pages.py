@@ -18,7 +18,7 @@ from agent_portal.common import texts
 from agent_portal.common.auth import PW_CHANGE_PAGE, start_session
 from agent_portal.common.security import CSRF_SESSION_KEY
 from backend.deps import Deps
-from backend.errors import InvalidInput, RateLimited, Unauthenticated
+from backend.errors import DomainError, InvalidInput, RateLimited, Unauthenticated
 from backend.http.client import client_address
 from backend.identity import staff_admin
 from backend.identity.service import StaffAccount
@@ -43,6 +43,34 @@ def _page(
     )
 
 
+_REFUSAL_STATUS: dict[type[DomainError], int] = {
+    Unauthenticated: 401,
+    RateLimited: 429,
+    InvalidInput: 422,
+}
+
+
+def _refusal_status(exc: DomainError) -> int:
+    return next(status for kind, status in _REFUSAL_STATUS.items() if isinstance(exc, kind))
+
+
+def _form_problem(data: PasswordForm) -> tuple[str, int] | None:
+    """What is wrong with the form before the use case is asked, and the status it answers."""
+    if not (data.current_password and data.new_password and data.confirm_password):
+        return texts.PW_FIELDS_MISSING, 400
+    if data.new_password != data.confirm_password:
+        return texts.PW_CONFIRM_MISMATCH, 422
+    return None
+
+
+def _renew_session(request: Request[Any, Any, Any], account: StaffAccount) -> None:
+    """The changed password ended every session: this browser gets a new one at once."""
+    kept_csrf = request.session.get(CSRF_SESSION_KEY)
+    start_session(request, account)
+    if kept_csrf:  # the same person goes on: the forms on this page keep working
+        request.set_session({**request.session, CSRF_SESSION_KEY: kept_csrf})
+
+
 class AccountPages(Controller):
     path = "/password"
     include_in_schema = False
@@ -60,10 +88,9 @@ class AccountPages(Controller):
         deps: Deps,
         data: Annotated[PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
-        if not (data.current_password and data.new_password and data.confirm_password):
-            return _page(staff, error=texts.PW_FIELDS_MISSING, status=400)
-        if data.new_password != data.confirm_password:
-            return _page(staff, error=texts.PW_CONFIRM_MISMATCH, status=422)
+        refused = _form_problem(data)
+        if refused is not None:
+            return _page(staff, error=refused[0], status=refused[1])
         try:
             account = await staff_admin.change_own_password(
                 audit=deps.audit,
@@ -73,14 +100,7 @@ class AccountPages(Controller):
                 address=client_address(request, deps.settings),
                 settings=deps.settings,
             )
-        except Unauthenticated as exc:
-            return _page(staff, error=exc.detail, status=401)
-        except RateLimited as exc:
-            return _page(staff, error=exc.detail, status=429)
-        except InvalidInput as exc:
-            return _page(staff, error=exc.detail, status=422)
-        kept_csrf = request.session.get(CSRF_SESSION_KEY)
-        start_session(request, account)
-        if kept_csrf:  # the same person goes on: the forms on this page keep working
-            request.set_session({**request.session, CSRF_SESSION_KEY: kept_csrf})
+        except (Unauthenticated, RateLimited, InvalidInput) as exc:
+            return _page(staff, error=exc.detail, status=_refusal_status(exc))
+        _renew_session(request, account)
         return _page(account, notice=texts.PW_CHANGED)

@@ -84,6 +84,25 @@ def _scope(staff: StaffAccount) -> dict[str, str]:
     return {"staff_id": staff.id, "role": staff.role, "area_code": staff.area_code}
 
 
+def _notices_page(
+    found: notifications.Listed[notifications.NoticeRow],
+    *,
+    staff: StaffAccount,
+    page: int,
+    unread_only: bool,
+) -> Template:
+    return Template(
+        "common/notices/page.html",
+        context={
+            "lines": [_line(r, staff.role) for r in found.rows],
+            "unread": found.unread,
+            "pages": Pages(page, max(1, -(-found.total // desk.PAGE_SIZE)), found.total),
+            "tabs": TABS,
+            "show": "unread" if unread_only else "all",
+        },
+    )
+
+
 class NoticePages(Controller):
     path = "/notices"
     include_in_schema = False
@@ -98,16 +117,7 @@ class NoticePages(Controller):
             page=page,
             page_size=desk.PAGE_SIZE,
         )
-        return Template(
-            "common/notices/page.html",
-            context={
-                "lines": [_line(r, staff.role) for r in found.rows],
-                "unread": found.unread,
-                "pages": Pages(page, max(1, -(-found.total // desk.PAGE_SIZE)), found.total),
-                "tabs": TABS,
-                "show": "unread" if unread_only else "all",
-            },
-        )
+        return _notices_page(found, staff=staff, page=page, unread_only=unread_only)
 
     @get("/bell", name="portal:notices-bell")
     async def bell(self, staff: StaffAccount) -> Template:

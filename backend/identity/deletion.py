@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import structlog
 
@@ -17,6 +17,9 @@ from backend.errors import NotFound
 from backend.identity import texts
 from backend.identity.ids import is_uuid
 from backend.identity.store import citizens, deletion_requests
+
+if TYPE_CHECKING:
+    from backend.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -29,6 +32,12 @@ class Retention:
 
     case_years: int
     audit_years: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Retention:
+        return cls(
+            case_years=settings.retention_case_years, audit_years=settings.retention_audit_years
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ def deletions_group() -> None:
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 def list_command(status: str, page: int) -> None:
     """Requests of one status, oldest first (names as held; ID numbers masked)."""
-    from backend.identity import deletions
+    from backend.identity.service import deletions
 
     rows, total = _run(lambda: deletions.list_requests(status=status, page=page, page_size=50))
     click.echo(f"{total} {status} request(s)")
@@ -63,8 +63,8 @@ def list_command(status: str, page: int) -> None:
 def _decide(request_id: str, by: str, reason: str, *, approve: bool) -> None:
     from backend.audit.service import AuditLog
     from backend.errors import DomainError
-    from backend.identity import deletions
     from backend.identity.roles import ADMIN
+    from backend.identity.service import deletions
     from backend.identity.store import users
     from backend.settings import load_settings
 

@@ -12,7 +12,7 @@ from backend.deps import Deps
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
-from backend.identity import deletions, roles
+from backend.identity import roles
 from backend.identity.schemas import (
     DecisionIn,
     DecisionOut,
@@ -20,6 +20,7 @@ from backend.identity.schemas import (
     DeletionRequestPage,
     DeletionStatus,
 )
+from backend.identity.service import deletions
 
 StatusFilter: TypeAlias = Annotated[
     DeletionStatus | None,

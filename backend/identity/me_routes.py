@@ -12,7 +12,7 @@ from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, ApiRequest, citizen_on
 from backend.http.openapi import operation
 from backend.http.throttle import limit_id_lookup
 from backend.identity import binding, deletion, export, phone, service
-from backend.identity.present import citizen_me, staff_me
+from backend.identity.present import citizen_me, deletion_receipt, identity_bound, staff_me
 from backend.identity.schemas import (
     CitizenMe,
     DeletionReceiptOut,
@@ -21,7 +21,6 @@ from backend.identity.schemas import (
     IdentityBound,
     PersonalDataExport,
     PhoneBindRequest,
-    RetainedData,
     StaffMe,
 )
 
@@ -79,18 +78,11 @@ class MeController(Controller):
         )
         outcome = await binding.bind_identity(
             citizen_id=request.user.id,
-            name=data.name,
-            id_number=data.id_number,
-            village_code=data.village_code,
-            consent_version=data.consent_version,
+            **msgspec.structs.asdict(data),
             cipher=deps.cipher,
             verifier=deps.identity_verifier,
         )
-        return IdentityBound(
-            **msgspec.structs.asdict(citizen_me(outcome.profile)),
-            verification=outcome.verification,
-            verification_note=outcome.note,
-        )
+        return identity_bound(outcome)
 
     @post(
         "/api/v1/me/phone",
@@ -150,23 +142,12 @@ class MeController(Controller):
         deps: Deps,
         data: DeletionRequestBody | None = Body(default=None),  # noqa: B008 - Litestar's idiom
     ) -> DeletionReceiptOut:
-        settings = deps.settings
         receipt = await deletion.request_deletion(
             citizen_id=request.user.id,
             reason=data.reason if data is not None else "",
-            retention=deletion.Retention(
-                case_years=settings.retention_case_years,
-                audit_years=settings.retention_audit_years,
-            ),
+            retention=deletion.Retention.of(deps.settings),
         )
-        return DeletionReceiptOut(
-            id=receipt.id,
-            status=receipt.status,
-            requested_at=receipt.requested_at,
-            detail=receipt.detail,
-            will_delete=list(receipt.deleted),
-            will_keep=[RetainedData(k.data, k.retention, k.basis) for k in receipt.kept],
-        )
+        return deletion_receipt(receipt)
 
     @get(
         "/api/v1/staff/me",

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from backend.identity.schemas import CitizenMe, StaffAdminView, StaffMe
+import msgspec
+
+from backend.identity.binding import BindOutcome
+from backend.identity.deletion import DeletionReceipt
+from backend.identity.schemas import (
+    CitizenMe,
+    DeletionReceiptOut,
+    IdentityBound,
+    RetainedData,
+    StaffAdminView,
+    StaffMe,
+)
 from backend.identity.service import CitizenProfile
 from backend.identity.store.users import StaffAccount, StaffListed
 
@@ -47,4 +58,25 @@ def admin_view(listed: StaffListed) -> StaffAdminView:
         locked=listed.locked,
         password_change_required=account.must_change_password,
         last_login_at=listed.last_login_at,
+    )
+
+
+def identity_bound(outcome: BindOutcome) -> IdentityBound:
+    """The citizen's profile after binding, with how the identity was verified."""
+    return IdentityBound(
+        **msgspec.structs.asdict(citizen_me(outcome.profile)),
+        verification=outcome.verification,
+        verification_note=outcome.note,
+    )
+
+
+def deletion_receipt(receipt: DeletionReceipt) -> DeletionReceiptOut:
+    """What a deletion request will delete and what the law makes us keep, and for how long."""
+    return DeletionReceiptOut(
+        id=receipt.id,
+        status=receipt.status,
+        requested_at=receipt.requested_at,
+        detail=receipt.detail,
+        will_delete=list(receipt.deleted),
+        will_keep=[RetainedData(k.data, k.retention, k.basis) for k in receipt.kept],
     )

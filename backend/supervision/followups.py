@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Final, Generic, Protocol, TypeVar
 
 from backend.cases.clock import Calendar
 from backend.cases.service import BAD_RATING
@@ -20,12 +20,10 @@ from backend.cases.store.oversight import FollowUpRow
 from backend.clock import SHANGHAI, now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity.store.oversight import first_supervisor
-from backend.outbox.runner import HandlerContext
-from backend.outbox.service import publish, unit_of_work
+from backend.outbox.service import publish
 from backend.supervision import store, texts
 from backend.supervision.schemas import FollowUpState
 from backend.supervision.scope import Scope
-from backend.workdays.service import load_calendar
 
 CONTACT_WITHIN_DAYS: Final = 1
 RESOLVE_WITHIN_DAYS: Final = 15
@@ -78,20 +76,6 @@ async def open_follow_up(*, case_id: int, round: int, calendar: Calendar) -> int
             dedup_key=f"follow-up-opened:{follow_up_id}",
         )
     return follow_up_id
-
-
-async def on_bad_rating(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    """The ``evaluation.bad`` handler; idempotent (one follow-up per rating)."""
-    calendar = await load_calendar()
-    async with unit_of_work(ctx.services.get("doorbell")):
-        await open_follow_up(
-            case_id=int(payload["case_id"]),
-            round=int(payload.get("round", 1)),
-            calendar=calendar,
-        )
-
-
-HANDLERS: Final = {"evaluation.bad": on_bad_rating}
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, Final
 
 import structlog
 
+from backend.outbox.runner import HandlerContext
 from backend.outbox.service import Doorbell, unit_of_work
 from backend.settings import Settings
-from backend.supervision import callbacks, escalation
+from backend.supervision import callbacks, escalation, followups
 from backend.workdays.service import load_calendar
 
 log = structlog.get_logger(__name__)
@@ -34,3 +36,17 @@ async def draw_callback_sample(*, settings: Settings, week: date) -> callbacks.S
         done = await callbacks.sample(week=week, size=settings.callback_sample_size)
     log.info("callback_sample_drawn", week=done.week.isoformat(), calls=done.total)
     return done
+
+
+async def on_bad_rating(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """The ``evaluation.bad`` handler; idempotent (one follow-up per rating)."""
+    calendar = await load_calendar()
+    async with unit_of_work(ctx.services.get("doorbell")):
+        await followups.open_follow_up(
+            case_id=int(payload["case_id"]),
+            round=int(payload.get("round", 1)),
+            calendar=calendar,
+        )
+
+
+HANDLERS: Final = {"evaluation.bad": on_bad_rating}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, cast, get_args
 
 from litestar import Controller, Request, Response, Router, get, post
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.spec import Example, OpenAPIMediaType, OpenAPIResponse, Operation, Schema
@@ -19,6 +20,7 @@ from backend.http.problems import http_exception_handler, problem
 from backend.settings import Settings
 from backend.uploads import messages, service
 from backend.uploads.schemas import StoredType, UploadCreated, UploadDetail, UploadForm
+from backend.uploads.store import UploadView
 
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for the multipart envelope and the other fields on top of ``UPLOAD_MAX_BYTES``."""
@@ -51,6 +53,23 @@ TokenPath = Annotated[
         ],
     ),
 ]
+
+
+async def _read_all(file: UploadFile) -> bytes:
+    """The uploaded file's bytes; the spooled temporary file is closed at once."""
+    content = await file.read()
+    await file.close()
+    return content
+
+
+def _created(view: UploadView) -> UploadCreated:
+    return UploadCreated(
+        id=view.id,
+        sha256=view.sha256,
+        size=view.size,
+        content_type=cast(StoredType, view.content_type),
+        material_type=view.material_type,
+    )
 
 
 @dataclass
@@ -101,24 +120,16 @@ class UploadController(Controller):
         deps: Deps,
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> UploadCreated:
-        content = await data.file.read()
-        await data.file.close()
         view = await service.save_upload(
             store=deps.file_store,
             owner_kind=request.user.kind,
             owner_id=request.user.id,
             material_type=data.material_type,
             filename=data.file.filename or "",
-            data=content,
+            data=await _read_all(data.file),
             settings=deps.settings,
         )
-        return UploadCreated(
-            id=view.id,
-            sha256=view.sha256,
-            size=view.size,
-            content_type=cast(StoredType, view.content_type),
-            material_type=view.material_type,
-        )
+        return _created(view)
 
     @get(
         "/{upload_id:str}",

@@ -229,11 +229,11 @@ async def _run_bad_rating_events() -> None:
 
     from backend.outbox.runner import HandlerContext
     from backend.outbox.tables import OutboxEvent
-    from backend.supervision import followups
+    from backend.supervision import jobs as supervision_jobs
 
     events = await OutboxEvent.select().where(OutboxEvent.kind == "evaluation.bad").run()
     for event in events:
-        await followups.on_bad_rating(
+        await supervision_jobs.on_bad_rating(
             HandlerContext(event["id"], event["kind"], 1), json.loads(event["payload"])
         )
 
@@ -409,8 +409,8 @@ async def _erased(w: World) -> None:
     """The approved request carried out (the citizen told, then erased): the delivered case is
     kept, restricted."""
     from backend.audit.service import AuditLog
-    from backend.identity.deletions import DECIDED_EVENT
     from backend.identity.erasure import ERASE_EVENT
+    from backend.identity.service.deletions import DECIDED_EVENT
     from backend.uploads.storage import build_store, close_store
     from backend.worker import erase_person, register_erasers
     from notifications import privacy

@@ -12,7 +12,7 @@ from playwright.async_api import Page, expect
 
 from backend.outbox.runner import HandlerContext
 from backend.outbox.tables import OutboxEvent
-from backend.supervision import followups
+from backend.supervision import jobs as supervision_jobs
 from backend.supervision.tables import FollowUp
 from tests.browser.support import csrf_header, log_in, log_out
 from tests.factories import make_staff
@@ -31,7 +31,7 @@ async def _bad_rating(api) -> str:
     )
     assert rated.status_code == 201, rated.text
     for event in await OutboxEvent.select().where(OutboxEvent.kind == "evaluation.bad").run():
-        await followups.on_bad_rating(
+        await supervision_jobs.on_bad_rating(
             HandlerContext(event["id"], event["kind"], 1), json.loads(event["payload"])
         )
     return number

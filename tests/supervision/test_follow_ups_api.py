@@ -12,7 +12,7 @@ import pytest
 from backend.clock import SHANGHAI
 from backend.outbox.runner import HandlerContext
 from backend.outbox.tables import OutboxEvent
-from backend.supervision import followups
+from backend.supervision import jobs as supervision_jobs
 from backend.supervision.tables import FollowUp
 from backend.workdays.calendar import ChinaCalendar
 from notifications import supervision as notify
@@ -35,7 +35,7 @@ async def run_bad_rating_events() -> list[dict[str, Any]]:
     events = await OutboxEvent.select().where(OutboxEvent.kind == "evaluation.bad").run()
     for event in events:
         for _ in range(2):
-            await followups.on_bad_rating(
+            await supervision_jobs.on_bad_rating(
                 HandlerContext(event["id"], event["kind"], 1), json.loads(event["payload"])
             )
     return list(events)
