@@ -27,7 +27,6 @@ from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.settings import Settings
 from backend.window.access import Clerk
 from backend.window.steps import front_desk
 from backend.workdays.service import load_calendar
@@ -38,6 +37,35 @@ WINDOW_BASE: Final = "/portal/window/handovers"
 
 def _numbers(form: Any, limit: int) -> list[str]:
     return desk.choices(form, "numbers", limit=limit)
+
+
+async def _send_originals(deps: Deps, agent: Agent, form: Any) -> str:
+    """Batch the ticked cases' paper originals for the township; the batch's id."""
+    limit = deps.settings.handover_max_cases
+    answer = await service.send_originals(
+        agent=agent,
+        numbers=_numbers(form, limit),
+        limit=limit,
+        claim=None,
+        doorbell=deps.doorbell,
+        ttl_s=deps.settings.idempotency_ttl_s,
+    )
+    return str(answer.body["id"])
+
+
+async def _send_results(deps: Deps, clerk: Clerk, form: Any) -> str:
+    """Batch the ticked results for delivery through their agents; the batch's id."""
+    limit = deps.settings.handover_max_cases
+    answer = await service.send_results(
+        township_code=clerk.area_code,
+        clerk=front_desk(clerk),
+        numbers=_numbers(form, limit),
+        limit=limit,
+        claim=None,
+        doorbell=deps.doorbell,
+        ttl_s=deps.settings.idempotency_ttl_s,
+    )
+    return str(answer.body["id"])
 
 
 async def _agent_list(
@@ -103,25 +131,16 @@ class AgentHandoverPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        settings: Settings,
         deps: SkipValidation[Deps],
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         form = await request.form()
         try:
-            numbers = _numbers(form, settings.handover_max_cases)
-            answer = await service.send_originals(
-                agent=agent,
-                numbers=numbers,
-                limit=settings.handover_max_cases,
-                claim=None,
-                doorbell=deps.doorbell,
-                ttl_s=settings.idempotency_ttl_s,
-            )
+            batch_id = await _send_originals(deps, agent, form)
         except DomainError as exc:
             ticked = [v for v in form.getall("numbers", []) if isinstance(v, str)]
             return await _agent_list(agent, error=exc.detail, ticked=ticked, status=exc.status)
-        return Redirect(f"{AGENT_BASE}/{answer.body['id']}", status_code=303)
+        return Redirect(f"{AGENT_BASE}/{batch_id}", status_code=303)
 
     @get("/{handover_id:str}", name="portal:agent-handover")
     async def batch(self, staff: StaffAccount, handover_id: str, done: str = "") -> Template:
@@ -225,25 +244,15 @@ class WindowHandoverPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        settings: Settings,
         deps: SkipValidation[Deps],
     ) -> Response[Any]:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         form = await request.form()
         try:
-            numbers = _numbers(form, settings.handover_max_cases)
-            answer = await service.send_results(
-                township_code=clerk.area_code,
-                clerk=front_desk(clerk),
-                numbers=numbers,
-                limit=settings.handover_max_cases,
-                claim=None,
-                doorbell=deps.doorbell,
-                ttl_s=settings.idempotency_ttl_s,
-            )
+            batch_id = await _send_results(deps, clerk, form)
         except DomainError as exc:
             return await _results_page(clerk, error=exc.detail, status=exc.status)
-        return Redirect(f"{WINDOW_BASE}/{answer.body['id']}", status_code=303)
+        return Redirect(f"{WINDOW_BASE}/{batch_id}", status_code=303)
 
     @get("/{handover_id:str}", name="portal:window-handover")
     async def batch(self, staff: StaffAccount, handover_id: str, done: str = "") -> Template:

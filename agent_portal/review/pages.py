@@ -48,6 +48,25 @@ def _case_url(number: str, done: str | None = None) -> str:
     return f"/portal/review/cases/{number}" + (f"?done={done}" if done else "")
 
 
+async def _refused(
+    clerk: Clerk,
+    row: dict[str, Any],
+    number: str,
+    action: str,
+    exc: DomainError,
+    form: FormMultiDict,
+) -> Template:
+    """The case page again, the refusal beside the action's form."""
+    view = await views.staff_view(number=number, clerk=clerk)
+    return await casepage.page(
+        view,
+        row=row,
+        desk=casepage.REVIEW,
+        refused=casepage.refusal(action, exc, form),
+        status_code=exc.status,
+    )
+
+
 class ReviewPages(Controller):
     path = "/review"
     include_in_schema = False
@@ -93,14 +112,7 @@ class ReviewPages(Controller):
         try:
             await run(number, clerk, deps, form)
         except DomainError as exc:
-            view = await views.staff_view(number=number, clerk=clerk)
-            return await casepage.page(
-                view,
-                row=row,
-                desk=casepage.REVIEW,
-                refused=casepage.refusal(action, exc, form),
-                status_code=exc.status,
-            )
+            return await _refused(clerk, row, number, action, exc, form)
         return Redirect(_case_url(number, action), status_code=303)
 
     @post("/cases/{number:str}/form/{field:str}/reveal", name="portal:review-reveal")
