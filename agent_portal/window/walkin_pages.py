@@ -54,6 +54,13 @@ async def _form_page(
     )
 
 
+async def _refused(clerk: Clerk, posted: Posted, exc: DomainError) -> Template:
+    """The form again, as typed, the refusal beside its fields."""
+    return await _form_page(
+        clerk, posted, error=exc.detail, problems=item_form.problems_of(exc), status_code=exc.status
+    )
+
+
 class WalkInPages(Controller):
     path = "/window/walk-in"
     include_in_schema = False
@@ -91,13 +98,7 @@ class WalkInPages(Controller):
         try:
             number = await _file(request, deps, clerk, posted, chosen)
         except DomainError as exc:
-            return await _form_page(
-                clerk,
-                posted,
-                error=exc.detail,
-                problems=item_form.problems_of(exc),
-                status_code=exc.status,
-            )
+            return await _refused(clerk, posted, exc)
         return Redirect(f"/portal/window/cases/{number}?done=walk_in", status_code=303)
 
 
@@ -113,7 +114,7 @@ async def _file(
     async def read() -> WalkInSubmission:
         if not posted.item_code:
             raise InvalidInput(texts.ITEM_REQUIRED, code="item_or_bundle_required")
-        await item_form.save_files(posted, owner_id=clerk.id, state=request.app.state)
+        await item_form.save_files(posted, owner_id=clerk.id, state=deps)
         try:
             return msgspec.convert(
                 walkin_form.submission(posted, chosen.fields), WalkInSubmission, strict=True
