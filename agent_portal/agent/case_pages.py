@@ -16,10 +16,10 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, item_form, texts, urgency
 from agent_portal.agent import desk as agent_desk
-from agent_portal.casepage import Step, when
-from agent_portal.errors import PageNotFound
+from agent_portal.common import desk, item_form, texts, urgency
+from agent_portal.common.casepage import Step, when
+from agent_portal.common.errors import PageNotFound
 from backend.cases import present as case_present
 from backend.cases import views as case_views
 from backend.cases.schemas import MaterialIn

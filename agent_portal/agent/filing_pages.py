@@ -18,9 +18,9 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import item_form, texts
 from agent_portal.agent import desk as agent_desk
-from agent_portal.item_form import ItemForm, Posted
+from agent_portal.common import item_form, texts
+from agent_portal.common.item_form import ItemForm, Posted
 from backend.cases.schemas import CaseSubmission
 from backend.catalogue import service as catalogue
 from backend.delegation import mandates, service

@@ -15,11 +15,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, texts
 from agent_portal.agent import desk as agent_desk
 from agent_portal.agent import handovers
-from agent_portal.errors import PageNotFound
-from agent_portal.lists import Pages
+from agent_portal.common import desk, texts
+from agent_portal.common.errors import PageNotFound
+from agent_portal.common.lists import Pages
 from backend.delegation import custody, service
 from backend.delegation.scope import Agent
 from backend.delegation.store.handovers import Batch
@@ -115,7 +115,7 @@ async def _batch_page(
         else texts.WINDOW_DONE.get(done or ""),
         error=error,
     )
-    return Template("handovers/batch.html", context=context, status_code=status)
+    return Template("common/handover_batch.html", context=context, status_code=status)
 
 
 class AgentHandoverPages(Controller):

@@ -15,8 +15,8 @@ from typing import Any, Final
 from litestar.datastructures import FormMultiDict
 from markupsafe import Markup
 
-from agent_portal import texts
-from agent_portal.casepage import when
+from agent_portal.common import texts
+from agent_portal.common.casepage import when
 from backend.cases import views as case_views
 from backend.cases.clock import Calendar
 from backend.cases.present import shanghai

@@ -16,12 +16,12 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, item_form, texts
 from agent_portal.agent import desk as agent_desk
 from agent_portal.agent import mandate_form
-from agent_portal.desk import PAGE_SIZE
-from agent_portal.errors import PageNotFound
-from agent_portal.lists import Pages
+from agent_portal.common import desk, item_form, texts
+from agent_portal.common.desk import PAGE_SIZE
+from agent_portal.common.errors import PageNotFound
+from agent_portal.common.lists import Pages
 from agent_portal.window.walkin_form import villages_of
 from backend.delegation import citizens, errands, mandates, service
 from backend.delegation.scope import Agent, citizen_of

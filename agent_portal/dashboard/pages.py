@@ -14,10 +14,10 @@ from litestar import Controller, get
 from litestar.params import Parameter
 from litestar.response import Response, Template
 
+from agent_portal.common.errors import PageNotFound
 from agent_portal.dashboard import data, export, texts
 from agent_portal.dashboard import tables as table_builder
 from agent_portal.dashboard.tables import SORTS
-from agent_portal.errors import PageNotFound
 from backend.deps import Deps
 from backend.errors import InvalidInput
 from backend.identity.service import StaffAccount

@@ -17,9 +17,9 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import Parameter
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk
-from agent_portal.errors import PageNotFound, WrongRole
-from agent_portal.lists import Pages
+from agent_portal.common import desk
+from agent_portal.common.errors import PageNotFound, WrongRole
+from agent_portal.common.lists import Pages
 from agent_portal.supervision import texts
 from backend.audit.store import AuditEntry
 from backend.clock import local

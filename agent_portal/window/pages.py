@@ -15,9 +15,9 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import casepage, desk, lists, texts
-from agent_portal.desk import choices, text
-from agent_portal.errors import PageNotFound
+from agent_portal.common import casepage, desk, lists, texts
+from agent_portal.common.desk import choices, text
+from agent_portal.common.errors import PageNotFound
 from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles

@@ -15,8 +15,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, item_form, texts
-from agent_portal.item_form import ItemForm, Posted
+from agent_portal.common import desk, item_form, texts
+from agent_portal.common.item_form import ItemForm, Posted
 from agent_portal.window import walkin_form
 from backend.deps import Deps
 from backend.errors import DomainError, InvalidInput
