@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
@@ -26,7 +27,7 @@ from backend.identity.service import StaffAccount
 from backend.workdays.service import load_calendar
 
 
-async def _send_originals(deps: Deps, agent: Agent, form: Any) -> str:
+async def _send_originals(deps: Deps, agent: Agent, form: FormMultiDict) -> str:
     """Batch the ticked cases' paper originals for the township; the batch's id."""
     limit = deps.settings.handover_max_cases
     answer = await service.send_originals(
@@ -56,6 +57,17 @@ async def _agent_list(
             "ticked": ticked or [],
         },
         status_code=status,
+    )
+
+
+async def _receive(deps: Deps, agent: Agent, handover_id: str, form: FormMultiDict) -> None:
+    """Confirm the batch arrived, with what was ticked missing."""
+    await service.receive_batch(
+        handover_id=handover_id,
+        direction=custody.TO_VILLAGE,
+        actor=agent.actor(None),
+        missing=handovers.missing_of(form),
+        doorbell=deps.doorbell,
     )
 
 
@@ -109,13 +121,7 @@ class AgentHandoverPages(Controller):
         found = await _agent_batch(agent, handover_id)
         form = await request.form()
         try:
-            await service.receive_batch(
-                handover_id=handover_id,
-                direction=custody.TO_VILLAGE,
-                actor=agent.actor(None),
-                missing=handovers.missing_of(form),
-                doorbell=deps.doorbell,
-            )
+            await _receive(deps, agent, handover_id, form)
         except DomainError as exc:
             return await handovers.batch_page(
                 found, side="agent", error=exc.detail, status=exc.status

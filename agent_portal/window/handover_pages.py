@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
@@ -70,7 +71,18 @@ async def _window_list(
     )
 
 
-async def _send_results(deps: Deps, clerk: Clerk, form: Any) -> str:
+async def _receive(deps: Deps, clerk: Clerk, handover_id: str, form: FormMultiDict) -> None:
+    """Confirm the batch arrived, with what was ticked missing."""
+    await service.receive_batch(
+        handover_id=handover_id,
+        direction=custody.TO_TOWNSHIP,
+        actor=front_desk(clerk),
+        missing=handovers.missing_of(form),
+        doorbell=deps.doorbell,
+    )
+
+
+async def _send_results(deps: Deps, clerk: Clerk, form: FormMultiDict) -> str:
     """Batch the ticked results for delivery through their agents; the batch's id."""
     limit = deps.settings.handover_max_cases
     answer = await service.send_results(
@@ -142,13 +154,7 @@ class WindowHandoverPages(Controller):
         found = await _township_batch(clerk, handover_id)
         form = await request.form()
         try:
-            await service.receive_batch(
-                handover_id=handover_id,
-                direction=custody.TO_TOWNSHIP,
-                actor=front_desk(clerk),
-                missing=handovers.missing_of(form),
-                doorbell=deps.doorbell,
-            )
+            await _receive(deps, clerk, handover_id, form)
         except DomainError as exc:
             return await handovers.batch_page(
                 found, side="window", error=exc.detail, status=exc.status
