@@ -21,7 +21,7 @@ from litestar.types import ControllerRouterHandler
 from agent_portal.admin.account_pages import AccountPages
 from agent_portal.agent.case_pages import AgentCasePages
 from agent_portal.agent.filing_pages import FilingPages
-from agent_portal.agent.handover_pages import AgentHandoverPages, WindowHandoverPages
+from agent_portal.agent.handover_pages import AgentHandoverPages
 from agent_portal.agent.pages import AgentPages
 from agent_portal.common import texts
 from agent_portal.common.auth import (
@@ -46,6 +46,7 @@ from agent_portal.dashboard.pages import DashboardPages
 from agent_portal.review.pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.supervision.pages import SupervisionPages
+from agent_portal.window.handover_pages import WindowHandoverPages
 from agent_portal.window.pages import WindowPages
 from agent_portal.window.walkin_pages import WalkInPages
 from backend.settings import Settings

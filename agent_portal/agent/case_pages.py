@@ -16,10 +16,10 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, item_form, texts, urgency
 from agent_portal.agent import desk as agent_desk
-from agent_portal.casepage import Step, when
-from agent_portal.errors import PageNotFound
+from agent_portal.common import desk, item_form, texts, urgency
+from agent_portal.common.casepage import Step, when
+from agent_portal.common.errors import PageNotFound
 from backend.cases import present as case_present
 from backend.cases import views as case_views
 from backend.cases.schemas import MaterialIn
@@ -113,6 +113,31 @@ async def _photos(deps: Deps, agent: Agent, form: FormMultiDict) -> list[Materia
     return materials
 
 
+async def _supply(
+    deps: Deps, agent: Agent, row: dict[str, Any], number: str, form: FormMultiDict
+) -> None:
+    """Answer the supplement under the live mandate: the photos, then the use case."""
+    await errands.require_live_mandate(row)
+    await service.supply(
+        agent=agent,
+        number=number,
+        materials=await _photos(deps, agent, form),
+        note=desk.text(form, "note", label="补正说明"),
+        doorbell=deps.doorbell,
+    )
+
+
+async def _handover_photo(deps: Deps, agent: Agent, form: FormMultiDict) -> str:
+    """The hand-over photo's upload id, saved through the upload service; "" when none."""
+    chosen = item_form.chosen_file(form, "photo")
+    if chosen is None:
+        return ""
+    saved = await item_form.save_file(
+        deps, owner_id=agent.id, material_type=HANDOVER_PHOTO, chosen=chosen
+    )
+    return saved.id
+
+
 class AgentCasePages(Controller):
     path = "/agent/cases"
     include_in_schema = False
@@ -134,14 +159,7 @@ class AgentCasePages(Controller):
         row = await _row(agent, number)
         form = await request.form()
         try:
-            await errands.require_live_mandate(row)
-            await service.supply(
-                agent=agent,
-                number=number,
-                materials=await _photos(deps, agent, form),
-                note=desk.text(form, "note", label="补正说明"),
-                doorbell=deps.doorbell,
-            )
+            await _supply(deps, agent, row, number, form)
         except DomainError as exc:
             return await _page(
                 agent, row, error=exc.detail, failed="supply", status_code=exc.status
@@ -160,14 +178,7 @@ class AgentCasePages(Controller):
         row = await _row(agent, number)
         form = await request.form()
         try:
-            chosen = item_form.chosen_file(form, "photo")
-            photo = ""
-            if chosen is not None:
-                photo = (
-                    await item_form.save_file(
-                        deps, owner_id=agent.id, material_type=HANDOVER_PHOTO, chosen=chosen
-                    )
-                ).id
+            photo = await _handover_photo(deps, agent, form)
             await service.hand_over_to_citizen(
                 agent=agent, number=number, photo_upload_id=photo, doorbell=deps.doorbell
             )

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from agent_portal import texts, urgency
-from agent_portal.casepage import when
-from agent_portal.errors import WrongRole
-from agent_portal.urgency import Urgency
+from agent_portal.common import texts, urgency
+from agent_portal.common.casepage import when
+from agent_portal.common.errors import WrongRole
+from agent_portal.common.urgency import Urgency
 from backend.cases.clock import Calendar
 from backend.cases.states import STATUS_LABELS, Status
 from backend.clock import SHANGHAI, today

@@ -14,12 +14,13 @@ from typing import Any, Final
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import item_form, texts
 from agent_portal.agent import desk as agent_desk
-from agent_portal.item_form import ItemForm, Posted
+from agent_portal.common import item_form, texts
+from agent_portal.common.item_form import ItemForm, Posted
 from backend.cases.schemas import CaseSubmission
 from backend.catalogue import service as catalogue
 from backend.delegation import mandates, service
@@ -143,9 +144,7 @@ class FilingPages(Controller):
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         form = await request.form()
-        mandate_id = item_form.value(form, "mandate_id", 40)
-        item = item_form.value(form, "item_code", 40)
-        bundle = item_form.value(form, "bundle_code", 40)
+        mandate_id, item, bundle = _picked(form)
         choice = _pick(await _choices(await _mandate(agent, mandate_id)), item, bundle)
         if choice is None:
             return await _page(agent, mandate_id=mandate_id)
@@ -158,6 +157,15 @@ class FilingPages(Controller):
                 agent, mandate_id=mandate_id, item=item, bundle=bundle, posted=posted, refused=exc
             )
         return Redirect(f"/portal/agent/cases/{number}?done=filed", status_code=303)
+
+
+def _picked(form: FormMultiDict) -> tuple[str, str, str]:
+    """The mandate, item and bundle the form was filled for."""
+    return (
+        item_form.value(form, "mandate_id", 40),
+        item_form.value(form, "item_code", 40),
+        item_form.value(form, "bundle_code", 40),
+    )
 
 
 def _body(mandate_id: str, posted: Posted, chosen: ItemForm) -> dict[str, Any]:

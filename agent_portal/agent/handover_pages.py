@@ -1,43 +1,44 @@
-"""Handover batch pages for both ends (材料交接 · 镇村联动).
+"""The agent's side of the handover batches (材料交接 · 镇村联动).
 
 The agent picks the cases whose paper originals go to the township, makes a batch
-(``service.send_originals``) and prints its manifest; the township receives it, ticking anything
-missing (``service.receive_batch``). Results for delivery through the agent go the other way
-(``service.send_results``), and the agent confirms them. A batch of another agent or township is
-the 404 page, as in the API's guards.
+(``service.send_originals``) and prints its manifest; results for delivery through the agent come
+back from the township (``agent_portal.window.handover_pages``), and the agent confirms them
+(``service.receive_batch``). A batch of another agent is the 404 page, as in the API's guards.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, texts
 from agent_portal.agent import desk as agent_desk
-from agent_portal.agent import handovers
-from agent_portal.errors import PageNotFound
-from agent_portal.lists import Pages
+from agent_portal.common import desk, handovers
+from agent_portal.common.errors import PageNotFound
 from backend.delegation import custody, service
 from backend.delegation.scope import Agent
 from backend.delegation.store.handovers import Batch
 from backend.deps import Deps
 from backend.errors import DomainError
-from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.settings import Settings
-from backend.window.access import Clerk
-from backend.window.steps import front_desk
 from backend.workdays.service import load_calendar
 
-AGENT_BASE: Final = "/portal/agent/handovers"
-WINDOW_BASE: Final = "/portal/window/handovers"
 
-
-def _numbers(form: Any, limit: int) -> list[str]:
-    return desk.choices(form, "numbers", limit=limit)
+async def _send_originals(deps: Deps, agent: Agent, form: FormMultiDict) -> str:
+    """Batch the ticked cases' paper originals for the township; the batch's id."""
+    limit = deps.settings.handover_max_cases
+    answer = await service.send_originals(
+        agent=agent,
+        numbers=handovers.numbers(form, limit),
+        limit=limit,
+        claim=None,
+        doorbell=deps.doorbell,
+        ttl_s=deps.settings.idempotency_ttl_s,
+    )
+    return str(answer.body["id"])
 
 
 async def _agent_list(
@@ -59,35 +60,22 @@ async def _agent_list(
     )
 
 
+async def _receive(deps: Deps, agent: Agent, handover_id: str, form: FormMultiDict) -> None:
+    """Confirm the batch arrived, with what was ticked missing."""
+    await service.receive_batch(
+        handover_id=handover_id,
+        direction=custody.TO_VILLAGE,
+        actor=agent.actor(None),
+        missing=handovers.missing_of(form),
+        doorbell=deps.doorbell,
+    )
+
+
 async def _agent_batch(agent: Agent, handover_id: str) -> Batch:
     found = await custody.batch(handover_id)
     if found is None or found.agent_id != agent.id:
         raise PageNotFound
     return found
-
-
-async def _batch_page(
-    batch: Batch,
-    *,
-    side: str,
-    done: str | None = None,
-    error: str | None = None,
-    status: int = 200,
-) -> Template:
-    context = await handovers.manifest(batch)
-    base = AGENT_BASE if side == "agent" else WINDOW_BASE
-    receiving = custody.TO_VILLAGE if side == "agent" else custody.TO_TOWNSHIP
-    context.update(
-        side=side,
-        base=base,
-        action=f"{base}/{batch.id}/receive",
-        may_receive=context["receivable"] and batch.direction == receiving,
-        done=texts.AGENT_DONE.get(done or "")
-        if side == "agent"
-        else texts.WINDOW_DONE.get(done or ""),
-        error=error,
-    )
-    return Template("handovers/batch.html", context=context, status_code=status)
 
 
 class AgentHandoverPages(Controller):
@@ -103,30 +91,23 @@ class AgentHandoverPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        settings: Settings,
         deps: SkipValidation[Deps],
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         form = await request.form()
         try:
-            numbers = _numbers(form, settings.handover_max_cases)
-            answer = await service.send_originals(
-                agent=agent,
-                numbers=numbers,
-                limit=settings.handover_max_cases,
-                claim=None,
-                doorbell=deps.doorbell,
-                ttl_s=settings.idempotency_ttl_s,
-            )
+            batch_id = await _send_originals(deps, agent, form)
         except DomainError as exc:
             ticked = [v for v in form.getall("numbers", []) if isinstance(v, str)]
             return await _agent_list(agent, error=exc.detail, ticked=ticked, status=exc.status)
-        return Redirect(f"{AGENT_BASE}/{answer.body['id']}", status_code=303)
+        return Redirect(f"{handovers.AGENT_BASE}/{batch_id}", status_code=303)
 
     @get("/{handover_id:str}", name="portal:agent-handover")
     async def batch(self, staff: StaffAccount, handover_id: str, done: str = "") -> Template:
         agent = await agent_desk.agent_of(staff)
-        return await _batch_page(await _agent_batch(agent, handover_id), side="agent", done=done)
+        return await handovers.batch_page(
+            await _agent_batch(agent, handover_id), side="agent", done=done
+        )
 
     @post("/{handover_id:str}/receive", name="portal:agent-handover-receive")
     async def receive(
@@ -140,136 +121,9 @@ class AgentHandoverPages(Controller):
         found = await _agent_batch(agent, handover_id)
         form = await request.form()
         try:
-            await service.receive_batch(
-                handover_id=handover_id,
-                direction=custody.TO_VILLAGE,
-                actor=agent.actor(None),
-                missing=handovers.missing_of(form),
-                doorbell=deps.doorbell,
-            )
+            await _receive(deps, agent, handover_id, form)
         except DomainError as exc:
-            return await _batch_page(found, side="agent", error=exc.detail, status=exc.status)
-        return Redirect(f"{AGENT_BASE}/{handover_id}?done=received", status_code=303)
-
-
-async def _township_batch(clerk: Clerk, handover_id: str) -> Batch:
-    found = await custody.batch(handover_id)
-    if found is None or found.township != clerk.area_code:
-        raise PageNotFound
-    return found
-
-
-async def _results_page(clerk: Clerk, *, error: str | None = None, status: int = 200) -> Template:
-    return Template(
-        "window/send_results.html",
-        context={
-            "groups": await handovers.results_to_send(clerk.area_code),
-            "error": error,
-            "empty": texts.SEND_RESULTS_NONE,
-        },
-        status_code=status,
-    )
-
-
-async def _window_list(
-    clerk: Clerk, *, status: str, code: str, page: int, notice: str | None
-) -> Template:
-    """The township's batches of one status, a page of them."""
-    page = desk.page_number(page)
-    rows, total = await custody.list_batches(
-        agent_id=None,
-        township=clerk.area_code,
-        status=status or None,
-        page=page,
-        page_size=desk.PAGE_SIZE,
-    )
-    return Template(
-        "window/handovers.html",
-        context={
-            "batches": handovers.summaries(rows),
-            "pages": Pages(page, max(1, -(-total // desk.PAGE_SIZE)), total),
-            "tabs": texts.HANDOVER_TABS,
-            "status": status,
-            "code": code.strip()[:40],
-            "notice": notice,
-        },
-    )
-
-
-class WindowHandoverPages(Controller):
-    path = "/window/handovers"
-    include_in_schema = False
-
-    @get("/", name="portal:window-handovers")
-    async def batches(
-        self, staff: StaffAccount, status: str = "sent", code: str = "", page: int = 1
-    ) -> Response[Any]:
-        clerk = desk.clerk_in_role(staff, roles.WINDOW)
-        tabs = dict(texts.HANDOVER_TABS)
-        if status not in tabs:
-            raise PageNotFound
-        if code.strip():
-            found = await custody.find_by_code(code[:40])
-            batch = await custody.batch(found) if found else None
-            if batch is not None and batch.township == clerk.area_code:
-                return Redirect(f"{WINDOW_BASE}/{found}", status_code=303)
-        notice = texts.HANDOVER_CODE_UNKNOWN if code.strip() else None
-        return await _window_list(clerk, status=status, code=code, page=page, notice=notice)
-
-    @get("/results", name="portal:window-send-results")
-    async def results(self, staff: StaffAccount) -> Template:
-        return await _results_page(desk.clerk_in_role(staff, roles.WINDOW))
-
-    @post("/results", name="portal:window-send-results-submit")
-    async def send_results(
-        self,
-        request: Request[Any, Any, Any],
-        staff: StaffAccount,
-        settings: Settings,
-        deps: SkipValidation[Deps],
-    ) -> Response[Any]:
-        clerk = desk.clerk_in_role(staff, roles.WINDOW)
-        form = await request.form()
-        try:
-            numbers = _numbers(form, settings.handover_max_cases)
-            answer = await service.send_results(
-                township_code=clerk.area_code,
-                clerk=front_desk(clerk),
-                numbers=numbers,
-                limit=settings.handover_max_cases,
-                claim=None,
-                doorbell=deps.doorbell,
-                ttl_s=settings.idempotency_ttl_s,
+            return await handovers.batch_page(
+                found, side="agent", error=exc.detail, status=exc.status
             )
-        except DomainError as exc:
-            return await _results_page(clerk, error=exc.detail, status=exc.status)
-        return Redirect(f"{WINDOW_BASE}/{answer.body['id']}", status_code=303)
-
-    @get("/{handover_id:str}", name="portal:window-handover")
-    async def batch(self, staff: StaffAccount, handover_id: str, done: str = "") -> Template:
-        clerk = desk.clerk_in_role(staff, roles.WINDOW)
-        found = await _township_batch(clerk, handover_id)
-        return await _batch_page(found, side="window", done=done)
-
-    @post("/{handover_id:str}/receive", name="portal:window-handover-receive")
-    async def receive(
-        self,
-        request: Request[Any, Any, Any],
-        staff: StaffAccount,
-        deps: SkipValidation[Deps],
-        handover_id: str,
-    ) -> Response[Any]:
-        clerk = desk.clerk_in_role(staff, roles.WINDOW)
-        found = await _township_batch(clerk, handover_id)
-        form = await request.form()
-        try:
-            await service.receive_batch(
-                handover_id=handover_id,
-                direction=custody.TO_TOWNSHIP,
-                actor=front_desk(clerk),
-                missing=handovers.missing_of(form),
-                doorbell=deps.doorbell,
-            )
-        except DomainError as exc:
-            return await _batch_page(found, side="window", error=exc.detail, status=exc.status)
-        return Redirect(f"{WINDOW_BASE}/{handover_id}?done=received", status_code=303)
+        return Redirect(f"{handovers.AGENT_BASE}/{handover_id}?done=received", status_code=303)

@@ -17,7 +17,7 @@ from typing import Any, Final
 from litestar.datastructures import FormMultiDict, MultiDict
 from litestar.response import Template
 
-from agent_portal import desk, item_form, texts
+from agent_portal.common import desk, item_form, texts
 from backend.catalogue import service as catalogue
 from backend.clock import today
 from backend.delegation import mandates, service

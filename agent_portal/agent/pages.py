@@ -16,12 +16,12 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, item_form, texts
 from agent_portal.agent import desk as agent_desk
 from agent_portal.agent import mandate_form
-from agent_portal.desk import PAGE_SIZE
-from agent_portal.errors import PageNotFound
-from agent_portal.lists import Pages
+from agent_portal.common import desk, item_form, texts
+from agent_portal.common.desk import PAGE_SIZE
+from agent_portal.common.errors import PageNotFound
+from agent_portal.common.lists import Pages
 from agent_portal.window.walkin_form import villages_of
 from backend.delegation import citizens, errands, mandates, service
 from backend.delegation.scope import Agent, citizen_of
@@ -117,6 +117,36 @@ def _registration(form: FormMultiDict, agent: Agent) -> dict[str, str]:
     }
 
 
+async def _register(deps: Deps, agent: Agent, posted: dict[str, str]) -> str:
+    """Register the villager through the use case; their citizen id."""
+    answer = await service.register_citizen(
+        agent=agent,
+        applicant=Applicant(
+            posted["name"], posted["id_number"], posted["village_code"], posted["phone"] or None
+        ),
+        claim=None,
+        verifier=deps.identity_verifier,
+        cipher=deps.cipher,
+        doorbell=deps.doorbell,
+        ttl_s=deps.settings.idempotency_ttl_s,
+    )
+    return str(answer.body["id"])
+
+
+async def _mandate_refused(
+    person: dict[str, Any], posted: mandate_form.Posted, settings: Settings, exc: DomainError
+) -> Template:
+    """The mandate form again, the refusal beside its fields."""
+    return await mandate_form.page(
+        person,
+        posted,
+        settings=settings,
+        error=exc.detail,
+        problems=mandate_form.problems_of(exc),
+        status_code=exc.status,
+    )
+
+
 async def _registration_refused(
     staff: StaffAccount, agent: Agent, posted: dict[str, str], exc: DomainError
 ) -> Template:
@@ -158,23 +188,10 @@ class AgentPages(Controller):
             await limit_id_lookup(
                 request, route="register", account=f"staff:{staff.id}", fail_open=False
             )
-            answer = await service.register_citizen(
-                agent=agent,
-                applicant=Applicant(
-                    posted["name"],
-                    posted["id_number"],
-                    posted["village_code"],
-                    posted["phone"] or None,
-                ),
-                claim=None,
-                verifier=deps.identity_verifier,
-                cipher=deps.cipher,
-                doorbell=deps.doorbell,
-                ttl_s=deps.settings.idempotency_ttl_s,
-            )
+            citizen_id = await _register(deps, agent, posted)
         except DomainError as exc:
             return await _registration_refused(staff, agent, posted, exc)
-        return Redirect(f"{BASE}/villagers/{answer.body['id']}?done=registered", status_code=303)
+        return Redirect(f"{BASE}/villagers/{citizen_id}?done=registered", status_code=303)
 
     @get("/villagers/{citizen_id:str}", name="portal:agent-villager")
     async def villager(self, staff: StaffAccount, citizen_id: str, done: str = "") -> Template:
@@ -228,12 +245,5 @@ class AgentPages(Controller):
                 deps, agent=agent, citizen_id=citizen_id, posted=posted
             )
         except DomainError as exc:
-            return await mandate_form.page(
-                person,
-                posted,
-                settings=settings,
-                error=exc.detail,
-                problems=mandate_form.problems_of(exc),
-                status_code=exc.status,
-            )
+            return await _mandate_refused(person, posted, settings, exc)
         return Redirect(f"{BASE}/villagers/{citizen_id}?done={status}", status_code=303)

@@ -15,8 +15,8 @@ from typing import Any, Final
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from agent_portal.common.errors import WrongRole
 from agent_portal.dashboard import texts
-from agent_portal.errors import WrongRole
 from backend.clock import today
 from backend.errors import InvalidInput
 from backend.geo import points, reach

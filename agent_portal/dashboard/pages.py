@@ -8,19 +8,20 @@ unknown township, or another one than a township supervisor's own, is the 404 pa
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, get
 from litestar.params import Parameter
 from litestar.response import Response, Template
 
+from agent_portal.common.errors import PageNotFound
 from agent_portal.dashboard import data, export, texts
 from agent_portal.dashboard import tables as table_builder
 from agent_portal.dashboard.tables import SORTS
-from agent_portal.errors import PageNotFound
 from backend.deps import Deps
 from backend.errors import InvalidInput
 from backend.identity.service import StaffAccount
+from backend.stats.schemas import Overview
 
 DateParam = Annotated[str | None, Parameter(query="from", max_length=10)]
 ToParam = Annotated[str | None, Parameter(query="to", max_length=10)]
@@ -30,6 +31,59 @@ ORDERS = ("desc", "asc")
 
 def _sort(sort: str, order: str) -> tuple[str, bool]:
     return (sort if sort in SORTS else "cases"), order != "asc"
+
+
+def _invalid(exc: InvalidInput, *, date_from: str | None, date_to: str | None) -> Template:
+    """The bad date shown on the page (400), the dates typed kept in the form."""
+    return Template(
+        "dashboard/invalid.html",
+        context={"error": exc.detail, "date_from": date_from or "", "date_to": date_to or ""},
+        status_code=400,
+    )
+
+
+def _page_context(
+    staff: StaffAccount,
+    f: data.Filters,
+    ov: Overview,
+    villages: list[list[Any]],
+    sort: str,
+    order: str,
+) -> dict[str, Any]:
+    """The dashboard's figures, tables (sorted as asked) and charts."""
+    sort, descending = _sort(sort, order)
+    tables = {
+        key: table_builder.build(ov, key, sort=sort, descending=descending) for key in texts.TABLES
+    }
+    return {
+        "staff": staff,
+        "f": f,
+        "ov": ov,
+        "refreshed": data.local_time(ov.refreshed_at),
+        "figures": table_builder.figures(ov),
+        "tables": tables,
+        "display": table_builder.display,
+        "sort": sort,
+        "order": "desc" if descending else "asc",
+        "charts": data.chart_data(ov, villages),
+        "formats": list(export.FORMATS),
+    }
+
+
+def _file(built: table_builder.Table, fmt: str, f: data.Filters) -> Response[bytes]:
+    """One table as a CSV or XLSX download, titled by the filters."""
+    out = export.export(
+        built,
+        fmt,
+        subtitle=f.subtitle,
+        scope=(f.township_name, f.township or "district"),
+        period=f.period,
+    )
+    return Response(
+        out.body,
+        media_type=out.media_type,
+        headers={"Content-Disposition": export.content_disposition(out)},
+    )
 
 
 class DashboardPages(Controller):
@@ -50,37 +104,11 @@ class DashboardPages(Controller):
         try:
             f = await data.filters(staff, date_from=date_from, date_to=date_to, township=township)
         except InvalidInput as exc:
-            return Template(
-                "dashboard/invalid.html",
-                context={
-                    "error": exc.detail,
-                    "date_from": date_from or "",
-                    "date_to": date_to or "",
-                },
-                status_code=400,
-            )
+            return _invalid(exc, date_from=date_from, date_to=date_to)
         ov = await data.overview(f)
         villages = await data.village_coverage(township=f.township, travel=deps.travel)
-        sort, descending = _sort(sort, order)
-        tables = {
-            key: table_builder.build(ov, key, sort=sort, descending=descending)
-            for key in texts.TABLES
-        }
         return Template(
-            "dashboard/page.html",
-            context={
-                "staff": staff,
-                "f": f,
-                "ov": ov,
-                "refreshed": data.local_time(ov.refreshed_at),
-                "figures": table_builder.figures(ov),
-                "tables": tables,
-                "display": table_builder.display,
-                "sort": sort,
-                "order": "desc" if descending else "asc",
-                "charts": data.chart_data(ov, villages),
-                "formats": list(export.FORMATS),
-            },
+            "dashboard/page.html", context=_page_context(staff, f, ov, villages, sort, order)
         )
 
     @get("/export/{table:str}/{fmt:str}", name="portal:dashboard-export")
@@ -101,15 +129,4 @@ class DashboardPages(Controller):
         ov = await data.overview(f)
         sort, descending = _sort(sort, order)
         built = table_builder.build(ov, table, sort=sort, descending=descending)
-        out = export.export(
-            built,
-            fmt,
-            subtitle=f.subtitle,
-            scope=(f.township_name, f.township or "district"),
-            period=f.period,
-        )
-        return Response(
-            out.body,
-            media_type=out.media_type,
-            headers={"Content-Disposition": export.content_disposition(out)},
-        )
+        return _file(built, fmt, f)

@@ -14,9 +14,9 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import casepage, desk, lists, texts
-from agent_portal.desk import choices, text
-from agent_portal.errors import PageNotFound
+from agent_portal.common import casepage, desk, lists, texts
+from agent_portal.common.desk import choices, text
+from agent_portal.common.errors import PageNotFound
 from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles
@@ -46,6 +46,25 @@ ACTS: Final[dict[str, Act]] = {
 
 def _case_url(number: str, done: str | None = None) -> str:
     return f"/portal/review/cases/{number}" + (f"?done={done}" if done else "")
+
+
+async def _refused(
+    clerk: Clerk,
+    row: dict[str, Any],
+    number: str,
+    action: str,
+    exc: DomainError,
+    form: FormMultiDict,
+) -> Template:
+    """The case page again, the refusal beside the action's form."""
+    view = await views.staff_view(number=number, clerk=clerk)
+    return await casepage.page(
+        view,
+        row=row,
+        desk=casepage.REVIEW,
+        refused=casepage.refusal(action, exc, form),
+        status_code=exc.status,
+    )
 
 
 class ReviewPages(Controller):
@@ -93,14 +112,7 @@ class ReviewPages(Controller):
         try:
             await run(number, clerk, deps, form)
         except DomainError as exc:
-            view = await views.staff_view(number=number, clerk=clerk)
-            return await casepage.page(
-                view,
-                row=row,
-                desk=casepage.REVIEW,
-                refused=casepage.refusal(action, exc, form),
-                status_code=exc.status,
-            )
+            return await _refused(clerk, row, number, action, exc, form)
         return Redirect(_case_url(number, action), status_code=303)
 
     @post("/cases/{number:str}/form/{field:str}/reveal", name="portal:review-reveal")

@@ -8,16 +8,18 @@ another township is the 404 page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import Parameter
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk
-from agent_portal.errors import PageNotFound, WrongRole
-from agent_portal.lists import Pages
+from agent_portal.common import desk
+from agent_portal.common.errors import PageNotFound, WrongRole
+from agent_portal.common.lists import Pages
 from agent_portal.supervision import texts
 from backend.audit.store import AuditEntry
 from backend.clock import local
@@ -29,6 +31,7 @@ from backend.settings import Settings
 from backend.supervision import service
 from backend.supervision import texts as domain_texts
 from backend.supervision.audit_view import AuditFilter
+from backend.supervision.overdue import OverdueCase
 from backend.supervision.scope import Scope, require_district
 
 
@@ -64,6 +67,117 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
+def _note(form: FormMultiDict) -> str:
+    note = form.get("note")
+    return note if isinstance(note, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallAnswer:
+    """What the supervisor typed in about one call-back."""
+
+    reached: bool
+    satisfied: int | None
+    trips: int | None
+    note: str
+
+
+def _call_answer(form: FormMultiDict) -> CallAnswer:
+    return CallAnswer(
+        reached=form.get("reached") == "yes",
+        satisfied=_int_or_none(form.get("satisfied")),
+        trips=_int_or_none(form.get("trips")),
+        note=_note(form),
+    )
+
+
+def _audit_filter(*, actor: str, citizen: str, start: str, end: str) -> AuditFilter:
+    return AuditFilter(
+        actor=actor.strip()[:64] or None,
+        citizen=citizen.strip()[:40] or None,
+        start=_day(start),
+        end=_day(end),
+    )
+
+
+FOLLOW_UP_ACTS: Final = {
+    "contact": service.contact_follow_up,
+    "resolve": service.resolve_follow_up,
+}
+
+
+async def _follow_up_in(scope: Scope, follow_up_id: int) -> None:
+    """The 404 page for a follow-up outside the scope."""
+    try:
+        await service.follow_up(scope=scope, follow_up_id=follow_up_id)
+    except NotFound as exc:
+        raise PageNotFound from exc
+
+
+async def _call_week(scope: Scope, call_id: int) -> str:
+    """The week of a call of the sample in the scope, or the 404 page."""
+    try:
+        found = await service.call(scope=scope, call_id=call_id)
+    except NotFound as exc:
+        raise PageNotFound from exc
+    return found.week.isoformat()
+
+
+async def _record_call(deps: Deps, scope: Scope, call_id: int, answer: CallAnswer) -> None:
+    await service.record_call(
+        doorbell=deps.doorbell,
+        scope=scope,
+        call_id=call_id,
+        reached=answer.reached,
+        satisfied=answer.satisfied,
+        trips=answer.trips,
+        note=answer.note,
+    )
+
+
+async def _audit_entries(
+    scope: Scope, where: AuditFilter, page: int
+) -> tuple[list[AuditEntry], int, str | None]:
+    """A page of the audit log, or none and why (a bad filter)."""
+    try:
+        rows, total = await service.audit_entries(
+            scope=scope, where=where, page=page, page_size=desk.PAGE_SIZE
+        )
+    except DomainError as exc:
+        return [], 0, exc.detail
+    return rows, total, None
+
+
+def _overdue_context(
+    shown: list[OverdueCase], page: int, total: int, soon_days: int
+) -> dict[str, Any]:
+    return {
+        "cases": shown,
+        "pages": _pages(page, total),
+        "holders": domain_texts.HOLDERS,
+        "levels": domain_texts.LEVELS,
+        "status": texts.STATUS,
+        "soon_days": soon_days,
+    }
+
+
+def _audit_context(
+    rows: list[AuditEntry],
+    page: int,
+    total: int,
+    filters: dict[str, str],
+    error: str | None,
+) -> dict[str, Any]:
+    return {
+        "entries": rows,
+        "pages": _pages(page, total),
+        "filters": filters,
+        "when": _when,
+        "actions": domain_texts.AUDIT_ACTIONS,
+        "error": error,
+    }
+
+
 class SupervisionPages(Controller):
     path = "/supervision"
     include_in_schema = False
@@ -88,14 +202,7 @@ class SupervisionPages(Controller):
         )
         return Template(
             "supervision/overdue.html",
-            context={
-                "cases": shown,
-                "pages": _pages(page, total),
-                "holders": domain_texts.HOLDERS,
-                "levels": domain_texts.LEVELS,
-                "status": texts.STATUS,
-                "soon_days": settings.overdue_soon_days,
-            },
+            context=_overdue_context(shown, page, total, settings.overdue_soon_days),
         )
 
     async def _follow_ups_page(
@@ -150,24 +257,13 @@ class SupervisionPages(Controller):
         action: str,
     ) -> Response[Any]:
         scope = await _scope(staff)
-        try:
-            await service.follow_up(scope=scope, follow_up_id=follow_up_id)
-        except NotFound as exc:
-            raise PageNotFound from exc
-        act = {"contact": service.contact_follow_up, "resolve": service.resolve_follow_up}.get(
-            action
-        )
+        await _follow_up_in(scope, follow_up_id)
+        act = FOLLOW_UP_ACTS.get(action)
         if act is None:
             raise PageNotFound
-        form = await request.form()
-        note = form.get("note")
+        note = _note(await request.form())
         try:
-            await act(
-                doorbell=deps.doorbell,
-                scope=scope,
-                follow_up_id=follow_up_id,
-                note=note if isinstance(note, str) else "",
-            )
+            await act(doorbell=deps.doorbell, scope=scope, follow_up_id=follow_up_id, note=note)
         except DomainError as exc:
             return await self._follow_ups_page(
                 staff, state="open", page=1, error=exc.detail, status_code=exc.status
@@ -222,31 +318,14 @@ class SupervisionPages(Controller):
         self, request: Request[Any, Any, Any], deps: Deps, staff: StaffAccount, call_id: int
     ) -> Response[Any]:
         scope = await _scope(staff)
+        week = await _call_week(scope, call_id)
+        answer = _call_answer(await request.form())
         try:
-            found = await service.call(scope=scope, call_id=call_id)
-        except NotFound as exc:
-            raise PageNotFound from exc
-        form = await request.form()
-        note = form.get("note")
-        try:
-            await service.record_call(
-                doorbell=deps.doorbell,
-                scope=scope,
-                call_id=call_id,
-                reached=form.get("reached") == "yes",
-                satisfied=_int_or_none(form.get("satisfied")),
-                trips=_int_or_none(form.get("trips")),
-                note=note if isinstance(note, str) else "",
-            )
+            await _record_call(deps, scope, call_id, answer)
         except DomainError as exc:
             return await self._calls_page(
-                staff,
-                week=found.week.isoformat(),
-                page=1,
-                error=exc.detail,
-                status_code=exc.status,
+                staff, week=week, page=1, error=exc.detail, status_code=exc.status
             )
-        week = found.week.isoformat()
         return Redirect(f"/portal/supervision/callbacks?week={week}&done=call", status_code=303)
 
     @get("/agents", name="portal:supervision-agents")
@@ -276,31 +355,9 @@ class SupervisionPages(Controller):
         except NotAllowed as exc:
             raise WrongRole(roles.ADMIN) from exc
         page = desk.page_number(page)
-        error = None
-        rows: list[AuditEntry] = []
-        total = 0
-        try:
-            rows, total = await service.audit_entries(
-                scope=scope,
-                where=AuditFilter(
-                    actor=actor.strip()[:64] or None,
-                    citizen=citizen.strip()[:40] or None,
-                    start=_day(start),
-                    end=_day(end),
-                ),
-                page=page,
-                page_size=desk.PAGE_SIZE,
-            )
-        except DomainError as exc:
-            error = exc.detail
+        where = _audit_filter(actor=actor, citizen=citizen, start=start, end=end)
+        rows, total, error = await _audit_entries(scope, where, page)
+        filters = {"actor": actor, "citizen": citizen, "start": start, "end": end}
         return Template(
-            "supervision/audit.html",
-            context={
-                "entries": rows,
-                "pages": _pages(page, total),
-                "filters": {"actor": actor, "citizen": citizen, "start": start, "end": end},
-                "when": _when,
-                "actions": domain_texts.AUDIT_ACTIONS,
-                "error": error,
-            },
+            "supervision/audit.html", context=_audit_context(rows, page, total, filters, error)
         )

@@ -15,15 +15,16 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import casepage, desk, lists, texts
-from agent_portal.desk import choices, text
-from agent_portal.errors import PageNotFound
+from agent_portal.common import casepage, desk, lists, texts
+from agent_portal.common.desk import choices, text
+from agent_portal.common.errors import PageNotFound
 from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles
 from backend.identity.service import StaffAccount
 from backend.window import listing
 from backend.window.access import Clerk
+from backend.window.schemas import CaseForStaff
 from backend.window.service import front_desk, views
 
 Act = Callable[[str, Clerk, Deps, FormMultiDict], Awaitable[object]]
@@ -70,6 +71,19 @@ ACTS: Final[dict[str, Act]] = {
 
 def _case_url(number: str, done: str | None = None) -> str:
     return f"/portal/window/cases/{number}" + (f"?done={done}" if done else "")
+
+
+async def _refused(
+    view: CaseForStaff, row: dict[str, Any], action: str, exc: DomainError, form: FormMultiDict
+) -> Template:
+    """The case page again, the refusal beside the action's form."""
+    return await casepage.page(
+        view,
+        row=row,
+        desk=casepage.WINDOW,
+        refused=casepage.refusal(action, exc, form),
+        status_code=exc.status,
+    )
 
 
 class WindowPages(Controller):
@@ -136,13 +150,7 @@ class WindowPages(Controller):
             await front_desk.release(number=number, clerk=clerk, doorbell=deps.doorbell)
         except DomainError as exc:
             view = await views.staff_view(number=number, clerk=clerk)
-            return await casepage.page(
-                view,
-                row=row,
-                desk=casepage.WINDOW,
-                refused=casepage.refusal("release", exc, form),
-                status_code=exc.status,
-            )
+            return await _refused(view, row, "release", exc, form)
         if form.get("next") == "case":
             return Redirect(_case_url(number), status_code=303)
         return Redirect("/portal/window/queue?notice=released", status_code=303)
@@ -167,13 +175,7 @@ class WindowPages(Controller):
             view = await views.look(
                 number=number, clerk=clerk, lapse_s=deps.settings.window_claim_s
             )
-            return await casepage.page(
-                view,
-                row=row,
-                desk=casepage.WINDOW,
-                refused=casepage.refusal(action, exc, form),
-                status_code=exc.status,
-            )
+            return await _refused(view, row, action, exc, form)
         if action == "handoff":  # the case is another township's now: back to our queue
             return Redirect("/portal/window/queue?notice=handoff", status_code=303)
         return Redirect(_case_url(number, action), status_code=303)

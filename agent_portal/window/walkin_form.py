@@ -11,7 +11,15 @@ from typing import Any, Final
 
 from litestar.datastructures import FormMultiDict
 
-from agent_portal.item_form import ItemForm, Posted, form_data, form_of, materials_of, read, value
+from agent_portal.common.item_form import (
+    ItemForm,
+    Posted,
+    form_data,
+    form_of,
+    materials_of,
+    read,
+    value,
+)
 from backend.catalogue import service as catalogue
 from backend.catalogue.model import FormField, MergedMaterial
 from backend.catalogue.service import ItemView

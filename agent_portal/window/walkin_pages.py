@@ -15,8 +15,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
-from agent_portal import desk, item_form, texts
-from agent_portal.item_form import ItemForm, Posted
+from agent_portal.common import desk, item_form, texts
+from agent_portal.common.item_form import ItemForm, Posted
 from agent_portal.window import walkin_form
 from backend.deps import Deps
 from backend.errors import DomainError, InvalidInput
@@ -51,6 +51,13 @@ async def _form_page(
             "problems": problems or {},
         },
         status_code=status_code,
+    )
+
+
+async def _refused(clerk: Clerk, posted: Posted, exc: DomainError) -> Template:
+    """The form again, as typed, the refusal beside its fields."""
+    return await _form_page(
+        clerk, posted, error=exc.detail, problems=item_form.problems_of(exc), status_code=exc.status
     )
 
 
@@ -91,13 +98,7 @@ class WalkInPages(Controller):
         try:
             number = await _file(request, deps, clerk, posted, chosen)
         except DomainError as exc:
-            return await _form_page(
-                clerk,
-                posted,
-                error=exc.detail,
-                problems=item_form.problems_of(exc),
-                status_code=exc.status,
-            )
+            return await _refused(clerk, posted, exc)
         return Redirect(f"/portal/window/cases/{number}?done=walk_in", status_code=303)
 
 
@@ -113,7 +114,7 @@ async def _file(
     async def read() -> WalkInSubmission:
         if not posted.item_code:
             raise InvalidInput(texts.ITEM_REQUIRED, code="item_or_bundle_required")
-        await item_form.save_files(posted, owner_id=clerk.id, state=request.app.state)
+        await item_form.save_files(posted, owner_id=clerk.id, state=deps)
         try:
             return msgspec.convert(
                 walkin_form.submission(posted, chosen.fields), WalkInSubmission, strict=True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from backend.deps import Deps
 from backend.geo import service
 from backend.geo.hours import format_hours
 from backend.geo.points import KIND_LABELS
+from backend.geo.reach import NearbyPoint
 from backend.geo.schemas import (
     MODE_TEXT,
     AreaPage,
@@ -26,6 +28,7 @@ from backend.geo.schemas import (
     PointKind,
     VillageCoverageOut,
 )
+from backend.geo.service import AreaView, CoveragePage
 from backend.http.auth import PUBLIC
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
@@ -36,6 +39,66 @@ ItemParam = Annotated[
     Parameter(max_length=40, description="事项编码。", examples=[Example(value="GA-SFZ-HL")]),
 ]
 _ITEM_404 = {404: ["item_not_found"]}
+
+
+def _area_page(areas: Sequence[AreaView], total: int) -> AreaPage:
+    return msgspec.convert(
+        {
+            "items": [
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    "level": a.level,
+                    "parent_code": a.parent_code,
+                    "lat": a.lat,
+                    "lng": a.lng,
+                }
+                for a in areas
+            ],
+            "total": total,
+        },
+        AreaPage,
+    )
+
+
+def _nearby_out(n: NearbyPoint) -> NearbyOut:
+    return NearbyOut(
+        id=n.point.code,
+        name=n.point.name,
+        kind=msgspec.convert(n.point.kind, PointKind),
+        kind_label=KIND_LABELS.get(n.point.kind, n.point.kind),
+        township_code=n.point.township_code,
+        distance_m=n.distance_m,
+        travel_minutes=n.travel_minutes,
+        open_now=n.open_now,
+        address=n.point.address,
+        phone=n.point.phone,
+        hours=format_hours(n.point.hours),
+    )
+
+
+def _coverage_out(mode: Mode, found: CoveragePage) -> CoverageOut:
+    report = found.report
+    return CoverageOut(
+        mode=mode,
+        target_minutes=report.target_minutes,
+        item_codes=list(report.item_codes),
+        district_share_within_30=round(report.district_share, 4),
+        villages_with_gaps=len(report.villages_with_gaps),
+        items=[
+            VillageCoverageOut(
+                code=v.code,
+                name=v.name,
+                township_code=v.township_code,
+                township_name=v.township_name,
+                minutes=v.minutes,
+                share_within_30=round(v.share_within, 4),
+                gaps=list(v.gaps),
+            )
+            for v in found.villages
+        ],
+        total=found.total,
+    )
 
 
 class AreaController(Controller):
@@ -73,23 +136,7 @@ class AreaController(Controller):
         areas, total = await service.list_areas(
             level=level, parent=parent, page=page, page_size=page_size
         )
-        return msgspec.convert(
-            {
-                "items": [
-                    {
-                        "code": a.code,
-                        "name": a.name,
-                        "level": a.level,
-                        "parent_code": a.parent_code,
-                        "lat": a.lat,
-                        "lng": a.lng,
-                    }
-                    for a in areas
-                ],
-                "total": total,
-            },
-            AreaPage,
-        )
+        return _area_page(areas, total)
 
 
 class ReachController(Controller):
@@ -151,22 +198,7 @@ class ReachController(Controller):
             travel=deps.travel,
             limit=page_size,
         )
-        items = [
-            NearbyOut(
-                id=n.point.code,
-                name=n.point.name,
-                kind=msgspec.convert(n.point.kind, PointKind),
-                kind_label=KIND_LABELS.get(n.point.kind, n.point.kind),
-                township_code=n.point.township_code,
-                distance_m=n.distance_m,
-                travel_minutes=n.travel_minutes,
-                open_now=n.open_now,
-                address=n.point.address,
-                phone=n.point.phone,
-                hours=format_hours(n.point.hours),
-            )
-            for n in found
-        ]
+        items = [_nearby_out(n) for n in found]
         return NearbyPage(items=items, total=len(items))
 
     @get(
@@ -218,24 +250,4 @@ class ReachController(Controller):
             page_size=page_size,
             travel=deps.travel,
         )
-        report = found.report
-        return CoverageOut(
-            mode=mode,
-            target_minutes=report.target_minutes,
-            item_codes=list(report.item_codes),
-            district_share_within_30=round(report.district_share, 4),
-            villages_with_gaps=len(report.villages_with_gaps),
-            items=[
-                VillageCoverageOut(
-                    code=v.code,
-                    name=v.name,
-                    township_code=v.township_code,
-                    township_name=v.township_name,
-                    minutes=v.minutes,
-                    share_within_30=round(v.share_within, 4),
-                    gaps=list(v.gaps),
-                )
-                for v in found.villages
-            ],
-            total=found.total,
-        )
+        return _coverage_out(mode, found)

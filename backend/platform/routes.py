@@ -148,27 +148,35 @@ class PlatformCallbackController(Controller):
         data: JSONBody[CallbackIn],
     ) -> CallbackOut:
         """The signature headers are checked by ``signed_by_platform`` before anything else."""
-        event = callbacks.CallbackEvent(
-            event_id=data.event_id,
-            case_number=data.case_number,
-            status=data.status,
-            occurred_at=data.occurred_at,
-            note=data.note or "",
-            missing=tuple(data.missing or ()),
-        )
+        event = _event(data)
         outcome = await service.receive_callback(doorbell=deps.doorbell, app_id=app_id, event=event)
-        return msgspec.convert(
-            {
-                "event_id": outcome.event_id,
-                "case_number": outcome.case_number,
-                "applied": outcome.applied,
-                "replayed": outcome.replayed,
-                "status": outcome.case_status,
-                "reason": outcome.reason,
-                "detail": outcome.detail,
-            },
-            CallbackOut,
-        )
+        return _callback_out(outcome)
+
+
+def _event(data: CallbackIn) -> callbacks.CallbackEvent:
+    return callbacks.CallbackEvent(
+        event_id=data.event_id,
+        case_number=data.case_number,
+        status=data.status,
+        occurred_at=data.occurred_at,
+        note=data.note or "",
+        missing=tuple(data.missing or ()),
+    )
+
+
+def _callback_out(outcome: callbacks.Outcome) -> CallbackOut:
+    return msgspec.convert(
+        {
+            "event_id": outcome.event_id,
+            "case_number": outcome.case_number,
+            "applied": outcome.applied,
+            "replayed": outcome.replayed,
+            "status": outcome.case_status,
+            "reason": outcome.reason,
+            "detail": outcome.detail,
+        },
+        CallbackOut,
+    )
 
 
 def _township_out(
@@ -188,6 +196,18 @@ def _township_out(
 def _seconds(moment: datetime) -> datetime:
     """In Asia/Shanghai, to the second (as every time the API answers)."""
     return local(moment).replace(microsecond=0)
+
+
+def _failure_out(r: service.PushFailure) -> PushFailureOut:
+    return PushFailureOut(
+        case_number=r.case_number,
+        township_code=r.township_code,
+        app_id=r.app_id,
+        attempts=r.attempts,
+        last_error=r.last_error,
+        failed_at=_seconds(r.failed_at),
+        case_status=msgspec.convert(r.case_status, CaseStatus),
+    )
 
 
 async def _scope(who: Principal) -> str | None:
@@ -213,21 +233,7 @@ class PlatformAdminController(Controller):
         rows, total = await service.list_failures(
             township=await _scope(request.user), page=page, page_size=page_size
         )
-        return PushFailurePage(
-            items=[
-                PushFailureOut(
-                    case_number=r.case_number,
-                    township_code=r.township_code,
-                    app_id=r.app_id,
-                    attempts=r.attempts,
-                    last_error=r.last_error,
-                    failed_at=_seconds(r.failed_at),
-                    case_status=msgspec.convert(r.case_status, CaseStatus),
-                )
-                for r in rows
-            ],
-            total=total,
-        )
+        return PushFailurePage(items=[_failure_out(r) for r in rows], total=total)
 
     @post(
         "/failures/{number:str}/retry",

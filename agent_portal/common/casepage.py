@@ -16,8 +16,8 @@ from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.response import Template
 
-from agent_portal import desk as desks
-from agent_portal import texts, urgency
+from agent_portal.common import desk as desks
+from agent_portal.common import texts, urgency
 from backend.cases import views as case_views
 from backend.cases.forms import merge_fields
 from backend.cases.submission import required_materials

@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
 from litestar.datastructures import FormMultiDict
+from litestar.response import Template
 from markupsafe import Markup
 
-from agent_portal import texts
-from agent_portal.casepage import when
+from agent_portal.common import desk, texts
+from agent_portal.common.casepage import when
 from backend.cases import views as case_views
 from backend.cases.clock import Calendar
 from backend.cases.present import shanghai
@@ -27,6 +28,8 @@ from backend.delegation.store.handovers import Batch, BatchSummary, Line
 from backend.window import listing
 
 MAX_CANDIDATES: Final = 100
+AGENT_BASE: Final = "/portal/agent/handovers"
+WINDOW_BASE: Final = "/portal/window/handovers"
 SEPARATOR: Final = "|"
 
 
@@ -154,3 +157,33 @@ async def results_to_send(township_code: str) -> list[AgentGroup]:
         name = names.get(row.item_code or row.bundle_code or "", row.number)
         group.lines.append(Candidate(row.number, row.applicant_name or "", name, []))
     return list(groups.values())
+
+
+def numbers(form: FormMultiDict, limit: int) -> list[str]:
+    """The cases ticked for a new batch."""
+    return desk.choices(form, "numbers", limit=limit)
+
+
+async def batch_page(
+    batch: Batch,
+    *,
+    side: str,
+    done: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Template:
+    """The manifest of a batch, with the receipt form for the side that receives it."""
+    context = await manifest(batch)
+    base = AGENT_BASE if side == "agent" else WINDOW_BASE
+    receiving = custody.TO_VILLAGE if side == "agent" else custody.TO_TOWNSHIP
+    context.update(
+        side=side,
+        base=base,
+        action=f"{base}/{batch.id}/receive",
+        may_receive=context["receivable"] and batch.direction == receiving,
+        done=texts.AGENT_DONE.get(done or "")
+        if side == "agent"
+        else texts.WINDOW_DONE.get(done or ""),
+        error=error,
+    )
+    return Template("common/handover_batch.html", context=context, status_code=status)

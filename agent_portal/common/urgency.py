@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from agent_portal import texts
+from agent_portal.common import texts
 from backend.cases.clock import Calendar
 
 OVERDUE: Final = "overdue"

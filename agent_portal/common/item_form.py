@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from litestar.datastructures import FormMultiDict, State, UploadFile
 
-from agent_portal import texts
+from agent_portal.common import texts
 from backend.cases.forms import merge_fields
 from backend.cases.submission import required_materials
 from backend.catalogue.model import FormField, MergedMaterial
