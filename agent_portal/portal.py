@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from litestar import Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, ResponseHeader
@@ -52,7 +52,6 @@ from agent_portal.window.walkin_pages import WalkInPages
 from backend.settings import Settings
 
 PORTAL_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PORTAL_DIR / "templates"
 DESKS = ("agent", "window", "review", "supervision", "dashboard", "admin", "common")
 """The portal's packages, one per desk. Each keeps its templates beside it and names them
 ``<desk>/<file>``: ``window/queue.html`` is ``agent_portal/window/templates/queue.html``."""
@@ -87,16 +86,8 @@ async def root_redirect() -> Redirect:
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     environment = Environment(
-        loader=ChoiceLoader(
-            [
-                PrefixLoader(
-                    {desk: FileSystemLoader(PORTAL_DIR / desk / "templates") for desk in DESKS}
-                ),
-                FileSystemLoader(TEMPLATES_DIR),
-                # The shared templates under their names from before the desks had packages
-                # (``staff_base.html``, ``partials/…``), while desk templates still use them.
-                FileSystemLoader(PORTAL_DIR / "common" / "templates"),
-            ]
+        loader=PrefixLoader(
+            {desk: FileSystemLoader(PORTAL_DIR / desk / "templates") for desk in DESKS}
         ),
         autoescape=True,
         undefined=StrictUndefined,

@@ -18,8 +18,8 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from agent_portal import desk
-from agent_portal.lists import Pages
+from agent_portal.common import desk
+from agent_portal.common.lists import Pages
 from backend import clock
 from backend.identity import roles
 from backend.identity.service import StaffAccount

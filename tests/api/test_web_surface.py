@@ -11,7 +11,7 @@ import pytest
 from litestar.middleware._utils import build_exclude_path_pattern
 from litestar.middleware.csrf import CSRFMiddleware
 
-from agent_portal.security import CSRF_COOKIE, CSRF_EXCLUDE
+from agent_portal.common.security import CSRF_COOKIE, CSRF_EXCLUDE
 from backend.settings import load_settings
 from tests.factories import DEFAULT_PASSWORD, make_staff
 from tests.servers import PRODUCTION, app_server

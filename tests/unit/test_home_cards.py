@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from agent_portal import texts
-from agent_portal.menu import tasks_for
+from agent_portal.common import texts
+from agent_portal.common.menu import tasks_for
 from backend.app import create_app
 from backend.settings import load_settings
 
