@@ -10,7 +10,7 @@ from typing import Annotated, cast
 import msgspec
 from litestar import Controller, MediaType, get, post
 from litestar.openapi.spec import Example
-from litestar.params import JSONBody, Parameter, SkipValidation
+from litestar.params import JSONBody, Parameter
 
 from backend.clock import local
 from backend.deps import Deps
@@ -31,10 +31,6 @@ from notifications.schemas import (
     SubscriptionsIn,
 )
 from notifications.templates import Configured
-
-AppDeps = SkipValidation[Deps]
-"""``deps`` as handlers take it: Litestar hands it over as built, unchecked (its annotations name
-adapters msgspec cannot check)."""
 
 
 def _templates(deps: Deps) -> Mapping[str, Configured]:
@@ -101,7 +97,7 @@ class CitizenNotificationController(Controller):
         ),
     )
     async def subscriptions(
-        self, request: ApiRequest, deps: AppDeps, data: JSONBody[SubscriptionsIn]
+        self, request: ApiRequest, deps: Deps, data: JSONBody[SubscriptionsIn]
     ) -> CreditsOut:
         templates = _templates(deps)
         credits = await service.record_subscriptions(
@@ -120,7 +116,7 @@ class CitizenNotificationController(Controller):
             "供小程序判断何时再请求订阅。",
         ),
     )
-    async def my_credits(self, request: ApiRequest, deps: AppDeps) -> CreditsOut:
+    async def my_credits(self, request: ApiRequest, deps: Deps) -> CreditsOut:
         templates = _templates(deps)
         return _credits(
             await service.credits(citizen_id=request.user.id, templates=templates), templates
@@ -255,7 +251,7 @@ class WeChatPushController(Controller):
     )
     async def check(
         self,
-        deps: AppDeps,
+        deps: Deps,
         signature: Annotated[
             str,
             Parameter(
@@ -299,7 +295,7 @@ class WeChatPushController(Controller):
             problems={**_PUSH_PROBLEMS, 413: ["payload_too_large"]},
         ),
     )
-    async def receive(self, request: PublicRequest, deps: AppDeps) -> str:
+    async def receive(self, request: PublicRequest, deps: Deps) -> str:
         return await service.receive_push(
             settings=deps.settings,
             query={k: v for k, v in request.query_params.items()},

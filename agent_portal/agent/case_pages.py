@@ -13,7 +13,6 @@ from typing import Any, Final
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.agent import desk as agent_desk
@@ -152,7 +151,7 @@ class AgentCasePages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: str,
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
@@ -171,7 +170,7 @@ class AgentCasePages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: str,
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)

@@ -15,7 +15,6 @@ from typing import Any, Final
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.agent import desk as agent_desk
@@ -140,7 +139,7 @@ class FilingPages(Controller):
 
     @post("/", name="portal:agent-file-submit")
     async def submit(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, deps: SkipValidation[Deps]
+        self, request: Request[Any, Any, Any], staff: StaffAccount, deps: Deps
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         form = await request.form()

@@ -12,7 +12,6 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.agent import desk as agent_desk
@@ -91,7 +90,7 @@ class AgentHandoverPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         form = await request.form()
@@ -114,7 +113,7 @@ class AgentHandoverPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         handover_id: str,
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)

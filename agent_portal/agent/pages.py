@@ -13,7 +13,6 @@ from typing import Any, Final
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.agent import desk as agent_desk
@@ -180,7 +179,7 @@ class AgentPages(Controller):
 
     @post("/villagers", name="portal:agent-register")
     async def register(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, deps: SkipValidation[Deps]
+        self, request: Request[Any, Any, Any], staff: StaffAccount, deps: Deps
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)
         posted = _registration(await request.form(), agent)
@@ -231,7 +230,7 @@ class AgentPages(Controller):
         request: Request[Any, Any, Any],
         staff: StaffAccount,
         settings: Settings,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         citizen_id: str,
     ) -> Response[Any]:
         agent = await agent_desk.agent_of(staff)

@@ -11,7 +11,6 @@ from typing import Any, Final
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.common import casepage, desk, lists, texts
@@ -100,7 +99,7 @@ class ReviewPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: str,
         action: str,
     ) -> Response[Any]:
@@ -120,7 +119,7 @@ class ReviewPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: str,
         field: str,
     ) -> Response[Any]:
@@ -139,7 +138,7 @@ class ReviewPages(Controller):
 
     @post("/cases/{number:str}/materials/{upload_id:str}/link", name="portal:review-material")
     async def material(
-        self, staff: StaffAccount, deps: SkipValidation[Deps], number: str, upload_id: str
+        self, staff: StaffAccount, deps: Deps, number: str, upload_id: str
     ) -> Redirect:
         clerk, _ = await desk.review_row(staff, number)
         url = await views.material_link(

@@ -11,7 +11,6 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.common import desk, handovers, texts
@@ -126,7 +125,7 @@ class WindowHandoverPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
     ) -> Response[Any]:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         form = await request.form()
@@ -147,7 +146,7 @@ class WindowHandoverPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         handover_id: str,
     ) -> Response[Any]:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)

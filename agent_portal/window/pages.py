@@ -12,7 +12,6 @@ from typing import Any, Final
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.common import casepage, desk, lists, texts
@@ -100,7 +99,7 @@ class WindowPages(Controller):
         return Template("window/queue.html", context=ctx)
 
     @post("/queue/claim", name="portal:window-claim")
-    async def claim(self, staff: StaffAccount, deps: SkipValidation[Deps]) -> Redirect:
+    async def claim(self, staff: StaffAccount, deps: Deps) -> Redirect:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         view = await front_desk.claim_next(
             clerk=clerk, doorbell=deps.doorbell, lapse_s=deps.settings.window_claim_s
@@ -130,7 +129,7 @@ class WindowPages(Controller):
 
     @get("/cases/{number:str}", name="portal:window-case")
     async def case(
-        self, staff: StaffAccount, deps: SkipValidation[Deps], number: str, done: str | None = None
+        self, staff: StaffAccount, deps: Deps, number: str, done: str | None = None
     ) -> Template:
         clerk, row = await desk.window_row(staff, number)
         view = await views.look(number=number, clerk=clerk, lapse_s=deps.settings.window_claim_s)
@@ -141,7 +140,7 @@ class WindowPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: str,
     ) -> Response[Any]:
         clerk, row = await desk.window_row(staff, number)
@@ -160,7 +159,7 @@ class WindowPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: str,
         action: str,
     ) -> Response[Any]:
@@ -185,7 +184,7 @@ class WindowPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: StaffAccount,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: str,
         field: str,
     ) -> Response[Any]:
@@ -206,7 +205,7 @@ class WindowPages(Controller):
 
     @post("/cases/{number:str}/materials/{upload_id:str}/link", name="portal:window-material")
     async def material(
-        self, staff: StaffAccount, deps: SkipValidation[Deps], number: str, upload_id: str
+        self, staff: StaffAccount, deps: Deps, number: str, upload_id: str
     ) -> Redirect:
         clerk, _ = await desk.window_row(staff, number)
         url = await views.material_link(

@@ -12,7 +12,6 @@ from typing import Any, Final
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import SkipValidation
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.common import desk, item_form, texts
@@ -87,7 +86,7 @@ class WalkInPages(Controller):
 
     @post("/", name="portal:walk-in-submit")
     async def submit(
-        self, request: Request[Any, Any, Any], staff: StaffAccount, deps: SkipValidation[Deps]
+        self, request: Request[Any, Any, Any], staff: StaffAccount, deps: Deps
     ) -> Response[Any]:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         form = await request.form()
@@ -104,7 +103,7 @@ class WalkInPages(Controller):
 
 async def _file(
     request: Request[Any, Any, Any],
-    deps: SkipValidation[Deps],
+    deps: Deps,
     clerk: Clerk,
     posted: Posted,
     chosen: ItemForm,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from litestar import Controller, get, post
 from litestar.datastructures import CacheControlHeader
-from litestar.params import JSONBody, SkipValidation
+from litestar.params import JSONBody
 
 from backend.deps import Deps
 from backend.http.auth import ApiRequest
@@ -91,7 +91,7 @@ class ReviewController(Controller):
     async def approve(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[CaseNoteIn],
     ) -> CaseForStaff:
@@ -116,7 +116,7 @@ class ReviewController(Controller):
     async def deny(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[DenyIn],
     ) -> CaseForStaff:
@@ -141,7 +141,7 @@ class ReviewController(Controller):
     async def supplement(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[SupplementRequestIn],
     ) -> CaseForStaff:
@@ -166,7 +166,7 @@ class ReviewController(Controller):
     async def material_link(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         upload_id: UploadIdPath,
     ) -> MaterialLinkOut:
@@ -196,7 +196,7 @@ class ReviewController(Controller):
     async def reveal(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         field: FormFieldPath,
         data: JSONBody[RevealIn],

@@ -12,7 +12,7 @@ from typing import cast
 from litestar import Controller, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody, SkipValidation
+from litestar.params import JSONBody
 
 from backend.cases.schemas import SupplementIn
 from backend.deps import Deps
@@ -110,9 +110,7 @@ class WindowController(Controller):
             "答 204。一人可同时认领多件，同一办件不会被两人认领；认领在一段时间内无操作即失效。",
         ),
     )
-    async def claim(
-        self, request: ApiRequest, deps: SkipValidation[Deps]
-    ) -> Response[CaseForStaff]:
+    async def claim(self, request: ApiRequest, deps: Deps) -> Response[CaseForStaff]:
         view = await front_desk.claim_next(
             clerk=clerk_of(request.user),
             doorbell=deps.doorbell,
@@ -157,7 +155,7 @@ class WindowController(Controller):
         ),
     )
     async def walk_in(
-        self, request: ApiRequest, deps: SkipValidation[Deps], data: JSONBody[WalkInSubmission]
+        self, request: ApiRequest, deps: Deps, data: JSONBody[WalkInSubmission]
     ) -> Response[CaseForStaff]:
         answer = await file_walk_in(
             submission=data,
@@ -184,9 +182,7 @@ class WindowController(Controller):
             problems={404: [*CASE_404]},
         ),
     )
-    async def detail(
-        self, request: ApiRequest, deps: SkipValidation[Deps], number: CaseNumberPath
-    ) -> CaseForStaff:
+    async def detail(self, request: ApiRequest, deps: Deps, number: CaseNumberPath) -> CaseForStaff:
         return await views.look(
             number=number, clerk=clerk_of(request.user), lapse_s=deps.settings.window_claim_s
         )
@@ -202,7 +198,7 @@ class WindowController(Controller):
         ),
     )
     async def release(
-        self, request: ApiRequest, deps: SkipValidation[Deps], number: CaseNumberPath
+        self, request: ApiRequest, deps: Deps, number: CaseNumberPath
     ) -> CaseForStaff:
         return await front_desk.release(
             number=number, clerk=clerk_of(request.user), doorbell=deps.doorbell
@@ -222,7 +218,7 @@ class WindowController(Controller):
     async def accept(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
     ) -> CaseForStaff:
         return await front_desk.accept(
@@ -246,7 +242,7 @@ class WindowController(Controller):
     async def reject(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[RejectIn],
     ) -> CaseForStaff:
@@ -272,7 +268,7 @@ class WindowController(Controller):
     async def supplement(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[SupplementRequestIn],
     ) -> CaseForStaff:
@@ -303,7 +299,7 @@ class WindowController(Controller):
     async def supply(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[SupplementIn],
     ) -> CaseForStaff:
@@ -334,7 +330,7 @@ class WindowController(Controller):
     async def transfer(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[TransferIn],
     ) -> CaseForStaff:
@@ -364,7 +360,7 @@ class WindowController(Controller):
     async def handoff(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[HandoffIn],
     ) -> CaseForStaff:
@@ -389,7 +385,7 @@ class WindowController(Controller):
     async def result(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[CaseNoteIn],
     ) -> CaseForStaff:
@@ -419,7 +415,7 @@ class WindowController(Controller):
     async def deliver(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         data: JSONBody[DeliverIn],
     ) -> CaseForStaff:
@@ -445,7 +441,7 @@ class WindowController(Controller):
     async def material_link(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         upload_id: UploadIdPath,
     ) -> MaterialLinkOut:
@@ -475,7 +471,7 @@ class WindowController(Controller):
     async def reveal(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: CaseNumberPath,
         field: FormFieldPath,
         data: JSONBody[RevealIn],

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.openapi.spec import Example
-from litestar.params import JSONBody, Parameter, SkipValidation
+from litestar.params import JSONBody, Parameter
 
 from backend.cases.schemas import CaseForCitizen, SupplementIn
 from backend.delegation import citizens, custody, errands, mandates, present, service
@@ -74,7 +74,7 @@ class AgentController(Controller):
         ),
     )
     async def register_citizen(
-        self, request: ApiRequest, deps: SkipValidation[Deps], data: JSONBody[AgentCitizenIn]
+        self, request: ApiRequest, deps: Deps, data: JSONBody[AgentCitizenIn]
     ) -> Response[CitizenOut]:
         agent = await agent_of(request.user)
         await limit_id_lookup(
@@ -145,7 +145,7 @@ class AgentController(Controller):
         ),
     )
     async def create_mandate(
-        self, request: ApiRequest, deps: SkipValidation[Deps], data: JSONBody[MandateIn]
+        self, request: ApiRequest, deps: Deps, data: JSONBody[MandateIn]
     ) -> Response[MandateOut]:
         answer = await service.record_mandate(
             agent=await agent_of(request.user),
@@ -223,7 +223,7 @@ class AgentController(Controller):
     async def file_case(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         data: JSONBody[AgentCaseSubmission],
     ) -> Response[CaseForCitizen]:
         answer = await service.file_case(
@@ -302,7 +302,7 @@ class AgentController(Controller):
     async def supply(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: str,
         data: JSONBody[SupplementIn],
     ) -> AgentCaseOut:
@@ -335,7 +335,7 @@ class AgentController(Controller):
     async def hand_over(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         number: str,
         data: JSONBody[HandOverIn],
     ) -> AgentCaseOut:
@@ -366,7 +366,7 @@ class AgentController(Controller):
         ),
     )
     async def send_originals(
-        self, request: ApiRequest, deps: SkipValidation[Deps], data: JSONBody[HandoverIn]
+        self, request: ApiRequest, deps: Deps, data: JSONBody[HandoverIn]
     ) -> Response[HandoverOut]:
         answer = await service.send_originals(
             agent=await agent_of(request.user),
@@ -424,7 +424,7 @@ class AgentController(Controller):
     async def receive_results(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         handover_id: str,
         data: JSONBody[ReceiveIn],
     ) -> HandoverOut:

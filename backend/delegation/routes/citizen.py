@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
-from litestar.params import SkipValidation
 
 from backend.delegation import mandates, present, service
 from backend.delegation.routes.guards import MANDATE_404, own_mandate
@@ -43,9 +42,7 @@ class CitizenMandateController(Controller):
             problems={404: MANDATE_404, 409: ["mandate_expired", "mandate_not_pending"]},
         ),
     )
-    async def confirm(
-        self, request: ApiRequest, deps: SkipValidation[Deps], mandate_id: str
-    ) -> MandateOut:
+    async def confirm(self, request: ApiRequest, deps: Deps, mandate_id: str) -> MandateOut:
         await service.confirm_mandate(
             mandate_id=mandate_id, citizen_id=request.user.id, doorbell=deps.doorbell
         )
@@ -61,9 +58,7 @@ class CitizenMandateController(Controller):
             problems={404: MANDATE_404, 409: ["mandate_not_pending"]},
         ),
     )
-    async def refuse(
-        self, request: ApiRequest, deps: SkipValidation[Deps], mandate_id: str
-    ) -> MandateOut:
+    async def refuse(self, request: ApiRequest, deps: Deps, mandate_id: str) -> MandateOut:
         await service.refuse_mandate(
             mandate_id=mandate_id, citizen_id=request.user.id, doorbell=deps.doorbell
         )
@@ -80,9 +75,7 @@ class CitizenMandateController(Controller):
             problems={404: MANDATE_404, 409: ["mandate_not_revocable"]},
         ),
     )
-    async def revoke(
-        self, request: ApiRequest, deps: SkipValidation[Deps], mandate_id: str
-    ) -> MandateOut:
+    async def revoke(self, request: ApiRequest, deps: Deps, mandate_id: str) -> MandateOut:
         await service.revoke_mandate(
             mandate_id=mandate_id, citizen_id=request.user.id, doorbell=deps.doorbell
         )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.openapi.spec import Example
-from litestar.params import JSONBody, Parameter, SkipValidation
+from litestar.params import JSONBody, Parameter
 
 from backend.delegation import mandates, present, service
 from backend.delegation.routes.guards import MANDATE_404, supervisors
@@ -63,7 +63,7 @@ class SpotCheckController(Controller):
     async def spot_check(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         mandate_id: str,
         data: JSONBody[SpotCheckIn],
     ) -> SpotCheckOut:

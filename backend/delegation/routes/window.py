@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.openapi.spec import Example
-from litestar.params import JSONBody, Parameter, SkipValidation
+from litestar.params import JSONBody, Parameter
 
 from backend.delegation import custody, present, referrals, service
 from backend.delegation.routes.guards import (
@@ -90,7 +90,7 @@ class WindowHandoverController(Controller):
         ),
     )
     async def send_results(
-        self, request: ApiRequest, deps: SkipValidation[Deps], data: JSONBody[HandoverIn]
+        self, request: ApiRequest, deps: Deps, data: JSONBody[HandoverIn]
     ) -> Response[HandoverOut]:
         answer = await service.send_results(
             township_code=request.user.area_code or "",
@@ -130,7 +130,7 @@ class WindowHandoverController(Controller):
     async def receive(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         handover_id: str,
         data: JSONBody[ReceiveIn],
     ) -> HandoverOut:
@@ -196,7 +196,7 @@ class WindowReferralController(Controller):
     async def referral_resolve(
         self,
         request: ApiRequest,
-        deps: SkipValidation[Deps],
+        deps: Deps,
         referral_id: str,
         data: JSONBody[ReferralResolveIn],
     ) -> ReferralResolved:
