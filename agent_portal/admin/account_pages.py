@@ -63,6 +63,20 @@ def _form_problem(data: PasswordForm) -> tuple[str, int] | None:
     return None
 
 
+async def _change(
+    request: Request[Any, Any, Any], staff: StaffAccount, deps: Deps, data: PasswordForm
+) -> StaffAccount:
+    """The same use case as ``POST /api/v1/staff/me/password``."""
+    return await staff_admin.change_own_password(
+        audit=deps.audit,
+        staff_id=staff.id,
+        current_password=data.current_password,
+        new_password=data.new_password,
+        address=client_address(request, deps.settings),
+        settings=deps.settings,
+    )
+
+
 def _renew_session(request: Request[Any, Any, Any], account: StaffAccount) -> None:
     """The changed password ended every session: this browser gets a new one at once."""
     kept_csrf = request.session.get(CSRF_SESSION_KEY)
@@ -92,14 +106,7 @@ class AccountPages(Controller):
         if refused is not None:
             return _page(staff, error=refused[0], status=refused[1])
         try:
-            account = await staff_admin.change_own_password(
-                audit=deps.audit,
-                staff_id=staff.id,
-                current_password=data.current_password,
-                new_password=data.new_password,
-                address=client_address(request, deps.settings),
-                settings=deps.settings,
-            )
+            account = await _change(request, staff, deps, data)
         except (Unauthenticated, RateLimited, InvalidInput) as exc:
             return _page(staff, error=exc.detail, status=_refusal_status(exc))
         _renew_session(request, account)
