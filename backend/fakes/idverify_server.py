@@ -85,6 +85,9 @@ class FakeIdVerify(ServedInThread):
             self._delay_s = 0.0
             self._nonces: dict[str, float] = {}
             self._received: list[dict[str, Any]] = []
+            # A request still waiting out a scripted delay when the fake is reset belongs to the
+            # time before the reset: it is answered but not recorded (see ``answer``).
+            self._generation = getattr(self, "_generation", 0) + 1
 
     def set_unavailable(self, on: bool = True) -> None:
         """Answer every request with HTTP 503 until switched off."""
@@ -125,6 +128,7 @@ class FakeIdVerify(ServedInThread):
     def answer(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
         with self._lock:
             delay = self._delay_s
+            generation = self._generation
             if self._unavailable:
                 return 503, {"error": "unavailable"}
             if self._failures > 0:
@@ -142,9 +146,10 @@ class FakeIdVerify(ServedInThread):
             return 400, {"error": "expected {name, id_number}"}
         matched = name not in self.mismatch_names
         with self._lock:
-            self._received.append(
-                {"name": name, "id_number_masked": _masked(id_number), "matched": matched}
-            )
+            if generation == self._generation:
+                self._received.append(
+                    {"name": name, "id_number_masked": _masked(id_number), "matched": matched}
+                )
         return 200, {"matched": matched, "reference": f"FAKE-{uuid.uuid4().hex[:16]}"}
 
     def _check_signature(self, headers: dict[str, str], body: bytes) -> str | None:
