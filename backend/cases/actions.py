@@ -12,7 +12,7 @@ from typing import Any
 
 from backend.audit.service import READ_MATERIAL, AuditLog
 from backend.audit.service import Actor as AuditActor
-from backend.cases import bundles, clock, states
+from backend.cases import bundles, clock, states, views
 from backend.cases.filing import Submitter, uploads_by_type
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import CLOSED, Action, Status
@@ -53,6 +53,15 @@ async def request_supplement(
     wanted = list(dict.fromkeys(t.strip() for t in missing if t.strip()))
     if not wanted:
         raise InvalidInput("请一次列出需要补正的全部材料。", code="supplement_empty")
+    known = await views.material_names(row)
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        # Only the case's own material types: free text here would reach the citizen's message
+        # and the kept outbox row (an ID number typed into it, say).
+        raise InvalidInput(
+            f"补正只能列出本事项要求的材料，有 {len(unknown)} 项不在材料清单中，请从清单中选择。",
+            code="supplement_material_unknown",
+        )
     await apply(
         row["id"],
         Change(Action.REQUEST_SUPPLEMENT, actor, note, {"missing": wanted}),

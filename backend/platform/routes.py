@@ -107,7 +107,7 @@ class PlatformCallbackController(Controller):
                 **_SIGNED,
                 404: ["case_not_found"],
                 409: ["platform_case_not_ready"],
-                422: ["supplement_empty"],
+                422: ["supplement_empty", "supplement_material_unknown"],
             },
         ),
     )

@@ -135,7 +135,7 @@ class ReviewController(Controller):
             "要求补正",
             "后台要求补正：一次列出需要补正的全部材料，办件转为待补正并暂停计时，材料交齐后回到"
             "审批中。",
-            problems={**DECISION, 422: ["supplement_empty"]},
+            problems={**DECISION, 422: ["supplement_empty", "supplement_material_unknown"]},
         ),
     )
     async def supplement(

@@ -262,7 +262,7 @@ class WindowController(Controller):
             "要求补正",
             "一次列出需要补正的全部材料，办件转为待补正；受理后补正期间暂停计时。一件事受理后"
             "须对具体子件要求补正。",
-            problems={**FRONT_DESK, 422: ["supplement_empty"]},
+            problems={**FRONT_DESK, 422: ["supplement_empty", "supplement_material_unknown"]},
         ),
     )
     async def supplement(

@@ -41,3 +41,11 @@ def test_a_signed_link_token_never_reaches_the_log() -> None:
 
     assert logged_path("/api/v1/files/up_Zk3v9.1765100000.c2ln") == "/api/v1/files/…"
     assert logged_path("/api/v1/cases/XS20261207000123") == "/api/v1/cases/XS20261207000123"
+
+
+def test_control_characters_in_a_path_are_escaped_in_the_log() -> None:
+    from backend.http.log_paths import logged_path
+
+    assert logged_path("/api/v1/items/x\x1b[2Jy") == "/api/v1/items/x\\x1b[2Jy"
+    assert logged_path("/api/v1/admin/calendar/\x00") == "/api/v1/admin/calendar/\\x00"
+    assert logged_path("/api/v1/items/户口簿") == "/api/v1/items/户口簿"

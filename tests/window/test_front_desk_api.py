@@ -176,6 +176,25 @@ async def test_every_action_the_status_does_not_allow_is_409_and_changes_nothing
     assert_problem(await me.post(f"/api/v1/cases/{number}/withdraw"), 409, "transition_not_allowed")
 
 
+async def test_a_supplement_names_only_the_cases_materials(
+    api, small_catalogue: Path, elicense, wechat
+):
+    """Free text in ``missing`` would reach the citizen's message and the kept outbox row."""
+    me = await citizen(api, "wf-missing")
+    number = await queued(me)
+    desk = await clerk(api)
+    before = (await desk.get(f"/api/v1/window/cases/{number}")).json()
+    events_before = await OutboxEvent.count().run()
+    for missing in (["330109195603120143"], ["户口簿", "13912345678"]):
+        response = await act(desk, number, "supplement", {"missing": missing, "note": ""})
+        assert_problem(response, 422, "supplement_material_unknown")
+        assert "3301" not in response.text and "1391" not in response.text
+    after = (await desk.get(f"/api/v1/window/cases/{number}")).json()
+    assert after["status"] == before["status"] == "queued"
+    assert len(after["timeline"]) == len(before["timeline"])
+    assert await OutboxEvent.count().run() == events_before
+
+
 async def test_reject_deny_and_withdraw(api, small_catalogue: Path, elicense, wechat):
     me = await citizen(api, "wf-close")
     desk = await clerk(api)
