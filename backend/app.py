@@ -40,7 +40,7 @@ from backend.delegation.routes import (
 )
 from backend.deps import Dependencies, provide_deps
 from backend.geo.routes import AreaController, ReachController
-from backend.geo.travel import TravelTimeProvider
+from backend.geo.travel import StraightLineEstimator, TravelTimeProvider
 from backend.health.routes import HealthController
 from backend.http import openapi
 from backend.http.access_log import access_log_middleware
@@ -49,6 +49,7 @@ from backend.http.auth import PUBLIC
 from backend.http.input_guard import input_guard_middleware
 from backend.http.metrics import metrics_guard, metrics_middleware
 from backend.http.no_store import no_store
+from backend.http.outbound import OutboundPolicy
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.request_id import request_id_middleware
 from backend.http.strict_body import strict_json_body
@@ -207,7 +208,7 @@ def create_app(
         "audit": audit,
         "identity_verifier": identity_verifier,
         "wechat": wechat,
-        "travel": travel or settings.travel_estimator(),
+        "travel": travel or StraightLineEstimator.from_settings(settings),
         "shared_data": shared_data,
         "file_store": store,
         "templates": parse_config(settings.wechat_templates),
@@ -215,7 +216,7 @@ def create_app(
             settings.platform_secrets,
             connect_timeout_s=settings.platform_connect_timeout_s,
             read_timeout_s=settings.platform_read_timeout_s,
-            outbound=settings.outbound_policy(),
+            outbound=OutboundPolicy.from_settings(settings),
         ),
     }
     app = Litestar(

@@ -360,6 +360,7 @@ def coverage(
 ) -> None:
     """30-minute coverage: per village, the share of items reachable within 30 minutes."""
     from backend.geo.coverage_cli import run_coverage
+    from backend.geo.travel import StraightLineEstimator
 
     settings = _settings()
     sys.exit(
@@ -368,7 +369,7 @@ def coverage(
             lambda: run_coverage(
                 item=item,
                 mode=mode,
-                travel=settings.travel_estimator(),
+                travel=StraightLineEstimator.from_settings(settings),
                 csv_path=csv_path,
                 svg_path=svg_path,
                 all_villages=all_villages,

@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network, ip_network
 
-from backend.geo.travel import StraightLineEstimator
-from backend.http.outbound import OutboundPolicy, parse_networks
-from backend.platform.config import PlatformConfigError, parse_secrets
+from backend.settings_values import PlatformConfigError, parse_networks, parse_secrets
 
 PLACEHOLDER = "dev-insecure-placeholder-change-me-0123456789"
 DEV_FIELD_KEY = "k1:" + base64.b64encode(b"jiujinban-dev-field-key-0000000!"[:16]).decode()
@@ -158,23 +156,6 @@ class Settings:
     @property
     def base_url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
-
-    def travel_estimator(self) -> StraightLineEstimator:
-        """The default travel-time provider, with this deployment's detour factor and speeds."""
-        return StraightLineEstimator(
-            detour=self.travel_detour,
-            speeds_kmh={
-                "walk": self.travel_walk_kmh,
-                "ebike": self.travel_ebike_kmh,
-                "car": self.travel_car_kmh,
-            },
-        )
-
-    def outbound_policy(self) -> OutboundPolicy:
-        """Where run-time-configured outbound requests may go (``backend.http.outbound``)."""
-        return OutboundPolicy.from_values(
-            dev_mode=self.dev_mode, allow_networks=self.outbound_allow_networks
-        )
 
     def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
         """``TRUSTED_PROXIES``: the networks whose ``X-Forwarded-For`` is believed."""

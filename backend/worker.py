@@ -21,6 +21,8 @@ from backend.audit.service import AuditLog
 from backend.cases import erase as cases_erase
 from backend.clock import SHANGHAI, today
 from backend.delegation import erase as delegation_erase
+from backend.geo.travel import StraightLineEstimator
+from backend.http.outbound import OutboundPolicy
 from backend.idempotency.service import purge_expired
 from backend.identity import erasure
 from backend.logging import configure_logging
@@ -108,7 +110,7 @@ def worker_settings(
         settings.platform_secrets,
         connect_timeout_s=settings.platform_connect_timeout_s,
         read_timeout_s=settings.platform_read_timeout_s,
-        outbound=settings.outbound_policy(),
+        outbound=OutboundPolicy.from_settings(settings),
     )
 
     async def startup(ctx: dict[str, Any]) -> None:
@@ -130,7 +132,7 @@ def worker_settings(
                 url=settings.sms_url,
                 secret=settings.sms_secret,
                 cipher=FieldCipher(settings.field_key_ring()),
-                outbound=settings.outbound_policy(),
+                outbound=OutboundPolicy.from_settings(settings),
             )
         ctx["runner"] = OutboxRunner(
             handlers=all_handlers,
@@ -187,7 +189,7 @@ def worker_settings(
             settings.wecom_secret,
             settings.wecom_agent_id,
             settings.wecom_api_base,
-            outbound=settings.outbound_policy(),
+            outbound=OutboundPolicy.from_settings(settings),
         )
         if settings.wecom_corp_id
         else None
@@ -198,7 +200,7 @@ def worker_settings(
 
     async def refresh_stats(ctx: dict[str, Any]) -> str:
         # Two workers may both run it: the watermark row is taken with SKIP LOCKED.
-        done = await stats_jobs.refresh_stats(travel=settings.travel_estimator())
+        done = await stats_jobs.refresh_stats(travel=StraightLineEstimator.from_settings(settings))
         return "skipped" if done.skipped else f"{done.cases} cases, {done.days} days"
 
     async def escalate_overdue(ctx: dict[str, Any]) -> int:

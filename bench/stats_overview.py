@@ -24,7 +24,7 @@ import httpx
 from backend import db
 from backend.clock import today
 from backend.devservices import create_database_if_missing, free_port
-from backend.geo.travel import TravelTimeProvider
+from backend.geo.travel import StraightLineEstimator, TravelTimeProvider
 from backend.settings import load_settings
 from bench.processes import ChildFailed, Supervisor
 from bench.queue_latency import percentile
@@ -158,7 +158,7 @@ def run(
         cases, facts = asyncio.run(_counts(url))
     progress(f"{NAME}: {cases} cases; bringing the roll-ups up to date …")
     result["cases"] = cases
-    travel = load_settings(environ=dict(own)).travel_estimator()
+    travel = StraightLineEstimator.from_settings(load_settings(environ=dict(own)))
     result["roll_up"] = asyncio.run(_roll_up(url, full=facts != cases, travel=travel))
     port = free_port()
     server = supervisor.spawn(

@@ -26,8 +26,8 @@ from backend.cases.store import cases as case_store
 from backend.cases.store import erase as erase_store
 from backend.cases.store.cases import CaseRecord
 from backend.cases.views import view
+from backend.erasure import KeptCase, Person
 from backend.errors import InvalidInput, NotFound
-from backend.identity.erasure import KeptCase, Person
 from backend.workdays.service import load_calendar
 
 log = structlog.get_logger(__name__)

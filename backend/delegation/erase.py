@@ -5,7 +5,7 @@ then part of that case file and stays with it)."""
 from __future__ import annotations
 
 from backend.delegation.store import mandates, villagers
-from backend.identity.erasure import Person
+from backend.erasure import Person
 
 
 async def erase_person(person: Person) -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
+
+if TYPE_CHECKING:
+    from backend.settings import Settings
 
 MODES: Final = ("walk", "ebike", "car")
 EARTH_RADIUS_M: Final = 6_371_008.8
@@ -58,6 +61,18 @@ class StraightLineEstimator:
     overhead_min: Mapping[str, float] = field(
         default_factory=lambda: {"walk": 0.0, "ebike": 2.0, "car": 4.0}
     )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StraightLineEstimator:
+        """The default travel-time provider, with this deployment's detour factor and speeds."""
+        return cls(
+            detour=settings.travel_detour,
+            speeds_kmh={
+                "walk": settings.travel_walk_kmh,
+                "ebike": settings.travel_ebike_kmh,
+                "car": settings.travel_car_kmh,
+            },
+        )
 
     def travel(self, origin: Point, destinations: Sequence[Point], mode: str) -> list[Travel]:
         speed_m_per_min = self.speeds_kmh[mode] * 1000 / 60

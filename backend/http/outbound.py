@@ -29,15 +29,20 @@ import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
 from backend.errors import InvalidInput
 from backend.http import texts
+from backend.settings_values import IPNetwork as IPNetwork
+from backend.settings_values import parse_networks as parse_networks
+
+if TYPE_CHECKING:
+    from backend.settings import Settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 METADATA_ADDRESSES = frozenset(
@@ -58,25 +63,6 @@ class OutboundRefused(InvalidInput):
 
     default_code = "outbound_url_forbidden"
     default_detail = texts.OUTBOUND_URL_FORBIDDEN
-
-
-def parse_networks(raw: str) -> tuple[IPNetwork, ...]:
-    """``OUTBOUND_ALLOW_NETWORKS``: comma-separated CIDR networks (``10.20.0.0/16,fd12::/48``).
-
-    Only private networks may be listed: loopback, link-local and metadata addresses are never
-    allowed, so listing them is a configuration error rather than a silent no-op.
-    """
-    networks = []
-    for part in filter(None, (p.strip() for p in raw.split(","))):
-        try:
-            network = ipaddress.ip_network(part, strict=False)
-        except ValueError as exc:
-            raise ValueError(f"{part!r} is not a CIDR network") from exc
-        first = network.network_address
-        if first.is_loopback or first.is_link_local or first.is_unspecified:
-            raise ValueError(f"{part!r}: loopback and link-local addresses are never allowed")
-        networks.append(network)
-    return tuple(networks)
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -101,6 +87,13 @@ class OutboundPolicy:
             dev_mode=dev_mode,
             allowed_networks=parse_networks(allow_networks),
             resolver=resolver or system_resolver,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OutboundPolicy:
+        """Where run-time-configured outbound requests may go, per this deployment's settings."""
+        return cls.from_values(
+            dev_mode=settings.dev_mode, allow_networks=settings.outbound_allow_networks
         )
 
     def address_refusal(self, address: IPAddress) -> str | None:

@@ -13,14 +13,18 @@ Everything runs in one transaction with an audit entry that names the request, n
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, Final
 
 import structlog
 
 from backend import clock, db
 from backend.audit.service import Actor, AuditLog
+
+# The erasers' contract lives outside identity (the contexts import it); re-exported here.
+from backend.erasure import CasesOf as CasesOf
+from backend.erasure import Eraser as Eraser
+from backend.erasure import KeptCase as KeptCase
+from backend.erasure import Person as Person
 from backend.identity import sessions
 from backend.identity.store import citizens, deletion_requests
 
@@ -29,34 +33,6 @@ log = structlog.get_logger(__name__)
 ERASE_EVENT: Final = "privacy.erase"
 ERASED_ACTION: Final = "privacy_erased"
 
-
-@dataclass(frozen=True, slots=True)
-class KeptCase:
-    id: int
-    number: str
-    mandate_id: str | None
-    closed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """Who is being erased, and the case files the law keeps (which other contexts spare)."""
-
-    citizen_id: str
-    kept: tuple[KeptCase, ...]
-
-    @property
-    def kept_numbers(self) -> tuple[str, ...]:
-        return tuple(k.number for k in self.kept)
-
-    @property
-    def kept_mandates(self) -> tuple[str, ...]:
-        return tuple(k.mandate_id for k in self.kept if k.mandate_id)
-
-
-Eraser = Callable[[Person], Awaitable[None]]
-"""One context's step; runs in the caller's transaction."""
-CasesOf = Callable[[str], Awaitable[list[KeptCase]]]
 
 _ERASERS: list[Eraser] = []
 _CASES_OF: list[CasesOf] = []

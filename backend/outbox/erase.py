@@ -3,7 +3,7 @@ person (their payloads name citizens by id); pending rows are left to run, and f
 
 from __future__ import annotations
 
-from backend.identity.erasure import Person
+from backend.erasure import Person
 from backend.outbox import store
 
 

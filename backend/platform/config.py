@@ -12,29 +12,9 @@ from dataclasses import dataclass, field
 from backend.http.outbound import OutboundPolicy
 from backend.platform.signing import MAX_AGE_S
 
-MIN_SECRET_LENGTH = 16
-
-
-class PlatformConfigError(ValueError):
-    """``PLATFORM_SECRETS`` is malformed; the message says how."""
-
-
-def parse_secrets(raw: str) -> dict[str, str]:
-    secrets: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in raw.split(","))):
-        app_id, sep, secret = part.partition(":")
-        app_id, secret = app_id.strip(), secret.strip()
-        if not sep or not app_id or not secret:
-            raise PlatformConfigError("PLATFORM_SECRETS entries look like 'app_id:secret'")
-        if len(secret) < MIN_SECRET_LENGTH:
-            raise PlatformConfigError(
-                f"PLATFORM_SECRETS: the secret of {app_id!r} is shorter than"
-                f" {MIN_SECRET_LENGTH} characters"
-            )
-        if app_id in secrets:
-            raise PlatformConfigError(f"PLATFORM_SECRETS names {app_id!r} twice")
-        secrets[app_id] = secret
-    return secrets
+# The parser lives with the settings (which check it at start-up); re-exported here.
+from backend.settings_values import PlatformConfigError as PlatformConfigError
+from backend.settings_values import parse_secrets as parse_secrets
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,6 @@ from backend.clock import now_utc
 from backend.identity.store.oversight import citizen_name_masked
 from backend.platform import store
 from backend.platform.ports import PushedCase, PushedChild, PushedMaterial
-from backend.platform.tables import PlatformPush
 
 UNFINISHED = "the last attempt did not finish (handler timeout or worker stopped)"
 
@@ -51,33 +50,15 @@ async def begin(*, case_id: int, target: Target, last_attempt: bool) -> None:
 
 async def record_success(*, case_id: int, external_id: str) -> None:
     """The platform took the case (a repeated success changes nothing)."""
-    now = now_utc()
-    await store.update_push(
-        case_id,
-        {
-            PlatformPush.pushed_at: now,
-            PlatformPush.external_id: external_id,
-            PlatformPush.last_status: "pushed",
-            PlatformPush.last_error: "",
-            PlatformPush.failed_at: None,
-            PlatformPush.updated_at: now,
-        },
-        unpushed_only=True,
-    )
+    await store.mark_pushed(case_id=case_id, external_id=external_id, now=now_utc())
 
 
 async def record_failure(*, case_id: int, reason: str, terminal: bool) -> None:
     """Note a failed attempt, in its own transaction (the handler is about to raise)."""
-    now = now_utc()
-    values: dict[Any, Any] = {
-        PlatformPush.last_status: "failed" if terminal else "retrying",
-        PlatformPush.last_error: reason[:2000],
-        PlatformPush.updated_at: now,
-    }
-    if terminal:
-        values[PlatformPush.failed_at] = now
     async with db.engine().transaction():
-        await store.update_push(case_id, values, unpushed_only=False)
+        await store.mark_failed(
+            case_id=case_id, reason=reason[:2000], terminal=terminal, now=now_utc()
+        )
 
 
 async def pushed_case(row: dict[str, Any], township_code: str) -> PushedCase:

@@ -21,7 +21,6 @@ from backend.platform import callbacks, store, texts
 from backend.platform.callbacks import CallbackEvent, Outcome
 from backend.platform.store import PushFailure as PushFailure
 from backend.platform.store import TownshipPlatformView as TownshipPlatformView
-from backend.platform.tables import PlatformPush
 from backend.workdays.service import load_calendar
 
 
@@ -119,15 +118,7 @@ async def _retry(*, number: str, township: str | None) -> None:
     case_id, status = case
     if not push.failed or status != Status.SUBMITTED.value:
         raise Conflict(texts.NOT_RETRYABLE, code="platform_push_not_retryable")
-    await store.update_push(
-        case_id,
-        {
-            PlatformPush.failed_at: None,
-            PlatformPush.last_status: "pending",
-            PlatformPush.updated_at: now_utc(),
-        },
-        unpushed_only=False,
-    )
+    await store.mark_pending(case_id=case_id, now=now_utc())
     await publish(
         kind=FORWARD_EVENT,
         payload={"case_id": case_id},

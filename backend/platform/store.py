@@ -49,12 +49,49 @@ async def active_platform(township_code: str) -> tuple[str, str] | None:
     return None if row is None else (str(row["base_url"]), str(row["app_id"]))
 
 
-async def update_push(case_id: int, values: dict[Any, Any], *, unpushed_only: bool) -> None:
-    """Write ``values`` (columns of ``PlatformPush``) on the case's push row."""
-    where: Combinable = PlatformPush.case == case_id
-    if unpushed_only:
-        where &= PlatformPush.pushed_at.is_null()
-    await PlatformPush.update(values).where(where).run()
+async def mark_pushed(*, case_id: int, external_id: str, now: datetime) -> None:
+    """The platform took the case; a push row already marked pushed is left as it is."""
+    await (
+        PlatformPush.update(
+            {
+                PlatformPush.pushed_at: now,
+                PlatformPush.external_id: external_id,
+                PlatformPush.last_status: "pushed",
+                PlatformPush.last_error: "",
+                PlatformPush.failed_at: None,
+                PlatformPush.updated_at: now,
+            }
+        )
+        .where((PlatformPush.case == case_id) & PlatformPush.pushed_at.is_null())
+        .run()
+    )
+
+
+async def mark_failed(*, case_id: int, reason: str, terminal: bool, now: datetime) -> None:
+    """A failed attempt: ``retrying``, or ``failed`` (with ``failed_at``) when ``terminal``."""
+    values: dict[Any, Any] = {
+        PlatformPush.last_status: "failed" if terminal else "retrying",
+        PlatformPush.last_error: reason,
+        PlatformPush.updated_at: now,
+    }
+    if terminal:
+        values[PlatformPush.failed_at] = now
+    await PlatformPush.update(values).where(PlatformPush.case == case_id).run()
+
+
+async def mark_pending(*, case_id: int, now: datetime) -> None:
+    """A failed push goes back to ``pending`` for another attempt."""
+    await (
+        PlatformPush.update(
+            {
+                PlatformPush.failed_at: None,
+                PlatformPush.last_status: "pending",
+                PlatformPush.updated_at: now,
+            }
+        )
+        .where(PlatformPush.case == case_id)
+        .run()
+    )
 
 
 _UPSERT_TOWNSHIP = (

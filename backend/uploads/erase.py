@@ -7,7 +7,7 @@ from __future__ import annotations
 import structlog
 
 from backend import db
-from backend.identity.erasure import Person
+from backend.erasure import Person
 from backend.uploads import store as upload_store
 from backend.uploads.files import _drop_object_if_unreferenced
 from backend.uploads.ports import FileStore

@@ -22,6 +22,7 @@ from playwright.async_api import Browser, ConsoleMessage, Page, Response, Viewpo
 from backend.cases.tables import Case
 from backend.clock import today
 from backend.geo import reach
+from backend.geo.travel import StraightLineEstimator
 from backend.settings import Settings
 from backend.stats import rollup
 from backend.stats.jobs import COVERAGE_MODE
@@ -129,7 +130,7 @@ async def _seed(api: httpx.AsyncClient, settings: Settings) -> dict[str, str]:
     await _rate(yinong, late, 2)
 
     await rollup.rebuild(calendar=await load_calendar(), today=today())
-    travel = settings.travel_estimator()
+    travel = StraightLineEstimator.from_settings(settings)
 
     async def compute() -> reach.CoverageReport:
         return await reach.coverage(item_code=None, mode=COVERAGE_MODE, travel=travel)

@@ -9,6 +9,7 @@ import pytest
 from backend.catalogue import service as catalogue
 from backend.demo import load_demo
 from backend.geo import reach
+from backend.geo.travel import StraightLineEstimator
 from backend.settings import Settings
 
 pytestmark = pytest.mark.api
@@ -72,7 +73,9 @@ async def test_coverage_of_the_whole_district_is_quick_and_names_gaps(
     demo: None, settings: Settings
 ):
     started = time.perf_counter()
-    report = await reach.coverage(item_code=None, mode="ebike", travel=settings.travel_estimator())
+    report = await reach.coverage(
+        item_code=None, mode="ebike", travel=StraightLineEstimator.from_settings(settings)
+    )
     elapsed = time.perf_counter() - started
     assert len(report.villages) == 301
     assert report.villages_with_gaps  # the remote hill villages

@@ -11,6 +11,7 @@ import pytest
 
 from backend import db
 from backend.clock import now_utc
+from backend.geo.travel import StraightLineEstimator
 from backend.stats import rollup, service
 from backend.workdays.calendar import ChinaCalendar
 from tests.stats.history import TOWNSHIP, add_event, at, make_history, make_person, rate
@@ -173,7 +174,7 @@ async def test_the_cron_job_also_caches_the_30_minute_coverage(small_catalogue: 
     from backend.stats import jobs
 
     await four_cases()
-    done = await jobs.refresh_stats(travel=settings.travel_estimator())
+    done = await jobs.refresh_stats(travel=StraightLineEstimator.from_settings(settings))
     assert done.full and done.cases == 4
     figures = await service.overview(
         date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), township=TOWNSHIP

@@ -143,7 +143,7 @@ def test_the_allow_list_cannot_open_loopback_or_link_local() -> None:
             load_settings(environ={"OUTBOUND_ALLOW_NETWORKS": bad})
     assert len(parse_networks(" 10.20.0.0/16 , fd12::/48 ")) == 2
     settings = load_settings(environ={"OUTBOUND_ALLOW_NETWORKS": "10.20.0.0/16"})
-    assert settings.outbound_policy().dev_mode  # the default environment is dev mode
+    assert OutboundPolicy.from_settings(settings).dev_mode  # the default environment is dev mode
 
 
 class Recorder(httpx.AsyncBaseTransport):
