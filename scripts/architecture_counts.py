@@ -14,7 +14,8 @@ d. route handlers and portal pages (functions decorated with Litestar's ``get``,
    ``put``, ``patch``, ``delete``, ``route``) whose body is over 15 non-blank lines (docstring,
    decorators and signature not counted);
 e. ``unit_of_work(...)`` opened outside use-case modules (``service.py``, ``service/``,
-   ``jobs.py`` and ``backend/outbox`` itself);
+   ``jobs.py``, the worker's event handlers — a module that defines ``HANDLERS`` for the outbox
+   runner — and ``backend/outbox`` itself);
 f. import cycles between the second-level packages of each root package, found with grimp (the
    graph lint-imports checks).
 
@@ -88,6 +89,22 @@ class SourceModule:
 def is_store_module(name: str) -> bool:
     """``<ctx>.store`` or anything inside a ``store`` package."""
     return "store" in name.split(".")[1:]
+
+
+def handles_events(tree: ast.Module) -> bool:
+    """A module of the worker's event handlers (it defines ``HANDLERS`` for the outbox runner):
+    each handler is a use case of the worker and opens its own unit of work."""
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        if any(isinstance(t, ast.Name) and t.id == "HANDLERS" for t in targets):
+            return True
+    return False
 
 
 def is_use_case_module(name: str) -> bool:
@@ -582,7 +599,7 @@ def measure(root: Path, *, with_mypy: bool = True) -> Figures:
             if statements:
                 figures.sql[module.name] = statements
         figures.handlers.extend(handler_bodies(module))
-        if not is_use_case_module(module.name):
+        if not is_use_case_module(module.name) and not handles_events(module.tree):
             calls = unit_of_work_calls(module.tree)
             if calls:
                 figures.units_of_work[module.name] = calls
