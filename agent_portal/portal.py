@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined
-from litestar import Router, get
+from litestar import Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -33,7 +36,7 @@ from agent_portal.common.auth import (
     redirect_to_password_change,
     staff_provider,
 )
-from agent_portal.common.errors import EXCEPTION_HANDLERS
+from agent_portal.common.errors import EXCEPTION_HANDLERS, not_found_page
 from agent_portal.common.notices import NoticePages
 from agent_portal.common.security import (
     PORTAL_PATH,
@@ -70,10 +73,12 @@ class PortalParts:
 
     ``session_middleware`` is already applied on the ``/portal`` router inside
     ``route_handlers``; it is exposed for inspection and must not be added app-wide.
-    ``template_config`` and ``csrf_config`` go to the ``Litestar(...)`` constructor.
+    ``template_config`` and ``csrf_config`` go to the ``Litestar(...)`` constructor;
+    ``unknown_address`` answers a 404 under /portal/ that no route matched.
     """
 
     route_handlers: list[ControllerRouterHandler]
+    unknown_address: Callable[[Request[Any, Any, Any], NotFoundException], Response[Any] | None]
     template_config: TemplateConfig[JinjaTemplateEngine]
     csrf_config: CSRFConfig
     session_middleware: DefineMiddleware
@@ -96,6 +101,16 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     )
     environment.globals["portal_name"] = texts.PORTAL_NAME
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
+
+
+def unknown_address(
+    request: Request[Any, Any, Any], exc: NotFoundException
+) -> Response[Any] | None:
+    """An address under /portal/ that no page answers: the portal's own 404 page, not the API's
+    problem document (None: not the portal's address)."""
+    if request.url.path == PORTAL_PATH or request.url.path.startswith(PORTAL_PATH + "/"):
+        return not_found_page(request, exc)
+    return None
 
 
 def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -> PortalParts:
@@ -156,4 +171,5 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
         template_config=template_config(),
         csrf_config=csrf_config(secret_key=secret_key, cookie_secure=cookie_secure),
         session_middleware=session,
+        unknown_address=unknown_address,
     )

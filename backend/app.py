@@ -7,13 +7,15 @@ for external services.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
 from arq.connections import ArqRedis
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusController
 from redis.asyncio import ConnectionPool
@@ -50,7 +52,7 @@ from backend.http.input_guard import input_guard_middleware
 from backend.http.metrics import metrics_guard, metrics_middleware
 from backend.http.no_store import no_store
 from backend.http.outbound import OutboundPolicy
-from backend.http.problems import EXCEPTION_HANDLERS
+from backend.http.problems import EXCEPTION_HANDLERS, http_exception_handler
 from backend.http.request_id import request_id_middleware
 from backend.http.strict_body import strict_json_body
 from backend.identity import erasure, reveal, takeover
@@ -266,7 +268,10 @@ def create_app(
         ],
         before_send=[no_store],
         before_request=strict_json_body,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={
+            **EXCEPTION_HANDLERS,
+            NotFoundException: _not_found(portal.unknown_address),
+        },
         template_config=portal.template_config,
         csrf_config=portal.csrf_config,
         openapi_config=OpenAPIConfig(
@@ -285,6 +290,17 @@ def create_app(
     )
     openapi.install(app)
     return app
+
+
+def _not_found(
+    portal_page: Callable[[Request[Any, Any, Any], NotFoundException], Response[Any] | None],
+) -> Callable[[Request[Any, Any, Any], NotFoundException], Response[Any]]:
+    """No route answers: the portal's 404 page under /portal/, the problem document elsewhere."""
+
+    def handle(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+        return portal_page(request, exc) or http_exception_handler(request, exc)
+
+    return handle
 
 
 def _safe_url(url: str) -> str:

@@ -20,7 +20,7 @@ from agent_portal.dashboard import texts
 from agent_portal.dashboard.tables import Cell, Table, display
 
 FORMATS: Final[dict[str, str]] = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Litestar adds "; charset=utf-8" to text types
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")

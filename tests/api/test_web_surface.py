@@ -198,3 +198,17 @@ async def test_a_refused_csrf_check_is_counted_as_a_403_not_a_server_error(
     logout = [line for line in metrics.splitlines() if 'path="/portal/logout"' in line]
     assert any("litestar_requests_total" in line and 'status_code="403"' in line for line in logout)
     assert not [line for line in logout if 'status_code="500"' in line]
+
+
+async def test_an_unknown_portal_address_is_the_portals_own_404_page(
+    browser: httpx.AsyncClient,
+) -> None:
+    for path in ("/portal/nonexistent", "/portal/window/nowhere/at/all"):
+        page = await browser.get(path)
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert "找不到该页面" in page.text and '"code"' not in page.text
+    api = await browser.get("/api/v1/nonexistent")
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
+    assert api.json()["code"] == "not_found"

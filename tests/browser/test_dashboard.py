@@ -279,6 +279,11 @@ async def test_the_dashboard_shows_what_the_overview_api_answers(
         assert line[3] == ("" if rate is None else f"{rate * 100:.1f}%")
         assert int(line[5]) == township["ratings"]
 
+    csv_href = await page.locator('[data-export="townships-csv"]').get_attribute("href")
+    assert csv_href is not None
+    csv_answer = await page.request.get(csv_href)
+    assert csv_answer.headers["content-type"] == "text/csv; charset=utf-8"  # the charset once
+
     # XLSX of the items, fetched with the page's own session: numbers, not text.
     href = await page.locator('[data-export="items-xlsx"]').get_attribute("href")
     assert href is not None
