@@ -283,8 +283,8 @@ class SupervisionPages(Controller):
         scope = await _scope(staff)
         try:
             monday = service.week_of(week)
-        except DomainError as exc:
-            raise PageNotFound from exc
+        except DomainError as exc:  # a week typed wrong: last week's sample, and why
+            monday, error, status_code = service.week_of(None), exc.detail, 422
         page = desk.page_number(page)
         rows, total = await service.calls(
             scope=scope, week=monday, page=page, page_size=desk.PAGE_SIZE

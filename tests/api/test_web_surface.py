@@ -212,3 +212,14 @@ async def test_an_unknown_portal_address_is_the_portals_own_404_page(
     assert api.status_code == 404
     assert api.headers["content-type"].startswith("application/problem+json")
     assert api.json()["code"] == "not_found"
+
+
+async def test_a_week_typed_wrong_on_the_call_back_page_is_said_next_to_it(
+    browser: httpx.AsyncClient,
+) -> None:
+    await make_staff(role="supervisor", username="sup-week", area_code=None)
+    await portal_login(browser, "sup-week")
+    page = await browser.get("/portal/supervision/callbacks?week=bogus")
+    assert page.status_code == 422
+    assert "请按 2026-W48 或 2026-11-23 的格式填写周次。" in page.text
+    assert "找不到该页面" not in page.text
