@@ -16,6 +16,7 @@ from backend import db
 from backend.audit.service import READ_MATERIAL, AuditLog
 from backend.audit.service import Actor as AuditActor
 from backend.cases import bundles, clock, formcrypt, numbers, present, states, submission, views
+from backend.cases.events import bad_rating_payload, forward_payload
 from backend.cases.ports import SharedData
 from backend.cases.schemas import (
     CaseForCitizen,
@@ -268,7 +269,7 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
         for case in cases
     }
     await publish(
-        kind=FORWARD_EVENT, payload={"case_id": parent["id"]}, dedup_key=f"forward:{number}"
+        kind=FORWARD_EVENT, payload=forward_payload(parent["id"]), dedup_key=f"forward:{number}"
     )
     return _Filed(cases, materials, events)
 
@@ -440,12 +441,9 @@ async def evaluate(*, row: dict[str, Any], citizen_id: str, score: int, comment:
     if score <= BAD_RATING:
         await publish(
             kind=BAD_RATING_EVENT,
-            payload={
-                "case_id": row["id"],
-                "number": row["number"],
-                "score": score,
-                "round": round_,
-            },
+            payload=bad_rating_payload(
+                case_id=row["id"], number=row["number"], score=score, round_=round_
+            ),
             dedup_key=f"bad-rating:{row['number']}:{round_}",
         )
     return round_

@@ -15,6 +15,8 @@ from typing import Any
 
 from backend.audit.service import ActorKind
 from backend.cases import clock, events
+from backend.cases.events import CASE_EVENT as CASE_EVENT
+from backend.cases.events import FORWARD_EVENT as FORWARD_EVENT
 from backend.cases.states import (
     CITIZEN_HEARS,
     Action,
@@ -33,8 +35,6 @@ from backend.clock import SHANGHAI, now_utc, today
 from backend.errors import InvalidTransition, NotFound
 from backend.outbox.service import publish
 
-FORWARD_EVENT = "case.forward"
-CASE_EVENT = "case.event"
 NOTIFIED = frozenset(CITIZEN_HEARS)
 """The steps a citizen is told of (``states.CITIZEN_HEARS``; notifications decide how)."""
 

@@ -22,11 +22,11 @@ import structlog
 from backend import clock, db
 from backend.audit.service import Actor, AuditLog
 from backend.identity import sessions
+from backend.identity.events import ERASE_EVENT as ERASE_EVENT
 from backend.identity.store import citizens, deletion_requests
 
 log = structlog.get_logger(__name__)
 
-ERASE_EVENT: Final = "privacy.erase"
 ERASED_ACTION: Final = "privacy_erased"
 
 

@@ -23,6 +23,7 @@ from backend.identity.store.oversight import first_supervisor
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
 from backend.supervision import store, texts
+from backend.supervision.events import follow_up_opened_payload
 from backend.supervision.schemas import FollowUpState
 from backend.supervision.scope import Scope
 from backend.workdays.service import load_calendar
@@ -69,12 +70,12 @@ async def open_follow_up(*, case_id: int, round: int, calendar: Calendar) -> int
     if area:
         await publish(
             kind=OPENED_EVENT,
-            payload={
-                "follow_up_id": follow_up_id,
-                "case_number": rating.number,
-                "area": area,
-                "text": texts.FOLLOW_UP_OPENED.format(number=rating.number, score=rating.score),
-            },
+            payload=follow_up_opened_payload(
+                follow_up_id=follow_up_id,
+                case_number=rating.number,
+                area=area,
+                text=texts.FOLLOW_UP_OPENED.format(number=rating.number, score=rating.score),
+            ),
             dedup_key=f"follow-up-opened:{follow_up_id}",
         )
     return follow_up_id
