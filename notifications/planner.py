@@ -81,7 +81,7 @@ async def _note(kind: str, event: CaseEventV1) -> str:
     if kind == "case.supplement":
         return "、".join(event.missing) or await events.step_note(event.event_id)
     if kind == "case.accepted":
-        deadline = await events.case_deadline(case.case_id)
+        deadline = event.deadline or await events.case_deadline(case.case_id)
         if deadline:
             return texts.ACCEPTED_NOTE.format(days=case.committed_days, deadline=deadline)
         return texts.ACCEPTED_NO_DEADLINE

@@ -63,6 +63,10 @@ class CaseEventV1(msgspec.Struct, frozen=True, kw_only=True):
     missing: tuple[str, ...] = ()
     """The materials a supplement asks for (their names in the catalogue)."""
     case: NoticeCase
+    deadline: date | None = None
+    """The case's deadline once the step was taken. None for a bundle's parent (whose deadline
+    is the copy of its children's refreshed after the step) and in rows written before payloads
+    carried it: the handler then reads the deadline when it runs (:func:`case_deadline`)."""
 
 
 class ForwardV1(msgspec.Struct, frozen=True, kw_only=True):
@@ -132,7 +136,12 @@ async def _read(event_id: int) -> CaseEventV1 | None:
         at=step.at,
         missing=step.missing,
         case=_notice_case(step.case),
+        deadline=None if _bundle_parent(step.case) else step.case.deadline,
     )
+
+
+def _bundle_parent(facts: notices.CaseFacts) -> bool:
+    return facts.parent_id is None and facts.bundle_code is not None
 
 
 async def case_event_payload(event_id: int) -> dict[str, Any]:
@@ -161,8 +170,8 @@ async def case_for_notice(number: str) -> NoticeCase | None:
 
 
 async def case_deadline(case_id: int) -> date | None:
-    """The case's deadline now (a step that starts or moves the clock sets it after the step is
-    recorded, so it is read when the message is written, not carried in the payload)."""
+    """The case's deadline now, for an event that does not carry it
+    (:attr:`CaseEventV1.deadline`)."""
     facts = await notices.case_by_id(case_id)
     return facts.deadline if facts is not None else None
 

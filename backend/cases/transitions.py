@@ -123,7 +123,6 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
             data=change.data,
         )
     )
-    await notify(int(event["id"]), change.action)
     deadline = None
     if move.moves_deadline:
         steps = (await event_store.steps([case_id]))[case_id]
@@ -148,6 +147,7 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
             delivery_method=change.delivery_method,
         ),
     )
+    await notify(int(event["id"]), change.action)  # after the move: the payload has the deadline
     return move
 
 
