@@ -25,6 +25,7 @@ from backend.geo.travel import StraightLineEstimator
 from backend.http.outbound import OutboundPolicy
 from backend.idempotency.service import purge_expired
 from backend.identity import erasure
+from backend.identity import events as identity_events
 from backend.logging import configure_logging
 from backend.outbox import erase as outbox_erase
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
@@ -71,7 +72,8 @@ def register_erasers() -> None:
 
 async def erase_person(ctx: HandlerContext, payload: dict[str, Any]) -> None:
     """``privacy.erase``: carry out the approved request, then delete the erased files."""
-    await erasure.erase_person(request_id=str(payload["request_id"]), audit=ctx.services["audit"])
+    event = identity_events.read_erase(payload)
+    await erasure.erase_person(request_id=event.request_id, audit=ctx.services["audit"])
     await uploads_erase.purge_erased(store=ctx.services["file_store"])
 
 

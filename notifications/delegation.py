@@ -17,8 +17,12 @@ from typing import Any, Final
 
 import structlog
 
-from backend import db
 from backend.catalogue import service as catalogue
+from backend.delegation.events import REVOKED_EVENT as MANDATE_REVOKED
+from backend.delegation.events import TAKEOVER_REFUSED_EVENT as TAKEOVER_REFUSED
+from backend.delegation.events import read_mandate_revoked, read_takeover_refused
+from backend.delegation.store import notices as mandates
+from backend.delegation.store.notices import MandateNotice
 from backend.errors import NotFound
 from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
@@ -26,53 +30,46 @@ from notifications import store, texts
 
 log = structlog.get_logger(__name__)
 
-MANDATE_REVOKED: Final = "mandate.revoked"
-TAKEOVER_REFUSED: Final = "citizen.takeover_refused"
 
-
-async def _scope(mandate: dict[str, Any]) -> str:
+async def _scope(mandate: MandateNotice) -> str:
     try:
-        if mandate["bundle_code"]:
-            return (await catalogue.get_bundle(code=mandate["bundle_code"])).spec.name
-        return "、".join(
-            [(await catalogue.get_item(code=c)).spec.name for c in mandate["item_codes"] or []]
-        )
+        if mandate.bundle_code:
+            return (await catalogue.get_bundle(code=mandate.bundle_code)).spec.name
+        return "、".join([(await catalogue.get_item(code=c)).spec.name for c in mandate.item_codes])
     except NotFound:
-        return mandate["bundle_code"] or "、".join(mandate["item_codes"] or [])
+        return mandate.bundle_code or "、".join(mandate.item_codes)
 
 
 async def on_mandate_revoked(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    rows = await db.fetch(
-        "SELECT m.item_codes, m.bundle_code, c.name FROM mandate m"
-        " JOIN citizen c ON c.id = m.citizen WHERE m.id = $1::uuid",
-        str(payload["mandate_id"]),
-    )
-    if not rows:
-        log.warning("mandate_revoked_unknown", mandate_id=payload["mandate_id"])
+    event = read_mandate_revoked(payload)
+    mandate = await mandates.mandate(event.mandate_id)
+    person = await people.person(mandate.citizen_id) if mandate is not None else None
+    if mandate is None or person is None:
+        log.warning("mandate_revoked_unknown", mandate_id=event.mandate_id)
         return
-    mandate = rows[0]
     text = texts.MANDATE_REVOKED.format(
-        name=mandate["name"] or texts.SOMEONE, scope=await _scope(mandate)
+        name=person.name or texts.SOMEONE, scope=await _scope(mandate)
     )
     await store.add_notice(
-        key=f"mandate-revoked:{payload['mandate_id']}",
+        key=f"mandate-revoked:{event.mandate_id}",
         kind="mandate_revoked",
-        staff=str(payload["agent_id"]),
+        staff=event.agent_id,
         text=text,
     )
 
 
 async def on_takeover_refused(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    person = await people.person(str(payload["citizen_id"]))
+    event = read_takeover_refused(payload)
+    person = await people.person(event.citizen_id)
     text = texts.TAKEOVER_REFUSED.format(
         name=(person.name if person else None) or texts.SOMEONE,
         id_masked=(person.id_number_masked if person else None) or "",
-        why=texts.TAKEOVER_WHY.get(str(payload.get("reason")), ""),
+        why=texts.TAKEOVER_WHY.get(event.reason, ""),
     )
     await store.add_notice(
         key=f"takeover-refused:{ctx.event_id}",
         kind="takeover_refused",
-        staff=str(payload["agent_id"]),
+        staff=event.agent_id,
         text=text,
     )
 

@@ -11,12 +11,11 @@ from typing import Any, Final
 
 import msgspec
 
+from backend.outbox.payloads import UnknownVersion as UnknownVersion
+from backend.outbox.payloads import decode, encode
+
 DELIVER: Final = "message.deliver"
 DELIVER_VERSION: Final = 1
-
-
-class UnknownVersion(Exception):
-    """A payload written by a newer publisher than this handler knows; the row is retried."""
 
 
 class DeliverV1(msgspec.Struct, frozen=True, kw_only=True):
@@ -26,13 +25,13 @@ class DeliverV1(msgspec.Struct, frozen=True, kw_only=True):
     message_id: int
 
 
+PAYLOADS: Final[dict[str, type[msgspec.Struct]]] = {DELIVER: DeliverV1}
+"""The payload of each event kind this context publishes."""
+
+
 def deliver_payload(message_id: int) -> dict[str, Any]:
-    payload: dict[str, Any] = msgspec.to_builtins(DeliverV1(message_id=message_id))
-    return payload
+    return encode(DeliverV1(message_id=message_id))
 
 
 def read_deliver(payload: Mapping[str, Any]) -> DeliverV1:
-    version = payload.get("version", DELIVER_VERSION)
-    if not isinstance(version, int) or version > DELIVER_VERSION:
-        raise UnknownVersion(f"{DELIVER} version {version!r}")
-    return msgspec.convert({**payload, "version": version}, DeliverV1)
+    return decode(payload, DeliverV1, kind=DELIVER, version=DELIVER_VERSION)

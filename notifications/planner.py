@@ -18,11 +18,13 @@ from typing import Any, Final
 
 import structlog
 
-from backend import db
 from backend.cases import events
-from backend.cases.events import CaseEventV1, NoticeCase
+from backend.cases.events import CASE_EVENT, CaseEventV1, NoticeCase
 from backend.cases.states import CITIZEN_HEARS
 from backend.catalogue import service as catalogue
+from backend.delegation.events import REQUESTED_EVENT as MANDATE_REQUESTED
+from backend.delegation.events import MandateRequestedV1, read_mandate_requested
+from backend.delegation.store import notices as mandates
 from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
@@ -32,8 +34,6 @@ from notifications.templates import TEMPLATES, Configured
 
 log = structlog.get_logger(__name__)
 
-CASE_EVENT: Final = "case.event"
-MANDATE_REQUESTED: Final = "mandate.requested"
 
 ACTION_EVENTS: Final[dict[str, str]] = {
     action.value: event for action, event in CITIZEN_HEARS.items()
@@ -81,7 +81,7 @@ async def _note(kind: str, event: CaseEventV1) -> str:
     if kind == "case.supplement":
         return "、".join(event.missing) or await events.step_note(event.event_id)
     if kind == "case.accepted":
-        deadline = await events.case_deadline(case.case_id)
+        deadline = event.deadline or await events.case_deadline(case.case_id)
         if deadline:
             return texts.ACCEPTED_NOTE.format(days=case.committed_days, deadline=deadline)
         return texts.ACCEPTED_NO_DEADLINE
@@ -116,38 +116,36 @@ async def plan_case_event(event: CaseEventV1) -> Planned | None:
     return Planned(f"case-event:{event.event_id}", kind, recipient, case, values, page, body)
 
 
-async def plan_mandate(payload: dict[str, Any]) -> Planned | None:
-    rows = await db.fetch(
-        "SELECT m.id::text AS id, m.expires_on, m.item_codes, m.bundle_code,"
-        " s.display_name AS agent FROM mandate m JOIN staff_user s ON s.id = m.agent"
-        " WHERE m.id = $1::uuid AND m.status = 'pending'",
-        str(payload["mandate_id"]),
-    )
-    if not rows:
+async def plan_mandate(event: MandateRequestedV1) -> Planned | None:
+    """The message asking a citizen to confirm a mandate, while it still awaits them."""
+    mandate = await mandates.mandate(event.mandate_id, pending_only=True)
+    if mandate is None:
         return None
-    mandate = rows[0]
-    recipient = await _recipient(str(payload["citizen_id"]))
+    agent = await people.staff_name(mandate.agent_id)
+    if agent is None:
+        return None
+    recipient = await _recipient(event.citizen_id)
     if recipient is None:
         return None
-    scope = mandate["bundle_code"] or "、".join(mandate["item_codes"])
+    scope = mandate.bundle_code or "、".join(mandate.item_codes)
     try:
-        if mandate["bundle_code"]:
-            scope = (await catalogue.get_bundle(code=mandate["bundle_code"])).spec.name
+        if mandate.bundle_code:
+            scope = (await catalogue.get_bundle(code=mandate.bundle_code)).spec.name
         else:
             scope = "、".join(
-                [(await catalogue.get_item(code=c)).spec.name for c in mandate["item_codes"]]
+                [(await catalogue.get_item(code=c)).spec.name for c in mandate.item_codes]
             )
     except Exception:
-        log.warning("mandate_scope_unnamed", mandate_id=mandate["id"])
+        log.warning("mandate_scope_unnamed", mandate_id=mandate.id)
     values: dict[str, object] = {
-        "agent": mandate["agent"],
+        "agent": agent,
         "scope": scope,
-        "expires": mandate["expires_on"].isoformat(),
+        "expires": mandate.expires_on.isoformat(),
         "note": texts.MANDATE_NOTE,
     }
-    body = texts.BODIES[MANDATE_REQUESTED].format(agent=mandate["agent"], scope=scope)
+    body = texts.BODIES[MANDATE_REQUESTED].format(agent=agent, scope=scope)
     return Planned(
-        f"mandate:{mandate['id']}",
+        f"mandate:{mandate.id}",
         MANDATE_REQUESTED,
         recipient,
         None,
@@ -224,7 +222,7 @@ async def on_case_event(ctx: HandlerContext, payload: dict[str, Any]) -> None:
 
 
 async def on_mandate_requested(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    await handle(ctx, payload, await plan_mandate(payload))
+    await handle(ctx, payload, await plan_mandate(read_mandate_requested(payload)))
 
 
 HANDLERS: Final = {CASE_EVENT: on_case_event, MANDATE_REQUESTED: on_mandate_requested}

@@ -12,8 +12,12 @@ from typing import Any, Final
 
 import structlog
 
-from backend.identity.erasure import ERASE_EVENT
-from backend.identity.service.deletions import DECIDED_EVENT
+from backend.identity.events import (
+    DECIDED_EVENT,
+    ERASE_EVENT,
+    erase_payload,
+    read_deletion_decided,
+)
 from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import publish, unit_of_work
@@ -23,8 +27,8 @@ log = structlog.get_logger(__name__)
 
 
 async def on_deletion_decided(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    request_id, citizen_id = str(payload["request_id"]), str(payload["citizen_id"])
-    approved = payload["outcome"] == "approved"
+    event = read_deletion_decided(payload)
+    request_id, citizen_id, approved = event.request_id, event.citizen_id, event.approved
     async with unit_of_work(ctx.services.get("doorbell")):
         note = await people.deletion_note(request_id)
         if note is None:  # a rerun after the erasure: there is no one left to tell
@@ -45,9 +49,9 @@ async def on_deletion_decided(ctx: HandlerContext, payload: dict[str, Any]) -> N
         if approved:
             await publish(
                 kind=ERASE_EVENT,
-                payload={"request_id": request_id},
+                payload=erase_payload(request_id),
                 dedup_key=f"erase:{request_id}",
-                delay_s=float(payload.get("erase_after_s", 0)),
+                delay_s=float(event.erase_after_s),
             )
     log.info("deletion_outcome_told", request_id=request_id, approved=approved)
 

@@ -15,34 +15,48 @@ import structlog
 
 from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
+from backend.supervision.events import ESCALATED_EVENT as ESCALATED
+from backend.supervision.events import OPENED_EVENT as FOLLOW_UP_OPENED
+from backend.supervision.events import read_escalated, read_follow_up_opened
 from notifications import store
 
 log = structlog.get_logger(__name__)
 
-ESCALATED: Final = "supervision.escalated"
-FOLLOW_UP_OPENED: Final = "supervision.follow_up_opened"
 
-
-async def _notify(*, key: str, kind: str, payload: dict[str, Any]) -> None:
-    supervisors = await people.active_supervisors(str(payload["area"]))
+async def _notify(*, key: str, kind: str, area: str, case_number: str, text: str) -> None:
+    supervisors = await people.active_supervisors(area)
     if not supervisors:
-        log.warning("supervision_notice_nobody", area=payload["area"], key=key)
+        log.warning("supervision_notice_nobody", area=area, key=key)
     for staff_id in supervisors:
         await store.add_notice(
             key=f"{key}:{staff_id}",
             kind=kind,
             staff=staff_id,
-            case_number=payload.get("case_number"),
-            text=str(payload["text"]),
+            case_number=case_number,
+            text=text,
         )
 
 
 async def on_escalated(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    await _notify(key=f"escalated:{payload['escalation_id']}", kind="escalated", payload=payload)
+    event = read_escalated(payload)
+    await _notify(
+        key=f"escalated:{event.escalation_id}",
+        kind="escalated",
+        area=event.area,
+        case_number=event.case_number,
+        text=event.text,
+    )
 
 
 async def on_follow_up_opened(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    await _notify(key=f"follow-up:{payload['follow_up_id']}", kind="follow_up", payload=payload)
+    event = read_follow_up_opened(payload)
+    await _notify(
+        key=f"follow-up:{event.follow_up_id}",
+        kind="follow_up",
+        area=event.area,
+        case_number=event.case_number,
+        text=event.text,
+    )
 
 
 HANDLERS: Final = {ESCALATED: on_escalated, FOLLOW_UP_OPENED: on_follow_up_opened}

@@ -13,6 +13,7 @@ from typing import Any
 from backend.audit.service import READ_MATERIAL, AuditLog
 from backend.audit.service import Actor as AuditActor
 from backend.cases import bundles, clock, states, views
+from backend.cases.events import BAD_RATING_EVENT, bad_rating_payload
 from backend.cases.filing import Submitter, uploads_by_type
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import CLOSED, Action, Status
@@ -27,7 +28,6 @@ from backend.settings import Settings
 from backend.uploads import service as uploads
 
 BAD_RATING = 2
-BAD_RATING_EVENT = "evaluation.bad"
 
 
 async def withdraw(
@@ -161,12 +161,9 @@ async def evaluate(*, row: dict[str, Any], citizen_id: str, score: int, comment:
     if score <= BAD_RATING:
         await publish(
             kind=BAD_RATING_EVENT,
-            payload={
-                "case_id": row["id"],
-                "number": row["number"],
-                "score": score,
-                "round": round_,
-            },
+            payload=bad_rating_payload(
+                case_id=row["id"], number=row["number"], score=score, round_=round_
+            ),
             dedup_key=f"bad-rating:{row['number']}:{round_}",
         )
     return round_

@@ -7,6 +7,8 @@ rejection's reason) is read then too (:func:`step_note`).
 
 ``case.event`` payloads were once only ``{"event_id": …}``; rows of that shape may still wait
 in an outbox, so :func:`read_case_event` reads their facts from the case itself.
+``case.forward`` and ``evaluation.bad`` payloads were unversioned dicts of the same fields;
+they are read as version 1.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ from typing import Any, Final
 import msgspec
 
 from backend.cases.store import notices
+from backend.outbox.payloads import UnknownVersion as UnknownVersion
+from backend.outbox.payloads import decode, encode
+
+CASE_EVENT: Final = "case.event"
+FORWARD_EVENT: Final = "case.forward"
+BAD_RATING_EVENT: Final = "evaluation.bad"
 
 CASE_EVENT_VERSION: Final = 1
-
-
-class UnknownVersion(Exception):
-    """A payload written by a newer publisher than this handler knows; the row is retried
-    (a deployment that knows it runs it)."""
+FORWARD_VERSION: Final = 1
+BAD_RATING_VERSION: Final = 1
 
 
 class NoticeCase(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,6 +63,51 @@ class CaseEventV1(msgspec.Struct, frozen=True, kw_only=True):
     missing: tuple[str, ...] = ()
     """The materials a supplement asks for (their names in the catalogue)."""
     case: NoticeCase
+    deadline: date | None = None
+    """The case's deadline once the step was taken. None for a bundle's parent (whose deadline
+    is the copy of its children's refreshed after the step) and in rows written before payloads
+    carried it: the handler then reads the deadline when it runs (:func:`case_deadline`)."""
+
+
+class ForwardV1(msgspec.Struct, frozen=True, kw_only=True):
+    """``case.forward``: route a submitted case (or bundle's parent) to its township."""
+
+    version: int = FORWARD_VERSION
+    case_id: int
+
+
+class BadRatingV1(msgspec.Struct, frozen=True, kw_only=True):
+    """``evaluation.bad``: a citizen rated a case badly; supervision opens a follow-up."""
+
+    version: int = BAD_RATING_VERSION
+    case_id: int
+    number: str
+    score: int
+    round: int = 1
+
+
+PAYLOADS: Final[dict[str, type[msgspec.Struct]]] = {
+    CASE_EVENT: CaseEventV1,
+    FORWARD_EVENT: ForwardV1,
+    BAD_RATING_EVENT: BadRatingV1,
+}
+"""The payload of each event kind this context publishes."""
+
+
+def forward_payload(case_id: int) -> dict[str, Any]:
+    return encode(ForwardV1(case_id=case_id))
+
+
+def read_forward(payload: Mapping[str, Any]) -> ForwardV1:
+    return decode(payload, ForwardV1, kind=FORWARD_EVENT, version=FORWARD_VERSION)
+
+
+def bad_rating_payload(*, case_id: int, number: str, score: int, round_: int) -> dict[str, Any]:
+    return encode(BadRatingV1(case_id=case_id, number=number, score=score, round=round_))
+
+
+def read_bad_rating(payload: Mapping[str, Any]) -> BadRatingV1:
+    return decode(payload, BadRatingV1, kind=BAD_RATING_EVENT, version=BAD_RATING_VERSION)
 
 
 def _notice_case(facts: notices.CaseFacts) -> NoticeCase:
@@ -86,7 +136,12 @@ async def _read(event_id: int) -> CaseEventV1 | None:
         at=step.at,
         missing=step.missing,
         case=_notice_case(step.case),
+        deadline=None if _bundle_parent(step.case) else step.case.deadline,
     )
+
+
+def _bundle_parent(facts: notices.CaseFacts) -> bool:
+    return facts.parent_id is None and facts.bundle_code is not None
 
 
 async def case_event_payload(event_id: int) -> dict[str, Any]:
@@ -94,8 +149,7 @@ async def case_event_payload(event_id: int) -> dict[str, Any]:
     event = await _read(event_id)
     if event is None:  # not written in this transaction: the handler reads it when it runs
         return {"event_id": event_id}
-    payload: dict[str, Any] = msgspec.to_builtins(event)
-    return payload
+    return encode(event)
 
 
 async def read_case_event(payload: Mapping[str, Any]) -> CaseEventV1 | None:
@@ -104,8 +158,8 @@ async def read_case_event(payload: Mapping[str, Any]) -> CaseEventV1 | None:
     if version is None:
         return await _read(int(payload["event_id"]))
     if not isinstance(version, int) or version > CASE_EVENT_VERSION:
-        raise UnknownVersion(f"case.event version {version!r}")
-    return msgspec.convert(dict(payload), CaseEventV1)
+        raise UnknownVersion(f"{CASE_EVENT} version {version!r}")
+    return decode(payload, CaseEventV1, kind=CASE_EVENT, version=CASE_EVENT_VERSION)
 
 
 async def case_for_notice(number: str) -> NoticeCase | None:
@@ -116,8 +170,8 @@ async def case_for_notice(number: str) -> NoticeCase | None:
 
 
 async def case_deadline(case_id: int) -> date | None:
-    """The case's deadline now (a step that starts or moves the clock sets it after the step is
-    recorded, so it is read when the message is written, not carried in the payload)."""
+    """The case's deadline now, for an event that does not carry it
+    (:attr:`CaseEventV1.deadline`)."""
     facts = await notices.case_by_id(case_id)
     return facts.deadline if facts is not None else None
 

@@ -14,6 +14,7 @@ from typing import Any
 from backend import db
 from backend.audit.service import Actor as AuditActor
 from backend.cases import clock, formcrypt, numbers, submission, views
+from backend.cases.events import FORWARD_EVENT, forward_payload
 from backend.cases.ports import SharedData
 from backend.cases.schemas import CaseSubmission, MaterialIn
 from backend.cases.states import Status
@@ -22,7 +23,7 @@ from backend.cases.store import materials as material_store
 from backend.cases.store.cases import CaseRecord, NewCase
 from backend.cases.store.events import EventRecord
 from backend.cases.store.materials import MaterialRecord, NewMaterial
-from backend.cases.transitions import FORWARD_EVENT, Actor, record_submission
+from backend.cases.transitions import Actor, record_submission
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity import reveal
@@ -251,7 +252,7 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
         for case in cases
     }
     await publish(
-        kind=FORWARD_EVENT, payload={"case_id": parent["id"]}, dedup_key=f"forward:{number}"
+        kind=FORWARD_EVENT, payload=forward_payload(parent["id"]), dedup_key=f"forward:{number}"
     )
     return _Filed(cases, materials, events)
 

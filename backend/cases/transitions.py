@@ -15,6 +15,8 @@ from typing import Any
 
 from backend.audit.service import ActorKind
 from backend.cases import clock, events
+from backend.cases.events import CASE_EVENT as CASE_EVENT
+from backend.cases.events import FORWARD_EVENT as FORWARD_EVENT
 from backend.cases.states import (
     CITIZEN_HEARS,
     Action,
@@ -33,8 +35,6 @@ from backend.clock import SHANGHAI, now_utc, today
 from backend.errors import InvalidTransition, NotFound
 from backend.outbox.service import publish
 
-FORWARD_EVENT = "case.forward"
-CASE_EVENT = "case.event"
 NOTIFIED = frozenset(CITIZEN_HEARS)
 """The steps a citizen is told of (``states.CITIZEN_HEARS``; notifications decide how)."""
 
@@ -123,7 +123,6 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
             data=change.data,
         )
     )
-    await notify(int(event["id"]), change.action)
     deadline = None
     if move.moves_deadline:
         steps = (await event_store.steps([case_id]))[case_id]
@@ -148,6 +147,7 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
             delivery_method=change.delivery_method,
         ),
     )
+    await notify(int(event["id"]), change.action)  # after the move: the payload has the deadline
     return move
 
 

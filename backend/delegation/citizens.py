@@ -14,6 +14,7 @@ from pypinyin import Style, lazy_pinyin
 
 from backend import clock
 from backend.delegation import texts
+from backend.delegation.events import TAKEOVER_REFUSED_EVENT, takeover_refused_payload
 from backend.delegation.scope import Agent, citizen_of
 from backend.delegation.store import mandates as mandate_store
 from backend.delegation.store import villagers as store
@@ -138,9 +139,6 @@ async def search(
     return rows[start : start + page_size], len(rows)
 
 
-TAKEOVER_REFUSED_EVENT = "citizen.takeover_refused"
-
-
 async def merge_citizen(from_id: str, into_id: str) -> None:
     """The WeChat account took the record over: its mandates and registration follow it."""
     await mandate_store.move_to(from_citizen=from_id, into_citizen=into_id)
@@ -157,10 +155,8 @@ async def takeover_refused(registered_id: str, account_id: str, reason: str) -> 
         if agent_id is not None:
             await publish(
                 kind=TAKEOVER_REFUSED_EVENT,
-                payload={
-                    "citizen_id": registered_id,
-                    "agent_id": agent_id,
-                    "reason": reason,
-                },
+                payload=takeover_refused_payload(
+                    citizen_id=registered_id, agent_id=agent_id, reason=reason
+                ),
                 dedup_key=None,
             )

@@ -19,6 +19,12 @@ from typing import Protocol
 from backend import clock
 from backend.catalogue import service as catalogue
 from backend.delegation import texts
+from backend.delegation.events import (
+    REQUESTED_EVENT,
+    REVOKED_EVENT,
+    mandate_requested_payload,
+    mandate_revoked_payload,
+)
 from backend.delegation.scope import Agent, citizen_of
 from backend.delegation.store import mandates as store
 from backend.delegation.store.mandates import MandateRow, Term
@@ -29,8 +35,6 @@ from backend.uploads import service as uploads
 EVIDENCE_TYPES = ("委托书", "身份证")
 """The paper evidence of a mandate: the signed authorization form and the citizen's ID card."""
 
-REQUESTED_EVENT = "mandate.requested"
-REVOKED_EVENT = "mandate.revoked"
 LIVE = "active"
 
 
@@ -152,7 +156,9 @@ async def create(
     else:
         await publish(
             kind=REQUESTED_EVENT,
-            payload={"mandate_id": mandate_id, "citizen_id": citizen_id, "agent_id": agent.id},
+            payload=mandate_requested_payload(
+                mandate_id=mandate_id, citizen_id=citizen_id, agent_id=agent.id
+            ),
             dedup_key=f"{REQUESTED_EVENT}:{mandate_id}",
         )
     return mandate_id
@@ -235,7 +241,7 @@ async def revoke(*, mandate_id: str, citizen_id: str) -> None:
     await store.set_status(mandate_id=mandate_id, status="revoked", revoked_at=clock.now_utc())
     await publish(
         kind=REVOKED_EVENT,
-        payload={"mandate_id": mandate_id, "agent_id": row.agent_id},
+        payload=mandate_revoked_payload(mandate_id=mandate_id, agent_id=row.agent_id),
         dedup_key=f"{REVOKED_EVENT}:{mandate_id}",
     )
 

@@ -26,11 +26,11 @@ from backend.erasure import Eraser as Eraser
 from backend.erasure import KeptCase as KeptCase
 from backend.erasure import Person as Person
 from backend.identity import sessions
+from backend.identity.events import ERASE_EVENT as ERASE_EVENT
 from backend.identity.store import citizens, deletion_requests
 
 log = structlog.get_logger(__name__)
 
-ERASE_EVENT: Final = "privacy.erase"
 ERASED_ACTION: Final = "privacy_erased"
 
 

@@ -20,6 +20,7 @@ import structlog
 
 from backend import db
 from backend.cases.clock import Calendar
+from backend.cases.events import read_forward
 from backend.cases.states import Action, Status
 from backend.cases.store import oversight
 from backend.cases.transitions import SYSTEM, Change, apply
@@ -65,7 +66,7 @@ async def _queue(
 
 
 async def forward_case(ctx: HandlerContext, payload: dict[str, Any]) -> None:
-    case_id = int(payload["case_id"])
+    case_id = read_forward(payload).case_id
     calendar = await load_calendar()
     planned = await _queue_or_plan_push(ctx, case_id, calendar)
     if planned is not None:

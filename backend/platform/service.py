@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Container
 
 from backend.cases import numbers
+from backend.cases.events import forward_payload
 from backend.cases.states import Status
 from backend.cases.store import oversight
 from backend.cases.transitions import FORWARD_EVENT
@@ -121,7 +122,7 @@ async def _retry(*, number: str, township: str | None) -> None:
     await store.mark_pending(case_id=case_id, now=now_utc())
     await publish(
         kind=FORWARD_EVENT,
-        payload={"case_id": case_id},
+        payload=forward_payload(case_id),
         dedup_key=f"forward:{number}:retry:{push.attempts}",
     )
 

@@ -20,6 +20,7 @@ from backend.cases.store import oversight
 from backend.cases.store.oversight import EscalationRow
 from backend.outbox.service import publish
 from backend.supervision import overdue, store, texts
+from backend.supervision.events import escalated_payload
 
 ESCALATED_EVENT: Final = "supervision.escalated"
 TOWNSHIP: Final = "township"
@@ -71,13 +72,13 @@ async def escalate(
             done.created[level] = done.created.get(level, 0) + 1
             await publish(
                 kind=ESCALATED_EVENT,
-                payload={
-                    "escalation_id": escalation_id,
-                    "case_number": case.number,
-                    "level": level,
-                    "area": area,
-                    "text": reason,
-                },
+                payload=escalated_payload(
+                    escalation_id=escalation_id,
+                    case_number=case.number,
+                    level=level,
+                    area=area,
+                    text=reason,
+                ),
                 dedup_key=f"escalated:{case.number}:{level}",
             )
     return done

@@ -22,6 +22,7 @@ from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity.store.oversight import first_supervisor
 from backend.outbox.service import publish
 from backend.supervision import store, texts
+from backend.supervision.events import follow_up_opened_payload
 from backend.supervision.schemas import FollowUpState
 from backend.supervision.scope import Scope
 
@@ -67,12 +68,12 @@ async def open_follow_up(*, case_id: int, round: int, calendar: Calendar) -> int
     if area:
         await publish(
             kind=OPENED_EVENT,
-            payload={
-                "follow_up_id": follow_up_id,
-                "case_number": rating.number,
-                "area": area,
-                "text": texts.FOLLOW_UP_OPENED.format(number=rating.number, score=rating.score),
-            },
+            payload=follow_up_opened_payload(
+                follow_up_id=follow_up_id,
+                case_number=rating.number,
+                area=area,
+                text=texts.FOLLOW_UP_OPENED.format(number=rating.number, score=rating.score),
+            ),
             dedup_key=f"follow-up-opened:{follow_up_id}",
         )
     return follow_up_id

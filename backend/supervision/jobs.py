@@ -7,6 +7,7 @@ from typing import Any, Final
 
 import structlog
 
+from backend.cases.events import read_bad_rating
 from backend.outbox.runner import HandlerContext
 from backend.outbox.service import Doorbell, unit_of_work
 from backend.settings import Settings
@@ -40,12 +41,11 @@ async def draw_callback_sample(*, settings: Settings, week: date) -> callbacks.S
 
 async def on_bad_rating(ctx: HandlerContext, payload: dict[str, Any]) -> None:
     """The ``evaluation.bad`` handler; idempotent (one follow-up per rating)."""
+    rating = read_bad_rating(payload)
     calendar = await load_calendar()
     async with unit_of_work(ctx.services.get("doorbell")):
         await followups.open_follow_up(
-            case_id=int(payload["case_id"]),
-            round=int(payload.get("round", 1)),
-            calendar=calendar,
+            case_id=rating.case_id, round=rating.round, calendar=calendar
         )
 
 

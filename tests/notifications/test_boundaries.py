@@ -4,9 +4,11 @@ tables: case and people facts come from the events' payloads and the owners' sto
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
+from piccolo.table import Table
 
 pytestmark = pytest.mark.unit
 
@@ -60,3 +62,45 @@ def test_only_the_outbox_store_touches_the_outbox_table() -> None:
         if "backend.outbox.tables" in _imports(path) and str(path.relative_to(ROOT)) not in allowed
     ]
     assert reaching == []
+
+
+SQL_CALLS = {"fetch", "fetchrow", "fetchval", "execute", "executemany", "raw"}
+_SQL_TABLE = re.compile(r"(?<!FOR )\b(?:FROM|JOIN|UPDATE|INTO)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+
+
+def test_notifications_write_sql_only_in_their_store() -> None:
+    """Mandates, people and cases are read through their owners' stores (the planner and the
+    agents' notices once joined ``mandate`` with ``staff_user`` and ``citizen`` themselves)."""
+    found: list[str] = []
+    for path in _modules("notifications"):
+        if str(path.relative_to(ROOT)).startswith("notifications/store/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SQL_CALLS
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "db"
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
+
+
+def test_the_store_sql_names_only_notification_tables() -> None:
+    from notifications import tables
+
+    own = {
+        value._meta.tablename
+        for value in vars(tables).values()
+        if isinstance(value, type) and issubclass(value, Table) and value is not Table
+    }
+    named = {
+        f"{path.relative_to(ROOT)}: {table}"
+        for path in _modules("notifications/store")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        for table in _SQL_TABLE.findall(node.value)
+        if table.lower() not in own
+    }
+    assert named == set()

@@ -90,3 +90,25 @@ async def test_a_rejection_keeps_its_reason_out_of_the_outbox_and_in_the_message
     planned = await planner.plan_case_event(event)
     assert planned is not None and planned.event == "case.rejected"
     assert reason in planned.body
+
+
+async def test_an_accepted_case_carries_its_deadline_to_the_message(
+    api, small_catalogue: Path, elicense
+) -> None:
+    me = await citizen(api, "ce-deadline")
+    number = await queued(me)
+    await ok(await clerk(api), number, "accept")
+    payload = await _payload(number, "accept")
+
+    deadline = await db.fetchval("SELECT deadline FROM case_record WHERE number = $1", number)
+    assert deadline is not None and payload["deadline"] == deadline.isoformat()
+    event = await events.read_case_event(payload)
+    assert event is not None and event.deadline == deadline
+    planned = await planner.plan_case_event(event)
+    assert planned is not None and planned.event == "case.accepted"
+    assert str(deadline) in str(planned.values["note"])
+
+    older = {k: v for k, v in payload.items() if k != "deadline"}  # a row written before
+    from_older = await events.read_case_event(older)
+    assert from_older is not None and from_older.deadline is None
+    assert await planner.plan_case_event(from_older) == planned

@@ -7,6 +7,7 @@ they run.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,12 @@ async def _run(kind: str, doorbell: ArqDoorbell) -> None:
         assert await runner.run(row["id"]) == "done"  # a second run writes nothing more
 
 
+async def _payload_texts(kind: str) -> str:
+    rows = await OutboxEvent.select(OutboxEvent.payload).where(OutboxEvent.kind == kind).run()
+    assert rows, kind
+    return json.dumps([row["payload"] for row in rows], ensure_ascii=False)
+
+
 async def _notices(who) -> list[dict]:
     response = await who.get("/api/v1/staff/notices")
     assert response.status_code == 200, response.text
@@ -55,6 +62,9 @@ async def test_a_revoked_mandate_tells_the_agent(
     mandate = await paper_mandate(me, person.id, items=["GA-CSDJ"])
     revoked = await person.post(f"/api/v1/mandates/{mandate['id']}/revoke")
     assert revoked.status_code == 200, revoked.text
+
+    payloads = await _payload_texts("mandate.revoked")
+    assert "王秀英" not in payloads and person.id_number not in payloads
 
     await _run("mandate.revoked", doorbell)
     notices = await _notices(me)
@@ -72,6 +82,10 @@ async def test_a_refused_takeover_tells_the_agent_who_registered_the_villager(
     # What identity binding tells its refusal listeners (backend.identity.takeover).
     await citizens.takeover_refused(registered["id"], someone.id, "name_mismatch")
     await citizens.takeover_refused(registered["id"], someone.id, "not_matched")
+
+    payloads = await _payload_texts("citizen.takeover_refused")
+    assert "张阿大" not in payloads and registered["id_number_masked"] not in payloads
+    assert "c-takes-over" not in payloads
 
     await _run("citizen.takeover_refused", doorbell)
     texts = sorted(n["text"] for n in await _notices(me))

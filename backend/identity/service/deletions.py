@@ -18,13 +18,14 @@ from backend.audit.service import Actor, AuditLog
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity import texts
 from backend.identity.erasure import kept_cases
+from backend.identity.events import DECIDED_EVENT as DECIDED_EVENT
+from backend.identity.events import deletion_decided_payload
 from backend.identity.ids import is_uuid
 from backend.identity.store import deletion_requests
 from backend.identity.store.deletion_requests import RequestRow as RequestRow
 from backend.identity.store.deletion_requests import Status as Status
 from backend.outbox.service import Doorbell, publish, unit_of_work
 
-DECIDED_EVENT: Final = "privacy.deletion_decided"
 Outcome: TypeAlias = Literal["approved", "refused"]
 STATUSES: Final[tuple[Status, ...]] = ("pending", "approved", "refused", "completed")
 MAX_REASON = 500
@@ -85,12 +86,12 @@ async def decide(
         )
         await publish(
             kind=DECIDED_EVENT,
-            payload={
-                "request_id": request_id,
-                "citizen_id": citizen_id,
-                "outcome": outcome,
-                "erase_after_s": notice_s,
-            },
+            payload=deletion_decided_payload(
+                request_id=request_id,
+                citizen_id=citizen_id,
+                outcome=outcome,
+                erase_after_s=notice_s,
+            ),
             dedup_key=f"deletion-decided:{request_id}",
         )
     return Decision(request_id, outcome)

@@ -1,0 +1,80 @@
+"""The events the supervision context publishes to the outbox, as typed, versioned payloads.
+
+They name a case by its number and an area by its code; ``text`` is the notice supervision
+writes itself (from its own templates: the number, the item, days and a score — never what a
+person wrote). The payloads were once unversioned dicts of the same fields; those rows are read
+as version 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import msgspec
+
+from backend.outbox.payloads import decode, encode
+
+ESCALATED_EVENT: Final = "supervision.escalated"
+OPENED_EVENT: Final = "supervision.follow_up_opened"
+
+ESCALATED_VERSION: Final = 1
+OPENED_VERSION: Final = 1
+
+
+class EscalatedV1(msgspec.Struct, frozen=True, kw_only=True):
+    """``supervision.escalated``: an overdue case reached a level; its area's supervisors hear."""
+
+    version: int = ESCALATED_VERSION
+    escalation_id: int
+    case_number: str
+    level: str
+    area: str
+    text: str
+
+
+class FollowUpOpenedV1(msgspec.Struct, frozen=True, kw_only=True):
+    """``supervision.follow_up_opened``: a bad rating opened a follow-up in an area."""
+
+    version: int = OPENED_VERSION
+    follow_up_id: int
+    case_number: str
+    area: str
+    text: str
+
+
+PAYLOADS: Final[dict[str, type[msgspec.Struct]]] = {
+    ESCALATED_EVENT: EscalatedV1,
+    OPENED_EVENT: FollowUpOpenedV1,
+}
+"""The payload of each event kind this context publishes."""
+
+
+def escalated_payload(
+    *, escalation_id: int, case_number: str, level: str, area: str, text: str
+) -> dict[str, Any]:
+    return encode(
+        EscalatedV1(
+            escalation_id=escalation_id,
+            case_number=case_number,
+            level=level,
+            area=area,
+            text=text,
+        )
+    )
+
+
+def read_escalated(payload: Mapping[str, Any]) -> EscalatedV1:
+    return decode(payload, EscalatedV1, kind=ESCALATED_EVENT, version=ESCALATED_VERSION)
+
+
+def follow_up_opened_payload(
+    *, follow_up_id: int, case_number: str, area: str, text: str
+) -> dict[str, Any]:
+    return encode(
+        FollowUpOpenedV1(follow_up_id=follow_up_id, case_number=case_number, area=area, text=text)
+    )
+
+
+def read_follow_up_opened(payload: Mapping[str, Any]) -> FollowUpOpenedV1:
+    return decode(payload, FollowUpOpenedV1, kind=OPENED_EVENT, version=OPENED_VERSION)
