@@ -33,6 +33,7 @@ from backend.cases.routes import CitizenCaseController
 from backend.catalogue import service as catalogue
 from backend.catalogue.routes import CatalogueController
 from backend.delegation import citizens as agents
+from backend.delegation import service as delegation_service
 from backend.delegation.routes import (
     AgentController,
     CitizenMandateController,
@@ -132,7 +133,7 @@ def create_app(
     register_exporter(uploads_service.export_uploads)
     for merger in (cases_merge.merge_citizen, uploads_merge.merge_citizen, agents.merge_citizen):
         takeover.register_merger(merger)
-    takeover.register_refusal_listener(agents.takeover_refused)
+    takeover.register_refusal_listener(delegation_service.takeover_refused)
     erasure.register_case_keeper(cases_erase.cases_of)
     portal = create_portal(
         secret_key=settings.secret_key, cookie_secure=settings.cookie_secure, settings=settings

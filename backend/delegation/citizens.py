@@ -14,7 +14,6 @@ from pypinyin import Style, lazy_pinyin
 
 from backend import clock
 from backend.delegation import texts
-from backend.delegation.events import TAKEOVER_REFUSED_EVENT, takeover_refused_payload
 from backend.delegation.scope import Agent, citizen_of
 from backend.delegation.store import mandates as mandate_store
 from backend.delegation.store import villagers as store
@@ -25,8 +24,7 @@ from backend.identity import offline
 from backend.identity.offline import Applicant
 from backend.identity.ports import IdentityVerifier
 from backend.identity.store.agents import ServedCitizen
-from backend.identity.texts import APPLICANT_NAME_MISMATCH, TAKEOVER_REFUSED
-from backend.outbox.service import publish, unit_of_work
+from backend.identity.texts import APPLICANT_NAME_MISMATCH
 from backend.security.fieldcrypt import FieldCipher
 
 _INITIALS = re.compile(r"[A-Za-z]{1,10}")
@@ -143,20 +141,3 @@ async def merge_citizen(from_id: str, into_id: str) -> None:
     """The WeChat account took the record over: its mandates and registration follow it."""
     await mandate_store.move_to(from_citizen=from_id, into_citizen=into_id)
     await store.move_registration(from_citizen=from_id, into_citizen=into_id, at=clock.now_utc())
-
-
-async def takeover_refused(registered_id: str, account_id: str, reason: str) -> None:
-    """Tell the agent who registered the villager that a WeChat account could not take the
-    record over, and why (shown in the agent's citizen list; an outbox event for messages)."""
-    async with unit_of_work(None):
-        agent_id = await store.note_takeover_refused(
-            citizen_id=registered_id, reason=TAKEOVER_REFUSED[reason]
-        )
-        if agent_id is not None:
-            await publish(
-                kind=TAKEOVER_REFUSED_EVENT,
-                payload=takeover_refused_payload(
-                    citizen_id=registered_id, agent_id=agent_id, reason=reason
-                ),
-                dedup_key=None,
-            )

@@ -23,6 +23,7 @@ from backend.cases.schemas import CaseForCitizen, CaseSubmission, MaterialIn
 from backend.cases.submission import Plan
 from backend.cases.transitions import Actor
 from backend.delegation import citizens, custody, errands, filing, mandates, present, referrals
+from backend.delegation.events import TAKEOVER_REFUSED_EVENT, takeover_refused_payload
 from backend.delegation.schemas import (
     AgentCaseOut,
     CitizenOut,
@@ -31,10 +32,12 @@ from backend.delegation.schemas import (
     SpotCheckOut,
 )
 from backend.delegation.scope import Agent
+from backend.delegation.store import villagers as villagers_store
 from backend.idempotency.service import Answer, Claim, run_once
 from backend.identity.offline import Applicant
 from backend.identity.ports import IdentityVerifier
-from backend.outbox.service import Doorbell, unit_of_work
+from backend.identity.texts import TAKEOVER_REFUSED
+from backend.outbox.service import Doorbell, publish, unit_of_work
 from backend.security.fieldcrypt import FieldCipher
 from backend.workdays.service import load_calendar
 
@@ -337,3 +340,23 @@ async def resolve_referral(
             outcome=outcome,
             note=note,
         )
+
+
+async def takeover_refused(registered_id: str, account_id: str, reason: str) -> None:
+    """Tell the agent who registered the villager that a WeChat account could not take the
+    record over, and why (shown in the agent's citizen list; an outbox event for messages).
+
+    Identity calls it (a registered listener) on the refusal's error path, outside any request's
+    transaction and without a doorbell: the outbox sweeper delivers the event within seconds."""
+    async with unit_of_work(None):
+        agent_id = await villagers_store.note_takeover_refused(
+            citizen_id=registered_id, reason=TAKEOVER_REFUSED[reason]
+        )
+        if agent_id is not None:
+            await publish(
+                kind=TAKEOVER_REFUSED_EVENT,
+                payload=takeover_refused_payload(
+                    citizen_id=registered_id, agent_id=agent_id, reason=reason
+                ),
+                dedup_key=None,
+            )

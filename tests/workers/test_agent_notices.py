@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.delegation import citizens
+from backend.delegation import service as delegation_service
 from backend.outbox.doorbell import ArqDoorbell
 from backend.outbox.runner import OutboxRunner, RunnerConfig
 from backend.outbox.tables import OutboxEvent
@@ -80,8 +80,8 @@ async def test_a_refused_takeover_tells_the_agent_who_registered_the_villager(
     registered = await villager(me)
     someone = await citizen(api, "c-takes-over", bind=False)
     # What identity binding tells its refusal listeners (backend.identity.takeover).
-    await citizens.takeover_refused(registered["id"], someone.id, "name_mismatch")
-    await citizens.takeover_refused(registered["id"], someone.id, "not_matched")
+    await delegation_service.takeover_refused(registered["id"], someone.id, "name_mismatch")
+    await delegation_service.takeover_refused(registered["id"], someone.id, "not_matched")
 
     payloads = await _payload_texts("citizen.takeover_refused")
     assert "张阿大" not in payloads and registered["id_number_masked"] not in payloads
