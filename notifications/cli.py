@@ -34,7 +34,7 @@ def notifications() -> None:
 @click.option("--limit", default=20, show_default=True, help="How many stuck messages to list.")
 def status_command(limit: int) -> None:
     """Counts by channel and status, the stuck messages and the dead delivery jobs."""
-    from notifications.operations import status
+    from notifications.service.operations import status
 
     found = _run(lambda: status(limit))
     click.echo(f"{'channel':8} {'status':18} {'count':>8}")
@@ -56,7 +56,7 @@ def status_command(limit: int) -> None:
 @click.option("--limit", default=10_000, show_default=True, help="At most this many.")
 def replay_command(no_stuck: bool, limit: int) -> None:
     """Send again messages that failed for a technical reason (never permanent refusals)."""
-    from notifications.operations import replay
+    from notifications.service.operations import replay
 
     count = _run(lambda: replay(include_stuck=not no_stuck, limit=limit))
     click.echo(f"re-driven: {count} (the worker sends them; see `notifications status`)")

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from backend.clock import now_utc
 from backend.outbox.tables import OutboxEvent
-from notifications import operations
 from notifications.cli import notifications as notifications_cli
+from notifications.service import operations
 from notifications.tables import Message
 
 pytestmark = pytest.mark.integration

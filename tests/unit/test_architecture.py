@@ -67,6 +67,28 @@ def test_every_context_has_the_same_parts() -> None:
     assert not missing, f"contexts lack parts (docs/architecture.md, Contexts): {missing}"
 
 
+def test_handlers_are_thin() -> None:
+    """Parse, call one use case, present: no handler or page body over 15 lines."""
+    long = [
+        f"{h.module}.{h.name} ({h.body_lines} lines)"
+        for module in MODULES
+        for h in counts.handler_bodies(module)
+        if h.body_lines > counts.HANDLER_LIMIT
+    ]
+    assert long == []
+
+
+def test_only_use_cases_open_a_unit_of_work() -> None:
+    """Handlers, pages and helpers never open a transaction: the use case owns it."""
+    outside = [
+        f"{module.name}: line {line}"
+        for module in MODULES
+        if not counts.is_use_case_module(module.name) and not counts.handles_events(module.tree)
+        for line in counts.unit_of_work_calls(module.tree)
+    ]
+    assert outside == []
+
+
 def test_no_piccolo_raw() -> None:
     found = {
         f"{m.rel}:{line}"
