@@ -77,6 +77,7 @@ async def _register(page: Page, artifacts_dir: Path) -> None:
     # Found again by pinyin initials and by the last four digits.
     await page.goto("/portal/agent/villagers?q=zad")
     await expect(page.locator("#villagers li")).to_have_count(1)
+    await expect(page.locator(".pager-at")).to_have_text("共 1 人")  # people, not 件
     await page.goto(f"/portal/agent/villagers?q={ID_NUMBER[-4:]}")
     await expect(page.locator("#villagers")).to_contain_text("张阿大")
     await _shot(page, artifacts_dir, "agent-villagers.png")
