@@ -182,7 +182,7 @@ async def context(
         "clock": urgency.by_days_left(view.working_days_left, paused=view.clock_paused),
         "township": places.townships.get(view.township_code or "", view.township_code or ""),
         "department": snap.departments.get(view.department_code or "", view.department_code),
-        "channel": texts.CHANNELS.get(view.channel, view.channel),
+        "channel": texts.channel_unless_filed_by(view.channel, view.filed_by.kind),
         "filed_by": texts.FILED_BY.get(view.filed_by.kind, view.filed_by.kind),
         "delivery": texts.DELIVERY.get(view.delivery_method, view.delivery_method),
         "submitted_at": when(view.submitted_at),

@@ -223,6 +223,17 @@ async def test_an_agent_files_for_a_villager_and_the_township_receives_the_origi
     ).to_be_visible()
     await expect(page.locator("#receive-form")).to_have_count(0)
     assert (await Handover.select(Handover.status).first().run())["status"] == "received"
+
+    # The channel is said once: 代办员代办 (who), not again as the channel.
+    await forward(number)  # into the township's queue (the worker's job)
+    await page.goto("/portal/window/queue")
+    meta = page.locator(f'.line[data-number="{number}"] .line-meta.muted')
+    await expect(meta).to_contain_text("代办员代办（陈代办）")
+    assert (await meta.inner_text()).count("代办员代办") == 1
+    await page.goto(f"/portal/window/cases/{number}")
+    facts = page.locator("#case-facts")
+    await expect(facts).to_contain_text("代办员代办（陈代办）")
+    await expect(facts).not_to_contain_text("渠道")
     await log_out(page)
 
     await log_in(page, agent.username)
