@@ -234,6 +234,14 @@ async def test_an_agent_files_for_a_villager_and_the_township_receives_the_origi
     facts = page.locator("#case-facts")
     await expect(facts).to_contain_text("代办员代办（陈代办）")
     await expect(facts).not_to_contain_text("渠道")
+    # Only the agent's steps were done for the applicant; the clerk's receipt was not.
+    steps = page.locator("#timeline li")
+    await expect(steps.filter(has_text="提交申请").locator(".tl-actor")).to_have_text(
+        "代办员 陈代办（代申请人办理）"
+    )
+    await expect(steps.filter(has_text="材料交接：接收").locator(".tl-actor")).to_have_text(
+        "窗口人员 王晓燕"
+    )
     await log_out(page)
 
     await log_in(page, agent.username)
