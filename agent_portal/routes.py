@@ -28,6 +28,7 @@ from agent_portal.common.auth import (
 )
 from agent_portal.common.menu import tasks_for
 from agent_portal.common.security import CSRF_COOKIE, bind_csrf
+from backend.catalogue import service as catalogue
 from backend.clock import today
 from backend.errors import RateLimited, Unauthenticated
 from backend.http.client import client_address
@@ -164,7 +165,12 @@ class PortalController(Controller):
             if isinstance(login_at, int)
             else None
         )
+        department = None
+        if staff.department_code:  # 区残疾人联合会（CL）, as on the case page
+            names = (await catalogue.snapshot()).departments
+            name = names.get(staff.department_code)
+            department = f"{name}（{staff.department_code}）" if name else staff.department_code
         return Template(
             "common/partials/whoami.html",
-            context={"staff": staff, "since": since},
+            context={"staff": staff, "since": since, "department": department},
         )

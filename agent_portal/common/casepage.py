@@ -26,6 +26,7 @@ from backend.catalogue.service import ItemView
 from backend.deps import Deps
 from backend.errors import DomainError
 from backend.geo import points as geo
+from backend.identity import roles
 from backend.window import routing
 from backend.window.access import Clerk
 from backend.window.schemas import CaseForStaff
@@ -128,7 +129,9 @@ def _steps(view: CaseForStaff, names: dict[str, str]) -> list[Step]:
         actor = texts.ACTOR_ROLES.get(e.actor_role, e.actor_role)
         if e.actor is not None and e.actor.name:
             actor = f"{actor} {e.actor.name}"
-        if e.on_behalf_of and e.actor_role != "citizen":
+        # Only an agent acts for the applicant; a window clerk receiving an agent's batch
+        # carries the applicant's id too, but did nothing in the applicant's name.
+        if e.on_behalf_of and e.actor_role == roles.AGENT:
             actor += texts.ON_BEHALF
         label = texts.ACTION_LABELS.get(e.action, e.action)
         out.append(Step(when(e.at), label, actor, _detail(e.action, e.data, names), e.note))
@@ -182,7 +185,7 @@ async def context(
         "clock": urgency.by_days_left(view.working_days_left, paused=view.clock_paused),
         "township": places.townships.get(view.township_code or "", view.township_code or ""),
         "department": snap.departments.get(view.department_code or "", view.department_code),
-        "channel": texts.CHANNELS.get(view.channel, view.channel),
+        "channel": texts.channel_unless_filed_by(view.channel, view.filed_by.kind),
         "filed_by": texts.FILED_BY.get(view.filed_by.kind, view.filed_by.kind),
         "delivery": texts.DELIVERY.get(view.delivery_method, view.delivery_method),
         "submitted_at": when(view.submitted_at),

@@ -23,7 +23,7 @@ class Line:
     urgency: Urgency
     submitted_at: str
     filed_by: str
-    channel: str
+    channel: str | None  # None when it says the same as ``filed_by`` (代办员代办 once, not twice)
     claimed_by: str | None
     claimed_until: str
     mine: bool
@@ -57,7 +57,7 @@ def _line(entry: CaseEntry, *, clerk: Clerk, now: date, calendar: Calendar) -> L
         ),
         submitted_at=when(entry.submitted_at),
         filed_by=filed,
-        channel=texts.CHANNELS.get(entry.channel, entry.channel),
+        channel=texts.channel_unless_filed_by(entry.channel, entry.filed_by.kind),
         claimed_by=(claimed.name or "") if claimed else None,
         claimed_until=when(entry.claimed_until)[-5:],
         mine=claimed is not None and claimed.id == clerk.id,

@@ -137,6 +137,15 @@ FILED_BY: Final[dict[str, str]] = {
     "bank": "政银通网点",
 }
 
+
+def channel_unless_filed_by(channel: str, filed_by: str) -> str | None:
+    """The channel's label, or None when the filing kind already says it: 代办员代办 came
+    through the agent, 窗口收件 through the window; only 本人申请 names its channel."""
+    if channel == filed_by:
+        return None
+    return CHANNELS.get(channel, channel)
+
+
 DELIVERY: Final[dict[str, str]] = {
     "window": "窗口领取",
     "mail": "邮寄",

@@ -22,6 +22,7 @@ from agent_portal.common.errors import PageNotFound, WrongRole
 from agent_portal.common.lists import Pages
 from agent_portal.supervision import texts
 from backend.audit.store import AuditEntry
+from backend.catalogue import service as catalogue
 from backend.clock import local
 from backend.deps import Deps
 from backend.errors import DomainError, NotAllowed, NotFound
@@ -161,15 +162,24 @@ def _overdue_context(
     }
 
 
+async def _form_labels() -> dict[str, str]:
+    """The catalogue's form fields' Chinese labels by field name (for 办件表单 entries)."""
+    snap = await catalogue.snapshot()
+    return {f.name: f.label for item in snap.items.values() for f in item.spec.form}
+
+
 def _audit_context(
     rows: list[AuditEntry],
     page: int,
     total: int,
     filters: dict[str, str],
     error: str | None,
+    field_labels: dict[str, str],
 ) -> dict[str, Any]:
     return {
-        "entries": rows,
+        "entries": [
+            (e, texts.audit_subject(e.subject_kind, e.subject_id, field_labels)) for e in rows
+        ],
         "pages": _pages(page, total),
         "filters": filters,
         "when": _when,
@@ -359,5 +369,6 @@ class SupervisionPages(Controller):
         rows, total, error = await _audit_entries(scope, where, page)
         filters = {"actor": actor, "citizen": citizen, "start": start, "end": end}
         return Template(
-            "supervision/audit.html", context=_audit_context(rows, page, total, filters, error)
+            "supervision/audit.html",
+            context=_audit_context(rows, page, total, filters, error, await _form_labels()),
         )

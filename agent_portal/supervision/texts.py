@@ -35,3 +35,22 @@ DONE: Final = {
     "resolve": "整改已办结，群众可再评价一次。",
     "call": "已记录回访结果。",
 }
+
+# What an audit entry was about (``subject_kind``), as the log shows it; the id follows.
+AUDIT_SUBJECTS: Final = {
+    "citizen": "市民",
+    "upload": "材料",
+    "case": "办件",
+    "case_form": "办件表单",
+    "staff": "工作人员账号",
+    "deletion_request": "注销申请",
+}
+
+
+def audit_subject(kind: str, subject_id: str, field_labels: dict[str, str]) -> str:
+    """``办件表单 XS…（联系电话）`` rather than ``case_form XS…:phone``; ``市民 <id>`` and so on."""
+    label = AUDIT_SUBJECTS.get(kind, "其他")
+    if kind == "case_form" and ":" in subject_id:
+        number, _, name = subject_id.partition(":")
+        return f"{label} {number}（{field_labels.get(name, name)}）"
+    return f"{label} {subject_id}"

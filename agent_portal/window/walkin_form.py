@@ -7,6 +7,7 @@ reading it back are shared with the agent's filing (``item_form``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Final
 
 from litestar.datastructures import FormMultiDict
@@ -28,6 +29,7 @@ from backend.geo.service import AreaView, list_areas
 
 WINDOW_CHANNEL: Final = "window"
 MAX_VILLAGES: Final = 500
+THROUGH_AGENT: Final = "agent"  # 代办员送达
 KEY_PREFIX: Final = "walkin"
 
 
@@ -60,7 +62,12 @@ async def item_form(township_code: str, item_code: str) -> ItemForm:
     chosen = next((v for v in await items_here(township_code) if v.spec.code == item_code), None)
     if chosen is None:
         return ItemForm()
-    return form_of(chosen.spec.code, chosen.spec.name, [chosen])
+    shown = form_of(chosen.spec.code, chosen.spec.name, [chosen])
+    # A walk-in has no agent: 代办员送达 is not offered (the server refuses it too).
+    methods = tuple(
+        (code, label) for code, label in shown.delivery_methods if code != THROUGH_AGENT
+    )
+    return replace(shown, delivery_methods=methods)
 
 
 def read_walk_in(form: FormMultiDict, materials: tuple[MergedMaterial, ...]) -> Posted:

@@ -33,6 +33,9 @@ DELIVER_THROUGH_AGENT: Final = (
 
 # --- walk-ins -------------------------------------------------------------------------------
 POINT_NOT_HERE: Final = "所选办事点不属于本镇街，窗口收件只能在本镇街办理。"
+NO_AGENT_DELIVERY: Final = (
+    "窗口收件没有代办员，送达方式不能选择“代办员送达”，请选择窗口领取或邮寄。"
+)
 ITEM_NOT_HERE: Final = "“{name}”不在本镇街办理，且不是全区通办事项，请引导申请人到所属镇街办理。"
 WALK_IN_NOTE: Final = "窗口当场受理"
 

@@ -7,6 +7,8 @@ township's queue and accepted in the same transaction.
 
 from __future__ import annotations
 
+from typing import Final
+
 from backend.cases import bundles, submission
 from backend.cases import filing as cases
 from backend.cases.clock import Calendar
@@ -20,6 +22,8 @@ from backend.identity.offline import Applicant, find_or_register
 from backend.window import actions, texts
 from backend.window.access import Clerk
 from backend.window.steps import IN_PERSON
+
+THROUGH_AGENT: Final = "agent"  # 代办员送达: an agent brings the result
 
 __all__ = ["Applicant", "check_here", "file_and_accept", "find_or_register", "submitter"]
 
@@ -42,11 +46,15 @@ async def check_here(
     bundle_code: str | None,
     service_point_id: str | None,
     township_code: str,
+    delivery_method: str,
 ) -> None:
-    """A walk-in is handled in this township: its point (if any) and its items must be here.
+    """A walk-in is handled in this township: its point (if any) and its items must be here;
+    and no agent brings the result (a walk-in has none).
 
     Checked before the rest of the submission, so the clerk hears this first.
     """
+    if delivery_method == THROUGH_AGENT:
+        raise InvalidInput(texts.NO_AGENT_DELIVERY, code="delivery_method_invalid")
     items, _, _ = await submission.resolve_items(item_code=item_code, bundle_code=bundle_code)
     snap = await geo.snapshot()
     point = snap.points.get(service_point_id) if service_point_id else None

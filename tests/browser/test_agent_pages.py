@@ -77,6 +77,7 @@ async def _register(page: Page, artifacts_dir: Path) -> None:
     # Found again by pinyin initials and by the last four digits.
     await page.goto("/portal/agent/villagers?q=zad")
     await expect(page.locator("#villagers li")).to_have_count(1)
+    await expect(page.locator(".pager-at")).to_have_text("共 1 人")  # people, not 件
     await page.goto(f"/portal/agent/villagers?q={ID_NUMBER[-4:]}")
     await expect(page.locator("#villagers")).to_contain_text("张阿大")
     await _shot(page, artifacts_dir, "agent-villagers.png")
@@ -222,6 +223,25 @@ async def test_an_agent_files_for_a_villager_and_the_township_receives_the_origi
     ).to_be_visible()
     await expect(page.locator("#receive-form")).to_have_count(0)
     assert (await Handover.select(Handover.status).first().run())["status"] == "received"
+
+    # The channel is said once: 代办员代办 (who), not again as the channel.
+    await forward(number)  # into the township's queue (the worker's job)
+    await page.goto("/portal/window/queue")
+    meta = page.locator(f'.line[data-number="{number}"] .line-meta.muted')
+    await expect(meta).to_contain_text("代办员代办（陈代办）")
+    assert (await meta.inner_text()).count("代办员代办") == 1
+    await page.goto(f"/portal/window/cases/{number}")
+    facts = page.locator("#case-facts")
+    await expect(facts).to_contain_text("代办员代办（陈代办）")
+    await expect(facts).not_to_contain_text("渠道")
+    # Only the agent's steps were done for the applicant; the clerk's receipt was not.
+    steps = page.locator("#timeline li")
+    await expect(steps.filter(has_text="提交申请").locator(".tl-actor")).to_have_text(
+        "代办员 陈代办（代申请人办理）"
+    )
+    await expect(steps.filter(has_text="材料交接：接收").locator(".tl-actor")).to_have_text(
+        "窗口人员 王晓燕"
+    )
     await log_out(page)
 
     await log_in(page, agent.username)

@@ -151,3 +151,14 @@ async def test_supervisors_are_warned_until_next_years_calendar_is_confirmed(
     await page.wait_for_timeout(100)
     await page.reload()
     await expect(page.locator(".alert-warning")).to_have_count(0)
+
+
+async def test_an_approvers_home_names_the_department(page: Page, small_catalogue: Path) -> None:
+    staff = await make_staff(
+        role="approver", department_code="GA", username="ga-home", display_name="李审批"
+    )
+    await log_in(page, staff.username, PASSWORD)
+
+    await expect(page).to_have_url(HOME_URL)
+    whoami = page.locator("#whoami [data-loaded=whoami]")
+    await expect(whoami).to_contain_text("区公安分局（GA）")  # the name, not only the code

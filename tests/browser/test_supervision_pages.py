@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
+from backend import db
+from backend.audit.service import READ_ID_NUMBER, Actor, AuditLog
 from backend.outbox.runner import HandlerContext
 from backend.outbox.tables import OutboxEvent
+from backend.settings import Settings
 from backend.supervision import jobs as supervision_jobs
 from backend.supervision.tables import FollowUp
 from tests.browser.support import csrf_header, log_in, log_out
@@ -105,3 +108,35 @@ async def test_the_district_supervisor_reaches_every_supervision_page(
     await expect(page.locator("#audit, .empty")).to_have_count(1)
     await page.goto("/portal/supervision/agents")
     await expect(page.locator("#agents")).to_contain_text("李代办")
+
+
+async def test_the_audit_log_names_what_was_read_in_chinese(
+    page: Page, small_catalogue: Path, settings: Settings
+) -> None:
+    log = AuditLog(settings.audit_key)
+    reader = Actor("staff", "11111111-1111-1111-1111-111111111111")
+    async with db.engine().transaction():
+        for kind, subject in (
+            ("citizen", "22222222-2222-2222-2222-222222222222"),
+            ("upload", "up_0123456789"),
+            ("case_form", "XS20261207000001:guardian_phone"),
+        ):
+            await log.record(
+                actor=reader,
+                action=READ_ID_NUMBER,
+                subject_kind=kind,
+                subject_id=subject,
+                reason="窗口受理核对身份",
+            )
+    await make_staff(role="supervisor", username="sup-audit", display_name="钱督办")
+
+    await log_in(page, "sup-audit")
+    await page.goto("/portal/supervision/audit")
+    audit = page.locator("#audit")
+    await expect(audit.locator(".line")).to_have_count(3)
+    await expect(audit).to_contain_text("市民 22222222-2222-2222-2222-222222222222")
+    await expect(audit).to_contain_text("材料 up_0123456789")
+    await expect(audit).to_contain_text("办件表单 XS20261207000001（监护人手机号）")
+    for english in ("citizen", "upload", "case_form", "guardian_phone"):
+        await expect(audit).not_to_contain_text(english)
+    await expect(page.locator(".pager-at")).to_have_text("共 3 条")

@@ -61,6 +61,8 @@ async def test_a_walk_in_for_a_birth_is_filed_and_accepted(
     await form.get_by_label("与户主关系").select_option("子")
     await form.get_by_label("监护人手机号").fill("13800001111")
     await expect(page.locator("#item-delivery").get_by_label("窗口领取")).to_be_checked()
+    # 出生登记 may go through an agent, but a walk-in has none: not offered here.
+    await expect(page.locator("#item-delivery").get_by_label("代办员送达")).to_have_count(0)
     await page.screenshot(path=artifacts_dir / "walk-in-form.png", full_page=True)
 
     await page.get_by_role("button", name="提交并受理").click()

@@ -115,6 +115,19 @@ async def test_walk_in_input_is_checked_before_anything_is_written(
     assert await Citizen.count().run() == 0
 
 
+async def test_a_walk_in_cannot_choose_delivery_through_an_agent(
+    api, small_catalogue: Path, elicense, wechat
+):
+    desk = await clerk(api)
+    body = {**WALK_IN, "delivery": {"method": "agent"}}  # 出生登记 allows it, a walk-in has none
+    refused = assert_problem(
+        await desk.post("/api/v1/window/cases", json=body), 422, "delivery_method_invalid"
+    )
+    assert "代办员送达" in refused["detail"] and "窗口收件" in refused["detail"]
+    assert await Case.count().run() == 0
+    assert await Citizen.count().run() == 0
+
+
 async def test_paper_originals_checked_at_the_window_satisfy_materials(
     api, small_catalogue: Path, elicense, wechat
 ):

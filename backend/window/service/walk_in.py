@@ -54,6 +54,7 @@ async def walk_in(
             bundle_code=data.bundle_code,
             service_point_id=data.service_point_id,
             township_code=clerk.area_code,
+            delivery_method=data.delivery.method,
         )
         await throttle()
         a = data.applicant
