@@ -126,7 +126,7 @@ async def _apply(
     try:
         if action == Action.REQUEST_SUPPLEMENT:
             await cases.request_supplement(
-                row={"id": case_id},
+                row=row,
                 missing=missing,
                 note=event.note,
                 actor=PLATFORM_ACTOR,
