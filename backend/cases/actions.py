@@ -21,6 +21,7 @@ from backend.cases.store import cases as case_store
 from backend.cases.store import evaluations as evaluation_store
 from backend.cases.store import materials as material_store
 from backend.cases.transitions import Actor, Change, apply, status_of
+from backend.catalogue import service as catalogue
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.outbox.service import publish
@@ -53,13 +54,13 @@ async def request_supplement(
     wanted = list(dict.fromkeys(t.strip() for t in missing if t.strip()))
     if not wanted:
         raise InvalidInput("请一次列出需要补正的全部材料。", code="supplement_empty")
-    known = await views.material_names(row)
+    known = set(await views.material_names(row)) | await catalogue.material_types()
     unknown = [t for t in wanted if t not in known]
     if unknown:
-        # Only the case's own material types: free text here would reach the citizen's message
-        # and the kept outbox row (an ID number typed into it, say).
+        # Material types only (the case's own, or any the catalogue knows): free text here would
+        # reach the citizen's message and the kept outbox row (an ID number typed into it, say).
         raise InvalidInput(
-            f"补正只能列出本事项要求的材料，有 {len(unknown)} 项不在材料清单中，请从清单中选择。",
+            f"补正只能列出材料目录中的材料，有 {len(unknown)} 项不是材料名称，请从清单中选择。",
             code="supplement_material_unknown",
         )
     await apply(

@@ -156,6 +156,12 @@ async def list_items(
     return ordered[start : start + page_size], len(ordered)
 
 
+async def material_types() -> frozenset[str]:
+    """Every material type an item of the current catalogue asks for (身份证, 户口簿, 照片 …)."""
+    snap = await snapshot()
+    return frozenset(m.type for view in snap.items.values() for m in view.spec.materials)
+
+
 async def get_item(*, code: str, day: date | None = None) -> ItemView:
     view = (await snapshot(day=day)).items.get(code)
     if view is None:

@@ -164,7 +164,7 @@ CODES: Final[dict[str, str]] = {
     "status_invalid": "状态 … 不存在。",
     "storage_unavailable": "文件存储暂时不可用，请稍后再试。",
     "supplement_empty": "请一次列出需要补正的全部材料。",
-    "supplement_material_unknown": "补正列出了本事项材料清单之外的材料。",
+    "supplement_material_unknown": "补正列出了材料目录之外的内容（须是材料名称）。",
     "takeover_refused": "无法合并这两个账号。",
     "token_expired": "登录已过期，请重新登录。",
     "token_invalid": "登录凭证无效，请重新登录。",
