@@ -9,12 +9,7 @@ from __future__ import annotations
 from backend.audit.service import Actor as AuditActor
 from backend.audit.service import AuditLog
 from backend.cases import clock, present, submission, views
-
-# BAD_RATING and request_supplement are re-exported: supervision's ratings and platform's
-# callbacks still import them from here.
-from backend.cases.actions import BAD_RATING as BAD_RATING
 from backend.cases.actions import evaluate, material_link, supply, withdraw
-from backend.cases.actions import request_supplement as request_supplement
 from backend.cases.filing import citizen_submitter, not_found, prepare, submit
 from backend.cases.ports import SharedData
 from backend.cases.schemas import (

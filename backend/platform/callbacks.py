@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from backend.cases import actions as cases
 from backend.cases import clock
-from backend.cases import service as cases
 from backend.cases import views as case_views
 from backend.cases.states import Action, Status
 from backend.cases.store import oversight

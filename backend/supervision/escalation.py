@@ -20,9 +20,8 @@ from backend.cases.store import oversight
 from backend.cases.store.oversight import EscalationRow
 from backend.outbox.service import publish
 from backend.supervision import overdue, store, texts
-from backend.supervision.events import escalated_payload
+from backend.supervision.events import ESCALATED_EVENT, escalated_payload
 
-ESCALATED_EVENT: Final = "supervision.escalated"
 TOWNSHIP: Final = "township"
 DISTRICT: Final = "district"
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Generic, Protocol, TypeVar
 
+from backend.cases.actions import BAD_RATING
 from backend.cases.clock import Calendar
-from backend.cases.service import BAD_RATING
 from backend.cases.store import oversight
 from backend.cases.store.oversight import FollowUpRow
 from backend.clock import SHANGHAI, now_utc
@@ -22,13 +22,12 @@ from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity.store.oversight import first_supervisor
 from backend.outbox.service import publish
 from backend.supervision import store, texts
-from backend.supervision.events import follow_up_opened_payload
+from backend.supervision.events import OPENED_EVENT, follow_up_opened_payload
 from backend.supervision.schemas import FollowUpState
 from backend.supervision.scope import Scope
 
 CONTACT_WITHIN_DAYS: Final = 1
 RESOLVE_WITHIN_DAYS: Final = 15
-OPENED_EVENT: Final = "supervision.follow_up_opened"
 NOTE_MAX: Final = 1000
 
 FOLLOW_UP_STATES: Final = ("open", "overdue", "resolved", "all")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from backend.cases.service import BAD_RATING
+from backend.cases.actions import BAD_RATING
 from backend.cases.store import oversight
 from backend.cases.store.oversight import RatingRow
 from backend.supervision.followups import FollowUpView, view_of

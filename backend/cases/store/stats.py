@@ -19,7 +19,7 @@ from typing import Final
 from backend import db
 
 BAD_SCORE: Final = 2
-"""A rating of this score or less is bad (``backend.cases.service.BAD_RATING``)."""
+"""A rating of this score or less is bad (``backend.cases.actions.BAD_RATING``)."""
 
 _BY_IDS: Final = {"e": 'e."case" = ANY($1::bigint[])', "v": 'v."case" = ANY($1::bigint[])',
                   "c": "c.id = ANY($1::bigint[])", "today": "$2::date"}  # fmt: skip
