@@ -25,7 +25,7 @@ import structlog
 
 from backend import db
 from backend.cases.store import notices as cases
-from backend.delegation.custody import custody_by_case
+from backend.delegation.custody import FamilyOf, custody_by_case
 from backend.identity.store import notices as people
 from backend.workdays.calendar import WorkingCalendar
 from backend.workdays.service import load_calendar
@@ -95,7 +95,7 @@ async def _results(reminded: Reminded) -> None:
     out = await cases.results_out()
     if not out:
         return
-    custody = await custody_by_case([{"id": r.case_id, "parent": r.parent_id} for r in out])
+    custody = await custody_by_case([FamilyOf(r.case_id, r.parent_id) for r in out])
     names = await people.names(sorted({r.applicant_id for r in out}))
     for row in out:
         held = custody[row.case_id]

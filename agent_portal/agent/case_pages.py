@@ -23,6 +23,7 @@ from backend.cases import present as case_present
 from backend.cases import views as case_views
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import Status
+from backend.cases.store.cases import CaseRecord
 from backend.delegation import custody, errands, service
 from backend.delegation.scope import Agent
 from backend.deps import Deps
@@ -33,7 +34,7 @@ from backend.workdays.service import load_calendar
 HANDOVER_PHOTO: Final = "交付照片"
 
 
-async def _row(agent: Agent, number: str) -> dict[str, Any]:
+async def _row(agent: Agent, number: str) -> CaseRecord:
     row = await errands.readable_case(number=number, agent=agent)
     if row is None:
         raise PageNotFound
@@ -42,7 +43,7 @@ async def _row(agent: Agent, number: str) -> dict[str, Any]:
 
 async def _page(
     agent: Agent,
-    row: dict[str, Any],
+    row: CaseRecord,
     *,
     done: str | None = None,
     error: str | None = None,
@@ -51,17 +52,17 @@ async def _page(
 ) -> Template:
     calendar = await load_calendar()
     shown = case_present.for_citizen(await case_views.view(row=row, calendar=calendar))
-    root = row if row["parent"] is None else await errands.case_by_id(row["parent"])
+    root = row if row.parent is None else await errands.case_by_id(row.parent)
     found, _ = await errands.errands_for_roots(agent=agent, roots=[root], calendar=calendar)
     errand = found[0]
     needs = (
         errand.needs
-        if row["parent"] is None
-        else [n for n in errand.needs if n.case_number == row["number"]]
+        if row.parent is None
+        else [n for n in errand.needs if n.case_number == row.number]
     )
-    held = (await custody.custody_by_case([row]))[row["id"]]
+    held = (await custody.custody_by_case([row]))[row.id]
     material_names = await case_views.material_names(row)
-    status = Status(row["status"])
+    status = Status(row.status)
     return Template(
         "agent/case.html",
         context={
@@ -113,7 +114,7 @@ async def _photos(deps: Deps, agent: Agent, form: FormMultiDict) -> list[Materia
 
 
 async def _supply(
-    deps: Deps, agent: Agent, row: dict[str, Any], number: str, form: FormMultiDict
+    deps: Deps, agent: Agent, row: CaseRecord, number: str, form: FormMultiDict
 ) -> None:
     """Answer the supplement under the live mandate: the photos, then the use case."""
     await errands.require_live_mandate(row)

@@ -51,13 +51,13 @@ class ErrandLine:
 def _urgency(errand: Errand, calendar: Calendar) -> Urgency | None:
     """As the window's lists: by the deadline once accepted, by the wait before; none closed."""
     clock = errand.clock
-    if errand.row["closed_at"] is not None:
+    if errand.row.closed_at is not None:
         return None
     if clock.working_days_left is not None:
         return urgency.by_days_left(clock.working_days_left, paused=clock.paused)
     return urgency.of_entry(
         deadline=None,
-        submitted=errand.row["created_at"].astimezone(SHANGHAI).date(),
+        submitted=errand.row.created_at.astimezone(SHANGHAI).date(),
         today=today(),
         calendar=calendar,
     )
@@ -65,9 +65,9 @@ def _urgency(errand: Errand, calendar: Calendar) -> Urgency | None:
 
 def line(errand: Errand, calendar: Calendar) -> ErrandLine:
     row = errand.row
-    status = Status(row["status"])
+    status = Status(row.status)
     return ErrandLine(
-        number=row["number"],
+        number=row.number,
         name=errand.name,
         citizen_name=errand.citizen_name,
         status=status.value,
@@ -76,7 +76,7 @@ def line(errand: Errand, calendar: Calendar) -> ErrandLine:
         urgency=_urgency(errand, calendar),
         needs=[n.text for n in errand.needs],
         mandate_live=errand.mandate_live,
-        submitted_at=when(row["created_at"].astimezone(SHANGHAI).isoformat()),
+        submitted_at=when(row.created_at.astimezone(SHANGHAI).isoformat()),
     )
 
 

@@ -20,6 +20,7 @@ from agent_portal.common import desk as desks
 from agent_portal.common import texts, urgency
 from backend.cases import views as case_views
 from backend.cases.forms import merge_fields
+from backend.cases.store.cases import CaseRecord
 from backend.cases.submission import required_materials
 from backend.catalogue import service as catalogue
 from backend.catalogue.service import ItemView
@@ -104,7 +105,7 @@ def when(iso: str | None) -> str:
     return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M")
 
 
-async def items_of(row: dict[str, Any]) -> list[ItemView]:
+async def items_of(row: CaseRecord) -> list[ItemView]:
     """The item versions the case (or each item of a bundle) was filed under."""
     return await case_views.item_versions(row)
 
@@ -159,7 +160,7 @@ async def _transfer_default(view: CaseForStaff) -> str | None:
 async def context(
     view: CaseForStaff,
     *,
-    row: dict[str, Any],
+    row: CaseRecord,
     desk: str,
     done: str | None = None,
     refused: Refused | None = None,
@@ -241,7 +242,7 @@ async def context(
 async def page(
     view: CaseForStaff,
     *,
-    row: dict[str, Any],
+    row: CaseRecord,
     desk: str,
     done: str | None = None,
     refused: Refused | None = None,
@@ -271,7 +272,7 @@ async def reveal_page(
     deps: Deps,
     *,
     clerk: Clerk,
-    row: dict[str, Any],
+    row: CaseRecord,
     number: str,
     field: str,
     desk: str,

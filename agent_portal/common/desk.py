@@ -12,6 +12,7 @@ from typing import Any, Final
 from litestar.datastructures import FormMultiDict, State
 
 from agent_portal.common.errors import PageNotFound, WrongRole
+from backend.cases.store.cases import CaseRecord
 from backend.errors import InvalidInput
 from backend.identity import roles
 from backend.identity.service import StaffAccount
@@ -40,7 +41,7 @@ def clerk_in_role(staff: StaffAccount, role: str) -> Clerk:
     return clerk_of(staff)
 
 
-async def window_row(staff: StaffAccount, number: str) -> tuple[Clerk, dict[str, Any]]:
+async def window_row(staff: StaffAccount, number: str) -> tuple[Clerk, CaseRecord]:
     """A case of the clerk's township, or the 404 page (also for any other role)."""
     clerk = clerk_of(staff)
     row = (
@@ -51,7 +52,7 @@ async def window_row(staff: StaffAccount, number: str) -> tuple[Clerk, dict[str,
     return clerk, row
 
 
-async def review_row(staff: StaffAccount, number: str) -> tuple[Clerk, dict[str, Any]]:
+async def review_row(staff: StaffAccount, number: str) -> tuple[Clerk, CaseRecord]:
     """A case transferred to the approver's department, or the 404 page."""
     clerk = clerk_of(staff)
     row = (

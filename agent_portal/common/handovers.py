@@ -21,6 +21,7 @@ from agent_portal.common.casepage import when
 from backend.cases import views as case_views
 from backend.cases.clock import Calendar
 from backend.cases.present import shanghai
+from backend.cases.store.cases import ItemsOf
 from backend.catalogue import service as catalogue
 from backend.delegation import custody, errands
 from backend.delegation.scope import Agent
@@ -74,7 +75,7 @@ async def manifest(batch: Batch) -> dict[str, Any]:
     lines = []
     for line in await custody.lines(batch.id):
         # Names from the case's own item version: a type names other papers in other items.
-        case = {"id": line.case_id, "item_version": line.item_version}
+        case = ItemsOf(line.case_id, line.item_version)
         names = {**await case_views.material_names(case), custody.RESULT: texts.RESULT_ITEM}
         lines.append(
             ManifestLine(
@@ -132,7 +133,7 @@ async def originals_to_send(agent: Agent, calendar: Calendar) -> list[Candidate]
         if held.originals_to_send or held.originals_missing:
             out.append(
                 Candidate(
-                    number=e.row["number"],
+                    number=e.row.number,
                     citizen_name=e.citizen_name,
                     name=e.name,
                     items=[*held.originals_to_send, *held.originals_missing],

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Response, Template
 from agent_portal.common import casepage, desk, lists, texts
 from agent_portal.common.desk import choices, text
 from agent_portal.common.errors import PageNotFound
+from backend.cases.store.cases import CaseRecord
 from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles
@@ -49,7 +50,7 @@ def _case_url(number: str, done: str | None = None) -> str:
 
 async def _refused(
     clerk: Clerk,
-    row: dict[str, Any],
+    row: CaseRecord,
     number: str,
     action: str,
     exc: DomainError,

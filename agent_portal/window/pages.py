@@ -17,6 +17,7 @@ from litestar.response import Redirect, Response, Template
 from agent_portal.common import casepage, desk, lists, texts
 from agent_portal.common.desk import choices, text
 from agent_portal.common.errors import PageNotFound
+from backend.cases.store.cases import CaseRecord
 from backend.deps import Deps
 from backend.errors import DomainError
 from backend.identity import roles
@@ -73,7 +74,7 @@ def _case_url(number: str, done: str | None = None) -> str:
 
 
 async def _refused(
-    view: CaseForStaff, row: dict[str, Any], action: str, exc: DomainError, form: FormMultiDict
+    view: CaseForStaff, row: CaseRecord, action: str, exc: DomainError, form: FormMultiDict
 ) -> Template:
     """The case page again, the refusal beside the action's form."""
     return await casepage.page(

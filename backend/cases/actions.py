@@ -20,6 +20,7 @@ from backend.cases.states import CLOSED, Action, Status
 from backend.cases.store import cases as case_store
 from backend.cases.store import evaluations as evaluation_store
 from backend.cases.store import materials as material_store
+from backend.cases.store.cases import CaseRecord
 from backend.cases.transitions import Actor, Change, apply, status_of
 from backend.catalogue import service as catalogue
 from backend.clock import now_utc
@@ -32,23 +33,23 @@ BAD_RATING = 2
 
 
 async def withdraw(
-    *, row: dict[str, Any], actor: Actor, calendar: clock.Calendar, note: str = ""
+    *, row: CaseRecord, actor: Actor, calendar: clock.Calendar, note: str = ""
 ) -> None:
     """Withdraw before acceptance; withdrawing a bundle withdraws every open child with it."""
-    if row["bundle_code"] and row["parent"] is None:
-        children = await bundles.children_of(row["id"], lock=True)
-        if not states.bundle_withdrawable([Status(c["status"]) for c in children]):
+    if row.bundle_code and row.parent is None:
+        children = await bundles.children_of(row.id, lock=True)
+        if not states.bundle_withdrawable([Status(c.status) for c in children]):
             raise Conflict("一件事中已有事项被受理，不能整体撤回。", code="transition_not_allowed")
         for child in children:
-            if Status(child["status"]) not in CLOSED:
-                await apply(child["id"], Change(Action.WITHDRAW, actor, note), calendar=calendar)
-    await apply(row["id"], Change(Action.WITHDRAW, actor, note), calendar=calendar)
-    if row["parent"] is not None:  # the last open child withdrawn closes its bundle
+            if Status(child.status) not in CLOSED:
+                await apply(child.id, Change(Action.WITHDRAW, actor, note), calendar=calendar)
+    await apply(row.id, Change(Action.WITHDRAW, actor, note), calendar=calendar)
+    if row.parent is not None:  # the last open child withdrawn closes its bundle
         await bundles.settle_parent(row, calendar=calendar)
 
 
 async def request_supplement(
-    *, row: dict[str, Any], missing: list[str], note: str, actor: Actor, calendar: clock.Calendar
+    *, row: CaseRecord, missing: list[str], note: str, actor: Actor, calendar: clock.Calendar
 ) -> None:
     """补正: ask for every missing or wrong material in one notice (before or after acceptance)."""
     wanted = list(dict.fromkeys(t.strip() for t in missing if t.strip()))
@@ -64,18 +65,18 @@ async def request_supplement(
             code="supplement_material_unknown",
         )
     await apply(
-        row["id"],
+        row.id,
         Change(Action.REQUEST_SUPPLEMENT, actor, note, {"missing": wanted}),
         calendar=calendar,
     )
     await material_store.insert_request(
-        case_id=row["id"], missing=wanted, note=note, requested_by=actor.id
+        case_id=row.id, missing=wanted, note=note, requested_by=actor.id
     )
 
 
 async def supply(
     *,
-    row: dict[str, Any],
+    row: CaseRecord,
     materials: list[MaterialIn],
     note: str,
     by: Submitter,
@@ -87,10 +88,10 @@ async def supply(
     status, resume = status_of(row)
     if not states.can(status, Action.SUPPLY, resume_to=resume):
         raise Conflict("该办件当前不需要补正。", code="transition_not_allowed")
-    request = await material_store.open_request(row["id"])
+    request = await material_store.open_request(row.id)
     owner_id = by.upload_owner_id or by.applicant_id
     by_type = await uploads_by_type(
-        materials, owner_kind=by.upload_owner_kind, owner_id=owner_id, case_number=row["number"]
+        materials, owner_kind=by.upload_owner_kind, owner_id=owner_id, case_number=row.number
     )
     wanted = request.missing if request else []
     still = [t for t in wanted if t not in by_type]
@@ -103,17 +104,15 @@ async def supply(
     supplied = [(t, u) for t, ids in by_type.items() for u in ids]
     if supplied:
         await material_store.insert_supplied(
-            case_id=row["parent"] or row["id"],
+            case_id=row.parent or row.id,
             uploads=supplied,
             supplement=request.id if request else None,
         )
-        await uploads.attach(
-            upload_ids=[u for _, u in supplied], kind="case", target_id=row["number"]
-        )
+        await uploads.attach(upload_ids=[u for _, u in supplied], kind="case", target_id=row.number)
     if request:
         await material_store.answer_request(request.id, note=note, at=now_utc())
     await apply(
-        row["id"],
+        row.id,
         Change(
             Action.SUPPLY,
             by.actor,
@@ -140,22 +139,22 @@ async def _second_rating_open(case_id: int) -> bool:
     return any([await gate(case_id) for gate in _SECOND_RATING_GATES])
 
 
-async def evaluate(*, row: dict[str, Any], citizen_id: str, score: int, comment: str) -> int:
+async def evaluate(*, row: CaseRecord, citizen_id: str, score: int, comment: str) -> int:
     """Rate a closed case (好差评); returns the round. A score of 2 or less is a bad rating,
     reported onward; once the follow-up it opened is resolved, the citizen may rate once more."""
-    if Status(row["status"]) not in CLOSED:
+    if Status(row.status) not in CLOSED:
         raise Conflict("办件办结后才能评价。", code="case_not_closed")
-    done = await evaluation_store.rounds(row["id"])
+    done = await evaluation_store.rounds(row.id)
     if not done:
         round_ = 1
-    elif len(done) == 1 and done[0].score <= BAD_RATING and await _second_rating_open(row["id"]):
+    elif len(done) == 1 and done[0].score <= BAD_RATING and await _second_rating_open(row.id):
         round_ = 2
     elif len(done) == 1:
         raise Conflict("您已评价过该办件。差评整改回访后，可再评价一次。", code="evaluation_exists")
     else:
         raise Conflict("您已对该办件评价过两次，不能再评价。", code="evaluation_exists")
     inserted = await evaluation_store.insert(
-        case_id=row["id"], citizen_id=citizen_id, round_=round_, score=score, comment=comment
+        case_id=row.id, citizen_id=citizen_id, round_=round_, score=score, comment=comment
     )
     if not inserted:  # the same round rated at the same moment by another request
         raise Conflict("您已评价过该办件。", code="evaluation_exists")
@@ -163,22 +162,22 @@ async def evaluate(*, row: dict[str, Any], citizen_id: str, score: int, comment:
         await publish(
             kind=BAD_RATING_EVENT,
             payload=bad_rating_payload(
-                case_id=row["id"], number=row["number"], score=score, round_=round_
+                case_id=row.id, number=row.number, score=score, round_=round_
             ),
-            dedup_key=f"bad-rating:{row['number']}:{round_}",
+            dedup_key=f"bad-rating:{row.number}:{round_}",
         )
     return round_
 
 
 async def material_link(
-    *, row: dict[str, Any], upload_id: str, reader: AuditActor, audit: AuditLog, settings: Settings
+    *, row: CaseRecord, upload_id: str, reader: AuditActor, audit: AuditLog, settings: Settings
 ) -> str:
     """A short-lived link to one of the case's uploaded materials, with its audit-log entry.
 
     The caller has already checked that the reader may see the case; the upload must belong to
     it (404 otherwise). The entry and the link are made in one transaction.
     """
-    root_id = row["parent"] or row["id"]
+    root_id = row.parent or row.id
     if not await material_store.has_upload(case_id=root_id, upload_id=upload_id):
         raise NotFound("该办件没有这份材料。", code="material_not_found")
     await audit.record(
@@ -186,7 +185,7 @@ async def material_link(
         action=READ_MATERIAL,
         subject_kind="upload",
         subject_id=upload_id,
-        reason=f"查看办件 {row['number']} 的材料",
+        reason=f"查看办件 {row.number} 的材料",
     )
     return await uploads.signed_link(upload_id=upload_id, settings=settings)
 

@@ -9,7 +9,7 @@ machine decides (``states.closing_actions``).
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 import structlog
 
@@ -36,11 +36,11 @@ BUNDLE_CLOSED_NOTE: Final = "一件事所含事项均已办结"
 log = structlog.get_logger(__name__)
 
 
-def is_parent(row: dict[str, Any]) -> bool:
-    return bool(row["bundle_code"]) and row["parent"] is None
+def is_parent(row: CaseRecord) -> bool:
+    return bool(row.bundle_code) and row.parent is None
 
 
-def before_acceptance(row: dict[str, Any]) -> bool:
+def before_acceptance(row: CaseRecord) -> bool:
     """Not accepted yet: submitted, queued, or awaiting a supplement asked before acceptance."""
     return states.before_acceptance(*status_of(row))
 
@@ -53,42 +53,42 @@ async def children_of(parent_id: int, *, lock: bool = False) -> list[CaseRecord]
     return family.children if family is not None else []
 
 
-async def settle_parent(child: dict[str, Any], *, calendar: Calendar) -> list[Action]:
+async def settle_parent(child: CaseRecord, *, calendar: Calendar) -> list[Action]:
     """Close the parent of ``child`` when every sibling is closed; in the caller's transaction.
 
     The parent's row lock (taken before any child's, ``lock_family``) makes two children
     closing at once take turns, so neither misses the last step.
     """
-    if child["parent"] is None:
+    if child.parent is None:
         return []
-    family = await lock_family(child["parent"])
+    family = await lock_family(child.parent)
     if family is None:
         return []
     parent = family.case
-    siblings = [Status(c["status"]) for c in await case_store.children(parent["id"])]
+    siblings = [Status(c.status) for c in await case_store.children(parent.id)]
     status, resume = status_of(parent)
     actions = closing_actions(status, siblings, resume_to=resume)
     if not actions and status not in CLOSED and all(s in CLOSED for s in siblings):
-        log.warning("bundle_parent_not_closable", number=parent["number"], status=parent["status"])
+        log.warning("bundle_parent_not_closable", number=parent.number, status=parent.status)
     outcome = {s.value: sum(1 for x in siblings if x == s) for s in set(siblings)}
     for action in actions:
         change = Change(action, SYSTEM, BUNDLE_CLOSED_NOTE, {"children": outcome})
-        await apply(parent["id"], change, calendar=calendar)
+        await apply(parent.id, change, calendar=calendar)
     return actions
 
 
 def bundle_allowed(
-    row: dict[str, Any],
+    row: CaseRecord,
     actions: list[Action],
     *,
-    parent: dict[str, Any] | None,
-    children: list[dict[str, Any]],
+    parent: CaseRecord | None,
+    children: list[CaseRecord],
 ) -> list[Action]:
     """The state machine's ``actions`` narrowed by the bundle rules (``states.bundle_actions``).
 
     ``parent``: the parent row of a child (None when it was not read); ``children``: a parent's.
     """
-    if row["parent"] is not None:
+    if row.parent is not None:
         return states.bundle_actions(
             actions, child_of=status_of(parent) if parent is not None else None
         )
@@ -97,5 +97,5 @@ def bundle_allowed(
     return states.bundle_actions(
         actions,
         parent=status_of(row),
-        any_child_accepted=any(c["status"] == Status.ACCEPTED.value for c in children),
+        any_child_accepted=any(c.status == Status.ACCEPTED.value for c in children),
     )

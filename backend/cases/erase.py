@@ -66,7 +66,7 @@ async def open_restricted(
             actor=Actor("staff", staff_id),
             action=OPEN_RESTRICTED,
             subject_kind="case",
-            subject_id=row["number"],
+            subject_id=row.number,
             reason=clean[:500],
         )
     return for_citizen(await view(row=row, calendar=await load_calendar()))

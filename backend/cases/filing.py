@@ -221,7 +221,7 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
                     numbers.child_number(number, index),
                     # sealed as sensitive in any item of the bundle
                     {k: v for k, v in plan.form.items() if k in own},
-                    parent=parent["id"],
+                    parent=parent.id,
                     item_code=item.spec.code,
                     item_version=item.version_id,
                     department=item.spec.department_code,
@@ -231,7 +231,7 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
             )
             cases.append(child)
     materials = await material_store.insert_filed(
-        case_id=parent["id"],
+        case_id=parent.id,
         materials=[
             NewMaterial(t, "upload", upload_id=u) for t, ids in plan.uploads.items() for u in ids
         ]
@@ -244,15 +244,13 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
         await uploads.attach(upload_ids=all_uploads, kind="case", target_id=number)
     visit = {"in_person": True} if by.in_person else None
     events = {
-        case["id"]: [
-            await record_submission(
-                case["id"], by.actor, data=visit if case["id"] == parent["id"] else None
-            )
+        case.id: [
+            await record_submission(case.id, by.actor, data=visit if case.id == parent.id else None)
         ]
         for case in cases
     }
     await publish(
-        kind=FORWARD_EVENT, payload=forward_payload(parent["id"]), dedup_key=f"forward:{number}"
+        kind=FORWARD_EVENT, payload=forward_payload(parent.id), dedup_key=f"forward:{number}"
     )
     return _Filed(cases, materials, events)
 
@@ -262,7 +260,7 @@ async def create(*, plan: submission.Plan, by: Submitter) -> str:
 
     Runs inside the caller's ``unit_of_work``; the uploads are claimed there, atomically.
     """
-    return str((await _file(plan, by)).cases[0]["number"])
+    return str((await _file(plan, by)).cases[0].number)
 
 
 async def submit(
@@ -278,13 +276,13 @@ async def submit(
         (
             kid,
             await views.name_of(kid),
-            views.clock_of(filed.events[kid["id"]], kid["committed_days"], calendar),
+            views.clock_of(filed.events[kid.id], kid.committed_days, calendar),
         )
         for kid in kids
     ]
-    events = filed.events[parent["id"]]
+    events = filed.events[parent.id]
     own_clock = views.latest_deadline(
-        views.clock_of(events, parent["committed_days"], calendar), children
+        views.clock_of(events, parent.committed_days, calendar), children
     )
     return views.CaseView(
         parent,

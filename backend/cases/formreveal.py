@@ -9,7 +9,6 @@ their personal-data export.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -18,6 +17,7 @@ from backend.audit.service import READ_FORM_FIELD, AuditLog
 from backend.audit.service import Actor as AuditActor
 from backend.cases import formcrypt
 from backend.cases.store import cases as case_store
+from backend.cases.store.cases import CaseForm, CaseItems
 from backend.catalogue import service as catalogue
 from backend.catalogue.model import ID_SENSITIVITIES, FormField
 from backend.errors import InvalidInput, NotFound
@@ -39,27 +39,20 @@ class StaffForm:
     """The masked fields, each of which may be revealed with a reason."""
 
 
-def stored_form(row: dict[str, Any]) -> dict[str, Any]:
-    """``case_record.form`` as selected (Piccolo and asyncpg hand back JSONB as text)."""
-    value = row.get("form")
-    loaded = json.loads(value) if isinstance(value, str) else value
-    return dict(loaded or {})
-
-
-async def case_fields(row: dict[str, Any]) -> list[FormField]:
+async def case_fields(row: CaseItems) -> list[FormField]:
     """The form fields of the item version(s) the case (or each bundle item) was filed under."""
-    if row.get("item_version") is not None:
-        views = [await catalogue.get_item_version(version_id=row["item_version"])]
+    if row.item_version is not None:
+        views = [await catalogue.get_item_version(version_id=row.item_version)]
     else:
         views = [
             await catalogue.get_item_version(version_id=version)
-            for version in await case_store.child_item_versions(row["id"])
+            for version in await case_store.child_item_versions(row.id)
         ]
     return [f for v in views for f in v.spec.form]
 
 
-async def staff_form(row: dict[str, Any]) -> StaffForm:
-    form = stored_form(row)
+async def staff_form(row: CaseForm) -> StaffForm:
+    form = row.form
     kinds = formcrypt.kinds_of(await case_fields(row))
     return StaffForm(formcrypt.masked_form(form, kinds), formcrypt.sensitive_fields(form, kinds))
 
@@ -75,7 +68,7 @@ def _reason(reason: str) -> str:
 
 async def reveal_value(
     *,
-    row: dict[str, Any],
+    row: CaseForm,
     field: str,
     reader: AuditActor,
     reason: str,
@@ -89,12 +82,12 @@ async def reveal_value(
     audit = audit or reveal.configured_audit()
     fields = await case_fields(row)
     kinds = formcrypt.kinds_of(fields)
-    form = stored_form(row)
+    form = row.form
     if field not in formcrypt.sensitive_fields(form, kinds):
         raise NotFound(FIELD_NOT_SEALED, code="form_field_not_found")
     value = form[field]
     kind = value.get("kind", kinds.get(field, "")) if formcrypt.is_sealed(value) else kinds[field]
-    plain = formcrypt.unseal(value, number=row["number"], field=field, cipher=cipher)
+    plain = formcrypt.unseal(value, number=row.number, field=field, cipher=cipher)
     owner = None
     if kind in ID_SENSITIVITIES:
         lookup = formcrypt.owner_hash(value, kind=kind, cipher=cipher)
@@ -105,7 +98,7 @@ async def reveal_value(
             actor=reader,
             action=READ_FORM_FIELD,
             subject_kind=SUBJECT_KIND,
-            subject_id=f"{row['number']}:{field}",
+            subject_id=f"{row.number}:{field}",
             reason=why,
         )
         if owner is not None:

@@ -60,7 +60,7 @@ async def _seal_batch(cipher: FieldCipher, after: int, size: int, report: SealRe
         rows = await form_store.lock_batch(after, size)
         changed: dict[int, dict[str, Any]] = {}
         for row in rows:
-            kinds = formcrypt.kinds_of(await formreveal.case_fields(row.as_record()))
+            kinds = formcrypt.kinds_of(await formreveal.case_fields(row))
             try:
                 sealed = _reseal(row.form, kinds, row.number, cipher)
             except DecryptionFailed as exc:
@@ -82,7 +82,7 @@ async def _mask_stored_answer(body: dict[str, Any]) -> dict[str, Any] | None:
     if "number" not in body:
         return None
     row = await form_store.by_number(str(body["number"]))
-    masked = (await formreveal.staff_form(row.as_record())).values if row else {}
+    masked = (await formreveal.staff_form(row)).values if row else {}
     return None if body.get("form") == masked else {**body, "form": masked}
 
 

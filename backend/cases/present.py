@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from backend.cases.schemas import (
     CaseForCitizen,
@@ -16,6 +15,7 @@ from backend.cases.schemas import (
     TimelineEntry,
 )
 from backend.cases.states import STATUS_LABELS, Status, public_status
+from backend.cases.store.cases import CaseListRow, CaseRecord
 from backend.cases.views import CaseView
 from backend.clock import local_iso
 
@@ -43,34 +43,34 @@ def shanghai(moment: datetime | None) -> str | None:
 
 def for_citizen(view: CaseView) -> CaseForCitizen:
     row = view.row
-    status = Status(row["status"])
+    status = Status(row.status)
     timeline = [
         TimelineEntry(
-            at=shanghai(e["at"]) or "",
-            status=e["to_status"],
-            action=e["action"],
-            actor_role=e["actor_role"],
-            note=e["note"] or _NOTES.get(e["action"], ""),
+            at=shanghai(e.at) or "",
+            status=e.to_status,
+            action=e.action,
+            actor_role=e.actor_role,
+            note=e.note or _NOTES.get(e.action, ""),
         )
         for e in view.events
     ]
     supplement = None
     if view.supplement is not None and status == Status.AWAITING_SUPPLEMENT:
         supplement = SupplementOut(
-            missing=list(view.supplement["missing"]),
-            note=view.supplement["note"],
-            requested_at=shanghai(view.supplement["requested_at"]) or "",
+            missing=list(view.supplement.missing),
+            note=view.supplement.note,
+            requested_at=shanghai(view.supplement.requested_at) or "",
         )
     children = None
     if view.children:
         children = [
             ChildOut(
-                number=child["number"],
-                item_code=child["item_code"],
+                number=child.number,
+                item_code=child.item_code,
                 item_name=name,
-                status=Status(child["status"]).value,
-                public_status=public_status(Status(child["status"])),
-                department_code=child["department"],
+                status=Status(child.status).value,
+                public_status=public_status(Status(child.status)),
+                department_code=child.department,
                 deadline=c.deadline.isoformat() if c.deadline else None,
                 working_days_left=c.working_days_left,
             )
@@ -79,28 +79,26 @@ def for_citizen(view: CaseView) -> CaseForCitizen:
     result = None
     if status in (Status.RESULT_READY, Status.DELIVERED):
         result = CitizenCaseResult(
-            delivery_method=row["delivery_method"],
+            delivery_method=row.delivery_method,
             status="delivered" if status == Status.DELIVERED else "result_ready",
         )
     return CaseForCitizen(
-        number=row["number"],
+        number=row.number,
         status=status.value,
         status_label=STATUS_LABELS[status],
         public_status=public_status(status),
-        item_code=row["item_code"],
-        bundle_code=row["bundle_code"],
+        item_code=row.item_code,
+        bundle_code=row.bundle_code,
         name=view.name,
-        filed_by=FiledBy(kind=row["filed_by_kind"], name=view.filed_by_name),
-        channel=row["channel"],
-        township_code=row["township"],
+        filed_by=FiledBy(kind=row.filed_by_kind, name=view.filed_by_name),
+        channel=row.channel,
+        township_code=row.township,
         deadline=view.clock.deadline.isoformat() if view.clock.deadline else None,
         working_days_left=view.clock.working_days_left,
-        submitted_at=shanghai(row["created_at"]) or "",
-        delivery_method=row["delivery_method"],
+        submitted_at=shanghai(row.created_at) or "",
+        delivery_method=row.delivery_method,
         timeline=timeline,
-        materials=[
-            CaseMaterialOut(m["material_type"], m["source"], m["upload_id"]) for m in view.materials
-        ],
+        materials=[CaseMaterialOut(m.material_type, m.source, m.upload_id) for m in view.materials],
         children=children,
         supplement=supplement,
         result=result,
@@ -108,15 +106,17 @@ def for_citizen(view: CaseView) -> CaseForCitizen:
     )
 
 
-def summary(row: dict[str, Any], name: str, deadline: str | None, left: int | None) -> CaseSummary:
-    status = Status(row["status"])
+def summary(
+    row: CaseRecord | CaseListRow, name: str, deadline: str | None, left: int | None
+) -> CaseSummary:
+    status = Status(row.status)
     return CaseSummary(
-        number=row["number"],
+        number=row.number,
         name=name,
         status=status.value,
         status_label=STATUS_LABELS[status],
         public_status=public_status(status),
-        submitted_at=shanghai(row["created_at"]) or "",
+        submitted_at=shanghai(row.created_at) or "",
         deadline=deadline,
         working_days_left=left,
     )

@@ -69,11 +69,11 @@ class Change:
     """How the result was delivered (deliver)."""
 
 
-def clock_events(rows: Iterable[Step | Mapping[str, Any]]) -> list[clock.ClockEvent]:
+def clock_events(rows: Iterable[Step | EventRecord | Mapping[str, Any]]) -> list[clock.ClockEvent]:
     """The events that matter to the statutory clock, on their Asia/Shanghai days."""
     out = []
     for row in rows:
-        step = row if isinstance(row, Step) else Step(0, *_step_fields(row))
+        step = Step(0, *_step_fields(row)) if isinstance(row, Mapping) else row
         kind = clock_kind(step.action, step.from_status, step.to_status)
         if kind is not None:
             out.append(clock.ClockEvent(step.at.astimezone(SHANGHAI).date(), kind))
@@ -84,13 +84,13 @@ def _step_fields(row: Mapping[str, Any]) -> tuple[Any, str, str | None, str]:
     return row["at"], row["action"], row["from_status"], row["to_status"]
 
 
-def status_of(row: Mapping[str, Any]) -> tuple[Status, Status | None]:
+def status_of(row: CaseRecord) -> tuple[Status, Status | None]:
     """A case row's status and the status a supplement returns it to."""
-    resume = row["resume_status"]
-    return Status(row["status"]), Status(resume) if resume else None
+    resume = row.resume_status
+    return Status(row.status), Status(resume) if resume else None
 
 
-def ensure_allowed(row: Mapping[str, Any], action: Action) -> Move:
+def ensure_allowed(row: CaseRecord, action: Action) -> Move:
     """The machine's move for ``action`` on the case ``row``, or 409 ``transition_not_allowed``."""
     status, resume = status_of(row)
     try:
@@ -112,7 +112,7 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
             case=case_id,
             at=now,
             action=change.action.value,
-            from_status=current["status"],
+            from_status=current.status,
             to_status=move.to.value,
             actor_kind=change.actor.kind,
             actor_id=change.actor.id,
@@ -128,7 +128,7 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
         steps = (await event_store.steps([case_id]))[case_id]
         deadline = clock.compute(
             clock_events(steps),
-            committed_days=current["committed_days"],
+            committed_days=current.committed_days,
             calendar=calendar,
             today=today(),
         ).deadline
@@ -147,14 +147,14 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
             delivery_method=change.delivery_method,
         ),
     )
-    await notify(int(event["id"]), change.action)  # after the move: the payload has the deadline
+    await notify(int(event.id), change.action)  # after the move: the payload has the deadline
     return move
 
 
 async def refresh_bundle_deadline(row: CaseRecord) -> None:
     """A bundle's parent sorts by its latest child deadline (the copy kept for queues only);
     after a step of a bundle or one of its children."""
-    parent_id = row["parent"] or (row["id"] if row["bundle_code"] else None)
+    parent_id = row.parent or (row.id if row.bundle_code else None)
     if parent_id is not None:
         await case_store.refresh_bundle_deadline(parent_id)
 
@@ -179,7 +179,7 @@ async def record_submission(
             data=data or {},
         )
     )
-    await notify(int(event["id"]), Action.SUBMIT)
+    await notify(int(event.id), Action.SUBMIT)
     return event
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from backend.cases import clock, numbers
 from backend.cases.states import CLOSED, Status
 from backend.cases.store import cases as case_store
-from backend.cases.store.cases import CaseRecord
+from backend.cases.store.cases import CaseItems, CaseListRow, CaseRecord
 from backend.cases.store.detail import detail, list_clocks
 from backend.cases.store.events import EventRecord, Step
 from backend.cases.store.materials import MaterialRecord, SupplementRecord
@@ -29,13 +30,13 @@ async def case_row(*, number: str) -> CaseRecord | None:
 
 async def citizen_may_see(*, number: str, citizen_id: str) -> bool:
     row = await case_row(number=number)
-    return row is not None and str(row["applicant"]) == citizen_id
+    return row is not None and str(row.applicant) == citizen_id
 
 
 async def citizen_case(*, number: str, citizen_id: str) -> CaseRecord | None:
     """The case row if ``citizen_id`` is its applicant, else None (a stranger learns nothing)."""
     row = await case_row(number=number)
-    return row if row is not None and str(row["applicant"]) == citizen_id else None
+    return row if row is not None and str(row.applicant) == citizen_id else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,28 +52,28 @@ class CaseView:
     filed_by_name: str | None
 
 
-async def name_of(row: CaseRecord) -> str:
-    if row["bundle_code"]:
+async def name_of(row: CaseRecord | CaseListRow) -> str:
+    if row.bundle_code:
         try:
-            return (await catalogue.get_bundle(code=row["bundle_code"])).spec.name
+            return (await catalogue.get_bundle(code=row.bundle_code)).spec.name
         except NotFound:
-            return str(row["bundle_code"])
-    if row["item_version"]:
-        return (await catalogue.get_item_version(version_id=row["item_version"])).spec.name
-    return row["item_code"] or ""
+            return str(row.bundle_code)
+    if row.item_version:
+        return (await catalogue.get_item_version(version_id=row.item_version)).spec.name
+    return row.item_code or ""
 
 
-async def item_versions(row: CaseRecord) -> list[catalogue.ItemView]:
+async def item_versions(row: CaseItems) -> list[catalogue.ItemView]:
     """The item versions the case (or each item of a bundle) was filed under."""
-    if row["item_version"] is not None:
-        return [await catalogue.get_item_version(version_id=row["item_version"])]
+    if row.item_version is not None:
+        return [await catalogue.get_item_version(version_id=row.item_version)]
     return [
         await catalogue.get_item_version(version_id=version)
-        for version in await case_store.child_item_versions(row["id"])
+        for version in await case_store.child_item_versions(row.id)
     ]
 
 
-async def material_names(row: CaseRecord) -> dict[str, str]:
+async def material_names(row: CaseItems) -> dict[str, str]:
     """Material type → the name the case's own item version(s) give it.
 
     A type means different papers in different items (申请表 is a 高龄津贴 form in one and a
@@ -99,9 +100,9 @@ def latest_deadline(
 
 
 async def filed_by_name(row: CaseRecord) -> str | None:
-    if not row["filed_by_staff"]:
+    if not row.filed_by_staff:
         return None
-    account = await identity.get_staff_account(staff_id=str(row["filed_by_staff"]))
+    account = await identity.get_staff_account(staff_id=str(row.filed_by_staff))
     return account.display_name if account else None
 
 
@@ -111,22 +112,22 @@ async def view(*, row: CaseRecord, calendar: clock.Calendar) -> CaseView:
     An open supplement request is read only while the case awaits one, and ratings only once
     it is closed: neither can exist otherwise (the state machine sees to that).
     """
-    status = Status(row["status"])
+    status = Status(row.status)
     found = await detail(
         row,
         with_supplement=status == Status.AWAITING_SUPPLEMENT,
         with_scores=status in CLOSED,
-        with_children=bool(row["bundle_code"]) and row["parent"] is None,
+        with_children=bool(row.bundle_code) and row.parent is None,
     )
     children = [
         (
             kid,
             await name_of(kid),
-            clock_of(found.child_steps[kid["id"]], kid["committed_days"], calendar),
+            clock_of(found.child_steps[kid.id], kid.committed_days, calendar),
         )
         for kid in found.children
     ]
-    own_clock = latest_deadline(clock_of(found.events, row["committed_days"], calendar), children)
+    own_clock = latest_deadline(clock_of(found.events, row.committed_days, calendar), children)
     return CaseView(
         row,
         await name_of(row),
@@ -142,7 +143,7 @@ async def view(*, row: CaseRecord, calendar: clock.Calendar) -> CaseView:
 
 async def list_for_citizen(
     *, citizen_id: str, page: int, page_size: int
-) -> tuple[list[CaseRecord], int]:
+) -> tuple[list[CaseListRow], int]:
     """The citizen's cases (bundles as one entry), newest first — including those filed for them.
 
     Rows carry the columns a list shows, not the whole case.
@@ -152,33 +153,36 @@ async def list_for_citizen(
     )
 
 
+Listed = TypeVar("Listed", CaseRecord, CaseListRow)
+
+
 async def summaries(
-    *, rows: list[CaseRecord], calendar: clock.Calendar
-) -> list[tuple[CaseRecord, str, clock.Clock]]:
+    *, rows: list[Listed], calendar: clock.Calendar
+) -> list[tuple[Listed, str, clock.Clock]]:
     """Name and clock of each case of a list page, in a fixed number of queries (no N+1).
 
     A bundle's clock is its children's latest deadline, as in the detail view.
     """
     if not rows:
         return []
-    parent_ids = [r["id"] for r in rows if r["bundle_code"] and r["parent"] is None]
-    clocks = await list_clocks([r["id"] for r in rows], parent_ids)
+    parent_ids = [r.id for r in rows if r.bundle_code and r.parent is None]
+    clocks = await list_clocks([r.id for r in rows], parent_ids)
     children, events = clocks.children, clocks.steps
 
     snap = await catalogue.snapshot()
     out = []
     for row in rows:
-        if row["bundle_code"]:
-            bundle = snap.bundles.get(row["bundle_code"])
-            name = bundle.name if bundle else row["bundle_code"]
+        if row.bundle_code:
+            bundle = snap.bundles.get(row.bundle_code)
+            name = bundle.name if bundle else row.bundle_code
         else:
-            current = snap.items.get(row["item_code"] or "")
+            current = snap.items.get(row.item_code or "")
             name = current.spec.name if current else await name_of(row)
-        own = clock_of(events[row["id"]], row["committed_days"], calendar)
+        own = clock_of(events[row.id], row.committed_days, calendar)
         kids = [
             clock_of(events[c.id], c.committed_days, calendar)
             for c in children
-            if c.parent == row["id"]
+            if c.parent == row.id
         ]
         dated = [k for k in kids if k.deadline is not None]
         if dated:

@@ -10,8 +10,9 @@ an event on the case's timeline (no status change, except the final delivery).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import segno
 
@@ -20,6 +21,7 @@ from backend.cases import bundles
 from backend.cases.clock import Calendar
 from backend.cases.states import Action, Status, can
 from backend.cases.store import custody as case_store
+from backend.cases.store.cases import CaseRecord
 from backend.cases.transitions import Actor, Change, apply
 from backend.delegation import texts
 from backend.delegation.scope import Agent
@@ -52,10 +54,12 @@ def qr_svg(code: str) -> str:
     return str(segno.make(qr_payload(code), error="m").svg_inline(scale=4, border=2, omitsize=True))
 
 
-async def _event(row: dict[str, Any], action: str, actor: Actor, note: str, data: Any) -> None:
+async def _event(
+    case_id: int, status: str, action: str, actor: Actor, note: str, data: Any
+) -> None:
     """A custody step on the case's timeline; the status stays what it is."""
     await case_store.add_custody_event(
-        case_id=row["id"], status=row["status"], action=action, actor=actor, note=note, data=data
+        case_id=case_id, status=status, action=action, actor=actor, note=note, data=data
     )
 
 
@@ -120,20 +124,35 @@ def custody_of(paper: list[str], lines: list[CaseLine], handed_over: bool) -> Cu
     )
 
 
-async def custody_by_case(rows: list[dict[str, Any]]) -> dict[int, Custody]:
+class InFamily(Protocol):
+    """A case's id and its bundle parent's (None for a single case or a parent)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def parent(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyOf:
+    id: int
+    parent: int | None
+
+
+async def custody_by_case(rows: Sequence[InFamily]) -> dict[int, Custody]:
     """The custody of each case (paper originals are kept on a bundle's parent)."""
-    ids = [r["id"] for r in rows]
-    roots = {r["id"]: (r["parent"] or r["id"]) for r in rows}
+    ids = [r.id for r in rows]
+    roots = {r.id: (r.parent or r.id) for r in rows}
     paper = await case_store.paper_materials(sorted(set(roots.values())))
     lines: dict[int, list[CaseLine]] = {}
     for line in await store.lines_of_cases(ids):
         lines.setdefault(line.case_id, []).append(line)
     handed = await store.handed_over(ids)
     return {
-        r["id"]: custody_of(
-            paper.get(r["id"], []) if r["parent"] is None else [],
-            lines.get(r["id"], []),
-            r["id"] in handed,
+        r.id: custody_of(
+            paper.get(r.id, []) if r.parent is None else [],
+            lines.get(r.id, []),
+            r.id in handed,
         )
         for r in rows
     }
@@ -151,7 +170,7 @@ async def send_originals(*, agent: Agent, numbers: list[str], limit: int) -> str
     unknown = [
         n
         for n in wanted
-        if n not in found or str(found[n]["filed_by_staff"]) != agent.id or found[n]["parent"]
+        if n not in found or str(found[n].filed_by_staff) != agent.id or found[n].parent
     ]
     if unknown:
         raise InvalidInput(
@@ -161,25 +180,26 @@ async def send_originals(*, agent: Agent, numbers: list[str], limit: int) -> str
         )
     rows = [found[n] for n in wanted]
     custody = await custody_by_case(rows)
-    nothing = [r["number"] for r in rows if not _to_send(custody[r["id"]])]
+    nothing = [r.number for r in rows if not _to_send(custody[r.id])]
     if nothing:
         raise InvalidInput(
             texts.HANDOVER_NOTHING_TO_SEND.format(numbers="、".join(nothing)),
             code="handover_nothing_to_send",
             extra={"case_numbers": nothing},
         )
-    townships = {r["township"] or agent.township_code for r in rows}
+    townships = {r.township or agent.township_code for r in rows}
     if len(townships) != 1:
         raise InvalidInput(texts.HANDOVER_TOWNSHIPS, code="handover_townships")
     handover_id, code = await _new_batch(TO_TOWNSHIP, agent.id, townships.pop(), agent.id)
     actor = agent.actor(None)
     for row in rows:
-        items = _to_send(custody[row["id"]])
-        await store.insert_line(handover_id=handover_id, case_id=row["id"], items=items)
+        items = _to_send(custody[row.id])
+        await store.insert_line(handover_id=handover_id, case_id=row.id, items=items)
         await _event(
-            row,
+            row.id,
+            row.status,
             "handover_sent",
-            Actor(actor.kind, actor.id, actor.role, str(row["applicant"]), actor.channel),
+            Actor(actor.kind, actor.id, actor.role, str(row.applicant), actor.channel),
             texts.NOTE_SENT.format(items="、".join(items), code=code),
             {"handover": handover_id, "items": items},
         )
@@ -210,12 +230,12 @@ async def send_results(*, township_code: str, clerk: Actor, numbers: list[str], 
         n
         for n in wanted
         if n not in found
-        or found[n]["township"] != township_code
-        or not can(Status(found[n]["status"]), Action.DELIVER)
-        or found[n]["delivery_method"] != "agent"
-        or found[n]["filed_by_kind"] not in ("agent", "bank")
-        or custody[found[n]["id"]].result_in_transit
-        or custody[found[n]["id"]].result_with_agent
+        or found[n].township != township_code
+        or not can(Status(found[n].status), Action.DELIVER)
+        or found[n].delivery_method != "agent"
+        or found[n].filed_by_kind not in ("agent", "bank")
+        or custody[found[n].id].result_in_transit
+        or custody[found[n].id].result_with_agent
     ]
     if bad:
         raise InvalidInput(
@@ -224,14 +244,15 @@ async def send_results(*, township_code: str, clerk: Actor, numbers: list[str], 
             extra={"case_numbers": bad},
         )
     rows = [found[n] for n in wanted]
-    agents = {str(r["filed_by_staff"]) for r in rows}
+    agents = {str(r.filed_by_staff) for r in rows}
     if len(agents) != 1:
         raise InvalidInput(texts.HANDOVER_AGENTS, code="handover_agents")
     handover_id, code = await _new_batch(TO_VILLAGE, agents.pop(), township_code, str(clerk.id))
     for row in rows:
-        await store.insert_line(handover_id=handover_id, case_id=row["id"], items=[RESULT])
+        await store.insert_line(handover_id=handover_id, case_id=row.id, items=[RESULT])
         await _event(
-            row,
+            row.id,
+            row.status,
             "handover_sent",
             clerk,
             texts.NOTE_RESULT_SENT.format(code=code),
@@ -297,7 +318,8 @@ async def receive(
             note = texts.NOTE_RECEIVED.format(code=row.code)
         who = Actor(actor.kind, actor.id, actor.role, line.applicant, actor.channel)
         await _event(
-            {"id": line.case_id, "status": line.status},
+            line.case_id,
+            line.status,
             "handover_received",
             who,
             note,
@@ -306,27 +328,27 @@ async def receive(
 
 
 async def hand_over_to_citizen(
-    *, agent: Agent, row: dict[str, Any], photo_upload_id: str, calendar: Calendar
+    *, agent: Agent, row: CaseRecord, photo_upload_id: str, calendar: Calendar
 ) -> None:
     """The agent gave the result to the citizen: the photo is the proof; the case is delivered."""
     if not photo_upload_id.strip():
         raise InvalidInput(texts.PHOTO_REQUIRED, code="photo_required")
-    custody = (await custody_by_case([row]))[row["id"]]
-    if not can(Status(row["status"]), Action.DELIVER) or not custody.result_with_agent:
+    custody = (await custody_by_case([row]))[row.id]
+    if not can(Status(row.status), Action.DELIVER) or not custody.result_with_agent:
         raise Conflict(texts.RESULT_NOT_RECEIVED, code="result_not_received")
     await uploads.claim_uploads(upload_ids=[photo_upload_id], owner_kind="staff", owner_id=agent.id)
-    await uploads.attach(upload_ids=[photo_upload_id], kind="handover", target_id=row["number"])
+    await uploads.attach(upload_ids=[photo_upload_id], kind="handover", target_id=row.number)
     await store.insert_citizen_handover(
-        case_id=row["id"], agent_id=agent.id, photo_upload_id=photo_upload_id
+        case_id=row.id, agent_id=agent.id, photo_upload_id=photo_upload_id
     )
-    actor = agent.actor(str(row["applicant"]))
+    actor = agent.actor(str(row.applicant))
     change = Change(
         Action.DELIVER,
         actor,
         texts.NOTE_HANDED,
         {"method": "agent", "photo_upload_id": photo_upload_id},
     )
-    await apply(row["id"], change, calendar=calendar)
+    await apply(row.id, change, calendar=calendar)
     await bundles.settle_parent(row, calendar=calendar)
 
 

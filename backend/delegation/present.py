@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import cast
 
 from backend.cases.present import shanghai
-from backend.cases.schemas import CaseStatus, DeliveryMethod
 from backend.cases.states import STATUS_LABELS, Status, public_status
 from backend.delegation import custody as custody_mod
 from backend.delegation import mandates
@@ -100,26 +99,23 @@ def custody(c: Custody) -> CustodyOut:
 
 def errand(e: Errand) -> ErrandOut:
     row = e.row
-    status = Status(row["status"])
+    status = Status(row.status)
     return ErrandOut(
-        number=row["number"],
+        number=row.number,
         name=e.name,
-        citizen_id=str(row["applicant"]),
+        citizen_id=str(row.applicant),
         citizen_name=e.citizen_name,
         status=status.value,
         status_label=STATUS_LABELS[status],
         public_status=public_status(status),
         deadline=e.clock.deadline.isoformat() if e.clock.deadline else None,
         working_days_left=e.clock.working_days_left,
-        delivery_method=cast("DeliveryMethod", row["delivery_method"]),
-        mandate_id=row["mandate_id"],
+        delivery_method=row.delivery_method,
+        mandate_id=row.mandate_id,
         mandate_live=e.mandate_live,
         needs=[need(n) for n in e.needs],
         custody=custody(e.custody),
-        children=[
-            ErrandChild(c["number"], c["item_code"], cast("CaseStatus", c["status"]))
-            for c in e.children
-        ],
+        children=[ErrandChild(c.number, c.item_code, c.status) for c in e.children],
     )
 
 

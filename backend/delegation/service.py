@@ -63,15 +63,15 @@ async def case_out(*, number: str, agent: Agent) -> AgentCaseOut:
         raise cases.not_found()
     calendar = await load_calendar()
     view = await case_views.view(row=row, calendar=calendar)
-    root = row if row["parent"] is None else await errands.case_by_id(row["parent"])
+    root = row if row.parent is None else await errands.case_by_id(row.parent)
     page, _ = await errands.errands_for_roots(agent=agent, roots=[root], calendar=calendar)
     errand = page[0]
     return AgentCaseOut(
         case=case_present.for_citizen(view),
-        mandate_id=row["mandate_id"],
+        mandate_id=row.mandate_id,
         mandate_live=errand.mandate_live,
         needs=[present.need(n) for n in errand.needs if n.case_number == number]
-        if row["parent"] is not None
+        if row.parent is not None
         else [present.need(n) for n in errand.needs],
         custody=present.custody(errand.custody),
     )
@@ -236,10 +236,8 @@ async def supply(
         row = await case_views.case_row(number=number)
         if row is None:
             raise cases.not_found()
-        await errands.require_live_mandate(row)
-        by = filing.submitter(
-            agent=agent, citizen_id=str(row["applicant"]), mandate_id=row["mandate_id"]
-        )
+        mandate_id = await errands.require_live_mandate(row)
+        by = filing.submitter(agent=agent, citizen_id=str(row.applicant), mandate_id=mandate_id)
         await case_actions.supply(row=row, materials=materials, note=note, by=by, calendar=calendar)
 
 

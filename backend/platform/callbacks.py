@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
 from backend.cases import actions as cases
 from backend.cases import clock
 from backend.cases import views as case_views
 from backend.cases.states import Action, Status
 from backend.cases.store import oversight
+from backend.cases.store.cases import CaseRecord
 from backend.cases.transitions import Actor, Change, apply
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, InvalidTransition, NotFound
@@ -77,8 +78,8 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
         raise _not_found()
     # Lock the case first: the forward job records the push and queues the case in one
     # transaction holding this lock, so what we read next is settled.
-    locked = await oversight.case_status(row["id"], lock=True)
-    push = await store.push_target(row["parent"] or row["id"])
+    locked = await oversight.case_status(row.id, lock=True)
+    push = await store.push_target(row.parent or row.id)
     if push is None or push[0] != app_id:
         raise _not_found()  # not a case this platform was given: it learns nothing more
     status = str(locked)
@@ -86,7 +87,7 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
         raise Conflict(texts.CASE_NOT_READY, code="platform_case_not_ready")
     callback_id = await store.insert_callback(
         event_id=event.event_id,
-        case_id=row["id"],
+        case_id=row.id,
         app_id=app_id,
         status=event.status,
         occurred_at=event.occurred_at,
@@ -97,7 +98,7 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
         return await _replay(event, status)
     reason, detail = await _apply(row, event, missing, calendar, callback_id)
     await store.settle_callback(callback_id=callback_id, reason=reason, detail=detail)
-    after = await oversight.case_status(row["id"])
+    after = await oversight.case_status(row.id)
     return Outcome(
         event_id=event.event_id,
         case_number=event.case_number,
@@ -110,14 +111,14 @@ async def receive(*, app_id: str, event: CallbackEvent, calendar: clock.Calendar
 
 
 async def _apply(
-    row: dict[str, Any],
+    row: CaseRecord,
     event: CallbackEvent,
     missing: list[str],
     calendar: clock.Calendar,
     callback_id: int,
 ) -> tuple[str | None, str | None]:
     """Make the change; ``(reason, detail)`` when it was not made, ``(None, None)`` when it was."""
-    case_id = int(row["id"])
+    case_id = int(row.id)
     latest = await store.latest_applied_callback(case_id=case_id, other_than=callback_id)
     if latest is not None and event.occurred_at < latest:
         return OUT_OF_ORDER, texts.OUT_OF_ORDER

@@ -23,6 +23,7 @@ from backend.cases.clock import Calendar
 from backend.cases.events import read_forward
 from backend.cases.states import Action, Status
 from backend.cases.store import oversight
+from backend.cases.store.cases import CaseRecord
 from backend.cases.transitions import SYSTEM, Change, apply
 from backend.geo.store import areas
 from backend.identity.store.oversight import citizen_village
@@ -36,13 +37,13 @@ log = structlog.get_logger(__name__)
 PLATFORM_SERVICE = "platform"  # key of the worker's PlatformDirectory in ``ctx.services``
 
 
-async def township_for(row: dict[str, Any]) -> str | None:
+async def township_for(row: CaseRecord) -> str | None:
     """The service point's township, else the township of the applicant's village."""
-    if row["service_point"]:
-        township = await areas.point_township(row["service_point"])
+    if row.service_point:
+        township = await areas.point_township(row.service_point)
         if township is not None:
             return township
-    village = await citizen_village(row["applicant"])
+    village = await citizen_village(row.applicant)
     if village is None:
         return None
     area = await areas.area(village)
@@ -87,11 +88,11 @@ async def _decide(
     ctx: HandlerContext, case_id: int, calendar: Calendar
 ) -> tuple[pushes.Target, PushedCase] | None:
     row = await oversight.locked_case_row(case_id)
-    if row is None or row["status"] != Status.SUBMITTED.value:
+    if row is None or row.status != Status.SUBMITTED.value:
         return None
     township = await township_for(row)
     if township is None:
-        raise PermanentFailure(f"case {row['number']}: no township (no service point, no village)")
+        raise PermanentFailure(f"case {row.number}: no township (no service point, no village)")
     target = await pushes.active_platform(township)
     if target is None:
         await _queue(case_id, township, calendar)

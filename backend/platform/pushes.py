@@ -7,11 +7,11 @@ HTTP call itself happens outside any transaction (``backend.platform.forward``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from backend import db
 from backend.cases import formreveal
 from backend.cases.store import oversight
+from backend.cases.store.cases import CaseRecord
 from backend.clock import now_utc
 from backend.identity.store.oversight import citizen_name_masked
 from backend.platform import store
@@ -61,23 +61,23 @@ async def record_failure(*, case_id: int, reason: str, terminal: bool) -> None:
         )
 
 
-async def pushed_case(row: dict[str, Any], township_code: str) -> PushedCase:
+async def pushed_case(row: CaseRecord, township_code: str) -> PushedCase:
     """What the platform receives for the case ``row`` (a bundle carries its children)."""
-    applicant_name, id_number_masked = await citizen_name_masked(row["applicant"])
-    children = await oversight.children_of(row["id"])
-    materials = await oversight.materials_of(row["id"])
+    applicant_name, id_number_masked = await citizen_name_masked(row.applicant)
+    children = await oversight.children_of(row.id)
+    materials = await oversight.materials_of(row.id)
     return PushedCase(
-        number=row["number"],
+        number=row.number,
         township_code=township_code,
-        item_code=row["item_code"],
-        bundle_code=row["bundle_code"],
-        channel=row["channel"],
-        filed_by_kind=row["filed_by_kind"],
+        item_code=row.item_code,
+        bundle_code=row.bundle_code,
+        channel=row.channel,
+        filed_by_kind=row.filed_by_kind,
         applicant_name=applicant_name,
         applicant_id_number_masked=id_number_masked,
-        submitted_at=row["created_at"],
-        delivery_method=row["delivery_method"],
-        delivery_address=row["delivery_address"] or "",
+        submitted_at=row.created_at,
+        delivery_method=row.delivery_method,
+        delivery_address=row.delivery_address or "",
         form=(await formreveal.staff_form(row)).values,  # masked: never a full number
         materials=tuple(
             PushedMaterial(m.material_type, m.source, m.upload_id or m.shared_ref)

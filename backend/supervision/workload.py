@@ -45,8 +45,8 @@ async def workloads(
     originals: dict[str, int] = {}
     results: dict[str, int] = {}
     for row in filed:
-        held = custody[row["id"]]
-        agent = str(row["filed_by_staff"])
+        held = custody[row.id]
+        agent = str(row.filed_by_staff)
         originals[agent] = originals.get(agent, 0) + len(
             held.originals_to_send + held.originals_in_transit + held.originals_missing
         )

@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from backend.cases.store import queue
+from backend.cases.store.cases import CaseRecord
 from backend.geo.store.window import area_level
 
 
@@ -26,9 +26,9 @@ class Clerk:
     name: str | None = None
 
 
-async def window_case(*, number: str, clerk: Clerk) -> dict[str, Any] | None:
+async def window_case(*, number: str, clerk: Clerk) -> CaseRecord | None:
     row = await queue.case_row(number=number)
-    if row is None or row["township"] is None or row["township"] != clerk.area_code:
+    if row is None or row.township is None or row.township != clerk.area_code:
         return None
     return row
 
@@ -38,11 +38,11 @@ async def approver_township(clerk: Clerk) -> str | None:
     return clerk.area_code if await area_level(clerk.area_code) == "township" else None
 
 
-async def review_case(*, number: str, clerk: Clerk) -> dict[str, Any] | None:
+async def review_case(*, number: str, clerk: Clerk) -> CaseRecord | None:
     row = await queue.case_row(number=number)
-    if row is None or clerk.department_code is None or row["department"] != clerk.department_code:
+    if row is None or clerk.department_code is None or row.department != clerk.department_code:
         return None
     township = await approver_township(clerk)
-    if township is not None and row["township"] != township:
+    if township is not None and row.township != township:
         return None
-    return row if await queue.was_transferred(row["id"]) else None
+    return row if await queue.was_transferred(row.id) else None

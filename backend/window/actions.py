@@ -18,6 +18,7 @@ from backend.cases.clock import Calendar
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import CLOSED, Action, Status
 from backend.cases.store import queue
+from backend.cases.store.cases import CaseRecord
 from backend.cases.transitions import Actor, Change, apply
 from backend.catalogue import service as catalogue
 from backend.catalogue.model import DELIVERY_METHODS
@@ -36,11 +37,11 @@ from backend.window.steps import (
 )
 
 
-async def _begin(number: str, clerk: Clerk, action: Action) -> dict[str, Any]:
+async def _begin(number: str, clerk: Clerk, action: Action) -> CaseRecord:
     row = await lock(number)
-    if await on_external_platform(row["parent"] or row["id"]):
+    if await on_external_platform(row.parent or row.id):
         raise Conflict(texts.ON_EXTERNAL_PLATFORM, code="case_on_external_platform")
-    await claims.check_free_for(row["parent"] or row["id"], staff_id=clerk.id)
+    await claims.check_free_for(row.parent or row.id, staff_id=clerk.id)
     allowed(row, action)
     return row
 
@@ -51,18 +52,18 @@ async def on_external_platform(case_id: int) -> bool:
     return await queue.pushed_to_platform(case_id)
 
 
-async def _whole_bundle_only(row: dict[str, Any]) -> None:
+async def _whole_bundle_only(row: CaseRecord) -> None:
     """A child of a bundle not yet accepted is worked through its parent."""
-    if row["parent"] is None:
+    if row.parent is None:
         return
-    parent = await queue.case_by_id(row["parent"])
+    parent = await queue.case_by_id(row.parent)
     if parent is not None and bundles.before_acceptance(parent):
         raise InvalidTransition(texts.BUNDLE_WHOLE)
 
 
-async def _done(row: dict[str, Any], clerk: Clerk, *, lapse_s: int, left: bool = False) -> None:
+async def _done(row: CaseRecord, clerk: Clerk, *, lapse_s: int, left: bool = False) -> None:
     """Keep the claim and the bundle's copies right after an action on ``row``."""
-    queue_id = row["parent"] or row["id"]
+    queue_id = row.parent or row.id
     status = await queue.status_of(queue_id)
     if left or status != Status.QUEUED.value:
         await claims.drop(queue_id)
@@ -75,13 +76,11 @@ async def accept(*, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int)
     """受理: starts the clock; a bundle's parent takes every queued child with it."""
     row = await _begin(number, clerk, Action.ACCEPT)
     await _whole_bundle_only(row)
-    await apply(row["id"], Change(Action.ACCEPT, front_desk(clerk)), calendar=calendar)
+    await apply(row.id, Change(Action.ACCEPT, front_desk(clerk)), calendar=calendar)
     if bundles.is_parent(row):
-        for child in await bundles.children_of(row["id"], lock=True):
-            if child["status"] == Status.QUEUED.value:
-                await apply(
-                    child["id"], Change(Action.ACCEPT, front_desk(clerk)), calendar=calendar
-                )
+        for child in await bundles.children_of(row.id, lock=True):
+            if child.status == Status.QUEUED.value:
+                await apply(child.id, Change(Action.ACCEPT, front_desk(clerk)), calendar=calendar)
     await _done(row, clerk, lapse_s=lapse_s)
 
 
@@ -92,11 +91,11 @@ async def reject(
     text = required_text(reason, field="reason", label="不予受理的理由")
     row = await _begin(number, clerk, Action.REJECT)
     change = Change(Action.REJECT, front_desk(clerk), text, {"reason": text})
-    await apply(row["id"], change, calendar=calendar)
+    await apply(row.id, change, calendar=calendar)
     if bundles.is_parent(row):
-        for child in await bundles.children_of(row["id"], lock=True):
-            if Status(child["status"]) not in CLOSED and bundles.before_acceptance(child):
-                await apply(child["id"], change, calendar=calendar)
+        for child in await bundles.children_of(row.id, lock=True):
+            if Status(child.status) not in CLOSED and bundles.before_acceptance(child):
+                await apply(child.id, change, calendar=calendar)
     else:
         await bundles.settle_parent(row, calendar=calendar)
     await _done(row, clerk, lapse_s=lapse_s)
@@ -117,17 +116,18 @@ async def supplement(
 
 
 async def _transfer_one(
-    row: dict[str, Any], clerk: Clerk, *, calendar: Calendar, department_code: str | None
+    row: CaseRecord, clerk: Clerk, *, calendar: Calendar, department_code: str | None
 ) -> None:
+    assert row.item_code is not None  # a bundle's parent is transferred item by item
     route = await routing.department_for(
-        township_code=row["township"], item_code=row["item_code"], fallback=row["department"]
+        township_code=row.township, item_code=row.item_code, fallback=row.department
     )
     department, method = route.department_code, route.send_method
     if department_code is not None and department_code != department:
         department, method = department_code, "builtin"
     data = {"department": department, "send_method": method, "routed_by": route.source}
     change = Change(Action.TRANSFER, front_desk(clerk), "", data, department=department)
-    await apply(row["id"], change, calendar=calendar)
+    await apply(row.id, change, calendar=calendar)
 
 
 async def transfer(
@@ -147,15 +147,15 @@ async def transfer(
             texts.DEPARTMENT_UNKNOWN.format(code=department_code), code="department_unknown"
         )
     row = await lock(number)
-    await claims.check_free_for(row["parent"] or row["id"], staff_id=clerk.id)
+    await claims.check_free_for(row.parent or row.id, staff_id=clerk.id)
     if bundles.is_parent(row):
         allowed(row, Action.TRANSFER)
         if department_code is not None:
             raise InvalidInput(texts.BUNDLE_DEPARTMENT, code="department_for_bundle")
         children = [
             c
-            for c in await bundles.children_of(row["id"], lock=True)
-            if c["status"] == Status.ACCEPTED.value
+            for c in await bundles.children_of(row.id, lock=True)
+            if c.status == Status.ACCEPTED.value
         ]
         if not children:
             raise InvalidTransition(texts.BUNDLE_NOTHING_TO_TRANSFER)
@@ -176,27 +176,27 @@ async def handoff(
             texts.TOWNSHIP_UNKNOWN.format(code=township_code), code="township_unknown"
         )
     row = await _begin(number, clerk, Action.HANDOFF)
-    if row["parent"] is not None:
+    if row.parent is not None:
         raise InvalidTransition(texts.BUNDLE_WHOLE)
-    if row["township"] == township_code:
+    if row.township == township_code:
         raise InvalidInput(texts.TOWNSHIP_SAME, code="township_same")
     movers = [row]
     if bundles.is_parent(row):
         movers += [
             c
-            for c in await bundles.children_of(row["id"], lock=True)
-            if c["status"] == Status.QUEUED.value
+            for c in await bundles.children_of(row.id, lock=True)
+            if c.status == Status.QUEUED.value
         ]
     for case in movers:
-        if case["item_version"] is None:
+        if case.item_version is None:
             continue
-        spec = (await catalogue.get_item_version(version_id=case["item_version"])).spec
+        spec = (await catalogue.get_item_version(version_id=case.item_version)).spec
         if not spec.district_wide:
             raise Conflict(texts.NOT_DISTRICT_WIDE.format(name=spec.name), code="not_district_wide")
-    data = {"from": row["township"], "to": township_code}
+    data = {"from": row.township, "to": township_code}
     for case in movers:
         change = Change(Action.HANDOFF, front_desk(clerk), "", data, township=township_code)
-        await apply(case["id"], change, calendar=calendar)
+        await apply(case.id, change, calendar=calendar)
     await _done(row, clerk, lapse_s=lapse_s, left=True)
 
 
@@ -206,7 +206,7 @@ async def issue_result(
     """出件: the approved result is ready at the window."""
     row = await _begin(number, clerk, Action.ISSUE_RESULT)
     change = Change(Action.ISSUE_RESULT, front_desk(clerk), note.strip(), {"note": note.strip()})
-    await apply(row["id"], change, calendar=calendar)
+    await apply(row.id, change, calendar=calendar)
     await _done(row, clerk, lapse_s=lapse_s)
 
 
@@ -222,7 +222,7 @@ async def supply_at_window(
     """补正材料窗口递交: the applicant hands the missing materials in at the window; the clerk
     uploads the scans. The step is marked in person (a trip, for the statistics)."""
     row = await _begin(number, clerk, Action.SUPPLY)
-    applicant = str(row["applicant"])
+    applicant = str(row.applicant)
     by = cases.Submitter(
         applicant_id=applicant,
         actor=Actor("staff", clerk.id, clerk.role, on_behalf_of=applicant, channel="window"),
@@ -265,6 +265,6 @@ async def deliver(
     if method == "window":
         data.update(IN_PERSON)  # picked up at the window: one trip
     change = Change(Action.DELIVER, front_desk(clerk), "", data, delivery_method=method)
-    await apply(row["id"], change, calendar=calendar)
+    await apply(row.id, change, calendar=calendar)
     await bundles.settle_parent(row, calendar=calendar)
     await _done(row, clerk, lapse_s=lapse_s)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Any, cast
+from typing import cast
 
 from backend.cases import bundles, formreveal
 from backend.cases import views as case_views
@@ -12,6 +11,8 @@ from backend.cases.clock import Calendar, Clock
 from backend.cases.present import shanghai
 from backend.cases.states import STATUS_LABELS, Action, Status, allowed_actions, public_status
 from backend.cases.store import queue
+from backend.cases.store.cases import CaseRecord
+from backend.cases.store.events import EventRecord
 from backend.cases.store.queue import Line
 from backend.clock import now_utc
 from backend.http.fields import CaseChannel, CaseStatus, FiledByKind
@@ -65,13 +66,7 @@ def entry(line: Line, names: dict[str, str]) -> CaseEntry:
     )
 
 
-def _json(value: Any) -> dict[str, Any]:
-    """A JSONB value as Piccolo returns it (text unless asked otherwise) as a dict."""
-    loaded = json.loads(value) if isinstance(value, str) else value
-    return dict(loaded or {})
-
-
-def _bundle_clock(own: Clock, children: list[tuple[dict[str, Any], str, Clock]]) -> Clock:
+def _bundle_clock(own: Clock, children: list[tuple[CaseRecord, str, Clock]]) -> Clock:
     """A bundle runs as long as its slowest item; its own committed days are none."""
     dated = [c for _, _, c in children if c.deadline is not None]
     if not dated:
@@ -79,68 +74,68 @@ def _bundle_clock(own: Clock, children: list[tuple[dict[str, Any], str, Clock]])
     return max(dated, key=lambda c: c.deadline or date.min)
 
 
-def _result(events: list[dict[str, Any]]) -> ResultOut | None:
-    issued = [e for e in events if e["action"] == Action.ISSUE_RESULT.value]
+def _result(events: list[EventRecord]) -> ResultOut | None:
+    issued = [e for e in events if e.action == Action.ISSUE_RESULT.value]
     if not issued:
         return None
-    delivered = [e for e in events if e["action"] == Action.DELIVER.value]
+    delivered = [e for e in events if e.action == Action.DELIVER.value]
     last = delivered[-1] if delivered else None
-    data = _json(last["data"]) if last else {}
+    data = last.data if last else {}
     return ResultOut(
-        issued_at=shanghai(issued[-1]["at"]),
-        note=issued[-1]["note"],
-        delivered_at=shanghai(last["at"]) if last else None,
+        issued_at=shanghai(issued[-1].at),
+        note=issued[-1].note,
+        delivered_at=shanghai(last.at) if last else None,
         delivery_method=data.get("method"),
         tracking_no=data.get("tracking_no"),
     )
 
 
-async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) -> CaseForStaff:
+async def for_staff(*, row: CaseRecord, calendar: Calendar, viewer_id: str) -> CaseForStaff:
     view = await case_views.view(row=row, calendar=calendar)
-    status = Status(row["status"])
-    applicant = await clerks.shown_applicant(str(row["applicant"]))
+    status = Status(row.status)
+    applicant = await clerks.shown_applicant(str(row.applicant))
     parent_number = None
-    parent_row: dict[str, Any] | None = None
-    if row["parent"] is not None:
-        parent_row = await queue.case_by_id(row["parent"])
-        parent_number = parent_row["number"] if parent_row else None
-    claim = await store.live_claim(row["id"], now=now_utc())
+    parent_row: CaseRecord | None = None
+    if row.parent is not None:
+        parent_row = await queue.case_by_id(row.parent)
+        parent_number = parent_row.number if parent_row else None
+    claim = await store.live_claim(row.id, now=now_utc())
     form = await formreveal.staff_form(row)
-    actors = {e["actor_id"] for e in view.events if e["actor_kind"] == "staff" and e["actor_id"]}
+    actors = {e.actor_id for e in view.events if e.actor_kind == "staff" and e.actor_id}
     staff = await clerks.staff_names(actors | ({claim.staff_id} if claim else set()))
     shown = _bundle_clock(view.clock, view.children) if view.children else view.clock
-    resume = Status(row["resume_status"]) if row["resume_status"] else None
+    resume = Status(row.resume_status) if row.resume_status else None
     supplement = None
     if view.supplement is not None and status == Status.AWAITING_SUPPLEMENT:
         supplement = SupplementRequestOut(
-            missing=list(view.supplement["missing"]),
-            note=view.supplement["note"],
-            requested_at=shanghai(view.supplement["requested_at"]) or "",
-            requested_by=view.supplement["requested_by"],
+            missing=list(view.supplement.missing),
+            note=view.supplement.note,
+            requested_at=shanghai(view.supplement.requested_at) or "",
+            requested_by=view.supplement.requested_by,
         )
     return CaseForStaff(
-        number=row["number"],
-        status=row["status"],
+        number=row.number,
+        status=row.status,
         status_label=STATUS_LABELS[status],
         public_status=public_status(status),
-        item_code=row["item_code"],
-        bundle_code=row["bundle_code"],
+        item_code=row.item_code,
+        bundle_code=row.bundle_code,
         name=view.name,
         parent_number=parent_number,
         applicant=ApplicantOut(applicant.name, applicant.id_number_masked),
-        filed_by=FiledByOut(kind=row["filed_by_kind"], name=view.filed_by_name),
-        mandate_id=row["mandate_id"],
-        channel=row["channel"],
-        township_code=row["township"],
-        department_code=row["department"],
-        service_point_id=row["service_point"],
+        filed_by=FiledByOut(kind=row.filed_by_kind, name=view.filed_by_name),
+        mandate_id=row.mandate_id,
+        channel=row.channel,
+        township_code=row.township,
+        department_code=row.department,
+        service_point_id=row.service_point,
         form=form.values,
         masked_fields=form.sensitive,
-        delivery_method=row["delivery_method"],
-        delivery_address=row["delivery_address"],
-        submitted_at=shanghai(row["created_at"]) or "",
-        accepted_at=shanghai(row["accepted_at"]),
-        closed_at=shanghai(row["closed_at"]),
+        delivery_method=row.delivery_method,
+        delivery_address=row.delivery_address,
+        submitted_at=shanghai(row.created_at) or "",
+        accepted_at=shanghai(row.accepted_at),
+        closed_at=shanghai(row.closed_at),
         deadline=shown.deadline.isoformat() if shown.deadline else None,
         working_days_left=shown.working_days_left,
         paused_working_days=shown.paused_working_days,
@@ -157,40 +152,40 @@ async def for_staff(*, row: dict[str, Any], calendar: Calendar, viewer_id: str) 
         ],
         timeline=[
             StaffTimelineEntry(
-                at=shanghai(e["at"]) or "",
-                action=e["action"],
-                from_status=e["from_status"],
-                status=e["to_status"],
-                actor_role=e["actor_role"],
-                actor=PersonRef(e["actor_id"], staff.get(e["actor_id"]))
-                if e["actor_kind"] == "staff" and e["actor_id"]
+                at=shanghai(e.at) or "",
+                action=e.action,
+                from_status=e.from_status,
+                status=e.to_status,
+                actor_role=e.actor_role,
+                actor=PersonRef(e.actor_id, staff.get(e.actor_id))
+                if e.actor_kind == "staff" and e.actor_id
                 else None,
-                on_behalf_of=e["on_behalf_of"],
-                channel=e["channel"],
-                note=e["note"],
-                data=_json(e["data"]),
+                on_behalf_of=e.on_behalf_of,
+                channel=e.channel,
+                note=e.note,
+                data=e.data,
             )
             for e in view.events
         ],
         materials=[
             StaffMaterial(
-                type=m["material_type"],
-                source=m["source"],
-                upload_id=m["upload_id"],
-                shared_ref=m["shared_ref"],
-                supplement=m["supplement"],
-                added_at=shanghai(m["created_at"]) or "",
+                type=m.material_type,
+                source=m.source,
+                upload_id=m.upload_id,
+                shared_ref=m.shared_ref,
+                supplement=m.supplement,
+                added_at=shanghai(m.created_at) or "",
             )
             for m in view.materials
         ],
         children=[
             StaffChild(
-                number=child["number"],
-                item_code=child["item_code"],
+                number=child.number,
+                item_code=child.item_code,
                 item_name=name,
-                status=child["status"],
-                status_label=STATUS_LABELS[Status(child["status"])],
-                department_code=child["department"],
+                status=child.status,
+                status_label=STATUS_LABELS[Status(child.status)],
+                department_code=child.department,
                 deadline=c.deadline.isoformat() if c.deadline else None,
                 working_days_left=c.working_days_left,
             )

@@ -21,7 +21,7 @@ async def approve(*, number: str, clerk: Clerk, calendar: Calendar, note: str) -
     allowed(row, Action.APPROVE)
     text = note.strip()
     await apply(
-        row["id"],
+        row.id,
         Change(Action.APPROVE, back_office(clerk), text, {"note": text}),
         calendar=calendar,
     )
@@ -33,7 +33,7 @@ async def deny(*, number: str, clerk: Clerk, calendar: Calendar, reason: str) ->
     row = await lock(number)
     allowed(row, Action.DENY)
     await apply(
-        row["id"],
+        row.id,
         Change(Action.DENY, back_office(clerk), text, {"reason": text}),
         calendar=calendar,
     )

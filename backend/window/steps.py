@@ -7,6 +7,7 @@ from typing import Any, Final
 from backend.cases import filing as cases
 from backend.cases import views as case_views
 from backend.cases.states import Action
+from backend.cases.store.cases import CaseRecord
 from backend.cases.store.locks import lock_family
 from backend.cases.transitions import Actor, ensure_allowed, refresh_bundle_deadline
 from backend.errors import InvalidInput
@@ -24,7 +25,7 @@ def back_office(clerk: Clerk) -> Actor:
     return Actor("staff", clerk.id, clerk.role, channel="backoffice")
 
 
-async def lock(number: str) -> dict[str, Any]:
+async def lock(number: str) -> CaseRecord:
     """The case row, locked, fresh — its parent locked first (always parent before child, so
     a bundle action and a child's action never wait on each other in opposite orders).
 
@@ -32,13 +33,13 @@ async def lock(number: str) -> dict[str, Any]:
     row = await case_views.case_row(number=number)
     if row is None:
         raise cases.not_found()
-    family = await lock_family(row["id"])
+    family = await lock_family(row.id)
     if family is None:
         raise cases.not_found()
     return family.case
 
 
-def allowed(row: dict[str, Any], action: Action) -> None:
+def allowed(row: CaseRecord, action: Action) -> None:
     """409 ``transition_not_allowed`` now, before anything else is looked at or written."""
     ensure_allowed(row, action)
 
@@ -50,6 +51,6 @@ def required_text(value: str, *, field: str, label: str) -> str:
     return text
 
 
-async def refresh_parent_deadline(row: dict[str, Any]) -> None:
+async def refresh_parent_deadline(row: CaseRecord) -> None:
     """A bundle's parent sorts by its latest child deadline (the copy kept for queues only)."""
     await refresh_bundle_deadline(row)

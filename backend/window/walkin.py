@@ -83,10 +83,10 @@ async def file_and_accept(
         IN_PERSON,  # the applicant came to the window: one trip (docs/statistics.md)
         township=clerk.area_code,
     )
-    await apply(row["id"], forward, calendar=calendar)
+    await apply(row.id, forward, calendar=calendar)
     if bundles.is_parent(row):
-        for child in await bundles.children_of(row["id"], lock=True):
-            if child["status"] == Status.SUBMITTED.value:
-                await apply(child["id"], forward, calendar=calendar)
+        for child in await bundles.children_of(row.id, lock=True):
+            if child.status == Status.SUBMITTED.value:
+                await apply(child.id, forward, calendar=calendar)
     await actions.accept(number=number, clerk=clerk, calendar=calendar, lapse_s=lapse_s)
     return number

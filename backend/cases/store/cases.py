@@ -10,15 +10,93 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol
+from uuid import UUID
 
 import asyncpg
 
 from backend import db
+from backend.cases.schemas import CaseChannel, CaseStatus, DeliveryMethod, FiledByKind
 from backend.cases.tables import Case, Evaluation
 
-CaseRecord = dict[str, Any]
-"""A whole case row (foreign keys as ids, ``form`` a dict), as views and staff desks read it."""
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    """A whole case row (foreign keys as ids, ``form`` a dict), as views and staff desks read it."""
+
+    id: int
+    number: str
+    parent: int | None
+    bundle_code: str | None
+    item_code: str | None
+    item_version: int | None
+    applicant: UUID
+    filed_by_kind: FiledByKind
+    filed_by_staff: UUID | None
+    mandate_id: str | None
+    channel: CaseChannel
+    status: CaseStatus
+    resume_status: CaseStatus | None
+    township: str | None
+    service_point: str | None
+    department: str | None
+    form: dict[str, Any]
+    delivery_method: DeliveryMethod
+    delivery_address: str
+    committed_days: int
+    deadline: date | None
+    accepted_at: datetime | None
+    closed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseListRow:
+    """A case as a citizen's list shows it."""
+
+    id: int
+    number: str
+    parent: int | None
+    bundle_code: str | None
+    item_code: str | None
+    item_version: int | None
+    status: CaseStatus
+    committed_days: int
+    created_at: datetime
+
+
+class CaseItems(Protocol):
+    """What finds the item versions a case was filed under: its id, and a single item's version
+    (a bundle's are its children's)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def item_version(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ItemsOf:
+    """A :class:`CaseItems` from a case's id and item version alone."""
+
+    id: int
+    item_version: int | None
+
+
+class CaseForm(CaseItems, Protocol):
+    """A case's number and stored form with what finds its fields (``cases.formreveal``)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def form(self) -> dict[str, Any]: ...
+
+
+def decode_json(value: Any) -> dict[str, Any]:
+    """A JSONB value as asyncpg hands it over (text) or Piccolo does (a dict), as a dict."""
+    return dict((json.loads(value) if isinstance(value, str) else value) or {})
+
 
 COLUMNS: Final = (
     "id, number, parent, bundle_code, item_code, item_version, applicant, filed_by_kind,"
@@ -26,6 +104,8 @@ COLUMNS: Final = (
     " department, form, delivery_method, delivery_address, committed_days, deadline,"
     " accepted_at, closed_at, created_at, updated_at"
 )
+C_COLUMNS: Final = ", ".join(f"c.{name.strip()}" for name in COLUMNS.split(","))
+""":data:`COLUMNS` of ``case_record AS c``, for joins."""
 _BY_NUMBER: Final = f"SELECT {COLUMNS} FROM case_record WHERE number = $1"  # noqa: S608
 OPEN_BY_NUMBER: Final = _BY_NUMBER + " AND restricted_at IS NULL"
 """A restricted file opens only through ``restricted_by_number`` (``backend.cases.erase``)."""
@@ -58,12 +138,34 @@ _BUNDLE_DEADLINE: Final = (
 
 
 def record(row: asyncpg.Record) -> CaseRecord:
-    """A selected case row as a :data:`CaseRecord` (the JSONB form decoded)."""
-    out = dict(row)
-    if "form" in out:
-        form = out["form"]
-        out["form"] = dict((json.loads(form) if isinstance(form, str) else form) or {})
-    return out
+    """A case row selected with :data:`COLUMNS` as a :class:`CaseRecord` (its form decoded)."""
+    return CaseRecord(
+        id=row["id"],
+        number=row["number"],
+        parent=row["parent"],
+        bundle_code=row["bundle_code"],
+        item_code=row["item_code"],
+        item_version=row["item_version"],
+        applicant=row["applicant"],
+        filed_by_kind=row["filed_by_kind"],
+        filed_by_staff=row["filed_by_staff"],
+        mandate_id=row["mandate_id"],
+        channel=row["channel"],
+        status=row["status"],
+        resume_status=row["resume_status"],
+        township=row["township"],
+        service_point=row["service_point"],
+        department=row["department"],
+        form=decode_json(row["form"]),
+        delivery_method=row["delivery_method"],
+        delivery_address=row["delivery_address"],
+        committed_days=row["committed_days"],
+        deadline=row["deadline"],
+        accepted_at=row["accepted_at"],
+        closed_at=row["closed_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
 
 
 async def by_number(number: str) -> CaseRecord | None:
@@ -103,7 +205,7 @@ async def children_of_cases(conn: asyncpg.Connection, parent_ids: list[int]) -> 
     return [ChildClock(int(r["id"]), int(r["parent"]), int(r["committed_days"])) for r in rows]
 
 
-async def my_cases(*, citizen_id: str, limit: int, offset: int) -> tuple[list[CaseRecord], int]:
+async def my_cases(*, citizen_id: str, limit: int, offset: int) -> tuple[list[CaseListRow], int]:
     """A page of a citizen's cases (the columns a list shows) and how many there are."""
     async with db.connection() as conn:
         rows = await conn.fetch(MY_CASES, citizen_id, limit, offset)
@@ -111,11 +213,20 @@ async def my_cases(*, citizen_id: str, limit: int, offset: int) -> tuple[list[Ca
             total = int(rows[0]["total"])
         else:  # past the last page (or none at all): the window function saw no row
             total = int(await conn.fetchval(_MY_CASES_COUNT, citizen_id)) if offset else 0
-    page = []
-    for r in rows:
-        row = dict(r)
-        del row["total"]
-        page.append(row)
+    page = [
+        CaseListRow(
+            id=r["id"],
+            number=r["number"],
+            parent=r["parent"],
+            bundle_code=r["bundle_code"],
+            item_code=r["item_code"],
+            item_version=r["item_version"],
+            status=r["status"],
+            committed_days=r["committed_days"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
     return page, total
 
 

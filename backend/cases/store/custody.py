@@ -1,8 +1,7 @@
 """What the delegation context reads and writes of the case tables: cases an agent filed, their
 paper originals, custody steps on the timeline, and results waiting to go back to an agent.
 
-Whole case rows are returned as the cases context's other functions take them (``Case.select()``
-rows); the rows this module shapes itself are typed.
+Whole case rows are :class:`~backend.cases.store.cases.CaseRecord`, as everywhere else.
 """
 
 from __future__ import annotations
@@ -11,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend import clock, db
-from backend.cases.tables import Case, CaseEvent, Supplement
+from backend.cases.store.cases import C_COLUMNS, COLUMNS, CaseRecord, record
+from backend.cases.tables import CaseEvent, Supplement
 from backend.cases.transitions import Actor
 
 
@@ -31,23 +31,27 @@ class ResultToSend:
     applicant_id_masked: str | None
 
 
-async def cases_by_number(numbers: list[str], *, lock: bool) -> dict[str, dict[str, Any]]:
+_BY_NUMBERS = f"SELECT {COLUMNS} FROM case_record WHERE number = ANY($1::text[]) ORDER BY id"  # noqa: S608
+_BY_ID = f"SELECT {COLUMNS} FROM case_record WHERE id = $1"  # noqa: S608
+_CHILDREN = f"SELECT {COLUMNS} FROM case_record WHERE parent = ANY($1::bigint[]) ORDER BY number"  # noqa: S608
+
+
+async def cases_by_number(numbers: list[str], *, lock: bool) -> dict[str, CaseRecord]:
     """These cases by number (locked in id order when ``lock``)."""
-    query = Case.select().where(Case.number.is_in(numbers)).order_by(Case.id)
-    rows = await (query.lock_rows() if lock else query).run()
-    return {r["number"]: r for r in rows}
+    rows = await db.fetch(_BY_NUMBERS + (" FOR UPDATE" if lock else ""), numbers)
+    return {r["number"]: record(r) for r in rows}
 
 
-async def case_by_id(case_id: int) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = await Case.select().where(Case.id == case_id).first().run()
-    return row
+async def case_by_id(case_id: int) -> CaseRecord | None:
+    row = await db.fetchrow(_BY_ID, case_id)
+    return record(row) if row is not None else None
 
 
-async def children(root_ids: list[int]) -> list[dict[str, Any]]:
+async def children(root_ids: list[int]) -> list[CaseRecord]:
     """The child cases of these bundle parents, by number."""
     if not root_ids:
         return []
-    return list(await Case.select().where(Case.parent.is_in(root_ids)).order_by(Case.number).run())
+    return [record(r) for r in await db.fetch(_CHILDREN, root_ids)]
 
 
 async def paper_materials(case_ids: list[int]) -> dict[int, list[str]]:
@@ -100,9 +104,17 @@ async def open_supplements(case_ids: list[int]) -> dict[int, list[str]]:
     return {r["case"]: list(r["missing"]) for r in rows}
 
 
+@dataclass(frozen=True, slots=True)
+class FiledRoot:
+    """A case an agent filed (a bundle's parent or a single case) and the citizen's name."""
+
+    case: CaseRecord
+    citizen_name: str
+
+
 async def filed_roots(
     *, agent_id: str, open_only: bool, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[FiledRoot], int]:
     """The agent's filed cases (bundle parents and singles, with the citizen's name), open ones
     by deadline, then newest; one page, and how many there are."""
     counted = await db.fetchrow(
@@ -112,7 +124,7 @@ async def filed_roots(
         open_only,
     )
     rows = await db.fetch(
-        "SELECT c.*, a.name AS citizen_name FROM case_record c"
+        f"SELECT {C_COLUMNS}, a.name AS citizen_name FROM case_record c"  # noqa: S608
         " JOIN citizen a ON a.id = c.applicant"
         " WHERE c.filed_by_staff = $1::uuid AND c.restricted_at IS NULL AND c.parent IS NULL"
         " AND (NOT $2 OR c.closed_at IS NULL)"
@@ -123,7 +135,8 @@ async def filed_roots(
         page_size,
         (page - 1) * page_size,
     )
-    return [dict(r) for r in rows], int(counted["n"]) if counted else 0
+    roots = [FiledRoot(record(r), r["citizen_name"]) for r in rows]
+    return roots, int(counted["n"]) if counted else 0
 
 
 _RESULTS_TO_SEND = (

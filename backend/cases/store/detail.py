@@ -26,17 +26,17 @@ async def detail(
 ) -> Detail:
     """The case's timeline, its (root's) materials and, when asked, its open supplement
     request, its ratings, and its children with their clocks' steps."""
-    root_id = row["parent"] or row["id"]
+    root_id = row.parent or row.id
     async with db.connection() as conn:
-        timeline = await events.timeline(conn, row["id"])
+        timeline = await events.timeline(conn, row.id)
         papers = await materials.of_case(conn, root_id)
-        supplement = await materials.open_supplement(conn, row["id"]) if with_supplement else None
-        scores = await evaluations.scores(conn, row["id"]) if with_scores else []
+        supplement = await materials.open_supplement(conn, row.id) if with_supplement else None
+        scores = await evaluations.scores(conn, row.id) if with_scores else []
         kids: list[CaseRecord] = []
         kid_steps: dict[int, list[Step]] = {}
         if with_children:
-            kids = [cases.record(r) for r in await conn.fetch(cases.CHILDREN, row["id"])]
-            kid_steps = await events.steps([k["id"] for k in kids], conn)
+            kids = [cases.record(r) for r in await conn.fetch(cases.CHILDREN, row.id)]
+            kid_steps = await events.steps([k.id for k in kids], conn)
     return Detail(timeline, papers, supplement, scores, kids, kid_steps)
 
 

@@ -11,9 +11,28 @@ from typing import Any, Final
 import asyncpg
 
 from backend import db
+from backend.cases.schemas import ActorRole, CaseStatus, TimelineAction
+from backend.cases.store.cases import decode_json
 
-EventRecord = dict[str, Any]
-"""A whole timeline row (``data`` decoded), as the case views read it."""
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """A whole timeline row (``data`` decoded), as the case views read it."""
+
+    id: int
+    case: int
+    at: datetime
+    action: TimelineAction
+    from_status: CaseStatus | None
+    to_status: CaseStatus
+    actor_kind: str
+    actor_id: str | None
+    actor_role: ActorRole
+    on_behalf_of: str | None
+    channel: str | None
+    note: str
+    data: dict[str, Any]
+
 
 _COLUMNS: Final = (
     'id, "case", at, action, from_status, to_status, actor_kind, actor_id, actor_role,'
@@ -48,10 +67,21 @@ class Step:
 
 
 def event_record(row: asyncpg.Record) -> EventRecord:
-    out = dict(row)
-    data = out["data"]
-    out["data"] = dict((json.loads(data) if isinstance(data, str) else data) or {})
-    return out
+    return EventRecord(
+        id=row["id"],
+        case=row["case"],
+        at=row["at"],
+        action=row["action"],
+        from_status=row["from_status"],
+        to_status=row["to_status"],
+        actor_kind=row["actor_kind"],
+        actor_id=row["actor_id"],
+        actor_role=row["actor_role"],
+        on_behalf_of=row["on_behalf_of"],
+        channel=row["channel"],
+        note=row["note"],
+        data=decode_json(row["data"]),
+    )
 
 
 async def timeline(conn: asyncpg.Connection, case_id: int) -> list[EventRecord]:

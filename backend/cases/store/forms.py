@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from backend import db
-from backend.cases.store.cases import record
+from backend.cases.store.cases import decode_json
 
 _COUNT: Final = "SELECT count(*) FROM case_record WHERE form <> '{}'::jsonb AND id > $1"
 _BATCH: Final = (
@@ -33,19 +33,15 @@ class FormRow:
     item_version: int | None
     form: dict[str, Any]
 
-    def as_record(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "number": self.number,
-            "parent": self.parent,
-            "item_version": self.item_version,
-            "form": self.form,
-        }
-
 
 def _row(found: Any) -> FormRow:
-    r = record(found)
-    return FormRow(r["id"], r["number"], r["parent"], r["item_version"], r["form"])
+    return FormRow(
+        found["id"],
+        found["number"],
+        found["parent"],
+        found["item_version"],
+        decode_json(found["form"]),
+    )
 
 
 async def count_after(after: int) -> int:

@@ -42,9 +42,9 @@ async def lock_family(case_id: int, *, children: bool = False) -> Family | None:
     rows = [
         record(r) for r in await db.fetch(_FAMILY_WITH_CHILDREN if children else _FAMILY, case_id)
     ]
-    case = next((r for r in rows if r["id"] == case_id), None)
+    case = next((r for r in rows if r.id == case_id), None)
     if case is None:
         return None
-    parent = next((r for r in rows if r["id"] == case["parent"]), None)
-    kids = [r for r in rows if r["parent"] == case_id]
+    parent = next((r for r in rows if r.id == case.parent), None)
+    kids = [r for r in rows if r.parent == case_id]
     return Family(case, parent, kids)

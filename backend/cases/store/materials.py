@@ -4,17 +4,68 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
 import asyncpg
 
 from backend import db
+from backend.cases.schemas import MaterialSource
 from backend.cases.tables import CaseMaterial, Supplement
 
-MaterialRecord = dict[str, Any]
-"""A material row, as the case views read it."""
-SupplementRecord = dict[str, Any]
-"""A supplement request row, as the case views read it."""
+
+@dataclass(frozen=True, slots=True)
+class MaterialRecord:
+    """A material row, as the case views read it."""
+
+    id: int
+    case: int
+    material_type: str
+    source: MaterialSource
+    upload_id: str | None
+    shared_ref: str | None
+    supplement: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: asyncpg.Record) -> MaterialRecord:
+        return cls(
+            id=row["id"],
+            case=row["case"],
+            material_type=row["material_type"],
+            source=row["source"],
+            upload_id=row["upload_id"],
+            shared_ref=row["shared_ref"],
+            supplement=row["supplement"],
+            created_at=row["created_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SupplementRecord:
+    """A supplement request row, as the case views read it."""
+
+    id: int
+    case: int
+    missing: list[str]
+    note: str
+    requested_at: datetime
+    requested_by: str | None
+    answered_at: datetime | None
+    answer_note: str
+
+    @classmethod
+    def of(cls, row: asyncpg.Record) -> SupplementRecord:
+        return cls(
+            id=row["id"],
+            case=row["case"],
+            missing=list(row["missing"]),
+            note=row["note"],
+            requested_at=row["requested_at"],
+            requested_by=row["requested_by"],
+            answered_at=row["answered_at"],
+            answer_note=row["answer_note"],
+        )
+
 
 MATERIALS: Final = (
     'SELECT id, "case", material_type, source, upload_id, shared_ref, supplement, created_at'
@@ -35,7 +86,7 @@ _OPEN_SUPPLEMENT: Final = (
 
 
 async def of_case(conn: asyncpg.Connection, case_id: int) -> list[MaterialRecord]:
-    return [dict(r) for r in await conn.fetch(MATERIALS, case_id)]
+    return [MaterialRecord.of(r) for r in await conn.fetch(MATERIALS, case_id)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +112,7 @@ async def insert_filed(
         [m.upload_id for m in materials],
         [m.shared_ref for m in materials],
     )
-    return sorted((dict(r) for r in inserted), key=lambda r: int(r["id"]))
+    return sorted((MaterialRecord.of(r) for r in inserted), key=lambda r: r.id)
 
 
 async def insert_supplied(
@@ -92,7 +143,7 @@ async def has_upload(*, case_id: int, upload_id: str) -> bool:
 
 async def open_supplement(conn: asyncpg.Connection, case_id: int) -> SupplementRecord | None:
     found = await conn.fetchrow(_OPEN_SUPPLEMENT, case_id)
-    return dict(found) if found is not None else None
+    return SupplementRecord.of(found) if found is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from backend import db
+from backend.cases.store.cases import COLUMNS, CaseRecord, record
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,12 +369,13 @@ async def agent_case_counts(*, agent_ids: list[str], since: datetime) -> dict[st
     }
 
 
-async def cases_filed_by(agent_ids: list[str]) -> list[dict[str, Any]]:
+async def cases_filed_by(agent_ids: list[str]) -> list[CaseRecord]:
     """Every case these agents filed, whole rows (as ``delegation.custody`` reads them)."""
     rows = await db.fetch(
-        "SELECT * FROM case_record WHERE filed_by_staff = ANY($1::uuid[])", agent_ids
+        f"SELECT {COLUMNS} FROM case_record WHERE filed_by_staff = ANY($1::uuid[])",  # noqa: S608
+        agent_ids,
     )
-    return [dict(r) for r in rows]
+    return [record(r) for r in rows]
 
 
 # --- forwarding to external platforms --------------------------------------------------------
@@ -389,11 +391,14 @@ async def case_status(case_id: int, *, lock: bool = False) -> str | None:
     return None if row is None else str(row["status"])
 
 
-async def locked_case_row(case_id: int) -> dict[str, Any] | None:
+async def locked_case_row(case_id: int) -> CaseRecord | None:
     """The whole case row, locked until the transaction ends (as ``cases.formreveal`` and the
     platform push read it), or None."""
-    row = await db.fetchrow("SELECT * FROM case_record WHERE id = $1 FOR UPDATE", case_id)
-    return None if row is None else dict(row)
+    row = await db.fetchrow(
+        f"SELECT {COLUMNS} FROM case_record WHERE id = $1 FOR UPDATE",  # noqa: S608
+        case_id,
+    )
+    return None if row is None else record(row)
 
 
 async def submitted_children(case_id: int) -> list[int]:

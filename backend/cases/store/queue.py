@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from backend import db
 from backend.cases import views as case_views
+from backend.cases.store import cases
 
 QUEUE_ORDER: Final = "c.deadline NULLS LAST, c.created_at, c.id"
 """Most urgent first: the earliest deadline, then the oldest case."""
@@ -70,12 +71,7 @@ _UNCLAIMED = (
 NEXT_UNCLAIMED: Final = (
     _CANDIDATE + _QUEUED + _UNCLAIMED + QUEUE_ORDER + " LIMIT 1 FOR UPDATE OF c SKIP LOCKED"
 )
-CASE_BY_ID: Final = (
-    "SELECT id, number, parent, bundle_code, item_code, item_version, applicant, filed_by_kind,"
-    " filed_by_staff, mandate_id, channel, status, resume_status, township, service_point,"
-    " department, form, delivery_method, delivery_address, committed_days, deadline,"
-    " accepted_at, closed_at, created_at, updated_at FROM case_record WHERE id = $1"
-)
+CASE_BY_ID: Final = f"SELECT {cases.COLUMNS} FROM case_record WHERE id = $1"  # noqa: S608 - a constant column list
 STATUS_OF: Final = "SELECT status FROM case_record WHERE id = $1"
 PUSHED: Final = 'SELECT 1 FROM platform_push WHERE "case" = $1 AND pushed_at IS NOT NULL'
 TRANSFERRED: Final = "SELECT 1 FROM case_event WHERE \"case\" = $1 AND action = 'transfer' LIMIT 1"
@@ -195,14 +191,14 @@ async def next_unclaimed(
     return (int(row["id"]), str(row["number"])) if row is not None else None
 
 
-async def case_row(*, number: str) -> dict[str, Any] | None:
+async def case_row(*, number: str) -> cases.CaseRecord | None:
     """The case as the cases context reads it (None for an unknown or restricted number)."""
     return await case_views.case_row(number=number)
 
 
-async def case_by_id(case_id: int) -> dict[str, Any] | None:
+async def case_by_id(case_id: int) -> cases.CaseRecord | None:
     row = await db.fetchrow(CASE_BY_ID, case_id)
-    return dict(row) if row is not None else None
+    return cases.record(row) if row is not None else None
 
 
 async def status_of(case_id: int) -> str | None:

@@ -71,7 +71,7 @@ async def claim_next(
 async def release(*, number: str, clerk: Clerk, doorbell: Doorbell | None) -> CaseForStaff:
     """放回队列: give up one's claim; 409 ``case_not_claimed`` without one."""
     async with unit_of_work(doorbell):
-        await claims.release((await row_of(number))["id"], staff_id=clerk.id)
+        await claims.release((await row_of(number)).id, staff_id=clerk.id)
     return await staff_view(number=number, clerk=clerk)
 
 

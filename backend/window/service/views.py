@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from backend.audit.service import Actor as AuditActor
 from backend.audit.service import AuditLog
 from backend.cases import actions as case_actions
 from backend.cases import filing as cases
 from backend.cases import formreveal
 from backend.cases.store import queue
+from backend.cases.store.cases import CaseRecord
 from backend.outbox.service import Doorbell, unit_of_work
 from backend.settings import Settings
 from backend.window import claims, present
@@ -18,7 +17,7 @@ from backend.window.schemas import CaseForStaff
 from backend.workdays.service import load_calendar
 
 
-async def row_of(number: str) -> dict[str, Any]:
+async def row_of(number: str) -> CaseRecord:
     row = await queue.case_row(number=number)
     if row is None:
         raise cases.not_found()
@@ -33,7 +32,7 @@ async def staff_view(*, number: str, clerk: Clerk) -> CaseForStaff:
 async def look(*, number: str, clerk: Clerk, lapse_s: int) -> CaseForStaff:
     """The staff view; looking at a case you hold keeps your claim alive."""
     row = await row_of(number)
-    await claims.touch(row["parent"] or row["id"], staff_id=clerk.id, lapse_s=lapse_s)
+    await claims.touch(row.parent or row.id, staff_id=clerk.id, lapse_s=lapse_s)
     return await staff_view(number=number, clerk=clerk)
 
 
@@ -50,11 +49,11 @@ async def material_link(
     """A signed link to one of the case's materials; the read is audited as for the applicant."""
     async with unit_of_work(doorbell):
         row = await row_of(number)
-        reader = AuditActor("staff", clerk.id, on_behalf_of=str(row["applicant"]))
+        reader = AuditActor("staff", clerk.id, on_behalf_of=str(row.applicant))
         url = await case_actions.material_link(
             row=row, upload_id=upload_id, reader=reader, audit=audit, settings=settings
         )
-        await claims.touch(row["parent"] or row["id"], staff_id=clerk.id, lapse_s=lapse_s)
+        await claims.touch(row.parent or row.id, staff_id=clerk.id, lapse_s=lapse_s)
     return url
 
 
@@ -71,7 +70,7 @@ async def reveal(
     and field, why)."""
     async with unit_of_work(doorbell):
         row = await row_of(number)
-        reader = AuditActor("staff", clerk.id, on_behalf_of=str(row["applicant"]))
+        reader = AuditActor("staff", clerk.id, on_behalf_of=str(row.applicant))
         return await formreveal.reveal_value(
             row=row, field=field, reader=reader, reason=reason, audit=audit
         )
