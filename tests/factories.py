@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
 from backend import db
+from backend.cases.store.cases import CaseRecord
 from backend.catalogue.tables import Department
 from backend.geo.tables import Area
 from backend.identity import service as identity
@@ -77,3 +83,36 @@ def make_id_number(
     body = f"{region}{birth}{order % 1000:03d}"
     total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
     return body + "10X98765432"[total % 11]
+
+
+def case_record(**changes: Any) -> CaseRecord:
+    """A case row as the cases store reads it, for pure rules that take one."""
+    at = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    base = CaseRecord(
+        id=1,
+        number="XS2026000001",
+        parent=None,
+        bundle_code=None,
+        item_code="ITEM",
+        item_version=1,
+        applicant=UUID(int=1),
+        filed_by_kind="self",
+        filed_by_staff=None,
+        mandate_id=None,
+        channel="miniprogram",
+        status="submitted",
+        resume_status=None,
+        township=None,
+        service_point=None,
+        department=None,
+        form={},
+        delivery_method="window",
+        delivery_address="",
+        committed_days=0,
+        deadline=None,
+        accepted_at=None,
+        closed_at=None,
+        created_at=at,
+        updated_at=at,
+    )
+    return dataclasses.replace(base, **changes)

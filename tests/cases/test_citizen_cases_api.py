@@ -170,9 +170,10 @@ async def test_withdraw_supplement_and_rating(api, small_catalogue: Path, elicen
         "number"
     ]
     row = await case_views.case_row(number=number)
+    assert row is not None
     calendar = ChinaCalendar()
     async with unit_of_work(None):  # what the window's routes do
-        await apply(row["id"], Change(Action.FORWARD, WINDOW), calendar=calendar)
+        await apply(row.id, Change(Action.FORWARD, WINDOW), calendar=calendar)
         await cases.request_supplement(
             row=row,
             missing=["户口簿", "照片"],
@@ -234,10 +235,11 @@ async def test_no_withdrawal_after_acceptance_and_the_deadline_appears(
         "number"
     ]
     row = await case_views.case_row(number=number)
+    assert row is not None
     calendar = ChinaCalendar()
     async with unit_of_work(None):
-        await apply(row["id"], Change(Action.FORWARD, WINDOW), calendar=calendar)
-        await apply(row["id"], Change(Action.ACCEPT, WINDOW), calendar=calendar)
+        await apply(row.id, Change(Action.FORWARD, WINDOW), calendar=calendar)
+        await apply(row.id, Change(Action.ACCEPT, WINDOW), calendar=calendar)
     case = (await me.get(f"/api/v1/cases/{number}")).json()
     assert case["deadline"] is not None and case["working_days_left"] == 5
     assert_problem(await me.post(f"/api/v1/cases/{number}/withdraw"), 409, "transition_not_allowed")

@@ -42,19 +42,19 @@ async def test_a_child_is_locked_with_its_parent_and_a_parent_with_its_children(
     sibling = await row(f"{number}-03")
 
     async with db.engine().transaction():
-        family = await lock_family(child["id"])
+        family = await lock_family(child.id)
         assert family is not None
-        assert family.case["number"] == f"{number}-02"
-        assert family.parent is not None and family.parent["number"] == number
+        assert family.case.number == f"{number}-02"
+        assert family.parent is not None and family.parent.number == number
         assert family.children == []
-        assert await _locked_elsewhere(parent["id"])
-        assert await _locked_elsewhere(child["id"])
-        assert not await _locked_elsewhere(sibling["id"])
+        assert await _locked_elsewhere(parent.id)
+        assert await _locked_elsewhere(child.id)
+        assert not await _locked_elsewhere(sibling.id)
 
     async with db.engine().transaction():
-        whole = await lock_family(parent["id"], children=True)
+        whole = await lock_family(parent.id, children=True)
         assert whole is not None and whole.parent is None
-        assert [c["number"] for c in whole.children] == [f"{number}-0{i}" for i in (1, 2, 3)]
-        assert await _locked_elsewhere(sibling["id"])
+        assert [c.number for c in whole.children] == [f"{number}-0{i}" for i in (1, 2, 3)]
+        assert await _locked_elsewhere(sibling.id)
 
     assert await lock_family(0) is None

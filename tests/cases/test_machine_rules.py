@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from backend.cases import bundles, states, transitions
 from backend.cases.states import Action, Status, clock_kind, decide
 from notifications import planner
+from tests.factories import case_record
 
 pytestmark = pytest.mark.unit
 
@@ -73,16 +76,16 @@ def test_bundles_keep_the_closing_rules_of_the_machine():
 
 def test_bundle_rules_narrow_the_machines_actions():
     every = states.allowed_actions(S.QUEUED)
-    child = {"parent": 1, "bundle_code": None, "status": "queued", "resume_status": None}
-    parent = {"parent": None, "bundle_code": "b", "status": "queued", "resume_status": None}
+    child = case_record(parent=1, status="queued")
+    parent = case_record(bundle_code="b", item_code=None, item_version=None, status="queued")
     assert bundles.bundle_allowed(child, every, parent=parent, children=[]) == [Action.REJECT]
-    accepted = {**parent, "status": "accepted"}
+    accepted = dataclasses.replace(parent, status="accepted")
     after = states.allowed_actions(S.ACCEPTED)
     assert Action.REQUEST_SUPPLEMENT not in bundles.bundle_allowed(
-        accepted, after, parent=None, children=[{"status": "accepted"}]
+        accepted, after, parent=None, children=[case_record(status="accepted")]
     )
     assert Action.TRANSFER not in bundles.bundle_allowed(
-        accepted, after, parent=None, children=[{"status": "denied"}]
+        accepted, after, parent=None, children=[case_record(status="denied")]
     )
 
 

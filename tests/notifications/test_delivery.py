@@ -84,7 +84,7 @@ async def queued(number: str, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         row = await case_views.case_row(number=number)
-        if row is not None and row["status"] == "queued":
+        if row is not None and row.status == "queued":
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"{number} never reached the township queue")

@@ -21,7 +21,7 @@ async def visits(number: str) -> list[str]:
     rows = await db.fetch(
         "SELECT action FROM case_event WHERE \"case\" = $1 AND data->>'in_person' = 'true'"
         " ORDER BY id",
-        (await row(number))["id"],
+        (await row(number)).id,
     )
     return [r["action"] for r in rows]
 

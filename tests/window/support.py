@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from backend.cases import views as case_views
+from backend.cases.store.cases import CaseRecord
 from backend.outbox.runner import HandlerContext
 from backend.platform.forward import forward_case
 from tests.factories import DEFAULT_PASSWORD, make_staff
@@ -71,7 +72,7 @@ async def approver(
     )
 
 
-async def row(number: str) -> dict[str, Any]:
+async def row(number: str) -> CaseRecord:
     found = await case_views.case_row(number=number)
     assert found is not None, number
     return found
@@ -80,7 +81,7 @@ async def row(number: str) -> dict[str, Any]:
 async def forward(number: str) -> None:
     """What the worker's ``case.forward`` job does, run here (the API server has no worker)."""
     found = await row(number)
-    await forward_case(HandlerContext(0, "case.forward", 1), {"case_id": found["id"]})
+    await forward_case(HandlerContext(0, "case.forward", 1), {"case_id": found.id})
 
 
 async def submitted(me: CitizenClient, body: dict[str, Any] | None = None) -> str:

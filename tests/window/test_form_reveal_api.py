@@ -50,7 +50,7 @@ async def test_staff_see_masks_and_a_reveal_is_audited_for_the_owner(
     }
     number = await queued(me, {**SINGLE, "form": form})
 
-    stored = json.dumps((await row(number))["form"], ensure_ascii=False)
+    stored = json.dumps((await row(number)).form, ensure_ascii=False)
     for plain in (guardian_id, cert, PHONE, ACCOUNT, birth):
         assert plain not in stored
     assert '"enc"' in stored and '"hash"' in stored

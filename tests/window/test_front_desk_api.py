@@ -40,7 +40,7 @@ BODIES = {
 
 async def _backdate(number: str, days: int) -> None:
     """Pretend everything so far happened ``days`` days ago (the clock reads event days)."""
-    case_id = (await row(number))["id"]
+    case_id = (await row(number)).id
     await CaseEvent.raw(
         'UPDATE case_event SET at = at - make_interval(days => {}) WHERE "case" = {}',
         days,
@@ -103,7 +103,7 @@ async def test_the_whole_path_from_queue_to_delivery(api, small_catalogue: Path,
     assert resumed["paused_working_days"] == waited and resumed["clock_paused"] is False
     assert resumed["deadline"] == calendar.add_working_days(start, 5 + waited).isoformat()
     assert calendar.add_working_days(start, 5) < today()  # without the pause: overdue
-    assert (await row(number))["deadline"].isoformat() == resumed["deadline"]
+    assert (await row(number)).deadline.isoformat() == resumed["deadline"]
 
     approved = await ok(ga, number, "approve", {"note": "符合条件"}, prefix="review")
     assert approved["status"] == "approved"
