@@ -57,7 +57,7 @@ def _refusal_status(exc: DomainError) -> int:
 def _form_problem(data: PasswordForm) -> tuple[str, int] | None:
     """What is wrong with the form before the use case is asked, and the status it answers."""
     if not (data.current_password and data.new_password and data.confirm_password):
-        return texts.PW_FIELDS_MISSING, 400
+        return texts.PW_FIELDS_MISSING, 422
     if data.new_password != data.confirm_password:
         return texts.PW_CONFIRM_MISMATCH, 422
     return None

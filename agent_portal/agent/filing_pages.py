@@ -144,10 +144,10 @@ class FilingPages(Controller):
         agent = await agent_desk.agent_of(staff)
         form = await request.form()
         mandate_id, item, bundle = _picked(form)
-        choice = _pick(await _choices(await _mandate(agent, mandate_id)), item, bundle)
-        if choice is None:
-            return await _page(agent, mandate_id=mandate_id)
-        chosen = await _form(choice)
+        try:
+            chosen = await _form(await _choice(agent, mandate_id, item, bundle))
+        except InvalidInput as exc:
+            return await _page(agent, mandate_id=mandate_id, refused=exc)
         posted = item_form.read(form, chosen.materials, key_prefix=KEY_PREFIX)
         try:
             number = await _file(deps, agent, mandate_id, posted, chosen)
@@ -156,6 +156,16 @@ class FilingPages(Controller):
                 agent, mandate_id=mandate_id, item=item, bundle=bundle, posted=posted, refused=exc
             )
         return Redirect(f"/portal/agent/cases/{number}?done=filed", status_code=303)
+
+
+async def _choice(agent: Agent, mandate_id: str, item: str, bundle: str) -> Choice:
+    """What the posted form files under the mandate, or 422 naming what was not chosen."""
+    if not mandate_id:
+        raise InvalidInput(texts.MANDATE_REQUIRED, code="validation_failed")
+    choice = _pick(await _choices(await _mandate(agent, mandate_id)), item, bundle)
+    if choice is None:
+        raise InvalidInput(texts.ITEM_REQUIRED, code="validation_failed")
+    return choice
 
 
 def _picked(form: FormMultiDict) -> tuple[str, str, str]:

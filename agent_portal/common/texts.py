@@ -79,6 +79,7 @@ FORM_INVALID: Final = "提交的内容有误，请检查后重试。"
 UPLOAD_KEPT: Final = "已上传"
 MATERIAL_MISSING: Final = "缺少这份材料，请上传"
 ITEM_REQUIRED: Final = "请选择办理事项。"
+MANDATE_REQUIRED: Final = "请先选择群众的委托。"
 
 # What the page says after an action went through (PRG: ``?done=<action>``).
 DONE: Final[dict[str, str]] = {

@@ -25,7 +25,7 @@ from backend.audit.store import AuditEntry
 from backend.catalogue import service as catalogue
 from backend.clock import local
 from backend.deps import Deps
-from backend.errors import DomainError, NotAllowed, NotFound
+from backend.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from backend.identity import roles
 from backend.identity.service import StaffAccount
 from backend.settings import Settings
@@ -84,6 +84,9 @@ class CallAnswer:
 
 
 def _call_answer(form: FormMultiDict) -> CallAnswer:
+    """The call as the form gives it; whether the citizen was reached must be chosen."""
+    if form.get("reached") not in ("yes", "no"):
+        raise InvalidInput(texts.CALL_REACHED_REQUIRED, code="validation_failed")
     return CallAnswer(
         reached=form.get("reached") == "yes",
         satisfied=_int_or_none(form.get("satisfied")),
@@ -329,9 +332,9 @@ class SupervisionPages(Controller):
     ) -> Response[Any]:
         scope = await _scope(staff)
         week = await _call_week(scope, call_id)
-        answer = _call_answer(await request.form())
+        form = await request.form()
         try:
-            await _record_call(deps, scope, call_id, answer)
+            await _record_call(deps, scope, call_id, _call_answer(form))
         except DomainError as exc:
             return await self._calls_page(
                 staff, week=week, page=1, error=exc.detail, status_code=exc.status

@@ -54,3 +54,6 @@ def audit_subject(kind: str, subject_id: str, field_labels: dict[str, str]) -> s
         number, _, name = subject_id.partition(":")
         return f"{label} {number}（{field_labels.get(name, name)}）"
     return f"{label} {subject_id}"
+
+
+CALL_REACHED_REQUIRED: Final = "请选择是否联系上群众。"
