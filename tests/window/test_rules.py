@@ -65,8 +65,10 @@ def test_staff_see_only_the_actions_the_bundle_rules_allow():
     from backend.cases.bundles import bundle_allowed
     from backend.cases.states import Action, allowed_actions
 
+    from tests.factories import case_record
+
     def case(status: str, *, parent=None, bundle="CSYJS"):
-        return {"status": status, "resume_status": None, "parent": parent, "bundle_code": bundle}
+        return case_record(status=status, parent=parent, bundle_code=bundle)
 
     queued_parent = case("queued")
     child = case("queued", parent=1, bundle=None)
