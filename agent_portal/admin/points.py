@@ -201,8 +201,9 @@ class PointPages(Controller):
         )
 
     @get("/new", name="portal:admin-point-new")
-    async def new(self, staff: StaffAccount) -> Template:
-        return await _form_page(staff, code=None, values=_values(None))
+    async def new(self, staff: StaffAccount, kind: str = "", area_code: str = "") -> Template:
+        values = _values(None) | {"kind": kind[:32], "area_code": area_code[:12]}
+        return await _form_page(staff, code=None, values=values)
 
     @post("/new", name="portal:admin-point-create", status_code=200)
     async def create(
