@@ -171,7 +171,7 @@ async def test_a_bad_draft_names_every_wrong_field_and_changes_nothing(
         await _save(audit, replace(bad, kind="township_hall", area_code=GUALI), code)
     assert await service.admin_point(district=DISTRICT, code=code) == hall
     assert await _audit_rows() == []
-    listed, total = await service.admin_points_page(
+    _, total = await service.admin_points_page(
         district=DISTRICT, township=None, kind=None, search=None, page=1, page_size=20
     )
     assert total == 5
