@@ -226,3 +226,34 @@ async def test_other_roles_get_the_refusal_on_every_address(
         json.dumps([p.name for p in (await points.snapshot()).points.values()]).count("不该保存")
         == 0
     )
+
+
+async def test_the_demo_district_on_the_map_and_in_the_coverage(
+    page: Page, artifacts_dir: Path, live_server: str
+) -> None:
+    """The whole demo district (27 townships, 301 villages): the map picker draws every township
+    with nothing from the internet; streets have no bank outlet, so they miss the target."""
+    from backend.demo import load_demo
+
+    await load_demo(password="demo-password-1")
+    folder = artifacts_dir / "admin"
+    folder.mkdir(exist_ok=True)
+    outside = await _offline(page, live_server)
+    await make_staff(role="admin", username="admin-demo-points")
+    await log_in(page, "admin-demo-points")
+    await page.goto("/portal/admin/points/new?kind=bank_outlet&area_code=330109001")
+    await expect(page.locator("#point-map")).to_have_attribute("data-map", "drawn")
+    data = json.loads(await page.locator("#points-map-data").inner_text())
+    assert len(data["townships"]) == 27 and len(data["villages"]) > 250
+    await page.locator("#point-map").scroll_into_view_if_needed()
+    await page.locator("#point-map").click(position={"x": 120, "y": 120})
+    assert await page.locator("#f-lat").input_value() != ""
+    await _shots(page, folder, "points-map-demo")
+    await page.goto("/portal/admin/points/coverage")
+    await expect(page.locator("#coverage tbody tr")).to_have_count(27)
+    street = page.locator("#coverage tr[data-township='330109001']")  # 城厢街道
+    await expect(street).to_contain_text("未达标")
+    await _shots(page, folder, "points-coverage-demo")
+    await page.goto("/portal/admin/points/outlets")
+    await _shots(page, folder, "points-outlets-demo")
+    assert outside == []
