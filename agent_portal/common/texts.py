@@ -50,6 +50,12 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     roles.ADMIN: (
         ("数据看板", "全区办件和满意度情况", "/portal/dashboard"),
         ("审计日志与督办", "查看身份证号和材料的查阅记录，超期和差评督办", "/portal/supervision/"),
+        ("办事点", "办事点的类型、位置、开放时间和可办事项", "/portal/admin/points"),
+        (
+            "办事点覆盖情况",
+            "各镇街各类办事点数量，政银通网点是否每镇街都有",
+            "/portal/admin/points/coverage",
+        ),
     ),
 }
 

@@ -1,8 +1,9 @@
 """Opening hours of service points (standard library only).
 
 Hours are kept per ISO weekday ("1" = Monday … "7" = Sunday) as lists of ``["HH:MM", "HH:MM"]``.
-Whether a point is open also depends on the day: closed on statutory holidays, open on make-up
-workdays (with Monday's hours), by the working-day calendar.
+Whether a point is open also depends on the day: closed on statutory holidays unless it keeps
+holiday hours (the key ``"holiday"``, the same list of intervals), open on make-up workdays (with
+Monday's hours), by the working-day calendar.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Final
 
 Hours = Mapping[str, Sequence[Sequence[str]]]
 
+HOLIDAY: Final = "holiday"
+CLOSED_WORDS: Final = frozenset({"", "休息", "闭馆", "不开放", "关闭"})
 WEEKDAY_NAMES: Final = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
@@ -77,14 +80,47 @@ def parse_hours(text: str) -> dict[str, list[list[str]]]:
     return hours
 
 
+def parse_holiday_hours(text: str) -> list[list[str]]:
+    """Read the hours kept on statutory holidays: ``09:00-12:00,13:00-16:00``; empty (or 休息,
+    闭馆) means closed on holidays."""
+    text = text.strip()
+    if text in CLOSED_WORDS:
+        return []
+    return [_span(s) for s in re.split(r"[,，、]", text) if s.strip()]
+
+
 def format_hours(hours: Hours) -> str:
+    """The weekly hours as ``周一 08:30-12:00；…`` (holiday hours not included)."""
     names = "一二三四五六日"
     parts = [
         f"周{names[int(d) - 1]} " + ",".join(f"{a}-{b}" for a, b in spans)
-        for d, spans in sorted(hours.items(), key=lambda kv: int(kv[0]))
+        for d, spans in sorted(
+            ((d, s) for d, s in hours.items() if d.isdigit()), key=lambda kv: int(kv[0])
+        )
         if spans
     ]
     return "；".join(parts)
+
+
+def format_weekly(hours: Hours) -> str:
+    """The weekly hours as the form's text: equal weekdays run together (``周一至周五 …``)."""
+    names = "一二三四五六日"
+    runs: list[tuple[int, int, str]] = []
+    for day in range(1, 8):
+        spans = ",".join(f"{a}-{b}" for a, b in hours.get(str(day), []))
+        if spans and runs and runs[-1][1] == day - 1 and runs[-1][2] == spans:
+            runs[-1] = (runs[-1][0], day, spans)
+        elif spans:
+            runs.append((day, day, spans))
+    return "；".join(
+        (f"周{names[a - 1]}" if a == b else f"周{names[a - 1]}至周{names[b - 1]}") + f" {spans}"
+        for a, b, spans in runs
+    )
+
+
+def format_holiday(hours: Hours) -> str:
+    """The holiday hours as the form's text; empty when closed on holidays."""
+    return ",".join(f"{a}-{b}" for a, b in hours.get(HOLIDAY, []))
 
 
 def _within(spans: Sequence[Sequence[str]], moment: time) -> bool:
@@ -96,7 +132,8 @@ def is_open(hours: Hours, local_moment: datetime, *, working_day: bool, holiday:
     """Whether a point with ``hours`` is open at ``local_moment`` (Asia/Shanghai wall time).
 
     ``working_day`` and ``holiday`` come from the working-day calendar for that date: a
-    statutory holiday closes it; a make-up workday on a weekend opens it with Monday's hours.
+    statutory holiday closes it (or keeps its holiday hours); a make-up workday on a weekend
+    opens it with Monday's hours.
     Always-open points (self-service terminals) ignore holidays.
     """
     day: date = local_moment.date()
@@ -106,7 +143,7 @@ def is_open(hours: Hours, local_moment: datetime, *, working_day: bool, holiday:
     if always:
         return True
     if holiday:
-        return False
+        return _within(hours.get(HOLIDAY, []), local_moment.time())
     if working_day and weekday >= 6:
         spans = hours.get("1", [])
     return _within(spans, local_moment.time())

@@ -1,17 +1,26 @@
-"""Geo's use cases: the area tree, the points near a citizen, the 30-minute coverage."""
+"""Geo's use cases: the area tree, the points near a citizen, the 30-minute coverage, and the
+administrator's service points (list, create, edit, bank outlets and coverage by kind)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import secrets
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Final
 
-from backend.errors import InvalidInput
-from backend.geo import reach
+from backend.audit.service import Actor, AuditLog
+from backend.catalogue import service as catalogue
+from backend.errors import InvalidInput, NotFound
+from backend.geo import points, reach, texts
+from backend.geo.hours import HOLIDAY, HoursError, parse_holiday_hours, parse_hours
 from backend.geo.levels import LEVELS
 from backend.geo.reach import CoverageReport, NearbyPoint, VillageCoverage
-from backend.geo.store import areas
+from backend.geo.store import admin_points, areas
+from backend.geo.store.admin_points import Bounds, ListedPoint, Place, PointRecord, TownshipOutlets
 from backend.geo.store.areas import AreaRow
 from backend.geo.travel import TravelTimeProvider
+from backend.outbox.service import Doorbell, unit_of_work
 from backend.workdays.service import load_calendar
 
 AreaView = AreaRow  # the name the portal's walk-in form reads them by
@@ -83,3 +92,300 @@ async def coverage_page(
     ]
     start = (page - 1) * page_size
     return CoveragePage(report, villages[start : start + page_size], len(villages))
+
+
+# --- the administrator's service points (办事点) -------------------------------------------
+
+POINT_SUBJECT: Final = "service_point"
+POINT_CREATE: Final = "service_point_create"
+POINT_UPDATE: Final = "service_point_update"
+TARGET_KIND: Final = "bank_outlet"  # the plan's target: a 政银通 outlet in every township
+BOUNDS_MARGIN: Final = 0.05  # degrees (about 5 km) around the district's area centres
+NAME_MAX: Final = 100
+ADDRESS_MAX: Final = 200
+PHONE_MAX: Final = 40
+_CODE_PREFIX: Final = {
+    "township_hall": "HALL",
+    "village_station": "STN",
+    "bank_outlet": "BANK",
+    "self_service_terminal": "TERM",
+    "dept_station": "DEPT",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PointDraft:
+    """What the administrator typed for a service point, as text (the use case checks it)."""
+
+    kind: str
+    name: str
+    area_code: str
+    address: str
+    phone: str
+    lat: str
+    lng: str
+    hours: str
+    holiday_hours: str
+    items: tuple[str, ...]
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChoice:
+    code: str
+    name: str
+    department: str
+
+
+@dataclass(frozen=True, slots=True)
+class PointChoices:
+    """What the point form offers: the district's places, the catalogue's items, the bounds."""
+
+    places: list[Place]
+    items: list[ItemChoice]
+    bounds: Bounds | None
+
+
+@dataclass(frozen=True, slots=True)
+class KindCoverage:
+    """A township's active points of each kind and whether it meets the outlet target."""
+
+    code: str
+    name: str
+    counts: dict[str, int]
+    meets_target: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageByKind:
+    townships: list[KindCoverage]
+    totals: dict[str, int]
+    meeting: int
+
+
+def _kind_filter(kind: str | None) -> str | None:
+    if kind and kind not in points.KINDS:
+        raise InvalidInput(
+            texts.KIND_FILTER_UNKNOWN.format(kinds="、".join(points.KINDS)), code="filter_invalid"
+        )
+    return kind or None
+
+
+async def admin_points_page(
+    *,
+    district: str,
+    township: str | None,
+    kind: str | None,
+    search: str | None,
+    page: int,
+    page_size: int,
+) -> tuple[list[ListedPoint], int]:
+    """The district's service points, filtered by township, kind and name, one page."""
+    if township and not any(
+        p.code == township and p.level == "township"
+        for p in await admin_points.places(district=district)
+    ):
+        raise InvalidInput(texts.TOWNSHIP_FILTER_UNKNOWN, code="filter_invalid")
+    return await admin_points.points_page(
+        district=district,
+        township=township or None,
+        kind=_kind_filter(kind),
+        search=(search or "").strip()[:NAME_MAX] or None,
+        kind_order=points.KINDS,
+        limit=page_size,
+        offset=(max(1, page) - 1) * page_size,
+    )
+
+
+async def point_choices(*, district: str) -> PointChoices:
+    snap = await catalogue.snapshot()
+    items = sorted(
+        (ItemChoice(v.spec.code, v.spec.name, v.department_name) for v in snap.items.values()),
+        key=lambda i: (i.department, i.code),
+    )
+    return PointChoices(
+        await admin_points.places(district=district),
+        items,
+        await admin_points.bounds(district=district),
+    )
+
+
+async def admin_point(*, district: str, code: str) -> PointRecord:
+    """One service point of the district, active or not (``point_not_found`` otherwise)."""
+    found = await admin_points.point(code=code, district=district)
+    if found is None:
+        raise NotFound(texts.POINT_NOT_FOUND, code="point_not_found")
+    return found
+
+
+def _number(raw: str, field: str, low: float, high: float, problems: dict[str, str]) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        problems[field] = texts.NOT_A_NUMBER.format(example="30.16" if field == "lat" else "120.27")
+        return 0.0
+    if not low <= value <= high:
+        problems[field] = texts.OUT_OF_BOUNDS.format(low=low, high=high)
+    return value
+
+
+def _text(raw: str, field: str, limit: int, problems: dict[str, str]) -> str:
+    value = raw.strip()
+    if len(value) > limit:
+        problems[field] = texts.TOO_LONG.format(limit=limit)
+    return value
+
+
+def _parsed_hours(draft: PointDraft, problems: dict[str, str]) -> dict[str, list[list[str]]]:
+    hours: dict[str, list[list[str]]] = {}
+    try:
+        hours = parse_hours(draft.hours)
+    except HoursError as exc:
+        problems["hours"] = texts.HOURS_BAD.format(problem=exc)
+    try:
+        holiday = parse_holiday_hours(draft.holiday_hours)
+    except HoursError as exc:
+        problems["holiday_hours"] = texts.HOURS_BAD.format(problem=exc)
+        holiday = []
+    return {**hours, HOLIDAY: holiday} if holiday else hours
+
+
+def _coordinates(
+    draft: PointDraft, bounds: Bounds | None, problems: dict[str, str]
+) -> tuple[float, float]:
+    if bounds is None:
+        problems["lat"] = problems["lng"] = texts.NO_BOUNDS
+        return 0.0, 0.0
+    m = BOUNDS_MARGIN
+    lat = _number(draft.lat, "lat", bounds.min_lat - m, bounds.max_lat + m, problems)
+    lng = _number(draft.lng, "lng", bounds.min_lng - m, bounds.max_lng + m, problems)
+    return lat, lng
+
+
+async def _checked(
+    draft: PointDraft, *, district: str, code: str, kept_items: tuple[str, ...]
+) -> PointRecord:
+    """The point the draft describes, or ``point_invalid`` naming every wrong field."""
+    problems: dict[str, str] = {}
+    if draft.kind not in points.KINDS:
+        problems["kind"] = texts.KIND_UNKNOWN
+    name = _text(draft.name, "name", NAME_MAX, problems)
+    if not name:
+        problems["name"] = texts.NAME_EMPTY
+    place = next(
+        (p for p in await admin_points.places(district=district) if p.code == draft.area_code),
+        None,
+    )
+    if place is None:
+        problems["area_code"] = texts.AREA_UNKNOWN
+    address = _text(draft.address, "address", ADDRESS_MAX, problems)
+    phone = _text(draft.phone, "phone", PHONE_MAX, problems)
+    lat, lng = _coordinates(draft, await admin_points.bounds(district=district), problems)
+    hours = _parsed_hours(draft, problems)
+    known = set((await catalogue.snapshot()).items) | set(kept_items)
+    unknown = sorted(set(draft.items) - known)
+    if unknown:
+        problems["items"] = texts.ITEMS_UNKNOWN.format(codes="、".join(unknown))
+    if problems or place is None:
+        labels = "、".join(texts.FIELD_LABELS[f] for f in texts.FIELD_LABELS if f in problems)
+        raise InvalidInput(
+            texts.POINT_INVALID.format(fields=labels),
+            code="point_invalid",
+            extra={"fields": problems},
+        )
+    return PointRecord(
+        code=code,
+        name=name,
+        kind=draft.kind,
+        area_code=place.code,
+        township_code=place.township_code,
+        lat=lat,
+        lng=lng,
+        address=address,
+        phone=phone,
+        hours=hours,
+        active=draft.active,
+        item_codes=tuple(sorted(set(draft.items))),
+    )
+
+
+def _state(record: PointRecord | None) -> dict[str, object] | None:
+    if record is None:
+        return None
+    state = asdict(record)
+    state["item_codes"] = list(record.item_codes)
+    return state
+
+
+def _reason(note: str, before: PointRecord | None, after: PointRecord) -> str:
+    return json.dumps(
+        {"note": note, "before": _state(before), "after": _state(after)},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+async def _new_code(kind: str, area_code: str) -> str:
+    while True:
+        code = f"{_CODE_PREFIX.get(kind, 'PT')}-{area_code}-{secrets.token_hex(3)}"
+        if not await admin_points.code_taken(code):
+            return code
+
+
+async def save_point(
+    *,
+    audit: AuditLog,
+    actor: Actor,
+    doorbell: Doorbell | None,
+    district: str,
+    code: str | None,
+    draft: PointDraft,
+) -> PointRecord:
+    """Create (``code`` None) or change a service point of the district and what it handles.
+
+    One transaction: the point and its items, an audit row with the state before and after, and
+    a new catalogue revision so every process reloads its service points."""
+    async with unit_of_work(doorbell):
+        before = None
+        if code is not None:
+            before = await admin_points.point(code=code, district=district, lock=True)
+            if before is None:
+                raise NotFound(texts.POINT_NOT_FOUND, code="point_not_found")
+        kept = before.item_codes if before is not None else ()
+        record = await _checked(
+            draft,
+            district=district,
+            code=code or await _new_code(draft.kind, draft.area_code),
+            kept_items=kept,
+        )
+        await admin_points.save_point(record, new=before is None)
+        after = await admin_points.point(code=record.code, district=district)
+        assert after is not None  # just written in this transaction
+        await audit.record(
+            actor=actor,
+            action=POINT_CREATE if before is None else POINT_UPDATE,
+            subject_kind=POINT_SUBJECT,
+            subject_id=record.code,
+            reason=_reason(
+                texts.AUDIT_CREATED if before is None else texts.AUDIT_UPDATED, before, after
+            ),
+        )
+        await catalogue.bump_revision()
+    points.forget()
+    return after
+
+
+async def bank_outlets(*, district: str) -> list[TownshipOutlets]:
+    """Every township of the district with its 政银通 bank outlets (none: a gap)."""
+    return await admin_points.outlets_by_township(district=district, kind=TARGET_KIND)
+
+
+async def coverage_by_kind(*, district: str) -> CoverageByKind:
+    """Per township, how many active points of each kind, and who meets the outlet target."""
+    rows = await admin_points.kinds_by_township(district=district)
+    townships = [
+        KindCoverage(r.code, r.name, r.counts, r.counts.get(TARGET_KIND, 0) > 0) for r in rows
+    ]
+    totals = {k: sum(t.counts.get(k, 0) for t in townships) for k in points.KINDS}
+    return CoverageByKind(townships, totals, sum(t.meets_target for t in townships))

@@ -69,6 +69,18 @@ async def _fresh_batch_up(w: World) -> None:
     await api_rules._sent_to_township(w)
 
 
+POINT_FORM = {
+    "kind": "village_station",
+    "name": "群围村便民服务站",
+    "area_code": "330109110001",
+    "lat": "30.226",
+    "lng": "120.622",
+    "hours": "周一至周五 08:30-11:30,14:00-17:00",
+    "items": "YB-CBDJ",
+    "active": "on",
+}
+
+
 PORTAL_RULES: dict[str, Rule] = {
     "GET /portal/login": PUBLIC(),
     "POST /portal/login": PUBLIC(body={"username": "window-b", "password": DEFAULT_PASSWORD}),
@@ -277,6 +289,16 @@ PORTAL_RULES: dict[str, Rule] = {
         body={"reached": "yes", "satisfied": "5", "trips": "1"},
         wider=("admin",),
     ),
+    # the administrator's service points
+    "GET /portal/admin/points": Rule(who="admin", marker=lambda w: "HALL-330109110"),
+    "GET /portal/admin/points/new": Rule(who="admin"),
+    "POST /portal/admin/points/new": Rule(who="admin", body=POINT_FORM),
+    "GET /portal/admin/points/{code}/edit": Rule(who="admin", path={"code": "HALL-330109110"}),
+    "POST /portal/admin/points/{code}/edit": Rule(
+        who="admin", path={"code": "STN-330109110001"}, body=POINT_FORM
+    ),
+    "GET /portal/admin/points/outlets": Rule(who="admin"),
+    "GET /portal/admin/points/coverage": Rule(who="admin"),
     "GET /portal/dashboard": Rule(who="supervisor_a", **SUPERVISION),
     "GET /portal/dashboard/export/{table}/{fmt}": Rule(
         who="supervisor_a", path={"table": "townships", "fmt": "csv"}, **SUPERVISION
