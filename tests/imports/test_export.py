@@ -264,3 +264,32 @@ async def test_hostile_uploads_are_refused_with_chinese_messages(
     assert any("超过上限 20000 行" in e.message for e in too_many.errors)
     assert too_many.token is None
     assert await catalogue.known_codes() == (set(), set(), set())  # nothing was written
+
+
+async def test_an_api_import_that_writes_is_audited(api) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import DEFAULT_PASSWORD
+
+    admin = await make_staff(role="admin", username="admin-api")
+    login = await api.post(
+        "/api/v1/auth/staff/login", json={"username": "admin-api", "password": DEFAULT_PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    departments = "code,name\nGA,区公安分局\n".encode()
+    dry = await api.post(
+        "/api/v1/admin/catalogue/import",
+        files={"file": ("departments.csv", departments)},
+        data={"dry_run": "true"},
+        headers=headers,
+    )
+    assert dry.status_code == 200, dry.text
+    assert await AuditEvent.count().where(AuditEvent.action == imports.AUDIT_ACTION).run() == 0
+    done = await api.post(
+        "/api/v1/admin/catalogue/import",
+        files={"file": ("departments.csv", departments)},
+        headers=headers,
+    )
+    assert done.status_code == 200, done.text
+    entry = await AuditEvent.select().where(AuditEvent.action == imports.AUDIT_ACTION).first().run()
+    assert entry is not None and entry["actor_id"] == admin.id
+    reason = json.loads(entry["reason"])
+    assert (reason["before"]["departments"], reason["after"]["departments"]) == (0, 1)
