@@ -36,6 +36,7 @@ MAX_PREVIEW_ROWS: Final = 20_000
 PREVIEW_TTL_S: Final = 30 * 60
 AUDIT_ACTION: Final = "catalogue.import"
 _KEY: Final = "jjb:imports:preview:"
+_LATEST: Final = "jjb:imports:latest-preview:"
 _TOKEN: Final = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -200,8 +201,14 @@ async def preview_upload(
     except ImportRejected as rejected:
         return Preview(filename, day, rejected.errors, None, None)
     token = secrets.token_urlsafe(24)
-    key = _KEY + token
+    key, latest = _KEY + token, _LATEST + staff_id
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.get(latest)
+        (previous,) = await pipe.execute()
     async with redis.pipeline(transaction=True) as pipe:
+        if previous:  # one preview an administrator at a time: a newer upload replaces it
+            pipe.delete(_KEY + previous.decode())
+        pipe.set(latest, token, ex=PREVIEW_TTL_S)
         pipe.hset(
             key,
             mapping={

@@ -175,6 +175,16 @@ async def test_someone_elses_or_a_stale_preview_is_refused(
     with pytest.raises(Conflict):
         await imports.confirm_upload(redis=redis, audit=audit, staff_id=owner.id, token="x" * 32)
 
+    newer = await imports.preview_upload(
+        redis=redis, staff_id=owner.id, filename="b.xlsx", content=content, effective_from=None
+    )
+    with pytest.raises(Conflict):  # a newer upload replaced the first preview
+        await imports.confirm_upload(
+            redis=redis, audit=audit, staff_id=owner.id, token=preview.token
+        )
+    preview = newer
+    assert preview.token is not None
+
     await catalogue.upsert_department(code="ZZ", name="别处改动")  # the catalogue moves on
     await catalogue.bump_revision()
     with pytest.raises(Conflict) as stale:
