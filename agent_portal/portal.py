@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from agent_portal.admin.account_pages import AccountPages
+from agent_portal.admin.catalogue_import import CatalogueImportPages
 from agent_portal.admin.points import PointPages
 from agent_portal.agent.case_pages import AgentCasePages
 from agent_portal.agent.filing_pages import FilingPages
@@ -138,6 +139,7 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             NoticePages,
             AccountPages,
             PointPages,
+            CatalogueImportPages,
         ],
         middleware=[
             session,

@@ -56,6 +56,7 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
             "各镇街各类办事点数量，政银通网点是否每镇街都有",
             "/portal/admin/points/coverage",
         ),
+        ("事项导入导出", "用表格导入（先预览）和导出事项目录", "/portal/admin/catalogue-import"),
     ),
 }
 

@@ -30,10 +30,20 @@ class Tally:
         setattr(self, status, getattr(self, status) + 1)
 
 
+@dataclass(frozen=True, slots=True)
+class ItemChange:
+    """One item the import creates, gives a new version, or leaves as it is."""
+
+    code: str
+    name: str
+
+
 @dataclass
 class ImportReport:
     tallies: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     dry_run: bool = False
+    items: dict[str, list[ItemChange]] = field(default_factory=lambda: defaultdict(list))
+    """``created``, ``updated``, ``unchanged`` → the items, in code order."""
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {
@@ -229,6 +239,7 @@ async def apply_batch(batch: Batch, *, effective_from: date) -> ImportReport:
         status = await catalogue.upsert_item(spec=spec, effective_from=day)
         key = {"created": "created", "versioned": "updated", "unchanged": "unchanged"}[status]
         report.tallies["items"].add(key)
+        report.items[key].append(ItemChange(spec.code, spec.name))
     _, _, existing_bundles = await catalogue.known_codes()
     for b in batch.bundles:
         existed = b.spec.code in existing_bundles

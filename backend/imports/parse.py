@@ -136,6 +136,15 @@ class Batch:
         }
 
 
+def _options(aliases: Mapping[str, str]) -> str:
+    """The choices an administrator may write, in Chinese (each value's first Chinese name)."""
+    names: dict[str, str] = {}
+    for alias, value in aliases.items():
+        if value not in names or (names[value].isascii() and not alias.isascii()):
+            names[value] = alias
+    return "、".join(names.values())
+
+
 class _Row:
     """One raw row being read; each getter records an error instead of raising."""
 
@@ -217,7 +226,7 @@ class _Row:
             return default
         found = aliases.get(value) or aliases.get(value.lower())
         if found is None:
-            self.fail(column, f"“{value}”无效，可选：{'、'.join(sorted(set(aliases.values())))}")
+            self.fail(column, f"“{value}”无效，可选：{_options(aliases)}")
             return ""
         return found
 
@@ -233,7 +242,7 @@ class _Row:
         for part in parts:
             found = aliases.get(part) or aliases.get(part.lower())
             if found is None:
-                self.fail(column, f"“{part}”无效，可选：{'、'.join(sorted(set(aliases.values())))}")
+                self.fail(column, f"“{part}”无效，可选：{_options(aliases)}")
             elif found not in out:
                 out.append(found)
         return tuple(out)

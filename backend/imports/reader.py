@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from backend.imports.sheets import SHEET_ALIASES, SHEETS
 
 MAX_ROWS = 200_000
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024
+"""An XLSX is a zip: what its parts may grow to when unpacked (a zip bomb is refused unread)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BREAKS = re.compile(r"[\t\r\n]+")
+FORMULA_MESSAGE = "是公式，请改为纯文本或数值（导入不计算公式）"
 
 
 @dataclass
@@ -59,8 +68,17 @@ def _kind_from_header(header: list[str]) -> str | None:
     return None
 
 
+def clean(value: str) -> str:
+    """A cell's text without control bytes; tabs and line breaks become one space."""
+    return _CONTROL.sub("", _BREAKS.sub(" ", value))
+
+
 def _table(
-    sheet: str, source: str, header: list[str], body: list[tuple[int, list[str]]]
+    sheet: str,
+    source: str,
+    header: list[str],
+    body: Iterable[tuple[int, list[str]]],
+    max_rows: int = MAX_ROWS,
 ) -> tuple[RawTable, list[RowError]]:
     spec = SHEETS[sheet]
     known = spec.header_map()
@@ -74,13 +92,19 @@ def _table(
             columns.append(known[key])
         else:
             columns.append(None)
-            errors.append(RowError(source, 1, cell, "无法识别的列名"))
+            errors.append(RowError(source, 1, clean(cell), "无法识别的列名"))
     missing = [c.label for c in spec.columns if c.required and c.name not in columns]
     if missing:
         errors.append(RowError(source, 1, None, "缺少必需的列：" + "、".join(missing)))
     table = RawTable(sheet, source)
     for number, cells in body:
-        if not any((c or "").strip() for c in cells):
+        filled = any((c or "").strip() for c in cells)
+        if number > 2 * max_rows + 1000 or (filled and len(table.rows) >= max_rows):
+            errors.append(
+                RowError(source, number, None, f"数据行超过上限 {max_rows} 行，请分成几个文件导入")
+            )
+            break
+        if not filled:
             continue
         if any((c or "").strip() for c in cells[len(columns) :]):
             errors.append(
@@ -88,18 +112,25 @@ def _table(
             )
             continue
         row = {
-            col: (cells[i] if i < len(cells) else "").strip()
+            col: clean(cells[i] if i < len(cells) else "").strip()
             for i, col in enumerate(columns)
             if col
         }
         table.rows.append((number, row))
-        if len(table.rows) > MAX_ROWS:
-            errors.append(RowError(source, number, None, f"行数超过上限 {MAX_ROWS}"))
-            break
     return table, errors
 
 
-def _read_csv(path: Path) -> tuple[list[RawTable], list[RowError]]:
+def _formula_errors(
+    source: str, header: list[str], number: int, flags: Iterable[bool]
+) -> list[RowError]:
+    return [
+        RowError(source, number, clean(header[i]) if i < len(header) else None, FORMULA_MESSAGE)
+        for i, flag in enumerate(flags)
+        if flag
+    ]
+
+
+def _read_csv(path: Path, max_rows: int) -> tuple[list[RawTable], list[RowError]]:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -109,15 +140,25 @@ def _read_csv(path: Path) -> tuple[list[RawTable], list[RowError]]:
             continue
     else:
         return [], [RowError(path.name, None, None, "文件编码无法识别（请用 UTF-8 或 GB18030）")]
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text.replace("\x00", ""))))
+    except csv.Error:
+        return [], [RowError(path.name, None, None, "不是有效的 CSV 文件")]
     if not rows:
         return [], [RowError(path.name, None, None, "文件是空的")]
     header = rows[0]
     kind = _kind_from_name(path.stem) or _kind_from_header(header)
     if kind is None:
         return [], [RowError(path.name, 1, None, "无法判断这是哪张表（请按文件名或表头区分）")]
-    table, errors = _table(kind, path.name, header, [(i + 2, r) for i, r in enumerate(rows[1:])])
-    return [table], errors
+    # A CSV cell cannot say it is text: one that starts with "=" is taken for a formula.
+    formulas = [
+        e
+        for i, r in enumerate(rows[1:])
+        for e in _formula_errors(path.name, header, i + 2, (c.startswith("=") for c in r))
+    ]
+    body = ((i + 2, r) for i, r in enumerate(rows[1:]))
+    table, errors = _table(kind, path.name, header, body, max_rows)
+    return [table], errors + formulas
 
 
 def _cell(value: object) -> str:
@@ -132,39 +173,74 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> tuple[list[RawTable], list[RowError]]:
+def _unpacked_size(path: Path) -> int | None:
+    """What the workbook's parts add up to unpacked; None when it is not a zip at all."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+
+
+def _xlsx_rows(
+    ws: Any, source: str, errors: list[RowError]
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The sheet's header and a lazy reader of its rows; formula cells are reported, not run."""
+    rows = ws.iter_rows()
+    first = next(rows, None)
+    header = [_cell(c.value) for c in first] if first else []
+
+    def body() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in enumerate(rows, start=2):
+            errors.extend(
+                _formula_errors(source, header, number, (c.data_type == "f" for c in cells))
+            )
+            yield number, ["" if c.data_type == "f" else _cell(c.value) for c in cells]
+
+    return header, body()
+
+
+def _read_xlsx(path: Path, max_rows: int) -> tuple[list[RawTable], list[RowError]]:
     from openpyxl import load_workbook
 
+    unpacked = _unpacked_size(path)
+    if unpacked is None:
+        return [], [
+            RowError(path.name, None, None, "不是有效的 XLSX 工作簿（可能是改了扩展名的其他文件）")
+        ]
+    if unpacked > MAX_UNPACKED:
+        return [], [RowError(path.name, None, None, "工作簿解压后过大，请删去无关内容后再导入")]
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:
         return [], [RowError(path.name, None, None, f"无法打开工作簿：{type(exc).__name__}")]
     tables: list[RawTable] = []
     errors: list[RowError] = []
     try:
         for ws in book.worksheets:
-            rows = [[_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
-            if not rows:
+            source = f"{path.name}[{clean(ws.title)}]"
+            header, body = _xlsx_rows(ws, source, errors)
+            if not header:
                 continue
-            kind = _kind_from_name(ws.title) or _kind_from_header(rows[0])
-            source = f"{path.name}[{ws.title}]"
+            kind = _kind_from_name(ws.title) or _kind_from_header(header)
             if kind is None:
                 errors.append(
                     RowError(source, None, None, "无法判断这是哪张表（请按工作表名或表头区分）")
                 )
                 continue
-            table, table_errors = _table(
-                kind, source, rows[0], [(i + 2, r) for i, r in enumerate(rows[1:])]
-            )
+            table, table_errors = _table(kind, source, header, body, max_rows)
             tables.append(table)
             errors.extend(table_errors)
+    except Exception as exc:  # a malformed part met while reading rows
+        errors.append(RowError(path.name, None, None, f"工作簿内容有误：{type(exc).__name__}"))
     finally:
         book.close()
     return tables, errors
 
 
-def read_tables(path: Path) -> list[RawTable]:
-    """Every table in ``path`` (a CSV, an XLSX, or a folder of them); raises ReadError."""
+def read_tables(path: Path, *, max_rows: int = MAX_ROWS) -> list[RawTable]:
+    """Every table in ``path`` (a CSV, an XLSX, or a folder of them), at most ``max_rows`` data
+    rows each; raises ReadError."""
     if not path.exists():
         raise ReadError([RowError(str(path), None, None, "文件不存在")])
     files = (
@@ -182,9 +258,9 @@ def read_tables(path: Path) -> list[RawTable]:
             continue
         suffix = file.suffix.lower()
         if suffix == ".csv":
-            found, problems = _read_csv(file)
+            found, problems = _read_csv(file, max_rows)
         elif suffix == ".xlsx":
-            found, problems = _read_xlsx(file)
+            found, problems = _read_xlsx(file, max_rows)
         else:
             found, problems = [], [RowError(file.name, None, None, "只支持 .csv 和 .xlsx 文件")]
         tables.extend(found)

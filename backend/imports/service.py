@@ -1,20 +1,57 @@
-"""The import use case: read, check, apply whole in one transaction (or only check: dry run)."""
+"""The import use cases: read, check, apply whole in one transaction (or only check: dry run);
+for the administrator's portal, a preview kept for a while and applied only when confirmed."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
+import re
+import secrets
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
 from backend import db
+from backend.audit.service import Actor, AuditLog
+from backend.catalogue import service as catalogue
 from backend.clock import today
-from backend.errors import InvalidInput
+from backend.errors import Conflict, InvalidInput
+from backend.geo import points as geo
+from backend.imports import texts
 from backend.imports.apply import ImportRejected, ImportReport, apply_batch
 from backend.imports.parse import Batch, parse
-from backend.imports.reader import ReadError, read_tables
+from backend.imports.reader import MAX_ROWS, ReadError, RowError, read_tables
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 MAX_UPLOAD = 10 * 1024 * 1024
+MAX_PREVIEW_BYTES: Final = 5 * 1024 * 1024
+"""The portal's limit on an uploaded file (the preview keeps it in Redis until confirmed)."""
+MAX_PREVIEW_ROWS: Final = 20_000
+"""The portal's limit on data rows in one sheet."""
+PREVIEW_TTL_S: Final = 30 * 60
+AUDIT_ACTION: Final = "catalogue.import"
+_KEY: Final = "jjb:imports:preview:"
+_LATEST: Final = "jjb:imports:latest-preview:"
+_TOKEN: Final = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class Rejected(InvalidInput):
+    """422 ``import_rejected``: the file breaks rules, nothing was written; ``errors`` names every
+    row (the answer lists the first 500)."""
+
+    def __init__(self, errors: list[RowError], *, filename: str = "") -> None:
+        super().__init__(
+            texts.REJECTED.format(count=len(errors)),
+            code="import_rejected",
+            extra={"errors": [str(e) for e in errors[:500]]},
+        )
+        self.errors = errors
+        self.filename = filename
 
 
 class _DryRunRollback(Exception):
@@ -23,10 +60,10 @@ class _DryRunRollback(Exception):
         self.report = report
 
 
-def read_file(path: Path) -> Batch:
+def read_file(path: Path, *, max_rows: int = MAX_ROWS) -> Batch:
     """Read and type-check ``path``; raises ImportRejected naming every bad row."""
     try:
-        tables = read_tables(path)
+        tables = read_tables(path, max_rows=max_rows)
     except ReadError as exc:
         raise ImportRejected(exc.errors) from exc
     batch = parse(tables)
@@ -54,33 +91,215 @@ async def import_file(path: Path, *, effective_from: date, dry_run: bool = False
     return await import_batch(read_file(path), effective_from=effective_from, dry_run=dry_run)
 
 
-def _read_upload(name: str, data: bytes) -> Batch:
+def _suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
-        raise InvalidInput("只支持 .csv 和 .xlsx 文件。", code="import_file_type")
+        raise InvalidInput(texts.FILE_TYPE, code="import_file_type")
+    return suffix
+
+
+def _read_upload(name: str, data: bytes, max_rows: int = MAX_ROWS) -> Batch:
+    suffix = _suffix(name)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(name).name
+        # The file is named by its kind only: the uploaded name may hold anything.
+        stem = Path(name).stem if re.fullmatch(r"[\w\-. ]{1,80}", Path(name).stem) else "upload"
+        path = Path(folder) / f"{stem}{suffix}"
         path.write_bytes(data)
-        return read_file(path)
+        return read_file(path, max_rows=max_rows)
 
 
 async def import_upload(
-    *, filename: str, content: bytes, effective_from: str | None, dry_run: bool
+    *,
+    audit: AuditLog,
+    staff_id: str,
+    filename: str,
+    content: bytes,
+    effective_from: str | None,
+    dry_run: bool,
 ) -> ImportReport:
     """An administrator's uploaded file imported whole (``effective_from`` YYYY-MM-DD, else
-    today); a rejected file is 422 ``import_rejected`` naming its first 500 errors."""
+    today), audited like the portal's import; a rejected file is 422 ``import_rejected`` naming
+    its first 500 errors."""
+    _suffix(filename)
     if len(content) > MAX_UPLOAD:
-        raise InvalidInput("文件超过 10 MB。", code="import_file_too_large")
-    try:
-        day = date.fromisoformat(effective_from) if effective_from else today()
-    except ValueError as exc:
-        raise InvalidInput("生效日期应写作 YYYY-MM-DD。", code="validation_failed") from exc
+        raise InvalidInput(
+            texts.too_large(MAX_UPLOAD // (1024 * 1024)), code="import_file_too_large"
+        )
+    day = _day(effective_from)
     try:
         batch = await asyncio.to_thread(_read_upload, filename, content)
-        return await import_batch(batch, effective_from=day, dry_run=dry_run)
+        if dry_run:
+            return await import_batch(batch, effective_from=day, dry_run=True)
+        applied = await _apply_audited(
+            batch, day=day, audit=audit, staff_id=staff_id, filename=filename, content=content
+        )
+        return applied.report
     except ImportRejected as rejected:
+        raise Rejected(rejected.errors) from rejected
+
+
+# --- the portal: preview, then confirm ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What importing a file would do, worked out and rolled back: its errors (then nothing can
+    be applied) or its changes, with the ``token`` that confirms it."""
+
+    filename: str
+    effective_from: date
+    errors: list[RowError]
+    report: ImportReport | None
+    token: str | None
+    expires_in_s: int = PREVIEW_TTL_S
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """An import done: its changes and the catalogue's size before and after."""
+
+    filename: str
+    report: ImportReport
+    before: dict[str, int]
+    after: dict[str, int]
+
+
+def _day(effective_from: str | None) -> date:
+    try:
+        return date.fromisoformat(effective_from) if effective_from else today()
+    except ValueError as exc:
+        raise InvalidInput(texts.DATE_INVALID, code="validation_failed") from exc
+
+
+def _checked_upload(filename: str, content: bytes) -> None:
+    _suffix(filename)
+    if not content:
+        raise InvalidInput(texts.FILE_EMPTY, code="import_file_empty")
+    if len(content) > MAX_PREVIEW_BYTES:
         raise InvalidInput(
-            f"导入被拒绝，未写入任何数据：共 {len(rejected.errors)} 处错误。",
-            code="import_rejected",
-            extra={"errors": [str(e) for e in rejected.errors[:500]]},
-        ) from rejected
+            texts.too_large(MAX_PREVIEW_BYTES // (1024 * 1024)), code="import_file_too_large"
+        )
+
+
+async def _checked(filename: str, content: bytes, day: date) -> tuple[Batch, ImportReport]:
+    """The file read and applied in a transaction that is rolled back; ImportRejected names
+    every problem."""
+    batch = await asyncio.to_thread(_read_upload, filename, content, MAX_PREVIEW_ROWS)
+    return batch, await import_batch(batch, effective_from=day, dry_run=True)
+
+
+async def preview_upload(
+    *, redis: Redis, staff_id: str, filename: str, content: bytes, effective_from: str | None
+) -> Preview:
+    """Check an uploaded catalogue file whole and say what importing it would change; nothing is
+    written. A clean file is kept in Redis for ``PREVIEW_TTL_S``, for its uploader to confirm."""
+    _checked_upload(filename, content)
+    day = _day(effective_from)
+    revision = await catalogue.revision()
+    try:
+        _, report = await _checked(filename, content, day)
+    except ImportRejected as rejected:
+        return Preview(filename, day, rejected.errors, None, None)
+    token = secrets.token_urlsafe(24)
+    key, latest = _KEY + token, _LATEST + staff_id
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.get(latest)
+        (previous,) = await pipe.execute()
+    async with redis.pipeline(transaction=True) as pipe:
+        if previous:  # one preview an administrator at a time: a newer upload replaces it
+            pipe.delete(_KEY + previous.decode())
+        pipe.set(latest, token, ex=PREVIEW_TTL_S)
+        pipe.hset(
+            key,
+            mapping={
+                "staff": staff_id,
+                "filename": filename,
+                "effective_from": day.isoformat(),
+                "revision": revision,
+                "content": content,
+            },
+        )
+        pipe.expire(key, PREVIEW_TTL_S)
+        await pipe.execute()
+    return Preview(filename, day, [], report, token)
+
+
+async def _take_preview(redis: Redis, *, staff_id: str, token: str) -> dict[str, bytes]:
+    """The kept file of ``token`` if ``staff_id`` uploaded it, taken once (a second confirm, a
+    stale or someone else's preview is refused)."""
+    gone = Conflict(
+        texts.PREVIEW_GONE.format(minutes=PREVIEW_TTL_S // 60), code="import_preview_gone"
+    )
+    if not _TOKEN.match(token):
+        raise gone
+    key = _KEY + token
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.hgetall(key)
+        (kept,) = await pipe.execute()
+    if not kept or kept.get(b"staff", b"").decode() != staff_id:
+        raise gone
+    if not await redis.delete(key):  # confirmed twice at once: the other one applies it
+        raise gone
+    return {k.decode(): v for k, v in kept.items()}
+
+
+async def _sizes() -> dict[str, int]:
+    departments, items, bundles = await catalogue.known_codes()
+    return {
+        "departments": len(departments),
+        "items": len(items),
+        "bundles": len(bundles),
+        "service_points": len(await geo.point_codes()),
+    }
+
+
+async def confirm_upload(*, redis: Redis, audit: AuditLog, staff_id: str, token: str) -> Applied:
+    """Apply the file an administrator previewed, checked again whole; audited with the file's
+    name and fingerprint, the changes, and the catalogue's size before and after."""
+    kept = await _take_preview(redis, staff_id=staff_id, token=token)
+    if kept["revision"].decode() != await catalogue.revision():
+        raise Conflict(texts.PREVIEW_STALE, code="import_preview_stale")
+    filename, content = kept["filename"].decode(), kept["content"]
+    day = date.fromisoformat(kept["effective_from"].decode())
+    try:
+        batch = await asyncio.to_thread(_read_upload, filename, content, MAX_PREVIEW_ROWS)
+        return await _apply_audited(
+            batch, day=day, audit=audit, staff_id=staff_id, filename=filename, content=content
+        )
+    except ImportRejected as rejected:
+        raise Rejected(rejected.errors, filename=filename) from rejected
+
+
+async def _apply_audited(
+    batch: Batch, *, day: date, audit: AuditLog, staff_id: str, filename: str, content: bytes
+) -> Applied:
+    async with db.engine().transaction():
+        before = await _sizes()
+        report = await apply_batch(batch, effective_from=day)
+        after = await _sizes()
+        await audit.record(
+            actor=Actor("staff", staff_id),
+            action=AUDIT_ACTION,
+            subject_kind="catalogue_file",
+            subject_id=hashlib.sha256(content).hexdigest(),
+            reason=_audit_reason(filename, day, report, before, after),
+        )
+    return Applied(filename, report, before, after)
+
+
+def _audit_reason(
+    filename: str, day: date, report: ImportReport, before: dict[str, int], after: dict[str, int]
+) -> str:
+    return json.dumps(
+        {
+            "note": texts.AUDIT_NOTE.format(filename=filename),
+            "file": filename,
+            "effective_from": day.isoformat(),
+            "changes": report.as_dict(),
+            "before": before,
+            "after": after,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )

@@ -65,6 +65,27 @@ async def _fresh_call(w: World) -> None:
     w.objects["portal_call"] = open_calls[0]
 
 
+async def _catalogue_preview(w: World) -> None:
+    """A preview of the (unchanged) departments file, kept for the administrator to confirm."""
+    from redis.asyncio import Redis
+
+    from backend.imports.service import preview_upload
+
+    me = await w.client("admin").api.get("/api/v1/staff/me", headers=w.headers("admin"))
+    redis = Redis.from_url(w.settings.redis_url)
+    try:
+        preview = await preview_upload(
+            redis=redis,
+            staff_id=me.json()["id"],
+            filename="departments.csv",
+            content=api_rules._catalogue_file(w)["file"][1],
+            effective_from=None,
+        )
+    finally:
+        await redis.aclose()
+    w.objects["catalogue_preview"] = preview.token
+
+
 async def _fresh_batch_up(w: World) -> None:
     await api_rules._sent_to_township(w)
 
@@ -302,6 +323,16 @@ PORTAL_RULES: dict[str, Rule] = {
     "GET /portal/dashboard": Rule(who="supervisor_a", **SUPERVISION),
     "GET /portal/dashboard/export/{table}/{fmt}": Rule(
         who="supervisor_a", path={"table": "townships", "fmt": "csv"}, **SUPERVISION
+    ),
+    "GET /portal/admin/catalogue-import": Rule(who="admin"),
+    "GET /portal/admin/catalogue-import/export": Rule(who="admin"),
+    "POST /portal/admin/catalogue-import/preview": Rule(
+        who="admin", files=api_rules._catalogue_file
+    ),
+    "POST /portal/admin/catalogue-import/confirm": Rule(
+        who="admin",
+        prepare=_catalogue_preview,
+        body=lambda w: {"token": w.objects["catalogue_preview"]},
     ),
 }
 
