@@ -17,6 +17,7 @@ MIN_YEAR: Final = 2000
 MAX_YEAR: Final = 2100
 MAX_DAYS: Final = 3650
 NOTE_LENGTH: Final = 200
+SOURCE_LENGTH: Final = 200
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
