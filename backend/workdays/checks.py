@@ -63,6 +63,15 @@ def check_kind(kind: str) -> OverrideKind:
     raise InvalidInput(texts.KIND_INVALID, code="calendar_kind_invalid")
 
 
+def check_source(source: str) -> str:
+    source = source.strip()
+    if len(source) > SOURCE_LENGTH:
+        raise InvalidInput(
+            texts.SOURCE_TOO_LONG.format(high=SOURCE_LENGTH), code="calendar_source_too_long"
+        )
+    return source
+
+
 def check_note(note: str) -> str:
     note = note.strip()
     if len(note) > NOTE_LENGTH:
