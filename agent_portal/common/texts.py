@@ -50,6 +50,9 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     roles.ADMIN: (
         ("数据看板", "全区办件和满意度情况", "/portal/dashboard"),
         ("审计日志与督办", "查看身份证号和材料的查阅记录，超期和差评督办", "/portal/supervision/"),
+        ("节假日", "每年的节假日和调休上班日及其通知依据，确认年度日历", "/portal/admin/calendar"),
+        ("转办规则", "各镇街事项转交哪个部门审批", "/portal/admin/routing"),
+        ("外部平台", "镇街的外部一窗受理平台地址、账号和推送失败的办件", "/portal/admin/platforms"),
     ),
 }
 
