@@ -8,6 +8,7 @@ so a bad form names every wrong field and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -41,23 +42,23 @@ class DayForm:
         return cls(*(field(form, name) for name in ("day", "kind", "note", "source")))
 
 
+def _problem(check: Callable[[], object]) -> str | None:
+    try:
+        check()
+    except InvalidInput as exc:
+        return exc.detail
+    return None
+
+
 def _problems(form: DayForm) -> dict[str, str]:
     """Every wrong field of the form, by name, in the calendar's own words."""
-    found: dict[str, str] = {}
-    checks_by_field = {
-        "day": lambda: checks.parse_date(form.day) if form.day else None,
-        "kind": lambda: checks.check_kind(form.kind),
-        "note": lambda: checks.check_note(form.note),
-        "source": lambda: checks.check_source(form.source),
+    found = {
+        "day": _problem(lambda: checks.parse_date(form.day)) if form.day else texts.DAY_REQUIRED,
+        "kind": _problem(lambda: checks.check_kind(form.kind)),
+        "note": _problem(lambda: checks.check_note(form.note)),
+        "source": _problem(lambda: checks.check_source(form.source)),
     }
-    for name, check in checks_by_field.items():
-        try:
-            check()
-        except InvalidInput as exc:
-            found[name] = exc.detail
-    if not form.day:
-        found["day"] = texts.DAY_REQUIRED
-    return found
+    return {name: message for name, message in found.items() if message}
 
 
 def _year(raw: str) -> int | None:

@@ -42,8 +42,12 @@ class RuleForm:
 
     @classmethod
     def of(cls, form: FormMultiDict) -> RuleForm:
-        names = ("township", "item", "department", "send_method")
-        return cls(*(field(form, n) for n in names))
+        return cls(
+            township=field(form, "township"),
+            item=field(form, "item"),
+            department=field(form, "department"),
+            send_method=field(form, "send_method"),
+        )
 
     @classmethod
     def of_rule(cls, rule: Rule) -> RuleForm:
