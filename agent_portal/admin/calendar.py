@@ -8,6 +8,7 @@ so a bad form names every wrong field and changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -114,6 +115,23 @@ async def _page(
     )
 
 
+async def _record(form: DayForm, staff: StaffAccount, deps: Deps) -> dt.date:
+    """The same use case as ``POST /api/v1/admin/calendar`` (no idempotency key from a form)."""
+    day = checks.parse_date(form.day)
+    await service.record_day(
+        claim=None,
+        ttl_s=deps.settings.idempotency_ttl_s,
+        doorbell=deps.doorbell,
+        day=day,
+        kind=form.kind,
+        note=form.note,
+        source=form.source,
+        staff_id=staff.id,
+        audit=deps.audit,
+    )
+    return day
+
+
 class CalendarPages(Controller):
     path = "/admin/calendar"
     include_in_schema = False
@@ -140,18 +158,7 @@ class CalendarPages(Controller):
             return await _page(
                 year, form=form, problems=problems, error=texts.FORM_INVALID, status=422
             )
-        day = checks.parse_date(form.day)
-        await service.record_day(
-            claim=None,
-            ttl_s=deps.settings.idempotency_ttl_s,
-            doorbell=deps.doorbell,
-            day=day,
-            kind=form.kind,
-            note=form.note,
-            source=form.source,
-            staff_id=staff.id,
-            audit=deps.audit,
-        )
+        day = await _record(form, staff, deps)
         return Redirect(f"{BASE}?year={day.year}&done=saved", status_code=303)
 
     @post("/days/{day:str}/delete", name="portal:admin-calendar-remove")

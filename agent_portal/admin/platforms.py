@@ -130,20 +130,25 @@ async def _failures_page(
     )
 
 
-async def _configure(form: PlatformForm, staff: StaffAccount, deps: Deps) -> None:
-    """The same use case as ``PUT /api/v1/platform/townships/{code}``."""
+async def _configure(form: PlatformForm, staff: StaffAccount, deps: Deps) -> dict[str, str]:
+    """The same use case as ``PUT /api/v1/platform/townships/{code}``; the field it refused
+    (the address, the account or the township) and why, or nothing."""
     config = deps.platform_config
-    await service.configure_township(
-        doorbell=deps.doorbell,
-        township_code=form.township,
-        base_url=form.base_url,
-        app_id=form.app_id,
-        active=form.active,
-        known_app_ids=config.secrets,
-        by=staff.id,
-        outbound=config.outbound,
-        audit=deps.audit,
-    )
+    try:
+        await service.configure_township(
+            doorbell=deps.doorbell,
+            township_code=form.township,
+            base_url=form.base_url,
+            app_id=form.app_id,
+            active=form.active,
+            known_app_ids=config.secrets,
+            by=staff.id,
+            outbound=config.outbound,
+            audit=deps.audit,
+        )
+    except DomainError as exc:
+        return {texts.PLATFORM_FIELDS.get(exc.code, "base_url"): exc.detail}
+    return {}
 
 
 class PlatformPages(Controller):
@@ -169,12 +174,7 @@ class PlatformPages(Controller):
     ) -> Response[Any]:
         require_admin(staff)
         form = PlatformForm.of(await request.form())
-        problems = _problems(form, await _townships())
-        try:
-            if not problems:
-                await _configure(form, staff, deps)
-        except DomainError as exc:
-            problems = {texts.PLATFORM_FIELDS.get(exc.code, "base_url"): exc.detail}
+        problems = _problems(form, await _townships()) or await _configure(form, staff, deps)
         if problems:
             return await _page(
                 deps.platform_config,
