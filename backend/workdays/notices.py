@@ -37,7 +37,7 @@ class Notice:
 KNOWN: Final[dict[int, Notice]] = {
     2024: Notice(2024, "国办发明电〔2023〕7号", dt.date(2023, 10, 25)),
     2025: Notice(2025, "国办发明电〔2024〕12号", dt.date(2024, 11, 12)),
-    2026: Notice(2026, "", dt.date(2025, 11, 4)),
+    2026: Notice(2026, "国办发明电〔2025〕7号", dt.date(2025, 11, 4)),
 }
 
 STATUTORY: Final = "按《全国年节及纪念日放假办法》推算（该年国务院通知尚未收录）"

@@ -23,7 +23,10 @@ async def test_a_year_lists_its_days_with_the_notice_they_come_from(api) -> None
     shown = await admin.get(PAGE, params={"year": "2026"})
     assert shown.status_code == 200, shown.text
     text = html.unescape(shown.text)
-    assert "国务院办公厅关于2026年部分节假日安排的通知" in text
+    assert (
+        "《国务院办公厅关于2026年部分节假日安排的通知》（国办发明电〔2025〕7号，2025年11月4日）"
+        in text
+    )
     assert 'data-day="2026-10-01"' in text and "国庆节" in text
     assert 'data-day="2026-10-10"' in text  # a make-up Saturday (调休上班)
     assert "调休上班" in text
