@@ -22,8 +22,11 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from agent_portal.admin.account_pages import AccountPages
+from agent_portal.admin.calendar import CalendarPages
 from agent_portal.admin.catalogue_import import CatalogueImportPages
+from agent_portal.admin.platforms import PlatformPages
 from agent_portal.admin.points import PointPages
+from agent_portal.admin.routing import RoutingPages
 from agent_portal.agent.case_pages import AgentCasePages
 from agent_portal.agent.filing_pages import FilingPages
 from agent_portal.agent.handover_pages import AgentHandoverPages
@@ -140,6 +143,9 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             AccountPages,
             PointPages,
             CatalogueImportPages,
+            CalendarPages,
+            RoutingPages,
+            PlatformPages,
         ],
         middleware=[
             session,

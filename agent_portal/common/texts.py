@@ -57,6 +57,9 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
             "/portal/admin/points/coverage",
         ),
         ("事项导入导出", "用表格导入（先预览）和导出事项目录", "/portal/admin/catalogue-import"),
+        ("节假日", "每年的节假日和调休上班日及其通知依据，确认年度日历", "/portal/admin/calendar"),
+        ("转办规则", "各镇街事项转交哪个部门审批", "/portal/admin/routing"),
+        ("外部平台", "镇街的外部一窗受理平台地址、账号和推送失败的办件", "/portal/admin/platforms"),
     ),
 }
 

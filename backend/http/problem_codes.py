@@ -22,6 +22,7 @@ CODES: Final[dict[str, str]] = {
     "bundle_unknown": "申请的一件事（bundle_code）不存在。",
     "calendar_day_not_found": "这一天没有管理员的调整记录。",
     "calendar_kind_invalid": "类型须为 holiday（休息日）或 workday（工作日）。",
+    "calendar_source_too_long": "依据（通知名称和文号）不能超过 200 个字。",
     "callback_not_found": "找不到该回访记录，或它不在您负责的镇街。",
     "callback_not_reached": "只有联系上群众时才能记录满意度和跑动次数。",
     "cannot_disable_self": "不能停用自己的账号。",

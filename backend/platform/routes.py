@@ -250,7 +250,13 @@ class PlatformAdminController(Controller):
     )
     async def retry(self, request: ApiRequest, deps: Deps, number: CaseNumberPath) -> RetryOut:
         township = await _scope(request.user)
-        await service.retry(doorbell=deps.doorbell, number=number, township=township)
+        await service.retry(
+            doorbell=deps.doorbell,
+            number=number,
+            township=township,
+            audit=deps.audit,
+            by=request.user.id,
+        )
         return RetryOut(case_number=number, status="pending")
 
     @get(
@@ -310,5 +316,6 @@ class PlatformAdminController(Controller):
             known_app_ids=config.secrets,
             by=request.user.id,
             outbound=config.outbound,
+            audit=deps.audit,
         )
         return _township_out(view, config)

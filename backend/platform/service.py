@@ -6,8 +6,11 @@ work; the API handlers parse, call one and present.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Container
+from typing import Final
 
+from backend.audit.service import Actor, AuditLog
 from backend.cases import numbers
 from backend.cases.events import forward_payload
 from backend.cases.states import Status
@@ -23,6 +26,39 @@ from backend.platform.callbacks import CallbackEvent, Outcome
 from backend.platform.store import PushFailure as PushFailure
 from backend.platform.store import TownshipPlatformView as TownshipPlatformView
 from backend.workdays.service import load_calendar
+
+PLATFORM_CONFIGURE: Final = "platform_configure_township"
+PLATFORM_RETRY: Final = "platform_retry_push"
+
+
+def _view_state(view: TownshipPlatformView | None) -> dict[str, object] | None:
+    """What the audit keeps of a township's platform: never a secret (none is in the row)."""
+    if view is None:
+        return None
+    return {"base_url": view.base_url, "app_id": view.app_id, "active": view.active}
+
+
+async def _audit(
+    audit: AuditLog,
+    by: str,
+    action: str,
+    subject_kind: str,
+    subject_id: str,
+    before: object,
+    after: object,
+) -> None:
+    reason = json.dumps(
+        {"note": texts.AUDIT_NOTES[action], "before": before, "after": after},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    await audit.record(
+        actor=Actor("staff", by),
+        action=action,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        reason=reason,
+    )
 
 
 async def township_scope(*, role: str | None, area_code: str | None) -> str | None:
@@ -53,10 +89,15 @@ async def configure_township(
     known_app_ids: Container[str],
     by: str,
     outbound: OutboundPolicy,
+    audit: AuditLog,
 ) -> TownshipPlatformView:
-    """Point a township at an external platform (or, with ``active=False``, back at the queue)."""
+    """Point a township at an external platform (or, with ``active=False``, back at the queue).
+
+    The audit log gets the township's address, account and switch before and after.
+    """
     async with unit_of_work(doorbell):
-        return await _configure_township(
+        found, _ = await list_townships(township=township_code, page=1, page_size=1)
+        after = await _configure_township(
             township_code=township_code,
             base_url=base_url,
             app_id=app_id,
@@ -65,6 +106,17 @@ async def configure_township(
             by=by,
             outbound=outbound,
         )
+        before = found[0] if found else None
+        await _audit(
+            audit,
+            by,
+            PLATFORM_CONFIGURE,
+            "township_platform",
+            township_code,
+            _view_state(before),
+            _view_state(after),
+        )
+        return after
 
 
 async def _configure_township(
@@ -103,13 +155,23 @@ async def list_failures(
     return await store.failures_page(township=township, page=page, page_size=page_size)
 
 
-async def retry(*, doorbell: Doorbell | None, number: str, township: str | None) -> None:
-    """Push a case again whose push failed for good (it must still be ``submitted``)."""
+async def retry(
+    *,
+    doorbell: Doorbell | None,
+    number: str,
+    township: str | None,
+    audit: AuditLog,
+    by: str,
+) -> None:
+    """Push a case again whose push failed for good (it must still be ``submitted``); the
+    audit log gets the push's state before (failed) and after (pending)."""
     async with unit_of_work(doorbell):
-        await _retry(number=number, township=township)
+        attempts = await _retry(number=number, township=township)
+        before = {"status": "failed", "attempts": attempts}
+        await _audit(audit, by, PLATFORM_RETRY, "case", number, before, {"status": "pending"})
 
 
-async def _retry(*, number: str, township: str | None) -> None:
+async def _retry(*, number: str, township: str | None) -> int:
     if not numbers.looks_like_number(number):
         raise NotFound(texts.CASE_NOT_FOUND, code="case_not_found")
     case = await oversight.case_by_number(number)
@@ -125,6 +187,7 @@ async def _retry(*, number: str, township: str | None) -> None:
         payload=forward_payload(case_id),
         dedup_key=f"forward:{number}:retry:{push.attempts}",
     )
+    return push.attempts
 
 
 # --- callbacks --------------------------------------------------------------------------------

@@ -13,3 +13,8 @@ NOT_RETRYABLE: Final = "该办件没有推送失败记录，或已不在待推�
 TOWNSHIP_UNKNOWN: Final = "找不到该镇街。"
 BASE_URL_INVALID: Final = "平台地址须为以 http:// 或 https:// 开头的地址。"
 SECRET_MISSING: Final = "尚未为该平台账号配置密钥（PLATFORM_SECRETS），不能启用。"  # noqa: S105 - a message
+
+AUDIT_NOTES: Final[dict[str, str]] = {
+    "platform_configure_township": "设置镇街的外部一窗受理平台",
+    "platform_retry_push": "重新推送办件到外部平台",
+}

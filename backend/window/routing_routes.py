@@ -9,6 +9,7 @@ from litestar.openapi.spec import Example
 from litestar.params import JSONBody, Parameter
 
 from backend.cases.present import shanghai
+from backend.deps import Deps
 from backend.http.auth import ApiRequest, staff_roles
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
@@ -79,17 +80,21 @@ class RoutingRuleController(Controller):
         **operation(
             "设置分类审批规则",
             "设置某镇街（不填为全区默认）某事项的审批部门，已有的规则被替换。事项、部门、镇街须"
-            "存在，否则答 422 routing_rule_invalid，一次列出全部问题。之后转后台审批时按此转交。",
+            "存在，否则答 422 routing_rule_invalid，一次列出全部问题。之后转后台审批时按此转交。"
+            "每次设置和删除都记入审计日志（前后内容）。",
             problems={422: ["routing_rule_invalid"]},
         ),
     )
-    async def set_rule(self, request: ApiRequest, data: JSONBody[RoutingRuleIn]) -> RoutingRuleOut:
+    async def set_rule(
+        self, request: ApiRequest, deps: Deps, data: JSONBody[RoutingRuleIn]
+    ) -> RoutingRuleOut:
         rule = await rules.set_rule(
             township_code=data.township_code,
             item_code=data.item_code,
             department_code=data.department_code,
             send_method=data.send_method,
             staff_id=request.user.id,
+            audit=deps.audit,
         )
         return _out(rule)
 
@@ -102,5 +107,5 @@ class RoutingRuleController(Controller):
             problems={404: ["routing_rule_not_found", "not_found"]},
         ),
     )
-    async def delete_rule(self, rule_id: RuleIdPath) -> None:
-        await rules.delete_rule(rule_id=rule_id)
+    async def delete_rule(self, request: ApiRequest, deps: Deps, rule_id: RuleIdPath) -> None:
+        await rules.delete_rule(rule_id=rule_id, audit=deps.audit, staff_id=request.user.id)

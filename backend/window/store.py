@@ -110,13 +110,27 @@ async def rules_for_item(item_code: str) -> list[Rule]:
     return [_rule(r) for r in await RoutingRule.select().where(RoutingRule.item == item_code).run()]
 
 
+async def rule_by_id(rule_id: int) -> Rule | None:
+    row = await RoutingRule.select().where(RoutingRule.id == rule_id).first().run()
+    return None if row is None else _rule(row)
+
+
 async def list_rules(
-    *, township_code: str | None, item_code: str | None, limit: int, offset: int
+    *,
+    township_code: str | None,
+    item_code: str | None,
+    limit: int,
+    offset: int,
+    district_only: bool = False,
 ) -> tuple[list[Rule], int]:
-    """A page of the routing table by item, then township, and how many rules match."""
+    """A page of the routing table by item, then township, and how many rules match
+    (``district_only``: the district-wide rules alone)."""
     select = RoutingRule.select().order_by(RoutingRule.item).order_by(RoutingRule.township)
     count = RoutingRule.count()
-    if township_code is not None:
+    if district_only:
+        select = select.where(RoutingRule.township.is_null())
+        count = count.where(RoutingRule.township.is_null())
+    elif township_code is not None:
         select = select.where(RoutingRule.township == township_code)
         count = count.where(RoutingRule.township == township_code)
     if item_code is not None:

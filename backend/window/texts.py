@@ -43,3 +43,7 @@ SEND_METHOD_INVALID: Final = (
 )
 ITEM_UNKNOWN: Final = "事项 {code} 不存在。"
 RULE_NOT_FOUND: Final = "没有这条分类审批规则。"
+AUDIT_NOTES: Final[dict[str, str]] = {
+    "routing_set_rule": "设置分类审批规则",
+    "routing_delete_rule": "删除分类审批规则",
+}

@@ -17,6 +17,7 @@ MIN_YEAR: Final = 2000
 MAX_YEAR: Final = 2100
 MAX_DAYS: Final = 3650
 NOTE_LENGTH: Final = 200
+SOURCE_LENGTH: Final = 200
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -60,6 +61,15 @@ def check_kind(kind: str) -> OverrideKind:
         if kind == known:
             return known
     raise InvalidInput(texts.KIND_INVALID, code="calendar_kind_invalid")
+
+
+def check_source(source: str) -> str:
+    source = source.strip()
+    if len(source) > SOURCE_LENGTH:
+        raise InvalidInput(
+            texts.SOURCE_TOO_LONG.format(high=SOURCE_LENGTH), code="calendar_source_too_long"
+        )
+    return source
 
 
 def check_note(note: str) -> str:

@@ -14,6 +14,7 @@ def day_out(record: CalendarDayRecord) -> CalendarDayOut:
         date=record.day,
         kind=record.kind,
         note=record.note,
+        source=record.source,
         updated_by=record.updated_by,
         updated_at=local(record.updated_at).replace(microsecond=0),
     )

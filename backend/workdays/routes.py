@@ -91,8 +91,9 @@ class CalendarAdminController(Controller):
         **operation(
             "设定休息日或工作日",
             "管理员把一天设为休息日（holiday）或工作日（workday，如调休上班），答 201；同一天"
-            "再设定则替换之前的设定。此后计算的期限立即按新日历。",
-            problems={422: ["date_out_of_range"]},
+            "再设定则替换之前的设定。source 写明依据的通知（名称和文号）。此后计算的期限立即"
+            "按新日历。每次设定、删除和确认都记入审计日志（前后内容）。",
+            problems={422: ["date_out_of_range", "calendar_source_too_long"]},
             idempotent=True,
         ),
     )
@@ -106,7 +107,9 @@ class CalendarAdminController(Controller):
             day=data.date,
             kind=data.kind,
             note=data.note or "",
+            source=data.source or "",
             staff_id=request.user.id,
+            audit=deps.audit,
         )
         return respond(answer, CalendarDayOut)
 
@@ -120,8 +123,13 @@ class CalendarAdminController(Controller):
             problems={404: ["calendar_day_not_found", "not_found"], **_DAY_PROBLEMS},
         ),
     )
-    async def delete_day(self, deps: Deps, day: DayPath) -> None:
-        await service.remove_day(doorbell=deps.doorbell, day=checks.parse_date(day))
+    async def delete_day(self, request: ApiRequest, deps: Deps, day: DayPath) -> None:
+        await service.remove_day(
+            doorbell=deps.doorbell,
+            day=checks.parse_date(day),
+            audit=deps.audit,
+            staff_id=request.user.id,
+        )
 
     @post(
         "/years/{year:int}/confirm",
@@ -145,6 +153,7 @@ class CalendarAdminController(Controller):
             year=year,
             staff_id=request.user.id,
             note=(data.note if data else None) or "",
+            audit=deps.audit,
         )
         return present.year_out(status)
 

@@ -10,7 +10,7 @@ from msgspec import Meta
 
 from backend.http.fields import Day, Timestamp, Total
 from backend.workdays.calendar import OverrideKind, Reason, Source
-from backend.workdays.checks import NOTE_LENGTH
+from backend.workdays.checks import NOTE_LENGTH, SOURCE_LENGTH
 from backend.workdays.texts import WeekdayLabel
 
 Note: TypeAlias = Annotated[
@@ -25,6 +25,16 @@ Weekday: TypeAlias = Annotated[
     WeekdayLabel,
     Meta(description="星期几。", examples=["周六"]),
 ]
+NoticeSource: TypeAlias = Annotated[
+    str,
+    Meta(
+        max_length=SOURCE_LENGTH,
+        description=(
+            f"依据：这一天出自的通知（名称和文号）或本地决定（不超过 {SOURCE_LENGTH} 个字）。"
+        ),
+        examples=["国务院办公厅关于2026年部分节假日安排的通知"],
+    ),
+]
 KIND_TEXT = "类型：holiday 休息日、workday 工作日（调休上班）。"
 
 
@@ -37,6 +47,7 @@ class CalendarDayIn(msgspec.Struct, forbid_unknown_fields=True):
     ]
     kind: Annotated[OverrideKind, Meta(description=KIND_TEXT, examples=["holiday"])]
     note: Note | None = None
+    source: NoticeSource | None = None
 
 
 class CalendarDayOut(msgspec.Struct):
@@ -45,6 +56,13 @@ class CalendarDayOut(msgspec.Struct):
     date: Day
     kind: Annotated[OverrideKind, Meta(description=KIND_TEXT, examples=["holiday"])]
     note: Annotated[str, Meta(description="说明；没有为空字符串。", examples=["区政府临时安排"])]
+    source: Annotated[
+        str,
+        Meta(
+            description="依据的通知（名称和文号）；没有为空字符串。",
+            examples=["国务院办公厅关于2026年部分节假日安排的通知"],
+        ),
+    ]
     updated_by: Annotated[
         str | None,
         Meta(

@@ -11,15 +11,17 @@ once more after it ended.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from backend.audit.service import Actor, AuditLog
 from backend.errors import NotFound
 from backend.idempotency.service import Answer, Claim, run_once
 from backend.outbox.service import Doorbell, unit_of_work
-from backend.workdays import present, store, texts
+from backend.workdays import notices, present, store, texts
 from backend.workdays.calendar import (
     ChinaCalendar,
     DayInfo,
@@ -28,9 +30,20 @@ from backend.workdays.calendar import (
     days_off,
     years_needing_attention,
 )
-from backend.workdays.checks import check_day, check_days, check_kind, check_note, check_year
+from backend.workdays.checks import (
+    check_day,
+    check_days,
+    check_kind,
+    check_note,
+    check_source,
+    check_year,
+)
 from backend.workdays.china import official_years
-from backend.workdays.store import CalendarDayRecord
+from backend.workdays.store import CalendarDayRecord, YearConfirmation
+
+CALENDAR_SET_DAY: Final = "calendar_set_day"
+CALENDAR_REMOVE_DAY: Final = "calendar_remove_day"
+CALENDAR_CONFIRM_YEAR: Final = "calendar_confirm_year"
 
 CACHE_TTL_S = 30.0  # configure_cache() sets it from CALENDAR_CACHE_SECONDS
 SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
@@ -158,16 +171,25 @@ async def list_days(
     return DayPage(items=items, total=total, years=statuses)
 
 
-async def set_day(*, day: dt.date, kind: str, note: str, staff_id: str | None) -> CalendarDayRecord:
+async def set_day(
+    *, day: dt.date, kind: str, note: str, staff_id: str | None, source: str = ""
+) -> CalendarDayRecord:
     """Record ``day`` as a day off or a workday; a later correction replaces an earlier one.
 
     A day that says what python-holidays already says is still recorded: it documents intent
-    and keeps the day fixed should the library change.
+    and keeps the day fixed should the library change. ``source`` names the notice it comes
+    from (国务院办公厅关于…的通知 and its number) or the local decision.
     """
     check_day(day)
     checked_kind, checked_note = check_kind(kind), check_note(note)
+    checked_source = check_source(source)
     saved = await store.upsert_day(
-        day=day, kind=checked_kind, note=checked_note, by=staff_id, at=dt.datetime.now(dt.UTC)
+        day=day,
+        kind=checked_kind,
+        note=checked_note,
+        source=checked_source,
+        by=staff_id,
+        at=dt.datetime.now(dt.UTC),
     )
     forget_calendar()
     return saved
@@ -204,11 +226,25 @@ async def record_day(
     kind: str,
     note: str,
     staff_id: str | None,
+    audit: AuditLog,
+    source: str = "",
 ) -> Answer:
-    """Declare ``day`` off or a workday, once per idempotency key; the answer as first sent."""
+    """Declare ``day`` off or a workday, once per idempotency key; the answer as first sent.
+
+    The audit log gets the day's entry before and after.
+    """
 
     async def record() -> object:
-        saved = await set_day(day=day, kind=kind, note=note, staff_id=staff_id)
+        before = await store.get_day(check_day(day))
+        saved = await set_day(day=day, kind=kind, note=note, staff_id=staff_id, source=source)
+        await _audit(
+            audit,
+            staff_id,
+            CALENDAR_SET_DAY,
+            day.isoformat(),
+            _day_state(before),
+            _day_state(saved),
+        )
         return present.day_out(saved)
 
     try:
@@ -217,21 +253,126 @@ async def record_day(
         forget_calendar()  # once the transaction ended: no reader caches the old calendar
 
 
-async def remove_day(*, doorbell: Doorbell | None, day: dt.date) -> None:
-    """Drop the administrator's entry for ``day`` (``NotFound`` without one)."""
+async def remove_day(
+    *, doorbell: Doorbell | None, day: dt.date, audit: AuditLog, staff_id: str | None
+) -> None:
+    """Drop the administrator's entry for ``day`` (``NotFound`` without one); audited."""
     try:
         async with unit_of_work(doorbell):
+            before = await store.get_day(check_day(day))
             await delete_day(day=day)
+            await _audit(
+                audit, staff_id, CALENDAR_REMOVE_DAY, day.isoformat(), _day_state(before), None
+            )
     finally:
         forget_calendar()
 
 
 async def confirm(
-    *, doorbell: Doorbell | None, year: int, staff_id: str | None, note: str
+    *, doorbell: Doorbell | None, year: int, staff_id: str | None, note: str, audit: AuditLog
 ) -> YearStatus:
     """Record that an administrator checked ``year``'s holidays against the official notice."""
     try:
         async with unit_of_work(doorbell):
-            return await confirm_year(year=year, staff_id=staff_id, note=note)
+            before = await store.year_confirmation(check_year(year))
+            status = await confirm_year(year=year, staff_id=staff_id, note=note)
+            after = await store.year_confirmation(year)
+            await _audit(
+                audit,
+                staff_id,
+                CALENDAR_CONFIRM_YEAR,
+                str(year),
+                _year_state(before),
+                _year_state(after),
+            )
+            return status
     finally:
         forget_calendar()
+
+
+# --- the audit of the administration -----------------------------------------------------------
+
+
+def _day_state(record: CalendarDayRecord | None) -> dict[str, str] | None:
+    if record is None:
+        return None
+    return {"kind": record.kind, "note": record.note, "source": record.source}
+
+
+def _year_state(found: YearConfirmation | None) -> dict[str, str] | None:
+    if found is None:
+        return None
+    return {"confirmed_by": found.confirmed_by or "", "note": found.note}
+
+
+async def _audit(
+    audit: AuditLog,
+    staff_id: str | None,
+    action: str,
+    subject_id: str,
+    before: dict[str, str] | None,
+    after: dict[str, str] | None,
+) -> None:
+    """One audit row in the caller's transaction: what the entry was before and after."""
+    reason = json.dumps(
+        {"note": texts.AUDIT_NOTES[action], "before": before, "after": after},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    actor = Actor("staff", staff_id) if staff_id else Actor("system", "system")
+    await audit.record(
+        actor=actor, action=action, subject_kind="calendar", subject_id=subject_id, reason=reason
+    )
+
+
+# --- the administrator's view of one year -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarLine:
+    """One notable day of a year: what the calendar says, the notice it comes from, and the
+    administrator's entry when there is one."""
+
+    info: DayInfo
+    notice: str
+    entry: CalendarDayRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class YearCalendar:
+    status: YearStatus
+    notice: notices.Notice | None  # the State Council's notice, for an official year
+    confirmation: YearConfirmation | None
+    lines: list[CalendarLine]
+
+
+def _notice_text(info: DayInfo, entry: CalendarDayRecord | None) -> str:
+    if entry is not None:
+        return entry.source or texts.NO_SOURCE
+    if info.source == "official":
+        return notices.notice_of(info.date.year).label
+    if info.source == "computed":
+        return notices.STATUTORY
+    return notices.PLAIN_WEEK
+
+
+async def year_calendar(*, year: int) -> YearCalendar:
+    """The year's holidays, make-up workdays and administrator's days, each with its notice.
+
+    The administrator's days are read for this year only (at most 366 rows).
+    """
+    check_year(year)
+    calendar = await load_calendar()
+    entries, _ = await store.days_page(year=year, page=1, page_size=366)
+    by_day = {e.day: e for e in entries}
+    lines = [
+        CalendarLine(info, _notice_text(info, by_day.get(info.date)), by_day.get(info.date))
+        for info in calendar.notable_days(year)
+    ]
+    status = calendar.year_status(year)
+    return YearCalendar(
+        status=status,
+        notice=notices.notice_of(year) if status.official else None,
+        confirmation=await store.year_confirmation(year),
+        lines=lines,
+    )

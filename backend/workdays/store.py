@@ -18,6 +18,7 @@ class CalendarDayRecord:
     day: dt.date
     kind: OverrideKind
     note: str
+    source: str  # the notice it comes from (国务院办公厅关于…的通知 and its number), or why else
     updated_by: str | None
     updated_at: dt.datetime
 
@@ -26,6 +27,7 @@ _DAY_COLUMNS = (
     CalendarDay.day,
     CalendarDay.kind,
     CalendarDay.note,
+    CalendarDay.source,
     CalendarDay.updated_by,
     CalendarDay.updated_at,
 )
@@ -36,8 +38,38 @@ def _record(row: dict[str, Any]) -> CalendarDayRecord:
         day=row["day"],
         kind=row["kind"],
         note=row["note"],
+        source=row["source"],
         updated_by=str(row["updated_by"]) if row["updated_by"] else None,
         updated_at=row["updated_at"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class YearConfirmation:
+    """Who confirmed a year against the official notice, when, and their note."""
+
+    year: int
+    confirmed_by: str | None
+    confirmed_at: dt.datetime
+    note: str
+
+
+async def get_day(day: dt.date) -> CalendarDayRecord | None:
+    """The declaration of ``day``, or None."""
+    row = await CalendarDay.select(*_DAY_COLUMNS).where(CalendarDay.day == day).first().run()
+    return None if row is None else _record(row)
+
+
+async def year_confirmation(year: int) -> YearConfirmation | None:
+    row = await CalendarYear.select().where(CalendarYear.year == year).first().run()
+    if row is None:
+        return None
+    by = row["confirmed_by"]
+    return YearConfirmation(
+        year=year,
+        confirmed_by=str(by) if by else None,
+        confirmed_at=row["confirmed_at"],
+        note=row["note"],
     )
 
 
@@ -74,15 +106,16 @@ async def days_page(
 
 
 async def upsert_day(
-    *, day: dt.date, kind: str, note: str, by: str | None, at: dt.datetime
+    *, day: dt.date, kind: str, note: str, source: str, by: str | None, at: dt.datetime
 ) -> CalendarDayRecord:
-    """Declare ``day`` (a second declaration replaces kind, note, who and when)."""
+    """Declare ``day`` (a second declaration replaces kind, note, source, who and when)."""
     rows = (
         await CalendarDay.insert(
             CalendarDay(
                 day=day,
                 kind=kind,
                 note=note,
+                source=source,
                 created_by=by,
                 updated_by=by,
                 created_at=at,
@@ -95,6 +128,7 @@ async def upsert_day(
             values=[
                 CalendarDay.kind,
                 CalendarDay.note,
+                CalendarDay.source,
                 CalendarDay.updated_by,
                 CalendarDay.updated_at,
             ],

@@ -9,7 +9,7 @@ from piccolo.columns.reference import LazyTableReference
 from piccolo.constraints import Check
 from piccolo.table import Table
 
-from backend.workdays.checks import NOTE_LENGTH
+from backend.workdays.checks import NOTE_LENGTH, SOURCE_LENGTH
 
 
 class CalendarDay(Table, tablename="calendar_day"):
@@ -21,6 +21,8 @@ class CalendarDay(Table, tablename="calendar_day"):
     day = Date(unique=True, default=None)  # no default: a forgotten date must not become today
     kind = Varchar(length=8)
     note = Varchar(length=NOTE_LENGTH, default="")
+    # The notice the day comes from (国务院办公厅关于…的通知 and its number), or why else.
+    source = Varchar(length=SOURCE_LENGTH, default="")
     created_by: ForeignKey[Table] = ForeignKey(
         LazyTableReference("StaffUser", module_path="backend.identity.tables"),
         null=True,

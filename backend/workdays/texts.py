@@ -24,6 +24,14 @@ SOURCES: Final[dict[str, str]] = {
     "default": "常规作息",
 }
 
+NO_SOURCE: Final = "管理员调整（未注明依据）"
+
+AUDIT_NOTES: Final[dict[str, str]] = {
+    "calendar_set_day": "设定休息日或工作日",
+    "calendar_remove_day": "删除管理员设定的日子",
+    "calendar_confirm_year": "确认年度节假日安排",
+}
+
 # --- errors (problem documents and the command line) ------------------------------------------
 
 DATE_INVALID: Final = "日期格式应为 YYYY-MM-DD，且须是有效日期：{value}。"
@@ -32,6 +40,7 @@ DAY_OUT_OF_RANGE: Final = "日期须在 {low}–{high} 年之间。"
 DAYS_OUT_OF_RANGE: Final = "工作日天数须在 0–{high} 之间。"
 KIND_INVALID: Final = "类型须为 holiday（休息日）或 workday（工作日）。"
 NOTE_TOO_LONG: Final = "备注不能超过 {high} 个字。"
+SOURCE_TOO_LONG: Final = "依据（通知名称和文号）不能超过 {high} 个字。"
 DAY_NOT_FOUND: Final = "{day} 没有管理员调整记录。"
 NOT_AN_INTEGER: Final = "须为整数：{value}。"
 

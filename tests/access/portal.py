@@ -334,6 +334,47 @@ PORTAL_RULES: dict[str, Rule] = {
         prepare=_catalogue_preview,
         body=lambda w: {"token": w.objects["catalogue_preview"]},
     ),
+    # the administrator's settings: calendar, routing rules, external platforms
+    "GET /portal/admin/calendar": Rule(who="admin", query={"year": "2027"}),
+    "POST /portal/admin/calendar/days": Rule(
+        who="admin", body={"day": "2027-03-04", "kind": "holiday", "source": "测试通知"}
+    ),
+    "POST /portal/admin/calendar/days/{day}/delete": Rule(
+        who="admin",
+        prepare=api_rules._calendar_day,
+        path=lambda w: {"day": w.objects["calendar_day"]},
+    ),
+    "POST /portal/admin/calendar/years/{year}/confirm": Rule(
+        who="admin", path={"year": 2027}, body={"note": "已核对国务院通知"}
+    ),
+    "GET /portal/admin/routing": Rule(who="admin"),
+    "POST /portal/admin/routing": Rule(
+        who="admin",
+        body={
+            "township": api_rules.TOWNSHIP,
+            "item": "GA-CSDJ",
+            "department": "GA",
+            "send_method": "builtin",
+        },
+    ),
+    "POST /portal/admin/routing/{rule_id}/delete": Rule(
+        who="admin",
+        prepare=api_rules._routing_rule,
+        path=lambda w: {"rule_id": w.objects["routing_rule"]},
+    ),
+    "GET /portal/admin/platforms": Rule(who="admin"),
+    "POST /portal/admin/platforms": Rule(
+        who="admin",
+        body=lambda w: {
+            "township": api_rules.TOWNSHIP,
+            "base_url": w.objects["platform_url"],
+            "app_id": "xs-platform-test",
+        },
+    ),
+    "GET /portal/admin/platforms/failures": Rule(who="admin"),
+    "POST /portal/admin/platforms/failures/{number}/retry": Rule(
+        who="admin", prepare=api_rules._failed_push, path=number("failed_push")
+    ),
 }
 
 # --- the pass -------------------------------------------------------------------------------

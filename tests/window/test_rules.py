@@ -64,7 +64,6 @@ def test_names_are_masked_in_the_middle():
 def test_staff_see_only_the_actions_the_bundle_rules_allow():
     from backend.cases.bundles import bundle_allowed
     from backend.cases.states import Action, allowed_actions
-
     from tests.factories import case_record
 
     def case(status: str, *, parent=None, bundle="CSYJS"):
