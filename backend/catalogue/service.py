@@ -26,7 +26,7 @@ from backend.catalogue.store import departments as departments_store
 from backend.catalogue.store import editing as editing_store
 from backend.catalogue.store import items as items_store
 from backend.catalogue.store import revisions
-from backend.catalogue.store.editing import ListedItem
+from backend.catalogue.store.editing import ListedItem as ListedItem
 from backend.clock import today
 from backend.errors import InvalidInput, NotFound
 from backend.outbox.service import Doorbell, unit_of_work
@@ -293,6 +293,14 @@ class ItemEdit:
     version: ItemView
 
 
+_LAST_PAGE: Final = 10_000
+
+
+def _offset(page: int, page_size: int) -> int:
+    """Rows to skip for ``page`` (from 1; a page past the last one is simply empty)."""
+    return (min(max(1, page), _LAST_PAGE) - 1) * page_size
+
+
 async def admin_items(
     *, q: str | None, department: str | None, kind: str | None, page: int, page_size: int
 ) -> tuple[list[ListedItem], int]:
@@ -306,7 +314,7 @@ async def admin_items(
         department=department or None,
         kind=kind,
         limit=page_size,
-        offset=(max(1, page) - 1) * page_size,
+        offset=_offset(page, page_size),
     )
 
 
@@ -394,7 +402,7 @@ async def admin_bundles(
     return await editing_store.bundles_page(
         q=q.strip()[:40] if q and q.strip() else None,
         limit=page_size,
-        offset=(max(1, page) - 1) * page_size,
+        offset=_offset(page, page_size),
     )
 
 

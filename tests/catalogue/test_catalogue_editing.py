@@ -210,9 +210,7 @@ async def test_items_are_filtered_and_paged(small_catalogue: Path, settings: Set
     )
     assert total == 0  # a wildcard is taken literally
     assert (
-        await catalogue.admin_items(
-            q=None, department=None, kind="licensing", page=1, page_size=20
-        )
+        await catalogue.admin_items(q=None, department=None, kind="licensing", page=1, page_size=20)
     )[1] == 0
     await _edit(settings, await _admin(), kind="licensing")
     found, total = await catalogue.admin_items(
@@ -270,9 +268,11 @@ async def test_the_backfill_makes_permits_licensing(small_catalogue: Path) -> No
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    await ItemVersion.update({ItemVersion.name: "乡村建设规划许可证核发"}).where(
-        ItemVersion.item == "GA-SWZX"
-    ).run()
+    await (
+        ItemVersion.update({ItemVersion.name: "乡村建设规划许可证核发"})
+        .where(ItemVersion.item == "GA-SWZX")
+        .run()
+    )
     await ItemVersion.raw(module.BACKFILL).run()
     kinds = {r["item"]: r["kind"] for r in await ItemVersion.select().run()}
     assert kinds.pop("GA-SWZX") == "licensing"
