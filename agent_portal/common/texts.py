@@ -50,11 +50,7 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     roles.ADMIN: (
         ("数据看板", "全区办件和满意度情况", "/portal/dashboard"),
         ("审计日志与督办", "查看身份证号和材料的查阅记录，超期和差评督办", "/portal/supervision/"),
-        (
-            "事项目录",
-            "查看和修改事项、材料、表单和一件事，修改生成新版本",
-            "/portal/admin/catalogue/",
-        ),
+        ("事项目录", "查看和修改事项、材料、表单和一件事", "/portal/admin/catalogue/"),
     ),
 }
 
