@@ -24,6 +24,7 @@ from litestar.types import ControllerRouterHandler
 from agent_portal.admin.account_pages import AccountPages
 from agent_portal.admin.calendar import CalendarPages
 from agent_portal.admin.catalogue_import import CatalogueImportPages
+from agent_portal.admin.catalogue_pages import CataloguePages
 from agent_portal.admin.platforms import PlatformPages
 from agent_portal.admin.points import PointPages
 from agent_portal.admin.routing import RoutingPages
@@ -146,6 +147,7 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             CalendarPages,
             RoutingPages,
             PlatformPages,
+            CataloguePages,
         ],
         middleware=[
             session,

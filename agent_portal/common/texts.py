@@ -60,6 +60,7 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
         ("节假日", "每年的节假日和调休上班日及其通知依据，确认年度日历", "/portal/admin/calendar"),
         ("转办规则", "各镇街事项转交哪个部门审批", "/portal/admin/routing"),
         ("外部平台", "镇街的外部一窗受理平台地址、账号和推送失败的办件", "/portal/admin/platforms"),
+        ("事项目录", "查看和修改事项、材料、表单和一件事", "/portal/admin/catalogue/"),
     ),
 }
 

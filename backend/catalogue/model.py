@@ -6,14 +6,18 @@ canonical material type, so one upload serves every item that needs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Final
 
 LEVELS: Final = ("district", "township", "village")
 CHANNELS: Final = ("window", "agent", "bank", "self_service", "online")
 DELIVERY_METHODS: Final = ("window", "mail", "agent")
 DATATYPES: Final = ("text", "number", "date", "choice", "id_number", "phone")
+KINDS: Final = ("licensing", "public_service")
+"""What kind of item it is: ``licensing`` 行政许可, ``public_service`` 公共服务."""
 SENSITIVITIES: Final = ("id_number", "phone", "bank_account", "id_derived", "none")
 """How sensitive a form field's value is; set explicitly for every field, never taken from the
 datatype. ``id_derived``: a number that contains a whole ID number (残疾人证号)."""
@@ -63,6 +67,8 @@ class ItemSpec:
     personal: bool = True
     materials: tuple[MaterialSpec, ...] = ()
     form: tuple[FormField, ...] = ()
+    kind: str = "public_service"
+    """One of ``KINDS``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,8 @@ def item_problems(spec: ItemSpec) -> list[str]:
         problems.append("事项编码不能为空，且不超过 40 个字符")
     if not spec.name or len(spec.name) > 100:
         problems.append("事项名称不能为空，且不超过 100 个字符")
+    if spec.kind not in KINDS:
+        problems.append(f"事项类型“{spec.kind}”无效，应为 行政许可/公共服务")
     if spec.lowest_level not in LEVELS:
         problems.append(f"办理层级“{spec.lowest_level}”无效，应为 区/镇街/村社")
     bad = [c for c in spec.channels if c not in CHANNELS]
@@ -130,6 +138,61 @@ def item_problems(spec: ItemSpec) -> list[str]:
         if form_field.name in names:
             problems.append(f"表单字段名“{form_field.name}”重复")
         names.add(form_field.name)
+    return problems
+
+
+FIELD_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
+"""A form field's name: what the case's form stores its value under (``baby_name``)."""
+
+
+def edit_problems(
+    spec: ItemSpec,
+    *,
+    effective_from: date,
+    today: date,
+    latest_from: date | None,
+    departments: Collection[str],
+) -> list[str]:
+    """Every rule an administrator's new version of an item breaks, each naming its field in
+    Chinese; empty when it may be recorded. Adds to ``item_problems`` what a typed form needs."""
+    problems = item_problems(spec)
+    if spec.department_code not in departments:
+        problems.append(f"承办部门“{spec.department_code or '（空）'}”不存在")
+    if len(spec.fee) > 100 or not spec.fee.strip():
+        problems.append("收费标准不能为空，且不超过 100 个字符")
+    if effective_from < today:
+        problems.append("生效日期须为今天或以后的日期")
+    elif latest_from is not None and effective_from < latest_from:
+        problems.append(f"生效日期不能早于最新版本的生效日期 {latest_from.isoformat()}")
+    for n, m in enumerate(spec.materials, start=1):
+        if not m.type.strip() or len(m.type) > 40:
+            problems.append(f"材料第 {n} 行：材料类型不能为空，且不超过 40 个字符")
+        if not m.name.strip() or len(m.name) > 100:
+            problems.append(f"材料第 {n} 行：材料名称不能为空，且不超过 100 个字符")
+    for n, f in enumerate(spec.form, start=1):
+        if not FIELD_NAME.fullmatch(f.name):
+            problems.append(
+                f"表单字段第 {n} 行：字段名须以小写字母开头，只含小写字母、数字和下划线"
+            )
+        if not f.label.strip() or len(f.label) > 40:
+            problems.append(f"表单字段第 {n} 行：显示名称不能为空，且不超过 40 个字符")
+        if f.datatype != "choice" and f.values:
+            problems.append(f"表单字段“{f.label}”不是选择题，不应列出选项")
+    return problems
+
+
+def bundle_problems(spec: BundleSpec, *, items: Collection[str]) -> list[str]:
+    """Every rule a bundle breaks, naming its field in Chinese; empty when it is valid."""
+    problems: list[str] = []
+    if not spec.name.strip() or len(spec.name) > 100:
+        problems.append("一件事名称不能为空，且不超过 100 个字符")
+    if len(spec.item_codes) < 2:
+        problems.append("包含事项须至少选择 2 个事项")
+    missing = [c for c in spec.item_codes if c not in items]
+    if missing:
+        problems.append("包含事项不存在：" + "、".join(missing))
+    if len(set(spec.item_codes)) != len(spec.item_codes):
+        problems.append("包含事项有重复")
     return problems
 
 

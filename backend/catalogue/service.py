@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
+from backend.audit.service import Actor, AuditLog
 from backend.catalogue import search
 from backend.catalogue.model import (
     CHANNELS,
+    KINDS,
     BundleSpec,
     ItemSpec,
     MergedMaterial,
+    bundle_problems,
+    edit_problems,
     merge_materials,
 )
 from backend.catalogue.store import bundles as bundles_store
 from backend.catalogue.store import departments as departments_store
+from backend.catalogue.store import editing as editing_store
 from backend.catalogue.store import items as items_store
 from backend.catalogue.store import revisions
+from backend.catalogue.store.editing import ListedItem as ListedItem
 from backend.clock import today
 from backend.errors import InvalidInput, NotFound
+from backend.outbox.service import Doorbell, unit_of_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,3 +261,194 @@ async def known_codes() -> tuple[set[str], set[str], set[str]]:
 
 def item_codes_of(views: Sequence[ItemView]) -> list[str]:
     return [v.spec.code for v in views]
+
+
+# --- the administrator's catalogue (事项目录) ------------------------------------------------
+
+ITEM_CHANGE: Final = "catalogue_item_change"
+"""Audit action: an administrator recorded a new version of an item."""
+BUNDLE_CHANGE: Final = "catalogue_bundle_change"
+"""Audit action: an administrator changed a bundle's name or items."""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemHistory:
+    """An item's versions, newest first; which is in force today, and the newest one (what a
+    new version starts from)."""
+
+    code: str
+    versions: tuple[ItemView, ...]
+    in_force_id: int | None
+
+    @property
+    def latest(self) -> ItemView:
+        return self.versions[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEdit:
+    """What became of an edit: ``versioned`` (a new version) or ``unchanged``."""
+
+    status: str
+    version: ItemView
+
+
+_LAST_PAGE: Final = 10_000
+
+
+def _offset(page: int, page_size: int) -> int:
+    """Rows to skip for ``page`` (from 1; a page past the last one is simply empty)."""
+    return (min(max(1, page), _LAST_PAGE) - 1) * page_size
+
+
+async def admin_items(
+    *, q: str | None, department: str | None, kind: str | None, page: int, page_size: int
+) -> tuple[list[ListedItem], int]:
+    """A page of every item (not retired), by code, filtered by code or name, department and
+    kind; each with the version in force today."""
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput("事项类型须为 行政许可 或 公共服务。", code="kind_invalid")
+    return await editing_store.items_page(
+        day=today(),
+        q=q.strip()[:40] if q and q.strip() else None,
+        department=department or None,
+        kind=kind,
+        limit=page_size,
+        offset=_offset(page, page_size),
+    )
+
+
+async def departments() -> dict[str, str]:
+    """Every department's name, by code."""
+    return await departments_store.names()
+
+
+async def item_history(*, code: str) -> ItemHistory:
+    rows = await editing_store.history(code=code)
+    if not rows:
+        raise NotFound(f"找不到事项 {code}。", code="item_not_found")
+    day = today()
+    in_force = [r for r in rows if r.effective_from <= day]
+    current = max(in_force, key=lambda r: (r.effective_from, r.version)) if in_force else None
+    return ItemHistory(code, tuple(_view(r) for r in rows), current.id if current else None)
+
+
+def _audit_reason(note: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+    return json.dumps(
+        {"note": note.strip(), "before": before, "after": after},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+
+
+def _version_state(view: ItemView) -> dict[str, Any]:
+    return {"version": view.version, "effective_from": view.effective_from, **asdict(view.spec)}
+
+
+async def edit_item(
+    *,
+    audit: AuditLog,
+    doorbell: Doorbell | None,
+    actor: Actor,
+    spec: ItemSpec,
+    effective_from: date,
+    note: str,
+) -> ItemEdit:
+    """Record ``spec`` as a new version of an existing item from ``effective_from`` (today or
+    later), audited with the latest version before and the new one after.
+
+    Versions are never edited: cases keep the version they were filed under. A spec equal to
+    the latest version changes nothing (``unchanged``). Refused with every problem, each naming
+    its field (``InvalidInput`` with ``extra["problems"]``), nothing changed.
+    """
+    async with unit_of_work(doorbell):
+        before = await items_store.lock_latest(code=spec.code)
+        if before is None:
+            raise NotFound(f"找不到事项 {spec.code}。", code="item_not_found")
+        problems = edit_problems(
+            spec,
+            effective_from=effective_from,
+            today=today(),
+            latest_from=before.effective_from,
+            departments=set(await departments_store.codes()),
+        )
+        if problems:
+            raise InvalidInput(
+                "；".join(problems) + "。", code="item_invalid", extra={"problems": problems}
+            )
+        status = await upsert_item(spec=spec, effective_from=effective_from)
+        after = (await editing_store.history(code=spec.code))[0]
+        if status == "unchanged":
+            return ItemEdit(status, _view(after))
+        await audit.record(
+            actor=actor,
+            action=ITEM_CHANGE,
+            subject_kind="catalogue_item",
+            subject_id=spec.code,
+            reason=_audit_reason(
+                note or "修改事项", _version_state(_view(before)), _version_state(_view(after))
+            ),
+        )
+        await bump_revision()
+    return ItemEdit(status, _view(after))
+
+
+async def admin_bundles(
+    *, q: str | None, page: int, page_size: int
+) -> tuple[list[BundleSpec], int]:
+    """A page of the bundles, by code, filtered by code or name."""
+    return await editing_store.bundles_page(
+        q=q.strip()[:40] if q and q.strip() else None,
+        limit=page_size,
+        offset=_offset(page, page_size),
+    )
+
+
+async def admin_bundle(*, code: str) -> BundleSpec:
+    found = await editing_store.bundle(code=code)
+    if found is None:
+        raise NotFound(f"找不到一件事 {code}。", code="bundle_not_found")
+    return found
+
+
+async def item_names() -> dict[str, str]:
+    """Every item's name (its latest version's), by code: what a bundle may be made of."""
+    specs = await items_store.latest_specs(codes=sorted(await items_store.codes()))
+    return {code: spec.name for code, spec in sorted(specs.items())}
+
+
+async def edit_bundle(
+    *,
+    audit: AuditLog,
+    doorbell: Doorbell | None,
+    actor: Actor,
+    code: str,
+    name: str,
+    item_codes: Sequence[str],
+    note: str,
+) -> bool:
+    """Rename a bundle or change its items (its keywords stay), audited before and after;
+    False when nothing changed. Refused with every problem (``extra["problems"]``)."""
+    async with unit_of_work(doorbell):
+        before = await editing_store.bundle(code=code, lock=True)
+        if before is None:
+            raise NotFound(f"找不到一件事 {code}。", code="bundle_not_found")
+        after = BundleSpec(code, name.strip(), tuple(item_codes), before.keywords)
+        problems = bundle_problems(after, items=await items_store.codes())
+        if problems:
+            raise InvalidInput(
+                "；".join(problems) + "。", code="bundle_invalid", extra={"problems": problems}
+            )
+        if not await bundles_store.upsert(spec=after):
+            return False
+        await audit.record(
+            actor=actor,
+            action=BUNDLE_CHANGE,
+            subject_kind="catalogue_bundle",
+            subject_id=code,
+            reason=_audit_reason(note or "修改一件事", asdict(before), asdict(after)),
+        )
+        await bump_revision()
+    return True

@@ -60,6 +60,7 @@ class ItemVersion(Table, tablename="item_version"):
     keywords = Array(Varchar(length=40))
     materials = JSONB(default=[])
     form = JSONB(default=[])
+    kind = Varchar(length=16, default="public_service")
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -375,6 +375,37 @@ PORTAL_RULES: dict[str, Rule] = {
     "POST /portal/admin/platforms/failures/{number}/retry": Rule(
         who="admin", prepare=api_rules._failed_push, path=number("failed_push")
     ),
+    # --- 事项目录 (the administrator's catalogue) ----------------------------------------------
+    "GET /portal/admin/catalogue": Rule(who="admin"),
+    "GET /portal/admin/catalogue/items/{code}": Rule(who="admin", path={"code": "GA-SFZ-BL"}),
+    "POST /portal/admin/catalogue/items/{code}": Rule(
+        who="admin",
+        path={"code": "GA-SFZ-BL"},  # an item no other rule files a case for
+        body=lambda w: {
+            "name": "居民身份证补领",
+            "department": "GA",
+            "kind": "public_service",
+            "fee": "40元",
+            "legal_days": "60",
+            "committed_days": "20",
+            "channels": "window",
+            "delivery_methods": ["window", "mail"],
+            "m-0-type": "户口簿",
+            "m-0-name": "居民户口簿",
+            "m-0-required": "1",
+            "m-0-original": "1",
+            "m-0-copies": "0",
+            "m-0-exempt": "1",
+            "effective_from": today().isoformat(),
+        },
+    ),
+    "GET /portal/admin/catalogue/bundles": Rule(who="admin"),
+    "GET /portal/admin/catalogue/bundles/{code}": Rule(who="admin", path={"code": "SHYJS"}),
+    "POST /portal/admin/catalogue/bundles/{code}": Rule(
+        who="admin",
+        path={"code": "SHYJS"},
+        body={"name": "身后一件事", "items": ["GA-SWZX", "YB-CBDJ"]},
+    ),
 }
 
 # --- the pass -------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ def _spec(row: asyncpg.Record) -> ItemSpec:
         personal=row["personal"],
         materials=tuple(MaterialSpec(**m) for m in materials),
         form=tuple(FormField(**{**f, "values": tuple(f.get("values", ()))}) for f in form),
+        kind=row["kind"],
     )
 
 
@@ -60,6 +61,11 @@ def _row(row: asyncpg.Record) -> VersionRow:
         _spec(row),
         row.get("department_name", ""),
     )
+
+
+def version_row(row: asyncpg.Record) -> VersionRow:
+    """A row of ``item_version`` (with ``department_name`` if selected) as a typed version."""
+    return _row(row)
 
 
 _IN_FORCE: Final = """
@@ -126,6 +132,7 @@ async def add_version(*, spec: ItemSpec, version: int, effective_from: date) -> 
             keywords=list(spec.keywords),
             materials=[asdict(m) for m in spec.materials],
             form=[{**asdict(f), "values": list(f.values)} for f in spec.form],
+            kind=spec.kind,
         )
     ).run()
 
