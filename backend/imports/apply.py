@@ -77,7 +77,9 @@ async def _latest_effective(codes: set[str]) -> dict[str, date]:
     return await items_store.latest_effective(codes=sorted(codes))
 
 
-def _spec(row: ItemRow) -> ItemSpec:
+def _spec(row: ItemRow, current: ItemSpec | None) -> ItemSpec:
+    """The item as its row gives it; a blank 事项类型 keeps the current version's kind."""
+    kind = row.kind or (current.kind if current is not None else "public_service")
     return ItemSpec(
         code=row.code,
         name=row.name,
@@ -92,6 +94,7 @@ def _spec(row: ItemRow) -> ItemSpec:
         delivery_methods=row.delivery_methods,
         keywords=row.keywords,
         personal=row.personal,
+        kind=kind,
     )
 
 
@@ -144,7 +147,7 @@ async def apply_batch(batch: Batch, *, effective_from: date) -> ImportReport:
     specs: dict[str, tuple[ItemSpec, date, Any]] = {}
     for code in sorted(touched):
         row = rows.get(code)
-        base = _spec(row) if row else current.get(code)
+        base = _spec(row, current.get(code)) if row else current.get(code)
         where = row.where if row else (materials.get(code) or forms.get(code))[0].where  # type: ignore[index]
         if base is None:
             errors.append(RowError(where.source, where.row, "事项编码", f"事项 {code} 不存在"))

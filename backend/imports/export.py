@@ -24,7 +24,7 @@ from backend.catalogue.store import bundles as bundles_store
 from backend.catalogue.store import departments as departments_store
 from backend.catalogue.store import items as items_store
 from backend.imports.reader import clean
-from backend.imports.sheets import SHEETS
+from backend.imports.sheets import ITEM_KIND_LABELS, SHEETS
 
 EXPORT_SHEETS: Final = ("departments", "items", "materials", "forms", "bundles")
 MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,6 +101,7 @@ def _item_row(spec: ItemSpec) -> list[Cell]:
         _words(spec.delivery_methods, _DELIVERY),
         _words(spec.keywords),
         _yes(spec.personal),
+        ITEM_KIND_LABELS.get(spec.kind, spec.kind),
         "",  # 生效日期: blank, the date chosen when the file is imported again
     ]
 

@@ -17,6 +17,7 @@ from backend.imports.sheets import (
     DATATYPE_ALIASES,
     DELIVERY_ALIASES,
     FALSE,
+    ITEM_KIND_ALIASES,
     KIND_ALIASES,
     LEVEL_ALIASES,
     SENSITIVITY_ALIASES,
@@ -70,6 +71,8 @@ class ItemRow:
     delivery_methods: tuple[str, ...]
     keywords: tuple[str, ...]
     personal: bool
+    kind: str | None
+    """None: the column was blank (a new item is 公共服务, an existing one keeps its kind)."""
     effective_from: date | None
     where: Where
 
@@ -313,6 +316,7 @@ def _items(r: _Row, b: Batch) -> None:
         delivery_methods=r.choices("delivery_methods", DELIVERY_ALIASES, default=("window",)),
         keywords=r.words("keywords"),
         personal=r.boolean("personal", True),
+        kind=r.choice("item_kind", ITEM_KIND_ALIASES, default="") or None,
         effective_from=r.day("effective_from"),
         where=r.where,
     )

@@ -70,6 +70,7 @@ SHEETS: Final[dict[str, Sheet]] = {
                 _c("delivery_methods", "送达方式", False),
                 _c("keywords", "关键词", False),
                 _c("personal", "个人事项", False),
+                _c("item_kind", "事项类型", False),
                 _c("effective_from", "生效日期", False),
             ),
         ),
@@ -198,6 +199,15 @@ DELIVERY_ALIASES: Final = {
     "代办员": "agent",
     "代办员送达": "agent",
 }
+ITEM_KIND_ALIASES: Final = {
+    "licensing": "licensing",
+    "行政许可": "licensing",
+    "public_service": "public_service",
+    "公共服务": "public_service",
+}
+"""事项类型 (left blank: a new item is 公共服务, an existing one keeps its kind)."""
+ITEM_KIND_LABELS: Final = {"licensing": "行政许可", "public_service": "公共服务"}
+
 KIND_ALIASES: Final = {
     "township_hall": "township_hall",
     "镇街便民服务中心": "township_hall",

@@ -303,3 +303,48 @@ async def test_an_api_import_that_writes_is_audited(api) -> None:  # type: ignor
     assert entry is not None and entry["actor_id"] == admin.id
     reason = json.loads(entry["reason"])
     assert (reason["before"]["departments"], reason["after"]["departments"]) == (0, 1)
+
+
+async def test_the_item_kind_goes_out_and_comes_back_and_a_blank_kind_keeps_it(
+    small_catalogue: Path, redis: Redis, audit: AuditLog
+) -> None:
+    sheets = _sheets(await export.export_catalogue())
+    header = sheets["事项"][0]
+    kind_at = header.index("事项类型")
+    row = next(r for r in sheets["事项"] if r[0] == "GA-SFZ-HL")
+    assert row[kind_at] in ("行政许可", "公共服务")
+    row[kind_at] = "行政许可"
+    admin = await make_staff(role="admin", username="admin-kind")
+
+    async def imported(content: bytes) -> None:
+        preview = await imports.preview_upload(
+            redis=redis,
+            staff_id=admin.id,
+            filename="目录.xlsx",
+            content=content,
+            effective_from=None,
+        )
+        assert preview.errors == [], [str(e) for e in preview.errors]
+        assert preview.token is not None
+        await imports.confirm_upload(
+            redis=redis, audit=audit, staff_id=admin.id, token=preview.token
+        )
+
+    await imported(_xlsx(sheets))
+    assert (await catalogue.get_item(code="GA-SFZ-HL")).spec.kind == "licensing"
+
+    row[kind_at] = None  # an older layout's file, or a blank cell: the kind is kept
+    row[8] = 12  # and something else changes, so a new version is written
+    await imported(_xlsx(sheets))
+    after = await catalogue.get_item(code="GA-SFZ-HL")
+    assert after.spec.committed_days == 12 and after.spec.kind == "licensing"
+
+    sheets["事项"][1][kind_at] = "许可"
+    preview = await imports.preview_upload(
+        redis=redis,
+        staff_id=admin.id,
+        filename="目录.xlsx",
+        content=_xlsx(sheets),
+        effective_from=None,
+    )
+    assert any(e.column == "事项类型" for e in preview.errors), [str(e) for e in preview.errors]
