@@ -22,6 +22,8 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from agent_portal.admin.account_pages import AccountPages
+from agent_portal.admin.accounts import AccountsPages
+from agent_portal.admin.deletions import DeletionPages
 from agent_portal.agent.case_pages import AgentCasePages
 from agent_portal.agent.filing_pages import FilingPages
 from agent_portal.agent.handover_pages import AgentHandoverPages
@@ -136,6 +138,8 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             SupervisionPages,
             NoticePages,
             AccountPages,
+            AccountsPages,
+            DeletionPages,
         ],
         middleware=[
             session,

@@ -50,6 +50,8 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     roles.ADMIN: (
         ("数据看板", "全区办件和满意度情况", "/portal/dashboard"),
         ("审计日志与督办", "查看身份证号和材料的查阅记录，超期和差评督办", "/portal/supervision/"),
+        ("账号管理", "新建账号，修改角色和区划，停用、解锁、重置密码", "/portal/admin/accounts/"),
+        ("删除申请", "处理群众删除个人信息的申请", "/portal/admin/deletions/"),
     ),
 }
 
