@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from playwright.async_api import Page, expect
 
 from backend.audit.tables import AuditEvent
 from backend.identity.tables import StaffUser
+from tests.browser.conftest import artifacts_dir, browser, expected_404s, live_server, page
+from tests.browser.support import log_in
 from tests.factories import (
     DEFAULT_PASSWORD,
     TOWNSHIP,
@@ -21,6 +25,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.api
+__all__ = ["artifacts_dir", "browser", "expected_404s", "live_server", "page"]  # the fixtures
 
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
 BASE = "/portal/admin/accounts"
@@ -535,3 +540,59 @@ async def test_every_role_can_reach_its_own_password_page_from_the_menu(
     own = await portal.get("/portal/password")
     assert own.status_code == 200 and f"{role}-menu" in own.text
     await portal.close()
+
+
+# --- in a real browser, at desktop and phone widths -----------------------------------------
+
+WIDTHS = (1440, 390)
+
+
+async def shoot(page: Page, artifacts_dir: Path, name: str) -> None:
+    """The page at each width, saved as ``test-artifacts/admin/<name>-<width>.png``; nothing
+    may stick out sideways on the phone."""
+    folder = artifacts_dir / "admin"
+    folder.mkdir(exist_ok=True)
+    for width in WIDTHS:
+        await page.set_viewport_size({"width": width, "height": 900})
+        overflow = await page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} is {overflow}px too wide at {width}"
+        await page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+
+
+@pytest.mark.browser
+async def test_the_account_pages_in_a_browser(page: Page, artifacts_dir: Path) -> None:
+    await make_area(VILLAGE)
+    await make_area(OTHER_TOWNSHIP, name="另一镇")
+    await make_staff(role="admin", username="admin-a", display_name="区管理员")
+    await make_staff(role="window", username="window-yinong", display_name="益农窗口小李")
+    off = await make_staff(role="agent", username="agent-cun", display_name="村代办员老王")
+    await StaffUser.update({StaffUser.active: False}).where(StaffUser.id == off.id).run()
+    await make_department("GA")
+    await make_staff(role="approver", username="approver-ga", display_name="公安审批")
+
+    await log_in(page, "admin-a")
+    await page.get_by_role("link", name="账号管理").click()
+    await expect(page.locator("#accounts")).to_contain_text("益农窗口小李")
+    await shoot(page, artifacts_dir, "accounts-list")
+
+    await page.get_by_role("link", name="新建账号").click()
+    await page.get_by_label("用户名").fill("window-new")
+    await page.get_by_label("姓名").fill("新来的窗口人员")
+    await page.get_by_label("角色").select_option("window")
+    await page.get_by_label("所属区划").select_option(TOWNSHIP)
+    await shoot(page, artifacts_dir, "accounts-new")
+    await page.get_by_role("button", name="新建账号").click()
+    await expect(page.locator("#temporary-password")).to_be_visible()
+    await shoot(page, artifacts_dir, "accounts-password")
+
+    await page.get_by_role("link", name="← 返回账号").click()
+    await expect(page.locator("#account-facts")).to_contain_text("窗口人员")
+    await page.get_by_text("停用账号").click()
+    await (
+        page.locator("#act-disable").get_by_label("操作理由（必填，写入审计日志）").fill("调离岗位")
+    )
+    await shoot(page, artifacts_dir, "accounts-detail")
+    await page.get_by_role("button", name="确认停用").click()
+    await expect(page.locator("#done")).to_contain_text("账号已停用")
