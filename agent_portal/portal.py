@@ -22,9 +22,11 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from agent_portal.admin.account_pages import AccountPages
+from agent_portal.admin.accounts import AccountsPages
 from agent_portal.admin.calendar import CalendarPages
 from agent_portal.admin.catalogue_import import CatalogueImportPages
 from agent_portal.admin.catalogue_pages import CataloguePages
+from agent_portal.admin.deletions import DeletionPages
 from agent_portal.admin.platforms import PlatformPages
 from agent_portal.admin.points import PointPages
 from agent_portal.admin.routing import RoutingPages
@@ -148,6 +150,8 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             RoutingPages,
             PlatformPages,
             CataloguePages,
+            AccountsPages,
+            DeletionPages,
         ],
         middleware=[
             session,

@@ -61,6 +61,8 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
         ("转办规则", "各镇街事项转交哪个部门审批", "/portal/admin/routing"),
         ("外部平台", "镇街的外部一窗受理平台地址、账号和推送失败的办件", "/portal/admin/platforms"),
         ("事项目录", "查看和修改事项、材料、表单和一件事", "/portal/admin/catalogue/"),
+        ("账号管理", "新建账号，修改角色和区划，停用、解锁、重置密码", "/portal/admin/accounts/"),
+        ("删除申请", "处理群众删除个人信息的申请", "/portal/admin/deletions/"),
     ),
 }
 

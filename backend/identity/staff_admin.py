@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from backend import db
 from backend.audit.service import Actor, AuditLog
+from backend.catalogue.store import departments
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.idempotency import service as idempotency
 from backend.identity import roles, texts
@@ -24,7 +25,12 @@ from backend.identity.login import clear_failures, locked_usernames, verify_curr
 from backend.identity.password_policy import PasswordRules, password_problems
 from backend.identity.present import staff_me
 from backend.identity.schemas import StaffMe
-from backend.identity.service import StaffAccount, create_staff, get_staff_account
+from backend.identity.service import (
+    StaffAccount,
+    assignment_problems,
+    create_staff,
+    get_staff_account,
+)
 from backend.identity.sessions import revoke_all
 from backend.identity.store import users
 from backend.identity.store.users import StaffListed as StaffListed
@@ -40,6 +46,9 @@ STAFF_ENABLE: Final = "staff_enable"
 STAFF_UNLOCK: Final = "staff_unlock"
 STAFF_RESET_PASSWORD: Final = "staff_reset_password"  # noqa: S105 - an audit action name
 STAFF_CHANGE_PASSWORD: Final = "staff_change_password"  # noqa: S105 - an audit action name
+STAFF_CREATE: Final = "staff_create"
+STAFF_REASSIGN: Final = "staff_reassign"
+STAFF_END_SESSIONS: Final = "staff_end_sessions"
 
 _TEMP_ALPHABET: Final = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -268,3 +277,113 @@ async def add_account(
         return staff_me(account)
 
     return await idempotency.run_once(claim, ttl_s=ttl_s, doorbell=doorbell, create=create)
+
+
+def _assignment(account: StaffAccount) -> dict[str, Any]:
+    return {
+        "role": account.role,
+        "area_code": account.area_code,
+        "department_code": account.department_code,
+    }
+
+
+async def create_account(
+    *,
+    audit: AuditLog,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    role: str,
+    area_code: str,
+    department_code: str | None,
+) -> PasswordReset:
+    """An administrator's new account with a temporary password, to be changed at first login.
+
+    The password is shown once to the administrator and never stored in plain text; the
+    creation is audited with the account as it was made.
+    """
+    password = temporary_password()
+    hashed = await asyncio.to_thread(hash_password, password)
+    async with db.engine().transaction():
+        made = await create_staff(
+            username=username,
+            password="",
+            password_hash=hashed,
+            role=role,
+            area_code=area_code,
+            department_code=department_code,
+            display_name=display_name,
+        )
+        await users.set_password(staff_id=made.id, password_hash=hashed, must_change=True)
+        after = await _load(made.id)
+        await audit.record(
+            actor=actor,
+            action=STAFF_CREATE,
+            subject_kind=SUBJECT,
+            subject_id=made.id,
+            reason=_reason(
+                texts.STAFF_CREATED_NOTE,
+                {},
+                {"username": after.username, **_assignment(after), **_state(after)},
+            ),
+        )
+    return PasswordReset(after, password)
+
+
+async def reassign(
+    *,
+    audit: AuditLog,
+    actor: Actor,
+    staff_id: str,
+    role: str,
+    area_code: str,
+    department_code: str | None,
+    reason: str,
+) -> StaffAccount:
+    """A new role and area (and department, for an approver); it applies from the account's
+    next request, since every request reads the account."""
+    note = _need_reason(reason)
+    if actor.kind == "staff" and actor.id == staff_id:
+        raise Conflict(texts.CANNOT_REASSIGN_SELF, code="cannot_reassign_self")
+    department = department_code or None
+    problems = await assignment_problems(role=role, area_code=area_code, department_code=department)
+    if problems:
+        raise InvalidInput("；".join(problems) + "。", code="staff_invalid")
+    async with db.engine().transaction():
+        before = await _load(staff_id)
+        await users.set_assignment(
+            staff_id=staff_id, role=role, area_code=area_code, department_code=department
+        )
+        after = await _load(staff_id)
+        await audit.record(
+            actor=actor,
+            action=STAFF_REASSIGN,
+            subject_kind=SUBJECT,
+            subject_id=staff_id,
+            reason=_reason(note, _assignment(before), _assignment(after)),
+        )
+    return after
+
+
+async def end_sessions(
+    *, audit: AuditLog, actor: Actor, staff_id: str, reason: str
+) -> StaffAccount:
+    """End every portal session and bearer token of the account; it may log in again."""
+    note = _need_reason(reason)
+    async with db.engine().transaction():
+        before = await _load(staff_id)
+        await revoke_all(kind="staff", account_id=staff_id)
+        after = await _load(staff_id)
+        await audit.record(
+            actor=actor,
+            action=STAFF_END_SESSIONS,
+            subject_kind=SUBJECT,
+            subject_id=staff_id,
+            reason=_reason(note, _state(before), _state(after)),
+        )
+    return after
+
+
+async def department_names() -> dict[str, str]:
+    """The departments an approver may belong to, code to name (for the account forms)."""
+    return await departments.names()

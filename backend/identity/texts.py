@@ -111,6 +111,8 @@ PW_INVALID: Final = "新密码不符合要求：{problems}。"
 STAFF_NOT_FOUND: Final = "找不到该工作人员账号。"
 CANNOT_DISABLE_SELF: Final = "不能停用自己的账号。"
 ADMIN_REASON_REQUIRED: Final = "请填写操作理由。"
+CANNOT_REASSIGN_SELF: Final = "不能修改自己的角色和区划。"
+STAFF_CREATED_NOTE: Final = "管理员新建账号"
 
 
 def login_locked(wait_s: int) -> str:

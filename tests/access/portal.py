@@ -102,6 +102,18 @@ POINT_FORM = {
 }
 
 
+async def _portal_deletion_request(w: World) -> None:
+    """A pending deletion request of a citizen who is not among the callers."""
+    w.who["portal_leaver"] = await api_rules.citizen(
+        w.api, "access-portal-leaver", seq=93, name="钱远"
+    )
+    asked = await w.client("portal_leaver").post(
+        "/api/v1/me/deletion-request", json={"reason": "不再使用"}
+    )
+    assert asked.status_code == 202, asked.text
+    w.objects["portal_deletion"] = asked.json()["id"]
+
+
 PORTAL_RULES: dict[str, Rule] = {
     "GET /portal/login": PUBLIC(),
     "POST /portal/login": PUBLIC(body={"username": "window-b", "password": DEFAULT_PASSWORD}),
@@ -405,6 +417,37 @@ PORTAL_RULES: dict[str, Rule] = {
         who="admin",
         path={"code": "SHYJS"},
         body={"name": "身后一件事", "items": ["GA-SWZX", "YB-CBDJ"]},
+    ),
+    # the administrator's accounts and deletion requests
+    "GET /portal/admin/accounts": Rule(who="admin"),
+    "GET /portal/admin/accounts/new": Rule(who="admin"),
+    "POST /portal/admin/accounts/new": Rule(
+        who="admin",
+        body={
+            "username": "window-portal-new",
+            "display_name": "新窗口人员",
+            "role": "window",
+            "area_code": api_rules.TOWNSHIP,
+        },
+    ),
+    "GET /portal/admin/accounts/{staff_id}": Rule(
+        who="admin",
+        prepare=lambda w: api_rules._throwaway_staff(w, "portal_managed", "window-portal-managed"),
+        path=lambda w: {"staff_id": w.objects["portal_managed"]},
+    ),
+    "POST /portal/admin/accounts/{staff_id}/{action}": Rule(
+        who="admin",
+        path=lambda w: {"staff_id": w.objects["portal_managed"], "action": "end-sessions"},
+        body={"reason": "手机遗失"},
+    ),
+    "GET /portal/admin/deletions": Rule(who="admin", prepare=_portal_deletion_request),
+    "GET /portal/admin/deletions/{request_id}": Rule(
+        who="admin", path=lambda w: {"request_id": w.objects["portal_deletion"]}
+    ),
+    "POST /portal/admin/deletions/{request_id}/{decision}": Rule(
+        who="admin",
+        path=lambda w: {"request_id": w.objects["portal_deletion"], "decision": "refuse"},
+        body={"reason": "经核实，申请人仍在办理业务"},
     ),
 }
 

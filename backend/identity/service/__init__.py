@@ -134,6 +134,28 @@ async def get_staff_accounts(*, staff_ids: list[str]) -> dict[str, StaffAccount]
     return await users.accounts(staff_ids=staff_ids)
 
 
+async def assignment_problems(
+    *, role: str, area_code: str, department_code: str | None
+) -> list[str]:
+    """What is wrong with a role, area and department given to a staff account (none: fine)."""
+    problems: list[str] = []
+    if role not in roles.ROLES:
+        problems.append("角色须为 " + "、".join(roles.ROLES) + " 之一")
+    level = await areas.level_of(area_code=area_code)
+    if level is None:
+        problems.append(f"区划代码 {area_code} 不存在")
+    elif role in roles.AREA_LEVELS and level not in roles.AREA_LEVELS[role]:
+        problems.append(f"{roles.LABELS[role]}不能设在该级区划")
+    if role == roles.APPROVER:
+        if not department_code:
+            problems.append("后台审批账号须指定部门")
+        elif not await departments.exists(code=department_code):
+            problems.append(f"部门代码 {department_code} 不存在")
+    elif department_code:
+        problems.append("只有后台审批账号可以指定部门")
+    return problems
+
+
 async def create_staff(
     *,
     username: str,
@@ -155,20 +177,9 @@ async def create_staff(
         problems.append("用户名须为 3–64 位小写字母、数字、点、下划线或连字符")
     if password_hash is None:
         problems.extend(password_problems(password, username=name, rules=rules))
-    if role not in roles.ROLES:
-        problems.append("角色须为 " + "、".join(roles.ROLES) + " 之一")
-    level = await areas.level_of(area_code=area_code)
-    if level is None:
-        problems.append(f"区划代码 {area_code} 不存在")
-    elif role in roles.AREA_LEVELS and level not in roles.AREA_LEVELS[role]:
-        problems.append(f"{roles.LABELS[role]}不能设在该级区划")
-    if role == roles.APPROVER:
-        if not department_code:
-            problems.append("后台审批账号须指定部门")
-        elif not await departments.exists(code=department_code):
-            problems.append(f"部门代码 {department_code} 不存在")
-    elif department_code:
-        problems.append("只有后台审批账号可以指定部门")
+    problems.extend(
+        await assignment_problems(role=role, area_code=area_code, department_code=department_code)
+    )
     if problems:
         raise InvalidInput("；".join(problems) + "。", code="staff_invalid")
     if await users.username_taken(username=name):

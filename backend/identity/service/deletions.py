@@ -47,6 +47,14 @@ async def list_requests(
     )
 
 
+async def get_request(*, request_id: str) -> RequestRow:
+    """One request as the administrators' list shows it (``deletion_request_not_found``)."""
+    found = await deletion_requests.one(request_id=request_id) if is_uuid(request_id) else None
+    if found is None:
+        raise NotFound(texts.DELETION_NOT_FOUND, code="deletion_request_not_found")
+    return found
+
+
 async def decide(
     *,
     request_id: str,

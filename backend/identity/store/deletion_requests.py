@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, TypeAlias
+from typing import Final, Literal, TypeAlias
+
+import asyncpg
 
 from backend import db
 from backend.identity.tables import DeletionRequest
@@ -38,13 +40,34 @@ class Pending:
     requested_at: datetime
 
 
+_REQUEST_SQL: Final = (
+    "SELECT d.id::text AS id, d.status, d.citizen::text AS citizen_id, c.name,"
+    " c.id_number_masked, d.reason, d.requested_at, d.handled_at, d.note,"
+    " d.completed_at, (SELECT count(*) FROM case_record k WHERE k.applicant = d.citizen"
+    "  AND k.parent IS NULL) AS cases"
+)
+
+
+def _request(r: asyncpg.Record) -> RequestRow:
+    return RequestRow(
+        r["id"],
+        r["status"],
+        r["citizen_id"],
+        r["name"],
+        r["id_number_masked"],
+        r["reason"],
+        r["requested_at"],
+        r["handled_at"],
+        r["note"],
+        r["completed_at"],
+        int(r["cases"]),
+    )
+
+
 async def page(*, status: str | None, limit: int, offset: int) -> tuple[list[RequestRow], int]:
     """Requests oldest first, with the number of case files of each citizen; and the total."""
     rows = await db.fetch(
-        "SELECT d.id::text AS id, d.status, d.citizen::text AS citizen_id, c.name,"
-        " c.id_number_masked, d.reason, d.requested_at, d.handled_at, d.note,"
-        " d.completed_at, (SELECT count(*) FROM case_record k WHERE k.applicant = d.citizen"
-        "  AND k.parent IS NULL) AS cases, count(*) OVER () AS total"
+        _REQUEST_SQL + ", count(*) OVER () AS total"
         " FROM deletion_request d LEFT JOIN citizen c ON c.id = d.citizen"
         " WHERE ($1::text IS NULL OR d.status = $1)"
         " ORDER BY d.requested_at, d.id LIMIT $2 OFFSET $3",
@@ -53,22 +76,17 @@ async def page(*, status: str | None, limit: int, offset: int) -> tuple[list[Req
         offset,
     )
     total = int(rows[0]["total"]) if rows else 0
-    return [
-        RequestRow(
-            r["id"],
-            r["status"],
-            r["citizen_id"],
-            r["name"],
-            r["id_number_masked"],
-            r["reason"],
-            r["requested_at"],
-            r["handled_at"],
-            r["note"],
-            r["completed_at"],
-            int(r["cases"]),
-        )
-        for r in rows
-    ], total
+    return [_request(r) for r in rows], total
+
+
+async def one(*, request_id: str) -> RequestRow | None:
+    """The request ``request_id`` as the administrators' list shows it, or None."""
+    row = await db.fetchrow(
+        _REQUEST_SQL + " FROM deletion_request d LEFT JOIN citizen c ON c.id = d.citizen"
+        " WHERE d.id = $1::uuid",
+        request_id,
+    )
+    return None if row is None else _request(row)
 
 
 async def lock_pending(*, request_id: str) -> str | None:

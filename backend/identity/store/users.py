@@ -172,6 +172,23 @@ async def set_password(
     await StaffUser.update(values).where(StaffUser.id == staff_id).run()
 
 
+async def set_assignment(
+    *, staff_id: str, role: str, area_code: str, department_code: str | None
+) -> None:
+    """A new role, area and department (None unless an approver) for the account."""
+    await (
+        StaffUser.update(
+            {
+                StaffUser.role: role,
+                StaffUser.area: area_code,
+                StaffUser.department: department_code,
+            }
+        )
+        .where(StaffUser.id == staff_id)
+        .run()
+    )
+
+
 async def bump_token_version(*, staff_id: str) -> int | None:
     """End every token of the account; its new token version (None: no such account)."""
     row = await db.fetchrow(
