@@ -186,7 +186,7 @@ def _audit_context(
         "pages": _pages(page, total),
         "filters": filters,
         "when": _when,
-        "actions": domain_texts.AUDIT_ACTIONS,
+        "action_labels": domain_texts.AUDIT_ACTION_LABELS,
         "error": error,
     }
 

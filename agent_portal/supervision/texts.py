@@ -43,7 +43,14 @@ AUDIT_SUBJECTS: Final = {
     "case": "办件",
     "case_form": "办件表单",
     "staff": "工作人员账号",
-    "deletion_request": "注销申请",
+    "deletion_request": "删除申请",
+    "service_point": "办事点",
+    "catalogue_item": "事项",
+    "catalogue_bundle": "一件事",
+    "catalogue_file": "导入文件",
+    "calendar": "日历",
+    "routing_rule": "转办规则",
+    "township_platform": "镇街外部平台",
 }
 
 

@@ -44,3 +44,33 @@ AUDIT_ACTIONS: Final = {
     "export_personal_data": "导出个人信息",
     "read_form_field": "查看表单中的完整号码",
 }
+"""The reads of personal data the log can be filtered by (``audit_view.ACTIONS``)."""
+AUDIT_ACTION_LABELS: Final = {
+    **AUDIT_ACTIONS,
+    "staff_create": "新建工作人员账号",
+    "staff_reassign": "调整账号角色或辖区",
+    "staff_disable": "停用账号",
+    "staff_enable": "启用账号",
+    "staff_unlock": "解除账号锁定",
+    "staff_reset_password": "重置密码",
+    "staff_change_password": "修改本人密码",
+    "staff_end_sessions": "结束账号的全部登录",
+    "privacy_deletion_approved": "批准删除申请",
+    "privacy_deletion_refused": "驳回删除申请",
+    "privacy_erased": "删除个人信息",
+    "open_restricted_case": "查看已限制处理的办件",
+    "purge_restricted_case": "销毁到期的办件",
+    "catalogue_item_change": "修改事项（新版本）",
+    "catalogue_bundle_change": "修改一件事",
+    "catalogue.import": "导入事项目录",
+    "service_point_create": "新增办事点",
+    "service_point_update": "修改办事点",
+    "calendar_set_day": "设定节假日或调休日",
+    "calendar_remove_day": "删除手工设定的日期",
+    "calendar_confirm_year": "确认年度日历",
+    "routing_set_rule": "设定转办规则",
+    "routing_delete_rule": "删除转办规则",
+    "platform_configure_township": "设置镇街外部平台",
+    "platform_retry_push": "重新推送到外部平台",
+}
+"""Every action the audit chain records, as the log shows it (a test keeps it complete)."""
