@@ -41,6 +41,9 @@ class FieldRow:
     sensitivity: str = "none"
     required: bool = True
     values: str = ""
+    max_length: str = ""
+    pattern: str = ""
+    pattern_hint: str = ""
 
 
 @dataclass
@@ -86,7 +89,16 @@ def draft_of(view: ItemView, *, effective_from: date) -> ItemDraft:
         ],
         fields=[
             FieldRow(
-                str(n), f.name, f.label, f.datatype, f.sensitivity, f.required, "、".join(f.values)
+                str(n),
+                f.name,
+                f.label,
+                f.datatype,
+                f.sensitivity,
+                f.required,
+                "、".join(f.values),
+                "" if f.max_length is None else str(f.max_length),
+                f.pattern or "",
+                f.pattern_hint,
             )
             for n, f in enumerate(spec.form, start=1)
         ],
@@ -136,8 +148,17 @@ def _field(form: FormMultiDict, n: int) -> FieldRow | None:
         text(form, f"{p}sensitivity", 20),
         _ticked(form, f"{p}required"),
         text(form, f"{p}values", 500),
+        text(form, f"{p}max_length", 6),
+        _raw(form, f"{p}pattern", 300),
+        text(form, f"{p}pattern_hint", 80),
     )
     return row if row.name or row.label else None
+
+
+def _raw(form: FormMultiDict, name: str, limit: int) -> str:
+    """A field kept as typed (a regular expression's spaces count), cut to ``limit``."""
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
 
 
 Row = TypeVar("Row", MaterialRow, FieldRow)
@@ -207,7 +228,17 @@ def spec_of(draft: ItemDraft, *, base: ItemSpec) -> ItemSpec:
             for m in draft.materials
         ),
         form=tuple(
-            FormField(f.name, f.label, f.datatype, f.sensitivity, f.required, _values(f.values))
+            FormField(
+                f.name,
+                f.label,
+                f.datatype,
+                f.sensitivity,
+                f.required,
+                _values(f.values),
+                _number(f.max_length) if f.max_length else None,
+                f.pattern or None,
+                f.pattern_hint,
+            )
             for f in draft.fields
         ),
         kind=draft.kind,

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from backend.catalogue.model import BundleSpec, FormField, MaterialSpec
+from backend.catalogue.model import (
+    MAX_FIELD_LENGTH,
+    MAX_PATTERN_HINT,
+    BundleSpec,
+    FormField,
+    MaterialSpec,
+    field_rule_problems,
+)
 from backend.geo.hours import HoursError, parse_hours
 from backend.geo.points import PointSpec
 from backend.imports.reader import RawTable, RowError
@@ -371,7 +378,13 @@ def _forms(r: _Row, b: Batch) -> None:
         sensitivity,
         r.boolean("required", True),
         values,
+        r.integer("max_length", default=0, low=0, high=MAX_FIELD_LENGTH) or None,
+        r.cells.get("pattern", "").strip() or None,
+        r.text("pattern_hint", required=False, max_len=MAX_PATTERN_HINT),
     )
+    problems = field_rule_problems(spec) if r.ok else []
+    for problem in problems:
+        r.fail("pattern", problem)
     row = FormRow(r.code("item_code"), spec, r.integer("order", default=0, high=999), r.where)
     if r.ok:
         b.forms.append(row)
