@@ -13,7 +13,7 @@ from typing import Final, TypeVar
 
 from litestar.datastructures import FormMultiDict
 
-from backend.catalogue.model import FormField, ItemSpec, MaterialSpec
+from backend.catalogue.model import BundleSpec, FormField, ItemSpec, MaterialSpec
 from backend.catalogue.service import ItemView
 
 MAX_ROWS: Final = 60
@@ -62,6 +62,10 @@ class ItemDraft:
     fields: list[FieldRow] = field(default_factory=list)
     effective_from: str = ""
     note: str = ""
+    code: str = ""
+    """A new item's code (an existing item's stays as it is)."""
+    lowest_level: str = "township"
+    """A new item's lowest level (an existing item's is kept from its latest version)."""
 
     def with_blank_rows(self) -> ItemDraft:
         self.materials += [MaterialRow() for _ in range(BLANK_ROWS)]
@@ -187,7 +191,30 @@ def draft_from_form(form: FormMultiDict) -> ItemDraft:
         fields=_in_order(fields),
         effective_from=text(form, "effective_from", 10),
         note=text(form, "note", 200),
+        code=text(form, "code", 60),
+        lowest_level=text(form, "lowest_level", 16),
     )
+
+
+def blank_draft(*, effective_from: date) -> ItemDraft:
+    """The form of a new item: nothing filled in but the usual defaults."""
+    return ItemDraft(
+        name="",
+        department="",
+        kind="public_service",
+        fee="不收费",
+        legal_days="",
+        committed_days="",
+        channels=["window"],
+        delivery_methods=["window"],
+        effective_from=effective_from.isoformat(),
+    )
+
+
+def new_spec(draft: ItemDraft) -> ItemSpec:
+    """A new item's first version (may be delegated, not district-wide, for a person)."""
+    base = ItemSpec(draft.code, "", "", draft.lowest_level, (), True, False, 0, 0)
+    return spec_of(draft, base=base)
 
 
 def _number(raw: str) -> int:
@@ -248,3 +275,8 @@ def spec_of(draft: ItemDraft, *, base: ItemSpec) -> ItemSpec:
 def bundle_items(form: FormMultiDict) -> list[str]:
     """The items ticked for a bundle, in the order shown."""
     return _picked(form, "items", 100)
+
+
+def new_bundle(form: FormMultiDict) -> BundleSpec:
+    """A new bundle as posted: its code, name and the items ticked."""
+    return BundleSpec(text(form, "code", 60), text(form, "name", 120), tuple(bundle_items(form)))

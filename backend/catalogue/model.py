@@ -224,6 +224,19 @@ def field_rule_problems(form_field: FormField) -> list[str]:
     return problems
 
 
+CODE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+"""An item's or bundle's code (``GA-CSDJ``): what the spreadsheet import accepts too."""
+
+
+def code_problems(code: str, *, label: str, taken: Collection[str]) -> list[str]:
+    """What is wrong with the code of a new item or bundle (``label``: 事项编码, 一件事编码)."""
+    if not CODE.fullmatch(code):
+        return [f"{label}须以字母或数字开头，只含字母、数字和 _ . -，不超过 40 个字符"]
+    if code in taken:
+        return [f"{label}“{code}”已存在"]
+    return []
+
+
 FIELD_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
 """A form field's name: what the case's form stores its value under (``baby_name``)."""
 

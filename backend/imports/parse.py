@@ -9,6 +9,7 @@ from datetime import date
 from typing import TypeVar
 
 from backend.catalogue.model import (
+    CODE,
     MAX_FIELD_LENGTH,
     MAX_PATTERN_HINT,
     BundleSpec,
@@ -34,7 +35,7 @@ from backend.imports.sheets import (
 
 T = TypeVar("T")
 _SPLIT = re.compile(r"[、,，;；/|\s]+")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+_CODE = re.compile(f"^{CODE.pattern}$")  # the rule the catalogue pages apply to a new code
 _AREA_CODE = re.compile(r"^\d{6}(\d{3}){0,2}$")
 
 
