@@ -13,7 +13,7 @@ from typing import Final, TypeVar
 
 from litestar.datastructures import FormMultiDict
 
-from backend.catalogue.model import FormField, ItemSpec, MaterialSpec
+from backend.catalogue.model import BundleSpec, FormField, ItemSpec, MaterialSpec
 from backend.catalogue.service import ItemView
 
 MAX_ROWS: Final = 60
@@ -41,6 +41,9 @@ class FieldRow:
     sensitivity: str = "none"
     required: bool = True
     values: str = ""
+    max_length: str = ""
+    pattern: str = ""
+    pattern_hint: str = ""
 
 
 @dataclass
@@ -59,6 +62,10 @@ class ItemDraft:
     fields: list[FieldRow] = field(default_factory=list)
     effective_from: str = ""
     note: str = ""
+    code: str = ""
+    """A new item's code (an existing item's stays as it is)."""
+    lowest_level: str = "township"
+    """A new item's lowest level (an existing item's is kept from its latest version)."""
 
     def with_blank_rows(self) -> ItemDraft:
         self.materials += [MaterialRow() for _ in range(BLANK_ROWS)]
@@ -86,7 +93,16 @@ def draft_of(view: ItemView, *, effective_from: date) -> ItemDraft:
         ],
         fields=[
             FieldRow(
-                str(n), f.name, f.label, f.datatype, f.sensitivity, f.required, "、".join(f.values)
+                str(n),
+                f.name,
+                f.label,
+                f.datatype,
+                f.sensitivity,
+                f.required,
+                "、".join(f.values),
+                "" if f.max_length is None else str(f.max_length),
+                f.pattern or "",
+                f.pattern_hint,
             )
             for n, f in enumerate(spec.form, start=1)
         ],
@@ -136,8 +152,17 @@ def _field(form: FormMultiDict, n: int) -> FieldRow | None:
         text(form, f"{p}sensitivity", 20),
         _ticked(form, f"{p}required"),
         text(form, f"{p}values", 500),
+        text(form, f"{p}max_length", 6),
+        _raw(form, f"{p}pattern", 300),
+        text(form, f"{p}pattern_hint", 80),
     )
     return row if row.name or row.label else None
+
+
+def _raw(form: FormMultiDict, name: str, limit: int) -> str:
+    """A field kept as typed (a regular expression's spaces count), cut to ``limit``."""
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
 
 
 Row = TypeVar("Row", MaterialRow, FieldRow)
@@ -166,7 +191,30 @@ def draft_from_form(form: FormMultiDict) -> ItemDraft:
         fields=_in_order(fields),
         effective_from=text(form, "effective_from", 10),
         note=text(form, "note", 200),
+        code=text(form, "code", 60),
+        lowest_level=text(form, "lowest_level", 16),
     )
+
+
+def blank_draft(*, effective_from: date) -> ItemDraft:
+    """The form of a new item: nothing filled in but the usual defaults."""
+    return ItemDraft(
+        name="",
+        department="",
+        kind="public_service",
+        fee="不收费",
+        legal_days="",
+        committed_days="",
+        channels=["window"],
+        delivery_methods=["window"],
+        effective_from=effective_from.isoformat(),
+    )
+
+
+def new_spec(draft: ItemDraft) -> ItemSpec:
+    """A new item's first version (may be delegated, not district-wide, for a person)."""
+    base = ItemSpec(draft.code, "", "", draft.lowest_level, (), True, False, 0, 0)
+    return spec_of(draft, base=base)
 
 
 def _number(raw: str) -> int:
@@ -207,7 +255,17 @@ def spec_of(draft: ItemDraft, *, base: ItemSpec) -> ItemSpec:
             for m in draft.materials
         ),
         form=tuple(
-            FormField(f.name, f.label, f.datatype, f.sensitivity, f.required, _values(f.values))
+            FormField(
+                f.name,
+                f.label,
+                f.datatype,
+                f.sensitivity,
+                f.required,
+                _values(f.values),
+                _number(f.max_length) if f.max_length else None,
+                f.pattern or None,
+                f.pattern_hint,
+            )
             for f in draft.fields
         ),
         kind=draft.kind,
@@ -217,3 +275,8 @@ def spec_of(draft: ItemDraft, *, base: ItemSpec) -> ItemSpec:
 def bundle_items(form: FormMultiDict) -> list[str]:
     """The items ticked for a bundle, in the order shown."""
     return _picked(form, "items", 100)
+
+
+def new_bundle(form: FormMultiDict) -> BundleSpec:
+    """A new bundle as posted: its code, name and the items ticked."""
+    return BundleSpec(text(form, "code", 60), text(form, "name", 120), tuple(bundle_items(form)))

@@ -72,6 +72,7 @@ async def _item_page(
     return Template(
         "admin/catalogue_item.html",
         context={
+            "new": False,
             "history": history,
             "draft": shown.with_blank_rows(),
             "departments": await catalogue.departments(),
@@ -132,6 +133,40 @@ async def _save_bundle(deps: Deps, actor: Actor, spec: BundleSpec, note: str) ->
         note=note,
     )
     return "bundle" if changed else "bundle-unchanged"
+
+
+async def _new_item_page(
+    draft: ItemDraft, *, problems: list[str] | None = None, status_code: int = 200
+) -> Template:
+    return Template(
+        "admin/catalogue_new_item.html",
+        context={
+            "new": True,
+            "draft": draft.with_blank_rows(),
+            "departments": await catalogue.departments(),
+            "problems": problems or [],
+            "refused": texts.REFUSED,
+            "today": today(),
+            **_labels(),
+        },
+        status_code=status_code,
+    )
+
+
+async def _new_bundle_page(
+    spec: BundleSpec, note: str = "", *, problems: list[str] | None = None, status_code: int = 200
+) -> Template:
+    return Template(
+        "admin/catalogue_new_bundle.html",
+        context={
+            "bundle": spec,
+            "note": note,
+            "items": await catalogue.item_names(),
+            "problems": problems or [],
+            "refused": texts.REFUSED,
+        },
+        status_code=status_code,
+    )
 
 
 class CataloguePages(Controller):
@@ -216,3 +251,47 @@ class CataloguePages(Controller):
         except InvalidInput as exc:
             return await _bundle_page(spec, problems=_problems(exc), status_code=422)
         return Redirect(f"{BASE}/bundles/{code}?done={done}", status_code=303)
+
+    @get("/new-item", name="portal:admin-catalogue-new-item")
+    async def new_item(self, staff: StaffAccount) -> Template:
+        _admin(staff)
+        return await _new_item_page(forms.blank_draft(effective_from=today()))
+
+    @post("/new-item", name="portal:admin-catalogue-create-item")
+    async def create_item(
+        self, request: Request[Any, Any, Any], deps: Deps, staff: StaffAccount
+    ) -> Response[Any]:
+        actor = _admin(staff)
+        draft = forms.draft_from_form(await request.form())
+        try:
+            await catalogue.create_item(
+                audit=deps.audit,
+                doorbell=deps.doorbell,
+                actor=actor,
+                spec=forms.new_spec(draft),
+                effective_from=forms.effective_day(draft),
+                note=draft.note,
+            )
+        except InvalidInput as exc:
+            return await _new_item_page(draft, problems=_problems(exc), status_code=422)
+        return Redirect(f"{BASE}/items/{draft.code}?done=created", status_code=303)
+
+    @get("/new-bundle", name="portal:admin-catalogue-new-bundle")
+    async def new_bundle(self, staff: StaffAccount) -> Template:
+        _admin(staff)
+        return await _new_bundle_page(BundleSpec("", "", ()))
+
+    @post("/new-bundle", name="portal:admin-catalogue-create-bundle")
+    async def create_bundle(
+        self, request: Request[Any, Any, Any], deps: Deps, staff: StaffAccount
+    ) -> Response[Any]:
+        actor = _admin(staff)
+        form = await request.form()
+        spec, note = forms.new_bundle(form), forms.text(form, "note", 200)
+        try:
+            await catalogue.create_bundle(
+                audit=deps.audit, doorbell=deps.doorbell, actor=actor, spec=spec, note=note
+            )
+        except InvalidInput as exc:
+            return await _new_bundle_page(spec, note, problems=_problems(exc), status_code=422)
+        return Redirect(f"{BASE}/bundles/{spec.code}?done=bundle-created", status_code=303)

@@ -35,6 +35,8 @@ DONE: Final = {
     "unchanged": "内容与最新版本相同，没有生成新版本。",
     "bundle": "一件事已保存。",
     "bundle-unchanged": "内容没有变化，未作修改。",
+    "created": "事项已新增（第 1 版）。",
+    "bundle-created": "一件事已新增。",
 }
 REFUSED: Final = "没有保存，请修改以下各项后重新提交："
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from backend.catalogue.model import FormField
+from backend.catalogue.model import MAX_FIELD_LENGTH, FormField
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -57,7 +58,7 @@ def check_form(
             if f.required:
                 problems.append({"field": f.name, "message": f"请填写“{f.label}”"})
             continue
-        message = _check(f, value)
+        message = _check(f, value) or _rules(f, value)
         if message:
             problems.append({"field": f.name, "message": f"“{f.label}”{message}"})
         else:
@@ -91,4 +92,30 @@ def _check(f: FormField, value: Any) -> str | None:
         return "不是有效的身份证号码"
     elif f.datatype == "phone" and not _PHONE.match(text):
         return "不是有效的手机号码"
+    return None
+
+
+@lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+def _rules(f: FormField, value: Any) -> str | None:
+    """The field's own rules (最大长度, 格式), on the value as it will be stored.
+
+    The catalogue accepts only patterns without nested repeats, and the value is at most
+    ``max_length`` (else ``MAX_FIELD_LENGTH``) characters before it is matched.
+    """
+    if f.max_length is None and not f.pattern:
+        return None
+    text = value.strip() if isinstance(value, str) else str(value)
+    limit = f.max_length or MAX_FIELD_LENGTH
+    if len(text) > limit:
+        return f"不能超过 {limit} 个字"
+    compiled = _compiled(f.pattern) if f.pattern else None
+    if compiled is not None and compiled.fullmatch(text) is None:
+        return f"格式不对：{f.pattern_hint or '请按要求填写'}"
     return None

@@ -6,11 +6,12 @@ canonical material type, so one upload serves every item that needs it.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 LEVELS: Final = ("district", "township", "village")
 CHANNELS: Final = ("window", "agent", "bank", "self_service", "online")
@@ -46,6 +47,65 @@ class FormField:
     """One of ``SENSITIVITIES``: how the value is stored (encrypted unless ``none``) and shown."""
     required: bool = True
     values: tuple[str, ...] = ()
+    max_length: int | None = None
+    """The most characters the value may have (1–``MAX_FIELD_LENGTH``); None: no own limit."""
+    pattern: str | None = None
+    """A regular expression the whole value must match (``re.fullmatch``); None: any value."""
+    pattern_hint: str = ""
+    """What ``pattern`` asks for, in Chinese, shown when a value does not match it."""
+
+
+MAX_FIELD_LENGTH: Final = 2000
+MAX_PATTERN: Final = 200
+MAX_PATTERN_HINT: Final = 60
+
+
+def _repeats(node: tuple[Any, Any]) -> bool:
+    """Whether a parsed pattern node repeats (its upper bound is above one)."""
+    op, arg = node
+    return str(op) in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"} and arg[1] > 1
+
+
+def _risky(items: Iterable[tuple[Any, Any]], *, repeated: bool) -> bool:
+    """Whether a parsed pattern repeats something that itself repeats or branches (``(a+)+``,
+    ``(a|ab)*``): what makes a backtracking matcher take exponential time."""
+    for node in items:
+        op, arg = node
+        name = str(op)
+        if _repeats(node):
+            if repeated:
+                return True
+            if _risky(arg[2], repeated=True):
+                return True
+        elif name == "BRANCH":
+            if repeated:
+                return True
+            if any(_risky(branch, repeated=False) for branch in arg[1]):
+                return True
+        elif name in {"SUBPATTERN", "ATOMIC_GROUP"}:
+            body = arg[-1] if name == "SUBPATTERN" else arg
+            if _risky(body, repeated=repeated):
+                return True
+        elif name in {"ASSERT", "ASSERT_NOT"}:
+            if _risky(arg[1], repeated=repeated):
+                return True
+        elif name in {"GROUPREF", "GROUPREF_EXISTS"}:
+            return True
+    return False
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` may not be a form field's format, in Chinese; None when it may."""
+    if len(pattern) > MAX_PATTERN:
+        return f"不能超过 {MAX_PATTERN} 个字符"
+    try:
+        re.compile(pattern)
+        parsed = importlib.import_module("re._parser").parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return "不是有效的正则表达式"
+    if _risky(list(parsed), repeated=False):
+        return "含有嵌套的重复（如 (a+)+）、重复的分支或反向引用，可能使校验极慢，请改写"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +198,43 @@ def item_problems(spec: ItemSpec) -> list[str]:
         if form_field.name in names:
             problems.append(f"表单字段名“{form_field.name}”重复")
         names.add(form_field.name)
+        problems.extend(field_rule_problems(form_field))
     return problems
+
+
+def field_rule_problems(form_field: FormField) -> list[str]:
+    """What is wrong with a field's own rules (最大长度, 格式, 格式说明)."""
+    problems: list[str] = []
+    label = form_field.label
+    if form_field.max_length is not None and not 1 <= form_field.max_length <= MAX_FIELD_LENGTH:
+        problems.append(f"表单字段“{label}”的最大长度须在 1–{MAX_FIELD_LENGTH} 之间")
+    hint = form_field.pattern_hint
+    if form_field.pattern is not None:
+        why = pattern_problem(form_field.pattern) if form_field.pattern else "不能为空"
+        if why:
+            problems.append(f"表单字段“{label}”的格式（正则）{why}")
+        if not hint.strip():
+            problems.append(
+                f"表单字段“{label}”有格式要求，须填写格式说明（如：请输入 11 位手机号）"
+            )
+    elif hint.strip():
+        problems.append(f"表单字段“{label}”填了格式说明，但没有填写格式（正则）")
+    if len(hint) > MAX_PATTERN_HINT:
+        problems.append(f"表单字段“{label}”的格式说明不能超过 {MAX_PATTERN_HINT} 个字符")
+    return problems
+
+
+CODE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+"""An item's or bundle's code (``GA-CSDJ``): what the spreadsheet import accepts too."""
+
+
+def code_problems(code: str, *, label: str, taken: Collection[str]) -> list[str]:
+    """What is wrong with the code of a new item or bundle (``label``: 事项编码, 一件事编码)."""
+    if not CODE.fullmatch(code):
+        return [f"{label}须以字母或数字开头，只含字母、数字和 _ . -，不超过 40 个字符"]
+    if code in taken:
+        return [f"{label}“{code}”已存在"]
+    return []
 
 
 FIELD_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")

@@ -96,6 +96,9 @@ def item_detail(view: ItemView) -> ItemDetail:
                 f.required,
                 list(f.values),
                 cast(Sensitivity, f.sensitivity),
+                f.max_length,
+                f.pattern,
+                f.pattern_hint if f.pattern else None,
             )
             for f in s.form
         ],

@@ -106,6 +106,27 @@ class FormFieldOut(msgspec.Struct):
     ]
     """``id_number``, ``phone``, ``bank_account``, ``id_derived`` or ``none``: whether the value is
     stored encrypted and shown masked to staff (docs/personal-data.md)."""
+    max_length: Annotated[
+        int | None,
+        Meta(description="最多可填的字数；null 为不另设上限。", examples=[20]),
+    ] = None
+    pattern: Annotated[
+        str | None,
+        Meta(
+            description=(
+                "格式：整项须匹配的正则表达式（Python re 语法，按 fullmatch 判断）；"
+                "null 为不限格式。"
+            ),
+            examples=[r"1[3-9]\d{9}"],
+        ),
+    ] = None
+    pattern_hint: Annotated[
+        str | None,
+        Meta(
+            description="格式说明：填写不符合 pattern 时显示的中文提示；无格式时为 null。",
+            examples=["请输入 11 位手机号"],
+        ),
+    ] = None
 
 
 class ItemDetail(ItemOut):

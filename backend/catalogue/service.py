@@ -18,6 +18,7 @@ from backend.catalogue.model import (
     ItemSpec,
     MergedMaterial,
     bundle_problems,
+    code_problems,
     edit_problems,
     merge_materials,
 )
@@ -269,6 +270,10 @@ ITEM_CHANGE: Final = "catalogue_item_change"
 """Audit action: an administrator recorded a new version of an item."""
 BUNDLE_CHANGE: Final = "catalogue_bundle_change"
 """Audit action: an administrator changed a bundle's name or items."""
+ITEM_CREATE: Final = "catalogue_item_create"
+"""Audit action: an administrator added an item (its first version)."""
+BUNDLE_CREATE: Final = "catalogue_bundle_create"
+"""Audit action: an administrator added a bundle."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +338,7 @@ async def item_history(*, code: str) -> ItemHistory:
     return ItemHistory(code, tuple(_view(r) for r in rows), current.id if current else None)
 
 
-def _audit_reason(note: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+def _audit_reason(note: str, before: dict[str, Any] | None, after: dict[str, Any]) -> str:
     return json.dumps(
         {"note": note.strip(), "before": before, "after": after},
         ensure_ascii=False,
@@ -452,3 +457,74 @@ async def edit_bundle(
         )
         await bump_revision()
     return True
+
+
+async def create_item(
+    *,
+    audit: AuditLog,
+    doorbell: Doorbell | None,
+    actor: Actor,
+    spec: ItemSpec,
+    effective_from: date,
+    note: str,
+) -> ItemView:
+    """Add an item: its first version from ``effective_from`` (today or later), audited with
+    nothing before and the version after. The code must be new and well formed (the rule the
+    import applies). Refused with every problem (``extra["problems"]``), nothing changed."""
+    async with unit_of_work(doorbell):
+        problems = code_problems(spec.code, label="事项编码", taken=await items_store.codes())
+        problems += edit_problems(
+            spec,
+            effective_from=effective_from,
+            today=today(),
+            latest_from=None,
+            departments=set(await departments_store.codes()),
+        )
+        if problems:
+            raise InvalidInput(
+                "；".join(dict.fromkeys(problems)) + "。",
+                code="item_invalid",
+                extra={"problems": list(dict.fromkeys(problems))},
+            )
+        await upsert_item(spec=spec, effective_from=effective_from)
+        after = _view((await editing_store.history(code=spec.code))[0])
+        await audit.record(
+            actor=actor,
+            action=ITEM_CREATE,
+            subject_kind="catalogue_item",
+            subject_id=spec.code,
+            reason=_audit_reason(note or "新增事项", None, _version_state(after)),
+        )
+        await bump_revision()
+    return after
+
+
+async def create_bundle(
+    *,
+    audit: AuditLog,
+    doorbell: Doorbell | None,
+    actor: Actor,
+    spec: BundleSpec,
+    note: str,
+) -> BundleSpec:
+    """Add a bundle, audited with nothing before and the bundle after. The code must be new and
+    well formed. Refused with every problem (``extra["problems"]``), nothing changed."""
+    code = spec.code
+    async with unit_of_work(doorbell):
+        spec = BundleSpec(code, spec.name.strip(), spec.item_codes, spec.keywords)
+        problems = code_problems(code, label="一件事编码", taken=await bundles_store.codes())
+        problems += bundle_problems(spec, items=await items_store.codes())
+        if problems:
+            raise InvalidInput(
+                "；".join(problems) + "。", code="bundle_invalid", extra={"problems": problems}
+            )
+        await bundles_store.upsert(spec=spec)
+        await audit.record(
+            actor=actor,
+            action=BUNDLE_CREATE,
+            subject_kind="catalogue_bundle",
+            subject_id=code,
+            reason=_audit_reason(note or "新增一件事", None, asdict(spec)),
+        )
+        await bump_revision()
+    return spec

@@ -135,6 +135,9 @@ def rows_of(catalogue: Catalogue) -> dict[str, list[list[Cell]]]:
                     _yes(f.required),
                     _words(f.values),
                     order,
+                    "" if f.max_length is None else f.max_length,
+                    f.pattern or "",
+                    f.pattern_hint,
                 ]
             )
     return {

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from backend.catalogue.model import BundleSpec, FormField, MaterialSpec
+from backend.catalogue.model import (
+    CODE,
+    MAX_FIELD_LENGTH,
+    MAX_PATTERN_HINT,
+    BundleSpec,
+    FormField,
+    MaterialSpec,
+    field_rule_problems,
+)
 from backend.geo.hours import HoursError, parse_hours
 from backend.geo.points import PointSpec
 from backend.imports.reader import RawTable, RowError
@@ -27,7 +35,7 @@ from backend.imports.sheets import (
 
 T = TypeVar("T")
 _SPLIT = re.compile(r"[、,，;；/|\s]+")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+_CODE = re.compile(f"^{CODE.pattern}$")  # the rule the catalogue pages apply to a new code
 _AREA_CODE = re.compile(r"^\d{6}(\d{3}){0,2}$")
 
 
@@ -371,7 +379,13 @@ def _forms(r: _Row, b: Batch) -> None:
         sensitivity,
         r.boolean("required", True),
         values,
+        r.integer("max_length", default=0, low=0, high=MAX_FIELD_LENGTH) or None,
+        r.cells.get("pattern", "").strip() or None,
+        r.text("pattern_hint", required=False, max_len=MAX_PATTERN_HINT),
     )
+    problems = field_rule_problems(spec) if r.ok else []
+    for problem in problems:
+        r.fail("pattern", problem)
     row = FormRow(r.code("item_code"), spec, r.integer("order", default=0, high=999), r.where)
     if r.ok:
         b.forms.append(row)

@@ -100,6 +100,9 @@ SHEETS: Final[dict[str, Sheet]] = {
                 _c("required", "必填", False),
                 _c("values", "选项", False),
                 _c("order", "顺序", False),
+                _c("max_length", "最大长度", False),
+                _c("pattern", "格式", False),
+                _c("pattern_hint", "格式说明", False),
             ),
         ),
         Sheet(

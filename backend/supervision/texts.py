@@ -62,6 +62,8 @@ AUDIT_ACTION_LABELS: Final = {
     "purge_restricted_case": "销毁到期的办件",
     "catalogue_item_change": "修改事项（新版本）",
     "catalogue_bundle_change": "修改一件事",
+    "catalogue_item_create": "新增事项",
+    "catalogue_bundle_create": "新增一件事",
     "catalogue.import": "导入事项目录",
     "service_point_create": "新增办事点",
     "service_point_update": "修改办事点",

@@ -41,7 +41,7 @@ async def test_an_admin_changes_an_item_into_a_new_version(
     await make_staff(role="admin", username="admin-cat", display_name="周管理")
 
     await log_in(page, "admin-cat")
-    await page.get_by_role("link", name="事项目录").click()
+    await page.get_by_role("link", name="查看和修改事项").click()
     await expect(page).to_have_url(f"{BASE}/")
     await expect(page.get_by_role("heading", level=1)).to_have_text("事项目录")
     await expect(page.locator("#catalogue-items li")).to_have_count(7)

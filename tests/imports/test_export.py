@@ -348,3 +348,41 @@ async def test_the_item_kind_goes_out_and_comes_back_and_a_blank_kind_keeps_it(
         effective_from=None,
     )
     assert any(e.column == "事项类型" for e in preview.errors), [str(e) for e in preview.errors]
+
+
+async def test_form_field_rules_go_out_and_come_back(
+    small_catalogue: Path, redis: Redis, audit: AuditLog
+) -> None:
+    sheets = _sheets(await export.export_catalogue())
+    header = sheets["表单"][0]
+    assert header[-3:] == ["最大长度", "格式", "格式说明"]
+    row = next(r for r in sheets["表单"] if r[:2] == ["GA-CSDJ", "baby_name"])
+    row[-3:] = [4, "[\u4e00-\u9fa5]{2,4}", "请输入 2–4 个汉字"]
+    admin = await make_staff(role="admin", username="admin-rules-x")
+    preview = await imports.preview_upload(
+        redis=redis,
+        staff_id=admin.id,
+        filename="目录.xlsx",
+        content=_xlsx(sheets),
+        effective_from=None,
+    )
+    assert preview.errors == [], [str(e) for e in preview.errors]
+    assert preview.token is not None
+    await imports.confirm_upload(redis=redis, audit=audit, staff_id=admin.id, token=preview.token)
+    baby = next(
+        f for f in (await catalogue.get_item(code="GA-CSDJ")).spec.form if f.name == "baby_name"
+    )
+    assert (baby.max_length, baby.pattern, baby.pattern_hint) == (4, row[-2], row[-1])
+    assert _sheets(await export.export_catalogue())["表单"] == sheets["表单"]
+
+    row[-3:] = [None, "(a+)+", "x"]
+    refused = await imports.preview_upload(
+        redis=redis,
+        staff_id=admin.id,
+        filename="目录.xlsx",
+        content=_xlsx(sheets),
+        effective_from=None,
+    )
+    assert any(e.column == "格式" and "嵌套" in e.message for e in refused.errors), [
+        str(e) for e in refused.errors
+    ]

@@ -41,6 +41,8 @@ KNOWN_ACTIONS = {
     erase.PURGED,
     catalogue.ITEM_CHANGE,
     catalogue.BUNDLE_CHANGE,
+    catalogue.ITEM_CREATE,
+    catalogue.BUNDLE_CREATE,
     imports.AUDIT_ACTION,
     geo.POINT_CREATE,
     geo.POINT_UPDATE,
