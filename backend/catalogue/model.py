@@ -10,7 +10,7 @@ import importlib
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final
 
 LEVELS: Final = ("district", "township", "village")
@@ -24,6 +24,17 @@ SENSITIVITIES: Final = ("id_number", "phone", "bank_account", "id_derived", "non
 datatype. ``id_derived``: a number that contains a whole ID number (残疾人证号)."""
 ID_SENSITIVITIES: Final = frozenset({"id_number", "id_derived"})
 MAX_DAYS: Final = 365
+MAX_DAYS_AHEAD: Final = 730
+"""A new version takes effect at most this many days from today (a typo such as 2207 for 2027
+would otherwise leave a version pending for ever, and no later one could be dated before it)."""
+_HIDDEN: Final = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+HIDDEN_CHARS: Final = "含有不能使用的字符（控制字符或不可见字符）"
+
+
+def has_hidden_chars(text: str) -> bool:
+    """Control, zero-width and text-direction characters: never wanted in a catalogue text, and
+    a right-to-left override makes a name read differently from what it holds."""
+    return _HIDDEN.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +165,21 @@ class MergedMaterial:
     item_codes: tuple[str, ...] = field(default=())
 
 
+def _text_problems(spec: ItemSpec) -> list[str]:
+    texts = [("事项名称", spec.name), ("收费标准", spec.fee)]
+    texts += [("关键词", k) for k in spec.keywords]
+    for m in spec.materials:
+        texts += [("材料类型", m.type), (f"材料“{m.type}”的名称", m.name)]
+    for f in spec.form:
+        texts += [("表单字段名", f.name), (f"表单字段“{f.name}”的显示名称", f.label)]
+        texts += [(f"表单字段“{f.name}”的选项", v) for v in f.values]
+        texts += [(f"表单字段“{f.name}”的格式说明", f.pattern_hint or "")]
+    return list(dict.fromkeys(label + HIDDEN_CHARS for label, t in texts if has_hidden_chars(t)))
+
+
 def item_problems(spec: ItemSpec) -> list[str]:
     """Every rule ``spec`` breaks, in Chinese; empty when it is valid."""
-    problems: list[str] = []
+    problems: list[str] = _text_problems(spec)
     if not spec.code or len(spec.code) > 40:
         problems.append("事项编码不能为空，且不超过 40 个字符")
     if not spec.name or len(spec.name) > 100:
@@ -258,6 +281,9 @@ def edit_problems(
         problems.append("收费标准不能为空，且不超过 100 个字符")
     if effective_from < today:
         problems.append("生效日期须为今天或以后的日期")
+    elif effective_from > today + timedelta(days=MAX_DAYS_AHEAD):
+        latest = (today + timedelta(days=MAX_DAYS_AHEAD)).isoformat()
+        problems.append(f"生效日期不能晚于 {latest}（两年之内）")
     elif latest_from is not None and effective_from < latest_from:
         problems.append(f"生效日期不能早于最新版本的生效日期 {latest_from.isoformat()}")
     for n, m in enumerate(spec.materials, start=1):
@@ -282,6 +308,8 @@ def bundle_problems(spec: BundleSpec, *, items: Collection[str]) -> list[str]:
     problems: list[str] = []
     if not spec.name.strip() or len(spec.name) > 100:
         problems.append("一件事名称不能为空，且不超过 100 个字符")
+    elif has_hidden_chars(spec.name):
+        problems.append("一件事名称" + HIDDEN_CHARS)
     if len(spec.item_codes) < 2:
         problems.append("包含事项须至少选择 2 个事项")
     missing = [c for c in spec.item_codes if c not in items]

@@ -277,3 +277,41 @@ async def test_the_backfill_makes_permits_licensing(small_catalogue: Path) -> No
     kinds = {r["item"]: r["kind"] for r in await ItemVersion.select().run()}
     assert kinds.pop("GA-SWZX") == "licensing"
     assert set(kinds.values()) == {"public_service"}
+
+
+def test_a_far_future_date_and_hidden_characters_are_refused() -> None:
+    """A typo such as 2207 for 2027 would freeze the item; a right-to-left override in a name
+    makes it read differently from what it holds."""
+    from dataclasses import replace
+    from datetime import date
+
+    from backend.catalogue.model import ItemSpec, MaterialSpec, edit_problems
+
+    spec = ItemSpec(
+        code="MZ-X",
+        name="最低生活保障申请",
+        department_code="MZ",
+        lowest_level="township",
+        channels=("window",),
+        delegable=True,
+        district_wide=False,
+        legal_days=20,
+        committed_days=10,
+        materials=(MaterialSpec(type="身份证", name="居民身份证"),),
+    )
+    today = date(2026, 12, 7)
+
+    def problems(s: ItemSpec, day: date) -> list[str]:
+        return edit_problems(
+            s, effective_from=day, today=today, latest_from=None, departments={"MZ"}
+        )
+
+    assert problems(spec, date(2028, 12, 6)) == []
+    assert any("生效日期不能晚于" in p for p in problems(spec, date(2207, 1, 1)))
+    for bad in ("出生\u202e记登", "出生\x07登记", "出生\u200b登记"):
+        assert any(
+            p.startswith("事项名称含有不能使用的字符")
+            for p in problems(replace(spec, name=bad), today)
+        )
+    fee = problems(replace(spec, fee="不收费\x1b[31m"), today)
+    assert any(p.startswith("收费标准含有不能使用的字符") for p in fee)
