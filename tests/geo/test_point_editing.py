@@ -275,7 +275,14 @@ async def test_control_bidi_and_zero_width_characters_are_refused_in_every_field
 
 @pytest.mark.parametrize(
     "phone",
-    ["0571-82345678", "13812345678", "0571-8234 5678 转 801", "+86 571 8234 5678", "(0571)82345678", ""],
+    [
+        "0571-82345678",
+        "13812345678",
+        "0571-8234 5678 转 801",
+        "+86 571 8234 5678",
+        "(0571)82345678",
+        "",
+    ],
 )
 async def test_telephone_numbers_as_written_in_china_are_kept(
     small_catalogue: Path, audit: AuditLog, phone: str
