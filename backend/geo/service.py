@@ -4,6 +4,7 @@ administrator's service points (list, create, edit, bank outlets and coverage by
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -103,7 +104,16 @@ TARGET_KIND: Final = "bank_outlet"  # the plan's target: a 政银通 outlet in e
 BOUNDS_MARGIN: Final = 0.05  # degrees (about 5 km) around the district's area centres
 NAME_MAX: Final = 100
 ADDRESS_MAX: Final = 200
-PHONE_MAX: Final = 40
+PHONE_MIN: Final = 5
+PHONE_MAX: Final = 30
+# Control characters (C0, DEL, C1) and the invisible bidi / zero-width marks: refused in every
+# text field, so a name cannot reorder or hide what the staff and the citizens read.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# A telephone number as written in China: digits, spaces, + - ( ), and an extension
+# (0571-82345678, 13812345678, +86 571 8234 5678, 0571-8234 5678 转 801).
+_PHONE = re.compile(
+    r"^[+(（]?[0-9][0-9 ()（）+-]*(?:\s*(?:转|分机|ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE
+)
 _CODE_PREFIX: Final = {
     "township_hall": "HALL",
     "village_station": "STN",
@@ -236,6 +246,26 @@ def _text(raw: str, field: str, limit: int, problems: dict[str, str]) -> str:
     return value
 
 
+def _phone(raw: str, problems: dict[str, str]) -> str:
+    value = raw.strip()
+    digits = sum(c.isdigit() for c in value)
+    if value and (
+        not PHONE_MIN <= len(value) <= PHONE_MAX or digits < PHONE_MIN or not _PHONE.match(value)
+    ):
+        problems["phone"] = texts.PHONE_BAD.format(low=PHONE_MIN, high=PHONE_MAX)
+    return value
+
+
+def _hidden_characters(draft: PointDraft, problems: dict[str, str]) -> None:
+    """Every text field holding a control, bidi or zero-width character is refused (this
+    problem wins over any other of the field: the text is not what it looks like)."""
+    for field, label in texts.FIELD_LABELS.items():
+        value = getattr(draft, field)
+        values = value if isinstance(value, tuple) else (value,)
+        if any(_HIDDEN.search(v) for v in values):
+            problems[field] = texts.HIDDEN_CHARACTERS.format(label=label)
+
+
 def _parsed_hours(draft: PointDraft, problems: dict[str, str]) -> dict[str, list[list[str]]]:
     hours: dict[str, list[list[str]]] = {}
     try:
@@ -279,13 +309,18 @@ async def _checked(
     if place is None:
         problems["area_code"] = texts.AREA_UNKNOWN
     address = _text(draft.address, "address", ADDRESS_MAX, problems)
-    phone = _text(draft.phone, "phone", PHONE_MAX, problems)
+    if not address:
+        problems["address"] = texts.ADDRESS_EMPTY
+    phone = _phone(draft.phone, problems)
     lat, lng = _coordinates(draft, await admin_points.bounds(district=district), problems)
     hours = _parsed_hours(draft, problems)
+    if not draft.hours.strip():  # no hours: the citizens' nearby list would say 不开放 always
+        problems["hours"] = texts.HOURS_EMPTY
     known = set((await catalogue.snapshot()).items) | set(kept_items)
     unknown = sorted(set(draft.items) - known)
     if unknown:
         problems["items"] = texts.ITEMS_UNKNOWN.format(codes="、".join(unknown))
+    _hidden_characters(draft, problems)
     if problems or place is None:
         labels = "、".join(texts.FIELD_LABELS[f] for f in texts.FIELD_LABELS if f in problems)
         raise InvalidInput(

@@ -249,11 +249,82 @@ async def test_the_demo_district_on_the_map_and_in_the_coverage(
     await page.locator("#point-map").click(position={"x": 120, "y": 120})
     assert await page.locator("#f-lat").input_value() != ""
     await _shots(page, folder, "points-map-demo")
+    # The chosen township (城厢街道) is centred and zoomed on; the buttons zoom further.
+    await expect(page.locator("#point-map")).to_have_attribute("data-zoom", "4.00")
+    await page.locator("#map-zoom-in").click()
+    await expect(page.locator("#point-map")).to_have_attribute("data-zoom", "8.00")
+    await page.locator("#map-whole").click()
+    await expect(page.locator("#point-map")).to_have_attribute("data-zoom", "1.00")
+    await page.locator("#point-map").screenshot(path=folder / "points-map-whole-390.png")
+    await page.locator("#f-area_code").select_option("330109002")  # 北干街道, in the cluster
+    await expect(page.locator("#point-map")).to_have_attribute("data-zoom", "4.00")
+    await page.locator("#point-map").scroll_into_view_if_needed()
+    for width in WIDTHS:
+        await page.set_viewport_size({"width": width, "height": 900 if width > 1000 else 844})
+        await page.wait_for_timeout(250)
+        await page.locator("#point-map").screenshot(
+            path=folder / f"points-map-township-{width}.png"
+        )
+    await page.locator("#map-zoom-in").click()
+    await expect(page.locator("#point-map")).to_have_attribute("data-zoom", "8.00")
+    await page.locator("#point-map").screenshot(path=folder / "points-map-village-labels-390.png")
     await page.goto("/portal/admin/points/coverage")
     await expect(page.locator("#coverage tbody tr")).to_have_count(27)
     street = page.locator("#coverage tr[data-township='330109001']")  # 城厢街道
     await expect(street).to_contain_text("未达标")
     await _shots(page, folder, "points-coverage-demo")
+    await expect(page.locator("#coverage-hint")).to_be_visible()  # 390 wide: it scrolls
+    await page.locator(".table-scroll").evaluate("node => { node.scrollLeft = 400; }")
+    await page.screenshot(path=folder / "points-coverage-demo-390-scrolled.png")
+    await page.set_viewport_size({"width": 1440, "height": 900})
+    await expect(page.locator("#coverage-hint")).to_be_hidden()
+    await page.set_viewport_size({"width": 390, "height": 844})
     await page.goto("/portal/admin/points/outlets")
     await _shots(page, folder, "points-outlets-demo")
     assert outside == []
+
+
+async def test_the_form_refuses_hidden_characters_bad_phones_and_names_every_missing_field(
+    small_catalogue: Path, live_server: str
+) -> None:
+    await make_staff(role="admin", username="admin-pts-checks")
+    client, token = await _signed_in(live_server, "admin-pts-checks")
+    good = {"kind": "bank_outlet", "name": "益农政银通", "area_code": YINONG, "phone": ""}
+    good |= {"address": "益农镇营业部", "lat": "30.2", "lng": "120.6"}
+    good |= {"hours": "周一至周五 08:30-17:00", "holiday_hours": "", "_csrf_token": token}
+
+    async def post(**changes: str) -> httpx.Response:
+        return await client.post("/portal/admin/points/new", data={**good, **changes})
+
+    empty = await post(name="", address="", hours="")
+    assert empty.status_code == 422
+    for label in ("名称", "地址", "开放时间"):
+        assert label in re.search(r'id="point-error">([^<]*)<', empty.text).group(1)  # type: ignore[union-attr]
+    errors = re.findall(r'<span class="field-error" role="alert">([^<]*)</span>', empty.text)
+    assert errors == [
+        "请填写办事点名称。",
+        "请填写地址，群众按地址找到办事点。",
+        "请填写开放时间，不填的话群众查附近办事点时会一直显示为不开放；全天开放写“全天”。",
+    ]
+    assert '联系电话 <span class="req">选填</span>' in empty.text
+
+    for field, value, label in (
+        ("name", "益农政银通\u202e", "名称"),
+        ("name", "益农政银通\x07", "名称"),
+        ("address", "地址\x1b[0m", "地址"),
+        ("hours", "周一至周五 08:30-17:00\u200b", "开放时间"),
+    ):
+        refused = await post(**{field: value})
+        assert refused.status_code == 422, (field, value)
+        assert f"“{label}”含有不能使用的字符。" in refused.text
+    for phone in ("abc", "=cmd|' /C calc'!A0"):
+        refused = await post(phone=phone)
+        assert refused.status_code == 422, phone
+        assert "联系电话" in re.search(r'id="point-error">([^<]*)<', refused.text).group(1)  # type: ignore[union-attr]
+        assert "0571-8234 5678 转 801" in refused.text
+    assert await AuditEvent.count().run() == 0
+    assert not any(p.kind == "bank_outlet" for p in (await points.snapshot()).points.values())
+
+    saved = await post(phone="0571-8234 5678 转 801")
+    assert saved.status_code == 303
+    await client.aclose()

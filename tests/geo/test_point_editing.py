@@ -244,3 +244,81 @@ def test_holiday_hours_open_a_point_on_a_statutory_holiday() -> None:
     assert not is_open(plain, national_day, working_day=False, holiday=True)
     assert format_weekly(hours) == "周一至周五 08:30-17:00"
     assert format_holiday(hours) == "09:00-12:00"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "label"),
+    [
+        ("name", "益农政银通\u202e网点", "名称"),
+        ("name", "益农政银通\x07", "名称"),
+        ("address", "地址\x1b[0m", "地址"),
+        ("address", "益农镇\u200b营业部", "地址"),
+        ("phone", "0571-82000009\ufeff", "联系电话"),
+        ("hours", "周一至周五 08:30-17:00\u2066", "开放时间"),
+        ("holiday_hours", "09:00-12:00\x85", "节假日开放时间"),
+        ("name", "益农\u200f网点", "名称"),
+        ("address", "益农\u2069镇", "地址"),
+        ("lat", "30.218\x1f", "纬度"),
+    ],
+)
+async def test_control_bidi_and_zero_width_characters_are_refused_in_every_field(
+    small_catalogue: Path, audit: AuditLog, field: str, value: str, label: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await _save(audit, replace(OUTLET, **{field: value}))
+    assert refused.value.status == 422
+    assert refused.value.extra["fields"] == {field: f"“{label}”含有不能使用的字符。"}
+    assert label in refused.value.detail
+    assert await _audit_rows() == []
+    assert not any(p.kind == "bank_outlet" for p in (await points.snapshot()).points.values())
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "0571-82345678",
+        "13812345678",
+        "0571-8234 5678 转 801",
+        "+86 571 8234 5678",
+        "(0571)82345678",
+        "",
+    ],
+)
+async def test_telephone_numbers_as_written_in_china_are_kept(
+    small_catalogue: Path, audit: AuditLog, phone: str
+) -> None:
+    saved = await _save(audit, replace(OUTLET, phone=phone))
+    assert saved.phone == phone
+
+
+@pytest.mark.parametrize(
+    "phone", ["abc", "=cmd|' /C calc'!A0", "1234", "-82345678", "0571-82345678;drop", "1" * 31]
+)
+async def test_a_phone_that_is_not_a_telephone_number_is_refused(
+    small_catalogue: Path, audit: AuditLog, phone: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await _save(audit, replace(OUTLET, phone=phone))
+    assert set(refused.value.extra["fields"]) == {"phone"}
+    assert "联系电话" in refused.value.detail
+    assert "0571-82345678" in refused.value.extra["fields"]["phone"]
+    assert await _audit_rows() == []
+
+
+async def test_every_missing_required_field_is_reported_at_once(
+    small_catalogue: Path, audit: AuditLog
+) -> None:
+    """名称, 地址 and 开放时间 are all required: a point without hours would always show as
+    closed in the citizens' nearby list, and without an address nobody finds it."""
+    empty = replace(OUTLET, name=" ", address="", hours="  ", holiday_hours="", phone="")
+    with pytest.raises(InvalidInput) as refused:
+        await _save(audit, empty)
+    fields = refused.value.extra["fields"]
+    assert fields == {
+        "name": "请填写办事点名称。",
+        "address": "请填写地址，群众按地址找到办事点。",
+        "hours": "请填写开放时间，不填的话群众查附近办事点时会一直显示为不开放；全天开放写“全天”。",
+    }
+    for label in ("名称", "地址", "开放时间"):
+        assert label in refused.value.detail
+    assert await _audit_rows() == []
