@@ -180,7 +180,7 @@ def test_calendar_days_and_a_confirmed_year_name_the_administrator() -> None:
         ("备注", "元旦"),
     ]
     removed = reason("calendar", _json("删除管理员设定的日子", day, None))
-    assert [(c.label, c.old, c.new) for c in removed.changes][0] == ("日子类型", "休息日", None)
+    assert Change("日子类型", "休息日", None) in removed.changes
     year = _json("确认年度节假日安排", None, {"confirmed_by": ADMIN, "note": "已核对国务院通知"})
     assert staff_ids([("calendar", "2026", year)]) == [ADMIN]
     confirmed = reason("calendar", year, {ADMIN: "admin（李管理）"})
