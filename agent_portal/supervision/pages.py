@@ -20,7 +20,7 @@ from litestar.response import Redirect, Response, Template
 from agent_portal.common import desk
 from agent_portal.common.errors import PageNotFound, WrongRole
 from agent_portal.common.lists import Pages
-from agent_portal.supervision import texts
+from agent_portal.supervision import audit_changes, texts
 from backend.audit.store import AuditEntry
 from backend.catalogue import service as catalogue
 from backend.clock import local
@@ -31,7 +31,7 @@ from backend.identity.service import StaffAccount
 from backend.settings import Settings
 from backend.supervision import service
 from backend.supervision import texts as domain_texts
-from backend.supervision.audit_view import AuditFilter
+from backend.supervision.audit_view import AuditFilter, staff_names
 from backend.supervision.overdue import OverdueCase
 from backend.supervision.scope import Scope, require_district
 
@@ -139,17 +139,25 @@ async def _record_call(deps: Deps, scope: Scope, call_id: int, answer: CallAnswe
     )
 
 
-async def _audit_entries(
-    scope: Scope, where: AuditFilter, page: int
-) -> tuple[list[AuditEntry], int, str | None]:
-    """A page of the audit log, or none and why (a bad filter)."""
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """A page of the audit log, the staff it names, or none and why (a bad filter)."""
+
+    rows: list[AuditEntry]
+    total: int
+    error: str | None
+    staff: dict[str, str]
+
+
+async def _audit_entries(scope: Scope, where: AuditFilter, page: int) -> AuditPage:
     try:
         rows, total = await service.audit_entries(
             scope=scope, where=where, page=page, page_size=desk.PAGE_SIZE
         )
     except DomainError as exc:
-        return [], 0, exc.detail
-    return rows, total, None
+        return AuditPage([], 0, exc.detail, {})
+    ids = audit_changes.staff_ids((e.subject_kind, e.subject_id, e.reason) for e in rows)
+    return AuditPage(rows, total, None, await staff_names(ids) if ids else {})
 
 
 def _overdue_context(
@@ -171,23 +179,40 @@ async def _form_labels() -> dict[str, str]:
     return {f.name: f.label for item in snap.items.values() for f in item.spec.form}
 
 
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    """One entry as the log shows it: who, about what, and the reason with its changes."""
+
+    entry: AuditEntry
+    actor: str
+    subject: str
+    reason: audit_changes.Reason
+
+
+def _audit_line(e: AuditEntry, field_labels: dict[str, str], staff: dict[str, str]) -> AuditLine:
+    return AuditLine(
+        e,
+        audit_changes.visible(e.actor_name or e.actor_id),
+        audit_changes.visible(
+            texts.audit_subject(e.subject_kind, e.subject_id, field_labels, staff)
+        ),
+        audit_changes.reason(e.subject_kind, e.reason, staff),
+    )
+
+
 def _audit_context(
-    rows: list[AuditEntry],
-    page: int,
-    total: int,
-    filters: dict[str, str],
-    error: str | None,
-    field_labels: dict[str, str],
+    found: AuditPage, page: int, filters: dict[str, str], field_labels: dict[str, str]
 ) -> dict[str, Any]:
     return {
-        "entries": [
-            (e, texts.audit_subject(e.subject_kind, e.subject_id, field_labels)) for e in rows
-        ],
-        "pages": _pages(page, total),
+        "entries": [_audit_line(e, field_labels, found.staff) for e in found.rows],
+        "pages": _pages(page, found.total),
         "filters": filters,
         "when": _when,
         "action_labels": domain_texts.AUDIT_ACTION_LABELS,
-        "error": error,
+        "error": found.error,
+        "intro": texts.AUDIT_INTRO,
+        "raw_label": texts.AUDIT_RAW,
+        "visible": audit_changes.visible,
     }
 
 
@@ -369,9 +394,9 @@ class SupervisionPages(Controller):
             raise WrongRole(roles.ADMIN) from exc
         page = desk.page_number(page)
         where = _audit_filter(actor=actor, citizen=citizen, start=start, end=end)
-        rows, total, error = await _audit_entries(scope, where, page)
+        found = await _audit_entries(scope, where, page)
         filters = {"actor": actor, "citizen": citizen, "start": start, "end": end}
         return Template(
             "supervision/audit.html",
-            context=_audit_context(rows, page, total, filters, error, await _form_labels()),
+            context=_audit_context(found, page, filters, await _form_labels()),
         )

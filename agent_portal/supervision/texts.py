@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from backend.geo.points import KIND_LABELS as POINT_KINDS
+from backend.identity import roles
+from backend.imports.sheets import ITEM_KIND_LABELS, SHEETS
+
 SECTIONS: Final = (
     ("超期督办", "已超期和即将超期的办件，以及它们现在在谁手上", "/portal/supervision/overdue"),
     ("差评整改", "联系差评群众、记录回访、整改办结", "/portal/supervision/follow-ups"),
@@ -12,7 +16,7 @@ SECTIONS: Final = (
 )
 AUDIT_SECTION: Final = (
     "审计日志",
-    "谁查看了哪些完整身份证号和材料（区级）",
+    "查看个人信息的记录和管理员的每项修改（区级）",
     "/portal/supervision/audit",
 )
 FOLLOW_UP_TABS: Final = (
@@ -54,13 +58,130 @@ AUDIT_SUBJECTS: Final = {
 }
 
 
-def audit_subject(kind: str, subject_id: str, field_labels: dict[str, str]) -> str:
-    """``办件表单 XS…（联系电话）`` rather than ``case_form XS…:phone``; ``市民 <id>`` and so on."""
+def audit_subject(
+    kind: str,
+    subject_id: str,
+    field_labels: dict[str, str],
+    staff: dict[str, str] | None = None,
+) -> str:
+    """``办件表单 XS…（联系电话）`` rather than ``case_form XS…:phone``;
+    ``工作人员账号 wang（王芳）`` for an account named in ``staff``; ``市民 <id>`` and so on."""
     label = AUDIT_SUBJECTS.get(kind, "其他")
     if kind == "case_form" and ":" in subject_id:
         number, _, name = subject_id.partition(":")
         return f"{label} {number}（{field_labels.get(name, name)}）"
+    if kind == "staff" and staff and subject_id in staff:
+        return f"{label} {staff[subject_id]}"
     return f"{label} {subject_id}"
 
 
 CALL_REACHED_REQUIRED: Final = "请选择是否联系上群众。"
+
+AUDIT_INTRO: Final = (
+    "查看完整身份证号、材料或导出个人信息的记录，以及管理员的每项修改（账号、事项、办事点、"
+    "日历、转办规则、外部平台）：谁、对什么、何时、为什么、改了什么。"
+)
+
+# --- an administrator's change, as the log shows it (``audit_changes``) --------------------------
+
+AUDIT_RAW: Final = "原始记录"
+AUDIT_EMPTY: Final = "（空）"
+AUDIT_CLOSED: Final = "不开放"
+AUDIT_HOLIDAY_HOURS: Final = "节假日"
+AUDIT_WHOLE_DISTRICT: Final = "全区"
+AUDIT_YES_NO: Final = {True: "是", False: "否"}
+AUDIT_HIDDEN_FIELDS: Final = frozenset({"token_version"})
+"""Internal fields a reader of the log has no use for."""
+AUDIT_FIELDS: Final[dict[str, str]] = {
+    # staff accounts
+    "username": "用户名",
+    "display_name": "姓名",
+    "role": "角色",
+    "area_code": "所属区划",
+    "department_code": "部门",
+    "active": "状态",
+    "must_change_password": "须修改密码",
+    "locked": "登录锁定",
+    # catalogue items and bundles
+    "version": "版本",
+    "effective_from": "生效日期",
+    "code": "编码",
+    "name": "名称",
+    "lowest_level": "最低办理层级",
+    "channels": "办理渠道",
+    "delegable": "可代办",
+    "district_wide": "全区通办",
+    "legal_days": "法定时限（工作日）",
+    "committed_days": "承诺时限（工作日）",
+    "fee": "收费",
+    "delivery_methods": "送达方式",
+    "keywords": "搜索关键词",
+    "personal": "面向个人",
+    "materials": "申请材料",
+    "form": "表单字段",
+    "kind": "类型",
+    "item_codes": "包含事项",
+    # service points
+    "township_code": "所属镇街",
+    "lat": "纬度",
+    "lng": "经度",
+    "address": "地址",
+    "phone": "联系电话",
+    "hours": "开放时间",
+    # the calendar
+    "note": "备注",
+    "source": "来源",
+    "confirmed_by": "确认人",
+    # routing rules
+    "township": "镇街",
+    "item": "事项",
+    "department": "审批部门",
+    "send_method": "发送方式",
+    # township platforms and pushes
+    "base_url": "平台地址",
+    "app_id": "应用标识",
+    "status": "推送状态",
+    "attempts": "已尝试次数",
+    # a catalogue import: the catalogue's size
+    "departments": "部门数",
+    "items": "事项数",
+    "bundles": "一件事数",
+    "service_points": "办事点数",
+}
+"""Each field of a ``{"note", "before", "after"}`` reason; an unknown key shows as itself."""
+AUDIT_FIELDS_BY_SUBJECT: Final[dict[str, dict[str, str]]] = {
+    "catalogue_item": {"kind": "事项类型", "department_code": "主管部门"},
+    "catalogue_bundle": {"name": "一件事名称"},
+    "service_point": {
+        "kind": "办事点类型",
+        "area_code": "所在镇街/村社",
+        "item_codes": "可办事项",
+        "active": "状态",
+    },
+    "calendar": {"kind": "日子类型"},
+    "township_platform": {"active": "外部平台"},
+}
+_ON_OFF: Final = {"True": "启用", "False": "停用"}
+AUDIT_VALUE_WORDS: Final[dict[str, dict[str, str]]] = {
+    "role": dict(roles.LABELS),
+    "active": _ON_OFF,
+    "kind": {**POINT_KINDS, **ITEM_KIND_LABELS, "holiday": "休息日", "workday": "工作日"},
+    "channels": {
+        "window": "窗口",
+        "agent": "代办员代办",
+        "bank": "政银通网点",
+        "self_service": "自助终端",
+        "online": "网上办",
+    },
+    "delivery_methods": {"window": "窗口领取", "mail": "邮寄", "agent": "代办员送达"},
+    "lowest_level": {"district": "区级", "township": "镇街", "village": "村社"},
+    "send_method": {"builtin": "本系统后台审批队列"},
+    "status": {"failed": "推送失败", "pending": "待重新推送"},
+}
+"""Codes shown in Chinese, by field (booleans as ``True``/``False``)."""
+AUDIT_SHEETS: Final = {name: f"{sheet.label}表" for name, sheet in SHEETS.items()}
+AUDIT_TALLY_WORDS: Final = {
+    "created": "新增",
+    "updated": "更新",
+    "removed": "移除",
+}

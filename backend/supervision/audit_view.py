@@ -1,4 +1,5 @@
-"""The audit-log viewer: who read which full ID numbers and material files, for whom and why.
+"""The audit-log viewer: who read which full ID numbers and material files, for whom and why,
+and what the administrators changed.
 
 Read-only over ``audit_event`` (written only by ``backend.audit.service.AuditLog``; its chain is
 checked by ``jiujinban audit verify``). For administrators and the district's supervisors.
@@ -21,6 +22,7 @@ from backend.audit.service import (
 from backend.audit.store import AuditEntry
 from backend.clock import SHANGHAI
 from backend.errors import InvalidInput
+from backend.identity.service import get_staff_accounts
 from backend.identity.store.oversight import staff_ids_named
 from backend.supervision import texts
 
@@ -62,3 +64,13 @@ async def entries(*, where: AuditFilter, page: int, page_size: int) -> tuple[lis
         page=page,
         page_size=page_size,
     )
+
+
+async def staff_names(staff_ids: list[str]) -> dict[str, str]:
+    """``username（display name）`` of the staff accounts among ``staff_ids`` (disabled ones too),
+    by id, in one query: the staff subjects of a page of the log."""
+    found = await get_staff_accounts(staff_ids=staff_ids)
+    return {
+        i: f"{a.username}（{a.display_name}）" if a.display_name else a.username
+        for i, a in found.items()
+    }
