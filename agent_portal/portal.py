@@ -12,7 +12,7 @@ from litestar import Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -44,7 +44,7 @@ from agent_portal.common.auth import (
     redirect_to_password_change,
     staff_provider,
 )
-from agent_portal.common.errors import EXCEPTION_HANDLERS, not_found_page
+from agent_portal.common.errors import EXCEPTION_HANDLERS, http_error_page
 from agent_portal.common.notices import NoticePages
 from agent_portal.common.security import (
     PORTAL_PATH,
@@ -82,14 +82,16 @@ class PortalParts:
     ``session_middleware`` is already applied on the ``/portal`` router inside
     ``route_handlers``; it is exposed for inspection and must not be added app-wide.
     ``template_config`` and ``csrf_config`` go to the ``Litestar(...)`` constructor;
-    ``unknown_address`` answers a 404 under /portal/ that no route matched.
+    ``unknown_address`` answers a 404 or 405 under /portal/ that no route matched; ``path`` is
+    the portal's prefix (the input guard raises its refusals there, for the portal's pages).
     """
 
     route_handlers: list[ControllerRouterHandler]
-    unknown_address: Callable[[Request[Any, Any, Any], NotFoundException], Response[Any] | None]
+    unknown_address: Callable[[Request[Any, Any, Any], HTTPException], Response[Any] | None]
     template_config: TemplateConfig[JinjaTemplateEngine]
     csrf_config: CSRFConfig
     session_middleware: DefineMiddleware
+    path: str = PORTAL_PATH
 
 
 @get("/", include_in_schema=False, name="portal:root")
@@ -111,13 +113,11 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 
-def unknown_address(
-    request: Request[Any, Any, Any], exc: NotFoundException
-) -> Response[Any] | None:
-    """An address under /portal/ that no page answers: the portal's own 404 page, not the API's
-    problem document (None: not the portal's address)."""
+def unknown_address(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any] | None:
+    """An address under /portal/ that no page answers (404), or not for this method (405): the
+    portal's own page, not the API's problem document (None: not the portal's address)."""
     if request.url.path == PORTAL_PATH or request.url.path.startswith(PORTAL_PATH + "/"):
-        return not_found_page(request, exc)
+        return http_error_page(request, exc)
     return None
 
 

@@ -15,7 +15,8 @@ from arq.connections import ArqRedis
 from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFoundException
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusController
 from redis.asyncio import ConnectionPool
@@ -265,13 +266,14 @@ def create_app(
             request_id_middleware,
             access_log_middleware,
             metrics_middleware,
-            input_guard_middleware,
+            DefineMiddleware(input_guard_middleware, pages_under=portal.path),
         ],
         before_send=[no_store],
         before_request=strict_json_body,
         exception_handlers={
             **EXCEPTION_HANDLERS,
-            NotFoundException: _not_found(portal.unknown_address),
+            NotFoundException: _unrouted(portal.unknown_address),
+            MethodNotAllowedException: _unrouted(portal.unknown_address),
         },
         template_config=portal.template_config,
         csrf_config=portal.csrf_config,
@@ -293,12 +295,13 @@ def create_app(
     return app
 
 
-def _not_found(
-    portal_page: Callable[[Request[Any, Any, Any], NotFoundException], Response[Any] | None],
-) -> Callable[[Request[Any, Any, Any], NotFoundException], Response[Any]]:
-    """No route answers: the portal's 404 page under /portal/, the problem document elsewhere."""
+def _unrouted(
+    portal_page: Callable[[Request[Any, Any, Any], HTTPException], Response[Any] | None],
+) -> Callable[[Request[Any, Any, Any], HTTPException], Response[Any]]:
+    """No route answers (404) or none for the method (405): the portal's page under /portal/,
+    the problem document elsewhere."""
 
-    def handle(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    def handle(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         return portal_page(request, exc) or http_exception_handler(request, exc)
 
     return handle

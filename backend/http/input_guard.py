@@ -11,6 +11,9 @@ answers 400 before any of that, for every route and every caller (including the 
 
 Multipart bodies carry binary files and are not scanned; their text fields are checked where
 they are decoded (``backend/http/problems.py`` maps the decoder's and the database's refusals).
+Under ``pages_under`` (the staff portal's /portal) the refusal is raised as ``InputRefused``
+instead, for the route's exception handlers to answer with the portal's own page; every other
+address gets the problem document written here.
 The cost on the hot path is a few C-speed scans of the bodies Litestar buffers anyway; the depth
 walk runs only for a body with more than ``MAX_JSON_DEPTH`` brackets.
 """
@@ -22,6 +25,7 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
 from litestar.types import (
     ASGIApp,
     HTTPResponseBodyEvent,
@@ -48,6 +52,18 @@ TOO_DEEP = ("json_too_deep", "请求内容嵌套层级过深。")
 TOO_LARGE = ("payload_too_large", "提交的内容过大。")
 MAX_BUFFERED = 10 * 1024 * 1024
 """The most of a JSON or form body buffered for the checks (Litestar's own default limit)."""
+
+
+class InputRefused(HTTPException):
+    """A refusal of this guard under ``pages_under``, for the route's handlers to answer."""
+
+    def __init__(self, refusal: tuple[str, str], status: int = 400) -> None:
+        super().__init__(detail=refusal[1], status_code=status)
+        self.code = refusal[0]
+
+
+def _under(path: str, prefix: str | None) -> bool:
+    return prefix is not None and (path == prefix or path.startswith(prefix + "/"))
 
 
 def _text_refused(raw: bytes) -> bool:
@@ -136,18 +152,27 @@ async def _refuse(send: Send, refusal: tuple[str, str], status: int = 400) -> No
     await send(end)
 
 
-def input_guard_middleware(app: ASGIApp) -> ASGIApp:
+def input_guard_middleware(app: ASGIApp, pages_under: str | None = None) -> ASGIApp:
+    """The guard; a refusal under the path prefix ``pages_under`` is raised, not written."""
+
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
+        pages = _under(scope["path"], pages_under)
+
+        async def refuse(refusal: tuple[str, str], status: int = 400) -> None:
+            if pages:
+                raise InputRefused(refusal, status)
+            await _refuse(send, refusal, status)
+
         raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
         if (
             "\x00" in scope["path"]
             or _text_refused(raw_path)
             or _text_refused(scope.get("query_string", b""))
         ):
-            await _refuse(send, INVALID_CHARACTERS)
+            await refuse(INVALID_CHARACTERS)
             return
         content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
         if not _checks_body(content_type):
@@ -162,7 +187,7 @@ def input_guard_middleware(app: ASGIApp) -> ASGIApp:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > MAX_BUFFERED:
-                await _refuse(send, TOO_LARGE, 413)
+                await refuse(TOO_LARGE, 413)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -170,7 +195,7 @@ def input_guard_middleware(app: ASGIApp) -> ASGIApp:
         body = b"".join(chunks)
         refusal = _body_refusal(content_type, body)
         if refusal is not None:
-            await _refuse(send, refusal)
+            await refuse(refusal)
             return
         replayed = False
 
