@@ -103,8 +103,9 @@ def item_summary(new: ItemSpec) -> tuple[FieldChange, ...]:
         for k in ("department_code", "lowest_level", "legal_days", "committed_days", "item_kind")
     ]
     for sheet in ("materials", "forms"):
-        names = "、".join(_short(r[2]) for r in row[sheet]) or texts.BLANK
+        names = "、".join(_short(r[2]) for r in row[sheet])
         if len(names) > TEXT_CHARS:
             names = names[: TEXT_CHARS - 1] + "…"
-        facts.append(FieldChange(texts.LIST_LABELS[sheet], f"{len(row[sheet])} 项：{names}"))
+        listed = f"{len(row[sheet])} 项：{names}" if names else texts.NONE
+        facts.append(FieldChange(texts.LIST_LABELS[sheet], listed))
     return tuple(facts)

@@ -30,8 +30,8 @@ class ImportController(Controller):
             "import_rejected 并在 errors 中逐行列出（最多 500 条）；dry_run=true 只检查不写入。"
             "每次写入都记入审计日志（文件名、指纹、各表变化、新增和改动的事项及其改动的字段、"
             "导入前后的数量）。文件名只保留不含路径、控制字符和不可见字符的部分（最多 100 字），"
-            "什么也不剩时答 422 import_file_type（文件名无效）。单元格含不可见的控制字符（双向文本控制符、"
-            "零宽字符等）时按行拒绝。"
+            "什么也不剩时答 422 import_file_type（文件名无效）。"
+            "单元格含不可见的控制字符（双向文本控制符、零宽字符等）时按行拒绝。"
             "不是 multipart/form-data 或缺少 file 时答 400 bad_request。",
             problems={
                 400: ["bad_request"],

@@ -18,12 +18,12 @@ FILE_NAME_INVALID: Final = (
     "文件名无效：去掉路径、控制字符和不可见字符后什么也不剩，请把文件改名后重新上传。"
 )
 BLANK: Final = "（空）"
+NONE: Final = "无"
 ADDED: Final = "新增"
 REMOVED: Final = "删除"
 MODIFIED: Final = "修改"
 REORDERED: Final = "调整顺序"
 LIST_LABELS: Final = {"materials": "材料", "forms": "表单字段"}
-CREATED_ITEM: Final = "新增事项"
 
 
 def too_large(limit_mb: int) -> str:
