@@ -27,6 +27,7 @@ from backend.identity import roles
 from backend.identity.service import StaffAccount
 from backend.imports import export
 from backend.imports import service as imports
+from backend.imports.apply import ImportReport, ItemChange
 from backend.imports.sheets import SHEETS
 
 BASE = "/portal/admin/catalogue-import"
@@ -57,7 +58,6 @@ def _context(**values: Any) -> dict[str, Any]:
         "tally_text": texts.tally_text,
         "applied_notice": texts.APPLIED,
         "size_labels": texts.SIZE_LABELS,
-        "item_lists": texts.ITEM_LISTS,
         "limit_mb": imports.MAX_PREVIEW_BYTES // (1024 * 1024),
         "limit_rows": imports.MAX_PREVIEW_ROWS,
         "error": None,
@@ -72,6 +72,29 @@ def _home(*, error: str | None = None, effective_from: str = "", status: int = 2
         context=_context(error=error, effective_from=effective_from),
         status_code=status,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemList:
+    """One list of items on the preview (new, or given a new version): the first ones, with
+    their changes, and how many more."""
+
+    key: str
+    title: str
+    total: int
+    shown: list[ItemChange]
+    more: str | None
+
+
+def _item_lists(report: ImportReport | None) -> list[ItemList]:
+    lists = []
+    for key, title in texts.ITEM_LISTS:
+        listed = report.items.get(key, []) if report is not None else []
+        if listed:
+            rest = len(listed) - texts.ITEMS_SHOWN
+            more = texts.MORE_ITEMS.format(count=rest) if rest > 0 else None
+            lists.append(ItemList(key, title, len(listed), listed[: texts.ITEMS_SHOWN], more))
+    return lists
 
 
 def _preview_page(preview: imports.Preview) -> Template:
@@ -91,6 +114,8 @@ def _preview_page(preview: imports.Preview) -> Template:
         context=_context(
             preview=preview,
             changes=changes,
+            item_lists=_item_lists(report),
+            no_field_change=texts.NO_FIELD_CHANGE,
             notice=notice,
             errors=shown,
             more=texts.MORE_ERRORS.format(count=len(preview.errors) - len(shown))
@@ -150,6 +175,7 @@ class CatalogueImportPages(Controller):
             filename, content = await _upload(data)
             preview = await imports.preview_upload(
                 redis=deps.redis,
+                prefix=deps.settings.redis_prefix,
                 staff_id=staff.id,
                 filename=filename,
                 content=content,
@@ -169,7 +195,11 @@ class CatalogueImportPages(Controller):
         _admin(staff)
         try:
             applied = await imports.confirm_upload(
-                redis=deps.redis, audit=deps.audit, staff_id=staff.id, token=data.token.strip()
+                redis=deps.redis,
+                prefix=deps.settings.redis_prefix,
+                audit=deps.audit,
+                staff_id=staff.id,
+                token=data.token.strip(),
             )
         except imports.Rejected as rejected:
             return _rejected_page(rejected.filename, rejected)

@@ -23,6 +23,10 @@ ITEM_LISTS: Final = (
     ("created", "新增的事项"),
     ("updated", "将新增一个版本的事项"),
 )
+ITEMS_SHOWN: Final = 50
+"""Each list of items on the preview shows this many, with their changes; the rest are counted."""
+MORE_ITEMS: Final = "另有 {count} 项未列出（导入时一并写入，审计日志记下每项的编码和改动的字段）。"
+NO_FIELD_CHANGE: Final = "内容未变，仅生效日期不同。"
 ERRORS_SHOWN: Final = 1000
 """The preview lists this many errors; the rest are counted."""
 

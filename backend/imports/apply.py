@@ -12,6 +12,7 @@ from backend.catalogue.model import ItemSpec, item_problems
 from backend.catalogue.store import items as items_store
 from backend.geo import points as geo
 from backend.geo.store import imports as geo_store
+from backend.imports.changes import FieldChange, item_changes, item_summary
 from backend.imports.parse import Batch, ItemRow
 from backend.imports.reader import RowError
 
@@ -32,10 +33,12 @@ class Tally:
 
 @dataclass(frozen=True, slots=True)
 class ItemChange:
-    """One item the import creates, gives a new version, or leaves as it is."""
+    """One item the import creates, gives a new version, or leaves as it is: for a new version
+    the fields it changes (old → new), for a new item a short summary."""
 
     code: str
     name: str
+    changes: tuple[FieldChange, ...] = ()
 
 
 @dataclass
@@ -242,7 +245,14 @@ async def apply_batch(batch: Batch, *, effective_from: date) -> ImportReport:
         status = await catalogue.upsert_item(spec=spec, effective_from=day)
         key = {"created": "created", "versioned": "updated", "unchanged": "unchanged"}[status]
         report.tallies["items"].add(key)
-        report.items[key].append(ItemChange(spec.code, spec.name))
+        was = current.get(spec.code)
+        if key == "updated" and was is not None:
+            changes = item_changes(was, spec)
+        elif key == "created":
+            changes = item_summary(spec)
+        else:
+            changes = ()
+        report.items[key].append(ItemChange(spec.code, spec.name, changes))
     _, _, existing_bundles = await catalogue.known_codes()
     for b in batch.bundles:
         existed = b.spec.code in existing_bundles

@@ -20,6 +20,10 @@ MAX_UNPACKED = 200 * 1024 * 1024
 """An XLSX is a zip: what its parts may grow to when unpacked (a zip bomb is refused unread)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BREAKS = re.compile(r"[\t\r\n]+")
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Bidi controls and zero-width characters: a cell holding one is refused (it can make a text
+read differently from what it is, or two codes look alike)."""
+INVISIBLE_MESSAGE = "含有不可见的控制字符（如双向文本控制符、零宽字符），请删除后再导入"
 FORMULA_MESSAGE = "是公式，请改为纯文本或数值（导入不计算公式）"
 
 
@@ -69,8 +73,9 @@ def _kind_from_header(header: list[str]) -> str | None:
 
 
 def clean(value: str) -> str:
-    """A cell's text without control bytes; tabs and line breaks become one space."""
-    return _CONTROL.sub("", _BREAKS.sub(" ", value))
+    """A cell's text without control bytes or invisible characters; tabs and line breaks become
+    one space. (A data cell holding an invisible character is refused before it is cleaned.)"""
+    return INVISIBLE.sub("", _CONTROL.sub("", _BREAKS.sub(" ", value)))
 
 
 def _table(
@@ -110,6 +115,14 @@ def _table(
             errors.append(
                 RowError(source, number, None, "本行的格子比表头多（含逗号的内容请加英文双引号）")
             )
+            continue
+        hidden = [
+            RowError(source, number, clean(header[i]) or None, INVISIBLE_MESSAGE)
+            for i, cell in enumerate(cells[: len(columns)])
+            if columns[i] and cell and INVISIBLE.search(cell)
+        ]
+        if hidden:
+            errors.extend(hidden)
             continue
         row = {
             col: clean(cells[i] if i < len(cells) else "").strip()

@@ -9,6 +9,7 @@ import json
 import re
 import secrets
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,9 +36,37 @@ MAX_PREVIEW_ROWS: Final = 20_000
 """The portal's limit on data rows in one sheet."""
 PREVIEW_TTL_S: Final = 30 * 60
 AUDIT_ACTION: Final = "catalogue.import"
-_KEY: Final = "jjb:imports:preview:"
-_LATEST: Final = "jjb:imports:latest-preview:"
 _TOKEN: Final = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+NAME_CHARS: Final = 100
+"""An uploaded file's name is kept to this many characters (its suffix kept)."""
+AUDIT_ITEMS: Final = 100
+"""The audit reason names at most this many created and this many changed items."""
+_HIDDEN: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Character categories an uploaded file's name loses: controls, format characters (the bidi
+controls U+202A–U+202E, U+2066–U+2069, the zero-width U+200B–U+200F, U+FEFF …), surrogates,
+private and unassigned ones, line and paragraph separators."""
+
+
+def _key(prefix: str, token: str) -> str:
+    return f"{prefix}:imports:preview:{token}"
+
+
+def _latest_key(prefix: str, staff_id: str) -> str:
+    return f"{prefix}:imports:latest-preview:{staff_id}"
+
+
+def safe_filename(name: str) -> str:
+    """An uploaded file's name fit to show and to audit: its base name only, without control,
+    bidi or zero-width characters, at most ``NAME_CHARS`` long (its suffix kept); 422
+    ``import_file_type`` (文件名无效…) when nothing is left."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(c for c in base if unicodedata.category(c) not in _HIDDEN).strip()
+    if kept in {"", ".", ".."}:
+        raise InvalidInput(texts.FILE_NAME_INVALID, code="import_file_type")
+    if len(kept) > NAME_CHARS:
+        suffix = Path(kept).suffix[:10]
+        kept = kept[: NAME_CHARS - len(suffix)].rstrip() + suffix
+    return kept
 
 
 class Rejected(InvalidInput):
@@ -120,6 +149,7 @@ async def import_upload(
     """An administrator's uploaded file imported whole (``effective_from`` YYYY-MM-DD, else
     today), audited like the portal's import; a rejected file is 422 ``import_rejected`` naming
     its first 500 errors."""
+    filename = safe_filename(filename)
     _suffix(filename)
     if len(content) > MAX_UPLOAD:
         raise InvalidInput(
@@ -171,7 +201,8 @@ def _day(effective_from: str | None) -> date:
         raise InvalidInput(texts.DATE_INVALID, code="validation_failed") from exc
 
 
-def _checked_upload(filename: str, content: bytes) -> None:
+def _checked_upload(filename: str, content: bytes) -> str:
+    filename = safe_filename(filename)
     _suffix(filename)
     if not content:
         raise InvalidInput(texts.FILE_EMPTY, code="import_file_empty")
@@ -179,6 +210,7 @@ def _checked_upload(filename: str, content: bytes) -> None:
         raise InvalidInput(
             texts.too_large(MAX_PREVIEW_BYTES // (1024 * 1024)), code="import_file_too_large"
         )
+    return filename
 
 
 async def _checked(filename: str, content: bytes, day: date) -> tuple[Batch, ImportReport]:
@@ -189,11 +221,18 @@ async def _checked(filename: str, content: bytes, day: date) -> tuple[Batch, Imp
 
 
 async def preview_upload(
-    *, redis: Redis, staff_id: str, filename: str, content: bytes, effective_from: str | None
+    *,
+    redis: Redis,
+    prefix: str,
+    staff_id: str,
+    filename: str,
+    content: bytes,
+    effective_from: str | None,
 ) -> Preview:
     """Check an uploaded catalogue file whole and say what importing it would change; nothing is
-    written. A clean file is kept in Redis for ``PREVIEW_TTL_S``, for its uploader to confirm."""
-    _checked_upload(filename, content)
+    written. A clean file is kept in Redis (under ``prefix``, the settings' ``redis_prefix``) for
+    ``PREVIEW_TTL_S``, for its uploader to confirm."""
+    filename = _checked_upload(filename, content)
     day = _day(effective_from)
     revision = await catalogue.revision()
     try:
@@ -201,13 +240,13 @@ async def preview_upload(
     except ImportRejected as rejected:
         return Preview(filename, day, rejected.errors, None, None)
     token = secrets.token_urlsafe(24)
-    key, latest = _KEY + token, _LATEST + staff_id
+    key, latest = _key(prefix, token), _latest_key(prefix, staff_id)
     async with redis.pipeline(transaction=False) as pipe:
         pipe.get(latest)
         (previous,) = await pipe.execute()
     async with redis.pipeline(transaction=True) as pipe:
         if previous:  # one preview an administrator at a time: a newer upload replaces it
-            pipe.delete(_KEY + previous.decode())
+            pipe.delete(_key(prefix, previous.decode()))
         pipe.set(latest, token, ex=PREVIEW_TTL_S)
         pipe.hset(
             key,
@@ -224,7 +263,9 @@ async def preview_upload(
     return Preview(filename, day, [], report, token)
 
 
-async def _take_preview(redis: Redis, *, staff_id: str, token: str) -> dict[str, bytes]:
+async def _take_preview(
+    redis: Redis, *, prefix: str, staff_id: str, token: str
+) -> dict[str, bytes]:
     """The kept file of ``token`` if ``staff_id`` uploaded it, taken once (a second confirm, a
     stale or someone else's preview is refused)."""
     gone = Conflict(
@@ -232,7 +273,7 @@ async def _take_preview(redis: Redis, *, staff_id: str, token: str) -> dict[str,
     )
     if not _TOKEN.match(token):
         raise gone
-    key = _KEY + token
+    key = _key(prefix, token)
     async with redis.pipeline(transaction=False) as pipe:
         pipe.hgetall(key)
         (kept,) = await pipe.execute()
@@ -253,10 +294,13 @@ async def _sizes() -> dict[str, int]:
     }
 
 
-async def confirm_upload(*, redis: Redis, audit: AuditLog, staff_id: str, token: str) -> Applied:
+async def confirm_upload(
+    *, redis: Redis, prefix: str, audit: AuditLog, staff_id: str, token: str
+) -> Applied:
     """Apply the file an administrator previewed, checked again whole; audited with the file's
-    name and fingerprint, the changes, and the catalogue's size before and after."""
-    kept = await _take_preview(redis, staff_id=staff_id, token=token)
+    name and fingerprint, the changes (each item's code and changed fields), and the catalogue's
+    size before and after."""
+    kept = await _take_preview(redis, prefix=prefix, staff_id=staff_id, token=token)
     if kept["revision"].decode() != await catalogue.revision():
         raise Conflict(texts.PREVIEW_STALE, code="import_preview_stale")
     filename, content = kept["filename"].decode(), kept["content"]
@@ -296,6 +340,7 @@ def _audit_reason(
             "file": filename,
             "effective_from": day.isoformat(),
             "changes": report.as_dict(),
+            "items": _item_audit(report),
             "before": before,
             "after": after,
         },
@@ -303,3 +348,15 @@ def _audit_reason(
         sort_keys=True,
         separators=(",", ":"),
     )
+
+
+def _item_audit(report: ImportReport) -> dict[str, object]:
+    """The items created (codes) and given a new version (code → changed field names), at most
+    ``AUDIT_ITEMS`` of each; how many more there were."""
+    created = report.items.get("created", [])
+    updated = report.items.get("updated", [])
+    return {
+        "created": [c.code for c in created[:AUDIT_ITEMS]],
+        "updated": {c.code: [f.label for f in c.changes] for c in updated[:AUDIT_ITEMS]},
+        "not_listed": max(0, len(created) - AUDIT_ITEMS) + max(0, len(updated) - AUDIT_ITEMS),
+    }

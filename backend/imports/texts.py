@@ -14,6 +14,16 @@ PREVIEW_GONE: Final = (
 PREVIEW_STALE: Final = "预览之后事项目录已被修改，请重新上传文件，核对新的预览后再确认。"
 REJECTED: Final = "导入被拒绝，未写入任何数据：共 {count} 处错误。"
 AUDIT_NOTE: Final = "导入事项目录文件 {filename}"
+FILE_NAME_INVALID: Final = (
+    "文件名无效：去掉路径、控制字符和不可见字符后什么也不剩，请把文件改名后重新上传。"
+)
+BLANK: Final = "（空）"
+NONE: Final = "无"
+ADDED: Final = "新增"
+REMOVED: Final = "删除"
+MODIFIED: Final = "修改"
+REORDERED: Final = "调整顺序"
+LIST_LABELS: Final = {"materials": "材料", "forms": "表单字段"}
 
 
 def too_large(limit_mb: int) -> str:

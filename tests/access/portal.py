@@ -76,6 +76,7 @@ async def _catalogue_preview(w: World) -> None:
     try:
         preview = await preview_upload(
             redis=redis,
+            prefix=w.settings.redis_prefix,
             staff_id=me.json()["id"],
             filename="departments.csv",
             content=api_rules._catalogue_file(w)["file"][1],

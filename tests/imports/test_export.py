@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,11 +23,14 @@ from backend.catalogue.tables import ItemVersion
 from backend.errors import Conflict, InvalidInput
 from backend.imports import export
 from backend.imports import service as imports
-from backend.imports.reader import read_tables
+from backend.imports.apply import ImportRejected, ImportReport, ItemChange
+from backend.imports.changes import FieldChange
+from backend.imports.reader import ReadError, read_tables
 from backend.settings import Settings
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.integration
+PREFIX = "jjb-test-imports"
 
 
 @pytest.fixture
@@ -74,7 +78,12 @@ async def test_export_then_import_changes_nothing(
 
     admin = await make_staff(role="admin", username="admin-rt")
     preview = await imports.preview_upload(
-        redis=redis, staff_id=admin.id, filename="目录.xlsx", content=content, effective_from=None
+        redis=redis,
+        prefix=PREFIX,
+        staff_id=admin.id,
+        filename="目录.xlsx",
+        content=content,
+        effective_from=None,
     )
     assert preview.errors == [] and preview.report is not None
     tallies = preview.report.as_dict()
@@ -86,7 +95,7 @@ async def test_export_then_import_changes_nothing(
 
     assert preview.token is not None
     applied = await imports.confirm_upload(
-        redis=redis, audit=audit, staff_id=admin.id, token=preview.token
+        redis=redis, prefix=PREFIX, audit=audit, staff_id=admin.id, token=preview.token
     )
     assert applied.before == applied.after
     assert await _versions() == versions
@@ -120,6 +129,15 @@ async def test_a_changed_export_previews_its_new_version_and_applies_it_only_on_
         ]
     )
     sheets["材料"].append(["MZ-NEW", "身份证", "身份证", "是", "原件", 0, "否", 1])
+    # GA-SFZ-HL's materials: 户口簿 dropped, 照片 added, 身份证 asks for one copy.
+    materials = [r for r in sheets["材料"] if not (r[0] == "GA-SFZ-HL" and r[1] == "户口簿")]
+    next(r for r in materials if r[0] == "GA-SFZ-HL" and r[1] == "身份证")[5] = 1
+    materials.append(["GA-SFZ-HL", "照片", "近期免冠照片", "是", "原件", 0, "否", 3])
+    sheets["材料"] = materials
+    # and GA-CSDJ's form: a label changes, a field goes.
+    forms = [r for r in sheets["表单"] if not (r[0] == "GA-CSDJ" and r[1] == "bank_account")]
+    next(r for r in forms if r[0] == "GA-CSDJ" and r[1] == "baby_name")[2] = "婴儿姓名"
+    sheets["表单"] = forms
     if not any(r[0] == "MZ" for r in sheets["部门"]):
         sheets["部门"].append(["MZ", "民政局"])
     content = _xlsx(sheets)
@@ -127,21 +145,44 @@ async def test_a_changed_export_previews_its_new_version_and_applies_it_only_on_
     admin = await make_staff(role="admin", username="admin-new")
 
     preview = await imports.preview_upload(
-        redis=redis, staff_id=admin.id, filename="目录.xlsx", content=content, effective_from=None
+        redis=redis,
+        prefix=PREFIX,
+        staff_id=admin.id,
+        filename="目录.xlsx",
+        content=content,
+        effective_from=None,
     )
     assert preview.errors == [], [str(e) for e in preview.errors]
     assert preview.report is not None
     assert [c.code for c in preview.report.items["created"]] == ["MZ-NEW"]
-    assert [c.code for c in preview.report.items["updated"]] == ["GA-SFZ-HL"]
+    assert [c.code for c in preview.report.items["updated"]] == ["GA-CSDJ", "GA-SFZ-HL"]
+    csdj, hl = preview.report.items["updated"]
+    assert [(f.label, f.text) for f in hl.changes] == [
+        ("承诺时限", "20 → 15"),
+        ("材料", "新增 近期免冠照片；删除 居民户口簿；修改 原居民身份证（份数 0 → 1）"),
+    ]
+    assert [(f.label, f.text) for f in csdj.changes] == [
+        ("表单字段", "删除 补贴发放银行账号；修改 婴儿姓名（字段标签 新生儿姓名 → 婴儿姓名）")
+    ]
+    (new,) = preview.report.items["created"]
+    assert dict((f.label, f.text) for f in new.changes) == {
+        "部门编码": "MZ",
+        "办理层级": "镇街",
+        "法定时限": "20",
+        "承诺时限": "10",
+        "事项类型": "公共服务",
+        "材料": "1 项：身份证",
+        "表单字段": "无",
+    }
     assert await _versions() == versions  # the preview wrote nothing
 
     assert preview.token is not None
     applied = await imports.confirm_upload(
-        redis=redis, audit=audit, staff_id=admin.id, token=preview.token
+        redis=redis, prefix=PREFIX, audit=audit, staff_id=admin.id, token=preview.token
     )
     assert applied.report.tallies["items"].created == 1
-    assert applied.report.tallies["items"].updated == 1
-    assert await _versions() == versions + 2
+    assert applied.report.tallies["items"].updated == 2
+    assert await _versions() == versions + 3
     assert applied.after["items"] == applied.before["items"] + 1
     entry = await AuditEvent.select().where(AuditEvent.action == imports.AUDIT_ACTION).first().run()
     assert entry is not None and entry["actor_id"] == admin.id
@@ -149,10 +190,15 @@ async def test_a_changed_export_previews_its_new_version_and_applies_it_only_on_
     assert reason["file"] == "目录.xlsx"
     assert reason["after"]["items"] == reason["before"]["items"] + 1
     assert reason["changes"]["items"]["created"] == 1
+    assert reason["items"] == {
+        "created": ["MZ-NEW"],
+        "updated": {"GA-CSDJ": ["表单字段"], "GA-SFZ-HL": ["承诺时限", "材料"]},
+        "not_listed": 0,
+    }
 
     with pytest.raises(Conflict):  # a preview is applied once
         await imports.confirm_upload(
-            redis=redis, audit=audit, staff_id=admin.id, token=preview.token
+            redis=redis, prefix=PREFIX, audit=audit, staff_id=admin.id, token=preview.token
         )
 
 
@@ -165,22 +211,34 @@ async def test_someone_elses_or_a_stale_preview_is_refused(
     owner = await make_staff(role="admin", username="admin-owner")
     other = await make_staff(role="admin", username="admin-other", area_code="330109")
     preview = await imports.preview_upload(
-        redis=redis, staff_id=owner.id, filename="a.xlsx", content=content, effective_from=None
+        redis=redis,
+        prefix=PREFIX,
+        staff_id=owner.id,
+        filename="a.xlsx",
+        content=content,
+        effective_from=None,
     )
     assert preview.token is not None
     with pytest.raises(Conflict):
         await imports.confirm_upload(
-            redis=redis, audit=audit, staff_id=other.id, token=preview.token
+            redis=redis, prefix=PREFIX, audit=audit, staff_id=other.id, token=preview.token
         )
     with pytest.raises(Conflict):
-        await imports.confirm_upload(redis=redis, audit=audit, staff_id=owner.id, token="x" * 32)
+        await imports.confirm_upload(
+            redis=redis, prefix=PREFIX, audit=audit, staff_id=owner.id, token="x" * 32
+        )
 
     newer = await imports.preview_upload(
-        redis=redis, staff_id=owner.id, filename="b.xlsx", content=content, effective_from=None
+        redis=redis,
+        prefix=PREFIX,
+        staff_id=owner.id,
+        filename="b.xlsx",
+        content=content,
+        effective_from=None,
     )
     with pytest.raises(Conflict):  # a newer upload replaced the first preview
         await imports.confirm_upload(
-            redis=redis, audit=audit, staff_id=owner.id, token=preview.token
+            redis=redis, prefix=PREFIX, audit=audit, staff_id=owner.id, token=preview.token
         )
     preview = newer
     assert preview.token is not None
@@ -189,7 +247,7 @@ async def test_someone_elses_or_a_stale_preview_is_refused(
     await catalogue.bump_revision()
     with pytest.raises(Conflict) as stale:
         await imports.confirm_upload(
-            redis=redis, audit=audit, staff_id=owner.id, token=preview.token
+            redis=redis, prefix=PREFIX, audit=audit, staff_id=owner.id, token=preview.token
         )
     assert stale.value.code == "import_preview_stale"
     assert await AuditEvent.count().where(AuditEvent.action == imports.AUDIT_ACTION).run() == 0
@@ -248,7 +306,12 @@ async def test_hostile_uploads_are_refused_with_chinese_messages(
 
     async def preview(name: str, content: bytes) -> imports.Preview:
         return await imports.preview_upload(
-            redis=redis, staff_id=admin.id, filename=name, content=content, effective_from=None
+            redis=redis,
+            prefix=PREFIX,
+            staff_id=admin.id,
+            filename=name,
+            content=content,
+            effective_from=None,
         )
 
     with pytest.raises(InvalidInput, match="只支持"):
@@ -319,6 +382,7 @@ async def test_the_item_kind_goes_out_and_comes_back_and_a_blank_kind_keeps_it(
     async def imported(content: bytes) -> None:
         preview = await imports.preview_upload(
             redis=redis,
+            prefix=PREFIX,
             staff_id=admin.id,
             filename="目录.xlsx",
             content=content,
@@ -327,7 +391,7 @@ async def test_the_item_kind_goes_out_and_comes_back_and_a_blank_kind_keeps_it(
         assert preview.errors == [], [str(e) for e in preview.errors]
         assert preview.token is not None
         await imports.confirm_upload(
-            redis=redis, audit=audit, staff_id=admin.id, token=preview.token
+            redis=redis, prefix=PREFIX, audit=audit, staff_id=admin.id, token=preview.token
         )
 
     await imported(_xlsx(sheets))
@@ -342,6 +406,7 @@ async def test_the_item_kind_goes_out_and_comes_back_and_a_blank_kind_keeps_it(
     sheets["事项"][1][kind_at] = "许可"
     preview = await imports.preview_upload(
         redis=redis,
+        prefix=PREFIX,
         staff_id=admin.id,
         filename="目录.xlsx",
         content=_xlsx(sheets),
@@ -386,3 +451,127 @@ async def test_form_field_rules_go_out_and_come_back(
     assert any(e.column == "格式" and "嵌套" in e.message for e in refused.errors), [
         str(e) for e in refused.errors
     ]
+async def test_the_audit_names_at_most_a_hundred_items_and_counts_the_rest() -> None:
+    report = ImportReport()
+    change = (FieldChange("承诺时限", "20 → 15"),)
+    report.items["updated"] = [ItemChange(f"I{n:03}", "事项", change) for n in range(130)]
+    listed = imports._item_audit(report)
+    assert len(listed["updated"]) == 100 and listed["not_listed"] == 30  # type: ignore[arg-type]
+    assert listed["updated"]["I000"] == ["承诺时限"]  # type: ignore[index]
+
+
+async def test_preview_keys_carry_the_configured_prefix(
+    small_catalogue: Path, redis: Redis, audit: AuditLog
+) -> None:
+    sheets = _sheets(await export.export_catalogue())
+    sheets["部门"][1][1] = "改名后的部门"
+    admin = await make_staff(role="admin", username="admin-prefix")
+    prefix = f"custom-prefix-{secrets.token_hex(4)}"
+    preview = await imports.preview_upload(
+        redis=redis,
+        prefix=prefix,
+        staff_id=admin.id,
+        filename="a.xlsx",
+        content=_xlsx(sheets),
+        effective_from=None,
+    )
+    assert preview.token is not None
+    written = [
+        k.decode()
+        for pattern in (f"*{preview.token}*", f"*{admin.id}*")
+        async for k in redis.scan_iter(match=pattern)
+    ]
+    assert sorted(written) == [
+        f"{prefix}:imports:latest-preview:{admin.id}",
+        f"{prefix}:imports:preview:{preview.token}",
+    ]
+    with pytest.raises(Conflict):  # another prefix (another deployment) does not see it
+        await imports.confirm_upload(
+            redis=redis, prefix=PREFIX, audit=audit, staff_id=admin.id, token=preview.token
+        )
+    await imports.confirm_upload(
+        redis=redis, prefix=prefix, audit=audit, staff_id=admin.id, token=preview.token
+    )
+    assert [k async for k in redis.scan_iter(match=f"*{preview.token}*")] == []
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("目录\u202excslx.xlsx", "目录xcslx.xlsx"),
+        ("<img src=x onerror=alert(1)>.xlsx", "<img src=x onerror=alert(1)>.xlsx"),
+        ("a\r\nb.xlsx", "ab.xlsx"),
+        ("../../../etc/passwd.xlsx", "passwd.xlsx"),
+        ("C:\\Users\\王\\目录.csv", "目录.csv"),
+        ("\u200b\u2066目录\ufeff\u2069.csv", "目录.csv"),
+        ("a" * 3000 + ".xlsx", "a" * 95 + ".xlsx"),
+    ],
+)
+def test_uploaded_names_keep_their_base_name_only(given: str, kept: str) -> None:
+    assert imports.safe_filename(given) == kept
+
+
+@pytest.mark.parametrize("given", ["\u202e", "../", "dir/", "\r\n\u200b", " . "])
+def test_a_name_with_nothing_left_is_refused(given: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        imports.safe_filename(given)
+    assert refused.value.code == "import_file_type" and "文件名无效" in refused.value.detail
+
+
+async def test_a_cleaned_name_is_what_the_preview_shows_and_the_audit_keeps(
+    small_catalogue: Path, redis: Redis, audit: AuditLog
+) -> None:
+    sheets = _sheets(await export.export_catalogue())
+    sheets["部门"][1][1] = "又改名的部门"
+    admin = await make_staff(role="admin", username="admin-names")
+    preview = await imports.preview_upload(
+        redis=redis,
+        prefix=PREFIX,
+        staff_id=admin.id,
+        filename="../../x/目录\u202excslx\r\n.xlsx",
+        content=_xlsx(sheets),
+        effective_from=None,
+    )
+    assert preview.filename == "目录xcslx.xlsx" and preview.token is not None
+    await imports.confirm_upload(
+        redis=redis, prefix=PREFIX, audit=audit, staff_id=admin.id, token=preview.token
+    )
+    entry = await AuditEvent.select().where(AuditEvent.action == imports.AUDIT_ACTION).first().run()
+    assert entry is not None
+    reason = json.loads(entry["reason"])
+    assert reason["file"] == "目录xcslx.xlsx" and "\u202e" not in entry["reason"]
+    with pytest.raises(InvalidInput) as empty:
+        await imports.preview_upload(
+            redis=redis,
+            prefix=PREFIX,
+            staff_id=admin.id,
+            filename="\u202e\u200b",
+            content=b"x",
+            effective_from=None,
+        )
+    assert empty.value.code == "import_file_type"
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200b", "\u200d", "\ufeff", "\u061c"])
+def test_cells_with_invisible_characters_are_refused_in_xlsx_and_csv(
+    tmp_path: Path, hidden: str
+) -> None:
+    book = Workbook()
+    ws = book.active
+    ws.title = "部门"
+    ws.append(["部门编码", "部门名称"])
+    ws.append(["GA", "公安"])
+    ws.append(["MZ", f"民政{hidden}局"])
+    xlsx = tmp_path / "hidden.xlsx"
+    book.save(xlsx)
+    csv_path = tmp_path / "departments.csv"
+    csv_path.write_text(f"部门编码,部门名称\nGA,公安\nMZ{hidden},民政局\n", encoding="utf-8")
+    for path, expected in (
+        (xlsx, "hidden.xlsx[部门] 第 3 行（部门名称）：含有不可见的控制字符"),
+        (csv_path, "departments.csv 第 3 行（部门编码）：含有不可见的控制字符"),
+    ):
+        with pytest.raises(ReadError) as refused:
+            read_tables(path)
+        assert [str(e).split("（如")[0] for e in refused.value.errors] == [expected]
+        with pytest.raises(ImportRejected):  # the CLI's and the API's reader too
+            imports.read_file(path)
