@@ -26,6 +26,7 @@ CODES: Final[dict[str, str]] = {
     "callback_not_found": "找不到该回访记录，或它不在您负责的镇街。",
     "callback_not_reached": "只有联系上群众时才能记录满意度和跑动次数。",
     "cannot_disable_self": "不能停用自己的账号。",
+    "cannot_reassign_self": "不能修改自己的角色和区划。",
     "case_claimed": "该办件已由其他工作人员认领处理中，请选择其他办件。",
     "case_not_claimed": "您没有认领该办件。",
     "case_not_closed": "办件办结后才能评价。",
