@@ -1,7 +1,9 @@
 """The signed-in staff member's own account: changing their password.
 
 The page calls the same use case as ``POST /api/v1/staff/me/password``. A successful change ends
-every other session and token of the account; this browser gets a new session at once.
+every other session and token of the account; this browser gets a new session at once. A
+change the account was made to do (a temporary password from an administrator) then goes on
+to the home page; a change of one's own accord stays here and says it is done.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Response, Template
+from litestar.response import Redirect, Response, Template
 
+from agent_portal.admin import texts_accounts
 from agent_portal.common import texts
-from agent_portal.common.auth import PW_CHANGE_PAGE, start_session
+from agent_portal.common.auth import HOME_PATH, PW_CHANGE_PAGE, start_session
 from agent_portal.common.security import CSRF_SESSION_KEY
 from backend.deps import Deps
 from backend.errors import DomainError, InvalidInput, RateLimited, Unauthenticated
@@ -31,11 +34,12 @@ class PasswordForm:
     confirm_password: str = ""
 
 
-def _page(
+async def _page(
     staff: StaffAccount, *, error: str | None = None, notice: str | None = None, status: int = 200
 ) -> Template:
     if notice is None and error is None and staff.must_change_password:
-        notice = texts.PW_MUST_CHANGE
+        origin = await staff_admin.temporary_password_origin(staff_id=staff.id)
+        notice = texts.PW_MUST_CHANGE if origin == "reset" else texts_accounts.PW_SET_YOUR_OWN
     return Template(
         "admin/password.html",
         context={"staff": staff, "error": error, "notice": notice, "rules": texts.PW_RULES},
@@ -92,7 +96,7 @@ class AccountPages(Controller):
 
     @get("/", name="portal:password")
     async def form(self, staff: StaffAccount) -> Template:
-        return _page(staff)
+        return await _page(staff)
 
     @post("/", name="portal:password-submit", status_code=200)
     async def change(
@@ -104,10 +108,12 @@ class AccountPages(Controller):
     ) -> Response[Any]:
         refused = _form_problem(data)
         if refused is not None:
-            return _page(staff, error=refused[0], status=refused[1])
+            return await _page(staff, error=refused[0], status=refused[1])
         try:
             account = await _change(request, staff, deps, data)
         except (Unauthenticated, RateLimited, InvalidInput) as exc:
-            return _page(staff, error=exc.detail, status=_refusal_status(exc))
+            return await _page(staff, error=exc.detail, status=_refusal_status(exc))
         _renew_session(request, account)
-        return _page(account, notice=texts.PW_CHANGED)
+        if staff.must_change_password:  # the forced change done: on to the work itself
+            return Redirect(HOME_PATH, status_code=303)
+        return await _page(account, notice=texts.PW_CHANGED)

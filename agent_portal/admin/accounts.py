@@ -29,8 +29,8 @@ from backend.deps import Deps
 from backend.errors import DomainError
 from backend.geo.service import AreaView, list_areas
 from backend.identity import roles, staff_admin
-from backend.identity.service import StaffAccount
-from backend.identity.staff_admin import PasswordReset, StaffListed
+from backend.identity.service import USERNAME, StaffAccount
+from backend.identity.staff_admin import PasswordReset, StaffListed, has_hidden_chars
 
 BASE: Final = "/portal/admin/accounts"
 NAME_MAX: Final = 64
@@ -48,6 +48,9 @@ class Choices:
     @property
     def area_codes(self) -> set[str]:
         return {a.code for a in self.areas}
+
+    def level_of(self, code: str) -> str | None:
+        return next((a.level for a in self.areas if a.code == code), None)
 
     @property
     def filter_areas(self) -> list[AreaView]:
@@ -76,8 +79,13 @@ class Assignment:
 
 
 def _assignment(check: FormCheck, choices: Choices) -> Assignment:
+    """The role, area and department, each wrong one named beside its field (a role set at an
+    area level it may not work at is the area's problem)."""
     role = check.choice("role", roles.ROLES, unknown=texts.UNKNOWN_ROLE)
     area = check.choice("area_code", choices.area_codes, unknown=texts.UNKNOWN_AREA)
+    level = choices.level_of(area)
+    if role and level and level not in roles.AREA_LEVELS[role]:
+        check.refuse("area_code", texts.wrong_area_level(role))
     department = ""
     if role == roles.APPROVER:
         department = check.choice(
@@ -87,7 +95,7 @@ def _assignment(check: FormCheck, choices: Choices) -> Assignment:
 
 
 def _reason(check: FormCheck) -> str:
-    reason = check.text("reason", limit=REASON_MAX)
+    reason = check.text("reason", limit=REASON_MAX, multiline=True)
     if not check.ok:
         raise FormRefused
     return reason
@@ -102,18 +110,22 @@ class ListFilter:
     area: str | None
     state: str | None
     error: str | None
+    text: str | None = None
 
 
-def _list_filter(role: str, area: str, state: str, choices: Choices) -> ListFilter:
+def _list_filter(role: str, area: str, state: str, q: str, choices: Choices) -> ListFilter:
     """The filters as given, or none of them and why (an unknown value is a 422)."""
     known_areas = {a.code for a in choices.filter_areas}
+    text = q.strip()
     if (
         (role and role not in roles.ROLES)
         or (area and area not in known_areas)
         or (state and state not in staff_admin.STATES)
+        or len(text) > NAME_MAX
+        or has_hidden_chars(text)
     ):
         return ListFilter(None, None, None, texts.FILTER_INVALID)
-    return ListFilter(role or None, area or None, state or None, None)
+    return ListFilter(role or None, area or None, state or None, None, text or None)
 
 
 def _states_of(row: StaffListed) -> list[str]:
@@ -135,8 +147,14 @@ async def _list_page(where: ListFilter, page: int, choices: Choices, done: str |
             role=where.role,
             area_code=where.area,
             state=where.state,
+            text=where.text,
         )
-    query = {"role": where.role or "", "area": where.area or "", "state": where.state or ""}
+    query = {
+        "q": where.text or "",
+        "role": where.role or "",
+        "area": where.area or "",
+        "state": where.state or "",
+    }
     return Template(
         "admin/accounts_list.html",
         context={
@@ -280,19 +298,27 @@ def _new_page(
 
 async def _create(deps: Deps, actor: Actor, check: FormCheck, choices: Choices) -> PasswordReset:
     username = check.text("username", limit=NAME_MAX)
+    if username and not USERNAME.match(username.lower()):
+        check.refuse("username", texts.USERNAME_FORMAT)
     name = check.text("display_name", limit=NAME_MAX)
     assignment = _assignment(check, choices)
     if not check.ok:
         raise FormRefused
-    return await staff_admin.create_account(
-        audit=deps.audit,
-        actor=actor,
-        username=username,
-        display_name=name,
-        role=assignment.role,
-        area_code=assignment.area_code,
-        department_code=assignment.department_code,
-    )
+    try:
+        return await staff_admin.create_account(
+            audit=deps.audit,
+            actor=actor,
+            username=username,
+            display_name=name,
+            role=assignment.role,
+            area_code=assignment.area_code,
+            department_code=assignment.department_code,
+        )
+    except DomainError as exc:
+        if exc.code != "username_taken":
+            raise
+        check.refuse("username", exc.detail)  # beside the field too; the answer stays a 409
+        raise
 
 
 class AccountsPages(Controller):
@@ -306,12 +332,13 @@ class AccountsPages(Controller):
         role: str = "",
         area: str = "",
         account_state: Annotated[str, Parameter(query="state")] = "",
+        q: str = "",
         page: int = 1,
         done: str = "",
     ) -> Template:
         admin_actor(staff)
         choices = await _choices()
-        where = _list_filter(role, area, account_state, choices)
+        where = _list_filter(role, area, account_state, q, choices)
         return await _list_page(
             where, desk.page_number(page), choices, texts.ACCOUNT_DONE.get(done)
         )

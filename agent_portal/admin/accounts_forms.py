@@ -2,17 +2,17 @@
 field named in Chinese.
 
 A field is trimmed, must not be empty when required, must fit its limit and may not hold
-control characters or bidi overrides (a NUL never gets this far: the app's input guard answers
-400 for it, and for invalid UTF-8, before any page runs). Choices
+control characters (C0 and C1; a multi-line field keeps its line breaks), zero-width characters
+or bidi controls (a NUL never gets this far: the app's input guard answers 400 for it, and for
+invalid UTF-8, before any page runs). Choices
 (role, area, department, state) must be one of the values the page offered.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 from agent_portal.admin import texts_accounts as texts
 from agent_portal.common.errors import WrongRole
@@ -20,8 +20,7 @@ from backend.audit.service import Actor
 from backend.errors import DomainError
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-
-_ALLOWED_CONTROLS: Final = frozenset("\n\r\t")
+from backend.identity.staff_admin import has_hidden_chars
 
 
 class FormRefused(Exception):
@@ -42,19 +41,6 @@ def refusal(exc: FormRefused | DomainError) -> tuple[str, int]:
     return texts.FORM_INVALID, 422
 
 
-_BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _has_control(value: str) -> bool:
-    """Control characters (but line breaks and tabs) and the bidi overrides that make a name
-    read differently from what it holds."""
-    return any(
-        (unicodedata.category(ch) in ("Cc", "Cs") and ch not in _ALLOWED_CONTROLS)
-        or ch in _BIDI_CONTROLS
-        for ch in value
-    )
-
-
 @dataclass
 class FormCheck:
     """The values read from one posted form (kept to show it again) and what is wrong."""
@@ -67,11 +53,11 @@ class FormCheck:
         value = self.raw.get(name)
         return value.strip() if isinstance(value, str) else ""
 
-    def text(self, name: str, *, limit: int, required: bool = True) -> str:
+    def text(self, name: str, *, limit: int, required: bool = True, multiline: bool = False) -> str:
         value = self._read(name)
         self.values[name] = value
         label = texts.FIELD_LABELS[name]
-        if _has_control(value):
+        if has_hidden_chars(value, multiline=multiline):
             self.values[name] = ""
             self.problems[name] = texts.CONTROL_CHARS.format(label=label)
         elif len(value) > limit:
@@ -95,6 +81,10 @@ class FormCheck:
         if not on:
             self.problems[name] = missing
         return on
+
+    def refuse(self, name: str, problem: str) -> None:
+        """A problem found beyond the field itself (the first one found stays)."""
+        self.problems.setdefault(name, problem)
 
     @property
     def ok(self) -> bool:

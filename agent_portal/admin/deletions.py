@@ -51,6 +51,7 @@ async def _list_page(status: str, page: int, done: str | None) -> Template:
             "error": error,
             "done": done,
             "when": _when,
+            "applicant": texts.applicant,
         },
         status_code=422 if error else 200,
     )
@@ -82,6 +83,7 @@ async def _request_page(
             "failed": failed,
             "error": error,
             "when": _when,
+            "applicant": texts.applicant,
         },
         status_code=status,
     )
@@ -90,7 +92,7 @@ async def _request_page(
 async def _decide(
     deps: Deps, staff: StaffAccount, request_id: str, check: FormCheck, approve: bool
 ) -> str:
-    reason = check.text("reason", limit=deletions.MAX_REASON)
+    reason = check.text("reason", limit=deletions.MAX_REASON, multiline=True)
     if approve:
         check.ticked("confirm", missing=texts.CONFIRM_APPROVAL)
     if not check.ok:

@@ -26,16 +26,32 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "confirm": "确认",
 }
 
+PW_SET_YOUR_OWN: Final = "请先设置您自己的密码（管理员发给您的是临时密码），然后再使用工作台。"
 REQUIRED: Final = "请填写“{label}”。"
 CHOOSE: Final = "请选择“{label}”。"
 TOO_LONG: Final = "“{label}”不能超过 {limit} 个字。"
 CONTROL_CHARS: Final = "“{label}”含有不能使用的字符。"
+USERNAME_FORMAT: Final = "用户名须为 3–64 位小写字母、数字、点、下划线或连字符，以字母或数字开头。"
+AREA_LEVEL_NAMES: Final[dict[str, str]] = {
+    "district": "区级",
+    "township": "镇街",
+    "village": "村社区",
+}
 UNKNOWN_ROLE: Final = "请从列表中选择角色。"
 UNKNOWN_AREA: Final = "请从列表中选择所属区划。"
 UNKNOWN_DEPARTMENT: Final = "请从列表中选择部门。"
 FILTER_INVALID: Final = "筛选条件有误，已显示全部账号。"
 FORM_INVALID: Final = "提交的内容有误，请按提示修改后重试。"
 CONFIRM_APPROVAL: Final = "请勾选“我已了解批准的后果”后再批准。"
+
+
+def wrong_area_level(role: str) -> str:
+    """Where a role may be set, said beside the area it may not be set at."""
+    levels = "或".join(
+        AREA_LEVEL_NAMES[level] for level in AREA_LEVEL_NAMES if level in roles.AREA_LEVELS[role]
+    )
+    return f"{roles.LABELS[role]}须设在{levels}，请重新选择“所属区划”。"
+
 
 ACCOUNT_DONE: Final[dict[str, str]] = {
     "disable": "账号已停用，该账号的全部会话和令牌已失效。",
@@ -53,6 +69,20 @@ DELETION_TABS: Final = (
     ("all", "全部"),
 )
 DELETION_STATES: Final[dict[str, str]] = dict(DELETION_TABS[:4])
+UNVERIFIED_CITIZEN: Final = "未实名认证的群众"
+ERASED_CITIZEN: Final = "（已删除的群众）"
+
+
+def applicant(name: str | None, citizen_id: str | None, citizen_exists: bool) -> str:
+    """Who asked: their name; a citizen who never bound an identity by a short id; the
+    erased only as such."""
+    if name:
+        return name
+    if citizen_exists and citizen_id:
+        return f"{UNVERIFIED_CITIZEN}（编号 {citizen_id[:8]}）"
+    return ERASED_CITIZEN
+
+
 DELETION_DONE: Final[dict[str, str]] = {
     "approved": "已批准。系统会先通知申请人，等待期满后删除其个人信息。",
     "refused": "已驳回，理由会通知申请人。",

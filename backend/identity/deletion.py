@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import structlog
 
 from backend import db
-from backend.errors import NotFound
+from backend.errors import Conflict, NotFound
 from backend.identity import texts
 from backend.identity.ids import is_uuid
 from backend.identity.store import citizens, deletion_requests
@@ -72,12 +72,16 @@ def what_is_kept(retention: Retention) -> tuple[Kept, ...]:
 async def request_deletion(
     *, citizen_id: str, reason: str, retention: Retention
 ) -> DeletionReceipt:
-    """Record the request (one pending per citizen: asking again answers the same request)."""
+    """Record the request (one pending per citizen: asking again answers the same request;
+    once one is approved, a new one is refused until the erasure is done)."""
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     async with db.engine().transaction():
         if not await citizens.any_with_id(citizen_id=citizen_id):
             raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
+        current = await deletion_requests.lock_open(citizen_id=citizen_id)
+        if current is not None and current.status == "approved":
+            raise Conflict(texts.DELETION_ALREADY_APPROVED, code="deletion_request_exists")
         row = await deletion_requests.add_pending(
             citizen_id=citizen_id, reason=reason.strip()[:MAX_REASON]
         )

@@ -132,8 +132,9 @@ class MeController(Controller):
             "申请删除个人信息",
             "按《个人信息保护法》第四十七条申请删除本人的个人信息，由管理员核实后办理，结果以消息"
             "通知。答复列出将删除的信息，以及依法仍须保存的信息和保存期限。已有待处理的申请时，"
-            "再次提交答复同一份申请。请求体可省略。",
-            problems=_GONE,
+            "再次提交答复同一份申请；申请已获批准、等待删除期间再次提交答 409"
+            "（deletion_request_exists）。请求体可省略。",
+            problems={**_GONE, 409: ["deletion_request_exists"]},
         ),
     )
     async def request_deletion(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -50,6 +51,26 @@ STAFF_CREATE: Final = "staff_create"
 STAFF_REASSIGN: Final = "staff_reassign"
 STAFF_END_SESSIONS: Final = "staff_end_sessions"
 
+_LINE_BREAKS: Final = frozenset("\n\r")
+_HIDDEN: Final = frozenset(
+    [chr(c) for c in range(0x200B, 0x2010)]  # zero-width spaces and joiners, LRM, RLM
+    + [chr(c) for c in range(0x202A, 0x202F)]  # bidi embeddings and overrides
+    + [chr(c) for c in range(0x2066, 0x206A)]  # bidi isolates
+    + ["\ufeff"]  # zero-width no-break space
+)
+
+
+def has_hidden_chars(value: str, *, multiline: bool = False) -> bool:
+    """Control characters (C0, C1 and surrogates; line breaks only in a multi-line field),
+    zero-width characters and the bidi controls that make a text read differently from what
+    it holds."""
+    return any(
+        (unicodedata.category(ch) in ("Cc", "Cs") and not (multiline and ch in _LINE_BREAKS))
+        or ch in _HIDDEN
+        for ch in value
+    )
+
+
 _TEMP_ALPHABET: Final = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -71,9 +92,10 @@ async def list_staff(
     area_code: str | None = None,
     state: str | None = None,
     staff_id: str | None = None,
+    text: str | None = None,
 ) -> tuple[list[StaffListed], int]:
-    """Staff accounts by username, filtered by role, area (and the areas under it) and state
-    (``staff_id``: that one account, or ``staff_not_found``)."""
+    """Staff accounts by username, filtered by role, area (and the areas under it), state and
+    part of the username or name (``staff_id``: that one account, or ``staff_not_found``)."""
     if role is not None and role not in roles.ROLES:
         raise InvalidInput("角色须为 " + "、".join(roles.ROLES) + " 之一。", code="filter_invalid")
     if state is not None and state not in STATES:
@@ -83,7 +105,9 @@ async def list_staff(
     if area_code and not area_code.isdigit():
         raise InvalidInput("区划代码须为数字。", code="filter_invalid")
     listed, total = await users.page(
-        where=users.StaffFilter(staff_id, role or None, area_code or None, state),
+        where=users.StaffFilter(
+            staff_id, role or None, area_code or None, state, (text or "").strip()[:64] or None
+        ),
         limit=page_size,
         offset=(page - 1) * page_size,
     )
@@ -126,6 +150,8 @@ async def _load(staff_id: str) -> StaffAccount:
 def _need_reason(reason: str) -> str:
     if not reason.strip():
         raise InvalidInput(texts.ADMIN_REASON_REQUIRED, code="reason_required")
+    if has_hidden_chars(reason, multiline=True):
+        raise InvalidInput(texts.HIDDEN_CHARS.format(label="操作理由"), code="invalid_input")
     return reason.strip()
 
 
@@ -199,6 +225,14 @@ async def reset_password(
             reason=_reason(note, _state(before), _state(after)),
         )
     return PasswordReset(after, password)
+
+
+async def temporary_password_origin(*, staff_id: str) -> str:
+    """Why the account must change its password: ``"reset"`` when its holder had set their own
+    password before (so an administrator has reset it since), ``"temporary"`` when they never
+    have (a new account, or an old one given a temporary password before its first change:
+    the data cannot tell these apart)."""
+    return "reset" if await users.set_own_password_ever(staff_id=staff_id) else "temporary"
 
 
 async def change_own_password(
@@ -302,6 +336,8 @@ async def create_account(
     The password is shown once to the administrator and never stored in plain text; the
     creation is audited with the account as it was made.
     """
+    if has_hidden_chars(display_name):
+        raise InvalidInput(texts.HIDDEN_CHARS.format(label="姓名"), code="staff_invalid")
     password = temporary_password()
     hashed = await asyncio.to_thread(hash_password, password)
     async with db.engine().transaction():
@@ -324,7 +360,12 @@ async def create_account(
             reason=_reason(
                 texts.STAFF_CREATED_NOTE,
                 {},
-                {"username": after.username, **_assignment(after), **_state(after)},
+                {
+                    "username": after.username,
+                    "display_name": after.display_name,
+                    **_assignment(after),
+                    **_state(after),
+                },
             ),
         )
     return PasswordReset(after, password)

@@ -65,6 +65,7 @@ DELETION_RECEIVED: Final = (
     "依法须保存的信息将在保存期满后删除。"
 )
 DELETION_ALREADY_PENDING: Final = "您已提交过删除申请，正在等待管理员处理。"
+DELETION_ALREADY_APPROVED: Final = "您的删除申请已获批准，个人信息即将删除，无需再次申请。"
 DELETED_ITEMS: Final = (
     "微信登录信息（openid、unionid、会话密钥）",
     "手机号码",
@@ -100,7 +101,7 @@ CREDENTIALS_INVALID: Final = "用户名或密码错误。"
 ACCOUNT_INACTIVE: Final = "该账号已停用，请联系管理员。"
 AUTH_SCHEME_WRONG: Final = "登录凭证须以 Authorization: Bearer <令牌> 的形式发送。"
 SESSION_REVOKED: Final = "登录已失效（已退出登录、修改了密码或被管理员停用），请重新登录。"
-PW_CHANGE_REQUIRED: Final = "管理员已重置您的密码，请先修改密码后再继续操作。"
+PW_CHANGE_REQUIRED: Final = "请先修改密码（管理员发给您的是临时密码）后再继续操作。"
 CURRENT_PW_WRONG: Final = "当前密码不正确。"
 PW_TOO_SHORT: Final = "密码至少 {length} 位"
 PW_IS_USERNAME: Final = "密码不能与用户名相同"
@@ -125,3 +126,8 @@ def login_rate_limited(wait_s: int) -> str:
 
 def minutes(wait_s: int) -> int:
     return max(1, (wait_s + 59) // 60)
+
+
+HIDDEN_CHARS: Final = (
+    "“{label}”含有不能使用的字符（控制字符、零宽字符或文字方向控制符），请删去后重试。"
+)

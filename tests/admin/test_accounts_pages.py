@@ -130,6 +130,43 @@ async def test_the_list_filters_by_role_area_and_state_and_pages_in_sql(admin: P
     assert "sup-03" in disabled.text and "sup-04" not in disabled.text
 
 
+async def test_the_list_searches_usernames_and_names_with_the_other_filters(
+    admin: Portal,
+) -> None:
+    await make_staff(role="window", username="window-zhang", display_name="张晓明")
+    await make_staff(role="agent", username="agent-zhang", display_name="张大山")
+    await make_staff(role="window", username="window-li", display_name="李四")
+    await make_staff(role="window", username="win_dow-x", display_name="百分之百%")
+    for n in range(21):
+        await make_staff(role="supervisor", username=f"sup-mass-{n:02d}", display_name="监管")
+
+    def names(html: str) -> list[str]:
+        return re.findall(r'data-username="([^"]+)"', html)
+
+    by_name = await admin.get(f"{BASE}/", params={"q": "张"})
+    assert sorted(names(by_name.text)) == ["agent-zhang", "window-zhang"]
+    by_username = await admin.get(f"{BASE}/", params={"q": "ZHANG"})  # case does not matter
+    assert sorted(names(by_username.text)) == ["agent-zhang", "window-zhang"]
+    combined = await admin.get(f"{BASE}/", params={"q": "张", "role": "window"})
+    assert names(combined.text) == ["window-zhang"]
+    assert 'value="张"' in combined.text  # the search box keeps what was typed
+
+    # % and _ are taken literally
+    underscore = await admin.get(f"{BASE}/", params={"q": "_"})
+    assert names(underscore.text) == ["win_dow-x"]
+    percent = await admin.get(f"{BASE}/", params={"q": "%"})
+    assert names(percent.text) == ["win_dow-x"]
+    nothing = await admin.get(f"{BASE}/", params={"q": "无此人"})
+    assert nothing.status_code == 200 and "没有符合条件的账号" in nothing.text
+
+    # paged in SQL, and the pager keeps the search
+    mass = await admin.get(f"{BASE}/", params={"q": "sup-mass"})
+    assert len(names(mass.text)) == 20 and "第 1 / 2 页" in mass.text
+    assert "q=sup-mass" in mass.text
+    second = await admin.get(f"{BASE}/", params={"q": "sup-mass", "page": 2})
+    assert names(second.text) == ["sup-mass-20"]
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -138,6 +175,8 @@ async def test_the_list_filters_by_role_area_and_state_and_pages_in_sql(admin: P
         {"state": "sleeping"},
         {"role": "window\x1b"},
         {"area": "'; DROP TABLE staff_user; --"},
+        {"q": "张\u202e三"},
+        {"q": "x" * 65},
     ],
 )
 async def test_an_unknown_filter_is_a_chinese_422(admin: Portal, params: dict[str, str]) -> None:
@@ -239,7 +278,7 @@ GOOD = {"username": "window-ok", "display_name": "窗口", "role": "window", "ar
         ({"display_name": "张\u202e三"}, "“姓名”含有不能使用的字符"),
         ({"username": "bad\x07name"}, "“用户名”含有不能使用的字符"),
         ({"username": "Robert'); DROP TABLE staff_user;--"}, "用户名须为"),
-        ({"role": "admin"}, "管理员不能设在该级区划"),  # an administrator is district-wide
+        ({"role": "admin"}, "管理员须设在区级"),  # an administrator is district-wide
     ],
 )
 async def test_a_wrong_new_account_is_a_chinese_422_and_nothing_changes(
@@ -283,6 +322,182 @@ async def test_a_taken_username_is_refused(admin: Portal) -> None:
     assert await _counts() == before
 
 
+def _field_errors(html: str) -> list[str]:
+    return re.findall(r'<span class="field-error" role="alert">([^<]+)</span>', html)
+
+
+async def test_every_wrong_field_is_named_beside_it_at_once(admin: Portal) -> None:
+    """A bad username, an empty name and a window clerk at a village: all three in one answer,
+    each beside its field, the values kept."""
+    await make_area(VILLAGE)
+    before = await _counts()
+    refused = await admin.post(
+        f"{BASE}/new",
+        {"username": "Bad Name!", "display_name": "", "role": "window", "area_code": VILLAGE},
+    )
+    assert refused.status_code == 422, refused.text[:500]
+    errors = _field_errors(refused.text)
+    assert len(errors) == 3, errors
+    assert errors[0].startswith("用户名须为")
+    assert errors[1] == "请填写“姓名”。"
+    assert errors[2].startswith("窗口人员须设在镇街")
+    assert 'value="Bad Name!"' in refused.text
+    assert re.search(rf'<option value="{VILLAGE}" selected>', refused.text)
+    assert re.search(r'<option value="window" selected>', refused.text)
+    assert await _counts() == before
+
+
+async def test_a_taken_username_is_said_beside_the_field(admin: Portal) -> None:
+    await make_staff(role="window", username="window-ok")
+    refused = await admin.post(f"{BASE}/new", GOOD | {"display_name": "第二个"})
+    assert refused.status_code == 409
+    assert any("已被使用" in e for e in _field_errors(refused.text))
+    assert 'value="第二个"' in refused.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "张\n三",
+        "张\r三",
+        "张\t三",
+        "adm\u200bin",
+        "张\u200c三",
+        "张\u200d三",
+        "张\u200e三",
+        "张\u200f三",
+        "张\u202a三",
+        "张\u202e三",
+        "张\u2066三",
+        "张\u2069三",
+        "\ufeff张三",
+        "张\x85三",
+        "张\x9f三",
+    ],
+)
+async def test_a_name_with_hidden_characters_is_refused(admin: Portal, name: str) -> None:
+    await make_area(TOWNSHIP)
+    before = await _counts()
+    refused = await admin.post(f"{BASE}/new", GOOD | {"display_name": name})
+    assert refused.status_code == 422
+    assert _field_errors(refused.text) == ["“姓名”含有不能使用的字符。"]
+    assert await _counts() == before
+
+
+async def test_the_creation_audit_holds_the_name_and_never_the_password(admin: Portal) -> None:
+    await make_area(TOWNSHIP)
+    made = await admin.post(f"{BASE}/new", GOOD | {"display_name": "窗口小王"})
+    assert made.status_code == 200, made.text[:500]
+    password = _temporary_password(made.text)
+    row = await _staff_row("window-ok")
+    [entry] = await _audits(row["id"])
+    after = json.loads(entry["reason"])["after"]
+    assert after["display_name"] == "窗口小王" and after["username"] == "window-ok"
+    assert password not in entry["reason"] and "password_hash" not in after
+
+
+async def test_the_use_case_refuses_hidden_characters_in_a_name_too(settings: Any) -> None:
+    from backend.audit.service import Actor, AuditLog
+    from backend.errors import InvalidInput
+    from backend.identity import staff_admin
+
+    await make_area(TOWNSHIP)
+    with pytest.raises(InvalidInput, match="姓名"):
+        await staff_admin.create_account(
+            audit=AuditLog(settings.audit_key),
+            actor=Actor("system", "test"),
+            username="window-hidden",
+            display_name="adm\u200bin",
+            role="window",
+            area_code=TOWNSHIP,
+            department_code=None,
+        )
+    assert await StaffUser.count().where(StaffUser.username == "window-hidden").run() == 0
+
+
+async def _password_page(base_url: str, username: str, password: str) -> tuple[Portal, str]:
+    portal = await sign_in_at_password_page(base_url, username, password)
+    page = await portal.get("/portal/password")
+    assert page.status_code == 200
+    return portal, page.text
+
+
+async def sign_in_at_password_page(base_url: str, username: str, password: str) -> Portal:
+    client = httpx.AsyncClient(base_url=base_url, timeout=30.0, follow_redirects=False)
+    form = await client.get("/portal/login")
+    token = CSRF_INPUT.search(form.text)
+    assert token
+    signed = await client.post(
+        "/portal/login",
+        data={"username": username, "password": password, "_csrf_token": token.group(1)},
+    )
+    assert signed.status_code == 303, signed.text[:300]
+    page = await client.get("/portal/password")
+    fresh = CSRF_INPUT.search(page.text)
+    assert fresh, page.text[:300]
+    return Portal(client, fresh.group(1))
+
+
+NEW_OWN_PASSWORD = "maple-quarry-signal-58"
+
+
+async def test_a_new_account_is_asked_for_its_own_password_then_goes_home(
+    admin: Portal, api_server: str
+) -> None:
+    await make_area(TOWNSHIP)
+    made = await admin.post(f"{BASE}/new", GOOD)
+    password = _temporary_password(made.text)
+    newcomer, text = await _password_page(api_server, "window-ok", password)
+    assert "请先设置您自己的密码（管理员发给您的是临时密码）" in text
+    assert "重置" not in text
+    changed = await newcomer.post(
+        "/portal/password",
+        {
+            "current_password": password,
+            "new_password": NEW_OWN_PASSWORD,
+            "confirm_password": NEW_OWN_PASSWORD,
+        },
+    )
+    assert changed.status_code == 303 and changed.headers["location"] == "/portal/"
+    home = await newcomer.get("/portal/")
+    assert home.status_code == 200
+    # a change of one's own accord afterwards stays on the page and says it is done
+    again = await newcomer.get("/portal/password")
+    token = CSRF_INPUT.search(again.text)
+    assert token
+    newcomer.token = token.group(1)
+    own = await newcomer.post(
+        "/portal/password",
+        {
+            "current_password": NEW_OWN_PASSWORD,
+            "new_password": "harbor-lantern-thistle-93",
+            "confirm_password": "harbor-lantern-thistle-93",
+        },
+    )
+    assert own.status_code == 200 and "密码已修改" in own.text
+    await newcomer.close()
+
+    # one who had set their own password and is then reset is told it was a reset
+    row = await _staff_row("window-ok")
+    reset = await admin.post(f"{BASE}/{row['id']}/reset-password", {"reason": "本人忘记密码"})
+    temporary = _temporary_password(reset.text)
+    back, text = await _password_page(api_server, "window-ok", temporary)
+    assert "管理员已重置您的密码" in text
+    await back.close()
+
+
+async def test_a_reset_of_a_disabled_account_says_it_stays_disabled(admin: Portal) -> None:
+    clerk = await make_staff(role="window", username="window-away")
+    await StaffUser.update({StaffUser.active: False}).where(StaffUser.id == clerk.id).run()
+    reset = await admin.post(f"{BASE}/{clerk.id}/reset-password", {"reason": "本人忘记密码"})
+    assert reset.status_code == 200
+    assert 'id="still-disabled"' in reset.text and "仍处于<strong>停用</strong>状态" in reset.text
+    assert not (await _staff_row("window-away"))["active"]
+    active = await make_staff(role="window", username="window-here-now")
+    shown = await admin.post(f"{BASE}/{active.id}/reset-password", {"reason": "本人忘记密码"})
+    assert 'id="still-disabled"' not in shown.text
+
+
 # --- one account ----------------------------------------------------------------------------
 
 
@@ -315,7 +530,7 @@ async def test_role_and_area_change_is_audited_before_and_after(admin: Portal) -
         ({"role": "emperor", "area_code": TOWNSHIP, "reason": "升职"}, "请从列表中选择角色"),
         ({"role": "window", "area_code": "330109777", "reason": "调动"}, "请从列表中选择所属区划"),
         ({"role": "window", "area_code": TOWNSHIP, "reason": "x\x7fy"}, "含有不能使用的字符"),
-        ({"role": "admin", "area_code": TOWNSHIP, "reason": "调动"}, "管理员不能设在该级区划"),
+        ({"role": "admin", "area_code": TOWNSHIP, "reason": "调动"}, "管理员须设在区级"),
         ({"role": "approver", "area_code": TOWNSHIP, "reason": "调动"}, "请选择“部门”"),
     ],
 )
@@ -333,11 +548,26 @@ async def test_a_wrong_reassignment_is_a_chinese_422_and_nothing_changes(
     assert (row["role"], row["area"]) == ("window", TOWNSHIP)
 
 
+async def test_a_reassignment_names_every_wrong_field_at_once(admin: Portal) -> None:
+    await make_area(VILLAGE)
+    clerk = await make_staff(role="window", username="window-stay")
+    refused = await admin.post(
+        f"{BASE}/{clerk.id}/assignment", {"role": "window", "area_code": VILLAGE, "reason": ""}
+    )
+    assert refused.status_code == 422
+    errors = _field_errors(refused.text)
+    assert len(errors) == 2, errors
+    assert errors[0].startswith("窗口人员须设在镇街") and errors[1] == "请填写“操作理由”。"
+    assert re.search(rf'<option value="{VILLAGE}" selected>', refused.text)
+    assert (await _staff_row("window-stay"))["area"] == TOWNSHIP
+
+
 async def test_the_admin_cannot_change_their_own_role_or_disable_themselves(admin: Portal) -> None:
+    await make_area(TOWNSHIP)
     me = await _staff_row("admin-a")
     before = await _counts()
     own_role = await admin.post(
-        f"{BASE}/{me['id']}/assignment", {"role": "window", "area_code": "330109", "reason": "试"}
+        f"{BASE}/{me['id']}/assignment", {"role": "window", "area_code": TOWNSHIP, "reason": "试"}
     )
     assert own_role.status_code == 409 and "不能修改自己的角色和区划" in own_role.text
     own_off = await admin.post(f"{BASE}/{me['id']}/disable", {"reason": "试试"})
@@ -578,7 +808,19 @@ async def test_the_account_pages_in_a_browser(page: Page, artifacts_dir: Path) -
     await expect(page.locator("#accounts")).to_contain_text("益农窗口小李")
     await shoot(page, artifacts_dir, "accounts-list")
 
+    await page.get_by_label("用户名或姓名").fill("益农")
+    await page.get_by_role("button", name="查找").click()
+    await expect(page.locator("#accounts li")).to_have_count(1)
+    await expect(page.locator("#accounts")).to_contain_text("益农窗口小李")
+
     await page.get_by_role("link", name="新建账号").click()
+    await page.get_by_label("用户名").fill("Bad Name!")
+    await page.get_by_label("角色").select_option("window")
+    await page.get_by_label("所属区划").select_option(VILLAGE)
+    await page.locator("#new-account-form").evaluate("f => f.noValidate = true")
+    await page.get_by_role("button", name="新建账号").click()
+    await expect(page.locator(".field-error")).to_have_count(3)
+    await shoot(page, artifacts_dir, "accounts-new-errors")
     await page.get_by_label("用户名").fill("window-new")
     await page.get_by_label("姓名").fill("新来的窗口人员")
     await page.get_by_label("角色").select_option("window")

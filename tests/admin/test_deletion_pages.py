@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -246,3 +248,72 @@ async def test_the_deletion_pages_in_a_browser(
     await page.get_by_label("我已了解批准的后果").check()
     await page.get_by_role("button", name="确认批准").click()
     await expect(page.locator("#done")).to_contain_text("已批准")
+
+
+async def test_an_unverified_citizen_is_named_as_such_and_the_erased_as_erased(
+    admin: Portal, api: httpx.AsyncClient, wechat: FakeWeChat
+) -> None:
+    """A citizen who never bound an identity still exists: not "已删除", but unverified."""
+    me = await citizen(api, "del-unbound", bind=False)
+    asked = await me.post("/api/v1/me/deletion-request", json={"reason": "不用了"})
+    assert asked.status_code == 202, asked.text
+    request_id = str(asked.json()["id"])
+    short = me.id[:8]
+
+    listed = await admin.get(f"{BASE}/")
+    assert f"未实名认证的群众（编号 {short}）" in listed.text
+    assert "已删除的群众" not in listed.text
+    page = await admin.get(f"{BASE}/{request_id}")
+    assert f"删除申请：未实名认证的群众（编号 {short}）" in page.text
+    assert "（已删除" not in page.text
+
+    # once the request no longer points at anyone (as after the erasure), it says so
+    await (
+        DeletionRequest.update({DeletionRequest.citizen: None, DeletionRequest.status: "completed"})
+        .where(DeletionRequest.id == request_id)
+        .run()
+    )
+    gone = await admin.get(f"{BASE}/{request_id}")
+    assert "（已删除的群众）" in gone.text and "未实名认证" not in gone.text
+
+
+async def test_a_decision_is_audited_with_the_state_before_and_after(
+    admin: Portal, api: httpx.AsyncClient, wechat: FakeWeChat
+) -> None:
+    _, refused_id = await asking(api, "del-audit-a", "周敏", 11)
+    _, approved_id = await asking(api, "del-audit-b", "吴磊", 12)
+    assert (
+        await admin.post(f"{BASE}/{refused_id}/refuse", {"reason": "请到窗口核实"})
+    ).status_code == 303
+    done = await admin.post(
+        f"{BASE}/{approved_id}/approve", {"reason": "核实无误", "confirm": "yes"}
+    )
+    assert done.status_code == 303
+    for request_id, outcome, note in (
+        (refused_id, "refused", "请到窗口核实"),
+        (approved_id, "approved", "核实无误"),
+    ):
+        [entry] = await AuditEvent.select().where(AuditEvent.subject_id == request_id).run()
+        reason = json.loads(entry["reason"])
+        assert set(reason) == {"note", "before", "after"}
+        assert reason["note"] == note
+        assert reason["before"] == {"status": "pending"}
+        assert reason["after"]["status"] == outcome
+        row = await DeletionRequest.select().where(DeletionRequest.id == request_id).first().run()
+        assert row is not None
+        assert datetime.fromisoformat(reason["after"]["handled_at"]) == row["handled_at"]
+
+
+@pytest.mark.parametrize("reason", ["核实\u200b无误", "核实\t无误", "\u202e核实无误", "核实\ufeff"])
+async def test_a_decision_reason_with_hidden_characters_is_refused(
+    admin: Portal, api: httpx.AsyncClient, wechat: FakeWeChat, reason: str
+) -> None:
+    _, request_id = await asking(api, "del-hidden", "郑华", 13)
+    before = await _state()
+    refused = await admin.post(f"{BASE}/{request_id}/refuse", {"reason": reason})
+    assert refused.status_code == 422
+    assert "“操作理由”含有不能使用的字符" in refused.text
+    assert await _state() == before
+    # a reason over several lines is fine
+    ok = await admin.post(f"{BASE}/{request_id}/refuse", {"reason": "身份未核实\r\n请到窗口办理"})
+    assert ok.status_code == 303

@@ -1,16 +1,19 @@
 """Deletion requests, the administrator's side: list them, approve or refuse with a reason.
 
 A decision is one unit of work: the request changes state, the audit chain records it (the
-request's id and the reason, no personal data) and an outbox event ``privacy.deletion_decided``
-tells the citizen (``notifications.privacy``). For an approval, that handler then schedules
-``privacy.erase`` (``identity.erasure``) ``DELETION_NOTICE_SECONDS`` later, so the outcome is
-told while the citizen's WeChat binding and inbox still exist. A request is approved only when
-none of the person's cases is still open: erasing would stop a case halfway.
+request's id, the reason and the request's state before and after, no personal data) and an
+outbox event ``privacy.deletion_decided`` tells the citizen (``notifications.privacy``). For an
+approval, that handler then schedules ``privacy.erase`` (``identity.erasure``)
+``DELETION_NOTICE_SECONDS`` later, so the outcome is told while the citizen's WeChat binding and
+inbox still exist. A request is approved only when none of the person's cases is still open:
+erasing would stop a case halfway.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final, Literal, TypeAlias
 
 from backend import clock
@@ -21,6 +24,7 @@ from backend.identity.erasure import kept_cases
 from backend.identity.events import DECIDED_EVENT as DECIDED_EVENT
 from backend.identity.events import deletion_decided_payload
 from backend.identity.ids import is_uuid
+from backend.identity.staff_admin import has_hidden_chars
 from backend.identity.store import deletion_requests
 from backend.identity.store.deletion_requests import RequestRow as RequestRow
 from backend.identity.store.deletion_requests import Status as Status
@@ -35,6 +39,20 @@ MAX_REASON = 500
 class Decision:
     id: str
     status: Outcome
+
+
+def _audit_reason(note: str, outcome: Outcome, at: datetime) -> str:
+    """The note and the request before and after, as the other administrators' changes."""
+    return json.dumps(
+        {
+            "note": note,
+            "before": {"status": "pending"},
+            "after": {"status": outcome, "handled_at": at.isoformat()},
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
 
 
 async def list_requests(
@@ -71,7 +89,10 @@ async def decide(
         raise InvalidInput(texts.DELETION_REASON_REQUIRED, code="reason_required")
     if not is_uuid(request_id):
         raise NotFound(texts.DELETION_NOT_FOUND, code="deletion_request_not_found")
+    if has_hidden_chars(clean, multiline=True):
+        raise InvalidInput(texts.HIDDEN_CHARS.format(label="理由"), code="invalid_input")
     outcome: Outcome = "approved" if approve else "refused"
+    at = clock.now_utc()
     async with unit_of_work(doorbell):
         citizen_id = await deletion_requests.lock_pending(request_id=request_id)
         if citizen_id is None:
@@ -81,7 +102,7 @@ async def decide(
         await deletion_requests.mark_decided(
             request_id=request_id,
             outcome=outcome,
-            at=clock.now_utc(),
+            at=at,
             staff_id=staff_id,
             note=clean,
         )
@@ -90,7 +111,7 @@ async def decide(
             action=f"privacy_deletion_{outcome}",
             subject_kind="deletion_request",
             subject_id=request_id,
-            reason=clean,
+            reason=_audit_reason(clean, outcome, at),
         )
         await publish(
             kind=DECIDED_EVENT,

@@ -29,6 +29,8 @@ class RequestRow:
     decision_reason: str
     completed_at: datetime | None
     cases: int
+    citizen_exists: bool = True
+    """The citizen's record is still there (False once erased, or if it is otherwise gone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,8 @@ class Pending:
 _REQUEST_SQL: Final = (
     "SELECT d.id::text AS id, d.status, d.citizen::text AS citizen_id, c.name,"
     " c.id_number_masked, d.reason, d.requested_at, d.handled_at, d.note,"
-    " d.completed_at, (SELECT count(*) FROM case_record k WHERE k.applicant = d.citizen"
+    " d.completed_at, c.id IS NOT NULL AS citizen_exists,"
+    " (SELECT count(*) FROM case_record k WHERE k.applicant = d.citizen"
     "  AND k.parent IS NULL) AS cases"
 )
 
@@ -61,6 +64,7 @@ def _request(r: asyncpg.Record) -> RequestRow:
         r["note"],
         r["completed_at"],
         int(r["cases"]),
+        bool(r["citizen_exists"]),
     )
 
 
@@ -128,6 +132,27 @@ async def add_pending(*, citizen_id: str, reason: str) -> Pending | None:
         reason,
     )
     return None if row is None else Pending(row["id"], row["status"], row["requested_at"])
+
+
+@dataclass(frozen=True, slots=True)
+class Open:
+    """A citizen's request not yet settled: pending, or approved and awaiting its erasure."""
+
+    id: str
+    status: Literal["pending", "approved"]
+    requested_at: datetime
+
+
+async def lock_open(*, citizen_id: str) -> Open | None:
+    """Lock and return the citizen's pending or approved request, if any. A decision being
+    made holds the same row, so a new request waits for it and then sees its outcome."""
+    row = await db.fetchrow(
+        "SELECT id::text AS id, status, requested_at FROM deletion_request"
+        " WHERE citizen = $1::uuid AND status IN ('pending', 'approved')"
+        " ORDER BY requested_at DESC LIMIT 1 FOR UPDATE",
+        citizen_id,
+    )
+    return None if row is None else Open(row["id"], row["status"], row["requested_at"])
 
 
 async def pending_of(*, citizen_id: str) -> Pending | None:

@@ -141,6 +141,18 @@ async def credentials(*, username: str) -> Credentials | None:
     return None if row is None else Credentials(row["id"], row["password_hash"], row["active"])
 
 
+async def set_own_password_ever(*, staff_id: str) -> bool:
+    """Whether the account's holder has ever set their own password (not just a temporary
+    one an administrator gave them)."""
+    row = (
+        await StaffUser.select(StaffUser.password_changed_at)
+        .where(StaffUser.id == staff_id)
+        .first()
+        .run()
+    )
+    return row is not None and row["password_changed_at"] is not None
+
+
 async def password_hash(*, staff_id: str) -> str | None:
     row = (
         await StaffUser.select(StaffUser.password_hash)
@@ -207,6 +219,14 @@ class StaffFilter:
     role: str | None = None
     area_prefix: str | None = None
     state: str | None = None
+    text: str | None = None
+    """Part of the username or the name, matched without regard to case."""
+
+
+def _like_pattern(text: str) -> str:
+    """``text`` anywhere, its ``%``, ``_`` and backslashes taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 _LOCKED: Final = (
@@ -244,6 +264,12 @@ async def page(*, where: StaffFilter, limit: int, offset: int) -> tuple[list[Sta
     if where.area_prefix:
         args.append(where.area_prefix + "%")
         conditions.append(f"s.area LIKE ${len(args)}")
+    if where.text:
+        args.append(_like_pattern(where.text))
+        conditions.append(
+            f"(s.username ILIKE ${len(args)} ESCAPE '\\' OR s.display_name ILIKE ${len(args)}"
+            " ESCAPE '\\')"
+        )
     condition = " AND ".join(conditions)
     total = await db.fetchrow(
         f"SELECT count(*) AS n FROM staff_user s WHERE {condition}",  # noqa: S608 - fixed fragments
