@@ -426,6 +426,7 @@ async def test_form_field_rules_go_out_and_come_back(
     admin = await make_staff(role="admin", username="admin-rules-x")
     preview = await imports.preview_upload(
         redis=redis,
+        prefix=PREFIX,
         staff_id=admin.id,
         filename="目录.xlsx",
         content=_xlsx(sheets),
@@ -433,7 +434,9 @@ async def test_form_field_rules_go_out_and_come_back(
     )
     assert preview.errors == [], [str(e) for e in preview.errors]
     assert preview.token is not None
-    await imports.confirm_upload(redis=redis, audit=audit, staff_id=admin.id, token=preview.token)
+    await imports.confirm_upload(
+        redis=redis, prefix=PREFIX, audit=audit, staff_id=admin.id, token=preview.token
+    )
     baby = next(
         f for f in (await catalogue.get_item(code="GA-CSDJ")).spec.form if f.name == "baby_name"
     )
@@ -443,6 +446,7 @@ async def test_form_field_rules_go_out_and_come_back(
     row[-3:] = [None, "(a+)+", "x"]
     refused = await imports.preview_upload(
         redis=redis,
+        prefix=PREFIX,
         staff_id=admin.id,
         filename="目录.xlsx",
         content=_xlsx(sheets),
@@ -451,6 +455,8 @@ async def test_form_field_rules_go_out_and_come_back(
     assert any(e.column == "格式" and "嵌套" in e.message for e in refused.errors), [
         str(e) for e in refused.errors
     ]
+
+
 async def test_the_audit_names_at_most_a_hundred_items_and_counts_the_rest() -> None:
     report = ImportReport()
     change = (FieldChange("承诺时限", "20 → 15"),)
