@@ -35,9 +35,18 @@ async def _changes(log: AuditLog, admin: str) -> None:
         audit=log, actor=actor, staff_id=made.account.id, active=False, reason="调离窗口岗位"
     )
     await staff_admin.reset_password(
-        audit=log, actor=actor, staff_id=made.account.id, reason="本人忘记密码\u202e，电话核实"
+        audit=log, actor=actor, staff_id=made.account.id, reason="本人忘记密码，电话核实"
     )
     async with db.engine().transaction():
+        # Entries written before reasons were checked (or through a path that keeps the text
+        # as typed) may hold a text-direction override; the page must show it, not obey it.
+        await log.record(
+            actor=actor,
+            action=READ_ID_NUMBER,
+            subject_kind="citizen",
+            subject_id="33333333-3333-3333-3333-333333333333",
+            reason="核对身份\u202e，电话核实",
+        )
         await log.record(
             actor=actor,
             action=READ_ID_NUMBER,
@@ -60,7 +69,7 @@ async def test_the_audit_log_shows_changes_in_chinese_at_both_widths(
         await page.set_viewport_size({"width": width, "height": 900 if width > 1000 else 844})
         await page.goto("/portal/supervision/audit")
         audit = page.locator("#audit")
-        await expect(audit.locator(":scope > .line")).to_have_count(4)
+        await expect(audit.locator(":scope > .line")).to_have_count(5)
         await expect(page.locator("main, body").first).to_contain_text("管理员")
         await expect(audit).to_contain_text("工作人员账号 wang-window（王窗口）")
         await expect(audit).to_contain_text("状态：启用 → 停用")
