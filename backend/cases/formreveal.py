@@ -23,11 +23,15 @@ from backend.catalogue.model import ID_SENSITIVITIES, FormField
 from backend.errors import InvalidInput, NotFound
 from backend.identity import reveal
 from backend.security.fieldcrypt import FieldCipher
+from backend.textrules import has_hidden_chars
 
 REASON_MAX: Final = 200
 SUBJECT_KIND: Final = "case_form"
 REASON_REQUIRED: Final = "查看完整号码须说明理由。"
 REASON_TOO_LONG: Final = f"理由不能超过 {REASON_MAX} 个字。"
+REASON_HIDDEN: Final = (
+    "理由含有不能使用的字符（控制字符、零宽字符或文字方向控制符），请删去后重试。"
+)
 FIELD_NOT_SEALED: Final = "该办件的表单中没有这一项需查看的号码。"
 
 
@@ -63,6 +67,8 @@ def _reason(reason: str) -> str:
         raise InvalidInput(REASON_REQUIRED, code="audit_reason_required")
     if len(text) > REASON_MAX:
         raise InvalidInput(REASON_TOO_LONG, code="field_too_long")
+    if has_hidden_chars(text, multiline=True):
+        raise InvalidInput(REASON_HIDDEN, code="invalid_characters")
     return text
 
 

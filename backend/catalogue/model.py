@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Final
 
+from backend.textrules import has_hidden_chars
+
 LEVELS: Final = ("district", "township", "village")
 CHANNELS: Final = ("window", "agent", "bank", "self_service", "online")
 DELIVERY_METHODS: Final = ("window", "mail", "agent")
@@ -27,14 +29,7 @@ MAX_DAYS: Final = 365
 MAX_DAYS_AHEAD: Final = 730
 """A new version takes effect at most this many days from today (a typo such as 2207 for 2027
 would otherwise leave a version pending for ever, and no later one could be dated before it)."""
-_HIDDEN: Final = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 HIDDEN_CHARS: Final = "含有不能使用的字符（控制字符或不可见字符）"
-
-
-def has_hidden_chars(text: str) -> bool:
-    """Control, zero-width and text-direction characters: never wanted in a catalogue text, and
-    a right-to-left override makes a name read differently from what it holds."""
-    return _HIDDEN.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from backend.geo.store.admin_points import Bounds, ListedPoint, Place, PointReco
 from backend.geo.store.areas import AreaRow
 from backend.geo.travel import TravelTimeProvider
 from backend.outbox.service import Doorbell, unit_of_work
+from backend.textrules import has_hidden_chars
 from backend.workdays.service import load_calendar
 
 AreaView = AreaRow  # the name the portal's walk-in form reads them by
@@ -106,9 +107,6 @@ NAME_MAX: Final = 100
 ADDRESS_MAX: Final = 200
 PHONE_MIN: Final = 5
 PHONE_MAX: Final = 30
-# Control characters (C0, DEL, C1) and the invisible bidi / zero-width marks: refused in every
-# text field, so a name cannot reorder or hide what the staff and the citizens read.
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 # A telephone number as written in China: digits, spaces, + - ( ), and an extension
 # (0571-82345678, 13812345678, +86 571 8234 5678, 0571-8234 5678 转 801).
 _PHONE = re.compile(
@@ -262,7 +260,7 @@ def _hidden_characters(draft: PointDraft, problems: dict[str, str]) -> None:
     for field, label in texts.FIELD_LABELS.items():
         value = getattr(draft, field)
         values = value if isinstance(value, tuple) else (value,)
-        if any(_HIDDEN.search(v) for v in values):
+        if any(has_hidden_chars(v) for v in values):
             problems[field] = texts.HIDDEN_CHARACTERS.format(label=label)
 
 

@@ -20,6 +20,7 @@ from backend.identity.ids import is_uuid
 from backend.identity.sealed import id_number_context
 from backend.identity.store import identities
 from backend.security.fieldcrypt import FieldCipher
+from backend.textrules import has_hidden_chars
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,8 @@ async def read_full_id_number(
     keys = _keys(cipher, audit)
     if not reason.strip():
         raise InvalidInput(texts.REASON_REQUIRED, code="audit_reason_required")
+    if has_hidden_chars(reason, multiline=True):
+        raise InvalidInput(texts.REASON_HIDDEN, code="invalid_characters")
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     async with db.engine().transaction():

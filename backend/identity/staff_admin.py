@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -38,6 +37,7 @@ from backend.identity.store.users import StaffListed as StaffListed
 from backend.outbox.service import Doorbell
 from backend.security.passwords import hash_password
 from backend.settings import Settings
+from backend.textrules import has_hidden_chars as has_hidden_chars
 
 STATES: Final = ("active", "disabled", "locked", "password_change_required")
 SUBJECT: Final = "staff"
@@ -50,26 +50,6 @@ STAFF_CHANGE_PASSWORD: Final = "staff_change_password"  # noqa: S105 - an audit 
 STAFF_CREATE: Final = "staff_create"
 STAFF_REASSIGN: Final = "staff_reassign"
 STAFF_END_SESSIONS: Final = "staff_end_sessions"
-
-_LINE_BREAKS: Final = frozenset("\n\r")
-_HIDDEN: Final = frozenset(
-    [chr(c) for c in range(0x200B, 0x2010)]  # zero-width spaces and joiners, LRM, RLM
-    + [chr(c) for c in range(0x202A, 0x202F)]  # bidi embeddings and overrides
-    + [chr(c) for c in range(0x2066, 0x206A)]  # bidi isolates
-    + ["\ufeff"]  # zero-width no-break space
-)
-
-
-def has_hidden_chars(value: str, *, multiline: bool = False) -> bool:
-    """Control characters (C0, C1 and surrogates; line breaks only in a multi-line field),
-    zero-width characters and the bidi controls that make a text read differently from what
-    it holds."""
-    return any(
-        (unicodedata.category(ch) in ("Cc", "Cs") and not (multiline and ch in _LINE_BREAKS))
-        or ch in _HIDDEN
-        for ch in value
-    )
-
 
 _TEMP_ALPHABET: Final = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
 

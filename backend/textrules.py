@@ -1,0 +1,32 @@
+"""Characters nobody types on purpose into a name, an address, a catalogue text or a reason.
+
+Control characters (C0, C1, surrogates; line breaks only where a field has several lines),
+zero-width characters and the text-direction controls that make a text read differently from
+what it holds (a right-to-left override turns 出生证明 into what looks like another word). Every
+form that stores such text refuses them with a message naming the field. A leaf: it imports
+nothing of the project.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Final
+
+_LINE_BREAKS: Final = frozenset("\n\r")
+_HIDDEN: Final = frozenset(
+    [chr(c) for c in range(0x200B, 0x2010)]  # zero-width spaces and joiners, LRM, RLM
+    + [chr(c) for c in range(0x202A, 0x202F)]  # bidi embeddings and overrides
+    + [chr(c) for c in range(0x2060, 0x2065)]  # word joiner, invisible operators
+    + [chr(c) for c in range(0x2066, 0x206A)]  # bidi isolates
+    + ["\u061c", "\ufeff"]  # Arabic letter mark, zero-width no-break space
+)
+
+
+def has_hidden_chars(value: str, *, multiline: bool = False) -> bool:
+    """Whether ``value`` holds a character of the kinds above (line breaks are allowed when
+    ``multiline``)."""
+    return any(
+        (unicodedata.category(ch) in ("Cc", "Cs") and not (multiline and ch in _LINE_BREAKS))
+        or ch in _HIDDEN
+        for ch in value
+    )
