@@ -68,7 +68,7 @@ def _reason(reason: str) -> str:
     if len(text) > REASON_MAX:
         raise InvalidInput(REASON_TOO_LONG, code="field_too_long")
     if has_hidden_chars(text, multiline=True):
-        raise InvalidInput(REASON_HIDDEN, code="invalid_characters")
+        raise InvalidInput(REASON_HIDDEN, code="validation_failed")
     return text
 
 

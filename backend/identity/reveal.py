@@ -73,7 +73,7 @@ async def read_full_id_number(
     if not reason.strip():
         raise InvalidInput(texts.REASON_REQUIRED, code="audit_reason_required")
     if has_hidden_chars(reason, multiline=True):
-        raise InvalidInput(texts.REASON_HIDDEN, code="invalid_characters")
+        raise InvalidInput(texts.REASON_HIDDEN, code="validation_failed")
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     async with db.engine().transaction():

@@ -131,7 +131,7 @@ def _need_reason(reason: str) -> str:
     if not reason.strip():
         raise InvalidInput(texts.ADMIN_REASON_REQUIRED, code="reason_required")
     if has_hidden_chars(reason, multiline=True):
-        raise InvalidInput(texts.HIDDEN_CHARS.format(label="操作理由"), code="invalid_input")
+        raise InvalidInput(texts.HIDDEN_CHARS.format(label="操作理由"), code="validation_failed")
     return reason.strip()
 
 

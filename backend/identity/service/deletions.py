@@ -90,7 +90,7 @@ async def decide(
     if not is_uuid(request_id):
         raise NotFound(texts.DELETION_NOT_FOUND, code="deletion_request_not_found")
     if has_hidden_chars(clean, multiline=True):
-        raise InvalidInput(texts.HIDDEN_CHARS.format(label="理由"), code="invalid_input")
+        raise InvalidInput(texts.HIDDEN_CHARS.format(label="理由"), code="validation_failed")
     outcome: Outcome = "approved" if approve else "refused"
     at = clock.now_utc()
     async with unit_of_work(doorbell):
