@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from backend.catalogue.model import MAX_FIELD_LENGTH, FormField
+from backend.catalogue.model import merge_fields as merge_fields
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -31,15 +32,6 @@ def id_number_ok(value: str) -> bool:
         return False
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17]
-
-
-def merge_fields(forms: Iterable[Iterable[FormField]]) -> list[FormField]:
-    """The fields of several items' forms, each name once (the first definition wins)."""
-    seen: dict[str, FormField] = {}
-    for form in forms:
-        for form_field in form:
-            seen.setdefault(form_field.name, form_field)
-    return list(seen.values())
 
 
 def check_form(

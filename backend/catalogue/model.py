@@ -315,6 +315,25 @@ def bundle_problems(spec: BundleSpec, *, items: Collection[str]) -> list[str]:
     return problems
 
 
+def merge_fields(forms: Iterable[Iterable[FormField]]) -> list[FormField]:
+    """The fields of several items' forms, each name once (the first definition wins): the one
+    form a bundle is filled in with."""
+    seen: dict[str, FormField] = {}
+    for form in forms:
+        for form_field in form:
+            seen.setdefault(form_field.name, form_field)
+    return list(seen.values())
+
+
+def shared_channels(specs: Iterable[ItemSpec]) -> tuple[str, ...]:
+    """The channels every one of these items offers (in ``CHANNELS`` order): where a bundle of
+    them can be filed whole."""
+    offered = [set(s.channels) for s in specs]
+    if not offered:
+        return ()
+    return tuple(c for c in CHANNELS if all(c in o for o in offered))
+
+
 def merge_materials(items: Iterable[tuple[str, Sequence[MaterialSpec]]]) -> list[MergedMaterial]:
     """Materials of several items, each canonical type once (一次提交，多项复用).
 

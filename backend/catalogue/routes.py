@@ -10,6 +10,7 @@ from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
 from backend.catalogue import service
+from backend.catalogue.model import FormField
 from backend.catalogue.schemas import (
     BundleOut,
     BundlePage,
@@ -80,6 +81,20 @@ def item_out(view: ItemView) -> ItemOut:
     )
 
 
+def field_out(f: FormField) -> FormFieldOut:
+    return FormFieldOut(
+        f.name,
+        f.label,
+        cast(Datatype, f.datatype),
+        f.required,
+        list(f.values),
+        cast(Sensitivity, f.sensitivity),
+        f.max_length,
+        f.pattern,
+        f.pattern_hint if f.pattern else None,
+    )
+
+
 def item_detail(view: ItemView) -> ItemDetail:
     s = view.spec
     return ItemDetail(
@@ -88,20 +103,7 @@ def item_detail(view: ItemView) -> ItemDetail:
         delivery_methods=cast(list[DeliveryMethod], list(s.delivery_methods)),
         keywords=list(s.keywords),
         materials=[ItemMaterialOut(**asdict(m)) for m in s.materials],
-        form=[
-            FormFieldOut(
-                f.name,
-                f.label,
-                cast(Datatype, f.datatype),
-                f.required,
-                list(f.values),
-                cast(Sensitivity, f.sensitivity),
-                f.max_length,
-                f.pattern,
-                f.pattern_hint if f.pattern else None,
-            )
-            for f in s.form
-        ],
+        form=[field_out(f) for f in s.form],
         version=view.version,
         effective_from=view.effective_from.isoformat(),
     )
@@ -141,6 +143,8 @@ def bundle_out(view: BundleView) -> BundleOut:
             )
             for m in view.materials
         ],
+        channels=cast(list[Channel], list(view.channels)),
+        form=[field_out(f) for f in view.form],
     )
 
 

@@ -172,10 +172,26 @@ class BundleOut(msgspec.Struct):
 
     code: BundleCode
     name: Annotated[str, Meta(description="一件事名称。", examples=["出生一件事"])]
-    items: Annotated[list[ItemOut], Meta(description="包含的事项。")]
+    items: Annotated[
+        list[ItemOut], Meta(description="包含的事项；每个事项自己的申请渠道见其 channels。")
+    ]
     materials: Annotated[
         list[MergedMaterialOut], Meta(description="合并后的材料清单，每种类型一次。")
     ]
+    channels: Annotated[
+        list[Channel],
+        Meta(
+            description=(
+                "整件一次申请可用的渠道：每个包含的事项都提供的渠道（online 为小程序在线申请）。"
+                "不在这里的渠道，只有部分事项可以办，提交前请看各事项的 channels。"
+            ),
+            examples=[["window", "agent"]],
+        ),
+    ] = msgspec.field(default_factory=list)
+    form: Annotated[
+        list[FormFieldOut],
+        Meta(description="合并后的申请表：各事项的字段，同名字段只填一次，按事项顺序。"),
+    ] = msgspec.field(default_factory=list)
 
 
 class BundlePage(msgspec.Struct):

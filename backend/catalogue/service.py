@@ -15,12 +15,15 @@ from backend.catalogue.model import (
     CHANNELS,
     KINDS,
     BundleSpec,
+    FormField,
     ItemSpec,
     MergedMaterial,
     bundle_problems,
     code_problems,
     edit_problems,
+    merge_fields,
     merge_materials,
+    shared_channels,
 )
 from backend.catalogue.store import bundles as bundles_store
 from backend.catalogue.store import departments as departments_store
@@ -49,6 +52,10 @@ class BundleView:
     spec: BundleSpec
     items: tuple[ItemView, ...]
     materials: tuple[MergedMaterial, ...]
+    form: tuple[FormField, ...] = ()
+    """The one form the bundle is filled in with (each field name once)."""
+    channels: tuple[str, ...] = ()
+    """Where the whole bundle can be filed: the channels every item offers."""
 
 
 @dataclass(frozen=True)
@@ -217,7 +224,9 @@ async def get_bundle(*, code: str) -> BundleView:
 def _bundle_view(snap: Snapshot, spec: BundleSpec) -> BundleView:
     items = tuple(snap.items[c] for c in spec.item_codes if c in snap.items)
     merged = merge_materials((v.spec.code, v.spec.materials) for v in items)
-    return BundleView(spec, items, tuple(merged))
+    form = merge_fields(v.spec.form for v in items)
+    channels = shared_channels(v.spec for v in items)
+    return BundleView(spec, items, tuple(merged), tuple(form), channels)
 
 
 # --- changing -------------------------------------------------------------------------------

@@ -192,3 +192,20 @@ async def test_administrators_import_over_http(api):
     assert (
         await api.post("/api/v1/admin/catalogue/import", files={"file": ("d.csv", departments)})
     ).status_code == 401
+
+
+async def test_a_bundle_says_where_it_can_be_filed_whole_and_gives_its_one_form(
+    api, small_catalogue: Path
+):
+    """Before a citizen fills anything in: the channels every item offers, and the merged form."""
+    bundle = (await api.get("/api/v1/bundles/CSYJS")).json()
+    per_item = [set(i["channels"]) for i in bundle["items"]]
+    assert set(bundle["channels"]) == set.intersection(*per_item)
+    assert all(c in i["channels"] for i in bundle["items"] for c in bundle["channels"])
+    details = [(await api.get(f"/api/v1/items/{i['code']}")).json() for i in bundle["items"]]
+    names = [f["name"] for f in bundle["form"]]
+    assert len(names) == len(set(names))  # a field shared by two items is filled in once
+    wanted = list(dict.fromkeys(f["name"] for d in details for f in d["form"]))
+    assert names == wanted  # in item order, each item's own order
+    listed = (await api.get("/api/v1/bundles", params={"q": "出生"})).json()["items"][0]
+    assert listed["channels"] == bundle["channels"] and listed["form"] == bundle["form"]
