@@ -22,11 +22,13 @@ _HIDDEN: Final = frozenset(
 )
 
 
+def is_hidden_char(ch: str) -> bool:
+    """A control character (line breaks included), a surrogate, or an invisible or
+    text-direction mark."""
+    return unicodedata.category(ch) in ("Cc", "Cs") or ch in _HIDDEN
+
+
 def has_hidden_chars(value: str, *, multiline: bool = False) -> bool:
     """Whether ``value`` holds a character of the kinds above (line breaks are allowed when
     ``multiline``)."""
-    return any(
-        (unicodedata.category(ch) in ("Cc", "Cs") and not (multiline and ch in _LINE_BREAKS))
-        or ch in _HIDDEN
-        for ch in value
-    )
+    return any(is_hidden_char(ch) and not (multiline and ch in _LINE_BREAKS) for ch in value)

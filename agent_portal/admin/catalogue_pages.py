@@ -21,6 +21,7 @@ from agent_portal.common.errors import WrongRole
 from agent_portal.common.lists import Pages
 from backend.audit.service import Actor
 from backend.catalogue import service as catalogue
+from backend.catalogue import texts as catalogue_texts
 from backend.catalogue.model import KINDS, BundleSpec
 from backend.catalogue.service import ListedItem
 from backend.clock import today
@@ -50,12 +51,12 @@ def _problems(exc: InvalidInput) -> list[str]:
 
 def _labels() -> dict[str, Any]:
     return {
-        "kinds": texts.KINDS,
-        "channels": texts.CHANNELS,
-        "delivery": texts.DELIVERY_METHODS,
+        "kinds": catalogue_texts.KIND_LABELS,
+        "channels": catalogue_texts.CHANNEL_LABELS,
+        "delivery": catalogue_texts.DELIVERY_LABELS,
         "datatypes": texts.DATATYPES,
         "sensitivities": texts.SENSITIVITIES,
-        "levels": texts.LEVELS,
+        "levels": catalogue_texts.LEVEL_LABELS,
     }
 
 

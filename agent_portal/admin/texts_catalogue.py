@@ -4,15 +4,6 @@ from __future__ import annotations
 
 from typing import Final
 
-KINDS: Final = {"licensing": "行政许可", "public_service": "公共服务"}
-CHANNELS: Final = {
-    "window": "窗口",
-    "agent": "代办员代办",
-    "bank": "政银通网点",
-    "self_service": "自助终端",
-    "online": "网上办",
-}
-DELIVERY_METHODS: Final = {"window": "窗口领取", "mail": "邮寄", "agent": "代办员送达"}
 DATATYPES: Final = {
     "text": "文字",
     "number": "数字",
@@ -28,7 +19,6 @@ SENSITIVITIES: Final = {
     "bank_account": "银行账号",
     "id_derived": "含身份证号的证号",
 }
-LEVELS: Final = {"district": "区级", "township": "镇街", "village": "村社"}
 
 DONE: Final = {
     "versioned": "已保存为新版本。已提交的办件仍按原版本办理。",

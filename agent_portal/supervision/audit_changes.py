@@ -12,32 +12,27 @@ overrides and control characters made visible (``⟪U+202E⟫``), so no reason r
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from agent_portal.supervision import texts
 from backend.geo.hours import HOLIDAY, format_hours
+from backend.textrules import is_hidden_char
 
 MAX_VALUE: Final = 60
 """A value longer than this many characters is cut, with …"""
 
-_BIDI: Final = frozenset(
-    [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2066, 0x206A)]
-    + ["\u200e", "\u200f", "\u061c"]
-)
-
 
 def visible(text: str) -> str:
-    """``text`` with bidi controls and control characters shown as ``⟪U+202E⟫``; line breaks
-    and tabs become spaces."""
+    """``text`` with the characters the forms refuse (``backend.textrules``: bidi controls,
+    invisible marks, control characters) shown as ``⟪U+202E⟫``; line breaks and tabs become
+    spaces."""
     out = []
     for ch in text:
         if ch in "\n\r\t":
             out.append(" ")
-        elif ch in _BIDI or unicodedata.category(ch) == "Cc":
+        elif is_hidden_char(ch):
             out.append(f"⟪U+{ord(ch):04X}⟫")
         else:
             out.append(ch)

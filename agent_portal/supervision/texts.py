@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from backend.catalogue.texts import CHANNEL_LABELS, DELIVERY_LABELS, KIND_LABELS, LEVEL_LABELS
 from backend.geo.points import KIND_LABELS as POINT_KINDS
 from backend.identity import roles
-from backend.imports.sheets import ITEM_KIND_LABELS, SHEETS
+from backend.imports.sheets import SHEETS
 
 SECTIONS: Final = (
     ("超期督办", "已超期和即将超期的办件，以及它们现在在谁手上", "/portal/supervision/overdue"),
@@ -165,16 +166,10 @@ _ON_OFF: Final = {"True": "启用", "False": "停用"}
 AUDIT_VALUE_WORDS: Final[dict[str, dict[str, str]]] = {
     "role": dict(roles.LABELS),
     "active": _ON_OFF,
-    "kind": {**POINT_KINDS, **ITEM_KIND_LABELS, "holiday": "休息日", "workday": "工作日"},
-    "channels": {
-        "window": "窗口",
-        "agent": "代办员代办",
-        "bank": "政银通网点",
-        "self_service": "自助终端",
-        "online": "网上办",
-    },
-    "delivery_methods": {"window": "窗口领取", "mail": "邮寄", "agent": "代办员送达"},
-    "lowest_level": {"district": "区级", "township": "镇街", "village": "村社"},
+    "kind": {**POINT_KINDS, **KIND_LABELS, "holiday": "休息日", "workday": "工作日"},
+    "channels": CHANNEL_LABELS,
+    "delivery_methods": DELIVERY_LABELS,
+    "lowest_level": LEVEL_LABELS,
     "send_method": {"builtin": "本系统后台审批队列"},
     "status": {"failed": "推送失败", "pending": "待重新推送"},
 }

@@ -23,6 +23,7 @@ from backend.catalogue.model import BundleSpec, ItemSpec
 from backend.catalogue.store import bundles as bundles_store
 from backend.catalogue.store import departments as departments_store
 from backend.catalogue.store import items as items_store
+from backend.catalogue.texts import DELIVERY_LABELS
 from backend.imports.reader import clean
 from backend.imports.sheets import ITEM_KIND_LABELS, SHEETS
 
@@ -39,7 +40,7 @@ _CHANNEL: Final = {
     "self_service": "自助",
     "online": "网办",
 }
-_DELIVERY: Final = {"window": "窗口领取", "mail": "邮寄", "agent": "代办员送达"}
+_DELIVERY: Final = DELIVERY_LABELS  # the same words on the sheet as on the pages
 _DATATYPE: Final = {
     "text": "文本",
     "number": "数字",

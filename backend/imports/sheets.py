@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from backend.catalogue.texts import KIND_LABELS
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -209,7 +211,7 @@ ITEM_KIND_ALIASES: Final = {
     "公共服务": "public_service",
 }
 """事项类型 (left blank: a new item is 公共服务, an existing one keeps its kind)."""
-ITEM_KIND_LABELS: Final = {"licensing": "行政许可", "public_service": "公共服务"}
+ITEM_KIND_LABELS: Final = KIND_LABELS
 
 KIND_ALIASES: Final = {
     "township_hall": "township_hall",
