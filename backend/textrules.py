@@ -13,19 +13,20 @@ import unicodedata
 from typing import Final
 
 _LINE_BREAKS: Final = frozenset("\n\r")
-_HIDDEN: Final = frozenset(
+INVISIBLE: Final = frozenset(
     [chr(c) for c in range(0x200B, 0x2010)]  # zero-width spaces and joiners, LRM, RLM
     + [chr(c) for c in range(0x202A, 0x202F)]  # bidi embeddings and overrides
     + [chr(c) for c in range(0x2060, 0x2065)]  # word joiner, invisible operators
     + [chr(c) for c in range(0x2066, 0x206A)]  # bidi isolates
     + ["\u061c", "\ufeff"]  # Arabic letter mark, zero-width no-break space
 )
+"""The invisible and text-direction marks (everything refused that is not a control character)."""
 
 
 def is_hidden_char(ch: str) -> bool:
     """A control character (line breaks included), a surrogate, or an invisible or
     text-direction mark."""
-    return unicodedata.category(ch) in ("Cc", "Cs") or ch in _HIDDEN
+    return unicodedata.category(ch) in ("Cc", "Cs") or ch in INVISIBLE
 
 
 def has_hidden_chars(value: str, *, multiline: bool = False) -> bool:

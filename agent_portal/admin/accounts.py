@@ -30,7 +30,8 @@ from backend.errors import DomainError
 from backend.geo.service import AreaView, list_areas
 from backend.identity import roles, staff_admin
 from backend.identity.service import USERNAME, StaffAccount
-from backend.identity.staff_admin import PasswordReset, StaffListed, has_hidden_chars
+from backend.identity.staff_admin import PasswordReset, StaffListed
+from backend.textrules import has_hidden_chars
 
 BASE: Final = "/portal/admin/accounts"
 NAME_MAX: Final = 64

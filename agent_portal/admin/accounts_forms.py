@@ -20,7 +20,7 @@ from backend.audit.service import Actor
 from backend.errors import DomainError
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.identity.staff_admin import has_hidden_chars
+from backend.textrules import has_hidden_chars
 
 
 class FormRefused(Exception):

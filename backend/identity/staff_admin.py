@@ -37,7 +37,7 @@ from backend.identity.store.users import StaffListed as StaffListed
 from backend.outbox.service import Doorbell
 from backend.security.passwords import hash_password
 from backend.settings import Settings
-from backend.textrules import has_hidden_chars as has_hidden_chars
+from backend.textrules import has_hidden_chars
 
 STATES: Final = ("active", "disabled", "locked", "password_change_required")
 SUBJECT: Final = "staff"

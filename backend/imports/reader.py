@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from backend import textrules
 from backend.imports.sheets import SHEET_ALIASES, SHEETS
 
 MAX_ROWS = 200_000
@@ -20,7 +21,7 @@ MAX_UNPACKED = 200 * 1024 * 1024
 """An XLSX is a zip: what its parts may grow to when unpacked (a zip bomb is refused unread)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BREAKS = re.compile(r"[\t\r\n]+")
-INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+INVISIBLE = re.compile("[" + "".join(sorted(textrules.INVISIBLE)) + "]")
 """Bidi controls and zero-width characters: a cell holding one is refused (it can make a text
 read differently from what it is, or two codes look alike)."""
 INVISIBLE_MESSAGE = "含有不可见的控制字符（如双向文本控制符、零宽字符），请删除后再导入"

@@ -24,11 +24,11 @@ from backend.identity.erasure import kept_cases
 from backend.identity.events import DECIDED_EVENT as DECIDED_EVENT
 from backend.identity.events import deletion_decided_payload
 from backend.identity.ids import is_uuid
-from backend.identity.staff_admin import has_hidden_chars
 from backend.identity.store import deletion_requests
 from backend.identity.store.deletion_requests import RequestRow as RequestRow
 from backend.identity.store.deletion_requests import Status as Status
 from backend.outbox.service import Doorbell, publish, unit_of_work
+from backend.textrules import has_hidden_chars
 
 Outcome: TypeAlias = Literal["approved", "refused"]
 STATUSES: Final[tuple[Status, ...]] = ("pending", "approved", "refused", "completed")
