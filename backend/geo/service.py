@@ -300,10 +300,7 @@ async def _checked(
     name = _text(draft.name, "name", NAME_MAX, problems)
     if not name:
         problems["name"] = texts.NAME_EMPTY
-    place = next(
-        (p for p in await admin_points.places(district=district) if p.code == draft.area_code),
-        None,
-    )
+    place = await admin_points.place(district=district, code=draft.area_code)
     if place is None:
         problems["area_code"] = texts.AREA_UNKNOWN
     address = _text(draft.address, "address", ADDRESS_MAX, problems)

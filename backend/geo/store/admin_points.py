@@ -250,20 +250,29 @@ async def save_point(record: PointRecord, *, new: bool) -> None:
     )
 
 
+_PLACES: Final = (
+    "SELECT a.code, a.name, a.level, CASE WHEN a.level = 'township' THEN a.code"
+    " ELSE a.parent END AS township, a.lat, a.lng FROM area a"
+    " LEFT JOIN area p ON p.code = a.parent"
+    " WHERE ((a.level = 'township' AND a.parent = $1)"
+    " OR (a.level = 'village' AND p.level = 'township' AND p.parent = $1))"
+)
+
+
+def _place(r: Any) -> Place:
+    return Place(r["code"], r["name"], r["level"], r["township"], r["lat"], r["lng"])
+
+
 async def places(*, district: str) -> list[Place]:
     """The district's townships and villages, by code."""
-    rows = await db.fetch(
-        "SELECT a.code, a.name, a.level, CASE WHEN a.level = 'township' THEN a.code"
-        " ELSE a.parent END AS township, a.lat, a.lng FROM area a"
-        " LEFT JOIN area p ON p.code = a.parent"
-        " WHERE (a.level = 'township' AND a.parent = $1)"
-        " OR (a.level = 'village' AND p.level = 'township' AND p.parent = $1)"
-        " ORDER BY township, a.level = 'village', a.code",
-        district,
-    )
-    return [
-        Place(r["code"], r["name"], r["level"], r["township"], r["lat"], r["lng"]) for r in rows
-    ]
+    rows = await db.fetch(_PLACES + " ORDER BY township, a.level = 'village', a.code", district)
+    return [_place(r) for r in rows]
+
+
+async def place(*, district: str, code: str) -> Place | None:
+    """One township or village of the district, or None."""
+    r = await db.fetchrow(_PLACES + " AND a.code = $2", district, code)
+    return _place(r) if r is not None else None
 
 
 async def bounds(*, district: str) -> Bounds | None:
