@@ -19,11 +19,13 @@ from backend.cases.ports import SharedData
 from backend.cases.schemas import CaseSubmission, MaterialIn
 from backend.cases.states import Status
 from backend.cases.store import cases as case_store
+from backend.cases.store import later as later_store
 from backend.cases.store import materials as material_store
 from backend.cases.store.cases import CaseRecord, NewCase
 from backend.cases.store.events import EventRecord
 from backend.cases.store.materials import MaterialRecord, NewMaterial
 from backend.cases.transitions import Actor, record_submission
+from backend.catalogue.service import ItemView
 from backend.clock import now_utc
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.identity import reveal
@@ -116,8 +118,11 @@ async def prepare(
     items, bundle_code, bundle_name = await submission.resolve_items(
         item_code=body.item_code, bundle_code=body.bundle_code
     )
-    submission.check_channel(items, by.channel)
-    form = submission.check_form_data(items, body.form)
+    items, later = submission.split_channel(items, by.channel, bundle=bundle_code is not None)
+    later_keys = submission.bundle_form_keys(items, later)
+    form = submission.check_form_data(
+        items, {k: v for k, v in body.form.items() if k not in later_keys}
+    )
     method, address = submission.check_delivery(items, body.delivery.method, body.delivery.address)
     point, point_township = await submission.check_service_point(items, body.service_point_id)
     materials = submission.required_materials(items)
@@ -125,7 +130,9 @@ async def prepare(
     paper = frozenset(body.paper_originals)
     if paper and by.channel == "miniprogram":
         raise InvalidInput("小程序申请不能登记纸质原件，请上传材料照片。", code="paper_not_allowed")
-    extra = sorted(({m.type for m in body.materials} | paper) - needed)
+    for_later = {m.type for m in submission.required_materials(later)} - needed
+    paper -= for_later  # brought where the items left for later are filed
+    extra = sorted(({m.type for m in body.materials} | paper) - needed - for_later)
     if extra:
         raise InvalidInput(
             "以下材料不是该事项所需，请勿提交：" + "、".join(extra) + "。",
@@ -133,7 +140,9 @@ async def prepare(
         )
     owner_id = by.upload_owner_id or by.applicant_id
     by_type = await uploads_by_type(
-        body.materials, owner_kind=by.upload_owner_kind, owner_id=owner_id
+        [m for m in body.materials if m.type not in for_later],
+        owner_kind=by.upload_owner_kind,
+        owner_id=owner_id,
     )
     missing = submission.missing_materials(materials, by_type, {}, paper)
     shared = {}
@@ -165,6 +174,17 @@ async def prepare(
         delivery_address=address,
         service_point=point,
         township_of_point=point_township,
+        later=later,
+    )
+
+
+def later_item(view: ItemView) -> later_store.LaterItem:
+    """A bundle's item left for later: where it can be filed and the materials it asks for."""
+    return later_store.LaterItem(
+        item_code=view.spec.code,
+        item_name=view.spec.name,
+        channels=list(view.spec.channels),
+        materials=[m.name for m in view.spec.materials if m.required],
     )
 
 
@@ -173,6 +193,7 @@ class _Filed:
     cases: list[CaseRecord]  # the case first, then a bundle's children
     materials: list[MaterialRecord]
     events: dict[int, list[EventRecord]]
+    later: list[later_store.LaterItem]
 
 
 async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
@@ -239,6 +260,8 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
         + [NewMaterial(t, "paper") for t in plan.paper],
         at=now,
     )
+    left = [later_item(v) for v in plan.later]
+    await later_store.insert(parent.id, left, at=now)
     all_uploads = [u for ids in plan.uploads.values() for u in ids]
     if all_uploads:  # the claim: atomic, so two submissions never attach the same upload
         await uploads.attach(upload_ids=all_uploads, kind="case", target_id=number)
@@ -252,7 +275,7 @@ async def _file(plan: submission.Plan, by: Submitter) -> _Filed:
     await publish(
         kind=FORWARD_EVENT, payload=forward_payload(parent.id), dedup_key=f"forward:{number}"
     )
-    return _Filed(cases, materials, events)
+    return _Filed(cases, materials, events, left)
 
 
 async def create(*, plan: submission.Plan, by: Submitter) -> str:
@@ -294,4 +317,5 @@ async def submit(
         own_clock,
         [],
         await views.filed_by_name(parent),
+        filed.later,
     )

@@ -1,8 +1,8 @@
 from backend.apps import app_config
-from backend.cases.tables import Case, CaseEvent, CaseMaterial, Evaluation, Supplement
+from backend.cases.tables import Case, CaseEvent, CaseMaterial, Evaluation, LaterItem, Supplement
 
 APP_CONFIG = app_config(
     "cases",
-    [Case, CaseEvent, CaseMaterial, Supplement, Evaluation],
+    [Case, CaseEvent, CaseMaterial, Supplement, LaterItem, Evaluation],
     depends_on=("geo", "catalogue", "identity"),
 )

@@ -11,12 +11,15 @@ from backend.cases.schemas import (
     ChildOut,
     CitizenCaseResult,
     FiledBy,
+    LaterItemOut,
     SupplementOut,
     TimelineEntry,
 )
 from backend.cases.states import STATUS_LABELS, Status, public_status
 from backend.cases.store.cases import CaseListRow, CaseRecord
+from backend.cases.store.later import LaterItem
 from backend.cases.views import CaseView
+from backend.catalogue.schemas import Channel as ItemChannel
 from backend.clock import local_iso
 
 _NOTES = {
@@ -34,6 +37,32 @@ _NOTES = {
     "deliver": "已送达",
     "withdraw": "已撤回申请",
 }
+
+
+_WHERE: dict[ItemChannel, str] = {
+    "window": "到镇街便民服务中心窗口办理",
+    "agent": "请村社代办员代办",
+    "bank": "到银行网点办理",
+    "self_service": "在自助终端办理",
+    "online": "在小程序申请",
+}
+
+
+def later_advice(item: LaterItem) -> str:
+    """What the applicant is told to do about an item the bundle's channel could not file."""
+    ways = "，或".join(w for c, w in _WHERE.items() if c in item.channels)
+    bring = "请带齐材料" if item.materials else "请"
+    return f"{bring}{ways}。" if ways else "请咨询镇街便民服务中心。"
+
+
+def later_out(item: LaterItem) -> LaterItemOut:
+    return LaterItemOut(
+        item_code=item.item_code,
+        item_name=item.item_name,
+        channels=[c for c in _WHERE if c in item.channels],
+        materials=item.materials,
+        advice=later_advice(item),
+    )
 
 
 def shanghai(moment: datetime | None) -> str | None:
@@ -103,6 +132,7 @@ def for_citizen(view: CaseView) -> CaseForCitizen:
         supplement=supplement,
         result=result,
         evaluations=view.evaluations,
+        later=[later_out(i) for i in view.later],
     )
 
 

@@ -79,7 +79,10 @@ class CitizenCaseController(Controller):
             "市民为自己申请一个事项（item_code）或一件事（bundle_code），须已完成实名登记。"
             "服务器一次核对事项、渠道、申请表、送达方式和材料：缺少的必需材料在一次答复中全部列出"
             "（422 materials_missing 的 missing），申请表的每处错误列在 errors 中；"
-            "电子证照或数据共享能核验的材料可不上传。带同一 Idempotency-Key 重试不会重复提交。",
+            "电子证照或数据共享能核验的材料可不上传。一件事中小程序不能申请的事项不随之提交，"
+            "列在答复的 later 中（须到窗口或请代办员另行办理）；"
+            "一件事中没有任何事项可在小程序申请时答 422 channel_not_offered。"
+            "带同一 Idempotency-Key 重试不会重复提交。",
             problems={
                 404: ["upload_not_found"],
                 409: ["identity_not_bound", "erasure_pending", "upload_already_attached"],

@@ -11,6 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 import msgspec
 from msgspec import Meta
 
+from backend.catalogue.schemas import Channel as ItemChannel
 from backend.catalogue.schemas import DeliveryMethod as DeliveryMethod
 from backend.http.fields import (
     BundleCode,
@@ -371,6 +372,32 @@ class ChildOut(msgspec.Struct):
     working_days_left: DaysLeft | None
 
 
+class LaterItemOut(msgspec.Struct):
+    """一件事中本渠道不能申请的事项：没有提交，须到窗口或请村社代办员另行办理。"""
+
+    item_code: ItemCode
+    item_name: Annotated[str, Meta(description="事项名称。", examples=["预防接种证办理"])]
+    channels: Annotated[
+        list[ItemChannel],
+        Meta(
+            description="可以申请它的渠道：window 窗口，agent 村社代办员，bank 银行网点，"
+            "self_service 自助终端。",
+            examples=[["window", "agent"]],
+        ),
+    ]
+    materials: Annotated[
+        list[str],
+        Meta(description="办理时须带的必需材料名称。", examples=[["出生医学证明", "户口簿"]]),
+    ]
+    advice: Annotated[
+        str,
+        Meta(
+            description="给群众的一句话提示。",
+            examples=["请带齐材料到镇街便民服务中心窗口办理，或请村社代办员代办。"],
+        ),
+    ]
+
+
 class CitizenCaseResult(msgspec.Struct):
     """出件信息：已出件或已送达的办件才有。"""
 
@@ -469,6 +496,13 @@ class CaseForCitizen(msgspec.Struct):
     ] = None
     evaluations: Annotated[
         list[int], Meta(description="已给出的评分（1–5），按先后；办结后才可能有。", examples=[[5]])
+    ] = []
+    later: Annotated[
+        list[LaterItemOut],
+        Meta(
+            description="一件事在小程序（或其他渠道）提交时，该渠道不能申请的事项没有随之提交，"
+            "列在这里：须到窗口或请村社代办员另行办理。其余事项已提交，见 children。"
+        ),
     ] = []
 
 

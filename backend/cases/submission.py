@@ -42,6 +42,8 @@ class Plan:
     delivery_address: str = ""
     service_point: str | None = None
     township_of_point: str | None = None
+    later: list[ItemView] = field(default_factory=list)
+    """Items of a bundle its channel does not offer: left for a window or an agent."""
 
 
 async def resolve_items(
@@ -64,16 +66,37 @@ async def resolve_items(
     return list(bundle.items), bundle.spec.code, bundle.spec.name
 
 
-def check_channel(items: list[ItemView], channel: str) -> None:
+def split_channel(
+    items: list[ItemView], channel: str, *, bundle: bool
+) -> tuple[list[ItemView], list[ItemView]]:
+    """The items ``channel`` can file now, and those it cannot (a bundle's, left for later).
+
+    A single item the channel does not offer is refused, and so is a bundle none of whose items
+    it offers; a bundle some of whose items it offers files those now and lists the others.
+    """
     wanted = CHANNEL_OF_SUBMISSION[channel]
-    refused = [v.spec.name for v in items if wanted not in v.spec.channels]
-    if refused:
+    now = [v for v in items if wanted in v.spec.channels]
+    later = [v for v in items if wanted not in v.spec.channels]
+    if later and (not bundle or not now):
         raise InvalidInput(
             "以下事项不能通过此渠道申请："
-            + "、".join(refused)
+            + "、".join(v.spec.name for v in later)
             + "。请到窗口或联系村社代办员办理。",
             code="channel_not_offered",
         )
+    return now, later
+
+
+def check_channel(items: list[ItemView], channel: str) -> None:
+    """Refuse ``items`` unless ``channel`` offers every one of them."""
+    split_channel(items, channel, bundle=False)
+
+
+def bundle_form_keys(items: list[ItemView], later: list[ItemView]) -> frozenset[str]:
+    """Form fields only the items left for later ask for: accepted and not kept (they are asked
+    again where those items are filed)."""
+    now = {f.name for v in items for f in v.spec.form}
+    return frozenset(f.name for v in later for f in v.spec.form if f.name not in now)
 
 
 def check_delivery(items: list[ItemView], method: str, address: str | None) -> tuple[str, str]:

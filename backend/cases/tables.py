@@ -132,6 +132,20 @@ class Supplement(Table, tablename="case_supplement"):
     answer_note = Text(default="")
 
 
+class LaterItem(Table, tablename="case_later_item"):
+    """An item of a 一件事 that could not be filed through the bundle's channel: the applicant
+    is told to do it at a window or through a village agent (to-do, not a case)."""
+
+    id = BigSerial(primary_key=True)
+    case = ForeignKey(Case, on_delete=OnDelete.restrict, index=True)
+    position = Integer()
+    item_code = Varchar(length=40)
+    item_name = Text()
+    channels = Array(Varchar(length=20))
+    materials = Array(Text())
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class Evaluation(Table, tablename="evaluation"):
     """好差评 — the citizen's 1–5 rating of a closed case (a second one after a follow-up)."""
 

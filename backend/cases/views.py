@@ -3,7 +3,7 @@ the names and clocks of a list page — each in a fixed, small number of queries
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
@@ -13,6 +13,7 @@ from backend.cases.store import cases as case_store
 from backend.cases.store.cases import CaseItems, CaseListRow, CaseRecord
 from backend.cases.store.detail import detail, list_clocks
 from backend.cases.store.events import EventRecord, Step
+from backend.cases.store.later import LaterItem
 from backend.cases.store.materials import MaterialRecord, SupplementRecord
 from backend.cases.transitions import clock_events
 from backend.catalogue import service as catalogue
@@ -50,6 +51,8 @@ class CaseView:
     clock: clock.Clock
     evaluations: list[int]
     filed_by_name: str | None
+    later: list[LaterItem] = field(default_factory=list)
+    """A bundle's items its channel could not file: to do at a window or through an agent."""
 
 
 async def name_of(row: CaseRecord | CaseListRow) -> str:
@@ -138,6 +141,7 @@ async def view(*, row: CaseRecord, calendar: clock.Calendar) -> CaseView:
         own_clock,
         found.scores,
         await filed_by_name(row),
+        found.later,
     )
 
 

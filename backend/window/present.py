@@ -8,7 +8,7 @@ from typing import cast
 from backend.cases import bundles, formreveal
 from backend.cases import views as case_views
 from backend.cases.clock import Calendar, Clock
-from backend.cases.present import shanghai
+from backend.cases.present import later_out, shanghai
 from backend.cases.states import STATUS_LABELS, Action, Status, allowed_actions, public_status
 from backend.cases.store import queue
 from backend.cases.store.cases import CaseRecord
@@ -202,4 +202,5 @@ async def for_staff(*, row: CaseRecord, calendar: Calendar, viewer_id: str) -> C
         )
         if claim
         else None,
+        later=[later_out(i) for i in view.later],
     )

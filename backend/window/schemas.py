@@ -21,6 +21,7 @@ from backend.cases.schemas import (
     CaseSubmission,
     DeliveryMethod,
     FiledByKind,
+    LaterItemOut,
     PublicStatus,
 )
 from backend.http.fields import (
@@ -691,6 +692,13 @@ class CaseForStaff(msgspec.Struct):
                 "form 中遮掩显示的字段；POST …/form/{field}/reveal 可查看其中一项的完整号码。"
             ),
             examples=[["guardian_id"]],
+        ),
+    ] = []
+    later: Annotated[
+        list[LaterItemOut],
+        Meta(
+            description="一件事中申请渠道不能申请、没有随之提交的事项：申请人须到窗口或请"
+            "代办员另行办理（窗口可为其代录）。"
         ),
     ] = []
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from backend import db
-from backend.cases.store import cases, evaluations, events, materials
+from backend.cases.store import cases, evaluations, events, later, materials
 from backend.cases.store.cases import CaseRecord, ChildClock
 from backend.cases.store.events import EventRecord, Step
+from backend.cases.store.later import LaterItem
 from backend.cases.store.materials import MaterialRecord, SupplementRecord
 
 
@@ -19,13 +20,15 @@ class Detail:
     scores: list[int] = field(default_factory=list)
     children: list[CaseRecord] = field(default_factory=list)
     child_steps: dict[int, list[Step]] = field(default_factory=dict)
+    later: list[LaterItem] = field(default_factory=list)
 
 
 async def detail(
     row: CaseRecord, *, with_supplement: bool, with_scores: bool, with_children: bool
 ) -> Detail:
     """The case's timeline, its (root's) materials and, when asked, its open supplement
-    request, its ratings, and its children with their clocks' steps."""
+    request, its ratings, and (a bundle's) its children with their clocks' steps and the items
+    left for a window or an agent."""
     root_id = row.parent or row.id
     async with db.connection() as conn:
         timeline = await events.timeline(conn, row.id)
@@ -34,10 +37,12 @@ async def detail(
         scores = await evaluations.scores(conn, row.id) if with_scores else []
         kids: list[CaseRecord] = []
         kid_steps: dict[int, list[Step]] = {}
+        left: list[LaterItem] = []
         if with_children:
             kids = [cases.record(r) for r in await conn.fetch(cases.CHILDREN, row.id)]
             kid_steps = await events.steps([k.id for k in kids], conn)
-    return Detail(timeline, papers, supplement, scores, kids, kid_steps)
+            left = await later.of_case(conn, row.id)
+    return Detail(timeline, papers, supplement, scores, kids, kid_steps, left)
 
 
 @dataclass(frozen=True, slots=True)

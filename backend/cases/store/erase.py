@@ -64,6 +64,7 @@ _PURGE: Final[tuple[str, ...]] = tuple(
         "handover_line",
         "citizen_handover",
         "case_supplement",
+        "case_later_item",
         "case_material",
         "case_event",
     )
