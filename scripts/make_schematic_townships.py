@@ -35,7 +35,7 @@ def main() -> None:
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in shapes["features"]]
     text = json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n' + ",\n".join(lines)
     target.write_text(text + "\n]}\n", encoding="utf-8")
-    print(f"{target.relative_to(ROOT)}: {len(shapes['features'])} townships")
+    sys.stdout.write(f"{target.relative_to(ROOT)}: {len(shapes['features'])} townships\n")
 
 
 if __name__ == "__main__":

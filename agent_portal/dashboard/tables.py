@@ -92,9 +92,7 @@ figure of a township (say, supervision's urges) is one more pair here and a labe
 
 def _townships(ov: Overview, sort: str, descending: bool) -> Table:
     columns = tuple(column for column, _ in LEAGUE)
-    rows: list[tuple[Cell, ...]] = [
-        tuple(value(f) for _, value in LEAGUE) for f in ov.by_township
-    ]
+    rows: list[tuple[Cell, ...]] = [tuple(value(f) for _, value in LEAGUE) for f in ov.by_township]
     at = next(i for i, c in enumerate(columns) if c.key == (sort if sort in SORTS else "cases"))
     return Table("townships", columns, sort_rows(rows, at, descending=descending, tie=1))
 

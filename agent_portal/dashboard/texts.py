@@ -30,7 +30,9 @@ FIGURES: Final[tuple[tuple[str, str, str, str], ...]] = (
 )
 
 FIGURE_NOTES: Final[dict[str, str]] = {
-    "totals.cases": "其中一件事 {bundles} 件（含事项 {bundle_items} 项）；在办 {open} 件，已办结 {closed} 件",
+    "totals.cases": (
+        "其中一件事 {bundles} 件（含事项 {bundle_items} 项）；在办 {open} 件，已办结 {closed} 件"
+    ),
     "totals.items": "单事项办件 {singles} 项，一件事所含事项 {bundle_items} 项",
     "satisfaction.average": "共 {count} 条评价，差评占 {bad}",
     "trips_per_case.avg": "按已办结的 {count} 件计算",
@@ -95,10 +97,12 @@ _PER_ITEM: Final = "按事项计（单事项办件 1 项，一件事所含的每
 DEFINITIONS: Final[dict[str, str]] = {
     "totals.cases": (
         f"{_COHORT}。一件事（几个事项一起申请）计为 1 件，它所含的事项不另计办件；"
-        "单事项办件计 1 件。在办、已办结按办件现在的状态：不予许可、不予受理、已送达、已撤回为已办结。"
+        "单事项办件计 1 件。在办、已办结按办件现在的状态："
+        "不予许可、不予受理、已送达、已撤回为已办结。"
     ),
     "totals.items": (
-        f"{_COHORT}所含的事项：单事项办件 1 项，一件事所含的每个事项各 1 项（如含 4 个事项的一件事计 4 项）。"
+        f"{_COHORT}所含的事项：单事项办件 1 项，一件事所含的每个事项各 1 项"
+        "（如含 4 个事项的一件事计 4 项）。"
         "分事项、分部门统计、按时办结率、受理和办结用时、就近办结占比都按事项计。"
     ),
     "on_time_rate": (
@@ -120,7 +124,8 @@ DEFINITIONS: Final[dict[str, str]] = {
     ),
     "trips_per_case.avg": (
         "按办件计，只算已办结的办件：群众本人到场的次数——窗口现场申请、窗口递交补正材料、窗口领取结果、"
-        "在银行网点申请各算 1 次；村社代办员代办的办件群众跑 0 次。一件事的次数是它和所含事项到场次数之和。"
+        "在银行网点申请各算 1 次；村社代办员代办的办件群众跑 0 次。"
+        "一件事的次数是它和所含事项到场次数之和。"
     ),
     "trips_per_case.at_most_one_share": (
         "按办件计：已办结的办件中，群众到场 0 次或 1 次（最多跑一次）的占比。"
@@ -159,12 +164,14 @@ COLUMN_DEFINITIONS: Final[dict[str, str]] = {
 CHART_DEFINITIONS: Final[dict[str, str]] = {
     "trend": "每天提交的办件数和每天办结的办件数（一件事计 1 件），数字见下方“每日办件量明细”。",
     "map": (
-        "镇街的颜色是其村（社区）30 分钟办事圈覆盖率的平均值，点是各村（社区），颜色是该村社的覆盖率"
+        "镇街的颜色是其村（社区）30 分钟办事圈覆盖率的平均值，"
+        "点是各村（社区），颜色是该村社的覆盖率"
         "（口径同“30分钟办事圈覆盖率”）。"
     ),
 }
 
 MAP_SCHEMATIC: Final = (
-    "示意图：镇街形状由各镇街中心推算（泰森多边形），不是真实的行政区划边界，只表示相对位置和相邻关系。"
+    "示意图：镇街形状由各镇街中心推算（泰森多边形），不是真实的行政区划边界，"
+    "只表示相对位置和相邻关系。"
 )
 MAP_IMPORTED: Final = "镇街边界来自导入的区划边界文件。"

@@ -10,6 +10,7 @@ Chinese; nothing is written then.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from dataclasses import dataclass, field
@@ -19,7 +20,9 @@ from typing import Any, Final
 from backend.geo.store import areas as area_store
 from backend.geo.store import boundaries as store
 
-SCHEMATIC_FILE: Final = Path(__file__).resolve().parent.parent / "demo" / "data" / "townships.geojson"
+SCHEMATIC_FILE: Final = (
+    Path(__file__).resolve().parent.parent / "demo" / "data" / "townships.geojson"
+)
 CODE_KEYS: Final = ("code", "areacode", "adcode")
 MAX_BYTES: Final = 20 * 1024 * 1024
 MAX_ERRORS: Final = 50
@@ -101,7 +104,9 @@ def check(raw: bytes, townships: dict[str, str]) -> list[tuple[str, dict[str, An
             [f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列有误。"]
         ) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise BoundaryFileRejected(["文件须为 GeoJSON 的 FeatureCollection（type 为 FeatureCollection）。"])
+        raise BoundaryFileRejected(
+            ["文件须为 GeoJSON 的 FeatureCollection（type 为 FeatureCollection）。"]
+        )
     features = data.get("features")
     if not isinstance(features, list) or not features:
         raise BoundaryFileRejected(["FeatureCollection 里没有任何 feature（镇街）。"])
@@ -114,7 +119,9 @@ def check(raw: bytes, townships: dict[str, str]) -> list[tuple[str, dict[str, An
         if not isinstance(props, dict):
             found.add(f"{where}：缺少 properties（须有镇街代码 code）。")
             continue
-        code = next((str(props[k]).strip() for k in CODE_KEYS if props.get(k) not in (None, "")), "")
+        code = next(
+            (str(props[k]).strip() for k in CODE_KEYS if props.get(k) not in (None, "")), ""
+        )
         if not code:
             found.add(f"{where}：properties 里没有镇街代码（code、areacode 或 adcode）。")
             continue
@@ -148,7 +155,7 @@ async def import_file(path: Path) -> int:
     """Check a district's boundary file and, when every township is there and sound, replace
     the stored boundaries by it; returns how many townships it holds."""
     try:
-        raw = path.read_bytes()
+        raw = await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
         raise BoundaryFileRejected([f"读不了文件 {path.name}：{exc.strerror or exc}。"]) from exc
     pairs = check(raw, await _townships())
@@ -182,7 +189,11 @@ async def township_map(*, township: str | None = None) -> dict[str, Any]:
                     "properties": {
                         "code": r.code,
                         "name": r.name,
-                        **({"cp": [r.lng, r.lat]} if r.lat is not None and r.lng is not None else {}),
+                        **(
+                            {"cp": [r.lng, r.lat]}
+                            if r.lat is not None and r.lng is not None
+                            else {}
+                        ),
                     },
                     "geometry": r.geometry,
                 }

@@ -71,9 +71,7 @@ class CaseTotals(msgspec.Struct):
     ]
     bundles: Annotated[int, Meta(ge=0, description="其中一件事的件数。", examples=[4])]
     items: Items
-    bundle_items: Annotated[
-        int, Meta(ge=0, description="一件事所含的事项数。", examples=[16])
-    ]
+    bundle_items: Annotated[int, Meta(ge=0, description="一件事所含的事项数。", examples=[16])]
 
 
 class StatusCounts(msgspec.Struct, omit_defaults=True):

@@ -135,9 +135,10 @@ async def test_the_map_draws_named_schematic_townships_and_figures_explain_thems
         await expect(louta.locator('td[data-col="cases"]')).to_have_text("0")
 
         # Every figure has its definition one click away.
-        assert await page.locator(".figure [data-definition]").count() == await page.locator(
-            "[data-figure]"
-        ).count()
+        assert (
+            await page.locator(".figure [data-definition]").count()
+            == await page.locator("[data-figure]").count()
+        )
         definition = page.locator('[data-definition="def-totals-cases"]')
         await definition.locator("summary").click()
         await expect(definition.locator(".dash-def-text")).to_be_visible()

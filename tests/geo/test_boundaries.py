@@ -5,6 +5,7 @@ import of a district's real boundary file (a bad file refused whole, in Chinese)
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -30,14 +31,14 @@ def _townships() -> dict[str, str]:
 def _inside(point: tuple[float, float], ring: list[list[float]]) -> bool:
     x, y = point
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
 
 
 def _area(ring: list[list[float]]) -> float:
-    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:], strict=False)) / 2
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2
 
 
 def test_the_shipped_schematic_shapes_cover_every_township_soundly():
@@ -100,7 +101,10 @@ def test_a_sound_boundary_file_is_read_with_its_codes():
     multi = _square("330109105")
     multi["geometry"] = {
         "type": "MultiPolygon",
-        "coordinates": [multi["geometry"]["coordinates"], _square("x", 120.5)["geometry"]["coordinates"]],
+        "coordinates": [
+            multi["geometry"]["coordinates"],
+            _square("x", 120.5)["geometry"]["coordinates"],
+        ],
     }
     adcode = _square("", adcode=330109110)
     pairs = check(_raw(adcode, multi), TWO)
@@ -131,7 +135,9 @@ def test_bad_shapes_are_named_with_their_township():
     opened = _square("330109105")
     opened["geometry"]["coordinates"][0].pop()
     swapped = _square("330109105")
-    swapped["geometry"]["coordinates"] = [[[30.1, 120.3], [30.1, 120.4], [30.2, 120.4], [30.1, 120.3]]]
+    swapped["geometry"]["coordinates"] = [
+        [[30.1, 120.3], [30.1, 120.4], [30.2, 120.4], [30.1, 120.3]]
+    ]
     errors = _errors(_raw(point, opened))
     assert any("益农镇" in e and "Polygon 或 MultiPolygon" in e for e in errors), errors
     assert any("瓜沥镇" in e and "没有闭合" in e for e in errors), errors

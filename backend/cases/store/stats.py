@@ -7,11 +7,11 @@ cases that reads ``case_record``, ``case_event``, ``evaluation``, ``citizen`` an
 ``stats_workday``). A bundle (一件事) gives one row for the bundle (``part`` ``bundle``: the
 case the citizen filed, with the in-person visits of the bundle and all its items) and one per
 item (``part`` ``item``: what the back offices handled, with its deadline and working days); a
-single-item case is ``single``, both at once. It stays one statement on purpose: a rebuild of five million cases runs it
-in 200 000-case chunks inside PostgreSQL, and splitting it into a read here and a write in
-``backend.stats.store`` would ship every case's facts through Python and back (the
-``make bench`` goal would not be met). So the statement that crosses the two contexts lives
-here, with the owner of the rows it reads; ``backend.stats.rollup`` calls it.
+single-item case is ``single``, both at once. It stays one statement on purpose: a rebuild of
+five million cases runs it in 200 000-case chunks inside PostgreSQL, and splitting it into a
+read here and a write in ``backend.stats.store`` would ship every case's facts through Python
+and back (the ``make bench`` goal would not be met). So the statement that crosses the two
+contexts lives here, with the owner of the rows it reads; ``backend.stats.rollup`` calls it.
 """
 
 from __future__ import annotations
