@@ -7,6 +7,9 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +169,34 @@ async def test_an_imported_file_replaces_the_schematic_shapes_until_reset(
     assert names == TWO
     assert await boundaries.reset() == 2
     assert (await boundaries.township_map())["schematic"] is True
+
+
+def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=DATA.parents[2],
+        timeout=60,
+    )
+
+
+@pytest.mark.integration
+async def test_the_boundaries_command_imports_and_refuses_in_chinese(
+    small_catalogue: Path, test_env: dict[str, str], tmp_path: Path
+):
+    bad = tmp_path / "bad.geojson"
+    bad.write_bytes(_raw(_square("330109110"), _square("330109999")))
+    refused = _cli(["boundaries", "import", str(bad)], test_env)
+    assert refused.returncode == 1
+    assert "边界文件被拒绝，未写入任何数据" in refused.stderr
+    assert "本区没有这个代码的镇街" in refused.stderr and "缺少 1 个镇街的边界" in refused.stderr
+    good = tmp_path / "good.geojson"
+    good.write_bytes(_raw(_square("330109110"), _square("330109105", 120.5)))
+    done = _cli(["boundaries", "import", str(good)], test_env)
+    assert done.returncode == 0, done.stderr
+    assert "已导入 2 个镇街的边界" in done.stdout
+    assert (await boundaries.township_map())["schematic"] is False
+    reset = _cli(["boundaries", "reset"], test_env)
+    assert reset.returncode == 0 and "改回示意图" in reset.stdout
