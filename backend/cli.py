@@ -379,6 +379,38 @@ def coverage(
 
 
 @main.group()
+def boundaries() -> None:
+    """Township boundaries for the dashboard's map (without any: the schematic shapes, 示意)."""
+
+
+@boundaries.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+def boundaries_import(path: Path) -> None:
+    """Import a district's GeoJSON FeatureCollection, one feature per township with its code in
+    properties.code. A file with any problem is refused whole, each problem named."""
+    from backend.geo.boundaries import BoundaryFileRejected, import_file
+
+    settings = _settings()
+    try:
+        count = _run_db(settings, lambda: import_file(path))
+    except BoundaryFileRejected as rejected:
+        click.echo(f"边界文件被拒绝，未写入任何数据：{len(rejected.errors)} 处错误", err=True)
+        for error in rejected.errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(1)
+    click.echo(f"已导入 {count} 个镇街的边界；数据看板的地图改用这些边界。")
+
+
+@boundaries.command("reset")
+def boundaries_reset() -> None:
+    """Forget the imported boundaries: the map draws the schematic shapes (示意) again."""
+    from backend.geo.boundaries import reset
+
+    count = _run_db(_settings(), reset)
+    click.echo(f"已删除 {count} 个镇街的边界；地图改回示意图。")
+
+
+@main.group()
 def outbox() -> None:
     """The outbox of pending background work."""
 

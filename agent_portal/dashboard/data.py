@@ -19,7 +19,7 @@ from agent_portal.common.errors import WrongRole
 from agent_portal.dashboard import texts
 from backend.clock import today
 from backend.errors import InvalidInput
-from backend.geo import points, reach
+from backend.geo import boundaries, points, reach
 from backend.geo.travel import TravelTimeProvider
 from backend.identity import roles
 from backend.identity.service import StaffAccount
@@ -96,32 +96,74 @@ async def overview(f: Filters) -> Overview:
 
 
 async def village_coverage(*, township: str | None, travel: TravelTimeProvider) -> list[list[Any]]:
-    """``[lng, lat, share, village, township]`` per village with a position on the map: the
+    """``[lng, lat, share, village, township, township code]`` per village with a position on
+    the map: the
     statistics cron's cached coverage (the numbers the headline sums up), computed live only
     before the cron's first run."""
     cached = await service.coverage_by_village(township=township)
     if cached:
         return [
-            [v.lng, v.lat, round(v.share, 4), v.name, v.township_name]
+            [v.lng, v.lat, round(v.share, 4), v.name, v.township_name, v.township_code]
             for v in cached
             if v.lat is not None and v.lng is not None
         ]
     report = await reach.coverage(item_code=None, mode=COVERAGE_MODE, travel=travel)
     where = {v.code: v.where for v in (await points.snapshot()).villages}
     return [
-        [where[v.code].lng, where[v.code].lat, round(v.share_within, 4), v.name, v.township_name]
+        [
+            where[v.code].lng,
+            where[v.code].lat,
+            round(v.share_within, 4),
+            v.name,
+            v.township_name,
+            v.township_code,
+        ]
         for v in report.villages
         if v.code in where and (township is None or v.township_code == township)
     ]
 
 
-def chart_data(ov: Overview, villages: list[list[Any]]) -> dict[str, Any]:
-    """What ``static/dashboard.js`` draws; the page embeds it as JSON (no inline script)."""
+async def township_map() -> dict[str, Any]:
+    """The township shapes the map draws (GeoJSON): a district's imported boundaries, else the
+    demo's schematic shapes (``schematic: true``, labelled 示意 on the page)."""
+    return await boundaries.township_map()
+
+
+def _township_values(
+    ov: Overview, villages: list[list[Any]], shapes: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Per township on the map: its name (the shape's), the mean coverage of its villages on
+    the map (``None`` when none) and its cases in the league (``None`` outside the scope)."""
+    shares: dict[str, list[float]] = {}
+    for village in villages:
+        shares.setdefault(village[5], []).append(village[2])
+    cases = {t.code: t.cases for t in ov.by_township}
+    out = []
+    for feature in shapes["features"]:
+        code = feature["properties"]["code"]
+        found = shares.get(code)
+        out.append(
+            {
+                "name": feature["properties"]["name"],
+                "code": code,
+                "value": round(sum(found) / len(found), 4) if found else None,
+                "cases": cases.get(code),
+            }
+        )
+    return out
+
+
+def chart_data(ov: Overview, villages: list[list[Any]], shapes: dict[str, Any]) -> dict[str, Any]:
+    """What ``static/dashboard.js`` draws; the page embeds it as JSON (no inline script). The
+    map's GeoJSON comes with it (registered with ``echarts.registerMap``; nothing fetched)."""
     return {
         "days": [d.date for d in ov.by_day],
         "submitted": [d.submitted for d in ov.by_day],
         "closed": [d.closed for d in ov.by_day],
         "villages": villages,
+        "shapes": shapes,
+        "townships": _township_values(ov, villages, shapes),
+        "schematic": bool(shapes.get("schematic")),
         "labels": texts.CHART_LABELS,
     }
 

@@ -47,6 +47,7 @@ def _page_context(
     f: data.Filters,
     ov: Overview,
     villages: list[list[Any]],
+    shapes: dict[str, Any],
     sort: str,
     order: str,
 ) -> dict[str, Any]:
@@ -65,7 +66,10 @@ def _page_context(
         "display": table_builder.display,
         "sort": sort,
         "order": "desc" if descending else "asc",
-        "charts": data.chart_data(ov, villages),
+        "charts": data.chart_data(ov, villages, shapes),
+        "chart_definitions": texts.CHART_DEFINITIONS,
+        "map_schematic": bool(shapes.get("schematic")),
+        "map_note": texts.MAP_SCHEMATIC if shapes.get("schematic") else texts.MAP_IMPORTED,
         "formats": list(export.FORMATS),
     }
 
@@ -107,8 +111,10 @@ class DashboardPages(Controller):
             return _invalid(exc, date_from=date_from, date_to=date_to)
         ov = await data.overview(f)
         villages = await data.village_coverage(township=f.township, travel=deps.travel)
+        shapes = await data.township_map()
         return Template(
-            "dashboard/page.html", context=_page_context(staff, f, ov, villages, sort, order)
+            "dashboard/page.html",
+            context=_page_context(staff, f, ov, villages, shapes, sort, order),
         )
 
     @get("/export/{table:str}/{fmt:str}", name="portal:dashboard-export")

@@ -14,7 +14,7 @@ from typing import Any, Final
 import msgspec
 
 from agent_portal.dashboard import texts
-from backend.stats.schemas import Overview
+from backend.stats.schemas import Overview, TownshipFigures
 
 Cell = str | int | float | None
 
@@ -31,6 +31,10 @@ class Column:
     @property
     def label(self) -> str:
         return texts.COLUMNS[self.key]
+
+    @property
+    def definition(self) -> str:
+        return texts.COLUMN_DEFINITIONS.get(self.key, "")
 
     @property
     def on_page(self) -> bool:
@@ -52,6 +56,11 @@ class Table:
     def page_columns(self) -> list[tuple[int, Column]]:
         return [(i, c) for i, c in enumerate(self.columns) if c.on_page]
 
+    @property
+    def definitions(self) -> list[tuple[str, str]]:
+        """(label, definition) of each column the page shows: the table's 口径."""
+        return [(c.label, c.definition) for _, c in self.page_columns if c.definition]
+
 
 def display(value: Cell, kind: str) -> str:
     if value is None:
@@ -63,30 +72,27 @@ def display(value: Cell, kind: str) -> str:
     return str(value)
 
 
+LeagueColumn = tuple[Column, Callable[[TownshipFigures], Cell]]
+
+LEAGUE: Final[tuple[LeagueColumn, ...]] = (
+    (Column("township", "text"), lambda t: t.name),
+    (Column("township_code", "code"), lambda t: t.code),
+    (Column("cases", "int", sortable=True), lambda t: t.cases),
+    (Column("items", "int"), lambda t: t.items),
+    (Column("on_time_rate", "share", sortable=True), lambda t: t.on_time_rate),
+    (Column("satisfaction", "avg", sortable=True), lambda t: t.satisfaction),
+    (Column("ratings", "int"), lambda t: t.ratings),
+    (Column("delegated_share", "share", sortable=True), lambda t: t.delegated_share),
+    (Column("local_share", "share"), lambda t: t.local_share),
+)
+"""The township league: one (column, value of a township) pair per column, in order. A new
+figure of a township (say, supervision's urges) is one more pair here and a label in
+``texts.COLUMNS`` — the page, the CSV and the XLSX follow; add its key to ``SORTS`` to sort."""
+
+
 def _townships(ov: Overview, sort: str, descending: bool) -> Table:
-    columns = (
-        Column("township", "text"),
-        Column("township_code", "code"),
-        Column("cases", "int", sortable=True),
-        Column("on_time_rate", "share", sortable=True),
-        Column("satisfaction", "avg", sortable=True),
-        Column("ratings", "int"),
-        Column("delegated_share", "share", sortable=True),
-        Column("local_share", "share"),
-    )
-    rows: list[tuple[Cell, ...]] = [
-        (
-            f.name,
-            f.code,
-            f.cases,
-            f.on_time_rate,
-            f.satisfaction,
-            f.ratings,
-            f.delegated_share,
-            f.local_share,
-        )
-        for f in ov.by_township
-    ]
+    columns = tuple(column for column, _ in LEAGUE)
+    rows: list[tuple[Cell, ...]] = [tuple(value(f) for _, value in LEAGUE) for f in ov.by_township]
     at = next(i for i, c in enumerate(columns) if c.key == (sort if sort in SORTS else "cases"))
     return Table("townships", columns, sort_rows(rows, at, descending=descending, tie=1))
 
@@ -111,7 +117,7 @@ def _items(ov: Overview, sort: str, descending: bool) -> Table:
     columns = (
         Column("item", "text"),
         Column("item_code", "code"),
-        Column("cases", "int"),
+        Column("item_cases", "int"),
         Column("on_time_rate", "share"),
         Column("satisfaction", "avg"),
         Column("ratings", "int"),
@@ -136,7 +142,7 @@ def _departments(ov: Overview, sort: str, descending: bool) -> Table:
     columns = (
         Column("department", "text"),
         Column("department_code", "code"),
-        Column("cases", "int"),
+        Column("item_cases", "int"),
     )
     return Table("departments", columns, [(f.name, f.code, f.cases) for f in ov.by_department])
 
@@ -170,6 +176,14 @@ class Figure:
     note: str
 
     @property
+    def definition(self) -> str:
+        return texts.DEFINITIONS[self.path]
+
+    @property
+    def anchor(self) -> str:
+        return "def-" + self.path.replace(".", "-").replace("_", "-")
+
+    @property
     def text(self) -> str:
         return display(self.value, self.kind)
 
@@ -189,7 +203,16 @@ def _at(tree: dict[str, Any], path: str) -> Cell:
 def figures(ov: Overview) -> list[Figure]:
     tree = msgspec.to_builtins(ov)
     notes: dict[str, dict[str, Cell]] = {
-        "totals.cases": {"open": ov.totals.open, "closed": ov.totals.closed},
+        "totals.cases": {
+            "open": ov.totals.open,
+            "closed": ov.totals.closed,
+            "bundles": ov.totals.bundles,
+            "bundle_items": ov.totals.bundle_items,
+        },
+        "totals.items": {
+            "singles": ov.totals.items - ov.totals.bundle_items,
+            "bundle_items": ov.totals.bundle_items,
+        },
         "satisfaction.average": {
             "count": ov.satisfaction.count,
             "bad": display(ov.satisfaction.bad_share, "share"),

@@ -1,4 +1,6 @@
 from backend.apps import app_config
-from backend.geo.tables import Area, ServicePoint, ServicePointItem
+from backend.geo.tables import Area, AreaBoundary, ServicePoint, ServicePointItem
 
-APP_CONFIG = app_config("geo", [Area, ServicePoint, ServicePointItem], depends_on=("catalogue",))
+APP_CONFIG = app_config(
+    "geo", [Area, ServicePoint, ServicePointItem, AreaBoundary], depends_on=("catalogue",)
+)

@@ -66,3 +66,14 @@ class ServicePointItem(Table, tablename="service_point_item"):
         on_delete=OnDelete.restrict,
         index=True,
     )
+
+
+class AreaBoundary(Table, tablename="area_boundary"):
+    """A township's real boundary (a GeoJSON Polygon or MultiPolygon), imported from a
+    district's boundary file (``jiujinban boundaries import``); without any, the dashboard draws
+    the demo's schematic shapes (docs/dashboard.md)."""
+
+    code = Varchar(length=12, primary_key=True)
+    geometry = JSONB()
+    source = Varchar(length=200, default="")
+    imported_at = Timestamptz(default=TimestamptzNow())

@@ -10,7 +10,7 @@ HIST_MAX: Final = 120
 
 MEASURES: Final = [
     "cases", "open", "closed", "due", "on_time", "delegated", "local", "trips_sum", "trips_le1",
-    "sat_count", "sat_sum", "sat_bad", "wa_n", "wa_sum", "wd_n", "wd_sum",
+    "sat_count", "sat_sum", "sat_bad", "wa_n", "wa_sum", "wd_n", "wd_sum", "items", "bundles",
 ]  # fmt: skip
 
 DIMS: Final = (

@@ -44,10 +44,22 @@ Cases: TypeAlias = Annotated[int, Meta(ge=0, description="办件数。", example
 IsoDay: TypeAlias = Annotated[str, Meta(pattern=DAY_PATTERN)]
 
 
-class CaseTotals(msgspec.Struct):
-    """区间内提交的办件总数，以及其中在办和已办结的件数。"""
+Items: TypeAlias = Annotated[
+    int,
+    Meta(
+        ge=0,
+        description="事项数：单事项办件数加上一件事所含的事项数（一件事的每个事项各计一项）。",
+        examples=[140],
+    ),
+]
 
-    cases: Annotated[int, Meta(ge=0, description="提交的办件总数。", examples=[128])]
+
+class CaseTotals(msgspec.Struct):
+    """区间内提交的办件总数（一件事计为一件），其中在办和已办结的件数，以及事项数。"""
+
+    cases: Annotated[
+        int, Meta(ge=0, description="提交的办件总数（一件事计为一件）。", examples=[128])
+    ]
     open: Annotated[int, Meta(ge=0, description="其中仍在办理的件数。", examples=[23])]
     closed: Annotated[
         int,
@@ -57,6 +69,9 @@ class CaseTotals(msgspec.Struct):
             examples=[105],
         ),
     ]
+    bundles: Annotated[int, Meta(ge=0, description="其中一件事的件数。", examples=[4])]
+    items: Items
+    bundle_items: Annotated[int, Meta(ge=0, description="一件事所含的事项数。", examples=[16])]
 
 
 class StatusCounts(msgspec.Struct, omit_defaults=True):
@@ -158,10 +173,11 @@ class TownshipFigures(msgspec.Struct):
         | None
     )
     ratings: Annotated[int, Meta(ge=0, description="评价数。", examples=[30])]
+    items: Items
 
 
 class ItemFigures(msgspec.Struct):
-    """一个事项的办件数、按时办结率和满意度。"""
+    """一个事项的办件数（一件事中的该事项各计一件）、按时办结率和满意度。"""
 
     code: Annotated[str, Meta(description="事项编码。", examples=["GA-SFZ-HL"])]
     name: Annotated[str, Meta(description="事项名称。", examples=["居民身份证换领"])]
@@ -174,7 +190,7 @@ class ItemFigures(msgspec.Struct):
 
 
 class DepartmentFigures(msgspec.Struct):
-    """一个部门的办件数。"""
+    """一个部门的办件数（按事项计：一件事中该部门的每个事项各计一件）。"""
 
     code: Annotated[str, Meta(description="部门编码。", examples=["GA"])]
     name: Annotated[str, Meta(description="部门名称。", examples=["区公安分局"])]

@@ -173,24 +173,31 @@ async def overview(
         date_from=date_from.isoformat(),
         date_to=date_to.isoformat(),
         township=township,
-        totals=CaseTotals(total["cases"], total["open"], total["closed"]),
+        totals=CaseTotals(
+            total["cases"],
+            total["open"],
+            total["closed"],
+            total["bundles"],
+            total["items"],
+            total["items"] - total["cases"] + total["bundles"],
+        ),
         by_status=_counts(by["status"], StatusCounts),
         by_channel=_counts(by["channel"], ChannelCounts),
         by_filed_by=_counts(by["kind"], FiledByCounts),
-        by_township=_townships(by["township"], known),
+        by_township=_townships(found.league),
         by_item=[
             ItemFigures(
                 code,
                 known.items.get(code, code),
-                s["cases"],
+                s["items"],
                 _share(s["on_time"], s["due"]),
                 _satisfaction(s),
             )
-            for code, s in _biggest(by["item"])
+            for code, s in _biggest(by["item"], "items")
         ],
         by_department=[
-            DepartmentFigures(code, known.departments.get(code, code), s["cases"])
-            for code, s in _biggest(by["department"])
+            DepartmentFigures(code, known.departments.get(code, code), s["items"])
+            for code, s in _biggest(by["department"], "items")
         ],
         by_village=[
             VillageFigures(
@@ -203,7 +210,7 @@ async def overview(
         ],
         by_day=_days(day_rows, date_from, date_to),
         delegated_share=_share(total["delegated"], total["cases"]),
-        local_share=_share(total["local"], total["cases"]),
+        local_share=_share(total["local"], total["items"]),
         on_time_rate=_share(total["on_time"], total["due"]),
         working_days_to_accept=_working_days(total, _hist(by["wd_accept"]), "wa_n", "wa_sum"),
         working_days_to_deliver=_working_days(total, _hist(by["wd_deliver"]), "wd_n", "wd_sum"),
@@ -223,28 +230,32 @@ def _counts(rows: dict[str, Sums], kind: type[C]) -> C:
     return msgspec.convert({key: s["cases"] for key, s in rows.items() if key}, kind)
 
 
-def _biggest(rows: dict[str, Sums]) -> list[tuple[str, Sums]]:
-    return sorted(((k, s) for k, s in rows.items() if k), key=lambda kv: (-kv[1]["cases"], kv[0]))
+def _biggest(rows: dict[str, Sums], measure: str = "cases") -> list[tuple[str, Sums]]:
+    return sorted(((k, s) for k, s in rows.items() if k), key=lambda kv: (-kv[1][measure], kv[0]))
 
 
 def _hist(rows: dict[str, Sums]) -> dict[str, int]:
-    return {key: s["cases"] for key, s in rows.items()}
+    """Items per working-day bucket (the working days are counted per item)."""
+    return {key: s["items"] for key, s in rows.items()}
 
 
-def _townships(rows: dict[str, Sums], known: Names) -> list[TownshipFigures]:
+def _townships(rows: list[store.LeagueRow]) -> list[TownshipFigures]:
+    """Every township of the scope, those without a case too (the store's rows come from the
+    area list, so a township with no case has zeros)."""
     return [
         TownshipFigures(
-            code,
-            known.areas.get(code, (code, None, ""))[0],
+            r.code,
+            r.name,
             s["cases"],
             _share(s["on_time"], s["due"]),
             _avg(s["sat_sum"], s["sat_count"]),
             _share(s["delegated"], s["cases"]),
-            _share(s["local"], s["cases"]),
+            _share(s["local"], s["items"]),
             s["sat_count"],
+            s["items"],
         )
-        for code, s in sorted(rows.items())
-        if code
+        for r in rows
+        for s in (r.sums,)
     ]
 
 

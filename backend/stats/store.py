@@ -18,16 +18,23 @@ from backend.geo.store import areas as geo_areas
 from backend.stats.model import HIST_MAX, MEASURES
 
 _SUMS: Final = """
-    count(*), count(*) FILTER (WHERE c.is_open), count(*) FILTER (WHERE NOT c.is_open),
+    count(*) FILTER (WHERE c.part <> 'item'),
+    count(*) FILTER (WHERE c.part <> 'item' AND c.is_open),
+    count(*) FILTER (WHERE c.part <> 'item' AND NOT c.is_open),
     count(*) FILTER (WHERE c.due), count(*) FILTER (WHERE c.on_time),
-    count(*) FILTER (WHERE c.filed_by_kind IN ('agent', 'bank')),
+    count(*) FILTER (WHERE c.part <> 'item' AND c.filed_by_kind IN ('agent', 'bank')),
     count(*) FILTER (WHERE c.local),
-    coalesce(sum(c.trips) FILTER (WHERE NOT c.is_open), 0),
-    count(*) FILTER (WHERE NOT c.is_open AND c.trips <= 1),
+    coalesce(sum(c.trips) FILTER (WHERE c.part <> 'item' AND NOT c.is_open), 0),
+    count(*) FILTER (WHERE c.part <> 'item' AND NOT c.is_open AND c.trips <= 1),
     sum(c.sat_count), sum(c.sat_sum), sum(c.sat_bad),
     count(c.wd_accept), coalesce(sum(c.wd_accept), 0),
-    count(c.wd_deliver), coalesce(sum(c.wd_deliver), 0)
+    count(c.wd_deliver), coalesce(sum(c.wd_deliver), 0),
+    count(*) FILTER (WHERE c.part <> 'bundle'), count(*) FILTER (WHERE c.part = 'bundle')
 """
+"""The measures (``model.MEASURES``, in order) of a group of facts. A case is a single-item case
+or a bundle (一件事) — a bundle's items are not cases — and ``items`` counts the items handled
+(single-item cases and bundles' items): ``due``, ``on_time``, ``local`` and the working days are
+per item (each has its own deadline and back office), trips per case, ratings all."""
 
 _BUCKET: Final = (
     "CASE WHEN c.{col} IS NULL THEN NULL WHEN c.{col} > {max} THEN 'over' ELSE c.{col}::text END"
@@ -48,7 +55,7 @@ GROUP BY GROUPING SETS ((c.submitted_on, c.township, d.dim, d.key), (c.submitted
 @@
 INSERT INTO stats_daily (day, township, dim, key, cases)
 SELECT c.closed_on, CASE WHEN grouping(c.township) = 1 THEN '*' ELSE c.township END,
-       'closed', '', count(*)
+       'closed', '', count(*) FILTER (WHERE c.part <> 'item')
 FROM stats_case c
 WHERE {closed_days}
 GROUP BY GROUPING SETS ((c.closed_on, c.township), (c.closed_on))
@@ -276,6 +283,24 @@ SELECT dim, key, {_READ_SUMS} FROM (
 GROUP BY dim, key
 """  # noqa: S608 - built from the constants above
 
+_LEAGUE: Final = f"""
+SELECT a.code, a.name, {", ".join(f"coalesce(sum(r.{m}), 0)::bigint AS {m}" for m in MEASURES)}
+FROM area a
+LEFT JOIN (
+    SELECT key, {_READ_COLS} FROM stats_monthly
+    WHERE township = '*' AND dim = 'township' AND month = ANY($1::date[])
+    UNION ALL
+    SELECT key, {_READ_COLS} FROM stats_daily
+    WHERE township = '*' AND dim = 'township'
+      AND (day BETWEEN $2::date AND $3::date OR day BETWEEN $4::date AND $5::date)
+) r ON r.key = a.code
+WHERE a.level = 'township' AND ($6::text IS NULL OR a.code = $6::text)
+GROUP BY a.code, a.name
+ORDER BY a.code
+"""  # noqa: S608 - built from the constants above
+"""The township league: every township of the area list (of the one asked for), with the
+measures of its cases — zeros for a township without any, which is listed all the same."""
+
 _BY_DAY: Final = """
 SELECT day, dim, cases FROM stats_daily
 WHERE township = $1 AND dim = ANY(ARRAY['all', 'closed']) AND day BETWEEN $2::date AND $3::date
@@ -317,11 +342,21 @@ class CoverageSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class LeagueRow:
+    """One township of the league, with its measures (zeros when it had no case)."""
+
+    code: str
+    name: str
+    sums: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
 class OverviewRows:
-    """The roll-up rows of one overview: sums by dimension, by day, the coverage, the time of
-    the last refresh."""
+    """The roll-up rows of one overview: sums by dimension, the township league, by day, the
+    coverage, the time of the last refresh."""
 
     sums: list[SumsRow]
+    league: list[LeagueRow]
     days: list[DayCount]
     coverage: CoverageSummary | None
     refreshed_at: dt.datetime | None
@@ -340,11 +375,13 @@ async def overview_rows(
     day ``spans`` around them, read on one connection."""
     async with db.connection() as conn:
         rows = await conn.fetch(_OVERVIEW, scope, months, *spans)
+        league = await conn.fetch(_LEAGUE, months, *spans, township)
         day_rows = await conn.fetch(_BY_DAY, scope, date_from, date_to)
         cover = await conn.fetchrow(_COVERAGE, township)
         mark = await conn.fetchval("SELECT refreshed_at FROM stats_watermark WHERE name = 'rollup'")
     return OverviewRows(
         [SumsRow(r["dim"], r["key"], {m: int(r[m] or 0) for m in MEASURES}) for r in rows],
+        [LeagueRow(r["code"], r["name"], {m: int(r[m]) for m in MEASURES}) for r in league],
         [DayCount(r["day"], r["dim"], int(r["cases"])) for r in day_rows],
         None
         if cover is None

@@ -16,9 +16,10 @@ from piccolo.table import Table
 
 
 class StatsCase(Table, tablename="stats_case"):
-    """The figures' view of one case (a single-item case or a bundle's child)."""
+    """The figures' view of one case: a single-item case, a bundle, or one item of a bundle."""
 
     case_id = BigInt(primary_key=True)
+    part = Varchar(length=8, default="single")  # single | bundle (一件事) | item (of a bundle)
     submitted_on = Date()
     closed_on = Date(null=True, default=None)
     township = Varchar(length=20, default="")  # "" while the case has no township yet
@@ -65,6 +66,8 @@ class StatsDaily(Table, tablename="stats_daily"):
     wa_sum = BigInt(default=0)
     wd_n = BigInt(default=0)
     wd_sum = BigInt(default=0)
+    items = BigInt(default=0)
+    bundles = BigInt(default=0)
 
 
 class StatsMonthly(Table, tablename="stats_monthly"):
@@ -91,6 +94,8 @@ class StatsMonthly(Table, tablename="stats_monthly"):
     wa_sum = BigInt(default=0)
     wd_n = BigInt(default=0)
     wd_sum = BigInt(default=0)
+    items = BigInt(default=0)
+    bundles = BigInt(default=0)
 
 
 class StatsWorkday(Table, tablename="stats_workday"):

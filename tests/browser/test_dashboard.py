@@ -264,6 +264,7 @@ async def test_the_dashboard_shows_what_the_overview_api_answers(
         "镇街",
         "镇街代码",
         "办件量",
+        "事项数",
         "按时办结率",
         "满意度",
         "评价数",
@@ -275,9 +276,10 @@ async def test_the_dashboard_shows_what_the_overview_api_answers(
     for township in district["by_township"]:
         line = by_code[township["code"]]
         assert line[0] == township["name"] and int(line[2]) == township["cases"]
+        assert int(line[3]) == township["items"]
         rate = township["on_time_rate"]
-        assert line[3] == ("" if rate is None else f"{rate * 100:.1f}%")
-        assert int(line[5]) == township["ratings"]
+        assert line[4] == ("" if rate is None else f"{rate * 100:.1f}%")
+        assert int(line[6]) == township["ratings"]
 
     csv_href = await page.locator('[data-export="townships-csv"]').get_attribute("href")
     assert csv_href is not None

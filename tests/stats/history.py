@@ -31,30 +31,36 @@ async def make_person(village: str = VILLAGE) -> str:
 
 async def make_history(
     *,
-    item: str,
+    item: str | None,
     channel: str,
     kind: str,
     applicant: str,
     steps: list[tuple[dt.datetime, str, str, dict[str, Any]]],
     deadline: str | None = None,
     township: str = TOWNSHIP,
+    bundle: str | None = None,
+    parent: int | None = None,
 ) -> int:
-    """A case whose events are ``steps`` (time, action, to status, data); returns its id."""
+    """A case whose events are ``steps`` (time, action, to status, data); returns its id.
+
+    A bundle (一件事) is ``item=None, bundle=<code>``; its items name it as their ``parent``."""
     version = await db.fetchrow(
         "SELECT id, department, committed_days FROM item_version WHERE item = $1"
         " ORDER BY version DESC LIMIT 1",
         item,
     )
-    assert version is not None
+    if version is None:
+        assert item is None, item
+        version = {"id": None, "department": None, "committed_days": 0}
     status = steps[-1][2]
     accepted = next((s[0] for s in steps if s[1] == "accept"), None)
     closed = steps[-1][0] if status in {"denied", "rejected", "delivered", "withdrawn"} else None
     row = await db.fetchrow(
         "INSERT INTO case_record (number, item_code, item_version, applicant, filed_by_kind,"
         " channel, status, township, department, form, delivery_method, committed_days,"
-        " deadline, accepted_at, closed_at, created_at, updated_at)"
+        " deadline, accepted_at, closed_at, created_at, updated_at, bundle_code, parent)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', 'window', $10, $11, $12, $13, $14,"
-        " $14) RETURNING id",
+        " $14, $15, $16) RETURNING id",
         f"T{uuid.uuid4().hex[:12]}",
         item,
         version["id"],
@@ -69,6 +75,8 @@ async def make_history(
         accepted,
         closed,
         steps[0][0],
+        bundle,
+        parent,
     )
     assert row is not None
     previous = None

@@ -85,7 +85,9 @@ async def test_figures_of_a_hand_made_history(small_catalogue: Path):
     )
     got = msgspec.to_builtins(month)
     assert got["from"] == "2026-03-01" and got["to"] == "2026-03-31"
-    assert got["totals"] == {"cases": 4, "open": 1, "closed": 3}
+    assert got["totals"] == {
+        "cases": 4, "open": 1, "closed": 3, "bundles": 0, "items": 4, "bundle_items": 0
+    }  # fmt: skip
     assert got["by_status"] == {"accepted": 1, "delivered": 2, "rejected": 1}
     assert got["by_channel"] == {"agent": 1, "miniprogram": 2, "window": 1}
     assert got["by_filed_by"] == {"agent": 1, "self": 2, "window": 1}
@@ -96,9 +98,12 @@ async def test_figures_of_a_hand_made_history(small_catalogue: Path):
     assert got["working_days_to_deliver"] == {"avg": 6.0, "p90": 6, "count": 2}
     assert got["trips_per_case"] == {"avg": 1.0, "at_most_one_share": 0.6667, "cases": 3}
     assert got["satisfaction"] == {"count": 2, "average": 3.0, "bad_share": 0.5}
-    [township] = got["by_township"]
-    assert township["code"] == TOWNSHIP and township["name"] == "益农镇"
+    league = {t["code"]: t for t in got["by_township"]}
+    township = league.pop(TOWNSHIP)
+    assert township["name"] == "益农镇" and township["items"] == 4
     assert township["cases"] == 4 and township["delegated_share"] == 0.25
+    # Every other township of the district is listed too, with nothing counted.
+    assert league and all(t["cases"] == 0 and t["on_time_rate"] is None for t in league.values())
     assert township["satisfaction"] == 3.0 and township["on_time_rate"] == 0.3333
     items = {i["code"]: i for i in got["by_item"]}
     assert items["GA-CSDJ"]["cases"] == 3 and items["GA-SWZX"]["cases"] == 1

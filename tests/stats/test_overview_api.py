@@ -35,7 +35,7 @@ async def test_who_may_read_the_overview(api, small_catalogue: Path):
     body = whole.json()
     assert set(body) >= KEYS
     assert body["from"] == "2026-03-01" and body["township"] is None
-    assert set(body["totals"]) == {"cases", "open", "closed"}
+    assert set(body["totals"]) == {"cases", "open", "closed", "bundles", "items", "bundle_items"}
     assert len(body["by_day"]) == 31
 
     one = await admin.get(URL, params={"township": OTHER_TOWNSHIP})

@@ -4,11 +4,14 @@ range of ids and days there is, and the facts of each case.
 Owned by the cases context. The facts are built by one set-based ``INSERT … SELECT`` per chunk of
 cases that reads ``case_record``, ``case_event``, ``evaluation``, ``citizen`` and
 ``item_version`` and writes the statistics' ``stats_case`` (with the working-day numbers of
-``stats_workday``). It stays one statement on purpose: a rebuild of five million cases runs it
-in 200 000-case chunks inside PostgreSQL, and splitting it into a read here and a write in
-``backend.stats.store`` would ship every case's facts through Python and back (the
-``make bench`` goal would not be met). So the statement that crosses the two contexts lives
-here, with the owner of the rows it reads; ``backend.stats.rollup`` calls it.
+``stats_workday``). A bundle (一件事) gives one row for the bundle (``part`` ``bundle``: the
+case the citizen filed, with the in-person visits of the bundle and all its items) and one per
+item (``part`` ``item``: what the back offices handled, with its deadline and working days); a
+single-item case is ``single``, both at once. It stays one statement on purpose: a rebuild of
+five million cases runs it in 200 000-case chunks inside PostgreSQL, and splitting it into a
+read here and a write in ``backend.stats.store`` would ship every case's facts through Python
+and back (the ``make bench`` goal would not be met). So the statement that crosses the two
+contexts lives here, with the owner of the rows it reads; ``backend.stats.rollup`` calls it.
 """
 
 from __future__ import annotations
@@ -48,12 +51,19 @@ base AS (
            (c.accepted_at AT TIME ZONE 'Asia/Shanghai')::date AS acc,
            (c.closed_at AT TIME ZONE 'Asia/Shanghai')::date AS clo,
            (ev.decided_at AT TIME ZONE 'Asia/Shanghai')::date AS dec,
-           c.deadline, c.status, c.channel, c.filed_by_kind, c.item_code,
+           CASE WHEN c.parent IS NOT NULL THEN 'item'
+                WHEN c.item_code IS NULL THEN 'bundle' ELSE 'single' END AS part,
+           c.deadline, c.status, c.channel, c.filed_by_kind, coalesce(c.item_code, '') AS item_code,
            coalesce(c.township, '') AS township,
            coalesce(z.village, '') AS village,
            coalesce(iv.department, c.department, '') AS department,
            coalesce(iv.lowest_level, 'district') AS lowest_level,
-           coalesce(ev.visits, 0) AS visits,
+           CASE WHEN c.parent IS NOT NULL THEN 0
+                WHEN c.item_code IS NULL THEN (
+                    SELECT count(*) FROM case_event f
+                    WHERE f.data->>'in_person' = 'true' AND f."case" IN (
+                        SELECT c.id UNION ALL SELECT k.id FROM case_record k WHERE k.parent = c.id))
+                ELSE coalesce(ev.visits, 0) END AS visits,
            coalesce(ev.transferred, false) AS transferred,
            coalesce(ra.n, 0) AS rn, coalesce(ra.s, 0) AS rs, coalesce(ra.bad, 0) AS rb
     FROM case_record c
@@ -61,22 +71,22 @@ base AS (
     LEFT JOIN ra ON ra.id = c.id
     LEFT JOIN citizen z ON z.id = c.applicant
     LEFT JOIN item_version iv ON iv.id = c.item_version
-    WHERE {c} AND c.item_code IS NOT NULL
+    WHERE {c} AND (c.item_code IS NOT NULL OR c.bundle_code IS NOT NULL)
 )
 INSERT INTO stats_case AS s (
-    case_id, submitted_on, closed_on, township, village, item_code, department, channel,
+    case_id, part, submitted_on, closed_on, township, village, item_code, department, channel,
     filed_by_kind, status, is_open, local, due, on_time, wd_accept, wd_deliver, trips,
     sat_count, sat_sum, sat_bad, refreshed_at
 )
-SELECT b.id, b.sub, b.clo, b.township, b.village, b.item_code, b.department, b.channel,
+SELECT b.id, b.part, b.sub, b.clo, b.township, b.village, b.item_code, b.department, b.channel,
        b.filed_by_kind, b.status,
        b.status NOT IN ('denied', 'rejected', 'delivered', 'withdrawn'),
-       b.lowest_level IN ('township', 'village') AND NOT b.transferred,
-       (b.dec IS NOT NULL AND b.deadline IS NOT NULL)
-           OR (b.dec IS NULL AND b.status IN ('accepted', 'in_review') AND b.deadline < {today}),
-       b.dec IS NOT NULL AND b.deadline IS NOT NULL AND b.dec <= b.deadline,
-       wa.n - ws.n,
-       CASE WHEN b.status = 'delivered' THEN wc.n - ws.n END,
+       b.part <> 'bundle' AND b.lowest_level IN ('township', 'village') AND NOT b.transferred,
+       b.part <> 'bundle' AND ((b.dec IS NOT NULL AND b.deadline IS NOT NULL)
+           OR (b.dec IS NULL AND b.status IN ('accepted', 'in_review') AND b.deadline < {today})),
+       b.part <> 'bundle' AND b.dec IS NOT NULL AND b.deadline IS NOT NULL AND b.dec <= b.deadline,
+       CASE WHEN b.part <> 'bundle' THEN wa.n - ws.n END,
+       CASE WHEN b.part <> 'bundle' AND b.status = 'delivered' THEN wc.n - ws.n END,
        CASE WHEN b.filed_by_kind = 'agent' THEN 0 ELSE b.visits END,
        b.rn, b.rs, b.rb, now()
 FROM base b
@@ -84,7 +94,7 @@ LEFT JOIN stats_workday ws ON ws.day = b.sub
 LEFT JOIN stats_workday wa ON wa.day = b.acc
 LEFT JOIN stats_workday wc ON wc.day = b.clo
 ON CONFLICT (case_id) DO UPDATE SET
-    submitted_on = EXCLUDED.submitted_on, closed_on = EXCLUDED.closed_on,
+    part = EXCLUDED.part, submitted_on = EXCLUDED.submitted_on, closed_on = EXCLUDED.closed_on,
     township = EXCLUDED.township, village = EXCLUDED.village, item_code = EXCLUDED.item_code,
     department = EXCLUDED.department, channel = EXCLUDED.channel,
     filed_by_kind = EXCLUDED.filed_by_kind, status = EXCLUDED.status,
@@ -113,13 +123,16 @@ async def write_facts_for_range(low: int, high: int, *, today: dt.date) -> None:
 _CHANGED_SINCE: Final = """
 SELECT DISTINCT "case" AS id FROM case_event WHERE at > $1
 UNION SELECT "case" FROM evaluation WHERE created_at > $1
+UNION SELECT k.parent FROM case_event e JOIN case_record k ON k.id = e."case"
+      WHERE e.at > $1 AND k.parent IS NOT NULL
 UNION SELECT id FROM case_record
       WHERE deadline >= $2::date AND deadline < $3::date AND status IN ('accepted', 'in_review')
 """
 
 
 async def changed_since(since: dt.datetime, *, overdue_from: dt.date, today: dt.date) -> list[int]:
-    """Cases with an event or a rating after ``since``, and the open ones whose deadline fell
+    """Cases with an event or a rating after ``since`` (and the bundles of such items: a
+    bundle's trips are its items' too), and the open ones whose deadline fell
     in ``overdue_from..today`` (today excluded): those whose facts may have changed."""
     return [r["id"] for r in await db.fetch(_CHANGED_SINCE, since, overdue_from, today)]
 
