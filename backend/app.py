@@ -31,6 +31,7 @@ from backend.cases.elicense import ElicenseClient
 from backend.cases.ports import NoSharedData, SharedData
 from backend.cases.restricted_routes import RestrictedCaseController
 from backend.cases.routes import CitizenCaseController
+from backend.notices.routes import CitizenNoticeController, verify_page
 from backend.catalogue import service as catalogue
 from backend.catalogue.routes import CatalogueController
 from backend.delegation import citizens as agents
@@ -235,6 +236,8 @@ def create_app(
             CalendarAdminController,
             CalendarController,
             CitizenCaseController,
+            CitizenNoticeController,
+            verify_page,
             WindowController,
             ReviewController,
             RoutingRuleController,

@@ -38,6 +38,7 @@ from backend.settings import Settings
 from backend.stats import jobs as stats_jobs
 from backend.supervision import callbacks as supervision_callbacks
 from backend.supervision import jobs as supervision_jobs
+from backend.notices import jobs as notice_jobs
 from backend.uploads import erase as uploads_erase
 from backend.uploads.storage import build_store, close_store
 from notifications import delegation as notify_delegation
@@ -86,6 +87,7 @@ def domain_handlers() -> dict[str, Handler]:
         **notify_planner.HANDLERS,
         **notify_deliver.HANDLERS,
         **supervision_jobs.HANDLERS,
+        **notice_jobs.HANDLERS,
         **notify_supervision.HANDLERS,
         **notify_delegation.HANDLERS,
     }

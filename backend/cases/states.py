@@ -270,6 +270,11 @@ CITIZEN_HEARS: Final[dict[Action, str]] = {
 """The steps a citizen is told of, and the message each means (the one list: the outbox rows
 of ``backend.cases.transitions`` and the planner of ``notifications`` both read it)."""
 
+ISSUES_NOTICE: Final = frozenset(
+    {Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.DENY, Action.DELIVER}
+)
+"""The steps that issue a formal written notice (``case.notice``; docs/notices.md)."""
+
 
 def public_status(status: Status) -> Literal["open", "closed"]:
     return "closed" if status in CLOSED else "open"
