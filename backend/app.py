@@ -31,7 +31,6 @@ from backend.cases.elicense import ElicenseClient
 from backend.cases.ports import NoSharedData, SharedData
 from backend.cases.restricted_routes import RestrictedCaseController
 from backend.cases.routes import CitizenCaseController
-from backend.notices.routes import CitizenNoticeController, verify_page
 from backend.catalogue import service as catalogue
 from backend.catalogue.routes import CatalogueController
 from backend.delegation import citizens as agents
@@ -73,6 +72,7 @@ from backend.identity.sessions import RevocationListener
 from backend.identity.tokens import make_jwt_auth
 from backend.imports.routes import ImportController
 from backend.logging import configure_logging
+from backend.notices.routes import CitizenNoticeController, verify_page
 from backend.outbox.doorbell import ArqDoorbell
 from backend.platform.config import PlatformConfig
 from backend.platform.routes import PlatformAdminController, PlatformCallbackController

@@ -27,6 +27,7 @@ from backend.idempotency.service import purge_expired
 from backend.identity import erasure
 from backend.identity import events as identity_events
 from backend.logging import configure_logging
+from backend.notices import jobs as notice_jobs
 from backend.outbox import erase as outbox_erase
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
 from backend.outbox.runner import Handler, HandlerContext, OutboxRunner, RunnerConfig, sweep
@@ -38,7 +39,6 @@ from backend.settings import Settings
 from backend.stats import jobs as stats_jobs
 from backend.supervision import callbacks as supervision_callbacks
 from backend.supervision import jobs as supervision_jobs
-from backend.notices import jobs as notice_jobs
 from backend.uploads import erase as uploads_erase
 from backend.uploads.storage import build_store, close_store
 from notifications import delegation as notify_delegation

@@ -32,7 +32,6 @@ CODES: Final[dict[str, str]] = {
     "case_not_claimed": "您没有认领该办件。",
     "case_not_closed": "办件办结后才能评价。",
     "case_not_found": "找不到该办件。",
-    "notice_not_found": "找不到该文书。",
     "case_on_external_platform": "该办件已推送至本镇街的一窗受理平台，请在该平台上办理；办理结果会自动同步到本系统。",
     "channel_invalid": "channel 须为 window、agent、bank、self_service 或 online。",
     "channel_not_offered": "有事项不能通过此渠道申请（detail 列出），请到窗口或联系村社代办员办理。",

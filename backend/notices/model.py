@@ -36,7 +36,9 @@ def department_mark(name: str) -> str:
     return rest[:1] or "政"
 
 
-def notice_number(*, district: str, department_name: str, kind_mark: str, year: int, seq: int) -> str:
+def notice_number(
+    *, district: str, department_name: str, kind_mark: str, year: int, seq: int
+) -> str:
     """文号, e.g. 萧公受字〔2026〕第12号: district, department and kind marks, year, sequence."""
     return f"{district[:1]}{department_mark(department_name)}{kind_mark}字〔{year}〕第{seq}号"
 

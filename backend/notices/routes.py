@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.params import Parameter
 
 from backend.audit.service import Actor
 from backend.cases.routes import CASE_ROW, NOT_MINE, Number, own_case
+from backend.cases.store.cases import CaseRecord
 from backend.deps import Deps
 from backend.errors import NotFound, RateLimited
-from backend.http.auth import PUBLIC, ApiRequest
+from backend.http.auth import PUBLIC, ApiRequest, PublicRequest
 from backend.http.client import client_address
 from backend.http.openapi import operation
 from backend.http.throttle import Limit, hit
@@ -41,7 +42,7 @@ class CitizenNoticeController(Controller):
         ),
     )
     async def list_notices(self, request: ApiRequest, number: Number) -> list[NoticeForCitizen]:
-        row = request.state.get(CASE_ROW)
+        row: CaseRecord = request.state[CASE_ROW]
         return present.for_citizen(await service.notices_of(row=row), number=number)
 
     @get(
@@ -60,7 +61,7 @@ class CitizenNoticeController(Controller):
     ) -> Response[bytes]:
         notice_id = present.notice_id(notice)
         found, pdf = await service.notice_pdf(
-            row=request.state.get(CASE_ROW),
+            row=request.state[CASE_ROW],
             notice_id=notice_id,
             base_url=deps.settings.base_url,
             reader=Actor("citizen", request.user.id),
@@ -70,7 +71,7 @@ class CitizenNoticeController(Controller):
 
 
 @get("/verify/{token:str}", opt=PUBLIC, include_in_schema=False, media_type="text/html")
-async def verify_page(request: Request[None, None, None], deps: Deps, token: str) -> Response[str]:
+async def verify_page(request: PublicRequest, deps: Deps, token: str) -> Response[str]:
     """The public page a notice's QR code opens: its non-personal facts, or a plain 404."""
     settings = deps.settings
     try:

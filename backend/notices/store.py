@@ -106,7 +106,7 @@ async def insert(new: NewNotice, *, sequence: int, number: str) -> NoticeRow:
         new.item_kind,
         new.issued_at,
     )
-    assert row is not None  # noqa: S101 - INSERT … RETURNING returns the row
+    assert row is not None
     return _row(row)
 
 

@@ -21,7 +21,7 @@ class Notice(Table, tablename="notice"):
     public verification page; it is random and says nothing of the case.
     """
 
-    case = ForeignKey(CASE, on_delete=OnDelete.cascade, index=True)
+    case: ForeignKey[Table] = ForeignKey(CASE, on_delete=OnDelete.cascade, index=True)
     root_case = BigInt(index=True)
     """The case the citizen sees: a bundle's parent for its items' notices, else ``case``."""
     event = BigInt(unique=True)
