@@ -64,6 +64,7 @@ _PURGE: Final[tuple[str, ...]] = tuple(
         "handover_line",
         "citizen_handover",
         "case_supplement",
+        "notice",
         "case_material",
         "case_event",
     )
