@@ -112,6 +112,23 @@ async def notices_of(*, row: CaseRecord) -> list[NoticeRow]:
     return await store.of_root_case(row.parent or row.id)
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A case page's 文书 card: the notices issued, and whether one is still being issued."""
+
+    notices: list[NoticeRow]
+    pending: bool
+
+
+async def card(*, row: CaseRecord) -> Card:
+    """The notices of the case ``row`` (access checked by the caller) for a staff case page."""
+    root = row.parent or row.id
+    notices = await store.of_root_case(root)
+    if row.parent is not None:
+        notices = [n for n in notices if n.case == row.id]
+    return Card(notices=notices, pending=await store.pending_for(row.id))
+
+
 async def notice_of(*, row: CaseRecord, notice_id: int) -> NoticeRow:
     """One notice of the case ``row`` or of its items; 404 ``notice_not_found`` otherwise."""
     found = await store.by_id(notice_id)

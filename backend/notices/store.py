@@ -70,6 +70,12 @@ _INSERT: Final = (
 _OF_ROOT: Final = f"SELECT {COLUMNS} FROM notice WHERE root_case = $1 ORDER BY issued_at, id"  # noqa: S608
 _BY_TOKEN: Final = f"SELECT {COLUMNS} FROM notice WHERE token = $1"  # noqa: S608
 _BY_ID: Final = f"SELECT {COLUMNS} FROM notice WHERE id = $1"  # noqa: S608
+_PENDING: Final = (
+    "SELECT EXISTS (SELECT 1 FROM outbox_event o"
+    " WHERE o.kind = 'case.notice' AND o.status = 'pending'"
+    " AND (o.payload->>'case_id')::bigint IN"
+    " (SELECT c.id FROM case_record c WHERE c.id = $1 OR c.parent = $1))"
+)
 
 
 def _row(r: asyncpg.Record) -> NoticeRow:
@@ -123,3 +129,10 @@ async def by_token(token: str) -> NoticeRow | None:
 async def by_id(notice_id: int) -> NoticeRow | None:
     row = await db.fetchrow(_BY_ID, notice_id)
     return None if row is None else _row(row)
+
+
+async def pending_for(root_case: int) -> bool:
+    """Whether a step of the case (or of a bundle's items) still waits for the worker to issue
+    its notice: its ``case.notice`` outbox row is not handled yet (the payload names the case by
+    id only). A row that died is not pending: the page then links nothing rather than promise."""
+    return bool(await db.fetchval(_PENDING, root_case))

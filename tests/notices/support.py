@@ -23,10 +23,14 @@ async def due_payloads() -> list[tuple[int, dict[str, object]]]:
     return [(int(r["id"]), dict(r["payload"])) for r in rows]
 
 
-async def run_notice_jobs(*, concurrently: bool = False) -> int:
+async def run_notice_jobs(*, concurrently: bool = False, case_ids: list[int] | None = None) -> int:
     """Run the handler for every ``case.notice`` row (again, for rows already handled: it is
-    idempotent). Returns how many rows were run."""
-    due = await due_payloads()
+    idempotent), or only for the cases ``case_ids``. Returns how many rows were run."""
+    due = [
+        (row_id, payload)
+        for row_id, payload in await due_payloads()
+        if case_ids is None or payload.get("case_id") in case_ids
+    ]
     jobs = [
         on_notice_due(HandlerContext(row_id, NOTICE_EVENT, 1), payload) for row_id, payload in due
     ]
@@ -35,4 +39,10 @@ async def run_notice_jobs(*, concurrently: bool = False) -> int:
     else:
         for job in jobs:
             await job
+    if due:  # as the worker's runner marks a handled row
+        await (
+            OutboxEvent.update({OutboxEvent.status: "done"})
+            .where(OutboxEvent.id.is_in([row_id for row_id, _ in due]))
+            .run()
+        )
     return len(due)
