@@ -21,7 +21,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
-_DIGITS = "〇一二三四五六七八九"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +48,9 @@ def chinese_date(day: date) -> str:
 
 
 def seal_date(day: date) -> str:
-    """二〇二六年十二月七日 — the date under the issuing organ's name (公文 style)."""
-
-    def number(n: int) -> str:
-        if n < 10:
-            return _DIGITS[n]
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-
-    year = "".join(_DIGITS[int(c)] for c in str(day.year))
-    return f"{year}年{number(day.month)}月{number(day.day)}日"
+    """2026年12月7日 — the date under the issuing organ's name: Arabic numerals, year in full,
+    no leading zeros (GB/T 9704-2012 7.3.5.1, which replaced the 二〇二六年 style)."""
+    return chinese_date(day)
 
 
 def qr_svg(url: str) -> Markup:

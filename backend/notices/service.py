@@ -164,7 +164,8 @@ async def notice_pdf(
 
 async def _facts(notice: NoticeRow, case: CaseRecord) -> render.NoticeFacts:
     calendar = await load_calendar()
-    steps = (await case_events.steps([case.id]))[case.id]
+    # The clock as it stood when the notice was issued: later steps do not rewrite it.
+    steps = [s for s in (await case_events.steps([case.id]))[case.id] if s.at <= notice.issued_at]
     computed = clock.compute(
         clock_events(steps),
         committed_days=case.committed_days,
@@ -184,11 +185,9 @@ async def _facts(notice: NoticeRow, case: CaseRecord) -> render.NoticeFacts:
         received_on=received_on,
         issued_on=issued_on,
         accepted_on=accepted_on,
-        deadline=(
-            calendar.add_working_days(accepted_on, case.committed_days)
-            if accepted_on is not None
-            else None
-        ),
+        # Pauses for supplements so far included: a late 补正 dates acceptance back to receipt,
+        # and the days waiting for the applicant do not count.
+        deadline=computed.deadline,
         committed_days=case.committed_days,
         missing=tuple(step.missing) if step is not None else (),
         reason=await case_steps.step_note(notice.event),

@@ -4,6 +4,7 @@ citizen, verified publicly, numbered without gaps, audited."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -11,15 +12,19 @@ import pytest
 import redis.asyncio as aioredis
 
 from backend.audit.tables import AuditEvent
+from backend.cases.tables import CaseEvent
+from backend.clock import today
 from backend.notices.tables import Notice
 from backend.settings import Settings
+from backend.workdays.calendar import ChinaCalendar
 from tests.api.test_login import assert_problem
 from tests.notices.support import run_notice_jobs
 from tests.support import citizen
-from tests.window.support import clerk, ok, queued
+from tests.window.support import clerk, ok, queued, row
 
 pytestmark = pytest.mark.api
 
+SHOTS = Path("/work/tmp/shots16/notices")
 SUPPLEMENT = {"missing": ["户口簿"], "note": "户口簿照片不清晰"}
 
 
@@ -155,3 +160,55 @@ async def test_verification_is_rate_limited_with_a_chinese_page(
         assert '<html lang="zh-CN">' in limited.text
     finally:
         await _forget_verify_counts(settings)
+
+
+async def test_a_supplement_asked_after_five_working_days_dates_acceptance_from_receipt(
+    api, small_catalogue: Path, elicense, wechat
+):
+    """行政许可法 art. 32(1)(4): 逾期不告知的，自收到申请材料之日起即为受理."""
+    me = await citizen(api, "nt-late", name="王秀英")
+    number = await queued(me)
+    case_id = (await row(number)).id
+    await CaseEvent.raw(
+        'UPDATE case_event SET at = at - make_interval(days => 14) WHERE "case" = {}', case_id
+    ).run()
+    await CaseEvent.raw(
+        "UPDATE case_record SET created_at = created_at - make_interval(days => 14) WHERE id = {}",
+        case_id,
+    ).run()
+    received = today() - timedelta(days=14)
+    calendar = ChinaCalendar()
+    assert calendar.working_days_between(received, today()) > 5
+
+    desk = await clerk(api)
+    await ok(desk, number, "supplement", SUPPLEMENT)
+    await run_notice_jobs()
+    book = await me.upload("户口簿")
+    supplied = await me.post(
+        f"/api/v1/cases/{number}/supplements",
+        json={"materials": [{"type": "户口簿", "upload_id": book}], "note": ""},
+    )
+    assert supplied.status_code == 200, supplied.text
+    await ok(desk, number, "accept")
+    await run_notice_jobs()
+
+    listed = (await me.get(f"/api/v1/cases/{number}/notices")).json()
+    assert [n["kind"] for n in listed] == ["supplement", "acceptance"]
+    day = f"{received.year}年{received.month}月{received.day}日"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    texts_ = []
+    for notice in listed:
+        pdf = (await me.get(notice["pdf_path"])).content
+        document = pdfium.PdfDocument(pdf)
+        document[0].render(scale=2).to_pil().save(SHOTS / f"issued-late-{notice['kind']}.png")
+        document.close()
+        texts_.append("".join(_pdf_text(pdf).split()))
+    asked, accepted = texts_
+    assert "五个工作日后发出" in asked and f"收到申请材料之日（{day}）起即为受理" in asked
+    assert f"受理日期为{day}" in accepted
+    # The clock ran from receipt: the five working days were over before the 补正 was even asked
+    # (the department was late, and the case is overdue); the notice says so, not "within".
+    ends = (await me.get(f"/api/v1/cases/{number}")).json()["deadline"]
+    end = date.fromisoformat(ends)
+    assert end == calendar.add_working_days(received, 5) < today()
+    assert f"已于{end.year}年{end.month}月{end.day}日届满" in accepted

@@ -60,7 +60,9 @@ def _clean_database() -> None:
 def text_of(kind: str, item_kind: str = "licensing", **changes: object) -> str:
     facts = replace(FACTS, notice=replace(NOTICE, kind=kind, item_kind=item_kind), **changes)
     pdf = render.pdf(render.notice_html(facts, verify_url="http://127.0.0.1:8000/verify/abc"))
-    page = pdfium.PdfDocument(pdf)[0]
+    document = pdfium.PdfDocument(pdf)
+    assert len(document) == 1, f"{kind}: {len(document)} pages"  # the QR code too on page one
+    page = document[0]
     SHOTS.mkdir(parents=True, exist_ok=True)
     suffix = "-late" if changes.get("late_supplement") else ""
     page.render(scale=2).to_pil().save(SHOTS / f"{kind}-{item_kind}{suffix}.png")
@@ -72,7 +74,7 @@ def test_every_notice_names_its_department_number_date_and_seal(kind):
     text = text_of(kind)
     assert "萧山区公安分局" in text and "由城厢街道便民服务中心一窗受理" in text
     assert "萧公受字〔2026〕第12号" in text
-    assert "（印章）" in text and "二〇二六年十一月十日" in text
+    assert "（印章）" in text and "2026年11月10日" in text and "扫码核验真伪" in text
     assert "王秀英" in text and "出生登记" in text
 
 
@@ -100,7 +102,7 @@ def test_a_supplement_lists_every_missing_material_and_the_five_day_rule():
     assert "1.户口簿" in text and "2.出生医学证明" in text
     assert "自收到全部补正材料之日起受理" in text
     late = text_of("supplement", late_supplement=True)
-    assert "五个工作日后发出" in late and "2026年11月2日起即为受理" in late
+    assert "五个工作日后发出" in late and "收到申请材料之日（2026年11月2日）起即为受理" in late
 
 
 def test_completion_carries_a_delivery_receipt():
