@@ -70,21 +70,26 @@ class CitizenNoticeController(Controller):
         return present.pdf_response(found, pdf)
 
 
+async def _looked_up(request: PublicRequest, deps: Deps, token: str) -> service.Verified:
+    """The token's notice, after counting the lookup against the client's address."""
+    settings = deps.settings
+    await hit(
+        deps.redis,
+        prefix=settings.redis_prefix,
+        route="verify",
+        account="public",
+        address=client_address(request, settings),
+        limit=VERIFY_LIMIT,
+        fail_open=True,
+    )
+    return await service.verify(token=token)
+
+
 @get("/verify/{token:str}", opt=PUBLIC, include_in_schema=False, media_type="text/html")
 async def verify_page(request: PublicRequest, deps: Deps, token: str) -> Response[str]:
     """The public page a notice's QR code opens: its non-personal facts, or a plain 404."""
-    settings = deps.settings
     try:
-        await hit(
-            deps.redis,
-            prefix=settings.redis_prefix,
-            route="verify",
-            account="public",
-            address=client_address(request, settings),
-            limit=VERIFY_LIMIT,
-            fail_open=True,
-        )
-        facts = await service.verify(token=token)
+        facts = await _looked_up(request, deps, token)
     except RateLimited:
         return present.verify_html(None, status=429, message=texts.RATE_LIMITED)
     except NotFound:
