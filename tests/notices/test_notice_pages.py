@@ -13,10 +13,11 @@ import httpx
 import pytest
 
 from backend.audit.tables import AuditEvent
+from tests.delegation import support as delegation
 from tests.factories import DEFAULT_PASSWORD
 from tests.notices.support import run_notice_jobs
 from tests.support import citizen
-from tests.window.support import OTHER_TOWNSHIP, approver, clerk, ok, queued, staff
+from tests.window.support import OTHER_TOWNSHIP, approver, clerk, forward, ok, queued, staff
 
 pytestmark = pytest.mark.api
 
@@ -113,3 +114,28 @@ async def test_the_back_office_prints_a_denial(
         # The window of the township reads the same notices from its own page.
         assert (await window.get(links[1].replace("/review/", "/window/"))).status_code == 200
     assert await AuditEvent.count().where(AuditEvent.action == "notice.print").run() == 3
+
+
+async def test_the_agent_prints_for_the_villager(
+    api, api_server: str, small_catalogue: Path, elicense, wechat
+):
+    mine = await delegation.agent(api)
+    await delegation.agent(api, "agent-b", area_code=delegation.OTHER_VILLAGE, name="李代办")
+    villager = await delegation.villager(mine)
+    mandate = await delegation.paper_mandate(mine, villager["id"])
+    number = (await delegation.filed(mine, mandate["id"]))["number"]
+    await forward(number)
+    await ok(await clerk(api), number, "supplement", {"missing": ["户口簿"], "note": ""})
+    await run_notice_jobs()
+    async with _portal(api_server, "agent-a") as portal:
+        shown = (await portal.get(f"/portal/agent/cases/{number}")).text
+        assert 'id="paper"' in shown and "补正材料通知书" in shown
+        links = sorted(set(PDF_LINK.findall(shown)))
+        assert len(links) == 1 and links[0].startswith(f"/portal/agent/cases/{number}/notices/")
+        pdf = await portal.get(links[0])
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    async with _portal(api_server, "agent-b") as other:
+        assert (await other.get(links[0])).status_code == 404
+    audited = await AuditEvent.select().where(AuditEvent.action == "notice.print").run()
+    assert [(a["actor_kind"], a["actor_id"]) for a in audited] == [("staff", mine.id)]
+    assert str(audited[0]["on_behalf_of"]) == villager["id"]
