@@ -39,7 +39,7 @@ bench: setup ## Benchmarks (≈ 12 min; the first run also generates 5 M cases, 
 	@bash scripts/install-bench.sh
 	$(PY) -m bench.run
 
-browser-deps: ## Install Chromium and a CJK font for the browser tests (Debian, as root)
+browser-deps: ## Install Chromium and the CJK fonts for the browser tests and the PDF notices (Debian, as root)
 	@bash scripts/install-browser.sh
 
 clean: ## Remove local data of embedded services and caches

@@ -46,6 +46,7 @@ from agent_portal.common.auth import (
 )
 from agent_portal.common.errors import EXCEPTION_HANDLERS, http_error_page
 from agent_portal.common.notices import NoticePages
+from agent_portal.common.paper_pages import PaperPages
 from agent_portal.common.security import (
     PORTAL_PATH,
     csrf_binding_middleware,
@@ -143,6 +144,7 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             DashboardPages,
             SupervisionPages,
             NoticePages,
+            PaperPages,
             AccountPages,
             PointPages,
             CatalogueImportPages,

@@ -72,6 +72,7 @@ from backend.identity.sessions import RevocationListener
 from backend.identity.tokens import make_jwt_auth
 from backend.imports.routes import ImportController
 from backend.logging import configure_logging
+from backend.notices.routes import CitizenNoticeController, verify_page
 from backend.outbox.doorbell import ArqDoorbell
 from backend.platform.config import PlatformConfig
 from backend.platform.routes import PlatformAdminController, PlatformCallbackController
@@ -235,6 +236,8 @@ def create_app(
             CalendarAdminController,
             CalendarController,
             CitizenCaseController,
+            CitizenNoticeController,
+            verify_page,
             WindowController,
             ReviewController,
             RoutingRuleController,

@@ -26,6 +26,7 @@ APP_REGISTRY = AppRegistry(
         "backend.platform.piccolo_app",
         "backend.delegation.piccolo_app",
         "backend.supervision.piccolo_app",
+        "backend.notices.piccolo_app",
         "notifications.piccolo_app",
         "backend.stats.piccolo_app",
     ]

@@ -27,6 +27,7 @@ from backend.idempotency.service import purge_expired
 from backend.identity import erasure
 from backend.identity import events as identity_events
 from backend.logging import configure_logging
+from backend.notices import jobs as notice_jobs
 from backend.outbox import erase as outbox_erase
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
 from backend.outbox.runner import Handler, HandlerContext, OutboxRunner, RunnerConfig, sweep
@@ -86,6 +87,7 @@ def domain_handlers() -> dict[str, Handler]:
         **notify_planner.HANDLERS,
         **notify_deliver.HANDLERS,
         **supervision_jobs.HANDLERS,
+        **notice_jobs.HANDLERS,
         **notify_supervision.HANDLERS,
         **notify_delegation.HANDLERS,
     }

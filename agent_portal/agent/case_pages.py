@@ -16,7 +16,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.agent import desk as agent_desk
-from agent_portal.common import desk, item_form, texts, urgency
+from agent_portal.common import desk, item_form, paper, texts, urgency
 from agent_portal.common.casepage import Step, when
 from agent_portal.common.errors import PageNotFound
 from backend.cases import present as case_present
@@ -95,6 +95,7 @@ async def _page(
             "error": error,
             "failed": failed,
             "material_names": material_names,
+            "paper": await paper.card(row, f"/portal/agent/cases/{row.number}"),
         },
         status_code=status_code,
     )

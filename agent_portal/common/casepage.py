@@ -17,7 +17,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Template
 
 from agent_portal.common import desk as desks
-from agent_portal.common import texts, urgency
+from agent_portal.common import paper, texts, urgency
 from backend.cases import views as case_views
 from backend.cases.forms import merge_fields
 from backend.cases.store.cases import CaseRecord
@@ -236,6 +236,7 @@ async def context(
         "through_agent": view.delivery_method == THROUGH_AGENT,
         "delivery_labels": texts.DELIVERY,
         "when": when,
+        "paper": await paper.card(row, BASE[desk] + view.number),
     }
 
 

@@ -278,3 +278,9 @@ PW_CHANGED: Final = "密码已修改，其他设备上的登录已全部退出�
 PW_RULES: Final = (
     "至少 12 位，不能是常见密码、不能与用户名相同；建议用几个不相关的词或混合字母、数字和符号。"
 )
+
+
+# --- formal notices (文书) on the case pages -----------------------------------------------
+PAPER_TITLE: Final = "文书"
+PAPER_PENDING: Final = "文书生成中，请稍后刷新"
+PAPER_NONE: Final = "本件尚未出具文书（受理、不予受理、补正、不予许可、办结时出具）。"

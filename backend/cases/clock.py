@@ -4,6 +4,11 @@ The deadline is the Nth working day after the day of acceptance (N = the item's 
 days), moved on by every working day spent awaiting a supplement after acceptance. It is
 recomputed from the case's events with the injected working-day calendar, never stored as the
 truth.
+
+The five-day rule (行政许可法 art. 32(1)(4)): a supplement notice must reach the applicant
+within five working days of receipt; one asked later, before acceptance, means the application
+counts as accepted on the day it was received — the clock starts then, paused while the
+applicant supplies what was asked.
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Final, Protocol
+
+SUPPLEMENT_NOTICE_DAYS: Final = 5
+"""Working days after receipt within which a supplement must be asked (行政许可法 art. 32)."""
 
 
 class Calendar(Protocol):
@@ -24,7 +32,9 @@ class ClockEvent:
     """One event that matters to the clock, on its local (Asia/Shanghai) day."""
 
     day: date
-    kind: str  # "accept", "pause" (supplement asked after acceptance), "resume", "close"
+    kind: str
+    """"receive" (filed), "ask" (supplement asked before acceptance), "accept", "pause"
+    (supplement asked after acceptance), "resume", "close"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +47,31 @@ class Clock:
     overdue: bool
 
 
+def late_supplement(received_on: date, asked_on: date, calendar: Calendar) -> bool:
+    """A supplement asked after the fifth working day from receipt: acceptance dates from
+    receipt."""
+    return asked_on > calendar.add_working_days(received_on, SUPPLEMENT_NOTICE_DAYS)
+
+
 def compute(
     events: Sequence[ClockEvent], *, committed_days: int, calendar: Calendar, today: date
 ) -> Clock:
+    received_on: date | None = None
     accepted_on: date | None = None
     paused_since: date | None = None
     paused_days = 0
     closed_on: date | None = None
     for event in sorted(events, key=lambda e: e.day):
-        if event.kind == "accept" and accepted_on is None:
+        if event.kind == "receive" and received_on is None:
+            received_on = event.day
+        elif (
+            event.kind == "ask"
+            and accepted_on is None
+            and received_on is not None
+            and late_supplement(received_on, event.day, calendar)
+        ):
+            accepted_on, paused_since = received_on, event.day
+        elif event.kind == "accept" and accepted_on is None:
             accepted_on = event.day
         elif event.kind == "pause" and accepted_on is not None and paused_since is None:
             paused_since = event.day

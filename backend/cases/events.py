@@ -26,10 +26,12 @@ from backend.outbox.payloads import decode, encode
 CASE_EVENT: Final = "case.event"
 FORWARD_EVENT: Final = "case.forward"
 BAD_RATING_EVENT: Final = "evaluation.bad"
+NOTICE_EVENT: Final = "case.notice"
 
 CASE_EVENT_VERSION: Final = 1
 FORWARD_VERSION: Final = 1
 BAD_RATING_VERSION: Final = 1
+NOTICE_VERSION: Final = 1
 
 
 class NoticeCase(msgspec.Struct, frozen=True, kw_only=True):
@@ -86,12 +88,34 @@ class BadRatingV1(msgspec.Struct, frozen=True, kw_only=True):
     round: int = 1
 
 
+class NoticeDueV1(msgspec.Struct, frozen=True, kw_only=True):
+    """``case.notice``: a step that issues a formal notice (受理、不予受理、补正、不予许可、办结;
+    ``backend.notices.model.KIND_OF_ACTION``) was taken; the notices context numbers it."""
+
+    version: int = NOTICE_VERSION
+    event_id: int
+    case_id: int
+    action: str
+    actor_role: str
+
+
 PAYLOADS: Final[dict[str, type[msgspec.Struct]]] = {
     CASE_EVENT: CaseEventV1,
     FORWARD_EVENT: ForwardV1,
     BAD_RATING_EVENT: BadRatingV1,
+    NOTICE_EVENT: NoticeDueV1,
 }
 """The payload of each event kind this context publishes."""
+
+
+def notice_payload(*, event_id: int, case_id: int, action: str, actor_role: str) -> dict[str, Any]:
+    return encode(
+        NoticeDueV1(event_id=event_id, case_id=case_id, action=action, actor_role=actor_role)
+    )
+
+
+def read_notice_due(payload: Mapping[str, Any]) -> NoticeDueV1:
+    return decode(payload, NoticeDueV1, kind=NOTICE_EVENT, version=NOTICE_VERSION)
 
 
 def forward_payload(case_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal
 
-ClockKind = Literal["accept", "pause", "resume", "close"]
+ClockKind = Literal["receive", "ask", "accept", "pause", "resume", "close"]
 
 
 class Status(StrEnum):
@@ -166,13 +166,19 @@ def before_acceptance(status: Status, resume_to: Status | None = None) -> bool:
 
 def clock_kind(action: str, source: str | None, target: str) -> ClockKind | None:
     """What a timeline step means to the statutory clock: acceptance sets the deadline, a
-    supplement asked while it runs pauses it, the answer moves it on, a decision ends it."""
+    supplement asked while it runs pauses it, the answer moves it on, a decision ends it. The
+    receipt and a supplement asked before acceptance matter to the five-day rule
+    (``clock.late_supplement``)."""
+    if action == Action.SUBMIT:
+        return "receive"
+    if action == Action.REQUEST_SUPPLEMENT and source in BEFORE_ACCEPTANCE:
+        return "ask"
     if action == Action.ACCEPT:
         return "accept"
     if action == Action.REQUEST_SUPPLEMENT and source in CLOCK_RUNNING:
         return "pause"
-    if action == Action.SUPPLY and target in CLOCK_RUNNING:
-        return "resume"
+    if action == Action.SUPPLY and (target in CLOCK_RUNNING or target in BEFORE_ACCEPTANCE):
+        return "resume"  # before acceptance it matters only after a late supplement request
     if action in (Action.APPROVE, Action.DENY, Action.WITHDRAW, Action.REJECT):
         return "close"
     return None
@@ -263,6 +269,11 @@ CITIZEN_HEARS: Final[dict[Action, str]] = {
 }
 """The steps a citizen is told of, and the message each means (the one list: the outbox rows
 of ``backend.cases.transitions`` and the planner of ``notifications`` both read it)."""
+
+ISSUES_NOTICE: Final = frozenset(
+    {Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.DENY, Action.DELIVER}
+)
+"""The steps that issue a formal written notice (``case.notice``; docs/notices.md)."""
 
 
 def public_status(status: Status) -> Literal["open", "closed"]:

@@ -19,6 +19,7 @@ from backend.cases.events import CASE_EVENT as CASE_EVENT
 from backend.cases.events import FORWARD_EVENT as FORWARD_EVENT
 from backend.cases.states import (
     CITIZEN_HEARS,
+    ISSUES_NOTICE,
     Action,
     Move,
     NotAllowed,
@@ -148,6 +149,17 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
         ),
     )
     await notify(int(event.id), change.action)  # after the move: the payload has the deadline
+    if change.action in ISSUES_NOTICE:
+        await publish(
+            kind=events.NOTICE_EVENT,
+            payload=events.notice_payload(
+                event_id=int(event.id),
+                case_id=case_id,
+                action=change.action.value,
+                actor_role=change.actor.role,
+            ),
+            dedup_key=f"case-notice:{event.id}",
+        )
     return move
 
 

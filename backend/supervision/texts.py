@@ -47,6 +47,7 @@ AUDIT_ACTIONS: Final = {
 """The reads of personal data the log can be filtered by (``audit_view.ACTIONS``)."""
 AUDIT_ACTION_LABELS: Final = {
     **AUDIT_ACTIONS,
+    "notice.print": "打印或下载书面通知",
     "staff_create": "新建工作人员账号",
     "staff_reassign": "调整账号角色或辖区",
     "staff_disable": "停用账号",

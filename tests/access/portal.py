@@ -156,6 +156,9 @@ PORTAL_RULES: dict[str, Rule] = {
     ),
     "GET /portal/window/cases": Rule(who="window_a", peers=("window_b",), marker=o("p_queued")),
     "GET /portal/window/cases/{number}": Rule(who="window_a", path=number("p_queued")),
+    "GET /portal/window/cases/{number}/notices/{notice}": Rule(
+        who="window_a", prepare=api_rules._noticed, path=o("noticed")
+    ),
     "POST /portal/window/cases/{number}/{action}": Rule(
         who="window_a", path=lambda w: {"number": w.objects["p_queued"], "action": "accept"}
     ),
@@ -215,6 +218,9 @@ PORTAL_RULES: dict[str, Rule] = {
         marker=o("p_review"),
     ),
     "GET /portal/review/cases/{number}": Rule(who="approver_a", path=number("p_review")),
+    "GET /portal/review/cases/{number}/notices/{notice}": Rule(
+        who="approver_a", prepare=api_rules._noticed_review, path=o("noticed_review")
+    ),
     "POST /portal/review/cases/{number}/form/{field}/reveal": Rule(
         who="approver_a",
         path=lambda w: {"number": w.objects["sealed_review"], "field": "guardian_id"},
@@ -251,6 +257,9 @@ PORTAL_RULES: dict[str, Rule] = {
         },
     ),
     "GET /portal/agent/cases/{number}": Rule(who="agent_a", path=number("errand")),
+    "GET /portal/agent/cases/{number}/notices/{notice}": Rule(
+        who="agent_a", prepare=api_rules._noticed_errand, path=o("noticed_errand")
+    ),
     "GET /portal/agent/handovers": Rule(who="agent_a", peers=("agent_b",), marker=o("batch_up")),
     "GET /portal/agent/handovers/{handover_id}": Rule(
         who="agent_a", path=lambda w: {"handover_id": w.objects["batch_up"]}

@@ -133,6 +133,37 @@ async def _claimed(w: World) -> None:
     w.objects["claimed"] = claimed.json()["number"]
 
 
+async def _notice_of(number_: str) -> dict[str, str]:
+    """The case's notices issued (the worker's ``case.notice`` handler, run here) and the path
+    parameters of its first one."""
+    from backend.notices.tables import Notice
+    from tests.notices.support import run_notice_jobs
+    from tests.window.support import row
+
+    case_id = (await row(number_)).id
+    await run_notice_jobs(case_ids=[case_id])
+    first = await Notice.select(Notice.id).where(Notice.case == case_id).first().run()
+    assert first is not None, number_
+    return {"number": number_, "notice": f"{first['id']}.pdf"}
+
+
+async def _noticed(w: World) -> None:
+    """A case of citizen A accepted at window A, its 受理通知书 issued."""
+    w.objects["noticed"] = await _notice_of(await w.accepted())
+
+
+async def _noticed_review(w: World) -> None:
+    """A case of citizen A transferred to GA, its 受理通知书 issued."""
+    w.objects["noticed_review"] = await _notice_of(await w.transferred())
+
+
+async def _noticed_errand(w: World) -> None:
+    """Agent A's errand, a supplement asked at window A: its 补正材料通知书 issued."""
+    errand = await _errand(w)
+    await w.act("window_a", f"/api/v1/window/cases/{errand}/supplement", {"missing": ["户口簿"]})
+    w.objects["noticed_errand"] = await _notice_of(errand)
+
+
 async def _villager(w: World) -> None:
     body = {"name": "张阿大", "id_number": w.objects["villager_id_number"], "village_code": VILLAGE}
     w.objects["villager"] = (await w.act("agent_a", "/api/v1/agent/citizens", body))["id"]
@@ -499,6 +530,12 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/cases": Rule(who="citizen_a", body=SINGLE, peers=CITIZENS),
     "GET /api/v1/cases": Rule(who="citizen_a", peers=CITIZENS, marker=o("asked")),
     "GET /api/v1/cases/{number}": Rule(who="citizen_a", path=number("asked")),
+    "GET /api/v1/cases/{number}/notices": Rule(
+        who="citizen_a", prepare=_noticed, path=lambda w: {"number": w.objects["noticed"]["number"]}
+    ),
+    "GET /api/v1/cases/{number}/notices/{notice}": Rule(
+        who="citizen_a", prepare=_noticed, path=o("noticed")
+    ),
     "POST /api/v1/cases/{number}/supplements": Rule(
         who="citizen_a",
         path=number("asked"),

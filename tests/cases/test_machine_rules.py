@@ -43,9 +43,10 @@ def test_the_machine_says_when_the_deadline_moves(status, action, resume, moves)
     [
         (Action.ACCEPT, S.QUEUED, S.ACCEPTED, "accept"),
         (Action.REQUEST_SUPPLEMENT, S.IN_REVIEW, S.AWAITING_SUPPLEMENT, "pause"),
-        (Action.REQUEST_SUPPLEMENT, S.QUEUED, S.AWAITING_SUPPLEMENT, None),
+        (Action.REQUEST_SUPPLEMENT, S.QUEUED, S.AWAITING_SUPPLEMENT, "ask"),
         (Action.SUPPLY, S.AWAITING_SUPPLEMENT, S.ACCEPTED, "resume"),
-        (Action.SUPPLY, S.AWAITING_SUPPLEMENT, S.QUEUED, None),
+        (Action.SUPPLY, S.AWAITING_SUPPLEMENT, S.QUEUED, "resume"),
+        (Action.FORWARD, S.SUBMITTED, S.QUEUED, None),
         (Action.APPROVE, S.ACCEPTED, S.APPROVED, "close"),
         (Action.DENY, S.IN_REVIEW, S.DENIED, "close"),
         (Action.WITHDRAW, S.QUEUED, S.WITHDRAWN, "close"),

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from backend.cases.clock import ClockEvent, compute
+from backend.cases.clock import Clock, ClockEvent, compute, late_supplement
 from backend.cases.states import Action, NotAllowed, Status, allowed_actions, decide, public_status
 from backend.workdays.calendar import ChinaCalendar
 
@@ -119,3 +119,43 @@ def test_a_deadline_crossing_into_2027():
 def test_overdue_counts_negative_and_before_acceptance_no_deadline():
     assert deadline([("2026-11-02", "accept")], 1, "2026-11-05") == (date(2026, 11, 3), -2)
     assert deadline([], 5, "2026-11-05") == (None, None)
+
+
+def clock_of(events: list[tuple[str, str]], days: int, today: str) -> Clock:
+    return compute(
+        [ClockEvent(date.fromisoformat(d), kind) for d, kind in events],
+        committed_days=days,
+        calendar=CAL,
+        today=date.fromisoformat(today),
+    )
+
+
+def test_a_supplement_asked_on_the_sixth_working_day_dates_acceptance_from_receipt():
+    # Received Monday 2026-11-02; the fifth working day after it is Monday 11-09.
+    assert not late_supplement(date(2026, 11, 2), date(2026, 11, 9), CAL)
+    assert late_supplement(date(2026, 11, 2), date(2026, 11, 10), CAL)
+    # Asked on Tuesday 11-10 (day 6), supplied and accepted on Thursday 11-12: acceptance dates
+    # from receipt, and the two working days spent waiting for the applicant do not count.
+    late = [
+        ("2026-11-02", "receive"),
+        ("2026-11-10", "ask"),
+        ("2026-11-12", "resume"),
+        ("2026-11-12", "accept"),
+    ]
+    clock = clock_of(late, 10, "2026-11-12")
+    assert clock.accepted_on == date(2026, 11, 2)
+    assert clock.paused_working_days == 2
+    assert clock.deadline == date(2026, 11, 18)
+
+
+def test_a_supplement_asked_on_the_third_working_day_leaves_acceptance_where_it_happens():
+    early = [
+        ("2026-11-02", "receive"),
+        ("2026-11-05", "ask"),
+        ("2026-11-09", "resume"),
+        ("2026-11-09", "accept"),
+    ]
+    clock = clock_of(early, 10, "2026-11-09")
+    assert clock.accepted_on == date(2026, 11, 9)
+    assert clock.paused_working_days == 0
+    assert clock.deadline == date(2026, 11, 23)

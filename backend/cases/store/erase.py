@@ -65,6 +65,7 @@ _PURGE: Final[tuple[str, ...]] = tuple(
         "citizen_handover",
         "case_supplement",
         "case_later_item",
+        "notice",
         "case_material",
         "case_event",
     )

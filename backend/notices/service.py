@@ -1,0 +1,228 @@
+"""Use cases of the formal notices: issue one when a step calls for it, list a case's notices,
+render one to PDF, and verify one by its token.
+
+A notice is issued by the ``case.notice`` handler (``jobs.py``) in its own unit of work: the
+number comes from the department's counter in the same transaction as the row, so numbers have
+no gaps, and a second run of the handler for the same step finds the notice and stops.
+The PDF is rendered on demand from the notice row and the case, so the applicant's name and the
+step's reasons are not copied into another table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass
+
+import structlog
+
+from backend.audit.service import Actor, AuditLog
+from backend.cases import clock
+from backend.cases.store import custody as case_reads
+from backend.cases.store import events as case_events
+from backend.cases.store import notices as case_steps
+from backend.cases.store.cases import CaseRecord
+from backend.cases.transitions import clock_events
+from backend.catalogue import service as catalogue
+from backend.clock import SHANGHAI
+from backend.errors import NotFound
+from backend.geo.store import areas
+from backend.identity.store import citizens
+from backend.notices import model, render, store, texts
+from backend.notices.store import NewNotice, NoticeRow
+from backend.outbox.service import Doorbell, unit_of_work
+from backend.workdays.service import load_calendar
+
+log = structlog.get_logger(__name__)
+
+PRINT = "notice.print"
+"""The audit action of a notice's PDF read."""
+
+TOKEN_BYTES = 24
+"""192 random bits: a verification link cannot be guessed, and says nothing of the case."""
+
+
+async def _district_of(township: str | None) -> tuple[str, str]:
+    """(township name, district name) of a township code; empty strings when unknown."""
+    if not township:
+        return "", ""
+    found = await areas.area(township)
+    if found is None:
+        return "", ""
+    district = await areas.area(found.parent_code) if found.parent_code else None
+    return found.name, district.name if district else ""
+
+
+async def issue_for_step(
+    *, event_id: int, case_id: int, action: str, actor_role: str, doorbell: Doorbell | None
+) -> NoticeRow | None:
+    """Issue the notice the step ``event_id`` calls for (idempotent: once per step).
+
+    A bundle's parent issues none: each of its items is decided by its own department and
+    gets its own notice."""
+    kind = model.KIND_OF_ACTION.get(action)
+    if kind is None:
+        return None
+    row = await case_reads.case_by_id(case_id)
+    if row is None or row.item_version is None:
+        return None
+    item = await catalogue.get_item_version(version_id=row.item_version)
+    step = await case_steps.step(event_id)
+    if step is None:
+        return None
+    township, district = await _district_of(row.township)
+    department_name = model.full_department_name(item.department_name, district)
+    issued_at = step.at
+    year = issued_at.astimezone(SHANGHAI).year
+    async with unit_of_work(doorbell):
+        if await store.issued_for(event_id):
+            return None
+        sequence = await store.next_sequence(department=item.spec.department_code, year=year)
+        notice = await store.insert(
+            NewNotice(
+                case=row.id,
+                root_case=row.parent or row.id,
+                event=event_id,
+                kind=kind,
+                token=secrets.token_urlsafe(TOKEN_BYTES),
+                department=item.spec.department_code,
+                department_name=department_name,
+                acting_for=model.acting_for(township) if actor_role in model.WINDOW_ROLES else "",
+                year=year,
+                item_code=item.spec.code,
+                item_name=item.spec.name,
+                item_kind=item.spec.kind,
+                issued_at=issued_at,
+            ),
+            sequence=sequence,
+            number=model.notice_number(
+                district=district or "区",
+                department_name=item.department_name,
+                kind_mark=texts.KIND_MARKS[kind],
+                year=year,
+                seq=sequence,
+            ),
+        )
+    log.info("notice_issued", notice_id=notice.id, kind=kind, case_id=row.id)
+    return notice
+
+
+async def notices_of(*, row: CaseRecord) -> list[NoticeRow]:
+    """The notices of the case ``row`` (whose access the caller checked) and of its items."""
+    return await store.of_root_case(row.parent or row.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A case page's 文书 card: the notices issued, and whether one is still being issued."""
+
+    notices: list[NoticeRow]
+    pending: bool
+
+
+async def card(*, row: CaseRecord) -> Card:
+    """The notices of the case ``row`` (access checked by the caller) for a staff case page."""
+    root = row.parent or row.id
+    notices = await store.of_root_case(root)
+    if row.parent is not None:
+        notices = [n for n in notices if n.case == row.id]
+    return Card(notices=notices, pending=await store.pending_for(row.id))
+
+
+async def notice_of(*, row: CaseRecord, notice_id: int) -> NoticeRow:
+    """One notice of the case ``row`` or of its items; 404 ``notice_not_found`` otherwise."""
+    found = await store.by_id(notice_id)
+    if found is None or found.root_case != (row.parent or row.id):
+        raise NotFound(texts.NOTICE_NOT_FOUND, code="notice_not_found")
+    if row.parent is not None and found.case != row.id:
+        raise NotFound(texts.NOTICE_NOT_FOUND, code="notice_not_found")
+    return found
+
+
+async def notice_pdf(
+    *, row: CaseRecord, notice_id: int, base_url: str, reader: Actor, audit: AuditLog
+) -> tuple[NoticeRow, bytes]:
+    """The notice rendered to PDF, the read written to the audit log (a notice names its
+    applicant and may state reasons about them)."""
+    notice = await notice_of(row=row, notice_id=notice_id)
+    case = await case_reads.case_by_id(notice.case)
+    if case is None:
+        raise NotFound(texts.NOTICE_NOT_FOUND, code="notice_not_found")
+    facts = await _facts(notice, case)
+    html = render.notice_html(facts, verify_url=f"{base_url.rstrip('/')}/verify/{notice.token}")
+    pdf = await asyncio.to_thread(render.pdf, html)
+    async with unit_of_work(None):
+        await audit.record(
+            actor=reader,
+            action=PRINT,
+            subject_kind="case",
+            subject_id=case.number,
+            reason=f"打印{texts.KIND_NAMES[notice.kind]} {notice.number}",
+        )
+    return notice, pdf
+
+
+async def _facts(notice: NoticeRow, case: CaseRecord) -> render.NoticeFacts:
+    calendar = await load_calendar()
+    # The clock as it stood when the notice was issued: later steps do not rewrite it.
+    steps = [s for s in (await case_events.steps([case.id]))[case.id] if s.at <= notice.issued_at]
+    computed = clock.compute(
+        clock_events(steps),
+        committed_days=case.committed_days,
+        calendar=calendar,
+        today=notice.issued_at.astimezone(SHANGHAI).date(),
+    )
+    step = await case_steps.step(notice.event)
+    received_on = case.created_at.astimezone(SHANGHAI).date()
+    issued_on = notice.issued_at.astimezone(SHANGHAI).date()
+    names = await citizens.names(citizen_ids=[str(case.applicant)])
+    _, district = await _district_of(case.township)
+    accepted_on = computed.accepted_on
+    return render.NoticeFacts(
+        notice=notice,
+        case_number=case.number,
+        applicant=names.get(str(case.applicant)) or "申请人",
+        received_on=received_on,
+        issued_on=issued_on,
+        accepted_on=accepted_on,
+        # Pauses for supplements so far included: a late 补正 dates acceptance back to receipt,
+        # and the days waiting for the applicant do not count.
+        deadline=computed.deadline,
+        committed_days=case.committed_days,
+        missing=tuple(step.missing) if step is not None else (),
+        reason=await case_steps.step_note(notice.event),
+        late_supplement=clock.late_supplement(received_on, issued_on, calendar),
+        delivery=texts.DELIVERY.get(case.delivery_method, case.delivery_method),
+        reconsideration_organ=texts.RECONSIDERATION_ORGAN.format(district=district or "区"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """What the public verification page shows: nothing personal, nothing of the case."""
+
+    kind: str
+    number: str
+    department: str
+    issued_on: str
+    item: str
+    valid: bool
+
+
+async def verify(*, token: str) -> Verified:
+    """The notice's public facts by its token; 404 (no hint) for an unknown token."""
+    found = await store.by_token(token) if 16 <= len(token) <= 64 else None
+    if found is None:
+        raise NotFound(texts.NOT_FOUND_BODY, code="notice_not_found")
+    return Verified(
+        kind=texts.TITLES[(found.kind, _kind(found.item_kind))],
+        number=found.number,
+        department=found.department_name,
+        issued_on=render.chinese_date(found.issued_at.astimezone(SHANGHAI).date()),
+        item=found.item_name,
+        valid=found.valid,
+    )
+
+
+def _kind(item_kind: str) -> str:
+    return texts.LICENSING if item_kind == texts.LICENSING else "public_service"
