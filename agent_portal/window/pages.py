@@ -17,6 +17,7 @@ from litestar.response import Redirect, Response, Template
 from agent_portal.common import casepage, desk, lists, texts
 from agent_portal.common.desk import choices, text
 from agent_portal.common.errors import PageNotFound
+from agent_portal.window import search
 from backend.cases.store.cases import CaseRecord
 from backend.deps import Deps
 from backend.errors import DomainError
@@ -86,17 +87,44 @@ async def _refused(
     )
 
 
+def _bad_search(template: str, found: dict[str, Any], exc: DomainError) -> Template:
+    """The list page with the search's problem beside the form and nothing listed."""
+    ctx: dict[str, Any] = {"lines": [], "pages": lists.Pages(1, 1, 0)}
+    ctx.update(found, search_error=exc.detail, notice=None)
+    return Template(template, context=ctx, status_code=exc.status)
+
+
 class WindowPages(Controller):
     path = "/window"
     include_in_schema = False
 
     @get("/queue", name="portal:window-queue")
-    async def queue(self, staff: StaffAccount, page: int = 1, notice: str = "") -> Template:
+    async def queue(
+        self,
+        staff: StaffAccount,
+        deps: Deps,
+        page: int = 1,
+        notice: str = "",
+        number: str = "",
+        name: str = "",
+        id_last4: str = "",
+        phone: str = "",
+        item: str = "",
+        filed_from: str = "",
+        filed_to: str = "",
+    ) -> Template:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         page = desk.page_number(page)
-        listed = await front_desk.queue_page(clerk=clerk, page=page, page_size=desk.PAGE_SIZE)
+        terms = search.terms_of(number, name, id_last4, phone, item, filed_from, filed_to)
+        found = await search.context(terms, "/portal/window/queue")
+        try:
+            listed = await front_desk.queue_page(
+                clerk=clerk, page=page, page_size=desk.PAGE_SIZE, terms=terms, cipher=deps.cipher
+            )
+        except DomainError as exc:  # a malformed term: said beside the form, nothing listed
+            return _bad_search("window/queue.html", found, exc)
         ctx = await lists.context(listed, page=page, clerk=clerk)
-        ctx["notice"] = texts.QUEUE_NOTICES.get(notice)
+        ctx.update(found, notice=texts.QUEUE_NOTICES.get(notice))
         return Template("window/queue.html", context=ctx)
 
     @post("/queue/claim", name="portal:window-claim")
@@ -111,21 +139,40 @@ class WindowPages(Controller):
 
     @get("/cases", name="portal:window-cases")
     async def township_cases(
-        self, staff: StaffAccount, status: str = "", page: int = 1
+        self,
+        staff: StaffAccount,
+        deps: Deps,
+        status: str = "",
+        page: int = 1,
+        number: str = "",
+        name: str = "",
+        id_last4: str = "",
+        phone: str = "",
+        item: str = "",
+        filed_from: str = "",
+        filed_to: str = "",
     ) -> Template:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         page = desk.page_number(page)
         tabs = dict(texts.TOWNSHIP_TABS)
         if status not in tabs:
             raise PageNotFound
-        listed = await front_desk.township_cases(
-            clerk=clerk,
-            status=listing.status_filter(status),
-            page=page,
-            page_size=desk.PAGE_SIZE,
-        )
+        terms = search.terms_of(number, name, id_last4, phone, item, filed_from, filed_to)
+        found = await search.context(terms, "/portal/window/cases", status=status)
+        found.update(tabs=texts.TOWNSHIP_TABS, status=status)
+        try:
+            listed = await front_desk.township_cases(
+                clerk=clerk,
+                status=listing.status_filter(status),
+                page=page,
+                page_size=desk.PAGE_SIZE,
+                terms=terms,
+                cipher=deps.cipher,
+            )
+        except DomainError as exc:
+            return _bad_search("window/cases.html", found, exc)
         ctx = await lists.context(listed, page=page, clerk=clerk)
-        ctx.update(tabs=texts.TOWNSHIP_TABS, status=status)
+        ctx.update(found)
         return Template("window/cases.html", context=ctx)
 
     @get("/cases/{number:str}", name="portal:window-case")

@@ -23,15 +23,23 @@ from backend.http.pagination import Page, PageSize
 from backend.http.throttle import limit_id_lookup
 from backend.window import listing
 from backend.window.guards import clerk_of, township_case, window_staff
+from backend.window.listing import SearchTerms
 from backend.window.problems import CASE_404, FRONT_DESK_409, MATERIAL_LINK, REVEAL
 from backend.window.schemas import (
     CaseForStaff,
     CaseNoteIn,
     CaseNumberPath,
     DeliverIn,
+    FiledFromQuery,
+    FiledToQuery,
     FormFieldPath,
     HandoffIn,
+    IdLast4Query,
+    ItemQuery,
     MaterialLinkOut,
+    NameQuery,
+    NumberQuery,
+    PhoneQuery,
     RejectIn,
     RevealedOut,
     RevealIn,
@@ -90,14 +98,31 @@ class WindowController(Controller):
         **operation(
             "本镇街受理队列",
             "列出本镇街待受理的办件（一件事只列整件），最紧急的在前：先按办结期限，再按提交时间。"
-            "每件带认领信息（claimed_by、claimed_until），申请人姓名遮掩显示。分页。",
+            "每件带认领信息（claimed_by、claimed_until），申请人姓名遮掩显示。可按办件编号、"
+            "申请人姓名、身份证号后4位、手机号码、事项、提交日期查找（条件同时满足）。分页。",
         ),
     )
     async def queue(
-        self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
+        self,
+        request: ApiRequest,
+        deps: Deps,
+        page: Page = 1,
+        page_size: PageSize = 20,
+        number: NumberQuery = "",
+        name: NameQuery = "",
+        id_last4: IdLast4Query = "",
+        phone: PhoneQuery = "",
+        item: ItemQuery = "",
+        filed_from: FiledFromQuery = "",
+        filed_to: FiledToQuery = "",
     ) -> StaffCasePage:
+        terms = SearchTerms(number, name, id_last4, phone, item, filed_from, filed_to)
         return await front_desk.queue_page(
-            clerk=clerk_of(request.user), page=page, page_size=page_size
+            clerk=clerk_of(request.user),
+            page=page,
+            page_size=page_size,
+            terms=terms,
+            cipher=deps.cipher,
         )
 
     @post(
@@ -125,21 +150,32 @@ class WindowController(Controller):
         **operation(
             "本镇街办件",
             "列出本镇街的全部办件（一件事的子件也单独列出，带 parent_number），可按状态筛选；"
-            "窗口在这里找待出件和待送达的办件。分页。",
+            "窗口在这里找待出件和待送达的办件。查找条件同受理队列。分页。",
         ),
     )
     async def township_cases(
         self,
         request: ApiRequest,
+        deps: Deps,
         status: StatusQuery = None,
         page: Page = 1,
         page_size: PageSize = 20,
+        number: NumberQuery = "",
+        name: NameQuery = "",
+        id_last4: IdLast4Query = "",
+        phone: PhoneQuery = "",
+        item: ItemQuery = "",
+        filed_from: FiledFromQuery = "",
+        filed_to: FiledToQuery = "",
     ) -> StaffCasePage:
+        terms = SearchTerms(number, name, id_last4, phone, item, filed_from, filed_to)
         return await front_desk.township_cases(
             clerk=clerk_of(request.user),
             status=listing.status_filter(status),
             page=page,
             page_size=page_size,
+            terms=terms,
+            cipher=deps.cipher,
         )
 
     @post(

@@ -82,6 +82,32 @@ StatusQuery: TypeAlias = Annotated[
 ]
 
 
+def _search_query(description: str, example: str, max_length: int) -> Any:
+    return Parameter(
+        description=description,
+        examples=[Example(value=example)],
+        max_length=max_length,
+        required=False,
+    )
+
+
+NumberQuery: TypeAlias = Annotated[str, _search_query("办件编号（包含即可）。", "XS2026120", 40)]
+NameQuery: TypeAlias = Annotated[str, _search_query("申请人姓名（包含即可）。", "王秀", 64)]
+IdLast4Query: TypeAlias = Annotated[
+    str, _search_query("申请人身份证号后4位（末位可为X）。", "1234", 8)
+]
+PhoneQuery: TypeAlias = Annotated[
+    str, _search_query("申请人手机号码（完整号码，按查询用密钥哈希比对）。", "13800001111", 24)
+]
+ItemQuery: TypeAlias = Annotated[str, _search_query("事项或一件事的编码。", "GA-CSDJ", 40)]
+FiledFromQuery: TypeAlias = Annotated[
+    str, _search_query("提交日期起（含），年-月-日。", "2026-12-01", 10)
+]
+FiledToQuery: TypeAlias = Annotated[
+    str, _search_query("提交日期止（含），年-月-日。", "2026-12-07", 10)
+]
+
+
 class RejectIn(msgspec.Struct, forbid_unknown_fields=True):
     """不予受理：理由。"""
 

@@ -47,3 +47,10 @@ AUDIT_NOTES: Final[dict[str, str]] = {
     "routing_set_rule": "设置分类审批规则",
     "routing_delete_rule": "删除分类审批规则",
 }
+
+# --- searching the lists (查找办件) ---
+SEARCH_LAST4_INVALID: Final = "身份证号后4位应为4位数字（最后一位可以是X）。"
+SEARCH_PHONE_INVALID: Final = "手机号码应为5到20位数字。"
+SEARCH_ITEM_UNKNOWN: Final = "没有这个事项或一件事，请从列表中选择。"
+SEARCH_DATE_INVALID: Final = "{label}格式不对，请按“年-月-日”填写，例如 2026-12-07。"
+SEARCH_DATES_REVERSED: Final = "起始日期不能晚于截止日期。"

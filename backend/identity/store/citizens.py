@@ -182,10 +182,20 @@ async def any_with_id(*, citizen_id: str) -> bool:
 
 
 async def set_phone(
-    *, citizen_id: str, sealed: str, masked: str | None, at: datetime | None = None
+    *,
+    citizen_id: str,
+    sealed: str,
+    masked: str | None,
+    lookup: str,
+    at: datetime | None = None,
 ) -> bool:
-    """Keep the citizen's (encrypted) phone number; False when there is no such citizen."""
-    values: dict[Column | str, Any] = {Citizen.phone_enc: sealed, Citizen.phone_masked: masked}
+    """Keep the citizen's (encrypted) phone number and its lookup hash; False when there is no
+    such citizen."""
+    values: dict[Column | str, Any] = {
+        Citizen.phone_enc: sealed,
+        Citizen.phone_masked: masked,
+        Citizen.phone_hash: lookup,
+    }
     if at is not None:
         values[Citizen.updated_at] = at
     updated = await (
@@ -218,6 +228,7 @@ async def restrict(*, citizen_id: str, at: datetime) -> None:
                 Citizen.id_number_hash: None,
                 Citizen.phone_enc: None,
                 Citizen.phone_masked: None,
+                Citizen.phone_hash: None,
                 Citizen.consent_version: None,
                 Citizen.consented_at: None,
                 Citizen.last_login_at: None,
