@@ -284,3 +284,26 @@ async def move_village(*, citizen_id: str, village_code: str, at: datetime) -> N
         .where(Citizen.id == citizen_id)
         .run()
     )
+
+
+async def phones_without_hash(*, after: str | None, limit: int) -> list[tuple[str, str]]:
+    """(id, encrypted phone) of citizens whose phone has no lookup hash yet (bound before the
+    hash was kept), by id after ``after``, row-locked for the caller's transaction."""
+    rows = await db.fetch(
+        "SELECT id::text AS id, phone_enc FROM citizen WHERE phone_enc IS NOT NULL"
+        " AND phone_hash IS NULL AND ($1::uuid IS NULL OR id > $1::uuid)"
+        " ORDER BY id LIMIT $2 FOR UPDATE",
+        after,
+        limit,
+    )
+    return [(str(r["id"]), str(r["phone_enc"])) for r in rows]
+
+
+async def set_phone_hashes(*, ids: list[str], hashes: list[str]) -> None:
+    """Keep each citizen's phone lookup hash (one statement for the batch)."""
+    await db.execute(
+        "UPDATE citizen SET phone_hash = v.hash FROM unnest($1::uuid[], $2::text[]) AS v(id, hash)"
+        " WHERE citizen.id = v.id",
+        ids,
+        hashes,
+    )
