@@ -103,6 +103,7 @@ DONE: Final[dict[str, str]] = {
     "transfer": "已转后台审批。",
     "handoff": "已转交其他镇街。",
     "result": "已出件。",
+    "finish": "即办件已当场办结出件，请登记领取。",
     "deliver": "已送达。",
     "approve": "已审批通过。",
     "deny": "已审批不通过。",
@@ -223,6 +224,10 @@ def step_delivered(method: str, tracking_no: str | None) -> str:
     return f"{method}（快递单号 {tracking_no}）" if tracking_no else method
 
 
+def step_collector(name: str, checked: bool) -> str:
+    return f"，领取人 {name}" + ("（身份证号码已核对）" if checked else "")
+
+
 # --- the agent's pages (代办员) and custody batches (材料交接) --------------------------------
 
 MANDATE_STATUS: Final[dict[str, str]] = {
@@ -278,3 +283,5 @@ PW_CHANGED: Final = "密码已修改，其他设备上的登录已全部退出�
 PW_RULES: Final = (
     "至少 12 位，不能是常见密码、不能与用户名相同；建议用几个不相关的词或混合字母、数字和符号。"
 )
+
+STEP_ON_THE_SPOT: Final = "即办件，窗口当场办结"

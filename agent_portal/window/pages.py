@@ -14,7 +14,7 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Response, Template
 
-from agent_portal.common import casepage, desk, lists, texts
+from agent_portal.common import casepage, desk, texts
 from agent_portal.common.desk import choices, text
 from agent_portal.common.errors import PageNotFound
 from agent_portal.window import search
@@ -25,7 +25,9 @@ from backend.identity import roles
 from backend.identity.service import StaffAccount
 from backend.window import listing
 from backend.window.access import Clerk
-from backend.window.schemas import CaseForStaff
+from backend.window.delivery import Collector
+from backend.window.listing import SearchTerms
+from backend.window.schemas import CaseForStaff, StaffCasePage
 from backend.window.service import front_desk, views
 
 Act = Callable[[str, Clerk, Deps, FormMultiDict], Awaitable[object]]
@@ -60,12 +62,20 @@ ACTS: Final[dict[str, Act]] = {
     "result": lambda n, c, d, f: front_desk.issue_result(
         number=n, clerk=c, **_on(d), note=text(f, "note", label="出件说明")
     ),
+    "finish": lambda n, c, d, f: front_desk.finish_on_the_spot(
+        number=n, clerk=c, **_on(d), note=text(f, "note", label="出件说明")
+    ),
     "deliver": lambda n, c, d, f: front_desk.deliver(
         number=n,
         clerk=c,
         **_on(d),
         method=text(f, "method", label="送达方式", limit=16),
         tracking_no=text(f, "tracking_no", label="快递单号", limit=64) or None,
+        collector=Collector(
+            text(f, "collector_name", label="领取人姓名", limit=64),
+            text(f, "collector_id_number", label="领取人身份证号码", limit=24),
+        ),
+        cipher=d.cipher,
     ),
 }
 
@@ -87,11 +97,17 @@ async def _refused(
     )
 
 
-def _bad_search(template: str, found: dict[str, Any], exc: DomainError) -> Template:
-    """The list page with the search's problem beside the form and nothing listed."""
-    ctx: dict[str, Any] = {"lines": [], "pages": lists.Pages(1, 1, 0)}
-    ctx.update(found, search_error=exc.detail, notice=None)
-    return Template(template, context=ctx, status_code=exc.status)
+async def _township_cases(
+    clerk: Clerk, status: str, page: int, terms: SearchTerms, deps: Deps
+) -> StaffCasePage:
+    return await front_desk.township_cases(
+        clerk=clerk,
+        status=listing.status_filter(status),
+        page=page,
+        page_size=desk.PAGE_SIZE,
+        terms=terms,
+        cipher=deps.cipher,
+    )
 
 
 class WindowPages(Controller):
@@ -116,16 +132,17 @@ class WindowPages(Controller):
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         page = desk.page_number(page)
         terms = search.terms_of(number, name, id_last4, phone, item, filed_from, filed_to)
-        found = await search.context(terms, "/portal/window/queue")
-        try:
-            listed = await front_desk.queue_page(
+        return await search.page(
+            "window/queue.html",
+            "/portal/window/queue",
+            lambda: front_desk.queue_page(
                 clerk=clerk, page=page, page_size=desk.PAGE_SIZE, terms=terms, cipher=deps.cipher
-            )
-        except DomainError as exc:  # a malformed term: said beside the form, nothing listed
-            return _bad_search("window/queue.html", found, exc)
-        ctx = await lists.context(listed, page=page, clerk=clerk)
-        ctx.update(found, notice=texts.QUEUE_NOTICES.get(notice))
-        return Template("window/queue.html", context=ctx)
+            ),
+            terms=terms,
+            page=page,
+            clerk=clerk,
+            extra={"notice": texts.QUEUE_NOTICES.get(notice)},
+        )
 
     @post("/queue/claim", name="portal:window-claim")
     async def claim(self, staff: StaffAccount, deps: Deps) -> Redirect:
@@ -158,22 +175,15 @@ class WindowPages(Controller):
         if status not in tabs:
             raise PageNotFound
         terms = search.terms_of(number, name, id_last4, phone, item, filed_from, filed_to)
-        found = await search.context(terms, "/portal/window/cases", status=status)
-        found.update(tabs=texts.TOWNSHIP_TABS, status=status)
-        try:
-            listed = await front_desk.township_cases(
-                clerk=clerk,
-                status=listing.status_filter(status),
-                page=page,
-                page_size=desk.PAGE_SIZE,
-                terms=terms,
-                cipher=deps.cipher,
-            )
-        except DomainError as exc:
-            return _bad_search("window/cases.html", found, exc)
-        ctx = await lists.context(listed, page=page, clerk=clerk)
-        ctx.update(found)
-        return Template("window/cases.html", context=ctx)
+        return await search.page(
+            "window/cases.html",
+            "/portal/window/cases",
+            lambda: _township_cases(clerk, status, page, terms, deps),
+            terms=terms,
+            page=page,
+            clerk=clerk,
+            extra={"tabs": texts.TOWNSHIP_TABS, "status": status},
+        )
 
     @get("/cases/{number:str}", name="portal:window-case")
     async def case(

@@ -6,11 +6,18 @@ cases as the API (``front_desk.queue_page`` / ``township_cases``).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from litestar.response import Template
+
+from agent_portal.common import lists
 from backend.catalogue import service as catalogue
+from backend.errors import DomainError
+from backend.window.access import Clerk
 from backend.window.listing import SearchTerms
+from backend.window.schemas import StaffCasePage
 
 
 def terms_of(
@@ -46,3 +53,29 @@ async def context(terms: SearchTerms, base: str, **keep: str) -> dict[str, Any]:
         "search_error": None,
         "page_base": f"{base}?{urlencode(query)}&" if query else f"{base}?",
     }
+
+
+async def page(
+    template: str,
+    base: str,
+    listed: Callable[[], Awaitable[StaffCasePage]],
+    *,
+    terms: SearchTerms,
+    page: int,
+    clerk: Clerk,
+    extra: dict[str, Any],
+) -> Template:
+    """A list page with its search form: the lines the use case ``listed`` gives, or — for a
+    malformed term — the problem beside the form and nothing listed (422)."""
+    keep = {"status": extra["status"]} if extra.get("status") else {}
+    found = await context(terms, base, **keep)
+    found.update(extra)
+    try:
+        lines = await listed()
+    except DomainError as exc:
+        ctx: dict[str, Any] = {"lines": [], "pages": lists.Pages(1, 1, 0)}
+        ctx.update(found, search_error=exc.detail)
+        return Template(template, context=ctx, status_code=exc.status)
+    ctx = await lists.context(lines, page=page, clerk=clerk)
+    ctx.update(found)
+    return Template(template, context=ctx)

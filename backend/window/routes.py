@@ -22,6 +22,7 @@ from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.http.throttle import limit_id_lookup
 from backend.window import listing
+from backend.window.delivery import Collector
 from backend.window.guards import clerk_of, township_case, window_staff
 from backend.window.listing import SearchTerms
 from backend.window.problems import CASE_404, FRONT_DESK_409, MATERIAL_LINK, REVEAL
@@ -434,17 +435,50 @@ class WindowController(Controller):
         )
 
     @post(
+        "/cases/{number:str}/finish",
+        guards=[township_case],
+        status_code=200,
+        **operation(
+            "即办办结",
+            "即办件（承诺时限为 0 个工作日）在窗口当场办结：尚未受理的先受理，再审批通过并出件，"
+            "不转后台；可附出件说明。一件事须先整件受理，再对其中的即办事项逐项办结。不是即办件"
+            "答 409 not_on_the_spot。",
+            problems={**FRONT_DESK, 409: [*FRONT_DESK_409, "not_on_the_spot"]},
+        ),
+    )
+    async def finish(
+        self,
+        request: ApiRequest,
+        deps: Deps,
+        number: CaseNumberPath,
+        data: JSONBody[CaseNoteIn],
+    ) -> CaseForStaff:
+        return await front_desk.finish_on_the_spot(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
+            note=data.note,
+        )
+
+    @post(
         "/cases/{number:str}/deliver",
         guards=[township_case],
         status_code=200,
         **operation(
             "送达",
-            "登记已出件的结果送达申请人：窗口领取，或邮寄（须填快递单号）。由代办员转交的须放入"
-            "交接批次，这里答 409 deliver_through_agent。",
+            "登记已出件的结果送达申请人：窗口领取（须填领取人姓名和身份证号码，与申请人核对；"
+            "号码不保存），或邮寄（须填快递单号）。由代办员转交的须放入交接批次，这里答 409 "
+            "deliver_through_agent。",
             problems={
                 **FRONT_DESK,
                 409: [*FRONT_DESK_409, "deliver_through_agent"],
-                422: ["tracking_no_required"],
+                422: [
+                    "tracking_no_required",
+                    "collector_required",
+                    "collector_mismatch",
+                    "id_number_invalid",
+                ],
             },
         ),
     )
@@ -462,6 +496,8 @@ class WindowController(Controller):
             lapse_s=deps.settings.window_claim_s,
             method=data.method,
             tracking_no=data.tracking_no,
+            collector=Collector(data.collector_name or "", data.collector_id_number or ""),
+            cipher=deps.cipher,
         )
 
     @post(

@@ -189,6 +189,27 @@ class DeliverIn(msgspec.Struct, forbid_unknown_fields=True):
         ]
         | None
     ) = None
+    collector_name: (
+        Annotated[
+            str,
+            Meta(max_length=64, description="领取人姓名，窗口领取时必填。", examples=["王秀英"]),
+        ]
+        | None
+    ) = None
+    collector_id_number: (
+        Annotated[
+            str,
+            Meta(
+                max_length=24,
+                description=(
+                    "领取人身份证号码，窗口领取时必填：与办件申请人的号码核对（按查询用密钥哈希"
+                    "比对），号码本身不保存，只记录核对一致及核对人。"
+                ),
+                examples=["330109195603120028"],
+            ),
+        ]
+        | None
+    ) = None
 
 
 class DenyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -564,6 +585,13 @@ class ResultOut(msgspec.Struct):
     tracking_no: (
         Annotated[str, Meta(description="快递单号（邮寄时）。", examples=["SF1234567890"])] | None
     ) = None
+    collector_name: (
+        Annotated[str, Meta(description="窗口领取时的领取人姓名。", examples=["王秀英"])] | None
+    ) = None
+    collector_id_checked: Annotated[
+        bool,
+        Meta(description="窗口领取时已核对领取人身份证号码与申请人一致（号码本身不保存）。"),
+    ] = False
 
 
 class ClaimOut(msgspec.Struct):

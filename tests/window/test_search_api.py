@@ -132,3 +132,21 @@ async def test_a_malformed_term_is_a_chinese_422(
     desk = await clerk(api)
     for path in ("/api/v1/window/queue", "/api/v1/window/cases"):
         assert_problem(await desk.get(path, params=params), 422, "validation_failed")
+
+
+async def test_phones_bound_before_the_hash_are_hashed_by_the_backfill(
+    api, small_catalogue: Path, elicense, wechat, settings
+):
+    from backend.identity.phone_index import index_phones
+    from backend.security.fieldcrypt import FieldCipher
+
+    p = await _people(api)
+    await Citizen.update({Citizen.phone_hash: None}).where(Citizen.id == p["wang"].id).run()
+    desk = await clerk(api)
+    assert await _numbers(desk, "/api/v1/window/queue", phone="13812345678") == []
+    report = await index_phones(cipher=FieldCipher(settings.field_key_ring()), batch_size=1)
+    assert (report.indexed, report.failed) == (1, 0)
+    found = await _numbers(desk, "/api/v1/window/queue", phone="13812345678")
+    assert set(found) == {p["wang_birth"], p["wang_insurance"]}
+    again = await index_phones(cipher=FieldCipher(settings.field_key_ring()))
+    assert (again.indexed, again.failed) == (0, 0)

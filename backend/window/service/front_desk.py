@@ -17,8 +17,9 @@ from backend.cases.store.queue import Lines, Search
 from backend.clock import now_utc
 from backend.outbox.service import Doorbell, unit_of_work
 from backend.security.fieldcrypt import FieldCipher
-from backend.window import actions, claims, listing, present
+from backend.window import actions, claims, delivery, listing, present
 from backend.window.access import Clerk
+from backend.window.delivery import Collector
 from backend.window.listing import SearchTerms
 from backend.window.schemas import CaseForStaff, StaffCasePage
 from backend.window.service.views import row_of, staff_view
@@ -233,6 +234,20 @@ async def issue_result(
     )
 
 
+async def finish_on_the_spot(
+    *, number: str, clerk: Clerk, doorbell: Doorbell | None, lapse_s: int, note: str
+) -> CaseForStaff:
+    """即办办结: a 即办件 accepted and its result issued at the window in one step."""
+    return await _act(
+        actions.finish_on_the_spot,
+        number=number,
+        clerk=clerk,
+        doorbell=doorbell,
+        lapse_s=lapse_s,
+        note=note,
+    )
+
+
 async def deliver(
     *,
     number: str,
@@ -241,14 +256,19 @@ async def deliver(
     lapse_s: int,
     method: str,
     tracking_no: str | None,
+    cipher: FieldCipher,
+    collector: Collector | None = None,
 ) -> CaseForStaff:
-    """送达: picked up at the window or mailed (with its tracking number)."""
+    """送达: collected at the window (the collector's ID number checked against the case, not
+    kept) or mailed (with its tracking number)."""
     return await _act(
-        actions.deliver,
+        delivery.deliver,
         number=number,
         clerk=clerk,
         doorbell=doorbell,
         lapse_s=lapse_s,
         method=method,
         tracking_no=tracking_no,
+        collector=collector,
+        cipher=cipher,
     )
