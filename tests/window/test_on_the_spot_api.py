@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from backend import db
 from tests.api.test_login import assert_problem
 from tests.support import citizen
 from tests.window.support import BIRTH, INSURANCE, act, clerk, ok, queued, row
@@ -39,6 +40,12 @@ async def test_a_queued_same_day_item_is_finished_at_the_window(
     assert done["result"]["note"] == "参保登记已当场办理"
     assert done["accepted_at"] and done["deadline"]
     assert "deliver" in done["allowed_actions"]
+    told = await db.fetch(
+        "SELECT payload->>'action' AS action FROM outbox_event WHERE kind = 'case.event'"
+        " AND payload->'case'->>'number' = $1 ORDER BY id",
+        number,
+    )
+    assert [r["action"] for r in told][-2:] == ["accept", "issue_result"]  # 受理, 已出件
     delivered = await ok(
         desk,
         number,
