@@ -118,9 +118,15 @@ def _detail(action: str, data: dict[str, Any], names: dict[str, str]) -> str:
         return texts.step_handoff(names.get(data["to"], data["to"]))
     if action == "request_supplement" and data.get("missing"):
         return texts.step_missing(list(data["missing"]))
+    if action == "approve" and data.get("on_the_spot"):
+        return texts.STEP_ON_THE_SPOT
     if action == "deliver" and data.get("method"):
         method = texts.DELIVERY.get(data["method"], data["method"])
-        return texts.step_delivered(method, data.get("tracking_no"))
+        delivered = texts.step_delivered(method, data.get("tracking_no"))
+        collector = data.get("collector") or {}
+        if collector.get("name"):
+            delivered += texts.step_collector(collector["name"], bool(collector.get("id_checked")))
+        return delivered
     return ""
 
 
@@ -139,11 +145,27 @@ def _steps(view: CaseForStaff, names: dict[str, str]) -> list[Step]:
     return out
 
 
+def on_the_spot(view: CaseForStaff, items: list[ItemView]) -> bool:
+    """即办办结 is offered: one item (not a bundle's parent) with no committed days, queued or
+    accepted as far as the machine and the bundle rules say (``front_desk.finish_on_the_spot``
+    decides again under the lock)."""
+    if len(items) != 1 or items[0].spec.committed_days != 0:
+        return False
+    if view.bundle_code and view.parent_number is None:
+        return False
+    allowed = set(view.allowed_actions)
+    return (view.status == "queued" and "accept" in allowed) or (
+        view.status == "accepted" and "approve" in allowed
+    )
+
+
 def offered(view: CaseForStaff, desk: str, items: list[ItemView]) -> list[str]:
     allowed = set(view.allowed_actions)
     out = [page for page, action in DESK_ACTIONS[desk] if action in allowed]
     if "handoff" in out and not (items and all(v.spec.district_wide for v in items)):
         out.remove("handoff")
+    if desk == WINDOW and on_the_spot(view, items):
+        out.insert(0, "finish")
     return out
 
 

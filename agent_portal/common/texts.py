@@ -103,6 +103,7 @@ DONE: Final[dict[str, str]] = {
     "transfer": "已转后台审批。",
     "handoff": "已转交其他镇街。",
     "result": "已出件。",
+    "finish": "即办件已当场办结出件，请登记领取。",
     "deliver": "已送达。",
     "approve": "已审批通过。",
     "deny": "已审批不通过。",
@@ -223,6 +224,10 @@ def step_delivered(method: str, tracking_no: str | None) -> str:
     return f"{method}（快递单号 {tracking_no}）" if tracking_no else method
 
 
+def step_collector(name: str, checked: bool) -> str:
+    return f"，领取人 {name}" + ("（身份证号码已核对）" if checked else "")
+
+
 # --- the agent's pages (代办员) and custody batches (材料交接) --------------------------------
 
 MANDATE_STATUS: Final[dict[str, str]] = {
@@ -284,3 +289,4 @@ PW_RULES: Final = (
 PAPER_TITLE: Final = "文书"
 PAPER_PENDING: Final = "文书生成中，请稍后刷新"
 PAPER_NONE: Final = "本件尚未出具文书（受理、不予受理、补正、不予许可、办结时出具）。"
+STEP_ON_THE_SPOT: Final = "即办件，窗口当场办结"

@@ -14,9 +14,10 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Response, Template
 
-from agent_portal.common import casepage, desk, lists, texts
+from agent_portal.common import casepage, desk, texts
 from agent_portal.common.desk import choices, text
 from agent_portal.common.errors import PageNotFound
+from agent_portal.window import search
 from backend.cases.store.cases import CaseRecord
 from backend.deps import Deps
 from backend.errors import DomainError
@@ -24,7 +25,9 @@ from backend.identity import roles
 from backend.identity.service import StaffAccount
 from backend.window import listing
 from backend.window.access import Clerk
-from backend.window.schemas import CaseForStaff
+from backend.window.delivery import Collector
+from backend.window.listing import SearchTerms
+from backend.window.schemas import CaseForStaff, StaffCasePage
 from backend.window.service import front_desk, views
 
 Act = Callable[[str, Clerk, Deps, FormMultiDict], Awaitable[object]]
@@ -59,12 +62,20 @@ ACTS: Final[dict[str, Act]] = {
     "result": lambda n, c, d, f: front_desk.issue_result(
         number=n, clerk=c, **_on(d), note=text(f, "note", label="出件说明")
     ),
+    "finish": lambda n, c, d, f: front_desk.finish_on_the_spot(
+        number=n, clerk=c, **_on(d), note=text(f, "note", label="出件说明")
+    ),
     "deliver": lambda n, c, d, f: front_desk.deliver(
         number=n,
         clerk=c,
         **_on(d),
         method=text(f, "method", label="送达方式", limit=16),
         tracking_no=text(f, "tracking_no", label="快递单号", limit=64) or None,
+        collector=Collector(
+            text(f, "collector_name", label="领取人姓名", limit=64),
+            text(f, "collector_id_number", label="领取人身份证号码", limit=24),
+        ),
+        cipher=d.cipher,
     ),
 }
 
@@ -86,18 +97,52 @@ async def _refused(
     )
 
 
+async def _township_cases(
+    clerk: Clerk, status: str, page: int, terms: SearchTerms, deps: Deps
+) -> StaffCasePage:
+    return await front_desk.township_cases(
+        clerk=clerk,
+        status=listing.status_filter(status),
+        page=page,
+        page_size=desk.PAGE_SIZE,
+        terms=terms,
+        cipher=deps.cipher,
+    )
+
+
 class WindowPages(Controller):
     path = "/window"
     include_in_schema = False
 
     @get("/queue", name="portal:window-queue")
-    async def queue(self, staff: StaffAccount, page: int = 1, notice: str = "") -> Template:
+    async def queue(
+        self,
+        staff: StaffAccount,
+        deps: Deps,
+        page: int = 1,
+        notice: str = "",
+        number: str = "",
+        name: str = "",
+        id_last4: str = "",
+        phone: str = "",
+        item: str = "",
+        filed_from: str = "",
+        filed_to: str = "",
+    ) -> Template:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         page = desk.page_number(page)
-        listed = await front_desk.queue_page(clerk=clerk, page=page, page_size=desk.PAGE_SIZE)
-        ctx = await lists.context(listed, page=page, clerk=clerk)
-        ctx["notice"] = texts.QUEUE_NOTICES.get(notice)
-        return Template("window/queue.html", context=ctx)
+        terms = search.terms_of(number, name, id_last4, phone, item, filed_from, filed_to)
+        return await search.page(
+            "window/queue.html",
+            "/portal/window/queue",
+            lambda: front_desk.queue_page(
+                clerk=clerk, page=page, page_size=desk.PAGE_SIZE, terms=terms, cipher=deps.cipher
+            ),
+            terms=terms,
+            page=page,
+            clerk=clerk,
+            extra={"notice": texts.QUEUE_NOTICES.get(notice)},
+        )
 
     @post("/queue/claim", name="portal:window-claim")
     async def claim(self, staff: StaffAccount, deps: Deps) -> Redirect:
@@ -111,22 +156,34 @@ class WindowPages(Controller):
 
     @get("/cases", name="portal:window-cases")
     async def township_cases(
-        self, staff: StaffAccount, status: str = "", page: int = 1
+        self,
+        staff: StaffAccount,
+        deps: Deps,
+        status: str = "",
+        page: int = 1,
+        number: str = "",
+        name: str = "",
+        id_last4: str = "",
+        phone: str = "",
+        item: str = "",
+        filed_from: str = "",
+        filed_to: str = "",
     ) -> Template:
         clerk = desk.clerk_in_role(staff, roles.WINDOW)
         page = desk.page_number(page)
         tabs = dict(texts.TOWNSHIP_TABS)
         if status not in tabs:
             raise PageNotFound
-        listed = await front_desk.township_cases(
-            clerk=clerk,
-            status=listing.status_filter(status),
+        terms = search.terms_of(number, name, id_last4, phone, item, filed_from, filed_to)
+        return await search.page(
+            "window/cases.html",
+            "/portal/window/cases",
+            lambda: _township_cases(clerk, status, page, terms, deps),
+            terms=terms,
             page=page,
-            page_size=desk.PAGE_SIZE,
+            clerk=clerk,
+            extra={"tabs": texts.TOWNSHIP_TABS, "status": status},
         )
-        ctx = await lists.context(listed, page=page, clerk=clerk)
-        ctx.update(tabs=texts.TOWNSHIP_TABS, status=status)
-        return Template("window/cases.html", context=ctx)
 
     @get("/cases/{number:str}", name="portal:window-case")
     async def case(

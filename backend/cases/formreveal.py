@@ -9,6 +9,7 @@ their personal-data export.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -55,9 +56,22 @@ async def case_fields(row: CaseItems) -> list[FormField]:
     return [f for v in views for f in v.spec.form]
 
 
+def in_field_order(form: Mapping[str, Any], fields: Iterable[FormField]) -> dict[str, Any]:
+    """The form's answers in the order of the item's form (a bundle: the merged order, each
+    name where it first appears); answers to no field of it last, as stored.
+
+    A JSONB object comes back from PostgreSQL in its own key order (shorter keys first), not
+    the order the answers were given in, so every reader that shows a form orders it here."""
+    order: dict[str, int] = {}
+    for form_field in fields:
+        order.setdefault(form_field.name, len(order))
+    return dict(sorted(form.items(), key=lambda answer: order.get(answer[0], len(order))))
+
+
 async def staff_form(row: CaseForm) -> StaffForm:
-    form = row.form
-    kinds = formcrypt.kinds_of(await case_fields(row))
+    fields = await case_fields(row)
+    form = in_field_order(row.form, fields)
+    kinds = formcrypt.kinds_of(fields)
     return StaffForm(formcrypt.masked_form(form, kinds), formcrypt.sensitive_fields(form, kinds))
 
 

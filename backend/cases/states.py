@@ -184,6 +184,23 @@ def clock_kind(action: str, source: str | None, target: str) -> ClockKind | None
     return None
 
 
+# --- 即办件: finished at the window --------------------------------------------------------
+
+_ON_THE_SPOT: Final = (Action.ACCEPT, Action.APPROVE, Action.ISSUE_RESULT)
+
+
+def on_the_spot_steps(status: Status) -> list[Action]:
+    """即办办结: the moves that take an item with no committed days (即办件) from ``status`` to
+    its result issued at the window — accept if still queued, then approve and issue — each an
+    ordinary move of this machine, so the timeline and the clock read as for any case.
+    Raises NotAllowed from any other status."""
+    if status == Status.QUEUED:
+        return list(_ON_THE_SPOT)
+    if status == Status.ACCEPTED:
+        return list(_ON_THE_SPOT[1:])
+    raise NotAllowed(f"办件当前为“{STATUS_LABELS[status]}”，不能即办办结。")
+
+
 # --- bundles (一件事) ---------------------------------------------------------------------------
 
 _TO_DELIVERED: Final = (Action.APPROVE, Action.ISSUE_RESULT, Action.DELIVER)

@@ -22,7 +22,12 @@ from backend.identity import takeover, texts
 from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.ids import is_uuid
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
-from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context, phone_context
+from backend.identity.sealed import (
+    ID_NUMBER_LOOKUP,
+    PHONE_LOOKUP,
+    id_number_context,
+    phone_context,
+)
 from backend.identity.service import CitizenProfile, get_citizen_profile
 from backend.identity.store import areas, citizens, deletion_requests, identities
 from backend.security.fieldcrypt import FieldCipher
@@ -281,6 +286,7 @@ async def _take_over(
             citizen_id=into_id,
             sealed=cipher.encrypt(phone, context=phone_context(into_id)),
             masked=row.phone_masked,
+            lookup=cipher.lookup_hash(phone, context=PHONE_LOOKUP),
         )
     await deletion_requests.move(from_citizen=from_id, into_citizen=into_id)
     await takeover.merge(from_id, into_id)

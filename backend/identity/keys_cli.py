@@ -109,5 +109,42 @@ def rotate(batch_size: int) -> None:
     sys.exit(EXIT_FAILED if report.failed else EXIT_OK)
 
 
+@keys.command("index-phones")
+@click.option(
+    "--batch-size", type=click.IntRange(1, 10_000), default=DEFAULT_BATCH, show_default=True
+)
+def index_phones_command(batch_size: int) -> None:
+    """Write the lookup hash of every phone bound before it was kept (the window's search by
+    phone). Safe to interrupt and to run again."""
+    import asyncpg
+
+    from backend import db
+    from backend.identity.phone_index import index_phones
+    from backend.logging import configure_logging
+    from backend.settings import SettingsError, load_settings
+
+    console = Console()
+    try:
+        settings = load_settings()
+        cipher = FieldCipher(settings.field_key_ring())
+        configure_logging(level=settings.log_level, json=settings.log_json)
+    except (SettingsError, ValueError) as exc:
+        console.print(f"configuration error: {exc}", markup=False)
+        sys.exit(EXIT_CONFIG)
+
+    async def run() -> tuple[int, int]:
+        async with db.pool(settings.database_url, min_size=1, max_size=2):
+            report = await index_phones(cipher=cipher, batch_size=batch_size)
+        return report.indexed, report.failed
+
+    try:
+        indexed, failed = asyncio.run(run())
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        console.print(f"could not index phones: {exc}", markup=False)
+        sys.exit(EXIT_CONFIG)
+    console.print(f"phones hashed: {indexed}; could not decrypt: {failed}")
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
 if __name__ == "__main__":
     keys()

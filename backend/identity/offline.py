@@ -21,7 +21,12 @@ from backend.identity.binding import name_ok, normalise_name
 from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.masking import mask_phone
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
-from backend.identity.sealed import ID_NUMBER_LOOKUP, id_number_context, phone_context
+from backend.identity.sealed import (
+    ID_NUMBER_LOOKUP,
+    PHONE_LOOKUP,
+    id_number_context,
+    phone_context,
+)
 from backend.identity.store import areas, citizens, identities
 from backend.security.fieldcrypt import FieldCipher
 
@@ -158,6 +163,9 @@ async def insert(checked: Checked, lookup: str, cipher: FieldCipher, consent: st
             sex=checked.number.sex,
             phone_enc=phone_enc,
             phone_masked=mask_phone(checked.phone) if checked.phone else None,
+            phone_hash=(
+                cipher.lookup_hash(checked.phone, context=PHONE_LOOKUP) if checked.phone else None
+            ),
             consent_version=consent,
             at=now,
         )

@@ -11,7 +11,7 @@ from backend.errors import InvalidInput, NotFound, ServiceUnavailable
 from backend.identity import texts
 from backend.identity.ids import is_uuid
 from backend.identity.masking import mask_phone
-from backend.identity.sealed import phone_context
+from backend.identity.sealed import PHONE_LOOKUP, phone_context
 from backend.identity.service import CitizenProfile, get_citizen_profile
 from backend.identity.store import citizens
 from backend.security.fieldcrypt import FieldCipher
@@ -49,6 +49,7 @@ async def bind_phone(
             citizen_id=citizen_id,
             sealed=cipher.encrypt(phone, context=phone_context(citizen_id)),
             masked=mask_phone(phone),
+            lookup=cipher.lookup_hash(phone, context=PHONE_LOOKUP),
             at=clock.now_utc(),
         )
     if not updated:

@@ -15,6 +15,10 @@ ID_NUMBER_LOOKUP: Final = "citizen.id_number"
 """Lookup-hash context of ID numbers: the same for every row, so equal numbers hash equal."""
 
 
+PHONE_LOOKUP: Final = "citizen.phone"
+"""Lookup-hash context of citizens' phone numbers (the window's search by phone)."""
+
+
 def id_number_context(citizen_id: str) -> str:
     return f"citizen.id_number:{citizen_id}"
 

@@ -47,6 +47,9 @@ class Citizen(Table, tablename="citizen"):
     verify_reference = Varchar(length=64, null=True, default=None)
     phone_enc = Text(null=True, default=None)
     phone_masked = Varchar(length=20, null=True, default=None)
+    phone_hash = Varchar(length=64, null=True, default=None, index=True)
+    """HMAC-SM3 lookup hash of the phone (``sealed.PHONE_LOOKUP``): the window finds a citizen's
+    cases by phone without decrypting anything. Not unique: a family may share one number."""
     consent_version = Varchar(length=32, null=True, default=None)
     consented_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -1,4 +1,5 @@
-"""Front-desk actions (一窗受理): accept, reject, supplement, transfer, hand off, issue, deliver.
+"""Front-desk actions (一窗受理): accept, reject, supplement, transfer, hand off, issue, 即办办结
+(delivery: ``backend.window.delivery``).
 
 Each runs inside the caller's ``unit_of_work``, locks the case, answers 409
 ``transition_not_allowed`` before writing anything when the status does not allow the action,
@@ -9,26 +10,24 @@ left the queue and refreshed otherwise.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from backend.cases import actions as case_actions
 from backend.cases import bundles
 from backend.cases import filing as cases
 from backend.cases.clock import Calendar
 from backend.cases.schemas import MaterialIn
-from backend.cases.states import CLOSED, Action, Status
+from backend.cases.states import CLOSED, Action, NotAllowed, Status, on_the_spot_steps
 from backend.cases.store import queue
 from backend.cases.store.cases import CaseRecord
 from backend.cases.transitions import Actor, Change, apply
 from backend.catalogue import service as catalogue
-from backend.catalogue.model import DELIVERY_METHODS
 from backend.catalogue.store import routing as codes
 from backend.errors import Conflict, InvalidInput, InvalidTransition
 from backend.geo.store.window import area_level
 from backend.window import claims, routing, texts
 from backend.window.access import Clerk
 from backend.window.steps import (
-    IN_PERSON,
     allowed,
     front_desk,
     lock,
@@ -37,7 +36,7 @@ from backend.window.steps import (
 )
 
 
-async def _begin(number: str, clerk: Clerk, action: Action) -> CaseRecord:
+async def begin(number: str, clerk: Clerk, action: Action) -> CaseRecord:
     row = await lock(number)
     if await on_external_platform(row.parent or row.id):
         raise Conflict(texts.ON_EXTERNAL_PLATFORM, code="case_on_external_platform")
@@ -61,7 +60,7 @@ async def _whole_bundle_only(row: CaseRecord) -> None:
         raise InvalidTransition(texts.BUNDLE_WHOLE)
 
 
-async def _done(row: CaseRecord, clerk: Clerk, *, lapse_s: int, left: bool = False) -> None:
+async def done(row: CaseRecord, clerk: Clerk, *, lapse_s: int, left: bool = False) -> None:
     """Keep the claim and the bundle's copies right after an action on ``row``."""
     queue_id = row.parent or row.id
     status = await queue.status_of(queue_id)
@@ -74,14 +73,14 @@ async def _done(row: CaseRecord, clerk: Clerk, *, lapse_s: int, left: bool = Fal
 
 async def accept(*, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int) -> None:
     """受理: starts the clock; a bundle's parent takes every queued child with it."""
-    row = await _begin(number, clerk, Action.ACCEPT)
+    row = await begin(number, clerk, Action.ACCEPT)
     await _whole_bundle_only(row)
     await apply(row.id, Change(Action.ACCEPT, front_desk(clerk)), calendar=calendar)
     if bundles.is_parent(row):
         for child in await bundles.children_of(row.id, lock=True):
             if child.status == Status.QUEUED.value:
                 await apply(child.id, Change(Action.ACCEPT, front_desk(clerk)), calendar=calendar)
-    await _done(row, clerk, lapse_s=lapse_s)
+    await done(row, clerk, lapse_s=lapse_s)
 
 
 async def reject(
@@ -89,7 +88,7 @@ async def reject(
 ) -> None:
     """不予受理, with the reason; a parent takes its open children with it, a child goes alone."""
     text = required_text(reason, field="reason", label="不予受理的理由")
-    row = await _begin(number, clerk, Action.REJECT)
+    row = await begin(number, clerk, Action.REJECT)
     change = Change(Action.REJECT, front_desk(clerk), text, {"reason": text})
     await apply(row.id, change, calendar=calendar)
     if bundles.is_parent(row):
@@ -98,21 +97,21 @@ async def reject(
                 await apply(child.id, change, calendar=calendar)
     else:
         await bundles.settle_parent(row, calendar=calendar)
-    await _done(row, clerk, lapse_s=lapse_s)
+    await done(row, clerk, lapse_s=lapse_s)
 
 
 async def supplement(
     *, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int, missing: list[str], note: str
 ) -> None:
     """补正 from the front desk: every missing material in one notice (request_supplement)."""
-    row = await _begin(number, clerk, Action.REQUEST_SUPPLEMENT)
+    row = await begin(number, clerk, Action.REQUEST_SUPPLEMENT)
     await _whole_bundle_only(row)
     if bundles.is_parent(row) and not bundles.before_acceptance(row):
         raise InvalidTransition(texts.BUNDLE_CHILD_SUPPLEMENT)
     await case_actions.request_supplement(
         row=row, missing=missing, note=note, actor=front_desk(clerk), calendar=calendar
     )
-    await _done(row, clerk, lapse_s=lapse_s)
+    await done(row, clerk, lapse_s=lapse_s)
 
 
 async def _transfer_one(
@@ -164,7 +163,7 @@ async def transfer(
     else:
         allowed(row, Action.TRANSFER)
         await _transfer_one(row, clerk, calendar=calendar, department_code=department_code)
-    await _done(row, clerk, lapse_s=lapse_s)
+    await done(row, clerk, lapse_s=lapse_s)
 
 
 async def handoff(
@@ -175,7 +174,7 @@ async def handoff(
         raise InvalidInput(
             texts.TOWNSHIP_UNKNOWN.format(code=township_code), code="township_unknown"
         )
-    row = await _begin(number, clerk, Action.HANDOFF)
+    row = await begin(number, clerk, Action.HANDOFF)
     if row.parent is not None:
         raise InvalidTransition(texts.BUNDLE_WHOLE)
     if row.township == township_code:
@@ -197,17 +196,17 @@ async def handoff(
     for case in movers:
         change = Change(Action.HANDOFF, front_desk(clerk), "", data, township=township_code)
         await apply(case.id, change, calendar=calendar)
-    await _done(row, clerk, lapse_s=lapse_s, left=True)
+    await done(row, clerk, lapse_s=lapse_s, left=True)
 
 
 async def issue_result(
     *, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int, note: str
 ) -> None:
     """出件: the approved result is ready at the window."""
-    row = await _begin(number, clerk, Action.ISSUE_RESULT)
+    row = await begin(number, clerk, Action.ISSUE_RESULT)
     change = Change(Action.ISSUE_RESULT, front_desk(clerk), note.strip(), {"note": note.strip()})
     await apply(row.id, change, calendar=calendar)
-    await _done(row, clerk, lapse_s=lapse_s)
+    await done(row, clerk, lapse_s=lapse_s)
 
 
 async def supply_at_window(
@@ -221,7 +220,7 @@ async def supply_at_window(
 ) -> None:
     """补正材料窗口递交: the applicant hands the missing materials in at the window; the clerk
     uploads the scans. The step is marked in person (a trip, for the statistics)."""
-    row = await _begin(number, clerk, Action.SUPPLY)
+    row = await begin(number, clerk, Action.SUPPLY)
     applicant = str(row.applicant)
     by = cases.Submitter(
         applicant_id=applicant,
@@ -235,36 +234,39 @@ async def supply_at_window(
     await case_actions.supply(
         row=row, materials=materials, note=note, by=by, calendar=calendar, in_person=True
     )
-    await _done(row, clerk, lapse_s=lapse_s)
+    await done(row, clerk, lapse_s=lapse_s)
 
 
-def check_delivery(method: str, tracking_no: str | None) -> tuple[str, str | None]:
-    if method not in DELIVERY_METHODS:
-        raise InvalidInput(texts.DELIVERY_METHOD_INVALID, code="delivery_method_invalid")
-    tracking = (tracking_no or "").strip() or None
-    if method == "mail" and tracking is None:
-        raise InvalidInput(texts.TRACKING_NO_REQUIRED, code="tracking_no_required")
-    return method, tracking
+ON_THE_SPOT: Final[dict[str, Any]] = {"on_the_spot": True}
+"""Event data of each step of 即办办结 (the timeline says the window finished it there)."""
 
 
-async def deliver(
-    *,
-    number: str,
-    clerk: Clerk,
-    calendar: Calendar,
-    lapse_s: int,
-    method: str,
-    tracking_no: str | None,
+async def finish_on_the_spot(
+    *, number: str, clerk: Clerk, calendar: Calendar, lapse_s: int, note: str
 ) -> None:
-    """送达: handed over at the window, mailed (with its tracking number) or through the agent."""
-    method, tracking = check_delivery(method, tracking_no)
-    row = await _begin(number, clerk, Action.DELIVER)
-    if method == "agent":  # the agent records the hand-over, with a photo (delegation.custody)
-        raise Conflict(texts.DELIVER_THROUGH_AGENT, code="deliver_through_agent")
-    data: dict[str, Any] = {"method": method, "tracking_no": tracking}
-    if method == "window":
-        data.update(IN_PERSON)  # picked up at the window: one trip
-    change = Change(Action.DELIVER, front_desk(clerk), "", data, delivery_method=method)
-    await apply(row.id, change, calendar=calendar)
-    await bundles.settle_parent(row, calendar=calendar)
-    await _done(row, clerk, lapse_s=lapse_s)
+    """即办办结: an item with no committed days (即办件) accepted, approved and its result
+    issued at the window in one step — no back office. A bundle's parent is not finished
+    whole: each 即办 child is, once the bundle has been accepted."""
+    row = await lock(number)
+    if await on_external_platform(row.parent or row.id):
+        raise Conflict(texts.ON_EXTERNAL_PLATFORM, code="case_on_external_platform")
+    await claims.check_free_for(row.parent or row.id, staff_id=clerk.id)
+    if bundles.is_parent(row):
+        raise InvalidTransition(texts.ON_THE_SPOT_BUNDLE)
+    await _whole_bundle_only(row)
+    try:
+        steps = on_the_spot_steps(Status(row.status))
+    except NotAllowed as exc:
+        raise InvalidTransition(exc.reason) from exc
+    assert row.item_version is not None  # only a bundle's parent has none, refused above
+    spec = (await catalogue.get_item_version(version_id=row.item_version)).spec
+    if spec.committed_days != 0:
+        raise Conflict(
+            texts.NOT_ON_THE_SPOT.format(name=spec.name, days=spec.committed_days),
+            code="not_on_the_spot",
+        )
+    text = note.strip()
+    for action in steps:
+        data = {**ON_THE_SPOT, "note": text} if action == Action.ISSUE_RESULT else ON_THE_SPOT
+        await apply(row.id, Change(action, front_desk(clerk), text, dict(data)), calendar=calendar)
+    await done(row, clerk, lapse_s=lapse_s)

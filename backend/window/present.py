@@ -81,12 +81,15 @@ def _result(events: list[EventRecord]) -> ResultOut | None:
     delivered = [e for e in events if e.action == Action.DELIVER.value]
     last = delivered[-1] if delivered else None
     data = last.data if last else {}
+    collector = data.get("collector") or {}
     return ResultOut(
         issued_at=shanghai(issued[-1].at),
         note=issued[-1].note,
         delivered_at=shanghai(last.at) if last else None,
         delivery_method=data.get("method"),
         tracking_no=data.get("tracking_no"),
+        collector_name=collector.get("name"),
+        collector_id_checked=bool(collector.get("id_checked")),
     )
 
 

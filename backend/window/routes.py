@@ -22,16 +22,25 @@ from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.http.throttle import limit_id_lookup
 from backend.window import listing
+from backend.window.delivery import Collector
 from backend.window.guards import clerk_of, township_case, window_staff
+from backend.window.listing import SearchTerms
 from backend.window.problems import CASE_404, FRONT_DESK_409, MATERIAL_LINK, REVEAL
 from backend.window.schemas import (
     CaseForStaff,
     CaseNoteIn,
     CaseNumberPath,
     DeliverIn,
+    FiledFromQuery,
+    FiledToQuery,
     FormFieldPath,
     HandoffIn,
+    IdLast4Query,
+    ItemQuery,
     MaterialLinkOut,
+    NameQuery,
+    NumberQuery,
+    PhoneQuery,
     RejectIn,
     RevealedOut,
     RevealIn,
@@ -90,14 +99,31 @@ class WindowController(Controller):
         **operation(
             "本镇街受理队列",
             "列出本镇街待受理的办件（一件事只列整件），最紧急的在前：先按办结期限，再按提交时间。"
-            "每件带认领信息（claimed_by、claimed_until），申请人姓名遮掩显示。分页。",
+            "每件带认领信息（claimed_by、claimed_until），申请人姓名遮掩显示。可按办件编号、"
+            "申请人姓名、身份证号后4位、手机号码、事项、提交日期查找（条件同时满足）。分页。",
         ),
     )
     async def queue(
-        self, request: ApiRequest, page: Page = 1, page_size: PageSize = 20
+        self,
+        request: ApiRequest,
+        deps: Deps,
+        page: Page = 1,
+        page_size: PageSize = 20,
+        number: NumberQuery = "",
+        name: NameQuery = "",
+        id_last4: IdLast4Query = "",
+        phone: PhoneQuery = "",
+        item: ItemQuery = "",
+        filed_from: FiledFromQuery = "",
+        filed_to: FiledToQuery = "",
     ) -> StaffCasePage:
+        terms = SearchTerms(number, name, id_last4, phone, item, filed_from, filed_to)
         return await front_desk.queue_page(
-            clerk=clerk_of(request.user), page=page, page_size=page_size
+            clerk=clerk_of(request.user),
+            page=page,
+            page_size=page_size,
+            terms=terms,
+            cipher=deps.cipher,
         )
 
     @post(
@@ -125,21 +151,32 @@ class WindowController(Controller):
         **operation(
             "本镇街办件",
             "列出本镇街的全部办件（一件事的子件也单独列出，带 parent_number），可按状态筛选；"
-            "窗口在这里找待出件和待送达的办件。分页。",
+            "窗口在这里找待出件和待送达的办件。查找条件同受理队列。分页。",
         ),
     )
     async def township_cases(
         self,
         request: ApiRequest,
+        deps: Deps,
         status: StatusQuery = None,
         page: Page = 1,
         page_size: PageSize = 20,
+        number: NumberQuery = "",
+        name: NameQuery = "",
+        id_last4: IdLast4Query = "",
+        phone: PhoneQuery = "",
+        item: ItemQuery = "",
+        filed_from: FiledFromQuery = "",
+        filed_to: FiledToQuery = "",
     ) -> StaffCasePage:
+        terms = SearchTerms(number, name, id_last4, phone, item, filed_from, filed_to)
         return await front_desk.township_cases(
             clerk=clerk_of(request.user),
             status=listing.status_filter(status),
             page=page,
             page_size=page_size,
+            terms=terms,
+            cipher=deps.cipher,
         )
 
     @post(
@@ -398,17 +435,50 @@ class WindowController(Controller):
         )
 
     @post(
+        "/cases/{number:str}/finish",
+        guards=[township_case],
+        status_code=200,
+        **operation(
+            "即办办结",
+            "即办件（承诺时限为 0 个工作日）在窗口当场办结：尚未受理的先受理，再审批通过并出件，"
+            "不转后台；可附出件说明。一件事须先整件受理，再对其中的即办事项逐项办结。不是即办件"
+            "答 409 not_on_the_spot。",
+            problems={**FRONT_DESK, 409: [*FRONT_DESK_409, "not_on_the_spot"]},
+        ),
+    )
+    async def finish(
+        self,
+        request: ApiRequest,
+        deps: Deps,
+        number: CaseNumberPath,
+        data: JSONBody[CaseNoteIn],
+    ) -> CaseForStaff:
+        return await front_desk.finish_on_the_spot(
+            number=number,
+            clerk=clerk_of(request.user),
+            doorbell=deps.doorbell,
+            lapse_s=deps.settings.window_claim_s,
+            note=data.note,
+        )
+
+    @post(
         "/cases/{number:str}/deliver",
         guards=[township_case],
         status_code=200,
         **operation(
             "送达",
-            "登记已出件的结果送达申请人：窗口领取，或邮寄（须填快递单号）。由代办员转交的须放入"
-            "交接批次，这里答 409 deliver_through_agent。",
+            "登记已出件的结果送达申请人：窗口领取（须填领取人姓名和身份证号码，与申请人核对；"
+            "号码不保存），或邮寄（须填快递单号）。由代办员转交的须放入交接批次，这里答 409 "
+            "deliver_through_agent。",
             problems={
                 **FRONT_DESK,
                 409: [*FRONT_DESK_409, "deliver_through_agent"],
-                422: ["tracking_no_required"],
+                422: [
+                    "tracking_no_required",
+                    "collector_required",
+                    "collector_mismatch",
+                    "id_number_invalid",
+                ],
             },
         ),
     )
@@ -426,6 +496,8 @@ class WindowController(Controller):
             lapse_s=deps.settings.window_claim_s,
             method=data.method,
             tracking_no=data.tracking_no,
+            collector=Collector(data.collector_name or "", data.collector_id_number or ""),
+            cipher=deps.cipher,
         )
 
     @post(

@@ -83,6 +83,32 @@ StatusQuery: TypeAlias = Annotated[
 ]
 
 
+def _search_query(description: str, example: str, max_length: int) -> Any:
+    return Parameter(
+        description=description,
+        examples=[Example(value=example)],
+        max_length=max_length,
+        required=False,
+    )
+
+
+NumberQuery: TypeAlias = Annotated[str, _search_query("办件编号（包含即可）。", "XS2026120", 40)]
+NameQuery: TypeAlias = Annotated[str, _search_query("申请人姓名（包含即可）。", "王秀", 64)]
+IdLast4Query: TypeAlias = Annotated[
+    str, _search_query("申请人身份证号后4位（末位可为X）。", "1234", 8)
+]
+PhoneQuery: TypeAlias = Annotated[
+    str, _search_query("申请人手机号码（完整号码，按查询用密钥哈希比对）。", "13800001111", 24)
+]
+ItemQuery: TypeAlias = Annotated[str, _search_query("事项或一件事的编码。", "GA-CSDJ", 40)]
+FiledFromQuery: TypeAlias = Annotated[
+    str, _search_query("提交日期起（含），年-月-日。", "2026-12-01", 10)
+]
+FiledToQuery: TypeAlias = Annotated[
+    str, _search_query("提交日期止（含），年-月-日。", "2026-12-07", 10)
+]
+
+
 class RejectIn(msgspec.Struct, forbid_unknown_fields=True):
     """不予受理：理由。"""
 
@@ -161,6 +187,27 @@ class DeliverIn(msgspec.Struct, forbid_unknown_fields=True):
         Annotated[
             str,
             Meta(max_length=64, description="快递单号，邮寄时必填。", examples=["SF1234567890"]),
+        ]
+        | None
+    ) = None
+    collector_name: (
+        Annotated[
+            str,
+            Meta(max_length=64, description="领取人姓名，窗口领取时必填。", examples=["王秀英"]),
+        ]
+        | None
+    ) = None
+    collector_id_number: (
+        Annotated[
+            str,
+            Meta(
+                max_length=24,
+                description=(
+                    "领取人身份证号码，窗口领取时必填：与办件申请人的号码核对（按查询用密钥哈希"
+                    "比对），号码本身不保存，只记录核对一致及核对人。"
+                ),
+                examples=["330109195603120028"],
+            ),
         ]
         | None
     ) = None
@@ -539,6 +586,13 @@ class ResultOut(msgspec.Struct):
     tracking_no: (
         Annotated[str, Meta(description="快递单号（邮寄时）。", examples=["SF1234567890"])] | None
     ) = None
+    collector_name: (
+        Annotated[str, Meta(description="窗口领取时的领取人姓名。", examples=["王秀英"])] | None
+    ) = None
+    collector_id_checked: Annotated[
+        bool,
+        Meta(description="窗口领取时已核对领取人身份证号码与申请人一致（号码本身不保存）。"),
+    ] = False
 
 
 class ClaimOut(msgspec.Struct):

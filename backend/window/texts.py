@@ -47,3 +47,21 @@ AUDIT_NOTES: Final[dict[str, str]] = {
     "routing_set_rule": "设置分类审批规则",
     "routing_delete_rule": "删除分类审批规则",
 }
+
+# --- searching the lists (查找办件) ---
+SEARCH_LAST4_INVALID: Final = "身份证号后4位应为4位数字（最后一位可以是X）。"
+SEARCH_PHONE_INVALID: Final = "手机号码应为5到20位数字。"
+SEARCH_ITEM_UNKNOWN: Final = "没有这个事项或一件事，请从列表中选择。"
+SEARCH_DATE_INVALID: Final = "{label}格式不对，请按“年-月-日”填写，例如 2026-12-07。"
+SEARCH_DATES_REVERSED: Final = "起始日期不能晚于截止日期。"
+
+# --- 即办件 (finished at the window) ---
+NOT_ON_THE_SPOT: Final = "“{name}”承诺时限为 {days} 个工作日，不是即办件，请按流程转后台审批。"
+ON_THE_SPOT_BUNDLE: Final = "一件事不能整件即办办结，请在受理后对其中的即办事项逐项办结。"
+
+# --- delivery at the window (领取人核对) ---
+COLLECTOR_REQUIRED: Final = "窗口领取须填写领取人姓名和身份证号码（号码只用于核对，不保存）。"
+COLLECTOR_MISMATCH: Final = (
+    "领取人的姓名或身份证号码与办件申请人不符，未登记送达。请核对领取人的身份证件；"
+    "由代办员代领的，请通过“出件交代办员”交接。"
+)

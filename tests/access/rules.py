@@ -614,11 +614,17 @@ RULES: dict[str, Rule] = {
         path=number("to_issue"),
         body={"note": "户口已登记"},
     ),
+    "POST /api/v1/window/cases/{number}/finish": Rule(
+        who="window_a",
+        prepare=store("to_finish", lambda w: _queued_insurance(w)),
+        path=number("to_finish"),
+        body={"note": "当场办结"},
+    ),
     "POST /api/v1/window/cases/{number}/deliver": Rule(
         who="window_a",
         prepare=store("to_deliver", World.issued),
         path=number("to_deliver"),
-        body={"method": "window"},
+        body={"method": "mail", "tracking_no": "SF0002"},
     ),
     "POST /api/v1/window/cases": Rule(
         who="window_a",

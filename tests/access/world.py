@@ -112,7 +112,11 @@ class World:
         self, body: dict[str, Any] | None = None, applicant: str = "citizen_a"
     ) -> str:
         number = await self.issued(body, applicant)
-        await self.act("window_a", f"/api/v1/window/cases/{number}/deliver", {"method": "window"})
+        await self.act(
+            "window_a",
+            f"/api/v1/window/cases/{number}/deliver",
+            {"method": "mail", "tracking_no": "SF0001"},
+        )
         return number
 
 

@@ -171,6 +171,8 @@ async def test_b_the_back_office_approves_and_the_window_issues_and_delivers(
 
     deliver = page.locator("#act-deliver")
     await deliver.get_by_label("窗口领取", exact=True).check()
+    await deliver.get_by_label("领取人姓名").fill("王秀英")
+    await deliver.get_by_label(re.compile("领取人身份证号码")).fill(str(me.id_number))
     await deliver.get_by_role("button", name="送达").click()
 
     await expect(page.locator("#done")).to_have_text("已送达。")
@@ -183,6 +185,9 @@ async def test_b_the_back_office_approves_and_the_window_issues_and_delivers(
     await expect(timeline).to_contain_text("户口已登记")
     await expect(timeline).to_contain_text("转至区公安分局")
     await expect(timeline.locator("li").last).to_contain_text("窗口领取")
+    await expect(timeline.locator("li").last).to_contain_text("领取人 王秀英（身份证号码已核对）")
+    await expect(page.locator("#collector")).to_contain_text("王秀英")
+    assert str(me.id_number) not in await page.content()
     await page.screenshot(path=artifacts_dir / "window-case-delivered.png", full_page=True)
     await page.set_viewport_size({"width": 1280, "height": 800})  # the hall's old desktop PC
     await page.screenshot(path=artifacts_dir / "window-case-delivered-desktop.png")

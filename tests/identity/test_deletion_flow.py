@@ -29,7 +29,7 @@ from notifications import privacy
 from notifications.tables import Message
 from tests.api.test_login import assert_problem
 from tests.support import CitizenClient, citizen
-from tests.window.support import approver, clerk, ok, queued, staff
+from tests.window.support import approver, at_window, clerk, ok, queued, staff
 from tests.workers.conftest import running_worker
 
 pytestmark = pytest.mark.workers
@@ -171,7 +171,7 @@ async def test_a_delivered_case_is_kept_restricted_and_the_rest_goes(
         ("transfer", "window", {}),
         ("approve", "review", {"note": "符合条件"}),
         ("result", "window", {}),
-        ("deliver", "window", {"method": "window"}),
+        ("deliver", "window", at_window(me, name)),
     ):
         await ok(ga if prefix == "review" else desk, number, action, body, prefix=prefix)
     case_before = await Case.select().where(Case.number == number).first().run()

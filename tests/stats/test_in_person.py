@@ -9,7 +9,7 @@ import pytest
 from backend import db
 from tests.stats.history import VILLAGE
 from tests.support import citizen
-from tests.window.support import BIRTH, approver, clerk, ok, queued, row
+from tests.window.support import BIRTH, approver, at_window, clerk, ok, queued, row
 
 pytestmark = pytest.mark.api
 
@@ -50,7 +50,7 @@ async def test_supplement_at_the_window_and_pickup_are_visits(
     await ok(desk, number, "transfer")
     await ok(ga, number, "approve", {"note": "符合"}, prefix="review")
     await ok(desk, number, "result", {"note": "已出证"})
-    await ok(desk, number, "deliver", {"method": "window"})
+    await ok(desk, number, "deliver", at_window(me))
     assert await visits(number) == ["supply", "deliver"]
 
     mailed = await queued(me)

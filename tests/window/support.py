@@ -96,6 +96,11 @@ async def queued(me: CitizenClient, body: dict[str, Any] | None = None) -> str:
     return number
 
 
+def at_window(me: CitizenClient, name: str = "王秀英") -> dict[str, Any]:
+    """A delivery at the window, collected by the applicant ``me`` (their ID number checked)."""
+    return {"method": "window", "collector_name": name, "collector_id_number": me.id_number}
+
+
 async def act(
     who: CitizenClient, number: str, action: str, body: dict[str, Any] | None = None
 ) -> httpx.Response:

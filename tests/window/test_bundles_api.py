@@ -8,7 +8,7 @@ import pytest
 
 from tests.api.test_login import assert_problem
 from tests.support import CitizenClient, citizen
-from tests.window.support import BIRTH, act, approver, clerk, ok, queued
+from tests.window.support import BIRTH, act, approver, at_window, clerk, ok, queued
 
 pytestmark = pytest.mark.api
 
@@ -60,7 +60,7 @@ async def test_children_close_one_by_one_and_then_the_bundle_closes(
     await ok(yb, yb_no, "deny", {"reason": "已在外地参保"}, prefix="review")
     await ok(ga, ga_no, "approve", prefix="review")
     await ok(desk, ga_no, "result")
-    await ok(desk, ga_no, "deliver", {"method": "window"})
+    await ok(desk, ga_no, "deliver", at_window(me))
     assert (await desk.get(f"/api/v1/window/cases/{number}")).json()["status"] == "accepted"
     await ok(rs, rs_no, "approve", prefix="review")
     await ok(desk, rs_no, "result", {"note": "社保卡已制卡"})

@@ -17,6 +17,7 @@ from tests.window.support import (
     INSURANCE,
     act,
     approver,
+    at_window,
     clerk,
     ok,
     queued,
@@ -34,7 +35,8 @@ BODIES = {
     "transfer": {},
     "handoff": {"township_code": "330109105"},
     "result": {"note": "已制证"},
-    "deliver": {"method": "window"},
+    "deliver": {"method": "mail", "tracking_no": "SF1"},
+    "finish": {},
 }
 
 
@@ -164,13 +166,13 @@ async def test_every_action_the_status_does_not_allow_is_409_and_changes_nothing
     await ok(desk, number, "accept")
     await refused(["accept", "reject", "handoff", "result", "deliver"])  # accepted
     await ok(desk, number, "transfer")
-    await refused(["accept", "reject", "transfer", "handoff", "result", "deliver"])  # in_review
+    await refused(["accept", "reject", "transfer", "handoff", "result", "deliver", "finish"])
     await ok(yb, number, "approve", prefix="review")
     await refused(["approve", "deny"], reviewer=True)  # approved
     await refused(["accept", "reject", "supplement", "transfer", "handoff", "deliver"])
     await ok(desk, number, "result")
     await refused(["accept", "reject", "supplement", "transfer", "handoff", "result"])
-    await ok(desk, number, "deliver", {"method": "window"})
+    await ok(desk, number, "deliver", at_window(me))
     await refused(list(BODIES))  # delivered: nothing more
     await refused(["approve", "deny"], reviewer=True)
     assert_problem(await me.post(f"/api/v1/cases/{number}/withdraw"), 409, "transition_not_allowed")

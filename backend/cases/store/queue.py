@@ -48,15 +48,6 @@ _COUNT = "SELECT count(*) FROM case_record c WHERE c.restricted_at IS NULL AND "
 _CANDIDATE = "SELECT c.id, c.number FROM case_record c WHERE "
 _PAGE = " ORDER BY " + QUEUE_ORDER + " LIMIT $3 OFFSET $4"
 
-QUEUE_PAGE: Final = _LINE + _QUEUED + _PAGE
-QUEUE_COUNT: Final = _COUNT + _QUEUED
-TOWNSHIP_PAGE: Final = (
-    _LINE + "c.township = $1 AND ($5::text IS NULL OR c.status = $5::text)" + _PAGE
-)
-TOWNSHIP_COUNT: Final = (
-    "SELECT count(*) FROM case_record c WHERE c.restricted_at IS NULL AND c.township = $1"
-    " AND ($2::text IS NULL OR c.status = $2::text)"
-)
 _IN_REVIEW = (
     "c.department = $1 AND EXISTS (SELECT 1 FROM case_event e"
     " WHERE e.\"case\" = c.id AND e.action = 'transfer') AND c.status = {status}::text"
@@ -75,6 +66,58 @@ CASE_BY_ID: Final = f"SELECT {cases.COLUMNS} FROM case_record WHERE id = $1"  # 
 STATUS_OF: Final = "SELECT status FROM case_record WHERE id = $1"
 PUSHED: Final = 'SELECT 1 FROM platform_push WHERE "case" = $1 AND pushed_at IS NOT NULL'
 TRANSFERRED: Final = "SELECT 1 FROM case_event WHERE \"case\" = $1 AND action = 'transfer' LIMIT 1"
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """What a clerk looks for in the queue or the township's cases; None = any.
+
+    Personal values arrive already in their stored form: ``phone_hash`` is the lookup hash of
+    the phone (``citizen.phone_hash``), ``id_last4`` the last four characters of the masked ID
+    number (``citizen.id_number_masked`` shows them to staff anyway). ``filed_from`` and
+    ``filed_until`` are instants (the service turns Asia/Shanghai days into them).
+    """
+
+    number: str | None = None
+    applicant_name: str | None = None
+    id_last4: str | None = None
+    phone_hash: str | None = None
+    item_code: str | None = None
+    status: str | None = None
+    filed_from: datetime | None = None
+    filed_until: datetime | None = None
+
+    def conditions(self, first: int) -> tuple[list[str], list[Any]]:
+        """SQL conditions on ``c`` (the case) and ``z`` (its applicant), numbered from
+        ``$first``, and their arguments (a filter not set adds nothing)."""
+        wanted: list[tuple[str, Any]] = [
+            ("strpos(c.number, {}) > 0", self.number),
+            ("strpos(z.name, {}) > 0", self.applicant_name),
+            ("right(z.id_number_masked, 4) = {}", self.id_last4),
+            ("z.phone_hash = {}", self.phone_hash),
+            ("(c.item_code = {0} OR c.bundle_code = {0})", self.item_code),
+            ("c.status = {}", self.status),
+            ("c.created_at >= {}", self.filed_from),
+            ("c.created_at < {}", self.filed_until),
+        ]
+        conds: list[str] = []
+        args: list[Any] = []
+        for sql, value in wanted:
+            if value is None:
+                continue
+            args.append(value)
+            conds.append(sql.format(f"${first + len(args) - 1}"))
+        return conds, args
+
+
+_SEARCH_BASE: Final[dict[str, str]] = {
+    "queue": _QUEUED,
+    "township": "c.township = $1",
+}
+_SEARCH_COUNT = (
+    "SELECT count(*) FROM case_record c JOIN citizen z ON z.id = c.applicant"
+    " WHERE c.restricted_at IS NULL AND "
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,20 +189,32 @@ async def _lines(
     return Lines([_line(r) for r in rows], total)
 
 
-async def queue(*, township_code: str, now: datetime, limit: int, offset: int) -> Lines:
-    """The township's queue: queued cases and bundles, most urgent first, with their claims."""
-    return await _lines(
-        QUEUE_PAGE, QUEUE_COUNT, [township_code], now=now, limit=limit, offset=offset
-    )
-
-
-async def township_cases(
-    *, township_code: str, status: str | None, now: datetime, limit: int, offset: int
+async def search(
+    *,
+    scope: str,
+    township_code: str,
+    search: Search,
+    now: datetime,
+    limit: int,
+    offset: int,
 ) -> Lines:
-    """Every case of the township (bundle children too), optionally of one status."""
-    return await _lines(
-        TOWNSHIP_PAGE, TOWNSHIP_COUNT, [township_code, status], now=now, limit=limit, offset=offset
-    )
+    """The township's queue (``scope`` ``queue``) or all its cases (``township``) that match
+    every filter of ``search``, most urgent first — one statement a page, the count with it."""
+    base = _SEARCH_BASE[scope]
+    conds, args = search.conditions(5)
+    where = " AND ".join([base, *conds])
+    async with db.connection() as conn:
+        rows = await conn.fetch(_LINE + where + _PAGE, township_code, now, limit, offset, *args)
+        if rows:
+            total = int(rows[0]["total"])
+        elif offset:  # past the last page: the window function saw no row
+            count_conds, count_args = search.conditions(2)
+            count_where = " AND ".join([base, *count_conds])
+            count_sql = _SEARCH_COUNT + count_where
+            total = int(await conn.fetchval(count_sql, township_code, *count_args))
+        else:
+            total = 0
+    return Lines([_line(r) for r in rows], total)
 
 
 async def review_cases(

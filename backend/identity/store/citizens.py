@@ -182,10 +182,20 @@ async def any_with_id(*, citizen_id: str) -> bool:
 
 
 async def set_phone(
-    *, citizen_id: str, sealed: str, masked: str | None, at: datetime | None = None
+    *,
+    citizen_id: str,
+    sealed: str,
+    masked: str | None,
+    lookup: str,
+    at: datetime | None = None,
 ) -> bool:
-    """Keep the citizen's (encrypted) phone number; False when there is no such citizen."""
-    values: dict[Column | str, Any] = {Citizen.phone_enc: sealed, Citizen.phone_masked: masked}
+    """Keep the citizen's (encrypted) phone number and its lookup hash; False when there is no
+    such citizen."""
+    values: dict[Column | str, Any] = {
+        Citizen.phone_enc: sealed,
+        Citizen.phone_masked: masked,
+        Citizen.phone_hash: lookup,
+    }
     if at is not None:
         values[Citizen.updated_at] = at
     updated = await (
@@ -218,6 +228,7 @@ async def restrict(*, citizen_id: str, at: datetime) -> None:
                 Citizen.id_number_hash: None,
                 Citizen.phone_enc: None,
                 Citizen.phone_masked: None,
+                Citizen.phone_hash: None,
                 Citizen.consent_version: None,
                 Citizen.consented_at: None,
                 Citizen.last_login_at: None,
@@ -272,4 +283,27 @@ async def move_village(*, citizen_id: str, village_code: str, at: datetime) -> N
         Citizen.update({Citizen.village: village_code, Citizen.updated_at: at})
         .where(Citizen.id == citizen_id)
         .run()
+    )
+
+
+async def phones_without_hash(*, after: str | None, limit: int) -> list[tuple[str, str]]:
+    """(id, encrypted phone) of citizens whose phone has no lookup hash yet (bound before the
+    hash was kept), by id after ``after``, row-locked for the caller's transaction."""
+    rows = await db.fetch(
+        "SELECT id::text AS id, phone_enc FROM citizen WHERE phone_enc IS NOT NULL"
+        " AND phone_hash IS NULL AND ($1::uuid IS NULL OR id > $1::uuid)"
+        " ORDER BY id LIMIT $2 FOR UPDATE",
+        after,
+        limit,
+    )
+    return [(str(r["id"]), str(r["phone_enc"])) for r in rows]
+
+
+async def set_phone_hashes(*, ids: list[str], hashes: list[str]) -> None:
+    """Keep each citizen's phone lookup hash (one statement for the batch)."""
+    await db.execute(
+        "UPDATE citizen SET phone_hash = v.hash FROM unnest($1::uuid[], $2::text[]) AS v(id, hash)"
+        " WHERE citizen.id = v.id",
+        ids,
+        hashes,
     )

@@ -221,6 +221,7 @@ class Registration:
     sex: Sex
     phone_enc: str | None
     phone_masked: str | None
+    phone_hash: str | None
     consent_version: str
     at: datetime
 
@@ -230,8 +231,9 @@ async def register(*, new: Registration) -> str | None:
     row = await db.fetchrow(
         "INSERT INTO citizen (id, name, village, identity_bound, identity_verified,"
         " id_number_enc, id_number_hash, id_number_masked, birth_year, sex, phone_enc,"
-        " phone_masked, consent_version, consented_at, created_at, updated_at)"
-        " VALUES ($1::uuid, $2, $3, true, false, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12)"
+        " phone_masked, phone_hash, consent_version, consented_at, created_at, updated_at)"
+        " VALUES ($1::uuid, $2, $3, true, false, $4, $5, $6, $7, $8, $9, $10, $13, $11, $12,"
+        " $12, $12)"
         " ON CONFLICT (id_number_hash) DO NOTHING RETURNING id::text AS id",
         new.id,
         new.name,
@@ -245,5 +247,6 @@ async def register(*, new: Registration) -> str | None:
         new.phone_masked,
         new.consent_version,
         new.at,
+        new.phone_hash,
     )
     return None if row is None else str(row["id"])

@@ -7,16 +7,20 @@ written when it may not run, and answers the staff view of the case as it is aft
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from backend.cases.schemas import MaterialIn
 from backend.cases.states import Status
 from backend.cases.store import queue
-from backend.cases.store.queue import Lines
+from backend.cases.store.queue import Lines, Search
 from backend.clock import now_utc
 from backend.outbox.service import Doorbell, unit_of_work
-from backend.window import actions, claims, listing, present
+from backend.security.fieldcrypt import FieldCipher
+from backend.window import actions, claims, delivery, listing, present
 from backend.window.access import Clerk
+from backend.window.delivery import Collector
+from backend.window.listing import SearchTerms
 from backend.window.schemas import CaseForStaff, StaffCasePage
 from backend.window.service.views import row_of, staff_view
 from backend.workdays.service import load_calendar
@@ -30,10 +34,27 @@ async def page_of(lines: Lines) -> StaffCasePage:
     )
 
 
-async def queue_page(*, clerk: Clerk, page: int, page_size: int) -> StaffCasePage:
-    """The township's queue (bundles as one), most urgent first, with their claims."""
-    lines = await queue.queue(
+async def _search(terms: SearchTerms | None, cipher: FieldCipher | None) -> Search:
+    if terms is None or terms.empty:
+        return Search()
+    assert cipher is not None, "a search needs the cipher (the phone's lookup hash)"
+    return await listing.search_of(terms, cipher=cipher)
+
+
+async def queue_page(
+    *,
+    clerk: Clerk,
+    page: int,
+    page_size: int,
+    terms: SearchTerms | None = None,
+    cipher: FieldCipher | None = None,
+) -> StaffCasePage:
+    """The township's queue (bundles as one), most urgent first, with their claims; only what
+    matches the search ``terms`` when given (422 ``validation_failed`` for malformed ones)."""
+    lines = await queue.search(
+        scope="queue",
         township_code=clerk.area_code,
+        search=await _search(terms, cipher),
         now=now_utc(),
         limit=page_size,
         offset=(page - 1) * page_size,
@@ -42,12 +63,23 @@ async def queue_page(*, clerk: Clerk, page: int, page_size: int) -> StaffCasePag
 
 
 async def township_cases(
-    *, clerk: Clerk, status: Status | None, page: int, page_size: int
+    *,
+    clerk: Clerk,
+    status: Status | None,
+    page: int,
+    page_size: int,
+    terms: SearchTerms | None = None,
+    cipher: FieldCipher | None = None,
 ) -> StaffCasePage:
-    """Every case of the township (bundle children too), optionally of one status."""
-    lines = await queue.township_cases(
+    """Every case of the township (bundle children too), optionally of one status and matching
+    the search ``terms``."""
+    wanted = await _search(terms, cipher)
+    if status is not None:
+        wanted = replace(wanted, status=status.value)
+    lines = await queue.search(
+        scope="township",
         township_code=clerk.area_code,
-        status=status.value if status is not None else None,
+        search=wanted,
         now=now_utc(),
         limit=page_size,
         offset=(page - 1) * page_size,
@@ -202,6 +234,20 @@ async def issue_result(
     )
 
 
+async def finish_on_the_spot(
+    *, number: str, clerk: Clerk, doorbell: Doorbell | None, lapse_s: int, note: str
+) -> CaseForStaff:
+    """即办办结: a 即办件 accepted and its result issued at the window in one step."""
+    return await _act(
+        actions.finish_on_the_spot,
+        number=number,
+        clerk=clerk,
+        doorbell=doorbell,
+        lapse_s=lapse_s,
+        note=note,
+    )
+
+
 async def deliver(
     *,
     number: str,
@@ -210,14 +256,19 @@ async def deliver(
     lapse_s: int,
     method: str,
     tracking_no: str | None,
+    cipher: FieldCipher,
+    collector: Collector | None = None,
 ) -> CaseForStaff:
-    """送达: picked up at the window or mailed (with its tracking number)."""
+    """送达: collected at the window (the collector's ID number checked against the case, not
+    kept) or mailed (with its tracking number)."""
     return await _act(
-        actions.deliver,
+        delivery.deliver,
         number=number,
         clerk=clerk,
         doorbell=doorbell,
         lapse_s=lapse_s,
         method=method,
         tracking_no=tracking_no,
+        collector=collector,
+        cipher=cipher,
     )
