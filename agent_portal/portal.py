@@ -56,6 +56,7 @@ from agent_portal.common.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.dashboard.pages import DashboardPages
 from agent_portal.review.pages import ReviewPages
 from agent_portal.routes import PortalController
+from agent_portal.supervision.case_pages import SupervisionCasePages
 from agent_portal.supervision.pages import SupervisionPages
 from agent_portal.window.handover_pages import WindowHandoverPages
 from agent_portal.window.pages import WindowPages
@@ -142,6 +143,7 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             WindowHandoverPages,
             DashboardPages,
             SupervisionPages,
+            SupervisionCasePages,
             NoticePages,
             AccountPages,
             PointPages,

@@ -126,6 +126,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "withdraw": "撤回",
     "handover_sent": "材料交接：送出",
     "handover_received": "材料交接：接收",
+    "urge": "督办催办",
 }
 
 ACTOR_ROLES: Final[dict[str, str]] = {
@@ -278,3 +279,8 @@ PW_CHANGED: Final = "密码已修改，其他设备上的登录已全部退出�
 PW_RULES: Final = (
     "至少 12 位，不能是常见密码、不能与用户名相同；建议用几个不相关的词或混合字母、数字和符号。"
 )
+
+
+def step_urge(note: str) -> str:
+    """The supervisor's note of an urge, on a staff case page (citizens do not see it)."""
+    return f"督办说明：{note}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from backend.catalogue.texts import CHANNEL_LABELS, DELIVERY_LABELS, KIND_LABELS, LEVEL_LABELS
 from backend.geo.points import KIND_LABELS as POINT_KINDS
@@ -39,6 +39,7 @@ DONE: Final = {
     "contact": "已记录回访情况。",
     "resolve": "整改已办结，群众可再评价一次。",
     "call": "已记录回访结果。",
+    "urge": "已催办，经办人会在消息提醒中收到督办通知。",
 }
 
 # What an audit entry was about (``subject_kind``), as the log shows it; the id follows.
@@ -180,3 +181,50 @@ AUDIT_TALLY_WORDS: Final = {
     "updated": "更新",
     "removed": "移除",
 }
+
+# 超期督办 list, its export, and 催办 on a case
+OVERDUE_LATE: Final = (
+    ("", "已超期和即将到期"),
+    ("soon", "即将到期"),
+    ("1", "已超期"),
+    ("5", "超期 5 个工作日以上"),
+    ("10", "超期 10 个工作日以上"),
+)
+OVERDUE_SORTS: Final = (
+    ("late", "超期天数"),
+    ("deadline", "办结期限"),
+    ("township", "镇街"),
+)
+OVERDUE_COLUMNS: Final = (
+    "办件编号",
+    "事项",
+    "镇街",
+    "承办部门",
+    "状态",
+    "办结期限",
+    "超期情况",
+    "计时暂停",
+    "现在在",
+    "经办",
+    "已升级督办",
+    "催办次数",
+)
+OVERDUE_FILE: Final = "超期督办"
+LATE_BY: Final = "超期 {days} 个工作日"
+LEFT: Final = "剩 {days} 个工作日"
+YES: Final = "是"
+URGE_TO: Final = {
+    "window": "催办经办窗口人员 {name}",
+    "township": "催办{name}窗口",
+    "department": "催办后台审批部门 {name}",
+}
+
+
+def urge_holder(holder: Any, township: str, department: str | None) -> str:
+    """Whom the 催办 button reaches, in words ('' when nobody on the staff holds the case)."""
+    if holder is None:
+        return ""
+    name = {"township": township, "department": department or holder.name}.get(
+        holder.kind, holder.name
+    )
+    return URGE_TO[holder.kind].format(name=name)

@@ -1,6 +1,8 @@
 from backend.apps import app_config
-from backend.supervision.tables import CallbackCall, Escalation, FollowUp
+from backend.supervision.tables import CallbackCall, CaseUrge, Escalation, FollowUp
 
 APP_CONFIG = app_config(
-    "supervision", [Escalation, FollowUp, CallbackCall], depends_on=("cases", "geo", "identity")
+    "supervision",
+    [Escalation, FollowUp, CallbackCall, CaseUrge],
+    depends_on=("cases", "geo", "identity"),
 )

@@ -8,17 +8,33 @@ given) and answer what was recorded, read again after the commit. Anything outsi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
+from backend.audit.service import AuditLog
 from backend.audit.store import AuditEntry
+from backend.cases.store.cases import CaseRecord
+from backend.cases.store.overdue_list import OverdueFilter
 from backend.cases.store.oversight import CallRow, EscalationRow, FollowUpRow, RatingRow
 from backend.clock import today
 from backend.outbox.service import Doorbell, unit_of_work
-from backend.supervision import audit_view, callbacks, escalation, followups, overdue, ratings
+from backend.supervision import (
+    audit_view,
+    callbacks,
+    casework,
+    escalation,
+    followups,
+    overdue,
+    ratings,
+    store,
+)
 from backend.supervision.followups import FollowUpView
-from backend.supervision.overdue import OverdueCase
+from backend.supervision.overdue import ListedCase, OverdueCase
 from backend.supervision.scope import Scope, load_scope, require_district
+from backend.supervision.store import UrgeCount
 from backend.supervision.workload import Workload, workloads
+from backend.window.present import for_staff
+from backend.window.schemas import CaseForStaff
 from backend.workdays.service import load_calendar
 
 __all__ = [
@@ -27,15 +43,19 @@ __all__ = [
     "audit_entries",
     "call",
     "calls",
+    "case",
     "contact_follow_up",
     "escalations",
     "evaluations",
     "follow_up",
     "follow_ups",
     "overdue_cases",
+    "overdue_list",
     "record_call",
     "resolve_follow_up",
     "scope_of",
+    "urge",
+    "urge_counts",
     "week_of",
 ]
 
@@ -173,3 +193,51 @@ async def audit_entries(
     """The audit log for the district's supervisors and administrators, newest first."""
     require_district(scope)
     return await audit_view.entries(where=where, page=page, page_size=page_size)
+
+
+async def case(
+    *, scope: Scope, number: str, doorbell: Doorbell | None, audit: AuditLog | None
+) -> tuple[CaseForStaff, CaseRecord]:
+    """One case in the scope as staff see it, read-only; the open is audited (its applicant's
+    name and masked ID number are on it). ``NotFound`` outside the scope."""
+    async with unit_of_work(doorbell):
+        row = await casework.case_in_scope(scope=scope, number=number)
+        await casework.audit_open(scope=scope, row=row, audit=audit)
+    view = await for_staff(row=row, calendar=await load_calendar(), viewer_id=scope.staff_id)
+    return view, row
+
+
+async def urge(*, scope: Scope, number: str, note: str, doorbell: Doorbell | None) -> int:
+    """催办: urge whoever holds the case now (a notice, a timeline step, counted); the urge's
+    id. ``NotFound`` outside the scope, ``Conflict`` for a closed case, one waiting for the
+    applicant, or one urged moments ago; ``InvalidInput`` for a note too long."""
+    calendar = await load_calendar()
+    async with unit_of_work(doorbell):
+        row = await casework.case_in_scope(scope=scope, number=number)
+        view = await for_staff(row=row, calendar=calendar, viewer_id=scope.staff_id)
+        return await casework.urge(scope=scope, row=row, view=view, note=note)
+
+
+async def urge_counts(*, scope: Scope, by: str) -> list[UrgeCount]:
+    """Urges per township or per department (``by``) in the scope, most first."""
+    return await store.urge_counts(by=by, township=scope.township)
+
+
+async def overdue_list(
+    *, scope: Scope, where: OverdueFilter, sort: str, page: int | None, page_size: int
+) -> tuple[list[ListedCase], int]:
+    """The portal's overdue list in the scope: filtered, sorted (``late``, ``deadline``,
+    ``township``) and paged in SQL; ``page`` None: every line (the export). A township
+    supervisor asking for another township gets an empty list."""
+    if scope.township is not None and where.township not in (None, scope.township):
+        return [], 0
+    if scope.township is not None:
+        where = replace(where, township=scope.township)
+    return await overdue.listed(
+        today=today(),
+        calendar=await load_calendar(),
+        where=where,
+        sort=sort,
+        limit=None if page is None else page_size,
+        offset=0 if page is None else (page - 1) * page_size,
+    )

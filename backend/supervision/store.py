@@ -6,6 +6,7 @@ Lists that join a supervision row with its case are the cases context's reads
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from backend import db
@@ -163,3 +164,86 @@ async def escalated_levels(case_ids: list[int]) -> dict[int, list[str]]:
     ):
         found.setdefault(row["case"], []).append(row["level"])
     return found
+
+
+async def lock_case_urges(case_id: int) -> None:
+    """Serialise urges of one case (until the transaction ends): two clicks urge once."""
+    await db.fetch("SELECT pg_advisory_xact_lock(hashtext($1))", f"case-urge:{case_id}")
+
+
+async def last_urge_at(case_id: int) -> datetime | None:
+    """When the case was last urged, if ever."""
+    row = await db.fetchrow('SELECT max(at) AS at FROM case_urge WHERE "case" = $1', case_id)
+    return None if row is None else row["at"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewUrge:
+    case_id: int
+    by: str
+    township: str | None
+    department: str | None
+    holder_kind: str
+    holder_id: str | None
+    note: str
+
+
+async def insert_urge(urge: NewUrge) -> int:
+    """Record an urge; its id."""
+    row = await db.fetchrow(
+        'INSERT INTO case_urge ("case", at, by, township, department, holder_kind, holder_id,'
+        " note) VALUES ($1, now(), $2::uuid, $3, $4, $5, $6, $7) RETURNING id",
+        urge.case_id,
+        urge.by,
+        urge.township,
+        urge.department,
+        urge.holder_kind,
+        urge.holder_id,
+        urge.note,
+    )
+    assert row is not None  # INSERT … RETURNING always returns the row
+    return int(row["id"])
+
+
+@dataclass(frozen=True, slots=True)
+class UrgeCount:
+    """Urges of one township's or department's cases, in all and those made since a day."""
+
+    code: str
+    urges: int
+    cases: int  # distinct cases urged
+
+
+async def urge_counts(
+    *, by: str, township: str | None, since: datetime | None = None
+) -> list[UrgeCount]:
+    """Urges per ``township`` or per ``department`` (``by``), most first; ``township`` narrows
+    to one township (None: the district); ``since`` to urges from that moment on."""
+    column = "department" if by == "department" else "township"
+    rows = await db.fetch(
+        f'SELECT {column} AS code, count(*) AS urges, count(DISTINCT "case") AS cases'  # noqa: S608 - a fixed column name
+        " FROM case_urge WHERE ($1::text IS NULL OR township = $1::text)"
+        " AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)"
+        f" AND {column} IS NOT NULL GROUP BY {column} ORDER BY count(*) DESC, {column}",
+        township,
+        since,
+    )
+    return [UrgeCount(str(r["code"]), int(r["urges"]), int(r["cases"])) for r in rows]
+
+
+async def urge_note(urge_id: int) -> str:
+    """The supervisor's note of an urge ('' when none, or no such urge)."""
+    row = await db.fetchrow("SELECT note FROM case_urge WHERE id = $1", urge_id)
+    return str(row["note"]) if row is not None else ""
+
+
+async def urges_of(case_ids: list[int]) -> dict[int, int]:
+    """How many times each of these cases was urged (those never urged are absent)."""
+    if not case_ids:
+        return {}
+    rows = await db.fetch(
+        'SELECT "case", count(*) AS n FROM case_urge WHERE "case" = ANY($1::bigint[])'
+        ' GROUP BY "case"',
+        case_ids,
+    )
+    return {int(r["case"]): int(r["n"]) for r in rows}

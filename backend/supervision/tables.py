@@ -84,3 +84,19 @@ class CallbackCall(Table, tablename="callback_call"):
     satisfied = Integer(null=True, default=None)  # 1–5, when reached
     trips = Integer(null=True, default=None)  # trips the citizen says the errand took
     note = Text(default="")
+
+
+class CaseUrge(Table, tablename="case_urge"):
+    """催办 — a supervisor urges whoever holds an open case now (a window clerk, the township's
+    desk or the back-office department). Counted per township and department; a timeline step
+    of the case records it too."""
+
+    id = BigSerial(primary_key=True)
+    case: ForeignKey[Table] = ForeignKey(CASE, on_delete=OnDelete.restrict, index=True)
+    at = Timestamptz(default=TimestamptzNow())
+    by = UUID()  # the supervisor
+    township = Varchar(length=12, null=True, default=None, index=True)
+    department = Varchar(length=40, null=True, default=None, index=True)
+    holder_kind = Varchar(length=16)  # window | township | department
+    holder_id = Varchar(length=40, null=True, default=None)  # the clerk, when one holds it
+    note = Text(default="")

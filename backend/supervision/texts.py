@@ -74,5 +74,23 @@ AUDIT_ACTION_LABELS: Final = {
     "routing_delete_rule": "删除转办规则",
     "platform_configure_township": "设置镇街外部平台",
     "platform_retry_push": "重新推送到外部平台",
+    "supervision_read_case": "督办查看办件",
 }
 """Every action the audit chain records, as the log shows it (a test keeps it complete)."""
+
+# 督办查看办件 and 催办
+CASE_NOT_FOUND: Final = "找不到该办件，或它不在您负责的镇街。"
+READ_CASE_REASON: Final = "督办查看办件"
+URGE_NOTE_TOO_LONG: Final = "催办说明不能超过 {limit} 个字。"
+URGE_CLOSED: Final = "该办件已经办结，不需要催办。"
+URGE_NOT_STAFF: Final = "该办件正在等待申请人补正材料，计时已暂停，没有可催办的经办人。"
+URGE_NOT_FORWARDED: Final = "该办件还没有转入镇街受理队列，没有可催办的经办人。"
+URGE_TOO_SOON: Final = "该办件 {minutes} 分钟内已经催办过（{at}），请稍后再催办。"
+URGE_STEP: Final = "督办催办"
+"""What the case's timeline says of an urge (citizens see it too; the supervisor's note is
+shown to staff only)."""
+URGE_NOTICE: Final = "督办催办：办件 {number}（{item}）{late}，请尽快办理。{note}"
+URGE_LATE: Final = "已超过办结期限 {days} 个工作日"
+URGE_DUE: Final = "办结期限 {deadline}"
+URGE_NO_DEADLINE: Final = "尚未受理"
+URGE_NOTE: Final = "督办说明：{note}"

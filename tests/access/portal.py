@@ -301,6 +301,20 @@ PORTAL_RULES: dict[str, Rule] = {
     # supervision and the dashboard
     "GET /portal/supervision": Rule(who="supervisor_a", **SUPERVISION),
     "GET /portal/supervision/overdue": Rule(who="supervisor_a", **SUPERVISION),
+    "GET /portal/supervision/overdue/export": Rule(who="supervisor_a", **SUPERVISION),
+    "GET /portal/supervision/cases/{number}": Rule(
+        who="supervisor_a",
+        prepare=store("sup_case", World.transferred),
+        path=number("sup_case"),
+        **SUPERVISION,
+    ),
+    "POST /portal/supervision/cases/{number}/urge": Rule(
+        who="supervisor_a",
+        prepare=store("sup_urged", World.transferred),
+        path=number("sup_urged"),
+        body={"note": "请尽快审批"},
+        **SUPERVISION,
+    ),
     "GET /portal/supervision/agents": Rule(
         who="supervisor_a", marker=lambda w: "李代办", **SUPERVISION
     ),
