@@ -22,6 +22,7 @@ from backend.errors import DomainError, NotFound
 from backend.identity.service import StaffAccount
 from backend.settings import Settings
 from backend.supervision import casework, service
+from backend.supervision import texts as domain_texts
 from backend.supervision.scope import Scope
 from backend.window.schemas import CaseForStaff
 
@@ -49,6 +50,7 @@ async def _case_page(
         "done": texts.DONE.get(done or ""),
         "error": error,
         "holder": holder,
+        "holders": domain_texts.HOLDERS,
         "holder_label": texts.urge_holder(holder, ctx["township"], ctx["department"]),
         "note_limit": casework.URGE_NOTE_LIMIT,
         "closed": view.public_status == "closed",

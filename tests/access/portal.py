@@ -306,14 +306,14 @@ PORTAL_RULES: dict[str, Rule] = {
         who="supervisor_a",
         prepare=store("sup_case", World.transferred),
         path=number("sup_case"),
-        **SUPERVISION,
+        wider=("admin",),
     ),
     "POST /portal/supervision/cases/{number}/urge": Rule(
         who="supervisor_a",
         prepare=store("sup_urged", World.transferred),
         path=number("sup_urged"),
         body={"note": "请尽快审批"},
-        **SUPERVISION,
+        wider=("admin",),
     ),
     "GET /portal/supervision/agents": Rule(
         who="supervisor_a", marker=lambda w: "李代办", **SUPERVISION
