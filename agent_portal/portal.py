@@ -58,6 +58,10 @@ from agent_portal.review.pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.supervision.case_pages import SupervisionCasePages
 from agent_portal.supervision.pages import SupervisionPages
+from agent_portal.supervision.rectification_pages import (
+    RectificationDeskPages,
+    SupervisionRectificationPages,
+)
 from agent_portal.window.handover_pages import WindowHandoverPages
 from agent_portal.window.pages import WindowPages
 from agent_portal.window.walkin_pages import WalkInPages
@@ -144,6 +148,8 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             DashboardPages,
             SupervisionPages,
             SupervisionCasePages,
+            SupervisionRectificationPages,
+            RectificationDeskPages,
             NoticePages,
             AccountPages,
             PointPages,

@@ -37,15 +37,18 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
             "把选择代办员送达的出件分批交给代办员",
             "/portal/window/handovers/results",
         ),
+        ("整改通知", "监管人员下发给本镇街的整改要求，限期整改并回复", "/portal/rectifications"),
     ),
     roles.APPROVER: (
         ("待审批办件", "查看转到本部门的办件，批准或不批准", "/portal/review"),
         ("审批结果", "查看本部门已审批通过和未通过的办件", "/portal/review?status=approved"),
+        ("整改通知", "监管人员下发给本部门的整改要求，限期整改并回复", "/portal/rectifications"),
     ),
     roles.SUPERVISOR: (
         ("数据看板", "办件量、时限达标、满意度、30分钟覆盖", "/portal/dashboard"),
         ("超期督办", "跟进即将超期和已超期的办件", "/portal/supervision/"),
         ("差评整改", "跟进差评和整改情况", "/portal/supervision/follow-ups"),
+        ("整改通知", "向镇街或部门提出整改要求、限期整改", "/portal/supervision/rectifications"),
     ),
     roles.ADMIN: (
         ("数据看板", "全区办件和满意度情况", "/portal/dashboard"),

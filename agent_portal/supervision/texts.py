@@ -14,6 +14,11 @@ SECTIONS: Final = (
     ("差评整改", "联系差评群众、记录回访、整改办结", "/portal/supervision/follow-ups"),
     ("电话回访", "每周抽取上周办结的办件，电话回访群众", "/portal/supervision/callbacks"),
     ("代办员工作量", "在办代办件、本月代办、有效委托和手中材料", "/portal/supervision/agents"),
+    (
+        "整改通知",
+        "向镇街或部门提出整改要求、限期整改，确认整改完成",
+        "/portal/supervision/rectifications",
+    ),
 )
 AUDIT_SECTION: Final = (
     "审计日志",
@@ -40,6 +45,10 @@ DONE: Final = {
     "resolve": "整改已办结，群众可再评价一次。",
     "call": "已记录回访结果。",
     "urge": "已催办，经办人会在消息提醒中收到督办通知。",
+    "issued": "整改通知已下发，整改单位会在消息提醒中收到。",
+    "close": "已确认整改完成，整改通知办结。",
+    "return": "已退回重改，整改单位会在消息提醒中收到。",
+    "respond": "已回复整改情况，等待监管人员确认。",
 }
 
 # What an audit entry was about (``subject_kind``), as the log shows it; the id follows.
@@ -57,6 +66,7 @@ AUDIT_SUBJECTS: Final = {
     "calendar": "日历",
     "routing_rule": "转办规则",
     "township_platform": "镇街外部平台",
+    "rectification_order": "整改通知",
 }
 
 
@@ -228,3 +238,24 @@ def urge_holder(holder: Any, township: str, department: str | None) -> str:
         holder.kind, holder.name
     )
     return URGE_TO[holder.kind].format(name=name)
+
+
+# 整改通知 (rectification orders)
+ORDER_TABS: Final = (
+    ("open", "未办结"),
+    ("overdue", "已超期"),
+    ("closed", "已办结"),
+    ("all", "全部"),
+)
+ORDER_STATES: Final = {
+    "open": "待整改",
+    "responded": "已回复，待确认",
+    "returned": "退回重改",
+    "closed": "已办结",
+}
+ORDER_STEPS: Final = {
+    "issue": "下发整改通知",
+    "respond": "回复整改情况",
+    "return": "退回重改",
+    "close": "确认整改完成",
+}

@@ -17,6 +17,7 @@ from backend.cases.store.cases import CaseRecord
 from backend.cases.store.overdue_list import OverdueFilter
 from backend.cases.store.oversight import CallRow, EscalationRow, FollowUpRow, RatingRow
 from backend.clock import today
+from backend.errors import NotFound
 from backend.outbox.service import Doorbell, unit_of_work
 from backend.supervision import (
     audit_view,
@@ -26,12 +27,15 @@ from backend.supervision import (
     followups,
     overdue,
     ratings,
+    rectification,
     store,
+    texts,
 )
 from backend.supervision.followups import FollowUpView
 from backend.supervision.overdue import ListedCase, OverdueCase
+from backend.supervision.rectification import Desk, OrderDraft
 from backend.supervision.scope import Scope, load_scope, require_district
-from backend.supervision.store import UrgeCount
+from backend.supervision.store import OrderCounts, OrderRow, OrderStep, UrgeCount
 from backend.supervision.workload import Workload, workloads
 from backend.window.present import for_staff
 from backend.window.schemas import CaseForStaff
@@ -45,14 +49,24 @@ __all__ = [
     "calls",
     "case",
     "contact_follow_up",
+    "decide_order",
+    "desk_of",
+    "desk_order",
+    "desk_orders",
     "escalations",
     "evaluations",
     "follow_up",
     "follow_ups",
+    "issue_order",
+    "order",
+    "order_addressees",
+    "orders",
     "overdue_cases",
     "overdue_list",
     "record_call",
+    "rectification_counts",
     "resolve_follow_up",
+    "respond_order",
     "scope_of",
     "urge",
     "urge_counts",
@@ -241,3 +255,104 @@ async def overdue_list(
         limit=None if page is None else page_size,
         offset=0 if page is None else (page - 1) * page_size,
     )
+
+
+# --- 整改通知 (rectification orders) ----------------------------------------------------------
+
+
+async def order_addressees(*, scope: Scope) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The townships (only their own for a township supervisor) and departments an order of
+    this supervisor can go to, ``(code, name)``."""
+    towns, depts = await store.order_addressees()
+    return [t for t in towns if scope.sees(t[0])], depts
+
+
+async def issue_order(
+    *, scope: Scope, draft: OrderDraft, doorbell: Doorbell | None, audit: AuditLog | None
+) -> int:
+    """下发整改通知: checked (``InvalidInput``, nothing stored), recorded, audited, announced
+    to the addressee; the order's id."""
+    calendar = await load_calendar()
+    async with unit_of_work(doorbell):
+        order_ = await rectification.new_order(scope=scope, draft=draft, calendar=calendar)
+        return await rectification.issue(scope=scope, order=order_, audit=audit)
+
+
+async def orders(
+    *, scope: Scope, state: str, page: int, page_size: int
+) -> tuple[list[OrderRow], int]:
+    """The orders this supervisor sees (their township's, or the district's), open first."""
+    return await store.orders_page(
+        scope=rectification.issuer_scope(scope),
+        state=state,
+        today=today(),
+        limit=page_size,
+        offset=(page - 1) * page_size,
+    )
+
+
+async def _order_and_steps(
+    order_id: int, scope: store.OrderScope
+) -> tuple[OrderRow, list[OrderStep]]:
+    row = await store.order(order_id, scope=scope, today=today())
+    if row is None:
+        raise NotFound(texts.ORDER_NOT_FOUND, code="rectification_not_found")
+    return row, await store.order_steps(order_id)
+
+
+async def order(*, scope: Scope, order_id: int) -> tuple[OrderRow, list[OrderStep]]:
+    """One order the supervisor sees, with its steps; ``NotFound`` otherwise."""
+    return await _order_and_steps(order_id, rectification.issuer_scope(scope))
+
+
+async def decide_order(
+    *,
+    scope: Scope,
+    order_id: int,
+    action: str,
+    note: str,
+    doorbell: Doorbell | None,
+    audit: AuditLog | None,
+) -> None:
+    """整改完成 (``close``) or 退回重改 (``return``) once the addressee responded."""
+    async with unit_of_work(doorbell):
+        await rectification.decide(
+            scope=scope, order_id=order_id, action=action, note=note, audit=audit
+        )
+
+
+async def desk_of(*, staff_id: str, role: str, area_code: str, department: str | None) -> Desk:
+    """The addressee a window clerk or an approver is; anyone else ``NotAllowed``."""
+    return await rectification.desk_of(
+        staff_id=staff_id, role=role, area_code=area_code, department=department
+    )
+
+
+async def desk_orders(
+    *, desk: Desk, state: str, page: int, page_size: int
+) -> tuple[list[OrderRow], int]:
+    """The orders addressed to this desk, open first."""
+    return await store.orders_page(
+        scope=desk.scope, state=state, today=today(), limit=page_size, offset=(page - 1) * page_size
+    )
+
+
+async def desk_order(*, desk: Desk, order_id: int) -> tuple[OrderRow, list[OrderStep]]:
+    """One order addressed to this desk, with its steps; ``NotFound`` otherwise."""
+    return await _order_and_steps(order_id, desk.scope)
+
+
+async def respond_order(
+    *, desk: Desk, order_id: int, text: str, doorbell: Doorbell | None, audit: AuditLog | None
+) -> None:
+    """The addressee's response (整改情况), announced to the supervisor who issued it."""
+    async with unit_of_work(doorbell):
+        await rectification.respond(desk=desk, order_id=order_id, text=text, audit=audit)
+
+
+async def rectification_counts(
+    *, township: str | None = None, since: date | None = None
+) -> list[OrderCounts]:
+    """Per township (orders to townships): open, closed on time, closed late, overdue — for the
+    township league; ``township`` narrows to one, ``since`` to orders issued from that day."""
+    return await store.order_counts(today=today(), township=township, since=since)

@@ -122,3 +122,16 @@ async def active_approvers(department: str, township: str | None) -> list[str]:
         township,
     )
     return [row["id"] for row in rows]
+
+
+async def department_approvers(department: str, township: str | None) -> list[str]:
+    """The ids of a department's active approvers who see an order about ``township`` (those of
+    that township and the district-level ones), or, for None, all of them; a stable order."""
+    if township is not None:
+        return await active_approvers(department, township)
+    rows = await db.fetch(
+        "SELECT id::text AS id FROM staff_user"
+        " WHERE role = 'approver' AND active AND department = $1 ORDER BY id",
+        department,
+    )
+    return [row["id"] for row in rows]
