@@ -20,7 +20,7 @@ from litestar.response import Redirect, Response, Template
 from agent_portal.common import desk
 from agent_portal.common.errors import PageNotFound, WrongRole
 from agent_portal.common.lists import Pages
-from agent_portal.supervision import audit_changes, texts
+from agent_portal.supervision import audit_changes, texts, workload_view
 from backend.audit.store import AuditEntry
 from backend.catalogue import service as catalogue
 from backend.clock import local
@@ -335,15 +335,16 @@ class SupervisionPages(Controller):
         return Redirect(f"/portal/supervision/callbacks?week={week}&done=call", status_code=303)
 
     @get("/agents", name="portal:supervision-agents")
-    async def agents(self, staff: StaffAccount, page: int = 1) -> Template:
+    async def agents(self, request: Request[Any, Any, Any], staff: StaffAccount) -> Template:
         scope = await _scope(staff)
-        page = desk.page_number(page)
+        query = workload_view.Query.parse(request.query_params)
+        page = desk.page_number(query.page)
         found, total = await service.agent_workloads(
-            scope=scope, page=page, page_size=desk.PAGE_SIZE
+            scope=scope, page=page, page_size=desk.PAGE_SIZE, where=query.where
         )
-        return Template(
-            "supervision/agents.html", context={"agents": found, "pages": _pages(page, total)}
-        )
+        ctx = await workload_view.context(scope, query, found)
+        ctx["pages"] = _pages(page, total)
+        return Template("supervision/agents.html", context=ctx)
 
     @get("/audit", name="portal:supervision-audit")
     async def audit(

@@ -259,3 +259,11 @@ ORDER_STEPS: Final = {
     "return": "退回重改",
     "close": "确认整改完成",
 }
+
+# 代办员工作量: the orders the list can take
+WORKLOAD_SORTS: Final = (
+    ("township", "镇街"),
+    ("name", "姓名"),
+    ("open", "在办代办件"),
+    ("overdue", "超期件"),
+)

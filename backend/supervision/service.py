@@ -16,6 +16,7 @@ from backend.audit.store import AuditEntry
 from backend.cases.store.cases import CaseRecord
 from backend.cases.store.overdue_list import OverdueFilter
 from backend.cases.store.oversight import CallRow, EscalationRow, FollowUpRow, RatingRow
+from backend.cases.store.workload_list import WorkloadFilter
 from backend.clock import today
 from backend.errors import NotFound
 from backend.outbox.service import Doorbell, unit_of_work
@@ -196,9 +197,19 @@ async def record_call(
     return await call(scope=scope, call_id=call_id)
 
 
-async def agent_workloads(*, scope: Scope, page: int, page_size: int) -> tuple[list[Workload], int]:
-    """The agents in the scope with what they have in hand, by area then name."""
-    return await workloads(scope=scope, today=today(), page=page, page_size=page_size)
+async def agent_workloads(
+    *, scope: Scope, page: int, page_size: int, where: WorkloadFilter | None = None
+) -> tuple[list[Workload], int]:
+    """The agents in the scope with what they have in hand: filtered (township, a part of the
+    name), sorted (``township`` by default, ``name``, ``open``, ``overdue``) and paged in SQL."""
+    return await workloads(
+        scope=scope,
+        today=today(),
+        calendar=await load_calendar(),
+        where=where or WorkloadFilter(),
+        page=page,
+        page_size=page_size,
+    )
 
 
 async def audit_entries(
