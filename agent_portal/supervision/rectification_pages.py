@@ -8,10 +8,11 @@ what was typed, and changes nothing.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import Parameter
 from litestar.response import Redirect, Response, Template
 
 from agent_portal.common import desk as paging
@@ -103,10 +104,14 @@ class SupervisionRectificationPages(Controller):
 
     @get("/", name="portal:supervision-rectifications")
     async def orders(
-        self, staff: StaffAccount, state: str = "open", page: int = 1, done: str | None = None
+        self,
+        staff: StaffAccount,
+        which: Annotated[str, Parameter(query="state")] = "open",
+        page: int = 1,
+        done: str | None = None,
     ) -> Template:
         scope = await _scope(staff)
-        state, page = _state(state), paging.page_number(page)
+        state, page = _state(which), paging.page_number(page)
         rows, total = await service.orders(
             scope=scope, state=state, page=page, page_size=paging.PAGE_SIZE
         )
@@ -202,10 +207,14 @@ class RectificationDeskPages(Controller):
 
     @get("/", name="portal:rectifications")
     async def orders(
-        self, staff: StaffAccount, state: str = "open", page: int = 1, done: str | None = None
+        self,
+        staff: StaffAccount,
+        which: Annotated[str, Parameter(query="state")] = "open",
+        page: int = 1,
+        done: str | None = None,
     ) -> Template:
         desk = await _desk(staff)
-        state, page = _state(state), paging.page_number(page)
+        state, page = _state(which), paging.page_number(page)
         rows, total = await service.desk_orders(
             desk=desk, state=state, page=page, page_size=paging.PAGE_SIZE
         )
