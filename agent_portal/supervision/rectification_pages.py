@@ -164,20 +164,25 @@ class SupervisionRectificationPages(Controller):
         if action not in rectification.DECISIONS:
             raise PageNotFound
         note = _text(await request.form(), "note")
-        try:
-            await service.decide_order(
-                scope=scope,
-                order_id=order_id,
-                action=action,
-                note=note,
-                doorbell=deps.doorbell,
-                audit=deps.audit,
-            )
-        except DomainError as exc:
-            found = await _supervisor_order(scope, order_id)
-            ctx = _order_context(found, SUPERVISOR_BASE, error=exc.detail, note=note)
-            return Template("supervision/rectification.html", context=ctx, status_code=exc.status)
-        return Redirect(f"{SUPERVISOR_BASE}/{order_id}?done={action}", status_code=303)
+        return await _decide(deps, scope, order_id, action, note)
+
+
+async def _decide(deps: Deps, scope: Scope, order_id: int, action: str, note: str) -> Response[Any]:
+    """Close or return the order; on a refusal, its page again with the reason and the note."""
+    try:
+        await service.decide_order(
+            scope=scope,
+            order_id=order_id,
+            action=action,
+            note=note,
+            doorbell=deps.doorbell,
+            audit=deps.audit,
+        )
+    except DomainError as exc:
+        found = await _supervisor_order(scope, order_id)
+        ctx = _order_context(found, SUPERVISOR_BASE, error=exc.detail, note=note)
+        return Template("supervision/rectification.html", context=ctx, status_code=exc.status)
+    return Redirect(f"{SUPERVISOR_BASE}/{order_id}?done={action}", status_code=303)
 
 
 async def _desk(staff: StaffAccount) -> Desk:
