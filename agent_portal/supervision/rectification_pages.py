@@ -52,6 +52,7 @@ def _list_context(
         "base": base,
         "done": texts.DONE.get(done or ""),
         "when": _when,
+        "addressee_label": "",
     }
 
 
@@ -65,6 +66,10 @@ def _order_context(found: Any, base: str, **extra: Any) -> dict[str, Any]:
         "base": base,
         "limit": rectification.TEXT_LIMIT,
         "when": _when,
+        "done": None,
+        "error": None,
+        "note": "",
+        "addressee": False,
         **extra,
     }
 
@@ -224,6 +229,7 @@ class RectificationDeskPages(Controller):
             desk=desk, state=state, page=page, page_size=paging.PAGE_SIZE
         )
         ctx = _list_context(rows, total, page, state, DESK_BASE, done)
+        ctx["addressee_label"] = texts.ORDER_ADDRESSEES.get(staff.role, "")
         return Template("supervision/rectifications.html", context=ctx)
 
     @get("/{order_id:int}", name="portal:rectification")

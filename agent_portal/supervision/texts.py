@@ -267,3 +267,5 @@ WORKLOAD_SORTS: Final = (
     ("open", "在办代办件"),
     ("overdue", "超期件"),
 )
+ORDER_ADDRESSEES: Final = {roles.WINDOW: "镇街", roles.APPROVER: "部门"}
+"""Whom a desk's orders page speaks to: 本镇街 or 本部门."""
