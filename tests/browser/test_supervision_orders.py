@@ -54,6 +54,7 @@ async def test_an_order_goes_to_the_township_and_back(browser: Browser, live_ser
     await page.click("#order-form button[type=submit]")
     assert "不是工作日" in await page.inner_text(".alert-error")
     assert await page.input_value("textarea[name=requirement]") == ORDER  # what was typed stays
+    await page.screenshot(path=str(SHOTS / "order-new-1440.png"), full_page=True)
     await page.fill("input[name=deadline]", good)
     await page.click("#order-form button[type=submit]")
     await page.wait_for_load_state()
