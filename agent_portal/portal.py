@@ -57,7 +57,12 @@ from agent_portal.common.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.dashboard.pages import DashboardPages
 from agent_portal.review.pages import ReviewPages
 from agent_portal.routes import PortalController
+from agent_portal.supervision.case_pages import SupervisionCasePages
 from agent_portal.supervision.pages import SupervisionPages
+from agent_portal.supervision.rectification_pages import (
+    RectificationDeskPages,
+    SupervisionRectificationPages,
+)
 from agent_portal.window.handover_pages import WindowHandoverPages
 from agent_portal.window.pages import WindowPages
 from agent_portal.window.walkin_pages import WalkInPages
@@ -143,6 +148,9 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             WindowHandoverPages,
             DashboardPages,
             SupervisionPages,
+            SupervisionCasePages,
+            SupervisionRectificationPages,
+            RectificationDeskPages,
             NoticePages,
             PaperPages,
             AccountPages,

@@ -1,4 +1,5 @@
-"""Bell notices for supervisors: an overdue case escalated to them, a bad rating to follow up.
+"""Bell notices for supervisors: an overdue case escalated to them, a bad rating to follow up;
+and for the holder of a case a supervisor urged (催办).
 
 The supervision package publishes ``supervision.escalated`` and ``supervision.follow_up_opened``
 outbox events (backend never writes the portal's notices itself); this handler gives each active
@@ -17,7 +18,16 @@ from backend.identity.store import notices as people
 from backend.outbox.runner import HandlerContext
 from backend.supervision.events import ESCALATED_EVENT as ESCALATED
 from backend.supervision.events import OPENED_EVENT as FOLLOW_UP_OPENED
-from backend.supervision.events import read_escalated, read_follow_up_opened
+from backend.supervision.events import RECTIFICATION_EVENT as RECTIFICATION
+from backend.supervision.events import URGED_EVENT as URGED
+from backend.supervision.events import (
+    read_escalated,
+    read_follow_up_opened,
+    read_rectification,
+    read_urged,
+)
+from backend.supervision.store import order_step_note, urge_note
+from backend.supervision.texts import ORDER_NOTICE_LABELS, ORDER_NOTICE_NOTE, URGE_NOTE
 from notifications import store
 
 log = structlog.get_logger(__name__)
@@ -59,4 +69,73 @@ async def on_follow_up_opened(ctx: HandlerContext, payload: dict[str, Any]) -> N
     )
 
 
-HANDLERS: Final = {ESCALATED: on_escalated, FOLLOW_UP_OPENED: on_follow_up_opened}
+async def on_urged(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """催办: the clerk who holds the case, the department's approvers who see it, or the
+    township's desk (a notice under its code, which its window clerks share)."""
+    event = read_urged(payload)
+    note = await urge_note(event.urge_id)
+    text = event.text + (URGE_NOTE.format(note=note) if note else "")
+    key = f"urged:{event.urge_id}"
+    if event.holder_kind == "window" and event.holder_id:
+        staff = [event.holder_id]
+    elif event.holder_kind == "department" and event.department:
+        staff = await people.active_approvers(event.department, event.township)
+    else:
+        staff = []
+    for staff_id in staff:
+        await store.add_notice(
+            key=f"{key}:{staff_id}",
+            kind="urged",
+            staff=staff_id,
+            case_number=event.case_number,
+            text=text,
+        )
+    if not staff and event.township:  # nobody by name: the township's desk
+        await store.add_notice(
+            key=key,
+            kind="urged",
+            township=event.township,
+            case_number=event.case_number,
+            text=text,
+        )
+
+
+async def on_rectification(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """整改通知: an order issued, returned or closed goes to its addressee — the township's
+    desk (a notice under its code, which its window clerks share) or each of the department's
+    approvers who see it; a response goes to the supervisor who issued the order."""
+    event = read_rectification(payload)
+    note = await order_step_note(event.step_id)
+    label = ORDER_NOTICE_LABELS.get(event.step, "")
+    text = event.text + (ORDER_NOTICE_NOTE.format(label=label, note=note) if note else "")
+    key = f"rectification:{event.step_id}"
+    if event.step == "respond":
+        staff = [event.issued_by]
+    elif event.target_kind == "department" and event.department:
+        staff = await people.department_approvers(event.department, event.township)
+    else:
+        staff = []
+    for staff_id in staff:
+        await store.add_notice(
+            key=f"{key}:{staff_id}",
+            kind="rectification",
+            staff=staff_id,
+            case_number=event.case_number,
+            text=text,
+        )
+    if event.step != "respond" and event.target_kind == "township" and event.township:
+        await store.add_notice(
+            key=key,
+            kind="rectification",
+            township=event.township,
+            case_number=event.case_number,
+            text=text,
+        )
+
+
+HANDLERS: Final = {
+    ESCALATED: on_escalated,
+    FOLLOW_UP_OPENED: on_follow_up_opened,
+    URGED: on_urged,
+    RECTIFICATION: on_rectification,
+}

@@ -35,6 +35,7 @@ from backend.window.service import views
 
 WINDOW: Final = "window"
 REVIEW: Final = "review"
+SUPERVISION: Final = "supervision"  # read-only: a supervisor only urges (督办催办)
 
 # Page action (URL segment) -> the state machine's action name, in the order they are shown.
 DESK_ACTIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
@@ -52,9 +53,14 @@ DESK_ACTIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         ("supplement", "request_supplement"),
         ("deny", "deny"),
     ),
+    SUPERVISION: (),
 }
 THROUGH_AGENT: Final = "agent"
-BASE: Final = {WINDOW: "/portal/window/cases/", REVIEW: "/portal/review/cases/"}
+BASE: Final = {
+    WINDOW: "/portal/window/cases/",
+    REVIEW: "/portal/review/cases/",
+    SUPERVISION: "/portal/supervision/cases/",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,8 @@ def _detail(action: str, data: dict[str, Any], names: dict[str, str]) -> str:
         return texts.step_missing(list(data["missing"]))
     if action == "approve" and data.get("on_the_spot"):
         return texts.STEP_ON_THE_SPOT
+    if action == "urge" and data.get("supervisor_note"):
+        return texts.step_urge(str(data["supervisor_note"]))
     if action == "deliver" and data.get("method"):
         method = texts.DELIVERY.get(data["method"], data["method"])
         delivered = texts.step_delivered(method, data.get("tracking_no"))

@@ -37,15 +37,18 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
             "把选择代办员送达的出件分批交给代办员",
             "/portal/window/handovers/results",
         ),
+        ("整改通知", "监管人员下发给本镇街的整改要求，限期整改并回复", "/portal/rectifications"),
     ),
     roles.APPROVER: (
         ("待审批办件", "查看转到本部门的办件，批准或不批准", "/portal/review"),
         ("审批结果", "查看本部门已审批通过和未通过的办件", "/portal/review?status=approved"),
+        ("整改通知", "监管人员下发给本部门的整改要求，限期整改并回复", "/portal/rectifications"),
     ),
     roles.SUPERVISOR: (
         ("数据看板", "办件量、时限达标、满意度、30分钟覆盖", "/portal/dashboard"),
         ("超期督办", "跟进即将超期和已超期的办件", "/portal/supervision/"),
         ("差评整改", "跟进差评和整改情况", "/portal/supervision/follow-ups"),
+        ("整改通知", "向镇街或部门提出整改要求、限期整改", "/portal/supervision/rectifications"),
     ),
     roles.ADMIN: (
         ("数据看板", "全区办件和满意度情况", "/portal/dashboard"),
@@ -127,6 +130,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "withdraw": "撤回",
     "handover_sent": "材料交接：送出",
     "handover_received": "材料交接：接收",
+    "urge": "督办催办",
 }
 
 ACTOR_ROLES: Final[dict[str, str]] = {
@@ -290,3 +294,8 @@ PAPER_TITLE: Final = "文书"
 PAPER_PENDING: Final = "文书生成中，请稍后刷新"
 PAPER_NONE: Final = "本件尚未出具文书（受理、不予受理、补正、不予许可、办结时出具）。"
 STEP_ON_THE_SPOT: Final = "即办件，窗口当场办结"
+
+
+def step_urge(note: str) -> str:
+    """The supervisor's note of an urge, on a staff case page (citizens do not see it)."""
+    return f"督办说明：{note}"

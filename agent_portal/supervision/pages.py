@@ -1,4 +1,4 @@
-"""The supervisors' pages (督办): overdue cases, bad-rating follow-ups, the weekly call-back
+"""The supervisors' pages (督办): bad-rating follow-ups, the weekly call-back
 sample, agents' workload and the audit log.
 
 The same use cases (``backend.supervision.service``) and scope as the API: a township supervisor
@@ -20,7 +20,7 @@ from litestar.response import Redirect, Response, Template
 from agent_portal.common import desk
 from agent_portal.common.errors import PageNotFound, WrongRole
 from agent_portal.common.lists import Pages
-from agent_portal.supervision import audit_changes, texts
+from agent_portal.supervision import audit_changes, texts, workload_view
 from backend.audit.store import AuditEntry
 from backend.catalogue import service as catalogue
 from backend.clock import local
@@ -28,11 +28,9 @@ from backend.deps import Deps
 from backend.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from backend.identity import roles
 from backend.identity.service import StaffAccount
-from backend.settings import Settings
 from backend.supervision import service
 from backend.supervision import texts as domain_texts
 from backend.supervision.audit_view import AuditFilter, staff_names
-from backend.supervision.overdue import OverdueCase
 from backend.supervision.scope import Scope, require_district
 
 
@@ -160,19 +158,6 @@ async def _audit_entries(scope: Scope, where: AuditFilter, page: int) -> AuditPa
     return AuditPage(rows, total, None, await staff_names(ids) if ids else {})
 
 
-def _overdue_context(
-    shown: list[OverdueCase], page: int, total: int, soon_days: int
-) -> dict[str, Any]:
-    return {
-        "cases": shown,
-        "pages": _pages(page, total),
-        "holders": domain_texts.HOLDERS,
-        "levels": domain_texts.LEVELS,
-        "status": texts.STATUS,
-        "soon_days": soon_days,
-    }
-
-
 async def _form_labels() -> dict[str, str]:
     """The catalogue's form fields' Chinese labels by field name (for 办件表单 entries)."""
     snap = await catalogue.snapshot()
@@ -225,23 +210,6 @@ class SupervisionPages(Controller):
         scope = await _scope(staff)
         sections = list(texts.SECTIONS) + ([texts.AUDIT_SECTION] if scope.district_wide else [])
         return Template("supervision/home.html", context={"sections": sections, "staff": staff})
-
-    @get("/overdue", name="portal:supervision-overdue")
-    async def overdue_cases(
-        self, staff: StaffAccount, settings: Settings, page: int = 1
-    ) -> Template:
-        scope = await _scope(staff)
-        page = desk.page_number(page)
-        shown, total = await service.overdue_cases(
-            scope=scope,
-            soon_days=settings.overdue_soon_days,
-            page=page,
-            page_size=desk.PAGE_SIZE,
-        )
-        return Template(
-            "supervision/overdue.html",
-            context=_overdue_context(shown, page, total, settings.overdue_soon_days),
-        )
 
     async def _follow_ups_page(
         self,
@@ -367,15 +335,16 @@ class SupervisionPages(Controller):
         return Redirect(f"/portal/supervision/callbacks?week={week}&done=call", status_code=303)
 
     @get("/agents", name="portal:supervision-agents")
-    async def agents(self, staff: StaffAccount, page: int = 1) -> Template:
+    async def agents(self, request: Request[Any, Any, Any], staff: StaffAccount) -> Template:
         scope = await _scope(staff)
-        page = desk.page_number(page)
+        query = workload_view.Query.parse(request.query_params)
+        page = desk.page_number(query.page)
         found, total = await service.agent_workloads(
-            scope=scope, page=page, page_size=desk.PAGE_SIZE
+            scope=scope, page=page, page_size=desk.PAGE_SIZE, where=query.where
         )
-        return Template(
-            "supervision/agents.html", context={"agents": found, "pages": _pages(page, total)}
-        )
+        ctx = await workload_view.context(scope, query, found)
+        ctx["pages"] = _pages(page, total)
+        return Template("supervision/agents.html", context=ctx)
 
     @get("/audit", name="portal:supervision-audit")
     async def audit(

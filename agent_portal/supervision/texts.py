@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from backend.catalogue.texts import CHANNEL_LABELS, DELIVERY_LABELS, KIND_LABELS, LEVEL_LABELS
 from backend.geo.points import KIND_LABELS as POINT_KINDS
@@ -14,6 +14,11 @@ SECTIONS: Final = (
     ("差评整改", "联系差评群众、记录回访、整改办结", "/portal/supervision/follow-ups"),
     ("电话回访", "每周抽取上周办结的办件，电话回访群众", "/portal/supervision/callbacks"),
     ("代办员工作量", "在办代办件、本月代办、有效委托和手中材料", "/portal/supervision/agents"),
+    (
+        "整改通知",
+        "向镇街或部门提出整改要求、限期整改，确认整改完成",
+        "/portal/supervision/rectifications",
+    ),
 )
 AUDIT_SECTION: Final = (
     "审计日志",
@@ -39,6 +44,11 @@ DONE: Final = {
     "contact": "已记录回访情况。",
     "resolve": "整改已办结，群众可再评价一次。",
     "call": "已记录回访结果。",
+    "urge": "已催办，经办人会在消息提醒中收到督办通知。",
+    "issued": "整改通知已下发，整改单位会在消息提醒中收到。",
+    "close": "已确认整改完成，整改通知办结。",
+    "return": "已退回重改，整改单位会在消息提醒中收到。",
+    "respond": "已回复整改情况，等待监管人员确认。",
 }
 
 # What an audit entry was about (``subject_kind``), as the log shows it; the id follows.
@@ -56,6 +66,7 @@ AUDIT_SUBJECTS: Final = {
     "calendar": "日历",
     "routing_rule": "转办规则",
     "township_platform": "镇街外部平台",
+    "rectification_order": "整改通知",
 }
 
 
@@ -180,3 +191,81 @@ AUDIT_TALLY_WORDS: Final = {
     "updated": "更新",
     "removed": "移除",
 }
+
+# 超期督办 list, its export, and 催办 on a case
+OVERDUE_LATE: Final = (
+    ("", "已超期和即将到期"),
+    ("soon", "即将到期"),
+    ("1", "已超期"),
+    ("5", "超期 5 个工作日以上"),
+    ("10", "超期 10 个工作日以上"),
+)
+OVERDUE_SORTS: Final = (
+    ("late", "超期天数"),
+    ("deadline", "办结期限"),
+    ("township", "镇街"),
+)
+OVERDUE_COLUMNS: Final = (
+    "办件编号",
+    "事项",
+    "镇街",
+    "承办部门",
+    "状态",
+    "办结期限",
+    "超期情况",
+    "计时暂停",
+    "现在在",
+    "经办",
+    "已升级督办",
+    "催办次数",
+)
+OVERDUE_FILE: Final = "超期督办"
+LATE_BY: Final = "超期 {days} 个工作日"
+LEFT: Final = "剩 {days} 个工作日"
+YES: Final = "是"
+URGE_TO: Final = {
+    "window": "催办经办窗口人员 {name}",
+    "township": "催办{name}窗口",
+    "department": "催办后台审批部门 {name}",
+}
+
+
+def urge_holder(holder: Any, township: str, department: str | None) -> str:
+    """Whom the 催办 button reaches, in words ('' when nobody on the staff holds the case)."""
+    if holder is None:
+        return ""
+    name = {"township": township, "department": department or holder.name}.get(
+        holder.kind, holder.name
+    )
+    return URGE_TO[holder.kind].format(name=name)
+
+
+# 整改通知 (rectification orders)
+ORDER_TABS: Final = (
+    ("open", "未办结"),
+    ("overdue", "已超期"),
+    ("closed", "已办结"),
+    ("all", "全部"),
+)
+ORDER_STATES: Final = {
+    "open": "待整改",
+    "responded": "已回复，待确认",
+    "returned": "退回重改",
+    "closed": "已办结",
+}
+ORDER_STEPS: Final = {
+    "issue": "下发整改通知",
+    "respond": "回复整改情况",
+    "return": "退回重改",
+    "close": "确认整改完成",
+}
+
+# 代办员工作量: the orders the list can take
+WORKLOAD_SORTS: Final = (
+    ("township", "镇街"),
+    ("name", "姓名"),
+    ("open", "在办代办件"),
+    ("overdue", "超期件"),
+)
+ORDER_ADDRESSEES: Final = {roles.WINDOW: "镇街", roles.APPROVER: "部门"}
+"""Whom a desk's orders page speaks to: 本镇街 or 本部门."""

@@ -47,9 +47,9 @@ CaseAction: TypeAlias = Literal[
     "withdraw",
 ]
 """The state machine's actions (``states.Action``)."""
-TimelineAction: TypeAlias = Literal[CaseAction, "handover_sent", "handover_received"]
-"""The state machine's actions (``states.Action``) and the agents' custody steps, which leave the
-status as it is (``delegation.custody``)."""
+TimelineAction: TypeAlias = Literal[CaseAction, "handover_sent", "handover_received", "urge"]
+"""The state machine's actions (``states.Action``), the agents' custody steps and a supervisor's
+urge (督办催办), which leave the status as it is (``delegation.custody``, ``supervision``)."""
 ActorRole: TypeAlias = Literal[
     "citizen", "agent", "window", "approver", "supervisor", "admin", "system", "platform"
 ]
@@ -302,7 +302,8 @@ class TimelineEntry(msgspec.Struct):
                 "accept 受理，reject 不予受理，request_supplement 要求补正，"
                 "supply 提交补正材料，transfer 转后台审批，approve 审批通过，deny 审批未通过，"
                 "issue_result 出件，deliver 送达，withdraw 撤回，"
-                "handover_sent 纸质材料或出件交出，handover_received 交接批次已接收。"
+                "handover_sent 纸质材料或出件交出，handover_received 交接批次已接收，"
+                "urge 督办催办。"
             )
         ),
     ]

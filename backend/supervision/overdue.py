@@ -11,12 +11,12 @@ can be overdue.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final
 
 from backend.cases import clock
 from backend.cases.states import Status
-from backend.cases.store import oversight
+from backend.cases.store import overdue_list, oversight
 from backend.cases.store.oversight import ClockedCase
 from backend.cases.transitions import clock_events
 from backend.supervision import store
@@ -125,3 +125,56 @@ async def find(
         )
     out.sort(key=lambda c: (c.deadline, c.number))
     return out
+
+
+# --- the portal's list: filtered, sorted and paged in SQL ------------------------------------
+
+LATE_FILTERS: Final = {"": None, "soon": 0, "1": 1, "5": 5, "10": 10}
+"""How late (``late=``): late or due soon (default), due soon only, at least n working days."""
+HOLDER_KINDS: Final = ("window", "township", "department", "agent", "citizen")
+WORKDAYS_BACK: Final = 3 * 366  # lateness is counted at most this many days back
+
+
+@dataclass(frozen=True, slots=True)
+class ListedCase:
+    """A line of the list with the levels it was escalated to and how often it was urged."""
+
+    line: overdue_list.OverdueLine
+    escalated: list[str]
+    urges: int
+
+
+def workdays(calendar: Any, *, today: date, soon_days: int) -> list[date]:
+    """The working days from :data:`WORKDAYS_BACK` days ago to past the soon horizon."""
+    end = calendar.add_working_days(today, soon_days + 1)
+    day = today - timedelta(days=WORKDAYS_BACK)
+    out = []
+    while day <= end:
+        if calendar.is_working_day(day):
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+async def listed(
+    *,
+    today: date,
+    calendar: Any,
+    where: overdue_list.OverdueFilter,
+    sort: str,
+    limit: int | None,
+    offset: int,
+) -> tuple[list[ListedCase], int]:
+    lines, total = await overdue_list.overdue_page(
+        statuses=OPEN_WITH_CLOCK,
+        today=today,
+        workdays=workdays(calendar, today=today, soon_days=where.soon_days),
+        where=where,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    ids = [line.id for line in lines]
+    levels = await store.escalated_levels(ids) if ids else {}
+    urges = await store.urges_of(ids)
+    return [ListedCase(x, levels.get(x.id, []), urges.get(x.id, 0)) for x in lines], total

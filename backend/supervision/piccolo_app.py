@@ -1,6 +1,15 @@
 from backend.apps import app_config
-from backend.supervision.tables import CallbackCall, Escalation, FollowUp
+from backend.supervision.tables import (
+    CallbackCall,
+    CaseUrge,
+    Escalation,
+    FollowUp,
+    RectificationOrder,
+    RectificationStep,
+)
 
 APP_CONFIG = app_config(
-    "supervision", [Escalation, FollowUp, CallbackCall], depends_on=("cases", "geo", "identity")
+    "supervision",
+    [Escalation, FollowUp, CallbackCall, CaseUrge, RectificationOrder, RectificationStep],
+    depends_on=("cases", "geo", "identity"),
 )

@@ -84,3 +84,51 @@ class CallbackCall(Table, tablename="callback_call"):
     satisfied = Integer(null=True, default=None)  # 1–5, when reached
     trips = Integer(null=True, default=None)  # trips the citizen says the errand took
     note = Text(default="")
+
+
+class CaseUrge(Table, tablename="case_urge"):
+    """催办 — a supervisor urges whoever holds an open case now (a window clerk, the township's
+    desk or the back-office department). Counted per township and department; a timeline step
+    of the case records it too."""
+
+    id = BigSerial(primary_key=True)
+    case: ForeignKey[Table] = ForeignKey(CASE, on_delete=OnDelete.restrict, index=True)
+    at = Timestamptz(default=TimestamptzNow())
+    by = UUID()  # the supervisor
+    township = Varchar(length=12, null=True, default=None, index=True)
+    department = Varchar(length=40, null=True, default=None, index=True)
+    holder_kind = Varchar(length=16)  # window | township | department
+    holder_id = Varchar(length=40, null=True, default=None)  # the clerk, when one holds it
+    note = Text(default="")
+
+
+class RectificationOrder(Table, tablename="rectification_order"):
+    """整改通知 — a supervisor orders a township (its window desk) or a back-office department
+    to put something right by a working day (提出整改要求，限期整改). The addressee responds,
+    the supervisor closes it (整改完成) or sends it back (退回重改). ``case_number`` names a case
+    it is about, when any: a plain number, not a key, so an order outlives a purged case."""
+
+    id = BigSerial(primary_key=True)
+    target_kind = Varchar(length=16)  # township | department
+    township = Varchar(length=12, null=True, default=None, index=True)
+    department = Varchar(length=40, null=True, default=None, index=True)
+    case_number = Varchar(length=40, null=True, default=None)
+    requirement = Text()
+    deadline = Date()
+    state = Varchar(length=16, default="open")  # open | responded | returned | closed
+    issued_by = UUID()
+    issued_at = Timestamptz(default=TimestamptzNow())
+    responded_at = Timestamptz(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+    closed_on = Date(null=True, default=None)  # the Asia/Shanghai day it was closed
+
+
+class RectificationStep(Table, tablename="rectification_step"):
+    """One step of an order: issued, responded, returned or closed, by whom, with the text."""
+
+    id = BigSerial(primary_key=True)
+    order = ForeignKey(RectificationOrder, on_delete=OnDelete.cascade, index=True)
+    at = Timestamptz(default=TimestamptzNow())
+    by = UUID()
+    action = Varchar(length=16)  # issue | respond | return | close
+    note = Text(default="")

@@ -75,5 +75,57 @@ AUDIT_ACTION_LABELS: Final = {
     "routing_delete_rule": "删除转办规则",
     "platform_configure_township": "设置镇街外部平台",
     "platform_retry_push": "重新推送到外部平台",
+    "supervision_read_case": "督办查看办件",
+    "rectification_issue": "下发整改通知",
+    "rectification_respond": "回复整改通知",
+    "rectification_close": "整改通知办结",
+    "rectification_return": "整改通知退回重改",
 }
 """Every action the audit chain records, as the log shows it (a test keeps it complete)."""
+
+# 督办查看办件 and 催办
+CASE_NOT_FOUND: Final = "找不到该办件，或它不在您负责的镇街。"
+READ_CASE_REASON: Final = "督办查看办件"
+URGE_NOTE_TOO_LONG: Final = "催办说明不能超过 {limit} 个字。"
+URGE_CLOSED: Final = "该办件已经办结，不需要催办。"
+URGE_NOT_STAFF: Final = "该办件正在等待申请人补正材料，计时已暂停，没有可催办的经办人。"
+URGE_NOT_FORWARDED: Final = "该办件还没有转入镇街受理队列，没有可催办的经办人。"
+URGE_TOO_SOON: Final = "该办件 {minutes} 分钟内已经催办过（{at}），请稍后再催办。"
+URGE_STEP: Final = "督办催办"
+"""What the case's timeline says of an urge (citizens see it too; the supervisor's note is
+shown to staff only)."""
+URGE_NOTICE: Final = "督办催办：办件 {number}（{item}）{late}，请尽快办理。{note}"
+URGE_LATE: Final = "已超过办结期限 {days} 个工作日"
+URGE_DUE: Final = "办结期限 {deadline}"
+URGE_NO_DEADLINE: Final = "尚未受理"
+URGE_NOTE: Final = "督办说明：{note}"
+
+# 整改通知 (rectification orders)
+ORDER_NOT_FOUND: Final = "找不到该整改通知，或它不在您的范围内。"
+ORDER_CLOSED: Final = "该整改通知已经办结，不能再修改。"
+ORDER_NOT_RESPONDED: Final = "整改单位还没有回复整改情况，请等回复后再办结或退回。"
+ORDER_TARGET_REQUIRED: Final = "请选择整改单位（镇街或部门）。"
+ORDER_TARGET_OUTSIDE: Final = "只能向本镇街或部门下发整改通知。"
+ORDER_TARGET_UNKNOWN: Final = "找不到该整改单位。"
+ORDER_DEADLINE_REQUIRED: Final = "请填写整改期限（格式 2026-12-31）。"
+ORDER_DEADLINE_INVALID: Final = "整改期限的日期格式不对，请按 2026-12-31 填写。"
+ORDER_DEADLINE_PAST: Final = "整改期限必须是今天以后的日期。"
+ORDER_DEADLINE_FAR: Final = "整改期限不能超过一年。"
+ORDER_DEADLINE_HOLIDAY: Final = "整改期限 {day} 不是工作日，请选择工作日（最近的是 {next}）。"
+ORDER_CASE_UNKNOWN: Final = "找不到办件 {number}，或它不在您负责的镇街。"
+ORDER_CASE_OTHER_TOWNSHIP: Final = "办件 {number} 不属于所选镇街。"
+ORDER_REQUIREMENT: Final = "整改要求"
+ORDER_RESPONSE: Final = "整改情况"
+ORDER_RETURN_NOTE: Final = "退回原因"
+ORDER_CLOSE_NOTE: Final = "办结意见"
+ORDER_TEXT_LIMIT: Final = 1000
+ORDER_AUDIT_REASON: Final = "整改通知"
+ORDER_NOTICES: Final = {
+    "issue": "整改通知：{who}请于 {deadline} 前完成整改并回复。{case}",
+    "return": "整改通知退回重改：{who}请于 {deadline} 前重新整改并回复。{case}",
+    "close": "整改通知已办结：{who}的整改已确认完成。{case}",
+    "respond": "整改通知已回复：{who}回复了整改情况，请确认办结或退回。{case}",
+}
+ORDER_NOTICE_CASE: Final = "（办件 {number}）"
+ORDER_NOTICE_LABELS: Final = {"issue": "要求", "return": "原因", "close": "意见", "respond": "回复"}
+ORDER_NOTICE_NOTE: Final = "{label}：{note}"

@@ -116,6 +116,62 @@ async def _portal_deletion_request(w: World) -> None:
     w.objects["portal_deletion"] = asked.json()["id"]
 
 
+ORDER_TEXT = "窗口一次性告知材料不到位，请整改"
+
+
+async def _staff_id(w: World, name: str) -> str:
+    me = await w.client(name).api.get("/api/v1/staff/me", headers=w.headers(name))
+    assert me.status_code == 200, me.text
+    return str(me.json()["id"])
+
+
+async def _order_deadline() -> str:
+    from backend.workdays.service import load_calendar
+
+    return (await load_calendar()).add_working_days(today(), 5).isoformat()
+
+
+async def _portal_order(w: World, *, respond: bool = False) -> None:
+    """A rectification order of supervisor A to township A (responded by window A)."""
+    from backend.supervision import service as supervision
+    from backend.supervision.rectification import OrderDraft
+    from backend.supervision.scope import Scope
+    from tests.window.support import TOWNSHIP
+
+    scope = Scope(await _staff_id(w, "supervisor_a"), "supervisor", TOWNSHIP, TOWNSHIP)
+    draft = OrderDraft(f"township:{TOWNSHIP}", ORDER_TEXT, await _order_deadline())
+    order_id = await supervision.issue_order(scope=scope, draft=draft, doorbell=None, audit=None)
+    if respond:
+        desk = await supervision.desk_of(
+            staff_id=await _staff_id(w, "window_a"),
+            role="window",
+            area_code=TOWNSHIP,
+            department=None,
+        )
+        await supervision.respond_order(
+            desk=desk, order_id=order_id, text="已整改", doorbell=None, audit=None
+        )
+    w.objects["portal_order"] = order_id
+
+
+async def _portal_responded_order(w: World) -> None:
+    await _portal_order(w, respond=True)
+
+
+async def _order_day(w: World) -> None:
+    w.objects["order_deadline"] = await _order_deadline()
+
+
+def _order_form(w: World) -> dict[str, str]:
+    from tests.window.support import TOWNSHIP
+
+    return {
+        "target": f"township:{TOWNSHIP}",
+        "requirement": ORDER_TEXT,
+        "deadline": w.objects["order_deadline"],
+    }
+
+
 PORTAL_RULES: dict[str, Rule] = {
     "GET /portal/login": PUBLIC(),
     "POST /portal/login": PUBLIC(body={"username": "window-b", "password": DEFAULT_PASSWORD}),
@@ -310,6 +366,52 @@ PORTAL_RULES: dict[str, Rule] = {
     # supervision and the dashboard
     "GET /portal/supervision": Rule(who="supervisor_a", **SUPERVISION),
     "GET /portal/supervision/overdue": Rule(who="supervisor_a", **SUPERVISION),
+    "GET /portal/supervision/overdue/export": Rule(who="supervisor_a", **SUPERVISION),
+    "GET /portal/supervision/cases/{number}": Rule(
+        who="supervisor_a",
+        prepare=store("sup_case", World.transferred),
+        path=number("sup_case"),
+        wider=("admin",),
+    ),
+    "POST /portal/supervision/cases/{number}/urge": Rule(
+        who="supervisor_a",
+        prepare=store("sup_urged", World.transferred),
+        path=number("sup_urged"),
+        body={"note": "请尽快审批"},
+        wider=("admin",),
+    ),
+    "GET /portal/supervision/rectifications": Rule(
+        who="supervisor_a", prepare=_portal_order, marker=lambda w: ORDER_TEXT, **SUPERVISION
+    ),
+    "GET /portal/supervision/rectifications/new": Rule(who="supervisor_a", **SUPERVISION),
+    "POST /portal/supervision/rectifications": Rule(
+        who="supervisor_a", prepare=_order_day, body=_order_form, **SUPERVISION
+    ),
+    "GET /portal/supervision/rectifications/{order_id}": Rule(
+        who="supervisor_a", path=lambda w: {"order_id": w.objects["portal_order"]}, wider=("admin",)
+    ),
+    "POST /portal/supervision/rectifications/{order_id}/{action}": Rule(
+        who="supervisor_a",
+        prepare=_portal_responded_order,
+        path=lambda w: {"order_id": w.objects["portal_order"], "action": "close"},
+        body={"note": "已核实整改到位"},
+        wider=("admin",),
+    ),
+    "GET /portal/rectifications": Rule(
+        who="window_a",
+        prepare=_portal_order,
+        peers=("window_b", "approver_a", "approver_b"),
+        marker=lambda w: ORDER_TEXT,
+    ),
+    "GET /portal/rectifications/{order_id}": Rule(
+        who="window_a", path=lambda w: {"order_id": w.objects["portal_order"]}
+    ),
+    "POST /portal/rectifications/{order_id}/respond": Rule(
+        who="window_a",
+        prepare=_portal_order,
+        path=lambda w: {"order_id": w.objects["portal_order"]},
+        body={"text": "已组织窗口人员学习一次性告知制度"},
+    ),
     "GET /portal/supervision/agents": Rule(
         who="supervisor_a", marker=lambda w: "李代办", **SUPERVISION
     ),

@@ -190,6 +190,26 @@ SAMPLES: dict[str, msgspec.Struct] = {
     "supervision.follow_up_opened": supervision_events.FollowUpOpenedV1(
         follow_up_id=4, case_number="JB20260302-0007", area="330102001", text="差评回访"
     ),
+    "supervision.urged": supervision_events.UrgedV1(
+        urge_id=3,
+        case_number="JB20260302-0007",
+        holder_kind="department",
+        holder_id=None,
+        township="330102001",
+        department="GA",
+        text="督办催办",
+    ),
+    "supervision.rectification_step": supervision_events.RectificationStepV1(
+        order_id=5,
+        step_id=9,
+        step="issue",
+        target_kind="township",
+        township="330102001",
+        department=None,
+        issued_by="00000000-0000-0000-0000-000000000001",
+        case_number=None,
+        text="整改通知",
+    ),
     "privacy.deletion_decided": identity_events.DeletionDecidedV1(
         request_id=_REQUEST, citizen_id=_CITIZEN, outcome="approved", erase_after_s=600
     ),
@@ -207,6 +227,8 @@ READERS: dict[str, Reader] = {
     "citizen.takeover_refused": delegation_events.read_takeover_refused,
     "supervision.escalated": supervision_events.read_escalated,
     "supervision.follow_up_opened": supervision_events.read_follow_up_opened,
+    "supervision.urged": supervision_events.read_urged,
+    "supervision.rectification_step": supervision_events.read_rectification,
     "privacy.deletion_decided": identity_events.read_deletion_decided,
     "privacy.erase": identity_events.read_erase,
     "message.deliver": notification_events.read_deliver,

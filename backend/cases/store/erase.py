@@ -61,6 +61,7 @@ _PURGE: Final[tuple[str, ...]] = tuple(
         "evaluation",
         "callback_call",
         "escalation",
+        "case_urge",
         "handover_line",
         "citizen_handover",
         "case_supplement",

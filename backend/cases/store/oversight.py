@@ -344,31 +344,6 @@ async def clock_events_of(case_ids: list[int]) -> dict[int, list[dict[str, Any]]
     return found
 
 
-_AGENT_CASE_COUNTS = (
-    "SELECT filed_by_staff::text AS agent,"
-    " count(*) FILTER (WHERE closed_at IS NULL) AS open_errands,"
-    " count(*) FILTER (WHERE created_at >= $1) AS filed_this_month"
-    " FROM case_record WHERE parent IS NULL AND filed_by_staff = ANY($2::uuid[])"
-    " GROUP BY filed_by_staff"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class AgentCaseCounts:
-    """An agent's top-level cases: still open, and filed since a moment."""
-
-    open_errands: int
-    filed_since: int
-
-
-async def agent_case_counts(*, agent_ids: list[str], since: datetime) -> dict[str, AgentCaseCounts]:
-    """Per agent (by id) who filed any: open cases and cases filed since ``since``."""
-    return {
-        str(r["agent"]): AgentCaseCounts(int(r["open_errands"]), int(r["filed_this_month"]))
-        for r in await db.fetch(_AGENT_CASE_COUNTS, since, agent_ids)
-    }
-
-
 async def cases_filed_by(agent_ids: list[str]) -> list[CaseRecord]:
     """Every case these agents filed, whole rows (as ``delegation.custody`` reads them)."""
     rows = await db.fetch(

@@ -109,3 +109,29 @@ async def deletion_note(request_id: str) -> str | None:
         request_id,
     )
     return str(row["note"]) if row is not None else None
+
+
+async def active_approvers(department: str, township: str | None) -> list[str]:
+    """The ids of the active back-office approvers of a department who see a case of
+    ``township``: those of that township and the district-level ones, in a stable order."""
+    rows = await db.fetch(
+        "SELECT s.id::text AS id FROM staff_user s LEFT JOIN area a ON a.code = s.area"
+        " WHERE s.role = 'approver' AND s.active AND s.department = $1"
+        " AND (s.area = $2::text OR a.level IS DISTINCT FROM 'township') ORDER BY s.id",
+        department,
+        township,
+    )
+    return [row["id"] for row in rows]
+
+
+async def department_approvers(department: str, township: str | None) -> list[str]:
+    """The ids of a department's active approvers who see an order about ``township`` (those of
+    that township and the district-level ones), or, for None, all of them; a stable order."""
+    if township is not None:
+        return await active_approvers(department, township)
+    rows = await db.fetch(
+        "SELECT id::text AS id FROM staff_user"
+        " WHERE role = 'approver' AND active AND department = $1 ORDER BY id",
+        department,
+    )
+    return [row["id"] for row in rows]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from uuid import UUID
 
 from backend import db
@@ -31,35 +30,6 @@ async def first_supervisor(area: str) -> str | None:
         area,
     )
     return None if row is None else str(row["id"])
-
-
-@dataclass(frozen=True, slots=True)
-class AgentRow:
-    """An active village agent or bank clerk with the area they serve."""
-
-    id: str
-    display_name: str
-    area: str
-    area_name: str
-    level: str
-
-
-_AGENTS = (
-    "SELECT s.id::text AS id, s.display_name, s.area, a.name AS area_name, a.level,"
-    " count(*) OVER () AS total FROM staff_user s JOIN area a ON a.code = s.area"
-    " WHERE s.role = 'agent' AND s.active"
-    " AND ($1::text IS NULL OR s.area = $1::text OR a.parent = $1::text)"
-    " ORDER BY a.code, s.display_name, s.id LIMIT $2 OFFSET $3"
-)
-
-
-async def agents_page(
-    *, township: str | None, page: int, page_size: int
-) -> tuple[list[AgentRow], int]:
-    """Active agents (of ``township`` and its villages when given), by area then name."""
-    rows = await db.fetch(_AGENTS, township, page_size, (page - 1) * page_size)
-    total = int(rows[0]["total"]) if rows else 0
-    return [AgentRow(**{k: v for k, v in r.items() if k != "total"}) for r in rows], total
 
 
 async def citizen_name_masked(citizen_id: UUID | str) -> tuple[str, str]:
