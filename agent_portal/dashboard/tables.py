@@ -18,7 +18,14 @@ from backend.stats.schemas import Overview, TownshipFigures
 
 Cell = str | int | float | None
 
-SORTS: Final = ("cases", "on_time_rate", "satisfaction", "delegated_share")
+SORTS: Final = (
+    "cases",
+    "on_time_rate",
+    "satisfaction",
+    "delegated_share",
+    "urges",
+    "rectifications_overdue",
+)
 """Columns the township league table can be sorted by."""
 
 
@@ -84,6 +91,9 @@ LEAGUE: Final[tuple[LeagueColumn, ...]] = (
     (Column("ratings", "int"), lambda t: t.ratings),
     (Column("delegated_share", "share", sortable=True), lambda t: t.delegated_share),
     (Column("local_share", "share"), lambda t: t.local_share),
+    (Column("urges", "int", sortable=True), lambda t: t.urges),
+    (Column("rectifications", "int"), lambda t: t.rectifications),
+    (Column("rectifications_overdue", "int", sortable=True), lambda t: t.rectifications_overdue),
 )
 """The township league: one (column, value of a township) pair per column, in order. A new
 figure of a township (say, supervision's urges) is one more pair here and a label in

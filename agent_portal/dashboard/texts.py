@@ -64,6 +64,9 @@ COLUMNS: Final[dict[str, str]] = {
     "bad_share": "差评占比",
     "delegated_share": "代办占比",
     "local_share": "就近办结占比",
+    "urges": "催办次数",
+    "rectifications": "整改通知",
+    "rectifications_overdue": "逾期整改",
     "submitted": "提交",
     "closed": "办结",
 }
@@ -156,6 +159,11 @@ COLUMN_DEFINITIONS: Final[dict[str, str]] = {
     "bad_share": "2 分及以下的评价占评价数的比例。",
     "delegated_share": "按办件计，代办员或银行网点代为提交的占比。",
     "local_share": "按事项计，在镇街或村社就近办结、没有转区级部门审批的占比。",
+    "urges": "统计区间内督办人员对该镇街办件的催办次数（同一办件多次催办各计 1 次）。",
+    "rectifications": "统计区间内（按下发日期）下发给该镇街的整改通知数，含已办结的。",
+    "rectifications_overdue": (
+        "其中逾期的：已过整改期限仍未办结的，和过了期限才办结的（整改期限为工作日）。"
+    ),
     "date": "日期（上海时间）。",
     "submitted": "当天提交的办件数，一件事计 1 件。",
     "closed": "当天办结的办件数（不论何时提交）；一件事在它最后一个事项办结时办结。",

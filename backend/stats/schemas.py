@@ -174,6 +174,21 @@ class TownshipFigures(msgspec.Struct):
     )
     ratings: Annotated[int, Meta(ge=0, description="评价数。", examples=[30])]
     items: Items
+    urges: Annotated[
+        int, Meta(ge=0, description="统计区间内督办人员对该镇街办件的催办次数。", examples=[2])
+    ] = 0
+    rectifications: Annotated[
+        int,
+        Meta(ge=0, description="统计区间内下发给该镇街的整改通知数。", examples=[1]),
+    ] = 0
+    rectifications_overdue: Annotated[
+        int,
+        Meta(
+            ge=0,
+            description="其中逾期的整改通知数：已过整改期限仍未办结的，和过了期限才办结的。",
+            examples=[0],
+        ),
+    ] = 0
 
 
 class ItemFigures(msgspec.Struct):

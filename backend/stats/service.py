@@ -16,6 +16,7 @@ from typing import Final, TypeVar
 
 import msgspec
 
+from backend.clock import SHANGHAI, today
 from backend.errors import InvalidInput, NotFound
 from backend.stats import model, store, texts
 from backend.stats.schemas import (
@@ -34,6 +35,7 @@ from backend.stats.schemas import (
     VillageFigures,
     WorkingDayFigures,
 )
+from backend.supervision import store as supervision
 
 MAX_DAYS: Final = 1100
 DISTRICT: Final = "*"
@@ -184,7 +186,7 @@ async def overview(
         by_status=_counts(by["status"], StatusCounts),
         by_channel=_counts(by["channel"], ChannelCounts),
         by_filed_by=_counts(by["kind"], FiledByCounts),
-        by_township=_townships(found.league),
+        by_township=_townships(found.league, await _supervised(township, date_from, date_to)),
         by_item=[
             ItemFigures(
                 code,
@@ -239,9 +241,31 @@ def _hist(rows: dict[str, Sums]) -> dict[str, int]:
     return {key: s["items"] for key, s in rows.items()}
 
 
-def _townships(rows: list[store.LeagueRow]) -> list[TownshipFigures]:
+@dataclass(frozen=True, slots=True)
+class _Supervised:
+    """Supervision's figures of the townships in a period: urges and rectification orders."""
+
+    urges: dict[str, int]
+    orders: dict[str, supervision.OrderCounts]
+
+
+async def _supervised(township: str | None, date_from: dt.date, date_to: dt.date) -> _Supervised:
+    """Urges made and rectification orders issued ``date_from..date_to`` (Asia/Shanghai days)."""
+    since = dt.datetime.combine(date_from, dt.time(), tzinfo=SHANGHAI)
+    until = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
+    urges = await supervision.urge_counts(
+        by="township", township=township, since=since, until=until
+    )
+    orders = await supervision.order_counts(
+        today=today(), township=township, since=date_from, until=date_to
+    )
+    return _Supervised({u.code: u.urges for u in urges}, {o.township: o for o in orders})
+
+
+def _townships(rows: list[store.LeagueRow], supervised: _Supervised) -> list[TownshipFigures]:
     """Every township of the scope, those without a case too (the store's rows come from the
     area list, so a township with no case has zeros)."""
+    none = supervision.OrderCounts("", 0, 0, 0, 0)
     return [
         TownshipFigures(
             r.code,
@@ -253,9 +277,13 @@ def _townships(rows: list[store.LeagueRow]) -> list[TownshipFigures]:
             _share(s["local"], s["items"]),
             s["sat_count"],
             s["items"],
+            urges=supervised.urges.get(r.code, 0),
+            rectifications=o.open + o.closed_on_time + o.closed_late + o.overdue,
+            rectifications_overdue=o.overdue + o.closed_late,
         )
         for r in rows
         for s in (r.sums,)
+        for o in (supervised.orders.get(r.code, none),)
     ]
 
 

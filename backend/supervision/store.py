@@ -215,18 +215,24 @@ class UrgeCount:
 
 
 async def urge_counts(
-    *, by: str, township: str | None, since: datetime | None = None
+    *,
+    by: str,
+    township: str | None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[UrgeCount]:
     """Urges per ``township`` or per ``department`` (``by``), most first; ``township`` narrows
-    to one township (None: the district); ``since`` to urges from that moment on."""
+    to one township (None: the district); ``since``/``until``: urges made in [since, until)."""
     column = "department" if by == "department" else "township"
     rows = await db.fetch(
         f'SELECT {column} AS code, count(*) AS urges, count(DISTINCT "case") AS cases'  # noqa: S608 - a fixed column name
         " FROM case_urge WHERE ($1::text IS NULL OR township = $1::text)"
         " AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)"
+        " AND ($3::timestamptz IS NULL OR at < $3::timestamptz)"
         f" AND {column} IS NOT NULL GROUP BY {column} ORDER BY count(*) DESC, {column}",
         township,
         since,
+        until,
     )
     return [UrgeCount(str(r["code"]), int(r["urges"]), int(r["cases"])) for r in rows]
 
@@ -476,10 +482,14 @@ class OrderCounts:
 
 
 async def order_counts(
-    *, today: date, township: str | None = None, since: date | None = None
+    *,
+    today: date,
+    township: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> list[OrderCounts]:
-    """Orders to townships counted per township (``township`` narrows to one; ``since`` to
-    orders issued from that Asia/Shanghai day on), by township code."""
+    """Orders to townships counted per township (``township`` narrows to one; ``since`` and
+    ``until`` to orders issued on those Asia/Shanghai days or between), by township code."""
     rows = await db.fetch(
         "SELECT township,"
         " count(*) FILTER (WHERE state <> 'closed' AND deadline >= $1::date) AS open,"
@@ -489,10 +499,12 @@ async def order_counts(
         " FROM rectification_order WHERE target_kind = 'township'"
         " AND ($2::text IS NULL OR township = $2::text)"
         " AND ($3::date IS NULL OR (issued_at AT TIME ZONE 'Asia/Shanghai')::date >= $3::date)"
+        " AND ($4::date IS NULL OR (issued_at AT TIME ZONE 'Asia/Shanghai')::date <= $4::date)"
         " GROUP BY township ORDER BY township",
         today,
         township,
         since,
+        until,
     )
     return [OrderCounts(**dict(r)) for r in rows]
 

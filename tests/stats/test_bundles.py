@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 
 import msgspec
 import pytest
 
+from backend import db
 from backend.clock import now_utc
 from backend.stats import rollup, service
 from backend.workdays.calendar import ChinaCalendar
@@ -118,3 +120,46 @@ async def test_the_cron_refreshes_a_bundle_when_one_of_its_items_moves(small_cat
     assert not done.full and done.cases == 2  # the item and its bundle
     got = await service.overview(**MARCH, township=None)
     assert (got.totals.cases, got.totals.items, got.trips_per_case.avg) == (2, 5, 2.0)
+
+
+async def test_the_league_counts_urges_and_rectification_orders_of_the_period(
+    small_catalogue: Path,
+):
+    """催办 and 整改通知 of a township in the league: those of the period only, an order past its
+    deadline (open or closed late) counted as overdue."""
+    children = await a_bundle_of_four_and_one_case()
+    supervisor = uuid.uuid4()
+    for moment in (at("2026-03-04"), at("2026-03-05"), at("2026-04-02")):  # the last: April
+        await db.execute(
+            'INSERT INTO case_urge ("case", at, by, township, holder_kind)'
+            " VALUES ($1, $2, $3, $4, 'window')",
+            children[0],
+            moment,
+            supervisor,
+            TOWNSHIP,
+        )
+    orders = [  # (township, issued, deadline, state, closed on)
+        (TOWNSHIP, at("2026-03-03"), dt.date(2026, 3, 10), "closed", dt.date(2026, 3, 9)),
+        (TOWNSHIP, at("2026-03-04"), dt.date(2026, 3, 11), "closed", dt.date(2026, 3, 13)),
+        (TOWNSHIP, at("2026-03-05"), dt.date(2026, 3, 12), "open", None),
+        (OTHER_TOWNSHIP, at("2026-02-27"), dt.date(2026, 3, 6), "open", None),  # February
+    ]
+    for town, issued, deadline, state, closed_on in orders:
+        await db.execute(
+            "INSERT INTO rectification_order (target_kind, township, requirement, deadline,"
+            " state, issued_by, issued_at, closed_on) VALUES ('township', $1, '整改', $2, $3,"
+            " $4, $5, $6)",
+            town,
+            deadline,
+            state,
+            supervisor,
+            issued,
+            closed_on,
+        )
+    await rollup.rebuild(calendar=CALENDAR, today=TODAY)
+    got = await service.overview(**MARCH, township=None)
+    league = {
+        t.code: (t.urges, t.rectifications, t.rectifications_overdue) for t in got.by_township
+    }
+    # today() is the real date, after every deadline: the open order is overdue too
+    assert league == {TOWNSHIP: (2, 3, 2), OTHER_TOWNSHIP: (0, 0, 0)}
