@@ -46,7 +46,6 @@ from agent_portal.common.auth import (
 )
 from agent_portal.common.errors import EXCEPTION_HANDLERS, http_error_page
 from agent_portal.common.notices import NoticePages
-from agent_portal.common.paper_pages import PaperPages
 from agent_portal.common.security import (
     PORTAL_PATH,
     csrf_binding_middleware,
@@ -55,6 +54,7 @@ from agent_portal.common.security import (
 )
 from agent_portal.common.vendor import STATIC_DIR, missing_vendor_files
 from agent_portal.dashboard.pages import DashboardPages
+from agent_portal.paper.pages import PaperPages
 from agent_portal.review.pages import ReviewPages
 from agent_portal.routes import PortalController
 from agent_portal.supervision.case_pages import SupervisionCasePages

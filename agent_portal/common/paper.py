@@ -1,6 +1,7 @@
 """The 文书 card of the staff case pages (window, back office, agent): every formal notice of
-the case with its 打印 / 下载 PDF links (``paper_pages``), or 「文书生成中」 while the worker
-has still to issue one a step called for (never a link to a notice that is not there yet)."""
+the case with its 打印 / 下载 PDF links (``agent_portal.paper.pages``), or 「文书生成中」 while
+the worker has still to issue one a step called for (never a link to a notice that is not
+there yet)."""
 
 from __future__ import annotations
 
