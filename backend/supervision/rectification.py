@@ -21,6 +21,8 @@ from typing import Final, Protocol
 
 from backend.audit.service import Actor as AuditActor
 from backend.audit.service import AuditLog
+from backend.cases.numbers import looks_like_number
+from backend.cases.store import cases as case_store
 from backend.clock import today
 from backend.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from backend.geo.store import areas
@@ -142,8 +144,9 @@ async def _case(scope: Scope, number: str, township: str | None) -> str | None:
     number = number.strip().upper()
     if not number:
         return None
-    exists, case_township = await store.case_township(number)
-    if not exists or not scope.sees(case_township):
+    case = await case_store.by_number(number) if looks_like_number(number) else None
+    case_township = case.township if case is not None else None
+    if case is None or not scope.sees(case_township):
         raise InvalidInput(texts.ORDER_CASE_UNKNOWN.format(number=number), code="validation_failed")
     if township is not None and case_township != township:
         raise InvalidInput(

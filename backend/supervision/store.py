@@ -517,9 +517,3 @@ async def order_addressees() -> tuple[list[tuple[str, str]], list[tuple[str, str
         [(str(r["code"]), str(r["name"])) for r in towns],
         [(str(r["code"]), str(r["name"])) for r in depts],
     )
-
-
-async def case_township(number: str) -> tuple[bool, str | None]:
-    """Whether a case of this number exists, and its township."""
-    row = await db.fetchrow("SELECT township FROM case_record WHERE number = $1", number)
-    return (row is not None, None if row is None else row["township"])
