@@ -33,3 +33,15 @@ def has_hidden_chars(value: str, *, multiline: bool = False) -> bool:
     """Whether ``value`` holds a character of the kinds above (line breaks are allowed when
     ``multiline``)."""
     return any(is_hidden_char(ch) and not (multiline and ch in _LINE_BREAKS) for ch in value)
+
+
+def _class_of(chars: frozenset[str]) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in sorted(chars))
+
+
+PLAIN_TEXT_PATTERN: Final = (
+    "^[^\\x00-\\x09\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f" + _class_of(INVISIBLE) + "]*$"
+)
+"""A JSON Schema ``pattern`` (and Python ``re``) a text of several lines without hidden
+characters matches: what :func:`has_hidden_chars` with ``multiline`` refuses (surrogates aside:
+they cannot arrive in UTF-8), refused when the request is read."""

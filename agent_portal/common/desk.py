@@ -11,11 +11,13 @@ from typing import Any, Final
 
 from litestar.datastructures import FormMultiDict, State
 
+from agent_portal.common import texts
 from agent_portal.common.errors import PageNotFound, WrongRole
 from backend.cases.store.cases import CaseRecord
 from backend.errors import InvalidInput
 from backend.identity import roles
 from backend.identity.service import StaffAccount
+from backend.textrules import has_hidden_chars
 from backend.window import access
 from backend.window.access import Clerk
 
@@ -79,6 +81,8 @@ def text(form: FormMultiDict, name: str, *, label: str, limit: int = TEXT_MAX) -
     value = value.strip() if isinstance(value, str) else ""
     if len(value) > limit:
         raise InvalidInput(f"“{label}”不能超过 {limit} 个字。", code="field_too_long")
+    if has_hidden_chars(value, multiline=True):
+        raise InvalidInput(texts.HIDDEN_IN_FIELD.format(label=label), code="validation_failed")
     return value
 
 

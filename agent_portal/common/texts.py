@@ -299,3 +299,8 @@ STEP_ON_THE_SPOT: Final = "即办件，窗口当场办结"
 def step_urge(note: str) -> str:
     """The supervisor's note of an urge, on a staff case page (citizens do not see it)."""
     return f"督办说明：{note}"
+
+
+HIDDEN_IN_FIELD: Final = (
+    "“{label}”中含有看不见的控制字符或文字方向字符（常见于从别处复制的文字），请删除后重新填写。"
+)

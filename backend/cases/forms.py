@@ -10,6 +10,7 @@ from typing import Any
 
 from backend.catalogue.model import MAX_FIELD_LENGTH, FormField
 from backend.catalogue.model import merge_fields as merge_fields
+from backend.textrules import has_hidden_chars
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -68,6 +69,8 @@ def _check(f: FormField, value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         return "应为文字"
+    if has_hidden_chars(value):
+        return "含有看不见的控制字符或文字方向字符（常见于从别处复制的文字），请删除后重新填写"
     text = value.strip()
     if len(text) > MAX_TEXT:
         return f"不能超过 {MAX_TEXT} 个字"

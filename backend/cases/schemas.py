@@ -27,6 +27,7 @@ from backend.http.fields import CaseChannel as CaseChannel
 from backend.http.fields import CaseStatus as CaseStatus
 from backend.http.fields import FiledByKind as FiledByKind
 from backend.http.fields import PublicStatus as PublicStatus
+from backend.textrules import PLAIN_TEXT_PATTERN
 
 # --- value sets (API.md "Enumerations") -----------------------------------------------------
 
@@ -77,7 +78,7 @@ UploadId: TypeAlias = Annotated[
         examples=["up_Zk3v9QpX2mR7tLw4bN8cYg"],
     ),
 ]
-Note = Annotated[str, Meta(max_length=500)]
+Note = Annotated[str, Meta(max_length=500, pattern=PLAIN_TEXT_PATTERN)]
 ItemCodeIn: TypeAlias = Annotated[
     Code,
     Meta(

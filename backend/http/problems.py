@@ -124,6 +124,10 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Expected `\w+` <= (?P<n>[-\d.]+)$"), "不能大于 {n}"),
     (re.compile(r"Expected `\w+` > (?P<n>[-\d.]+)$"), "须大于 {n}"),
     (re.compile(r"Expected `\w+` < (?P<n>[-\d.]+)$"), "须小于 {n}"),
+    (
+        re.compile(r"Expected `str` matching regex '\^\[\^\\\\x00-"),
+        "含有看不见的控制字符或文字方向字符（常见于从别处复制的文字），请删除后重新填写",
+    ),
     (re.compile(r"Expected `str` matching regex"), "格式不正确"),
     (re.compile(r"Invalid enum value"), "不是允许的取值"),
     (

@@ -22,6 +22,7 @@ from backend.http.fields import (
     Total,
     TownshipCode,
 )
+from backend.textrules import PLAIN_TEXT_PATTERN
 
 NOTE_MAX = 1000
 
@@ -111,7 +112,8 @@ Note: TypeAlias = Annotated[
     str,
     Meta(
         max_length=NOTE_MAX,
-        description="说明（最多 1000 字；前后空格会去掉）。",
+        pattern=PLAIN_TEXT_PATTERN,
+        description="说明（最多 1000 字；前后空格会去掉；不能含看不见的控制字符）。",
         examples=["已电话联系群众，说明了材料要求"],
     ),
 ]

@@ -35,6 +35,7 @@ from backend.http.fields import (
     Total,
     TownshipCode,
 )
+from backend.textrules import PLAIN_TEXT_PATTERN
 
 # --- enumerations (API.md) ------------------------------------------------------------------
 
@@ -48,8 +49,8 @@ AreaCode = Annotated[str, Meta(min_length=1, max_length=12)]
 MaterialType = Annotated[
     str, Meta(max_length=20, description="材料类型（事项材料清单中的 type）。", examples=["照片"])
 ]
-Note = Annotated[str, Meta(max_length=500)]
-Reason = Annotated[str, Meta(min_length=1, max_length=500)]
+Note = Annotated[str, Meta(max_length=500, pattern=PLAIN_TEXT_PATTERN)]
+Reason = Annotated[str, Meta(min_length=1, max_length=500, pattern=PLAIN_TEXT_PATTERN)]
 
 # --- path and query parameters --------------------------------------------------------------
 

@@ -28,6 +28,9 @@ async def test_demo_catalogue_is_rich_enough(demo: None):
     assert len({v.spec.department_code for v in snap.items.values()}) >= 6
     assert all(v.spec.materials for v in snap.items.values())
     assert {"CSYJS", "SHYJS"} <= set(snap.bundles)
+    # 乡村建设规划许可证 is an administrative licence (城乡规划法 art. 41); the rest public services
+    kinds = {code for code, v in snap.items.items() if v.spec.kind == "licensing"}
+    assert kinds == {"ZR-NCJF-XK"}
 
 
 async def test_search_hits(api, demo: None):

@@ -170,6 +170,9 @@ SAMPLES: dict[str, msgspec.Struct] = {
         ),
     ),
     "case.forward": cases_events.ForwardV1(case_id=7),
+    "case.notice": cases_events.NoticeDueV1(
+        event_id=41, case_id=7, action="accept", actor_role="window"
+    ),
     "evaluation.bad": cases_events.BadRatingV1(
         case_id=7, number="JB20260302-0007", score=1, round=2
     ),
