@@ -90,6 +90,18 @@ def _geometry(geometry: Any, where: str, found: _Check) -> None:
             _ring(ring, where, found)
 
 
+def _plain(geometry: dict[str, Any]) -> dict[str, Any]:
+    """A checked geometry with only what the map draws: its type and [lng, lat] pairs (other
+    keys and a point's further values are dropped, never stored or sent to a page)."""
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    plain = [[[[float(p[0]), float(p[1])] for p in ring] for ring in poly] for poly in polygons]
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": plain[0]}
+    return {"type": "MultiPolygon", "coordinates": plain}
+
+
 def check(raw: bytes, townships: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
     """The (township code, geometry) pairs of a boundary file, checked against ``townships``
     (code → name, the district's townships); :class:`BoundaryFileRejected` for a bad file."""
@@ -103,6 +115,8 @@ def check(raw: bytes, townships: dict[str, str]) -> list[tuple[str, dict[str, An
         raise BoundaryFileRejected(
             [f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列有误。"]
         ) from exc
+    except (RecursionError, ValueError) as exc:  # nesting too deep, a number too long
+        raise BoundaryFileRejected(["不是有效的边界文件：嵌套层数过多或数字位数过长。"]) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise BoundaryFileRejected(
             ["文件须为 GeoJSON 的 FeatureCollection（type 为 FeatureCollection）。"]
@@ -136,7 +150,7 @@ def check(raw: bytes, townships: dict[str, str]) -> list[tuple[str, dict[str, An
         before = len(found.errors)
         _geometry(feature.get("geometry"), f"{where}{townships[code]}", found)
         if len(found.errors) == before:
-            pairs.append((code, feature["geometry"]))
+            pairs.append((code, _plain(feature["geometry"])))
     if found.points > MAX_POINTS:
         found.add(f"边界点太多（{found.points} 个，最多 {MAX_POINTS} 个），请先简化边界。")
     missing = [name for code, name in sorted(townships.items()) if code not in seen]

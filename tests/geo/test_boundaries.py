@@ -110,8 +110,13 @@ def test_a_sound_boundary_file_is_read_with_its_codes():
         ],
     }
     adcode = _square("", adcode=330109110)
+    adcode["geometry"]["junk"] = "<script>" * 1000  # extra keys and values are not kept
+    adcode["geometry"]["coordinates"][0][0] = [*adcode["geometry"]["coordinates"][0][0], 9, "x"]
     pairs = check(_raw(adcode, multi), TWO)
     assert [code for code, _ in pairs] == ["330109110", "330109105"]
+    kept = pairs[0][1]
+    assert set(kept) == {"type", "coordinates"}
+    assert all(len(point) == 2 for ring in kept["coordinates"] for point in ring)
 
 
 @pytest.mark.parametrize(
@@ -126,6 +131,8 @@ def test_a_sound_boundary_file_is_read_with_its_codes():
         (_raw(_square("330109999"), _square("330109105")), "本区没有这个代码的镇街"),
         (_raw(_square("330109110"), _square("330109110"), _square("330109105")), "不止一次"),
         (_raw(_square("330109110")), "缺少 1 个镇街的边界：瓜沥镇"),
+        (b"[" * 100_000 + b"]" * 100_000, "嵌套层数过多"),
+        (b'{"type": "FeatureCollection", "x": ' + b"9" * 5000 + b"}", "数字位数过长"),
     ],
 )
 def test_a_bad_boundary_file_is_refused_whole_in_chinese(raw: bytes, says: str):
