@@ -4,7 +4,7 @@ for them."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -287,3 +287,14 @@ async def record_push(notice_id: int, *, sent: bool, error: str) -> None:
         sent,
         clock.now_utc(),
     )
+
+
+async def erase_tasks_about(case_numbers: Sequence[str]) -> int:
+    """The 请当面告知 tasks about these cases go (their text names the citizen): an erasure."""
+    if not case_numbers:
+        return 0
+    status = await db.execute(
+        "DELETE FROM staff_notice WHERE kind = 'tell_citizen' AND case_number = ANY($1::text[])",
+        list(case_numbers),
+    )
+    return int(status.split()[-1])
