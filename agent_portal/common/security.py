@@ -37,7 +37,8 @@ CSRF_SESSION_KEY = "csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 # Paths that are not browser forms: the JSON API (bearer tokens; WeChat's push callback is
-# /api/v1/wechat/push), probes, metrics, the OpenAPI schema and static files. Each pattern is
+# /api/v1/wechat/push), probes, metrics, the OpenAPI schema, static files and the public
+# verification page of notices. Each pattern is
 # anchored at the start and ends at a path segment: Litestar searches the path with them, so an
 # unanchored "/wechat" would have exempted any portal form whose path merely contained it.
 CSRF_EXCLUDE = [
@@ -47,6 +48,7 @@ CSRF_EXCLUDE = [
     "^/metrics$",
     "^/schema(/|$)",
     "^/static/",
+    "^/verify/",  # a notice's public verification page: no form, no session, no cookie
 ]
 
 

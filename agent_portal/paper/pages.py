@@ -2,7 +2,8 @@
 
 The window clerk of the case's township, the back office its department sent it to and the
 agent who filed it (while they may read it) print a notice for the applicant in front of them;
-each PDF read is audited as the citizen's is (``backend.notices.service.notice_pdf``). Standing
+each PDF read is audited as the citizen's is (``backend.notices.service.notice_pdf``) and
+counted against the reader's limit (``backend.notices.limits``). Standing
 is each desk's own case lookup: anyone else gets the 404 page before anything is read.
 """
 
@@ -19,16 +20,26 @@ from backend.delegation import errands
 from backend.deps import Deps
 from backend.errors import NotFound
 from backend.identity.service import StaffAccount
-from backend.notices import present, service
+from backend.notices import limits, present, service
 
 
 async def _pdf(row: CaseRecord, staff: StaffAccount, deps: Deps, notice: str) -> Response[bytes]:
+    """The PDF, counted against the staff member's per-minute limit (over it: the portal's
+    429 page, in Chinese, from ``domain_error_page``)."""
+    reader = Actor("staff", staff.id, on_behalf_of=str(row.applicant))
+    try:
+        notice_id = present.notice_id(notice)
+    except NotFound as exc:
+        raise PageNotFound from exc
+    await limits.count_pdf_read(
+        deps.redis, prefix=deps.settings.redis_prefix, reader=reader, limit=limits.PDF_LIMIT
+    )
     try:
         found, pdf = await service.notice_pdf(
             row=row,
-            notice_id=present.notice_id(notice),
+            notice_id=notice_id,
             base_url=deps.settings.base_url,
-            reader=Actor("staff", staff.id, on_behalf_of=str(row.applicant)),
+            reader=reader,
             audit=deps.audit,
         )
     except NotFound as exc:

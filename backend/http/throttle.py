@@ -37,19 +37,32 @@ async def hit(
     *,
     prefix: str,
     route: str,
-    account: str,
-    address: str,
+    account: str | None,
+    address: str | None,
     limit: Limit,
     fail_open: bool,
+    message: str = LIMITED,
 ) -> None:
-    """Count one attempt; 429 with ``Retry-After`` when either counter is over its limit."""
+    """Count one attempt; 429 with ``Retry-After`` when a counter is over its limit.
+
+    ``account`` or ``address`` None: that counter is not kept (a public page has no account, and
+    counting its lookups on one shared account would let one client block everyone; a per-user
+    limit does not count a whole office behind one address). ``message`` may hold
+    ``{minutes}``."""
     now = time.time()
     window = int(now // limit.window_s)
     base = f"{prefix}:ratelimit:{route}"
-    keys = (f"{base}:account:{account}:{window}", f"{base}:address:{address}:{window}")
+    counted = [
+        (by, f"{base}:{by}:{who}:{window}", most)
+        for by, who, most in (
+            ("account", account, limit.per_account),
+            ("address", address, limit.per_address),
+        )
+        if who is not None
+    ]
     try:
         pipe = redis.pipeline(transaction=False)
-        for key in keys:
+        for _, key, _ in counted:
             pipe.incr(key)
             pipe.expire(key, limit.window_s + 5)
         counts = (await pipe.execute())[::2]
@@ -58,15 +71,12 @@ async def hit(
         if fail_open:
             return
         raise ServiceUnavailable(UNAVAILABLE, code="rate_limit_unavailable") from exc
-    if counts[0] > limit.per_account or counts[1] > limit.per_address:
+    over = [by for (by, _, most), count in zip(counted, counts, strict=True) if count > most]
+    if over:
         wait = max(1, math.ceil((window + 1) * limit.window_s - now))
-        log.info(
-            "rate_limited",
-            route=route,
-            by="account" if counts[0] > limit.per_account else "address",
-        )
+        log.info("rate_limited", route=route, by=over[0])
         raise RateLimited(
-            LIMITED.format(minutes=max(1, math.ceil(wait / 60))),
+            message.format(minutes=max(1, math.ceil(wait / 60))),
             code="rate_limited",
             retry_after_s=wait,
         )

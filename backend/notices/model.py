@@ -19,6 +19,11 @@ KIND_OF_ACTION: Final = {
 }
 """The timeline steps that issue a notice, and which (``backend.cases.states.Action`` values)."""
 
+ISSUED_PER_ITEM: Final = frozenset({SUPPLEMENT})
+"""The notices a bundle's parent issues from its own step, one per open item: a 补正 is asked
+of the whole bundle (the parent's step only), while acceptance and rejection at the window are
+each item's own steps too (which issue their notices)."""
+
 WINDOW_ROLES: Final = frozenset({"window"})
 """Who acts at the one window, for the competent department (the notice says so)."""
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from html import escape
+from typing import Final
 
 from litestar import Response
 
@@ -34,12 +38,17 @@ def for_citizen(notices: list[NoticeRow], *, number: str) -> list[NoticeForCitiz
     ]
 
 
+_PDF_NAME: Final = re.compile(r"([0-9]{1,18})\.pdf")
+"""ASCII digits only: ``str.isdigit`` also takes ``²`` and ``①`` (which ``int`` refuses) and
+``int`` takes full-width and Arabic-Indic digits (``２``, ``٢``) — none is a notice's name."""
+
+
 def notice_id(path_part: str) -> int:
     """``12.pdf`` → 12; anything else is a notice that does not exist."""
-    stem = path_part.removesuffix(".pdf")
-    if stem == path_part or not stem.isdigit() or len(stem) > 18:
+    found = _PDF_NAME.fullmatch(path_part)
+    if found is None:
         raise NotFound(texts.NOTICE_NOT_FOUND, code="notice_not_found")
-    return int(stem)
+    return int(found.group(1))
 
 
 def pdf_response(notice: NoticeRow, pdf: bytes) -> Response[bytes]:
@@ -53,14 +62,29 @@ def pdf_response(notice: NoticeRow, pdf: bytes) -> Response[bytes]:
     )
 
 
-_PAGE = (
+_STYLE: Final = (
+    "body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em;line-height:1.6}"
+    "dt{color:#555}dd{margin:0 0 .6em}.ok{color:#0a6b2d}.void{color:#a11}"
+)
+_PAGE: Final = (
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<title>{title}</title><style>body{{font-family:sans-serif;max-width:36em;margin:2em auto;"
-    "padding:0 1em;line-height:1.6}}dt{{color:#555}}dd{{margin:0 0 .6em}}"
-    ".ok{{color:#0a6b2d}}.void{{color:#a11}}</style></head><body><h1>{title}</h1>{body}"
+    "<title>{title}</title><style>{style}</style></head><body><h1>{title}</h1>{body}"
     "</body></html>"
 )
+_STYLE_HASH: Final = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+VERIFY_HEADERS: Final = {
+    "Cache-Control": "no-store",
+    # Nothing but the page's own inline style (by its hash): no script, no image, no form, and
+    # no framing; the token in the address never leaves in a Referer.
+    "Content-Security-Policy": (
+        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def verify_html(facts: Verified | None, *, status: int, message: str) -> Response[str]:
@@ -87,8 +111,8 @@ def verify_html(facts: Verified | None, *, status: int, message: str) -> Respons
         )
         body, title = f"{state}<dl>{rows}</dl>", texts.VERIFY_TITLE
     return Response(
-        _PAGE.format(title=escape(title), body=body),
+        _PAGE.format(title=escape(title), style=_STYLE, body=body),
         status_code=status,
         media_type="text/html",
-        headers={"Cache-Control": "no-store"},
+        headers=VERIFY_HEADERS,
     )

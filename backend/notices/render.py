@@ -38,6 +38,9 @@ class NoticeFacts:
     missing: tuple[str, ...]
     reason: str
     late_supplement: bool
+    """A 补正 asked before acceptance after the fifth working day from receipt."""
+    after_acceptance: bool
+    """The case was accepted before the notice (a 补正 asked while it is processed)."""
     delivery: str
     reconsideration_organ: str
 

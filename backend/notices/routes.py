@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Response, get
+from litestar import Controller, HttpMethod, Response, get, route
 from litestar.params import Parameter
 
 from backend.audit.service import Actor
@@ -15,16 +15,12 @@ from backend.errors import NotFound, RateLimited
 from backend.http.auth import PUBLIC, ApiRequest, PublicRequest
 from backend.http.client import client_address
 from backend.http.openapi import operation
-from backend.http.throttle import Limit, hit
-from backend.notices import present, service, texts
+from backend.notices import limits, present, service, texts
 from backend.notices.schemas import NoticeForCitizen
 
 NoticePdf = Annotated[
     str, Parameter(description="文书编号加 .pdf，例如 12.pdf（取自文书列表的 pdf_path）。")
 ]
-VERIFY_LIMIT = Limit(per_account=10_000, per_address=60, window_s=60)
-"""Verification lookups per client address a minute (a token cannot be guessed; this keeps
-anyone from trying)."""
 
 
 class CitizenNoticeController(Controller):
@@ -52,40 +48,49 @@ class CitizenNoticeController(Controller):
         **operation(
             "下载文书 PDF",
             "一份文书的 PDF（A4，盖章处标注“（印章）”，附核验二维码）。"
-            "别人的办件、不属于该办件的文书同样答 404。每次下载记入审计日志。",
-            problems={404: [*NOT_MINE[404], "notice_not_found"]},
+            "别人的办件、不属于该办件的文书同样答 404。每次下载记入审计日志；"
+            "每人每分钟至多下载 30 次（429 rate_limited）。",
+            problems={404: [*NOT_MINE[404], "notice_not_found"], 429: ["rate_limited"]},
         ),
     )
     async def notice_pdf(
         self, request: ApiRequest, deps: Deps, number: Number, notice: NoticePdf
     ) -> Response[bytes]:
         notice_id = present.notice_id(notice)
+        reader = Actor("citizen", request.user.id)
+        await limits.count_pdf_read(
+            deps.redis, prefix=deps.settings.redis_prefix, reader=reader, limit=limits.PDF_LIMIT
+        )
         found, pdf = await service.notice_pdf(
             row=request.state[CASE_ROW],
             notice_id=notice_id,
             base_url=deps.settings.base_url,
-            reader=Actor("citizen", request.user.id),
+            reader=reader,
             audit=deps.audit,
         )
         return present.pdf_response(found, pdf)
 
 
 async def _looked_up(request: PublicRequest, deps: Deps, token: str) -> service.Verified:
-    """The token's notice, after counting the lookup against the client's address."""
+    """The token's notice, after counting the lookup against the client's address (only:
+    one client's flood never blocks another's lookup)."""
     settings = deps.settings
-    await hit(
+    await limits.count_verify(
         deps.redis,
         prefix=settings.redis_prefix,
-        route="verify",
-        account="public",
         address=client_address(request, settings),
-        limit=VERIFY_LIMIT,
-        fail_open=True,
+        limit=limits.VERIFY_LIMIT,
     )
     return await service.verify(token=token)
 
 
-@get("/verify/{token:str}", opt=PUBLIC, include_in_schema=False, media_type="text/html")
+@route(
+    "/verify/{token:str}",
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    opt=PUBLIC,
+    include_in_schema=False,
+    media_type="text/html",
+)
 async def verify_page(request: PublicRequest, deps: Deps, token: str) -> Response[str]:
     """The public page a notice's QR code opens: its non-personal facts, or a plain 404."""
     try:

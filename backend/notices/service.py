@@ -13,11 +13,14 @@ from __future__ import annotations
 import asyncio
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 import structlog
 
 from backend.audit.service import Actor, AuditLog
 from backend.cases import clock
+from backend.cases.states import CLOSED, Action, Status
+from backend.cases.store import cases as case_store
 from backend.cases.store import custody as case_reads
 from backend.cases.store import events as case_events
 from backend.cases.store import notices as case_steps
@@ -55,61 +58,92 @@ async def _district_of(township: str | None) -> tuple[str, str]:
 
 async def issue_for_step(
     *, event_id: int, case_id: int, action: str, actor_role: str, doorbell: Doorbell | None
-) -> NoticeRow | None:
-    """Issue the notice the step ``event_id`` calls for (idempotent: once per step).
+) -> list[NoticeRow]:
+    """Issue the notice(s) the step ``event_id`` calls for (idempotent: once per step and case).
 
-    A bundle's parent issues none: each of its items is decided by its own department and
-    gets its own notice."""
+    A bundle's item is decided by its own department and gets its own notice. Acceptance and
+    rejection of a bundle at the window are steps of each item too, so the parent's own step
+    issues nothing. A 补正 is asked of the bundle as a whole (the parent's step only): it
+    issues one notice per open item, in the name of that item's department, each listing every
+    missing material (docs/notices.md). Returns the notices issued now."""
     kind = model.KIND_OF_ACTION.get(action)
     if kind is None:
-        return None
+        return []
     row = await case_reads.case_by_id(case_id)
-    if row is None or row.item_version is None:
-        return None
-    item = await catalogue.get_item_version(version_id=row.item_version)
+    if row is None:
+        return []
     step = await case_steps.step(event_id)
     if step is None:
-        return None
-    township, district = await _district_of(row.township)
-    department_name = model.full_department_name(item.department_name, district)
-    issued_at = step.at
-    year = issued_at.astimezone(SHANGHAI).year
+        return []
+    if row.item_version is not None:
+        targets = [row]
+    elif row.bundle_code and row.parent is None and kind in model.ISSUED_PER_ITEM:
+        targets = [
+            c
+            for c in await case_store.children(row.id)
+            if c.item_version is not None and Status(c.status) not in CLOSED
+        ]
+    else:
+        return []
+    issued = []
     async with unit_of_work(doorbell):
-        if await store.issued_for(event_id):
-            return None
-        sequence = await store.next_sequence(department=item.spec.department_code, year=year)
-        notice = await store.insert(
-            NewNotice(
-                case=row.id,
-                root_case=row.parent or row.id,
-                event=event_id,
-                kind=kind,
-                token=secrets.token_urlsafe(TOKEN_BYTES),
-                department=item.spec.department_code,
-                department_name=department_name,
-                acting_for=model.acting_for(township) if actor_role in model.WINDOW_ROLES else "",
-                year=year,
-                item_code=item.spec.code,
-                item_name=item.spec.name,
-                item_kind=item.spec.kind,
-                issued_at=issued_at,
-            ),
-            sequence=sequence,
-            number=model.notice_number(
-                district=district or "区",
-                department_name=item.department_name,
-                kind_mark=texts.KIND_MARKS[kind],
-                year=year,
-                seq=sequence,
-            ),
-        )
-    log.info("notice_issued", notice_id=notice.id, kind=kind, case_id=row.id)
-    return notice
+        for target in targets:
+            notice = await _issue_one(
+                target, kind=kind, at=step.at, event_id=event_id, by=actor_role
+            )
+            if notice is not None:
+                issued.append(notice)
+    for notice in issued:
+        log.info("notice_issued", notice_id=notice.id, kind=kind, case_id=notice.case)
+    return issued
+
+
+async def _issue_one(
+    row: CaseRecord, *, kind: str, at: datetime, event_id: int, by: str
+) -> NoticeRow | None:
+    """The notice of step ``event_id`` for the item case ``row``, in the caller's transaction;
+    None when it was issued already."""
+    if await store.issued_for(event_id, case_id=row.id):
+        return None
+    assert row.item_version is not None
+    item = await catalogue.get_item_version(version_id=row.item_version)
+    township, district = await _district_of(row.township)
+    year = at.astimezone(SHANGHAI).year
+    sequence = await store.next_sequence(department=item.spec.department_code, year=year)
+    return await store.insert(
+        NewNotice(
+            case=row.id,
+            root_case=row.parent or row.id,
+            event=event_id,
+            kind=kind,
+            token=secrets.token_urlsafe(TOKEN_BYTES),
+            department=item.spec.department_code,
+            department_name=model.full_department_name(item.department_name, district),
+            acting_for=model.acting_for(township) if by in model.WINDOW_ROLES else "",
+            year=year,
+            item_code=item.spec.code,
+            item_name=item.spec.name,
+            item_kind=item.spec.kind,
+            issued_at=at,
+        ),
+        sequence=sequence,
+        number=model.notice_number(
+            district=district or "区",
+            department_name=item.department_name,
+            kind_mark=texts.KIND_MARKS[kind],
+            year=year,
+            seq=sequence,
+        ),
+    )
 
 
 async def notices_of(*, row: CaseRecord) -> list[NoticeRow]:
-    """The notices of the case ``row`` (whose access the caller checked) and of its items."""
-    return await store.of_root_case(row.parent or row.id)
+    """The notices of the case ``row`` (whose access the caller checked) and, for a bundle's
+    parent, of its items; for an item of a bundle, its own only — exactly those
+    :func:`notice_of` serves under its number."""
+    if row.parent is not None:
+        return await store.of_case(row.id)
+    return await store.of_root_case(row.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +156,7 @@ class Card:
 
 async def card(*, row: CaseRecord) -> Card:
     """The notices of the case ``row`` (access checked by the caller) for a staff case page."""
-    root = row.parent or row.id
-    notices = await store.of_root_case(root)
-    if row.parent is not None:
-        notices = [n for n in notices if n.case == row.id]
-    return Card(notices=notices, pending=await store.pending_for(row.id))
+    return Card(notices=await notices_of(row=row), pending=await store.pending_for(row.id))
 
 
 async def notice_of(*, row: CaseRecord, notice_id: int) -> NoticeRow:
@@ -178,6 +208,7 @@ async def _facts(notice: NoticeRow, case: CaseRecord) -> render.NoticeFacts:
     names = await citizens.names(citizen_ids=[str(case.applicant)])
     _, district = await _district_of(case.township)
     accepted_on = computed.accepted_on
+    before_acceptance = not any(s.action == Action.ACCEPT.value for s in steps)
     return render.NoticeFacts(
         notice=notice,
         case_number=case.number,
@@ -191,7 +222,11 @@ async def _facts(notice: NoticeRow, case: CaseRecord) -> render.NoticeFacts:
         committed_days=case.committed_days,
         missing=tuple(step.missing) if step is not None else (),
         reason=await case_steps.step_note(notice.event),
-        late_supplement=clock.late_supplement(received_on, issued_on, calendar),
+        # The five-day rule speaks only of a supplement asked before acceptance; one asked
+        # while the case is being processed says so and that the wait does not count.
+        late_supplement=before_acceptance
+        and clock.late_supplement(received_on, issued_on, calendar),
+        after_acceptance=not before_acceptance,
         delivery=texts.DELIVERY.get(case.delivery_method, case.delivery_method),
         reconsideration_organ=texts.RECONSIDERATION_ORGAN.format(district=district or "区"),
     )

@@ -68,6 +68,7 @@ _INSERT: Final = (
     f" RETURNING {COLUMNS}"
 )
 _OF_ROOT: Final = f"SELECT {COLUMNS} FROM notice WHERE root_case = $1 ORDER BY issued_at, id"  # noqa: S608
+_OF_CASE: Final = f'SELECT {COLUMNS} FROM notice WHERE "case" = $1 ORDER BY issued_at, id'  # noqa: S608
 _BY_TOKEN: Final = f"SELECT {COLUMNS} FROM notice WHERE token = $1"  # noqa: S608
 _BY_ID: Final = f"SELECT {COLUMNS} FROM notice WHERE id = $1"  # noqa: S608
 _PENDING: Final = (
@@ -88,9 +89,12 @@ async def next_sequence(*, department: str, year: int) -> int:
     return int(await db.fetchval(_NEXT, department, year))
 
 
-async def issued_for(event_id: int) -> bool:
-    """Whether the step ``event_id`` issued its notice already."""
-    return bool(await Notice.exists().where(Notice.event == event_id).run())
+async def issued_for(event_id: int, *, case_id: int) -> bool:
+    """Whether the step ``event_id`` issued its notice for the case ``case_id`` already (a
+    bundle's 补正 issues one per item from the parent's one step)."""
+    return bool(
+        await Notice.exists().where((Notice.event == event_id) & (Notice.case == case_id)).run()
+    )
 
 
 async def insert(new: NewNotice, *, sequence: int, number: str) -> NoticeRow:
@@ -119,6 +123,11 @@ async def insert(new: NewNotice, *, sequence: int, number: str) -> NoticeRow:
 async def of_root_case(root_case: int) -> list[NoticeRow]:
     """The notices of a case and, for a bundle, of its items, in the order they were issued."""
     return [_row(r) for r in await db.fetch(_OF_ROOT, root_case)]
+
+
+async def of_case(case_id: int) -> list[NoticeRow]:
+    """The notices of one case only (a bundle's item without its siblings'), in order."""
+    return [_row(r) for r in await db.fetch(_OF_CASE, case_id)]
 
 
 async def by_token(token: str) -> NoticeRow | None:

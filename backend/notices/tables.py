@@ -24,8 +24,11 @@ class Notice(Table, tablename="notice"):
     case: ForeignKey[Table] = ForeignKey(CASE, on_delete=OnDelete.cascade, index=True)
     root_case = BigInt(index=True)
     """The case the citizen sees: a bundle's parent for its items' notices, else ``case``."""
-    event = BigInt(unique=True)
-    """The timeline step that issued it (one notice per step, however often its handler runs)."""
+    event = BigInt()
+    """The timeline step that issued it: one notice per step and case, however often its
+    handler runs (unique with ``case``: a bundle's 补正 is one step of the parent and issues
+    one notice per item; the unique index ``notice_event_case`` of migration
+    ``notices_2026_12_07t11_58_21`` also serves lookups by step)."""
     kind = Varchar(length=16)
     token = Varchar(length=64, unique=True)
     department = Varchar(length=16)

@@ -60,3 +60,4 @@ NOT_FOUND_BODY: Final = "未找到该文书。"
 RATE_LIMITED: Final = "核验请求过多，请稍后再试。"
 
 NOTICE_NOT_FOUND: Final = "找不到该文书。"
+PDF_RATE_LIMITED: Final = "下载文书过于频繁，请 {minutes} 分钟后再试。"

@@ -47,6 +47,7 @@ FACTS = render.NoticeFacts(
     missing=("户口簿", "出生医学证明"),
     reason="申请人不符合法定条件",
     late_supplement=False,
+    after_acceptance=False,
     delivery="窗口领取",
     reconsideration_organ="萧山区人民政府",
 )
@@ -108,3 +109,10 @@ def test_a_supplement_lists_every_missing_material_and_the_five_day_rule():
 def test_completion_carries_a_delivery_receipt():
     text = text_of("completion")
     assert "送达回执" in text and "受送达人签收" in text and "窗口领取" in text
+
+
+def test_a_supplement_after_acceptance_says_so_and_not_the_acceptance_rule():
+    text = text_of("supplement", after_acceptance=True)
+    assert "本机关已于2026年11月10日受理该申请" in text and "办理期间要求补正" in text
+    assert "补正材料期间不计入办理时限" in text
+    assert "自收到全部补正材料之日起受理" not in text and "即为受理" not in text

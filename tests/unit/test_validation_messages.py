@@ -49,3 +49,9 @@ def test_control_characters_in_a_path_are_escaped_in_the_log() -> None:
     assert logged_path("/api/v1/items/x\x1b[2Jy") == "/api/v1/items/x\\x1b[2Jy"
     assert logged_path("/api/v1/admin/calendar/\x00") == "/api/v1/admin/calendar/\\x00"
     assert logged_path("/api/v1/items/户口簿") == "/api/v1/items/户口簿"
+
+
+def test_a_verification_token_never_reaches_the_log() -> None:
+    from backend.http.log_paths import logged_path
+
+    assert logged_path("/verify/Zk3v9abcdefghijklmnopqrstuvwxyz012345") == "/verify/…"
