@@ -10,6 +10,7 @@ from typing import Final
 
 from litestar import Response
 
+from backend.clock import local_iso
 from backend.errors import NotFound
 from backend.notices import texts
 from backend.notices.schemas import NoticeForCitizen
@@ -30,7 +31,8 @@ def for_citizen(notices: list[NoticeRow], *, number: str) -> list[NoticeForCitiz
             title=title_of(n),
             number=n.number,
             department=n.department_name,
-            issued_at=n.issued_at,
+            item_name=n.item_name,
+            issued_at=local_iso(n.issued_at) or "",
             case_number=number,
             pdf_path=f"/api/v1/cases/{number}/notices/{n.id}.pdf",
         )

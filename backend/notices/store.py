@@ -9,6 +9,7 @@ from typing import Final
 import asyncpg
 
 from backend import db
+from backend.notices.schemas import NoticeKind
 from backend.notices.tables import Notice
 
 
@@ -20,7 +21,7 @@ class NoticeRow:
     case: int
     root_case: int
     event: int
-    kind: str
+    kind: NoticeKind
     token: str
     department: str
     department_name: str
