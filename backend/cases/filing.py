@@ -118,7 +118,7 @@ async def prepare(
     items, bundle_code, bundle_name = await submission.resolve_items(
         item_code=body.item_code, bundle_code=body.bundle_code
     )
-    items, later = submission.split_channel(items, by.channel, bundle=bundle_code is not None)
+    items, later = submission.split_channel(items, by.channel, bundle=bundle_name)
     later_keys = submission.bundle_form_keys(items, later)
     form = submission.check_form_data(
         items, {k: v for k, v in body.form.items() if k not in later_keys}

@@ -26,6 +26,16 @@ CHANNEL_OF_SUBMISSION = {
 }
 
 
+CHANNEL_WORDS = {
+    "miniprogram": "在小程序上",
+    "agent": "由代办员代为",
+    "bank": "在银行网点",
+    "self_service": "在自助终端上",
+    "window": "在窗口",
+}
+"""How a refusal names the channel the citizen used (never the code)."""
+
+
 @dataclass
 class Plan:
     """What a valid submission will create."""
@@ -67,21 +77,24 @@ async def resolve_items(
 
 
 def split_channel(
-    items: list[ItemView], channel: str, *, bundle: bool
+    items: list[ItemView], channel: str, *, bundle: str | None
 ) -> tuple[list[ItemView], list[ItemView]]:
     """The items ``channel`` can file now, and those it cannot (a bundle's, left for later).
 
-    A single item the channel does not offer is refused, and so is a bundle none of whose items
-    it offers; a bundle some of whose items it offers files those now and lists the others.
+    A single item the channel does not offer is refused, and so is a bundle (``bundle``: its
+    name) none of whose items it offers; a bundle some of whose items it offers files those
+    now and lists the others.
     """
     wanted = CHANNEL_OF_SUBMISSION[channel]
     now = [v for v in items if wanted in v.spec.channels]
     later = [v for v in items if wanted not in v.spec.channels]
     if later and (not bundle or not now):
+        names = "、".join(v.spec.name for v in later)
+        what = f"“{bundle}”所含的事项（{names}）都" if bundle else f"“{names}”"
+        where = CHANNEL_WORDS.get(channel, "通过此渠道")
         raise InvalidInput(
-            "以下事项不能通过此渠道申请："
-            + "、".join(v.spec.name for v in later)
-            + "。请到窗口或联系村社代办员办理。",
+            f"{what}不能{where}申请，请带齐材料到镇街便民服务中心窗口办理，"
+            "或请村（社区）代办员代办。",
             code="channel_not_offered",
         )
     return now, later
@@ -89,7 +102,7 @@ def split_channel(
 
 def check_channel(items: list[ItemView], channel: str) -> None:
     """Refuse ``items`` unless ``channel`` offers every one of them."""
-    split_channel(items, channel, bundle=False)
+    split_channel(items, channel, bundle=None)
 
 
 def bundle_form_keys(items: list[ItemView], later: list[ItemView]) -> frozenset[str]:

@@ -34,7 +34,7 @@ CODES: Final[dict[str, str]] = {
     "case_not_found": "找不到该办件。",
     "case_on_external_platform": "该办件已推送至本镇街的一窗受理平台，请在该平台上办理；办理结果会自动同步到本系统。",
     "channel_invalid": "channel 须为 window、agent、bank、self_service 或 online。",
-    "channel_not_offered": "有事项不能通过此渠道申请（detail 列出），请到窗口或联系村社代办员办理。",
+    "channel_not_offered": "事项（一件事：其所含的全部事项）不能通过此渠道申请（detail 列出），请到窗口或请村社代办员办理。",
     "citizen_invalid": "citizen 须为群众编号。",
     "citizen_not_found": "找不到该群众。",
     "collector_mismatch": "领取人的身份证号码与办件的申请人不符，不能交付；请核对领取人身份证件（代领须由代办员通过交接批次办理）。",

@@ -107,7 +107,10 @@ async def test_a_bundle_no_item_of_which_the_channel_offers_is_refused_whole(
         json={**BIRTH, "bundle_code": "CKYJS", "form": {"clinic": "x"}},
     )
     body = assert_problem(refused, 422, "channel_not_offered")
-    assert "居民身份证申领" in body["detail"] and "预防接种证办理" in body["detail"]
+    assert body["detail"] == (
+        "“窗口一件事”所含的事项（居民身份证申领、预防接种证办理）都不能在小程序上申请，"
+        "请带齐材料到镇街便民服务中心窗口办理，或请村（社区）代办员代办。"
+    )
     # a single item the channel does not offer is refused as before
     assert_problem(
         await me.post("/api/v1/cases", json={**BIRTH, "item_code": "GA-TEST", "form": {}}),
