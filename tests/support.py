@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from PIL import Image
@@ -62,3 +64,11 @@ async def citizen(
         )
         assert bound.status_code == 200, bound.text
     return client
+
+
+def screenshots(name: str) -> Path:
+    """Where a test keeps the pictures it takes of ``name`` (pages, PDF previews) for people to
+    look at: ``SCREENSHOTS_DIR`` if set, else ``test-artifacts/screenshots/`` in the checkout."""
+    root = Path(__file__).resolve().parent.parent
+    base = Path(os.environ.get("SCREENSHOTS_DIR", root / "test-artifacts" / "screenshots"))
+    return base / name

@@ -149,7 +149,8 @@ def _steps(view: CaseForStaff, names: dict[str, str]) -> list[Step]:
         if e.on_behalf_of and e.actor_role == roles.AGENT:
             actor += texts.ON_BEHALF
         label = texts.ACTION_LABELS.get(e.action, e.action)
-        out.append(Step(when(e.at), label, actor, _detail(e.action, e.data, names), e.note))
+        note = "" if e.note == label else (e.note or "")  # 督办催办 says no more than its label
+        out.append(Step(when(e.at), label, actor, _detail(e.action, e.data, names), note))
     return out
 
 

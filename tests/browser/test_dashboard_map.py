@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,10 +19,11 @@ from backend.workdays.calendar import ChinaCalendar
 from tests.browser.support import log_in
 from tests.factories import make_staff
 from tests.stats.history import at, make_history, make_person
+from tests.support import screenshots
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("DASHBOARD_SHOTS", "/work/tmp/shots16/dashboard"))
+SHOTS = screenshots("dashboard")
 YINONG, YINONG_VILLAGE = "330109110", "330109110001"
 LOUTA = "330109112"  # 楼塔镇: no case
 BUNDLE_ITEMS = ["GA-HK-CSDJ", "YB-CXJM-CB", "RS-SBK-SL", "WJ-YFJZ"]

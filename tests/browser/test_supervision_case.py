@@ -1,11 +1,10 @@
 """A supervisor's case page and the overdue list in a real browser, at 1440 and 390 wide
-(screenshots in /work/tmp/shots16/supervision/): the list links to the case, 催办 lands on the
+(screenshots in test-artifacts/screenshots/supervision/): the list links to the case, 催办 lands on the
 timeline."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
@@ -15,10 +14,11 @@ from backend.clock import today
 from tests.browser.support import log_in
 from tests.factories import TOWNSHIP, make_staff
 from tests.supervision.support import make_case
+from tests.support import screenshots
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/work/tmp/shots16/supervision")
+SHOTS = screenshots("supervision")
 
 
 async def test_the_supervisor_opens_an_overdue_case_and_urges_it(

@@ -1,12 +1,11 @@
 """整改通知 and the agents' workload in a real browser, at 1440 and 390 wide (screenshots in
-/work/tmp/shots16/supervision/): a supervisor issues an order (a day off refused first), the
+test-artifacts/screenshots/supervision/): a supervisor issues an order (a day off refused first), the
 township's clerk finds it on the bell and the orders page and responds, the supervisor closes
 it; the workload page sorts and filters and its links keep the filters."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
@@ -16,10 +15,11 @@ from backend.workdays.service import load_calendar
 from tests.browser.support import log_in
 from tests.factories import TOWNSHIP, VILLAGE, make_department, make_staff
 from tests.supervision.support import make_case
+from tests.support import screenshots
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/work/tmp/shots16/supervision")
+SHOTS = screenshots("supervision")
 ORDER = "窗口对出生登记的材料没有一次性告知，群众跑了两趟。请组织窗口人员学习一次性告知制度，并回复整改情况。"
 
 

@@ -12,12 +12,12 @@ from playwright.async_api import Page, expect
 from backend.cases.tables import Case
 from tests.browser.support import log_in
 from tests.factories import make_staff
-from tests.support import citizen
+from tests.support import citizen, screenshots
 from tests.window.support import BIRTH, INSURANCE, TOWNSHIP, queued
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/work/tmp/shots16/window")
+SHOTS = screenshots("window")
 
 
 async def _backdate(number: str, days: int) -> None:

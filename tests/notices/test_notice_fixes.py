@@ -25,12 +25,12 @@ from backend.notices.tables import Notice
 from backend.settings import Settings
 from tests.api.test_login import assert_problem
 from tests.notices.support import run_notice_jobs
-from tests.support import CitizenClient, citizen
+from tests.support import CitizenClient, citizen, screenshots
 from tests.window.support import BIRTH, approver, clerk, forward, ok, queued
 
 pytestmark = pytest.mark.api
 
-SHOTS = Path("/work/tmp/shots16/noticefix")
+SHOTS = screenshots("noticefix")
 SUPPLEMENT = {"missing": ["户口簿"], "note": "户口簿照片不清晰"}
 
 

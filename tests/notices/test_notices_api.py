@@ -19,12 +19,12 @@ from backend.settings import Settings
 from backend.workdays.calendar import ChinaCalendar
 from tests.api.test_login import assert_problem
 from tests.notices.support import run_notice_jobs
-from tests.support import citizen
+from tests.support import citizen, screenshots
 from tests.window.support import clerk, ok, queued, row
 
 pytestmark = pytest.mark.api
 
-SHOTS = Path("/work/tmp/shots16/notices")
+SHOTS = screenshots("notices")
 SUPPLEMENT = {"missing": ["户口簿"], "note": "户口簿照片不清晰"}
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
 from backend.notices import render
 from backend.notices.store import NoticeRow
+from tests.support import screenshots
 
 pytestmark = pytest.mark.unit
 
-SHOTS = Path("/work/tmp/shots16/notices")
+SHOTS = screenshots("notices")
 
 NOTICE = NoticeRow(
     id=7,
