@@ -24,6 +24,7 @@ SORTS: Final = (
     "satisfaction",
     "delegated_share",
     "urges",
+    "rectifications",
     "rectifications_overdue",
 )
 """Columns the township league table can be sorted by."""
@@ -92,7 +93,7 @@ LEAGUE: Final[tuple[LeagueColumn, ...]] = (
     (Column("delegated_share", "share", sortable=True), lambda t: t.delegated_share),
     (Column("local_share", "share"), lambda t: t.local_share),
     (Column("urges", "int", sortable=True), lambda t: t.urges),
-    (Column("rectifications", "int"), lambda t: t.rectifications),
+    (Column("rectifications", "int", sortable=True), lambda t: t.rectifications),
     (Column("rectifications_overdue", "int", sortable=True), lambda t: t.rectifications_overdue),
 )
 """The township league: one (column, value of a township) pair per column, in order. A new

@@ -36,12 +36,20 @@ async def _view(deps: Deps, scope: Scope, number: str) -> tuple[CaseForStaff, Ca
         raise PageNotFound from exc
 
 
+async def _in_scope(scope: Scope, number: str) -> None:
+    try:
+        await service.check_in_scope(scope=scope, number=number)
+    except NotFound as exc:
+        raise PageNotFound from exc
+
+
 async def _case_page(
     found: tuple[CaseForStaff, CaseRecord],
     *,
     done: str | None = None,
     error: str | None = None,
     status: int = 200,
+    note: str = "",
 ) -> Template:
     view, row = found
     ctx = await casepage.context(view, row=row, desk=casepage.SUPERVISION)
@@ -53,6 +61,7 @@ async def _case_page(
         "holders": domain_texts.HOLDERS,
         "holder_label": texts.urge_holder(holder, ctx["township"], ctx["department"]),
         "note_limit": casework.URGE_NOTE_LIMIT,
+        "posted_note": note,
         "closed": view.public_status == "closed",
     }
     return Template("supervision/case.html", context=ctx, status_code=status)
@@ -76,19 +85,15 @@ class SupervisionCasePages(Controller):
         self, request: Request[Any, Any, Any], deps: Deps, staff: StaffAccount, number: str
     ) -> Response[Any]:
         scope = await _scope(staff)
-        await _view(deps, scope, number)  # 404 outside the scope, before the body is read
+        await _in_scope(scope, number)  # 404 outside the scope, before the body is read
         form = await request.form()
         note = form.get("note")
+        note = note if isinstance(note, str) else ""
         try:
-            await service.urge(
-                scope=scope,
-                number=number,
-                note=note if isinstance(note, str) else "",
-                doorbell=deps.doorbell,
-            )
+            await service.urge(scope=scope, number=number, note=note, doorbell=deps.doorbell)
         except DomainError as exc:
             found = await _view(deps, scope, number)
-            return await _case_page(found, error=exc.detail, status=exc.status)
+            return await _case_page(found, error=exc.detail, status=exc.status, note=note)
         return Redirect(f"/portal/supervision/cases/{number}?done=urge", status_code=303)
 
     @get("/overdue", name="portal:supervision-overdue")

@@ -32,6 +32,7 @@ from backend.outbox.service import publish
 from backend.supervision import store, texts
 from backend.supervision.events import URGED_EVENT, UrgedV1, urged_payload
 from backend.supervision.scope import Scope
+from backend.textrules import has_hidden_chars
 from backend.window.schemas import CaseForStaff
 
 READ_CASE: Final = "supervision_read_case"
@@ -91,6 +92,8 @@ def _check_note(note: str) -> str:
         raise InvalidInput(
             texts.URGE_NOTE_TOO_LONG.format(limit=URGE_NOTE_LIMIT), code="validation_failed"
         )
+    if has_hidden_chars(note, multiline=True):
+        raise InvalidInput(texts.HIDDEN_IN_TEXT.format(label="督办说明"), code="validation_failed")
     return note
 
 

@@ -36,6 +36,7 @@ from backend.supervision.events import (
 )
 from backend.supervision.scope import Scope
 from backend.supervision.store import NewOrder, OrderRow, OrderScope
+from backend.textrules import has_hidden_chars
 
 TEXT_LIMIT: Final = texts.ORDER_TEXT_LIMIT
 MAX_AHEAD: Final = timedelta(days=366)
@@ -81,6 +82,8 @@ def checked_text(raw: str, *, label: str, required: bool = True) -> str:
         raise InvalidInput(
             texts.NOTE_TOO_LONG.format(label=label, limit=TEXT_LIMIT), code="validation_failed"
         )
+    if has_hidden_chars(text, multiline=True):
+        raise InvalidInput(texts.HIDDEN_IN_TEXT.format(label=label), code="validation_failed")
     return text
 
 

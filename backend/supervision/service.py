@@ -49,6 +49,7 @@ __all__ = [
     "call",
     "calls",
     "case",
+    "check_in_scope",
     "contact_follow_up",
     "decide_order",
     "desk_of",
@@ -230,6 +231,11 @@ async def case(
         await casework.audit_open(scope=scope, row=row, audit=audit)
     view = await for_staff(row=row, calendar=await load_calendar(), viewer_id=scope.staff_id)
     return view, row
+
+
+async def check_in_scope(*, scope: Scope, number: str) -> None:
+    """``NotFound`` unless the case is in the scope; nothing is shown, so nothing is audited."""
+    await casework.case_in_scope(scope=scope, number=number)
 
 
 async def urge(*, scope: Scope, number: str, note: str, doorbell: Doorbell | None) -> int:

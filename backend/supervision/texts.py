@@ -129,3 +129,7 @@ ORDER_NOTICES: Final = {
 ORDER_NOTICE_CASE: Final = "（办件 {number}）"
 ORDER_NOTICE_LABELS: Final = {"issue": "要求", "return": "原因", "close": "意见", "respond": "回复"}
 ORDER_NOTICE_NOTE: Final = "{label}：{note}"
+
+HIDDEN_IN_TEXT: Final = (
+    "“{label}”中含有看不见的控制字符或文字方向字符（常见于从别处复制的文字），请删除后重新填写。"
+)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from backend import clock, db
 from notifications.tables import Message, StaffNotice
@@ -289,12 +289,18 @@ async def record_push(notice_id: int, *, sent: bool, error: str) -> None:
     )
 
 
+FREE_TEXT_KINDS: Final = ("tell_citizen", "urged", "rectification")
+"""Staff notices whose text names the citizen (请当面告知) or carries a supervisor's free text
+(督办说明, 整改要求) that may."""
+
+
 async def erase_tasks_about(case_numbers: Sequence[str]) -> int:
-    """The 请当面告知 tasks about these cases go (their text names the citizen): an erasure."""
+    """The notices of :data:`FREE_TEXT_KINDS` about these cases go: an erasure."""
     if not case_numbers:
         return 0
     status = await db.execute(
-        "DELETE FROM staff_notice WHERE kind = 'tell_citizen' AND case_number = ANY($1::text[])",
+        "DELETE FROM staff_notice WHERE kind = ANY($2::text[]) AND case_number = ANY($1::text[])",
         list(case_numbers),
+        list(FREE_TEXT_KINDS),
     )
     return int(status.split()[-1])

@@ -1,5 +1,5 @@
-"""A deletion removes the staff's 请当面告知 tasks about the person's cases: their text names the
-citizen. Other notices of those cases (reminders name no one) stay."""
+"""A deletion removes the staff's notices about the person's cases whose text names them or holds
+a supervisor's free text (请当面告知, 督办说明). Other notices (reminders name no one) stay."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ async def test_a_deletion_removes_the_tell_in_person_tasks_naming_the_person(dat
         ("t1", "tell_citizen", "XS20261207000001", "请当面告知王秀英：请补正材料"),
         ("t2", "tell_citizen", "XS20261207000002", "请当面告知李建国：已出件"),
         ("r1", "deadline_soon", "XS20261207000001", "办件即将到期"),
+        ("u1", "urged", "XS20261207000001", "督办催办：…督办说明：请联系 13800001111"),
     ):
         await db.execute(
             "INSERT INTO staff_notice (key, township, kind, case_number, text)"

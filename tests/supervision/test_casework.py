@@ -81,6 +81,11 @@ async def test_an_urge_reaches_the_department_holding_the_case_and_is_on_its_tim
 
     with pytest.raises(InvalidInput):
         await service.urge(scope=scope, number=row["number"], note="长" * 201, doorbell=None)
+    with pytest.raises(InvalidInput) as hidden:  # a right-to-left override reads backwards
+        await service.urge(scope=scope, number=row["number"], note="请\u202e办结", doorbell=None)
+    assert "看不见的控制字符" in hidden.value.detail
+    await service.check_in_scope(scope=scope, number=row["number"])  # a check, not an open
+    assert await audited(row["number"]) == 0
     with pytest.raises(NotFound):
         await service.urge(
             scope=township(OTHER_TOWNSHIP), number=row["number"], note="", doorbell=None

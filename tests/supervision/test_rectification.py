@@ -196,6 +196,8 @@ async def test_bad_orders_are_refused_with_reasons_and_nothing_is_stored():
         OrderDraft("township:330109999", "要求", good),  # unknown
         OrderDraft(f"township:{TOWNSHIP}", "", good),  # no requirement
         OrderDraft(f"township:{TOWNSHIP}", "长" * 1001, good),  # too long
+        OrderDraft(f"township:{TOWNSHIP}", "限期\u202e整改", good),  # a hidden direction mark
+        OrderDraft(f"township:{TOWNSHIP}", "限期\x1b[31m整改\x07", good),  # control characters
         OrderDraft(f"township:{TOWNSHIP}", "要求", ""),  # no deadline
         OrderDraft(f"township:{TOWNSHIP}", "要求", "2026-13-01"),  # not a date
         OrderDraft(f"township:{TOWNSHIP}", "要求", today().isoformat()),  # not in the future
