@@ -243,8 +243,10 @@ class Generator:
         days: Days,
         since: dt.date,
         now: dt.datetime,
+        agents: dict[str, uuid.UUID] | None = None,
     ) -> None:
         self.rng = rng
+        self.agents = agents or {}  # village -> the agent an agent filing there names as filer
         self.items = items
         self.item_weights = [3 if i.lowest_level != "district" else 1 for i in items]
         self.villages = villages
@@ -269,7 +271,7 @@ class Generator:
         for offset in range(count):
             case_id = first_id + offset
             item = picked[offset]
-            citizen, _, township = citizens[rng.randrange(len(citizens))]
+            citizen, village, township = citizens[rng.randrange(len(citizens))]
             channel = rng.choices(item.channels, weights=item.weights)[0]
             start = rng.randint(self.first, self.last)
             seconds = rng.randint(30_600, 61_200)  # 08:30–17:00 local
@@ -320,7 +322,7 @@ class Generator:
                  status.value, resume.value if resume else None,
                  township if status != Status.SUBMITTED else None, item.department, "{}",
                  delivery, "", item.committed_days, deadline, accepted_at, closed_at, created,
-                 last_at or created)
+                 last_at or created, self.agents.get(village) if channel == "agent" else None)
             )  # fmt: skip
             if closed_at is not None and status != Status.WITHDRAWN and rng.random() < 0.55:
                 rated = closed_at + dt.timedelta(hours=rng.randint(1, 72))
@@ -381,7 +383,15 @@ async def generate(
     items, villages = await _load()
     async with db.connection() as conn:
         days = Days(calendar, since - dt.timedelta(days=7), now.date() + dt.timedelta(days=400))
-        gen = Generator(rng=rng, items=items, villages=villages, days=days, since=since, now=now)
+        gen = Generator(
+            rng=rng,
+            items=items,
+            villages=villages,
+            days=days,
+            since=since,
+            now=now,
+            agents=await identity_bulk.agents_by_village(conn),
+        )
         if gen.last < gen.first:
             raise GenerationError("--since must be before yesterday")
         await bulk.synchronous_commit(conn, on=False)

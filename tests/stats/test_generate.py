@@ -13,6 +13,7 @@ from backend.clock import now_utc, today
 from backend.demo.generate import GenerationError, check_sample, generate
 from backend.stats import rollup, service
 from backend.workdays.calendar import ChinaCalendar
+from tests.factories import make_staff
 from tests.stats.history import at, make_history, make_person
 
 pytestmark = pytest.mark.integration
@@ -21,11 +22,20 @@ pytestmark = pytest.mark.integration
 async def test_a_small_generated_history_is_legal_and_adds_up(small_catalogue: Path):
     calendar = ChinaCalendar()
     since = today() - dt.timedelta(days=90)
+    villages = [r["code"] for r in await db.fetch("SELECT code FROM area WHERE level = 'village'")]
+    agents = {
+        v: (await make_staff(role="agent", area_code=v, username=f"agent-{v}")).id for v in villages
+    }
     report = await generate(cases=400, seed=7, since=since, calendar=calendar, now=now_utc())
     assert report.cases == 400 and report.checked == 200
     assert report.events > 400 * 3 and report.evaluations > 0
     async with db.connection() as conn:  # every history, not only the sample
         assert await check_sample(conn, list(range(report.first_id, report.last_id + 1))) == 400
+    filers = await db.fetch(
+        "SELECT c.filed_by_staff, a.village FROM case_record c JOIN citizen a ON a.id = c.applicant"
+        " WHERE c.channel = 'agent'"
+    )
+    assert filers and all(str(r["filed_by_staff"]) == str(agents[r["village"]]) for r in filers)
     statuses = await db.fetch("SELECT DISTINCT status FROM case_record")
     assert {"delivered", "accepted"} <= {r["status"] for r in statuses}
     visits = await db.fetchrow(

@@ -14,7 +14,7 @@ CASE_COLUMNS: Final = [
     "id", "number", "item_code", "item_version", "applicant", "filed_by_kind", "channel",
     "status", "resume_status", "township", "department", "form", "delivery_method",
     "delivery_address", "committed_days", "deadline", "accepted_at", "closed_at", "created_at",
-    "updated_at",
+    "updated_at", "filed_by_staff",
 ]  # fmt: skip
 EVENT_COLUMNS: Final = [
     "case", "at", "action", "from_status", "to_status", "actor_kind", "actor_role", "channel",

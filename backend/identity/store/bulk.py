@@ -57,3 +57,13 @@ async def copy_citizens(
         records=[(c, name, village, identity_bound, at, at) for c, village in citizens],
         columns=_CITIZEN_COLUMNS,
     )
+
+
+async def agents_by_village(conn: asyncpg.Connection) -> dict[str, uuid.UUID]:
+    """One active village agent per village (the first by username): whom generated agent
+    filings name as their filer."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT ON (area) area, id FROM staff_user"
+        " WHERE role = 'agent' AND active ORDER BY area, username"
+    )
+    return {str(r["area"]): r["id"] for r in rows}
