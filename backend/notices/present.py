@@ -7,6 +7,7 @@ import hashlib
 import re
 from html import escape
 from typing import Final
+from urllib.parse import quote
 
 from litestar import Response
 
@@ -53,26 +54,39 @@ def notice_id(path_part: str) -> int:
     return int(found.group(1))
 
 
+def file_name(notice: NoticeRow) -> str:
+    """受理通知书-萧公受字〔2026〕第12号.pdf — what the notice is and its number."""
+    return f"{title_of(notice)}-{notice.number}.pdf"
+
+
+def content_disposition(notice: NoticeRow) -> str:
+    """The Chinese name as RFC 6266 / RFC 5987 ``filename*`` (UTF-8, percent-encoded), after an
+    ASCII ``filename`` for a client that reads only that one."""
+    fallback = f"notice-{notice.kind}-{notice.id}.pdf"
+    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name(notice), safe='')}"
+
+
 def pdf_response(notice: NoticeRow, pdf: bytes) -> Response[bytes]:
     return Response(
         pdf,
         media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="notice-{notice.id}.pdf"',
-            "Cache-Control": "no-store",
-        },
+        headers={"Content-Disposition": content_disposition(notice), "Cache-Control": "no-store"},
     )
 
 
 _STYLE: Final = (
-    "body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em;line-height:1.6}"
-    "dt{color:#555}dd{margin:0 0 .6em}.ok{color:#0a6b2d}.void{color:#a11}"
+    "body{font-family:sans-serif;max-width:36em;margin:0 auto;padding:0 1em 2em;line-height:1.6;"
+    "color:#222}header{border-bottom:3px solid #0a5bb5;padding:1em 0 .5em;margin-bottom:1em;"
+    "color:#0a5bb5;font-weight:700;font-size:1.1em}h1{font-size:1.5em;margin:.3em 0}"
+    "dt{color:#555}dd{margin:0 0 .6em;font-size:1.05em}.ok{color:#0a6b2d;font-weight:700}"
+    ".void{color:#a11;font-weight:700}.hint{background:#f3f6fa;border-left:4px solid #0a5bb5;"
+    "padding:.6em .8em}"
 )
 _PAGE: Final = (
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<title>{title}</title><style>{style}</style></head><body><h1>{title}</h1>{body}"
-    "</body></html>"
+    "<title>{title} - {brand}</title><style>{style}</style></head><body>"
+    "<header>{brand}</header><h1>{title}</h1>{body}</body></html>"
 )
 _STYLE_HASH: Final = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
 VERIFY_HEADERS: Final = {
@@ -90,9 +104,11 @@ VERIFY_HEADERS: Final = {
 
 
 def verify_html(facts: Verified | None, *, status: int, message: str) -> Response[str]:
+    """The verification page: the project's header over the notice's public facts, or over
+    the message (not found, too many lookups) — never a name, ID or case number."""
+    title = texts.VERIFY_TITLE
     if facts is None:
-        body = f"<p>{escape(message)}</p>"
-        title = texts.NOT_FOUND_TITLE if status == 404 else texts.VERIFY_TITLE
+        body = f'<p class="hint">{escape(message)}</p>'
     else:
         values = (
             facts.kind,
@@ -111,9 +127,12 @@ def verify_html(facts: Verified | None, *, status: int, message: str) -> Respons
             if facts.valid
             else f'<p class="void">{texts.VERIFY_VOID}</p>'
         )
-        body, title = f"{state}<dl>{rows}</dl>", texts.VERIFY_TITLE
+        compare = f'<p class="hint">{texts.VERIFY_COMPARE}</p>' if facts.valid else ""
+        body = f"{state}<dl>{rows}</dl>{compare}"
     return Response(
-        _PAGE.format(title=escape(title), style=_STYLE, body=body),
+        _PAGE.format(
+            title=escape(title), brand=escape(texts.VERIFY_BRAND), style=_STYLE, body=body
+        ),
         status_code=status,
         media_type="text/html",
         headers=VERIFY_HEADERS,

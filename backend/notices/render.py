@@ -5,6 +5,7 @@ The QR code is segno's SVG inside the HTML: nothing is fetched while rendering.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,7 +43,16 @@ class NoticeFacts:
     after_acceptance: bool
     """The case was accepted before the notice (a 补正 asked while it is processed)."""
     delivery: str
+    """How the result was delivered (``texts.DELIVERY``'s word: 窗口领取, 邮寄…)."""
     reconsideration_organ: str
+    township: str = ""
+    """The township whose 便民服务中心 took the case (where a 补正 may be handed in)."""
+    tracking_no: str | None = None
+    """The waybill of a result sent by mail, as the 送达 step recorded it."""
+    collector: str | None = None
+    """Who collected the result at the window (their name only, never their ID number)."""
+    collector_checked: bool = False
+    """The collector's ID card was checked against the applicant's at the window."""
 
 
 def chinese_date(day: date) -> str:
@@ -56,6 +66,21 @@ def seal_date(day: date) -> str:
     return chinese_date(day)
 
 
+def plain_reason(text: str) -> str:
+    """A typed reason or note without the sentence punctuation it ends with: the notice adds
+    its own full stop (no 「。。」). Empty when nothing is left."""
+    return text.strip().rstrip(texts.REASON_END + " \t\r\n\u3000")
+
+
+_EXAMINED = re.compile(r"经(?![营济过历办常])[^，,。；;：:]{0,3}?[查核]")
+"""A reason that says how it was examined already (经查、经审查、经核查、经审核、经现场核查…)."""
+
+
+def says_examined(reason: str) -> bool:
+    """Whether the reason begins with 经…查 / 经…核, so the notice does not prefix 经审查."""
+    return _EXAMINED.match(reason) is not None
+
+
 def qr_svg(url: str) -> Markup:
     return Markup(  # noqa: S704 - segno's own SVG of our own URL
         segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=True)
@@ -64,6 +89,7 @@ def qr_svg(url: str) -> Markup:
 
 def notice_html(facts: NoticeFacts, *, verify_url: str) -> str:
     kind = facts.notice.kind
+    reason = plain_reason(facts.reason)
     licensing = facts.notice.item_kind == texts.LICENSING
     return _ENV.get_template("notice.html").render(
         f=facts,
@@ -75,7 +101,10 @@ def notice_html(facts: NoticeFacts, *, verify_url: str) -> str:
         date=chinese_date,
         seal_date=seal_date(facts.issued_on),
         qr=qr_svg(verify_url),
-        reason=facts.reason.strip() or texts.NO_REASON,
+        reason=reason or texts.NO_REASON,
+        examined=says_examined(reason),
+        note=reason,
+        hand_in=texts.SUPPLEMENT_HOW.format(township=facts.township or texts.SOME_TOWNSHIP),
     )
 
 

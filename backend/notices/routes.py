@@ -47,7 +47,8 @@ class CitizenNoticeController(Controller):
         media_type="application/pdf",
         **operation(
             "下载文书 PDF",
-            "一份文书的 PDF（A4，盖章处标注“（印章）”，附核验二维码）。"
+            "一份文书的 PDF（A4，盖章处标注“（印章）”，附核验二维码）。下载文件名为文书标题和文号，"
+            "例如“受理通知书-萧公受字〔2026〕第12号.pdf”（Content-Disposition 的 filename*）。"
             "别人的办件、不属于该办件的文书同样答 404。每次下载记入审计日志；"
             "每人每分钟至多下载 30 次（429 rate_limited）。",
             problems={404: [*NOT_MINE[404], "notice_not_found"], 429: ["rate_limited"]},

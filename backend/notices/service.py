@@ -18,23 +18,17 @@ from datetime import datetime
 import structlog
 
 from backend.audit.service import Actor, AuditLog
-from backend.cases import clock
-from backend.cases.states import CLOSED, Action, Status
+from backend.cases.states import CLOSED, Status
 from backend.cases.store import cases as case_store
 from backend.cases.store import custody as case_reads
-from backend.cases.store import events as case_events
 from backend.cases.store import notices as case_steps
 from backend.cases.store.cases import CaseRecord
-from backend.cases.transitions import clock_events
 from backend.catalogue import service as catalogue
 from backend.clock import SHANGHAI
 from backend.errors import NotFound
-from backend.geo.store import areas
-from backend.identity.store import citizens
-from backend.notices import model, render, store, texts
+from backend.notices import facts, model, render, store, texts
 from backend.notices.store import NewNotice, NoticeRow
 from backend.outbox.service import Doorbell, unit_of_work
-from backend.workdays.service import load_calendar
 
 log = structlog.get_logger(__name__)
 
@@ -43,17 +37,6 @@ PRINT = "notice.print"
 
 TOKEN_BYTES = 24
 """192 random bits: a verification link cannot be guessed, and says nothing of the case."""
-
-
-async def _district_of(township: str | None) -> tuple[str, str]:
-    """(township name, district name) of a township code; empty strings when unknown."""
-    if not township:
-        return "", ""
-    found = await areas.area(township)
-    if found is None:
-        return "", ""
-    district = await areas.area(found.parent_code) if found.parent_code else None
-    return found.name, district.name if district else ""
 
 
 async def issue_for_step(
@@ -107,7 +90,7 @@ async def _issue_one(
         return None
     assert row.item_version is not None
     item = await catalogue.get_item_version(version_id=row.item_version)
-    township, district = await _district_of(row.township)
+    township, district = await facts.district_of(row.township)
     year = at.astimezone(SHANGHAI).year
     sequence = await store.next_sequence(department=item.spec.department_code, year=year)
     return await store.insert(
@@ -146,6 +129,13 @@ async def notices_of(*, row: CaseRecord) -> list[NoticeRow]:
     return await store.of_root_case(row.id)
 
 
+_PER_ITEM_ACTIONS = tuple(
+    action for action, kind in model.KIND_OF_ACTION.items() if kind in model.ISSUED_PER_ITEM
+)
+"""A bundle's own steps that issue its items' notices (a 补正): while one waits for the
+worker, each item's card says 文书生成中 too."""
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     """A case page's 文书 card: the notices issued, and whether one is still being issued."""
@@ -156,7 +146,8 @@ class Card:
 
 async def card(*, row: CaseRecord) -> Card:
     """The notices of the case ``row`` (access checked by the caller) for a staff case page."""
-    return Card(notices=await notices_of(row=row), pending=await store.pending_for(row.id))
+    pending = await store.pending_for(row.id, parent=row.parent, parent_actions=_PER_ITEM_ACTIONS)
+    return Card(notices=await notices_of(row=row), pending=pending)
 
 
 async def notice_of(*, row: CaseRecord, notice_id: int) -> NoticeRow:
@@ -178,8 +169,8 @@ async def notice_pdf(
     case = await case_reads.case_by_id(notice.case)
     if case is None:
         raise NotFound(texts.NOTICE_NOT_FOUND, code="notice_not_found")
-    facts = await _facts(notice, case)
-    html = render.notice_html(facts, verify_url=f"{base_url.rstrip('/')}/verify/{notice.token}")
+    stated = await facts.of_notice(notice, case)
+    html = render.notice_html(stated, verify_url=f"{base_url.rstrip('/')}/verify/{notice.token}")
     pdf = await asyncio.to_thread(render.pdf, html)
     async with unit_of_work(None):
         await audit.record(
@@ -190,46 +181,6 @@ async def notice_pdf(
             reason=f"打印{texts.KIND_NAMES[notice.kind]} {notice.number}",
         )
     return notice, pdf
-
-
-async def _facts(notice: NoticeRow, case: CaseRecord) -> render.NoticeFacts:
-    calendar = await load_calendar()
-    # The clock as it stood when the notice was issued: later steps do not rewrite it.
-    steps = [s for s in (await case_events.steps([case.id]))[case.id] if s.at <= notice.issued_at]
-    computed = clock.compute(
-        clock_events(steps),
-        committed_days=case.committed_days,
-        calendar=calendar,
-        today=notice.issued_at.astimezone(SHANGHAI).date(),
-    )
-    step = await case_steps.step(notice.event)
-    received_on = case.created_at.astimezone(SHANGHAI).date()
-    issued_on = notice.issued_at.astimezone(SHANGHAI).date()
-    names = await citizens.names(citizen_ids=[str(case.applicant)])
-    _, district = await _district_of(case.township)
-    accepted_on = computed.accepted_on
-    before_acceptance = not any(s.action == Action.ACCEPT.value for s in steps)
-    return render.NoticeFacts(
-        notice=notice,
-        case_number=case.number,
-        applicant=names.get(str(case.applicant)) or "申请人",
-        received_on=received_on,
-        issued_on=issued_on,
-        accepted_on=accepted_on,
-        # Pauses for supplements so far included: a late 补正 dates acceptance back to receipt,
-        # and the days waiting for the applicant do not count.
-        deadline=computed.deadline,
-        committed_days=case.committed_days,
-        missing=tuple(step.missing) if step is not None else (),
-        reason=await case_steps.step_note(notice.event),
-        # The five-day rule speaks only of a supplement asked before acceptance; one asked
-        # while the case is being processed says so and that the wait does not count.
-        late_supplement=before_acceptance
-        and clock.late_supplement(received_on, issued_on, calendar),
-        after_acceptance=not before_acceptance,
-        delivery=texts.DELIVERY.get(case.delivery_method, case.delivery_method),
-        reconsideration_organ=texts.RECONSIDERATION_ORGAN.format(district=district or "区"),
-    )
 
 
 @dataclass(frozen=True, slots=True)

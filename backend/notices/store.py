@@ -75,8 +75,9 @@ _BY_ID: Final = f"SELECT {COLUMNS} FROM notice WHERE id = $1"  # noqa: S608
 _PENDING: Final = (
     "SELECT EXISTS (SELECT 1 FROM outbox_event o"
     " WHERE o.kind = 'case.notice' AND o.status = 'pending'"
-    " AND (o.payload->>'case_id')::bigint IN"
-    " (SELECT c.id FROM case_record c WHERE c.id = $1 OR c.parent = $1))"
+    " AND ((o.payload->>'case_id')::bigint IN"
+    " (SELECT c.id FROM case_record c WHERE c.id = $1 OR c.parent = $1)"
+    " OR ((o.payload->>'case_id')::bigint = $2::bigint AND o.payload->>'action' = ANY($3))))"
 )
 
 
@@ -141,8 +142,12 @@ async def by_id(notice_id: int) -> NoticeRow | None:
     return None if row is None else _row(row)
 
 
-async def pending_for(root_case: int) -> bool:
+async def pending_for(
+    case_id: int, *, parent: int | None = None, parent_actions: tuple[str, ...] = ()
+) -> bool:
     """Whether a step of the case (or of a bundle's items) still waits for the worker to issue
     its notice: its ``case.notice`` outbox row is not handled yet (the payload names the case by
-    id only). A row that died is not pending: the page then links nothing rather than promise."""
-    return bool(await db.fetchval(_PENDING, root_case))
+    id only). For a bundle's item, a step of its ``parent`` among ``parent_actions`` (those
+    that issue a notice per item) counts too. A row that died is not pending: the page then
+    links nothing rather than promise."""
+    return bool(await db.fetchval(_PENDING, case_id, parent, list(parent_actions)))

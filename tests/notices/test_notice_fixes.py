@@ -126,7 +126,9 @@ async def test_a_supplement_of_a_bundle_issues_a_notice_per_item(
         pdf = await me.get(notice["pdf_path"])
         assert pdf.status_code == 200, pdf.text
         text = _pdf_text(pdf.content, shot=f"bundle-supplement-{i}" if i == 0 else None)
-        assert "1.户口簿" in text and "2.照片" in text and "照片不清晰" in text
+        # Each item's own name for a type it asks for, the bundle's for the others'.
+        assert "1.父或母居民户口簿" in text or "1.居民户口簿" in text
+        assert "2.近期免冠照片" in text and "照片不清晰" in text
         assert notice["number"] in text and notice["department"] in text
     # Each item lists its own under its own number.
     own = (await me.get(f"/api/v1/cases/{children[0]}/notices")).json()
@@ -202,7 +204,7 @@ async def test_a_supplement_after_acceptance_is_worded_as_one(
     listed = (await me.get(f"/api/v1/cases/{number}/notices")).json()
     assert [n["kind"] for n in listed] == ["acceptance", "supplement"]
     text = _pdf_text((await me.get(listed[1]["pdf_path"])).content, shot="supplement-in-review")
-    assert "1.户口簿" in text
+    assert "1.父或母居民户口簿" in text
     assert "自收到全部补正材料之日起受理" not in text
     assert "即为受理" not in text
     assert "办理期间要求补正" in text and "补正材料期间不计入办理时限" in text

@@ -100,7 +100,7 @@ def test_a_rejection_states_its_reason():
 
 def test_a_supplement_lists_every_missing_material_and_the_five_day_rule():
     text = text_of("supplement")
-    assert "1.户口簿" in text and "2.出生医学证明" in text
+    assert "1.户口簿" in text and "2.出生医学证明" in text  # as the facts name them
     assert "自收到全部补正材料之日起受理" in text
     late = text_of("supplement", late_supplement=True)
     assert "五个工作日后发出" in late and "收到申请材料之日（2026年11月2日）起即为受理" in late

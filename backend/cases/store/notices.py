@@ -8,8 +8,10 @@ never holds it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from backend import db
 
@@ -64,6 +66,7 @@ _BY_ID = (
     " c.filed_by_staff::text AS filed_by_staff, c.delivery_method, c.committed_days, c.deadline"
     " FROM case_record c WHERE c.id = $1"
 )
+_DATA = "SELECT data FROM case_event WHERE id = $1"
 _NOTE = (
     "SELECT COALESCE(NULLIF(note, ''), data->>'reason', '') AS note FROM case_event WHERE id = $1"
 )
@@ -119,6 +122,13 @@ async def step_note(event_id: int) -> str:
     """The note written with a step (a rejection's reason); empty when there is none."""
     row = await db.fetchrow(_NOTE, event_id)
     return str(row["note"]) if row is not None else ""
+
+
+async def step_data(event_id: int) -> dict[str, Any]:
+    """What a step recorded (a 送达's method, waybill and collector); empty when none."""
+    value = await db.fetchval(_DATA, event_id)
+    found = json.loads(value) if isinstance(value, str) else value
+    return dict(found) if isinstance(found, dict) else {}
 
 
 @dataclass(frozen=True, slots=True)
