@@ -11,12 +11,12 @@ from playwright.async_api import Page, expect
 
 from backend.notices.tables import Notice
 from tests.notices.support import run_notice_jobs
-from tests.support import citizen
+from tests.support import citizen, screenshots
 from tests.window.support import clerk, ok, queued
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/work/tmp/shots16/noticeword")
+SHOTS = screenshots("noticeword")
 UNKNOWN = "/verify/" + "q" * 32
 
 

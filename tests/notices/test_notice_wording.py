@@ -11,7 +11,6 @@ import hashlib
 import re
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from urllib.parse import unquote
 
 import pypdfium2 as pdfium
@@ -20,10 +19,11 @@ import pytest
 from backend.notices import present, render, texts
 from backend.notices.service import Verified
 from tests.notices.test_render import FACTS, NOTICE
+from tests.support import screenshots
 
 pytestmark = pytest.mark.unit
 
-SHOTS = Path("/work/tmp/shots16/noticeword")
+SHOTS = screenshots("noticeword")
 
 
 @pytest.fixture(autouse=True)

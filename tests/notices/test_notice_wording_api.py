@@ -17,12 +17,12 @@ import pytest
 from backend.notices.tables import Notice
 from tests.notices.support import run_notice_jobs
 from tests.notices.test_notice_pages import PDF_LINK, _portal
-from tests.support import CitizenClient, citizen
+from tests.support import CitizenClient, citizen, screenshots
 from tests.window.support import BIRTH, INSURANCE, at_window, clerk, ok, queued
 
 pytestmark = pytest.mark.api
 
-SHOTS = Path("/work/tmp/shots16/noticeword")
+SHOTS = screenshots("noticeword")
 FILENAME = re.compile(r'inline; filename="([ -~]+)"; filename\*=UTF-8\'\'([!-~]+)')
 
 
