@@ -14,6 +14,7 @@ import segno
 import weasyprint
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from PIL import ImageFile
 
 from backend.notices import texts
 from backend.notices.store import NoticeRow
@@ -22,6 +23,10 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
+
+# WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when imported; notices
+# hold no raster image (the QR code is SVG), and uploads must never decode truncated files.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import io
 import struct
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from backend.errors import InvalidInput
 from backend.uploads import messages
@@ -90,6 +90,9 @@ def _corrupt() -> InvalidInput:
 
 
 def _reencode(data: bytes, kind: str, max_pixels: int) -> tuple[bytes, str]:
+    # Pillow's process-wide switch: a library that turns it on (WeasyPrint does, on import)
+    # would make a truncated upload decode as if whole. Uploads are never read that way.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image = Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS[kind])
     except Image.DecompressionBombError as exc:

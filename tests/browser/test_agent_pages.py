@@ -227,7 +227,7 @@ async def test_an_agent_files_for_a_villager_and_the_township_receives_the_origi
     # The channel is said once: 代办员代办 (who), not again as the channel.
     await forward(number)  # into the township's queue (the worker's job)
     await page.goto("/portal/window/queue")
-    meta = page.locator(f'.line[data-number="{number}"] .line-meta.muted')
+    meta = page.locator(f'.line[data-number="{number}"] td[data-label="来源"]')
     await expect(meta).to_contain_text("代办员代办（陈代办）")
     assert (await meta.inner_text()).count("代办员代办") == 1
     await page.goto(f"/portal/window/cases/{number}")

@@ -270,6 +270,9 @@ async def test_the_dashboard_shows_what_the_overview_api_answers(
         "评价数",
         "代办占比",
         "就近办结占比",
+        "催办次数",
+        "整改通知",
+        "逾期整改",
     ]
     by_code = {line[1]: line for line in lines[1:]}
     assert set(by_code) == {TOWNSHIP, OTHER_TOWNSHIP}

@@ -295,3 +295,16 @@ def test_a_token_from_another_secret_is_not_found():
     )
     with pytest.raises(NotFound):
         links.check_token(SECRET, token, now=NOW)
+
+
+def test_a_truncated_image_is_refused_after_the_pdf_renderer_is_loaded():
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on when imported (the API imports it for
+    the notices): a cut-off photo must still be refused, whatever another library set."""
+    from PIL import ImageFile
+
+    import backend.notices.render  # noqa: F401 - imported for its side effect on Pillow
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as a library may set it at any time
+    photo = images.photo_with_gps()
+    refused(photo[: len(photo) // 3], "upload_corrupt")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
