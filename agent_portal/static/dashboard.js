@@ -321,7 +321,32 @@
     window.addEventListener("resize", again);
   }
 
+  // Wide tables: the hint is shown only while columns are out of view, with a shadow on the
+  // side that hides them (classes styled in dashboard.css).
+  function watchTables() {
+    var wraps = Array.prototype.slice.call(document.querySelectorAll("[data-scroll-wrap]"));
+    function update(wrap) {
+      var box = wrap.querySelector("[data-scroll]");
+      var hidden = box.scrollWidth - box.clientWidth;
+      wrap.classList.toggle("more-left", box.scrollLeft > 1);
+      wrap.classList.toggle("more-right", hidden - box.scrollLeft > 1);
+      var hint = wrap.previousElementSibling;
+      if (hint && hint.hasAttribute("data-scroll-hint")) {
+        hint.classList.toggle("table-fits", hidden <= 1);
+        hint.classList.toggle("table-scrolls", hidden > 1);
+      }
+    }
+    wraps.forEach(function (wrap) {
+      wrap.querySelector("[data-scroll]").addEventListener("scroll", function () { update(wrap); }, { passive: true });
+      update(wrap);
+    });
+    window.addEventListener("resize", function () { wraps.forEach(update); });
+    // A table inside a closed <details> (每日办件量明细) is measured when it opens.
+    document.addEventListener("toggle", function () { wraps.forEach(update); }, true);
+  }
+
   function draw() {
+    watchTables();
     var data = readData();
     if (!data || !window.echarts) {
       return;
