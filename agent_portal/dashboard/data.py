@@ -129,11 +129,21 @@ async def township_map() -> dict[str, Any]:
     return await boundaries.township_map()
 
 
+def short_name(name: str) -> str:
+    """A township's name without its 街道/镇/乡, for the map where space is short (北干街道 → 北干);
+    a name that would be left with fewer than two characters stays whole."""
+    for suffix in texts.TOWNSHIP_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
 def _township_values(
     ov: Overview, villages: list[list[Any]], shapes: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """Per township on the map: its name (the shape's), the mean coverage of its villages on
-    the map (``None`` when none) and its cases in the league (``None`` outside the scope)."""
+    """Per township on the map: its name (the shape's) and short name, the mean coverage of its
+    villages on the map (``None`` when none) and its cases in the league (``None`` outside the
+    scope)."""
     shares: dict[str, list[float]] = {}
     for village in villages:
         shares.setdefault(village[5], []).append(village[2])
@@ -145,6 +155,7 @@ def _township_values(
         out.append(
             {
                 "name": feature["properties"]["name"],
+                "short": short_name(feature["properties"]["name"]),
                 "code": code,
                 "value": round(sum(found) / len(found), 4) if found else None,
                 "cases": cases.get(code),

@@ -89,6 +89,10 @@ CHART_LABELS: Final[dict[str, str]] = {
     "no_coverage": "未计算",
 }
 
+TOWNSHIP_SUFFIXES: Final = ("街道", "镇", "乡")
+"""Dropped from a township's name on the map when the full names would not fit (北干街道 → 北干);
+the tooltip and the tables keep the full name."""
+
 DEFINITION: Final = "口径"
 """The label of the control that opens a figure's definition."""
 DEFINITION_OF: Final = "{label}的统计口径"

@@ -283,6 +283,8 @@ async def test_the_dashboard_shows_what_the_overview_api_answers(
         rate = township["on_time_rate"]
         assert line[4] == ("" if rate is None else f"{rate * 100:.1f}%")
         assert int(line[6]) == township["ratings"]
+        supervision = [township[k] for k in ("urges", "rectifications", "rectifications_overdue")]
+        assert [int(value) for value in line[9:12]] == supervision
 
     csv_href = await page.locator('[data-export="townships-csv"]').get_attribute("href")
     assert csv_href is not None
