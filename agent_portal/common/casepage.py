@@ -116,16 +116,19 @@ async def items_of(row: CaseRecord) -> list[ItemView]:
     return await case_views.item_versions(row)
 
 
-def _detail(action: str, data: dict[str, Any], names: dict[str, str]) -> str:
-    """What the event's data adds to its note: where it went, how it was delivered."""
+def _detail(
+    action: str, data: dict[str, Any], names: dict[str, str], *, spot_begins: bool = False
+) -> str:
+    """What the event's data adds to its note: where it went, how it was delivered.
+    ``spot_begins``: the first step of a 即办办结 (its 2 or 3 steps say so once)."""
+    if spot_begins:
+        return texts.STEP_ON_THE_SPOT
     if action == "transfer" and data.get("department"):
         return texts.step_transfer(names.get(data["department"], data["department"]))
     if action == "handoff" and data.get("to"):
         return texts.step_handoff(names.get(data["to"], data["to"]))
     if action == "request_supplement" and data.get("missing"):
         return texts.step_missing(list(data["missing"]))
-    if action == "approve" and data.get("on_the_spot"):
-        return texts.STEP_ON_THE_SPOT
     if action == "urge" and data.get("supervisor_note"):
         return texts.step_urge(str(data["supervisor_note"]))
     if action == "deliver" and data.get("method"):
@@ -139,8 +142,21 @@ def _detail(action: str, data: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def _steps(view: CaseForStaff, names: dict[str, str]) -> list[Step]:
+    """The timeline in Chinese. The steps of one 即办办结 (accept, approve, issue result, each
+    marked ``on_the_spot`` and carrying the clerk's one note) read as one: the mark and the
+    note on the first of them only."""
     out = []
+    spot_note: str | None = None  # the note of the 即办办结 run we are in (None: not in one)
     for e in view.timeline:
+        on_the_spot = bool(e.data.get("on_the_spot"))
+        spot_begins = on_the_spot and spot_note is None
+        note = e.note or ""
+        if not on_the_spot:
+            spot_note = None
+        elif spot_begins:
+            spot_note = note
+        elif note == spot_note:
+            note = ""
         actor = texts.ACTOR_ROLES.get(e.actor_role, e.actor_role)
         if e.actor is not None and e.actor.name:
             actor = f"{actor} {e.actor.name}"
@@ -149,7 +165,8 @@ def _steps(view: CaseForStaff, names: dict[str, str]) -> list[Step]:
         if e.on_behalf_of and e.actor_role == roles.AGENT:
             actor += texts.ON_BEHALF
         label = texts.ACTION_LABELS.get(e.action, e.action)
-        out.append(Step(when(e.at), label, actor, _detail(e.action, e.data, names), e.note))
+        detail = _detail(e.action, e.data, names, spot_begins=spot_begins)
+        out.append(Step(when(e.at), label, actor, detail, note))
     return out
 
 
