@@ -99,7 +99,12 @@ IdLast4Query: TypeAlias = Annotated[
     str, _search_query("申请人身份证号后4位（末位可为X）。", "1234", 8)
 ]
 PhoneQuery: TypeAlias = Annotated[
-    str, _search_query("申请人手机号码（完整号码，按查询用密钥哈希比对）。", "13800001111", 24)
+    str,
+    _search_query(
+        "申请人登记的手机号码（完整号码，按查询用密钥哈希比对）；申请表中填写的联系电话不能搜索。",
+        "13800001111",
+        24,
+    ),
 ]
 ItemQuery: TypeAlias = Annotated[str, _search_query("事项或一件事的编码。", "GA-CSDJ", 40)]
 FiledFromQuery: TypeAlias = Annotated[
