@@ -134,6 +134,8 @@ def _detail(
     if action == "deliver" and data.get("method"):
         method = texts.DELIVERY.get(data["method"], data["method"])
         delivered = texts.step_delivered(method, data.get("tracking_no"))
+        if data.get("address"):
+            delivered += texts.step_mailed_to(str(data["address"]))
         collector = data.get("collector") or {}
         if collector.get("name"):
             delivered += texts.step_collector(collector["name"], bool(collector.get("id_checked")))
@@ -277,9 +279,8 @@ async def context(
             for code, name in sorted(places.townships.items())
             if code != view.township_code
         ],
-        # Through the agent is a results batch (材料交接), never a form here: the domain
-        # refuses it (409 deliver_through_agent) since the agent records the hand-over.
-        "delivery_methods": [(k, v) for k, v in texts.DELIVERY.items() if k != THROUGH_AGENT],
+        # Through the agent is a results batch (材料交接), never a form here (only 窗口领取 and
+        # 邮寄 are): the domain refuses it (409 deliver_through_agent), the agent records it.
         "through_agent": view.delivery_method == THROUGH_AGENT,
         "delivery_labels": texts.DELIVERY,
         "when": when,
