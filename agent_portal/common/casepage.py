@@ -186,6 +186,18 @@ def on_the_spot(view: CaseForStaff, items: list[ItemView]) -> bool:
     )
 
 
+def on_the_spot_children(view: CaseForStaff, items: list[ItemView]) -> list[str]:
+    """A bundle's items that are 即办件 and can be finished now, each on its own page (the
+    parent is never finished whole): the bundle accepted, the item accepted and not yet sent
+    to a back office. Their numbers, in the bundle's order."""
+    if not (view.bundle_code and view.parent_number is None and view.accepted_at):
+        return []
+    same_day = {v.spec.code for v in items if v.spec.committed_days == 0}
+    return [
+        c.number for c in view.children or [] if c.item_code in same_day and c.status == "accepted"
+    ]
+
+
 def offered(view: CaseForStaff, desk: str, items: list[ItemView]) -> list[str]:
     allowed = set(view.allowed_actions)
     out = [page for page, action in DESK_ACTIONS[desk] if action in allowed]
@@ -270,6 +282,7 @@ async def context(
             )
             for c in view.children or []
         ],
+        "spot_children": on_the_spot_children(view, items) if desk == WINDOW else [],
         "steps": _steps(view, {**snap.departments, **places.townships}),
         "actions": actions,
         "departments": sorted(snap.departments.items()),

@@ -164,12 +164,12 @@ async def test_b_the_back_office_approves_and_the_window_issues_and_delivers(
     mail = page.locator("#act-deliver-mail")
     await expect(mail.get_by_label("领取人姓名")).to_have_count(0)  # mail asks no collector
     await mail.get_by_label("快递单号").fill("   ")  # blank to the server, not to the browser
-    await mail.get_by_label(re.compile("^收件地址")).fill("益农镇利围村 3 组 12 号")
+    await mail.get_by_role("textbox", name=re.compile("^收件地址")).fill("益农镇利围村 3 组 12 号")
     await mail.get_by_role("button", name="登记邮寄送达").click()
     await expect(page.locator("#action-error")).to_have_text("邮寄送达须填写快递单号。")
     await expect(page.locator("#case-status")).to_have_text("已出件")
     await expect(
-        page.locator("#act-deliver-mail").get_by_label(re.compile("^收件地址"))
+        page.locator("#act-deliver-mail").get_by_role("textbox", name=re.compile("^收件地址"))
     ).to_have_value("益农镇利围村 3 组 12 号")
     await page.screenshot(path=artifacts_dir / "window-deliver-refused.png", full_page=True)
 
