@@ -116,21 +116,26 @@ async def items_of(row: CaseRecord) -> list[ItemView]:
     return await case_views.item_versions(row)
 
 
-def _detail(action: str, data: dict[str, Any], names: dict[str, str]) -> str:
-    """What the event's data adds to its note: where it went, how it was delivered."""
+def _detail(
+    action: str, data: dict[str, Any], names: dict[str, str], *, spot_begins: bool = False
+) -> str:
+    """What the event's data adds to its note: where it went, how it was delivered.
+    ``spot_begins``: the first step of a 即办办结 (its 2 or 3 steps say so once)."""
+    if spot_begins:
+        return texts.STEP_ON_THE_SPOT
     if action == "transfer" and data.get("department"):
         return texts.step_transfer(names.get(data["department"], data["department"]))
     if action == "handoff" and data.get("to"):
         return texts.step_handoff(names.get(data["to"], data["to"]))
     if action == "request_supplement" and data.get("missing"):
         return texts.step_missing(list(data["missing"]))
-    if action == "approve" and data.get("on_the_spot"):
-        return texts.STEP_ON_THE_SPOT
     if action == "urge" and data.get("supervisor_note"):
         return texts.step_urge(str(data["supervisor_note"]))
     if action == "deliver" and data.get("method"):
         method = texts.DELIVERY.get(data["method"], data["method"])
         delivered = texts.step_delivered(method, data.get("tracking_no"))
+        if data.get("address"):
+            delivered += texts.step_mailed_to(str(data["address"]))
         collector = data.get("collector") or {}
         if collector.get("name"):
             delivered += texts.step_collector(collector["name"], bool(collector.get("id_checked")))
@@ -139,8 +144,21 @@ def _detail(action: str, data: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def _steps(view: CaseForStaff, names: dict[str, str]) -> list[Step]:
+    """The timeline in Chinese. The steps of one 即办办结 (accept, approve, issue result, each
+    marked ``on_the_spot`` and carrying the clerk's one note) read as one: the mark and the
+    note on the first of them only."""
     out = []
+    spot_note: str | None = None  # the note of the 即办办结 run we are in (None: not in one)
     for e in view.timeline:
+        on_the_spot = bool(e.data.get("on_the_spot"))
+        spot_begins = on_the_spot and spot_note is None
+        note = e.note or ""
+        if not on_the_spot:
+            spot_note = None
+        elif spot_begins:
+            spot_note = note
+        elif note == spot_note:
+            note = ""
         actor = texts.ACTOR_ROLES.get(e.actor_role, e.actor_role)
         if e.actor is not None and e.actor.name:
             actor = f"{actor} {e.actor.name}"
@@ -149,8 +167,10 @@ def _steps(view: CaseForStaff, names: dict[str, str]) -> list[Step]:
         if e.on_behalf_of and e.actor_role == roles.AGENT:
             actor += texts.ON_BEHALF
         label = texts.ACTION_LABELS.get(e.action, e.action)
-        note = "" if e.note == label else (e.note or "")  # 督办催办 says no more than its label
-        out.append(Step(when(e.at), label, actor, _detail(e.action, e.data, names), note))
+        if note == label:  # 督办催办 says no more than its label
+            note = ""
+        detail = _detail(e.action, e.data, names, spot_begins=spot_begins)
+        out.append(Step(when(e.at), label, actor, detail, note))
     return out
 
 
@@ -166,6 +186,18 @@ def on_the_spot(view: CaseForStaff, items: list[ItemView]) -> bool:
     return (view.status == "queued" and "accept" in allowed) or (
         view.status == "accepted" and "approve" in allowed
     )
+
+
+def on_the_spot_children(view: CaseForStaff, items: list[ItemView]) -> list[str]:
+    """A bundle's items that are 即办件 and can be finished now, each on its own page (the
+    parent is never finished whole): the bundle accepted, the item accepted and not yet sent
+    to a back office. Their numbers, in the bundle's order."""
+    if not (view.bundle_code and view.parent_number is None and view.accepted_at):
+        return []
+    same_day = {v.spec.code for v in items if v.spec.committed_days == 0}
+    return [
+        c.number for c in view.children or [] if c.item_code in same_day and c.status == "accepted"
+    ]
 
 
 def offered(view: CaseForStaff, desk: str, items: list[ItemView]) -> list[str]:
@@ -252,6 +284,7 @@ async def context(
             )
             for c in view.children or []
         ],
+        "spot_children": on_the_spot_children(view, items) if desk == WINDOW else [],
         "steps": _steps(view, {**snap.departments, **places.townships}),
         "actions": actions,
         "departments": sorted(snap.departments.items()),
@@ -261,9 +294,8 @@ async def context(
             for code, name in sorted(places.townships.items())
             if code != view.township_code
         ],
-        # Through the agent is a results batch (材料交接), never a form here: the domain
-        # refuses it (409 deliver_through_agent) since the agent records the hand-over.
-        "delivery_methods": [(k, v) for k, v in texts.DELIVERY.items() if k != THROUGH_AGENT],
+        # Through the agent is a results batch (材料交接), never a form here (only 窗口领取 and
+        # 邮寄 are): the domain refuses it (409 deliver_through_agent), the agent records it.
         "through_agent": view.delivery_method == THROUGH_AGENT,
         "delivery_labels": texts.DELIVERY,
         "when": when,

@@ -17,6 +17,7 @@ from backend.notices import present, service
 @dataclass(frozen=True, slots=True)
 class PaperLine:
     title: str
+    item_name: str
     number: str
     department: str
     issued_on: str
@@ -31,6 +32,7 @@ async def card(row: CaseRecord, base: str) -> dict[str, Any]:
         "lines": [
             PaperLine(
                 title=present.title_of(n),
+                item_name=n.item_name,
                 number=n.number,
                 department=n.department_name,
                 issued_on=n.issued_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),

@@ -228,6 +228,10 @@ def step_delivered(method: str, tracking_no: str | None) -> str:
     return f"{method}（快递单号 {tracking_no}）" if tracking_no else method
 
 
+def step_mailed_to(address: str) -> str:
+    return f"，寄往 {address}"
+
+
 def step_collector(name: str, checked: bool) -> str:
     return f"，领取人 {name}" + ("（身份证号码已核对）" if checked else "")
 

@@ -76,6 +76,7 @@ ACTS: Final[dict[str, Act]] = {
             text(f, "collector_id_number", label="领取人身份证号码", limit=24),
         ),
         cipher=d.cipher,
+        address=text(f, "delivery_address", label="收件地址", limit=200) or None,
     ),
 }
 

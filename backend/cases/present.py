@@ -98,6 +98,7 @@ def for_citizen(view: CaseView) -> CaseForCitizen:
                 item_code=child.item_code,
                 item_name=name,
                 status=Status(child.status).value,
+                status_label=STATUS_LABELS[Status(child.status)],
                 public_status=public_status(Status(child.status)),
                 department_code=child.department,
                 deadline=c.deadline.isoformat() if c.deadline else None,

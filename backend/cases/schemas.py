@@ -366,6 +366,7 @@ class ChildOut(msgspec.Struct):
     item_code: ItemCode | None
     item_name: Annotated[str | None, Meta(description="事项名称。", examples=["出生登记"])]
     status: StatusField
+    status_label: StatusLabel
     public_status: PublicStatusField
     department_code: Annotated[
         DepartmentCode | None, Meta(description="承办部门编码。", examples=["GA"])

@@ -68,6 +68,8 @@ class Change:
     """The back office a transfer sends the case to."""
     delivery_method: str | None = None
     """How the result was delivered (deliver)."""
+    delivery_address: str | None = None
+    """Where it was mailed, when the clerk typed it at delivery (deliver)."""
 
 
 def clock_events(rows: Iterable[Step | EventRecord | Mapping[str, Any]]) -> list[clock.ClockEvent]:
@@ -146,6 +148,7 @@ async def apply(case_id: int, change: Change, *, calendar: clock.Calendar) -> Mo
             township=change.township,
             department=change.department,
             delivery_method=change.delivery_method,
+            delivery_address=change.delivery_address,
         ),
     )
     await notify(int(event.id), change.action)  # after the move: the payload has the deadline

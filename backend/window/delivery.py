@@ -1,5 +1,6 @@
 """送达 at the window: collected by the applicant (their ID number checked, never kept) or
-mailed with its waybill; a result for the agent goes through a results batch instead.
+mailed with its waybill (to the case's address, or to one the clerk types when the case has
+none); a result for the agent goes through a results batch instead.
 
 Runs inside the caller's ``unit_of_work`` like every front-desk action (``backend.window.actions``).
 """
@@ -34,6 +35,18 @@ def check_delivery(method: str, tracking_no: str | None) -> tuple[str, str | Non
     if method == "mail" and tracking is None:
         raise InvalidInput(texts.TRACKING_NO_REQUIRED, code="tracking_no_required")
     return method, tracking
+
+
+def _mail_address(row: CaseRecord, typed: str | None) -> tuple[str, str | None]:
+    """Where a mailed result goes, and what to store as the case's address (None: keep it).
+    An address typed now replaces the case's; a case without one (filed for collection at the
+    window) needs it typed: 422 ``delivery_address_required``."""
+    address = (typed or "").strip()
+    if address:
+        return address, address
+    if row.delivery_address.strip():
+        return row.delivery_address.strip(), None
+    raise InvalidInput(texts.DELIVERY_ADDRESS_REQUIRED, code="delivery_address_required")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,19 +91,31 @@ async def deliver(
     tracking_no: str | None,
     collector: Collector | None = None,
     cipher: FieldCipher,
+    address: str | None = None,
 ) -> None:
     """送达: collected at the window (the collector's ID number checked against the applicant's),
-    mailed (with its tracking number) or through the agent (a results batch)."""
+    mailed (with its tracking number, to the case's address or ``address``) or through the
+    agent (a results batch)."""
     method, tracking = check_delivery(method, tracking_no)
     typed = _collector_typed(collector) if method == "window" else None
     row = await begin(number, clerk, Action.DELIVER)
     if method == "agent":  # the agent records the hand-over, with a photo (delegation.custody)
         raise Conflict(texts.DELIVER_THROUGH_AGENT, code="deliver_through_agent")
     data: dict[str, Any] = {"method": method, "tracking_no": tracking}
+    new_address = None
+    if method == "mail":
+        data["address"], new_address = _mail_address(row, address)
     if typed is not None:
         data["collector"] = await _checked_collector(row, typed, clerk=clerk, cipher=cipher)
         data.update(IN_PERSON)  # picked up at the window: one trip
-    change = Change(Action.DELIVER, front_desk(clerk), "", data, delivery_method=method)
+    change = Change(
+        Action.DELIVER,
+        front_desk(clerk),
+        "",
+        data,
+        delivery_method=method,
+        delivery_address=new_address,
+    )
     await apply(row.id, change, calendar=calendar)
     await bundles.settle_parent(row, calendar=calendar)
     await done(row, clerk, lapse_s=lapse_s)

@@ -468,13 +468,15 @@ class WindowController(Controller):
         **operation(
             "送达",
             "登记已出件的结果送达申请人：窗口领取（须填领取人姓名和身份证号码，与申请人核对；"
-            "号码不保存），或邮寄（须填快递单号）。由代办员转交的须放入交接批次，这里答 409 "
+            "号码不保存），或邮寄（须填快递单号；办件没有收件地址时须填收件地址，答 422 "
+            "delivery_address_required）。由代办员转交的须放入交接批次，这里答 409 "
             "deliver_through_agent。",
             problems={
                 **FRONT_DESK,
                 409: [*FRONT_DESK_409, "deliver_through_agent"],
                 422: [
                     "tracking_no_required",
+                    "delivery_address_required",
                     "collector_required",
                     "collector_mismatch",
                     "id_number_invalid",
@@ -498,6 +500,7 @@ class WindowController(Controller):
             tracking_no=data.tracking_no,
             collector=Collector(data.collector_name or "", data.collector_id_number or ""),
             cipher=deps.cipher,
+            address=data.delivery_address,
         )
 
     @post(

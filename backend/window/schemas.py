@@ -99,7 +99,12 @@ IdLast4Query: TypeAlias = Annotated[
     str, _search_query("申请人身份证号后4位（末位可为X）。", "1234", 8)
 ]
 PhoneQuery: TypeAlias = Annotated[
-    str, _search_query("申请人手机号码（完整号码，按查询用密钥哈希比对）。", "13800001111", 24)
+    str,
+    _search_query(
+        "申请人登记的手机号码（完整号码，按查询用密钥哈希比对）；申请表中填写的联系电话不能搜索。",
+        "13800001111",
+        24,
+    ),
 ]
 ItemQuery: TypeAlias = Annotated[str, _search_query("事项或一件事的编码。", "GA-CSDJ", 40)]
 FiledFromQuery: TypeAlias = Annotated[
@@ -173,7 +178,7 @@ class CaseNoteIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class DeliverIn(msgspec.Struct, forbid_unknown_fields=True):
-    """送达：方式和快递单号。"""
+    """送达：方式，邮寄的快递单号和收件地址，或窗口领取的领取人。"""
 
     method: Annotated[
         DeliveryMethod,
@@ -195,6 +200,21 @@ class DeliverIn(msgspec.Struct, forbid_unknown_fields=True):
         Annotated[
             str,
             Meta(max_length=64, description="领取人姓名，窗口领取时必填。", examples=["王秀英"]),
+        ]
+        | None
+    ) = None
+    delivery_address: (
+        Annotated[
+            str,
+            Meta(
+                max_length=200,
+                pattern=PLAIN_TEXT_PATTERN,
+                description=(
+                    "收件地址：邮寄时，办件没有收件地址（申请时选了窗口领取等）必填；填写后"
+                    "作为办件的收件地址（替换原来的）。窗口领取时不填。"
+                ),
+                examples=["杭州市萧山区城厢街道高桥社区 8 幢 2 单元 301 室"],
+            ),
         ]
         | None
     ) = None

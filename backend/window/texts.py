@@ -22,6 +22,7 @@ TOWNSHIP_SAME: Final = "办件已在该镇街的受理队列中。"
 NOT_DISTRICT_WIDE: Final = "“{name}”不是全区通办事项，不能转交其他镇街受理。"
 DELIVERY_METHOD_INVALID: Final = "请选择送达方式：窗口领取、邮寄或代办员送达。"
 TRACKING_NO_REQUIRED: Final = "邮寄送达须填写快递单号。"
+DELIVERY_ADDRESS_REQUIRED: Final = "该办件没有收件地址（申请时未选邮寄），邮寄送达须填写收件地址。"
 ON_EXTERNAL_PLATFORM: Final = (
     "该办件已推送至本镇街的一窗受理平台，请在该平台上办理；办理结果会自动同步到本系统。"
 )

@@ -115,7 +115,11 @@ class World:
         await self.act(
             "window_a",
             f"/api/v1/window/cases/{number}/deliver",
-            {"method": "mail", "tracking_no": "SF0001"},
+            {
+                "method": "mail",
+                "tracking_no": "SF0001",
+                "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
+            },
         )
         return number
 

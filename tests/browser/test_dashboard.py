@@ -98,7 +98,16 @@ async def _deliver(desk: CitizenClient, ga: CitizenClient, number: str) -> None:
     await ok(desk, number, "transfer")
     await ok(ga, number, "approve", {"note": "符合条件"}, prefix="review")
     await ok(desk, number, "result", {"note": "已办结"})
-    await ok(desk, number, "deliver", {"method": "mail", "tracking_no": f"SF{number}"})
+    await ok(
+        desk,
+        number,
+        "deliver",
+        {
+            "method": "mail",
+            "tracking_no": f"SF{number}",
+            "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
+        },
+    )
 
 
 async def _rate(me: CitizenClient, number: str, score: int) -> None:

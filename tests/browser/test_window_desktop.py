@@ -111,20 +111,21 @@ async def test_a_same_day_item_is_finished_and_collected_at_the_window(
     await expect(page.locator("#timeline")).to_contain_text("即办件，窗口当场办结")
     await expect(page.locator("#timeline")).not_to_contain_text("转后台审批")
 
-    deliver = page.locator("#act-deliver")
-    await deliver.get_by_label("窗口领取", exact=True).check()
+    deliver = page.locator("#act-deliver-window")
     await deliver.get_by_label("领取人姓名").fill("王秀英")
     other = await citizen(api, "bd-other", seq=25, name="李建国")
     await deliver.get_by_label(re.compile("领取人身份证号码")).fill(str(other.id_number))
-    await deliver.get_by_role("button", name="送达").click()
+    await deliver.get_by_role("button", name="登记窗口领取").click()
     await expect(page.locator("#action-error")).to_contain_text("与办件申请人不符")
     await expect(page.locator("#case-status")).to_have_text("已出件")
-    await expect(page.locator("#act-deliver").get_by_label("领取人姓名")).to_have_value("王秀英")
+    await expect(page.locator("#act-deliver-window").get_by_label("领取人姓名")).to_have_value(
+        "王秀英"
+    )
     await _shot(page, "case-collector-refused-1440.png", artifacts_dir)
 
-    deliver = page.locator("#act-deliver")
+    deliver = page.locator("#act-deliver-window")
     await deliver.get_by_label(re.compile("领取人身份证号码")).fill(str(me.id_number))
-    await deliver.get_by_role("button", name="送达").click()
+    await deliver.get_by_role("button", name="登记窗口领取").click()
     await expect(page.locator("#case-status")).to_have_text("已送达")
     await expect(page.locator("#collector")).to_contain_text("身份证号码已与申请人核对一致")
     assert str(me.id_number) not in await page.content()

@@ -138,6 +138,9 @@ async def test_bundle_has_children_routed_to_their_departments(
     children = case["children"]
     assert [c["number"] for c in children] == [f"{case['number']}-0{i}" for i in (1, 2, 3)]
     assert [c["department_code"] for c in children] == ["GA", "YB", "RS"]
+    assert [c["status_label"] for c in children] == ["已提交"] * 3  # never null
+    again = (await me.get(f"/api/v1/cases/{case['number']}")).json()
+    assert [c["status_label"] for c in again["children"]] == ["已提交"] * 3
     child = await me.get(f"/api/v1/cases/{children[1]['number']}")
     assert child.status_code == 200 and child.json()["item_code"] == "YB-CBDJ"
     mine = (await me.get("/api/v1/cases")).json()

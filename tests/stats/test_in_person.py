@@ -58,7 +58,16 @@ async def test_supplement_at_the_window_and_pickup_are_visits(
     await ok(desk, mailed, "transfer")
     await ok(ga, mailed, "approve", {"note": "符合"}, prefix="review")
     await ok(desk, mailed, "result", {"note": "已出证"})
-    await ok(desk, mailed, "deliver", {"method": "mail", "tracking_no": "SF1"})
+    await ok(
+        desk,
+        mailed,
+        "deliver",
+        {
+            "method": "mail",
+            "tracking_no": "SF1",
+            "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
+        },
+    )
     assert await visits(mailed) == []  # filed online, mailed home: no trip
 
 

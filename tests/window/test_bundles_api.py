@@ -64,7 +64,16 @@ async def test_children_close_one_by_one_and_then_the_bundle_closes(
     assert (await desk.get(f"/api/v1/window/cases/{number}")).json()["status"] == "accepted"
     await ok(rs, rs_no, "approve", prefix="review")
     await ok(desk, rs_no, "result", {"note": "社保卡已制卡"})
-    last = await ok(desk, rs_no, "deliver", {"method": "mail", "tracking_no": "EMS0001"})
+    last = await ok(
+        desk,
+        rs_no,
+        "deliver",
+        {
+            "method": "mail",
+            "tracking_no": "EMS0001",
+            "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
+        },
+    )
     assert last["status"] == "delivered" and last["parent_number"] == number
 
     parent = (await desk.get(f"/api/v1/window/cases/{number}")).json()

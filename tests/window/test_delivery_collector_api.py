@@ -14,6 +14,8 @@ from tests.window.support import INSURANCE, act, at_window, clerk, ok, queued, r
 
 pytestmark = pytest.mark.api
 
+ADDRESS = "杭州市萧山区益农镇利围村 3 组 12 号"
+
 
 async def _ready(api, openid: str) -> tuple[CitizenClient, CitizenClient, str]:
     me = await citizen(api, openid, seq=11)
@@ -83,7 +85,50 @@ async def test_mail_needs_the_waybill_and_shows_it(api, small_catalogue: Path, e
         "tracking_no_required",
     )
     assert (await desk.get(f"/api/v1/window/cases/{number}")).json()["status"] == "result_ready"
-    done = await ok(desk, number, "deliver", {"method": "mail", "tracking_no": "SF1234567890"})
+    mail = {"method": "mail", "tracking_no": "SF1234567890", "delivery_address": ADDRESS}
+    done = await ok(desk, number, "deliver", mail)
     assert done["result"]["tracking_no"] == "SF1234567890"
     assert done["result"]["collector_name"] is None
     assert done["timeline"][-1]["data"]["tracking_no"] == "SF1234567890"
+
+
+async def test_mail_of_a_case_without_an_address_needs_one_typed(
+    api, small_catalogue: Path, elicense, wechat
+):
+    """Filed for collection at the window, then mailed: the waybill alone would send the
+    result nowhere — the address is required, kept as the case's and shown in the timeline."""
+    _, desk, number = await _ready(api, "wd-address")
+    before = (await desk.get(f"/api/v1/window/cases/{number}")).json()
+    assert before["delivery_address"] == ""
+    waybill = {"method": "mail", "tracking_no": "SF99"}
+    for body, code in (
+        (waybill, "delivery_address_required"),
+        ({**waybill, "delivery_address": "   "}, "delivery_address_required"),
+        ({**waybill, "delivery_address": "利围村\u202e3组"}, "validation_failed"),
+        ({**waybill, "delivery_address": "址" * 201}, "validation_failed"),
+    ):
+        problem = assert_problem(await act(desk, number, "deliver", body), 422, code)
+        if code == "delivery_address_required":
+            assert "收件地址" in problem["detail"]
+    after = (await desk.get(f"/api/v1/window/cases/{number}")).json()
+    assert (after["status"], after["delivery_address"]) == ("result_ready", "")
+    assert len(after["timeline"]) == len(before["timeline"])
+    done = await ok(desk, number, "deliver", {**waybill, "delivery_address": f" {ADDRESS} "})
+    assert (done["status"], done["delivery_method"]) == ("delivered", "mail")
+    assert done["delivery_address"] == ADDRESS
+    assert done["timeline"][-1]["data"]["address"] == ADDRESS
+
+
+async def test_mail_of_a_case_filed_for_mail_goes_to_its_address(
+    api, small_catalogue: Path, elicense, wechat
+):
+    _, desk, number = await _ready(api, "wd-mailed")
+    filed = "杭州市萧山区城厢街道高桥社区 8 幢 2 单元 301 室"
+    await db.execute(  # as if filed for mail (the test catalogue's 即办 item mails nothing)
+        "UPDATE case_record SET delivery_method = 'mail', delivery_address = $2 WHERE number = $1",
+        number,
+        filed,
+    )
+    done = await ok(desk, number, "deliver", {"method": "mail", "tracking_no": "SF7"})
+    assert done["delivery_address"] == filed
+    assert done["timeline"][-1]["data"]["address"] == filed

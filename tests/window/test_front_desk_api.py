@@ -35,7 +35,11 @@ BODIES = {
     "transfer": {},
     "handoff": {"township_code": "330109105"},
     "result": {"note": "已制证"},
-    "deliver": {"method": "mail", "tracking_no": "SF1"},
+    "deliver": {
+        "method": "mail",
+        "tracking_no": "SF1",
+        "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
+    },
     "finish": {},
 }
 
@@ -118,7 +122,16 @@ async def test_the_whole_path_from_queue_to_delivery(api, small_catalogue: Path,
         await act(desk, number, "deliver", {"method": "pigeon"}), 422, "validation_failed"
     )
     assert [e["field"] for e in pigeon["errors"]] == ["method"]  # the schema's enumeration
-    delivered = await ok(desk, number, "deliver", {"method": "mail", "tracking_no": "SF1234567"})
+    delivered = await ok(
+        desk,
+        number,
+        "deliver",
+        {
+            "method": "mail",
+            "tracking_no": "SF1234567",
+            "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
+        },
+    )
     assert delivered["status"] == "delivered" and delivered["public_status"] == "closed"
     assert delivered["result"]["tracking_no"] == "SF1234567"
     assert delivered["result"]["delivery_method"] == "mail"

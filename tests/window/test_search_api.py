@@ -13,7 +13,7 @@ from backend.clock import today
 from backend.identity.tables import Citizen
 from tests.api.test_login import assert_problem
 from tests.support import CitizenClient, citizen
-from tests.window.support import INSURANCE, OTHER_TOWNSHIP, clerk, ok, queued
+from tests.window.support import BIRTH, INSURANCE, OTHER_TOWNSHIP, clerk, ok, queued
 
 pytestmark = pytest.mark.api
 
@@ -150,3 +150,25 @@ async def test_phones_bound_before_the_hash_are_hashed_by_the_backfill(
     assert set(found) == {p["wang_birth"], p["wang_insurance"]}
     again = await index_phones(cipher=FieldCipher(settings.field_key_ring()))
     assert (again.indexed, again.failed) == (0, 0)
+
+
+async def test_an_items_number_finds_its_bundle_in_the_queue(
+    api, small_catalogue: Path, elicense, wechat
+):
+    """The queue lists a bundle only as its parent: typing one of its items' numbers
+    (``XS…-02``, as on a 受理通知书 or the citizen's phone) finds the bundle."""
+    me = await citizen(api, "ws-bundle", seq=3, name="赵美兰")
+    photo = await me.upload("照片")
+    number = await queued(
+        me, {**BIRTH, "bundle_code": "CSYJS", "materials": [{"type": "照片", "upload_id": photo}]}
+    )
+    other = await queued(me)
+    desk = await clerk(api)
+    queue = "/api/v1/window/queue"
+    assert await _numbers(desk, queue, number=f"{number}-02") == [number]
+    assert await _numbers(desk, queue, number=f"{number[-6:]}-03".lower()) == [number]
+    assert await _numbers(desk, queue, number=number) == [number]
+    assert await _numbers(desk, queue, number=f"{other}-02") == []  # not a bundle: no items
+    # all the township's cases list the item itself, and the bundle it belongs to
+    cases = "/api/v1/window/cases"
+    assert set(await _numbers(desk, cases, number=f"{number}-02")) == {number, f"{number}-02"}

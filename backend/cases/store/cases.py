@@ -300,6 +300,7 @@ class MoveWrite:
     township: str | None = None
     department: str | None = None
     delivery_method: str | None = None
+    delivery_address: str | None = None
 
 
 async def write_move(case_id: int, move: MoveWrite) -> None:
@@ -314,6 +315,7 @@ async def write_move(case_id: int, move: MoveWrite) -> None:
         Case.township: move.township,
         Case.department: move.department,
         Case.delivery_method: move.delivery_method,
+        Case.delivery_address: move.delivery_address,
     }
     values.update({column: value for column, value in optional.items() if value is not None})
     if move.set_deadline:

@@ -68,6 +68,15 @@ PUSHED: Final = 'SELECT 1 FROM platform_push WHERE "case" = $1 AND pushed_at IS 
 TRANSFERRED: Final = "SELECT 1 FROM case_event WHERE \"case\" = $1 AND action = 'transfer' LIMIT 1"
 
 
+_NUMBER: Final = (
+    "(strpos(c.number, {0}) > 0 OR (c.parent IS NULL AND c.bundle_code IS NOT NULL"
+    " AND {0} ~ '-[0-9]+$' AND strpos(c.number, regexp_replace({0}, '-[0-9]+$', '')) > 0))"
+)
+"""The case number containing what was typed — or, for a bundle (its parent), the root of a
+child's number typed (``XS…000123-02`` finds ``XS…000123``: the queue lists a bundle only as
+its parent)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Search:
     """What a clerk looks for in the queue or the township's cases; None = any.
@@ -91,7 +100,7 @@ class Search:
         """SQL conditions on ``c`` (the case) and ``z`` (its applicant), numbered from
         ``$first``, and their arguments (a filter not set adds nothing)."""
         wanted: list[tuple[str, Any]] = [
-            ("strpos(c.number, {}) > 0", self.number),
+            (_NUMBER, self.number),
             ("strpos(z.name, {}) > 0", self.applicant_name),
             ("right(z.id_number_masked, 4) = {}", self.id_last4),
             ("z.phone_hash = {}", self.phone_hash),

@@ -258,9 +258,10 @@ async def deliver(
     tracking_no: str | None,
     cipher: FieldCipher,
     collector: Collector | None = None,
+    address: str | None = None,
 ) -> CaseForStaff:
     """送达: collected at the window (the collector's ID number checked against the case, not
-    kept) or mailed (with its tracking number)."""
+    kept) or mailed (with its tracking number; ``address`` when the case has none)."""
     return await _act(
         delivery.deliver,
         number=number,
@@ -271,4 +272,5 @@ async def deliver(
         tracking_no=tracking_no,
         collector=collector,
         cipher=cipher,
+        address=address,
     )
