@@ -298,6 +298,8 @@ async def context(
         # 邮寄 are): the domain refuses it (409 deliver_through_agent), the agent records it.
         "through_agent": view.delivery_method == THROUGH_AGENT,
         "delivery_labels": texts.DELIVERY,
+        # mailed only when every item of the case may be (window.delivery refuses it otherwise)
+        "mail_allowed": all("mail" in v.spec.delivery_methods for v in items),
         "when": when,
         "paper": await paper.card(row, BASE[desk] + view.number),
     }

@@ -17,6 +17,7 @@ from backend.cases.schemas import (
 )
 from backend.cases.states import STATUS_LABELS, Status, public_status
 from backend.cases.store.cases import CaseListRow, CaseRecord
+from backend.cases.store.events import EventRecord
 from backend.cases.store.later import LaterItem
 from backend.cases.views import CaseView
 from backend.catalogue.schemas import Channel as ItemChannel
@@ -70,6 +71,21 @@ def shanghai(moment: datetime | None) -> str | None:
     return local_iso(moment)
 
 
+def _note(event: EventRecord, before: EventRecord | None) -> str:
+    """What the citizen reads of a step: its note, said once for a 即办办结's steps (accepted,
+    approved and issued at once carry the clerk's one note), else the step's own words."""
+    spot = bool(event.data and event.data.get("on_the_spot"))
+    repeated = (
+        spot
+        and before is not None
+        and bool(before.data and before.data.get("on_the_spot"))
+        and before.note == event.note
+    )
+    if event.note and not repeated:
+        return event.note
+    return _NOTES.get(event.action, "")
+
+
 def for_citizen(view: CaseView) -> CaseForCitizen:
     row = view.row
     status = Status(row.status)
@@ -79,9 +95,9 @@ def for_citizen(view: CaseView) -> CaseForCitizen:
             status=e.to_status,
             action=e.action,
             actor_role=e.actor_role,
-            note=e.note or _NOTES.get(e.action, ""),
+            note=_note(e, view.events[n - 1] if n else None),
         )
-        for e in view.events
+        for n, e in enumerate(view.events)
     ]
     supplement = None
     if view.supplement is not None and status == Status.AWAITING_SUPPLEMENT:

@@ -12,6 +12,7 @@ from typing import Any
 
 from backend import clock
 from backend.cases import bundles
+from backend.cases import views as case_views
 from backend.cases.clock import Calendar
 from backend.cases.states import Action
 from backend.cases.store.cases import CaseRecord
@@ -81,6 +82,16 @@ async def _checked_collector(
     return {"name": name, "matched": "applicant", "id_checked": True, "checked_by": clerk.id}
 
 
+async def _mail_allowed(row: CaseRecord) -> None:
+    """Mail only what every item of the case may be mailed (an ID card is collected in person)."""
+    items = await case_views.item_versions(row)
+    refused = [v.spec.name for v in items if "mail" not in v.spec.delivery_methods]
+    if refused:
+        raise InvalidInput(
+            texts.MAIL_NOT_OFFERED.format(items="、".join(refused)), code="delivery_method_invalid"
+        )
+
+
 async def deliver(
     *,
     number: str,
@@ -104,6 +115,7 @@ async def deliver(
     data: dict[str, Any] = {"method": method, "tracking_no": tracking}
     new_address = None
     if method == "mail":
+        await _mail_allowed(row)
         data["address"], new_address = _mail_address(row, address)
     if typed is not None:
         data["collector"] = await _checked_collector(row, typed, clerk=clerk, cipher=cipher)

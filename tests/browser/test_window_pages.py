@@ -160,17 +160,15 @@ async def test_b_the_back_office_approves_and_the_window_issues_and_delivers(
     await result.get_by_role("button", name="出件").click()
     await expect(page.locator("#case-status")).to_have_text("已出件")
 
-    # A refusal from the domain shows on the page; the case stays as it was.
-    mail = page.locator("#act-deliver-mail")
-    await expect(mail.get_by_label("领取人姓名")).to_have_count(0)  # mail asks no collector
-    await mail.get_by_label("快递单号").fill("   ")  # blank to the server, not to the browser
-    await mail.get_by_role("textbox", name=re.compile("^收件地址")).fill("益农镇利围村 3 组 12 号")
-    await mail.get_by_role("button", name="登记邮寄送达").click()
-    await expect(page.locator("#action-error")).to_have_text("邮寄送达须填写快递单号。")
+    # 出生登记 is collected in person: no mail form. A refusal from the domain shows on the
+    # page, and the case stays as it was.
+    await expect(page.locator("#act-deliver-mail")).to_have_count(0)
+    deliver = page.locator("#act-deliver-window")
+    await deliver.get_by_label("领取人姓名").fill("王秀英")
+    await deliver.get_by_label(re.compile("领取人身份证号码")).fill("330109199001010076")
+    await deliver.get_by_role("button", name="登记窗口领取").click()
+    await expect(page.locator("#action-error")).to_contain_text("与办件申请人不符")
     await expect(page.locator("#case-status")).to_have_text("已出件")
-    await expect(
-        page.locator("#act-deliver-mail").get_by_role("textbox", name=re.compile("^收件地址"))
-    ).to_have_value("益农镇利围村 3 组 12 号")
     await page.screenshot(path=artifacts_dir / "window-deliver-refused.png", full_page=True)
 
     deliver = page.locator("#act-deliver-window")

@@ -121,7 +121,11 @@ async def _delivered(api: httpx.AsyncClient, login: str, how: dict[str, Any]) ->
 
 
 async def test_a_mailed_result_names_its_waybill(api, small_catalogue: Path, elicense, wechat):
-    text = await _delivered(api, "nw-mail", {"method": "mail", "tracking_no": "SF1234567890"})
+    text = await _delivered(
+        api,
+        "nw-mail",
+        {"method": "mail", "tracking_no": "SF1234567890", "delivery_address": "益农镇利围村3组"},
+    )
     assert "以邮寄方式送达（快递单号：SF1234567890）" in text
     assert "邮寄送达方式" not in text and "领取人" not in text
 

@@ -122,19 +122,18 @@ async def test_the_whole_path_from_queue_to_delivery(api, small_catalogue: Path,
         await act(desk, number, "deliver", {"method": "pigeon"}), 422, "validation_failed"
     )
     assert [e["field"] for e in pigeon["errors"]] == ["method"]  # the schema's enumeration
-    delivered = await ok(
-        desk,
-        number,
-        "deliver",
-        {
-            "method": "mail",
-            "tracking_no": "SF1234567",
-            "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
-        },
+    mail = {
+        "method": "mail",
+        "tracking_no": "SF1234567",
+        "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
+    }
+    refused = assert_problem(
+        await act(desk, number, "deliver", mail), 422, "delivery_method_invalid"
     )
+    assert "“出生登记”不能邮寄送达" in refused["detail"]  # the item: window or agent only
+    delivered = await ok(desk, number, "deliver", at_window(me))
     assert delivered["status"] == "delivered" and delivered["public_status"] == "closed"
-    assert delivered["result"]["tracking_no"] == "SF1234567"
-    assert delivered["result"]["delivery_method"] == "mail"
+    assert delivered["result"]["delivery_method"] == "window"
     assert delivered["allowed_actions"] == []
 
     seen = (await me.get(f"/api/v1/cases/{number}")).json()
@@ -153,7 +152,7 @@ async def test_the_whole_path_from_queue_to_delivery(api, small_catalogue: Path,
         ("deliver", "window"),
     ]
     assert seen["timeline"][-2]["note"] == "户口已登记"
-    assert seen["result"]["delivery_method"] == "mail"
+    assert seen["result"]["delivery_method"] == "window"
 
 
 async def test_every_action_the_status_does_not_allow_is_409_and_changes_nothing(

@@ -38,6 +38,8 @@ async def test_a_queued_same_day_item_is_finished_at_the_window(
     ]
     assert not any(e["action"] == "transfer" for e in done["timeline"])
     assert done["result"]["note"] == "参保登记已当场办理"
+    seen = (await me.get(f"/api/v1/cases/{number}")).json()["timeline"][-3:]
+    assert [e["note"] for e in seen] == ["参保登记已当场办理", "审批通过", "已出件"]  # said once
     assert done["accepted_at"] and done["deadline"]
     assert "deliver" in done["allowed_actions"]
     told = await db.fetch(
