@@ -21,6 +21,8 @@ class CitizenClient:
     headers: dict[str, str]
     id: str
     id_number: str | None = None
+    name: str | None = None
+    """The name bound with the ID number (a collector at the window must give it)."""
 
     async def get(self, path: str, **kw: object) -> httpx.Response:
         return await self.api.get(path, headers=self.headers, **kw)  # type: ignore[arg-type]
@@ -52,6 +54,7 @@ async def citizen(
     )
     if bind:
         client.id_number = make_id_number(seq=seq, birth="19560312", male=False)
+        client.name = name
         bound = await api.put(
             "/api/v1/me/identity",
             json={

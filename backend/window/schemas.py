@@ -351,9 +351,12 @@ class RevealIn(msgspec.Struct, forbid_unknown_fields=True):
 
 # --- what staff see -------------------------------------------------------------------------
 
-EventValue: TypeAlias = str | int | float | bool | list[str] | dict[str, int] | None
+EventValue: TypeAlias = (
+    str | int | float | bool | list[str] | dict[str, str | int | bool | None] | None
+)
 """One value of a timeline event's data: a text, a number, a flag, a list of material types
-or handover items, or counts by status (a bundle's children)."""
+or handover items, counts by status (a bundle's children), or the collector who picked a result
+up (name, whether the ID number was checked, against whom, by whom — never the number)."""
 
 
 class PersonRef(msgspec.Struct):
@@ -507,7 +510,8 @@ class StaffTimelineEntry(msgspec.Struct):
         Meta(
             description=(
                 "动作的附加数据，如不予受理的 reason、补正的 missing、转交的 department、"
-                "送达的 method 和 tracking_no、全区通办的 from 和 to。"
+                "送达的 method、tracking_no、address 和领取人 collector"
+                "（姓名、是否已核对身份证件），全区通办的 from 和 to。"
             ),
             examples=[{"department": "GA", "send_method": "builtin", "routed_by": "item"}],
         ),

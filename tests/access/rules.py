@@ -624,11 +624,7 @@ RULES: dict[str, Rule] = {
         who="window_a",
         prepare=store("to_deliver", World.issued),
         path=number("to_deliver"),
-        body={
-            "method": "mail",
-            "tracking_no": "SF0002",
-            "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
-        },
+        body=lambda w: w.pickup(),
     ),
     "POST /api/v1/window/cases": Rule(
         who="window_a",

@@ -112,16 +112,17 @@ class World:
         self, body: dict[str, Any] | None = None, applicant: str = "citizen_a"
     ) -> str:
         number = await self.issued(body, applicant)
-        await self.act(
-            "window_a",
-            f"/api/v1/window/cases/{number}/deliver",
-            {
-                "method": "mail",
-                "tracking_no": "SF0001",
-                "delivery_address": "杭州市萧山区益农镇利围村 3 组 12 号",
-            },
-        )
+        await self.act("window_a", f"/api/v1/window/cases/{number}/deliver", self.pickup(applicant))
         return number
+
+    def pickup(self, applicant: str = "citizen_a") -> dict[str, Any]:
+        """A delivery at the window, collected by the applicant (出生登记 is not mailed)."""
+        who = self.client(applicant)
+        return {
+            "method": "window",
+            "collector_name": who.name,
+            "collector_id_number": who.id_number,
+        }
 
 
 async def build(api: httpx.AsyncClient) -> World:
