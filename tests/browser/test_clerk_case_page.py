@@ -12,12 +12,12 @@ from playwright.async_api import Page, expect
 
 from tests.browser.support import log_in
 from tests.notices.support import run_notice_jobs
-from tests.support import citizen
+from tests.support import citizen, screenshots
 from tests.window.support import BIRTH, INSURANCE, clerk, ok, queued
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/work/tmp/shots16/windowfix")
+SHOTS = screenshots("windowfix")
 SPOT = "即办件：可在该事项页面当场办结"
 LINES = """el => {
   const range = document.createRange();
