@@ -69,6 +69,27 @@ async def on_follow_up_opened(ctx: HandlerContext, payload: dict[str, Any]) -> N
     )
 
 
+async def _tell(
+    kind: str,
+    key: str,
+    staff: list[str],
+    township: str | None,
+    *,
+    case_number: str | None,
+    text: str,
+) -> None:
+    """One notice per person in ``staff`` (keyed ``key:person``) and, with ``township``, one for
+    that township's desk (keyed ``key``), which its window clerks share."""
+    for staff_id in staff:
+        await store.add_notice(
+            key=f"{key}:{staff_id}", kind=kind, staff=staff_id, case_number=case_number, text=text
+        )
+    if township:
+        await store.add_notice(
+            key=key, kind=kind, township=township, case_number=case_number, text=text
+        )
+
+
 async def on_urged(ctx: HandlerContext, payload: dict[str, Any]) -> None:
     """催办: the clerk who holds the case, the department's approvers who see it, or the
     township's desk (a notice under its code, which its window clerks share)."""
@@ -82,22 +103,8 @@ async def on_urged(ctx: HandlerContext, payload: dict[str, Any]) -> None:
         staff = await people.active_approvers(event.department, event.township)
     else:
         staff = []
-    for staff_id in staff:
-        await store.add_notice(
-            key=f"{key}:{staff_id}",
-            kind="urged",
-            staff=staff_id,
-            case_number=event.case_number,
-            text=text,
-        )
-    if not staff and event.township:  # nobody by name: the township's desk
-        await store.add_notice(
-            key=key,
-            kind="urged",
-            township=event.township,
-            case_number=event.case_number,
-            text=text,
-        )
+    desk = event.township if not staff else None  # nobody by name: the township's desk
+    await _tell("urged", key, staff, desk, case_number=event.case_number, text=text)
 
 
 async def on_rectification(ctx: HandlerContext, payload: dict[str, Any]) -> None:
@@ -115,22 +122,9 @@ async def on_rectification(ctx: HandlerContext, payload: dict[str, Any]) -> None
         staff = await people.department_approvers(event.department, event.township)
     else:
         staff = []
-    for staff_id in staff:
-        await store.add_notice(
-            key=f"{key}:{staff_id}",
-            kind="rectification",
-            staff=staff_id,
-            case_number=event.case_number,
-            text=text,
-        )
-    if event.step != "respond" and event.target_kind == "township" and event.township:
-        await store.add_notice(
-            key=key,
-            kind="rectification",
-            township=event.township,
-            case_number=event.case_number,
-            text=text,
-        )
+    to_desk = event.step != "respond" and event.target_kind == "township"
+    desk = event.township if to_desk else None
+    await _tell("rectification", key, staff, desk, case_number=event.case_number, text=text)
 
 
 HANDLERS: Final = {
