@@ -152,8 +152,18 @@ async def overdue_page(
     """One page of the list (``limit`` None: all of it, for an export) and the total."""
     order = SORTS.get(sort, SORTS["late"])
     sql = f"{_LIST} ORDER BY {order} LIMIT $10 OFFSET $11"
-    rows = await db.fetch(
-        sql,
+    rows = await db.fetch(sql, *_params(statuses, today, workdays, where), limit, offset)
+    total = int(rows[0]["total"]) if rows else 0
+    if not rows and offset:
+        total = await _count(statuses, today, workdays, where)
+    return [_line(dict(r)) for r in rows], total
+
+
+def _params(
+    statuses: tuple[str, ...], today: date, workdays: list[date], where: OverdueFilter
+) -> list[object]:
+    """$1..$9 of :data:`_LIST`."""
+    return [
         list(statuses),
         today,
         workdays,
@@ -163,13 +173,7 @@ async def overdue_page(
         where.holder_kind,
         where.min_late,
         where.soon_days,
-        limit,
-        offset,
-    )
-    total = int(rows[0]["total"]) if rows else 0
-    if not rows and offset:
-        total = await _count(statuses, today, workdays, where)
-    return [_line(dict(r)) for r in rows], total
+    ]
 
 
 async def _count(
@@ -178,14 +182,6 @@ async def _count(
     """The total when the page asked for lies past the end."""
     row = await db.fetchrow(
         f"SELECT count(*) AS n FROM ({_LIST}) x",  # noqa: S608 - a constant query
-        list(statuses),
-        today,
-        workdays,
-        where.township,
-        where.department,
-        where.item_code,
-        where.holder_kind,
-        where.min_late,
-        where.soon_days,
+        *_params(statuses, today, workdays, where),
     )
     return int(row["n"]) if row is not None else 0
