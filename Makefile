@@ -5,7 +5,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help setup run test test-fast lint format architecture bench browser-deps clean
+.PHONY: help setup run test test-fast lint format types architecture bench browser-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -22,11 +22,15 @@ test: setup ## Run the whole suite against real PostgreSQL and Redis (embedded i
 test-fast: setup ## Only unit tests (no services)
 	$(PY) -m pytest -m unit
 
-lint: setup ## ruff, mypy --strict and the import-linter contracts
+lint: setup ## ruff, mypy --strict, the import-linter contracts, the mini-program's types and tsc
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	@bash scripts/miniprogram-types.sh --check
+
+types: setup ## Regenerate the mini-program's TypeScript types from the OpenAPI document
+	@bash scripts/miniprogram-types.sh
 
 format: setup ## Format the code
 	$(VENV)/bin/ruff format .

@@ -50,6 +50,7 @@ from backend.http import openapi
 from backend.http.access_log import access_log_middleware
 from backend.http.api_docs import LocalSwaggerPlugin, docs_router
 from backend.http.auth import PUBLIC
+from backend.http.h5 import h5_router
 from backend.http.input_guard import input_guard_middleware
 from backend.http.metrics import metrics_guard, metrics_middleware
 from backend.http.no_store import no_store
@@ -102,7 +103,16 @@ from notifications.templates import parse_config
 log = structlog.get_logger(__name__)
 
 # Paths outside bearer-token authentication: the portal has its own session login.
-UNAUTHENTICATED_PATHS = ["^/portal", "^/static", "^/schema", "^/metrics", "^/$", "^/favicon.ico"]
+UNAUTHENTICATED_PATHS = [
+    "^/portal",
+    "^/static",
+    "^/m(/|$)",
+    "^/kiosk(/|$)",
+    "^/schema",
+    "^/metrics",
+    "^/$",
+    "^/favicon.ico",
+]
 
 
 class MetricsController(PrometheusController):
@@ -256,6 +266,7 @@ def create_app(
             ReachController,
             ImportController,
             uploads_router(settings),
+            h5_router(settings),
             PlatformCallbackController,
             PlatformAdminController,
             MetricsController,

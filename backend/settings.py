@@ -123,6 +123,10 @@ class Settings:
     upload_max_per_day: int = 200
     storage_backend: str = "local"
     storage_dir: str = ".data/uploads"
+    h5_dir: str = ""
+    """The citizens' H5 build served at /m/ and /kiosk/ (empty: this checkout's build)."""
+    kiosk_reader_url: str = ""
+    """Where a self-service terminal's browser reaches its ID-card reader bridge."""
     s3_endpoint: str = ""
     s3_bucket: str = ""
     s3_access_key: str = ""
@@ -332,6 +336,8 @@ _ENV: dict[str, tuple[str, str]] = {
     "UPLOAD_MAX_PER_DAY": ("upload_max_per_day", "int"),
     "STORAGE": ("storage_backend", "str"),
     "STORAGE_DIR": ("storage_dir", "str"),
+    "H5_DIR": ("h5_dir", "str"),
+    "KIOSK_READER_URL": ("kiosk_reader_url", "str"),
     "S3_ENDPOINT": ("s3_endpoint", "str"),
     "S3_BUCKET": ("s3_bucket", "str"),
     "S3_ACCESS_KEY": ("s3_access_key", "str"),

@@ -12,3 +12,4 @@ UV=$(command -v uv 2>/dev/null || echo "$HOME/.local/bin/uv")
 
 "$UV" sync --locked --quiet
 bash scripts/install-frontend.sh
+bash scripts/build-miniprogram.sh h5 weapp

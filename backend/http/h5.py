@@ -1,0 +1,86 @@
+"""Serve the citizens' H5 build (``miniprogram/dist/h5``) at ``/m/`` and ``/kiosk/``.
+
+The build is one page (hash routing) whose scripts and styles live under ``/m/js`` and
+``/m/css`` with content hashes in their names: those are cached for a year, the page itself is
+never cached so a new build is seen at once. The kiosk is the same page; it learns from its
+path that it runs on a terminal, and from a ``<meta>`` the address of the terminal's ID-card
+reader bridge, which its Content-Security-Policy also allows.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+from pathlib import Path
+from typing import Final
+
+from litestar import Response, Router, get
+from litestar.exceptions import NotFoundException
+
+from backend.http.auth import PUBLIC
+from backend.settings import Settings
+
+ROOT: Final = Path(__file__).resolve().parents[2]
+DEFAULT_DIR: Final = ROOT / "miniprogram" / "dist" / "h5"
+NOT_BUILT: Final = "市民端（H5）尚未构建：在项目目录运行 make setup 后刷新本页。"
+IMMUTABLE: Final = "public, max-age=31536000, immutable"
+ASSET_DIRS: Final = ("js", "css", "static")
+
+
+def _policy(reader_url: str) -> str:
+    connect = "'self'" + (f" {reader_url}" if reader_url else "")
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob:; font-src 'self' data:; connect-src {connect}; frame-ancestors 'none'; "
+        "base-uri 'self'; object-src 'none'; form-action 'self'"
+    )
+
+
+def h5_router(settings: Settings) -> Router:
+    """``/m/``, ``/kiosk/`` and the build's assets, from ``H5_DIR`` (or this checkout's build)."""
+    folder = Path(settings.h5_dir) if settings.h5_dir else DEFAULT_DIR
+    reader = settings.kiosk_reader_url.rstrip("/")
+
+    def page(kiosk: bool) -> Response[bytes]:
+        index = folder / "index.html"
+        if not index.is_file():
+            return Response(NOT_BUILT.encode(), status_code=404, media_type="text/plain")
+        text = index.read_text(encoding="utf-8")
+        if kiosk and reader:
+            meta = f'<meta name="jjb-reader" content="{html.escape(reader, quote=True)}">'
+            text = text.replace("</head>", f"{meta}</head>", 1)
+        return Response(
+            text.encode(),
+            media_type="text/html; charset=utf-8",
+            headers={
+                "Cache-Control": "no-cache",
+                "Content-Security-Policy": _policy(reader if kiosk else ""),
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "same-origin",
+            },
+        )
+
+    @get(["/m", "/m/"], include_in_schema=False, sync_to_thread=False, opt=PUBLIC)
+    def citizen_page() -> Response[bytes]:
+        return page(kiosk=False)
+
+    @get(["/kiosk", "/kiosk/"], include_in_schema=False, sync_to_thread=False, opt=PUBLIC)
+    def kiosk_page() -> Response[bytes]:
+        return page(kiosk=True)
+
+    @get("/m/{kind:str}/{name:path}", include_in_schema=False, sync_to_thread=False, opt=PUBLIC)
+    def asset(kind: str, name: str) -> Response[bytes]:
+        if kind not in ASSET_DIRS:
+            raise NotFoundException()
+        base = (folder / kind).resolve()
+        target = (base / name.lstrip("/")).resolve()
+        if not target.is_relative_to(base) or not target.is_file():
+            raise NotFoundException()
+        media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return Response(
+            target.read_bytes(),
+            media_type=media,
+            headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"},
+        )
+
+    return Router(path="/", route_handlers=[citizen_page, kiosk_page, asset])

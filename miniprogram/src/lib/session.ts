@@ -1,0 +1,152 @@
+// The signed-in citizen's token: how it is obtained on each target and renewed when it expires.
+//
+// - weapp: Taro.login() gives a code, exchanged at POST /api/v1/auth/wechat/login.
+// - H5 in WeChat: the Official Account OAuth redirect. The browser goes to the authorize URL the
+//   server builds; WeChat sends it back to /m/?code=…&state=…, and the code is exchanged at
+//   POST /api/v1/auth/wechat/oauth. The page to return to is kept in sessionStorage meanwhile.
+// - kiosk: a short session for the person whose ID card is on the reader, kept in memory only
+//   (nothing personal stays in storage on a shared screen).
+import Taro from '@tarojs/taro'
+import type { LoginAnswer } from '../api/types'
+import { isKiosk, isWeapp } from './platform'
+
+const TOKEN_KEY = 'jjb.token'
+const CITIZEN_KEY = 'jjb.citizen'
+const RETURN_KEY = 'jjb.return'
+const RENEW_BEFORE_S = 60
+
+interface Held {
+  token: string
+  expiresAt: number
+  citizenId: string
+}
+
+let memory: Held | null = null
+let pending: Promise<boolean> | null = null
+const listeners = new Set<() => void>()
+
+function now(): number {
+  return Math.floor(Date.now() / 1000)
+}
+
+function load(): Held | null {
+  if (memory || isKiosk()) return memory
+  try {
+    const raw = Taro.getStorageSync(TOKEN_KEY)
+    if (raw && typeof raw === 'object' && raw.token) memory = raw as Held
+  } catch {
+    memory = null
+  }
+  return memory
+}
+
+function keep(answer: LoginAnswer): void {
+  memory = {
+    token: answer.access_token,
+    expiresAt: now() + answer.expires_in,
+    citizenId: answer.citizen.id,
+  }
+  if (!isKiosk()) {
+    Taro.setStorageSync(TOKEN_KEY, memory)
+    Taro.setStorageSync(CITIZEN_KEY, answer.citizen.id)
+  }
+  listeners.forEach((f) => f())
+}
+
+async function post<T>(path: string, body: unknown): Promise<T | null> {
+  const answer = await Taro.request<T>({
+    url: `${API_BASE}${path}`,
+    method: 'POST',
+    header: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    data: body as Record<string, unknown>,
+    timeout: 15000,
+  })
+  return answer.statusCode >= 200 && answer.statusCode < 300 ? answer.data : null
+}
+
+async function weappLogin(): Promise<boolean> {
+  const { code } = await Taro.login()
+  const answer = await post<LoginAnswer>('/api/v1/auth/wechat/login', { code })
+  if (answer) keep(answer)
+  return answer !== null
+}
+
+function oauthParams(): { code: string; state: string } | null {
+  if (typeof window === 'undefined') return null
+  const params = new URLSearchParams(window.location.search)
+  const code = params.get('code')
+  const state = params.get('state')
+  return code && state ? { code, state } : null
+}
+
+async function h5Login(): Promise<boolean> {
+  const back = oauthParams()
+  if (back) {
+    const answer = await post<LoginAnswer>('/api/v1/auth/wechat/oauth', back)
+    // The code is single-use: take it out of the address so a reload does not reuse it.
+    const target = sessionStorage.getItem(RETURN_KEY) || ''
+    sessionStorage.removeItem(RETURN_KEY)
+    window.history.replaceState(null, '', `${window.location.pathname}${target}`)
+    if (answer) {
+      keep(answer)
+      return true
+    }
+  }
+  sessionStorage.setItem(RETURN_KEY, window.location.hash)
+  const answer = await Taro.request<{ url: string }>({
+    url: `${API_BASE}/api/v1/auth/wechat/oauth-url`,
+    data: { redirect: window.location.pathname },
+    header: { Accept: 'application/json' },
+  })
+  if (answer.statusCode === 200 && answer.data.url) {
+    window.location.href = answer.data.url
+    // The page is leaving; keep callers waiting rather than showing an error meanwhile.
+    await new Promise(() => undefined)
+  }
+  return false
+}
+
+export const session = {
+  /** The current token, signing in first when there is none or it is about to expire. */
+  async token(): Promise<string | null> {
+    const held = load()
+    if (held && held.expiresAt - RENEW_BEFORE_S > now()) return held.token
+    if (isKiosk()) return held ? held.token : null
+    return (await session.renew()) ? memory!.token : null
+  },
+
+  /** Signs in again (once at a time, however many requests ask). */
+  renew(): Promise<boolean> {
+    if (isKiosk()) return Promise.resolve(false)
+    if (!pending) {
+      memory = null
+      pending = (isWeapp ? weappLogin() : h5Login()).finally(() => {
+        pending = null
+      })
+    }
+    return pending
+  },
+
+  /** The kiosk's citizen session, from the terminal's ID-card read. */
+  adopt(answer: LoginAnswer): void {
+    keep(answer)
+  },
+
+  citizenId(): string | null {
+    return load()?.citizenId || (isKiosk() ? null : (Taro.getStorageSync(CITIZEN_KEY) as string) || null)
+  },
+
+  forget(): void {
+    memory = null
+    if (!isKiosk()) {
+      Taro.removeStorageSync(TOKEN_KEY)
+      Taro.removeStorageSync(CITIZEN_KEY)
+    }
+    listeners.forEach((f) => f())
+  },
+
+  onChange(f: () => void): () => void {
+    listeners.add(f)
+    return () => listeners.delete(f)
+  },
+}

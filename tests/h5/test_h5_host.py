@@ -1,0 +1,41 @@
+"""The API process serves the H5 build at /m/ and the kiosk at /kiosk/, and nothing else."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.async_api import Page
+
+from tests.h5.conftest import shot
+
+pytestmark = pytest.mark.browser
+
+
+async def test_home_page_opens_and_elderly_mode_enlarges_text(h5: Page) -> None:
+    text = h5.get_by_text("查找办事事项")
+    normal = await text.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    await shot(h5, "home")
+    await h5.get_by_role("switch").click()
+    await h5.wait_for_function("document.querySelector('.page.elder') !== null")
+    elder = await text.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    await shot(h5, "home-elder")
+    assert normal >= 16
+    assert elder >= 18 and elder > normal
+    await h5.reload()
+    await h5.wait_for_function("document.querySelector('.page.elder') !== null")
+
+
+async def test_pages_and_assets_are_served_with_their_caching(live_server: str) -> None:
+    async with httpx.AsyncClient(base_url=live_server) as client:
+        home = await client.get("/m/")
+        assert home.status_code == 200
+        assert home.headers["cache-control"] == "no-cache"
+        assert "script-src 'self'" in home.headers["content-security-policy"]
+        script = next(part.split('"')[0] for part in home.text.split('src="')[1:])
+        asset = await client.get(script)
+        assert asset.status_code == 200
+        assert "immutable" in asset.headers["cache-control"]
+        kiosk = await client.get("/kiosk/")
+        assert kiosk.status_code == 200 and kiosk.text == home.text
+        for bad in ("/m/js/../../index.html", "/m/other/x.js", "/m/js/nothing.js"):
+            assert (await client.get(bad)).status_code == 404
