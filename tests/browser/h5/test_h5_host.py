@@ -6,7 +6,7 @@ import httpx
 import pytest
 from playwright.async_api import Page
 
-from tests.h5.conftest import shot
+from tests.browser.h5.conftest import shot
 
 pytestmark = pytest.mark.browser
 
