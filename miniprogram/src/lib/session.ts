@@ -8,7 +8,7 @@
 //   (nothing personal stays in storage on a shared screen).
 import Taro from '@tarojs/taro'
 import type { LoginAnswer } from '../api/types'
-import { isKiosk, isWeapp } from './platform'
+import { isKiosk } from './platform'
 
 const TOKEN_KEY = 'jjb.token'
 const CITIZEN_KEY = 'jjb.citizen'
@@ -120,7 +120,7 @@ export const session = {
     if (isKiosk()) return Promise.resolve(false)
     if (!pending) {
       memory = null
-      pending = (isWeapp ? weappLogin() : h5Login()).finally(() => {
+      pending = (process.env.TARO_ENV === 'weapp' ? weappLogin() : h5Login()).finally(() => {
         pending = null
       })
     }

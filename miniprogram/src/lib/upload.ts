@@ -6,7 +6,6 @@ import Taro from '@tarojs/taro'
 import { ApiError, NETWORK_TEXT, url } from '../api/client'
 import type { UploadCreated } from '../api/types'
 import { session } from './session'
-import { isWeapp } from './platform'
 
 const LONG_SIDE = 1600
 const QUALITY = 0.8
@@ -32,7 +31,7 @@ function loadImage(src: string): Promise<HTMLImageElement> {
 
 /** A smaller copy of the photo at ``path`` (the same path when it cannot be made smaller). */
 export async function compress(path: string): Promise<string> {
-  if (isWeapp) {
+  if (process.env.TARO_ENV !== 'h5') {
     try {
       return (await Taro.compressImage({ src: path, quality: Math.round(QUALITY * 100) })).tempFilePath
     } catch {
