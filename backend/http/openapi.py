@@ -56,6 +56,7 @@ AUDIENCES: Final[dict[str, str]] = {
     "approver": "审批人员",
     "supervisor": "督查人员",
     "admin": "管理员",
+    "terminal": "自助终端",
 }
 
 DESCRIPTION: Final = """\
