@@ -78,11 +78,11 @@ from backend.platform.config import PlatformConfig
 from backend.platform.routes import PlatformAdminController, PlatformCallbackController
 from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
-from backend.terminals import service as terminals_service
-from backend.terminals.routes import TerminalAuthController, TerminalSessionController
 from backend.stats.routes import StatsController
 from backend.supervision.followups import follow_up_resolved
 from backend.supervision.routes import SupervisionController
+from backend.terminals import service as terminals_service
+from backend.terminals.routes import TerminalAuthController, TerminalSessionController
 from backend.uploads import merge as uploads_merge
 from backend.uploads import service as uploads_service
 from backend.uploads.ports import FileStore

@@ -21,7 +21,6 @@ from backend.identity.service import get_staff_account
 from backend.identity.sessions import known_citizens
 from backend.settings import Settings
 
-
 PrincipalLoader: TypeAlias = Callable[[str, Token], Awaitable[Principal | None]]
 """Loads the principal of a token whose subject is ``<kind>:<id>`` for a kind another package
 owns (``terminal``, ``kiosk``): given the id and the token; None answers 401."""

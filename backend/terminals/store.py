@@ -28,6 +28,12 @@ class TerminalRow:
     created_at: datetime
 
 
+_INSERT = (
+    "INSERT INTO terminal (id, name, service_point, credential_hash, credential_issued_at,"
+    " created_by, created_at) VALUES ($1::uuid, $2, $3, $4, $5, $6, $5) RETURNING " + _COLUMNS
+)
+
+
 def _row(r: asyncpg.Record) -> TerminalRow:
     return TerminalRow(**dict(r))
 
@@ -36,9 +42,7 @@ async def insert(
     *, terminal_id: str, name: str, point: str, credential_hash: str, by: str, at: datetime
 ) -> TerminalRow:
     row = await db.fetchrow(
-        "INSERT INTO terminal (id, name, service_point, credential_hash, credential_issued_at,"
-        " created_by, created_at) VALUES ($1::uuid, $2, $3, $4, $5, $6, $5)"
-        f" RETURNING {_COLUMNS}",
+        _INSERT,
         terminal_id,
         name,
         point,
@@ -53,7 +57,8 @@ async def insert(
 async def get(*, terminal_id: str, for_update: bool = False) -> TerminalRow | None:
     lock = " FOR UPDATE" if for_update else ""
     row = await db.fetchrow(
-        f"SELECT {_COLUMNS} FROM terminal WHERE id = $1::uuid{lock}", terminal_id
+        f"SELECT {_COLUMNS} FROM terminal WHERE id = $1::uuid{lock}",  # noqa: S608 - fixed
+        terminal_id,
     )
     return None if row is None else _row(row)
 
@@ -61,7 +66,7 @@ async def get(*, terminal_id: str, for_update: bool = False) -> TerminalRow | No
 async def page(*, offset: int, limit: int) -> tuple[list[TerminalRow], int]:
     """Active terminals first, newest first; and how many there are."""
     rows = await db.fetch(
-        f"SELECT {_COLUMNS} FROM terminal"
+        f"SELECT {_COLUMNS} FROM terminal"  # noqa: S608 - a fixed column list
         " ORDER BY disabled_at IS NOT NULL, created_at DESC, id OFFSET $1 LIMIT $2",
         offset,
         limit,
