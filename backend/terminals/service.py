@@ -296,7 +296,12 @@ async def open_session(
     token = auth.create_token(
         identifier=f"kiosk:{session_id}",
         token_expiration=timedelta(seconds=ttl_s),
-        token_extras={"kind": "kiosk", "ver": version or 0, "ch": "self_service"},
+        token_extras={
+            "kind": "kiosk",
+            "ver": version or 0,
+            "ch": "self_service",
+            "term": terminal.id,
+        },
     )
     log.info("terminal_session_opened", terminal_id=terminal.id, session_id=session_id)
     return SessionOpened(token, ttl_s, citizen_id, " ".join(name.split()), masked)

@@ -30,7 +30,9 @@ class TerminalRow:
 
 _INSERT = (
     "INSERT INTO terminal (id, name, service_point, credential_hash, credential_issued_at,"
-    " created_by, created_at) VALUES ($1::uuid, $2, $3, $4, $5, $6, $5) RETURNING " + _COLUMNS
+    " created_by, created_at) VALUES ($1::uuid, $2, $3, $4, $5, $6, $5) RETURNING id::text AS id,"
+    " name, service_point AS point, credential_hash, credential_issued_at, disabled_at,"
+    " last_seen_at, created_by, created_at"
 )
 
 
