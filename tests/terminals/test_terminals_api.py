@@ -13,8 +13,11 @@ import redis.asyncio as aioredis
 from backend import db
 from backend.audit.service import AuditLog
 from backend.cases.tables import Case
+from backend.clock import today
 from backend.errors import Conflict, InvalidInput, Unauthenticated
+from backend.stats import rollup
 from backend.terminals import service
+from backend.workdays.calendar import ChinaCalendar
 from tests.api.test_login import assert_problem
 from tests.factories import make_id_number
 from tests.notices.support import run_notice_jobs
@@ -194,7 +197,7 @@ async def test_a_card_read_opens_a_session_for_a_known_or_a_new_person(
     assert_problem(
         await kiosk.post("/api/v1/terminal/sessions", json=card("钱阿婆", number)),
         403,
-        "not_allowed",
+        "kiosk_not_allowed",
     )
 
 
@@ -240,6 +243,7 @@ async def test_a_case_filed_at_a_kiosk(api, small_catalogue: Path, settings, eli
     listed = (await kiosk.get("/api/v1/cases")).json()
     assert [c["number"] for c in listed["items"]] == [case["number"]]
 
+    await rollup.rebuild(calendar=ChinaCalendar(), today=today())  # what the cron does
     supervisor = await staff(api, role="supervisor", username="sup-kiosk")
     overview = (await supervisor.get("/api/v1/stats/overview")).json()
     assert overview["by_channel"].get("self_service") == 1
@@ -259,7 +263,7 @@ async def test_ending_or_expiry_ends_a_session(api, small_catalogue: Path, setti
     device = await terminal_login(api, await issued(settings.audit_key))
     known = await citizen(api, "kiosk-end", seq=306)
     kiosk, _ = await session(device, "王秀英", str(known.id_number))
-    assert_problem(await device.post("/api/v1/terminal/sessions/end"), 403, "not_allowed")
+    assert_problem(await device.post("/api/v1/terminal/sessions/end"), 403, "terminal_not_allowed")
     assert (await kiosk.post("/api/v1/terminal/sessions/end")).status_code == 204
     assert_problem(await kiosk.get("/api/v1/me"), 401, "token_revoked")
 
