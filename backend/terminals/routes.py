@@ -9,7 +9,6 @@ from __future__ import annotations
 from litestar import Controller, post
 
 from backend.deps import Deps
-from backend.errors import Unauthenticated
 from backend.http.auth import (
     KIOSK_OK,
     PUBLIC,
@@ -22,7 +21,7 @@ from backend.http.auth import (
 from backend.http.client import client_address
 from backend.http.openapi import operation
 from backend.identity.tokens import issuer
-from backend.terminals import limits, service
+from backend.terminals import service
 from backend.terminals.schemas import (
     SessionCitizen,
     SessionRequest,
@@ -54,38 +53,39 @@ class TerminalAuthController(Controller):
     async def login(
         self, request: PublicRequest, deps: Deps, data: TerminalLoginRequest
     ) -> TerminalLoginResponse:
-        settings = deps.settings
-        address = client_address(request, settings)
-        window = settings.terminal_login_window_s
-        prefix = settings.redis_prefix
-        await limits.refuse_if_over(
-            deps.redis,
-            prefix=prefix,
-            address=address,
-            most=settings.terminal_login_max_failures,
-            window_s=window,
+        done = await service.login_from(
+            terminal_id=data.terminal_id,
+            secret=data.secret,
+            address=client_address(request, deps.settings),
+            redis=deps.redis,
+            settings=deps.settings,
+            auth=issuer(deps.settings),
         )
-        try:
-            done = await service.login(
-                terminal_id=data.terminal_id,
-                secret=data.secret,
-                auth=issuer(settings),
-                ttl_s=settings.terminal_token_ttl_s,
-            )
-        except Unauthenticated:
-            await limits.count_failure(deps.redis, prefix=prefix, address=address, window_s=window)
-            raise
-        view = done.terminal
-        return TerminalLoginResponse(
-            access_token=done.access_token,
-            expires_in=done.expires_in,
-            terminal=TerminalSummary(
-                id=view.id,
-                name=view.name,
-                service_point_id=view.service_point_id,
-                township_code=view.township_code,
-            ),
-        )
+        return _login_answer(done)
+
+
+def _login_answer(done: service.TerminalLogin) -> TerminalLoginResponse:
+    view = done.terminal
+    return TerminalLoginResponse(
+        access_token=done.access_token,
+        expires_in=done.expires_in,
+        terminal=TerminalSummary(
+            id=view.id,
+            name=view.name,
+            service_point_id=view.service_point_id,
+            township_code=view.township_code,
+        ),
+    )
+
+
+def _session_answer(opened: service.SessionOpened) -> SessionResponse:
+    return SessionResponse(
+        access_token=opened.access_token,
+        expires_in=opened.expires_in,
+        citizen=SessionCitizen(
+            id=opened.citizen_id, name=opened.name, id_number_masked=opened.id_number_masked
+        ),
+    )
 
 
 class TerminalSessionController(Controller):
@@ -123,13 +123,7 @@ class TerminalSessionController(Controller):
             auth=issuer(deps.settings),
             ttl_s=deps.settings.terminal_session_ttl_s,
         )
-        return SessionResponse(
-            access_token=opened.access_token,
-            expires_in=opened.expires_in,
-            citizen=SessionCitizen(
-                id=opened.citizen_id, name=opened.name, id_number_masked=opened.id_number_masked
-            ),
-        )
+        return _session_answer(opened)
 
     @post(
         "/end",

@@ -16,6 +16,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 from litestar.security.jwt import JWTAuth, Token
@@ -28,7 +29,8 @@ from backend.http.auth import Principal, TerminalSeat
 from backend.identity import offline
 from backend.identity.sessions import citizen_token_version
 from backend.security.fieldcrypt import FieldCipher
-from backend.terminals import store, texts
+from backend.settings import Settings
+from backend.terminals import limits, store, texts
 
 log = structlog.get_logger(__name__)
 
@@ -229,6 +231,33 @@ async def login(
     )
     log.info("terminal_login", terminal_id=row.id)
     return TerminalLogin(token, ttl_s, view)
+
+
+async def login_from(
+    *,
+    terminal_id: str,
+    secret: str,
+    address: str,
+    redis: Any,
+    settings: Settings,
+    auth: JWTAuth[Principal, Token],
+) -> TerminalLogin:
+    """:func:`login`, refused while ``address`` has too many recent failures; a failure counts."""
+    window, prefix = settings.terminal_login_window_s, settings.redis_prefix
+    await limits.refuse_if_over(
+        redis,
+        prefix=prefix,
+        address=address,
+        most=settings.terminal_login_max_failures,
+        window_s=window,
+    )
+    try:
+        return await login(
+            terminal_id=terminal_id, secret=secret, auth=auth, ttl_s=settings.terminal_token_ttl_s
+        )
+    except Unauthenticated:
+        await limits.count_failure(redis, prefix=prefix, address=address, window_s=window)
+        raise
 
 
 def _seat(view: TerminalView) -> TerminalSeat:
