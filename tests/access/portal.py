@@ -30,7 +30,9 @@ from tests.factories import DEFAULT_PASSWORD, make_id_number
 from tests.support import VILLAGE
 from tests.window.support import BIRTH as WINDOW_BIRTH
 
-STAFF_PRINCIPALS = tuple(p for p in PRINCIPALS if not p.startswith("citizen"))
+STAFF_PRINCIPALS = tuple(
+    p for p in PRINCIPALS if not p.startswith("citizen") and not p.startswith("terminal")
+)
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
 ALL_STAFF_BUT = api_rules.ALL_STAFF_BUT
 SUPERVISION = {"peers": ("supervisor_b",), "wider": ("admin",)}
