@@ -81,7 +81,7 @@ TAGS: Final = [
     Tag(name="登录与会话", description="微信登录、工作人员登录、自助终端登录、退出。"),
     Tag(
         name="自助终端",
-        description="自助终端读身份证开启群众会话（最长 10 分钟）和结束会话，见 docs/terminals.md。",
+        description="自助终端读身份证开启群众会话（最长 10 分钟）和结束会话。",
     ),
     Tag(name="我的信息", description="市民的实名信息、手机号、个人信息导出和删除申请。"),
     Tag(name="市民办件", description="市民提交、查看、撤回、补正和评价自己的办件。"),
