@@ -100,6 +100,12 @@ async def _view(row: store.TerminalRow) -> TerminalView:
     )
 
 
+async def terminal_points() -> list[tuple[str, str]]:
+    """The service points a terminal may be registered at: (id, name), by id."""
+    snap = await geo.snapshot()
+    return sorted((p.code, p.name) for p in snap.points.values() if p.kind == KIND)
+
+
 def _clean_name(name: str) -> str:
     clean = " ".join(name.split())
     if not 1 <= len(clean) <= 100 or any(not c.isprintable() for c in clean):
