@@ -30,6 +30,7 @@ from agent_portal.admin.deletions import DeletionPages
 from agent_portal.admin.platforms import PlatformPages
 from agent_portal.admin.points import PointPages
 from agent_portal.admin.routing import RoutingPages
+from agent_portal.admin.terminals import TerminalPages
 from agent_portal.agent.case_pages import AgentCasePages
 from agent_portal.agent.filing_pages import FilingPages
 from agent_portal.agent.handover_pages import AgentHandoverPages
@@ -162,6 +163,7 @@ def create_portal(*, secret_key: str, cookie_secure: bool, settings: Settings) -
             CataloguePages,
             AccountsPages,
             DeletionPages,
+            TerminalPages,
         ],
         middleware=[
             session,

@@ -82,6 +82,8 @@ from backend.settings import Settings
 from backend.stats.routes import StatsController
 from backend.supervision.followups import follow_up_resolved
 from backend.supervision.routes import SupervisionController
+from backend.terminals import service as terminals_service
+from backend.terminals.routes import TerminalAuthController, TerminalSessionController
 from backend.uploads import merge as uploads_merge
 from backend.uploads import service as uploads_service
 from backend.uploads.ports import FileStore
@@ -136,7 +138,14 @@ def create_app(
     if configure_logs:
         configure_logging(level=settings.log_level, json=settings.log_json)
     settings.check()
-    jwt_auth = make_jwt_auth(settings, exclude=UNAUTHENTICATED_PATHS)
+    jwt_auth = make_jwt_auth(
+        settings,
+        exclude=UNAUTHENTICATED_PATHS,
+        loaders={
+            "terminal": terminals_service.terminal_principal,
+            "kiosk": terminals_service.kiosk_principal,
+        },
+    )
     cipher = FieldCipher(settings.field_key_ring())
     audit = AuditLog(settings.audit_key)
     reveal.configure(cipher=cipher, audit=audit)
@@ -247,6 +256,8 @@ def create_app(
             CalendarController,
             CitizenCaseController,
             CitizenNoticeController,
+            TerminalAuthController,
+            TerminalSessionController,
             verify_page,
             WindowController,
             ReviewController,

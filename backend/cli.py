@@ -20,6 +20,7 @@ from backend.identity.keys_cli import keys as keys_commands
 from backend.identity.users_cli import users as users_commands
 from backend.settings import Settings, SettingsError, load_settings
 from backend.supervision.cli import supervision as supervision_commands
+from backend.terminals.cli import terminals as terminals_commands
 from backend.workdays.cli import calendar as calendar_commands
 from notifications.cli import notifications as notification_commands
 
@@ -431,6 +432,7 @@ main.add_command(calendar_commands)
 main.add_command(audit_commands)
 main.add_command(keys_commands)
 main.add_command(users_commands)
+main.add_command(terminals_commands)
 main.add_command(notification_commands)
 main.add_command(supervision_commands)
 main.add_command(privacy_commands)

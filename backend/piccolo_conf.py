@@ -27,6 +27,7 @@ APP_REGISTRY = AppRegistry(
         "backend.delegation.piccolo_app",
         "backend.supervision.piccolo_app",
         "backend.notices.piccolo_app",
+        "backend.terminals.piccolo_app",
         "notifications.piccolo_app",
         "backend.stats.piccolo_app",
     ]

@@ -156,6 +156,10 @@ class Settings:
     login_address_max_usernames: int = 10
     login_account_lock_addresses: int = 10
     login_account_lock_failures: int = 50
+    terminal_token_ttl_s: int = 12 * 3600
+    terminal_session_ttl_s: int = 600
+    terminal_login_max_failures: int = 10
+    terminal_login_window_s: int = 900
 
     @property
     def base_url(self) -> str:
@@ -240,6 +244,14 @@ class Settings:
             raise SettingsError("UPLOAD_MAX_BYTES must be between 1 KiB and 100 MiB")
         if min(self.id_lookup_limit_per_account, self.id_lookup_limit_per_address) < 1:
             raise SettingsError("ID_LOOKUP_LIMIT_PER_ACCOUNT and _PER_ADDRESS must be at least 1")
+        if not 1 <= self.terminal_session_ttl_s <= 600:
+            raise SettingsError("TERMINAL_SESSION_TTL must be between 1 and 600 seconds")
+        if self.terminal_token_ttl_s < 60 or self.terminal_login_max_failures < 1:
+            raise SettingsError(
+                "TERMINAL_TOKEN_TTL must be at least 60, TERMINAL_LOGIN_MAX_FAILURES at least 1"
+            )
+        if not 60 <= self.terminal_login_window_s <= 86400:
+            raise SettingsError("TERMINAL_LOGIN_WINDOW_SECONDS must be between 60 and 86400")
         if not 1 <= self.id_lookup_window_s <= 86400:
             raise SettingsError("ID_LOOKUP_WINDOW_SECONDS must be between 1 and 86400")
         if not 0 <= self.deletion_notice_s <= 30 * 86400:
@@ -367,6 +379,10 @@ _ENV: dict[str, tuple[str, str]] = {
     "LOGIN_ADDRESS_MAX_USERNAMES": ("login_address_max_usernames", "int"),
     "LOGIN_ACCOUNT_LOCK_ADDRESSES": ("login_account_lock_addresses", "int"),
     "LOGIN_ACCOUNT_LOCK_FAILURES": ("login_account_lock_failures", "int"),
+    "TERMINAL_TOKEN_TTL": ("terminal_token_ttl_s", "int"),
+    "TERMINAL_SESSION_TTL": ("terminal_session_ttl_s", "int"),
+    "TERMINAL_LOGIN_MAX_FAILURES": ("terminal_login_max_failures", "int"),
+    "TERMINAL_LOGIN_WINDOW_SECONDS": ("terminal_login_window_s", "int"),
 }
 
 

@@ -66,6 +66,7 @@ ROLE_TASKS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
         ("事项目录", "查看和修改事项、材料、表单和一件事", "/portal/admin/catalogue/"),
         ("账号管理", "新建账号，修改角色和区划，停用、解锁、重置密码", "/portal/admin/accounts/"),
         ("删除申请", "处理群众删除个人信息的申请", "/portal/admin/deletions/"),
+        ("自助终端", "登记自助终端，重新签发凭证，停用终端", "/portal/admin/terminals/"),
     ),
 }
 

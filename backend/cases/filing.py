@@ -64,6 +64,17 @@ def citizen_submitter(citizen_id: str) -> Submitter:
     )
 
 
+def kiosk_submitter(citizen_id: str) -> Submitter:
+    """A citizen filing for themselves at a self-service terminal (自助终端); in person."""
+    return Submitter(
+        applicant_id=citizen_id,
+        actor=Actor("citizen", citizen_id, "citizen", channel="self_service"),
+        channel="self_service",
+        filed_by_kind="self",
+        in_person=True,
+    )
+
+
 async def uploads_by_type(
     materials: list[MaterialIn], *, owner_kind: str, owner_id: str, case_number: str | None = None
 ) -> dict[str, list[str]]:

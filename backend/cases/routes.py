@@ -26,7 +26,7 @@ from backend.cases.schemas import (
     SupplementIn,
 )
 from backend.deps import Deps
-from backend.http.auth import ApiRequest, citizen_only, principal_of
+from backend.http.auth import KIOSK_OK, ApiRequest, citizen_only, principal_of
 from backend.http.idempotent import claim_of, respond
 from backend.http.openapi import audience, operation
 from backend.http.pagination import Page, PageSize
@@ -67,6 +67,12 @@ async def own_case(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
     connection.state[CASE_ROW] = row
 
 
+def _terminal_point(request: ApiRequest) -> str | None:
+    """The service point of the self-service terminal a session files at, if any."""
+    seat = request.user.terminal
+    return seat.service_point_id if request.user.at_terminal and seat is not None else None
+
+
 class CitizenCaseController(Controller):
     path = "/api/v1/cases"
     tags = ["市民办件"]
@@ -103,6 +109,7 @@ class CitizenCaseController(Controller):
                 ],
             },
             idempotent=True,
+            opt={KIOSK_OK: True},
         ),
     )
     async def submit(
@@ -115,6 +122,7 @@ class CitizenCaseController(Controller):
             shared_data=deps.shared_data,
             doorbell=deps.doorbell,
             ttl_s=deps.settings.idempotency_ttl_s,
+            terminal_point=_terminal_point(request),
         )
         return respond(answer, CaseForCitizen)
 
@@ -125,6 +133,7 @@ class CitizenCaseController(Controller):
             "我的办件",
             "列出我作为申请人的办件，包括代办员、窗口或银行网点替我提交的，最新的在前；"
             "一件事只列一条。page 从 1 开始，page_size 最大 100。",
+            opt={KIOSK_OK: True},
         ),
     )
     async def list_mine(
@@ -142,6 +151,7 @@ class CitizenCaseController(Controller):
             "我的一件办件：状态、办理进度、办结期限、材料、补正通知和出件信息；一件事带各子件。"
             "不存在的办件和别人的办件同样答 404 case_not_found。",
             problems=NOT_MINE,
+            opt={KIOSK_OK: True},
         ),
     )
     async def detail(self, request: ApiRequest, number: Number) -> CaseForCitizen:
@@ -177,6 +187,7 @@ class CitizenCaseController(Controller):
                 409: ["transition_not_allowed", "upload_already_attached"],
                 422: ["material_type_mismatch", "materials_missing"],
             },
+            opt={KIOSK_OK: True},
         ),
     )
     async def supplement(

@@ -6,11 +6,19 @@ agents and bank outlets use too.
 
 from __future__ import annotations
 
+import msgspec
+
 from backend.audit.service import Actor as AuditActor
 from backend.audit.service import AuditLog
 from backend.cases import clock, present, submission, views
 from backend.cases.actions import evaluate, material_link, supply, withdraw
-from backend.cases.filing import citizen_submitter, not_found, prepare, submit
+from backend.cases.filing import (
+    citizen_submitter,
+    kiosk_submitter,
+    not_found,
+    prepare,
+    submit,
+)
 from backend.cases.ports import SharedData
 from backend.cases.schemas import (
     CaseForCitizen,
@@ -68,10 +76,18 @@ async def submit_own_case(
     shared_data: SharedData,
     doorbell: Doorbell,
     ttl_s: int,
+    terminal_point: str | None = None,
 ) -> Answer:
     """A citizen files for themselves: checked before the transaction, written in it, at most
-    once per idempotency key (a retry answers the first answer)."""
+    once per idempotency key (a retry answers the first answer).
+
+    At a self-service terminal (``terminal_point``, the terminal's service point) the case is
+    filed through channel ``self_service`` at that point, whatever point the body names.
+    """
     by = citizen_submitter(citizen_id)
+    if terminal_point is not None:
+        by = kiosk_submitter(citizen_id)
+        body = msgspec.structs.replace(body, service_point_id=terminal_point)
 
     async def checked() -> tuple[submission.Plan, clock.Calendar]:
         plan = await prepare(body=body, by=by, shared_data=shared_data)

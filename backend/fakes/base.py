@@ -150,7 +150,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
 
-def serve_until_signalled(fake: JsonFake, banner: str) -> int:
+def serve_until_signalled(fake: ServedInThread, banner: str) -> int:
     """Run ``fake`` in this process until SIGINT/SIGTERM; ``banner`` may use ``{url}``."""
     done = threading.Event()
 

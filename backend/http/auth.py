@@ -17,7 +17,9 @@ from litestar.security.jwt import JWTAuth, Token
 from backend.http import openapi
 from backend.http.openapi import audience
 
-STAFF_ROLES: Final = tuple(role for role in openapi.AUDIENCES if role != "citizen")
+STAFF_ROLES: Final = tuple(
+    role for role in openapi.AUDIENCES if role not in ("citizen", "terminal")
+)
 """Every staff role (``backend.identity.roles.ROLES``), as the API description names them."""
 
 PUBLIC = {"exclude_from_auth": True}
@@ -35,17 +37,46 @@ class StaffCard(Protocol):
     def display_name(self) -> str: ...
 
 
+KIOSK_OK: Final = "kiosk_ok"
+"""Route ``opt`` key of the citizen routes a self-service terminal's session may call (read the
+catalogue and one's own cases, file, supply, uploads, notices); every other route answers 403
+``kiosk_not_allowed`` to a session token (docs/terminals.md)."""
+
+TERMINAL_OK: Final = "terminal_ok"
+"""Route ``opt`` key of the routes a self-service terminal's own device token may call (open a
+citizen session); every other route answers 403 ``terminal_not_allowed`` to it."""
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalSeat:
+    """The self-service terminal (自助终端) a request comes from, and where it stands."""
+
+    id: str
+    service_point_id: str
+    township_code: str
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: a citizen (mini-program) or a staff member, with their scope."""
+    """Who is calling: a citizen (mini-program, or a session at a self-service terminal), a staff
+    member, or a self-service terminal itself, with their scope."""
 
-    kind: Literal["citizen", "staff"]
+    kind: Literal["citizen", "staff", "terminal"]
     id: str
     role: str | None = None
     area_code: str | None = None
     department_code: str | None = None
     account: StaffCard | None = None
     """The staff account as loaded for this request (None for citizens)."""
+    terminal: TerminalSeat | None = None
+    """The terminal: of a terminal's own token, or of a citizen's session at it."""
+    session_id: str | None = None
+    """A citizen's session at a terminal (None for the mini-program's tokens)."""
+
+    @property
+    def at_terminal(self) -> bool:
+        """A citizen's session at a self-service terminal (channel ``self_service``)."""
+        return self.kind == "citizen" and self.terminal is not None
 
     @property
     def scope_key(self) -> str:
@@ -86,6 +117,18 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
 @audience("citizen")
 def citizen_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if principal_of(connection).kind != "citizen":
+        raise PermissionDeniedException()
+
+
+@audience("terminal")
+def terminal_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if principal_of(connection).kind != "terminal":
+        raise PermissionDeniedException()
+
+
+@audience("citizen")
+def kiosk_session_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if not principal_of(connection).at_terminal:
         raise PermissionDeniedException()
 
 

@@ -56,6 +56,7 @@ AUDIENCES: Final[dict[str, str]] = {
     "approver": "审批人员",
     "supervisor": "督查人员",
     "admin": "管理员",
+    "terminal": "自助终端",
 }
 
 DESCRIPTION: Final = """\
@@ -77,7 +78,11 @@ TAGS: Final = [
         name="公开信息",
         description="事项目录、一件事、区划、附近办事点和 30 分钟办事圈，无需登录。",
     ),
-    Tag(name="登录与会话", description="微信登录、工作人员登录、退出。"),
+    Tag(name="登录与会话", description="微信登录、工作人员登录、自助终端登录、退出。"),
+    Tag(
+        name="自助终端",
+        description="自助终端读身份证开启群众会话（最长 10 分钟）和结束会话。",
+    ),
     Tag(name="我的信息", description="市民的实名信息、手机号、个人信息导出和删除申请。"),
     Tag(name="市民办件", description="市民提交、查看、撤回、补正和评价自己的办件。"),
     Tag(name="委托代办", description="市民确认、拒绝或撤销委托代办员代办。"),

@@ -8,7 +8,13 @@ from litestar.params import Body
 
 from backend.deps import Deps
 from backend.errors import Unauthenticated
-from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, ApiRequest, citizen_only, staff_roles
+from backend.http.auth import (
+    KIOSK_OK,
+    PASSWORD_CHANGE_PENDING_OK,
+    ApiRequest,
+    citizen_only,
+    staff_roles,
+)
 from backend.http.openapi import operation
 from backend.http.throttle import limit_id_lookup
 from backend.identity import binding, deletion, export, phone, service
@@ -42,6 +48,7 @@ class MeController(Controller):
             "返回登录群众本人的信息：姓名、遮掩后的身份证号码和手机号码、是否已实名登记和核验、"
             "所在村（社区）。完整号码只在导出个人信息副本时给出。",
             problems=_GONE,
+            opt={KIOSK_OK: True},
         ),
     )
     async def citizen_me(self, request: ApiRequest) -> CitizenMe:

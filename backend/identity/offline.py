@@ -153,7 +153,7 @@ async def insert(checked: Checked, lookup: str, cipher: FieldCipher, consent: st
         new=identities.Registration(
             id=citizen_id,
             name=checked.name,
-            village=checked.village,
+            village=checked.village or None,
             id_number_enc=cipher.encrypt(
                 checked.number.value, context=id_number_context(citizen_id)
             ),
@@ -170,6 +170,34 @@ async def insert(checked: Checked, lookup: str, cipher: FieldCipher, consent: st
             at=now,
         )
     )
+
+
+KIOSK_CONSENT = "kiosk-card"
+"""Consent shown on a self-service terminal's screen before the card was read."""
+
+
+async def find_or_register_card(
+    *, name: str, id_number: str, village_code: str | None, cipher: FieldCipher
+) -> tuple[str, str]:
+    """The citizen whose ID card was read on a self-service terminal, or a new one without
+    WeChat: their id and masked number. A bad number is 422 ``id_number_invalid``; a known
+    number under another name is 409 ``applicant_name_mismatch`` (the card reader reads the
+    name, so this only happens when the record is wrong)."""
+    clean = normalise_name(name)
+    number = parse_id_number(id_number, today=clock.today())
+    if not name_ok(clean):
+        raise InvalidInput("姓名格式不正确。", code="applicant_invalid")
+    if village_code is not None and await areas.level_of(area_code=village_code) != "village":
+        village_code = None
+    checked = Checked(clean, number, village_code or "", None)
+    lookup = lookup_of(checked, cipher)
+    found = await _holder(lookup, clean)
+    if found is None:
+        found = await insert(checked, lookup, cipher, KIOSK_CONSENT)
+    if found is None:
+        found = await _holder(lookup, clean)  # registered meanwhile by another request
+    assert found is not None
+    return found, number.masked
 
 
 async def move_village(*, citizen_id: str, village_code: str) -> None:

@@ -66,6 +66,7 @@ class SessionController(Controller):
     async def logout(self, request: ApiRequest) -> None:
         """Logs the account out everywhere: this token, every other token and portal session."""
         who = request.user
+        assert who.kind != "terminal"  # terminals never reach this route (no opt)
         await revoke_all(kind=who.kind, account_id=who.id)
 
     @post(

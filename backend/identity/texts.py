@@ -134,3 +134,6 @@ def minutes(wait_s: int) -> int:
 HIDDEN_CHARS: Final = (
     "“{label}”含有不能使用的字符（控制字符、零宽字符或文字方向控制符），请删去后重试。"
 )
+
+TERMINAL_NOT_ALLOWED = "自助终端不能办理此项操作。"
+KIOSK_NOT_ALLOWED = "自助终端上不能办理此项业务，请在微信小程序或到窗口办理。"

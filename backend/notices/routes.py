@@ -12,7 +12,7 @@ from backend.cases.routes import CASE_ROW, NOT_MINE, Number, own_case
 from backend.cases.store.cases import CaseRecord
 from backend.deps import Deps
 from backend.errors import NotFound, RateLimited
-from backend.http.auth import PUBLIC, ApiRequest, PublicRequest
+from backend.http.auth import KIOSK_OK, PUBLIC, ApiRequest, PublicRequest
 from backend.http.client import client_address
 from backend.http.openapi import operation
 from backend.notices import limits, present, service, texts
@@ -35,6 +35,7 @@ class CitizenNoticeController(Controller):
             "办件已出具的书面凭证：受理通知书、不予受理通知书、补正材料通知书、不予许可（办理）"
             "决定书、办结通知书（送达回执）；一件事含各子件的文书。每份可下载 PDF（pdf_path）。",
             problems=NOT_MINE,
+            opt={KIOSK_OK: True},
         ),
     )
     async def list_notices(self, request: ApiRequest, number: Number) -> list[NoticeForCitizen]:
@@ -52,6 +53,7 @@ class CitizenNoticeController(Controller):
             "别人的办件、不属于该办件的文书同样答 404。每次下载记入审计日志；"
             "每人每分钟至多下载 30 次（429 rate_limited）。",
             problems={404: [*NOT_MINE[404], "notice_not_found"], 429: ["rate_limited"]},
+            opt={KIOSK_OK: True},
         ),
     )
     async def notice_pdf(

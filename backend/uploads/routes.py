@@ -14,7 +14,7 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import Body, Parameter
 
 from backend.deps import Deps
-from backend.http.auth import PUBLIC, ApiRequest
+from backend.http.auth import KIOSK_OK, PUBLIC, ApiRequest
 from backend.http.openapi import operation
 from backend.http.problems import http_exception_handler, problem
 from backend.settings import Settings
@@ -112,6 +112,7 @@ class UploadController(Controller):
                 429: ["upload_limit_reached"],
                 503: ["storage_unavailable"],
             },
+            opt={KIOSK_OK: True},
         ),
     )
     async def create(

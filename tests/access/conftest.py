@@ -32,6 +32,7 @@ HIGH_LIMITS = {
     "UPLOAD_MAX_PER_DAY": "1000000",
     "ID_LOOKUP_LIMIT_PER_ACCOUNT": "1000000",
     "ID_LOOKUP_LIMIT_PER_ADDRESS": "1000000",
+    "TERMINAL_LOGIN_MAX_FAILURES": "1000000",
     "MANDATE_SPOT_CHECK_RATE": "1.0",  # every paper mandate is sampled, so it can be checked
 }
 
@@ -67,7 +68,7 @@ async def sweep(
     await truncate_all()
     await import_batch(read_file(FIXTURES), effective_from=today())
     async with httpx.AsyncClient(base_url=sweep_server, timeout=30.0) as api:
-        world = await build(api)
+        world = await build(api, settings)
         world.settings, world.idverify = settings, fake_idverify
         world.objects["bundle"] = (await api.get("/api/v1/bundles")).json()["items"][0]["code"]
         world.objects["platform_url"] = sweep_platform.url + "api"

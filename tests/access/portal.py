@@ -30,7 +30,9 @@ from tests.factories import DEFAULT_PASSWORD, make_id_number
 from tests.support import VILLAGE
 from tests.window.support import BIRTH as WINDOW_BIRTH
 
-STAFF_PRINCIPALS = tuple(p for p in PRINCIPALS if not p.startswith("citizen"))
+STAFF_PRINCIPALS = tuple(
+    p for p in PRINCIPALS if not p.startswith("citizen") and not p.startswith("terminal")
+)
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
 ALL_STAFF_BUT = api_rules.ALL_STAFF_BUT
 SUPERVISION = {"peers": ("supervisor_b",), "wider": ("admin",)}
@@ -46,6 +48,20 @@ def portal_routes(app: Litestar) -> list[str]:
             if method in ("GET", "POST"):
                 found.add(f"{method} {path}")
     return sorted(found)
+
+
+async def _portal_terminal(w: World) -> None:
+    """A fresh terminal registered at the catalogue's terminal point, for the admin to act on."""
+    from backend.audit.service import Actor, AuditLog
+    from backend.terminals import service as terminals
+
+    made = await terminals.issue(
+        audit=AuditLog(w.settings.audit_key),
+        actor=Actor("system", "cli:access"),
+        point_code="TERM-330109105",
+        name="门户测试自助机",
+    )
+    w.objects["portal_terminal"] = made.terminal.id
 
 
 async def _fresh_notice(w: World) -> None:
@@ -579,6 +595,20 @@ PORTAL_RULES: dict[str, Rule] = {
         who="admin",
         path=lambda w: {"staff_id": w.objects["portal_managed"], "action": "end-sessions"},
         body={"reason": "手机遗失"},
+    ),
+    "GET /portal/admin/terminals": Rule(who="admin"),
+    "POST /portal/admin/terminals": Rule(
+        who="admin", body={"point": "TERM-330109105", "name": "门户登记自助机"}
+    ),
+    "POST /portal/admin/terminals/{terminal_id}/reissue": Rule(
+        who="admin",
+        prepare=_portal_terminal,
+        path=lambda w: {"terminal_id": w.objects["portal_terminal"]},
+    ),
+    "POST /portal/admin/terminals/{terminal_id}/disable": Rule(
+        who="admin",
+        prepare=_portal_terminal,
+        path=lambda w: {"terminal_id": w.objects["portal_terminal"]},
     ),
     "GET /portal/admin/deletions": Rule(who="admin", prepare=_portal_deletion_request),
     "GET /portal/admin/deletions/{request_id}": Rule(

@@ -43,7 +43,7 @@ from notifications.tables import Message, StaffNotice
 from tests.access.world import ANON, PRINCIPALS, World
 from tests.delegation.support import BIRTH_FORM, FILING, OTHER_VILLAGE
 from tests.factories import DEFAULT_PASSWORD, DISTRICT, make_id_number
-from tests.support import VILLAGE, citizen
+from tests.support import VILLAGE, CitizenClient, citizen
 from tests.window.support import INSURANCE, OTHER_TOWNSHIP, SINGLE, TOWNSHIP, forward, staff
 
 Value = Callable[[World], Any] | dict[str, Any] | None
@@ -117,6 +117,24 @@ async def _with_material(w: World) -> None:
         {"materials": [{"type": "户口簿", "upload_id": upload}]},
     )
     w.objects["mat_case"], w.objects["mat_upload"] = number_, upload
+
+
+def _card(seq: int) -> dict[str, Any]:
+    """An ID card on the terminal's reader (a person the world does not know yet)."""
+    return {
+        "name": "钱阿婆",
+        "id_number": make_id_number(seq=seq, birth="19380704", male=False),
+        "reader": {"serial": "SR-ACCESS", "read_at": "2026-12-07T09:30:00+08:00"},
+    }
+
+
+async def _kiosk_session(w: World) -> None:
+    """Citizen A's session at the terminal (``kiosk_a``), opened by reading their card."""
+    a = w.client("citizen_a")
+    body = {**_card(seq=0), "name": a.name, "id_number": a.id_number}
+    opened = await w.act("terminal_a", "/api/v1/terminal/sessions", body)
+    token = opened["access_token"]
+    w.who["kiosk_a"] = CitizenClient(w.api, {"Authorization": f"Bearer {token}"}, a.id)
 
 
 async def _asked(w: World) -> None:
@@ -502,6 +520,14 @@ RULES: dict[str, Rule] = {
         body={"username": "window-a", "password": DEFAULT_PASSWORD}
     ),
     "POST /api/v1/auth/wechat/login": PUBLIC(body={"code": "test:access-a"}),
+    "POST /api/v1/auth/terminal/login": PUBLIC(
+        body=lambda w: {
+            "terminal_id": w.objects["terminal_id"],
+            "secret": w.objects["terminal_secret"],
+        }
+    ),
+    "POST /api/v1/terminal/sessions": Rule(who="terminal_a", body=lambda w: _card(seq=84)),
+    "POST /api/v1/terminal/sessions/end": Rule(who="kiosk_a", prepare=_kiosk_session),
     "GET /api/v1/wechat/push": SIGNED,
     "POST /api/v1/wechat/push": SIGNED,
     "POST /api/v1/platform/callbacks": SIGNED,

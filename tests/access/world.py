@@ -36,8 +36,12 @@ PRINCIPALS = (
     "supervisor_a",
     "supervisor_b",
     "admin",
+    "terminal_a",
 )
-"""Everyone who calls: ``*_a`` owns the objects, ``*_b`` is the same role elsewhere."""
+"""Everyone who calls: ``*_a`` owns the objects, ``*_b`` is the same role elsewhere;
+``terminal_a`` is a self-service terminal's own token (it may only open citizens' sessions).
+A citizen's session at the terminal (``kiosk_a``) is made by the rule that ends it: its
+refusals elsewhere are tested in tests/terminals."""
 
 
 @dataclass
@@ -125,8 +129,11 @@ class World:
         }
 
 
-async def build(api: httpx.AsyncClient) -> World:
-    """Every principal, logged in; the owners' long-lived objects in ``objects``."""
+async def build(api: httpx.AsyncClient, settings: Any = None) -> World:
+    """Every principal, logged in; the owners' long-lived objects in ``objects``.
+
+    Without ``settings`` (whose audit key registers the terminal) ``terminal_a`` calls
+    without a token."""
     world = World(api)
     for code in (DISTRICT, TOWNSHIP, OTHER_TOWNSHIP, OTHER_VILLAGE):
         await make_area(code)
@@ -155,7 +162,32 @@ async def build(api: httpx.AsyncClient) -> World:
     )
     world.who["admin"] = await staff(api, role="admin", username="admin-a", area_code=DISTRICT)
     world.objects["villager_id_number"] = make_id_number(seq=83, birth="19440205")
+    world.who["terminal_a"] = None
+    if settings is not None:
+        world.who["terminal_a"] = await _terminal(world, settings)
     return world
+
+
+async def _terminal(world: World, settings: Any) -> CitizenClient:
+    """The catalogue's self-service terminal registered and logged in; its credential kept."""
+    from backend.audit.service import Actor, AuditLog
+    from backend.terminals import service as terminals
+
+    credential = await terminals.issue(
+        audit=AuditLog(settings.audit_key),
+        actor=Actor("system", "cli:access"),
+        point_code="TERM-330109105",
+        name="访问测试自助机",
+    )
+    world.objects["terminal_id"] = credential.terminal.id
+    world.objects["terminal_secret"] = credential.secret
+    login = await world.api.post(
+        "/api/v1/auth/terminal/login",
+        json={"terminal_id": credential.terminal.id, "secret": credential.secret},
+    )
+    assert login.status_code == 200, login.text
+    token = login.json()["access_token"]
+    return CitizenClient(world.api, {"Authorization": f"Bearer {token}"}, credential.terminal.id)
 
 
 # --- "nothing changed" ---------------------------------------------------------------------

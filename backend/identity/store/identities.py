@@ -213,7 +213,7 @@ class Registration:
 
     id: str
     name: str
-    village: str
+    village: str | None
     id_number_enc: str
     lookup: str
     id_number_masked: str
