@@ -104,6 +104,16 @@ def default_commands(*, fake_wechat_port: int, python: str = sys.executable) -> 
                 ],
             ),
             Command("fake-sms", [*cli, "fake-sms", "--port", str(fake_wechat_port + 4)]),
+            Command(
+                "fake-idcard-reader",
+                [
+                    python,
+                    "-m",
+                    "backend.fakes.idcard_reader_server",
+                    "--port",
+                    str(fake_wechat_port + 5),
+                ],
+            ),
             Command("api", [*cli, "serve"]),
             Command("worker", [*cli, "worker"]),
         ),
@@ -368,10 +378,18 @@ def child_environment(
     env.setdefault("ELICENSE_URL", f"http://127.0.0.1:{fake_wechat_port + 2}/")
     env.setdefault("SMS_URL", f"http://127.0.0.1:{fake_wechat_port + 4}/v1/sms")
     env.setdefault("SMS_SECRET", "sms-dev-secret")
+    env.setdefault("KIOSK_READER_URL", f"http://127.0.0.1:{fake_wechat_port + 5}")
     env.setdefault("PLATFORM_SECRETS", "xs-yichuang-dev:platform-dev-secret-0123456789abcdef")
     env.setdefault("DATA_DIR", str(data_dir))
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
+
+
+def h5_built() -> bool:
+    """Whether the citizens' H5 was built (``make setup``): the banner names only what works."""
+    from backend.http.h5 import DEFAULT_DIR
+
+    return (DEFAULT_DIR / "index.html").is_file()
 
 
 def banner(*, port: int, fake_wechat_port: int, started: Sequence[str]) -> str:
@@ -379,11 +397,17 @@ def banner(*, port: int, fake_wechat_port: int, started: Sequence[str]) -> str:
     rows = [
         ("API docs", f"{api}/schema"),
         ("staff portal", f"{api}/portal/"),
+        *(
+            [("citizens (H5)", f"{api}/m/"), ("self-service kiosk", f"{api}/kiosk/")]
+            if h5_built()
+            else []
+        ),
         ("WeChat fake inbox", f"http://127.0.0.1:{fake_wechat_port}/"),
         ("ID-verify fake", f"http://127.0.0.1:{fake_wechat_port + 1}/_fake/received"),
         ("e-licence fake", f"http://127.0.0.1:{fake_wechat_port + 2}/licenses/query"),
         ("platform fake", f"http://127.0.0.1:{fake_wechat_port + 3}/_fake/pushes"),
         ("SMS fake", f"http://127.0.0.1:{fake_wechat_port + 4}/_fake/messages"),
+        ("ID-card reader fake", f"http://127.0.0.1:{fake_wechat_port + 5}/status"),
         ("health", f"{api}/healthz  {api}/readyz"),
     ]
     lines = ["", "就近办 is running:"]
@@ -421,6 +445,7 @@ def run_dev(
             ("FAKE_WECHAT_PORT + 1 (identity-verification fake)", fake_wechat_port + 1),
             ("FAKE_WECHAT_PORT + 2 (e-licence fake)", fake_wechat_port + 2),
             ("FAKE_WECHAT_PORT + 4 (SMS fake)", fake_wechat_port + 4),
+            ("FAKE_WECHAT_PORT + 5 (ID-card reader fake)", fake_wechat_port + 5),
         ):
             if _port_in_use(busy):
                 raise _Failed(f"127.0.0.1:{busy} is already in use; stop that or set {what}")

@@ -251,6 +251,7 @@ def test_default_commands_are_the_jiujinban_subcommands() -> None:
         [sys.executable, "-m", "backend.fakes.elicense_server", "--port", "8125"],
         [sys.executable, "-m", "backend.fakes.platform_server", "--port", "8126"],
         [*cli, "fake-sms", "--port", "8127"],
+        [sys.executable, "-m", "backend.fakes.idcard_reader_server", "--port", "8128"],
         [*cli, "serve"],
         [*cli, "worker"],
     ]
@@ -258,3 +259,5 @@ def test_default_commands_are_the_jiujinban_subcommands() -> None:
     text = banner(port=8000, fake_wechat_port=8123, started=[])
     assert "http://127.0.0.1:8000/schema" in text
     assert "http://127.0.0.1:8123/" in text
+    assert "http://127.0.0.1:8000/m/" in text  # make setup built the citizens' H5
+    assert "http://127.0.0.1:8000/kiosk/" in text
