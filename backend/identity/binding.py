@@ -208,7 +208,7 @@ async def _may_take(
     An unverified pair gets one answer whoever holds the number (the agent who registered a
     record without WeChat is still told why, out of band). A verified pair may learn more.
     """
-    registered_offline = holder.openid is None
+    registered_offline = not holder.has_wechat
     if verification != "verified":
         if registered_offline:
             reason = "not_verified" if verification == "disabled" else "verify_unavailable"
@@ -275,7 +275,7 @@ async def _take_over(
 ) -> None:
     """Move the registered record into this account; in the caller's transaction."""
     row = await identities.lock_registered(citizen_id=from_id)
-    if row is None or row.openid is not None or row.id_number_hash != lookup:
+    if row is None or row.has_wechat or row.id_number_hash != lookup:
         raise Conflict(texts.ID_TAKEN, code="id_number_taken")  # changed meanwhile
     if row.name != name:
         raise Conflict(texts.TAKEOVER_REFUSED["name_mismatch"], code="takeover_refused")

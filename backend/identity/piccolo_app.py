@@ -4,11 +4,12 @@ from backend.identity.tables import (
     DeletionRequest,
     LoginFailure,
     StaffUser,
+    WeChatAccount,
     WeChatSession,
 )
 
 APP_CONFIG = app_config(
     "identity",
-    [Citizen, WeChatSession, DeletionRequest, StaffUser, LoginFailure],
+    [Citizen, WeChatAccount, WeChatSession, DeletionRequest, StaffUser, LoginFailure],
     depends_on=("geo", "catalogue"),
 )

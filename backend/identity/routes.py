@@ -101,7 +101,10 @@ class AuthController(Controller):
         self, deps: Deps, data: JSONBody[WeChatLoginRequest]
     ) -> WeChatLoginResponse:
         login = await service.login_with_wechat(
-            gateway=deps.wechat, cipher=deps.cipher, code=data.code
+            gateway=deps.wechat,
+            cipher=deps.cipher,
+            code=data.code,
+            appid=deps.settings.wechat_appid,
         )
         ttl = deps.settings.access_token_ttl_s
         token = issue_token(

@@ -507,6 +507,25 @@ class ExportedConsent(msgspec.Struct):
     ]
 
 
+class ExportedWeChatAccount(msgspec.Struct):
+    """一个用于登录的微信账号（小程序或公众号网页各有各的 appid 和 openid）。"""
+
+    appid: Annotated[
+        str, Meta(description="该账号所属的微信应用 appid。", examples=["wx1234567890abcdef"])
+    ]
+    openid: Annotated[
+        str, Meta(description="该应用下的 openid。", examples=["oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"])
+    ]
+    unionid: Annotated[
+        str | None,
+        Meta(description="开放平台 unionid（如有）。", examples=["o6_bmasdasdsad6_2sgVt7hMZOPfL"]),
+    ]
+    created_at: Annotated[Timestamp, Meta(description="首次用该账号登录的时间。")]
+    last_login_at: Annotated[
+        Timestamp | None, Meta(description="最近一次用该账号登录的时间。")
+    ]
+
+
 class ExportedWeChat(msgspec.Struct):
     """微信登录信息（会话密钥本身不导出）。"""
 
@@ -521,6 +540,10 @@ class ExportedWeChat(msgspec.Struct):
     session_key_held: Annotated[
         bool, Meta(description="是否保存着微信会话密钥（加密保存）。", examples=[True])
     ]
+    accounts: Annotated[
+        list[ExportedWeChatAccount],
+        Meta(description="用于登录的全部微信账号（小程序、公众号网页）。", examples=[[]]),
+    ] = msgspec.field(default_factory=list)
 
 
 class AccessRecordOut(msgspec.Struct):
