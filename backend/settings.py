@@ -76,6 +76,8 @@ class Settings:
     wechat_api_base: str = DEFAULT_WECHAT_API_BASE
     wechat_timeout_s: float = 5.0
     wechat_miniprogram_state: str = "formal"
+    wechat_h5_appid: str = "wx-dev-h5-appid"
+    wechat_h5_secret: str = PLACEHOLDER
     fake_wechat_port: int = 8001
     access_token_ttl_s: int = 2 * 3600
     staff_token_ttl_s: int = 8 * 3600
@@ -285,6 +287,8 @@ _ENV: dict[str, tuple[str, str]] = {
     "WECHAT_API_BASE": ("wechat_api_base", "str"),
     "WECHAT_TIMEOUT": ("wechat_timeout_s", "float"),
     "WECHAT_MINIPROGRAM_STATE": ("wechat_miniprogram_state", "str"),
+    "WECHAT_H5_APPID": ("wechat_h5_appid", "str"),
+    "WECHAT_H5_SECRET": ("wechat_h5_secret", "str"),
     "FAKE_WECHAT_PORT": ("fake_wechat_port", "int"),
     "ACCESS_TOKEN_TTL": ("access_token_ttl_s", "int"),
     "STAFF_TOKEN_TTL": ("staff_token_ttl_s", "int"),

@@ -3,6 +3,7 @@ from backend.identity.tables import (
     Citizen,
     DeletionRequest,
     LoginFailure,
+    PhoneCode,
     StaffUser,
     WeChatAccount,
     WeChatSession,
@@ -10,6 +11,6 @@ from backend.identity.tables import (
 
 APP_CONFIG = app_config(
     "identity",
-    [Citizen, WeChatAccount, WeChatSession, DeletionRequest, StaffUser, LoginFailure],
+    [Citizen, WeChatAccount, WeChatSession, DeletionRequest, StaffUser, LoginFailure, PhoneCode],
     depends_on=("geo", "catalogue"),
 )

@@ -521,9 +521,7 @@ class ExportedWeChatAccount(msgspec.Struct):
         Meta(description="开放平台 unionid（如有）。", examples=["o6_bmasdasdsad6_2sgVt7hMZOPfL"]),
     ]
     created_at: Annotated[Timestamp, Meta(description="首次用该账号登录的时间。")]
-    last_login_at: Annotated[
-        Timestamp | None, Meta(description="最近一次用该账号登录的时间。")
-    ]
+    last_login_at: Annotated[Timestamp | None, Meta(description="最近一次用该账号登录的时间。")]
 
 
 class ExportedWeChat(msgspec.Struct):

@@ -80,6 +80,23 @@ class WeChatAccount(Table, tablename="wechat_account"):
     last_login_at = Timestamptz(null=True, default=None)
 
 
+class PhoneCode(Table, tablename="phone_code"):
+    """An SMS code sent to confirm a citizen's phone number (the H5 has no phone button).
+
+    The number is kept only as its lookup hash and the code only as an HMAC; a row also counts
+    towards the send limits, so rows are kept for a day and then deleted.
+    """
+
+    id = BigSerial(primary_key=True)
+    citizen = ForeignKey(Citizen, on_delete=OnDelete.cascade, index=True)
+    phone_hash = Varchar(length=64, index=True)
+    code_hash = Varchar(length=64)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    attempts = Integer(default=0)
+    used_at = Timestamptz(null=True, default=None)
+
+
 class WeChatSession(Table, tablename="wechat_session"):
     """The WeChat ``session_key`` of a citizen, encrypted; it never leaves the server."""
 

@@ -1,4 +1,4 @@
-"""Hand-written: WeChat accounts in their own table (``wechat_account``).
+"""Hand-written: WeChat accounts in their own table (``wechat_account``); SMS phone codes.
 
 A citizen may now sign in with more than one WeChat app: the mini-program and the Official
 Account web page (H5), each with its own ``appid`` and so its own ``openid``. Every existing
@@ -9,6 +9,9 @@ environment, falling back to the same default ``backend.settings.Settings`` uses
 
 ``citizen.openid`` and ``citizen.unionid`` are kept as a read-only copy of the mini-program
 account (the only one subscribe messages can reach); login keeps them in step.
+
+``phone_code`` keeps the SMS codes that confirm a phone number on the H5: the number only as its
+lookup hash, the code only as an HMAC.
 """
 
 import os
@@ -19,7 +22,7 @@ from piccolo.querystring import QueryString
 
 ID = "2026-12-07T14:10:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "wechat_account: a citizen's WeChat accounts, one per (appid, openid)"
+DESCRIPTION = "wechat_account (a citizen's WeChat accounts) and phone_code (SMS codes)"
 
 CREATE = """
 CREATE TABLE wechat_account (
@@ -31,6 +34,19 @@ CREATE TABLE wechat_account (
     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     last_login_at TIMESTAMPTZ,
     CONSTRAINT wechat_account_appid_openid UNIQUE (appid, openid)
+)
+"""
+
+PHONE_CODE = """
+CREATE TABLE phone_code (
+    id BIGSERIAL PRIMARY KEY,
+    citizen UUID NOT NULL REFERENCES citizen (id) ON DELETE CASCADE,
+    phone_hash VARCHAR(64) NOT NULL,
+    code_hash VARCHAR(64) NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    expires_at TIMESTAMPTZ NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    used_at TIMESTAMPTZ
 )
 """
 
@@ -66,8 +82,12 @@ async def forwards():
             " WHERE unionid IS NOT NULL"
         )
         await copy_accounts(miniprogram_appid())
+        await engine.run_ddl(PHONE_CODE)
+        await engine.run_ddl("CREATE INDEX phone_code_citizen ON phone_code (citizen, created_at)")
+        await engine.run_ddl("CREATE INDEX phone_code_phone ON phone_code (phone_hash, created_at)")
 
     async def remove() -> None:
+        await engine_finder().run_ddl("DROP TABLE IF EXISTS phone_code")
         await engine_finder().run_ddl("DROP TABLE IF EXISTS wechat_account")
 
     manager.add_raw(add)

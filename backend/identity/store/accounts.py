@@ -106,9 +106,7 @@ async def of(*, citizen_id: str) -> list[Account]:
 
 
 async def appids_of(*, citizen_id: str) -> set[str]:
-    rows = await db.fetch(
-        "SELECT appid FROM wechat_account WHERE citizen = $1::uuid", citizen_id
-    )
+    rows = await db.fetch("SELECT appid FROM wechat_account WHERE citizen = $1::uuid", citizen_id)
     return {str(r["appid"]) for r in rows}
 
 

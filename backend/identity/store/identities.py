@@ -61,7 +61,8 @@ async def holder_of(*, lookup: str, besides: str) -> Holder | None:
     """The record other than ``besides`` whose ID number has the lookup hash ``lookup``."""
     row = await db.fetchrow(
         "SELECT c.id::text AS id, c.name,"
-        " EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id) AS has_wechat"
+        " (c.openid IS NOT NULL"
+        " OR EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id)) AS has_wechat"
         " FROM citizen c WHERE c.id_number_hash = $1 AND c.id <> $2::uuid LIMIT 1",
         lookup,
         besides,
@@ -132,7 +133,8 @@ class Registered:
 async def lock_registered(*, citizen_id: str) -> Registered | None:
     row = await db.fetchrow(
         "SELECT c.name, c.id_number_hash, c.phone_enc, c.phone_masked,"
-        " EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id) AS has_wechat"
+        " (c.openid IS NOT NULL"
+        " OR EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id)) AS has_wechat"
         " FROM citizen c WHERE c.id = $1::uuid FOR UPDATE",
         citizen_id,
     )
@@ -192,7 +194,8 @@ async def number_holder(*, lookup: str) -> NumberHolder | None:
     """The citizen whose ID number has the lookup hash ``lookup``, with where they live."""
     row = await db.fetchrow(
         "SELECT c.id::text AS id, c.name, c.village, v.parent AS township,"
-        " EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id) AS has_wechat"
+        " (c.openid IS NOT NULL"
+        " OR EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id)) AS has_wechat"
         " FROM citizen c LEFT JOIN area v ON v.code = c.village WHERE c.id_number_hash = $1",
         lookup,
     )
