@@ -23,10 +23,10 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from backend.fakes.wechat_rules import DEFAULT_SECRET, error
+from backend.fakes.wechat_rules import error
 
 DEFAULT_H5_APPID = "wx-dev-h5-appid"
-DEFAULT_H5_SECRET = DEFAULT_SECRET  # backend.settings' dev placeholder, as for the mini-program
+DEFAULT_H5_SECRET = "dev-insecure-placeholder-change-me-0123456789"  # noqa: S105 (the settings' dev placeholder)
 AUTHORIZE_PATH = "/connect/oauth2/authorize"
 ACCESS_TOKEN_PATH = "/sns/oauth2/access_token"  # noqa: S105 (a URL path)
 CODE_LIFE_S = 300

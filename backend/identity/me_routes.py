@@ -8,7 +8,14 @@ from litestar.params import Body
 
 from backend.deps import Deps
 from backend.errors import Unauthenticated
-from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, ApiRequest, citizen_only, staff_roles
+from backend.http.auth import (
+    PASSWORD_CHANGE_PENDING_OK,
+    ApiRequest,
+    Principal,
+    citizen_only,
+    issue_token,
+    staff_roles,
+)
 from backend.http.openapi import operation
 from backend.http.throttle import limit_id_lookup
 from backend.identity import binding, deletion, export, phone, service
@@ -23,6 +30,7 @@ from backend.identity.schemas import (
     PhoneBindRequest,
     StaffMe,
 )
+from backend.identity.tokens import issuer
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -82,7 +90,18 @@ class MeController(Controller):
             cipher=deps.cipher,
             verifier=deps.identity_verifier,
         )
-        return identity_bound(outcome)
+        answer = identity_bound(outcome)
+        if outcome.joined:  # this token's citizen is gone: one for the citizen it joined
+            version = await service.citizen_token_version(citizen_id=outcome.profile.id)
+            ttl = deps.settings.access_token_ttl_s
+            answer.access_token = issue_token(
+                issuer(deps.settings),
+                Principal("citizen", outcome.profile.id),
+                ttl,
+                version=version,
+            )
+            answer.expires_in = ttl
+        return answer
 
     @post(
         "/api/v1/me/phone",

@@ -266,7 +266,7 @@ class IdentityBindRequest(msgspec.Struct, forbid_unknown_fields=True):
     ]
 
 
-class IdentityBound(CitizenMe):
+class IdentityBound(CitizenMe, omit_defaults=True):
     """实名登记后的本人信息，以及实名核验的结果。"""
 
     verification: Annotated[
@@ -281,6 +281,20 @@ class IdentityBound(CitizenMe):
     verification_note: Annotated[
         str, Meta(description="可直接展示给群众的核验说明。", examples=["实名核验已通过。"])
     ]
+    access_token: Annotated[
+        str | None,
+        Meta(
+            description=(
+                "仅当本微信账号并入已持有该实名身份的群众档案时出现：该档案的新访问令牌。"
+                "原令牌随即失效，客户端须换用此令牌。"
+            ),
+            examples=["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaXRpemVuOjEifQ.c2lnbmF0dXJl"],
+        ),
+    ] = None
+    expires_in: Annotated[
+        int | None,
+        Meta(description="新访问令牌的有效秒数（与 access_token 一同出现）。", examples=[7200]),
+    ] = None
 
 
 class PhoneBindRequest(msgspec.Struct, forbid_unknown_fields=True):

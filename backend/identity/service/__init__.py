@@ -102,6 +102,14 @@ async def login_with_wechat(
     return CitizenLogin(row.id, row.identity_bound, row.created, row.token_version)
 
 
+async def citizen_token_version(*, citizen_id: str) -> int:
+    """The citizen's current token version (for a token issued now)."""
+    version = await citizens.token_version(citizen_id=citizen_id)
+    if version is None:
+        raise NotFound("找不到该群众。", code="citizen_not_found")
+    return version
+
+
 async def citizen_exists(*, citizen_id: str) -> bool:
     return await citizens.exists(citizen_id=citizen_id)
 
