@@ -112,6 +112,9 @@ class Settings:
     notify_send_rate: float = 20.0
     sms_url: str = ""
     sms_secret: str = ""
+    sms_code_per_minute: int = 1
+    sms_code_per_day: int = 5
+    sms_code_max_tries: int = 5
     reminder_hour: int = 8
     wecom_corp_id: str = ""
     wecom_secret: str = ""
@@ -240,6 +243,8 @@ class Settings:
             raise SettingsError("ID_LOOKUP_LIMIT_PER_ACCOUNT and _PER_ADDRESS must be at least 1")
         if not 1 <= self.id_lookup_window_s <= 86400:
             raise SettingsError("ID_LOOKUP_WINDOW_SECONDS must be between 1 and 86400")
+        if min(self.sms_code_per_minute, self.sms_code_per_day, self.sms_code_max_tries) < 1:
+            raise SettingsError("SMS_CODE_PER_MINUTE, _PER_DAY and _MAX_TRIES must be at least 1")
         if not 0 <= self.deletion_notice_s <= 30 * 86400:
             raise SettingsError("DELETION_NOTICE_SECONDS must be between 0 and 30 days")
         if self.outbox_lease_s <= self.job_timeout_s:
@@ -323,6 +328,9 @@ _ENV: dict[str, tuple[str, str]] = {
     "NOTIFY_SEND_RATE": ("notify_send_rate", "float"),
     "SMS_URL": ("sms_url", "str"),
     "SMS_SECRET": ("sms_secret", "str"),
+    "SMS_CODE_PER_MINUTE": ("sms_code_per_minute", "int"),
+    "SMS_CODE_PER_DAY": ("sms_code_per_day", "int"),
+    "SMS_CODE_MAX_TRIES": ("sms_code_max_tries", "int"),
     "REMINDER_HOUR": ("reminder_hour", "int"),
     "WECOM_CORP_ID": ("wecom_corp_id", "str"),
     "WECOM_SECRET": ("wecom_secret", "str"),

@@ -126,6 +126,10 @@ class PhoneSmsController(Controller):
             sender=deps.sms,
             cipher=deps.cipher,
             secret_key=deps.settings.secret_key,
+            limits=phone_sms.CodeLimits(
+                per_minute=deps.settings.sms_code_per_minute,
+                per_day=deps.settings.sms_code_per_day,
+            ),
         )
         return SmsCodeSent(phone_masked=sent.phone_masked, expires_in=sent.expires_in)
 
@@ -152,5 +156,6 @@ class PhoneSmsController(Controller):
             code=data.code,
             cipher=deps.cipher,
             secret_key=deps.settings.secret_key,
+            max_tries=deps.settings.sms_code_max_tries,
         )
         return citizen_me(profile)

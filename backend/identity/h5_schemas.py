@@ -8,7 +8,7 @@ import msgspec
 from msgspec import Meta
 
 
-class OAuthLoginRequest(msgspec.Struct, forbid_unknown_fields=False):
+class OAuthLoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     """公众号网页授权登录：微信回调到就近办网页时带回的 code 和 state。"""
 
     code: Annotated[

@@ -34,9 +34,18 @@ from backend.security.fieldcrypt import FieldCipher
 log = structlog.get_logger(__name__)
 
 CODE_TTL: Final = timedelta(minutes=5)
-MAX_TRIES: Final = 5
-PER_MINUTE: Final = 1
-PER_DAY: Final = 5
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLimits:
+    """``SMS_CODE_PER_MINUTE``, ``SMS_CODE_PER_DAY`` (each per citizen and per number) and
+    ``SMS_CODE_MAX_TRIES``."""
+
+    per_minute: int = 1
+    per_day: int = 5
+    max_tries: int = 5
+
+
 _MINUTE: Final = timedelta(minutes=1)
 _DAY: Final = timedelta(days=1)
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -72,11 +81,11 @@ def _wait(sent: list[datetime], *, limit: int, window: timedelta, now: datetime)
     return max(1, math.ceil((recent[limit - 1] + window - now).total_seconds()))
 
 
-def _limited(sent: phone_codes.Sent, now: datetime) -> None:
+def _limited(sent: phone_codes.Sent, now: datetime, limits: CodeLimits) -> None:
     waits = []
     for times in (sent.by_citizen, sent.to_phone):
-        waits.append(("day", _wait(times, limit=PER_DAY, window=_DAY, now=now)))
-        waits.append(("minute", _wait(times, limit=PER_MINUTE, window=_MINUTE, now=now)))
+        waits.append(("day", _wait(times, limit=limits.per_day, window=_DAY, now=now)))
+        waits.append(("minute", _wait(times, limit=limits.per_minute, window=_MINUTE, now=now)))
     kind, seconds = max(waits, key=lambda w: w[1])
     if seconds <= 0:
         return
@@ -91,6 +100,7 @@ async def send_phone_code(
     sender: TextSender | None,
     cipher: FieldCipher,
     secret_key: str,
+    limits: CodeLimits,
 ) -> CodeSent:
     if not is_uuid(citizen_id) or not await citizens.exists(citizen_id=citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
@@ -105,7 +115,7 @@ async def send_phone_code(
         sent = await phone_codes.sent_since(
             citizen_id=citizen_id, phone_hash=lookup, since=now - _DAY
         )
-        _limited(sent, now)
+        _limited(sent, now, limits)
         code_id = await phone_codes.add(
             citizen_id=citizen_id,
             phone_hash=lookup,
@@ -125,7 +135,13 @@ async def send_phone_code(
 
 
 async def verify_phone_code(
-    *, citizen_id: str, phone: str, code: str, cipher: FieldCipher, secret_key: str
+    *,
+    citizen_id: str,
+    phone: str,
+    code: str,
+    cipher: FieldCipher,
+    secret_key: str,
+    max_tries: int,
 ) -> CitizenProfile:
     if not is_uuid(citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
@@ -136,7 +152,7 @@ async def verify_phone_code(
     outcome = "expired"
     async with db.engine().transaction():
         live = await phone_codes.latest(citizen_id=citizen_id, phone_hash=lookup)
-        if live is not None and live.expires_at > now and live.attempts < MAX_TRIES:
+        if live is not None and live.expires_at > now and live.attempts < max_tries:
             wanted = _code_hash(secret_key, citizen_id, lookup, given)
             if _CODE.fullmatch(given) and hmac.compare_digest(wanted, live.code_hash):
                 await phone_codes.use(code_id=live.id, at=now)
@@ -152,7 +168,7 @@ async def verify_phone_code(
                 outcome = "ok"
             else:
                 await phone_codes.wrong_try(code_id=live.id)
-                outcome = "wrong" if live.attempts + 1 < MAX_TRIES else "expired"
+                outcome = "wrong" if live.attempts + 1 < max_tries else "expired"
     if outcome == "wrong":
         raise InvalidInput(texts.SMS_CODE_WRONG, code="sms_code_invalid")
     if outcome == "expired":
