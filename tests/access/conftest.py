@@ -25,7 +25,7 @@ from tests.access.world import build
 from tests.conftest import FIXTURES, truncate_all
 from tests.servers import logged_server, township_platform
 
-SMS_SECRET = "sms-sweep-secret"  # noqa: S105 - the sweep's own fake gateway
+SMS_SECRET = "sms-sweep-secret"
 
 HIGH_LIMITS = {
     "LOGIN_MAX_FAILURES": "1000000",
@@ -50,9 +50,7 @@ def sweep_sms() -> Iterator[FakeSms]:
 
 
 @pytest.fixture(scope="package")
-def sweep_server(
-    test_env: dict[str, str], database: None, sweep_sms: FakeSms
-) -> Iterator[str]:
+def sweep_server(test_env: dict[str, str], database: None, sweep_sms: FakeSms) -> Iterator[str]:
     sms = {"SMS_URL": sweep_sms.url, "SMS_SECRET": SMS_SECRET}
     with logged_server({**test_env, **HIGH_LIMITS, **sms}, log_name="access-server") as base:
         yield base

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
+
 import httpx
 import pytest
 
