@@ -21,9 +21,30 @@ from backend.identity.h5_schemas import (
 )
 from backend.identity.present import citizen_me
 from backend.identity.schemas import CitizenMe, CitizenSummary, WeChatLoginResponse
+from backend.identity.service import CitizenLogin
 from backend.identity.tokens import issuer
+from backend.settings import Settings
 
 NO_STORE = {"Cache-Control": "no-store"}
+
+
+def citizen_login_response(settings: Settings, login: CitizenLogin) -> WeChatLoginResponse:
+    """A citizen's sign-in answer: a token under the citizen's current token version."""
+    ttl = settings.access_token_ttl_s
+    token = issue_token(
+        issuer(settings), Principal("citizen", login.citizen_id), ttl, version=login.token_version
+    )
+    return WeChatLoginResponse(
+        access_token=token,
+        expires_in=ttl,
+        citizen=CitizenSummary(id=login.citizen_id, identity_bound=login.identity_bound),
+    )
+
+
+def _limits(settings: Settings) -> phone_sms.CodeLimits:
+    return phone_sms.CodeLimits(
+        per_minute=settings.sms_code_per_minute, per_day=settings.sms_code_per_day
+    )
 
 
 class WeChatOAuthController(Controller):
@@ -84,18 +105,7 @@ class WeChatOAuthController(Controller):
             code=data.code,
             state=data.state,
         )
-        ttl = deps.settings.access_token_ttl_s
-        token = issue_token(
-            issuer(deps.settings),
-            Principal("citizen", login.citizen_id),
-            ttl,
-            version=login.token_version,
-        )
-        return WeChatLoginResponse(
-            access_token=token,
-            expires_in=ttl,
-            citizen=CitizenSummary(id=login.citizen_id, identity_bound=login.identity_bound),
-        )
+        return citizen_login_response(deps.settings, login)
 
 
 class PhoneSmsController(Controller):
@@ -126,10 +136,7 @@ class PhoneSmsController(Controller):
             sender=deps.sms,
             cipher=deps.cipher,
             secret_key=deps.settings.secret_key,
-            limits=phone_sms.CodeLimits(
-                per_minute=deps.settings.sms_code_per_minute,
-                per_day=deps.settings.sms_code_per_day,
-            ),
+            limits=_limits(deps.settings),
         )
         return SmsCodeSent(phone_masked=sent.phone_masked, expires_in=sent.expires_in)
 

@@ -535,7 +535,10 @@ class ExportedWeChatAccount(msgspec.Struct):
         Meta(description="开放平台 unionid（如有）。", examples=["o6_bmasdasdsad6_2sgVt7hMZOPfL"]),
     ]
     created_at: Annotated[Timestamp, Meta(description="首次用该账号登录的时间。")]
-    last_login_at: Annotated[Timestamp | None, Meta(description="最近一次用该账号登录的时间。")]
+    last_login_at: Annotated[
+        datetime | None,
+        Meta(description="最近一次用该账号登录的时间。", examples=["2026-12-07T09:30:00+08:00"]),
+    ]
 
 
 class ExportedWeChat(msgspec.Struct):
