@@ -72,26 +72,29 @@ async function weappLogin(): Promise<boolean> {
 }
 
 function oauthParams(): { code: string; state: string } | null {
-  if (typeof window === 'undefined') return null
+  if (process.env.TARO_ENV !== 'h5') return null
   const params = new URLSearchParams(window.location.search)
   const code = params.get('code')
   const state = params.get('state')
   return code && state ? { code, state } : null
 }
 
-async function h5Login(): Promise<boolean> {
+/**
+ * Back from WeChat's authorization (/m/?code=…&state=…): exchange the code, then reload the page
+ * the citizen was on without the single-use code in the address. Called once at start-up.
+ */
+export async function finishOAuth(): Promise<void> {
+  if (process.env.TARO_ENV !== 'h5') return
   const back = oauthParams()
-  if (back) {
-    const answer = await post<LoginAnswer>('/api/v1/auth/wechat/oauth', back)
-    // The code is single-use: take it out of the address so a reload does not reuse it.
-    const target = sessionStorage.getItem(RETURN_KEY) || ''
-    sessionStorage.removeItem(RETURN_KEY)
-    window.history.replaceState(null, '', `${window.location.pathname}${target}`)
-    if (answer) {
-      keep(answer)
-      return true
-    }
-  }
+  if (!back) return
+  const answer = await post<LoginAnswer>('/api/v1/auth/wechat/oauth', back)
+  if (answer) keep(answer)
+  const target = sessionStorage.getItem(RETURN_KEY) || ''
+  sessionStorage.removeItem(RETURN_KEY)
+  window.location.replace(`${window.location.pathname}${target}`)
+}
+
+async function h5Login(): Promise<boolean> {
   sessionStorage.setItem(RETURN_KEY, window.location.hash)
   const answer = await Taro.request<{ url: string }>({
     url: `${API_BASE}/api/v1/auth/wechat/oauth-url`,
