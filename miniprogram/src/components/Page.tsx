@@ -15,7 +15,7 @@ export default function Page({ error, className, children }: PropsWithChildren<P
   const classes = ['page', elder.on ? 'elder' : '', isKiosk() ? 'kiosk' : '', className || '']
   const style = elder.scale !== 1 ? { fontSize: `${Math.round(16 * elder.scale)}px` } : undefined
   return (
-    <View className={classes.filter(Boolean).join(' ')} style={style}>
+    <View className={classes.filter(Boolean).join(' ')} style={style} role='main'>
       {error ? (
         <View className='alert' role='alert'>
           {error}

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from playwright.async_api import Page
 
+from tests.browser.h5.axe import axe_violations
 from tests.browser.h5.conftest import shot
 
 pytestmark = pytest.mark.browser
@@ -39,3 +40,10 @@ async def test_pages_and_assets_are_served_with_their_caching(live_server: str) 
         assert kiosk.status_code == 200 and kiosk.text == home.text
         for bad in ("/m/js/../../index.html", "/m/other/x.js", "/m/js/nothing.js"):
             assert (await client.get(bad)).status_code == 404
+
+
+async def test_the_home_page_passes_axe_in_both_modes(h5: Page) -> None:
+    assert await axe_violations(h5, "home") == []
+    await h5.get_by_role("switch").click()
+    await h5.wait_for_function("document.querySelector('.page.elder') !== null")
+    assert await axe_violations(h5, "home-elder") == []
