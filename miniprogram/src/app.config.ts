@@ -1,9 +1,13 @@
 export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: ['pages/index/index', 'pages/search/index', 'pages/item/index', 'pages/bundle/index', 'pages/nearby/index', 'pages/apply/index'],
   window: {
     navigationBarTitleText: '就近办',
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTextStyle: 'black',
     backgroundColor: '#f5f6f7',
   },
+  permission: {
+    'scope.userLocation': { desc: '用于查找离您最近、能办理该事项的办事点' },
+  },
+  requiredPrivateInfos: ['getLocation'],
 })
