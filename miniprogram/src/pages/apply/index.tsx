@@ -1,4 +1,4 @@
-import { Button, Image, Input, Text, View } from '@tarojs/components'
+import { Image, Input, Text, View } from '@tarojs/components'
 import { useEffect, useRef, useState } from 'react'
 import { api, ApiError, newActionKey } from '../../api/client'
 import type {
@@ -13,6 +13,7 @@ import type {
   NearbyPage,
   NearbyPoint,
 } from '../../api/types'
+import Action from '../../components/Action'
 import Page from '../../components/Page'
 import { checkField, checkForm, formBody, type FormErrors } from '../../lib/formrules'
 import { channelWords, DELIVERY_WORDS, filesOnline, materialWords, type DeliveryMethod } from '../../lib/itemwords'
@@ -165,9 +166,9 @@ export default function Apply() {
         <View className='notice' role='note'>
           申请前要先做一次实名登记（姓名和身份证号），办件会登记在您的名下。登记好后回到这里继续。
         </View>
-        <Button className='btn block' onClick={() => go('bind')}>
+        <Action className='block' onClick={() => go('bind')}>
           去实名登记
-        </Button>
+        </Action>
       </Page>
     )
   }
@@ -189,9 +190,9 @@ export default function Apply() {
             </View>
           ))}
         </View>
-        <Button className='btn block' onClick={() => go('case', { number: done.number })}>
+        <Action className='block' onClick={() => go('case', { number: done.number })}>
           查看办件进度
-        </Button>
+        </Action>
       </Page>
     )
   }
@@ -371,9 +372,9 @@ export default function Apply() {
               ) : null}
             </View>
           ))}
-          <Button className='btn block' onClick={toMaterials}>
+          <Action className='block' onClick={toMaterials}>
             下一步：上传材料
-          </Button>
+          </Action>
         </View>
       ) : null}
 
@@ -397,9 +398,9 @@ export default function Apply() {
                       <Text className={`apply-photo-state ${p.failed ? 'error' : ''}`}>
                         {p.failed ? `上传失败：${p.failed}` : p.uploadId ? '已上传' : `正在上传 ${Math.round(p.progress)}%`}
                       </Text>
-                      <Button className='btn danger block' onClick={() => removePhoto(m.type, p.key)}>
+                      <Action className='danger block' onClick={() => removePhoto(m.type, p.key)}>
                         删除这张
-                      </Button>
+                      </Action>
                     </View>
                   ))}
                 </View>
@@ -408,19 +409,19 @@ export default function Apply() {
                     {missing[m.type]}
                   </View>
                 ) : null}
-                <Button className='btn secondary block' onClick={() => addPhotos(m)}>
+                <Action className='secondary block' onClick={() => addPhotos(m)}>
                   拍照或从相册选
-                </Button>
+                </Action>
               </View>
             ))}
           </View>
           <View className='apply-nav'>
-            <Button className='btn secondary' onClick={() => setStep(1)}>
+            <Action className='secondary' onClick={() => setStep(1)}>
               上一步
-            </Button>
-            <Button className='btn' onClick={toDelivery}>
+            </Action>
+            <Action  onClick={toDelivery}>
               下一步
-            </Button>
+            </Action>
           </View>
         </View>
       ) : null}
@@ -462,9 +463,9 @@ export default function Apply() {
               {!choosePoint ? (
                 <View>
                   <Text className='apply-line muted'>不选时，按您登记的村（社区）安排到所属镇街办理。</Text>
-                  <Button className='btn secondary block' onClick={() => setChoosePoint(true)}>
+                  <Action className='secondary block' onClick={() => setChoosePoint(true)}>
                     我要自己选办理地点
-                  </Button>
+                  </Action>
                 </View>
               ) : points === null ? (
                 <Text className='muted'>正在查找附近的办事点……</Text>
@@ -483,12 +484,12 @@ export default function Apply() {
             </View>
           ) : null}
           <View className='apply-nav'>
-            <Button className='btn secondary' disabled={sending} onClick={() => setStep(2)}>
+            <Action className='secondary' disabled={sending} onClick={() => setStep(2)}>
               上一步
-            </Button>
-            <Button className='btn' disabled={sending} onClick={submit}>
+            </Action>
+            <Action  disabled={sending} onClick={submit}>
               {sending ? '正在提交……' : '提交申请'}
-            </Button>
+            </Action>
           </View>
         </View>
       ) : null}

@@ -1,8 +1,9 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 import { api, ApiError } from '../../api/client'
 import type { BundleDetail } from '../../api/types'
 import Materials from '../../components/Materials'
+import Action from '../../components/Action'
 import Page from '../../components/Page'
 import { useElder } from '../../lib/elder'
 import { channelWords, daysWords, elsewhereWords, filesOnline } from '../../lib/itemwords'
@@ -55,13 +56,13 @@ export default function Bundle() {
       </View>
       <Materials name={bundle.name} materials={bundle.materials} />
       {now.length ? (
-        <Button className='btn block' onClick={() => go('apply', { bundle: bundle.code })}>
+        <Action className='block' onClick={() => go('apply', { bundle: bundle.code })}>
           在线申请
-        </Button>
+        </Action>
       ) : null}
-      <Button className='btn secondary block' onClick={() => go('nearby', { bundle: bundle.code })}>
+      <Action className='secondary block' onClick={() => go('nearby', { bundle: bundle.code })}>
         附近哪里能办
-      </Button>
+      </Action>
     </Page>
   )
 }

@@ -1,8 +1,9 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 import { api, ApiError } from '../../api/client'
 import type { ItemDetail } from '../../api/types'
 import Materials from '../../components/Materials'
+import Action from '../../components/Action'
 import Page from '../../components/Page'
 import { useElder } from '../../lib/elder'
 import { channelWords, daysWords, deliveryWords, elsewhereWords, filesOnline } from '../../lib/itemwords'
@@ -50,24 +51,24 @@ export default function Item() {
         {showAll ? <Fact name='办理方式' value={channelWords(item.channels)} /> : null}
       </View>
       {elder.on && !more ? (
-        <Button className='btn secondary block' onClick={() => setMore(true)}>
+        <Action className='secondary block' onClick={() => setMore(true)}>
           更多（法定时限、拿结果方式、办理方式）
-        </Button>
+        </Action>
       ) : null}
       <Materials name={item.name} materials={item.materials} />
       <View className='item-actions'>
         {online ? (
-          <Button className='btn block' onClick={() => go('apply', { item: item.code })}>
+          <Action className='block' onClick={() => go('apply', { item: item.code })}>
             在线申请
-          </Button>
+          </Action>
         ) : (
           <View className='notice' role='note'>
-            {elsewhereWords(item.channels)}
+            这个事项不能在手机上申请。{elsewhereWords(item.channels)}
           </View>
         )}
-        <Button className='btn secondary block' onClick={() => go('nearby', { item: item.code })}>
+        <Action className='secondary block' onClick={() => go('nearby', { item: item.code })}>
           附近哪里能办
-        </Button>
+        </Action>
       </View>
     </Page>
   )

@@ -1,8 +1,9 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import { api, ApiError } from '../../api/client'
 import type { Area, AreaPage, BundleDetail, ItemDetail, NearbyPage, NearbyPoint } from '../../api/types'
+import Action from '../../components/Action'
 import Page from '../../components/Page'
 import { distanceWords } from '../../lib/itemwords'
 import { params } from '../../lib/nav'
@@ -75,9 +76,9 @@ function VillagePicker({ onPick }: { onPick: (place: Place) => void }) {
           {townships && !townships.length ? <Text className='muted'>没有可选的镇街。</Text> : null}
           <View className='nearby-choices'>
             {(townships || []).map((t) => (
-              <Button key={t.code} className='btn secondary' onClick={() => openTownship(t)}>
+              <Action key={t.code} className='secondary' onClick={() => openTownship(t)}>
                 {t.name}
-              </Button>
+              </Action>
             ))}
           </View>
         </View>
@@ -88,14 +89,14 @@ function VillagePicker({ onPick }: { onPick: (place: Place) => void }) {
           {villages && !villages.length ? <Text className='muted'>这个镇街下没有登记村（社区）。</Text> : null}
           <View className='nearby-choices'>
             {(villages || []).map((v) => (
-              <Button key={v.code} className='btn secondary' onClick={() => pick(v)}>
+              <Action key={v.code} className='secondary' onClick={() => pick(v)}>
                 {v.name}
-              </Button>
+              </Action>
             ))}
           </View>
-          <Button className='btn secondary block' onClick={() => setTownship(null)}>
+          <Action className='secondary block' onClick={() => setTownship(null)}>
             换一个镇街
-          </Button>
+          </Action>
         </View>
       )}
     </View>
@@ -164,14 +165,14 @@ export default function Nearby() {
           <Text className='nearby-where'>{bundle.name}包含几个事项，请选择要查的那一项：</Text>
           <View className='nearby-choices'>
             {bundle.items.map((i) => (
-              <Button
+              <Action
                 key={i.code}
-                className={`btn ${i.code === itemCode ? '' : 'secondary'}`}
-                aria-pressed={i.code === itemCode}
+                className={`${i.code === itemCode ? '' : 'secondary'}`}
+                pressed={i.code === itemCode}
                 onClick={() => setItemCode(i.code)}
               >
                 {i.code === itemCode ? `✓ ${i.name}` : i.name}
-              </Button>
+              </Action>
             ))}
           </View>
         </View>

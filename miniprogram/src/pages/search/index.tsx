@@ -1,7 +1,8 @@
-import { Button, Input, Text, View } from '@tarojs/components'
+import { Input, Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 import { api, ApiError } from '../../api/client'
 import type { BundlePage, ItemPage } from '../../api/types'
+import Action from '../../components/Action'
 import Page from '../../components/Page'
 import { useElder } from '../../lib/elder'
 import { channelWords, daysWords, filesOnline } from '../../lib/itemwords'
@@ -85,9 +86,9 @@ export default function Search() {
             onInput={(e) => setTyped(e.detail.value)}
             onConfirm={() => setQ(typed.trim())}
           />
-          <Button className='btn' onClick={() => setQ(typed.trim())}>
+          <Action onClick={() => setQ(typed.trim())}>
             搜索
-          </Button>
+          </Action>
         </View>
       </View>
       {loading ? <View className='notice'>正在查找……</View> : null}
@@ -114,9 +115,9 @@ export default function Search() {
             </View>
           ))}
           {lists.bundles.length < lists.bundleTotal ? (
-            <Button className='btn secondary block' disabled={more} onClick={() => loadMore('bundles')}>
+            <Action className='secondary block' disabled={more} onClick={() => loadMore('bundles')}>
               {more ? '正在加载……' : '加载更多一件事'}
-            </Button>
+            </Action>
           ) : null}
         </View>
       ) : null}
@@ -136,9 +137,9 @@ export default function Search() {
             </View>
           ))}
           {lists.items.length < lists.itemTotal ? (
-            <Button className='btn secondary block' disabled={more} onClick={() => loadMore('items')}>
+            <Action className='secondary block' disabled={more} onClick={() => loadMore('items')}>
               {more ? '正在加载……' : '加载更多事项'}
-            </Button>
+            </Action>
           ) : null}
         </View>
       ) : null}
