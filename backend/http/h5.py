@@ -32,7 +32,8 @@ def _policy(reader_url: str) -> str:
     connect = "'self'" + (f" {reader_url}" if reader_url else "")
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: blob:; font-src 'self' data:; connect-src {connect} blob:; frame-ancestors 'none'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; "
+        f"connect-src {connect} blob:; frame-ancestors 'none'; "
         "base-uri 'self'; object-src 'none'; form-action 'self'"
     )
 

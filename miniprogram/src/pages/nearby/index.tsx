@@ -227,7 +227,7 @@ export default function Nearby() {
             <Text className='nearby-name'>{p.name}</Text>
             <Text className='nearby-line'>
               <Text className='nearby-minutes'>
-                {modeLabel}约 {p.travel_minutes} 分钟
+                {modeLabel}约 {Math.max(1, Math.ceil(p.travel_minutes))} 分钟
               </Text>
               <Text>，距离 {distanceWords(p.distance_m)}</Text>
             </Text>
