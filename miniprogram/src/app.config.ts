@@ -10,4 +10,7 @@ export default defineAppConfig({
     'scope.userLocation': { desc: '用于查找离您最近、能办理该事项的办事点' },
   },
   requiredPrivateInfos: ['getLocation'],
+  // H5: no sliding page transition; its styles pin every page to the screen's height and stop
+  // the body from scrolling, which cut long pages (and 长辈模式's larger text) off.
+  animation: false,
 })

@@ -299,11 +299,6 @@ async def sizes(page: Page, selector: str) -> list[dict[str, float]]:
     )
 
 
-@pytest.mark.xfail(
-    reason="in 长辈模式 the village buttons on the nearby page are covered by text above them "
-    "when tapped (layout not yet fixed)",
-    strict=True,
-)
 async def test_the_journey_in_elderly_mode(
     h5: Page, api: httpx.AsyncClient, small_catalogue: Path
 ) -> None:
