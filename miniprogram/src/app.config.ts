@@ -1,9 +1,16 @@
 export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: ['pages/index/index', 'pages/search/index', 'pages/item/index', 'pages/bundle/index', 'pages/nearby/index', 'pages/apply/index'],
   window: {
     navigationBarTitleText: '就近办',
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTextStyle: 'black',
     backgroundColor: '#f5f6f7',
   },
+  permission: {
+    'scope.userLocation': { desc: '用于查找离您最近、能办理该事项的办事点' },
+  },
+  requiredPrivateInfos: ['getLocation'],
+  // H5: no sliding page transition; its styles pin every page to the screen's height and stop
+  // the body from scrolling, which cut long pages (and 长辈模式's larger text) off.
+  animation: false,
 })
