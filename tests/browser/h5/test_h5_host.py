@@ -8,6 +8,7 @@ from playwright.async_api import Page
 
 from tests.browser.h5.axe import axe_violations
 from tests.browser.h5.conftest import shot
+from tests.browser.h5.elder_audit import audit_elder
 
 pytestmark = pytest.mark.browser
 
@@ -47,3 +48,11 @@ async def test_the_home_page_passes_axe_in_both_modes(h5: Page) -> None:
     await h5.get_by_role("switch").click()
     await h5.wait_for_function("document.querySelector('.page.elder') !== null")
     assert await axe_violations(h5, "home-elder") == []
+
+
+async def test_the_home_page_in_elderly_mode_measures_up(h5: Page) -> None:
+    await h5.get_by_role("switch").click()
+    await h5.wait_for_function("document.querySelector('.page.elder') !== null")
+    audit = await audit_elder(h5)
+    assert audit.problems == []
+    assert audit.smallest >= 18 and audit.largest >= 30 and audit.smallest_target >= 60
