@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: ['pages/index/index', 'pages/cases/index', 'pages/case/index'],
   window: {
     navigationBarTitleText: '就近办',
     navigationBarBackgroundColor: '#ffffff',
