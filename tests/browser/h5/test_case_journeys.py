@@ -18,7 +18,7 @@ from playwright.async_api import Locator, Page, expect
 from tests.browser.h5.conftest import shot, sign_in
 from tests.delegation import support as delegation
 from tests.support import CitizenClient
-from tests.window.support import at_window, clerk, forward, ok, queued, submitted
+from tests.window.support import approver, at_window, clerk, forward, ok, queued, submitted
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +36,13 @@ def _png(tmp_path: Path) -> Path:
 def _here(page: Page) -> Locator:
     """The page on screen (Taro's H5 keeps the pages below it in the document, hidden)."""
     return page.locator(".page:visible")
+
+
+def _button(page: Page, name: str) -> Locator:
+    """A button of the page on screen, by its words (Taro's H5 button is a custom element)."""
+    return (
+        _here(page).locator("taro-button-core").filter(has_text=re.compile(f"^{re.escape(name)}$"))
+    )
 
 
 def _mode(elder: bool) -> str:
@@ -127,15 +134,15 @@ async def test_a_supplement_request_is_answered_with_a_photo(
     await shot(h5, f"case-supplement-asked-{_mode(elder)}")
 
     # Sending without the photo says what is missing and sends nothing.
-    await _here(h5).get_by_role("button", name="提交补正材料").click()
+    await _button(h5, "提交补正材料").click()
     await expect(_here(h5).get_by_text("还差这些材料的照片：户口簿")).to_be_visible()
 
     async with h5.expect_file_chooser() as chooser:
-        await _here(h5).get_by_role("button", name="拍照或选照片：户口簿").click()
+        await _button(h5, "拍照或选照片：户口簿").click()
     await (await chooser.value).set_files(str(_png(tmp_path)))
     await expect(_here(h5).get_by_text("已上传 1 张")).to_be_visible()
     await shot(h5, f"case-supplement-photo-{_mode(elder)}")
-    await _here(h5).get_by_role("button", name="提交补正材料").click()
+    await _button(h5, "提交补正材料").click()
     await expect(_here(h5).get_by_text("补正材料已提交，窗口会继续办理。")).to_be_visible()
     await shot(h5, f"case-supplement-done-{_mode(elder)}")
 
@@ -153,17 +160,17 @@ async def test_a_case_is_withdrawn_before_acceptance(
     number = await submitted(me)
     await _open_case(h5, number)
     await expect(_here(h5).get_by_text("受理后开始计算办理时限")).to_be_visible()
-    await _here(h5).get_by_role("button", name="撤回申请").click()
+    await _button(h5, "撤回申请").click()
     await expect(_here(h5).get_by_text(re.compile("确定要撤回这件申请吗"))).to_be_visible()
     await shot(h5, f"case-withdraw-confirm-{_mode(elder)}")
-    await _here(h5).get_by_role("button", name="不撤回了").click()
+    await _button(h5, "不撤回了").click()
     assert (await _case(me, number))["status"] == "submitted"
 
-    await _here(h5).get_by_role("button", name="撤回申请").click()
-    await _here(h5).get_by_role("button", name="确定撤回").click()
+    await _button(h5, "撤回申请").click()
+    await _button(h5, "确定撤回").click()
     await expect(_here(h5).get_by_text("申请已撤回。")).to_be_visible()
     await expect(_here(h5).locator(".tag").first).to_have_text("已撤回")
-    await expect(_here(h5).get_by_role("button", name="撤回申请")).to_have_count(0)
+    await expect(_button(h5, "撤回申请")).to_have_count(0)
     await shot(h5, f"case-withdrawn-{_mode(elder)}")
     assert (await _case(me, number))["status"] == "withdrawn"
 
@@ -176,6 +183,8 @@ async def test_a_delivered_case_is_rated_and_its_notice_downloads(
     number = await queued(me)
     desk = await clerk(api)
     await ok(desk, number, "accept")
+    await ok(desk, number, "transfer")
+    await ok(await approver(api, "GA"), number, "approve", {"note": "符合条件"}, prefix="review")
     await ok(desk, number, "result", {"note": "户口已登记"})
     await ok(desk, number, "deliver", at_window(me))
 
@@ -191,13 +200,13 @@ async def test_a_delivered_case_is_rated_and_its_notice_downloads(
         "aria-checked", "true"
     )
     await _here(h5).get_by_role("textbox").fill("窗口办得很快")
-    await _here(h5).get_by_role("button", name="提交评价").click()
+    await _button(h5, "提交评价").click()
     await expect(_here(h5).get_by_text("谢谢您的评价！")).to_be_visible()
     await expect(_here(h5).get_by_text("您的评价：非常满意")).to_be_visible()
     await shot(h5, f"case-rated-{_mode(elder)}")
     assert (await _case(me, number))["evaluations"] == [5]
 
-    button = _here(h5).get_by_role("button", name="查看受理通知书（PDF）")
+    button = _button(h5, "查看受理通知书（PDF）")
     async with (
         h5.expect_response(re.compile(r"/notices/\d+\.pdf$")) as pdf,
         h5.expect_download() as download,

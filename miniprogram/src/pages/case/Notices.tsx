@@ -33,7 +33,7 @@ export default function Notices({ notices }: { notices: NoticeForCitizen[] }) {
           <Text className='small muted case-line'>
             {n.number} · {n.department} · {timeText(n.issued_at)}
           </Text>
-          <Button className='btn secondary block' loading={opening === n.id} disabled={opening !== null} onClick={() => open(n)}>
+          <Button className='btn secondary block' loading={(opening === n.id) || undefined} disabled={(opening !== null) || undefined} onClick={() => open(n)}>
             查看{n.title}（PDF）
           </Button>
         </View>

@@ -76,7 +76,7 @@ export default function Rating({ number, onDone }: Props) {
         />
       </View>
       {error ? <View className='alert' role='alert'>{error}</View> : null}
-      <Button className='btn block' loading={busy} disabled={busy} onClick={send}>
+      <Button className='btn block' loading={(busy) || undefined} disabled={(busy) || undefined} onClick={send}>
         提交评价
       </Button>
     </View>

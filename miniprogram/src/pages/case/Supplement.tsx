@@ -105,7 +105,7 @@ export default function Supplement({ number, missing, note, requestedAt, onDone 
               </View>
             ) : null}
             {state.error ? <View className='alert' role='alert'>{state.error}</View> : null}
-            <Button className='btn secondary block' disabled={state.progress !== null || busy} onClick={() => add(type)}>
+            <Button className='btn secondary block' disabled={(state.progress !== null || busy) || undefined} onClick={() => add(type)}>
               {state.done.length ? `再拍一张${type}` : `拍照或选照片：${type}`}
             </Button>
           </View>
@@ -128,7 +128,7 @@ export default function Supplement({ number, missing, note, requestedAt, onDone 
         />
       </View>
       {error ? <View className='alert' role='alert'>{error}</View> : null}
-      <Button className='btn block' loading={busy} disabled={busy || uploading} onClick={send}>
+      <Button className='btn block' loading={(busy) || undefined} disabled={(busy || uploading) || undefined} onClick={send}>
         提交补正材料
       </Button>
     </View>

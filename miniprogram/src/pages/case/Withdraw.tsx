@@ -41,10 +41,10 @@ export default function Withdraw({ number, onDone }: Props) {
     <View className='case-confirm' role='group' aria-label='确认撤回'>
       <Text className='case-confirm-text'>确定要撤回这件申请吗？撤回后窗口不再办理，要办需重新提交。</Text>
       {error ? <View className='alert' role='alert'>{error}</View> : null}
-      <Button className='btn danger block' loading={busy} disabled={busy} onClick={confirm}>
+      <Button className='btn danger block' loading={(busy) || undefined} disabled={(busy) || undefined} onClick={confirm}>
         确定撤回
       </Button>
-      <Button className='btn secondary block' disabled={busy} onClick={() => setAsking(false)}>
+      <Button className='btn secondary block' disabled={(busy) || undefined} onClick={() => setAsking(false)}>
         不撤回了
       </Button>
     </View>

@@ -152,9 +152,9 @@ export default function CasePage() {
 
   return (
     <Page error={error}>
-      <View className='row'>
+      <View className='row case-head'>
         <Text className='title case-title'>{found.name}</Text>
-        <Button className='btn secondary case-refresh' disabled={loading} onClick={() => load()}>
+        <Button className='btn secondary case-refresh' disabled={(loading) || undefined} onClick={() => load()}>
           刷新
         </Button>
       </View>

@@ -71,9 +71,9 @@ export default function Cases() {
   const more = items.length < total
   return (
     <Page error={error}>
-      <View className='row'>
+      <View className='row cases-head'>
         <Text className='title'>我的办件</Text>
-        <Button className='btn secondary cases-refresh' disabled={loading} onClick={() => load(1)}>
+        <Button className='btn secondary cases-refresh' disabled={(loading) || undefined} onClick={() => load(1)}>
           刷新
         </Button>
       </View>
