@@ -17,6 +17,7 @@ from playwright.async_api import Locator, Page, expect
 
 from tests.browser.h5.conftest import shot, sign_in
 from tests.delegation import support as delegation
+from tests.notices.support import run_notice_jobs
 from tests.support import CitizenClient
 from tests.window.support import approver, at_window, clerk, forward, ok, queued, submitted
 
@@ -187,6 +188,7 @@ async def test_a_delivered_case_is_rated_and_its_notice_downloads(
     await ok(await approver(api, "GA"), number, "approve", {"note": "符合条件"}, prefix="review")
     await ok(desk, number, "result", {"note": "户口已登记"})
     await ok(desk, number, "deliver", at_window(me))
+    await run_notice_jobs()
 
     await _open_list(h5)
     await expect(_here(h5).locator(".cases-card").first).to_contain_text("已办结，请您评价")
@@ -195,8 +197,8 @@ async def test_a_delivered_case_is_rated_and_its_notice_downloads(
     await expect(_here(h5).get_by_text("结果已送达（到窗口领取）。")).to_be_visible()
     await shot(h5, f"case-rate-{_mode(elder)}")
 
-    await _here(h5).get_by_role("radio", name=re.compile("^非常满意")).click()
-    await expect(_here(h5).get_by_role("radio", name=re.compile("^非常满意"))).to_have_attribute(
+    await _here(h5).get_by_role("radio", name="非常满意", exact=True).click()
+    await expect(_here(h5).get_by_role("radio", name="非常满意", exact=True)).to_have_attribute(
         "aria-checked", "true"
     )
     await _here(h5).get_by_role("textbox").fill("窗口办得很快")

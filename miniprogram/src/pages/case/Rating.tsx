@@ -48,6 +48,7 @@ export default function Rating({ number, onDone }: Props) {
             className={`case-score ${score === s.score ? 'chosen' : ''}`}
             role='radio'
             aria-checked={score === s.score}
+            aria-label={s.words}
             onClick={() => {
               key.current = newActionKey()
               setScore(s.score)
