@@ -15,7 +15,8 @@ import pytest
 from PIL import Image
 from playwright.async_api import Locator, Page, expect
 
-from tests.browser.h5.conftest import shot, sign_in
+from tests.browser.h5.conftest import shot as keep_shot
+from tests.browser.h5.conftest import sign_in
 from tests.delegation import support as delegation
 from tests.notices.support import run_notice_jobs
 from tests.support import CitizenClient
@@ -44,6 +45,23 @@ def _button(page: Page, name: str) -> Locator:
     return (
         _here(page).locator("taro-button-core").filter(has_text=re.compile(f"^{re.escape(name)}$"))
     )
+
+
+async def shot(page: Page, name: str) -> None:
+    """A screenshot once the page on screen has finished sliding in (Taro's page animation)."""
+    await page.wait_for_function(
+        "() => { const s = [...document.querySelectorAll('.taro_page')]"
+        ".filter(e => e.offsetParent !== null);"
+        " return s.length > 0 && s.every(e => Math.abs(e.getBoundingClientRect().left) < 1) }"
+    )
+    # Taro's page scrolls inside itself: let it grow for the picture, so all of it is kept.
+    grow = (
+        "on => [...document.querySelectorAll('html, body, .taro_router, .taro_page')]"
+        ".forEach(e => { e.style.height = on ? 'auto' : ''; e.style.overflow = on ? 'visible' : '' })"
+    )
+    await page.evaluate(grow, True)
+    await keep_shot(page, name)
+    await page.evaluate(grow, False)
 
 
 def _mode(elder: bool) -> str:
