@@ -39,6 +39,7 @@ export default function Supplement({ number, missing, note, requestedAt, onDone 
     const paths = await choosePhotos(3)
     if (paths.length === 0) return
     key.current = newActionKey()
+    setError(null)
     const done = [...of(type).done]
     update(type, { error: null })
     for (const path of paths) {
