@@ -174,7 +174,7 @@ export default function CasePage() {
           <>
             <Text className='small muted case-line'>办件编号 {found.number}</Text>
             <Text className='small muted case-line'>
-              受理镇街：{found.township_code ? township || found.township_code : '还在转入镇街受理队列'}
+              受理镇街：{found.township_code ? township || found.township_code : closed ? '未转到镇街' : '正在转入镇街受理队列'}
             </Text>
             <Text className='small muted case-line'>
               提交时间 {timeText(found.submitted_at)} · 取件方式 {DELIVERY_WORDS[found.delivery_method]}
