@@ -64,6 +64,29 @@ async def shot(page: Page, name: str) -> None:
     await page.evaluate(grow, False)
 
 
+SIZES = """() => {
+    const root = [...document.querySelectorAll('.page')].find(e => e.offsetParent !== null)
+    const texts = [...root.querySelectorAll('taro-text-core, taro-button-core')]
+        .filter(e => e.offsetParent !== null && e.textContent.trim())
+    const buttons = [...root.querySelectorAll('taro-button-core, [role=link], [role=radio]')]
+        .filter(e => e.offsetParent !== null)
+    return {
+        smallest: Math.min(...texts.map(e => parseFloat(getComputedStyle(e).fontSize))),
+        title: parseFloat(getComputedStyle(root.querySelector('.title')).fontSize),
+        lowest: Math.min(...buttons.map(e => e.getBoundingClientRect().height)),
+        narrowest: Math.min(...buttons.map(e => e.getBoundingClientRect().width)),
+    }
+}"""
+
+
+async def _check_elder_sizes(page: Page) -> None:
+    """长辈模式: text at least 18 px, the title at least 30 px, targets at least 60 × 60 px."""
+    sizes = await page.evaluate(SIZES)
+    assert sizes["smallest"] >= 18, sizes
+    assert sizes["title"] >= 30, sizes
+    assert sizes["lowest"] >= 60 and sizes["narrowest"] >= 60, sizes
+
+
 def _mode(elder: bool) -> str:
     return "elder" if elder else "normal"
 
@@ -111,6 +134,8 @@ async def test_the_list_and_the_case_say_state_deadline_and_days_left(
     await expect(card).to_contain_text(f"还剩 {left} 个工作日")
     await shot(h5, f"cases-list-{_mode(elder)}")
     if elder:
+        await _check_elder_sizes(h5)
+    if elder:
         size = await card.locator(".cases-name").evaluate(
             "e => parseFloat(getComputedStyle(e).fontSize)"
         )
@@ -126,6 +151,8 @@ async def test_the_list_and_the_case_say_state_deadline_and_days_left(
     await expect(steps.last).to_contain_text("已提交申请")
     await expect(_here(h5).get_by_text("本人提交")).to_be_visible()
     await shot(h5, f"case-accepted-{_mode(elder)}")
+    if elder:
+        await _check_elder_sizes(h5)
 
 
 @pytest.mark.parametrize("elder", MODES)
@@ -151,6 +178,8 @@ async def test_a_supplement_request_is_answered_with_a_photo(
     await _here(h5).locator(".cases-card").first.click()
     await expect(_here(h5).get_by_text("窗口说明：户口簿照片不清楚，请重拍首页")).to_be_visible()
     await shot(h5, f"case-supplement-asked-{_mode(elder)}")
+    if elder:
+        await _check_elder_sizes(h5)
 
     # Sending without the photo says what is missing and sends nothing.
     await _button(h5, "提交补正材料").click()
@@ -214,6 +243,8 @@ async def test_a_delivered_case_is_rated_and_its_notice_downloads(
     await expect(_here(h5).get_by_text("您对这次办事满意吗？")).to_be_visible()
     await expect(_here(h5).get_by_text("结果已送达（到窗口领取）。")).to_be_visible()
     await shot(h5, f"case-rate-{_mode(elder)}")
+    if elder:
+        await _check_elder_sizes(h5)
 
     await _here(h5).get_by_role("radio", name="非常满意", exact=True).click()
     await expect(_here(h5).get_by_role("radio", name="非常满意", exact=True)).to_have_attribute(
