@@ -20,7 +20,16 @@ from tests.browser.h5.conftest import sign_in
 from tests.delegation import support as delegation
 from tests.notices.support import run_notice_jobs
 from tests.support import CitizenClient
-from tests.window.support import approver, at_window, clerk, forward, ok, queued, submitted
+from tests.window.support import (
+    BIRTH,
+    approver,
+    at_window,
+    clerk,
+    forward,
+    ok,
+    queued,
+    submitted,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -296,3 +305,32 @@ async def test_the_list_says_how_to_file_when_there_is_nothing(
     await expect(_here(h5).get_by_text("您还没有办件")).to_be_visible()
     await expect(_here(h5).get_by_text(re.compile("在首页点「查找办事事项」"))).to_be_visible()
     await shot(h5, "cases-empty")
+
+
+@pytest.mark.parametrize("elder", MODES)
+async def test_a_bundle_shows_its_items_and_each_opens(
+    h5: Page, api: httpx.AsyncClient, small_catalogue: Path, elicense, wechat, elder: bool
+) -> None:
+    me = await _start(h5, api, f"cj-bundle-{_mode(elder)}", elder)
+    photo = await me.upload("照片")
+    number = await queued(
+        me, {**BIRTH, "bundle_code": "CSYJS", "materials": [{"type": "照片", "upload_id": photo}]}
+    )
+    await ok(await clerk(api), number, "accept")
+
+    await _open_list(h5)
+    await expect(_here(h5).locator(".cases-card").first).to_contain_text("出生一件事")
+    await _here(h5).locator(".cases-card").first.click()
+    await expect(_here(h5).get_by_text("这件事包含的事项")).to_be_visible()
+    children = _here(h5).locator(".case-child")
+    await expect(children).to_have_count(3)
+    await expect(children.first).to_contain_text("出生登记")
+    await expect(children.first).to_contain_text("已受理")
+    await shot(h5, f"case-bundle-{_mode(elder)}")
+    if elder:
+        await _check_elder_sizes(h5)
+
+    await children.first.click()
+    await expect(_here(h5).locator(".title")).to_have_text("出生登记")
+    await expect(_here(h5).get_by_text(re.compile(r"还剩 \d+ 个工作日"))).to_be_visible()
+    await shot(h5, f"case-bundle-child-{_mode(elder)}")

@@ -245,6 +245,7 @@ export default function CasePage() {
               {daysLeftText(c.working_days_left, c.status) ? (
                 <Text className='small muted case-line'>{daysLeftText(c.working_days_left, c.status)}</Text>
               ) : null}
+              <Text className='link case-child-open'>查看这一项 ›</Text>
             </View>
           ))}
         </View>
