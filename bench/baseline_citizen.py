@@ -489,6 +489,8 @@ async def my_cases(
                     submitted_at=shanghai(row["created_at"]) or "",
                     deadline=clock.deadline.isoformat() if clock.deadline else None,
                     working_days_left=clock.working_days_left,
+                    filed_by=FiledBy(kind=row["filed_by_kind"], name=None),  # filed by themselves
+                    evaluated=row["evaluated"],
                 )
             )
     return CitizenCasePage(items=items, total=total)

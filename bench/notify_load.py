@@ -59,7 +59,7 @@ _SEED_MESSAGES = (
     " title, body, page, template_id, template_version, data, needs_action, status, attempts,"
     " credit_spent, last_error, created_at) SELECT 'bench:' || openid || ':wechat',"
     " 'case.received', 'citizen', id::text, 'wechat', n, '申请已提交', '您的申请已提交。',"
-    " 'pages/case/detail?number=' || n, $3, 'bench', jsonb_build_object("
+    " 'pages/case/index?number=' || n, $3, 'bench', jsonb_build_object("
     "'character_string1', jsonb_build_object('value', n),"
     " 'thing2', jsonb_build_object('value', '出生医学证明'),"
     " 'phrase3', jsonb_build_object('value', '已提交'),"

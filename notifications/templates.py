@@ -105,33 +105,33 @@ TEMPLATES: Final[dict[str, Template]] = {
     t.event: t
     for t in (
         Template(
-            "case.received", "申请已提交", _CASE_FIELDS, "pages/case/detail?number={number}", False
+            "case.received", "申请已提交", _CASE_FIELDS, "pages/case/index?number={number}", False
         ),
         Template(
-            "case.accepted", "申请已受理", _CASE_FIELDS, "pages/case/detail?number={number}", False
+            "case.accepted", "申请已受理", _CASE_FIELDS, "pages/case/index?number={number}", False
         ),
         Template(
             "case.supplement",
             "请补正材料",
             _CASE_FIELDS,
-            "pages/case/supplement?number={number}",
+            "pages/case/index?number={number}",
             True,
         ),
         Template(
             "case.result_ready",
             "出件可领取",
             _CASE_FIELDS,
-            "pages/case/detail?number={number}",
+            "pages/case/index?number={number}",
             True,
         ),
         Template(
-            "case.rejected", "办件未通过", _CASE_FIELDS, "pages/case/detail?number={number}", True
+            "case.rejected", "办件未通过", _CASE_FIELDS, "pages/case/index?number={number}", True
         ),
         Template(
             "case.delivered",
             "已办结，请评价",
             _CASE_FIELDS,
-            "pages/case/evaluate?number={number}",
+            "pages/case/index?number={number}",
             False,
         ),
         Template(

@@ -16,7 +16,7 @@ from backend.cases.schemas import (
     TimelineEntry,
 )
 from backend.cases.states import STATUS_LABELS, Status, public_status
-from backend.cases.store.cases import CaseListRow, CaseRecord
+from backend.cases.store.cases import CaseListRow
 from backend.cases.store.events import EventRecord
 from backend.cases.store.later import LaterItem
 from backend.cases.views import CaseView
@@ -154,7 +154,7 @@ def for_citizen(view: CaseView) -> CaseForCitizen:
 
 
 def summary(
-    row: CaseRecord | CaseListRow, name: str, deadline: str | None, left: int | None
+    row: CaseListRow, name: str, deadline: str | None, left: int | None, filer: str | None
 ) -> CaseSummary:
     status = Status(row.status)
     return CaseSummary(
@@ -166,4 +166,6 @@ def summary(
         submitted_at=shanghai(row.created_at) or "",
         deadline=deadline,
         working_days_left=left,
+        filed_by=FiledBy(kind=row.filed_by_kind, name=filer),
+        evaluated=row.evaluated,
     )

@@ -520,6 +520,16 @@ class CaseSummary(msgspec.Struct):
     submitted_at: Annotated[TimeText, Meta(description="提交时间（ISO 8601，北京时间）。")]
     deadline: DeadlineText | None
     working_days_left: DaysLeft | None
+    filed_by: Annotated[
+        FiledBy, Meta(description="谁提交的申请。", examples=[{"kind": "agent", "name": "李建国"}])
+    ]
+    evaluated: Annotated[
+        bool,
+        Meta(
+            description="是否已评价过（办结后才可评价；未评价的已办结办件可去评价）。",
+            examples=[False],
+        ),
+    ]
 
 
 class CitizenCasePage(msgspec.Struct):

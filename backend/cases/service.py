@@ -56,12 +56,14 @@ async def cases_of_citizen(*, citizen_id: str, page: int, page_size: int) -> Cit
         citizen_id=citizen_id, page=page, page_size=page_size
     )
     calendar = await load_calendar()
+    filers = await views.filer_names(rows=rows)
     items = [
         present.summary(
             row,
             name,
             shown.deadline.isoformat() if shown.deadline else None,
             shown.working_days_left,
+            filers.get(row.filed_by_staff) if row.filed_by_staff else None,
         )
         for row, name, shown in await views.summaries(rows=rows, calendar=calendar)
     ]

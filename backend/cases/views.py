@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
+from uuid import UUID
 
 from backend.cases import clock, numbers
 from backend.cases.states import CLOSED, Status
@@ -107,6 +108,16 @@ async def filed_by_name(row: CaseRecord) -> str | None:
         return None
     account = await identity.get_staff_account(staff_id=str(row.filed_by_staff))
     return account.display_name if account else None
+
+
+async def filer_names(*, rows: list[CaseListRow]) -> dict[UUID, str]:
+    """The display names of the staff who filed the cases of a list page (one read per filer)."""
+    names: dict[UUID, str] = {}
+    for staff in {r.filed_by_staff for r in rows if r.filed_by_staff}:
+        account = await identity.get_staff_account(staff_id=str(staff))
+        if account:
+            names[staff] = account.display_name
+    return names
 
 
 async def view(*, row: CaseRecord, calendar: clock.Calendar) -> CaseView:

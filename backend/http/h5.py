@@ -28,12 +28,13 @@ ASSET_DIRS: Final = ("js", "css", "static")
 
 
 def _policy(reader_url: str) -> str:
-    # blob: in connect-src: the upload reads back the photo the page compressed (a blob URL).
-    connect = "'self'" + (f" {reader_url}" if reader_url else "")
+    # blob: — on the H5, Taro.uploadFile reads the (compressed) photo back from its blob: URL
+    # and Taro.downloadFile hands a notice's PDF over as one; neither leaves the page.
+    connect = "'self' blob:" + (f" {reader_url}" if reader_url else "")
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data: blob:; font-src 'self' data:; "
-        f"connect-src {connect} blob:; frame-ancestors 'none'; "
+        f"connect-src {connect}; frame-ancestors 'none'; "
         "base-uri 'self'; object-src 'none'; form-action 'self'"
     )
 

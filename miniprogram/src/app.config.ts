@@ -1,5 +1,14 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/search/index', 'pages/item/index', 'pages/bundle/index', 'pages/nearby/index', 'pages/apply/index'],
+  pages: [
+    'pages/index/index',
+    'pages/search/index',
+    'pages/item/index',
+    'pages/bundle/index',
+    'pages/nearby/index',
+    'pages/apply/index',
+    'pages/cases/index',
+    'pages/case/index',
+  ],
   window: {
     navigationBarTitleText: '就近办',
     navigationBarBackgroundColor: '#ffffff',

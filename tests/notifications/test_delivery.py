@@ -137,7 +137,7 @@ async def test_an_accepted_template_gives_one_fitted_message_and_spends_the_cred
     assert len(sent) == 1
     assert sent[0]["touser"] == "dl-happy"
     assert sent[0]["template_id"] == TEMPLATE_IDS["case.received"]
-    assert sent[0]["page"] == f"pages/case/detail?number={number}"
+    assert sent[0]["page"] == f"pages/case/index?number={number}"
     assert set(sent[0]["data"]) == {key for key, _ in TEMPLATES["case.received"].fields}
     assert_fits_wechat(sent[0]["data"])
     assert sent[0]["data"]["character_string1"]["value"] == number

@@ -64,6 +64,9 @@ class CaseListRow:
     status: CaseStatus
     committed_days: int
     created_at: datetime
+    filed_by_kind: FiledByKind
+    filed_by_staff: UUID | None
+    evaluated: bool
 
 
 class CaseItems(Protocol):
@@ -120,7 +123,9 @@ _CHILDREN_OF_CASES: Final = (
 )
 MY_CASES: Final = (
     "SELECT id, number, parent, bundle_code, item_code, item_version, status, committed_days,"
-    " created_at, count(*) OVER () AS total FROM case_record"
+    " created_at, filed_by_kind, filed_by_staff,"
+    ' EXISTS (SELECT 1 FROM evaluation e WHERE e."case" = case_record.id) AS evaluated,'
+    " count(*) OVER () AS total FROM case_record"
     " WHERE applicant = $1 AND parent IS NULL ORDER BY id DESC LIMIT $2 OFFSET $3"
 )
 _MY_CASES_COUNT: Final = "SELECT count(*) FROM case_record WHERE applicant = $1 AND parent IS NULL"
@@ -224,6 +229,9 @@ async def my_cases(*, citizen_id: str, limit: int, offset: int) -> tuple[list[Ca
             status=r["status"],
             committed_days=r["committed_days"],
             created_at=r["created_at"],
+            filed_by_kind=r["filed_by_kind"],
+            filed_by_staff=r["filed_by_staff"],
+            evaluated=r["evaluated"],
         )
         for r in rows
     ]

@@ -4093,6 +4093,19 @@ export interface components {
              * @example 12
              */
             working_days_left: number | null;
+            /**
+             * @description 谁提交的申请。
+             * @example {
+             *       "kind": "agent",
+             *       "name": "李建国"
+             *     }
+             */
+            filed_by: components["schemas"]["FiledBy"];
+            /**
+             * @description 是否已评价过（办结后才可评价；未评价的已办结办件可去评价）。
+             * @example false
+             */
+            evaluated: boolean;
         };
         /**
          * CaseTotals
@@ -18659,7 +18672,12 @@ export interface operations {
                      *           "public_status": "open",
                      *           "submitted_at": "2026-12-07T09:30:00+08:00",
                      *           "deadline": "2026-12-28",
-                     *           "working_days_left": 12
+                     *           "working_days_left": 12,
+                     *           "filed_by": {
+                     *             "kind": "agent",
+                     *             "name": "李建国"
+                     *           },
+                     *           "evaluated": false
                      *         }
                      *       ],
                      *       "total": 42
