@@ -61,6 +61,7 @@ from backend.http.strict_body import strict_json_body
 from backend.identity import erasure, reveal, takeover
 from backend.identity.deletion_routes import DeletionAdminController
 from backend.identity.export import register_exporter
+from backend.identity.h5_routes import PhoneSmsController, WeChatOAuthController
 from backend.identity.idverify import build_identity_verifier
 from backend.identity.ports import IdentityVerifier
 from backend.identity.routes import (
@@ -87,7 +88,7 @@ from backend.uploads import service as uploads_service
 from backend.uploads.ports import FileStore
 from backend.uploads.routes import uploads_router
 from backend.uploads.storage import build_store, close_store
-from backend.wechat.ports import WeChatGateway
+from backend.wechat.ports import WeChatGateway, WeChatOAuthGateway
 from backend.window.review_routes import ReviewController
 from backend.window.routes import WindowController
 from backend.window.routing_routes import RoutingRuleController
@@ -98,6 +99,7 @@ from notifications.routes import (
     StaffNoticeController,
     WeChatPushController,
 )
+from notifications.sms import HttpSmsSender
 from notifications.templates import parse_config
 
 log = structlog.get_logger(__name__)
@@ -130,6 +132,7 @@ def create_app(
     shared_data: SharedData | None = None,
     file_store: FileStore | None = None,
     identity_verifier: IdentityVerifier | None = None,
+    wechat_oauth: WeChatOAuthGateway | None = None,
     configure_logs: bool = True,
 ) -> Litestar:
     """Build the app. ``wechat`` and ``travel`` replace the real adapters (tests pass fakes)."""
@@ -174,6 +177,20 @@ def create_app(
             app.state.wechat = WeChatApi.from_settings(settings)
         if identity_verifier is None:
             app.state.identity_verifier = build_identity_verifier(settings)
+        if wechat_oauth is None:
+            from backend.wechat.oauth import WeChatOAuthApi
+
+            app.state.wechat_oauth = WeChatOAuthApi.from_settings(settings)
+        app.state.sms = (
+            HttpSmsSender(
+                url=settings.sms_url,
+                secret=settings.sms_secret,
+                cipher=cipher,
+                outbound=OutboundPolicy.from_settings(settings),
+            )
+            if settings.sms_url
+            else None
+        )
         if shared_data is None:
             app.state.shared_data = (
                 ElicenseClient(base_url=settings.elicense_url, secret=settings.secret_key)
@@ -191,6 +208,8 @@ def create_app(
             shared_data=app.state.shared_data,
             file_store=store,
             identity_verifier=app.state.identity_verifier,
+            wechat_oauth=app.state.wechat_oauth,
+            sms=app.state.sms,
             platform_config=app.state.platform_config,
             templates=app.state.templates,
         )
@@ -203,6 +222,8 @@ def create_app(
     async def shutdown(app: Litestar) -> None:
         if wechat is None and getattr(app.state, "wechat", None) is not None:
             await app.state.wechat.close()
+        if app.state.get("sms") is not None:
+            await app.state.sms.aclose()
         if identity_verifier is None and app.state.get("identity_verifier") is not None:
             await app.state.identity_verifier.aclose()
         if shared_data is None and isinstance(app.state.shared_data, ElicenseClient):
@@ -223,6 +244,7 @@ def create_app(
         "audit": audit,
         "identity_verifier": identity_verifier,
         "wechat": wechat,
+        "wechat_oauth": wechat_oauth,
         "travel": travel or StraightLineEstimator.from_settings(settings),
         "shared_data": shared_data,
         "file_store": store,
@@ -238,6 +260,8 @@ def create_app(
         route_handlers=[
             HealthController,
             AuthController,
+            WeChatOAuthController,
+            PhoneSmsController,
             SessionController,
             MeController,
             StaffAdminController,

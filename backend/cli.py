@@ -147,6 +147,10 @@ def fake_wechat(port: int | None) -> None:
                 settings.wechat_appid,
                 "--secret",
                 settings.wechat_secret,
+                "--h5-appid",
+                settings.wechat_h5_appid,
+                "--h5-secret",
+                settings.wechat_h5_secret,
             ]
         )
     )

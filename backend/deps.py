@@ -21,13 +21,13 @@ if TYPE_CHECKING:
     from backend.audit.service import AuditLog
     from backend.cases.ports import SharedData
     from backend.geo.travel import TravelTimeProvider
-    from backend.identity.ports import IdentityVerifier
+    from backend.identity.ports import IdentityVerifier, TextSender
     from backend.outbox.service import Doorbell
     from backend.platform.config import PlatformConfig
     from backend.security.fieldcrypt import FieldCipher
     from backend.settings import Settings
     from backend.uploads.ports import FileStore
-    from backend.wechat.ports import WeChatGateway
+    from backend.wechat.ports import WeChatGateway, WeChatOAuthGateway
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,10 @@ class Dependencies:
     shared_data: SharedData
     file_store: FileStore
     identity_verifier: IdentityVerifier | None
+    wechat_oauth: WeChatOAuthGateway
+    """The Official Account web page's OAuth (H5 sign-in inside WeChat)."""
+    sms: TextSender | None
+    """The SMS gateway for phone confirmation codes (None: ``SMS_URL`` not set)."""
     platform_config: PlatformConfig
     templates: Mapping[str, object]
     """WeChat subscription templates by event (``WECHAT_TEMPLATES``), parsed by notifications."""

@@ -76,6 +76,8 @@ class Settings:
     wechat_api_base: str = DEFAULT_WECHAT_API_BASE
     wechat_timeout_s: float = 5.0
     wechat_miniprogram_state: str = "formal"
+    wechat_h5_appid: str = "wx-dev-h5-appid"
+    wechat_h5_secret: str = PLACEHOLDER
     fake_wechat_port: int = 8001
     access_token_ttl_s: int = 2 * 3600
     staff_token_ttl_s: int = 8 * 3600
@@ -110,6 +112,9 @@ class Settings:
     notify_send_rate: float = 20.0
     sms_url: str = ""
     sms_secret: str = ""
+    sms_code_per_minute: int = 1
+    sms_code_per_day: int = 5
+    sms_code_max_tries: int = 5
     reminder_hour: int = 8
     wecom_corp_id: str = ""
     wecom_secret: str = ""
@@ -242,6 +247,8 @@ class Settings:
             raise SettingsError("ID_LOOKUP_LIMIT_PER_ACCOUNT and _PER_ADDRESS must be at least 1")
         if not 1 <= self.id_lookup_window_s <= 86400:
             raise SettingsError("ID_LOOKUP_WINDOW_SECONDS must be between 1 and 86400")
+        if min(self.sms_code_per_minute, self.sms_code_per_day, self.sms_code_max_tries) < 1:
+            raise SettingsError("SMS_CODE_PER_MINUTE, _PER_DAY and _MAX_TRIES must be at least 1")
         if not 0 <= self.deletion_notice_s <= 30 * 86400:
             raise SettingsError("DELETION_NOTICE_SECONDS must be between 0 and 30 days")
         if self.outbox_lease_s <= self.job_timeout_s:
@@ -289,6 +296,8 @@ _ENV: dict[str, tuple[str, str]] = {
     "WECHAT_API_BASE": ("wechat_api_base", "str"),
     "WECHAT_TIMEOUT": ("wechat_timeout_s", "float"),
     "WECHAT_MINIPROGRAM_STATE": ("wechat_miniprogram_state", "str"),
+    "WECHAT_H5_APPID": ("wechat_h5_appid", "str"),
+    "WECHAT_H5_SECRET": ("wechat_h5_secret", "str"),
     "FAKE_WECHAT_PORT": ("fake_wechat_port", "int"),
     "ACCESS_TOKEN_TTL": ("access_token_ttl_s", "int"),
     "STAFF_TOKEN_TTL": ("staff_token_ttl_s", "int"),
@@ -323,6 +332,9 @@ _ENV: dict[str, tuple[str, str]] = {
     "NOTIFY_SEND_RATE": ("notify_send_rate", "float"),
     "SMS_URL": ("sms_url", "str"),
     "SMS_SECRET": ("sms_secret", "str"),
+    "SMS_CODE_PER_MINUTE": ("sms_code_per_minute", "int"),
+    "SMS_CODE_PER_DAY": ("sms_code_per_day", "int"),
+    "SMS_CODE_MAX_TRIES": ("sms_code_max_tries", "int"),
     "REMINDER_HOUR": ("reminder_hour", "int"),
     "WECOM_CORP_ID": ("wecom_corp_id", "str"),
     "WECOM_SECRET": ("wecom_secret", "str"),

@@ -19,6 +19,7 @@ import httpx
 import structlog
 
 from backend.http.outbound import GuardedTransport, OutboundPolicy
+from backend.identity.ports import TextUnavailable
 from backend.identity.sealed import phone_context
 from backend.identity.store import notices as people
 from backend.security.fieldcrypt import DecryptionFailed, FieldCipher
@@ -79,7 +80,17 @@ class HttpSmsSender:
             raise SmsError(f"the phone number does not decrypt: {exc}", retryable=False) from exc
 
     async def send(self, *, citizen_id: str, text: str) -> str:
-        phone = await self._phone(citizen_id)
+        return await self._post(await self._phone(citizen_id), text)
+
+    async def send_to_number(self, *, phone: str, text: str) -> str:
+        """The ``TextSender`` port of identity (a phone confirmation code): the number is given,
+        not read from a record."""
+        try:
+            return await self._post(phone, text)
+        except SmsError as exc:
+            raise TextUnavailable(str(exc)) from None
+
+    async def _post(self, phone: str, text: str) -> str:
         body = json.dumps({"phone": phone, "text": text}, ensure_ascii=False).encode()
         timestamp = str(int(time.time()))
         headers = {

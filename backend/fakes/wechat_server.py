@@ -10,7 +10,9 @@ For the demo: ``python -m backend.fakes.wechat_server --port 8001`` and point ``
 at it; ``http://127.0.0.1:8001/`` lists the subscribe messages citizens would have received.
 
 Dev rules: login code ``test:<openid>`` logs in as ``<openid>``; phone code ``phone:<11 digits>``
-gives that number. Control endpoints for tests live under ``/_fake/`` (see ``_control``).
+gives that number. The Official Account's web-page OAuth (``/connect/oauth2/authorize``, a page
+of test users, and ``/sns/oauth2/access_token``) is ``backend.fakes.wechat_oauth``.
+Control endpoints for tests live under ``/_fake/`` (see ``_control``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,13 @@ import structlog
 
 from backend.fakes.base import ServedInThread
 from backend.fakes.wechat_inbox import render_inbox
+from backend.fakes.wechat_oauth import (
+    ACCESS_TOKEN_PATH,
+    AUTHORIZE_PATH,
+    DEFAULT_H5_APPID,
+    DEFAULT_H5_SECRET,
+    FakeOAuth,
+)
 from backend.fakes.wechat_rules import (
     DEFAULT_APPID,
     DEFAULT_REVIEW_WORDS,
@@ -59,7 +68,10 @@ class FakeWeChat(FakeWeChatState, ServedInThread):
         risky_words: Iterable[str] = DEFAULT_RISKY_WORDS,
         review_words: Iterable[str] = DEFAULT_REVIEW_WORDS,
         templates: Iterable[str] | None = None,
+        h5_appid: str = DEFAULT_H5_APPID,
+        h5_secret: str = DEFAULT_H5_SECRET,
     ) -> None:
+        self.oauth = FakeOAuth(appid=h5_appid, secret=h5_secret)
         super().__init__(
             appid=appid,
             secret=secret,
@@ -69,6 +81,11 @@ class FakeWeChat(FakeWeChatState, ServedInThread):
         )
         self._serve_at(host, port)
         self.stopping = threading.Event()
+
+    def reset(self) -> None:
+        """As ``FakeWeChatState.reset``, and the web-page OAuth's codes and added users too."""
+        super().reset()
+        self.oauth.reset()
 
     @property
     def url(self) -> str:
@@ -125,6 +142,12 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "GET" and path in {"/", "/inbox"}:
             page = render_inbox(fake.messages(), appid=fake.appid, token_fetches=fake.token_fetches)
             self._send(200, page.encode(), "text/html; charset=utf-8")
+        elif method == "GET" and path == AUTHORIZE_PATH:
+            status, html = fake.oauth.authorize_page(query)
+            self._send(status, html.encode(), "text/html; charset=utf-8")
+        elif method == "GET" and path == ACCESS_TOKEN_PATH:
+            fake.record(method, path, query, body)
+            self._send_json(200, fake.oauth.access_token(query), "application/json; encoding=utf-8")
         elif path == "/favicon.ico":
             self._send(404, b"")
         elif path.startswith("/_fake/"):
@@ -210,6 +233,10 @@ def _control(
         )
     elif action == "codes":
         fake.register_code(str(args["code"]), str(args["openid"]), args.get("unionid"))
+    elif action == "oauth-users":
+        fake.oauth.add_user(str(args["openid"]), args.get("name"), args.get("unionid"))
+    elif action == "oauth-codes/expire":
+        fake.oauth.expire_codes()
     elif action == "phone-codes":
         fake.register_phone_code(str(args["code"]), str(args["phone"]))
     elif action == "tokens/expire":
@@ -238,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--appid", default=DEFAULT_APPID)
     parser.add_argument("--secret", default=DEFAULT_SECRET)
+    parser.add_argument("--h5-appid", default=DEFAULT_H5_APPID)
+    parser.add_argument("--h5-secret", default=DEFAULT_H5_SECRET)
     parser.add_argument(
         "--risky-word",
         action="append",
@@ -263,6 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         risky_words=options.risky_words or DEFAULT_RISKY_WORDS,
         review_words=options.review_words or DEFAULT_REVIEW_WORDS,
         templates=options.templates,
+        h5_appid=options.h5_appid,
+        h5_secret=options.h5_secret,
     )
     done = threading.Event()
 

@@ -18,7 +18,7 @@ from asyncpg.exceptions import UniqueViolationError
 
 from backend import clock, db
 from backend.errors import Conflict, InvalidInput, NotFound
-from backend.identity import takeover, texts
+from backend.identity import account_merge, takeover, texts
 from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.ids import is_uuid
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
@@ -56,6 +56,9 @@ CONSENT_MAX = 32
 class BindOutcome:
     profile: CitizenProfile
     verification: Verification
+    joined: bool = False
+    """The account joined the citizen who already held this verified identity: ``profile`` is
+    theirs and the caller needs a new token (``account_merge``)."""
 
     @property
     def note(self) -> str:
@@ -144,6 +147,9 @@ async def bind_identity(
     that fails verification (422 ``identity_not_matched``) is the same whether or not the number
     is registered. Only a verified pair learns that the number belongs to another WeChat account
     (409 ``id_number_taken``, naming no one) or takes over a record registered without WeChat.
+    A verified pair bound by a citizen who has nothing yet but a WeChat account (no identity,
+    hence no case) whose app the holder has no account of joins the holder instead: the account
+    moves there and the empty citizen is removed (``account_merge``).
     A pair that could not be verified (no verifier, or the service down) and whose number is
     registered gets one answer, whoever holds it and whatever name they hold it under: 409
     ``identity_needs_verification`` (docs/personal-data.md). The same number again is
@@ -169,6 +175,21 @@ async def bind_identity(
     else:
         verification, reference = await _verify(wanted, citizen_id=citizen_id, verifier=verifier)
     holder = await identities.holder_of(lookup=lookup, besides=citizen_id)
+    if (
+        holder is not None
+        and verification == "verified"
+        and not current.identity_bound
+        and await account_merge.may_join(bare_id=citizen_id, holder=holder, name=wanted.name)
+        and await account_merge.join(
+            bare_id=citizen_id,
+            holder_id=holder.id,
+            lookup=lookup,
+            cipher=cipher,
+            verify_reference=reference,
+        )
+    ):
+        log.info("identity_bound", citizen_id=holder.id, verification=verification, joined=True)
+        return BindOutcome(await get_citizen_profile(citizen_id=holder.id), verification, True)
     takeover_from: str | None = None
     if holder is not None:
         await _may_take(holder, wanted, citizen_id=citizen_id, verification=verification)
@@ -208,7 +229,7 @@ async def _may_take(
     An unverified pair gets one answer whoever holds the number (the agent who registered a
     record without WeChat is still told why, out of band). A verified pair may learn more.
     """
-    registered_offline = holder.openid is None
+    registered_offline = not holder.has_wechat
     if verification != "verified":
         if registered_offline:
             reason = "not_verified" if verification == "disabled" else "verify_unavailable"
@@ -275,7 +296,7 @@ async def _take_over(
 ) -> None:
     """Move the registered record into this account; in the caller's transaction."""
     row = await identities.lock_registered(citizen_id=from_id)
-    if row is None or row.openid is not None or row.id_number_hash != lookup:
+    if row is None or row.has_wechat or row.id_number_hash != lookup:
         raise Conflict(texts.ID_TAKEN, code="id_number_taken")  # changed meanwhile
     if row.name != name:
         raise Conflict(texts.TAKEOVER_REFUSED["name_mismatch"], code="takeover_refused")

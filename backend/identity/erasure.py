@@ -4,7 +4,7 @@ Each context owns the rule for its own data and registers one *eraser* (like the
 mergers): the cases context says which case files the law keeps (every case that reached the
 state machine, for ``RETENTION_CASE_YEARS``) and restricts them; uploads, notifications and
 delegation delete what they hold of the person except what a kept file needs; identity runs
-last: the WeChat session and binding, the phone and the consent go, and the citizen row is
+last: the WeChat session, accounts and binding, the phone and the consent go, and the citizen row is
 deleted — or, when kept files name the person as their applicant, kept with only what those
 files need and marked restricted (no login, no lookup by number, never listed).
 
@@ -27,7 +27,7 @@ from backend.erasure import KeptCase as KeptCase
 from backend.erasure import Person as Person
 from backend.identity import sessions
 from backend.identity.events import ERASE_EVENT as ERASE_EVENT
-from backend.identity.store import citizens, deletion_requests
+from backend.identity.store import accounts, citizens, deletion_requests
 
 log = structlog.get_logger(__name__)
 
@@ -87,6 +87,7 @@ async def _erase_identity(person: Person) -> None:
     citizen_id = person.citizen_id
     await sessions.revoke_all(kind="citizen", account_id=citizen_id)  # tokens die at commit
     await citizens.delete_session(citizen_id=citizen_id)
+    await accounts.delete_all(citizen_id=citizen_id)  # the row's own delete would cascade too
     await deletion_requests.forget_citizen(citizen_id=citizen_id)
     if not person.kept:
         await citizens.delete(citizen_id=citizen_id)

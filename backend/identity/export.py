@@ -34,10 +34,11 @@ from backend.identity.schemas import (
     ExportedProfile,
     ExportedUpload,
     ExportedWeChat,
+    ExportedWeChatAccount,
     PersonalDataExport,
 )
 from backend.identity.sealed import id_number_context, phone_context
-from backend.identity.store import citizens, deletion_requests
+from backend.identity.store import accounts, citizens, deletion_requests
 from backend.security.fieldcrypt import FieldCipher
 
 Exporter = Callable[[str], Awaitable[tuple[str, Any]]]
@@ -83,6 +84,7 @@ async def export_personal_data(
             raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
         row: citizens.Record = found
         has_session = await citizens.has_session(citizen_id=citizen_id)
+        held = await accounts.of(citizen_id=citizen_id)
         requests = await deletion_requests.of_citizen(citizen_id=citizen_id)
         access = await events_about(subject_kind="citizen", subject_id=citizen_id)
         sections: dict[str, Any] = {key: [] for key in SECTIONS}
@@ -128,7 +130,12 @@ async def export_personal_data(
         ),
         phone=ExportedPhone(number=phone, masked=row.phone_masked) if phone else None,
         consent=ExportedConsent(version=row.consent_version, consented_at=row.consented_at),
-        wechat=ExportedWeChat(openid=row.openid, unionid=row.unionid, session_key_held=has_session),
+        wechat=ExportedWeChat(
+            openid=row.openid,
+            unionid=row.unionid,
+            session_key_held=has_session,
+            accounts=[ExportedWeChatAccount(**asdict(account)) for account in held],
+        ),
         access_records=[AccessRecordOut(**asdict(record)) for record in access],
         deletion_requests=[
             ExportedDeletionRequest(

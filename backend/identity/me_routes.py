@@ -8,7 +8,14 @@ from litestar.params import Body
 
 from backend.deps import Deps
 from backend.errors import Unauthenticated
-from backend.http.auth import PASSWORD_CHANGE_PENDING_OK, ApiRequest, citizen_only, staff_roles
+from backend.http.auth import (
+    PASSWORD_CHANGE_PENDING_OK,
+    ApiRequest,
+    Principal,
+    citizen_only,
+    issue_token,
+    staff_roles,
+)
 from backend.http.openapi import operation
 from backend.http.throttle import limit_id_lookup
 from backend.identity import binding, deletion, export, phone, service
@@ -23,12 +30,28 @@ from backend.identity.schemas import (
     PhoneBindRequest,
     StaffMe,
 )
+from backend.identity.tokens import issuer
+from backend.settings import Settings
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 _GONE = {404: ["citizen_not_found"]}
 """The account was erased between the token check and the use case."""
+
+
+async def _bound_answer(settings: Settings, outcome: binding.BindOutcome) -> IdentityBound:
+    """The binding's answer; after an account joined another citizen (``account_merge``) its
+    token's citizen is gone, so it carries a token for the citizen it joined."""
+    answer = identity_bound(outcome)
+    if outcome.joined:
+        version = await service.citizen_token_version(citizen_id=answer.id)
+        ttl = settings.access_token_ttl_s
+        answer.access_token = issue_token(
+            issuer(settings), Principal("citizen", answer.id), ttl, version=version
+        )
+        answer.expires_in = ttl
+    return answer
 
 
 class MeController(Controller):
@@ -82,7 +105,7 @@ class MeController(Controller):
             cipher=deps.cipher,
             verifier=deps.identity_verifier,
         )
-        return identity_bound(outcome)
+        return await _bound_answer(deps.settings, outcome)
 
     @post(
         "/api/v1/me/phone",

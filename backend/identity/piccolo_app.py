@@ -3,12 +3,14 @@ from backend.identity.tables import (
     Citizen,
     DeletionRequest,
     LoginFailure,
+    PhoneCode,
     StaffUser,
+    WeChatAccount,
     WeChatSession,
 )
 
 APP_CONFIG = app_config(
     "identity",
-    [Citizen, WeChatSession, DeletionRequest, StaffUser, LoginFailure],
+    [Citizen, WeChatAccount, WeChatSession, DeletionRequest, StaffUser, LoginFailure, PhoneCode],
     depends_on=("geo", "catalogue"),
 )

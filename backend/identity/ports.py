@@ -26,3 +26,15 @@ class IdentityVerifier(Protocol):
         ...
 
     async def aclose(self) -> None: ...
+
+
+class TextUnavailable(Exception):
+    """The text message could not be sent (gateway down or refusing)."""
+
+
+class TextSender(Protocol):
+    """Sends one text message (短信) to a phone number; the SMS gateway behind it."""
+
+    async def send_to_number(self, *, phone: str, text: str) -> str:
+        """Send ``text`` to ``phone``; the gateway's message id. Raises ``TextUnavailable``."""
+        ...

@@ -10,12 +10,13 @@ from litestar.params import JSONBody, Parameter
 
 from backend.audit.service import Actor
 from backend.deps import Deps
-from backend.http.auth import PUBLIC, ApiRequest, Principal, PublicRequest, issue_token, staff_roles
+from backend.http.auth import PUBLIC, ApiRequest, PublicRequest, staff_roles
 from backend.http.client import client_address
 from backend.http.idempotent import claim_of, respond
 from backend.http.openapi import operation
 from backend.http.pagination import Page, PageSize
 from backend.identity import roles, service, staff_admin
+from backend.identity.h5_routes import citizen_login_response
 from backend.identity.login import authenticate_staff
 from backend.identity.me_routes import MeController
 from backend.identity.password_policy import PasswordRules
@@ -23,7 +24,6 @@ from backend.identity.present import admin_view, staff_me
 from backend.identity.roles import Role
 from backend.identity.schemas import (
     AdminActionRequest,
-    CitizenSummary,
     PasswordResetOut,
     StaffAdminPage,
     StaffAdminView,
@@ -35,7 +35,6 @@ from backend.identity.schemas import (
     WeChatLoginResponse,
 )
 from backend.identity.session_routes import SessionController, staff_login_response
-from backend.identity.tokens import issuer
 
 __all__ = [
     "AuthController",
@@ -101,20 +100,12 @@ class AuthController(Controller):
         self, deps: Deps, data: JSONBody[WeChatLoginRequest]
     ) -> WeChatLoginResponse:
         login = await service.login_with_wechat(
-            gateway=deps.wechat, cipher=deps.cipher, code=data.code
+            gateway=deps.wechat,
+            cipher=deps.cipher,
+            code=data.code,
+            appid=deps.settings.wechat_appid,
         )
-        ttl = deps.settings.access_token_ttl_s
-        token = issue_token(
-            issuer(deps.settings),
-            Principal("citizen", login.citizen_id),
-            ttl,
-            version=login.token_version,
-        )
-        return WeChatLoginResponse(
-            access_token=token,
-            expires_in=ttl,
-            citizen=CitizenSummary(id=login.citizen_id, identity_bound=login.identity_bound),
-        )
+        return citizen_login_response(deps.settings, login)
 
     @post(
         "/staff/login",

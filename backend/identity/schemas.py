@@ -266,7 +266,7 @@ class IdentityBindRequest(msgspec.Struct, forbid_unknown_fields=True):
     ]
 
 
-class IdentityBound(CitizenMe):
+class IdentityBound(CitizenMe, omit_defaults=True):
     """实名登记后的本人信息，以及实名核验的结果。"""
 
     verification: Annotated[
@@ -281,6 +281,20 @@ class IdentityBound(CitizenMe):
     verification_note: Annotated[
         str, Meta(description="可直接展示给群众的核验说明。", examples=["实名核验已通过。"])
     ]
+    access_token: Annotated[
+        str | None,
+        Meta(
+            description=(
+                "仅当本微信账号并入已持有该实名身份的群众档案时出现：该档案的新访问令牌。"
+                "原令牌随即失效，客户端须换用此令牌。"
+            ),
+            examples=["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaXRpemVuOjEifQ.c2lnbmF0dXJl"],
+        ),
+    ] = None
+    expires_in: Annotated[
+        int | None,
+        Meta(description="新访问令牌的有效秒数（与 access_token 一同出现）。", examples=[7200]),
+    ] = None
 
 
 class PhoneBindRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -507,6 +521,26 @@ class ExportedConsent(msgspec.Struct):
     ]
 
 
+class ExportedWeChatAccount(msgspec.Struct):
+    """一个用于登录的微信账号（小程序或公众号网页各有各的 appid 和 openid）。"""
+
+    appid: Annotated[
+        str, Meta(description="该账号所属的微信应用 appid。", examples=["wx1234567890abcdef"])
+    ]
+    openid: Annotated[
+        str, Meta(description="该应用下的 openid。", examples=["oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"])
+    ]
+    unionid: Annotated[
+        str | None,
+        Meta(description="开放平台 unionid（如有）。", examples=["o6_bmasdasdsad6_2sgVt7hMZOPfL"]),
+    ]
+    created_at: Annotated[Timestamp, Meta(description="首次用该账号登录的时间。")]
+    last_login_at: Annotated[
+        datetime | None,
+        Meta(description="最近一次用该账号登录的时间。", examples=["2026-12-07T09:30:00+08:00"]),
+    ]
+
+
 class ExportedWeChat(msgspec.Struct):
     """微信登录信息（会话密钥本身不导出）。"""
 
@@ -521,6 +555,10 @@ class ExportedWeChat(msgspec.Struct):
     session_key_held: Annotated[
         bool, Meta(description="是否保存着微信会话密钥（加密保存）。", examples=[True])
     ]
+    accounts: Annotated[
+        list[ExportedWeChatAccount],
+        Meta(description="用于登录的全部微信账号（小程序、公众号网页）。", examples=[[]]),
+    ] = msgspec.field(default_factory=list)
 
 
 class AccessRecordOut(msgspec.Struct):

@@ -62,6 +62,41 @@ class Citizen(Table, tablename="citizen"):
     """Bumped to end every token of this citizen at once (``backend.identity.sessions``)."""
 
 
+class WeChatAccount(Table, tablename="wechat_account"):
+    """A WeChat account (one app's ``openid``) a citizen signs in with.
+
+    One citizen may hold several: the mini-program's and the Official Account web page's (H5),
+    each with its own ``appid``; WeChat gives the same ``unionid`` to both when the two apps are
+    bound to one Open Platform account. ``citizen.openid`` stays as a read-only copy of the
+    mini-program account's openid, the only one subscribe messages can reach.
+    """
+
+    id = BigSerial(primary_key=True)
+    appid = Varchar(length=64)
+    openid = Varchar(length=64)
+    unionid = Varchar(length=64, null=True, default=None, index=True)
+    citizen = ForeignKey(Citizen, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class PhoneCode(Table, tablename="phone_code"):
+    """An SMS code sent to confirm a citizen's phone number (the H5 has no phone button).
+
+    The number is kept only as its lookup hash and the code only as an HMAC; a row also counts
+    towards the send limits, so rows are kept for a day and then deleted.
+    """
+
+    id = BigSerial(primary_key=True)
+    citizen = ForeignKey(Citizen, on_delete=OnDelete.cascade, index=True)
+    phone_hash = Varchar(length=64, index=True)
+    code_hash = Varchar(length=64)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    attempts = Integer(default=0)
+    used_at = Timestamptz(null=True, default=None)
+
+
 class WeChatSession(Table, tablename="wechat_session"):
     """The WeChat ``session_key`` of a citizen, encrypted; it never leaves the server."""
 

@@ -134,3 +134,15 @@ def minutes(wait_s: int) -> int:
 HIDDEN_CHARS: Final = (
     "“{label}”含有不能使用的字符（控制字符、零宽字符或文字方向控制符），请删去后重试。"
 )
+
+# --- H5 sign-in and phone by SMS ------------------------------------------------------------
+REDIRECT_INVALID: Final = "登录后返回的页面地址无效，请从就近办网页重新进入。"
+OAUTH_STATE_INVALID: Final = "登录链接已失效，请重新进入就近办网页后再登录。"
+OAUTH_CODE_INVALID: Final = "微信授权已失效或已用过，请重新进入就近办网页后再登录。"
+MOBILE_INVALID: Final = "请填写正确的 11 位中国大陆手机号码。"
+SMS_CODE_TEXT: Final = "【就近办】您的验证码是 {code}，5 分钟内有效。请勿告诉他人。"
+SMS_CODE_WRONG: Final = "验证码不正确，请核对后重新输入。"
+SMS_CODE_EXPIRED: Final = "验证码已失效，请重新获取。"
+SMS_TOO_SOON: Final = "验证码发送过于频繁，请 {seconds} 秒后再试。"
+SMS_DAILY_LIMIT: Final = "今天获取验证码的次数已达上限，请明天再试。"
+SMS_UNAVAILABLE: Final = "短信服务暂时不可用，请稍后再试。"

@@ -118,3 +118,32 @@ class WeChatGateway(Protocol):
     async def close(self) -> None:
         """Release connections."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthUser:
+    """Who signed in through an Official Account web page's OAuth (网页授权, snsapi_base)."""
+
+    openid: str
+    unionid: str | None
+
+
+class WeChatOAuthGateway(Protocol):
+    """The Official Account web page's OAuth: the authorize URL and the code exchange."""
+
+    @property
+    def appid(self) -> str:
+        """The Official Account's appid (the H5's accounts are kept under it)."""
+        ...
+
+    def authorize_url(self, *, redirect_uri: str, state: str) -> str:
+        """Where to send the browser so that WeChat hands a code to ``redirect_uri``."""
+        ...
+
+    async def exchange_code(self, code: str) -> OAuthUser:
+        """Exchange the code; raises ``WeChatCodeInvalid`` for a bad or used code."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...

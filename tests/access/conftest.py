@@ -16,6 +16,7 @@ from backend.app import create_app
 from backend.fakes.elicense_server import FakeElicense
 from backend.fakes.idverify_server import FakeIdVerify
 from backend.fakes.platform_server import FakePlatform
+from backend.fakes.sms_server import FakeSms
 from backend.fakes.wechat_server import FakeWeChat
 from backend.settings import Settings
 from tests.access import sweep as sweeping
@@ -23,6 +24,8 @@ from tests.access.portal import portal_routes, run_portal
 from tests.access.world import build
 from tests.conftest import FIXTURES, truncate_all
 from tests.servers import logged_server, township_platform
+
+SMS_SECRET = "sms-sweep-secret"
 
 HIGH_LIMITS = {
     "LOGIN_MAX_FAILURES": "1000000",
@@ -32,13 +35,24 @@ HIGH_LIMITS = {
     "UPLOAD_MAX_PER_DAY": "1000000",
     "ID_LOOKUP_LIMIT_PER_ACCOUNT": "1000000",
     "ID_LOOKUP_LIMIT_PER_ADDRESS": "1000000",
+    "SMS_CODE_PER_MINUTE": "1000000",
+    "SMS_CODE_PER_DAY": "1000000",
+    "SMS_CODE_MAX_TRIES": "1000000",  # hostile inputs try wrong codes before the right one
     "MANDATE_SPOT_CHECK_RATE": "1.0",  # every paper mandate is sampled, so it can be checked
 }
 
 
 @pytest.fixture(scope="package")
-def sweep_server(test_env: dict[str, str], database: None) -> Iterator[str]:
-    with logged_server({**test_env, **HIGH_LIMITS}, log_name="access-server") as base:
+def sweep_sms() -> Iterator[FakeSms]:
+    """The SMS gateway of the sweep's app (phone codes are sent through it)."""
+    with FakeSms(secret=SMS_SECRET) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="package")
+def sweep_server(test_env: dict[str, str], database: None, sweep_sms: FakeSms) -> Iterator[str]:
+    sms = {"SMS_URL": sweep_sms.url, "SMS_SECRET": SMS_SECRET}
+    with logged_server({**test_env, **HIGH_LIMITS, **sms}, log_name="access-server") as base:
         yield base
 
 
@@ -56,6 +70,7 @@ async def sweep(
     fake_elicense: FakeElicense,
     fake_idverify: FakeIdVerify,
     sweep_platform: FakePlatform,
+    sweep_sms: FakeSms,
 ) -> AsyncIterator[sweeping.Sweep]:
     """The world built once and every operation swept once; the tests read the records."""
     from backend.clock import today
@@ -71,6 +86,7 @@ async def sweep(
         world.settings, world.idverify = settings, fake_idverify
         world.objects["bundle"] = (await api.get("/api/v1/bundles")).json()["items"][0]["code"]
         world.objects["platform_url"] = sweep_platform.url + "api"
+        world.objects["fake_sms"] = sweep_sms
         done = await sweeping.run(api, world)
         with warnings.catch_warnings():  # the app's own deprecation notices, seen elsewhere
             warnings.simplefilter("ignore", DeprecationWarning)

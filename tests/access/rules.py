@@ -106,6 +106,27 @@ def store(key: str, make: Callable[[World], Awaitable[Any]]) -> Step:
     return step
 
 
+SMS_PHONE = "13812345679"
+
+
+async def _oauth_code(w: World) -> None:
+    """A fresh web-page OAuth code from the fake WeChat's authorize page, and its state."""
+    from tests.wechat_accounts.support import authorize_links, code_and_state
+
+    links = await authorize_links(w.api)
+    _, w.objects["oauth_code"], w.objects["oauth_state"] = code_and_state(links["h5-tester-2"])
+
+
+async def _sms_code(w: World) -> None:
+    """Citizen A's newest SMS code (the sms-code rule above sent one), read from the gateway."""
+    import re
+
+    texts = [m["text"] for m in w.objects["fake_sms"].messages() if m["phone"] == SMS_PHONE]
+    found = re.search(r"\d{6}", texts[-1])
+    assert found is not None
+    w.objects["sms_code"] = found.group(0)
+
+
 async def _with_material(w: World) -> None:
     """A case of citizen A with a supplied material, accepted and transferred to GA."""
     number_ = await w.queued()
@@ -502,6 +523,11 @@ RULES: dict[str, Rule] = {
         body={"username": "window-a", "password": DEFAULT_PASSWORD}
     ),
     "POST /api/v1/auth/wechat/login": PUBLIC(body={"code": "test:access-a"}),
+    "GET /api/v1/auth/wechat/oauth-url": PUBLIC(query={"redirect": "/m/"}),
+    "POST /api/v1/auth/wechat/oauth": PUBLIC(
+        prepare=_oauth_code,
+        body=lambda w: {"code": w.objects["oauth_code"], "state": w.objects["oauth_state"]},
+    ),
     "GET /api/v1/wechat/push": SIGNED,
     "POST /api/v1/wechat/push": SIGNED,
     "POST /api/v1/platform/callbacks": SIGNED,
@@ -513,6 +539,15 @@ RULES: dict[str, Rule] = {
     "PUT /api/v1/me/identity": Rule(who="citizen_a", body=IDENTITY, peers=CITIZENS),
     "POST /api/v1/me/phone": Rule(
         who="citizen_a", body={"code": "phone:13812345678"}, peers=CITIZENS
+    ),
+    "POST /api/v1/me/phone/sms-code": Rule(
+        who="citizen_a", body={"phone": SMS_PHONE}, peers=CITIZENS
+    ),
+    "POST /api/v1/me/phone/sms-verify": Rule(
+        who="citizen_a",
+        prepare=_sms_code,
+        body=lambda w: {"phone": SMS_PHONE, "code": w.objects["sms_code"]},
+        peers=CITIZENS,
     ),
     "GET /api/v1/me/export": Rule(
         who="citizen_a", peers=CITIZENS, marker=lambda w: w.client("citizen_a").id

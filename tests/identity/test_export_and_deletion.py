@@ -41,11 +41,15 @@ async def test_export_holds_everything_including_the_full_number_and_is_audited(
     assert profile["village_code"] == VILLAGE
     assert body["phone"] == {"number": "13912345678", "masked": "139****5678"}
     assert body["consent"]["version"] == "2026-01" and body["consent"]["consented_at"]
+    accounts = body["wechat"].pop("accounts")
     assert body["wechat"] == {
         "openid": "export-ivy",
         "unionid": "u_export-ivy",
         "session_key_held": True,
     }
+    assert [(a["appid"], a["openid"], a["unionid"]) for a in accounts] == [
+        ("wx-test-appid", "export-ivy", "u_export-ivy")
+    ]
     assert wechat.session_key("export-ivy") not in response.text
     assert body["cases"] == [] and body["uploads"] == [] and body["mandates"] == []
 

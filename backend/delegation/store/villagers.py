@@ -56,7 +56,9 @@ async def in_area(*, by_village: bool, area_code: str, only: str | None) -> list
     """Bound citizens of a village (or of a township's villages), by name; one when ``only``."""
     rows = await db.fetch(
         "SELECT c.id::text AS id, c.name, c.village, c.id_number_masked, c.birth_year, c.sex,"
-        " c.openid IS NOT NULL AS has_wechat, c.identity_verified,"
+        " (c.openid IS NOT NULL"
+        " OR EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id)) AS has_wechat,"
+        " c.identity_verified,"
         " r.agent IS NOT NULL AS registered_by_agent, r.takeover_refused_at,"
         " r.takeover_refused_reason"
         " FROM citizen c JOIN area v ON v.code = c.village"

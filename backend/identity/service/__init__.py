@@ -22,7 +22,7 @@ from backend.identity import roles
 from backend.identity.password_policy import STRICT, PasswordRules, password_problems
 from backend.identity.reveal import read_full_id_number as read_full_id_number
 from backend.identity.sealed import session_key_context
-from backend.identity.store import areas, citizens, deletion_requests, users
+from backend.identity.store import accounts, areas, citizens, deletion_requests, users
 from backend.identity.store.users import StaffAccount as StaffAccount
 from backend.security.fieldcrypt import FieldCipher
 from backend.security.passwords import hash_password
@@ -64,7 +64,7 @@ def _now() -> datetime:
 
 
 async def login_with_wechat(
-    *, gateway: WeChatGateway, cipher: FieldCipher, code: str
+    *, gateway: WeChatGateway, cipher: FieldCipher, code: str, appid: str
 ) -> CitizenLogin:
     """Exchange a ``wx.login`` code for the citizen behind it, creating them on first login.
 
@@ -88,12 +88,26 @@ async def login_with_wechat(
 
     now = _now()
     async with db.engine().transaction():
-        row = await citizens.upsert_wechat(openid=session.openid, unionid=session.unionid, now=now)
+        row = await accounts.login(
+            appid=appid,
+            openid=session.openid,
+            unionid=session.unionid,
+            miniprogram=True,
+            now=now,
+        )
         sealed = cipher.encrypt(session.session_key, context=session_key_context(row.id))
         await citizens.save_session_key(citizen_id=row.id, sealed=sealed, now=now)
     if row.created:
         log.info("citizen_created", citizen_id=row.id)
     return CitizenLogin(row.id, row.identity_bound, row.created, row.token_version)
+
+
+async def citizen_token_version(*, citizen_id: str) -> int:
+    """The citizen's current token version (for a token issued now)."""
+    version = await citizens.token_version(citizen_id=citizen_id)
+    if version is None:
+        raise NotFound("找不到该群众。", code="citizen_not_found")
+    return version
 
 
 async def citizen_exists(*, citizen_id: str) -> bool:

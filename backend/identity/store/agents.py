@@ -23,7 +23,9 @@ class ServedCitizen:
 async def citizen_with_area(citizen_id: str) -> ServedCitizen | None:
     row = await db.fetchrow(
         "SELECT c.id::text AS id, c.name, c.village, v.parent AS township,"
-        " c.openid IS NOT NULL AS has_wechat, c.id_number_masked, c.identity_verified"
+        " (c.openid IS NOT NULL"
+        " OR EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id)) AS has_wechat,"
+        " c.id_number_masked, c.identity_verified"
         " FROM citizen c LEFT JOIN area v ON v.code = c.village"
         " WHERE c.id::text = $1",
         citizen_id,

@@ -16,7 +16,7 @@ from backend.identity.tables import Citizen, WeChatSession
 
 @dataclass(frozen=True, slots=True)
 class WeChatLogin:
-    """The citizen behind an ``openid`` after a login (``created``: on this login)."""
+    """The citizen behind a WeChat account after a login (``created``: on this login)."""
 
     id: str
     identity_bound: bool
@@ -41,25 +41,6 @@ class Label:
 
     name: str | None
     id_number_masked: str | None
-
-
-async def upsert_wechat(*, openid: str, unionid: str | None, now: datetime) -> WeChatLogin:
-    """The citizen of ``openid``, created on first login; the login time is recorded."""
-    row = await db.fetchrow(
-        "INSERT INTO citizen (id, openid, unionid, identity_bound, identity_verified,"
-        " created_at, updated_at, last_login_at)"
-        " VALUES (gen_random_uuid(), $1, $2, false, false, $3, $3, $3)"
-        " ON CONFLICT (openid) DO UPDATE SET last_login_at = EXCLUDED.last_login_at,"
-        " unionid = COALESCE(EXCLUDED.unionid, citizen.unionid)"
-        " RETURNING id::text AS id, identity_bound, token_version, (xmax = 0) AS inserted",
-        openid,
-        unionid,
-        now,
-    )
-    assert row is not None
-    return WeChatLogin(
-        row["id"], bool(row["identity_bound"]), int(row["token_version"]), bool(row["inserted"])
-    )
 
 
 async def save_session_key(*, citizen_id: str, sealed: str, now: datetime) -> None:

@@ -50,22 +50,24 @@ async def bound(*, citizen_id: str, lock: bool = False) -> Bound | None:
 
 @dataclass(frozen=True, slots=True)
 class Holder:
-    """Another record holding an ID number (``openid`` None: registered without WeChat)."""
+    """Another record holding an ID number (``has_wechat`` False: registered without WeChat)."""
 
     id: str
-    openid: str | None
+    has_wechat: bool
     name: str | None
 
 
 async def holder_of(*, lookup: str, besides: str) -> Holder | None:
     """The record other than ``besides`` whose ID number has the lookup hash ``lookup``."""
     row = await db.fetchrow(
-        "SELECT id::text AS id, openid, name FROM citizen"
-        " WHERE id_number_hash = $1 AND id <> $2::uuid LIMIT 1",
+        "SELECT c.id::text AS id, c.name,"
+        " (c.openid IS NOT NULL"
+        " OR EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id)) AS has_wechat"
+        " FROM citizen c WHERE c.id_number_hash = $1 AND c.id <> $2::uuid LIMIT 1",
         lookup,
         besides,
     )
-    return None if row is None else Holder(row["id"], row["openid"], row["name"])
+    return None if row is None else Holder(row["id"], bool(row["has_wechat"]), row["name"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ async def change_identity(*, citizen_id: str, change: IdentityChange) -> None:
 class Registered:
     """A record registered without WeChat, as a takeover reads it."""
 
-    openid: str | None
+    has_wechat: bool
     name: str | None
     id_number_hash: str | None
     phone_enc: str | None
@@ -130,14 +132,20 @@ class Registered:
 
 async def lock_registered(*, citizen_id: str) -> Registered | None:
     row = await db.fetchrow(
-        "SELECT openid, name, id_number_hash, phone_enc, phone_masked FROM citizen"
-        " WHERE id = $1::uuid FOR UPDATE",
+        "SELECT c.name, c.id_number_hash, c.phone_enc, c.phone_masked,"
+        " (c.openid IS NOT NULL"
+        " OR EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id)) AS has_wechat"
+        " FROM citizen c WHERE c.id = $1::uuid FOR UPDATE",
         citizen_id,
     )
     if row is None:
         return None
     return Registered(
-        row["openid"], row["name"], row["id_number_hash"], row["phone_enc"], row["phone_masked"]
+        bool(row["has_wechat"]),
+        row["name"],
+        row["id_number_hash"],
+        row["phone_enc"],
+        row["phone_masked"],
     )
 
 
@@ -186,7 +194,8 @@ async def number_holder(*, lookup: str) -> NumberHolder | None:
     """The citizen whose ID number has the lookup hash ``lookup``, with where they live."""
     row = await db.fetchrow(
         "SELECT c.id::text AS id, c.name, c.village, v.parent AS township,"
-        " c.openid IS NOT NULL AS has_wechat"
+        " (c.openid IS NOT NULL"
+        " OR EXISTS (SELECT 1 FROM wechat_account a WHERE a.citizen = c.id)) AS has_wechat"
         " FROM citizen c LEFT JOIN area v ON v.code = c.village WHERE c.id_number_hash = $1",
         lookup,
     )

@@ -1,0 +1,44 @@
+"""Helpers of the WeChat-accounts tests: the H5 sign-in walked like a browser would."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from tests.identity.helpers import Me
+
+_LINK = re.compile(r'<a class="btn" data-openid="([^"]+)" href="([^"]+)">')
+
+
+async def authorize_links(api: httpx.AsyncClient, *, extra: str = "") -> dict[str, str]:
+    """Ask the backend for the authorize URL, open WeChat's (fake) page, and read its buttons:
+    openid -> the link back to our page."""
+    start = await api.get("/api/v1/auth/wechat/oauth-url", params={"redirect": "/m/"})
+    assert start.status_code == 200, start.text
+    url = start.json()["url"].split("#", 1)[0] + extra
+    async with httpx.AsyncClient(timeout=10.0) as browser:
+        page = await browser.get(url)
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    return {openid: html.unescape(href) for openid, href in _LINK.findall(page.text)}
+
+
+def code_and_state(link: str) -> tuple[str, str, str]:
+    """(path, code, state) of the link WeChat sends the browser back with."""
+    split = urlsplit(link)
+    query = {key: values[0] for key, values in parse_qs(split.query).items()}
+    return split.path, query["code"], query["state"]
+
+
+async def h5_login(api: httpx.AsyncClient, openid: str, *, extra: str = "") -> Me:
+    """Sign in on the H5 as the fake's test user ``openid``."""
+    links = await authorize_links(api, extra=extra)
+    path, code, state = code_and_state(links[openid])
+    assert path == "/m/"
+    answer = await api.post("/api/v1/auth/wechat/oauth", json={"code": code, "state": state})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    return Me(api, body["citizen"]["id"], body["access_token"])
