@@ -92,6 +92,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/wechat/oauth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 群众微信网页授权登录
+         * @description 就近办网页（H5）在微信内的登录：用网页授权回调带回的 code 和 state 登录，首次登录时建档；同一人的小程序账号已在本系统时（微信给出相同的 unionid）登录到同一档案。答复与小程序登录相同。code 无效、过期或已用过答 401 wechat_code_invalid；state 不是本系统签发或已过期答 401 oauth_state_invalid。
+         *
+         *     公开接口，无需登录。
+         */
+        post: operations["weChatOAuthOauthLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/wechat/oauth-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信网页授权地址
+         * @description 就近办网页（H5，在微信内打开）登录的第一步：答复微信网页授权地址和本次的 state。redirect 须为本站 /m/ 下的路径，微信授权后带着 code 和 state 回到该页面；其他地址答 422 redirect_invalid。
+         *
+         *     公开接口，无需登录。
+         */
+        get: operations["weChatOAuthOauthUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/phone/sms-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送手机验证码
+         * @description 就近办网页（H5）没有手机号授权按钮：向填写的中国大陆手机号码发送 6 位短信验证码，5 分钟内有效。每个账号、每个号码每分钟最多 1 条、每天最多 5 条，超过答 429 sms_rate_limited（见 Retry-After）。号码不是中国大陆手机号码答 422 phone_invalid。
+         *
+         *     适用：市民。
+         */
+        post: operations["phoneSmsSendCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/phone/sms-verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 用短信验证码绑定手机号码
+         * @description 提交手机号码和收到的短信验证码；正确时加密保存号码，答复本人信息（号码已遮掩），与 POST /api/v1/me/phone 相同。验证码错误答 422 sms_code_invalid；过期、已用过或输错 5 次答 422 sms_code_expired，须重新获取。
+         *
+         *     适用：市民。
+         */
+        post: operations["phoneSmsVerifyCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/me/password": {
         parameters: {
             query?: never;
@@ -5259,7 +5347,8 @@ export interface components {
          * @example {
          *       "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
          *       "unionid": "o6_bmasdasdsad6_2sgVt7hMZOPfL",
-         *       "session_key_held": true
+         *       "session_key_held": true,
+         *       "accounts": []
          *     }
          */
         ExportedWeChat: {
@@ -5278,6 +5367,43 @@ export interface components {
              * @example true
              */
             session_key_held: boolean;
+            /**
+             * @description 用于登录的全部微信账号（小程序、公众号网页）。
+             * @example []
+             */
+            accounts: components["schemas"]["ExportedWeChatAccount"][];
+        };
+        /**
+         * ExportedWeChatAccount
+         * @description 一个用于登录的微信账号（小程序或公众号网页各有各的 appid 和 openid）。
+         */
+        ExportedWeChatAccount: {
+            /**
+             * @description 该账号所属的微信应用 appid。
+             * @example wx1234567890abcdef
+             */
+            appid: string;
+            /**
+             * @description 该应用下的 openid。
+             * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
+             */
+            openid: string;
+            /**
+             * @description 开放平台 unionid（如有）。
+             * @example o6_bmasdasdsad6_2sgVt7hMZOPfL
+             */
+            unionid: string | null;
+            /**
+             * Format: date-time
+             * @description 首次用该账号登录的时间。
+             * @example 2026-12-07T09:30:00+08:00
+             */
+            created_at: string;
+            /**
+             * @description 最近一次用该账号登录的时间。
+             * @example 2026-12-07T09:30:00+08:00
+             */
+            last_login_at: string | null;
         };
         /**
          * FiledBy
@@ -5868,6 +5994,16 @@ export interface components {
              * @example 实名核验已通过。
              */
             verification_note: string;
+            /**
+             * @description 仅当本微信账号并入已持有该实名身份的群众档案时出现：该档案的新访问令牌。原令牌随即失效，客户端须换用此令牌。
+             * @example eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaXRpemVuOjEifQ.c2lnbmF0dXJl
+             */
+            access_token?: string | null;
+            /**
+             * @description 新访问令牌的有效秒数（与 access_token 一同出现）。
+             * @example 7200
+             */
+            expires_in?: number | null;
         };
         /**
          * ImportForm
@@ -6724,6 +6860,38 @@ export interface components {
             unread: number;
         };
         /**
+         * OAuthLoginRequest
+         * @description 公众号网页授权登录：微信回调到就近办网页时带回的 code 和 state。
+         */
+        OAuthLoginRequest: {
+            /**
+             * @description 微信网页授权回调地址上的 code（不能全是空白），5 分钟内有效，只能用一次。
+             * @example 061Qx7Ga1kGt5K0rU9Ia1rUq2f1Qx7GX
+             */
+            code: string;
+            /**
+             * @description GET /api/v1/auth/wechat/oauth-url 答复的 state，微信回调时原样带回；10 分钟内有效。
+             * @example 1796544000a1b2c3d4e5f60718c0ffee00112233445566778899aabbccddeeff
+             */
+            state: string;
+        };
+        /**
+         * OAuthUrlOut
+         * @description 把浏览器带到微信网页授权页的地址。
+         */
+        OAuthUrlOut: {
+            /**
+             * @description 微信网页授权地址（snsapi_base，静默授权），在微信内置浏览器中打开。
+             * @example https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx0123456789abcdef&redirect_uri=https%3A%2F%2Fjjb.example.gov.cn%2Fm%2F&response_type=code&scope=snsapi_base&state=1796544000a1b2c3#wechat_redirect
+             */
+            url: string;
+            /**
+             * @description 本次登录的 state；回调时与 code 一起提交。
+             * @example 1796544000a1b2c3d4e5f60718c0ffee00112233445566778899aabbccddeeff
+             */
+            state: string;
+        };
+        /**
          * OverdueHolderOut
          * @description 办件现在在等谁处理：窗口、后台审批部门、代办员、申请人或镇街窗口。
          * @example {
@@ -7096,7 +7264,8 @@ export interface components {
              * @example {
              *       "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
              *       "unionid": "o6_bmasdasdsad6_2sgVt7hMZOPfL",
-             *       "session_key_held": true
+             *       "session_key_held": true,
+             *       "accounts": []
              *     }
              */
             wechat: components["schemas"]["ExportedWeChat"];
@@ -7624,6 +7793,49 @@ export interface components {
              * @example 0.0313
              */
             bad_share: number | null;
+        };
+        /**
+         * SmsCodeRequest
+         * @description 请求向手机号码发送验证码。
+         */
+        SmsCodeRequest: {
+            /**
+             * @description 中国大陆 11 位手机号码（可带 +86、空格或短横线）。
+             * @example 13812345678
+             */
+            phone: string;
+        };
+        /**
+         * SmsCodeSent
+         * @description 验证码已发送。
+         */
+        SmsCodeSent: {
+            /**
+             * @description 收到验证码的手机号码（已遮掩）。
+             * @example 138****5678
+             */
+            phone_masked: string;
+            /**
+             * @description 验证码有效的秒数。
+             * @example 300
+             */
+            expires_in: number;
+        };
+        /**
+         * SmsVerifyRequest
+         * @description 用短信验证码确认手机号码。
+         */
+        SmsVerifyRequest: {
+            /**
+             * @description 中国大陆 11 位手机号码（可带 +86、空格或短横线）。
+             * @example 13812345678
+             */
+            phone: string;
+            /**
+             * @description 短信中的 6 位验证码，5 分钟内有效，只能用一次，最多输错 5 次。
+             * @example 036251
+             */
+            code: string;
         };
         /**
          * SpotCheckIn
@@ -9723,6 +9935,1082 @@ export interface operations {
             };
         };
     };
+    weChatOAuthOauthLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "061Qx7Ga1kGt5K0rU9Ia1rUq2f1Qx7GX",
+                 *       "state": "1796544000a1b2c3d4e5f60718c0ffee00112233445566778899aabbccddeeff"
+                 *     }
+                 */
+                "application/json": components["schemas"]["OAuthLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description 成功。 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjaXRpemVuOjEifQ.c2lnbmF0dXJl",
+                     *       "expires_in": 7200,
+                     *       "citizen": {
+                     *         "id": "0f8e6d2a-3b4c-4d5e-8f90-1a2b3c4d5e6f",
+                     *         "identity_bound": true
+                     *       },
+                     *       "token_type": "Bearer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WeChatLoginResponse"];
+                };
+            };
+            /**
+             * @description 请求格式错误。可能的 code：
+             *     - `invalid_characters`：请求中含有不允许的字符（如空字符或无效编码），请检查后重试。
+             *     - `malformed_json`：请求内容不是有效的 JSON。
+             *     - `json_too_deep`：JSON 嵌套过深。
+             *     - `malformed_body`：请求内容无法解析（编码无效或嵌套过深），请检查后重试。
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/invalid_characters",
+                     *       "title": "请求格式错误",
+                     *       "status": 400,
+                     *       "code": "invalid_characters",
+                     *       "detail": "请求中含有不允许的字符（如空字符或无效编码），请检查后重试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 400
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /**
+                         * @example invalid_characters
+                         * @enum {string}
+                         */
+                        code?: "invalid_characters" | "malformed_json" | "json_too_deep" | "malformed_body";
+                    };
+                };
+            };
+            /**
+             * @description 未登录或登录已失效。可能的 code：
+             *     - `wechat_code_invalid`：微信登录凭证无效、已过期或已用过，请重新进入小程序后再试。
+             *     - `oauth_state_invalid`：登录链接已失效，请重新进入就近办网页后再登录。
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/wechat_code_invalid",
+                     *       "title": "未登录或登录已失效",
+                     *       "status": 401,
+                     *       "code": "wechat_code_invalid",
+                     *       "detail": "微信登录凭证无效、已过期或已用过，请重新进入小程序后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 401
+                         * @enum {integer}
+                         */
+                        status?: 401;
+                        /**
+                         * @example wechat_code_invalid
+                         * @enum {string}
+                         */
+                        code?: "wechat_code_invalid" | "oauth_state_invalid";
+                    };
+                };
+            };
+            /**
+             * @description 内容过大。可能的 code：
+             *     - `payload_too_large`：提交的内容过大。
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/payload_too_large",
+                     *       "title": "内容过大",
+                     *       "status": 413,
+                     *       "code": "payload_too_large",
+                     *       "detail": "提交的内容过大。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 413
+                         * @enum {integer}
+                         */
+                        status?: 413;
+                        /**
+                         * @example payload_too_large
+                         * @enum {string}
+                         */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /**
+             * @description 不支持的内容类型。可能的 code：
+             *     - `unsupported_media_type`：不支持的内容类型，请使用 JSON。
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/unsupported_media_type",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type",
+                     *       "detail": "不支持的内容类型，请使用 JSON。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 415
+                         * @enum {integer}
+                         */
+                        status?: 415;
+                        /**
+                         * @example unsupported_media_type
+                         * @enum {string}
+                         */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /**
+             * @description 提交的信息有误。可能的 code：
+             *     - `validation_failed`：提交的信息有误（errors 逐项列出）。
+             *     - `value_out_of_range`：提交的数值或日期超出了允许的范围。
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/validation_failed",
+                     *       "title": "提交的信息有误",
+                     *       "status": 422,
+                     *       "code": "validation_failed",
+                     *       "detail": "提交的信息有误（errors 逐项列出）。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 422
+                         * @enum {integer}
+                         */
+                        status?: 422;
+                        /**
+                         * @example validation_failed
+                         * @enum {string}
+                         */
+                        code?: "validation_failed" | "value_out_of_range";
+                    };
+                };
+            };
+            /**
+             * @description 服务器内部错误。可能的 code：
+             *     - `internal_error`：服务器开小差了，请稍后再试。
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/internal_error",
+                     *       "title": "服务器内部错误",
+                     *       "status": 500,
+                     *       "code": "internal_error",
+                     *       "detail": "服务器开小差了，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 500
+                         * @enum {integer}
+                         */
+                        status?: 500;
+                        /**
+                         * @example internal_error
+                         * @enum {string}
+                         */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `wechat_unavailable`：微信服务暂时不可用，请稍后再试。
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/wechat_unavailable",
+                     *       "title": "服务暂时不可用",
+                     *       "status": 503,
+                     *       "code": "wechat_unavailable",
+                     *       "detail": "微信服务暂时不可用，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 503
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @example wechat_unavailable
+                         * @enum {string}
+                         */
+                        code?: "wechat_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    weChatOAuthOauthUrl: {
+        parameters: {
+            query: {
+                /** @description 授权后回到的本站页面路径，须以 /m/ 开头。 */
+                redirect: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功。 */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx0123456789abcdef&redirect_uri=https%3A%2F%2Fjjb.example.gov.cn%2Fm%2F&response_type=code&scope=snsapi_base&state=1796544000a1b2c3#wechat_redirect",
+                     *       "state": "1796544000a1b2c3d4e5f60718c0ffee00112233445566778899aabbccddeeff"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthUrlOut"];
+                };
+            };
+            /**
+             * @description 请求格式错误。可能的 code：
+             *     - `invalid_characters`：请求中含有不允许的字符（如空字符或无效编码），请检查后重试。
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/invalid_characters",
+                     *       "title": "请求格式错误",
+                     *       "status": 400,
+                     *       "code": "invalid_characters",
+                     *       "detail": "请求中含有不允许的字符（如空字符或无效编码），请检查后重试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 400
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /**
+                         * @example invalid_characters
+                         * @enum {string}
+                         */
+                        code?: "invalid_characters";
+                    };
+                };
+            };
+            /**
+             * @description 提交的信息有误。可能的 code：
+             *     - `redirect_invalid`：登录后返回的页面地址无效，须为本站 /m/ 下的页面。
+             *     - `validation_failed`：提交的信息有误（errors 逐项列出）。
+             *     - `value_out_of_range`：提交的数值或日期超出了允许的范围。
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/redirect_invalid",
+                     *       "title": "提交的信息有误",
+                     *       "status": 422,
+                     *       "code": "redirect_invalid",
+                     *       "detail": "登录后返回的页面地址无效，须为本站 /m/ 下的页面。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 422
+                         * @enum {integer}
+                         */
+                        status?: 422;
+                        /**
+                         * @example redirect_invalid
+                         * @enum {string}
+                         */
+                        code?: "redirect_invalid" | "validation_failed" | "value_out_of_range";
+                    };
+                };
+            };
+            /**
+             * @description 服务器内部错误。可能的 code：
+             *     - `internal_error`：服务器开小差了，请稍后再试。
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/internal_error",
+                     *       "title": "服务器内部错误",
+                     *       "status": 500,
+                     *       "code": "internal_error",
+                     *       "detail": "服务器开小差了，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 500
+                         * @enum {integer}
+                         */
+                        status?: 500;
+                        /**
+                         * @example internal_error
+                         * @enum {string}
+                         */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    phoneSmsSendCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "phone": "13812345678"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SmsCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description 成功。 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "phone_masked": "138****5678",
+                     *       "expires_in": 300
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SmsCodeSent"];
+                };
+            };
+            /**
+             * @description 请求格式错误。可能的 code：
+             *     - `invalid_characters`：请求中含有不允许的字符（如空字符或无效编码），请检查后重试。
+             *     - `malformed_json`：请求内容不是有效的 JSON。
+             *     - `json_too_deep`：JSON 嵌套过深。
+             *     - `malformed_body`：请求内容无法解析（编码无效或嵌套过深），请检查后重试。
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/invalid_characters",
+                     *       "title": "请求格式错误",
+                     *       "status": 400,
+                     *       "code": "invalid_characters",
+                     *       "detail": "请求中含有不允许的字符（如空字符或无效编码），请检查后重试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 400
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /**
+                         * @example invalid_characters
+                         * @enum {string}
+                         */
+                        code?: "invalid_characters" | "malformed_json" | "json_too_deep" | "malformed_body";
+                    };
+                };
+            };
+            /**
+             * @description 未登录或登录已失效。可能的 code：
+             *     - `token_missing`：请先登录（缺少 Authorization: Bearer 令牌）。
+             *     - `token_invalid`：登录凭证无效，请重新登录。
+             *     - `token_expired`：登录已过期，请重新登录。
+             *     - `unauthenticated`：登录已失效，请重新登录。
+             *     - `token_revoked`：登录已结束（退出、改密、停用或注销），请重新登录。
+             *     - `account_inactive`：账号已停用，请联系管理员。
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/token_missing",
+                     *       "title": "未登录或登录已失效",
+                     *       "status": 401,
+                     *       "code": "token_missing",
+                     *       "detail": "请先登录（缺少 Authorization: Bearer 令牌）。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 401
+                         * @enum {integer}
+                         */
+                        status?: 401;
+                        /**
+                         * @example token_missing
+                         * @enum {string}
+                         */
+                        code?: "token_missing" | "token_invalid" | "token_expired" | "unauthenticated" | "token_revoked" | "account_inactive";
+                    };
+                };
+            };
+            /**
+             * @description 没有权限。可能的 code：
+             *     - `not_allowed`：您没有权限进行此操作。
+             *     - `password_change_required`：请先修改密码（管理员发给您的是临时密码）后再继续操作。
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/not_allowed",
+                     *       "title": "没有权限",
+                     *       "status": 403,
+                     *       "code": "not_allowed",
+                     *       "detail": "您没有权限进行此操作。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 403
+                         * @enum {integer}
+                         */
+                        status?: 403;
+                        /**
+                         * @example not_allowed
+                         * @enum {string}
+                         */
+                        code?: "not_allowed" | "password_change_required";
+                    };
+                };
+            };
+            /**
+             * @description 未找到。可能的 code：
+             *     - `citizen_not_found`：找不到该群众。
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/citizen_not_found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "code": "citizen_not_found",
+                     *       "detail": "找不到该群众。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 404
+                         * @enum {integer}
+                         */
+                        status?: 404;
+                        /**
+                         * @example citizen_not_found
+                         * @enum {string}
+                         */
+                        code?: "citizen_not_found";
+                    };
+                };
+            };
+            /**
+             * @description 内容过大。可能的 code：
+             *     - `payload_too_large`：提交的内容过大。
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/payload_too_large",
+                     *       "title": "内容过大",
+                     *       "status": 413,
+                     *       "code": "payload_too_large",
+                     *       "detail": "提交的内容过大。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 413
+                         * @enum {integer}
+                         */
+                        status?: 413;
+                        /**
+                         * @example payload_too_large
+                         * @enum {string}
+                         */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /**
+             * @description 不支持的内容类型。可能的 code：
+             *     - `unsupported_media_type`：不支持的内容类型，请使用 JSON。
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/unsupported_media_type",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type",
+                     *       "detail": "不支持的内容类型，请使用 JSON。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 415
+                         * @enum {integer}
+                         */
+                        status?: 415;
+                        /**
+                         * @example unsupported_media_type
+                         * @enum {string}
+                         */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /**
+             * @description 提交的信息有误。可能的 code：
+             *     - `phone_invalid`：请填写正确的 11 位中国大陆手机号码。
+             *     - `validation_failed`：提交的信息有误（errors 逐项列出）。
+             *     - `value_out_of_range`：提交的数值或日期超出了允许的范围。
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/phone_invalid",
+                     *       "title": "提交的信息有误",
+                     *       "status": 422,
+                     *       "code": "phone_invalid",
+                     *       "detail": "请填写正确的 11 位中国大陆手机号码。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 422
+                         * @enum {integer}
+                         */
+                        status?: 422;
+                        /**
+                         * @example phone_invalid
+                         * @enum {string}
+                         */
+                        code?: "phone_invalid" | "validation_failed" | "value_out_of_range";
+                    };
+                };
+            };
+            /**
+             * @description 请求过于频繁。可能的 code：
+             *     - `sms_rate_limited`：验证码发送过于频繁，请按 Retry-After 稍后再试。
+             */
+            429: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/sms_rate_limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "code": "sms_rate_limited",
+                     *       "detail": "验证码发送过于频繁，请按 Retry-After 稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 429
+                         * @enum {integer}
+                         */
+                        status?: 429;
+                        /**
+                         * @example sms_rate_limited
+                         * @enum {string}
+                         */
+                        code?: "sms_rate_limited";
+                    };
+                };
+            };
+            /**
+             * @description 服务器内部错误。可能的 code：
+             *     - `internal_error`：服务器开小差了，请稍后再试。
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/internal_error",
+                     *       "title": "服务器内部错误",
+                     *       "status": 500,
+                     *       "code": "internal_error",
+                     *       "detail": "服务器开小差了，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 500
+                         * @enum {integer}
+                         */
+                        status?: 500;
+                        /**
+                         * @example internal_error
+                         * @enum {string}
+                         */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `sms_unavailable`：短信服务暂时不可用，请稍后再试。
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/sms_unavailable",
+                     *       "title": "服务暂时不可用",
+                     *       "status": 503,
+                     *       "code": "sms_unavailable",
+                     *       "detail": "短信服务暂时不可用，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 503
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @example sms_unavailable
+                         * @enum {string}
+                         */
+                        code?: "sms_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    phoneSmsVerifyCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "phone": "13812345678",
+                 *       "code": "036251"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SmsVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description 成功。 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8e6d2a-3b4c-4d5e-8f90-1a2b3c4d5e6f",
+                     *       "name": "王秀英",
+                     *       "id_number_masked": "110***********002X",
+                     *       "phone_masked": "138****8000",
+                     *       "identity_bound": true,
+                     *       "identity_verified": true,
+                     *       "village_code": "330109001001"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CitizenMe"];
+                };
+            };
+            /**
+             * @description 请求格式错误。可能的 code：
+             *     - `invalid_characters`：请求中含有不允许的字符（如空字符或无效编码），请检查后重试。
+             *     - `malformed_json`：请求内容不是有效的 JSON。
+             *     - `json_too_deep`：JSON 嵌套过深。
+             *     - `malformed_body`：请求内容无法解析（编码无效或嵌套过深），请检查后重试。
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/invalid_characters",
+                     *       "title": "请求格式错误",
+                     *       "status": 400,
+                     *       "code": "invalid_characters",
+                     *       "detail": "请求中含有不允许的字符（如空字符或无效编码），请检查后重试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 400
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /**
+                         * @example invalid_characters
+                         * @enum {string}
+                         */
+                        code?: "invalid_characters" | "malformed_json" | "json_too_deep" | "malformed_body";
+                    };
+                };
+            };
+            /**
+             * @description 未登录或登录已失效。可能的 code：
+             *     - `token_missing`：请先登录（缺少 Authorization: Bearer 令牌）。
+             *     - `token_invalid`：登录凭证无效，请重新登录。
+             *     - `token_expired`：登录已过期，请重新登录。
+             *     - `unauthenticated`：登录已失效，请重新登录。
+             *     - `token_revoked`：登录已结束（退出、改密、停用或注销），请重新登录。
+             *     - `account_inactive`：账号已停用，请联系管理员。
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/token_missing",
+                     *       "title": "未登录或登录已失效",
+                     *       "status": 401,
+                     *       "code": "token_missing",
+                     *       "detail": "请先登录（缺少 Authorization: Bearer 令牌）。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 401
+                         * @enum {integer}
+                         */
+                        status?: 401;
+                        /**
+                         * @example token_missing
+                         * @enum {string}
+                         */
+                        code?: "token_missing" | "token_invalid" | "token_expired" | "unauthenticated" | "token_revoked" | "account_inactive";
+                    };
+                };
+            };
+            /**
+             * @description 没有权限。可能的 code：
+             *     - `not_allowed`：您没有权限进行此操作。
+             *     - `password_change_required`：请先修改密码（管理员发给您的是临时密码）后再继续操作。
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/not_allowed",
+                     *       "title": "没有权限",
+                     *       "status": 403,
+                     *       "code": "not_allowed",
+                     *       "detail": "您没有权限进行此操作。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 403
+                         * @enum {integer}
+                         */
+                        status?: 403;
+                        /**
+                         * @example not_allowed
+                         * @enum {string}
+                         */
+                        code?: "not_allowed" | "password_change_required";
+                    };
+                };
+            };
+            /**
+             * @description 未找到。可能的 code：
+             *     - `citizen_not_found`：找不到该群众。
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/citizen_not_found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "code": "citizen_not_found",
+                     *       "detail": "找不到该群众。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 404
+                         * @enum {integer}
+                         */
+                        status?: 404;
+                        /**
+                         * @example citizen_not_found
+                         * @enum {string}
+                         */
+                        code?: "citizen_not_found";
+                    };
+                };
+            };
+            /**
+             * @description 内容过大。可能的 code：
+             *     - `payload_too_large`：提交的内容过大。
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/payload_too_large",
+                     *       "title": "内容过大",
+                     *       "status": 413,
+                     *       "code": "payload_too_large",
+                     *       "detail": "提交的内容过大。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 413
+                         * @enum {integer}
+                         */
+                        status?: 413;
+                        /**
+                         * @example payload_too_large
+                         * @enum {string}
+                         */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /**
+             * @description 不支持的内容类型。可能的 code：
+             *     - `unsupported_media_type`：不支持的内容类型，请使用 JSON。
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/unsupported_media_type",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type",
+                     *       "detail": "不支持的内容类型，请使用 JSON。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 415
+                         * @enum {integer}
+                         */
+                        status?: 415;
+                        /**
+                         * @example unsupported_media_type
+                         * @enum {string}
+                         */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /**
+             * @description 提交的信息有误。可能的 code：
+             *     - `phone_invalid`：请填写正确的 11 位中国大陆手机号码。
+             *     - `sms_code_invalid`：验证码不正确，请核对后重新输入。
+             *     - `sms_code_expired`：验证码已失效（过期、已用过或输错次数过多），请重新获取。
+             *     - `validation_failed`：提交的信息有误（errors 逐项列出）。
+             *     - `value_out_of_range`：提交的数值或日期超出了允许的范围。
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/phone_invalid",
+                     *       "title": "提交的信息有误",
+                     *       "status": 422,
+                     *       "code": "phone_invalid",
+                     *       "detail": "请填写正确的 11 位中国大陆手机号码。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 422
+                         * @enum {integer}
+                         */
+                        status?: 422;
+                        /**
+                         * @example phone_invalid
+                         * @enum {string}
+                         */
+                        code?: "phone_invalid" | "sms_code_invalid" | "sms_code_expired" | "validation_failed" | "value_out_of_range";
+                    };
+                };
+            };
+            /**
+             * @description 服务器内部错误。可能的 code：
+             *     - `internal_error`：服务器开小差了，请稍后再试。
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/internal_error",
+                     *       "title": "服务器内部错误",
+                     *       "status": 500,
+                     *       "code": "internal_error",
+                     *       "detail": "服务器开小差了，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 500
+                         * @enum {integer}
+                         */
+                        status?: 500;
+                        /**
+                         * @example internal_error
+                         * @enum {string}
+                         */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
     sessionChangePassword: {
         parameters: {
             query?: never;
@@ -10192,7 +11480,9 @@ export interface operations {
                      *       "identity_verified": true,
                      *       "village_code": "330109001001",
                      *       "verification": "verified",
-                     *       "verification_note": "实名核验已通过。"
+                     *       "verification_note": "实名核验已通过。",
+                     *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaXRpemVuOjEifQ.c2lnbmF0dXJl",
+                     *       "expires_in": 7200
                      *     }
                      */
                     "application/json": components["schemas"]["IdentityBound"];
@@ -11151,7 +12441,8 @@ export interface operations {
                      *       "wechat": {
                      *         "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
                      *         "unionid": "o6_bmasdasdsad6_2sgVt7hMZOPfL",
-                     *         "session_key_held": true
+                     *         "session_key_held": true,
+                     *         "accounts": []
                      *       },
                      *       "access_records": [
                      *         {
