@@ -1,5 +1,13 @@
 export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: [
+    'pages/index/index',
+    'pages/me/index',
+    'pages/bind/index',
+    'pages/phone/index',
+    'pages/mandates/index',
+    'pages/messages/index',
+    'pages/privacy/index',
+  ],
   window: {
     navigationBarTitleText: '就近办',
     navigationBarBackgroundColor: '#ffffff',
