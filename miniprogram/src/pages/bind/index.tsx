@@ -157,7 +157,7 @@ export default function Bind() {
       </View>
 
       <View className='card'>
-        <Text className='label'>所在村（社区）</Text>
+        <Text className='bind-area-label'>所在村（社区）</Text>
         {townships === null ? <Text className='muted'>正在读取镇街…</Text> : null}
         {townships && townships.length === 0 ? <Text className='muted'>暂时没有可选的镇街。</Text> : null}
         {townships && !township ? (
