@@ -6,7 +6,7 @@ import type { DeletionReceipt, PersonalDataExport } from '../../api/types'
 import Page from '../../components/Page'
 import { InlineConfirm } from '../../lib/confirm'
 import { useElder } from '../../lib/elder'
-import { isH5, isWeapp } from '../../lib/platform'
+import { isWeapp } from '../../lib/platform'
 import './index.css'
 
 const ACTIONS: Record<string, string> = {
@@ -71,7 +71,8 @@ function Line({ label, value }: { label: string; value: string }) {
 /** Keeps the copy on the phone: a download on H5, a file sent to a chat (e.g. 文件传输助手) on weapp. */
 async function saveCopy(data: PersonalDataExport): Promise<string> {
   const text = JSON.stringify(data, null, 2)
-  if (isH5) {
+  // BUILD_PLATFORM (not isH5) so the weapp build drops this branch entirely.
+  if (BUILD_PLATFORM === 'h5') {
     const blob = new Blob([text], { type: 'application/json' })
     const link = document.createElement('a')
     link.href = URL.createObjectURL(blob)
