@@ -31,7 +31,8 @@ def _policy(reader_url: str) -> str:
     connect = "'self'" + (f" {reader_url}" if reader_url else "")
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: blob:; font-src 'self' data:; connect-src {connect}; frame-ancestors 'none'; "
+        f"img-src 'self' data: blob:; font-src 'self' data:; connect-src {connect}; "
+        "frame-ancestors 'none'; "
         "base-uri 'self'; object-src 'none'; form-action 'self'"
     )
 
