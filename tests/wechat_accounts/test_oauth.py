@@ -120,3 +120,16 @@ async def test_the_h5_first_then_the_mini_program_with_the_same_unionid(
     assert mini.id == me.id
     row = await db.fetchrow("SELECT openid FROM citizen WHERE id = $1::uuid", me.id)
     assert row is not None and row["openid"] == "later-mp"  # the mini-program copy
+
+
+async def test_messages_go_to_the_mini_program_openid_only(api, wechat: FakeWeChat) -> None:
+    """Subscribe messages reach only the mini-program's openid: an H5-only citizen is contacted
+    like one without WeChat (inbox, SMS); once the mini-program account joins, through it."""
+    from backend.identity.store.notices import contact
+
+    me = await h5_login(api, "h5-notify", extra="&openid=h5-notify&unionid=u_notify-mp")
+    found = await contact(me.id)
+    assert found is not None and found.openid is None
+    await login(api, "notify-mp")  # the same person in the mini-program (unionid u_notify-mp)
+    found = await contact(me.id)
+    assert found is not None and found.openid == "notify-mp"
