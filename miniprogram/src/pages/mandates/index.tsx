@@ -91,7 +91,7 @@ export default function Mandates() {
         <Text className='mandates-line'>代办事项：{m.scope.join('、')}</Text>
         <Text className='mandates-line'>授权到：{m.expires_on}（含当天）</Text>
         <Text className='small muted mandates-line'>
-          {m.consent === 'paper' ? '已签纸质委托书' : '由您在这里确认'} · 申请于 {day(m.created_at)}
+          {m.consent === 'paper' ? '已签纸质委托书' : m.status === 'pending' ? '需要您在这里确认' : '经小程序确认'} · 申请于 {day(m.created_at)}
         </Text>
       </View>
     )
