@@ -8,6 +8,12 @@ export default defineAppConfig({
     'pages/apply/index',
     'pages/cases/index',
     'pages/case/index',
+    'pages/me/index',
+    'pages/bind/index',
+    'pages/phone/index',
+    'pages/mandates/index',
+    'pages/messages/index',
+    'pages/privacy/index',
   ],
   window: {
     navigationBarTitleText: '就近办',
