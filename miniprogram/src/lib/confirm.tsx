@@ -1,6 +1,7 @@
 // An inline confirmation area (确认区) in place of a pop-up dialog: 长辈模式 allows no pop-ups,
 // and the same area in normal mode keeps one way of confirming for everyone.
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
+import Action from '../components/Action'
 
 interface Props {
   /** What will happen, in plain words. */
@@ -17,12 +18,12 @@ export function InlineConfirm({ question, yes, no, busy, danger, onYes, onNo }: 
   return (
     <View className='confirm-area' role='group' aria-label={question}>
       <Text className='confirm-question'>{question}</Text>
-      <Button className={`btn block ${danger ? 'danger' : ''}`} disabled={busy} onClick={onYes}>
+      <Action className={`btn block ${danger ? 'danger' : ''}`} disabled={busy} onClick={onYes}>
         {busy ? '正在提交…' : yes}
-      </Button>
-      <Button className='btn secondary block' disabled={busy} onClick={onNo}>
+      </Action>
+      <Action className='btn secondary block' disabled={busy} onClick={onNo}>
         {no}
-      </Button>
+      </Action>
     </View>
   )
 }

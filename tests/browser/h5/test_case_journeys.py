@@ -52,7 +52,7 @@ def _here(page: Page) -> Locator:
 def _button(page: Page, name: str) -> Locator:
     """A button of the page on screen, by its words (Taro's H5 button is a custom element)."""
     return (
-        _here(page).locator("taro-button-core").filter(has_text=re.compile(f"^{re.escape(name)}$"))
+        _here(page).locator("[role=button]").filter(has_text=re.compile(f"^{re.escape(name)}$"))
     )
 
 
@@ -75,9 +75,9 @@ async def shot(page: Page, name: str) -> None:
 
 SIZES = """() => {
     const root = [...document.querySelectorAll('.page')].find(e => e.offsetParent !== null)
-    const texts = [...root.querySelectorAll('taro-text-core, taro-button-core')]
+    const texts = [...root.querySelectorAll('taro-text-core, [role=button]')]
         .filter(e => e.offsetParent !== null && e.textContent.trim())
-    const buttons = [...root.querySelectorAll('taro-button-core, [role=link], [role=radio]')]
+    const buttons = [...root.querySelectorAll('[role=button], [role=link], [role=radio]')]
         .filter(e => e.offsetParent !== null)
     return {
         smallest: Math.min(...texts.map(e => parseFloat(getComputedStyle(e).fontSize))),

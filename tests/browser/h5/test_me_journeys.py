@@ -40,9 +40,9 @@ CONSENT_VERSION = "2026-01"
 
 
 def button(page: Page, text: str) -> Locator:
-    """A Taro button (``taro-button-core``) by its exact words."""
+    """A Taro button (``[role=button]``) by its exact words."""
     return page.locator(
-        "taro-button-core:visible", has_text=re.compile(f"^\\s*{re.escape(text)}\\s*$")
+        "[role=button]:visible", has_text=re.compile(f"^\\s*{re.escape(text)}\\s*$")
     )
 
 
@@ -111,7 +111,7 @@ async def large_enough(page: Page, mode: str) -> None:
     )
     assert small == [], small
     short = await page.evaluate(
-        """(min) => [...document.querySelectorAll('.page taro-button-core, .page [role=switch]')]
+        """(min) => [...document.querySelectorAll('.page [role=button], .page [role=switch]')]
             .filter(e => e.getClientRects().length)
             .map(e => [e.textContent.trim().slice(0, 20), e.getBoundingClientRect().height])
             .filter(([, h]) => h < min - 0.5)""",
@@ -447,7 +447,7 @@ async def test_the_h5_confirms_a_phone_by_sms_code(
     await field(page, "11 位手机号码").fill(phone)
     await tap(button(page, "获取短信验证码"))
     await expect(page.get_by_text("验证码已发送到 139****", exact=False)).to_be_visible()
-    wait = page.locator("taro-button-core", has_text="秒后可重新获取")
+    wait = page.locator("[role=button]", has_text="秒后可重新获取")
     await expect(wait).to_have_attribute("disabled", "")
     await shot(page, f"phone-sms-sent-{mode}")
     await large_enough(page, mode)

@@ -1,4 +1,5 @@
-import { Button, Input, Text, View } from '@tarojs/components'
+import { Input, Text, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import Taro, { useLoad } from '@tarojs/taro'
 import { useRef, useState } from 'react'
 import { api, ApiError } from '../../api/client'
@@ -103,9 +104,9 @@ export default function Bind() {
           已完成实名登记：{done.name}（{done.id_number_masked}）。
           {done.identity_verified ? '身份已核验。' : '身份核验稍后完成。'}
         </View>
-        <Button className='btn block' onClick={leave}>
+        <Action className='btn block' onClick={leave}>
           继续
-        </Button>
+        </Action>
       </Page>
     )
   }
@@ -164,9 +165,9 @@ export default function Bind() {
           <View className='bind-choices' role='radiogroup' aria-label='选择镇街'>
             <Text className='hint bind-step'>第一步：选择镇街</Text>
             {townships.map((t) => (
-              <Button key={t.code} className='btn secondary bind-choice' onClick={() => pickTownship(t)}>
+              <Action key={t.code} className='btn secondary bind-choice' onClick={() => pickTownship(t)}>
                 {t.name}
-              </Button>
+              </Action>
             ))}
           </View>
         ) : null}
@@ -176,7 +177,7 @@ export default function Bind() {
               <Text>
                 镇街：<Text className='bind-strong'>{township.name}</Text>
               </Text>
-              <Button
+              <Action
                 className='btn secondary'
                 onClick={() => {
                   setTownship(null)
@@ -184,16 +185,16 @@ export default function Bind() {
                 }}
               >
                 重选镇街
-              </Button>
+              </Action>
             </View>
             {village ? (
               <View className='row bind-picked'>
                 <Text>
                   村（社区）：<Text className='bind-strong'>{village.name}</Text>
                 </Text>
-                <Button className='btn secondary' onClick={() => setVillage(null)}>
+                <Action className='btn secondary' onClick={() => setVillage(null)}>
                   重选
-                </Button>
+                </Action>
               </View>
             ) : villages === null ? (
               <Text className='muted'>正在读取村（社区）…</Text>
@@ -203,9 +204,9 @@ export default function Bind() {
               <View className='bind-choices' role='radiogroup' aria-label='选择村（社区）'>
                 <Text className='hint bind-step'>第二步：选择村（社区）</Text>
                 {villages.map((v) => (
-                  <Button key={v.code} className='btn secondary bind-choice' onClick={() => setVillage(v)}>
+                  <Action key={v.code} className='btn secondary bind-choice' onClick={() => setVillage(v)}>
                     {v.name}
-                  </Button>
+                  </Action>
                 ))}
               </View>
             )}
@@ -238,9 +239,9 @@ export default function Bind() {
                 : '请先阅读告知书，并打开“我已阅读并同意”。'}
         </Text>
       ) : null}
-      <Button className='btn block' disabled={!ready} onClick={submit}>
+      <Action className='btn block' disabled={!ready} onClick={submit}>
         {busy ? '正在提交…' : '提交实名信息'}
-      </Button>
+      </Action>
     </Page>
   )
 }

@@ -1,4 +1,5 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import { useState } from 'react'
 import { ApiError } from '../../api/client'
 import type { NoticeForCitizen } from '../../api/types'
@@ -33,9 +34,9 @@ export default function Notices({ notices }: { notices: NoticeForCitizen[] }) {
           <Text className='small muted case-line'>
             {n.number} · {n.department} · {timeText(n.issued_at)}
           </Text>
-          <Button className='btn secondary block' loading={(opening === n.id) || undefined} disabled={(opening !== null) || undefined} onClick={() => open(n)}>
+          <Action className='btn secondary block' disabled={(opening !== null) || undefined} onClick={() => open(n)}>
             查看{n.title}（PDF）
-          </Button>
+          </Action>
         </View>
       ))}
     </View>

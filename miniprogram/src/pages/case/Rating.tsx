@@ -1,4 +1,5 @@
-import { Button, Text, Textarea, View } from '@tarojs/components'
+import { Text, Textarea, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import { useRef, useState } from 'react'
 import { ApiError, api, newActionKey } from '../../api/client'
 import type { CaseForCitizen } from '../../api/types'
@@ -77,9 +78,9 @@ export default function Rating({ number, onDone }: Props) {
         />
       </View>
       {error ? <View className='alert' role='alert'>{error}</View> : null}
-      <Button className='btn block' loading={(busy) || undefined} disabled={(busy) || undefined} onClick={send}>
+      <Action className='btn block' disabled={(busy) || undefined} onClick={send}>
         提交评价
-      </Button>
+      </Action>
     </View>
   )
 }

@@ -1,4 +1,5 @@
-import { Button, Text, Textarea, View } from '@tarojs/components'
+import { Text, Textarea, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import { useRef, useState } from 'react'
 import { ApiError, api, newActionKey } from '../../api/client'
 import type { CaseForCitizen } from '../../api/types'
@@ -106,9 +107,9 @@ export default function Supplement({ number, missing, note, requestedAt, onDone 
               </View>
             ) : null}
             {state.error ? <View className='alert' role='alert'>{state.error}</View> : null}
-            <Button className='btn secondary block' disabled={(state.progress !== null || busy) || undefined} onClick={() => add(type)}>
+            <Action className='btn secondary block' disabled={(state.progress !== null || busy) || undefined} onClick={() => add(type)}>
               {state.done.length ? `再拍一张${type}` : `拍照或选照片：${type}`}
-            </Button>
+            </Action>
           </View>
         )
       })}
@@ -129,9 +130,9 @@ export default function Supplement({ number, missing, note, requestedAt, onDone 
         />
       </View>
       {error ? <View className='alert' role='alert'>{error}</View> : null}
-      <Button className='btn block' loading={(busy) || undefined} disabled={(busy || uploading) || undefined} onClick={send}>
+      <Action className='btn block' disabled={(busy || uploading) || undefined} onClick={send}>
         提交补正材料
-      </Button>
+      </Action>
     </View>
   )
 }

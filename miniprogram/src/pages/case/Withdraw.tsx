@@ -1,4 +1,5 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import { useRef, useState } from 'react'
 import { ApiError, api, newActionKey } from '../../api/client'
 import type { CaseForCitizen } from '../../api/types'
@@ -32,21 +33,21 @@ export default function Withdraw({ number, onDone }: Props) {
 
   if (!asking) {
     return (
-      <Button className='btn danger block' onClick={() => setAsking(true)}>
+      <Action className='btn danger block' onClick={() => setAsking(true)}>
         撤回申请
-      </Button>
+      </Action>
     )
   }
   return (
     <View className='case-confirm' role='group' aria-label='确认撤回'>
       <Text className='case-confirm-text'>确定要撤回这件申请吗？撤回后窗口不再办理，要办需重新提交。</Text>
       {error ? <View className='alert' role='alert'>{error}</View> : null}
-      <Button className='btn danger block' loading={(busy) || undefined} disabled={(busy) || undefined} onClick={confirm}>
+      <Action className='btn danger block' disabled={(busy) || undefined} onClick={confirm}>
         确定撤回
-      </Button>
-      <Button className='btn secondary block' disabled={(busy) || undefined} onClick={() => setAsking(false)}>
+      </Action>
+      <Action className='btn secondary block' disabled={(busy) || undefined} onClick={() => setAsking(false)}>
         不撤回了
-      </Button>
+      </Action>
     </View>
   )
 }

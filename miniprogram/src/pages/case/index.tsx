@@ -3,7 +3,8 @@
 // its answer, withdrawal before acceptance, the rating once closed, its formal notices (PDF) and
 // how the result reaches me.
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import Page from '../../components/Page'
 import { ApiError, api } from '../../api/client'
@@ -132,9 +133,9 @@ export default function CasePage() {
         <Text className='title'>办件详情</Text>
         {loading ? <View className='notice'>正在读取办件…</View> : null}
         {!loading ? (
-          <Button className='btn secondary block' onClick={() => go('cases')}>
+          <Action className='btn secondary block' onClick={() => go('cases')}>
             回到我的办件
-          </Button>
+          </Action>
         ) : null}
       </Page>
     )
@@ -154,9 +155,9 @@ export default function CasePage() {
     <Page error={error}>
       <View className='row case-head'>
         <Text className='title case-title'>{found.name}</Text>
-        <Button className='btn secondary case-refresh' disabled={(loading) || undefined} onClick={() => load()}>
+        <Action className='btn secondary case-refresh' disabled={(loading) || undefined} onClick={() => load()}>
           刷新
-        </Button>
+        </Action>
       </View>
       {done ? <View className='ok' role='status'>{done}</View> : null}
 
@@ -205,9 +206,9 @@ export default function CasePage() {
       {isWeapp && !closed && !reminded ? (
         <View className='card'>
           <Text className='case-line'>想在微信里收到这件事的办理进度吗？</Text>
-          <Button className='btn secondary block' onClick={() => askForCase(found.status).then(setReminded)}>
+          <Action className='btn secondary block' onClick={() => askForCase(found.status).then(setReminded)}>
             接收办理进度提醒
-          </Button>
+          </Action>
         </View>
       ) : null}
 
@@ -227,9 +228,9 @@ export default function CasePage() {
           ))}
         </View>
         {elder.on && steps.length > ELDER_STEPS ? (
-          <Button className='btn secondary block' onClick={() => setAllSteps(!allSteps)}>
+          <Action className='btn secondary block' onClick={() => setAllSteps(!allSteps)}>
             {allSteps ? '收起' : `更多：查看全部 ${steps.length} 步`}
-          </Button>
+          </Action>
         ) : null}
       </View>
 

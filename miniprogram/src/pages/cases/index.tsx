@@ -1,7 +1,8 @@
 // 我的办件: every case where I am the applicant (also those an agent filed for me), newest
 // first, a page at a time; each card says its state in words and what I must do now.
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import { useCallback, useRef, useState } from 'react'
 import Page from '../../components/Page'
 import { ApiError, api } from '../../api/client'
@@ -73,9 +74,9 @@ export default function Cases() {
     <Page error={error}>
       <View className='row cases-head'>
         <Text className='title'>我的办件</Text>
-        <Button className='btn secondary cases-refresh' disabled={(loading) || undefined} onClick={() => load(1)}>
+        <Action className='btn secondary cases-refresh' disabled={(loading) || undefined} onClick={() => load(1)}>
           刷新
-        </Button>
+        </Action>
       </View>
       {total > 0 && !elder.on ? <Text className='muted cases-count'>共 {total} 件，最新的在前</Text> : null}
       {items.map((item) => (
@@ -89,15 +90,15 @@ export default function Cases() {
             在首页点「查找办事事项」，找到要办的事，按提示拍照上传材料后提交，就会在这里看到办理进度。
           </Text>
           <Text className='cases-line muted'>不方便自己办，也可以请村（社区）代办员替您代办。</Text>
-          <Button className='btn block' onClick={() => go('search')}>
+          <Action className='btn block' onClick={() => go('search')}>
             去查找办事事项
-          </Button>
+          </Action>
         </View>
       ) : null}
       {more && !loading ? (
-        <Button className='btn secondary block' onClick={() => load(page + 1)}>
+        <Action className='btn secondary block' onClick={() => load(page + 1)}>
           加载更多（还有 {total - items.length} 件）
-        </Button>
+        </Action>
       ) : null}
       {!more && total > 0 && !loading ? <Text className='muted cases-end'>已经是全部办件了</Text> : null}
     </Page>

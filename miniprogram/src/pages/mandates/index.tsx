@@ -1,4 +1,5 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import { useDidShow } from '@tarojs/taro'
 import { useRef, useState } from 'react'
 import { api, ApiError, newActionKey } from '../../api/client'
@@ -130,12 +131,12 @@ export default function Mandates() {
             />
           ) : (
             <View className='mandates-actions'>
-              <Button className='btn' disabled={busy !== null} onClick={() => act(m, 'confirm')}>
+              <Action className='btn' disabled={busy !== null} onClick={() => act(m, 'confirm')}>
                 {busy === `${m.id}:confirm` ? '正在提交…' : '同意'}
-              </Button>
-              <Button className='btn danger' disabled={busy !== null} onClick={() => setAsking(`${m.id}:refuse`)}>
+              </Action>
+              <Action className='btn danger' disabled={busy !== null} onClick={() => setAsking(`${m.id}:refuse`)}>
                 拒绝
-              </Button>
+              </Action>
             </View>
           )}
         </View>
@@ -157,9 +158,9 @@ export default function Mandates() {
               onNo={() => setAsking(null)}
             />
           ) : (
-            <Button className='btn danger block' disabled={busy !== null} onClick={() => setAsking(`${m.id}:revoke`)}>
+            <Action className='btn danger block' disabled={busy !== null} onClick={() => setAsking(`${m.id}:revoke`)}>
               撤销授权
-            </Button>
+            </Action>
           )}
         </View>
       ))}
@@ -179,16 +180,16 @@ export default function Mandates() {
             ))}
           </View>
         ) : (
-          <Button className='btn secondary block' onClick={() => setHistory(true)}>
+          <Action className='btn secondary block' onClick={() => setHistory(true)}>
             查看以往的授权（{past.length}）
-          </Button>
+          </Action>
         )
       ) : null}
 
       {items !== null && items.length < total ? (
-        <Button className='btn secondary block' onClick={() => load(page + 1)}>
+        <Action className='btn secondary block' onClick={() => load(page + 1)}>
           加载更多
-        </Button>
+        </Action>
       ) : null}
     </Page>
   )

@@ -1,4 +1,5 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import { useDidShow } from '@tarojs/taro'
 import { useState } from 'react'
 import { api, ApiError } from '../../api/client'
@@ -69,9 +70,9 @@ export default function Me() {
             <View>
               <Text className='me-name'>您还没有实名登记</Text>
               <Text className='muted me-line'>登记姓名和身份证号码后，才能在线提交申请。</Text>
-              <Button className='btn block' onClick={() => go('bind')}>
+              <Action className='btn block' onClick={() => go('bind')}>
                 去实名认证
-              </Button>
+              </Action>
             </View>
           )}
         </View>
@@ -90,9 +91,9 @@ export default function Me() {
           </View>
         ))}
         {elder.on && !more ? (
-          <Button className='btn secondary block' onClick={() => setMore(true)}>
+          <Action className='btn secondary block' onClick={() => setMore(true)}>
             更多（手机号、个人信息）
-          </Button>
+          </Action>
         ) : null}
       </View>
 

@@ -1,4 +1,5 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import { useDidShow } from '@tarojs/taro'
 import { useState } from 'react'
 import { api, ApiError } from '../../api/client'
@@ -98,22 +99,22 @@ export default function Messages() {
             <View className='messages-body'>
               <Text className='messages-text'>{m.body}</Text>
               {m.case_number ? (
-                <Button className='btn secondary block' onClick={() => go('case', { number: m.case_number || '' })}>
+                <Action className='btn secondary block' onClick={() => go('case', { number: m.case_number || '' })}>
                   查看办件 {m.case_number}
-                </Button>
+                </Action>
               ) : m.event === 'mandate.requested' ? (
-                <Button className='btn secondary block' onClick={() => go('mandates')}>
+                <Action className='btn secondary block' onClick={() => go('mandates')}>
                   去处理代办授权
-                </Button>
+                </Action>
               ) : null}
             </View>
           ) : null}
         </View>
       ))}
       {items !== null && items.length < total ? (
-        <Button className='btn secondary block' disabled={loading} onClick={() => load(page + 1)}>
+        <Action className='btn secondary block' disabled={loading} onClick={() => load(page + 1)}>
           {loading ? '正在读取…' : '加载更多'}
-        </Button>
+        </Action>
       ) : null}
     </Page>
   )

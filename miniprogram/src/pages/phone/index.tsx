@@ -1,4 +1,5 @@
 import { Button, Input, Text, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import Taro, { useDidShow, useUnload } from '@tarojs/taro'
 import { useRef, useState } from 'react'
 import { api, ApiError, newActionKey } from '../../api/client'
@@ -125,9 +126,9 @@ export default function Phone() {
         <View className='ok' role='status'>
           手机号已绑定：{done.phone_masked}。
         </View>
-        <Button className='btn block' onClick={back}>
+        <Action className='btn block' onClick={back}>
           返回
-        </Button>
+        </Action>
       </Page>
     )
   }
@@ -178,9 +179,9 @@ export default function Phone() {
               </Text>
             ) : null}
           </View>
-          <Button className='btn secondary block' disabled={busy || left > 0} onClick={sendCode}>
+          <Action className='btn secondary block' disabled={busy || left > 0} onClick={sendCode}>
             {left > 0 ? `${left} 秒后可重新获取` : sent ? '重新获取验证码' : '获取短信验证码'}
-          </Button>
+          </Action>
           {sent ? (
             <View className='phone-code'>
               <Text className='notice phone-sent'>
@@ -200,9 +201,9 @@ export default function Phone() {
                   onInput={(e) => setCode(e.detail.value)}
                 />
               </View>
-              <Button className='btn block' disabled={busy || !code.trim()} onClick={verify}>
+              <Action className='btn block' disabled={busy || !code.trim()} onClick={verify}>
                 {busy ? '正在确认…' : '确认绑定'}
-              </Button>
+              </Action>
             </View>
           ) : null}
         </View>

@@ -1,4 +1,5 @@
-import { Button, Text, Textarea, View } from '@tarojs/components'
+import { Text, Textarea, View } from '@tarojs/components'
+import Action from '../../components/Action'
 import Taro, { useLoad } from '@tarojs/taro'
 import { PropsWithChildren, useRef, useState } from 'react'
 import { api, ApiError, newActionKey } from '../../api/client'
@@ -216,15 +217,15 @@ export default function Privacy() {
               ) : null}
             </View>
           ) : (
-            <Button className='btn secondary block' onClick={() => setMore(true)}>
+            <Action className='btn secondary block' onClick={() => setMore(true)}>
               更多（授权、照片、查看记录）
-            </Button>
+            </Action>
           )}
 
           <View className='card'>
-            <Button className='btn block' onClick={save}>
+            <Action className='btn block' onClick={save}>
               保存一份
-            </Button>
+            </Action>
             <Text className='small muted privacy-note'>
               {isWeapp ? '生成一个文件，发到您选的聊天里（如“文件传输助手”）。' : '下载一个文件到这台手机。'}
             </Text>
@@ -284,9 +285,9 @@ export default function Privacy() {
             <Text className='muted privacy-note'>
               删除前，还没办完的办件需要先办完。依法必须保存的办件档案和查看记录会继续保存一段时间，只保存、不使用。
             </Text>
-            <Button className='btn danger block' onClick={() => setAsking(true)}>
+            <Action className='btn danger block' onClick={() => setAsking(true)}>
               申请删除
-            </Button>
+            </Action>
           </View>
         )}
       </View>
