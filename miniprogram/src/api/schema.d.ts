@@ -768,6 +768,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/terminal/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 自助终端登录
+         * @description 自助终端用管理员登记时只显示一次的终端编号和凭证登录，答复终端令牌。终端令牌只能开启群众会话（POST /api/v1/terminal/sessions），调用其他接口一律答 403 terminal_not_allowed。编号或凭证不对、终端已停用都答 401 terminal_credential_invalid；同一网络地址失败过多暂时拒绝（429 rate_limited，见 Retry-After）。凭证重新签发或终端停用后，旧令牌立即失效（401 token_revoked）。
+         *
+         *     公开接口，无需登录。
+         */
+        post: operations["terminalAuthLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terminal/sessions/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 结束自助终端会话
+         * @description 群众办完或离开时（用会话令牌）结束本次会话：令牌立即失效，之后的调用答 401 token_revoked。会话令牌到期也会自动失效。
+         *
+         *     适用：市民。
+         */
+        post: operations["terminalSessionEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terminal/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 自助终端开启群众会话
+         * @description 群众把身份证放在终端的读卡器上，终端把读出的姓名和号码交给本接口（用终端令牌）。按身份证号码找到群众；没有记录的，登记为未绑定微信的群众。答复该群众在本终端的短时会话令牌（最长 10 分钟）：只能浏览事项、查看本人信息和本人办件、提交申请和补正材料、上传材料、下载受理通知书；其他接口答 403 kiosk_not_allowed。身份证号码校验不通过答 422 id_number_invalid；号码已登记在另一姓名下答 409 applicant_name_mismatch。答复是遮掩号码出现的唯一地方，终端不应保存。
+         *
+         *     适用：自助终端。
+         */
+        post: operations["terminalSessionOpen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/window/cases/{number}/accept": {
         parameters: {
             query?: never;
@@ -7279,6 +7345,26 @@ export interface components {
             total: number;
         };
         /**
+         * ReaderRead
+         * @description 读卡器的这次读卡：读卡器序列号和读卡时间（终端本地读卡服务给出）。
+         * @example {
+         *       "serial": "SR-2026-000117",
+         *       "read_at": "2026-12-07T09:30:00+08:00"
+         *     }
+         */
+        ReaderRead: {
+            /**
+             * @description 身份证读卡器的序列号（记入会话，便于排查设备问题）。
+             * @example SR-2026-000117
+             */
+            serial: string;
+            /**
+             * @description 读卡时间（ISO 8601，带时区）。
+             * @example 2026-12-07T09:30:00+08:00
+             */
+            read_at: string;
+        };
+        /**
          * ReceiveIn
          * @description 确认交接批次已送到，并登记缺失的东西（没有缺失时为空）。
          */
@@ -7624,6 +7710,88 @@ export interface components {
              * @example 0.0313
              */
             bad_share: number | null;
+        };
+        /**
+         * SessionCitizen
+         * @description 放卡的群众：编号、姓名和遮掩后的身份证号码（只在此答复中出现一次）。
+         * @example {
+         *       "id": "0f8e6d2a-3b4c-4d5e-8f90-1a2b3c4d5e6f",
+         *       "name": "王秀英",
+         *       "id_number_masked": "110***********002X"
+         *     }
+         */
+        SessionCitizen: {
+            /**
+             * @description 群众编号（不透明字符串）。
+             * @example 0f8e6d2a-3b4c-4d5e-8f90-1a2b3c4d5e6f
+             */
+            id: string;
+            /**
+             * @description 姓名。
+             * @example 王秀英
+             */
+            name: string;
+            /**
+             * @description 遮掩后的身份证号码：只显示前 3 位和后 4 位。
+             * @example 110***********002X
+             */
+            id_number_masked: string;
+        };
+        /**
+         * SessionRequest
+         * @description 群众在自助终端放上身份证：读卡器读出的姓名和身份证号码。
+         */
+        SessionRequest: {
+            /**
+             * @description 身份证上的姓名。
+             * @example 王秀英
+             */
+            name: string;
+            /**
+             * @description 身份证上的 18 位公民身份号码（校验位不对答 422 id_number_invalid）。
+             * @example 11010519491231002X
+             */
+            id_number: string;
+            /**
+             * @description 读卡器和读卡时间。
+             * @example {
+             *       "serial": "SR-2026-000117",
+             *       "read_at": "2026-12-07T09:30:00+08:00"
+             *     }
+             */
+            reader: components["schemas"]["ReaderRead"];
+        };
+        /**
+         * SessionResponse
+         * @description 群众的自助终端会话：短时令牌（最长 10 分钟）和群众信息。
+         */
+        SessionResponse: {
+            /**
+             * @description 访问令牌（JWT），之后每个请求放在 Authorization: Bearer 头中。
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0ZXJtaW5hbDoxIn0.c2lnbmF0dXJl
+             */
+            access_token: string;
+            /**
+             * @description 会话有效期（秒），不超过 600。
+             * @example 600
+             */
+            expires_in: number;
+            /**
+             * @description 放卡的群众。
+             * @example {
+             *       "id": "0f8e6d2a-3b4c-4d5e-8f90-1a2b3c4d5e6f",
+             *       "name": "王秀英",
+             *       "id_number_masked": "110***********002X"
+             *     }
+             */
+            citizen: components["schemas"]["SessionCitizen"];
+            /**
+             * @description 令牌类型，固定为 Bearer。
+             * @default Bearer
+             * @example Bearer
+             * @constant
+             */
+            token_type: "Bearer";
         };
         /**
          * SpotCheckIn
@@ -8330,6 +8498,87 @@ export interface components {
              * @example 0
              */
             removed: number;
+        };
+        /**
+         * TerminalLoginRequest
+         * @description 自助终端登录：管理员登记终端时只显示一次的终端编号和凭证。
+         */
+        TerminalLoginRequest: {
+            /**
+             * @description 自助终端编号（登记时发放，不透明字符串）。
+             * @example 7d1f0b6a-2c3e-4f5a-9b8c-0d1e2f3a4b5c
+             */
+            terminal_id: string;
+            /**
+             * @description 终端凭证（登记或重新签发时只显示一次的随机串）。
+             * @example q8V3x2lJ0mF5c1tN7bR9aK4eW6yH2uZs3pD0gL8iX1o
+             */
+            secret: string;
+        };
+        /**
+         * TerminalLoginResponse
+         * @description 自助终端登录成功：终端令牌（只能开启群众会话）和终端信息。
+         */
+        TerminalLoginResponse: {
+            /**
+             * @description 访问令牌（JWT），之后每个请求放在 Authorization: Bearer 头中。
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0ZXJtaW5hbDoxIn0.c2lnbmF0dXJl
+             */
+            access_token: string;
+            /**
+             * @description 令牌有效期（秒）。
+             * @example 43200
+             */
+            expires_in: number;
+            /**
+             * @description 登录的终端。
+             * @example {
+             *       "id": "7d1f0b6a-2c3e-4f5a-9b8c-0d1e2f3a4b5c",
+             *       "name": "益农镇便民服务中心 1 号自助机",
+             *       "service_point_id": "SST-330109001-01",
+             *       "township_code": "330109001"
+             *     }
+             */
+            terminal: components["schemas"]["TerminalSummary"];
+            /**
+             * @description 令牌类型，固定为 Bearer。
+             * @default Bearer
+             * @example Bearer
+             * @constant
+             */
+            token_type: "Bearer";
+        };
+        /**
+         * TerminalSummary
+         * @description 登录的自助终端：编号、名称、所在办事点和镇街。
+         * @example {
+         *       "id": "7d1f0b6a-2c3e-4f5a-9b8c-0d1e2f3a4b5c",
+         *       "name": "益农镇便民服务中心 1 号自助机",
+         *       "service_point_id": "SST-330109001-01",
+         *       "township_code": "330109001"
+         *     }
+         */
+        TerminalSummary: {
+            /**
+             * @description 自助终端编号（登记时发放，不透明字符串）。
+             * @example 7d1f0b6a-2c3e-4f5a-9b8c-0d1e2f3a4b5c
+             */
+            id: string;
+            /**
+             * @description 终端名称。
+             * @example 益农镇便民服务中心 1 号自助机
+             */
+            name: string;
+            /**
+             * @description 终端所在办事点（类型为 self_service_terminal）。
+             * @example SST-330109001-01
+             */
+            service_point_id: string;
+            /**
+             * @description 办事点所在镇街的区划代码。
+             * @example 330109001
+             */
+            township_code: string;
         };
         /**
          * TimelineEntry
@@ -19099,6 +19348,745 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "rate_limited";
+                    };
+                };
+            };
+            /**
+             * @description 服务器内部错误。可能的 code：
+             *     - `internal_error`：服务器开小差了，请稍后再试。
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/internal_error",
+                     *       "title": "服务器内部错误",
+                     *       "status": 500,
+                     *       "code": "internal_error",
+                     *       "detail": "服务器开小差了，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 500
+                         * @enum {integer}
+                         */
+                        status?: 500;
+                        /**
+                         * @example internal_error
+                         * @enum {string}
+                         */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    terminalAuthLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "terminal_id": "7d1f0b6a-2c3e-4f5a-9b8c-0d1e2f3a4b5c",
+                 *       "secret": "q8V3x2lJ0mF5c1tN7bR9aK4eW6yH2uZs3pD0gL8iX1o"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TerminalLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description 成功。 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0ZXJtaW5hbDoxIn0.c2lnbmF0dXJl",
+                     *       "expires_in": 43200,
+                     *       "terminal": {
+                     *         "id": "7d1f0b6a-2c3e-4f5a-9b8c-0d1e2f3a4b5c",
+                     *         "name": "益农镇便民服务中心 1 号自助机",
+                     *         "service_point_id": "SST-330109001-01",
+                     *         "township_code": "330109001"
+                     *       },
+                     *       "token_type": "Bearer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TerminalLoginResponse"];
+                };
+            };
+            /**
+             * @description 请求格式错误。可能的 code：
+             *     - `invalid_characters`：请求中含有不允许的字符（如空字符或无效编码），请检查后重试。
+             *     - `malformed_json`：请求内容不是有效的 JSON。
+             *     - `json_too_deep`：JSON 嵌套过深。
+             *     - `malformed_body`：请求内容无法解析（编码无效或嵌套过深），请检查后重试。
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/invalid_characters",
+                     *       "title": "请求格式错误",
+                     *       "status": 400,
+                     *       "code": "invalid_characters",
+                     *       "detail": "请求中含有不允许的字符（如空字符或无效编码），请检查后重试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 400
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /**
+                         * @example invalid_characters
+                         * @enum {string}
+                         */
+                        code?: "invalid_characters" | "malformed_json" | "json_too_deep" | "malformed_body";
+                    };
+                };
+            };
+            /**
+             * @description 未登录或登录已失效。可能的 code：
+             *     - `terminal_credential_invalid`：终端编号或凭证不正确，或该终端已停用。
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/terminal_credential_invalid",
+                     *       "title": "未登录或登录已失效",
+                     *       "status": 401,
+                     *       "code": "terminal_credential_invalid",
+                     *       "detail": "终端编号或凭证不正确，或该终端已停用。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 401
+                         * @enum {integer}
+                         */
+                        status?: 401;
+                        /**
+                         * @example terminal_credential_invalid
+                         * @enum {string}
+                         */
+                        code?: "terminal_credential_invalid";
+                    };
+                };
+            };
+            /**
+             * @description 内容过大。可能的 code：
+             *     - `payload_too_large`：提交的内容过大。
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/payload_too_large",
+                     *       "title": "内容过大",
+                     *       "status": 413,
+                     *       "code": "payload_too_large",
+                     *       "detail": "提交的内容过大。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 413
+                         * @enum {integer}
+                         */
+                        status?: 413;
+                        /**
+                         * @example payload_too_large
+                         * @enum {string}
+                         */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /**
+             * @description 不支持的内容类型。可能的 code：
+             *     - `unsupported_media_type`：不支持的内容类型，请使用 JSON。
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/unsupported_media_type",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type",
+                     *       "detail": "不支持的内容类型，请使用 JSON。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 415
+                         * @enum {integer}
+                         */
+                        status?: 415;
+                        /**
+                         * @example unsupported_media_type
+                         * @enum {string}
+                         */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /**
+             * @description 提交的信息有误。可能的 code：
+             *     - `validation_failed`：提交的信息有误（errors 逐项列出）。
+             *     - `value_out_of_range`：提交的数值或日期超出了允许的范围。
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/validation_failed",
+                     *       "title": "提交的信息有误",
+                     *       "status": 422,
+                     *       "code": "validation_failed",
+                     *       "detail": "提交的信息有误（errors 逐项列出）。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 422
+                         * @enum {integer}
+                         */
+                        status?: 422;
+                        /**
+                         * @example validation_failed
+                         * @enum {string}
+                         */
+                        code?: "validation_failed" | "value_out_of_range";
+                    };
+                };
+            };
+            /**
+             * @description 请求过于频繁。可能的 code：
+             *     - `rate_limited`：请求过于频繁，请稍后再试。
+             */
+            429: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/rate_limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "code": "rate_limited",
+                     *       "detail": "请求过于频繁，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 429
+                         * @enum {integer}
+                         */
+                        status?: 429;
+                        /**
+                         * @example rate_limited
+                         * @enum {string}
+                         */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /**
+             * @description 服务器内部错误。可能的 code：
+             *     - `internal_error`：服务器开小差了，请稍后再试。
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/internal_error",
+                     *       "title": "服务器内部错误",
+                     *       "status": 500,
+                     *       "code": "internal_error",
+                     *       "detail": "服务器开小差了，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 500
+                         * @enum {integer}
+                         */
+                        status?: 500;
+                        /**
+                         * @example internal_error
+                         * @enum {string}
+                         */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    terminalSessionEnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功，没有内容。 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description 请求格式错误。可能的 code：
+             *     - `invalid_characters`：请求中含有不允许的字符（如空字符或无效编码），请检查后重试。
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/invalid_characters",
+                     *       "title": "请求格式错误",
+                     *       "status": 400,
+                     *       "code": "invalid_characters",
+                     *       "detail": "请求中含有不允许的字符（如空字符或无效编码），请检查后重试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 400
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /**
+                         * @example invalid_characters
+                         * @enum {string}
+                         */
+                        code?: "invalid_characters";
+                    };
+                };
+            };
+            /**
+             * @description 未登录或登录已失效。可能的 code：
+             *     - `token_missing`：请先登录（缺少 Authorization: Bearer 令牌）。
+             *     - `token_invalid`：登录凭证无效，请重新登录。
+             *     - `token_expired`：登录已过期，请重新登录。
+             *     - `unauthenticated`：登录已失效，请重新登录。
+             *     - `token_revoked`：登录已结束（退出、改密、停用或注销），请重新登录。
+             *     - `account_inactive`：账号已停用，请联系管理员。
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/token_missing",
+                     *       "title": "未登录或登录已失效",
+                     *       "status": 401,
+                     *       "code": "token_missing",
+                     *       "detail": "请先登录（缺少 Authorization: Bearer 令牌）。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 401
+                         * @enum {integer}
+                         */
+                        status?: 401;
+                        /**
+                         * @example token_missing
+                         * @enum {string}
+                         */
+                        code?: "token_missing" | "token_invalid" | "token_expired" | "unauthenticated" | "token_revoked" | "account_inactive";
+                    };
+                };
+            };
+            /**
+             * @description 没有权限。可能的 code：
+             *     - `not_allowed`：您没有权限进行此操作。
+             *     - `password_change_required`：请先修改密码（管理员发给您的是临时密码）后再继续操作。
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/not_allowed",
+                     *       "title": "没有权限",
+                     *       "status": 403,
+                     *       "code": "not_allowed",
+                     *       "detail": "您没有权限进行此操作。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 403
+                         * @enum {integer}
+                         */
+                        status?: 403;
+                        /**
+                         * @example not_allowed
+                         * @enum {string}
+                         */
+                        code?: "not_allowed" | "password_change_required";
+                    };
+                };
+            };
+            /**
+             * @description 服务器内部错误。可能的 code：
+             *     - `internal_error`：服务器开小差了，请稍后再试。
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/internal_error",
+                     *       "title": "服务器内部错误",
+                     *       "status": 500,
+                     *       "code": "internal_error",
+                     *       "detail": "服务器开小差了，请稍后再试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 500
+                         * @enum {integer}
+                         */
+                        status?: 500;
+                        /**
+                         * @example internal_error
+                         * @enum {string}
+                         */
+                        code?: "internal_error";
+                    };
+                };
+            };
+        };
+    };
+    terminalSessionOpen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "王秀英",
+                 *       "id_number": "11010519491231002X",
+                 *       "reader": {
+                 *         "serial": "SR-2026-000117",
+                 *         "read_at": "2026-12-07T09:30:00+08:00"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SessionRequest"];
+            };
+        };
+        responses: {
+            /** @description 已创建。 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0ZXJtaW5hbDoxIn0.c2lnbmF0dXJl",
+                     *       "expires_in": 600,
+                     *       "citizen": {
+                     *         "id": "0f8e6d2a-3b4c-4d5e-8f90-1a2b3c4d5e6f",
+                     *         "name": "王秀英",
+                     *         "id_number_masked": "110***********002X"
+                     *       },
+                     *       "token_type": "Bearer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /**
+             * @description 请求格式错误。可能的 code：
+             *     - `invalid_characters`：请求中含有不允许的字符（如空字符或无效编码），请检查后重试。
+             *     - `malformed_json`：请求内容不是有效的 JSON。
+             *     - `json_too_deep`：JSON 嵌套过深。
+             *     - `malformed_body`：请求内容无法解析（编码无效或嵌套过深），请检查后重试。
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/invalid_characters",
+                     *       "title": "请求格式错误",
+                     *       "status": 400,
+                     *       "code": "invalid_characters",
+                     *       "detail": "请求中含有不允许的字符（如空字符或无效编码），请检查后重试。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 400
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /**
+                         * @example invalid_characters
+                         * @enum {string}
+                         */
+                        code?: "invalid_characters" | "malformed_json" | "json_too_deep" | "malformed_body";
+                    };
+                };
+            };
+            /**
+             * @description 未登录或登录已失效。可能的 code：
+             *     - `token_missing`：请先登录（缺少 Authorization: Bearer 令牌）。
+             *     - `token_invalid`：登录凭证无效，请重新登录。
+             *     - `token_expired`：登录已过期，请重新登录。
+             *     - `unauthenticated`：登录已失效，请重新登录。
+             *     - `token_revoked`：登录已结束（退出、改密、停用或注销），请重新登录。
+             *     - `account_inactive`：账号已停用，请联系管理员。
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/token_missing",
+                     *       "title": "未登录或登录已失效",
+                     *       "status": 401,
+                     *       "code": "token_missing",
+                     *       "detail": "请先登录（缺少 Authorization: Bearer 令牌）。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 401
+                         * @enum {integer}
+                         */
+                        status?: 401;
+                        /**
+                         * @example token_missing
+                         * @enum {string}
+                         */
+                        code?: "token_missing" | "token_invalid" | "token_expired" | "unauthenticated" | "token_revoked" | "account_inactive";
+                    };
+                };
+            };
+            /**
+             * @description 没有权限。可能的 code：
+             *     - `not_allowed`：您没有权限进行此操作。
+             *     - `password_change_required`：请先修改密码（管理员发给您的是临时密码）后再继续操作。
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/not_allowed",
+                     *       "title": "没有权限",
+                     *       "status": 403,
+                     *       "code": "not_allowed",
+                     *       "detail": "您没有权限进行此操作。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 403
+                         * @enum {integer}
+                         */
+                        status?: 403;
+                        /**
+                         * @example not_allowed
+                         * @enum {string}
+                         */
+                        code?: "not_allowed" | "password_change_required";
+                    };
+                };
+            };
+            /**
+             * @description 状态冲突。可能的 code：
+             *     - `applicant_name_mismatch`：该身份证号码已登记在其他姓名下，请核对申请人的身份证件；如需更正姓名，请按实名信息更正流程办理。
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/applicant_name_mismatch",
+                     *       "title": "状态冲突",
+                     *       "status": 409,
+                     *       "code": "applicant_name_mismatch",
+                     *       "detail": "该身份证号码已登记在其他姓名下，请核对申请人的身份证件；如需更正姓名，请按实名信息更正流程办理。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 409
+                         * @enum {integer}
+                         */
+                        status?: 409;
+                        /**
+                         * @example applicant_name_mismatch
+                         * @enum {string}
+                         */
+                        code?: "applicant_name_mismatch";
+                    };
+                };
+            };
+            /**
+             * @description 内容过大。可能的 code：
+             *     - `payload_too_large`：提交的内容过大。
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/payload_too_large",
+                     *       "title": "内容过大",
+                     *       "status": 413,
+                     *       "code": "payload_too_large",
+                     *       "detail": "提交的内容过大。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 413
+                         * @enum {integer}
+                         */
+                        status?: 413;
+                        /**
+                         * @example payload_too_large
+                         * @enum {string}
+                         */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /**
+             * @description 不支持的内容类型。可能的 code：
+             *     - `unsupported_media_type`：不支持的内容类型，请使用 JSON。
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/unsupported_media_type",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type",
+                     *       "detail": "不支持的内容类型，请使用 JSON。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 415
+                         * @enum {integer}
+                         */
+                        status?: 415;
+                        /**
+                         * @example unsupported_media_type
+                         * @enum {string}
+                         */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /**
+             * @description 提交的信息有误。可能的 code：
+             *     - `id_number_invalid`：身份证号码格式或校验位不正确。
+             *     - `applicant_invalid`：申请人信息有误（姓名、身份证号码、所在村（社区）或电话），errors 逐项列出。
+             *     - `validation_failed`：提交的信息有误（errors 逐项列出）。
+             *     - `value_out_of_range`：提交的数值或日期超出了允许的范围。
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jiujinban.example.gov.cn/problems/id_number_invalid",
+                     *       "title": "提交的信息有误",
+                     *       "status": 422,
+                     *       "code": "id_number_invalid",
+                     *       "detail": "身份证号码格式或校验位不正确。"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @example 422
+                         * @enum {integer}
+                         */
+                        status?: 422;
+                        /**
+                         * @example id_number_invalid
+                         * @enum {string}
+                         */
+                        code?: "id_number_invalid" | "applicant_invalid" | "validation_failed" | "value_out_of_range";
                     };
                 };
             };

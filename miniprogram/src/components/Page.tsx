@@ -2,6 +2,7 @@ import { View } from '@tarojs/components'
 import { PropsWithChildren } from 'react'
 import { useElder } from '../lib/elder'
 import { isKiosk } from '../lib/platform'
+import KioskIdle from './KioskIdle'
 
 interface Props {
   /** A page-level error (a problem document's detail), shown above the content. */
@@ -22,6 +23,7 @@ export default function Page({ error, className, children }: PropsWithChildren<P
         </View>
       ) : null}
       {children}
+      {isKiosk() ? <KioskIdle /> : null}
     </View>
   )
 }
