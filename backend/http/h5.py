@@ -4,7 +4,7 @@ The build is one page (hash routing) whose scripts and styles live under ``/m/js
 ``/m/css`` with content hashes in their names: those are cached for a year, the page itself is
 never cached so a new build is seen at once. The kiosk is the same page; it learns from its
 path that it runs on a terminal, and from a ``<meta>`` the address of the terminal's ID-card
-reader bridge, which its Content-Security-Policy also allows.
+reader bridge, which its Content-Security-Policy also allows (with the blob frame it prints from).
 """
 
 from __future__ import annotations
@@ -27,12 +27,16 @@ IMMUTABLE: Final = "public, max-age=31536000, immutable"
 ASSET_DIRS: Final = ("js", "css", "static")
 
 
-def _policy(reader_url: str) -> str:
+def _policy(*, kiosk: bool, reader_url: str) -> str:
     connect = "'self'" + (f" {reader_url}" if reader_url else "")
+    # The kiosk prints a notice's PDF from a hidden frame holding it as a blob: that frame, and
+    # the browser's PDF viewer inside it (which the frame's document inherits this policy for),
+    # must be allowed there; the citizens' page frames and embeds nothing.
+    frames = "frame-src 'self' blob:; object-src 'self' blob:" if kiosk else "object-src 'none'"
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data: blob:; font-src 'self' data:; connect-src {connect}; frame-ancestors 'none'; "
-        "base-uri 'self'; object-src 'none'; form-action 'self'"
+        f"base-uri 'self'; {frames}; form-action 'self'"
     )
 
 
@@ -54,7 +58,7 @@ def h5_router(settings: Settings) -> Router:
             media_type="text/html; charset=utf-8",
             headers={
                 "Cache-Control": "no-cache",
-                "Content-Security-Policy": _policy(reader if kiosk else ""),
+                "Content-Security-Policy": _policy(kiosk=kiosk, reader_url=reader if kiosk else ""),
                 "X-Content-Type-Options": "nosniff",
                 "Referrer-Policy": "same-origin",
             },

@@ -206,8 +206,9 @@ export default function Kiosk() {
           if (card && !stopped) {
             setScreen({ kind: 'opening' })
             try {
+              // This poll's own screen change stopped the polling: the answer still counts.
               const person = await kiosk.start(card)
-              if (!stopped) setScreen({ kind: 'menu', person })
+              setScreen({ kind: 'menu', person })
             } catch (e) {
               kiosk.cardTaken()
               setProblem(e instanceof ApiError ? e.message : String(e))
