@@ -35,7 +35,8 @@ def _policy(*, kiosk: bool, reader_url: str) -> str:
     frames = "frame-src 'self' blob:; object-src 'self' blob:" if kiosk else "object-src 'none'"
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: blob:; font-src 'self' data:; connect-src {connect}; frame-ancestors 'none'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; "
+        f"connect-src {connect}; frame-ancestors 'none'; "
         f"base-uri 'self'; {frames}; form-action 'self'"
     )
 

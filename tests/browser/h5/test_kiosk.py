@@ -62,7 +62,9 @@ def reader() -> Iterator[FakeIdCardReader]:
 
 
 @pytest.fixture(scope="module")
-def kiosk_server(test_env: dict[str, str], database: None, reader: FakeIdCardReader) -> Iterator[str]:
+def kiosk_server(
+    test_env: dict[str, str], database: None, reader: FakeIdCardReader
+) -> Iterator[str]:
     """The real app as ``api_server`` starts it, plus the terminal's reader bridge address."""
     port = free_port()
     env = {**os.environ, **test_env, "PORT": str(port), "KIOSK_READER_URL": reader.base_url}
@@ -125,7 +127,8 @@ async def screen(browser: Browser, kiosk_server: str) -> AsyncIterator[Page]:
             problems.append(f"console: {message.text}")
 
     def on_response(response: Response) -> None:
-        reader_miss = urlsplit(response.url).path == "/read"  # no card on the reader: 404 by contract
+        # the reader answers 404 when no card lies on it: that is its contract, not a fault
+        reader_miss = urlsplit(response.url).path == "/read"
         if (response.status == 404 and not reader_miss) or response.status >= 500:
             problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
 
@@ -195,7 +198,9 @@ async def test_kiosk_journey(
     accepted_number = filed.json()["number"]
     await forward(accepted_number)
     desk = await staff(kiosk_api, username="window-kiosk", area_code="330109105")
-    assert (await desk.post(f"/api/v1/window/cases/{accepted_number}/accept", json={})).status_code == 200
+    assert (
+        await desk.post(f"/api/v1/window/cases/{accepted_number}/accept", json={})
+    ).status_code == 200
     case_id = await db.fetchval("SELECT id FROM case_record WHERE number = $1", accepted_number)
     await run_notice_jobs(case_ids=[case_id])
     assert (await earlier.post("/api/v1/terminal/sessions/end")).status_code == 204
