@@ -236,6 +236,7 @@ async def test_kiosk_journey(
     assert ID_NUMBER not in await page.content()
     print_button = button(page, "打印受理通知书")
     await print_button.wait_for()
+    assert await print_button.get_attribute("disabled") is None
     await shot(page, "menu")
 
     # Printing: the PDF goes into a hidden frame as a blob and print() is called there.

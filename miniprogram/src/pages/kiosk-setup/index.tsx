@@ -87,7 +87,7 @@ export default function KioskSetup() {
               onConfirm={() => void save()}
             />
           </View>
-          <Button className='btn block kiosk-setup-btn' disabled={busy} onClick={() => void save()}>
+          <Button className='btn block kiosk-setup-btn' disabled={busy ? true : undefined} onClick={() => void save()}>
             {busy ? '正在登录…' : '保存并登录'}
           </Button>
         </View>

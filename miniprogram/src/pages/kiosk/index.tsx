@@ -132,7 +132,7 @@ function Menu({ person, filed }: { person: Person; filed: string }) {
               </View>
               <Button
                 className='btn secondary kiosk-case-print'
-                disabled={printing !== null}
+                disabled={printing !== null ? true : undefined}
                 onClick={() => void print(p)}
               >
                 {printing === p.summary.number ? '正在打印…' : '打印受理通知书'}
