@@ -28,7 +28,9 @@ SLOW_LINK = {
 
 
 def _checks() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_miniprogram", ROOT / "scripts/check_miniprogram.py")
+    spec = importlib.util.spec_from_file_location(
+        "check_miniprogram", ROOT / "scripts/check_miniprogram.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up
