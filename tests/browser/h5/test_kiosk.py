@@ -24,13 +24,15 @@ import pytest
 from playwright.async_api import Browser, ConsoleMessage, Locator, Page, Response
 
 from backend import db
+from backend.audit.service import AuditLog
 from backend.devservices import free_port
 from backend.fakes.idcard_reader_server import DEMO_CARD, FakeIdCardReader
+from backend.terminals import service
 from backend.terminals.texts import CREDENTIAL_INVALID
 from tests.factories import make_id_number
 from tests.notices.support import run_notice_jobs
 from tests.support import screenshots
-from tests.terminals.support import issued, kiosk_catalogue, session, terminal_login
+from tests.terminals.support import ADMIN, issued, kiosk_catalogue, session, terminal_login
 from tests.window.support import SINGLE, forward, staff
 
 pytestmark = pytest.mark.browser
@@ -303,7 +305,41 @@ async def test_kiosk_journey(
     await page.get_by_text("请将身份证放在读卡区").wait_for()
 
 
-async def test_the_citizens_home_is_not_the_kiosk(screen: Page) -> None:
+async def set_up(page: Page, credential: service.Credential) -> None:
+    """The administrator's setup on the kiosk, up to the idle screen."""
+    await page.goto("/kiosk/")
+    await page.locator("input[placeholder='如 7d1f0b6a-…']").fill(credential.terminal.id)
+    await page.locator("input[placeholder='签发时显示一次的密钥']").fill(credential.secret)
+    await button(page, "保存并登录").click()
+    await button(page, "进入自助服务").click()
+    await page.get_by_text("请将身份证放在读卡区").wait_for()
+
+
+async def test_a_reissued_credential_puts_the_kiosk_out_of_service(
+    screen: Page, reader: FakeIdCardReader, small_catalogue: Path, settings
+) -> None:
+    reader.take_card()
+    credential = await issued(settings.audit_key)
+    await set_up(screen, credential)
+    await service.reissue(
+        audit=AuditLog(settings.audit_key), actor=ADMIN, terminal_id=credential.terminal.id
+    )
+    await screen.reload()
+    await screen.get_by_text("本机暂停服务").wait_for()
+    await screen.get_by_text(CREDENTIAL_INVALID).wait_for()
+    await shot(screen, "out-of-service")
+    # the administrator enters the new credential
+    await button(screen, "管理员：重新设置本机").click()
+    await screen.get_by_text("本机已保存过凭证").wait_for()
+
+
+async def test_the_citizens_home_is_not_the_kiosk(screen: Page, kiosk_server: str) -> None:
     await screen.goto("/m/")
     await screen.get_by_text("就近办 · 家门口办事").wait_for()
     assert "自助服务" not in await screen.content()
+    async with httpx.AsyncClient(base_url=kiosk_server) as client:
+        citizens = (await client.get("/m/")).headers["content-security-policy"]
+        kiosk = (await client.get("/kiosk/")).headers["content-security-policy"]
+    # only the kiosk reaches the reader and frames the notice it prints
+    assert "object-src 'none'" in citizens and "frame-src" not in citizens
+    assert "frame-src 'self' blob:" in kiosk and "127.0.0.1" in kiosk.split("connect-src")[1]
