@@ -13,13 +13,14 @@ import { terminal } from '../../lib/terminal'
 import './index.css'
 
 const POLL_MS = 1000
+const LOGIN_RETRY_MS = 15_000
 /** Statuses a case can have once the window accepted it (and so may have a 受理通知书). */
 const ACCEPTED = new Set(['accepted', 'in_review', 'approved', 'denied', 'result_ready', 'delivered', 'awaiting_supplement'])
 const PRINTABLE_LOOKUP = 10
 
 type Screen =
   | { kind: 'starting' }
-  | { kind: 'out'; detail: string }
+  | { kind: 'out'; detail: string; retry: boolean }
   | { kind: 'waiting' }
   | { kind: 'remove' }
   | { kind: 'opening' }
@@ -170,11 +171,22 @@ export default function Kiosk() {
     terminal
       .token()
       .then(() => alive.current && setScreen({ kind: kiosk.cardLeftBehind() ? 'remove' : 'waiting' }))
-      .catch((e) => alive.current && setScreen({ kind: 'out', detail: e instanceof ApiError ? e.message : String(e) }))
+      .catch((e) => {
+        if (!alive.current) return
+        // The network or the server may come back by itself; a refused credential will not.
+        const retry = e instanceof ApiError && (e.status === 0 || e.status >= 500)
+        setScreen({ kind: 'out', detail: e instanceof ApiError ? e.message : String(e), retry })
+      })
     return () => {
       alive.current = false
     }
   }, [screen.kind])
+
+  useEffect(() => {
+    if (screen.kind !== 'out' || !screen.retry) return undefined
+    const timer = setTimeout(() => setScreen({ kind: 'starting' }), LOGIN_RETRY_MS)
+    return () => clearTimeout(timer)
+  }, [screen])
 
   // The idle screen asks the reader for a card every second.
   useEffect(() => {
