@@ -6,7 +6,6 @@
 // so), when nobody has touched the screen for IDLE_MS plus a visible COUNTDOWN_MS, or when the
 // session's time is up. Ending relaunches the kiosk home, which drops every page's state.
 import Taro from '@tarojs/taro'
-import { api } from '../api/client'
 import type { Card } from './idcard'
 import { kioskReader } from './idcard'
 import { clearPrints } from './print'
@@ -157,18 +156,21 @@ export const kiosk = {
     if (ending) return ending
     ending = (async () => {
       stopWatching()
-      if (person || session.citizenId()) {
-        try {
-          await api.post('/api/v1/terminal/sessions/end')
-        } catch {
-          // Already ended or expired at the server, or the network is down: forget it here.
-        }
-      }
+      const token = session.citizenId() ? await session.token() : null
+      // The screen is cleared first, whatever the network does.
       session.forget()
       person = null
       expiresAt = 0
       clearPrints()
       await Taro.reLaunch({ url: KIOSK_HOME })
+      if (token) {
+        try {
+          await terminal.endSession(token)
+        } catch {
+          // Already ended or expired at the server, or the network is down: the token dies at
+          // its expiry (at most TERMINAL_SESSION_TTL) and nothing here holds it any more.
+        }
+      }
     })().finally(() => {
       ending = null
     })

@@ -97,6 +97,11 @@ export const terminal = {
     return held!.token
   },
 
+  /** Ends a citizen's session at the server (``token`` is that session's token); one try. */
+  async endSession(token: string): Promise<void> {
+    await post<object>('/api/v1/terminal/sessions/end', undefined, token)
+  },
+
   /** Opens the session of the person whose card was read; one new login when the token was refused. */
   async openSession(body: KioskSessionRequest): Promise<KioskSessionAnswer> {
     try {
