@@ -4,17 +4,19 @@ The build is one page (hash routing) whose scripts and styles live under ``/m/js
 ``/m/css`` with content hashes in their names: those are cached for a year, the page itself is
 never cached so a new build is seen at once. The kiosk is the same page; it learns from its
 path that it runs on a terminal, and from a ``<meta>`` the address of the terminal's ID-card
-reader bridge, which its Content-Security-Policy also allows.
+reader bridge, which its Content-Security-Policy also allows (with the blob frame it prints from).
 """
 
 from __future__ import annotations
 
+import gzip
 import html
 import mimetypes
+from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
-from litestar import Response, Router, get
+from litestar import Request, Response, Router, get
 from litestar.exceptions import NotFoundException
 
 from backend.http.auth import PUBLIC
@@ -25,17 +27,30 @@ DEFAULT_DIR: Final = ROOT / "miniprogram" / "dist" / "h5"
 NOT_BUILT: Final = "市民端（H5）尚未构建：在项目目录运行 make setup 后刷新本页。"
 IMMUTABLE: Final = "public, max-age=31536000, immutable"
 ASSET_DIRS: Final = ("js", "css", "static")
+COMPRESSIBLE: Final = frozenset({".js", ".css", ".svg", ".json", ".txt"})
 
 
-def _policy(reader_url: str) -> str:
+@lru_cache(maxsize=256)
+def _gzipped(path: str, mtime_ns: int) -> bytes:
+    """A script or sheet compressed once per build (its name carries its content hash): on a
+    slow mobile link the H5's first screen depends on it (about a third of the bytes)."""
+    del mtime_ns  # part of the cache key only: a rebuilt file is compressed again
+    return gzip.compress(Path(path).read_bytes(), compresslevel=9, mtime=0)
+
+
+def _policy(*, kiosk: bool, reader_url: str) -> str:
     # blob: — on the H5, Taro.uploadFile reads the (compressed) photo back from its blob: URL
     # and Taro.downloadFile hands a notice's PDF over as one; neither leaves the page.
     connect = "'self' blob:" + (f" {reader_url}" if reader_url else "")
+    # The kiosk prints a notice's PDF from a hidden frame holding it as a blob: that frame, and
+    # the browser's PDF viewer inside it (which the frame's document inherits this policy for),
+    # must be allowed there; the citizens' page frames and embeds nothing.
+    frames = "frame-src 'self' blob:; object-src 'self' blob:" if kiosk else "object-src 'none'"
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data: blob:; font-src 'self' data:; "
         f"connect-src {connect}; frame-ancestors 'none'; "
-        "base-uri 'self'; object-src 'none'; form-action 'self'"
+        f"base-uri 'self'; {frames}; form-action 'self'"
     )
 
 
@@ -57,7 +72,7 @@ def h5_router(settings: Settings) -> Router:
             media_type="text/html; charset=utf-8",
             headers={
                 "Cache-Control": "no-cache",
-                "Content-Security-Policy": _policy(reader if kiosk else ""),
+                "Content-Security-Policy": _policy(kiosk=kiosk, reader_url=reader if kiosk else ""),
                 "X-Content-Type-Options": "nosniff",
                 "Referrer-Policy": "same-origin",
             },
@@ -72,7 +87,7 @@ def h5_router(settings: Settings) -> Router:
         return page(kiosk=True)
 
     @get("/m/{kind:str}/{name:path}", include_in_schema=False, sync_to_thread=False, opt=PUBLIC)
-    def asset(kind: str, name: str) -> Response[bytes]:
+    def asset(kind: str, name: str, request: Request[Any, Any, Any]) -> Response[bytes]:
         if kind not in ASSET_DIRS:
             raise NotFoundException()
         base = (folder / kind).resolve()
@@ -80,10 +95,13 @@ def h5_router(settings: Settings) -> Router:
         if not target.is_relative_to(base) or not target.is_file():
             raise NotFoundException()
         media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return Response(
-            target.read_bytes(),
-            media_type=media,
-            headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"},
-        )
+        headers = {"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"}
+        body = target.read_bytes()
+        if target.suffix in COMPRESSIBLE:
+            headers["Vary"] = "Accept-Encoding"
+            if "gzip" in request.headers.get("accept-encoding", ""):
+                body = _gzipped(str(target), target.stat().st_mtime_ns)
+                headers["Content-Encoding"] = "gzip"
+        return Response(body, media_type=media, headers=headers)
 
     return Router(path="/", route_handlers=[citizen_page, kiosk_page, asset])

@@ -1,3 +1,7 @@
+// The self-service terminal's pages exist only in the H5 (served at /kiosk/); the mini-program
+// never shows them.
+const kioskPages = process.env.TARO_ENV === 'h5' ? ['pages/kiosk/index', 'pages/kiosk-setup/index'] : []
+
 export default defineAppConfig({
   pages: [
     'pages/index/index',
@@ -14,6 +18,7 @@ export default defineAppConfig({
     'pages/mandates/index',
     'pages/messages/index',
     'pages/privacy/index',
+    ...kioskPages,
   ],
   window: {
     navigationBarTitleText: '就近办',

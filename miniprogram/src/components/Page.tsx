@@ -1,7 +1,11 @@
 import { View } from '@tarojs/components'
-import { PropsWithChildren } from 'react'
+import { lazy, PropsWithChildren, Suspense } from 'react'
 import { useElder } from '../lib/elder'
 import { isKiosk } from '../lib/platform'
+
+// The kiosk's idle watch is loaded only on a terminal: the citizens' pages never download it,
+// and the mini-program never builds it.
+const KioskIdle = process.env.TARO_ENV === 'h5' ? lazy(() => import('./KioskIdle')) : null
 
 interface Props {
   /** A page-level error (a problem document's detail), shown above the content. */
@@ -22,6 +26,11 @@ export default function Page({ error, className, children }: PropsWithChildren<P
         </View>
       ) : null}
       {children}
+      {KioskIdle && isKiosk() ? (
+        <Suspense fallback={null}>
+          <KioskIdle />
+        </Suspense>
+      ) : null}
     </View>
   )
 }

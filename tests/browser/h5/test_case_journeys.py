@@ -51,9 +51,7 @@ def _here(page: Page) -> Locator:
 
 def _button(page: Page, name: str) -> Locator:
     """A button of the page on screen, by its words (Taro's H5 button is a custom element)."""
-    return (
-        _here(page).locator("[role=button]").filter(has_text=re.compile(f"^{re.escape(name)}$"))
-    )
+    return _here(page).locator("[role=button]").filter(has_text=re.compile(f"^{re.escape(name)}$"))
 
 
 async def shot(page: Page, name: str) -> None:

@@ -37,6 +37,8 @@ async def test_pages_and_assets_are_served_with_their_caching(live_server: str) 
         asset = await client.get(script)
         assert asset.status_code == 200
         assert "immutable" in asset.headers["cache-control"]
+        assert asset.headers["content-encoding"] == "gzip"  # a slow link's first screen needs it
+        assert asset.headers["vary"] == "Accept-Encoding"
         kiosk = await client.get("/kiosk/")
         assert kiosk.status_code == 200 and kiosk.text == home.text
         for bad in ("/m/js/../../index.html", "/m/other/x.js", "/m/js/nothing.js"):

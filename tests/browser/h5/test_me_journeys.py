@@ -160,7 +160,7 @@ async def test_binding_checks_the_number_asks_for_consent_and_fills_the_me_page(
     await tap(button(h5, "益农镇"))
     await tap(button(h5, "群围村"))
     submit = button(h5, "提交实名信息")
-    await expect(submit).to_have_attribute("disabled", "")
+    await expect(submit).to_be_disabled()
     await expect(h5.get_by_text("请先阅读告知书")).to_be_visible()
     await shot(h5, f"bind-invalid-{mode}")
     await large_enough(h5, mode)
@@ -170,7 +170,7 @@ async def test_binding_checks_the_number_asks_for_consent_and_fills_the_me_page(
     assert holder.id_number is not None
     await field(h5, "18 位，最后一位可能是 X").fill(holder.id_number.lower())
     await tap(h5.get_by_role("switch", name="我已阅读并同意"))
-    await expect(submit).not_to_have_attribute("disabled", "")
+    await expect(submit).to_be_enabled()
     await tap(submit)
     await expect(h5.get_by_role("alert")).to_contain_text("该身份证号码已绑定其他微信账号")
     await shot(h5, f"bind-taken-{mode}")
@@ -448,7 +448,7 @@ async def test_the_h5_confirms_a_phone_by_sms_code(
     await tap(button(page, "获取短信验证码"))
     await expect(page.get_by_text("验证码已发送到 139****", exact=False)).to_be_visible()
     wait = page.locator("[role=button]", has_text="秒后可重新获取")
-    await expect(wait).to_have_attribute("disabled", "")
+    await expect(wait).to_be_disabled()
     await shot(page, f"phone-sms-sent-{mode}")
     await large_enough(page, mode)
 

@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro'
 import { Image, Input, Text, View } from '@tarojs/components'
 import { useEffect, useRef, useState } from 'react'
 import { api, ApiError, newActionKey } from '../../api/client'
@@ -18,6 +19,8 @@ import Page from '../../components/Page'
 import { checkField, checkForm, formBody, type FormErrors } from '../../lib/formrules'
 import { channelWords, DELIVERY_WORDS, filesOnline, materialWords, type DeliveryMethod } from '../../lib/itemwords'
 import { go, params } from '../../lib/nav'
+import { isKiosk } from '../../lib/platform'
+import { askAfterSubmit, prepareSubscriptions } from '../../lib/subscribe'
 import { choosePhotos, uploadPhoto } from '../../lib/upload'
 import './index.css'
 
@@ -127,6 +130,12 @@ export default function Apply() {
   // One key for this submission: every retry of it (after a network failure) sends the same key,
   // so the server files it once. A definite answer from the server ends the attempt.
   const keyRef = useRef(newActionKey())
+
+  useEffect(() => {
+    // The mini-program asks for progress-message consent inside the 提交 tap (WeChat allows the
+    // request only there): fetch the templates now so the tap does not wait for them.
+    prepareSubscriptions()
+  }, [])
 
   useEffect(() => {
     if (!query.item && !query.bundle) return
@@ -284,10 +293,14 @@ export default function Apply() {
     }
     setSending(true)
     setError(null)
+    const consent = askAfterSubmit() // before the first await: still inside the tap
     try {
       const answer = await api.post<CaseForCitizen>('/api/v1/cases', body, keyRef.current)
       keyRef.current = newActionKey()
-      if (answer.later.length) setDone({ number: answer.number, later: answer.later })
+      await consent
+      // A self-service terminal shows 「已提交」 on its own home (lib/kiosk.ts), the number there.
+      if (isKiosk()) Taro.reLaunch({ url: `/pages/kiosk/index?filed=${encodeURIComponent(answer.number)}` })
+      else if (answer.later.length) setDone({ number: answer.number, later: answer.later })
       else go('case', { number: answer.number })
     } catch (e) {
       const failure = e as ApiError

@@ -1,9 +1,11 @@
 import { Input, Text, View } from '@tarojs/components'
-import { useState } from 'react'
+import Taro from '@tarojs/taro'
+import { useEffect, useState } from 'react'
 import Page from '../../components/Page'
 import Toggle from '../../components/Toggle'
 import { useElder } from '../../lib/elder'
 import { go } from '../../lib/nav'
+import { isKiosk } from '../../lib/platform'
 
 const TILES: { page: string; title: string; hint: string }[] = [
   { page: 'search', title: '查找办事事项', hint: '按名称或拼音首字母查找' },
@@ -16,6 +18,11 @@ export default function Index() {
   const elder = useElder()
   const [q, setQ] = useState('')
   const tiles = elder.on ? TILES.slice(0, 3) : TILES
+  // A terminal's pages that go "home" land on the kiosk's home instead.
+  useEffect(() => {
+    if (isKiosk()) Taro.reLaunch({ url: '/pages/kiosk/index' })
+  }, [])
+  if (isKiosk()) return <Page />
   return (
     <Page>
       <Text className='title'>就近办 · 家门口办事</Text>
