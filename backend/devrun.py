@@ -398,7 +398,10 @@ def banner(*, port: int, fake_wechat_port: int, started: Sequence[str]) -> str:
         ("API docs", f"{api}/schema"),
         ("staff portal", f"{api}/portal/"),
         *(
-            [("citizens (H5)", f"{api}/m/"), ("self-service kiosk", f"{api}/kiosk/")]
+            [
+                ("citizens (H5)", f"{api}/m/  (sign in: pick a test user on WeChat's page)"),
+                ("self-service kiosk", f"{api}/kiosk/  (register it: portal → 自助终端, as admin)"),
+            ]
             if h5_built()
             else []
         ),

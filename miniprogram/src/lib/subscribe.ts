@@ -21,6 +21,8 @@ const MAX_PER_ASK = 3
 export const AFTER_SUBMIT: SubscribeEvent[] = ['case.accepted', 'case.supplement', 'case.result_ready']
 
 let loading: Promise<Template[]> | null = null
+/** The templates once fetched: asking must not wait for anything, or it leaves the tap. */
+let known: Template[] | null = null
 
 /** Fetches the server's template ids once per run (mini-program only). */
 export function prepareSubscriptions(): Promise<Template[]> {
@@ -28,7 +30,10 @@ export function prepareSubscriptions(): Promise<Template[]> {
   if (!loading) {
     loading = api
       .get<Credits>('/api/v1/notifications/subscriptions')
-      .then((answer) => answer.templates)
+      .then((answer) => {
+        known = answer.templates
+        return answer.templates
+      })
       .catch(() => {
         loading = null
         return []
@@ -58,7 +63,13 @@ export function eventsFor(status: CaseStatus): SubscribeEvent[] {
 /** Asks the citizen about the templates of ``events`` and reports the answer; true when asked. */
 export async function askFor(events: SubscribeEvent[]): Promise<boolean> {
   if (!isWeapp || events.length === 0) return false
-  const templates = await prepareSubscriptions()
+  // WeChat accepts the request only in the tap's own turn: no await may come before it, so the
+  // templates must already be known (prepareSubscriptions() when the page opened).
+  const templates = known
+  if (!templates) {
+    prepareSubscriptions()
+    return false
+  }
   const wanted = events
     .map((e) => templates.find((t) => t.event === e))
     .filter((t): t is Template => !!t && t.status !== 'ban')
@@ -69,6 +80,7 @@ export async function askFor(events: SubscribeEvent[]): Promise<boolean> {
   try {
     const results = await Taro.requestSubscribeMessage({ tmplIds: ids } as Taro.requestSubscribeMessage.Option)
     const answer = await api.post<Credits>('/api/v1/notifications/subscriptions', { results })
+    known = answer.templates
     loading = Promise.resolve(answer.templates)
     return true
   } catch {
