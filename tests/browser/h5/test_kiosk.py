@@ -11,10 +11,6 @@ at the server and nothing personal is left in the page or its storage.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,12 +22,12 @@ from playwright.async_api import Browser, ConsoleMessage, Locator, Page, Respons
 
 from backend import db
 from backend.audit.service import AuditLog
-from backend.devservices import free_port
 from backend.fakes.idcard_reader_server import DEMO_CARD, FakeIdCardReader
 from backend.terminals import service
 from backend.terminals.texts import CREDENTIAL_INVALID
 from tests.factories import make_id_number
 from tests.notices.support import run_notice_jobs
+from tests.servers import logged_server
 from tests.support import screenshots
 from tests.terminals.support import ADMIN, issued, kiosk_catalogue, session, terminal_login
 from tests.window.support import SINGLE, forward, staff
@@ -69,39 +65,10 @@ def kiosk_server(
     test_env: dict[str, str], database: None, reader: FakeIdCardReader
 ) -> Iterator[str]:
     """The real app as ``api_server`` starts it, plus the terminal's reader bridge address."""
-    port = free_port()
-    env = {**os.environ, **test_env, "PORT": str(port), "KIOSK_READER_URL": reader.base_url}
-    log_path = ROOT / "test-artifacts" / f"kiosk-server-{port}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "serve", "--workers", "1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 180
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"server exited early with {proc.returncode}")
-                try:
-                    if httpx.get(base + "/healthz", timeout=1.0).status_code < 500:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"server at {base} did not answer")
-                time.sleep(0.1)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with logged_server(
+        {**test_env, "KIOSK_READER_URL": reader.base_url}, log_name="kiosk-server"
+    ) as base:
+        yield base
 
 
 @pytest.fixture

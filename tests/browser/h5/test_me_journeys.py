@@ -6,11 +6,7 @@ state, the personal-data export and the deletion request, and the phone confirme
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,13 +17,13 @@ import pytest
 from playwright.async_api import Locator, Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from backend.devservices import free_port
 from backend.fakes.sms_server import FakeSms
 from backend.settings import Settings
 from tests.browser.h5.conftest import shot as viewport_shot
 from tests.browser.h5.conftest import sign_in
 from tests.delegation.support import agent, days
 from tests.factories import make_id_number
+from tests.servers import logged_server
 from tests.support import VILLAGE, CitizenClient, citizen
 from tests.window.support import submitted
 from tests.workers.conftest import running_worker
@@ -372,42 +368,14 @@ def fake_sms() -> Iterator[FakeSms]:
 def sms_server(test_env: dict[str, str], database: None, fake_sms: FakeSms) -> Iterator[str]:
     """A second API process of the same database, with the SMS gateway (the fake) configured:
     the session's shared server has none."""
-    port = free_port()
     env = {
-        **os.environ,
         **test_env,
-        "PORT": str(port),
         "SMS_URL": fake_sms.url,
         "SMS_SECRET": SMS_SECRET,
         "REDIS_PREFIX": f"{test_env['REDIS_PREFIX']}-h5sms",
     }
-    log_path = ROOT / "test-artifacts" / f"api-server-h5-sms-{port}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "serve", "--workers", "1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                        break
-                assert proc.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, "the SMS test server did not start"
-                time.sleep(0.3)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with logged_server(env, log_name="api-server-h5-sms") as base:
+        yield base
 
 
 @pytest.fixture
