@@ -6,52 +6,15 @@ The same use cases as ``/api/v1/admin/users``; changes are audited with the acto
 
 from __future__ import annotations
 
-import asyncio
-import getpass
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from backend.cli_support import cli_actor, cli_audit, run_with_database
 from backend.identity import roles
 
-T = TypeVar("T")
-
 _REASON = click.option("--reason", required=True, help="Why (written to the audit log).")
-
-
-def _run(work: Callable[[Any], Awaitable[T]]) -> T:
-    """Run ``work(settings)`` with a database pool open; domain errors end the command."""
-    from backend import db
-    from backend.errors import DomainError
-    from backend.settings import SettingsError, load_settings
-
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise click.ClickException(f"configuration error: {exc}") from exc
-
-    async def main() -> T:
-        async with db.pool(settings.database_url, min_size=1, max_size=4):
-            return await work(settings)
-
-    try:
-        return asyncio.run(main())
-    except DomainError as exc:
-        raise click.ClickException(exc.detail) from exc
-
-
-def _actor() -> Any:
-    from backend.audit.service import Actor
-
-    return Actor("system", f"cli:{getpass.getuser()}"[:64])
-
-
-def _audit(settings: Any) -> Any:
-    from backend.audit.service import AuditLog
-
-    return AuditLog(settings.audit_key)
 
 
 def _line(account: Any, *, locked: bool = False) -> str:
@@ -108,7 +71,7 @@ def users_create(
                 rules=PasswordRules(settings.dev_mode, settings.demo_password),
             )
 
-    account = _run(work)
+    account = run_with_database(work)
     click.echo(f"created {account.role} {account.username} ({account.area_name}) id={account.id}")
 
 
@@ -133,7 +96,7 @@ def users_list(
             page=page, page_size=page_size, role=role, area_code=area_code, state=state
         )
 
-    listed, total = _run(work)
+    listed, total = run_with_database(work)
     for item in listed:
         click.echo(_line(item.account, locked=item.locked))
     click.echo(f"{len(listed)} of {total}", err=True)
@@ -154,14 +117,14 @@ def _set_active(username: str, reason: str, *, active: bool) -> None:
 
     async def work(settings: Any) -> Any:
         return await staff_admin.set_active(
-            audit=_audit(settings),
-            actor=_actor(),
+            audit=cli_audit(settings),
+            actor=cli_actor(),
             staff_id=await _staff_id(username),
             active=active,
             reason=reason,
         )
 
-    click.echo(_line(_run(work)))
+    click.echo(_line(run_with_database(work)))
 
 
 @users.command("disable")
@@ -189,13 +152,13 @@ def users_unlock(username: str, reason: str) -> None:
 
     async def work(settings: Any) -> Any:
         return await staff_admin.unlock(
-            audit=_audit(settings),
-            actor=_actor(),
+            audit=cli_audit(settings),
+            actor=cli_actor(),
             staff_id=await _staff_id(username),
             reason=reason,
         )
 
-    click.echo(_line(_run(work)))
+    click.echo(_line(run_with_database(work)))
 
 
 @users.command("reset-password")
@@ -207,12 +170,12 @@ def users_reset_password(username: str, reason: str) -> None:
 
     async def work(settings: Any) -> Any:
         return await staff_admin.reset_password(
-            audit=_audit(settings),
-            actor=_actor(),
+            audit=cli_audit(settings),
+            actor=cli_actor(),
             staff_id=await _staff_id(username),
             reason=reason,
         )
 
-    reset = _run(work)
+    reset = run_with_database(work)
     click.echo(_line(reset.account))
     click.echo(f"temporary password: {reset.temporary_password}")

@@ -6,47 +6,11 @@ audited with the actor ``system:cli:<login name>``. The secret is printed once a
 
 from __future__ import annotations
 
-import asyncio
-import getpass
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-T = TypeVar("T")
-
-
-def _run(work: Callable[[Any], Awaitable[T]]) -> T:
-    """Run ``work(settings)`` with a database pool open; domain errors end the command."""
-    from backend import db
-    from backend.errors import DomainError
-    from backend.settings import SettingsError, load_settings
-
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise click.ClickException(f"configuration error: {exc}") from exc
-
-    async def main() -> T:
-        async with db.pool(settings.database_url, min_size=1, max_size=4):
-            return await work(settings)
-
-    try:
-        return asyncio.run(main())
-    except DomainError as exc:
-        raise click.ClickException(exc.detail) from exc
-
-
-def _actor() -> Any:
-    from backend.audit.service import Actor
-
-    return Actor("system", f"cli:{getpass.getuser()}"[:64])
-
-
-def _audit(settings: Any) -> Any:
-    from backend.audit.service import AuditLog
-
-    return AuditLog(settings.audit_key)
+from backend.cli_support import cli_actor, cli_audit, run_with_database
 
 
 def _show_credential(credential: Any) -> None:
@@ -71,10 +35,10 @@ def terminals_issue(point_code: str, name: str) -> None:
 
     async def work(settings: Any) -> Any:
         return await service.issue(
-            audit=_audit(settings), actor=_actor(), point_code=point_code, name=name
+            audit=cli_audit(settings), actor=cli_actor(), point_code=point_code, name=name
         )
 
-    _show_credential(_run(work))
+    _show_credential(run_with_database(work))
 
 
 @terminals.command("reissue")
@@ -85,10 +49,10 @@ def terminals_reissue(terminal_id: str) -> None:
 
     async def work(settings: Any) -> Any:
         return await service.reissue(
-            audit=_audit(settings), actor=_actor(), terminal_id=terminal_id
+            audit=cli_audit(settings), actor=cli_actor(), terminal_id=terminal_id
         )
 
-    _show_credential(_run(work))
+    _show_credential(run_with_database(work))
 
 
 @terminals.command("disable")
@@ -99,10 +63,10 @@ def terminals_disable(terminal_id: str) -> None:
 
     async def work(settings: Any) -> Any:
         return await service.disable(
-            audit=_audit(settings), actor=_actor(), terminal_id=terminal_id
+            audit=cli_audit(settings), actor=cli_actor(), terminal_id=terminal_id
         )
 
-    view = _run(work)
+    view = run_with_database(work)
     click.echo(f"disabled {view.name} id={view.id}")
 
 
@@ -116,7 +80,7 @@ def terminals_list(page: int, page_size: int) -> None:
     async def work(_settings: Any) -> Any:
         return await service.list_terminals(page=page, page_size=page_size)
 
-    listed, total = _run(work)
+    listed, total = run_with_database(work)
     for view in listed:
         state = "active" if view.active else "disabled"
         seen = view.last_seen_at.isoformat() if view.last_seen_at else "-"
