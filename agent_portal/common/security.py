@@ -49,6 +49,8 @@ CSRF_EXCLUDE = [
     "^/schema(/|$)",
     "^/static/",
     "^/verify/",  # a notice's public verification page: no form, no session, no cookie
+    "^/m(/|$)",  # the citizens' H5 and its year-long cached assets: no portal form, no cookie
+    "^/kiosk(/|$)",
 ]
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-from litestar import Request, Response, Router, get
+from litestar import HttpMethod, Request, Response, Router, route
 from litestar.exceptions import NotFoundException
 
 from backend.http.auth import PUBLIC
@@ -27,6 +27,8 @@ DEFAULT_DIR: Final = ROOT / "miniprogram" / "dist" / "h5"
 NOT_BUILT: Final = "市民端（H5）尚未构建：在项目目录运行 make setup 后刷新本页。"
 IMMUTABLE: Final = "public, max-age=31536000, immutable"
 ASSET_DIRS: Final = ("js", "css", "static")
+MAX_ASSET_NAME: Final = 200
+"""The build's asset names are short (``js/app.<hash>.js``); anything longer is not ours."""
 COMPRESSIBLE: Final = frozenset({".js", ".css", ".svg", ".json", ".txt"})
 
 
@@ -69,7 +71,7 @@ def h5_router(settings: Settings) -> Router:
             text = text.replace("</head>", f"{meta}</head>", 1)
         return Response(
             text.encode(),
-            media_type="text/html; charset=utf-8",
+            media_type="text/html",
             headers={
                 "Cache-Control": "no-cache",
                 "Content-Security-Policy": _policy(kiosk=kiosk, reader_url=reader if kiosk else ""),
@@ -78,21 +80,45 @@ def h5_router(settings: Settings) -> Router:
             },
         )
 
-    @get(["/m", "/m/"], include_in_schema=False, sync_to_thread=False, opt=PUBLIC)
+    @route(
+        ["/m", "/m/"],
+        http_method=[HttpMethod.GET, HttpMethod.HEAD],
+        include_in_schema=False,
+        sync_to_thread=False,
+        opt=PUBLIC,
+    )
     def citizen_page() -> Response[bytes]:
         return page(kiosk=False)
 
-    @get(["/kiosk", "/kiosk/"], include_in_schema=False, sync_to_thread=False, opt=PUBLIC)
+    @route(
+        ["/kiosk", "/kiosk/"],
+        http_method=[HttpMethod.GET, HttpMethod.HEAD],
+        include_in_schema=False,
+        sync_to_thread=False,
+        opt=PUBLIC,
+    )
     def kiosk_page() -> Response[bytes]:
         return page(kiosk=True)
 
-    @get("/m/{kind:str}/{name:path}", include_in_schema=False, sync_to_thread=False, opt=PUBLIC)
+    @route(
+        "/m/{kind:str}/{name:path}",
+        http_method=[HttpMethod.GET, HttpMethod.HEAD],
+        include_in_schema=False,
+        sync_to_thread=False,
+        opt=PUBLIC,
+    )
     def asset(kind: str, name: str, request: Request[Any, Any, Any]) -> Response[bytes]:
         if kind not in ASSET_DIRS:
             raise NotFoundException()
+        if len(name) > MAX_ASSET_NAME:
+            raise NotFoundException()
         base = (folder / kind).resolve()
-        target = (base / name.lstrip("/")).resolve()
-        if not target.is_relative_to(base) or not target.is_file():
+        try:
+            target = (base / name.lstrip("/")).resolve()
+            found = target.is_relative_to(base) and target.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, a NUL byte …
+            found = False
+        if not found:
             raise NotFoundException()
         media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         headers = {"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"}

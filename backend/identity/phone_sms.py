@@ -48,8 +48,8 @@ class CodeLimits:
 
 _MINUTE: Final = timedelta(minutes=1)
 _DAY: Final = timedelta(days=1)
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_CODE = re.compile(r"\d{6}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only: "８" must not make a new number
+_CODE = re.compile(r"[0-9]{6}")
 
 
 @dataclass(frozen=True, slots=True)

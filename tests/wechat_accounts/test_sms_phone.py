@@ -161,7 +161,17 @@ async def test_sends_are_limited_per_citizen_and_per_number(
         assert len(fake_sms.messages()) == 6
 
 
-@pytest.mark.parametrize("phone", ["12345678901", "1381234567", "23812345678", "+1 2025550100"])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "12345678901",
+        "1381234567",
+        "23812345678",
+        "+1 2025550100",
+        "1380013８000",  # a full-width digit would be another number to the per-number limit
+        "13800138\u0660\u0660\u0660",  # Arabic-Indic digits
+    ],
+)
 async def test_only_mainland_mobile_numbers(
     settings: Settings, fake_sms: FakeSms, wechat: FakeWeChat, phone: str
 ) -> None:

@@ -41,8 +41,17 @@ async def test_pages_and_assets_are_served_with_their_caching(live_server: str) 
         assert asset.headers["vary"] == "Accept-Encoding"
         kiosk = await client.get("/kiosk/")
         assert kiosk.status_code == 200 and kiosk.text == home.text
-        for bad in ("/m/js/../../index.html", "/m/other/x.js", "/m/js/nothing.js"):
+        for bad in (
+            "/m/js/../../index.html",
+            "/m/other/x.js",
+            "/m/js/nothing.js",
+            "/m/js/" + "a" * 300,
+        ):
             assert (await client.get(bad)).status_code == 404
+        assert "set-cookie" not in home.headers  # the portal's CSRF cookie stays on the portal
+        assert "set-cookie" not in asset.headers  # a year-long cached file carries no cookie
+        head = await client.head("/m/")
+        assert head.status_code == 200 and head.content == b""
 
 
 async def test_the_home_page_passes_axe_in_both_modes(h5: Page) -> None:
