@@ -414,7 +414,8 @@ def banner(*, port: int, fake_wechat_port: int, started: Sequence[str]) -> str:
         ("health", f"{api}/healthz  {api}/readyz"),
     ]
     lines = ["", "就近办 is running:"]
-    lines += [f"  {label:<18}{value}" for label, value in rows]
+    width = max(len(label) for label, _ in rows) + 2
+    lines += [f"  {label:<{width}}{value}" for label, value in rows]
     lines.append("  demo accounts: see README; password from DEMO_PASSWORD, default jiujinban-demo")
     if started:
         lines.append("  started for you: " + "; ".join(started))

@@ -1,6 +1,7 @@
 // Catalogue values said in plain words for the citizen: channels, delivery methods, time limits,
 // materials. Shared by the search, item, bundle, nearby and application pages.
 import type { ItemDetail } from '../api/types'
+import { isKiosk } from './platform'
 
 export type Channel = ItemDetail['channels'][number]
 export type DeliveryMethod = ItemDetail['delivery_methods'][number]
@@ -25,8 +26,19 @@ export function channelWords(channels: readonly Channel[]): string {
     .join('、')
 }
 
+/** The channel this client files through: the mini-program and the H5 file `online`; a
+ * self-service terminal files `self_service` (the server decides the case's channel itself). */
+export function filingChannel(): Channel {
+  return isKiosk() ? 'self_service' : MINIPROGRAM_CHANNEL
+}
+
+/** Where the citizen is filing, in words: 「手机上」, or 「本机上」 at a self-service terminal. */
+export function here(): string {
+  return isKiosk() ? '本机上' : '手机上'
+}
+
 export function filesOnline(channels: readonly Channel[]): boolean {
-  return channels.includes(MINIPROGRAM_CHANNEL)
+  return channels.includes(filingChannel())
 }
 
 const ELSEWHERE: Record<Exclude<Channel, 'online'>, string> = {

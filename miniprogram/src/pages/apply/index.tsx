@@ -109,6 +109,9 @@ function errorsOf(problem: ApiError['problem']): FormErrors {
 
 let photoKeys = 0
 
+/** How long after leaving a field its check waits (see the field's onBlur). */
+const BLUR_CHECK_DELAY_MS = 400
+
 export default function Apply() {
   const query = params()
   const [target, setTarget] = useState<Target | null>(null)
@@ -175,7 +178,10 @@ export default function Apply() {
         <View className='notice' role='note'>
           申请前要先做一次实名登记（姓名和身份证号），办件会登记在您的名下。登记好后回到这里继续。
         </View>
-        <Action className='block' onClick={() => go('bind')}>
+        <Action
+          className='block'
+          onClick={() => go('bind', { next: 'apply', item: query.item || undefined, bundle: query.bundle || undefined })}
+        >
           去实名登记
         </Action>
       </Page>
@@ -208,6 +214,14 @@ export default function Apply() {
 
   const t = target
   const set = (name: string, value: string) => setValues((v) => ({ ...v, [name]: value }))
+
+  function clearError(name: string) {
+    setErrors((e) => {
+      const next = { ...e }
+      delete next[name]
+      return next
+    })
+  }
 
   function checkOne(f: FormField) {
     const message = checkField(f, values[f.name])
@@ -355,11 +369,7 @@ export default function Apply() {
                       aria-checked={values[f.name] === v}
                       onClick={() => {
                         set(f.name, v)
-                        setErrors((e) => {
-                          const next = { ...e }
-                          delete next[f.name]
-                          return next
-                        })
+                        clearError(f.name)
                       }}
                     >
                       {values[f.name] === v ? `✓ ${v}` : v}
@@ -373,8 +383,16 @@ export default function Apply() {
                   value={values[f.name] || ''}
                   maxlength={f.max_length ?? MAX_TEXT}
                   aria-labelledby={`apply-label-${f.name}`}
-                  onInput={(e) => set(f.name, e.detail.value)}
-                  onBlur={() => checkOne(f)}
+                  onInput={(e) => {
+                    set(f.name, e.detail.value)
+                    // A corrected value loses its red line while typing, not when the finger is
+                    // already on the next button.
+                    if (errors[f.name] && !checkField(f, e.detail.value)) clearError(f.name)
+                  }}
+                  // Checked a moment after leaving the field: a red line appearing or going at
+                  // once would move the buttons below between press and release, and the tap
+                  // would land beside the button it was meant for.
+                  onBlur={() => setTimeout(() => checkOne(f), BLUR_CHECK_DELAY_MS)}
                 />
               )}
               {hintOf(f) ? <Text className='hint'>{hintOf(f)}</Text> : null}

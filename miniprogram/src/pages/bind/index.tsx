@@ -20,11 +20,12 @@ async function allAreas(query: Record<string, string>): Promise<Area[]> {
   }
 }
 
-/** Where to go once bound: the `next` page (with its `item`), else back. */
+/** Where to go once bound: the `next` page (with its `item` or `bundle`), else back. */
 function leave(): void {
-  const { next, item } = params()
+  const { next, item, bundle } = params()
   if (next && /^[a-z-]+$/.test(next)) {
-    Taro.redirectTo({ url: `/pages/${next}/index${item ? `?item=${encodeURIComponent(item)}` : ''}` })
+    const what = item ? `?item=${encodeURIComponent(item)}` : bundle ? `?bundle=${encodeURIComponent(bundle)}` : ''
+    Taro.redirectTo({ url: `/pages/${next}/index${what}` })
   } else if (Taro.getCurrentPages().length > 1) {
     Taro.navigateBack()
   } else {

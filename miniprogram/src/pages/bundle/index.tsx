@@ -6,7 +6,7 @@ import Materials from '../../components/Materials'
 import Action from '../../components/Action'
 import Page from '../../components/Page'
 import { useElder } from '../../lib/elder'
-import { channelWords, daysWords, elsewhereWords, filesOnline } from '../../lib/itemwords'
+import { channelWords, daysWords, elsewhereWords, filesOnline, here } from '../../lib/itemwords'
 import { go, params } from '../../lib/nav'
 import './index.css'
 
@@ -35,10 +35,10 @@ export default function Bundle() {
       <Text className='title'>{bundle.name}</Text>
       <View className={whole ? 'ok' : 'notice'} role='note'>
         {whole
-          ? `这件事可以在手机上一次申请，包含的 ${bundle.items.length} 个事项一起提交。`
+          ? `这件事可以在${here()}一次申请，包含的 ${bundle.items.length} 个事项一起提交。`
           : now.length
-            ? `手机上可以先申请其中 ${now.length} 项（${now.map((i) => i.name).join('、')}）；另外 ${later.length} 项（${later.map((i) => i.name).join('、')}）须另行办理，提交后会告诉您到哪里办。`
-            : `这件事不能在手机上申请。${elsewhereWords(bundle.channels)}`}
+            ? `${here()}可以先申请其中 ${now.length} 项（${now.map((i) => i.name).join('、')}）；另外 ${later.length} 项（${later.map((i) => i.name).join('、')}）须另行办理，提交后会告诉您到哪里办。`
+            : `这件事不能在${here()}申请。${elsewhereWords(bundle.channels)}`}
       </View>
       <Text className='subtitle'>包含的事项（{bundle.items.length} 项）</Text>
       <View className='card'>
@@ -49,7 +49,7 @@ export default function Bundle() {
               {i.department_name}，承诺 {daysWords(i.committed_days)}
             </Text>
             <Text className='bundle-item-line muted'>
-              {elder.on ? (filesOnline(i.channels) ? '可在手机上申请' : '须到窗口或找代办员办理') : `办理方式：${channelWords(i.channels)}`}
+              {elder.on ? (filesOnline(i.channels) ? '可在${here()}申请' : '须到窗口或找代办员办理') : `办理方式：${channelWords(i.channels)}`}
             </Text>
           </View>
         ))}

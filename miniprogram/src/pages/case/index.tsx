@@ -11,7 +11,7 @@ import { ApiError, api } from '../../api/client'
 import type { AreaPage, CaseForCitizen, NoticeForCitizen } from '../../api/types'
 import { useElder } from '../../lib/elder'
 import { go, params } from '../../lib/nav'
-import { isWeapp } from '../../lib/platform'
+import { isKiosk, isWeapp } from '../../lib/platform'
 import {
   ACTOR_WORDS,
   DELIVERY_WORDS,
@@ -171,9 +171,10 @@ export default function CasePage() {
         {left ? <Text className={`case-line case-left ${late ? 'case-late' : ''}`}>{left}</Text> : null}
         {result ? <Text className='case-line'>{result}</Text> : null}
         <Text className='case-line'>{filedByText(found)}</Text>
+        {/* The number is what the window or the phone line asks for: shown in 长辈模式 too. */}
+        <Text className='small muted case-line'>办件编号 {found.number}</Text>
         {!elder.on ? (
           <>
-            <Text className='small muted case-line'>办件编号 {found.number}</Text>
             <Text className='small muted case-line'>
               受理镇街：{found.township_code ? township || found.township_code : closed ? '未转到镇街' : '正在转入镇街受理队列'}
             </Text>
@@ -200,6 +201,16 @@ export default function CasePage() {
           <Text>
             您的评价：{found.evaluations.map((s) => SCORES.find((x) => x.score === s)?.words || `${s} 分`).join('，')}
           </Text>
+        </View>
+      ) : null}
+
+      {!isWeapp && !isKiosk() && !closed ? (
+        <View className='card'>
+          {/* The H5 cannot ask for WeChat's subscribe messages (only the mini-program can). */}
+          <Text className='case-line'>办理进度会发到「我的消息」，请常回来看看。</Text>
+          <Action className='btn secondary block' onClick={() => go('messages')}>
+            看我的消息
+          </Action>
         </View>
       ) : null}
 

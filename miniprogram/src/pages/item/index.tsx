@@ -6,7 +6,7 @@ import Materials from '../../components/Materials'
 import Action from '../../components/Action'
 import Page from '../../components/Page'
 import { useElder } from '../../lib/elder'
-import { channelWords, daysWords, deliveryWords, elsewhereWords, filesOnline } from '../../lib/itemwords'
+import { channelWords, daysWords, deliveryWords, elsewhereWords, filesOnline, here } from '../../lib/itemwords'
 import { go, params } from '../../lib/nav'
 import './index.css'
 
@@ -63,7 +63,7 @@ export default function Item() {
           </Action>
         ) : (
           <View className='notice' role='note'>
-            这个事项不能在手机上申请。{elsewhereWords(item.channels)}
+            这个事项不能在${here()}申请。{elsewhereWords(item.channels)}
           </View>
         )}
         <Action className='secondary block' onClick={() => go('nearby', { item: item.code })}>

@@ -5,7 +5,7 @@ import type { BundlePage, ItemPage } from '../../api/types'
 import Action from '../../components/Action'
 import Page from '../../components/Page'
 import { useElder } from '../../lib/elder'
-import { channelWords, daysWords, filesOnline } from '../../lib/itemwords'
+import { channelWords, daysWords, filesOnline, here } from '../../lib/itemwords'
 import { go, params } from '../../lib/nav'
 import './index.css'
 
@@ -109,7 +109,7 @@ export default function Search() {
               <Text className='search-card-line'>包含 {b.items.length} 个事项：{b.items.map((i) => i.name).join('、')}</Text>
               {elder.on ? null : (
                 <Text className='search-card-line muted'>
-                  {filesOnline(b.channels) ? '可在手机上一次申请' : b.items.some((i) => filesOnline(i.channels)) ? '手机上可申请其中一部分' : '须到窗口或找代办员办理'}
+                  {filesOnline(b.channels) ? '可在${here()}一次申请' : b.items.some((i) => filesOnline(i.channels)) ? `${here()}可申请其中一部分` : '须到窗口或找代办员办理'}
                 </Text>
               )}
             </View>
@@ -130,7 +130,7 @@ export default function Search() {
               <Text className='search-card-line'>{i.department_name}</Text>
               <Text className='search-card-line'>承诺 {daysWords(i.committed_days)}</Text>
               {elder.on ? (
-                <Text className='search-card-line muted'>{filesOnline(i.channels) ? '可在手机上申请' : '须到窗口或找代办员办理'}</Text>
+                <Text className='search-card-line muted'>{filesOnline(i.channels) ? `可在${here()}申请` : '须到窗口或找代办员办理'}</Text>
               ) : (
                 <Text className='search-card-line muted'>办理方式：{channelWords(i.channels)}</Text>
               )}
