@@ -373,6 +373,7 @@ export default function Apply() {
                   value={values[f.name] || ''}
                   maxlength={f.max_length ?? MAX_TEXT}
                   aria-labelledby={`apply-label-${f.name}`}
+                  placeholder={`请填写${f.label}`}
                   onInput={(e) => set(f.name, e.detail.value)}
                   onBlur={() => checkOne(f)}
                 />
@@ -461,7 +462,7 @@ export default function Apply() {
                 <Text className='label' id='apply-address'>
                   收件地址<Text className='apply-required'>（必填）</Text>
                 </Text>
-                <Input className='input' value={address} maxlength={MAX_TEXT} aria-labelledby='apply-address' onInput={(e) => setAddress(e.detail.value)} />
+                <Input className='input' value={address} maxlength={MAX_TEXT} aria-labelledby='apply-address' placeholder='请填写收件地址' onInput={(e) => setAddress(e.detail.value)} />
                 {addressError ? (
                   <View className='error' role='alert'>
                     {addressError}

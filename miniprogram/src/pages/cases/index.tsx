@@ -19,7 +19,7 @@ function Card({ item }: { item: CaseSummary }) {
   const next = todo(item.status, item.evaluated)
   const by = item.filed_by.kind === 'agent' ? `代办员 ${item.filed_by.name || ''} 代办` : null
   return (
-    <View className='card cases-card' role='link' aria-label={`${item.name}，${item.status_label}`} onClick={() => go('case', { number: item.number })}>
+    <View className='card cases-card' role='link' onClick={() => go('case', { number: item.number })}>
       <View className='row'>
         <Text className='cases-name'>{item.name}</Text>
         <Text className={`tag ${tone(item.status)}`}>{item.status_label}</Text>

@@ -217,7 +217,7 @@ export default function Privacy() {
               ) : null}
             </View>
           ) : (
-            <Action className='btn secondary block' onClick={() => setMore(true)}>
+            <Action className='btn secondary block privacy-more' onClick={() => setMore(true)}>
               更多（授权、照片、查看记录）
             </Action>
           )}
