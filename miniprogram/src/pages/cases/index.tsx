@@ -73,7 +73,7 @@ export default function Cases() {
   return (
     <Page error={error}>
       <View className='row cases-head'>
-        <Text className='title'>我的办件</Text>
+        <View className='title' role='heading' aria-level={1}>我的办件</View>
         <Action className='btn secondary cases-refresh' disabled={(loading) || undefined} onClick={() => load(1)}>
           刷新
         </Action>
