@@ -197,3 +197,20 @@ async def test_the_kiosk_pages_are_accessible(
     assert await _axe(page, name, "kiosk") == []
     assert (await audit_elder(page)).problems == []
     reader.take_card()
+
+
+async def test_a_button_is_reached_with_tab_and_pressed_with_enter(
+    h5: Page, small_catalogue: Path
+) -> None:
+    await h5.goto("/m/#/pages/item/index?code=GA-CSDJ")
+    await h5.reload()
+    await _loaded(h5)
+    nearby = screen(h5).get_by_role("button", name="附近哪里能办")
+    for _ in range(30):
+        if await nearby.evaluate("e => e === document.activeElement"):
+            break
+        await h5.keyboard.press("Tab")
+    else:
+        raise AssertionError("Tab never reached 「附近哪里能办」")
+    await h5.keyboard.press("Enter")
+    await expect(screen(h5).locator(".title")).to_have_text("附近哪里能办")
