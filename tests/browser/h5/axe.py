@@ -25,6 +25,11 @@ def _source() -> str:
 async def axe_violations(page: Page, name: str) -> list[dict[str, Any]]:
     """The serious and critical violations on ``page`` now (evaluated through the DevTools
     protocol, so the page's Content-Security-Policy does not stop the script)."""
+    return [v for v in await axe_all(page, name) if v["impact"] in BLOCKING]
+
+
+async def axe_all(page: Page, name: str) -> list[dict[str, Any]]:
+    """Every violation on ``page`` now, whatever its impact (kept as ``<name>.json``)."""
     if not await page.evaluate("typeof window.axe !== 'undefined'"):
         await page.evaluate(_source())
     result = await page.evaluate(
@@ -46,4 +51,4 @@ async def axe_violations(page: Page, name: str) -> list[dict[str, Any]]:
     (folder / f"{name}.json").write_text(
         json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    return [v for v in violations if v["impact"] in BLOCKING]
+    return violations

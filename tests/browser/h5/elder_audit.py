@@ -87,3 +87,13 @@ async def audit_elder(page: Page) -> ElderAudit:
     if audit.popups:
         audit.problems.append(f"{audit.popups} pop-up(s) on the page")
     return audit
+
+
+async def audit_targets(page: Page, minimum: float = 44) -> list[str]:
+    """Every touch target on show smaller than ``minimum`` × ``minimum`` px (44 in normal mode)."""
+    found = await page.evaluate(MEASURE)
+    return [
+        f"target {t['what']!r} is {t['w']:.0f}×{t['h']:.0f} (< {minimum:.0f}×{minimum:.0f})"
+        for t in found["targets"]
+        if t["w"] < minimum or t["h"] < minimum
+    ]

@@ -174,7 +174,7 @@ export default function Apply() {
   if (!me.identity_bound) {
     return (
       <Page error={error}>
-        <Text className='title'>申请“{target.name}”</Text>
+        <View className='title' role='heading' aria-level={1}>申请“{target.name}”</View>
         <View className='notice' role='note'>
           申请前要先做一次实名登记（姓名和身份证号），办件会登记在您的名下。登记好后回到这里继续。
         </View>
@@ -191,7 +191,7 @@ export default function Apply() {
   if (done) {
     return (
       <Page>
-        <Text className='title'>申请已提交</Text>
+        <View className='title' role='heading' aria-level={1}>申请已提交</View>
         <View className='ok' role='status'>
           办件编号 {done.number}。下面 {done.later.length} 个事项手机上不能办，还须另行办理：
         </View>
@@ -340,7 +340,7 @@ export default function Apply() {
 
   return (
     <Page error={error}>
-      <Text className='title'>申请“{t.name}”</Text>
+      <View className='title' role='heading' aria-level={1}>申请“{t.name}”</View>
       <Text className='apply-steps'>
         第 {step} 步，共 3 步：{STEP_NAMES[step - 1]}
       </Text>
@@ -383,6 +383,7 @@ export default function Apply() {
                   value={values[f.name] || ''}
                   maxlength={f.max_length ?? MAX_TEXT}
                   aria-labelledby={`apply-label-${f.name}`}
+                  placeholder={`请填写${f.label}`}
                   onInput={(e) => {
                     set(f.name, e.detail.value)
                     // A corrected value loses its red line while typing, not when the finger is
@@ -479,7 +480,7 @@ export default function Apply() {
                 <Text className='label' id='apply-address'>
                   收件地址<Text className='apply-required'>（必填）</Text>
                 </Text>
-                <Input className='input' value={address} maxlength={MAX_TEXT} aria-labelledby='apply-address' onInput={(e) => setAddress(e.detail.value)} />
+                <Input className='input' value={address} maxlength={MAX_TEXT} aria-labelledby='apply-address' placeholder='请填写收件地址' onInput={(e) => setAddress(e.detail.value)} />
                 {addressError ? (
                   <View className='error' role='alert'>
                     {addressError}

@@ -100,7 +100,7 @@ export default function Bind() {
   if (done) {
     return (
       <Page>
-        <Text className='title'>实名认证</Text>
+        <View className='title' role='heading' aria-level={1}>实名认证</View>
         <View className='ok' role='status'>
           已完成实名登记：{done.name}（{done.id_number_masked}）。
           {done.identity_verified ? '身份已核验。' : '身份核验稍后完成。'}
@@ -114,7 +114,7 @@ export default function Bind() {
 
   return (
     <Page error={error}>
-      <Text className='title'>实名认证</Text>
+      <View className='title' role='heading' aria-level={1}>实名认证</View>
       <Text className='muted bind-intro'>办事需要先登记您的真实姓名和身份证号码，只需一次。</Text>
 
       <View className='card'>

@@ -32,7 +32,7 @@ export default function Bundle() {
   const whole = filesOnline(bundle.channels)
   return (
     <Page error={error}>
-      <Text className='title'>{bundle.name}</Text>
+      <View className='title' role='heading' aria-level={1}>{bundle.name}</View>
       <View className={whole ? 'ok' : 'notice'} role='note'>
         {whole
           ? `这件事可以在${here()}一次申请，包含的 ${bundle.items.length} 个事项一起提交。`

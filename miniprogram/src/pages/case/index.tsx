@@ -130,7 +130,7 @@ export default function CasePage() {
   if (!found) {
     return (
       <Page error={error}>
-        <Text className='title'>办件详情</Text>
+        <View className='title' role='heading' aria-level={1}>办件详情</View>
         {loading ? <View className='notice'>正在读取办件…</View> : null}
         {!loading ? (
           <Action className='btn secondary block' onClick={() => go('cases')}>
@@ -154,7 +154,7 @@ export default function CasePage() {
   return (
     <Page error={error}>
       <View className='row case-head'>
-        <Text className='title case-title'>{found.name}</Text>
+        <View className='title case-title' role='heading' aria-level={1}>{found.name}</View>
         <Action className='btn secondary case-refresh' disabled={(loading) || undefined} onClick={() => load()}>
           刷新
         </Action>

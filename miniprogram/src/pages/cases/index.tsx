@@ -19,7 +19,7 @@ function Card({ item }: { item: CaseSummary }) {
   const next = todo(item.status, item.evaluated)
   const by = item.filed_by.kind === 'agent' ? `代办员 ${item.filed_by.name || ''} 代办` : null
   return (
-    <View className='card cases-card' role='link' aria-label={`${item.name}，${item.status_label}`} onClick={() => go('case', { number: item.number })}>
+    <View className='card cases-card' role='link' onClick={() => go('case', { number: item.number })}>
       <View className='row'>
         <Text className='cases-name'>{item.name}</Text>
         <Text className={`tag ${tone(item.status)}`}>{item.status_label}</Text>
@@ -73,7 +73,7 @@ export default function Cases() {
   return (
     <Page error={error}>
       <View className='row cases-head'>
-        <Text className='title'>我的办件</Text>
+        <View className='title' role='heading' aria-level={1}>我的办件</View>
         <Action className='btn secondary cases-refresh' disabled={(loading) || undefined} onClick={() => load(1)}>
           刷新
         </Action>

@@ -25,7 +25,7 @@ export default function Index() {
   if (isKiosk()) return <Page />
   return (
     <Page>
-      <Text className='title'>就近办 · 家门口办事</Text>
+      <View className='title' role='heading' aria-level={1}>就近办 · 家门口办事</View>
       <View className='card'>
         <Toggle label='长辈模式（大字）' checked={elder.on} onChange={elder.set} />
       </View>

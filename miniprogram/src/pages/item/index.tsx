@@ -41,7 +41,7 @@ export default function Item() {
   const showAll = !elder.on || more
   return (
     <Page error={error}>
-      <Text className='title'>{item.name}</Text>
+      <View className='title' role='heading' aria-level={1}>{item.name}</View>
       <View className='card item-facts'>
         <Fact name='承办部门' value={item.department_name} />
         <Fact name='承诺时限' value={daysWords(item.committed_days)} />

@@ -41,7 +41,7 @@ export default function KioskSetup() {
 
   return (
     <Page className='kiosk-setup'>
-      <Text className='kiosk-setup-title'>设置自助终端</Text>
+      <View className='kiosk-setup-title' role='heading' aria-level={1}>设置自助终端</View>
       <Text className='kiosk-setup-lead'>
         由管理员操作：填写在管理门户「自助终端」页或用 jiujinban terminals issue 签发的终端编号和终端密钥。密钥只保存在本机，用于本机登录。
       </Text>

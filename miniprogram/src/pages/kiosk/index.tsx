@@ -36,7 +36,7 @@ interface Printable {
 function Filed({ number }: { number: string }) {
   return (
     <View className='kiosk-filed' role='status'>
-      <Text className='kiosk-filed-title'>✓ 已提交</Text>
+      <View className='kiosk-filed-title' role='heading' aria-level={1}>✓ 已提交</View>
       <Text className='kiosk-filed-number'>办件编号：{number}</Text>
       <Text className='kiosk-filed-next'>
         接下来：镇街便民服务中心的工作人员会审核您的材料；受理后，您可以在本机「我的办件」查看进度、打印受理通知书，
@@ -92,7 +92,7 @@ function Menu({ person, filed }: { person: Person; filed: string }) {
   return (
     <View className='kiosk-menu'>
       <View className='kiosk-who'>
-        <Text className='kiosk-who-name'>{person.name}，您好</Text>
+        <View className='kiosk-who-name' role='heading' aria-level={1}>{person.name}，您好</View>
         <Text className='kiosk-who-id'>身份证号 {person.idNumberMasked}</Text>
       </View>
       {filed ? <Filed number={filed} /> : null}
@@ -271,7 +271,7 @@ export default function Kiosk() {
               <Text className='kiosk-card-label'>身份证</Text>
             </View>
           </View>
-          <Text className='kiosk-headline'>{screen.kind === 'opening' ? '正在读取身份证……' : '请将身份证放在读卡区'}</Text>
+          <View className='kiosk-headline' role='heading' aria-level={1}>{screen.kind === 'opening' ? '正在读取身份证……' : '请将身份证放在读卡区'}</View>
           <Text className='kiosk-muted'>读卡区在屏幕下方，证件平放，不要移动。</Text>
           {problem ? (
             <View className='alert kiosk-alert' role='alert'>

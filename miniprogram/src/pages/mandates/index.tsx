@@ -100,7 +100,7 @@ export default function Mandates() {
 
   return (
     <Page error={error}>
-      <Text className='title'>代办授权</Text>
+      <View className='title' role='heading' aria-level={1}>代办授权</View>
       <Text className='muted mandates-intro'>代办员要代您办事，需要您同意。您可以随时撤销。</Text>
       {told ? (
         <View className='ok' role='status'>

@@ -44,7 +44,7 @@ export default function Me() {
 
   return (
     <Page error={error}>
-      <Text className='title'>我的</Text>
+      <View className='title' role='heading' aria-level={1}>我的</View>
       {me === null && !error ? <Text className='muted'>正在读取您的信息…</Text> : null}
       {me ? (
         <View className='card me-who' aria-label='我的信息'>

@@ -70,7 +70,7 @@ export default function Messages() {
 
   return (
     <Page error={error}>
-      <Text className='title'>我的消息</Text>
+      <View className='title' role='heading' aria-level={1}>我的消息</View>
       {items !== null && items.length > 0 ? (
         <Text className='muted messages-count'>{unread > 0 ? `共 ${total} 条，${unread} 条未读` : `共 ${total} 条，都已读`}</Text>
       ) : null}

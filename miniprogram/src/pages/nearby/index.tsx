@@ -158,7 +158,7 @@ export default function Nearby() {
   const name = bundle ? bundle.items.find((i) => i.code === itemCode)?.name || '' : title
   return (
     <Page error={error}>
-      <Text className='title'>附近哪里能办</Text>
+      <View className='title' role='heading' aria-level={1}>附近哪里能办</View>
       {name ? <Text className='nearby-where'>事项：{name}</Text> : null}
       {bundle ? (
         <View className='card'>

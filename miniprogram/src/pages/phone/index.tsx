@@ -122,7 +122,7 @@ export default function Phone() {
   if (done) {
     return (
       <Page>
-        <Text className='title'>手机号</Text>
+        <View className='title' role='heading' aria-level={1}>手机号</View>
         <View className='ok' role='status'>
           手机号已绑定：{done.phone_masked}。
         </View>
@@ -135,7 +135,7 @@ export default function Phone() {
 
   return (
     <Page error={error}>
-      <Text className='title'>手机号</Text>
+      <View className='title' role='heading' aria-level={1}>手机号</View>
       {me === null && !error ? <Text className='muted'>正在读取…</Text> : null}
       {me ? (
         <View className='card'>

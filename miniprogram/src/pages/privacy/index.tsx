@@ -144,7 +144,7 @@ export default function Privacy() {
 
   return (
     <Page error={error}>
-      <Text className='title'>个人信息</Text>
+      <View className='title' role='heading' aria-level={1}>个人信息</View>
       <Text className='muted privacy-intro'>这里是“就近办”保存的关于您的全部信息。</Text>
       {data === null && !error ? <Text className='muted'>正在读取…</Text> : null}
       {data && profile ? (
@@ -217,7 +217,7 @@ export default function Privacy() {
               ) : null}
             </View>
           ) : (
-            <Action className='btn secondary block' onClick={() => setMore(true)}>
+            <Action className='btn secondary block privacy-more' onClick={() => setMore(true)}>
               更多（授权、照片、查看记录）
             </Action>
           )}

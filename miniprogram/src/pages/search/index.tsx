@@ -71,7 +71,7 @@ export default function Search() {
   const nothing = !loading && !error && !lists.items.length && !lists.bundles.length
   return (
     <Page error={error}>
-      <Text className='title'>查找办事事项</Text>
+      <View className='title' role='heading' aria-level={1}>查找办事事项</View>
       <View className='card'>
         <Text className='label' id='search-q-label'>
           事项名称、关键词或拼音首字母
