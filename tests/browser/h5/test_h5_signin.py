@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
+from backend.fakes.wechat_oauth import DEFAULT_H5_APPID
 from backend.fakes.wechat_server import FakeWeChat
 from tests.browser.h5.conftest import shot
 
@@ -34,6 +35,7 @@ async def held_token(page: Page) -> dict[str, Any] | None:
 async def pick_test_user(page: Page, wechat: FakeWeChat, name: str) -> None:
     """On the fake WeChat's authorize page: check it is that page, keep a picture, tap the user."""
     await page.wait_for_url(f"{wechat.url.rstrip('/')}/connect/oauth2/authorize?*")
+    assert f"appid={DEFAULT_H5_APPID}" in page.url, page.url  # the Official Account's, not the MP's
     await expect(page.get_by_role("heading", name="模拟微信 · 网页授权")).to_be_visible()
     await shot(page, name)
     await page.locator(f'a.btn[data-openid="{OPENID}"]').click()
@@ -70,8 +72,7 @@ async def test_the_h5_signs_in_through_wechat_and_returns_to_the_page(
     await shot(page, "signin-me-signed-in")
     first = await held_token(page)
     assert first is not None and first["token"]
-    exchanges = wechat.received("/sns/oauth2/access_token")
-    assert len(exchanges) == 1
+    assert len(wechat.received("/sns/oauth2/access_token")) == 1
     me = await api.get("/api/v1/me", headers={"Authorization": f"Bearer {first['token']}"})
     assert me.status_code == 200, me.text
     assert me.json()["id"] == first["citizenId"]
@@ -79,13 +80,15 @@ async def test_the_h5_signs_in_through_wechat_and_returns_to_the_page(
     # Storage cleared (another day, another browser): signing in again as the same WeChat user
     # finds the same citizen.
     await page.evaluate("() => { localStorage.clear(); sessionStorage.clear() }")
+    assert await held_token(page) is None
     await page.goto(ME)
     await page.reload()
     await pick_test_user(page, wechat, "signin-wechat-authorize-again")
     await signed_in_on_me(page)
     second = await held_token(page)
-    assert second is not None and second["token"] != first["token"]
+    assert second is not None  # (a token issued in the same second may equal the first one)
     again = await api.get("/api/v1/me", headers={"Authorization": f"Bearer {second['token']}"})
     assert again.status_code == 200, again.text
     assert again.json()["id"] == first["citizenId"] == second["citizenId"]
-    assert len(wechat.received("/sns/oauth2/access_token")) == 2
+    exchanges = wechat.received("/sns/oauth2/access_token")
+    assert [e["query"]["appid"] for e in exchanges] == [DEFAULT_H5_APPID] * 2
