@@ -49,7 +49,7 @@ export default function Bundle() {
               {i.department_name}，承诺 {daysWords(i.committed_days)}
             </Text>
             <Text className='bundle-item-line muted'>
-              {elder.on ? (filesOnline(i.channels) ? '可在${here()}申请' : '须到窗口或找代办员办理') : `办理方式：${channelWords(i.channels)}`}
+              {elder.on ? (filesOnline(i.channels) ? `可在${here()}申请` : '须到窗口或找代办员办理') : `办理方式：${channelWords(i.channels)}`}
             </Text>
           </View>
         ))}

@@ -63,7 +63,7 @@ export default function Item() {
           </Action>
         ) : (
           <View className='notice' role='note'>
-            这个事项不能在${here()}申请。{elsewhereWords(item.channels)}
+            这个事项不能在{here()}申请。{elsewhereWords(item.channels)}
           </View>
         )}
         <Action className='secondary block' onClick={() => go('nearby', { item: item.code })}>

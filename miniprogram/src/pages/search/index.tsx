@@ -109,7 +109,7 @@ export default function Search() {
               <Text className='search-card-line'>包含 {b.items.length} 个事项：{b.items.map((i) => i.name).join('、')}</Text>
               {elder.on ? null : (
                 <Text className='search-card-line muted'>
-                  {filesOnline(b.channels) ? '可在${here()}一次申请' : b.items.some((i) => filesOnline(i.channels)) ? `${here()}可申请其中一部分` : '须到窗口或找代办员办理'}
+                  {filesOnline(b.channels) ? `可在${here()}一次申请` : b.items.some((i) => filesOnline(i.channels)) ? `${here()}可申请其中一部分` : '须到窗口或找代办员办理'}
                 </Text>
               )}
             </View>
