@@ -5,12 +5,6 @@ import { useEffect, useState } from 'react'
 import { KIOSK_HOME, kiosk, Watch } from '../lib/kiosk'
 import './KioskIdle.css'
 
-/** The kiosk's own pages (its home and setup) need no way back: every other page does, for a
- * terminal has no browser bar. */
-function onKioskPage(): boolean {
-  const path = Taro.getCurrentInstance().router?.path || ''
-  return path.startsWith('/pages/kiosk')
-}
 
 /** A fixed bar on every inner page at a terminal: back, the menu, and leave. */
 function KioskBar() {
@@ -40,7 +34,10 @@ function KioskBar() {
 export default function KioskIdle() {
   const [watch, setWatch] = useState<Watch>(kiosk.watch())
   useEffect(() => kiosk.onWatch(setWatch), [])
-  const bar = !onKioskPage() ? <KioskBar /> : null
+  // The kiosk's own pages (its home and setup) need no way back; every other page does, for a
+  // terminal has no browser bar. The page this component is on, not the one on show now.
+  const path = Taro.useRouter().path || ''
+  const bar = !path.startsWith('/pages/kiosk') ? <KioskBar /> : null
   if (!watch.active || watch.secondsLeft === null) return bar
   return (
     <>

@@ -230,6 +230,15 @@ async def test_kiosk_journey(
     assert await page.evaluate("window.__prints[0]") == frame_src
     await shot(page, "printed")
 
+    # 「办事」 opens the catalogue in kiosk size, with the way back a kiosk needs (no browser bar)
+    # and words for this machine, not a phone.
+    await button(page, "办事").click()
+    await page.get_by_role("navigation", name="自助终端导航").wait_for()
+    assert await page.get_by_text("可在手机上申请").count() == 0  # said of this machine here
+    await shot(page, "inner-page")
+    await button(page, "回到菜单").click()
+    await page.get_by_text(f"{NAME}，您好").wait_for()
+
     # A case filed in this session is a self-service case; the kiosk then shows 「已提交」.
     me_headers = {"Authorization": f"Bearer {token}"}
     new = await kiosk_api.post("/api/v1/cases", json=SINGLE, headers=me_headers)
