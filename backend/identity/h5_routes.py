@@ -59,8 +59,9 @@ class WeChatOAuthController(Controller):
             "微信网页授权地址",
             "就近办网页（H5，在微信内打开）登录的第一步：答复微信网页授权地址和本次的 state。"
             "redirect 须为本站 /m/ 下的路径，微信授权后带着 code 和 state 回到该页面；"
-            "其他地址答 422 redirect_invalid。nonce 是页面生成并保存在本页 sessionStorage 中的随机串"
-            "（至少 128 位随机数），state 与它绑定：登录时须带同一 nonce，state 只能用一次；"
+            "其他地址答 422 redirect_invalid。nonce 是页面生成并保存在本页 sessionStorage "
+            "中的随机串（至少 128 位随机数），state 与它绑定：登录时须带同一 nonce，"
+            "state 只能用一次；"
             "nonce 不是 22 至 64 个字母、数字、- 或 _ 答 422 oauth_nonce_invalid。",
             problems={422: ["redirect_invalid", "oauth_nonce_invalid"]},
         ),

@@ -28,9 +28,9 @@ _NONCE = re.compile(NONCE_PATTERN)
 def _mac(secret_key: str, expiry: str, state_id: str, nonce: str) -> str:
     key = hashlib.sha256(b"wechat-oauth-state:" + secret_key.encode()).digest()
     nonce_hash = hashlib.sha256(nonce.encode()).hexdigest()
-    return hmac.new(
-        key, f"{expiry}.{state_id}.{nonce_hash}".encode(), hashlib.sha256
-    ).hexdigest()[:32]
+    return hmac.new(key, f"{expiry}.{state_id}.{nonce_hash}".encode(), hashlib.sha256).hexdigest()[
+        :32
+    ]
 
 
 def nonce_ok(nonce: str) -> bool:
