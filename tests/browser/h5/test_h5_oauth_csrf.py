@@ -6,6 +6,7 @@ citizen already signed in stays who they were."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -48,7 +49,7 @@ def watch_sign_ins(page: Page) -> list[str]:
 
 
 async def test_a_signed_in_citizen_opening_someone_elses_code_stays_themselves(
-    h5: Page, api: httpx.AsyncClient, wechat: FakeWeChat
+    h5: Page, api: httpx.AsyncClient, wechat: FakeWeChat, small_catalogue: Path
 ) -> None:
     victim = await sign_in(h5, api, "csrf-victim")
     token_before = await stored(h5, "jjb.token")
