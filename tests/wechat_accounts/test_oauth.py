@@ -124,7 +124,8 @@ async def test_the_authorize_url_needs_a_good_nonce(api, nonce: str) -> None:
     )
     assert answer.status_code in {400, 422}, answer.text
     if nonce and answer.status_code == 422:
-        assert answer.json()["code"] == "oauth_nonce_invalid"
+        # over 64 characters the query parameter's own bound answers first
+        assert answer.json()["code"] in {"oauth_nonce_invalid", "validation_failed"}
     missing = await api.get("/api/v1/auth/wechat/oauth-url", params={"redirect": "/m/"})
     assert missing.status_code in {400, 422}, missing.text
 
