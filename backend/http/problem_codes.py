@@ -66,6 +66,7 @@ CODES: Final[dict[str, str]] = {
     "service_point_not_terminal": "所选办事点不是自助服务终端。",
     "oauth_state_invalid": "登录链接已失效，请重新进入就近办网页后再登录。",
     "phone_invalid": "请填写正确的 11 位中国大陆手机号码。",
+    "oauth_nonce_invalid": "登录请求无效：nonce 须为 22 至 64 个字母、数字、- 或 _。",
     "redirect_invalid": "登录后返回的页面地址无效，须为本站 /m/ 下的页面。",
     "sms_code_expired": "验证码已失效（过期、已用过或输错次数过多），请重新获取。",
     "sms_code_invalid": "验证码不正确，请核对后重新输入。",

@@ -59,8 +59,11 @@ class WeChatOAuthController(Controller):
             "微信网页授权地址",
             "就近办网页（H5，在微信内打开）登录的第一步：答复微信网页授权地址和本次的 state。"
             "redirect 须为本站 /m/ 下的路径，微信授权后带着 code 和 state 回到该页面；"
-            "其他地址答 422 redirect_invalid。",
-            problems={422: ["redirect_invalid"]},
+            "其他地址答 422 redirect_invalid。nonce 是页面生成并保存在本页 sessionStorage "
+            "中的随机串（至少 128 位随机数），state 与它绑定：登录时须带同一 nonce，"
+            "state 只能用一次；"
+            "nonce 不是 22 至 64 个字母、数字、- 或 _ 答 422 oauth_nonce_invalid。",
+            problems={422: ["redirect_invalid", "oauth_nonce_invalid"]},
         ),
     )
     async def oauth_url(
@@ -74,12 +77,24 @@ class WeChatOAuthController(Controller):
                 examples=[Example(value="/m/")],
             ),
         ],
+        nonce: Annotated[
+            str,
+            Parameter(
+                description=(
+                    "页面生成的随机串（22 至 64 个字母、数字、- 或 _），保存在本页 sessionStorage "
+                    "中，登录时随 code 和 state 一起提交。"
+                ),
+                max_length=64,
+                examples=[Example(value="q8Zf3n1XvB0aLr7YcT2mWg")],
+            ),
+        ],
     ) -> OAuthUrlOut:
         start = oauth_login.start_oauth(
             gateway=deps.wechat_oauth,
             secret_key=deps.settings.secret_key,
             base_url=deps.settings.base_url,
             redirect=redirect,
+            nonce=nonce,
         )
         return OAuthUrlOut(url=start.url, state=start.state)
 
@@ -88,10 +103,11 @@ class WeChatOAuthController(Controller):
         status_code=200,
         **operation(
             "群众微信网页授权登录",
-            "就近办网页（H5）在微信内的登录：用网页授权回调带回的 code 和 state 登录，首次登录"
+            "就近办网页（H5）在微信内的登录：用网页授权回调带回的 code 和 state，以及请求授权地址"
+            "时的 nonce 登录，首次登录"
             "时建档；同一人的小程序账号已在本系统时（微信给出相同的 unionid）登录到同一档案。"
             "答复与小程序登录相同。code 无效、过期或已用过答 401 wechat_code_invalid；state 不是"
-            "本系统签发或已过期答 401 oauth_state_invalid。",
+            "本系统签发、已过期、不是为这个 nonce 签发或已用过答 401 oauth_state_invalid。",
             problems={
                 401: ["wechat_code_invalid", "oauth_state_invalid"],
                 503: ["wechat_unavailable"],
@@ -101,9 +117,12 @@ class WeChatOAuthController(Controller):
     async def oauth_login(self, deps: Deps, data: OAuthLoginRequest) -> WeChatLoginResponse:
         login = await oauth_login.login_with_oauth(
             gateway=deps.wechat_oauth,
+            redis=deps.redis,
+            redis_prefix=deps.settings.redis_prefix,
             secret_key=deps.settings.secret_key,
             code=data.code,
             state=data.state,
+            nonce=data.nonce,
         )
         return citizen_login_response(deps.settings, login)
 

@@ -7,9 +7,11 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from backend.identity.oauth_state import NONCE_PATTERN
+
 
 class OAuthLoginRequest(msgspec.Struct, forbid_unknown_fields=True):
-    """公众号网页授权登录：微信回调到就近办网页时带回的 code 和 state。"""
+    """公众号网页授权登录：微信回调到就近办网页时带回的 code 和 state，以及本页的 nonce。"""
 
     code: Annotated[
         str,
@@ -28,9 +30,21 @@ class OAuthLoginRequest(msgspec.Struct, forbid_unknown_fields=True):
             max_length=128,
             description=(
                 "GET /api/v1/auth/wechat/oauth-url 答复的 state，微信回调时原样带回；"
-                "10 分钟内有效。"
+                "10 分钟内有效，只能用一次。"
             ),
             examples=["1796544000a1b2c3d4e5f60718c0ffee00112233445566778899aabbccddeeff"],
+        ),
+    ]
+    nonce: Annotated[
+        str,
+        Meta(
+            pattern=NONCE_PATTERN,
+            description=(
+                "页面开始登录时生成并保存在本页 sessionStorage 中的随机串，与请求 "
+                "GET /api/v1/auth/wechat/oauth-url 时所带的相同（22 至 64 个字母、数字、- 或 _）；"
+                "与 state 不符答 401 oauth_state_invalid。"
+            ),
+            examples=["q8Zf3n1XvB0aLr7YcT2mWg"],
         ),
     ]
 

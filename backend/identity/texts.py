@@ -139,6 +139,7 @@ TERMINAL_NOT_ALLOWED = "自助终端不能办理此项操作。"
 KIOSK_NOT_ALLOWED = "自助终端上不能办理此项业务，请在微信小程序或到窗口办理。"
 # --- H5 sign-in and phone by SMS ------------------------------------------------------------
 REDIRECT_INVALID: Final = "登录后返回的页面地址无效，请从就近办网页重新进入。"
+OAUTH_NONCE_INVALID: Final = "登录请求无效，请重新进入就近办网页后再登录。"
 OAUTH_STATE_INVALID: Final = "登录链接已失效，请重新进入就近办网页后再登录。"
 OAUTH_CODE_INVALID: Final = "微信授权已失效或已用过，请重新进入就近办网页后再登录。"
 MOBILE_INVALID: Final = "请填写正确的 11 位中国大陆手机号码。"

@@ -110,10 +110,12 @@ SMS_PHONE = "13812345679"
 
 
 async def _oauth_code(w: World) -> None:
-    """A fresh web-page OAuth code from the fake WeChat's authorize page, and its state."""
-    from tests.wechat_accounts.support import authorize_links, code_and_state
+    """A fresh web-page OAuth code from the fake WeChat's authorize page, its state and the
+    nonce the state was made for."""
+    from tests.wechat_accounts.support import authorize_links, code_and_state, new_nonce
 
-    links = await authorize_links(w.api)
+    w.objects["oauth_nonce"] = new_nonce()
+    links = await authorize_links(w.api, nonce=w.objects["oauth_nonce"])
     _, w.objects["oauth_code"], w.objects["oauth_state"] = code_and_state(links["h5-tester-2"])
 
 
@@ -549,10 +551,16 @@ RULES: dict[str, Rule] = {
     ),
     "POST /api/v1/terminal/sessions": Rule(who="terminal_a", body=lambda w: _card(seq=84)),
     "POST /api/v1/terminal/sessions/end": Rule(who="kiosk_a", prepare=_kiosk_session),
-    "GET /api/v1/auth/wechat/oauth-url": PUBLIC(query={"redirect": "/m/"}),
+    "GET /api/v1/auth/wechat/oauth-url": PUBLIC(
+        query={"redirect": "/m/", "nonce": "access-rule-nonce-0123456789"}
+    ),
     "POST /api/v1/auth/wechat/oauth": PUBLIC(
         prepare=_oauth_code,
-        body=lambda w: {"code": w.objects["oauth_code"], "state": w.objects["oauth_state"]},
+        body=lambda w: {
+            "code": w.objects["oauth_code"],
+            "state": w.objects["oauth_state"],
+            "nonce": w.objects["oauth_nonce"],
+        },
     ),
     "GET /api/v1/wechat/push": SIGNED,
     "POST /api/v1/wechat/push": SIGNED,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -13,10 +14,19 @@ from tests.identity.helpers import Me
 _LINK = re.compile(r'<a class="btn" data-openid="([^"]+)" href="([^"]+)">')
 
 
-async def authorize_links(api: httpx.AsyncClient, *, extra: str = "") -> dict[str, str]:
-    """Ask the backend for the authorize URL, open WeChat's (fake) page, and read its buttons:
-    openid -> the link back to our page."""
-    start = await api.get("/api/v1/auth/wechat/oauth-url", params={"redirect": "/m/"})
+def new_nonce() -> str:
+    """A nonce as the page makes one (16 random bytes, URL-safe base64: 22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+async def authorize_links(
+    api: httpx.AsyncClient, *, extra: str = "", nonce: str = "test-nonce-0123456789abcdef"
+) -> dict[str, str]:
+    """Ask the backend for the authorize URL (for the browser holding ``nonce``), open WeChat's
+    (fake) page, and read its buttons: openid -> the link back to our page."""
+    start = await api.get(
+        "/api/v1/auth/wechat/oauth-url", params={"redirect": "/m/", "nonce": nonce}
+    )
     assert start.status_code == 200, start.text
     url = start.json()["url"].split("#", 1)[0] + extra
     async with httpx.AsyncClient(timeout=10.0) as browser:
@@ -35,10 +45,13 @@ def code_and_state(link: str) -> tuple[str, str, str]:
 
 async def h5_login(api: httpx.AsyncClient, openid: str, *, extra: str = "") -> Me:
     """Sign in on the H5 as the fake's test user ``openid``."""
-    links = await authorize_links(api, extra=extra)
+    nonce = new_nonce()
+    links = await authorize_links(api, extra=extra, nonce=nonce)
     path, code, state = code_and_state(links[openid])
     assert path == "/m/"
-    answer = await api.post("/api/v1/auth/wechat/oauth", json={"code": code, "state": state})
+    answer = await api.post(
+        "/api/v1/auth/wechat/oauth", json={"code": code, "state": state, "nonce": nonce}
+    )
     assert answer.status_code == 200, answer.text
     body = answer.json()
     return Me(api, body["citizen"]["id"], body["access_token"])

@@ -11,11 +11,19 @@ from backend.fakes.wechat_server import FakeWeChat
 from backend.identity.oauth_state import make_state
 from backend.settings import Settings
 from tests.identity.helpers import login
-from tests.wechat_accounts.support import authorize_links, code_and_state, h5_login
+from tests.wechat_accounts.support import authorize_links, code_and_state, h5_login, new_nonce
 
 pytestmark = pytest.mark.api
 
 H5_APPID = "wx-dev-h5-appid"
+OAUTH = "/api/v1/auth/wechat/oauth"
+
+
+async def _code_state_nonce(api, openid: str = "h5-tester-2") -> tuple[str, str, str]:
+    """A fresh code from the fake's authorize page, its state, and the nonce it was made for."""
+    nonce = new_nonce()
+    _, code, state = code_and_state((await authorize_links(api, nonce=nonce))[openid])
+    return code, state, nonce
 
 
 async def _accounts(citizen_id: str) -> list[tuple[str, str, str | None]]:
@@ -44,40 +52,82 @@ async def test_a_test_can_name_its_own_user(api, wechat: FakeWeChat) -> None:
 
 
 async def test_a_used_or_unknown_code_is_401(api, wechat: FakeWeChat) -> None:
-    links = await authorize_links(api)
-    _, code, state = code_and_state(links["h5-tester-2"])
-    first = await api.post("/api/v1/auth/wechat/oauth", json={"code": code, "state": state})
+    code, state, nonce = await _code_state_nonce(api)
+    first = await api.post(OAUTH, json={"code": code, "state": state, "nonce": nonce})
     assert first.status_code == 200
-    again = await api.post("/api/v1/auth/wechat/oauth", json={"code": code, "state": state})
+    _, state, nonce = await _code_state_nonce(api)  # a fresh state: only the code is spent
+    again = await api.post(OAUTH, json={"code": code, "state": state, "nonce": nonce})
     assert again.status_code == 401 and again.json()["code"] == "wechat_code_invalid"
-    unknown = await api.post("/api/v1/auth/wechat/oauth", json={"code": "nope", "state": state})
+    _, state, nonce = await _code_state_nonce(api)
+    unknown = await api.post(OAUTH, json={"code": "nope", "state": state, "nonce": nonce})
     assert unknown.status_code == 401 and unknown.json()["code"] == "wechat_code_invalid"
     assert "微信" in unknown.json()["detail"]
 
 
 async def test_an_expired_code_is_401(api, wechat: FakeWeChat) -> None:
-    links = await authorize_links(api)
-    _, code, state = code_and_state(links["h5-tester-2"])
+    code, state, nonce = await _code_state_nonce(api)
     wechat.oauth.expire_codes()
-    answer = await api.post("/api/v1/auth/wechat/oauth", json={"code": code, "state": state})
+    answer = await api.post(OAUTH, json={"code": code, "state": state, "nonce": nonce})
     assert answer.status_code == 401 and answer.json()["code"] == "wechat_code_invalid"
 
 
 async def test_a_state_we_did_not_issue_or_too_old_is_refused(
     api, wechat: FakeWeChat, settings: Settings
 ) -> None:
-    links = await authorize_links(api)
-    _, code, state = code_and_state(links["h5-tester-2"])
-    forged = make_state(secret_key="another-key", now=datetime.now(UTC))
-    stale = make_state(secret_key=settings.secret_key, now=datetime.now(UTC) - timedelta(hours=1))
+    code, state, nonce = await _code_state_nonce(api)
+    forged = make_state(secret_key="another-key", nonce=nonce, now=datetime.now(UTC))
+    stale = make_state(
+        secret_key=settings.secret_key, nonce=nonce, now=datetime.now(UTC) - timedelta(hours=1)
+    )
     tampered = state[:-1] + ("0" if state[-1] != "0" else "1")
     for bad in (forged, stale, tampered, "x"):
-        answer = await api.post("/api/v1/auth/wechat/oauth", json={"code": code, "state": bad})
+        answer = await api.post(OAUTH, json={"code": code, "state": bad, "nonce": nonce})
         assert answer.status_code == 401, bad
         assert answer.json()["code"] == "oauth_state_invalid"
     assert wechat.received("/sns/oauth2/access_token") == []  # the code was never spent
-    good = await api.post("/api/v1/auth/wechat/oauth", json={"code": code, "state": state})
+    good = await api.post(OAUTH, json={"code": code, "state": state, "nonce": nonce})
     assert good.status_code == 200
+
+
+async def test_a_state_works_once_only(api, wechat: FakeWeChat) -> None:
+    """Login CSRF by replay: an attacker who signed in once cannot reuse the state (with
+    another code of theirs) in a victim's browser, or anywhere."""
+    code, state, nonce = await _code_state_nonce(api, "h5-tester-1")
+    first = await api.post(OAUTH, json={"code": code, "state": state, "nonce": nonce})
+    assert first.status_code == 200
+    other_code, _, _ = await _code_state_nonce(api, "h5-tester-1")
+    again = await api.post(OAUTH, json={"code": other_code, "state": state, "nonce": nonce})
+    assert again.status_code == 401 and again.json()["code"] == "oauth_state_invalid"
+    assert len(wechat.received("/sns/oauth2/access_token")) == 1  # the second code is unspent
+
+
+async def test_a_state_made_for_another_browser_is_refused(api, wechat: FakeWeChat) -> None:
+    """Login CSRF: the attacker's code and state, posted by a browser holding another nonce
+    (the victim's, or none), sign nobody in; the owner's own nonce still works afterwards."""
+    code, state, nonce = await _code_state_nonce(api)
+    victims = new_nonce()
+    answer = await api.post(OAUTH, json={"code": code, "state": state, "nonce": victims})
+    assert answer.status_code == 401 and answer.json()["code"] == "oauth_state_invalid"
+    missing = await api.post(OAUTH, json={"code": code, "state": state})
+    assert missing.status_code == 422, missing.text
+    malformed = await api.post(OAUTH, json={"code": code, "state": state, "nonce": "short"})
+    assert malformed.status_code == 422, malformed.text
+    assert wechat.received("/sns/oauth2/access_token") == []
+    good = await api.post(OAUTH, json={"code": code, "state": state, "nonce": nonce})
+    assert good.status_code == 200
+
+
+@pytest.mark.parametrize("nonce", ["", "short", "x" * 65, "has space in it 0123456789", "a/b" * 8])
+async def test_the_authorize_url_needs_a_good_nonce(api, nonce: str) -> None:
+    answer = await api.get(
+        "/api/v1/auth/wechat/oauth-url", params={"redirect": "/m/", "nonce": nonce}
+    )
+    assert answer.status_code in {400, 422}, answer.text
+    if nonce and answer.status_code == 422:
+        # over 64 characters the query parameter's own bound answers first
+        assert answer.json()["code"] in {"oauth_nonce_invalid", "validation_failed"}
+    missing = await api.get("/api/v1/auth/wechat/oauth-url", params={"redirect": "/m/"})
+    assert missing.status_code in {400, 422}, missing.text
 
 
 @pytest.mark.parametrize(
@@ -85,14 +135,18 @@ async def test_a_state_we_did_not_issue_or_too_old_is_refused(
     ["https://evil.example/m/", "//evil.example/m/", "/m/../portal", "/portal/", "/m/%2e%2e/x", ""],
 )
 async def test_only_our_own_pages_under_m_are_redirect_targets(api, redirect: str) -> None:
-    answer = await api.get("/api/v1/auth/wechat/oauth-url", params={"redirect": redirect})
+    answer = await api.get(
+        "/api/v1/auth/wechat/oauth-url", params={"redirect": redirect, "nonce": new_nonce()}
+    )
     assert answer.status_code in {400, 422}
     if answer.status_code == 422 and redirect:
         assert answer.json()["code"] == "redirect_invalid"
 
 
 async def test_the_authorize_url_goes_back_to_our_page(api, settings: Settings) -> None:
-    answer = await api.get("/api/v1/auth/wechat/oauth-url", params={"redirect": "/m/cases?x=1"})
+    answer = await api.get(
+        "/api/v1/auth/wechat/oauth-url", params={"redirect": "/m/cases?x=1", "nonce": new_nonce()}
+    )
     assert answer.status_code == 200
     body = answer.json()
     assert "scope=snsapi_base" in body["url"] and f"state={body['state']}" in body["url"]

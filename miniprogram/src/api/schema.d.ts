@@ -103,7 +103,7 @@ export interface paths {
         put?: never;
         /**
          * 群众微信网页授权登录
-         * @description 就近办网页（H5）在微信内的登录：用网页授权回调带回的 code 和 state 登录，首次登录时建档；同一人的小程序账号已在本系统时（微信给出相同的 unionid）登录到同一档案。答复与小程序登录相同。code 无效、过期或已用过答 401 wechat_code_invalid；state 不是本系统签发或已过期答 401 oauth_state_invalid。
+         * @description 就近办网页（H5）在微信内的登录：用网页授权回调带回的 code 和 state，以及请求授权地址时的 nonce 登录，首次登录时建档；同一人的小程序账号已在本系统时（微信给出相同的 unionid）登录到同一档案。答复与小程序登录相同。code 无效、过期或已用过答 401 wechat_code_invalid；state 不是本系统签发、已过期、不是为这个 nonce 签发或已用过答 401 oauth_state_invalid。
          *
          *     公开接口，无需登录。
          */
@@ -123,7 +123,7 @@ export interface paths {
         };
         /**
          * 微信网页授权地址
-         * @description 就近办网页（H5，在微信内打开）登录的第一步：答复微信网页授权地址和本次的 state。redirect 须为本站 /m/ 下的路径，微信授权后带着 code 和 state 回到该页面；其他地址答 422 redirect_invalid。
+         * @description 就近办网页（H5，在微信内打开）登录的第一步：答复微信网页授权地址和本次的 state。redirect 须为本站 /m/ 下的路径，微信授权后带着 code 和 state 回到该页面；其他地址答 422 redirect_invalid。nonce 是页面生成并保存在本页 sessionStorage 中的随机串（至少 128 位随机数），state 与它绑定：登录时须带同一 nonce，state 只能用一次；nonce 不是 22 至 64 个字母、数字、- 或 _ 答 422 oauth_nonce_invalid。
          *
          *     公开接口，无需登录。
          */
@@ -6940,7 +6940,7 @@ export interface components {
         };
         /**
          * OAuthLoginRequest
-         * @description 公众号网页授权登录：微信回调到就近办网页时带回的 code 和 state。
+         * @description 公众号网页授权登录：微信回调到就近办网页时带回的 code 和 state，以及本页的 nonce。
          */
         OAuthLoginRequest: {
             /**
@@ -6949,10 +6949,15 @@ export interface components {
              */
             code: string;
             /**
-             * @description GET /api/v1/auth/wechat/oauth-url 答复的 state，微信回调时原样带回；10 分钟内有效。
+             * @description GET /api/v1/auth/wechat/oauth-url 答复的 state，微信回调时原样带回；10 分钟内有效，只能用一次。
              * @example 1796544000a1b2c3d4e5f60718c0ffee00112233445566778899aabbccddeeff
              */
             state: string;
+            /**
+             * @description 页面开始登录时生成并保存在本页 sessionStorage 中的随机串，与请求 GET /api/v1/auth/wechat/oauth-url 时所带的相同（22 至 64 个字母、数字、- 或 _）；与 state 不符答 401 oauth_state_invalid。
+             * @example q8Zf3n1XvB0aLr7YcT2mWg
+             */
+            nonce: string;
         };
         /**
          * OAuthUrlOut
@@ -10209,7 +10214,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "code": "061Qx7Ga1kGt5K0rU9Ia1rUq2f1Qx7GX",
-                 *       "state": "1796544000a1b2c3d4e5f60718c0ffee00112233445566778899aabbccddeeff"
+                 *       "state": "1796544000a1b2c3d4e5f60718c0ffee00112233445566778899aabbccddeeff",
+                 *       "nonce": "q8Zf3n1XvB0aLr7YcT2mWg"
                  *     }
                  */
                 "application/json": components["schemas"]["OAuthLoginRequest"];
@@ -10472,6 +10478,8 @@ export interface operations {
             query: {
                 /** @description 授权后回到的本站页面路径，须以 /m/ 开头。 */
                 redirect: string;
+                /** @description 页面生成的随机串（22 至 64 个字母、数字、- 或 _），保存在本页 sessionStorage 中，登录时随 code 和 state 一起提交。 */
+                nonce: string;
             };
             header?: never;
             path?: never;
@@ -10530,6 +10538,7 @@ export interface operations {
             /**
              * @description 提交的信息有误。可能的 code：
              *     - `redirect_invalid`：登录后返回的页面地址无效，须为本站 /m/ 下的页面。
+             *     - `oauth_nonce_invalid`：登录请求无效：nonce 须为 22 至 64 个字母、数字、- 或 _。
              *     - `validation_failed`：提交的信息有误（errors 逐项列出）。
              *     - `value_out_of_range`：提交的数值或日期超出了允许的范围。
              */
@@ -10557,7 +10566,7 @@ export interface operations {
                          * @example redirect_invalid
                          * @enum {string}
                          */
-                        code?: "redirect_invalid" | "validation_failed" | "value_out_of_range";
+                        code?: "redirect_invalid" | "oauth_nonce_invalid" | "validation_failed" | "value_out_of_range";
                     };
                 };
             };
