@@ -19,7 +19,7 @@ from backend.http.auth import (
 )
 from backend.http.openapi import operation
 from backend.http.throttle import limit_id_lookup
-from backend.identity import binding, deletion, export, phone, service
+from backend.identity import account_merge, binding, deletion, export, phone, phone_sms, service
 from backend.identity.present import citizen_me, deletion_receipt, identity_bound, staff_me
 from backend.identity.schemas import (
     CitizenMe,
@@ -80,7 +80,12 @@ class MeController(Controller):
             "绑定（或在核验通过前更改）本人的姓名、身份证号码和所在村（社区），并记录同意的告知书"
             "版本。各项一并检查，一次 422 列出全部问题（errors）。开通实名核验时先核验姓名与号码；"
             "核验服务暂时不可用时照样保存、标为未核验，可稍后再提交一次完成核验。核验通过后不能再"
-            "更改姓名和号码。按账号和网络地址限制尝试次数，超过答 429（见 Retry-After）。",
+            "更改姓名和号码。按账号和网络地址限制尝试次数，超过答 429（见 Retry-After）。"
+            "该身份已由另一个微信账号登记、本账号尚无实名信息时，只有凭发往其登记手机的短信"
+            "验证码才能把本账号并入：不带 join_code 时发送验证码，答 409 account_join_code_sent"
+            "（phone_masked 为遮掩的号码）；带上正确的 join_code 再提交一次即并入，答复其本人信息"
+            "和新的 access_token。验证码错误答 422 sms_code_invalid，过期或输错次数过多答 422 "
+            "sms_code_expired；其未登记手机答 409 id_number_taken。",
             problems={
                 404: ["citizen_not_found"],
                 409: [
@@ -88,10 +93,17 @@ class MeController(Controller):
                     "id_number_taken",
                     "identity_needs_verification",
                     "takeover_refused",
+                    "account_join_code_sent",
                 ],
-                422: ["id_number_invalid", "identity_invalid", "identity_not_matched"],
-                429: ["rate_limited"],
-                503: ["rate_limit_unavailable"],
+                422: [
+                    "id_number_invalid",
+                    "identity_invalid",
+                    "identity_not_matched",
+                    "sms_code_invalid",
+                    "sms_code_expired",
+                ],
+                429: ["rate_limited", "sms_rate_limited"],
+                503: ["rate_limit_unavailable", "sms_unavailable"],
             },
         ),
     )
@@ -106,6 +118,15 @@ class MeController(Controller):
             **msgspec.structs.asdict(data),
             cipher=deps.cipher,
             verifier=deps.identity_verifier,
+            join_sms=account_merge.JoinSms(
+                sender=deps.sms,
+                secret_key=deps.settings.secret_key,
+                limits=phone_sms.CodeLimits(
+                    per_minute=deps.settings.sms_code_per_minute,
+                    per_day=deps.settings.sms_code_per_day,
+                    max_tries=deps.settings.sms_code_max_tries,
+                ),
+            ),
         )
         return await _bound_answer(deps.settings, outcome)
 
