@@ -20,13 +20,15 @@ from dataclasses import dataclass
 
 import structlog
 
-from backend import clock, db
+from backend import clock
 from backend.errors import Conflict
 from backend.identity import phone_sms, sessions, takeover, texts
+from backend.identity.events import ACCOUNT_JOINED_EVENT, account_joined_payload
 from backend.identity.masking import mask_phone
 from backend.identity.ports import TextSender
 from backend.identity.sealed import PHONE_LOOKUP, phone_context
 from backend.identity.store import accounts, citizens, deletion_requests, identities
+from backend.outbox.service import Doorbell, publish, unit_of_work
 from backend.security.fieldcrypt import FieldCipher
 
 log = structlog.get_logger(__name__)
@@ -48,6 +50,8 @@ class JoinSms:
     sender: TextSender | None
     secret_key: str
     limits: phone_sms.CodeLimits
+    doorbell: Doorbell | None = None
+    """Rung after a join commits, for the holder's message (the sweeper finds it otherwise)."""
 
 
 async def require_holder_code(
@@ -103,11 +107,12 @@ async def join(
     lookup: str,
     cipher: FieldCipher,
     verify_reference: str | None,
+    doorbell: Doorbell | None = None,
 ) -> bool:
     """Move the bare citizen's accounts (and whatever else it holds) into the holder and delete
     the bare row; False when either changed meanwhile (nothing is written then)."""
     now = clock.now_utc()
-    async with db.engine().transaction():
+    async with unit_of_work(doorbell):
         first, second = sorted((bare_id, holder_id))  # one lock order for every caller
         await identities.bound(citizen_id=first, lock=True)
         await identities.bound(citizen_id=second, lock=True)
@@ -130,6 +135,11 @@ async def join(
             )
         await sessions.revoke_all(kind="citizen", account_id=bare_id)
         await citizens.delete(citizen_id=bare_id)
+        await publish(
+            kind=ACCOUNT_JOINED_EVENT,
+            payload=account_joined_payload(citizen_id=holder_id, joined_id=bare_id),
+            dedup_key=f"account-joined:{bare_id}",
+        )
     log.info("wechat_account_joined", citizen_id=holder_id, joined=bare_id)
     return True
 

@@ -195,6 +195,7 @@ async def bind_identity(
             lookup=lookup,
             cipher=cipher,
             verify_reference=reference,
+            doorbell=join_sms.doorbell if join_sms is not None else None,
         ):
             log.info("identity_bound", citizen_id=holder.id, verification=verification, joined=True)
             return BindOutcome(await get_citizen_profile(citizen_id=holder.id), verification, True)

@@ -126,6 +126,7 @@ class MeController(Controller):
                     per_day=deps.settings.sms_code_per_day,
                     max_tries=deps.settings.sms_code_max_tries,
                 ),
+                doorbell=deps.doorbell,
             ),
         )
         return await _bound_answer(deps.settings, outcome)

@@ -3,6 +3,7 @@ with the one-time code sent to the holder's confirmed phone."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -12,7 +13,11 @@ from backend import db
 from backend.fakes.idverify_server import FakeIdVerify
 from backend.fakes.sms_server import FakeSms
 from backend.fakes.wechat_server import FakeWeChat
+from backend.identity.events import ACCOUNT_JOINED_EVENT
+from backend.outbox.runner import HandlerContext
+from backend.outbox.tables import OutboxEvent
 from backend.settings import Settings
+from notifications import privacy
 from tests.identity.helpers import Me, bind_body, login, make_id_number, make_village
 from tests.wechat_accounts.support import SMS_SECRET, h5_login, last_code, sms_app
 
@@ -43,6 +48,16 @@ async def _bound_on_the_mini_program(
 async def _h5(api: httpx.AsyncClient, openid: str) -> Me:
     """A fresh H5 user of the fake WeChat (no unionid)."""
     return await h5_login(api, openid, extra=f"&openid={openid}")
+
+
+async def _run_joined_events() -> None:
+    """The worker's part: the holder is told (twice run, told once)."""
+    rows = await OutboxEvent.select().where(OutboxEvent.kind == ACCOUNT_JOINED_EVENT).run()
+    assert len(rows) == 1
+    payload = rows[0]["payload"]
+    payload = json.loads(payload) if isinstance(payload, str) else payload
+    for _ in range(2):
+        await privacy.on_account_joined(HandlerContext(rows[0]["id"], rows[0]["kind"], 1), payload)
 
 
 async def _accounts() -> list[str]:
@@ -84,6 +99,10 @@ async def test_a_verified_binding_moves_the_h5_account_only_with_the_holders_cod
             ("wx-test-appid", "join-mp"),
             ("wx-dev-h5-appid", "h5-tester-1"),
         }
+        await _run_joined_events()
+        inbox = (await joined.get("/api/v1/messages")).json()
+        told = [m for m in inbox["items"] if m["title"] == "新增微信登录方式"]
+        assert len(told) == 1 and "如非本人操作请到窗口处理" in told[0]["body"], inbox
     gone = await db.fetchrow("SELECT count(*) AS n FROM citizen WHERE id = $1::uuid", h5.id)
     assert gone is not None and gone["n"] == 0
 
@@ -115,6 +134,7 @@ async def test_a_name_and_number_read_off_an_id_card_take_over_no_one(
         stolen = await other.put("/api/v1/me/identity", {**bind_body(number), "join_code": right})
         assert stolen.status_code == 422, stolen.text
         assert (await other.get("/api/v1/me")).json()["id"] == other.id
+    assert await OutboxEvent.count().where(OutboxEvent.kind == ACCOUNT_JOINED_EVENT).run() == 0
 
 
 async def test_an_expired_or_worn_out_code_is_422_expired(
