@@ -4,8 +4,8 @@
 ``privacy.erase`` is identity's own work (:func:`backend.identity.erasure.erase_person`),
 scheduled by notifications once the citizen has been told. Both name the request and the
 citizen by id, the outcome by its code. ``identity.wechat_account_joined`` tells a citizen that
-another WeChat account joined theirs (``account_merge``). The deletion payloads were once unversioned dicts of the same
-fields; those rows are read as version 1.
+another WeChat account joined theirs (``account_merge``). The deletion payloads were once
+unversioned dicts of the same fields; those rows are read as version 1.
 """
 
 from __future__ import annotations
