@@ -4529,11 +4529,11 @@ export interface components {
          */
         CreditOut: {
             /**
-             * @description 事件：case.received 申请已提交、case.accepted 已受理、case.supplement 请补正、case.result_ready 出件可领取、case.rejected 未通过、case.delivered 已办结、mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果。
+             * @description 事件：case.received 申请已提交、case.accepted 已受理、case.supplement 请补正、case.result_ready 出件可领取、case.rejected 未通过、case.delivered 已办结、mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果、identity.wechat_account_joined 账号新增了微信登录方式。
              * @example case.accepted
              * @enum {string}
              */
-            event: "case.received" | "case.accepted" | "case.supplement" | "case.result_ready" | "case.rejected" | "case.delivered" | "mandate.requested" | "privacy.deletion_decided";
+            event: "case.received" | "case.accepted" | "case.supplement" | "case.result_ready" | "case.rejected" | "case.delivered" | "mandate.requested" | "privacy.deletion_decided" | "identity.wechat_account_joined";
             /**
              * @description 订阅消息模板编号（微信公众平台分配）。
              * @example jjb-case-accepted
@@ -6654,11 +6654,11 @@ export interface components {
              */
             id: number;
             /**
-             * @description 事件：case.received 申请已提交、case.accepted 已受理、case.supplement 请补正、case.result_ready 出件可领取、case.rejected 未通过、case.delivered 已办结、mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果。
+             * @description 事件：case.received 申请已提交、case.accepted 已受理、case.supplement 请补正、case.result_ready 出件可领取、case.rejected 未通过、case.delivered 已办结、mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果、identity.wechat_account_joined 账号新增了微信登录方式。
              * @example case.accepted
              * @enum {string}
              */
-            event: "case.received" | "case.accepted" | "case.supplement" | "case.result_ready" | "case.rejected" | "case.delivered" | "mandate.requested" | "privacy.deletion_decided";
+            event: "case.received" | "case.accepted" | "case.supplement" | "case.result_ready" | "case.rejected" | "case.delivered" | "mandate.requested" | "privacy.deletion_decided" | "identity.wechat_account_joined";
             /**
              * @description 标题。
              * @example 申请已受理
