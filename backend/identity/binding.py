@@ -18,7 +18,7 @@ from asyncpg.exceptions import UniqueViolationError
 
 from backend import clock, db
 from backend.errors import Conflict, InvalidInput, NotFound
-from backend.identity import account_merge, takeover, texts
+from backend.identity import takeover, texts
 from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.ids import is_uuid
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
@@ -28,7 +28,7 @@ from backend.identity.sealed import (
     id_number_context,
     phone_context,
 )
-from backend.identity.service import CitizenProfile, get_citizen_profile
+from backend.identity.service import CitizenProfile, account_merge, get_citizen_profile
 from backend.identity.store import areas, citizens, deletion_requests, identities
 from backend.security.fieldcrypt import FieldCipher
 

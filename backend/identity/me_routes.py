@@ -19,7 +19,7 @@ from backend.http.auth import (
 )
 from backend.http.openapi import operation
 from backend.http.throttle import limit_id_lookup
-from backend.identity import account_merge, binding, deletion, export, phone, phone_sms, service
+from backend.identity import binding, deletion, export, phone, phone_sms, service
 from backend.identity.present import citizen_me, deletion_receipt, identity_bound, staff_me
 from backend.identity.schemas import (
     CitizenMe,
@@ -31,6 +31,7 @@ from backend.identity.schemas import (
     PhoneBindRequest,
     StaffMe,
 )
+from backend.identity.service import account_merge
 from backend.identity.tokens import issuer
 from backend.settings import Settings
 
@@ -53,6 +54,21 @@ async def _bound_answer(settings: Settings, outcome: binding.BindOutcome) -> Ide
         )
         answer.expires_in = ttl
     return answer
+
+
+def _join_sms(deps: Deps) -> account_merge.JoinSms:
+    """The SMS code machinery for the holder's join code, with its configured limits."""
+    settings = deps.settings
+    return account_merge.JoinSms(
+        sender=deps.sms,
+        secret_key=settings.secret_key,
+        limits=phone_sms.CodeLimits(
+            per_minute=settings.sms_code_per_minute,
+            per_day=settings.sms_code_per_day,
+            max_tries=settings.sms_code_max_tries,
+        ),
+        doorbell=deps.doorbell,
+    )
 
 
 class MeController(Controller):
@@ -118,16 +134,7 @@ class MeController(Controller):
             **msgspec.structs.asdict(data),
             cipher=deps.cipher,
             verifier=deps.identity_verifier,
-            join_sms=account_merge.JoinSms(
-                sender=deps.sms,
-                secret_key=deps.settings.secret_key,
-                limits=phone_sms.CodeLimits(
-                    per_minute=deps.settings.sms_code_per_minute,
-                    per_day=deps.settings.sms_code_per_day,
-                    max_tries=deps.settings.sms_code_max_tries,
-                ),
-                doorbell=deps.doorbell,
-            ),
+            join_sms=_join_sms(deps),
         )
         return await _bound_answer(deps.settings, outcome)
 
