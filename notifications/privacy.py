@@ -1,4 +1,5 @@
-"""Telling a citizen what became of their deletion request (``privacy.deletion_decided``).
+"""Telling a citizen what became of their deletion request (``privacy.deletion_decided``), and
+that another WeChat account joined theirs (``identity.wechat_account_joined``).
 
 The outcome goes to the citizen's inbox (read in the mini-program) in one transaction with,
 for an approval, the ``privacy.erase`` event scheduled ``erase_after_s`` later: the citizen is
@@ -13,9 +14,11 @@ from typing import Any, Final
 import structlog
 
 from backend.identity.events import (
+    ACCOUNT_JOINED_EVENT,
     DECIDED_EVENT,
     ERASE_EVENT,
     erase_payload,
+    read_account_joined,
     read_deletion_decided,
 )
 from backend.identity.store import notices as people
@@ -56,4 +59,24 @@ async def on_deletion_decided(ctx: HandlerContext, payload: dict[str, Any]) -> N
     log.info("deletion_outcome_told", request_id=request_id, approved=approved)
 
 
-HANDLERS: Final = {DECIDED_EVENT: on_deletion_decided}
+async def on_account_joined(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """An inbox message to the holder: a new WeChat sign-in joined their account (keyed on the
+    joined account, so a rerun writes nothing twice)."""
+    event = read_account_joined(payload)
+    async with unit_of_work(ctx.services.get("doorbell")):
+        await store.add_message(
+            store.NewMessage(
+                key=f"account-joined:{event.joined_id}:{event.citizen_id}:inbox",
+                event=ACCOUNT_JOINED_EVENT,
+                recipient_id=event.citizen_id,
+                channel="inbox",
+                title=texts.ACCOUNT_JOINED_TITLE,
+                body=texts.ACCOUNT_JOINED,
+                status="delivered",
+                finished=True,
+            )
+        )
+    log.info("account_joined_told", citizen_id=event.citizen_id)
+
+
+HANDLERS: Final = {DECIDED_EVENT: on_deletion_decided, ACCOUNT_JOINED_EVENT: on_account_joined}

@@ -27,6 +27,7 @@ Event: TypeAlias = Literal[
     "case.delivered",
     "mandate.requested",
     "privacy.deletion_decided",
+    "identity.wechat_account_joined",
 ]
 NoticeKind: TypeAlias = Literal[
     "tell_citizen",
@@ -62,7 +63,8 @@ CaseNumberOrNone: TypeAlias = Annotated[
 _EVENTS_TEXT: Final = (
     "事件：case.received 申请已提交、case.accepted 已受理、case.supplement 请补正、"
     "case.result_ready 出件可领取、case.rejected 未通过、case.delivered 已办结、"
-    "mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果。"
+    "mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果、"
+    "identity.wechat_account_joined 账号新增了微信登录方式。"
 )
 
 

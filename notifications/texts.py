@@ -73,6 +73,8 @@ PUSH_SIGNATURE_INVALID: Final = "消息推送的签名或时间戳无效。"
 PUSH_NOT_CONFIGURED: Final = "消息推送未开启。"
 
 # --- deletion requests (PIPL art. 47) -------------------------------------------------------
+ACCOUNT_JOINED_TITLE: Final = "新增微信登录方式"
+ACCOUNT_JOINED: Final = "您的就近办账号已新增一个微信登录方式（网页版），如非本人操作请到窗口处理。"
 DELETION_TITLE: Final = "个人信息删除申请处理结果"
 DELETION_APPROVED: Final = (
     "您的个人信息删除申请已通过（{reason}）。您的账号、微信绑定、手机号码、消息和未用于办件的"

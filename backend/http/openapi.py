@@ -478,6 +478,14 @@ def _problem_components() -> dict[str, Any]:
                         "拒绝的具体原因代码（如委托已撤销 revoked、超出委托范围 out_of_scope）。"
                     ),
                 },
+                "phone_masked": {
+                    "type": "string",
+                    "description": (
+                        "验证码已发往的手机号码（遮掩，account_join_code_sent：已登记该身份的"
+                        "账号的手机号码）。"
+                    ),
+                    "examples": ["138****0000"],
+                },
                 "upload_ids": {
                     "type": "array",
                     "description": "出问题的上传编号。",

@@ -11,6 +11,7 @@ from typing import Final
 
 CODES: Final[dict[str, str]] = {
     "account_inactive": "账号已停用，请联系管理员。",
+    "account_join_code_sent": "该身份已由另一个微信账号登记。验证码已发送至其登记的手机，填写验证码后即可把本账号并入。",
     "applicant_invalid": "申请人信息有误（姓名、身份证号码、所在村（社区）或电话），errors 逐项列出。",
     "applicant_name_mismatch": "该身份证号码已登记在其他姓名下，请核对申请人的身份证件；如需更正姓名，请按实名信息更正流程办理。",
     "area_level_invalid": "level 须为 district、township 或 village。",

@@ -18,7 +18,7 @@ from asyncpg.exceptions import UniqueViolationError
 
 from backend import clock, db
 from backend.errors import Conflict, InvalidInput, NotFound
-from backend.identity import account_merge, takeover, texts
+from backend.identity import takeover, texts
 from backend.identity.idnumber import IdNumber, parse_id_number
 from backend.identity.ids import is_uuid
 from backend.identity.ports import IdentityVerifier, IdentityVerifyUnavailable
@@ -28,7 +28,7 @@ from backend.identity.sealed import (
     id_number_context,
     phone_context,
 )
-from backend.identity.service import CitizenProfile, get_citizen_profile
+from backend.identity.service import CitizenProfile, account_merge, get_citizen_profile
 from backend.identity.store import areas, citizens, deletion_requests, identities
 from backend.security.fieldcrypt import FieldCipher
 
@@ -139,6 +139,8 @@ async def bind_identity(
     consent_version: str,
     cipher: FieldCipher,
     verifier: IdentityVerifier | None,
+    join_code: str | None = None,
+    join_sms: account_merge.JoinSms | None = None,
     today: dt.date | None = None,
 ) -> BindOutcome:
     """Bind (or re-bind) a citizen's real name, ID number and village; verify when possible.
@@ -149,7 +151,10 @@ async def bind_identity(
     (409 ``id_number_taken``, naming no one) or takes over a record registered without WeChat.
     A verified pair bound by a citizen who has nothing yet but a WeChat account (no identity,
     hence no case) whose app the holder has no account of joins the holder instead: the account
-    moves there and the empty citizen is removed (``account_merge``).
+    moves there and the empty citizen is removed (``account_merge``) — but only with the
+    holder's one-time SMS code (``join_code``; without it a code is sent to the holder's phone
+    and the answer is 409 ``account_join_code_sent``; a holder without a phone: 409
+    ``id_number_taken``).
     A pair that could not be verified (no verifier, or the service down) and whose number is
     registered gets one answer, whoever holds it and whatever name they hold it under: 409
     ``identity_needs_verification`` (docs/personal-data.md). The same number again is
@@ -180,16 +185,20 @@ async def bind_identity(
         and verification == "verified"
         and not current.identity_bound
         and await account_merge.may_join(bare_id=citizen_id, holder=holder, name=wanted.name)
-        and await account_merge.join(
+    ):
+        await account_merge.require_holder_code(
+            bare_id=citizen_id, holder_id=holder.id, code=join_code, cipher=cipher, sms=join_sms
+        )
+        if await account_merge.join(
             bare_id=citizen_id,
             holder_id=holder.id,
             lookup=lookup,
             cipher=cipher,
             verify_reference=reference,
-        )
-    ):
-        log.info("identity_bound", citizen_id=holder.id, verification=verification, joined=True)
-        return BindOutcome(await get_citizen_profile(citizen_id=holder.id), verification, True)
+            doorbell=join_sms.doorbell if join_sms is not None else None,
+        ):
+            log.info("identity_bound", citizen_id=holder.id, verification=verification, joined=True)
+            return BindOutcome(await get_citizen_profile(citizen_id=holder.id), verification, True)
     takeover_from: str | None = None
     if holder is not None:
         await _may_take(holder, wanted, citizen_id=citizen_id, verification=verification)

@@ -3,8 +3,9 @@
 ``privacy.deletion_decided`` is published when staff decide a deletion request;
 ``privacy.erase`` is identity's own work (:func:`backend.identity.erasure.erase_person`),
 scheduled by notifications once the citizen has been told. Both name the request and the
-citizen by id, the outcome by its code. The payloads were once unversioned dicts of the same
-fields; those rows are read as version 1.
+citizen by id, the outcome by its code. ``identity.wechat_account_joined`` tells a citizen that
+another WeChat account joined theirs (``account_merge``). The deletion payloads were once
+unversioned dicts of the same fields; those rows are read as version 1.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from backend.outbox.payloads import decode, encode
 DECIDED_EVENT: Final = "privacy.deletion_decided"
 ERASE_EVENT: Final = "privacy.erase"
 
+ACCOUNT_JOINED_EVENT: Final = "identity.wechat_account_joined"
+
 DECIDED_VERSION: Final = 1
+ACCOUNT_JOINED_VERSION: Final = 1
 ERASE_VERSION: Final = 1
 
 
@@ -45,9 +49,19 @@ class EraseV1(msgspec.Struct, frozen=True, kw_only=True):
     request_id: str
 
 
+class AccountJoinedV1(msgspec.Struct, frozen=True, kw_only=True):
+    """``identity.wechat_account_joined``: a bare WeChat account (``joined_id``, now deleted)
+    joined ``citizen_id`` with the holder's SMS code; the holder is told."""
+
+    version: int = ACCOUNT_JOINED_VERSION
+    citizen_id: str
+    joined_id: str
+
+
 PAYLOADS: Final[dict[str, type[msgspec.Struct]]] = {
     DECIDED_EVENT: DeletionDecidedV1,
     ERASE_EVENT: EraseV1,
+    ACCOUNT_JOINED_EVENT: AccountJoinedV1,
 }
 """The payload of each event kind of this context."""
 
@@ -75,3 +89,13 @@ def erase_payload(request_id: str) -> dict[str, Any]:
 
 def read_erase(payload: Mapping[str, Any]) -> EraseV1:
     return decode(payload, EraseV1, kind=ERASE_EVENT, version=ERASE_VERSION)
+
+
+def account_joined_payload(*, citizen_id: str, joined_id: str) -> dict[str, Any]:
+    return encode(AccountJoinedV1(citizen_id=str(citizen_id), joined_id=str(joined_id)))
+
+
+def read_account_joined(payload: Mapping[str, Any]) -> AccountJoinedV1:
+    return decode(
+        payload, AccountJoinedV1, kind=ACCOUNT_JOINED_EVENT, version=ACCOUNT_JOINED_VERSION
+    )

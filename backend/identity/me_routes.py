@@ -19,7 +19,7 @@ from backend.http.auth import (
 )
 from backend.http.openapi import operation
 from backend.http.throttle import limit_id_lookup
-from backend.identity import binding, deletion, export, phone, service
+from backend.identity import binding, deletion, export, phone, phone_sms, service
 from backend.identity.present import citizen_me, deletion_receipt, identity_bound, staff_me
 from backend.identity.schemas import (
     CitizenMe,
@@ -31,6 +31,7 @@ from backend.identity.schemas import (
     PhoneBindRequest,
     StaffMe,
 )
+from backend.identity.service import account_merge
 from backend.identity.tokens import issuer
 from backend.settings import Settings
 
@@ -53,6 +54,21 @@ async def _bound_answer(settings: Settings, outcome: binding.BindOutcome) -> Ide
         )
         answer.expires_in = ttl
     return answer
+
+
+def _join_sms(deps: Deps) -> account_merge.JoinSms:
+    """The SMS code machinery for the holder's join code, with its configured limits."""
+    settings = deps.settings
+    return account_merge.JoinSms(
+        sender=deps.sms,
+        secret_key=settings.secret_key,
+        limits=phone_sms.CodeLimits(
+            per_minute=settings.sms_code_per_minute,
+            per_day=settings.sms_code_per_day,
+            max_tries=settings.sms_code_max_tries,
+        ),
+        doorbell=deps.doorbell,
+    )
 
 
 class MeController(Controller):
@@ -80,7 +96,12 @@ class MeController(Controller):
             "绑定（或在核验通过前更改）本人的姓名、身份证号码和所在村（社区），并记录同意的告知书"
             "版本。各项一并检查，一次 422 列出全部问题（errors）。开通实名核验时先核验姓名与号码；"
             "核验服务暂时不可用时照样保存、标为未核验，可稍后再提交一次完成核验。核验通过后不能再"
-            "更改姓名和号码。按账号和网络地址限制尝试次数，超过答 429（见 Retry-After）。",
+            "更改姓名和号码。按账号和网络地址限制尝试次数，超过答 429（见 Retry-After）。"
+            "该身份已由另一个微信账号登记、本账号尚无实名信息时，只有凭发往其登记手机的短信"
+            "验证码才能把本账号并入：不带 join_code 时发送验证码，答 409 account_join_code_sent"
+            "（phone_masked 为遮掩的号码）；带上正确的 join_code 再提交一次即并入，答复其本人信息"
+            "和新的 access_token。验证码错误答 422 sms_code_invalid，过期或输错次数过多答 422 "
+            "sms_code_expired；其未登记手机答 409 id_number_taken。",
             problems={
                 404: ["citizen_not_found"],
                 409: [
@@ -88,10 +109,17 @@ class MeController(Controller):
                     "id_number_taken",
                     "identity_needs_verification",
                     "takeover_refused",
+                    "account_join_code_sent",
                 ],
-                422: ["id_number_invalid", "identity_invalid", "identity_not_matched"],
-                429: ["rate_limited"],
-                503: ["rate_limit_unavailable"],
+                422: [
+                    "id_number_invalid",
+                    "identity_invalid",
+                    "identity_not_matched",
+                    "sms_code_invalid",
+                    "sms_code_expired",
+                ],
+                429: ["rate_limited", "sms_rate_limited"],
+                503: ["rate_limit_unavailable", "sms_unavailable"],
             },
         ),
     )
@@ -106,6 +134,7 @@ class MeController(Controller):
             **msgspec.structs.asdict(data),
             cipher=deps.cipher,
             verifier=deps.identity_verifier,
+            join_sms=_join_sms(deps),
         )
         return await _bound_answer(deps.settings, outcome)
 

@@ -5,6 +5,10 @@ and keeps the number as ``POST /me/phone`` does (sealed, lookup hash, mask). Cod
 minutes, work once and allow five wrong tries; at most one is sent per minute and five a day to
 a citizen, and the same to a number. PostgreSQL keeps only the number's lookup hash and an HMAC
 of the code (with ``SECRET_KEY``); neither the number nor the code is ever logged.
+
+``send_join_code`` / ``use_join_code``: the same machinery, keyed to the citizen who holds an
+identity, proves that they let a bare WeChat account join them (``account_merge``); such a code
+is hashed with both accounts, so it works for nothing else.
 """
 
 from __future__ import annotations
@@ -67,9 +71,9 @@ def mainland_mobile(raw: str) -> str:
     return phone
 
 
-def _code_hash(secret_key: str, citizen_id: str, phone_hash: str, code: str) -> str:
+def _code_hash(secret_key: str, subject: str, phone_hash: str, code: str) -> str:
     key = hashlib.sha256(b"phone-code:" + secret_key.encode()).digest()
-    message = f"{citizen_id}\n{phone_hash}\n{code}".encode()
+    message = f"{subject}\n{phone_hash}\n{code}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
@@ -105,6 +109,90 @@ async def send_phone_code(
     if not is_uuid(citizen_id) or not await citizens.exists(citizen_id=citizen_id):
         raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
     number = mainland_mobile(phone)
+    return await _send(
+        citizen_id=citizen_id,
+        number=number,
+        subject=citizen_id,
+        text=texts.SMS_CODE_TEXT,
+        sender=sender,
+        cipher=cipher,
+        secret_key=secret_key,
+        limits=limits,
+    )
+
+
+def _join_subject(holder_id: str, bare_id: str) -> str:
+    """What a join code is hashed with: it works for this holder and this joining account only."""
+    return f"{holder_id}\njoin\n{bare_id}"
+
+
+async def send_join_code(
+    *,
+    holder_id: str,
+    bare_id: str,
+    phone: str,
+    sender: TextSender | None,
+    cipher: FieldCipher,
+    secret_key: str,
+    limits: CodeLimits,
+) -> CodeSent:
+    """A code to the holder's confirmed phone proving that the holder lets ``bare_id`` join
+    (``account_merge``); counted against the holder's and that number's limits."""
+    return await _send(
+        citizen_id=holder_id,
+        number=phone,
+        subject=_join_subject(holder_id, bare_id),
+        text=texts.JOIN_CODE_TEXT,
+        sender=sender,
+        cipher=cipher,
+        secret_key=secret_key,
+        limits=limits,
+    )
+
+
+async def use_join_code(
+    *,
+    holder_id: str,
+    bare_id: str,
+    phone: str,
+    code: str,
+    cipher: FieldCipher,
+    secret_key: str,
+    max_tries: int,
+) -> None:
+    """Use the holder's live join code for ``bare_id``; 422 when it is wrong or gone."""
+    lookup = cipher.lookup_hash(phone, context=PHONE_LOOKUP)
+    given = code.strip()
+    now = clock.now_utc()
+    outcome = "expired"
+    async with db.engine().transaction():
+        live = await phone_codes.latest(citizen_id=holder_id, phone_hash=lookup)
+        if live is not None and live.expires_at > now and live.attempts < max_tries:
+            wanted = _code_hash(secret_key, _join_subject(holder_id, bare_id), lookup, given)
+            if _CODE.fullmatch(given) and hmac.compare_digest(wanted, live.code_hash):
+                await phone_codes.use(code_id=live.id, at=now)
+                outcome = "ok"
+            else:
+                await phone_codes.wrong_try(code_id=live.id)
+                outcome = "wrong" if live.attempts + 1 < max_tries else "expired"
+    if outcome == "wrong":
+        log.info("join_code_wrong", citizen_id=holder_id, joining=bare_id)
+        raise InvalidInput(texts.SMS_CODE_WRONG, code="sms_code_invalid")
+    if outcome == "expired":
+        raise InvalidInput(texts.SMS_CODE_EXPIRED, code="sms_code_expired")
+
+
+async def _send(
+    *,
+    citizen_id: str,
+    number: str,
+    subject: str,
+    text: str,
+    sender: TextSender | None,
+    cipher: FieldCipher,
+    secret_key: str,
+    limits: CodeLimits,
+) -> CodeSent:
     if sender is None:
         raise ServiceUnavailable(texts.SMS_UNAVAILABLE, code="sms_unavailable")
     lookup = cipher.lookup_hash(number, context=PHONE_LOOKUP)
@@ -119,12 +207,12 @@ async def send_phone_code(
         code_id = await phone_codes.add(
             citizen_id=citizen_id,
             phone_hash=lookup,
-            code_hash=_code_hash(secret_key, citizen_id, lookup, code),
+            code_hash=_code_hash(secret_key, subject, lookup, code),
             now=now,
             expires_at=now + CODE_TTL,
         )
     try:
-        await sender.send_to_number(phone=number, text=texts.SMS_CODE_TEXT.format(code=code))
+        await sender.send_to_number(phone=number, text=text.format(code=code))
     except TextUnavailable as exc:
         async with db.engine().transaction():
             await phone_codes.forget(code_id=code_id)

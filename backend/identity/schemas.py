@@ -264,6 +264,20 @@ class IdentityBindRequest(msgspec.Struct, forbid_unknown_fields=True):
             examples=["2026-01"],
         ),
     ]
+    join_code: (
+        Annotated[
+            str,
+            Meta(
+                max_length=16,
+                description=(
+                    "把本账号并入已登记该身份的账号时，发往其登记手机的 6 位短信验证码"
+                    "（先不带此项提交，答 409 account_join_code_sent 后再带上）。"
+                ),
+                examples=["123456"],
+            ),
+        ]
+        | None
+    ) = None
 
 
 class IdentityBound(CitizenMe, omit_defaults=True):

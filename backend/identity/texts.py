@@ -144,6 +144,18 @@ OAUTH_STATE_INVALID: Final = "登录链接已失效，请重新进入就近办�
 OAUTH_CODE_INVALID: Final = "微信授权已失效或已用过，请重新进入就近办网页后再登录。"
 MOBILE_INVALID: Final = "请填写正确的 11 位中国大陆手机号码。"
 SMS_CODE_TEXT: Final = "【就近办】您的验证码是 {code}，5 分钟内有效。请勿告诉他人。"
+JOIN_CODE_TEXT: Final = (
+    "【就近办】有人正在把一个新的微信账号（网页版）并入您的就近办账号，验证码 {code}，"
+    "5 分钟内有效。如非本人操作，请勿把验证码告诉任何人。"
+)
+JOIN_CODE_SENT: Final = (
+    "该身份已由另一个微信账号登记。验证码已发送至其登记的手机 {phone}，"
+    "填写验证码后即可把本账号并入。"
+)
+JOIN_NO_PHONE: Final = (
+    "该身份已由另一个微信账号登记。请用当初登记时的微信账号登录，"
+    "或携带身份证到就近的便民服务中心办理。"
+)
 SMS_CODE_WRONG: Final = "验证码不正确，请核对后重新输入。"
 SMS_CODE_EXPIRED: Final = "验证码已失效，请重新获取。"
 SMS_TOO_SOON: Final = "验证码发送过于频繁，请 {seconds} 秒后再试。"

@@ -217,6 +217,9 @@ SAMPLES: dict[str, msgspec.Struct] = {
         request_id=_REQUEST, citizen_id=_CITIZEN, outcome="approved", erase_after_s=600
     ),
     "privacy.erase": identity_events.EraseV1(request_id=_REQUEST),
+    "identity.wechat_account_joined": identity_events.AccountJoinedV1(
+        citizen_id=_CITIZEN, joined_id="00000000-0000-0000-0000-000000000002"
+    ),
     "message.deliver": notification_events.DeliverV1(message_id=12),
 }
 
@@ -234,6 +237,7 @@ READERS: dict[str, Reader] = {
     "supervision.rectification_step": supervision_events.read_rectification,
     "privacy.deletion_decided": identity_events.read_deletion_decided,
     "privacy.erase": identity_events.read_erase,
+    "identity.wechat_account_joined": identity_events.read_account_joined,
     "message.deliver": notification_events.read_deliver,
 }
 """The synchronous readers (``case.event``'s reads the case for rows of its oldest shape)."""

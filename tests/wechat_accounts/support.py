@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import secrets
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from backend import db
+from backend.app import create_app
+from backend.devservices import free_port
+from backend.fakes.sms_server import FakeSms
+from backend.settings import Settings
 from tests.identity.helpers import Me
 
 _LINK = re.compile(r'<a class="btn" data-openid="([^"]+)" href="([^"]+)">')
@@ -55,3 +63,34 @@ async def h5_login(api: httpx.AsyncClient, openid: str, *, extra: str = "") -> M
     assert answer.status_code == 200, answer.text
     body = answer.json()
     return Me(api, body["citizen"]["id"], body["access_token"])
+
+
+SMS_SECRET = "join-sms-secret"
+
+
+@contextlib.asynccontextmanager
+async def sms_app(settings: Settings, fake: FakeSms) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in-process with ``SMS_URL`` at the fake gateway (the shared server has none)."""
+    configured = replace(
+        settings,
+        sms_url=fake.url,
+        sms_secret=SMS_SECRET,
+        redis_prefix=f"{settings.redis_prefix}-sms-{free_port()}",
+    )
+    saved = db.engine()
+    app = create_app(configured, configure_logs=False)
+    try:
+        async with app.lifespan():
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                yield client
+    finally:
+        db.use_engine(saved)
+
+
+def last_code(fake: FakeSms, phone: str) -> tuple[str, str]:
+    """(the 6-digit code, the whole text) of the last SMS to ``phone``."""
+    texts = [m["text"] for m in fake.messages() if m["phone"] == phone]
+    found = re.search(r"\d{6}", texts[-1])
+    assert found is not None
+    return found.group(0), texts[-1]

@@ -232,7 +232,7 @@ export interface paths {
         get?: never;
         /**
          * 实名登记
-         * @description 绑定（或在核验通过前更改）本人的姓名、身份证号码和所在村（社区），并记录同意的告知书版本。各项一并检查，一次 422 列出全部问题（errors）。开通实名核验时先核验姓名与号码；核验服务暂时不可用时照样保存、标为未核验，可稍后再提交一次完成核验。核验通过后不能再更改姓名和号码。按账号和网络地址限制尝试次数，超过答 429（见 Retry-After）。
+         * @description 绑定（或在核验通过前更改）本人的姓名、身份证号码和所在村（社区），并记录同意的告知书版本。各项一并检查，一次 422 列出全部问题（errors）。开通实名核验时先核验姓名与号码；核验服务暂时不可用时照样保存、标为未核验，可稍后再提交一次完成核验。核验通过后不能再更改姓名和号码。按账号和网络地址限制尝试次数，超过答 429（见 Retry-After）。该身份已由另一个微信账号登记、本账号尚无实名信息时，只有凭发往其登记手机的短信验证码才能把本账号并入：不带 join_code 时发送验证码，答 409 account_join_code_sent（phone_masked 为遮掩的号码）；带上正确的 join_code 再提交一次即并入，答复其本人信息和新的 access_token。验证码错误答 422 sms_code_invalid，过期或输错次数过多答 422 sms_code_expired；其未登记手机答 409 id_number_taken。
          *
          *     适用：市民。
          */
@@ -4529,11 +4529,11 @@ export interface components {
          */
         CreditOut: {
             /**
-             * @description 事件：case.received 申请已提交、case.accepted 已受理、case.supplement 请补正、case.result_ready 出件可领取、case.rejected 未通过、case.delivered 已办结、mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果。
+             * @description 事件：case.received 申请已提交、case.accepted 已受理、case.supplement 请补正、case.result_ready 出件可领取、case.rejected 未通过、case.delivered 已办结、mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果、identity.wechat_account_joined 账号新增了微信登录方式。
              * @example case.accepted
              * @enum {string}
              */
-            event: "case.received" | "case.accepted" | "case.supplement" | "case.result_ready" | "case.rejected" | "case.delivered" | "mandate.requested" | "privacy.deletion_decided";
+            event: "case.received" | "case.accepted" | "case.supplement" | "case.result_ready" | "case.rejected" | "case.delivered" | "mandate.requested" | "privacy.deletion_decided" | "identity.wechat_account_joined";
             /**
              * @description 订阅消息模板编号（微信公众平台分配）。
              * @example jjb-case-accepted
@@ -6022,6 +6022,11 @@ export interface components {
              * @example 2026-01
              */
             consent_version: string;
+            /**
+             * @description 把本账号并入已登记该身份的账号时，发往其登记手机的 6 位短信验证码（先不带此项提交，答 409 account_join_code_sent 后再带上）。
+             * @example 123456
+             */
+            join_code?: string | null;
         };
         /**
          * IdentityBound
@@ -6649,11 +6654,11 @@ export interface components {
              */
             id: number;
             /**
-             * @description 事件：case.received 申请已提交、case.accepted 已受理、case.supplement 请补正、case.result_ready 出件可领取、case.rejected 未通过、case.delivered 已办结、mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果。
+             * @description 事件：case.received 申请已提交、case.accepted 已受理、case.supplement 请补正、case.result_ready 出件可领取、case.rejected 未通过、case.delivered 已办结、mandate.requested 代办委托待确认、privacy.deletion_decided 个人信息删除申请的处理结果、identity.wechat_account_joined 账号新增了微信登录方式。
              * @example case.accepted
              * @enum {string}
              */
-            event: "case.received" | "case.accepted" | "case.supplement" | "case.result_ready" | "case.rejected" | "case.delivered" | "mandate.requested" | "privacy.deletion_decided";
+            event: "case.received" | "case.accepted" | "case.supplement" | "case.result_ready" | "case.rejected" | "case.delivered" | "mandate.requested" | "privacy.deletion_decided" | "identity.wechat_account_joined";
             /**
              * @description 标题。
              * @example 申请已受理
@@ -9406,6 +9411,11 @@ export interface components {
             missing?: (components["schemas"]["ProblemMissingMaterial"] | string)[];
             /** @description 拒绝的具体原因代码（如委托已撤销 revoked、超出委托范围 out_of_scope）。 */
             reason?: string;
+            /**
+             * @description 验证码已发往的手机号码（遮掩，account_join_code_sent：已登记该身份的账号的手机号码）。
+             * @example 138****0000
+             */
+            phone_masked?: string;
             /** @description 出问题的上传编号。 */
             upload_ids?: string[];
             /** @description 出问题的办件编号。 */
@@ -11728,7 +11738,8 @@ export interface operations {
                  *       "name": "王秀英",
                  *       "id_number": "11010519491231002X",
                  *       "village_code": "330109001001",
-                 *       "consent_version": "2026-01"
+                 *       "consent_version": "2026-01",
+                 *       "join_code": "123456"
                  *     }
                  */
                 "application/json": components["schemas"]["IdentityBindRequest"];
@@ -11902,6 +11913,7 @@ export interface operations {
              *     - `id_number_taken`：该身份证号码已绑定其他微信账号。如有疑问，请携带身份证到就近的便民服务中心咨询。
              *     - `identity_needs_verification`：该身份证号码须通过实名核验才能绑定，目前无法完成核验。请稍后再试，或携带身份证到村（社区）代办点、镇街便民服务中心办理。
              *     - `takeover_refused`：无法合并这两个账号。
+             *     - `account_join_code_sent`：该身份已由另一个微信账号登记。验证码已发送至其登记的手机，填写验证码后即可把本账号并入。
              */
             409: {
                 headers: {
@@ -11927,7 +11939,7 @@ export interface operations {
                          * @example identity_locked
                          * @enum {string}
                          */
-                        code?: "identity_locked" | "id_number_taken" | "identity_needs_verification" | "takeover_refused";
+                        code?: "identity_locked" | "id_number_taken" | "identity_needs_verification" | "takeover_refused" | "account_join_code_sent";
                     };
                 };
             };
@@ -12000,6 +12012,8 @@ export interface operations {
              *     - `id_number_invalid`：身份证号码格式或校验位不正确。
              *     - `identity_invalid`：提交的实名信息有误（姓名、所在村（社区）或告知同意），errors 逐项列出。
              *     - `identity_not_matched`：姓名与身份证号码不一致，请核对后重新填写。
+             *     - `sms_code_invalid`：验证码不正确，请核对后重新输入。
+             *     - `sms_code_expired`：验证码已失效（过期、已用过或输错次数过多），请重新获取。
              *     - `validation_failed`：提交的信息有误（errors 逐项列出）。
              *     - `value_out_of_range`：提交的数值或日期超出了允许的范围。
              */
@@ -12027,13 +12041,14 @@ export interface operations {
                          * @example id_number_invalid
                          * @enum {string}
                          */
-                        code?: "id_number_invalid" | "identity_invalid" | "identity_not_matched" | "validation_failed" | "value_out_of_range";
+                        code?: "id_number_invalid" | "identity_invalid" | "identity_not_matched" | "sms_code_invalid" | "sms_code_expired" | "validation_failed" | "value_out_of_range";
                     };
                 };
             };
             /**
              * @description 请求过于频繁。可能的 code：
              *     - `rate_limited`：请求过于频繁，请稍后再试。
+             *     - `sms_rate_limited`：验证码发送过于频繁，请按 Retry-After 稍后再试。
              */
             429: {
                 headers: {
@@ -12061,7 +12076,7 @@ export interface operations {
                          * @example rate_limited
                          * @enum {string}
                          */
-                        code?: "rate_limited";
+                        code?: "rate_limited" | "sms_rate_limited";
                     };
                 };
             };
@@ -12100,6 +12115,7 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `rate_limit_unavailable`：暂时无法处理身份核对请求，请稍后再试。
+             *     - `sms_unavailable`：短信服务暂时不可用，请稍后再试。
              */
             503: {
                 headers: {
@@ -12125,7 +12141,7 @@ export interface operations {
                          * @example rate_limit_unavailable
                          * @enum {string}
                          */
-                        code?: "rate_limit_unavailable";
+                        code?: "rate_limit_unavailable" | "sms_unavailable";
                     };
                 };
             };

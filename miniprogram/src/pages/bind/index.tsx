@@ -45,6 +45,9 @@ export default function Bind() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [done, setDone] = useState<IdentityBound | null>(null)
+  /** The holder's masked phone once a join code was sent (409 account_join_code_sent). */
+  const [join, setJoin] = useState<{ phone: string; detail: string } | null>(null)
+  const [joinCode, setJoinCode] = useState('')
   const sending = useRef(false)
 
   useLoad(() => {
@@ -71,7 +74,10 @@ export default function Bind() {
   const nameOk = name.trim().length > 0
   const ready = nameOk && idNumber.trim().length > 0 && village !== null && agreed && !busy
 
-  async function submit() {
+  const codeOk = /^\d{6}$/.test(joinCode)
+
+  /** Submit the identity; with `code`, the holder's join code (the same PUT again). */
+  async function submit(code?: string) {
     if (sending.current) return
     if (checkId(idNumber)) return
     if (!village) return
@@ -84,13 +90,20 @@ export default function Bind() {
         id_number: normaliseIdNumber(idNumber),
         village_code: village.code,
         consent_version: CONSENT_VERSION,
+        ...(code ? { join_code: code } : {}),
       })
       setDone(bound)
       setTimeout(leave, 1500)
     } catch (e) {
       const err = e as ApiError
-      if (err.code === 'id_number_invalid') setIdProblem(err.message)
-      setError(err.message)
+      if (err.code === 'account_join_code_sent') {
+        setJoin({ phone: err.problem.phone_masked ?? '', detail: err.message })
+        setJoinCode('')
+      } else {
+        if (err.code === 'id_number_invalid') setIdProblem(err.message)
+        if (err.code === 'id_number_taken') setJoin(null)
+        setError(err.message)
+      }
     } finally {
       sending.current = false
       setBusy(false)
@@ -240,9 +253,36 @@ export default function Bind() {
                 : '请先阅读告知书，并打开“我已阅读并同意”。'}
         </Text>
       ) : null}
-      <Action className='btn block' disabled={!ready} onClick={submit}>
-        {busy ? '正在提交…' : '提交实名信息'}
-      </Action>
+      {join ? (
+        <View className='card bind-join' role='group' aria-label='把本账号并入'>
+          <Text className='notice bind-join-detail'>{join.detail}</Text>
+          <View className='field'>
+            <Text className='label' id='bind-join-label'>
+              发往 {join.phone} 的验证码
+            </Text>
+            <Input
+              className='input bind-join-code'
+              type='number'
+              value={joinCode}
+              maxlength={6}
+              aria-labelledby='bind-join-label'
+              placeholder='6 位数字'
+              onInput={(e) => setJoinCode(e.detail.value.replace(/\D/g, '').slice(0, 6))}
+            />
+            <Text className='hint'>验证码 5 分钟内有效。请向登记该手机的本人索取，不要告诉他人。</Text>
+          </View>
+          <Action className='btn block' disabled={!codeOk || busy} onClick={() => submit(joinCode)}>
+            {busy ? '正在提交…' : '确认并入'}
+          </Action>
+          <Action className='btn secondary block bind-join-again' disabled={busy} onClick={() => submit()}>
+            重新发送验证码
+          </Action>
+        </View>
+      ) : (
+        <Action className='btn block' disabled={!ready} onClick={() => submit()}>
+          {busy ? '正在提交…' : '提交实名信息'}
+        </Action>
+      )}
     </Page>
   )
 }
