@@ -7,7 +7,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 JIUJINBAN_DEV=1 .venv/bin/jiujinban openapi -o "$tmp/openapi.json" 2>/dev/null
-miniprogram/node_modules/.bin/openapi-typescript "$tmp/openapi.json" -o "$tmp/schema.d.ts" >/dev/null 2>&1
+miniprogram/node_modules/.bin/openapi-typescript "$tmp/openapi.json" -o "$tmp/full.d.ts" >/dev/null 2>&1
+# The document's examples (about 40 % of the text) stay in the document and at /schema; the
+# types keep each field's description.
+awk '/^ *\* @example/ {skip = 1; next} skip && /^ *\*( @|\/)/ {skip = 0} !skip' \
+  "$tmp/full.d.ts" >"$tmp/schema.d.ts"
 target=miniprogram/src/api/schema.d.ts
 if [[ "${1:-}" == "--check" ]]; then
   if ! cmp -s "$tmp/schema.d.ts" "$target"; then

@@ -357,7 +357,7 @@ export default function Apply() {
             <View key={f.name} className='field'>
               <Text className='label' id={`apply-label-${f.name}`}>
                 {f.label}
-                <Text className='apply-required'>{f.required ? '（必填）' : '（可不填）'}</Text>
+                <Text className={f.required ? 'apply-required' : 'apply-optional'}>{f.required ? '（必填）' : '（可不填）'}</Text>
               </Text>
               {f.datatype === 'choice' ? (
                 <View className='apply-choices' role='radiogroup' aria-labelledby={`apply-label-${f.name}`}>
