@@ -89,6 +89,11 @@ export default function Phone() {
       const e = err as ApiError
       if (e.status > 0) sendKey.current = null
       setError(e.message)
+      // Too soon after a code was sent (perhaps before this page was reloaded, or while the
+      // citizen read the SMS elsewhere): that code is still good, so let them type it.
+      if (e.code === 'sms_rate_limited' && !sent) {
+        setSent({ phone_masked: `${number.slice(0, 3)}****${number.slice(7)}`, expires_in: 300 })
+      }
     } finally {
       setBusy(false)
     }
