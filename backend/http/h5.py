@@ -108,26 +108,35 @@ def h5_router(settings: Settings) -> Router:
         opt=PUBLIC,
     )
     def asset(kind: str, name: str, request: Request[Any, Any, Any]) -> Response[bytes]:
-        if kind not in ASSET_DIRS:
-            raise NotFoundException()
-        if len(name) > MAX_ASSET_NAME:
-            raise NotFoundException()
-        base = (folder / kind).resolve()
-        try:
-            target = (base / name.lstrip("/")).resolve()
-            found = target.is_relative_to(base) and target.is_file()
-        except (OSError, ValueError):  # a name too long for the file system, a NUL byte …
-            found = False
-        if not found:
-            raise NotFoundException()
-        media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        headers = {"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"}
-        body = target.read_bytes()
-        if target.suffix in COMPRESSIBLE:
-            headers["Vary"] = "Accept-Encoding"
-            if "gzip" in request.headers.get("accept-encoding", ""):
-                body = _gzipped(str(target), target.stat().st_mtime_ns)
-                headers["Content-Encoding"] = "gzip"
-        return Response(body, media_type=media, headers=headers)
+        target = _asset_file(folder, kind, name)
+        gzip_ok = "gzip" in request.headers.get("accept-encoding", "")
+        return _asset_response(target, gzip_ok=gzip_ok)
 
     return Router(path="/", route_handlers=[citizen_page, kiosk_page, asset])
+
+
+def _asset_file(folder: Path, kind: str, name: str) -> Path:
+    """The build's file ``<kind>/<name>``, or 404 for anything else (outside it, too long …)."""
+    if kind not in ASSET_DIRS or len(name) > MAX_ASSET_NAME:
+        raise NotFoundException()
+    base = (folder / kind).resolve()
+    try:
+        target = (base / name.lstrip("/")).resolve()
+        found = target.is_relative_to(base) and target.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte …
+        found = False
+    if not found:
+        raise NotFoundException()
+    return target
+
+
+def _asset_response(target: Path, *, gzip_ok: bool) -> Response[bytes]:
+    media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    headers = {"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"}
+    body = target.read_bytes()
+    if target.suffix in COMPRESSIBLE:
+        headers["Vary"] = "Accept-Encoding"
+        if gzip_ok:
+            body = _gzipped(str(target), target.stat().st_mtime_ns)
+            headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type=media, headers=headers)

@@ -91,6 +91,11 @@ def plans(app: Litestar, rules: dict[str, Rule]) -> dict[str, Plan]:
     return found
 
 
+DEVICE_TOKENS = frozenset({"terminal_a", "kiosk_a"})
+"""A terminal's token and a citizen's session at it are not an account's tokens: kept as issued
+(a session that ends is not renewed; its operation's later calls go without it)."""
+
+
 class Tokens:
     """Bearer tokens of the world's accounts, minted from each account's current version."""
 
@@ -102,7 +107,11 @@ class Tokens:
     async def refresh(self) -> None:
         """A fresh token in every client of the world (the access rules' prepare steps use
         them too): two queries for every account's current version."""
-        clients = {name: c for name, c in self.world.who.items() if c is not None}
+        clients = {
+            name: c
+            for name, c in self.world.who.items()
+            if c is not None and name not in DEVICE_TOKENS
+        }
         staff = await identity.get_staff_accounts(staff_ids=[c.id for c in clients.values()])
         rows = (
             await Citizen.select(Citizen.id, Citizen.token_version)
@@ -125,4 +134,4 @@ class Tokens:
         if name is None:
             return {}
         await self.refresh()
-        return self.world.headers(name)
+        return self.world.headers(name) if name in self.world.who else {}

@@ -13,14 +13,25 @@ from collections.abc import Iterator
 import pytest
 
 from backend.fakes.platform_server import FakePlatform
+from backend.fakes.sms_server import FakeSms
 from backend.settings import Settings
-from tests.access.conftest import HIGH_LIMITS
+from tests.access.conftest import HIGH_LIMITS, SMS_SECRET
 from tests.servers import logged_server, township_platform
 
 
 @pytest.fixture(scope="package")
-def conformance_server(test_env: dict[str, str], database: None) -> Iterator[str]:
-    with logged_server({**test_env, **HIGH_LIMITS}, log_name="schemathesis-server") as base:
+def conformance_sms() -> Iterator[FakeSms]:
+    """The SMS gateway of the conformance run's app (phone codes are sent through it)."""
+    with FakeSms(secret=SMS_SECRET) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="package")
+def conformance_server(
+    test_env: dict[str, str], database: None, conformance_sms: FakeSms
+) -> Iterator[str]:
+    sms = {"SMS_URL": conformance_sms.url, "SMS_SECRET": SMS_SECRET}
+    with logged_server({**test_env, **HIGH_LIMITS, **sms}, log_name="schemathesis-server") as base:
         yield base
 
 

@@ -20,6 +20,7 @@ from backend.app import create_app
 from backend.fakes.elicense_server import FakeElicense
 from backend.fakes.idverify_server import FakeIdVerify
 from backend.fakes.platform_server import FakePlatform
+from backend.fakes.sms_server import FakeSms
 from backend.fakes.wechat_server import FakeWeChat
 from backend.http.openapi import document
 from backend.settings import Settings
@@ -43,6 +44,7 @@ CONFIG = {
 async def test_every_answer_conforms_to_the_openapi_document(
     conformance_server: str,
     conformance_platform: FakePlatform,
+    conformance_sms: FakeSms,
     settings: Settings,
     fake_wechat: FakeWeChat,
     fake_elicense: FakeElicense,
@@ -61,8 +63,9 @@ async def test_every_answer_conforms_to_the_openapi_document(
         described = document(app)
     schema = schemathesis.openapi.from_dict(described, config=schemathesis.Config.from_dict(CONFIG))
     async with httpx.AsyncClient(base_url=conformance_server, timeout=30.0) as api:
-        world = await build(api)
+        world = await build(api, settings)
         world.settings, world.idverify = settings, fake_idverify
+        world.objects["fake_sms"] = conformance_sms
         world.objects["bundle"] = (await api.get("/api/v1/bundles")).json()["items"][0]["code"]
         world.objects["platform_url"] = conformance_platform.url + "api"
         tokens = Tokens(settings, world)
