@@ -8,52 +8,29 @@ SMS gateway configured).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from backend import db
-from backend.app import create_app
-from backend.devservices import free_port
 from backend.fakes.sms_server import FakeSms
 from backend.fakes.wechat_server import FakeWeChat
 from backend.settings import Settings
 from tests.identity.helpers import Me, login
+from tests.wechat_accounts.support import SMS_SECRET, sms_app
 
 pytestmark = pytest.mark.api
 
-SECRET = "sms-test-secret"
 PHONE = "13812345678"
 
 
 @pytest.fixture
 def fake_sms() -> Iterator[FakeSms]:
-    with FakeSms(secret=SECRET) as fake:
+    with FakeSms(secret=SMS_SECRET) as fake:
         yield fake
-
-
-@contextlib.asynccontextmanager
-async def sms_app(settings: Settings, fake: FakeSms) -> AsyncIterator[httpx.AsyncClient]:
-    configured = replace(
-        settings,
-        sms_url=fake.url,
-        sms_secret=SECRET,
-        redis_prefix=f"{settings.redis_prefix}-sms-{free_port()}",
-    )
-    saved = db.engine()
-    app = create_app(configured, configure_logs=False)
-    try:
-        async with app.lifespan():
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                yield client
-    finally:
-        db.use_engine(saved)
 
 
 def _code(fake: FakeSms, phone: str = PHONE) -> str:
