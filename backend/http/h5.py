@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import html
 import mimetypes
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -56,6 +56,16 @@ def _policy(*, kiosk: bool, reader_url: str) -> str:
     )
 
 
+public_file = partial(
+    route,
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    include_in_schema=False,
+    sync_to_thread=False,
+    opt=PUBLIC,
+)
+"""A route of the build's files: GET and HEAD, no token, not in the API document."""
+
+
 def h5_router(settings: Settings) -> Router:
     """``/m/``, ``/kiosk/`` and the build's assets, from ``H5_DIR`` (or this checkout's build)."""
     folder = Path(settings.h5_dir) if settings.h5_dir else DEFAULT_DIR
@@ -80,33 +90,15 @@ def h5_router(settings: Settings) -> Router:
             },
         )
 
-    @route(
-        ["/m", "/m/"],
-        http_method=[HttpMethod.GET, HttpMethod.HEAD],
-        include_in_schema=False,
-        sync_to_thread=False,
-        opt=PUBLIC,
-    )
+    @public_file(["/m", "/m/"])
     def citizen_page() -> Response[bytes]:
         return page(kiosk=False)
 
-    @route(
-        ["/kiosk", "/kiosk/"],
-        http_method=[HttpMethod.GET, HttpMethod.HEAD],
-        include_in_schema=False,
-        sync_to_thread=False,
-        opt=PUBLIC,
-    )
+    @public_file(["/kiosk", "/kiosk/"])
     def kiosk_page() -> Response[bytes]:
         return page(kiosk=True)
 
-    @route(
-        "/m/{kind:str}/{name:path}",
-        http_method=[HttpMethod.GET, HttpMethod.HEAD],
-        include_in_schema=False,
-        sync_to_thread=False,
-        opt=PUBLIC,
-    )
+    @public_file("/m/{kind:str}/{name:path}")
     def asset(kind: str, name: str, request: Request[Any, Any, Any]) -> Response[bytes]:
         target = _asset_file(folder, kind, name)
         gzip_ok = "gzip" in request.headers.get("accept-encoding", "")
