@@ -164,19 +164,47 @@ async def use_join_code(
     lookup = cipher.lookup_hash(phone, context=PHONE_LOOKUP)
     given = code.strip()
     now = clock.now_utc()
-    outcome = "expired"
     async with db.engine().transaction():
-        live = await phone_codes.latest(citizen_id=holder_id, phone_hash=lookup)
-        if live is not None and live.expires_at > now and live.attempts < max_tries:
-            wanted = _code_hash(secret_key, _join_subject(holder_id, bare_id), lookup, given)
-            if _CODE.fullmatch(given) and hmac.compare_digest(wanted, live.code_hash):
-                await phone_codes.use(code_id=live.id, at=now)
-                outcome = "ok"
-            else:
-                await phone_codes.wrong_try(code_id=live.id)
-                outcome = "wrong" if live.attempts + 1 < max_tries else "expired"
+        outcome = await _spend(
+            citizen_id=holder_id,
+            subject=_join_subject(holder_id, bare_id),
+            lookup=lookup,
+            given=given,
+            secret_key=secret_key,
+            max_tries=max_tries,
+            now=now,
+        )
     if outcome == "wrong":
         log.info("join_code_wrong", citizen_id=holder_id, joining=bare_id)
+    _refuse(outcome)
+
+
+async def _spend(
+    *,
+    citizen_id: str,
+    subject: str,
+    lookup: str,
+    given: str,
+    secret_key: str,
+    max_tries: int,
+    now: datetime,
+) -> str:
+    """Inside the caller's transaction: ``ok`` (the live code matched and is now used),
+    ``wrong`` (one try counted) or ``expired`` (none live, or the last try spent)."""
+    live = await phone_codes.latest(citizen_id=citizen_id, phone_hash=lookup)
+    if live is None or live.expires_at <= now or live.attempts >= max_tries:
+        return "expired"
+    wanted = _code_hash(secret_key, subject, lookup, given)
+    if _CODE.fullmatch(given) and hmac.compare_digest(wanted, live.code_hash):
+        await phone_codes.use(code_id=live.id, at=now)
+        return "ok"
+    await phone_codes.wrong_try(code_id=live.id)
+    return "wrong" if live.attempts + 1 < max_tries else "expired"
+
+
+def _refuse(outcome: str) -> None:
+    """The answer to a code that did not match (nothing changed), or nothing for ``ok``."""
+    if outcome == "wrong":
         raise InvalidInput(texts.SMS_CODE_WRONG, code="sms_code_invalid")
     if outcome == "expired":
         raise InvalidInput(texts.SMS_CODE_EXPIRED, code="sms_code_expired")
@@ -237,29 +265,26 @@ async def verify_phone_code(
     lookup = cipher.lookup_hash(number, context=PHONE_LOOKUP)
     given = code.strip()
     now = clock.now_utc()
-    outcome = "expired"
     async with db.engine().transaction():
-        live = await phone_codes.latest(citizen_id=citizen_id, phone_hash=lookup)
-        if live is not None and live.expires_at > now and live.attempts < max_tries:
-            wanted = _code_hash(secret_key, citizen_id, lookup, given)
-            if _CODE.fullmatch(given) and hmac.compare_digest(wanted, live.code_hash):
-                await phone_codes.use(code_id=live.id, at=now)
-                updated = await citizens.set_phone(
-                    citizen_id=citizen_id,
-                    sealed=cipher.encrypt(number, context=phone_context(citizen_id)),
-                    masked=mask_phone(number),
-                    lookup=lookup,
-                    at=now,
-                )
-                if not updated:
-                    raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
-                outcome = "ok"
-            else:
-                await phone_codes.wrong_try(code_id=live.id)
-                outcome = "wrong" if live.attempts + 1 < max_tries else "expired"
-    if outcome == "wrong":
-        raise InvalidInput(texts.SMS_CODE_WRONG, code="sms_code_invalid")
-    if outcome == "expired":
-        raise InvalidInput(texts.SMS_CODE_EXPIRED, code="sms_code_expired")
+        outcome = await _spend(
+            citizen_id=citizen_id,
+            subject=citizen_id,
+            lookup=lookup,
+            given=given,
+            secret_key=secret_key,
+            max_tries=max_tries,
+            now=now,
+        )
+        if outcome == "ok":
+            updated = await citizens.set_phone(
+                citizen_id=citizen_id,
+                sealed=cipher.encrypt(number, context=phone_context(citizen_id)),
+                masked=mask_phone(number),
+                lookup=lookup,
+                at=now,
+            )
+            if not updated:
+                raise NotFound(texts.CITIZEN_NOT_FOUND, code="citizen_not_found")
+    _refuse(outcome)
     log.info("phone_confirmed_by_sms", citizen_id=citizen_id)
     return await get_citizen_profile(citizen_id=citizen_id)
