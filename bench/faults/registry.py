@@ -1,0 +1,7 @@
+"""The scenarios of ``make faults``, in the order of the table."""
+
+from __future__ import annotations
+
+from bench.faults.base import Scenario
+
+SCENARIOS: list[Scenario] = []
