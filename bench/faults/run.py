@@ -42,6 +42,7 @@ from rich.table import Table
 
 from backend.devservices import Services, drop_database, ensure_services
 from backend.fakes.sms_server import FakeSms
+from backend.logging import configure_logging
 from bench import citizens
 from bench.faults.base import FULL, SHORT, FaultEnv, Outcome, Scenario, Size
 from bench.processes import Supervisor
@@ -160,7 +161,7 @@ class Run:
             LOG_LEVEL=os.environ.get("LOG_LEVEL", "INFO"),
             LOG_JSON="1",
             # a killed worker's claimed rows and arq jobs come back within seconds, not minutes
-            OUTBOX_LEASE_SECONDS="10",
+            OUTBOX_LEASE_SECONDS="20",
             JOB_TIMEOUT_SECONDS="10",
         )
         return env
@@ -334,5 +335,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for scenario in args.scenarios:
             sys.stdout.write(f"{scenario.name:28} {scenario.title}\n")
         return 0
+    configure_logging(level="WARNING")  # the fakes in this process log every request at DEBUG
     with _signals_raise():
         return run(args)
