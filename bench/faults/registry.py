@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from bench.faults import external
 from bench.faults.base import Scenario
 
-SCENARIOS: list[Scenario] = []
+SCENARIOS: list[Scenario] = [
+    # external services last
+    *external.SCENARIOS,
+]
