@@ -41,9 +41,13 @@ format: setup ## Format the code
 architecture: setup ## Count what the architecture's rules still find (ARGS=--verbose lists them)
 	$(PY) scripts/architecture_counts.py $(ARGS)
 
-bench: setup ## Benchmarks (≈ 12 min; the first run also generates 5 M cases, ≈ 25 min): see docs/benchmarks.md
+# make has no --profile option of its own: `make bench PROFILE=province [SOAK=1] [ARGS="--minutes 2"]`
+# runs `python -m bench.run --profile province [--soak] --minutes 2` (docs/benchmarks.md).
+BENCH_FLAGS = $(if $(PROFILE),--profile $(PROFILE)) $(if $(SOAK),--soak) $(ARGS)
+
+bench: setup ## Benchmarks (≈ 12 min, + 25 the first time); PROFILE=province [SOAK=1] [ARGS=…]: a province's day
 	@bash scripts/install-bench.sh
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_FLAGS)
 
 browser-deps: ## Install Chromium and the CJK fonts for the browser tests and the PDF notices (Debian, as root)
 	@bash scripts/install-browser.sh

@@ -34,7 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -635,6 +635,8 @@ def run(
     minutes = args.soak_minutes if soak else args.minutes
     serve = str(args.workers)
     layout.ports["app"] = free_port()
+    # behind a load balancer, as deployed: the client address is the forwarded one
+    layout.env = env = {**env, "TRUSTED_PROXIES": "127.0.0.1/32"}
     layout.servers["app"] = supervisor.spawn(
         [*cli, "serve", "--workers", serve, "--port", str(layout.ports["app"])], env=env, name="app"
     )
@@ -683,7 +685,7 @@ def run(
             "notify_send_rate": NOTIFY_SEND_RATE,
             "app_log": {"level": env.get("LOG_LEVEL"), "json": env.get("LOG_JSON")},
         },
-        "figures": figures(minutes).__dict__,
+        "figures": asdict(figures(minutes)),
         "minutes": minutes,
         "burst_minutes": [] if soak else list(burst_minutes(minutes)),
         "citizens": people,

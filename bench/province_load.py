@@ -82,11 +82,11 @@ def variant(bases: list[bytes], tables: list[list[int]], k: int) -> bytes:
     rest = k // len(bases)
     data = bytearray(bases[base])
     luma, chroma = tables[base][0], tables[base][1]
-    for offset, value in ((luma, rest % 400), (chroma, (rest // 400) % 400)):
-        pos, delta = 1 + value % 20, value // 20
-        if offset is luma:
-            delta += 1
-        data[offset + pos] = min(255, data[offset + pos] + delta)
+    one, other = rest % 400, (rest // 400) % 400
+    data[luma + 1 + one % 20] = min(255, data[luma + 1 + one % 20] + 1 + one // 20)
+    if other:  # 0: the chrominance table as it was
+        pos = chroma + 1 + (other - 1) % 20
+        data[pos] = min(255, data[pos] + 1 + (other - 1) // 20)
     return bytes(data)
 
 

@@ -1,7 +1,9 @@
 """Who ``province`` sends as, set up through the real API before the load.
 
 - **Citizens**, spread over the demo district's townships (one village of each): logged in
-  with the fake WeChat (``test:province-<n>``), identity bound (a valid GB 11643 number, the
+  with the fake WeChat (``test:province-<n>``), each from an address of its own behind the
+  load balancer (``phone_address``; the app trusts ``X-Forwarded-For`` from 127.0.0.1, as it
+  trusts its load balancer in production), identity bound (a valid GB 11643 number, the
   name the window later checks when handing over the result). Enough of them that no one
   uploads more than ``UPLOAD_MAX_PER_DAY`` allows (3 photos a case): ``citizens_needed``.
 - **The item** every case applies for: an online item with a time limit (so it goes through
@@ -114,9 +116,18 @@ async def _villages(database_url: str) -> list[Village]:
     return [Village(r["code"], r["parent"], float(r["lat"]), float(r["lng"])) for r in rows]
 
 
+def phone_address(n: int) -> str:
+    """Citizen ``n``'s own address, as the load balancer forwards it (``X-Forwarded-For``):
+    the per-address limits see a province of phones, not one bench on 127.0.0.1."""
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+
 async def _citizen(api: httpx.AsyncClient, n: int, village: Village) -> dict[str, Any]:
+    forwarded = {"X-Forwarded-For": phone_address(n)}
     login = _check(
-        await api.post("/api/v1/auth/wechat/login", json={"code": f"test:province-{n}"}),
+        await api.post(
+            "/api/v1/auth/wechat/login", json={"code": f"test:province-{n}"}, headers=forwarded
+        ),
         "wechat login",
     )
     token = login["access_token"]
@@ -130,7 +141,7 @@ async def _citizen(api: httpx.AsyncClient, n: int, village: Village) -> dict[str
                 "village_code": village.code,
                 "consent_version": "2026-01",
             },
-            headers={"Authorization": f"Bearer {token}"},
+            headers={"Authorization": f"Bearer {token}", **forwarded},
         ),
         "identity binding",
     )
