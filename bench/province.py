@@ -59,6 +59,7 @@ from bench.province_profile import (
     NOTIFY_SEND_RATE,
     PEAK_CASES_PER_S,
     PHOTO_SIZE,
+    PHOTOS_PER_CASE,
     RUN_MINUTES,
     SOAK_MINUTES,
     SOAK_SAMPLE_S,
@@ -104,12 +105,6 @@ ACTION_OF = {
     "case.received": "submit",
     "case.accepted": "accept",
     "case.result_ready": "issue_result",
-    "case.delivered": "deliver",
-}
-OP_OF_EVENT = {
-    "case.received": "submit",
-    "case.accepted": "accept",
-    "case.result_ready": "result",
     "case.delivered": "deliver",
 }
 
@@ -425,19 +420,22 @@ def receipts(wechat: FakeWeChat, events: Mapping[str, str]) -> dict[tuple[str, s
 
 
 def notifications(
-    layout: Layout,
-    merged: Mapping[str, Any],
-    figures_: Mapping[str, OpFigures],
-    env: Mapping[str, str],
+    layout: Layout, merged: Mapping[str, Any], env: Mapping[str, str]
 ) -> dict[str, Any]:
-    """Wait for the messages of the run's cases; delivered vs expected, and their latency."""
+    """Wait for the messages of the run's cases (those whose submission was answered 201).
+    Expected: one per status change of theirs the citizen hears of, as ``case_event`` has them
+    (answered to the client or not); latency: the first receipt − the event's time."""
     events = template_events(env)
     numbers = set(merged["submitted"])
-    expected = sum(
-        (f.statuses.get("200", 0) + f.statuses.get("201", 0))
-        for op, f in figures_.items()
-        if op in OP_OF_EVENT.values()
+    rows = _query(
+        layout,
+        'SELECT c.number, e.action, e.at FROM case_event e JOIN case_record c ON c.id = e."case"'
+        " WHERE c.number = ANY($1::text[]) AND e.action = ANY($2::text[])",
+        sorted(numbers),
+        sorted(ACTION_OF.values()),
     )
+    at = {(str(r["number"]), str(r["action"])): r["at"] for r in rows}
+    expected = len(at)
     started = time.monotonic()
     seen, since = -1, time.monotonic()
     while True:
@@ -453,14 +451,6 @@ def notifications(
             break
         layout.check()
         time.sleep(1.0)
-    rows = _query(
-        layout,
-        'SELECT c.number, e.action, e.at FROM case_event e JOIN case_record c ON c.id = e."case"'
-        " WHERE c.number = ANY($1::text[]) AND e.action = ANY($2::text[])",
-        sorted(numbers),
-        sorted(ACTION_OF.values()),
-    )
-    at = {(str(r["number"]), str(r["action"])): r["at"] for r in rows}
     delays = [
         (when - at[(n, ACTION_OF[e])]).total_seconds() * 1000
         for (n, e), when in got.items()
@@ -503,7 +493,8 @@ class Phase:
         return len(self.merged["submitted"])
 
     def to_json(self) -> dict[str, Any]:
-        n = max(1, self.cases)
+        arrived = max(1, self.merged["cases"])  # CPU per case: over every case that arrived
+        answered = max(1, _requests(self.merged) - _errors(self.merged))
         return {
             "name": self.name,
             "multiple_of_peak_mean": self.multiple,
@@ -523,7 +514,10 @@ class Phase:
             "wall_seconds": round(self.seconds, 1),
             "ops": {op: f.to_json() for op, f in self.figures.items()},
             "cpu_seconds": self.cpu_s,
-            "cpu_ms_per_case": {g: round(s / n * 1000, 1) for g, s in self.cpu_s.items()},
+            "cpu_ms_per_case": {g: round(s / arrived * 1000, 1) for g, s in self.cpu_s.items()},
+            "cpu_ms_per_answered_request": {
+                g: round(s / answered * 1000, 3) for g, s in self.cpu_s.items()
+            },
             "goal_misses": self.misses,
             **self.extra,
         }
@@ -719,7 +713,7 @@ def run(
         windows=("peak",) if soak else ("peak", "burst"),
     )
     document["run"] = phase.to_json()
-    notified = notifications(layout, phase.merged, phase.figures, env)
+    notified = notifications(layout, phase.merged, env)
     document["notifications"] = notified
     document["queue_after_settle"] = queue_depth(layout)
     errors += errors_of(phase.figures, phase.merged) + notified["missing"]
@@ -773,13 +767,18 @@ def _day(layout: Layout, cast: Cast, parts: list[Segment], minutes: int, args: A
     phase.extra["queue_samples"] = samples
     db_after, files_after = database_bytes(layout), upload_bytes(layout)
     n = max(1, phase.cases)
+    stored = max(1, phase.figures["upload"].statuses.get("201", 0))
+    per_photo = (files_after - files_before) / stored
     phase.extra["storage"] = {
         "database_bytes_before": db_before,
         "database_bytes_after": db_after,
         "database_gb_per_million_cases": round((db_after - db_before) / n * 1e6 / 1e9, 2),
         "upload_bytes_added": files_after - files_before,
-        "uploads_gb_per_million_cases": round((files_after - files_before) / n * 1e6 / 1e9, 1),
-        "note": "database growth measured right after the load, before autovacuum settles",
+        "uploads_stored": stored,
+        "upload_bytes_per_photo": round(per_photo),
+        "uploads_gb_per_million_cases": round(per_photo * PHOTOS_PER_CASE * 1e6 / 1e9, 1),
+        "note": "database: growth ÷ cases submitted, right after the load (before autovacuum "
+        "settles); uploads: bytes on disk ÷ uploads stored × 3 photos a case",
     }
     return phase
 

@@ -48,7 +48,7 @@ from bench.province_profile import (
     Step,
     arrivals,
 )
-from bench.queue_latency import Connections, Overloaded
+from bench.queue_latency import MAX_IN_FLIGHT, REQUEST_TIMEOUT_S, Connections, Overloaded
 
 ERROR_SAMPLES = 10
 
@@ -159,7 +159,15 @@ class Load:
         self.recorder.lag.append(loop.time() - ready)
         try:
             status, body = await self.connections.send(raw)
-        except (OSError, TimeoutError, asyncio.IncompleteReadError, Overloaded) as exc:
+        except Overloaded:
+            why = f"not sent: {MAX_IN_FLIGHT} requests already in flight (the servers fell behind)"
+            self.recorder.add(op, ready, loop.time() - ready, 0, why)
+            return 0, b""
+        except TimeoutError:
+            why = f"no answer within {REQUEST_TIMEOUT_S:g} s"
+            self.recorder.add(op, ready, loop.time() - ready, 0, why)
+            return 0, b""
+        except (OSError, asyncio.IncompleteReadError) as exc:
             self.recorder.add(op, ready, loop.time() - ready, 0, f"{type(exc).__name__}: {exc}")
             return 0, b""
         self.recorder.add(
