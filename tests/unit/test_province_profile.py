@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 
 import pytest
@@ -28,8 +29,8 @@ def test_the_day_is_the_issues_day() -> None:
     assert profile.CASES_PER_DAY == 200_000
     assert profile.CASES_PER_DAY >= 30 * profile.DISTRICT_CASES_PER_DAY
     assert profile.PEAK_CASES_PER_HOUR == 30_000  # 200,000 × 15 %
-    assert profile.PEAK_CASES_PER_S == pytest.approx(8.333, abs=1e-3)
-    assert profile.BURST_CASES_PER_S == pytest.approx(25.0)
+    assert pytest.approx(8.333, abs=1e-3) == profile.PEAK_CASES_PER_S
+    assert pytest.approx(25.0) == profile.BURST_CASES_PER_S
     assert profile.BURST_SECONDS == 60
     assert profile.RUN_MINUTES == 10
     assert profile.SOAK_MINUTES == 60
@@ -70,7 +71,7 @@ def test_steps_wait_only_for_what_they_need() -> None:
     staff = [s for s in profile.CASE_STEPS if s.op in profile.STAFF_OPS]
     assert [s.op for s in staff] == list(profile.STAFF_OPS)
     assert all(s.at > by_op["submit"].at for s in staff)
-    assert profile.CASE_LIFE_S == max(s.at for s in profile.CASE_STEPS) + 1
+    assert max(s.at for s in profile.CASE_STEPS) + 1 == profile.CASE_LIFE_S
 
 
 def test_bursts_are_minutes_4_and_8_of_ten() -> None:
@@ -91,7 +92,7 @@ def test_the_schedule_counts() -> None:
     assert len(times) == 8 * 500 + 2 * 1500
     in_burst = [t for t in times if 180 <= t < 240]
     assert len(in_burst) == 1500
-    assert all(b > a for a, b in zip(times, times[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(times))
     assert profile.figures().cases_in_run == 7000
     soak = profile.segments(60, bursts=False)
     assert profile.expected_cases(soak) == 30_000
@@ -101,7 +102,7 @@ def test_the_schedule_counts() -> None:
 def test_a_multiple_scales_the_rate_not_the_mix() -> None:
     half = profile.segments(2, multiple=0.5, bursts=False)
     assert profile.expected_cases(half) == 500
-    assert profile.REQUESTS_PER_CASE == len(profile.CASE_STEPS)
+    assert len(profile.CASE_STEPS) == profile.REQUESTS_PER_CASE
 
 
 def test_windows() -> None:
