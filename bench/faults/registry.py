@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bench.faults import workers
 from bench.faults.base import Scenario
 
-SCENARIOS: list[Scenario] = []
+SCENARIOS: list[Scenario] = [
+    *workers.SCENARIOS,
+]
