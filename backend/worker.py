@@ -3,6 +3,10 @@
 PostgreSQL (the outbox) is the source of truth; arq is only the doorbell. The worker runs
 outbox rows (``run_outbox_event``) and a sweeper cron that re-enqueues rows whose doorbell was
 lost (Redis flushed) or whose lease ran out (worker killed).
+
+A Redis that goes away for a while (restarted, failed over) is waited for, not fatal
+(``backend.outbox.arqworker``): the worker pauses and carries on when Redis answers again, and
+the sweeper re-enqueues every due row into the new, possibly empty, Redis.
 """
 
 from __future__ import annotations
@@ -13,8 +17,7 @@ from typing import Any
 
 import structlog
 from arq import cron
-from arq.connections import RedisSettings
-from arq.worker import Worker, func
+from arq.worker import func
 
 from backend import db
 from backend.audit.service import AuditLog
@@ -29,6 +32,7 @@ from backend.identity import events as identity_events
 from backend.logging import configure_logging
 from backend.notices import jobs as notice_jobs
 from backend.outbox import erase as outbox_erase
+from backend.outbox.arqworker import SteadyWorker, redis_settings
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
 from backend.outbox.runner import Handler, HandlerContext, OutboxRunner, RunnerConfig, sweep
 from backend.platform import forward as platform_forward
@@ -267,7 +271,7 @@ def worker_settings(
         "timezone": SHANGHAI,  # cron hours are Asia/Shanghai hours (REMINDER_HOUR)
         "on_startup": startup,
         "on_shutdown": shutdown,
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "redis_settings": redis_settings(settings.redis_url),
         "queue_name": settings.arq_queue,
         "poll_delay": settings.worker_poll_delay_s,
         "max_jobs": settings.worker_max_jobs,
@@ -284,5 +288,5 @@ def run_worker(
     """Run a worker in this process until SIGINT/SIGTERM (or, with ``burst``, until idle)."""
     configure_logging(level=settings.log_level, json=settings.log_json)
     asyncio.set_event_loop(asyncio.new_event_loop())
-    worker = Worker(**worker_settings(settings, handlers=handlers), burst=burst)
+    worker = SteadyWorker(**worker_settings(settings, handlers=handlers), burst=burst)
     worker.run()
