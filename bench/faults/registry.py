@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bench.faults import workers
+from bench.faults import redis_faults, workers
 from bench.faults.base import Scenario
 
 SCENARIOS: list[Scenario] = [
     *workers.SCENARIOS,
+    *redis_faults.SCENARIOS,
 ]
