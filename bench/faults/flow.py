@@ -215,9 +215,9 @@ class SyncDb:
     def value(self, sql: str, *args: Any) -> Any:
         return self._loop.run_until_complete(self._conn.fetchval(sql, *args))
 
-    def column(self, sql: str, *args: Any) -> list[Any]:
-        rows = self._loop.run_until_complete(self._conn.fetch(sql, *args))
-        return [r[0] for r in rows]
+    def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        found = self._loop.run_until_complete(self._conn.fetch(sql, *args))
+        return [tuple(r) for r in found]
 
     def close(self) -> None:
         try:

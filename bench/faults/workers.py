@@ -46,7 +46,7 @@ KILL_ENV = {"JOB_TIMEOUT_SECONDS": "6", "OUTBOX_LEASE_SECONDS": "8"}
 mostly this lease; a forward or a send to the local fake takes milliseconds)."""
 
 FORWARDED_SQL = "SELECT count(*) FROM case_event WHERE action = 'forward'"
-SENDING_SQL = "SELECT case_number FROM message WHERE status = 'sending'"
+SENDING_SQL = "SELECT case_number, attempts FROM message WHERE status = 'sending'"
 
 
 async def kill_forward(fenv: FaultEnv, size: Size) -> list[Outcome]:
@@ -129,7 +129,11 @@ async def kill_forward(fenv: FaultEnv, size: Size) -> list[Outcome]:
     finally:
         submitting.clear()
     say(f"{len(seen.numbers)} submissions acknowledged; waiting for the backlog …")
-    run = await killer
+    try:
+        run = await killer
+    except BaseException:
+        abort.set()
+        raise
     say("drained" if drained_at else "not drained")
     problems = _answer_problems(seen)
     if run.kills < size.kills:
@@ -169,23 +173,38 @@ async def kill_send(fenv: FaultEnv, size: Size) -> list[Outcome]:
     send_rate = SHORT_SEND_RATE if size.short else float(notify.KILL_SEND_RATE)
     env = {**fenv.env, **KILL_ENV, "LOG_LEVEL": "INFO", "NOTIFY_SEND_RATE": str(send_rate)}
     say = Progress("worker-kill-send")
-    in_flight: list[list[str]] = []
-    """Per kill: the messages left ``sending`` that WeChat already had (cut between its answer
-    and our commit)."""
-    sending: list[int] = []
+    cuts = Counter[str]()
+    """Per case number: sends cut between WeChat's answer and our commit (one receipt each)."""
+    counted: set[tuple[str, int]] = set()
+    """(case number, attempt) of the rows left ``sending`` already looked at."""
+    per_kill: list[tuple[int, int]] = []
     last_kill: list[datetime] = []
     holder: dict[str, SyncDb] = {}
+    abort = threading.Event()
 
     def after_kill() -> None:
+        """Between a kill and the next start: which sends did this kill cut?
+
+        A row left ``sending`` at attempt ``a`` was cut after WeChat took it when WeChat has
+        more receipts of it than the cuts already counted (each earlier cut left one receipt,
+        and no attempt was committed ``delivered``). A row seen at an earlier kill with the same
+        attempt was not run again since, and is not counted twice."""
+        if abort.is_set():
+            raise RuntimeError("interrupted")
         last_kill[:] = [datetime.now(UTC)]
         db = holder.get("db") or holder.setdefault("db", SyncDb(fenv.database_url))
-        left = {str(n) for n in db.column(SENDING_SQL)}
-        had = {notify_load.case_number_of(m) for m in wechat.messages()}
-        sending.append(len(left))
-        in_flight.append(sorted(left & had))
+        left = {(str(r[0]), int(r[1])) for r in db.rows(SENDING_SQL)}
+        receipts = Counter(notify_load.case_number_of(m) for m in wechat.messages())
+        new = 0
+        for number, attempt in sorted(left - counted):
+            counted.add((number, attempt))
+            if receipts[number] > cuts[number]:
+                cuts[number] += 1
+                new += 1
+        per_kill.append((len(left), new))
         say(
-            f"kill {len(in_flight)}: {len(left)} messages left sending, "
-            f"{len(in_flight[-1])} of them already at WeChat"
+            f"kill {len(per_kill)}: {len(left)} messages left sending, "
+            f"{new} cut after WeChat took them"
         )
 
     def kills() -> notify.Kills:
@@ -207,10 +226,13 @@ async def kill_send(fenv: FaultEnv, size: Size) -> list[Outcome]:
             if "db" in holder:
                 holder["db"].close()
 
-    result = await asyncio.to_thread(kills)
+    try:
+        result = await asyncio.to_thread(kills)
+    except BaseException:
+        abort.set()  # the kill loop ends at its next kill
+        raise
     received = wechat.messages()
-    flight = Counter(n for numbers in in_flight for n in numbers)
-    over = {n: c for n, c in result.duplicates.items() if c - 1 > flight[n]}
+    over = {n: c for n, c in result.duplicates.items() if c - 1 > cuts[n]}
     problems = []
     if result.unexplained:
         problems.append(f"duplicates of messages begun only once: {result.unexplained[:5]}")
@@ -230,12 +252,12 @@ async def kill_send(fenv: FaultEnv, size: Size) -> list[Outcome]:
             done=result.reached,
             lost=result.events - result.reached,
             duplicated=extra,
-            allowed_duplicates=sum(flight.values()),
+            allowed_duplicates=sum(cuts.values()),
             recover_s=recover,
             detail=(
                 f"{result.kills} kills, {result.workers_started} workers, send rate "
-                f"{send_rate:g}/s; left sending at the kills {sending}, of them already at "
-                f"WeChat {[len(f) for f in in_flight]}; "
+                f"{send_rate:g}/s; (left sending, cut after WeChat took them) at the kills "
+                f"{per_kill}; "
                 f"{result.begun_again} messages begun again; duplicates {result.duplicates}"
             ),
             problems=tuple(problems),
