@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -28,6 +29,7 @@ import httpx
 from rich.console import Console
 
 from bench.faults.common import Submission, case_counts
+from bench.processes import ChildFailed
 
 _console = Console(stderr=True, highlight=False)
 RETRY_PAUSE_S = 0.5
@@ -201,6 +203,30 @@ async def wait_drained(
         return None
     finally:
         await conn.close()
+
+
+START_TIMEOUT_S = 180.0
+"""How long a child may take to start on a loaded machine: a deadline for "stuck"."""
+
+
+async def wait_logged(
+    log: Path, marker: str, alive: Callable[[], None], *, timeout_s: float = START_TIMEOUT_S
+) -> None:
+    """Until ``marker`` is in the child's ``log``; ``alive`` raises if the child died."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        alive()
+        if await asyncio.to_thread(_logged, log, marker):
+            return
+        await asyncio.sleep(0.2)
+    raise ChildFailed(f"{log.stem} did not log {marker} within {timeout_s:.0f} s")
+
+
+def _logged(log: Path, marker: str) -> bool:
+    try:
+        return marker in log.read_text(errors="replace")
+    except OSError:
+        return False
 
 
 class SyncDb:

@@ -25,6 +25,7 @@ backlog drained.
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 import signal
 import subprocess
@@ -41,13 +42,14 @@ from backend.fakes.wechat_server import FakeWeChat
 from bench import notify_load
 from bench.citizens import Fakes
 from bench.faults.base import FaultEnv, Outcome, Scenario, Size
-from bench.faults.common import prepare_submissions, start_api, start_worker
+from bench.faults.common import prepare_submissions, start_api
 from bench.faults.flow import (
     Progress,
     Submitted,
     forwarding,
     submit_paced,
     wait_drained,
+    wait_logged,
 )
 from bench.processes import ChildFailed
 
@@ -150,16 +152,19 @@ async def _flow(
     own = OwnRedis(fenv)
     own.start()
     env = {**fenv.env, "REDIS_URL": own.url, "LOG_LEVEL": "INFO", "NOTIFY_SEND_RATE": str(rate)}
-    starting = asyncio.gather(
-        *(
-            asyncio.to_thread(start_worker, fenv, name=f"worker-{n}", env=env)
-            for n in range(1, WORKERS + 1)
-        )
-    )
+    # The workers start while the API starts and the citizens are prepared (on a loaded machine
+    # a start-up takes many seconds); they must be up before the flow begins.
+    names = [f"worker-{n}" for n in range(1, WORKERS + 1)]
+    workers = [fenv.supervisor.spawn([*fenv.cli, "worker"], env=env, name=n) for n in names]
     api = await asyncio.to_thread(start_api, fenv, env=env)
-    workers = list(await starting)
-    say(f"own Redis on :{own.port}, API and {WORKERS} workers up; preparing {size.cases} citizens")
+    say(f"own Redis on :{own.port}, API up; preparing {size.cases} citizens")
     subs = await prepare_submissions(api.url, size.cases)
+    for name, proc in zip(names, workers, strict=True):
+        await wait_logged(
+            fenv.supervisor.log_path(name),
+            "worker_started",
+            functools.partial(fenv.supervisor.check_alive, proc, name),
+        )
     tag = f"RF{secrets.token_hex(2).upper()}"
     wechat.reset()
     async with db.pool(fenv.database_url, max_size=2):
