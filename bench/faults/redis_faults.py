@@ -220,7 +220,10 @@ async def _flow(
             lost=len(got.missing),
             duplicated=got.duplicated,
             recover_s=recover,
-            detail=f"answers {dict(seen.statuses)}; outbox {got.outbox}",
+            detail=(
+                f"answers {dict(seen.statuses)}; outbox {got.outbox}; the flow went on "
+                f"{max(0.0, seen.finished_at - fault_end):.1f} s after the fault"
+            ),
             problems=tuple(problems),
         ),
         Outcome(
