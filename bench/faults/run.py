@@ -163,6 +163,8 @@ class Run:
             # a killed worker's claimed rows and arq jobs come back within seconds, not minutes
             OUTBOX_LEASE_SECONDS="20",
             JOB_TIMEOUT_SECONDS="10",
+            # a scenario binds up to 1,000 citizens' ID numbers, all from 127.0.0.1
+            ID_LOOKUP_LIMIT_PER_ADDRESS="1000000",
         )
         return env
 
