@@ -44,14 +44,17 @@ def test_the_server_going_or_gone_means_away(error: Exception) -> None:
     assert db.unavailable(error)
 
 
-def test_an_error_raised_from_a_lost_connection_means_away() -> None:
+def _rollback_after_shutdown() -> None:
     try:
-        try:
-            raise asyncpg.AdminShutdownError("terminating connection due to administrator command")
-        except asyncpg.AdminShutdownError as exc:
-            raise RuntimeError("rollback failed") from exc
-    except RuntimeError as outer:
-        assert db.unavailable(outer)
+        raise asyncpg.AdminShutdownError("terminating connection due to administrator command")
+    except asyncpg.AdminShutdownError as exc:
+        raise RuntimeError("rollback failed") from exc
+
+
+def test_an_error_raised_from_a_lost_connection_means_away() -> None:
+    with pytest.raises(RuntimeError) as raised:
+        _rollback_after_shutdown()
+    assert db.unavailable(raised.value)
 
 
 def _raised(error: BaseException) -> BaseException:
