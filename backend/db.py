@@ -58,6 +58,9 @@ _GONE: Final = (
     asyncpg.ConnectionFailureError,
     asyncpg.ClientCannotConnectError,
     asyncpg.ConnectionRejectionError,
+    # A pooled connection the server has just ended: its "terminating connection" message came
+    # before the socket closed, and the next statement finds the protocol in that error state.
+    asyncpg.InternalClientError,
 )
 _CLOSED: Final = ("connection is closed", "connection was closed")
 

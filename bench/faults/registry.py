@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from bench.faults import postgres_restart
 from bench.faults.base import Scenario
 
-SCENARIOS: list[Scenario] = []
+SCENARIOS: list[Scenario] = [
+    # workers and Redis
+    # PostgreSQL and the API process
+    *postgres_restart.SCENARIOS,
+    # the external services' fakes
+]

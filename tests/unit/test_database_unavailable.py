@@ -37,6 +37,9 @@ async def test_a_refused_connection_means_away() -> None:
         asyncpg.TooManyConnectionsError("sorry, too many clients already"),
         asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
         asyncpg.InterfaceError("cannot call Connection.fetch(): connection is closed"),
+        asyncpg.InternalClientError(
+            "cannot switch to state 12; another operation (2) is in progress"
+        ),
     ],
     ids=lambda e: type(e).__name__,
 )
