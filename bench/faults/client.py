@@ -41,6 +41,8 @@ class Seen:
     """503 answers that did not say when to try again."""
     replayed: int = 0
     """2xx answers replayed from the stored first answer (``Idempotent-Replayed``)."""
+    in_flight: int = 0
+    """Requests sent and not answered yet (a kill mid-request waits for one)."""
 
     def add(self, label: str) -> None:
         self.answers.append((time.monotonic(), label))
@@ -90,17 +92,20 @@ async def _send(api: httpx.AsyncClient, filed: Filed, seen: Seen) -> httpx.Respo
     answer: httpx.Response | None = None
     for attempt in range(len(RETRY_DELAYS_S) + 1):
         filed.sends += 1
+        seen.in_flight += 1
         try:
             answer = await api.post(
                 SUBMIT, json=sub.body, headers=sub.headers, timeout=REQUEST_TIMEOUT_S
             )
         except httpx.TransportError:
+            seen.in_flight -= 1
             seen.add("network")
             answer = None
             if attempt < len(RETRY_DELAYS_S):
                 await asyncio.sleep(RETRY_DELAYS_S[attempt])
                 continue
             return None
+        seen.in_flight -= 1
         label = _label(answer)
         seen.add(label)
         if answer.is_success:

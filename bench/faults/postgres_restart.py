@@ -15,6 +15,8 @@ again; neither the API nor the worker is restarted. Each pass is one row:
   down, a submission never acknowledged, a backlog not drained, a process that died;
 - recover_s: from the server accepting connections again until the backlog was drained (every
   acknowledged case forwarded).
+
+The short form (``make test``) runs the fast and the kill -9 passes only.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import httpx
 from rich.console import Console
 
 from bench.faults.base import FaultEnv, Outcome, Scenario, Size
+from bench.faults.case_checks import DRAIN_TIMEOUT_S, drain
 from bench.faults.client import Filed, Seen, file_paced
 from bench.faults.common import (
     Api,
@@ -44,6 +47,9 @@ from bench.faults.own_postgres import OwnPostgres, StopMode
 console = Console(stderr=True)
 DATABASE: Final = "jiujinban"
 MODES: Final[tuple[StopMode, ...]] = ("fast", "immediate", "kill")
+SHORT_MODES: Final[tuple[StopMode, ...]] = ("fast", "kill")
+"""The short form leaves out the immediate shutdown: to the app it is the kill's twin (every
+session cut without a word, crash recovery at the start)."""
 TITLES: Final[dict[StopMode, str]] = {
     "fast": "PostgreSQL restarted (fast shutdown)",
     "immediate": "PostgreSQL restarted (immediate shutdown)",
@@ -51,7 +57,6 @@ TITLES: Final[dict[StopMode, str]] = {
 }
 GIVE_UP_S: Final = 120.0
 """A citizen who has not got an answer after this long counts as not served."""
-DRAIN_TIMEOUT_S: Final = 120.0
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class Pace:
 
 
 FULL_PACE: Final = Pace(before_s=3.0, down_s=5.0, send_s=15.0)
-SHORT_PACE: Final = Pace(before_s=1.0, down_s=3.0, send_s=5.0)
+SHORT_PACE: Final = Pace(before_s=1.0, down_s=2.5, send_s=4.0)
 
 
 async def _create_database(pg: OwnPostgres) -> str:
@@ -86,42 +91,6 @@ async def _watch_readiness(api: Api, until: asyncio.Event, statuses: Counter[str
             except httpx.TransportError:
                 statuses["network"] += 1
             await asyncio.sleep(0.5)
-
-
-FORWARDED = """
-SELECT c.number FROM case_record c
-JOIN outbox_event o ON o.dedup_key = 'forward:' || c.number AND o.status = 'done'
-WHERE c.number = ANY($1::text[])
-"""
-
-
-async def _present_and_forwarded(
-    database_url: str, numbers: list[str]
-) -> tuple[set[str], set[str]]:
-    conn = await asyncpg.connect(database_url, timeout=10)
-    try:
-        present = {
-            r["number"]
-            for r in await conn.fetch(
-                "SELECT number FROM case_record WHERE number = ANY($1::text[])", numbers
-            )
-        }
-        forwarded = {r["number"] for r in await conn.fetch(FORWARDED, numbers)}
-    finally:
-        await conn.close()
-    return present, forwarded
-
-
-async def drain(database_url: str, numbers: list[str]) -> tuple[set[str], set[str], float | None]:
-    """Wait until every case of ``numbers`` is forwarded; (present, forwarded, when)."""
-    deadline = time.monotonic() + DRAIN_TIMEOUT_S
-    while True:
-        present, forwarded = await _present_and_forwarded(database_url, numbers)
-        if len(forwarded) == len(numbers):
-            return present, forwarded, time.monotonic()
-        if time.monotonic() > deadline:
-            return present, forwarded, None
-        await asyncio.sleep(0.25)
 
 
 async def _pass(
@@ -242,9 +211,10 @@ async def run(fenv: FaultEnv, size: Size) -> list[Outcome]:
         submissions = await prepare_submissions(api.url, size.cases)
         progress(f"{len(submissions)} citizens with their materials uploaded")
         pace = SHORT_PACE if size.short else FULL_PACE
-        share = -(-len(submissions) // len(MODES))
+        modes = SHORT_MODES if size.short else MODES
+        share = -(-len(submissions) // len(modes))
         outcomes = []
-        for i, mode in enumerate(MODES):
+        for i, mode in enumerate(modes):
             chunk = submissions[i * share : (i + 1) * share]
             outcomes.append(await _pass(fenv, pg, api, database_url, mode, chunk, pace))
             progress(f"{mode} stop: {outcomes[-1].sent} acknowledged, backlog drained")

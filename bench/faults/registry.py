@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from bench.faults import postgres_restart
+from bench.faults import api_kill, postgres_restart
 from bench.faults.base import Scenario
 
 SCENARIOS: list[Scenario] = [
     # workers and Redis
     # PostgreSQL and the API process
     *postgres_restart.SCENARIOS,
+    *api_kill.SCENARIOS,
     # the external services' fakes
 ]
