@@ -34,7 +34,7 @@ from rich.console import Console
 
 from bench.faults.base import FaultEnv, Outcome, Scenario, Size
 from bench.faults.case_checks import DRAIN_TIMEOUT_S, drain, wholeness
-from bench.faults.client import Seen, file_paced
+from bench.faults.client import ONE_ADDRESS, Seen, file_paced
 from bench.faults.common import Api, case_counts, prepare_submissions, start_api, start_worker
 
 console = Console(stderr=True)
@@ -82,7 +82,8 @@ async def _kill_whole(fenv: FaultEnv, api: Api) -> Api:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(api.proc.pid, signal.SIGKILL)
     await asyncio.to_thread(api.proc.wait)
-    return await asyncio.to_thread(start_api, fenv, workers=2, port=api.port, name="api")
+    env = {**fenv.env, **ONE_ADDRESS}
+    return await asyncio.to_thread(start_api, fenv, workers=2, port=api.port, name="api", env=env)
 
 
 async def run(fenv: FaultEnv, size: Size) -> list[Outcome]:
@@ -91,8 +92,9 @@ async def run(fenv: FaultEnv, size: Size) -> list[Outcome]:
     def progress(what: str) -> None:
         console.print(f"  {time.monotonic() - began:5.1f} s  {what}")
 
+    env = {**fenv.env, **ONE_ADDRESS}
     api, worker = await asyncio.gather(
-        asyncio.to_thread(start_api, fenv, workers=2),
+        asyncio.to_thread(start_api, fenv, workers=2, env=env),
         asyncio.to_thread(start_worker, fenv),
     )
     progress("serve (2 processes) and a worker ready")

@@ -33,7 +33,7 @@ from rich.console import Console
 
 from bench.faults.base import FaultEnv, Outcome, Scenario, Size
 from bench.faults.case_checks import DRAIN_TIMEOUT_S, drain
-from bench.faults.client import Filed, Seen, file_paced
+from bench.faults.client import ONE_ADDRESS, Filed, Seen, file_paced
 from bench.faults.common import (
     Api,
     Submission,
@@ -197,7 +197,7 @@ async def run(fenv: FaultEnv, size: Size) -> list[Outcome]:
         await asyncio.to_thread(pg.start)
         database_url = await _create_database(pg)
         progress(f"own PostgreSQL on 127.0.0.1:{pg.port}")
-        env = {**fenv.env, "DATABASE_URL": database_url}
+        env = {**fenv.env, **ONE_ADDRESS, "DATABASE_URL": database_url}
         for step in (["migrate"], ["demo", "load"]):
             await asyncio.to_thread(
                 fenv.supervisor.run, [*fenv.cli, *step], env=env, name=step[0], timeout_s=300
