@@ -3,8 +3,9 @@
 ``serve`` runs two uvicorn worker processes, as in production. Citizens submit cases
 continuously, retrying as the mini-program does (``bench.faults.client``): a request cut by
 the kill comes back as a network failure and is sent again with the same ``Idempotency-Key``.
-Each kill waits until a submission is in flight, then SIGKILLs one worker process (uvicorn's
-master starts a new one); every ``WHOLE_EVERY``-th kill (full form) SIGKILLs the whole of
+Submissions go in waves, one per kill; each kill comes mid-wave, once a submission is in
+flight, and SIGKILLs one worker process (uvicorn's master starts a new one); the next wave
+starts once the replacement serves; every ``WHOLE_EVERY``-th kill (full form) SIGKILLs the whole of
 ``serve``, master and workers, and the scenario starts it again on the same port, as a
 process manager would.
 
@@ -34,18 +35,19 @@ from rich.console import Console
 
 from bench.faults.base import FaultEnv, Outcome, Scenario, Size
 from bench.faults.case_checks import DRAIN_TIMEOUT_S, drain, wholeness
-from bench.faults.client import ONE_ADDRESS, Seen, file_paced
+from bench.faults.client import ONE_ADDRESS, Filed, Seen, file_paced
 from bench.faults.common import Api, case_counts, prepare_submissions, start_api, start_worker
 
 console = Console(stderr=True)
 WHOLE_EVERY: Final = 10
 """Every 10th kill of the full form takes the whole of ``serve`` down (20 kills: 2 of them)."""
 RATE_PER_S: Final = 25.0
-"""Submissions started per second (the full form's 1,000 over 40 s)."""
+"""Submissions started per second within a wave (full form: 21 waves of about 48)."""
 SHORT_SEND_S: Final = 6.0
+"""The short form's pace: its 60 submissions at 10 a second."""
 GIVE_UP_S: Final = 120.0
 IN_FLIGHT_WAIT_S: Final = 3.0
-WORKER_BACK_S: Final = 60.0
+WORKER_BACK_S: Final = 120.0
 
 
 def _workers(api: Api) -> list[psutil.Process]:
@@ -63,8 +65,15 @@ def _workers(api: Api) -> list[psutil.Process]:
     return found
 
 
-def _all_workers_up(api: Api) -> bool:
-    return len(_workers(api)) >= 2
+def _app_starts_reach(fenv: FaultEnv, count: int) -> bool:
+    """Whether ``serve``'s processes have logged ``app_started`` ``count`` times in all."""
+    try:
+        return (
+            fenv.supervisor.log_path("api").read_text(errors="replace").count('"app_started"')
+            >= count
+        )
+    except OSError:
+        return False
 
 
 async def _wait_for(check: Callable[[], bool], timeout_s: float) -> bool:
@@ -100,40 +109,44 @@ async def run(fenv: FaultEnv, size: Size) -> list[Outcome]:
     progress("serve (2 processes) and a worker ready")
     submissions = await prepare_submissions(api.url, size.cases)
     progress(f"{len(submissions)} citizens with their materials uploaded")
-    send_s = SHORT_SEND_S if size.short else len(submissions) / RATE_PER_S
+    rate = len(submissions) / SHORT_SEND_S if size.short else RATE_PER_S
     seen = Seen()
-    sending_began = time.monotonic()
-    sending = asyncio.create_task(
-        file_paced(
-            api.url,
-            submissions,
-            seen,
-            rate_per_s=len(submissions) / send_s,
-            give_up_after_s=GIVE_UP_S,
-        )
-    )
     rng = random.Random(18)  # noqa: S311 - which worker to kill, not security
     kills = {"worker": 0, "serve": 0, "mid-request": 0}
+    started = 2  # uvicorn worker processes that have logged app_started, once all are back
+    waves = [submissions[w :: size.kills + 1] for w in range(size.kills + 1)]
+    sending: list[asyncio.Task[list[Filed]]] = []
     last_kill = time.monotonic()
-    for n in range(size.kills):
-        due = sending_began + (n + 1) * send_s / (size.kills + 1)
-        await asyncio.sleep(max(0.0, due - time.monotonic()))
-        # the previous kill's worker is back (uvicorn's master restarts it), and a request runs
-        await _wait_for(partial(_all_workers_up, api), WORKER_BACK_S)
+    for n, wave in enumerate(waves):
+        sending.append(
+            asyncio.create_task(
+                file_paced(api.url, wave, seen, rate_per_s=rate, give_up_after_s=GIVE_UP_S)
+            )
+        )
+        if n == size.kills:
+            break
+        await asyncio.sleep(len(wave) / rate / 2)  # mid-wave
         if await _wait_for(lambda: seen.in_flight > 0, IN_FLIGHT_WAIT_S):
             kills["mid-request"] += 1
         if not size.short and (n + 1) % WHOLE_EVERY == 0:
             api = await _kill_whole(fenv, api)
             kills["serve"] += 1
+            started += 2
         else:
             workers = _workers(api)
             if workers:
                 with contextlib.suppress(psutil.NoSuchProcess):
                     rng.choice(workers).kill()
                 kills["worker"] += 1
+                started += 1
         last_kill = time.monotonic()
+        # the next wave once both worker processes serve again: a kill rate above the restart
+        # rate (a new process takes tens of seconds to start on a loaded machine) would leave
+        # none serving, which is not the fault this scenario is about
+        if not await _wait_for(partial(_app_starts_reach, fenv, started), WORKER_BACK_S):
+            break
     progress(f"{size.kills} kills done; waiting for the citizens' retries")
-    filed = await sending
+    filed = [f for wave in await asyncio.gather(*sending) for f in wave]
     numbers = [f.number for f in filed if f.number is not None]
     present, forwarded, drained_at = await drain(fenv.database_url, numbers)
     citizen_ids = [f.submission.citizen.id for f in filed]
