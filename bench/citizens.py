@@ -110,9 +110,12 @@ def start_fakes() -> Fakes:
 # --- data -----------------------------------------------------------------------------------
 
 
-def id_number(seq: int, *, birth: str = "19800101", region: str = "330109") -> str:
-    """A valid 18-digit resident ID number (GB 11643 check digit), distinct for seq < 500."""
-    body = f"{region}{birth}{(seq * 2 + seq % 2) % 1000:03d}"
+def id_number(seq: int, *, birth: str | None = None, region: str = "330109") -> str:
+    """A valid 18-digit resident ID number (GB 11643 check digit), distinct for seq < 14,000:
+    the sequence code holds 500 of them (odd and even: both sexes), each further 500 are born a
+    day later in January 1980 (``birth`` fixes the date)."""
+    born = birth or f"198001{1 + (seq // 500) % 28:02d}"
+    body = f"{region}{born}{(seq * 2 + seq % 2) % 1000:03d}"
     total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
     return body + "10X98765432"[total % 11]
 
