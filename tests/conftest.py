@@ -252,3 +252,11 @@ def wechat(fake_wechat: FakeWeChat) -> Iterator[FakeWeChat]:
     """The session's fake WeChat, reset before each test that uses it."""
     fake_wechat.reset()
     return fake_wechat
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The short fault suite first: it is one long test (several minutes of real processes), and
+    begun first it runs beside the rest of the suite instead of after it."""
+    items.sort(
+        key=lambda item: 0 if item.nodeid.startswith("tests/faults/test_faults_short") else 1
+    )

@@ -265,12 +265,21 @@ def render(outcomes: Sequence[Outcome], size: Size) -> Table:
     return table
 
 
-def to_json(outcomes: Sequence[Outcome], size: Size, started: datetime) -> dict[str, object]:
+def to_json(
+    outcomes: Sequence[Outcome],
+    size: Size,
+    started: datetime,
+    names: Sequence[str] = (),
+) -> dict[str, object]:
+    """The run as JSON; ``names[i]`` is the scenario (its ``--only`` name) of ``outcomes[i]``."""
     return {
         "started": started.isoformat(),
         "finished": datetime.now(UTC).isoformat(),
         "size": asdict(size),
-        "outcomes": [{**asdict(o), "ok": o.ok} for o in outcomes],
+        "outcomes": [
+            {"name": names[i] if i < len(names) else None, **asdict(o), "ok": o.ok}
+            for i, o in enumerate(outcomes)
+        ],
     }
 
 
@@ -278,6 +287,7 @@ def run(args: argparse.Namespace) -> int:
     started = datetime.now(UTC)
     the_run = Run(args.size)
     outcomes: list[Outcome] = []
+    names: list[str] = []
     keep_logs = True
     try:
         the_run.start()
@@ -304,6 +314,7 @@ def run(args: argparse.Namespace) -> int:
                     )
                 ]
             outcomes.extend(rows)
+            names.extend(scenario.name for _ in rows)
             console.print(f"{scenario.name}: {time.monotonic() - begun:.0f} s")
             for row in rows:
                 for problem in row.problems:
@@ -311,7 +322,7 @@ def run(args: argparse.Namespace) -> int:
         console.print(render(outcomes, args.size))
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(
-            json.dumps(to_json(outcomes, args.size, started), ensure_ascii=False, indent=2)
+            json.dumps(to_json(outcomes, args.size, started, names), ensure_ascii=False, indent=2)
         )
         console.print(f"written {args.output}")
         ok = all(o.ok for o in outcomes)

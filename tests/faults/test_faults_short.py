@@ -25,9 +25,9 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.workers
 
 
-def _rows_of(title: str, outcomes: list[dict[str, object]]) -> list[dict[str, object]]:
-    """A scenario's rows: its title, or its title and the part (``<title> — cases``)."""
-    return [o for o in outcomes if str(o["scenario"]).startswith(title)]
+def _rows_of(name: str, outcomes: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A scenario's rows, by its ``--only`` name."""
+    return [o for o in outcomes if o["name"] == name]
 
 
 @pytest.mark.timeout(3600)  # ten-odd scenarios, each starting servers: liveness, not speed
@@ -46,7 +46,7 @@ def test_every_fault_scenario_meets_its_goal_in_the_short_form(services: Service
     said = f"exit {done.returncode}\n{done.stderr[-8000:]}"
     assert output.exists(), said
     outcomes = json.loads(output.read_text())["outcomes"]
-    missing = [s.name for s in SCENARIOS if not _rows_of(s.title, outcomes)]
+    missing = [s.name for s in SCENARIOS if not _rows_of(s.name, outcomes)]
     assert not missing, f"scenarios without a row: {missing}\n{said}"
     missed = [o for o in outcomes if not o["ok"] or o["lost"] != 0]
     assert not missed, json.dumps(missed, ensure_ascii=False, indent=2) + "\n" + said

@@ -59,12 +59,13 @@ def test_the_table_shows_each_row_its_figures_and_whether_it_met_its_goal():
 
 def test_the_json_holds_every_row_with_its_goal_and_the_size():
     started = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    written = to_json([_row(), _row(lost=1, done=999)], FULL, started)
+    written = to_json([_row(), _row(lost=1, done=999)], FULL, started, ["a", "b"])
     again = json.loads(json.dumps(written, ensure_ascii=False))
     assert again["started"] == started.isoformat()
     assert again["size"] == {"short": False, "cases": 1000, "kills": 20}
     assert [o["ok"] for o in again["outcomes"]] == [True, False]
     assert again["outcomes"][1]["lost"] == 1
+    assert [o["name"] for o in again["outcomes"]] == ["a", "b"]
     assert set(again["outcomes"][0]) >= {
         "scenario",
         "sent",
