@@ -101,11 +101,12 @@ def metrics_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def metrics_guard(
+async def metrics_guard(
     connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler
 ) -> None:
     """``/metrics`` is not public: ``Authorization: Bearer <METRICS_TOKEN>``; without the
-    setting it is open in dev mode only and refused everywhere else."""
+    setting it is open in dev mode only and refused everywhere else. A coroutine, so Litestar
+    does not run it in its thread pool."""
     settings = connection.app.state.settings
     token: str = settings.metrics_token
     if not token:
