@@ -26,6 +26,7 @@ class _JsonLines:
     """The JSON configuration :func:`configure_logging` put in force, for :func:`info_line`."""
 
     processors: list[structlog.types.Processor]
+    """A copy: ``capture_logs`` changes the configured list in place."""
     factory: Any
     out: structlog.PrintLogger
     info: bool
@@ -61,7 +62,7 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
         cache_logger_on_first_use=False,
     )
     _json_lines = (
-        _JsonLines(processors, factory, factory(), level_no <= logging.INFO) if json else None
+        _JsonLines(list(processors), factory, factory(), level_no <= logging.INFO) if json else None
     )
     logging.basicConfig(
         level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
@@ -87,7 +88,7 @@ def info_line(log: Any, event: str, **fields: Any) -> None:
     config = structlog.get_config()
     if (
         found is None
-        or config["processors"] is not found.processors
+        or config["processors"] != found.processors
         or config["logger_factory"] is not found.factory
     ):
         log.info(event, **fields)
