@@ -5,7 +5,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help setup run test test-fast lint format types architecture bench browser-deps clean
+.PHONY: help setup run test test-fast lint format types architecture bench faults browser-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -41,9 +41,16 @@ format: setup ## Format the code
 architecture: setup ## Count what the architecture's rules still find (ARGS=--verbose lists them)
 	$(PY) scripts/architecture_counts.py $(ARGS)
 
-bench: setup ## Benchmarks (≈ 12 min; the first run also generates 5 M cases, ≈ 25 min): see docs/benchmarks.md
+# make has no --profile option of its own: `make bench PROFILE=province [SOAK=1] [ARGS="--minutes 2"]`
+# runs `python -m bench.run --profile province [--soak] --minutes 2` (docs/benchmarks.md).
+BENCH_FLAGS = $(if $(PROFILE),--profile $(PROFILE)) $(if $(SOAK),--soak) $(ARGS)
+
+bench: setup ## Benchmarks (≈ 12 min, + 25 the first time); PROFILE=province [SOAK=1] [ARGS=…]: a province's day
 	@bash scripts/install-bench.sh
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_FLAGS)
+
+faults: setup ## Every fault scenario against real processes, one table of what survived: see docs/faults.md
+	$(PY) -m bench.faults $(ARGS)
 
 browser-deps: ## Install Chromium and the CJK fonts for the browser tests and the PDF notices (Debian, as root)
 	@bash scripts/install-browser.sh

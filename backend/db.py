@@ -7,9 +7,10 @@ to the database their settings name.
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
 import asyncpg
 from piccolo.conf.apps import AppRegistry
@@ -17,6 +18,10 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
 _ENGINE: PostgresEngine | None = None
+
+CONNECT_TIMEOUT_S: Final = 5.0
+"""How long the pool waits for a new connection: a server that does not answer (restarting,
+unreachable) costs a request a few seconds and a 503, not a minute (asyncpg's default)."""
 
 os.environ.setdefault("PICCOLO_CONF", "backend.piccolo_conf")
 """Where Piccolo finds the app registry: a foreign key to another context's table is a
@@ -40,7 +45,58 @@ class Engine(PostgresEngine):
 
     async def start_connection_pool(self, **kwargs: Any) -> None:
         kwargs.setdefault("reset", _keep_session)
+        kwargs.setdefault("timeout", CONNECT_TIMEOUT_S)
         await super().start_connection_pool(**kwargs)
+
+
+_GONE: Final = (
+    asyncpg.CannotConnectNowError,  # starting up, shutting down, in recovery
+    asyncpg.AdminShutdownError,  # our session ended by a shutdown or pg_terminate_backend
+    asyncpg.CrashShutdownError,  # another backend crashed: every session is ended
+    asyncpg.TooManyConnectionsError,
+    asyncpg.ConnectionDoesNotExistError,  # the connection died in the middle of a statement
+    asyncpg.ConnectionFailureError,
+    asyncpg.ClientCannotConnectError,
+    asyncpg.ConnectionRejectionError,
+    # A pooled connection the server has just ended: its "terminating connection" message came
+    # before the socket closed, and the next statement finds the protocol in that error state.
+    asyncpg.InternalClientError,
+)
+_CLOSED: Final = ("connection is closed", "connection was closed")
+
+
+def _raised_in_asyncpg(exc: BaseException) -> bool:
+    return any(
+        "/asyncpg/" in frame.filename.replace("\\", "/")
+        for frame in traceback.extract_tb(exc.__traceback__)
+    )
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says PostgreSQL cannot be reached right now, rather than that a
+    statement or our code is wrong.
+
+    The server refused or dropped the connection (down, restarting, shutting down, in crash
+    recovery, out of connection slots), or a pooled connection it had ended was used. Such an
+    error passes once the server is back: the pool replaces dead connections on the next
+    checkout. A socket error or a timeout counts only when asyncpg raised it (connecting), so
+    that a file store's or an HTTP client's error is not taken for the database's. Follows
+    ``__cause__``/``__context__`` a few steps, for errors re-raised around a failed rollback.
+    """
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 5:
+        if isinstance(current, _GONE):
+            return True
+        if isinstance(current, asyncpg.InterfaceError) and any(
+            text in str(current) for text in _CLOSED
+        ):
+            return True
+        if isinstance(current, OSError | TimeoutError) and _raised_in_asyncpg(current):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
 
 
 def make_engine(database_url: str) -> PostgresEngine:

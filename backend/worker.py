@@ -1,20 +1,24 @@
 """Composition root of the arq worker: ``worker_settings(settings, ...)`` and ``run_worker``.
 
 PostgreSQL (the outbox) is the source of truth; arq is only the doorbell. The worker runs
-outbox rows (``run_outbox_event``) and a sweeper cron that re-enqueues rows whose doorbell was
-lost (Redis flushed) or whose lease ran out (worker killed).
+outbox rows (``run_outbox_event``) and, beside arq's polling, a sweeper that re-enqueues rows whose
+doorbell was lost (Redis flushed) or whose lease ran out (worker killed).
+
+A Redis that goes away for a while (restarted, failed over) is waited for, not fatal
+(``backend.outbox.arqworker``): the worker pauses and carries on when Redis answers again, and
+the sweeper re-enqueues every due row into the new, possibly empty, Redis.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
 import structlog
 from arq import cron
-from arq.connections import RedisSettings
-from arq.worker import Worker, func
+from arq.worker import func
 
 from backend import db
 from backend.audit.service import AuditLog
@@ -29,8 +33,15 @@ from backend.identity import events as identity_events
 from backend.logging import configure_logging
 from backend.notices import jobs as notice_jobs
 from backend.outbox import erase as outbox_erase
+from backend.outbox.arqworker import SteadyWorker, redis_settings
 from backend.outbox.doorbell import JOB_NAME, ArqDoorbell
-from backend.outbox.runner import Handler, HandlerContext, OutboxRunner, RunnerConfig, sweep
+from backend.outbox.runner import (
+    Handler,
+    HandlerContext,
+    OutboxRunner,
+    RunnerConfig,
+    sweep_forever,
+)
 from backend.platform import forward as platform_forward
 from backend.platform.client import PlatformClients
 from backend.platform.config import PlatformConfig
@@ -156,9 +167,16 @@ def worker_settings(
                 **given,
             },
         )
+        ctx["sweeper"] = asyncio.create_task(
+            sweep_forever(doorbell=doorbell, every_s=max(1, settings.outbox_sweep_every_s))
+        )
         log.info("worker_started", queue=settings.arq_queue, handlers=sorted(all_handlers))
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        if "sweeper" in ctx:
+            ctx["sweeper"].cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ctx["sweeper"]
         if "platform" in ctx:
             await ctx["platform"].aclose()
         if "file_store" in ctx:
@@ -172,12 +190,6 @@ def worker_settings(
     async def run_outbox_event(ctx: dict[str, Any], event_id: int) -> str:
         runner: OutboxRunner = ctx["runner"]
         return await runner.run(event_id)
-
-    async def sweep_outbox(ctx: dict[str, Any]) -> int:
-        count = await sweep(doorbell=ctx["doorbell"])
-        if count:
-            log.info("outbox_swept", enqueued=count)
-        return count
 
     async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
         return await purge_expired()
@@ -224,7 +236,6 @@ def worker_settings(
             retention_years=settings.retention_case_years, audit=audit
         )
 
-    every = max(1, min(settings.outbox_sweep_every_s, 59))
     return {
         "functions": [
             func(
@@ -236,7 +247,6 @@ def worker_settings(
             )
         ],
         "cron_jobs": [
-            cron(sweep_outbox, second=set(range(0, 60, every)), run_at_startup=True, timeout=60),
             cron(purge_idempotency_keys, minute={17}, second={0}, timeout=300),
             cron(refresh_stats, second={30}, timeout=600),
             cron(push_notices_to_wecom, second={45}, timeout=300),
@@ -267,7 +277,7 @@ def worker_settings(
         "timezone": SHANGHAI,  # cron hours are Asia/Shanghai hours (REMINDER_HOUR)
         "on_startup": startup,
         "on_shutdown": shutdown,
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "redis_settings": redis_settings(settings.redis_url),
         "queue_name": settings.arq_queue,
         "poll_delay": settings.worker_poll_delay_s,
         "max_jobs": settings.worker_max_jobs,
@@ -284,5 +294,5 @@ def run_worker(
     """Run a worker in this process until SIGINT/SIGTERM (or, with ``burst``, until idle)."""
     configure_logging(level=settings.log_level, json=settings.log_json)
     asyncio.set_event_loop(asyncio.new_event_loop())
-    worker = Worker(**worker_settings(settings, handlers=handlers), burst=burst)
+    worker = SteadyWorker(**worker_settings(settings, handlers=handlers), burst=burst)
     worker.run()

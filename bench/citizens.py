@@ -110,9 +110,12 @@ def start_fakes() -> Fakes:
 # --- data -----------------------------------------------------------------------------------
 
 
-def id_number(seq: int, *, birth: str = "19800101", region: str = "330109") -> str:
-    """A valid 18-digit resident ID number (GB 11643 check digit), distinct for seq < 500."""
-    body = f"{region}{birth}{(seq * 2 + seq % 2) % 1000:03d}"
+def id_number(seq: int, *, birth: str | None = None, region: str = "330109") -> str:
+    """A valid 18-digit resident ID number (GB 11643 check digit), distinct for seq < 14,000:
+    the sequence code holds 500 of them (odd and even: both sexes), each further 500 are born a
+    day later in January 1980 (``birth`` fixes the date)."""
+    born = birth or f"198001{1 + (seq // 500) % 28:02d}"
+    body = f"{region}{born}{(seq * 2 + seq % 2) % 1000:03d}"
     total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
     return body + "10X98765432"[total % 11]
 
@@ -348,7 +351,8 @@ async def _citizen(api: httpx.AsyncClient, n: int) -> Citizen:
         await api.post("/api/v1/auth/wechat/login", json={"code": f"test:bench-{n}"}),
         "wechat login",
     )
-    number = id_number(n)
+    # id_number is distinct for 500 sequence numbers: each further 500 citizens a year older
+    number = id_number(n % 500, birth=f"{1980 - n // 500 % 40}0101")
     who = Citizen(n, login["citizen"]["id"], login["access_token"], number)
     _check(
         await api.put(

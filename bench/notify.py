@@ -478,7 +478,11 @@ def kills(
     send_rate: float,
     load_average: Callable[[], list[float]],
     progress: Callable[[str], None],
+    after_kill: Callable[[], object] | None = None,
 ) -> Kills:
+    """``events`` case events sent through ``kills`` SIGKILLed workers; ``after_kill`` runs
+    between a kill and the next start (``bench.faults.workers`` counts the messages then in
+    flight)."""
     tag = f"NK{secrets.token_hex(2).upper()}"
     wechat.reset()
 
@@ -506,6 +510,7 @@ def kills(
             kills=kills,
             seed=secrets.randbelow(1 << 30),
             timeout_s=KILL_TIMEOUT_S,
+            after_kill=after_kill,
         )
     except (TimeoutError, RuntimeError) as exc:
         raise ChildFailed(f"{NAME} kills: {exc}") from exc

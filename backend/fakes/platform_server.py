@@ -3,9 +3,11 @@
 It takes pushed cases (``POST /cases``), checking the signature the way the real platform does
 (its own code, not ours, so a bug in our signer shows), and records them once per case number
 (``Idempotency-Key``), answering the same ``external_id`` to a repeated push. Tests can make it
-slow (``set_delay``), fail (``fail_next(n)`` → 503), refuse (``reject_next(n)`` → 422) or go
-down (``set_down(True)``: it stops listening; ``set_down(False)`` listens on the same port
-again), and it sends signed status callbacks to our app (``send_callback``).
+slow (``set_delay``), fail (``fail_next(n)`` → 503, or ``set_failing(True)``: every push until
+switched off), refuse (``reject_next(n)`` → 422) or go down (``set_down(True)``: it stops
+listening; ``set_down(False)`` listens on the same port again), and it sends signed status
+callbacks to our app (``send_callback``). ``received`` lists every push request with the status
+it was answered.
 
 For the local demo, ``POST /_fake/callbacks`` with ``{"case_number", "status", ...}`` makes it
 send a callback to ``--app-url``, and ``GET /_fake/pushes`` lists what it received.
@@ -60,6 +62,7 @@ class FakePlatform:
         self.received: list[dict[str, Any]] = []  # every push request, answered or not
         self.delay_s = 0.0
         self._fail = 0
+        self._failing = False
         self._reject = 0
         self._reject_message = "材料不齐全"
         self.down = False
@@ -76,6 +79,7 @@ class FakePlatform:
             self.received.clear()
             self.delay_s = 0.0
             self._fail = 0
+            self._failing = False
             self._reject = 0
         self.set_down(False)
 
@@ -87,6 +91,11 @@ class FakePlatform:
         """The next ``n`` pushes answer 503."""
         with self._lock:
             self._fail = n
+
+    def set_failing(self, failing: bool) -> None:
+        """Every push answers 503 until switched off."""
+        with self._lock:
+            self._failing = failing
 
     def reject_next(self, n: int, message: str = "材料不齐全") -> None:
         """The next ``n`` pushes answer 422 (the platform refuses the case)."""
@@ -124,19 +133,17 @@ class FakePlatform:
         number = case.get("number") if isinstance(case, dict) else None
         key = headers.get("idempotency-key")
         with self._lock:
-            self.received.append(
-                {"number": number, "idempotency_key": key, "signature_problem": problem}
-            )
-            if problem:
-                return 401, {"error": "signature_invalid", "message": problem}
-            if not number or key != number:
-                return 400, {"error": "idempotency_key", "message": "key must be the number"}
-            if self._fail > 0:
-                self._fail -= 1
-                return 503, {"error": "unavailable", "message": "系统繁忙"}
-            if self._reject > 0:
-                self._reject -= 1
-                return 422, {"error": "rejected", "message": self._reject_message}
+            request: dict[str, Any] = {
+                "number": number,
+                "idempotency_key": key,
+                "signature_problem": problem,
+            }
+            self.received.append(request)
+            status, answer = self._refusal(problem, number, key)
+            if status:
+                request["status"] = status
+                return status, answer
+            number = str(number)  # the Idempotency-Key header it equals
             first = self.pushes.get(number)
             if first is None:
                 first = {
@@ -149,10 +156,27 @@ class FakePlatform:
                 status = 201
             else:
                 status = 200
+            request["status"] = status
             delay = self.delay_s
         if delay:
             time.sleep(delay)  # recorded first: the platform has it even if the answer is late
         return status, {"external_id": first["external_id"]}
+
+    def _refusal(
+        self, problem: str | None, number: Any, key: str | None
+    ) -> tuple[int, dict[str, Any]]:
+        """The answer to a push that is not taken (status 0: it is taken); under the lock."""
+        if problem:
+            return 401, {"error": "signature_invalid", "message": problem}
+        if not number or key != number:
+            return 400, {"error": "idempotency_key", "message": "key must be the number"}
+        if self._failing or self._fail > 0:
+            self._fail = max(0, self._fail - 1)
+            return 503, {"error": "unavailable", "message": "系统繁忙"}
+        if self._reject > 0:
+            self._reject -= 1
+            return 422, {"error": "rejected", "message": self._reject_message}
+        return 0, {}
 
     # -- callbacks -----------------------------------------------------------------------------
 

@@ -6,13 +6,20 @@ In tests::
         sender = HttpSmsSender(url=fake.url, secret="…", cipher=cipher)
         fake.fail_next(2)                   # the next two sends answer HTTP 500
         fake.set_unavailable(True)          # every send answers HTTP 503 until cleared
+        fake.set_delay(2.0)                 # every send is answered 2 s late (0 clears)
         fake.messages()                     # what was sent: [{"phone", "text", "message_id"}]
+        fake.requests                       # every send request, answered or not
+
+Down (connection refused) is ``stop()``; ``start()`` listens on the same port again.
 
 For the demo: ``jiujinban fake-sms`` (or ``python -m backend.fakes.sms_server --port 8005``)
 and set ``SMS_URL`` to the URL it prints. It checks the HMAC-SHA256 signature over
 ``<X-Timestamp>\\n<body>`` and a timestamp within five minutes, like the real gateway, and
-answers ``{"message_id": …}``. Control endpoints for a running fake: ``GET /_fake/messages``,
-``POST /_fake/fail {"times": n}``, ``POST /_fake/unavailable {"on": true}``, ``POST /_fake/reset``.
+answers ``{"message_id": …}``. A slow gateway records the message first and answers late, as a
+real one that sent it but whose answer is slow would. Control endpoints for a running fake:
+``GET /_fake/messages``, ``POST /_fake/fail {"times": n}``,
+``POST /_fake/unavailable {"on": true}``, ``POST /_fake/delay {"seconds": s}``,
+``POST /_fake/reset``.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import hmac
 import itertools
 import json
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -45,6 +53,7 @@ class FakeSms(JsonFake):
         super().__init__(host=host, port=port)
         self.secret = secret
         self._ids = itertools.count(1)
+        self._stopping = threading.Event()
         self.reset()
 
     @property
@@ -53,11 +62,19 @@ class FakeSms(JsonFake):
         return self.base_url + SEND_PATH
 
     def reset(self) -> None:
-        """Up, no scripted failures, nothing sent."""
+        """Up, quick, no scripted failures, nothing sent."""
         with self._lock:
             self._unavailable = False
             self._failures = 0
+            self._delay_s = 0.0
+            self._requests = 0
             self._messages: list[dict[str, Any]] = []
+
+    def _before_start(self) -> None:
+        self._stopping.clear()
+
+    def _before_stop(self) -> None:
+        self._stopping.set()  # slow answers in progress are cut short
 
     def fail_next(self, times: int = 1) -> None:
         """Answer the next ``times`` sends with HTTP 500."""
@@ -69,9 +86,20 @@ class FakeSms(JsonFake):
         with self._lock:
             self._unavailable = on
 
+    def set_delay(self, seconds: float) -> None:
+        """Answer every send ``seconds`` late, after recording it (0: answer at once)."""
+        with self._lock:
+            self._delay_s = max(0.0, float(seconds))
+
     def messages(self) -> list[dict[str, Any]]:
         with self._lock:
             return list(self._messages)
+
+    @property
+    def requests(self) -> int:
+        """Send requests received (answered or refused), since the last reset."""
+        with self._lock:
+            return self._requests
 
     def answer(
         self, method: str, path: str, headers: dict[str, str], body: bytes
@@ -81,6 +109,7 @@ class FakeSms(JsonFake):
         if method != "POST" or path != SEND_PATH:
             return 404, {"error": "not found"}
         with self._lock:
+            self._requests += 1
             if self._unavailable:
                 return 503, {"error": "unavailable"}
             if self._failures > 0:
@@ -101,6 +130,9 @@ class FakeSms(JsonFake):
         with self._lock:
             message_id = f"FAKE-SMS-{next(self._ids):08d}"
             self._messages.append({"phone": phone, "text": text, "message_id": message_id})
+            delay = self._delay_s
+        if delay:
+            self._stopping.wait(delay)  # sent already: only the answer is late
         return 200, {"message_id": message_id}
 
     def _control(self, method: str, action: str, body: bytes) -> tuple[int, Any]:
@@ -116,6 +148,8 @@ class FakeSms(JsonFake):
             self.fail_next(int(args.get("times", 1)))
         elif action == "unavailable":
             self.set_unavailable(bool(args.get("on", True)))
+        elif action == "delay":
+            self.set_delay(float(args.get("seconds", 0)))
         elif action == "reset":
             self.reset()
         else:

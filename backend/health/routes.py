@@ -57,6 +57,7 @@ class HealthController(Controller):
             "存活检查",
             "进程在运行就答 200 和 status ok，不检查数据库和 Redis；供负载均衡和容器编排判断"
             "是否需要重启。",
+            uses_database=False,
         ),
     )
     async def healthz(self) -> Health:
@@ -76,6 +77,7 @@ class HealthController(Controller):
             "就绪检查",
             "检查 PostgreSQL 和 Redis 是否在时限内应答：都正常答 200，任一不可用答 503，"
             "答复中 checks 列出每一项的结果和用时；供负载均衡判断是否可以接收请求。",
+            uses_database=False,
         ),
     )
     async def readyz(self, deps: Deps) -> Response[Health]:

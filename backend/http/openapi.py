@@ -38,6 +38,9 @@ PASSWORD_CHANGE_PENDING_OK: Final = "password_change_pending_ok"  # noqa: S105 -
 """Route ``opt`` key of the routes still open while a password change is pending (read by
 ``backend.http.auth``, which refuses the others, and here, which documents that refusal)."""
 IDEMPOTENT_OPT: Final = "openapi_idempotent"
+NO_DATABASE_OPT: Final = "openapi_no_database"
+"""Set on the few operations that never touch PostgreSQL (health checks): no 503
+``database_unavailable`` is listed for them."""
 AUDIENCE_ATTR: Final = "audience"
 """Guards carry the roles they let in as this attribute (see ``backend.http.auth``)."""
 
@@ -118,7 +121,8 @@ _ALWAYS: Final[dict[int, tuple[str, ...]]] = {
     400: ("invalid_characters",),
     500: ("internal_error",),
 }
-_RETRY_AFTER_CODES: Final = frozenset({"request_in_progress"})
+_DATABASE_PROBLEMS: Final[dict[int, tuple[str, ...]]] = {503: ("database_unavailable",)}
+_RETRY_AFTER_CODES: Final = frozenset({"request_in_progress", "database_unavailable"})
 _SUCCESS: Final[dict[str, str]] = {
     "200": "成功。",
     "201": "已创建。",
@@ -134,13 +138,16 @@ def operation(
     *,
     problems: Mapping[int, Sequence[str]] | None = None,
     idempotent: bool = False,
+    uses_database: bool = True,
     opt: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for a route decorator: ``@post("/", **operation("提交办件", ...))``.
 
     ``problems`` maps a status to the problem codes the use case itself may answer with; what
     every operation of its kind answers (401 without a token, 422 ``validation_failed`` for a
-    body, …) is added by :func:`complete`.
+    body, 503 ``database_unavailable``, …) is added by :func:`complete`. ``uses_database=False``
+    marks an operation that never reads PostgreSQL or answers its absence itself (the health
+    checks).
     """
     for status, codes in (problems or {}).items():
         unknown = [code for code in codes if code not in CODES]
@@ -153,6 +160,7 @@ def operation(
             **(opt or {}),
             PROBLEMS_OPT: {int(s): tuple(c) for s, c in (problems or {}).items()},
             IDEMPOTENT_OPT: idempotent,
+            NO_DATABASE_OPT: not uses_database,
         },
     }
 
@@ -255,6 +263,8 @@ def _complete_operation(
 
     add(opt.get(PROBLEMS_OPT, {}))
     add(_ALWAYS)
+    if not opt.get(NO_DATABASE_OPT):
+        add(_DATABASE_PROBLEMS)
     if "requestBody" in op:
         add(_BODY_PROBLEMS)
     if params:

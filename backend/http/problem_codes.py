@@ -48,6 +48,7 @@ CODES: Final[dict[str, str]] = {
     "date_out_of_range": "日期须在 2000–2100 年之间。",
     "date_range_invalid": "开始日期不能晚于结束日期。",
     "date_range_too_long": "统计区间最长为 1100 天。",
+    "database_unavailable": "服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。",
     "days_out_of_range": "工作日天数须在 0–3650 之间。",
     "deletion_open_cases": "该群众尚有未办结的办件，删除会中断办理；请待办结或撤回后再批准删除申请。",
     "deletion_request_exists": "您的删除申请已获批准，个人信息即将删除，无需再次申请。",

@@ -27,6 +27,7 @@ from litestar.exceptions import (
 )
 from litestar.types import ExceptionHandlersMap
 
+from backend import db
 from backend.errors import DomainError
 from backend.http.log_paths import logged_path
 
@@ -241,7 +242,37 @@ def _unrepresentable(exc: Exception) -> Response[Any] | None:
     return None
 
 
+DATABASE_RETRY_AFTER_S = 3
+"""What a 503 ``database_unavailable`` asks the client to wait: a restart or fail-over of
+PostgreSQL takes seconds; the mini-program waits this long before its next try."""
+
+
+def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """503 with ``Retry-After``: PostgreSQL is away for a moment (restarting, failing over).
+
+    One warning line per request, without a stack trace: during an outage every request fails
+    alike, and the operator needs the count and the request ids, not a thousand tracebacks.
+    Nothing was written (the request's transaction did not commit), so the client may send the
+    same request again; with its ``Idempotency-Key`` a create that did commit is answered from
+    its stored answer.
+    """
+    log.warning(
+        "database_unavailable",
+        path=logged_path(request.url.path),
+        error=f"{type(exc).__name__}: {exc}"[:200],
+        request_id=_request_id(request),
+    )
+    return problem(
+        503,
+        "database_unavailable",
+        "服务暂时不可用，请稍后重试。",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if db.unavailable(exc):
+        return database_unavailable(request, exc)
     refused = _unrepresentable(exc)
     if refused is not None:
         log.warning(

@@ -157,6 +157,12 @@ async def sweep(*, doorbell: ArqDoorbell, limit: int = 1000) -> int:
     stale = now - timedelta(seconds=STALE_S)
     bucket = f"s{int(now.timestamp()) // STALE_BUCKET_S}"
     for row in rows:
+        if row.attempts:
+            # The job whose run claimed the row last. A worker killed while running it leaves it
+            # in arq's queue, marked as started for many minutes: a worker reads only the 100
+            # oldest due jobs per poll and skips marked ones, so a hundred of those at the
+            # queue's head would stall every worker. (Gone already after a normal run: harmless.)
+            await doorbell.forget(row.id, attempts=row.attempts - 1)
         tag = None
         if row.due_at < stale:
             tag = bucket
@@ -164,6 +170,24 @@ async def sweep(*, doorbell: ArqDoorbell, limit: int = 1000) -> int:
         if await doorbell.enqueue(row.id, attempts=row.attempts, tag=tag):
             enqueued += 1
     return enqueued
+
+
+async def sweep_forever(*, doorbell: ArqDoorbell, every_s: float) -> None:
+    """Sweep every ``every_s`` seconds for as long as the worker runs.
+
+    This runs beside arq's polling, not as an arq job: the jobs it repairs are the ones that can
+    block arq's queue (see ``sweep``), and a sweep queued behind them would never start. Every
+    worker sweeps; two sweeps enqueue the same job ids, which arq takes once.
+    """
+    while True:
+        try:
+            count = await sweep(doorbell=doorbell)
+        except Exception as exc:  # PostgreSQL or Redis away for a moment: the next round retries
+            log.warning("outbox_sweep_failed", error=f"{type(exc).__name__}: {exc}")
+        else:
+            if count:
+                log.info("outbox_swept", enqueued=count)
+        await asyncio.sleep(every_s)
 
 
 async def stats() -> dict[str, int]:

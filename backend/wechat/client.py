@@ -7,6 +7,12 @@ gets wrong for us are handled here:
 - its token refresh has no lock, so cold workers each fetch a token and burn the daily quota;
 - its retry on a rejected token recurses without bound, so it is switched off (``auto_retry``)
   and replaced by one bounded refresh-and-retry.
+
+The blocking calls run on the gateway's own threads, enough for every job a worker runs at once
+(``WORKER_MAX_JOBS``), and a call's time budget starts when its thread takes it up. On asyncio's
+shared pool (a handful of threads) a send could wait its budget away in the queue, be given up
+as unanswered while its thread was still sending, and go out again on the retry: a slow WeChat
+then received messages twice.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar, cast
 
@@ -45,6 +52,7 @@ T = TypeVar("T")
 # Refresh a cached token this long before WeChat would expire it, so calls in flight still use
 # a valid one.
 TOKEN_MARGIN_S = 60
+MIN_THREADS = 8
 SEC_SUGGESTIONS: frozenset[str] = frozenset({"pass", "review", "risky"})
 
 
@@ -222,7 +230,9 @@ class WeChatApi(WeChatGateway):
         timeout_s: float = 5.0,
         miniprogram_state: str | None = None,
         key_prefix: str = "jiujinban:wechat",
+        threads: int = MIN_THREADS,
     ) -> None:
+        self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wechat")
         self._redis = redis.Redis.from_url(redis_url)
         self._client = _Client(
             appid=appid,
@@ -246,16 +256,33 @@ class WeChatApi(WeChatGateway):
             timeout_s=settings.wechat_timeout_s,
             miniprogram_state=settings.wechat_miniprogram_state,
             key_prefix=f"{settings.redis_prefix}:wechat",
+            # a thread for each job a worker runs at once, and a few for the token's fetch
+            threads=max(MIN_THREADS, settings.worker_max_jobs + 4),
         )
 
     async def _run(self, fn: Callable[[], T], *, budget_s: float | None = None) -> T:
-        """Run a blocking step in a thread; give up waiting after its budget.
+        """Run a blocking step in one of the gateway's threads; give up waiting for it once its
+        budget, counted from when the thread took it up, is spent.
 
-        The thread itself cannot be cancelled; wechatpy's own timeout ends it soon after.
+        A step still waiting for a thread when the caller is cancelled never runs. A running one
+        cannot be stopped; wechatpy's own timeout ends it soon after.
         """
         budget = budget_s if budget_s is not None else self._timeout_s + 1
+        loop = asyncio.get_running_loop()
+        begun = asyncio.Event()
+
+        def call() -> T:
+            loop.call_soon_threadsafe(begun.set)
+            return _guarded(fn)
+
+        running = loop.run_in_executor(self._threads, call)
         try:
-            return await asyncio.wait_for(asyncio.to_thread(_guarded, fn), budget)
+            await begun.wait()
+        except asyncio.CancelledError:
+            running.cancel()  # not begun: it never will
+            raise
+        try:
+            return await asyncio.wait_for(running, budget)
         except TimeoutError:
             raise WeChatUnavailable(f"no answer within {budget:g} s") from None
 
@@ -373,5 +400,6 @@ class WeChatApi(WeChatGateway):
         return cast(SecSuggest, suggest)
 
     async def close(self) -> None:
+        self._threads.shutdown(wait=False, cancel_futures=True)
         self._client._http.close()
         self._redis.close()  # type: ignore[no-untyped-call]

@@ -19,7 +19,7 @@ from backend.security.fieldcrypt import FieldCipher
 from backend.settings import Settings
 from notifications import deliver
 from notifications.planner import Planned, Recipient, write_messages
-from notifications.sms import HttpSmsSender
+from notifications.sms import HttpSmsSender, SmsError
 from notifications.tables import Message
 from notifications.templates import parse_config
 from tests.workers.conftest import running_worker
@@ -136,3 +136,35 @@ async def test_a_failing_gateway_is_retried_and_a_missing_phone_is_final(
         assert len(fake_sms.messages()) == 1
     finally:
         await sender.aclose()
+
+
+async def test_a_slow_or_down_gateway_is_a_retryable_failure_not_a_stuck_worker(
+    settings: Settings, fake_sms: FakeSms
+) -> None:
+    sender = HttpSmsSender(
+        url=fake_sms.url,
+        secret=SECRET,
+        cipher=FieldCipher(settings.field_key_ring()),
+        connect_timeout_s=0.5,
+        read_timeout_s=0.3,
+    )
+    try:
+        citizen_id = await _villager(settings)
+        fake_sms.set_delay(2.0)
+        with pytest.raises(SmsError) as slow:
+            await sender.send(citizen_id=citizen_id, text=BODY)
+        assert slow.value.retryable
+        # The gateway has it; only its answer is late (a timeout shorter than the gateway's
+        # answer is how an SMS could go out twice, so the real timeouts are generous).
+        assert [m["phone"] for m in fake_sms.messages()] == [PHONE]
+        fake_sms.set_delay(0)
+        fake_sms.stop()
+        with pytest.raises(SmsError) as down:
+            await sender.send(citizen_id=citizen_id, text=BODY)
+        assert down.value.retryable and "unreachable" in str(down.value)
+        fake_sms.start()  # the same port again
+        assert await sender.send(citizen_id=citizen_id, text=BODY)
+    finally:
+        await sender.aclose()
+    assert fake_sms.requests == 2  # the refused connection never reached it
+    assert len(fake_sms.messages()) == 2

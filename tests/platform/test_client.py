@@ -88,6 +88,23 @@ async def test_what_is_retried_and_what_is_refused(platform: FakePlatform):
         await wrong.aclose()
 
 
+async def test_a_failing_platform_answers_503_until_it_recovers(platform: FakePlatform):
+    adapter = client(platform)
+    try:
+        platform.set_failing(True)
+        for _ in range(3):
+            with pytest.raises(PlatformUnavailable, match="503"):
+                await adapter.push(CASE)
+        platform.set_failing(False)
+        first = await adapter.push(CASE)
+        again = await adapter.push(CASE)
+    finally:
+        await adapter.aclose()
+    assert first == again
+    assert [r["status"] for r in platform.received] == [503, 503, 503, 201, 200]
+    assert list(platform.pushes) == [CASE.number]
+
+
 async def test_an_account_without_a_secret_waits_instead_of_failing(platform: FakePlatform):
     clients = PlatformClients(PlatformConfig())
     with pytest.raises(PlatformUnavailable, match="PLATFORM_SECRETS"):

@@ -303,6 +303,22 @@ async def test_slow_wechat_is_unavailable(make_api: MakeApi, fake: FakeWeChat) -
     assert caught.value.retryable
 
 
+async def test_sends_queued_for_a_thread_are_not_given_up_while_still_sending(
+    make_api: MakeApi, fake: FakeWeChat
+) -> None:
+    """More sends at once than threads, to a slow WeChat: a send's budget starts when its thread
+    takes it up, so none is reported unanswered while its thread is still sending (its retry
+    would send the message a second time)."""
+    api = make_api(timeout_s=1.0, threads=4)
+    await send(api)  # the token, fetched before WeChat turns slow
+    fake.set_delay(0.5, SEND)
+
+    msgids = await asyncio.gather(*(send(api, f"o-citizen-{n}") for n in range(36)))
+
+    assert len(set(msgids)) == 36
+    assert len(fake.messages()) == 37
+
+
 async def test_http_500_is_unavailable(gateway: WeChatApi, fake: FakeWeChat) -> None:
     fake.set_http_error(500, times=1)
 

@@ -25,6 +25,15 @@ export const NETWORK_TEXT = '网络不太稳定，没有连上服务器。请检
 const SERVER_TEXT = '服务器暂时忙不过来，请稍后再试。'
 const RETRY_DELAYS_MS = [400, 1200, 3000]
 
+/**
+ * Whether a failed action may have been done all the same, so that trying again must reuse its
+ * key: nothing came back, the server was away (5xx, e.g. 503 while its database restarts), or
+ * the first request with this key is still running. Any other answer is final.
+ */
+export function mayBeDone(failure: ApiError): boolean {
+  return failure.status === 0 || failure.status >= 500 || failure.code === 'request_in_progress'
+}
+
 /** A fresh key for one action (one tap of 提交): keep it until the action succeeds. */
 export function newActionKey(): string {
   const bytes = new Uint8Array(16)

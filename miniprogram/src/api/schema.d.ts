@@ -8293,6 +8293,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     authWechatLogin: {
@@ -8466,9 +8491,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `wechat_unavailable`：微信服务暂时不可用，请稍后再试。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8482,7 +8510,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "wechat_unavailable";
+                        code?: "wechat_unavailable" | "database_unavailable";
                     };
                 };
             };
@@ -8660,9 +8688,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `wechat_unavailable`：微信服务暂时不可用，请稍后再试。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8676,7 +8707,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "wechat_unavailable";
+                        code?: "wechat_unavailable" | "database_unavailable";
                     };
                 };
             };
@@ -8777,6 +8808,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -9031,9 +9087,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `sms_unavailable`：短信服务暂时不可用，请稍后再试。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9047,7 +9106,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "sms_unavailable";
+                        code?: "sms_unavailable" | "database_unavailable";
                     };
                 };
             };
@@ -9276,6 +9335,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     sessionChangePassword: {
@@ -9501,6 +9585,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     sessionLogout: {
@@ -9590,6 +9699,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -9877,9 +10011,12 @@ export interface operations {
              * @description 服务暂时不可用。可能的 code：
              *     - `rate_limit_unavailable`：暂时无法处理身份核对请求，请稍后再试。
              *     - `sms_unavailable`：短信服务暂时不可用，请稍后再试。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9893,7 +10030,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "rate_limit_unavailable" | "sms_unavailable";
+                        code?: "rate_limit_unavailable" | "sms_unavailable" | "database_unavailable";
                     };
                 };
             };
@@ -10123,9 +10260,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `wechat_unavailable`：微信服务暂时不可用，请稍后再试。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10139,7 +10279,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "wechat_unavailable";
+                        code?: "wechat_unavailable" | "database_unavailable";
                     };
                 };
             };
@@ -10286,6 +10426,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     meExportMe: {
@@ -10427,6 +10592,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -10675,6 +10865,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     meStaffMe: {
@@ -10791,6 +11006,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -10946,6 +11186,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -11179,6 +11444,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -11431,6 +11721,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     staffAdminEnable: {
@@ -11654,6 +11969,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -11883,6 +12223,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     staffAdminUnlock: {
@@ -12106,6 +12471,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -12358,6 +12748,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     deletionAdminListDeletionRequests: {
@@ -12506,6 +12921,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -12732,6 +13172,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -12962,6 +13427,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     calendarAdminConfirmYear: {
@@ -13187,6 +13677,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     calendarAdminDeleteDay: {
@@ -13356,6 +13871,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     calendarAdminListDays: {
@@ -13504,6 +14044,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -13740,6 +14305,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     calendarDay: {
@@ -13912,6 +14502,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     calendarDue: {
@@ -14059,6 +14674,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -14230,6 +14870,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -14483,6 +15148,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenCaseListMine: {
@@ -14629,6 +15319,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -14902,6 +15617,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenCaseMaterialLink: {
@@ -15074,6 +15814,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -15330,6 +16095,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenCaseWithdraw: {
@@ -15524,6 +16314,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenNoticeListNotices: {
@@ -15692,6 +16507,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -15892,6 +16732,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     terminalAuthLogin: {
@@ -16087,6 +16952,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     terminalSessionEnd: {
@@ -16200,6 +17090,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -16427,6 +17342,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowAccept: {
@@ -16623,6 +17563,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowClaim: {
@@ -16747,6 +17712,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -17007,6 +17997,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowDetail: {
@@ -17175,6 +18190,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -17427,6 +18467,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -17684,6 +18749,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowMaterialLink: {
@@ -17859,6 +18949,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowQueue: {
@@ -18019,6 +19134,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -18274,6 +19414,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowRelease: {
@@ -18465,6 +19630,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -18719,6 +19909,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowReveal: {
@@ -18947,6 +20162,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -19200,6 +20440,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -19458,6 +20723,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowTownshipCases: {
@@ -19620,6 +20910,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -19922,6 +21237,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowTransfer: {
@@ -20174,6 +21514,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     reviewApprove: {
@@ -20420,6 +21785,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -20673,6 +22063,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     reviewDetail: {
@@ -20844,6 +22259,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     reviewListCases: {
@@ -20992,6 +22432,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -21167,6 +22632,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -21398,6 +22888,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -21652,6 +23167,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     routingRuleDeleteRule: {
@@ -21819,6 +23359,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     routingRuleListRules: {
@@ -21969,6 +23534,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -22172,6 +23762,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     agentCaseDetail: {
@@ -22342,6 +23957,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     agentMyMandates: {
@@ -22490,6 +24130,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -22756,6 +24421,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     agentMyErrands: {
@@ -22904,6 +24594,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -23179,6 +24894,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     agentFindCitizens: {
@@ -23327,6 +25067,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -23596,9 +25361,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `rate_limit_unavailable`：暂时无法处理身份核对请求，请稍后再试。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23612,7 +25380,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "rate_limit_unavailable";
+                        code?: "rate_limit_unavailable" | "database_unavailable";
                     };
                 };
             };
@@ -23867,6 +25635,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     agentMyBatch: {
@@ -24037,6 +25830,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     agentMyBatches: {
@@ -24185,6 +26003,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -24421,6 +26264,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -24670,6 +26538,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -24926,6 +26819,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenMandateConfirm: {
@@ -25120,6 +27038,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenMandateMine: {
@@ -25266,6 +27209,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -25462,6 +27430,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenMandateRevoke: {
@@ -25655,6 +27648,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowHandoverBatch: {
@@ -25825,6 +27843,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowHandoverBatches: {
@@ -25975,6 +28018,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -26210,6 +28278,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -26462,6 +28555,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowReferralReferralResolve: {
@@ -26688,6 +28806,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     windowReferralReferralsList: {
@@ -26839,6 +28982,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     spotCheckSampled: {
@@ -26987,6 +29155,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -27215,6 +29408,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     supervisionAgents: {
@@ -27361,6 +29579,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -27525,6 +29768,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     supervisionCalls: {
@@ -27674,6 +29942,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -27927,6 +30220,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     supervisionEscalations: {
@@ -28073,6 +30391,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -28224,6 +30567,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -28398,6 +30766,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     supervisionFollowUps: {
@@ -28546,6 +30939,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -28701,6 +31119,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -28928,6 +31371,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -29182,6 +31650,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     statsOverview: {
@@ -29359,6 +31852,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenNotificationMessages: {
@@ -29508,6 +32026,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenNotificationMyCredits: {
@@ -29625,6 +32168,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -29827,6 +32395,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     citizenNotificationRead: {
@@ -29998,6 +32591,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     staffNoticeNotices: {
@@ -30146,6 +32764,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -30316,6 +32959,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     weChatPushCheck: {
@@ -30441,9 +33109,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `push_not_configured`：消息推送未开启。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -30457,7 +33128,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "push_not_configured";
+                        code?: "push_not_configured" | "database_unavailable";
                     };
                 };
             };
@@ -30576,9 +33247,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `push_not_configured`：消息推送未开启。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -30592,7 +33266,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "push_not_configured";
+                        code?: "push_not_configured" | "database_unavailable";
                     };
                 };
             };
@@ -30694,6 +33368,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -30816,6 +33515,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     catalogueGetItem: {
@@ -30935,6 +33659,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     catalogueListBundles: {
@@ -31031,6 +33780,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -31134,6 +33908,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -31265,6 +34064,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     reachNearby: {
@@ -31392,6 +34216,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -31596,6 +34445,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -31834,9 +34708,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `storage_unavailable`：文件存储暂时不可用，请稍后再试。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -31850,7 +34727,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "storage_unavailable";
+                        code?: "storage_unavailable" | "database_unavailable";
                     };
                 };
             };
@@ -32024,6 +34901,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     fileFile: {
@@ -32171,9 +35073,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `storage_unavailable`：文件存储暂时不可用，请稍后再试。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32187,7 +35092,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "storage_unavailable";
+                        code?: "storage_unavailable" | "database_unavailable";
                     };
                 };
             };
@@ -32420,9 +35325,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `platform_not_configured`：外部一窗受理平台尚未配置。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32436,7 +35344,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "platform_not_configured";
+                        code?: "platform_not_configured" | "database_unavailable";
                     };
                 };
             };
@@ -32675,9 +35583,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `platform_not_configured`：外部一窗受理平台尚未配置。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32691,7 +35602,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "platform_not_configured";
+                        code?: "platform_not_configured" | "database_unavailable";
                     };
                 };
             };
@@ -32841,6 +35752,31 @@ export interface operations {
                          * @enum {string}
                          */
                         code?: "internal_error";
+                    };
+                };
+            };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
                     };
                 };
             };
@@ -33038,6 +35974,31 @@ export interface operations {
                     };
                 };
             };
+            /**
+             * @description 服务暂时不可用。可能的 code：
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
+             */
+            503: {
+                headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /**
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /**
+                         * @enum {string}
+                         */
+                        code?: "database_unavailable";
+                    };
+                };
+            };
         };
     };
     platformAdminTownships: {
@@ -33190,9 +36151,12 @@ export interface operations {
             /**
              * @description 服务暂时不可用。可能的 code：
              *     - `platform_not_configured`：外部一窗受理平台尚未配置。
+             *     - `database_unavailable`：服务暂时不可用（数据库重启或切换中），请按 Retry-After 稍后重试；带 Idempotency-Key 的重试不会重复办理。
              */
             503: {
                 headers: {
+                    /** @description 多少秒后可以再试。 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -33206,7 +36170,7 @@ export interface operations {
                         /**
                          * @enum {string}
                          */
-                        code?: "platform_not_configured";
+                        code?: "platform_not_configured" | "database_unavailable";
                     };
                 };
             };

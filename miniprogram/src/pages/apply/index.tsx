@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
 import { Image, Input, Text, View } from '@tarojs/components'
 import { useEffect, useRef, useState } from 'react'
-import { api, ApiError, newActionKey } from '../../api/client'
+import { api, ApiError, mayBeDone, newActionKey } from '../../api/client'
 import type {
   AreaPage,
   BundleDetail,
@@ -130,8 +130,9 @@ export default function Apply() {
   const [pointId, setPointId] = useState('')
   const [sending, setSending] = useState(false)
   const [done, setDone] = useState<{ number: string; later: LaterItem[] } | null>(null)
-  // One key for this submission: every retry of it (after a network failure) sends the same key,
-  // so the server files it once. A definite answer from the server ends the attempt.
+  // One key for this submission: every retry of it (after a network failure, a 5xx, or while
+  // the first try still runs) sends the same key, so the server files it once. A definite
+  // answer from the server ends the attempt.
   const keyRef = useRef(newActionKey())
 
   useEffect(() => {
@@ -320,6 +321,10 @@ export default function Apply() {
       const failure = e as ApiError
       if (failure.status === 0) {
         setError('网络不太稳定，申请还没有送到。请检查网络后再点一次“提交申请”，不会重复提交。')
+        return
+      }
+      if (mayBeDone(failure)) {
+        setError(`${failure.message}再点一次“提交申请”不会重复提交。`)
         return
       }
       keyRef.current = newActionKey()
