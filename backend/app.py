@@ -47,16 +47,14 @@ from backend.geo.routes import AreaController, ReachController
 from backend.geo.travel import StraightLineEstimator, TravelTimeProvider
 from backend.health.routes import HealthController
 from backend.http import openapi
-from backend.http.access_log import access_log_middleware
 from backend.http.api_docs import LocalSwaggerPlugin, docs_router
 from backend.http.auth import PUBLIC
+from backend.http.edge import edge_middleware
 from backend.http.h5 import h5_router
-from backend.http.input_guard import input_guard_middleware
-from backend.http.metrics import metrics_guard, metrics_middleware
+from backend.http.metrics import metrics_guard
 from backend.http.no_store import no_store
 from backend.http.outbound import OutboundPolicy
 from backend.http.problems import EXCEPTION_HANDLERS, http_exception_handler
-from backend.http.request_id import request_id_middleware
 from backend.http.strict_body import strict_json_body
 from backend.identity import erasure, reveal, takeover
 from backend.identity.deletion_routes import DeletionAdminController
@@ -311,12 +309,7 @@ def create_app(
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State(state),
-        middleware=[
-            request_id_middleware,
-            access_log_middleware,
-            metrics_middleware,
-            DefineMiddleware(input_guard_middleware, pages_under=portal.path),
-        ],
+        middleware=[DefineMiddleware(edge_middleware, pages_under=portal.path)],
         before_send=[no_store],
         before_request=strict_json_body,
         exception_handlers={

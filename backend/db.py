@@ -168,29 +168,67 @@ async def connection() -> AsyncIterator[asyncpg.Connection]:
             await conn.close()
 
 
+def _bound_connection() -> tuple[Any, PostgresEngine]:
+    """The current transaction's connection (None outside one) and the engine."""
+    eng = engine()
+    current = eng.current_transaction.get()
+    return (current.connection if current is not None else None), eng
+
+
+# The four helpers below do what ``async with connection() as conn: await conn.<call>`` does,
+# without the context manager: it cost a generator and two awaits per statement, on the paths
+# these helpers exist for. asyncpg's pool methods check a connection out and back in the same way.
+
+
 async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
     """One statement (``$1``-style parameters) through asyncpg, as :func:`connection` picks."""
-    async with connection() as conn:
+    conn, eng = _bound_connection()
+    if conn is not None:
         rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
+        return rows
+    if eng.pool is not None:
+        rows = await eng.pool.fetch(sql, *args)
+        return rows
+    async with connection() as conn:
+        rows = await conn.fetch(sql, *args)
         return rows
 
 
 async def fetchrow(sql: str, *args: Any) -> asyncpg.Record | None:
-    async with connection() as conn:
+    conn, eng = _bound_connection()
+    if conn is not None:
         row: asyncpg.Record | None = await conn.fetchrow(sql, *args)
+        return row
+    if eng.pool is not None:
+        row = await eng.pool.fetchrow(sql, *args)
+        return row
+    async with connection() as conn:
+        row = await conn.fetchrow(sql, *args)
         return row
 
 
 async def fetchval(sql: str, *args: Any) -> Any:
     """The first column of the first row (None when there is no row)."""
+    conn, eng = _bound_connection()
+    if conn is not None:
+        return await conn.fetchval(sql, *args)
+    if eng.pool is not None:
+        return await eng.pool.fetchval(sql, *args)
     async with connection() as conn:
         return await conn.fetchval(sql, *args)
 
 
 async def execute(sql: str, *args: Any) -> str:
     """One statement whose rows are not needed; returns asyncpg's status (``UPDATE 3``)."""
-    async with connection() as conn:
+    conn, eng = _bound_connection()
+    if conn is not None:
         status: str = await conn.execute(sql, *args)
+        return status
+    if eng.pool is not None:
+        status = await eng.pool.execute(sql, *args)
+        return status
+    async with connection() as conn:
+        status = await conn.execute(sql, *args)
         return status
 
 

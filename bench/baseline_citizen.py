@@ -75,6 +75,7 @@ from backend.catalogue.schemas import (
     Level,
     Sensitivity,
 )
+from backend.identity.store import citizens as citizen_store
 from backend.uploads.keys import key_for
 from backend.uploads.schemas import StoredType, UploadCreated, UploadForm
 from backend.uploads.sniff import clean
@@ -93,27 +94,8 @@ def _sql(*parts: str) -> str:
     return "".join(parts)
 
 
-_CITIZEN_COLUMNS = ", ".join(
-    f'"citizen"."{c}" AS "{c}"'
-    for c in (
-        "id", "openid", "unionid", "name", "village", "identity_bound", "identity_verified",
-        "id_number_enc", "id_number_hash", "id_number_masked", "birth_year", "sex", "verified_at",
-        "verify_reference", "phone_enc", "phone_masked", "consent_version", "consented_at",
-        "created_at", "updated_at", "last_login_at",
-    )
-)  # fmt: skip
-CITIZEN_EXISTS = _sql(
-    "SELECT EXISTS(SELECT ALL ",
-    _CITIZEN_COLUMNS,
-    ' FROM "citizen" WHERE "citizen"."id" = $1) AS "exists"',
-)
-CITIZEN_PROFILE = (
-    'SELECT ALL "citizen"."id" AS "id", "citizen"."name" AS "name", "citizen"."id_number_masked"'
-    ' AS "id_number_masked", "citizen"."phone_masked" AS "phone_masked",'
-    ' "citizen"."identity_bound" AS "identity_bound", "citizen"."identity_verified" AS'
-    ' "identity_verified", "citizen"."village" AS "village" FROM "citizen"'
-    ' WHERE "citizen"."id" = $1 LIMIT 1'
-)
+CITIZEN_EXISTS = citizen_store.VERSION_OF  # the app's token check (None: no such citizen)
+CITIZEN_PROFILE = citizen_store.PROFILE  # with whether an approved erasure is pending
 REVISION = (
     'SELECT ALL "catalogue_revision"."revision" AS "revision", "catalogue_revision"."changed_at"'
     ' AS "changed_at" FROM "catalogue_revision" LIMIT 1'
@@ -320,7 +302,7 @@ async def citizen_of(request: Request[Any, Any, Any], state: State) -> tuple[str
     pool = await caches.citizen_pool(state.env)
     now = time.monotonic()
     if caches.citizens.get(ident, 0.0) <= now:
-        if not await pool.fetchval(CITIZEN_EXISTS, ident):
+        if await pool.fetchval(CITIZEN_EXISTS, ident) is None:
             raise NotAuthorizedException()
         caches.citizens[ident] = now + caches.citizen_s
     return ident, pool
@@ -519,6 +501,8 @@ async def submit(request: Request[Any, Any, Any], state: State, data: CaseSubmis
     profile = await pool.fetchrow(CITIZEN_PROFILE, citizen)
     if profile is None or not profile["identity_bound"]:
         raise ClientException(detail="identity_not_bound", status_code=409)
+    if profile["erasure_pending"]:
+        raise ClientException(detail="erasure_pending", status_code=409)
     item = (await state.caches.catalogue(pool)).get(data.item_code or "")
     if item is None or data.bundle_code is not None:
         raise _invalid("item_unknown")

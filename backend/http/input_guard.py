@@ -1,7 +1,7 @@
 """Refuse request text PostgreSQL or the decoders cannot hold, before any handler runs.
 
 PostgreSQL ``text`` cannot store a NUL character, so a NUL anywhere in what a client sends would
-surface deep inside a handler as a database error, after some work was done. This middleware
+surface deep inside a handler as a database error, after some work was done. This guard
 answers 400 before any of that, for every route and every caller (including the public logins):
 
 - a NUL (raw or percent-encoded) or invalid UTF-8 in the path or the query string;
@@ -9,7 +9,8 @@ answers 400 before any of that, for every route and every caller (including the 
   refused by the JSON decoder), or nesting deeper than ``MAX_JSON_DEPTH``;
 - in a form body (``application/x-www-form-urlencoded``): a NUL or invalid UTF-8.
 
-Multipart bodies carry binary files and are not scanned; their text fields are checked where
+:func:`screen` runs in :func:`backend.http.edge.edge_middleware`, before the app. Multipart
+bodies carry binary files and are not scanned; their text fields are checked where
 they are decoded (``backend/http/problems.py`` maps the decoder's and the database's refusals).
 Under ``pages_under`` (the staff portal's /portal) the refusal is raised as ``InputRefused``
 instead, for the route's exception handlers to answer with the portal's own page; every other
@@ -24,10 +25,8 @@ import json
 import re
 from urllib.parse import unquote_to_bytes
 
-from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.types import (
-    ASGIApp,
     HTTPResponseBodyEvent,
     HTTPResponseStartEvent,
     Receive,
@@ -68,9 +67,11 @@ def _under(path: str, prefix: str | None) -> bool:
 
 def _text_refused(raw: bytes) -> bool:
     """A percent-encoded text with a NUL or that is not UTF-8 once decoded."""
-    decoded = unquote_to_bytes(raw)
+    decoded = unquote_to_bytes(raw) if b"%" in raw else raw
     if b"\x00" in decoded:
         return True
+    if decoded.isascii():
+        return False
     try:
         decoded.decode("utf-8")
     except UnicodeDecodeError:
@@ -152,60 +153,60 @@ async def _refuse(send: Send, refusal: tuple[str, str], status: int = 400) -> No
     await send(end)
 
 
-def input_guard_middleware(app: ASGIApp, pages_under: str | None = None) -> ASGIApp:
-    """The guard; a refusal under the path prefix ``pages_under`` is raised, not written."""
+async def screen(
+    scope: Scope, receive: Receive, send: Send, pages_under: str | None = None
+) -> Receive | None:
+    """The guard, before the app runs: the ``receive`` to hand the app (the body replayed when
+    it was read for the checks), or None when the request was refused — answered through
+    ``send`` or, under the path prefix ``pages_under``, raised as :class:`InputRefused`."""
+    pages = _under(scope["path"], pages_under)
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
-            return
-        pages = _under(scope["path"], pages_under)
+    async def refuse(refusal: tuple[str, str], status: int = 400) -> None:
+        if pages:
+            raise InputRefused(refusal, status)
+        await _refuse(send, refusal, status)
 
-        async def refuse(refusal: tuple[str, str], status: int = 400) -> None:
-            if pages:
-                raise InputRefused(refusal, status)
-            await _refuse(send, refusal, status)
+    raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+    if (
+        "\x00" in scope["path"]
+        or _text_refused(raw_path)
+        or _text_refused(scope.get("query_string", b""))
+    ):
+        await refuse(INVALID_CHARACTERS)
+        return None
+    content_type = b""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value
+            break
+    if not _checks_body(content_type):
+        return receive
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BUFFERED:
+            await refuse(TOO_LARGE, 413)
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    refusal = _body_refusal(content_type, body)
+    if refusal is not None:
+        await refuse(refusal)
+        return None
+    replayed = False
 
-        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
-        if (
-            "\x00" in scope["path"]
-            or _text_refused(raw_path)
-            or _text_refused(scope.get("query_string", b""))
-        ):
-            await refuse(INVALID_CHARACTERS)
-            return
-        content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
-        if not _checks_body(content_type):
-            await app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > MAX_BUFFERED:
-                await refuse(TOO_LARGE, 413)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        refusal = _body_refusal(content_type, body)
-        if refusal is not None:
-            await refuse(refusal)
-            return
-        replayed = False
+    async def replay() -> ReceiveMessage:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
 
-        async def replay() -> ReceiveMessage:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await app(scope, replay, send)
-
-    return middleware
+    return replay

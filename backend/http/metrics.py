@@ -3,10 +3,11 @@
 The same series Litestar's Prometheus plugin writes (``litestar_requests_total``,
 ``litestar_request_duration_seconds``, ``litestar_requests_error_total``,
 ``litestar_requests_in_progress``, labelled by method, route template, status and app name) —
-written by a plain ASGI middleware that keeps each label set's child metric in a dict, instead
-of building a ``Request`` and resolving labels several times per request (that plugin cost
-about 50 µs a request, a quarter of a cached catalogue read). ``/metrics`` itself and paths no
-route matched are left out.
+written by :func:`backend.http.edge.edge_middleware` through :func:`started` and
+:func:`finished`, which keep each label set's child metric in a dict, instead of building a
+``Request`` and resolving labels several times per request (that plugin cost about 50 µs a
+request, a quarter of a cached catalogue read). ``/metrics`` itself and paths no route matched
+are left out (:func:`metered`).
 
 ``metrics_guard`` keeps the page itself behind ``METRICS_TOKEN`` (see docs/operations.md).
 """
@@ -14,18 +15,15 @@ route matched are left out.
 from __future__ import annotations
 
 import hmac
-import time
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.enums import ScopeType
 from litestar.handlers import BaseRouteHandler
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Scope
 from prometheus_client import Counter, Gauge, Histogram
 
 from backend.errors import NotAllowed, Unauthenticated
 from backend.http import texts
-from backend.http.problems import raised_status
 
 APP_NAME = "jiujinban"
 _LABELS = ("method", "path", "status_code", "app_name")
@@ -62,50 +60,38 @@ def _in_progress(method: str, path: str) -> Any:
     return found
 
 
-def metrics_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path_template") or ""
-        if scope["type"] != ScopeType.HTTP or not path or path.startswith("/metrics"):
-            await app(scope, receive, send)
-            return
-        method = scope["method"]
-        start = time.perf_counter()
-        status = 500
-        duration = 0.0
-
-        async def record(message: Message) -> None:
-            nonlocal status, duration
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                duration = time.perf_counter() - start
-            await send(message)
-
-        running = _in_progress(method, path)
-        running.inc()
-        try:
-            await app(scope, receive, record)
-        except Exception as exc:
-            # An HTTP exception raised outside the route (the CSRF check, say) is answered by
-            # the app's outer handler after this layer: count it under its own status.
-            status = raised_status(exc)
-            raise
-        finally:
-            running.dec()
-            count, seconds, errors = _done(method, path, status)
-            count.inc()
-            seconds.observe(duration or time.perf_counter() - start)
-            if errors is not None:
-                errors.inc()
-
-    return middleware
+def metered(scope: Scope) -> str | None:
+    """The route template a request is counted under: None for ``/metrics`` itself and for
+    paths no route matched."""
+    path: str = scope.get("path_template") or ""
+    if not path or path.startswith("/metrics"):
+        return None
+    return path
 
 
-def metrics_guard(
+def started(method: str, path: str) -> Any:
+    """A request of the route ``path`` begins: its in-progress gauge, counted up (call
+    ``.dec()`` on it when the request ends)."""
+    running = _in_progress(method, path)
+    running.inc()
+    return running
+
+
+def finished(method: str, path: str, status: int, seconds: float) -> None:
+    """A request of the route ``path`` ended with ``status`` after ``seconds``."""
+    count, duration, errors = _done(method, path, status)
+    count.inc()
+    duration.observe(seconds)
+    if errors is not None:
+        errors.inc()
+
+
+async def metrics_guard(
     connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler
 ) -> None:
     """``/metrics`` is not public: ``Authorization: Bearer <METRICS_TOKEN>``; without the
-    setting it is open in dev mode only and refused everywhere else."""
+    setting it is open in dev mode only and refused everywhere else. A coroutine, so Litestar
+    does not run it in its thread pool."""
     settings = connection.app.state.settings
     token: str = settings.metrics_token
     if not token:

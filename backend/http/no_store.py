@@ -14,7 +14,8 @@ routes and answers an authentication failure outside them, while the hook sees e
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
+from typing import Any
+
 from litestar.types import Message, Scope
 
 PREFIXES = ("/api/", "/portal/", "/portal")
@@ -23,6 +24,10 @@ PREFIXES = ("/api/", "/portal/", "/portal")
 async def no_store(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start" or not scope["path"].startswith(PREFIXES):
         return
-    headers = MutableScopeHeaders.from_message(message)
-    if "cache-control" not in headers:
-        headers["cache-control"] = "no-store"
+    headers: Any = message.get("headers")
+    if not isinstance(headers, list):
+        message["headers"] = headers = list(headers or ())
+    for name, _ in headers:
+        if name.lower() == b"cache-control":
+            return
+    headers.append((b"cache-control", b"no-store"))

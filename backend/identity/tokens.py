@@ -15,7 +15,13 @@ from litestar.connection import ASGIConnection
 from litestar.security.jwt import JWTAuth, Token
 
 from backend.errors import NotAllowed, Unauthenticated
-from backend.http.auth import KIOSK_OK, PASSWORD_CHANGE_PENDING_OK, TERMINAL_OK, Principal
+from backend.http.auth import (
+    KIOSK_OK,
+    PASSWORD_CHANGE_PENDING_OK,
+    TERMINAL_OK,
+    CheckedToken,
+    Principal,
+)
 from backend.identity import texts
 from backend.identity.service import get_staff_account
 from backend.identity.sessions import known_citizens
@@ -117,6 +123,7 @@ def make_jwt_auth(
         token_secret=settings.secret_key,
         exclude=exclude,
         exclude_opt_key="exclude_from_auth",
+        token_cls=CheckedToken,
         default_token_expiration=timedelta(seconds=settings.access_token_ttl_s),
     )
 

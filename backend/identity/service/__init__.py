@@ -22,7 +22,7 @@ from backend.identity import roles
 from backend.identity.password_policy import STRICT, PasswordRules, password_problems
 from backend.identity.reveal import read_full_id_number as read_full_id_number
 from backend.identity.sealed import session_key_context
-from backend.identity.store import accounts, areas, citizens, deletion_requests, users
+from backend.identity.store import accounts, areas, citizens, users
 from backend.identity.store.users import StaffAccount as StaffAccount
 from backend.security.fieldcrypt import FieldCipher
 from backend.security.passwords import hash_password
@@ -119,7 +119,7 @@ async def get_citizen_profile(*, citizen_id: str) -> CitizenProfile:
     if row is None:
         raise NotFound("找不到该群众。", code="citizen_not_found")
     return CitizenProfile(
-        erasure_pending=await deletion_requests.approved_for(citizen_id=citizen_id),
+        erasure_pending=row.erasure_pending,
         id=row.id,
         name=row.name,
         id_number_masked=row.id_number_masked,

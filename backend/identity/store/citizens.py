@@ -33,6 +33,8 @@ class Profile:
     identity_bound: bool
     identity_verified: bool
     village_code: str | None
+    erasure_pending: bool
+    """An approved deletion request of the citizen awaits its erasure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +69,20 @@ async def exists(*, citizen_id: str) -> bool:
     )
 
 
+PROFILE = (
+    "SELECT c.id::text AS id, c.name, c.id_number_masked, c.phone_masked, c.identity_bound,"
+    " c.identity_verified, c.village, EXISTS (SELECT 1 FROM deletion_request d"
+    " WHERE d.citizen = c.id AND d.status = 'approved') AS erasure_pending"
+    " FROM citizen c WHERE c.id = $1::uuid"
+)
+"""The profile and whether an approved deletion request awaits its erasure, in one statement
+(read on every submission)."""
+
+
 async def profile(*, citizen_id: str) -> Profile | None:
     if not is_uuid(citizen_id):
         return None
-    row = await db.fetchrow(
-        "SELECT id::text AS id, name, id_number_masked, phone_masked, identity_bound,"
-        " identity_verified, village FROM citizen WHERE id = $1::uuid",
-        citizen_id,
-    )
+    row = await db.fetchrow(PROFILE, citizen_id)
     if row is None:
         return None
     return Profile(
@@ -85,6 +93,7 @@ async def profile(*, citizen_id: str) -> Profile | None:
         identity_bound=row["identity_bound"],
         identity_verified=row["identity_verified"],
         village_code=row["village"],
+        erasure_pending=row["erasure_pending"],
     )
 
 
@@ -134,12 +143,17 @@ async def sealed_phone(*, citizen_id: str) -> str | None:
     return None if row is None else row["phone_enc"]
 
 
+VERSION_OF = "SELECT token_version FROM citizen WHERE id = $1::uuid"
+"""Read for a citizen's tokens at most every few seconds per process
+(``backend.identity.sessions``)."""
+
+
 async def token_version(*, citizen_id: str) -> int | None:
     """The citizen's current token version, or None when there is no such citizen."""
     if not is_uuid(citizen_id):
         return None
-    row = await Citizen.select(Citizen.token_version).where(Citizen.id == citizen_id).first().run()
-    return None if row is None else int(row["token_version"])
+    version = await db.fetchval(VERSION_OF, citizen_id)
+    return None if version is None else int(version)
 
 
 async def bump_token_version(*, citizen_id: str) -> int | None:

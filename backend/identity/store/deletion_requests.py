@@ -164,15 +164,6 @@ async def pending_of(*, citizen_id: str) -> Pending | None:
     return None if row is None else Pending(row["id"], row["status"], row["requested_at"])
 
 
-async def approved_for(*, citizen_id: str) -> bool:
-    """Whether an approved request of the citizen awaits its erasure."""
-    return bool(
-        await DeletionRequest.exists()
-        .where((DeletionRequest.citizen == citizen_id) & (DeletionRequest.status == "approved"))
-        .run()
-    )
-
-
 async def move(*, from_citizen: str, into_citizen: str) -> None:
     """The requests of a record taken over follow it into the account that took it."""
     await (
