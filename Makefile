@@ -19,7 +19,7 @@ run: setup ## Bring up everything with demo data (services, migrations, API, wor
 TEST_WORKERS ?= 2
 
 test: setup ## Run the whole suite against real PostgreSQL and Redis (embedded if none), with coverage
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term --cov-fail-under=85
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --cov --cov-report=term --cov-fail-under=85
 
 test-fast: setup ## Only unit tests (no services)
 	$(PY) -m pytest -m unit

@@ -12,8 +12,11 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from urllib.parse import quote, urlsplit, urlunsplit
 
 
 class ChildFailed(RuntimeError):
@@ -118,3 +121,44 @@ class Supervisor:
         """Stop every child still tracked, newest first."""
         while self._children:
             self.stop(self._children[-1])
+
+
+def with_database(url: str, name: str) -> str:
+    """``url`` with its database replaced by ``name``."""
+    return urlunsplit(urlsplit(url)._replace(path="/" + quote(name)))
+
+
+@contextmanager
+def signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the run like Ctrl-C does, through the ``finally`` blocks."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def shielded_cleanup() -> None:
+    """Cleanup runs to its end: further Ctrl-C / SIGTERM are ignored from here on."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def delete_redis_keys(url: str, pattern: str) -> int:
+    """What this run wrote to Redis (arq queue and jobs, the WeChat token cache), nothing else."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    deleted = 0
+    try:
+        for key in client.scan_iter(match=pattern, count=1000):
+            deleted += 1
+            client.delete(key)
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+    return deleted

@@ -34,16 +34,11 @@ import asyncio
 import os
 import secrets
 import shutil
-import signal
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 from rich.console import Console
@@ -60,7 +55,14 @@ from backend.settings import Settings, load_settings
 from bench import citizens, loadgen, machine, notify, province, queue_latency, stats_overview
 from bench.cpu import CpuMeter
 from bench.measure import build_context, measure, smoke_check
-from bench.processes import ChildFailed, Supervisor
+from bench.processes import (
+    ChildFailed,
+    Supervisor,
+    delete_redis_keys,
+    shielded_cleanup,
+    signals_raise,
+    with_database,
+)
 from bench.report import failed, render, render_queue, to_json, write_json
 from bench.scenarios import SCENARIOS
 
@@ -198,31 +200,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + quote(name)))
-
-
-@contextmanager
-def _signals_raise() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the run like Ctrl-C does, through the ``finally`` blocks."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _shielded_cleanup() -> None:
-    """Cleanup runs to its end: further Ctrl-C / SIGTERM are ignored from here on."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_IGN)
-
-
 def _wait_ready(supervisor: Supervisor, proc: Any, name: str, port: int) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=2) as client:
@@ -235,21 +212,6 @@ def _wait_ready(supervisor: Supervisor, proc: Any, name: str, port: int) -> None
                 pass
             time.sleep(0.2)
     raise ChildFailed(f"{name} did not answer /readyz within {STARTUP_TIMEOUT_S:.0f} s")
-
-
-def _delete_redis_keys(url: str, pattern: str) -> int:
-    """What this run wrote to Redis (arq queue and jobs, the WeChat token cache), nothing else."""
-    import redis
-
-    client = redis.Redis.from_url(url, socket_timeout=5)
-    deleted = 0
-    try:
-        for key in client.scan_iter(match=pattern, count=1000):
-            deleted += 1
-            client.delete(key)
-    finally:
-        client.close()  # type: ignore[no-untyped-call]
-    return deleted
 
 
 def _queue_latency(
@@ -304,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         environ = dict(os.environ)
         if environ.get("DATABASE_URL"):  # the server it names, never the database
-            environ["DATABASE_URL"] = _with_database(environ["DATABASE_URL"], database)
+            environ["DATABASE_URL"] = with_database(environ["DATABASE_URL"], database)
         console.print(f"bench {run_id}: PostgreSQL and Redis, database {database} …")
         services = ensure_services(environ=environ, data_dir=DATA_DIR, database=database)
         database_url = services.database_url
@@ -463,7 +425,7 @@ def run(args: argparse.Namespace) -> int:
         keep_logs = False
         return 130
     finally:
-        _shielded_cleanup()
+        shielded_cleanup()
         supervisor.stop_all()
         if database_url is not None and database.startswith(DB_PREFIX):
             try:
@@ -474,7 +436,7 @@ def run(args: argparse.Namespace) -> int:
             fakes.stop()
         if services is not None:
             try:
-                _delete_redis_keys(services.redis_url, f"*jjb-bench-{run_id}*")
+                delete_redis_keys(services.redis_url, f"*jjb-bench-{run_id}*")
             except Exception as exc:  # report and go on stopping services
                 console.print(f"[red]could not delete this run's Redis keys:[/red] {exc!r}")
             services.stop()
@@ -487,7 +449,7 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     configure_logging(level="WARNING")
-    with _signals_raise():
+    with signals_raise():
         sys.exit(run(args))
 
 

@@ -17,7 +17,6 @@ import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
@@ -26,7 +25,7 @@ from backend.clock import today
 from backend.devservices import create_database_if_missing, free_port
 from backend.geo.travel import StraightLineEstimator, TravelTimeProvider
 from backend.settings import load_settings
-from bench.processes import ChildFailed, Supervisor
+from bench.processes import ChildFailed, Supervisor, with_database
 from bench.queue_latency import percentile
 
 NAME = "stats_overview"
@@ -63,10 +62,6 @@ def filters(day: dt.date) -> dict[str, dict[str, str]]:
             "township": TOWNSHIP,
         },
     }
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + quote(name)))
 
 
 async def _counts(url: str) -> tuple[int, int]:
@@ -135,7 +130,7 @@ def run(
     load_average: Callable[[], list[float]],
     progress: Callable[[str], None],
 ) -> dict[str, Any]:
-    url = _with_database(env["DATABASE_URL"], DATABASE)
+    url = with_database(env["DATABASE_URL"], DATABASE)
     create_database_if_missing(url)
     own = {**env, "DATABASE_URL": url}
     supervisor.run([*cli, "migrate"], env=own, name="stats-migrate", timeout_s=300)

@@ -256,7 +256,8 @@ def wechat(fake_wechat: FakeWeChat) -> Iterator[FakeWeChat]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The short fault suite first: it is one long test (several minutes of real processes), and
-    begun first it runs beside the rest of the suite instead of after it."""
+    begun first it runs beside the rest of the suite instead of after it. (``make test`` passes
+    ``--no-loadscope-reorder``: xdist would otherwise hand out the files with most tests first.)"""
     items.sort(
         key=lambda item: 0 if item.nodeid.startswith("tests/faults/test_faults_short") else 1
     )

@@ -33,8 +33,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncpg
 from rich.console import Console
@@ -45,7 +44,7 @@ from backend.fakes.sms_server import FakeSms
 from backend.logging import configure_logging
 from bench import citizens
 from bench.faults.base import FULL, SHORT, FaultEnv, Outcome, Scenario, Size
-from bench.processes import Supervisor
+from bench.processes import Supervisor, delete_redis_keys, signals_raise, with_database
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(".data/faults")
@@ -93,47 +92,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + quote(name)))
-
-
-@contextmanager
-def _signals_raise() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the run like Ctrl-C does, through the ``finally`` blocks."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 async def _copy_database(template_url: str, name: str) -> str:
-    admin = await asyncpg.connect(_with_database(template_url, "postgres"), timeout=10)
+    admin = await asyncpg.connect(with_database(template_url, "postgres"), timeout=10)
     try:
         template = urlsplit(template_url).path.lstrip("/")
         await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     finally:
         await admin.close()
-    return _with_database(template_url, name)
-
-
-def _delete_redis_keys(url: str, pattern: str) -> int:
-    import redis
-
-    client = redis.Redis.from_url(url, socket_timeout=5)
-    deleted = 0
-    try:
-        for key in client.scan_iter(match=pattern, count=1000):
-            client.delete(key)
-            deleted += 1
-    finally:
-        client.close()  # type: ignore[no-untyped-call]
-    return deleted
+    return with_database(template_url, name)
 
 
 class Run:
@@ -172,7 +138,7 @@ class Run:
         template = f"{DB_PREFIX}{self.id}_tpl"
         environ = dict(os.environ)
         if environ.get("DATABASE_URL"):  # the server it names, never the database
-            environ["DATABASE_URL"] = _with_database(environ["DATABASE_URL"], template)
+            environ["DATABASE_URL"] = with_database(environ["DATABASE_URL"], template)
         self.progress(f"faults {self.id}: PostgreSQL and Redis, template database {template} …")
         self.services = ensure_services(environ=environ, data_dir=DATA_DIR, database=template)
         self.template_url = self.services.database_url
@@ -224,7 +190,7 @@ class Run:
             supervisor.stop_all()
             sms.stop()
             fakes.stop()
-            _delete_redis_keys(self.services.redis_url, f"*jjb-faults-{tag}*")
+            delete_redis_keys(self.services.redis_url, f"*jjb-faults-{tag}*")
             drop_database(database_url)
             self._databases.remove(database_url)
 
@@ -349,5 +315,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(f"{scenario.name:28} {scenario.title}\n")
         return 0
     configure_logging(level="WARNING")  # the fakes in this process log every request at DEBUG
-    with _signals_raise():
+    with signals_raise():
         return run(args)
