@@ -370,6 +370,23 @@ async def _citizen(api: httpx.AsyncClient, n: int) -> Citizen:
     return who
 
 
+async def upload_material(
+    api: httpx.AsyncClient, who: Citizen, material: str, gate: asyncio.Semaphore
+) -> str:
+    """One small photo uploaded as ``who``'s ``material`` (``POST /api/v1/uploads``); its id."""
+    body, content_type = multipart(
+        {"material_type": material},
+        ("photo.jpg", small_photo(who.n), "image/jpeg"),
+        boundary=f"bench{secrets.token_hex(8)}",
+    )
+    async with gate:
+        answer = await api.post(
+            "/api/v1/uploads", content=body, headers={**who.headers, "Content-Type": content_type}
+        )
+    answer.raise_for_status()
+    return str(answer.json()["id"])
+
+
 async def _pick_item(api: httpx.AsyncClient) -> tuple[dict[str, Any], list[str]]:
     listed = _check(await api.get("/api/v1/items", params={"page_size": 100}), "GET /api/v1/items")
     codes = sorted(i["code"] for i in listed["items"])

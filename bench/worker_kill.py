@@ -39,7 +39,7 @@ import httpx
 import psutil
 
 from backend.devservices import free_port
-from bench.citizens import Citizen, _citizen, _pick_item, form_values, multipart, small_photo
+from bench.citizens import Citizen, _citizen, _pick_item, form_values, upload_material
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "Press Ctrl-C to stop everything."
@@ -173,23 +173,8 @@ async def _scenario(
     item, _codes = await _pick_item(api)
     materials = [m["type"] for m in item["materials"] if m["required"]]
 
-    async def upload(who: Citizen, material: str) -> str:
-        body, content_type = multipart(
-            {"material_type": material},
-            ("photo.jpg", small_photo(who.n), "image/jpeg"),
-            boundary=f"kill{secrets.token_hex(8)}",
-        )
-        async with gate:
-            answer = await api.post(
-                "/api/v1/uploads",
-                content=body,
-                headers={**who.headers, "Content-Type": content_type},
-            )
-        answer.raise_for_status()
-        return str(answer.json()["id"])
-
     uploads = {
-        who.n: [await upload(who, m) for m in materials] for who in citizens
+        who.n: [await upload_material(api, who, m, gate) for m in materials] for who in citizens
     }  # sequential per citizen, a few citizens at a time is enough here
     form = form_values(item["form"], id_number_value=citizens[0].id_number)
 

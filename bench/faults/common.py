@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 
 from backend.devservices import free_port
-from bench.citizens import Citizen, _citizen, _pick_item, form_values, multipart, small_photo
+from bench.citizens import Citizen, _citizen, _pick_item, form_values, upload_material
 from bench.faults.base import FaultEnv
 from bench.processes import ChildFailed
 from bench.queue_latency import wait_worker_ready
@@ -104,23 +104,8 @@ async def prepare_submissions(api_url: str, count: int, *, first: int = 60_000) 
         item, _codes = await _pick_item(api)
         materials = [m["type"] for m in item["materials"] if m["required"]]
 
-        async def upload(who: Citizen, material: str) -> str:
-            body, content_type = multipart(
-                {"material_type": material},
-                ("photo.jpg", small_photo(who.n), "image/jpeg"),
-                boundary=f"faults{secrets.token_hex(8)}",
-            )
-            async with gate:
-                answer = await api.post(
-                    "/api/v1/uploads",
-                    content=body,
-                    headers={**who.headers, "Content-Type": content_type},
-                )
-            answer.raise_for_status()
-            return str(answer.json()["id"])
-
         async def one(who: Citizen) -> Submission:
-            uploads = [await upload(who, m) for m in materials]
+            uploads = [await upload_material(api, who, m, gate) for m in materials]
             body = {
                 "item_code": item["code"],
                 "form": form_values(item["form"], id_number_value=who.id_number),
