@@ -182,6 +182,23 @@ def forget_caches() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _restore_log_configuration() -> Iterator[None]:
+    """A test that runs a command in-process configures logging for it; the next test must not
+    inherit that (a logger bound to an earlier test's captured, now closed, stream)."""
+    import logging
+
+    import structlog
+
+    config = structlog.get_config()
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    structlog.configure(**config)
+    root.setLevel(level)
+    root.handlers[:] = handlers
+
+
+@pytest.fixture(autouse=True)
 async def _clean_database(database: None) -> None:
     """Every test starts from empty tables (``tests/unit`` overrides this with a no-op)."""
     await truncate_all()

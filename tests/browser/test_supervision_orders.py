@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from playwright.async_api import Browser
+from playwright.async_api import Browser, expect
 
 from backend.clock import today
 from backend.workdays.service import load_calendar
@@ -123,8 +123,9 @@ async def test_the_workload_page_sorts_and_filters(browser: Browser, live_server
         assert first == "李秀兰"
         await page.fill("input[name=q]", "_")
         await page.click("#agent-filters button[type=submit]")
+        await page.wait_for_url("**q=_**")
         shown = "#agents-table tbody tr" if width == 1440 else "#agents li"
-        assert await page.locator(shown).count() == 1
+        await expect(page.locator(shown)).to_have_count(1)
         assert "sort=open" in page.url and "q=_" in page.url
         await page.goto("/portal/supervision/agents?sort=open&dir=desc")
         await page.screenshot(path=str(SHOTS / f"workload-{width}.png"), full_page=True)

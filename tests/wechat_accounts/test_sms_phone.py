@@ -187,7 +187,8 @@ async def test_neither_number_nor_code_is_logged(
         await _verify(me, "000000" if code != "000000" else "111111")
         await _verify(me, code)
         await _send(me, "12345")
-    logged: str = caplog.text + capsys.readouterr().out
+    captured = capsys.readouterr()
+    logged: str = caplog.text + captured.out + captured.err
     assert "phone_code_sent" in logged and "phone_confirmed_by_sms" in logged  # logs were seen
     for secret in (PHONE, PHONE[-8:], code):
         assert secret not in logged
