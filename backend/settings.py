@@ -17,6 +17,10 @@ from backend.settings_values import PlatformConfigError, parse_networks, parse_s
 PLACEHOLDER = "dev-insecure-placeholder-change-me-0123456789"
 DEV_FIELD_KEY = "k1:" + base64.b64encode(b"jiujinban-dev-field-key-0000000!"[:16]).decode()
 DEFAULT_WECHAT_API_BASE = "https://api.weixin.qq.com/"
+SMS_CONNECT_TIMEOUT_S = 3.0
+SMS_READ_TIMEOUT_S = 5.0
+SMS_SEND_WORST_S = SMS_CONNECT_TIMEOUT_S + SMS_READ_TIMEOUT_S
+"""The SMS gateway's connect and answer timeouts (a request is a few hundred bytes)."""
 
 
 class SettingsError(ValueError):
@@ -265,6 +269,15 @@ class Settings:
             raise SettingsError("DELETION_NOTICE_SECONDS must be between 0 and 30 days")
         if self.outbox_lease_s <= self.job_timeout_s:
             raise SettingsError("OUTBOX_LEASE_SECONDS must exceed JOB_TIMEOUT_SECONDS")
+        # A send is not started unless it can end within its job (backend/deadline.py): the job
+        # must hold at least one WeChat call (WECHAT_TIMEOUT + 1 s) or one SMS gateway call,
+        # with time to record the answer.
+        if self.job_timeout_s < self.wechat_timeout_s + 3:
+            raise SettingsError("JOB_TIMEOUT_SECONDS must be at least WECHAT_TIMEOUT + 3")
+        if self.sms_url and self.job_timeout_s < SMS_SEND_WORST_S + 2:
+            raise SettingsError(
+                f"JOB_TIMEOUT_SECONDS must be at least {SMS_SEND_WORST_S + 2:g} when SMS_URL is set"
+            )
         try:
             parse_secrets(self.platform_secrets)
         except PlatformConfigError as exc:

@@ -18,11 +18,13 @@ from typing import Final, Protocol
 import httpx
 import structlog
 
+from backend import deadline
 from backend.http.outbound import GuardedTransport, OutboundPolicy
 from backend.identity.ports import TextUnavailable
 from backend.identity.sealed import phone_context
 from backend.identity.store import notices as people
 from backend.security.fieldcrypt import DecryptionFailed, FieldCipher
+from backend.settings import SMS_CONNECT_TIMEOUT_S, SMS_READ_TIMEOUT_S
 
 log = structlog.get_logger(__name__)
 
@@ -58,13 +60,15 @@ class HttpSmsSender:
         url: str,
         secret: str,
         cipher: FieldCipher,
-        connect_timeout_s: float = 3.0,
-        read_timeout_s: float = 5.0,
+        connect_timeout_s: float = SMS_CONNECT_TIMEOUT_S,
+        read_timeout_s: float = SMS_READ_TIMEOUT_S,
         outbound: OutboundPolicy | None = None,
     ) -> None:
         self.url = url
         self._secret = secret
         self._cipher = cipher
+        # connect, then the answer (the request itself is a few hundred bytes)
+        self._worst_s = connect_timeout_s + read_timeout_s
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
             transport=GuardedTransport(outbound or OutboundPolicy(dev_mode=True)),
@@ -98,6 +102,10 @@ class HttpSmsSender:
             TIMESTAMP_HEADER: timestamp,
             SIGNATURE_HEADER: signature(self._secret, timestamp, body),
         }
+        try:
+            deadline.ensure_time_for(self._worst_s, "SMS send")
+        except deadline.NoTimeLeft as exc:
+            raise SmsError(str(exc), retryable=True) from None
         try:
             response = await self._client.post(self.url, content=body, headers=headers)
         except httpx.HTTPError as exc:

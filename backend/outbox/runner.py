@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from backend import deadline
 from backend.outbox import store
 from backend.outbox.doorbell import ArqDoorbell
 
@@ -115,7 +116,8 @@ class OutboxRunner:
             max_attempts=self.config.max_attempts,
         )
         try:
-            await asyncio.wait_for(handler(ctx, payload), timeout=self.config.handler_timeout_s)
+            with deadline.within(self.config.handler_timeout_s):
+                await asyncio.wait_for(handler(ctx, payload), timeout=self.config.handler_timeout_s)
         except PermanentFailure as exc:
             bound.error("outbox_permanent_failure", error=str(exc))
             await self._fail(event_id, attempt, str(exc), permanent=True)

@@ -33,6 +33,7 @@ from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session.redisstorage import RedisStorage
 
+from backend import deadline
 from backend.settings import Settings
 from backend.wechat.ports import (
     TOKEN_REJECTED_ERRCODES,
@@ -286,6 +287,14 @@ class WeChatApi(WeChatGateway):
         except TimeoutError:
             raise WeChatUnavailable(f"no answer within {budget:g} s") from None
 
+    def _ensure_time_for_call(self, endpoint: str) -> None:
+        """A call that reaches WeChat is not started unless its answer can still be recorded
+        before the job is cut off (a send cut off after WeChat took it would be sent again)."""
+        try:
+            deadline.ensure_time_for(self._timeout_s + 1, endpoint)
+        except deadline.NoTimeLeft as exc:
+            raise WeChatUnavailable(str(exc)) from None
+
     async def _authed_post(self, endpoint: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST with an access token; on a rejected token, refresh once and retry once."""
         started = time.monotonic()
@@ -294,6 +303,7 @@ class WeChatApi(WeChatGateway):
         try:
             token = await self._run(self._client.token, budget_s=token_budget)
             try:
+                self._ensure_time_for_call(endpoint)
                 result = await self._run(
                     partial(self._client.call_with_token, endpoint, token, body)
                 )
@@ -303,6 +313,7 @@ class WeChatApi(WeChatGateway):
                     partial(self._client.refresh, rejected=token), budget_s=token_budget
                 )
                 try:
+                    self._ensure_time_for_call(endpoint)
                     result = await self._run(
                         partial(self._client.call_with_token, endpoint, token, body)
                     )

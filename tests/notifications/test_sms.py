@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from backend import deadline
 from backend.fakes.sms_server import FakeSms
 from backend.identity.sealed import phone_context
 from backend.identity.tables import Citizen
@@ -168,3 +169,22 @@ async def test_a_slow_or_down_gateway_is_a_retryable_failure_not_a_stuck_worker(
         await sender.aclose()
     assert fake_sms.requests == 2  # the refused connection never reached it
     assert len(fake_sms.messages()) == 2
+
+
+async def test_no_sms_is_started_that_could_not_end_before_its_job_does(
+    settings: Settings, fake_sms: FakeSms
+) -> None:
+    sender = HttpSmsSender(
+        url=fake_sms.url, secret=SECRET, cipher=FieldCipher(settings.field_key_ring())
+    )
+    try:
+        citizen_id = await _villager(settings)
+        with deadline.within(5.0), pytest.raises(SmsError, match="not started") as late:
+            await sender.send(citizen_id=citizen_id, text=BODY)
+        assert late.value.retryable
+        assert fake_sms.requests == 0
+        with deadline.within(20.0):
+            assert await sender.send(citizen_id=citizen_id, text=BODY)
+    finally:
+        await sender.aclose()
+    assert len(fake_sms.messages()) == 1

@@ -61,3 +61,17 @@ def test_field_keys_must_be_sm4_sized():
 def test_lease_must_outlast_the_job_timeout():
     with pytest.raises(SettingsError, match="OUTBOX_LEASE_SECONDS"):
         load_settings(environ={"JOB_TIMEOUT_SECONDS": "60", "OUTBOX_LEASE_SECONDS": "30"})
+
+
+def test_the_job_timeout_must_hold_a_whole_send():
+    with pytest.raises(SettingsError, match="WECHAT_TIMEOUT"):
+        load_settings(environ={"JOB_TIMEOUT_SECONDS": "7", "WECHAT_TIMEOUT": "5"})
+    with pytest.raises(SettingsError, match="SMS_URL"):
+        load_settings(
+            environ={
+                "JOB_TIMEOUT_SECONDS": "9",
+                "OUTBOX_LEASE_SECONDS": "20",
+                "SMS_URL": "http://x",
+            }
+        )
+    assert load_settings(environ={"JOB_TIMEOUT_SECONDS": "8"}).job_timeout_s == 8

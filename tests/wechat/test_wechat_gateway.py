@@ -14,6 +14,7 @@ import pytest
 import redis
 from structlog.testing import capture_logs
 
+from backend import deadline
 from backend.fakes.wechat_server import FakeWeChat
 from backend.wechat.client import WeChatApi
 from backend.wechat.ports import (
@@ -125,6 +126,19 @@ async def test_subscribe_message_is_sent(make_api: MakeApi, fake: FakeWeChat) ->
     assert message["miniprogram_state"] == "trial"
     assert message["lang"] == "zh_CN"
     assert fake.token_fetches == 1
+
+
+async def test_a_send_that_could_not_end_before_its_job_does_is_not_started(
+    make_api: MakeApi, fake: FakeWeChat
+) -> None:
+    api = make_api(timeout_s=2.0)
+    # 2 s for the call (+1 s for its thread), 1 s to record its answer: 2.5 s is not enough
+    with deadline.within(2.5), pytest.raises(WeChatUnavailable, match="not started"):
+        await send(api)
+    assert fake.messages() == []
+    with deadline.within(6.0):
+        assert await send(api)
+    assert len(fake.messages()) == 1
 
 
 async def test_miniprogram_state_per_call_wins(make_api: MakeApi, fake: FakeWeChat) -> None:
