@@ -41,8 +41,8 @@ KILL_TIMEOUT_S = 900.0
 SHORT_SEND_RATE = 10.0
 """``NOTIFY_SEND_RATE`` of the short ``worker-kill-send`` (60 messages last ~6 s, across 3 kills);
 the full one uses ``bench.notify.KILL_SEND_RATE`` as ``make bench`` does."""
-KILL_ENV = {"JOB_TIMEOUT_SECONDS": "8", "OUTBOX_LEASE_SECONDS": "10"}
-"""A row a killed worker had claimed comes back 10 s after it was claimed (the recover time is
+KILL_ENV = {"JOB_TIMEOUT_SECONDS": "10", "OUTBOX_LEASE_SECONDS": "12"}
+"""A row a killed worker had claimed comes back 12 s after it was claimed (the recover time is
 mostly this lease; a forward or a send to the local fake takes milliseconds)."""
 
 FORWARDED_SQL = "SELECT count(*) FROM case_event WHERE action = 'forward'"
