@@ -799,9 +799,11 @@ def _soak(
                 f"{sum(v for k, v in rows[-1]['rss_mb'].items() if k.startswith('api')):.0f} MB"
             )
 
-    layout.progress(f"{NAME}: soak, {minutes} min at {PEAK_CASES_PER_S:.2f} cases/s …")
+    multiple = float(getattr(args, "soak_multiple", 1.0))
+    rate = PEAK_CASES_PER_S * multiple
+    layout.progress(f"{NAME}: soak, {minutes} min at {rate:.2f} cases/s …")
     phase = measure(
-        layout, cast, name="soak", parts=parts, multiple=1.0, shards=args.load_processes,
+        layout, cast, name="soak", parts=parts, multiple=multiple, shards=args.load_processes,
         citizen_offset=0, every=every,
     )  # fmt: skip
     intervals = len(rows)
@@ -827,11 +829,14 @@ def _soak(
                 ("queue depth", {"outbox not done": depth, "arq queue": arq}),
             ],
             minutes=x,
-            title=f"soak: {minutes} min at {PEAK_CASES_PER_S:.2f} cases/s, sampled every "
+            title=f"soak: {minutes} min at {rate:.2f} cases/s ({multiple:g}× the peak mean), "
+            f"sampled every "
             f"{SOAK_SAMPLE_S:g} s",
         )
     )
     return phase, {
+        "multiple_of_peak_mean": multiple,
+        "cases_per_s": round(rate, 3),
         "sample_seconds": SOAK_SAMPLE_S,
         "samples": rows,
         "p99_ms_by_interval": p99,

@@ -149,6 +149,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="minutes of the soak",
     )
     group.add_argument(
+        "--soak-multiple",
+        type=float,
+        default=1.0,
+        help="the soak's rate as a multiple of the peak mean (0 < M ≤ 1; default 1, the peak "
+        "mean): on a machine that cannot carry the peak, the highest rate the day met shows "
+        "drift rather than overload",
+    )
+    group.add_argument(
         "--arq-workers",
         type=int,
         default=machine.cores(),
@@ -173,6 +181,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="no step search when the goal is missed",
     )
     args = parser.parse_args(argv)
+    if not 0 < args.soak_multiple <= 1:
+        parser.error("--soak-multiple must be above 0 and at most 1")
     if args.profile == province.NAME:
         province.check_args(args, parser.error)
         if args.only:
