@@ -16,7 +16,7 @@ from backend.uploads import links, sigv4
 from backend.uploads.keys import UnsafeKey, check_key, key_for
 from backend.uploads.messages import Gone
 from backend.uploads.ports import ObjectMissing
-from backend.uploads.sniff import clean, sniff
+from backend.uploads.sniff import JPEG_QUALITY, clean, sniff
 from backend.uploads.storage import LocalFileStore
 from tests.uploads import images
 
@@ -68,6 +68,23 @@ def test_a_phone_photo_loses_exif_gps_xmp_and_comment_and_stays_upright():
 def test_an_upright_photo_keeps_its_size():
     cleaned = clean(images.photo_with_gps(orientation=1))
     assert Image.open(io.BytesIO(cleaned.data)).size == (1600, 1250)
+
+
+def test_a_photo_saved_coarser_than_the_house_quality_is_not_made_larger():
+    source = io.BytesIO()
+    images.two_halves().save(source, "JPEG", quality=60)
+    fine = io.BytesIO()
+    images.two_halves().save(fine, "JPEG", quality=98)
+    coarse, detailed = clean(source.getvalue()), clean(fine.getvalue())
+    # re-encoded with its own tables: no larger, and no finer tables than it came with
+    assert len(coarse.data) <= len(source.getvalue()) * 1.02
+    with Image.open(io.BytesIO(coarse.data)) as cleaned, Image.open(source) as original:
+        assert cleaned.quantization == original.quantization
+    # a finer photo is brought down to the house quality
+    house = io.BytesIO()
+    images.two_halves().save(house, "JPEG", quality=JPEG_QUALITY)
+    with Image.open(io.BytesIO(detailed.data)) as cleaned, Image.open(house) as expected:
+        assert cleaned.quantization == expected.quantization
 
 
 def test_png_keeps_transparency_but_not_text_or_exif():
