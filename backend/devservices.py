@@ -440,7 +440,20 @@ def _display(path: Path) -> str:
 # Redis
 
 
-def _redis_answers(url: str) -> bool:
+def redis_server_argv(exe: str, port: int, folder: Path) -> list[str]:
+    """A throwaway Redis on 127.0.0.1: no snapshots, no append-only file."""
+    return [
+        exe,
+        "--port", str(port),
+        "--bind", "127.0.0.1",
+        "--save", "",
+        "--appendonly", "no",
+        "--dir", str(folder),
+        "--daemonize", "no",
+    ]  # fmt: skip
+
+
+def redis_answers(url: str) -> bool:
     import redis
 
     client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
@@ -499,15 +512,7 @@ def _start_redis(environ: Mapping[str, str], data_dir: Path, services: Services)
     log_path = redis_dir / "redis.log"
     for attempt in range(5):
         port = free_port()
-        argv = [
-            exe,
-            "--port", str(port),
-            "--bind", "127.0.0.1",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(redis_dir),
-            "--daemonize", "no",
-        ]  # fmt: skip
+        argv = redis_server_argv(exe, port, redis_dir)
         with log_path.open("ab") as log_file:
             popen = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
                 argv,
@@ -547,7 +552,7 @@ def _start_redis(environ: Mapping[str, str], data_dir: Path, services: Services)
         url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + 10
         while popen.poll() is None and time.monotonic() < deadline:
-            if _redis_answers(url):
+            if redis_answers(url):
                 what = f"{kind} on 127.0.0.1:{port} ({_display(redis_dir)})"
                 services._on_stop(what, stop)
                 services.started.append(what)
@@ -632,7 +637,7 @@ def _ensure_redis(
         return configured
     host, port = DEFAULT_REDIS
     url = f"redis://{host}:{port}/0"
-    if _tcp_open(host, port) and _redis_answers(url):
+    if _tcp_open(host, port) and redis_answers(url):
         log.info("devservices.redis_found", address=f"{host}:{port}")
         return url
     return _start_redis(environ, data_dir, services)

@@ -34,7 +34,7 @@ import psutil
 from rich.console import Console
 
 from bench.faults.base import FaultEnv, Outcome, Scenario, Size
-from bench.faults.case_checks import DRAIN_TIMEOUT_S, drain, wholeness
+from bench.faults.case_checks import drain, unfinished, wholeness
 from bench.faults.client import ONE_ADDRESS, Filed, Seen, file_paced
 from bench.faults.common import Api, case_counts, prepare_submissions, start_api, start_worker
 
@@ -163,14 +163,9 @@ async def run(fenv: FaultEnv, size: Size) -> list[Outcome]:
         )
     for what, n in whole.broken.items():
         problems.append(f"half-written: {n} {what}")
-    unserved = [f for f in filed if f.number is None]
-    if unserved:
-        problems.append(f"{len(unserved)} submissions were never acknowledged in {GIVE_UP_S:.0f} s")
-    if drained_at is None:
-        problems.append(
-            f"{len(numbers) - len(forwarded)} acknowledged cases not forwarded "
-            f"{DRAIN_TIMEOUT_S:.0f} s after the last kill"
-        )
+    problems += unfinished(
+        filed, numbers, forwarded, drained_at, give_up_s=GIVE_UP_S, after="the last kill"
+    )
     if kills["mid-request"] < size.kills:
         problems.append(
             f"only {kills['mid-request']} of {size.kills} kills found a request in flight"

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import asyncpg
 
@@ -51,6 +52,30 @@ async def drain(database_url: str, numbers: list[str]) -> tuple[set[str], set[st
         if time.monotonic() > deadline:
             return present, forwarded, None
         await asyncio.sleep(0.25)
+
+
+def unfinished(
+    filed: Sequence[Any],
+    numbers: Sized,
+    forwarded: Sized,
+    drained_at: float | None,
+    *,
+    give_up_s: float,
+    after: str,
+) -> list[str]:
+    """What a scenario that files cases reports when its work did not finish: submissions never
+    acknowledged (``filed`` items whose ``number`` is None), acknowledged cases never forwarded
+    (``drained_at`` None: :func:`drain` timed out) ``after`` the fault."""
+    problems = []
+    unserved = sum(1 for f in filed if f.number is None)
+    if unserved:
+        problems.append(f"{unserved} submissions were never acknowledged in {give_up_s:.0f} s")
+    if drained_at is None:
+        problems.append(
+            f"{len(numbers) - len(forwarded)} acknowledged cases not forwarded "
+            f"{DRAIN_TIMEOUT_S:.0f} s after {after}"
+        )
+    return problems
 
 
 WHOLE: Final[dict[str, str]] = {

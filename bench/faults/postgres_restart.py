@@ -32,7 +32,7 @@ import httpx
 from rich.console import Console
 
 from bench.faults.base import FaultEnv, Outcome, Scenario, Size
-from bench.faults.case_checks import DRAIN_TIMEOUT_S, drain
+from bench.faults.case_checks import drain, unfinished
 from bench.faults.client import ONE_ADDRESS, Filed, Seen, file_paced
 from bench.faults.common import (
     Api,
@@ -147,14 +147,14 @@ async def _pass(
         problems.append("no submission met the outage: nothing proves the 503")
     if not ready.get("503"):
         problems.append(f"/readyz did not answer 503 while PostgreSQL was down ({dict(ready)})")
-    unserved = [f for f in filed if f.number is None]
-    if unserved:
-        problems.append(f"{len(unserved)} submissions were never acknowledged in {GIVE_UP_S:.0f} s")
-    if drained_at is None:
-        problems.append(
-            f"{len(numbers) - len(forwarded)} acknowledged cases not forwarded "
-            f"{DRAIN_TIMEOUT_S:.0f} s after the restart: the worker did not recover by itself"
-        )
+    problems += unfinished(
+        filed,
+        numbers,
+        forwarded,
+        drained_at,
+        give_up_s=GIVE_UP_S,
+        after="the restart: the worker did not recover by itself",
+    )
     for proc, name in ((api.proc, "serve"), (fenv.extra["pg_worker"], "worker")):
         if proc.poll() is not None:
             problems.append(f"{name} exited ({proc.returncode}) during the outage")

@@ -37,7 +37,7 @@ import httpx
 import redis
 
 from backend import db
-from backend.devservices import _redis_executable, free_port
+from backend.devservices import _redis_executable, free_port, redis_answers, redis_server_argv
 from backend.fakes.wechat_server import FakeWeChat
 from bench import notify_load
 from bench.citizens import Fakes
@@ -79,19 +79,7 @@ class OwnRedis:
         self.starts += 1
         name = f"redis-{self.starts}"
         self.proc = self.fenv.supervisor.spawn(
-            [
-                self.exe,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(Path(self.dir).resolve()),
-            ],
+            redis_server_argv(self.exe, self.port, Path(self.dir).resolve()),
             env=self.fenv.env,
             name=name,
         )
@@ -104,13 +92,7 @@ class OwnRedis:
         raise ChildFailed(f"{name} did not answer on port {self.port} within {timeout_s:.0f} s")
 
     def answers(self) -> bool:
-        client = redis.Redis.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
-        try:
-            return bool(client.ping())
-        except (redis.RedisError, OSError):
-            return False
-        finally:
-            client.close()  # type: ignore[no-untyped-call]
+        return redis_answers(self.url)
 
     def flushall(self) -> None:
         client = redis.Redis.from_url(self.url, socket_timeout=5)

@@ -18,10 +18,10 @@ from backend.devservices import (
     Services,
     ServicesError,
     _postgres_answers,
-    _redis_answers,
     create_database_if_missing,
     drop_database,
     ensure_services,
+    redis_answers,
 )
 from tests.devservices.conftest import fresh_dir
 
@@ -90,7 +90,7 @@ async def test_embedded_start_answer_stop_restart(tmp_path: Path) -> None:
             stopped_s = time.monotonic() - t0
         print(f"round {round_}: start {started_s:.2f} s, stop {stopped_s:.2f} s")
         assert service_processes(data_dir) == []
-        assert not _redis_answers(services.redis_url)
+        assert not redis_answers(services.redis_url)
         services.stop()  # idempotent
 
 
@@ -146,7 +146,7 @@ def test_env_switch_selects_embedded(tmp_path: Path) -> None:
     )
     try:
         assert len(services.started) == 2
-        assert _redis_answers(services.redis_url)
+        assert redis_answers(services.redis_url)
     finally:
         services.stop()
     assert service_processes(tmp_path) == []
@@ -160,7 +160,7 @@ def test_unknown_mode_is_refused(tmp_path: Path) -> None:
 async def test_auto_mode_uses_default_servers_when_they_answer(tmp_path: Path) -> None:
     name = unique_db()
     pg_up = _postgres_answers("postgresql://postgres@127.0.0.1:5432/postgres")
-    redis_up = _redis_answers("redis://127.0.0.1:6379/0")
+    redis_up = redis_answers("redis://127.0.0.1:6379/0")
     services = ensure_services(environ={}, data_dir=tmp_path, database=name)
     try:
         if pg_up:
@@ -169,7 +169,7 @@ async def test_auto_mode_uses_default_servers_when_they_answer(tmp_path: Path) -
             assert services.redis_url == "redis://127.0.0.1:6379/0"
         assert len(services.started) == (not pg_up) + (not redis_up), services.started
         assert await pg_select_one(services.database_url) == 1
-        assert _redis_answers(services.redis_url)
+        assert redis_answers(services.redis_url)
     finally:
         if pg_up:
             drop_database(services.database_url)
@@ -192,7 +192,7 @@ async def test_leftovers_of_a_hard_killed_run_do_not_block(tmp_path: Path) -> No
         )
         try:
             assert await pg_select_one(services.database_url) == 1
-            assert _redis_answers(services.redis_url)
+            assert redis_answers(services.redis_url)
             assert alive(leftovers) == []
         finally:
             services.stop()

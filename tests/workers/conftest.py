@@ -17,7 +17,7 @@ from arq.worker import Worker
 from redis.asyncio import ConnectionPool
 
 from backend import db
-from backend.devservices import free_port
+from backend.devservices import free_port, redis_server_argv
 from backend.outbox.doorbell import ArqDoorbell
 from backend.outbox.runner import Handler
 from backend.settings import Settings
@@ -116,19 +116,7 @@ def private_redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         return
     port = free_port()
     proc = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-        ],
+        redis_server_argv(binary, port, folder),
         stdout=subprocess.DEVNULL,
     )
     import redis as sync_redis
