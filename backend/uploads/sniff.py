@@ -28,8 +28,21 @@ _LUMA_BASE = (
     49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 )  # fmt: skip
 """The JPEG standard's luminance table (Annex K), which ``quality`` scales."""
-_SCALE = 200 - 2 * JPEG_QUALITY
-_LUMA_AT_QUALITY = sum(max(1, min(255, (q * _SCALE + 50) // 100)) for q in _LUMA_BASE)
+_CHROMA_BASE = (
+    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99,
+    24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99,
+    *(99,) * 32,
+)  # fmt: skip
+"""The standard's chrominance table."""
+
+
+def _at_quality(base: tuple[int, ...]) -> int:
+    """The sum of ``base`` scaled to ``JPEG_QUALITY`` as libjpeg scales it."""
+    scale = 200 - 2 * JPEG_QUALITY
+    return sum(max(1, min(255, (q * scale + 50) // 100)) for q in base)
+
+
+_HOUSE_SUMS = (_at_quality(_LUMA_BASE), _at_quality(_CHROMA_BASE))
 
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis"}
 _HEIF_GENERIC = {b"mif1", b"msf1"}
@@ -132,13 +145,19 @@ def _coarser_tables(tables: dict[int, list[int]] | None) -> dict[int, list[int]]
     """A JPEG's own quantization tables when they are coarser than ``JPEG_QUALITY``'s.
 
     A phone photo saved at quality 75 re-encoded at 85 would grow by half with no detail
-    gained; re-encoded with its own tables it keeps its size and loses nothing more.
+    gained; re-encoded with its own tables it keeps its size and loses nothing more. Only the
+    usual layout qualifies — table 0 (luminance) and, for colour, table 1 (chrominance), 64
+    8-bit steps each, every table no finer than the house quality's; anything else is
+    re-encoded at ``JPEG_QUALITY``.
     """
-    if not tables or not 1 <= len(tables) <= 2:
+    if not tables or set(tables) not in ({0}, {0, 1}):
         return None
-    if any(len(table) != 64 for table in tables.values()):
-        return None
-    return tables if sum(tables[0]) >= _LUMA_AT_QUALITY else None
+    for table_id, table in tables.items():
+        if len(table) != 64 or not all(1 <= step <= 255 for step in table):
+            return None
+        if sum(table) < _HOUSE_SUMS[table_id]:
+            return None
+    return tables
 
 
 def _encode(

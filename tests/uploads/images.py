@@ -96,3 +96,20 @@ def png_claiming(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
         + chunk(b"IEND", b"")
     )
+
+
+def grey_jpeg_with_table_id(table_id: int, size: tuple[int, int] = (256, 256)) -> bytes:
+    """A valid greyscale JPEG whose one quantization table has id ``table_id`` (not the usual
+    0): the DQT segment and the frame header's component both name it."""
+    out = io.BytesIO()
+    Image.linear_gradient("L").resize(size).save(out, "JPEG", qtables=[[200] * 64])
+    data = bytearray(out.getvalue())
+    i = 2
+    while data[i + 1] != 0xDA:  # up to the scan
+        marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+        if marker == 0xDB:  # DQT: precision << 4 | id
+            data[i + 4] = (data[i + 4] & 0xF0) | table_id
+        elif marker == 0xC0:  # baseline frame: one component, its Tq last
+            data[i + 4 + 6 + 2] = table_id
+        i += 2 + length
+    return bytes(data)

@@ -87,6 +87,26 @@ def test_a_photo_saved_coarser_than_the_house_quality_is_not_made_larger():
         assert cleaned.quantization == expected.quantization
 
 
+@pytest.mark.parametrize("table_id", [1, 3])
+def test_a_jpeg_whose_table_is_not_numbered_0_is_cleaned_at_the_house_quality(table_id: int):
+    data = images.grey_jpeg_with_table_id(table_id)
+    with Image.open(io.BytesIO(data)) as source:
+        assert set(source.quantization) == {table_id}
+    cleaned = clean(data)
+    with Image.open(io.BytesIO(cleaned.data)) as stored:
+        assert stored.size == (256, 256)
+        assert set(stored.quantization) == {0}
+
+
+def test_sixteen_bit_or_uneven_tables_are_not_kept():
+    source = io.BytesIO()
+    images.two_halves().save(source, "JPEG", qtables=[[1] * 63 + [255], [1] * 64])
+    house = io.BytesIO()
+    images.two_halves().save(house, "JPEG", quality=JPEG_QUALITY)
+    with Image.open(io.BytesIO(clean(source.getvalue()).data)) as got, Image.open(house) as want:
+        assert got.quantization == want.quantization
+
+
 def test_png_keeps_transparency_but_not_text_or_exif():
     cleaned = clean(images.png_with_text())
     assert cleaned.content_type == "image/png"
