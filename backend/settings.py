@@ -7,6 +7,7 @@ for everything; outside dev mode the process refuses to start with a placeholder
 from __future__ import annotations
 
 import base64
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -267,6 +268,20 @@ class Settings:
             raise SettingsError("SMS_CODE_PER_MINUTE, _PER_DAY and _MAX_TRIES must be at least 1")
         if not 0 <= self.deletion_notice_s <= 30 * 86400:
             raise SettingsError("DELETION_NOTICE_SECONDS must be between 0 and 30 days")
+        if not 0.5 <= self.wechat_timeout_s <= 60:
+            raise SettingsError("WECHAT_TIMEOUT must be between 0.5 and 60 seconds")
+        if not (
+            0.1 <= self.platform_connect_timeout_s <= 60
+            and 0.1 <= self.platform_read_timeout_s <= 120
+        ):
+            raise SettingsError(
+                "PLATFORM_CONNECT_TIMEOUT must be between 0.1 and 60 seconds, "
+                "PLATFORM_READ_TIMEOUT between 0.1 and 120"
+            )
+        if not 1 <= self.job_timeout_s <= 3600 or self.outbox_lease_s > 86400:
+            raise SettingsError(
+                "JOB_TIMEOUT_SECONDS must be between 1 and 3600, OUTBOX_LEASE_SECONDS at most 86400"
+            )
         if self.outbox_lease_s <= self.job_timeout_s:
             raise SettingsError("OUTBOX_LEASE_SECONDS must exceed JOB_TIMEOUT_SECONDS")
         # A send is not started unless it can end within its job (backend/deadline.py): the job
@@ -423,9 +438,12 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
             values[name] = _int(var, raw)
         elif kind == "float":
             try:
-                values[name] = float(raw)
+                number = float(raw)
             except ValueError as exc:
                 raise SettingsError(f"{var} must be a number, got {raw!r}") from exc
+            if not math.isfinite(number):
+                raise SettingsError(f"{var} must be a finite number, got {raw!r}")
+            values[name] = number
         elif kind == "bool":
             try:
                 values[name] = _bool(raw)

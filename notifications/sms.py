@@ -9,6 +9,7 @@ for the call; it is never logged. ``backend/fakes/sms_server.py`` is the local g
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -107,7 +108,14 @@ class HttpSmsSender:
         except deadline.NoTimeLeft as exc:
             raise SmsError(str(exc), retryable=True) from None
         try:
-            response = await self._client.post(self.url, content=body, headers=headers)
+            # httpx bounds each read, not the answer: a gateway that drips its answer would
+            # outlast them, and the job with them
+            async with asyncio.timeout(self._worst_s):
+                response = await self._client.post(self.url, content=body, headers=headers)
+        except TimeoutError:
+            raise SmsError(
+                f"SMS gateway: no whole answer within {self._worst_s:g} s", retryable=True
+            ) from None
         except httpx.HTTPError as exc:
             raise SmsError(
                 f"SMS gateway unreachable: {type(exc).__name__}", retryable=True

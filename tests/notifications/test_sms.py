@@ -4,6 +4,7 @@ real worker wiring, the HTTP adapter and the local fake gateway; gateway failure
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -188,3 +189,41 @@ async def test_no_sms_is_started_that_could_not_end_before_its_job_does(
     finally:
         await sender.aclose()
     assert len(fake_sms.messages()) == 1
+
+
+async def test_a_gateway_that_drips_its_answer_is_cut_off_at_the_sends_worst_case(
+    settings: Settings,
+) -> None:
+    """Each read within its timeout, the answer as a whole far beyond: the send gives up at
+    connect + read timeouts (the deadline it promised), not when the gateway finishes."""
+
+    async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n")
+        writer.write(b"content-length: 40\r\n\r\n")
+        for _ in range(40):
+            with contextlib.suppress(ConnectionError):
+                writer.write(b" ")
+                await writer.drain()
+            await asyncio.sleep(0.1)
+        writer.close()
+
+    server = await asyncio.start_server(drip, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    sender = HttpSmsSender(
+        url=f"http://127.0.0.1:{port}/send",
+        secret=SECRET,
+        cipher=FieldCipher(settings.field_key_ring()),
+        connect_timeout_s=0.3,
+        read_timeout_s=0.5,
+    )
+    try:
+        citizen_id = await _villager(settings)
+        started = time.monotonic()
+        with pytest.raises(SmsError, match="no whole answer") as cut:
+            await sender.send(citizen_id=citizen_id, text=BODY)
+        assert cut.value.retryable
+        assert time.monotonic() - started < 2.0  # 0.8 s, not the drip's 4 s
+    finally:
+        await sender.aclose()
+        server.close()

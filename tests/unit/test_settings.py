@@ -75,3 +75,21 @@ def test_the_job_timeout_must_hold_a_whole_send():
             }
         )
     assert load_settings(environ={"JOB_TIMEOUT_SECONDS": "8"}).job_timeout_s == 8
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"WECHAT_TIMEOUT": "nan", "JOB_TIMEOUT_SECONDS": "1"}, "finite"),
+        ({"WECHAT_TIMEOUT": "-inf"}, "finite"),
+        ({"WECHAT_TIMEOUT": "0"}, "WECHAT_TIMEOUT"),
+        ({"WECHAT_TIMEOUT": "-100"}, "WECHAT_TIMEOUT"),
+        ({"PLATFORM_READ_TIMEOUT": "600"}, "PLATFORM_READ_TIMEOUT"),
+        ({"PLATFORM_CONNECT_TIMEOUT": "0"}, "PLATFORM_CONNECT_TIMEOUT"),
+        ({"OUTBOX_LEASE_SECONDS": str(10**12)}, "OUTBOX_LEASE_SECONDS"),
+        ({"JOB_TIMEOUT_SECONDS": "0"}, "JOB_TIMEOUT_SECONDS"),
+    ],
+)
+def test_timeouts_out_of_range_are_refused(environ: dict[str, str], message: str):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ=environ)
