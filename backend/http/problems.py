@@ -30,6 +30,7 @@ from litestar.types import ExceptionHandlersMap
 from backend import db
 from backend.errors import DomainError
 from backend.http.log_paths import logged_path
+from backend.http.request_id import HEADER, request_id_of
 
 log = structlog.get_logger(__name__)
 
@@ -72,8 +73,14 @@ def problem(
     return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _request_id(request: Request[Any, Any, Any]) -> str | None:
-    return request.scope.get("state", {}).get("request_id")
+def _request_id(request: Request[Any, Any, Any]) -> str:
+    """The request's id; one is made (and kept) when the error came before the edge layer gave
+    it one — in the authentication middleware, which runs first."""
+    state = request.scope.setdefault("state", {})
+    found: str | None = state.get("request_id")
+    if found is None:
+        found = state["request_id"] = request_id_of(request.scope["headers"])
+    return found
 
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
@@ -256,17 +263,18 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
     same request again; with its ``Idempotency-Key`` a create that did commit is answered from
     its stored answer.
     """
+    request_id = _request_id(request)
     log.warning(
         "database_unavailable",
         path=logged_path(request.url.path),
         error=f"{type(exc).__name__}: {exc}"[:200],
-        request_id=_request_id(request),
+        request_id=request_id,
     )
     return problem(
         503,
         "database_unavailable",
         "服务暂时不可用，请稍后重试。",
-        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S), HEADER: request_id},
     )
 
 
@@ -282,10 +290,11 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
             request_id=_request_id(request),
         )
         return refused
-    log.exception(
-        "unhandled_error", path=logged_path(request.url.path), request_id=_request_id(request)
+    request_id = _request_id(request)
+    log.exception("unhandled_error", path=logged_path(request.url.path), request_id=request_id)
+    return problem(
+        500, "internal_error", "服务器开小差了，请稍后再试。", headers={HEADER: request_id}
     )
-    return problem(500, "internal_error", "服务器开小差了，请稍后再试。")
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

@@ -186,8 +186,12 @@ async def test_a_create_refused_while_away_is_done_once_when_retried_with_its_ke
     day = {"date": "2031-05-06", "kind": "holiday", "note": "停电演练"}
 
     relay.cut()
-    away = await api.post("/api/v1/admin/calendar", json=day, headers=headers)
+    away = await api.post(
+        "/api/v1/admin/calendar", json=day, headers={**headers, "X-Request-ID": "outage-call-1"}
+    )
     assert_problem(away, 503, "database_unavailable")
+    # refused by the sign-in check, before the edge layer: still the caller's request id
+    assert away.headers["X-Request-ID"] == "outage-call-1"
     assert await CalendarDay.count() == 0
     relay.mend()
     first = await api.post("/api/v1/admin/calendar", json=day, headers=headers)
