@@ -98,16 +98,23 @@ def wrong_role_page(request: Request[Any, Any, Any], exc: WrongRole) -> Response
 
 
 def refusal_page(
-    status: int, message: str, *, headers: dict[str, str] | None = None
+    status: int, message: str, *, headers: dict[str, str] | None = None, signed_in: bool = True
 ) -> Response[Any]:
-    """The portal's error page for ``status``: a heading, the message and a way back."""
+    """The portal's error page for ``status``: a heading, the message and a way back (and the
+    staff menu only for someone known to be signed in)."""
     title = TITLES.get(status, "服务器开小差了" if status >= 500 else "请求有误")
     return Template(
         "common/errors/refused.html",
-        context={"title": title, "message": message, "status": status},
+        context={"title": title, "message": message, "status": status, "signed_in": signed_in},
         status_code=status,
         headers=headers,
     )
+
+
+def _signed_in(request: Request[Any, Any, Any]) -> bool:
+    """Whether the sign-in check ran and found someone (an error inside it — PostgreSQL away —
+    leaves the visitor unknown)."""
+    return request.scope.get("user") is not None
 
 
 def _kept_headers(exc: HTTPException, *names: str) -> dict[str, str] | None:
@@ -181,7 +188,13 @@ def internal_error_page(request: Request[Any, Any, Any], exc: Exception) -> Resp
         return refusal_page(status, INVALID_CHARACTERS)
     if status < 500:
         return refusal_page(status, UNREADABLE)
-    return refusal_page(status, SERVER_ERROR)
+    kept = {
+        k: str(v)
+        for k, v in (problem.headers or {}).items()
+        if k.lower() in {"retry-after", "x-request-id"}
+    }
+    message = str(content.get("detail")) if code == "database_unavailable" else SERVER_ERROR
+    return refusal_page(status, message, headers=kept or None, signed_in=_signed_in(request))
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

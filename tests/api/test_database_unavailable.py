@@ -26,6 +26,7 @@ import pytest
 from backend.devservices import free_port
 from backend.workdays.tables import CalendarDay
 from tests.api.test_login import assert_problem
+from tests.api.test_web_surface import portal_login
 from tests.conftest import ROOT, RUN_ID, _wait_http
 from tests.factories import DEFAULT_PASSWORD, make_staff
 
@@ -202,3 +203,22 @@ async def test_a_create_refused_while_away_is_done_once_when_retried_with_its_ke
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
     assert await CalendarDay.count() == 1
+
+
+async def test_a_portal_page_while_away_asks_to_retry_and_shows_no_staff_menu(
+    relayed_api: tuple[httpx.AsyncClient, Path], relay: Relay
+) -> None:
+    api, _log = relayed_api
+    await make_staff(role="window", username="window-portal-outage")
+    await portal_login(api, "window-portal-outage")
+
+    relay.cut()
+    away = await api.get("/portal/", headers={"X-Request-ID": "portal-outage-1"})
+    relay.mend()
+    assert away.status_code == 503
+    assert away.headers["Retry-After"] == "3"
+    assert away.headers["X-Request-ID"] == "portal-outage-1"
+    assert "服务暂时不可用，请稍后重试。" in away.text
+    # who this is could not be checked: no menu of a signed-in member of staff
+    assert "退出登录" not in away.text and "修改密码" not in away.text
+    assert (await api.get("/portal/")).status_code == 200
