@@ -41,7 +41,9 @@ log = structlog.get_logger(__name__)
 
 TERM_GRACE_S = 5.0
 SETUP_TIMEOUT_S = 600.0
-READY_TIMEOUT_S = 60.0
+READY_TIMEOUT_S = 180.0
+"""How long the first start of the API may take before ``make run`` gives up (a busy machine
+starts a uvicorn worker in 20–40 s instead of 2–3)."""
 POLL_S = 0.1
 RESTART_BACKOFF_S = 1.0
 RESTART_BACKOFF_MAX_S = 30.0

@@ -7,6 +7,7 @@ processes uvicorn forked.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
@@ -162,3 +163,19 @@ def delete_redis_keys(url: str, pattern: str) -> int:
     finally:
         client.close()  # type: ignore[no-untyped-call]
     return deleted
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Defaults shown once: not for options whose help names its default already, nor for
+    switches and options without one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, [], argparse.SUPPRESS):
+            return text
+        return super()._get_help_string(action) or text
+
+
+def describe(doc: str | None) -> str:
+    """A module docstring's first line as a command's description (no reST quoting)."""
+    return (doc or "").split("\n")[0].replace("``", "")

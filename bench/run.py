@@ -57,8 +57,10 @@ from bench.cpu import CpuMeter
 from bench.measure import build_context, measure, smoke_check
 from bench.processes import (
     ChildFailed,
+    HelpFormatter,
     Supervisor,
     delete_redis_keys,
+    describe,
     shielded_cleanup,
     signals_raise,
     with_database,
@@ -79,8 +81,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     names = [s.name for s in SCENARIOS] + [queue_latency.NAME, stats_overview.NAME, notify.NAME]
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
-        description=__doc__.split("\n")[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description=describe(__doc__),
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "--duration",
@@ -313,10 +315,10 @@ def run(args: argparse.Namespace) -> int:
             write_json(args.output, document)
             province.render(Console() if sys.stdout.isatty() else Console(width=140), document)
             console.print(f"written {args.output}")
-            keep_logs = False
             if had_errors:
                 console.print("[bold red]bench: errors in the province run; exit status 1[/]")
                 return 1
+            keep_logs = False
             return 0
         started = time.perf_counter()
         out = supervisor.run(

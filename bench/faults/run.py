@@ -44,7 +44,14 @@ from backend.fakes.sms_server import FakeSms
 from backend.logging import configure_logging
 from bench import citizens
 from bench.faults.base import FULL, SHORT, FaultEnv, Outcome, Scenario, Size
-from bench.processes import Supervisor, delete_redis_keys, signals_raise, with_database
+from bench.processes import (
+    HelpFormatter,
+    Supervisor,
+    delete_redis_keys,
+    describe,
+    signals_raise,
+    with_database,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(".data/faults")
@@ -64,8 +71,8 @@ def all_scenarios() -> list[Scenario]:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.faults",
-        description=(__doc__ or "").split("\n")[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description=describe(__doc__),
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "--short", action="store_true", help="less work per scenario (the form make test runs)"
