@@ -178,7 +178,8 @@ body {{ font-family: system-ui, "PingFang SC", "Noto Sans CJK SC", sans-serif; m
 h1 {{ font-size: 1.3rem; }}
 ul.users {{ list-style: none; padding: 0; }}
 ul.users li {{ margin: 0 0 1rem; }}
-a.btn {{ display: block; min-height: 48px; padding: .8rem 1rem; border-radius: 8px;
+a.btn {{ display: flex; align-items: center; justify-content: center; box-sizing: border-box;
+  min-height: 48px; padding: .8rem 1rem; border-radius: 8px;
   background: #07883c; color: #fff; text-decoration: none; text-align: center; }}
 .id {{ display: block; color: #555; font-size: .85rem; margin-top: .2rem; }}
 .err {{ color: #b00020; }}
