@@ -18,6 +18,7 @@ import pytest
 from backend import db
 from backend.fakes.sms_server import FakeSms
 from backend.fakes.wechat_server import FakeWeChat
+from backend.logging import configure_logging
 from backend.settings import Settings
 from tests.identity.helpers import Me, login
 from tests.wechat_accounts.support import SMS_SECRET, sms_app
@@ -180,6 +181,9 @@ async def test_neither_number_nor_code_is_logged(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # as deployed (JSON lines, INFO) to the stderr capsys holds, whatever an earlier test of
+    # this process configured
+    configure_logging(level="INFO", json=True)
     async with sms_app(settings, fake_sms) as api:
         me = await login(api, "sms-hal")
         await _send(me)
