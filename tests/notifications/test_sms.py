@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
 import pytest
@@ -37,6 +37,16 @@ BODY = "您的“出生登记”申请（办件号 XS2026112700001）需要补�
 def fake_sms() -> Iterator[FakeSms]:
     with FakeSms(secret=SECRET) as fake:
         yield fake
+
+
+@pytest.fixture
+async def sender(settings: Settings, fake_sms: FakeSms) -> AsyncIterator[HttpSmsSender]:
+    """The adapter at the fake gateway, with the default timeouts."""
+    made = HttpSmsSender(
+        url=fake_sms.url, secret=SECRET, cipher=FieldCipher(settings.field_key_ring())
+    )
+    yield made
+    await made.aclose()
 
 
 async def _villager(settings: Settings, phone: str | None = PHONE) -> str:
@@ -103,41 +113,35 @@ def _context(sender: HttpSmsSender, settings: Settings, attempt: int) -> Handler
 
 
 async def test_a_failing_gateway_is_retried_and_a_missing_phone_is_final(
-    settings: Settings, fake_sms: FakeSms
+    settings: Settings, fake_sms: FakeSms, sender: HttpSmsSender
 ) -> None:
-    sender = HttpSmsSender(
-        url=fake_sms.url, secret=SECRET, cipher=FieldCipher(settings.field_key_ring())
+    citizen_id = await _villager(settings)
+    sms = (await _supplement_for(citizen_id, settings, "case-event:sms-2"))["sms"]
+    fake_sms.fail_next(1)
+    with pytest.raises(deliver.RetryLater):
+        await deliver.deliver(_context(sender, settings, 1), {"message_id": sms})
+    assert (await _status(sms))["status"] == "temporary_failure"
+    await deliver.deliver(_context(sender, settings, 2), {"message_id": sms})
+    assert (await _status(sms))["status"] == "delivered"
+    assert len(fake_sms.messages()) == 1
+
+    await deliver.deliver(_context(sender, settings, 3), {"message_id": sms})  # a rerun
+    assert len(fake_sms.messages()) == 1
+
+    wrong = HttpSmsSender(
+        url=fake_sms.url, secret="not-the-secret", cipher=FieldCipher(settings.field_key_ring())
     )
-    try:
-        citizen_id = await _villager(settings)
-        sms = (await _supplement_for(citizen_id, settings, "case-event:sms-2"))["sms"]
-        fake_sms.fail_next(1)
-        with pytest.raises(deliver.RetryLater):
-            await deliver.deliver(_context(sender, settings, 1), {"message_id": sms})
-        assert (await _status(sms))["status"] == "temporary_failure"
-        await deliver.deliver(_context(sender, settings, 2), {"message_id": sms})
-        assert (await _status(sms))["status"] == "delivered"
-        assert len(fake_sms.messages()) == 1
+    other = (await _supplement_for(citizen_id, settings, "case-event:sms-3"))["sms"]
+    await deliver.deliver(_context(wrong, settings, 1), {"message_id": other})
+    await wrong.aclose()
+    assert (await _status(other))["status"] == "permanent_failure"
 
-        await deliver.deliver(_context(sender, settings, 3), {"message_id": sms})  # a rerun
-        assert len(fake_sms.messages()) == 1
-
-        wrong = HttpSmsSender(
-            url=fake_sms.url, secret="not-the-secret", cipher=FieldCipher(settings.field_key_ring())
-        )
-        other = (await _supplement_for(citizen_id, settings, "case-event:sms-3"))["sms"]
-        await deliver.deliver(_context(wrong, settings, 1), {"message_id": other})
-        await wrong.aclose()
-        assert (await _status(other))["status"] == "permanent_failure"
-
-        await Citizen.update({Citizen.phone_enc: None}).where(Citizen.id == citizen_id).run()
-        gone = (await _supplement_for(citizen_id, settings, "case-event:sms-4"))["sms"]
-        await deliver.deliver(_context(sender, settings, 1), {"message_id": gone})
-        row = await _status(gone)
-        assert row["status"] == "permanent_failure" and "no phone" in row["last_error"]
-        assert len(fake_sms.messages()) == 1
-    finally:
-        await sender.aclose()
+    await Citizen.update({Citizen.phone_enc: None}).where(Citizen.id == citizen_id).run()
+    gone = (await _supplement_for(citizen_id, settings, "case-event:sms-4"))["sms"]
+    await deliver.deliver(_context(sender, settings, 1), {"message_id": gone})
+    row = await _status(gone)
+    assert row["status"] == "permanent_failure" and "no phone" in row["last_error"]
+    assert len(fake_sms.messages()) == 1
 
 
 async def test_a_slow_or_down_gateway_is_a_retryable_failure_not_a_stuck_worker(
@@ -173,21 +177,15 @@ async def test_a_slow_or_down_gateway_is_a_retryable_failure_not_a_stuck_worker(
 
 
 async def test_no_sms_is_started_that_could_not_end_before_its_job_does(
-    settings: Settings, fake_sms: FakeSms
+    settings: Settings, fake_sms: FakeSms, sender: HttpSmsSender
 ) -> None:
-    sender = HttpSmsSender(
-        url=fake_sms.url, secret=SECRET, cipher=FieldCipher(settings.field_key_ring())
-    )
-    try:
-        citizen_id = await _villager(settings)
-        with deadline.within(5.0), pytest.raises(SmsError, match="not started") as late:
-            await sender.send(citizen_id=citizen_id, text=BODY)
-        assert late.value.retryable
-        assert fake_sms.requests == 0
-        with deadline.within(20.0):
-            assert await sender.send(citizen_id=citizen_id, text=BODY)
-    finally:
-        await sender.aclose()
+    citizen_id = await _villager(settings)
+    with deadline.within(5.0), pytest.raises(SmsError, match="not started") as late:
+        await sender.send(citizen_id=citizen_id, text=BODY)
+    assert late.value.retryable
+    assert fake_sms.requests == 0
+    with deadline.within(20.0):
+        assert await sender.send(citizen_id=citizen_id, text=BODY)
     assert len(fake_sms.messages()) == 1
 
 
