@@ -37,15 +37,23 @@ def within(seconds: float) -> Iterator[None]:
         _deadline.reset(token)
 
 
+def ends_at() -> float | None:
+    """The current deadline (``time.monotonic()``'s clock), or ``None`` when there is none: for
+    a thread, which does not see this context's variables."""
+    return _deadline.get()
+
+
 def time_left() -> float | None:
     """Seconds until the current deadline, or ``None`` when there is none."""
     deadline = _deadline.get()
     return None if deadline is None else deadline - time.monotonic()
 
 
-def ensure_time_for(seconds: float, what: str) -> None:
-    """Raise :class:`NoTimeLeft` unless ``seconds`` (plus the commit margin) are left."""
-    left = time_left()
+def ensure_time_for(seconds: float, what: str, *, end: float | None = None) -> None:
+    """Raise :class:`NoTimeLeft` unless ``seconds`` (plus the commit margin) are left before
+    ``end`` (by default the current deadline)."""
+    end = _deadline.get() if end is None else end
+    left = None if end is None else end - time.monotonic()
     if left is not None and left < seconds + COMMIT_MARGIN_S:
         raise NoTimeLeft(
             f"{what}: {max(left, 0):.1f} s left of this attempt, "

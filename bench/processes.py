@@ -118,10 +118,30 @@ class Supervisor:
         if proc in self._children:
             self._children.remove(proc)
 
+    def stop_many(self, procs: Sequence[subprocess.Popen[bytes]], *, grace_s: float = 10.0) -> None:
+        """:meth:`stop` for several children at once: SIGTERM to each (in the order given), one
+        shared ``grace_s`` for all, then SIGKILL to the groups still alive."""
+        for proc in procs:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        for proc in procs:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            while _group_alive(proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        for proc in procs:
+            if _group_alive(proc.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            if proc in self._children:
+                self._children.remove(proc)
+
     def stop_all(self) -> None:
-        """Stop every child still tracked, newest first."""
-        while self._children:
-            self.stop(self._children[-1])
+        """Stop every child still tracked, newest first, with one grace period for all."""
+        self.stop_many(list(reversed(self._children)))
 
 
 def with_database(url: str, name: str) -> str:

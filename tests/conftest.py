@@ -271,10 +271,26 @@ def wechat(fake_wechat: FakeWeChat) -> Iterator[FakeWeChat]:
     return fake_wechat
 
 
+LONG_FIRST = (
+    "tests/faults/test_faults_short.py",
+    "tests/schemathesis/test_openapi_conformance.py",
+    "tests/access/test_access.py",
+    "tests/browser/test_crawl_every_page.py",
+    "tests/notifications/test_kills.py",
+    "tests/access/test_hostile_input.py",
+    "tests/devservices/test_make_run.py",
+)
+"""The files that take a minute or more, longest first (``--durations`` of a whole run)."""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The short fault suite first: it is one long test (several minutes of real processes), and
-    begun first it runs beside the rest of the suite instead of after it. (``make test`` passes
-    ``--no-loadscope-reorder``: xdist would otherwise hand out the files with most tests first.)"""
-    items.sort(
-        key=lambda item: 0 if item.nodeid.startswith("tests/faults/test_faults_short") else 1
-    )
+    """The long files first, the short fault suite (several minutes of real processes) first of
+    all: begun early they run beside the rest of the suite instead of after it, when the other
+    worker would sit idle. (``make test`` passes ``--no-loadscope-reorder``: xdist would
+    otherwise hand out the files with most tests first, whatever their length.)"""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)

@@ -261,19 +261,30 @@ class WeChatApi(WeChatGateway):
             threads=max(MIN_THREADS, settings.worker_max_jobs + 4),
         )
 
-    async def _run(self, fn: Callable[[], T], *, budget_s: float | None = None) -> T:
+    async def _run(
+        self, fn: Callable[[], T], *, budget_s: float | None = None, reaches_wechat: bool = False
+    ) -> T:
         """Run a blocking step in one of the gateway's threads; give up waiting for it once its
         budget, counted from when the thread took it up, is spent.
 
         A step still waiting for a thread when the caller is cancelled never runs. A running one
-        cannot be stopped; wechatpy's own timeout ends it soon after.
+        cannot be stopped; wechatpy's own timeout ends it soon after. So a step that
+        ``reaches_wechat`` (a send, which WeChat cannot take back) is not begun by its thread
+        unless its whole budget still fits before the job's deadline (``backend.deadline``):
+        cut off after WeChat took it, the job's retry would send it again.
         """
         budget = budget_s if budget_s is not None else self._timeout_s + 1
         loop = asyncio.get_running_loop()
         begun = asyncio.Event()
+        end = deadline.ends_at() if reaches_wechat else None
 
         def call() -> T:
             loop.call_soon_threadsafe(begun.set)
+            if end is not None:
+                try:
+                    deadline.ensure_time_for(budget, "WeChat call", end=end)
+                except deadline.NoTimeLeft as exc:
+                    raise WeChatUnavailable(str(exc)) from None
             return _guarded(fn)
 
         running = loop.run_in_executor(self._threads, call)
@@ -287,14 +298,6 @@ class WeChatApi(WeChatGateway):
         except TimeoutError:
             raise WeChatUnavailable(f"no answer within {budget:g} s") from None
 
-    def _ensure_time_for_call(self, endpoint: str) -> None:
-        """A call that reaches WeChat is not started unless its answer can still be recorded
-        before the job is cut off (a send cut off after WeChat took it would be sent again)."""
-        try:
-            deadline.ensure_time_for(self._timeout_s + 1, endpoint)
-        except deadline.NoTimeLeft as exc:
-            raise WeChatUnavailable(str(exc)) from None
-
     async def _authed_post(self, endpoint: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST with an access token; on a rejected token, refresh once and retry once."""
         started = time.monotonic()
@@ -303,9 +306,9 @@ class WeChatApi(WeChatGateway):
         try:
             token = await self._run(self._client.token, budget_s=token_budget)
             try:
-                self._ensure_time_for_call(endpoint)
                 result = await self._run(
-                    partial(self._client.call_with_token, endpoint, token, body)
+                    partial(self._client.call_with_token, endpoint, token, body),
+                    reaches_wechat=True,
                 )
             except _TokenRejected as exc:
                 log.warning("wechat.token.rejected", api=endpoint, errcode=exc.errcode)
@@ -313,9 +316,9 @@ class WeChatApi(WeChatGateway):
                     partial(self._client.refresh, rejected=token), budget_s=token_budget
                 )
                 try:
-                    self._ensure_time_for_call(endpoint)
                     result = await self._run(
-                        partial(self._client.call_with_token, endpoint, token, body)
+                        partial(self._client.call_with_token, endpoint, token, body),
+                        reaches_wechat=True,
                     )
                 except _TokenRejected as again:
                     raise WeChatError(again.errcode, again.errmsg) from None

@@ -190,6 +190,9 @@ async def _flow(
     if seen.given_up:
         problems.append(f"{len(seen.given_up)} submissions never acknowledged: {seen.given_up[:3]}")
     got = await forwarding(fenv.database_url, seen.acknowledged, [s.citizen.id for s in subs])
+    # the workers and the API before their Redis (the run's cleanup would stop the newest child,
+    # the restarted Redis, first, and a worker's shutdown would wait on it)
+    await asyncio.to_thread(fenv.supervisor.stop_many, [*workers, api.proc])
     messages = wechat.messages()
     reached = notify_load.reached(messages, tag)
     twice = notify_load.duplicates(messages, tag)
