@@ -648,7 +648,11 @@ def run(
     for who, proc in layout.servers.items():
         wait_ready(supervisor, proc, who, layout.ports[who])
 
-    parts = segments(minutes, bursts=not soak)
+    parts = segments(
+        minutes,
+        multiple=float(getattr(args, "soak_multiple", 1.0)) if soak else 1.0,
+        bursts=not soak,
+    )
     planned = expected_cases(parts)
     if not soak:
         planned += round(args.compare_seconds * PEAK_CASES_PER_S)
