@@ -648,11 +648,7 @@ def run(
     for who, proc in layout.servers.items():
         wait_ready(supervisor, proc, who, layout.ports[who])
 
-    parts = segments(
-        minutes,
-        multiple=float(getattr(args, "soak_multiple", 1.0)) if soak else 1.0,
-        bursts=not soak,
-    )
+    parts = arrivals(args)
     planned = expected_cases(parts)
     if not soak:
         planned += round(args.compare_seconds * PEAK_CASES_PER_S)
@@ -785,6 +781,15 @@ def _day(layout: Layout, cast: Cast, parts: list[Segment], minutes: int, args: A
         "settles); uploads: bytes on disk ÷ uploads stored × 3 photos a case",
     }
     return phase
+
+
+def arrivals(args: Any) -> list[Segment]:
+    """The run's arrivals: the day (``--minutes``, with bursts) at the peak mean, or the soak
+    (``--soak-minutes``, no bursts) at ``--soak-multiple`` of it."""
+    if args.soak:
+        multiple = float(getattr(args, "soak_multiple", 1.0))
+        return segments(args.soak_minutes, multiple=multiple, bursts=False)
+    return segments(args.minutes, bursts=True)
 
 
 def _soak(

@@ -213,3 +213,13 @@ def test_soak_svg() -> None:
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert svg.count("<polyline") == 2
     assert "&lt;trial&gt;" in svg
+
+
+def test_the_soak_arrives_at_its_multiple_of_the_peak_mean_and_the_day_at_the_peak() -> None:
+    soak = province.arrivals(
+        argparse.Namespace(soak=True, soak_minutes=60, soak_multiple=0.5, minutes=10)
+    )
+    assert all(part.cases_per_s == pytest.approx(profile.PEAK_CASES_PER_S * 0.5) for part in soak)
+    assert not any(part.burst for part in soak) and len(soak) == 60
+    day = province.arrivals(argparse.Namespace(soak=False, soak_minutes=60, minutes=10))
+    assert max(part.cases_per_s for part in day) == pytest.approx(3 * profile.PEAK_CASES_PER_S)
