@@ -39,12 +39,17 @@ def fake_sms() -> Iterator[FakeSms]:
         yield fake
 
 
+def _sender(settings: Settings, url: str, **timeouts: float) -> HttpSmsSender:
+    """The adapter at ``url`` with this file's secret (and any timeouts given)."""
+    return HttpSmsSender(
+        url=url, secret=SECRET, cipher=FieldCipher(settings.field_key_ring()), **timeouts
+    )
+
+
 @pytest.fixture
 async def sender(settings: Settings, fake_sms: FakeSms) -> AsyncIterator[HttpSmsSender]:
     """The adapter at the fake gateway, with the default timeouts."""
-    made = HttpSmsSender(
-        url=fake_sms.url, secret=SECRET, cipher=FieldCipher(settings.field_key_ring())
-    )
+    made = _sender(settings, fake_sms.url)
     yield made
     await made.aclose()
 
@@ -147,13 +152,7 @@ async def test_a_failing_gateway_is_retried_and_a_missing_phone_is_final(
 async def test_a_slow_or_down_gateway_is_a_retryable_failure_not_a_stuck_worker(
     settings: Settings, fake_sms: FakeSms
 ) -> None:
-    sender = HttpSmsSender(
-        url=fake_sms.url,
-        secret=SECRET,
-        cipher=FieldCipher(settings.field_key_ring()),
-        connect_timeout_s=0.5,
-        read_timeout_s=0.3,
-    )
+    sender = _sender(settings, fake_sms.url, connect_timeout_s=0.5, read_timeout_s=0.3)
     try:
         citizen_id = await _villager(settings)
         fake_sms.set_delay(2.0)
@@ -208,12 +207,8 @@ async def test_a_gateway_that_drips_its_answer_is_cut_off_at_the_sends_worst_cas
 
     server = await asyncio.start_server(drip, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    sender = HttpSmsSender(
-        url=f"http://127.0.0.1:{port}/send",
-        secret=SECRET,
-        cipher=FieldCipher(settings.field_key_ring()),
-        connect_timeout_s=0.3,
-        read_timeout_s=0.5,
+    sender = _sender(
+        settings, f"http://127.0.0.1:{port}/send", connect_timeout_s=0.3, read_timeout_s=0.5
     )
     try:
         citizen_id = await _villager(settings)
